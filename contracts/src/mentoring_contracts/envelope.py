@@ -1,0 +1,56 @@
+"""The CloudEvents 1.0 envelope every event travels in."""
+
+from datetime import UTC, datetime
+from typing import Generic, Literal, TypeVar
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from mentoring_contracts.events.base import Event
+
+DataT = TypeVar("DataT", bound=Event)
+
+
+class EventEnvelope(BaseModel, Generic[DataT]):
+    """CloudEvents 1.0 context attributes, plus correlation and causation extensions.
+
+    ``correlationid`` is shared by every event of one journey (a request and all it caused);
+    ``causationid`` is the id of the event that directly caused this one (none for a command).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: UUID = Field(description="Unique per event: the idempotency key for every consumer.")
+    source: str = Field(examples=["/mentoring-mesh/profile"])
+    type: str = Field(examples=["org.mentoringmesh.ParticipantJoined.v1"])
+    specversion: Literal["1.0"] = "1.0"
+    time: AwareDatetime
+    subject: str = Field(description="The aggregate id; also the Kafka record key.")
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str
+    correlationid: UUID
+    causationid: UUID | None = None
+    data: DataT
+
+
+def new_envelope(
+    data: DataT,
+    *,
+    source: str,
+    correlation_id: UUID | None = None,
+    causation_id: UUID | None = None,
+    occurred_at: datetime | None = None,
+) -> EventEnvelope[DataT]:
+    """Wrap an event for publishing; a new journey starts a new correlation id."""
+    event_id = uuid4()
+    return EventEnvelope[type(data)](  # type: ignore[misc]
+        id=event_id,
+        source=source,
+        type=data.event_type(),
+        time=occurred_at or datetime.now(UTC),
+        subject=data.aggregate_id(),
+        dataschema=data.data_schema(),
+        correlationid=correlation_id or event_id,
+        causationid=causation_id,
+        data=data,
+    )

@@ -1,0 +1,49 @@
+"""A small demo cohort: a few dozen participants of one program across two campuses."""
+
+import random
+from typing import Any
+
+TOPICS = ("Calculus II", "Programming 101", "Academic writing", "Time management")
+GOALS = ("pass the final exam", "build a study routine", "find a research project", "improve my grades", "make friends in my cohort")
+CHALLENGES = ("exam anxiety", "balancing a job and studies", "first time living away from home", "English as a second language", "procrastination")
+EXPERIENCES = ("took Calculus II", "transferred from another university", "works part-time", "first-generation student", "completed Programming 101")
+INTERESTS = ("chess", "hiking", "music", "robotics", "photography", "football")
+ZONES = ("Europe/Berlin",) * 6 + ("Europe/London", "America/New_York")
+NAMES = ("Ada", "Ben", "Chiara", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun", "Kemal", "Lena", "Mateo",
+         "Noor", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tomas", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoe",
+         "Arjun", "Bea", "Carlos", "Dana", "Emil", "Fatou", "Greta", "Hugo", "Ines", "Jonas")
+
+
+def demo_cohort(size: int = 36, seed: int = 7, program_id: str = "first-year-stem", run_tag: str = "") -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    people = []
+    for index in range(size):
+        name = NAMES[index % len(NAMES)]
+        topic = TOPICS[index % len(TOPICS)]
+        kind = ("mentor", "mentee", "mentee", "peer")[index % 4]
+        zone = rng.choice(ZONES)
+        start_hour = rng.choice((16, 17, 18))
+        days = rng.sample(("mon", "tue", "wed", "thu", "fri", "sat"), 3)
+        people.append(
+            {
+                "program_id": program_id,
+                "program_setting": "academic",
+                "campus": "north" if index % 2 == 0 else "south",
+                "display_name": f"{name} {chr(65 + index % 26)}.",
+                "email": f"{name.lower()}.{index}{run_tag}@students.example.edu",
+                "topics": [{"topic": topic, "role": kind}],
+                "experiences": rng.sample(EXPERIENCES, 2),
+                "goals": rng.sample(GOALS, 2),
+                "challenges": rng.sample(CHALLENGES, 2),
+                "interests": rng.sample(INTERESTS, 2),
+                "languages": ["en"] + (["de"] if zone == "Europe/Berlin" else []),
+                "time_zone": zone,
+                "weekly_availability": [
+                    {"weekday": day, "start": f"{start_hour:02d}:00", "end": f"{start_hour + 3:02d}:00"} for day in days
+                ],
+                "meeting_modes": ["online", "in_person"] if index % 3 else ["online"],
+                "preferred_cadence": rng.choice(("weekly", "weekly", "biweekly", "monthly")),
+                "mentor_capacity": rng.randint(1, 3) if kind == "mentor" else 0,
+            }
+        )
+    return people

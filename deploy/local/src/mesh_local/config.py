@@ -1,0 +1,79 @@
+"""Where the local stack keeps its state and which ports it uses; every value can be set from the environment."""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+SERVICES = ("profile", "matching", "scheduling", "notify")
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@dataclass(frozen=True)
+class LocalConfig:
+    state_dir: Path = field(default_factory=lambda: Path(os.environ.get("MESH_LOCAL_STATE_DIR", REPO_ROOT / ".mesh" / "dev")))
+    cache_dir: Path = field(
+        default_factory=lambda: Path(os.environ.get("MESH_LOCAL_CACHE_DIR", Path.home() / ".cache" / "mentoring-mesh"))
+    )
+    host: str = "127.0.0.1"
+    kafka_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KAFKA_PORT", 19092))
+    kafka_controller_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KAFKA_CONTROLLER_PORT", 19093))
+    kafka_heap: str = field(default_factory=lambda: os.environ.get("MESH_LOCAL_KAFKA_HEAP", "768m"))
+    postgres_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_POSTGRES_PORT", 15432))
+    smtp_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_SMTP_PORT", 12525))
+    http_port_base: int = field(default_factory=lambda: _env_int("MESH_LOCAL_HTTP_PORT_BASE", 18000))
+    durable: bool = field(default_factory=lambda: os.environ.get("MESH_LOCAL_DURABLE", "1") != "0")
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"{self.host}:{self.kafka_port}"
+
+    def http_port(self, service: str) -> int:
+        return self.http_port_base + SERVICES.index(service) + 1
+
+    def service_url(self, service: str) -> str:
+        return f"http://{self.host}:{self.http_port(service)}"
+
+    def database_name(self, service: str) -> str:
+        return f"mesh_{service}"
+
+    def database_role(self, service: str) -> str:
+        return f"mesh_{service}"
+
+    def database_password(self, service: str) -> str:
+        # Local development only; deployments take credentials from their secret store.
+        return f"{service}-local-secret"
+
+    def database_url(self, service: str) -> str:
+        return (
+            f"postgresql://{self.database_role(service)}:{self.database_password(service)}"
+            f"@{self.host}:{self.postgres_port}/{self.database_name(service)}"
+        )
+
+    @property
+    def admin_database_url(self) -> str:
+        return f"postgresql://mesh_admin:admin-local-secret@{self.host}:{self.postgres_port}/postgres"
+
+    @property
+    def maildir(self) -> Path:
+        return self.state_dir / "maildir"
+
+    def service_env(self, service: str) -> dict[str, str]:
+        """The environment a service process is started with: see docs/configuration.md."""
+        env = {
+            "MESH_DATABASE_URL": self.database_url(service),
+            "MESH_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
+            "MESH_HTTP_HOST": self.host,
+            "MESH_HTTP_PORT": str(self.http_port(service)),
+            "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.5",
+        }
+        if service == "notify":
+            env |= {
+                "MESH_SMTP_HOST": self.host,
+                "MESH_SMTP_PORT": str(self.smtp_port),
+                "MESH_PUBLIC_BASE_URL": self.service_url("matching"),
+            }
+        return env

@@ -1,0 +1,129 @@
+"""Drives a peer-mentoring journey through the services' HTTP APIs and reports what flowed."""
+
+import asyncio
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from mentoring_contracts import TOPICS
+from mesh_local.cohort import demo_cohort
+from mesh_local.config import LocalConfig
+
+
+class JourneyError(RuntimeError):
+    pass
+
+
+@dataclass
+class JourneyReport:
+    joined: int = 0
+    proposed: list[dict[str, Any]] = field(default_factory=list)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    sessions: list[dict[str, Any]] = field(default_factory=list)
+    completed: dict[str, Any] | None = None
+    notifications_sent: int = 0
+    events: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+async def _eventually(probe, what: str, timeout: float = 60.0, interval: float = 0.3):  # noqa: ANN001, ANN202
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = await probe()
+        if result:
+            return result
+        await asyncio.sleep(interval)
+    raise JourneyError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4) -> JourneyReport:
+    started = time.monotonic()
+    report = JourneyReport()
+    run_tag = f"+{uuid.uuid4().hex[:6]}"  # a second `make run` joins new people instead of colliding
+    urls = {name: config.service_url(name) for name in ("profile", "matching", "scheduling", "notify")}
+    async with httpx.AsyncClient(timeout=10) as http:
+        ids = []
+        for person in demo_cohort(cohort_size, run_tag=run_tag):
+            response = await http.post(f"{urls['profile']}/participants", json=person)
+            if response.status_code != 201:
+                raise JourneyError(f"join failed: {response.status_code} {response.text}")
+            ids.append(response.json()["participant_id"])
+        report.joined = len(ids)
+
+        async def proposals() -> list[dict[str, Any]] | None:
+            seen: dict[str, dict[str, Any]] = {}
+            for pid in ids:
+                for match in (await http.get(f"{urls['matching']}/participants/{pid}/matches")).json():
+                    seen[match["match_id"]] = match
+            return list(seen.values()) if len(seen) >= pairs_to_accept else None
+
+        report.proposed = await _eventually(proposals, f"{pairs_to_accept} match proposals")
+        for match in report.proposed[:pairs_to_accept]:
+            for member in match["participants"]:
+                response = await http.post(
+                    f"{urls['matching']}/matches/{match['match_id']}/accept",
+                    json={"participant_id": member["participant_id"]},
+                )
+                if response.status_code != 200:
+                    raise JourneyError(f"accept failed: {response.status_code} {response.text}")
+            report.accepted.append(response.json())
+
+        for match in report.accepted:
+            async def first_session(match_id: str = match["match_id"]) -> list[dict[str, Any]]:
+                return (await http.get(f"{urls['scheduling']}/matches/{match_id}/sessions")).json()
+
+            report.sessions.append((await _eventually(first_session, "a scheduled session"))[0])
+
+        session = report.sessions[0]
+        reflection = {
+            "participant_id": session["participant_ids"][0],
+            "progress_rating": 4,
+            "notes": "We agreed on goals for the term and worked through two past exam questions.",
+        }
+        response = await http.post(f"{urls['scheduling']}/sessions/{session['session_id']}/complete", json=reflection)
+        if response.status_code != 200:
+            raise JourneyError(f"completing the session failed: {response.status_code} {response.text}")
+        report.completed = response.json()
+
+        async def all_told() -> int | None:
+            statuses = []
+            for pid in session["participant_ids"]:
+                statuses += [n for n in (await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid})).json()]
+            templates = {n["template"] for n in statuses if n["status"] == "sent"}
+            wanted = {"welcome", "match_proposed", "match_accepted", "session_scheduled", "session_completed"}
+            return sum(n["status"] == "sent" for n in statuses) if wanted <= templates else None
+
+        report.notifications_sent = await _eventually(all_told, "the pair's five emails each", timeout=60)
+    report.events = await count_events(config)
+    report.seconds = time.monotonic() - started
+    return report
+
+
+async def count_events(config: LocalConfig) -> Counter[str]:
+    """Reads every event topic from the beginning, without a consumer group, and counts types."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=config.kafka_bootstrap, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False
+    )
+    await consumer.start()
+    counts: Counter[str] = Counter()
+    try:
+        partitions = [TopicPartition(topic.name, p) for topic in TOPICS for p in range(topic.partitions)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        remaining = {tp for tp, offset in end.items() if offset > 0}
+        while remaining:
+            batch = await consumer.getmany(timeout_ms=1000)
+            for records in batch.values():
+                for record in records:
+                    headers = dict(record.headers)
+                    counts[headers.get("ce_type", b"?").decode().rsplit(".", 2)[-2]] += 1
+            remaining = {tp for tp in remaining if await consumer.position(tp) < end[tp]}
+    finally:
+        await consumer.stop()
+    return counts

@@ -1,0 +1,138 @@
+"""Builds a service's ASGI app: its own wiring is data; the plumbing here is the same for all four."""
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+
+from mentoring_contracts import TOPICS, Event
+from mesh_runtime import health
+from mesh_runtime.http import correlation_middleware
+from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
+from mesh_runtime.consumer import EventConsumer, Handler
+from mesh_runtime.db import Database, create_pool
+from mesh_runtime.logging import configure_logging
+from mesh_runtime.migrations import apply_migrations, load_migrations
+from mesh_runtime.outbox import OutboxRelay
+from mesh_runtime.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+RUNTIME_MIGRATIONS = "mesh_runtime.sql"
+
+
+@dataclass
+class Components:
+    """What routes, handlers and workers of a running service are given."""
+
+    service: str
+    settings: ServiceSettings
+    database: Database
+    broker: KafkaBroker
+    draining: bool = False
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents ``source`` of everything this service emits."""
+        return f"/mentoring-mesh/{self.service}"
+
+
+class Worker:
+    """A background loop a service runs beside its consumers (e.g. notify's mail dispatcher)."""
+
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    migrations_package: str
+    routers: Sequence[APIRouter]
+    handlers: Callable[[Components], Mapping[type[Event], Handler]] = lambda _: {}
+    publishes: Sequence[type[Event]] = ()
+    workers: Callable[[Components], Sequence[Worker]] = lambda _: ()
+    settings_class: type[ServiceSettings] = ServiceSettings
+    version: str = "0.1.0"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def components_of(request: Request) -> Components:
+    """FastAPI dependency: the running service's components."""
+    return request.app.state.components
+
+
+async def migrate(definition: ServiceDefinition, settings: ServiceSettings) -> list[str]:
+    migrations = load_migrations(RUNTIME_MIGRATIONS, definition.migrations_package)
+    return await apply_migrations(settings.database_url, migrations)
+
+
+def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
+    settings = settings or definition.settings_class()  # type: ignore[call-arg]
+    configure_logging(definition.name, settings.log_level, settings.log_format)
+    broker = create_broker(
+        settings.kafka_bootstrap_servers, client_id=definition.name, graceful_timeout=settings.drain_timeout_seconds
+    )
+    for model in definition.publishes:
+        broker.publisher(model.topic.name, title=f"{definition.name}:{model.name}", schema=model, description=model.__doc__)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await migrate(definition, settings)
+        pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
+        components = Components(definition.name, settings, Database(pool), broker)
+        app.state.components = components
+        handlers = definition.handlers(components)
+        consumer = None
+        if handlers:
+            consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker))
+            subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds)
+        if settings.kafka_create_topics:
+            wanted = {topic.name: topic.partitions for topic in TOPICS}
+            if consumer:
+                wanted[consumer.dead_letter_topic] = 1
+            await ensure_topics(settings.kafka_bootstrap_servers, wanted)
+        await broker.start()
+        relay = OutboxRelay(
+            pool,
+            record_publisher(broker),
+            dsn=settings.database_url,
+            batch_size=settings.outbox_batch_size,
+            poll_interval=settings.outbox_poll_interval_seconds,
+        )
+        await relay.start()
+        workers = list(definition.workers(components))
+        for worker in workers:
+            await worker.start()
+        log.info("service started", http_port=settings.http_port)
+        try:
+            yield
+        finally:
+            components.draining = True
+            log.info("service draining")
+            for worker in reversed(workers):
+                await worker.stop()
+            await relay.stop()
+            await broker.stop()
+            await components.database.close()
+            log.info("service stopped")
+
+    app = FastAPI(title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan)
+    app.middleware("http")(correlation_middleware)
+    app.include_router(health.router)
+    for router in definition.routers:
+        app.include_router(router)
+
+    @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
+    async def asyncapi() -> Any:
+        return AsyncAPI(broker, title=definition.title, version=definition.version, schema_version="3.0.0").to_jsonable()
+
+    return app
+
+

@@ -1,0 +1,99 @@
+"""Kafka through FastStream: the broker, topic creation, publishing records, consuming with retries."""
+
+import asyncio
+
+import structlog
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream.exceptions import NackMessage
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from mentoring_contracts import KafkaRecord
+from mesh_runtime.consumer import EventConsumer, InboundRecord, TransientFailure
+
+log = structlog.get_logger(__name__)
+MAX_RETRY_BACKOFF_SECONDS = 30.0
+
+
+def create_broker(bootstrap_servers: str, *, client_id: str, graceful_timeout: float) -> KafkaBroker:
+    """Idempotent producer with acks=all: a retried send is never written twice."""
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        graceful_timeout=graceful_timeout,
+    )
+
+
+def record_publisher(broker: KafkaBroker):  # noqa: ANN201 - returns the Publish callable
+    async def publish(record: KafkaRecord) -> None:
+        """Returns once the broker acknowledged the record."""
+        await broker.publish(
+            record.value,
+            record.topic,
+            key=record.key,
+            headers=record.headers,
+            correlation_id=record.headers.get("ce_correlationid"),
+        )
+
+    return publish
+
+
+async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> list[str]:
+    """Create the topics that do not exist yet (name -> partitions); returns those created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [NewTopic(name, partitions, 1) for name, partitions in topics.items() if name not in existing]
+        created: list[str] = []
+        for topic in missing:
+            try:
+                await admin.create_topics([topic])
+                created.append(topic.name)
+            except TopicAlreadyExistsError:
+                pass  # another replica created it first
+        return created
+    finally:
+        await admin.close()
+
+
+def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float) -> None:
+    """Register the consumer; the offset is committed only after ``process`` returned.
+
+    A transient failure seeks back to the record after a growing pause (NackMessage), so no
+    later record of the partition is committed before it.
+    """
+    state = {"backoff": retry_backoff}
+
+    @broker.subscriber(
+        *consumer.topics,
+        group_id=consumer.group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        title=f"{consumer.group}:consume",
+        description=f"Consumer group {consumer.group}; failures go to {consumer.dead_letter_topic}.",
+    )
+    async def on_record(message: KafkaMessage) -> None:
+        raw = message.raw_message
+        record = InboundRecord(
+            topic=raw.topic,
+            partition=raw.partition,
+            offset=raw.offset,
+            key=raw.key,
+            headers=list(raw.headers or ()),
+            value=raw.value,
+        )
+        try:
+            await consumer.process(record)
+        except TransientFailure as failure:
+            pause = state["backoff"]
+            log.warning("transient failure; will redeliver", error=str(failure), retry_in_seconds=pause,
+                        topic=raw.topic, partition=raw.partition, offset=raw.offset)
+            await asyncio.sleep(pause)
+            state["backoff"] = min(pause * 2, MAX_RETRY_BACKOFF_SECONDS)
+            raise NackMessage from failure
+        state["backoff"] = retry_backoff

@@ -1,0 +1,100 @@
+"""The service's PostgreSQL pool and its unit of work: one transaction, state and outbox together."""
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from mentoring_contracts import Event, EventEnvelope, new_envelope, to_kafka
+
+OUTBOX_CHANNEL = "mesh_outbox"
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    for type_name in ("json", "jsonb"):
+        await connection.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection)
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why events are being emitted: the journey (correlation) and the event that caused them."""
+
+    correlation_id: UUID | None = None
+    causation_id: UUID | None = None
+
+    @classmethod
+    def of(cls, envelope: EventEnvelope[Any]) -> "Cause":
+        return cls(correlation_id=envelope.correlationid, causation_id=envelope.id)
+
+
+class EventSink:
+    """Emits events of one service, for one cause, into one transaction's outbox."""
+
+    def __init__(self, transaction: "Transaction", source: str, cause: Cause) -> None:
+        self._transaction = transaction
+        self._source = source
+        self._cause = cause
+
+    async def emit(self, event: Event) -> EventEnvelope[Any]:
+        envelope = new_envelope(
+            event,
+            source=self._source,
+            correlation_id=self._cause.correlation_id,
+            causation_id=self._cause.causation_id,
+        )
+        await self._transaction.emit(envelope)
+        return envelope
+
+
+class Transaction:
+    """One open database transaction; events emitted here are published only if it commits."""
+
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+        self._emitted = 0
+
+    async def emit(self, envelope: EventEnvelope[Any]) -> None:
+        """Write an event to the transactional outbox; the relay publishes it after commit."""
+        record = to_kafka(envelope)
+        await self.connection.execute(
+            """
+            INSERT INTO mesh_outbox (event_id, topic, key, headers, value, event_type)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            """,
+            envelope.id,
+            record.topic,
+            record.key,
+            record.headers,
+            record.value,
+            envelope.type,
+        )
+        if self._emitted == 0:
+            # Delivered by PostgreSQL only on commit: wakes the relay without polling.
+            await self.connection.execute(f"NOTIFY {OUTBOX_CHANNEL}")
+        self._emitted += 1
+
+
+class Database:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        async with self.pool.acquire() as connection, connection.transaction():
+            yield Transaction(connection)
+
+    async def check(self) -> None:
+        """Readiness probe: raises when the database cannot answer."""
+        async with self.pool.acquire(timeout=2) as connection:
+            await connection.fetchval("SELECT 1", timeout=2)
+
+    async def close(self) -> None:
+        await self.pool.close()

@@ -1,0 +1,40 @@
+"""Liveness and readiness endpoints, the same in every service."""
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health/live", summary="The process is up and its event loop answers.")
+async def live() -> dict[str, str]:
+    return {"status": "alive"}
+
+
+@router.get("/health/ready", summary="The service can do its work: database and broker reachable, not draining.")
+async def ready(request: Request, response: Response) -> dict[str, Any]:
+    components = request.app.state.components
+    checks: dict[str, str] = {}
+    if components.draining:
+        checks["draining"] = "shutting down"
+    checks["database"] = await _check(components.database.check())
+    checks["broker"] = await _check(_ping(components.broker))
+    healthy = all(value == "ok" for value in checks.values())
+    if not healthy:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    return {"status": "ready" if healthy else "not ready", "checks": checks}
+
+
+async def _ping(broker: Any) -> None:
+    if not await broker.ping(timeout=2.0):
+        raise ConnectionError("Kafka did not answer")
+
+
+async def _check(probe: Any) -> str:
+    try:
+        await asyncio.wait_for(probe, timeout=3.0)
+    except Exception as error:  # noqa: BLE001 - reported, not raised
+        return f"failed: {type(error).__name__}: {error}"
+    return "ok"

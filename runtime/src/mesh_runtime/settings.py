@@ -1,0 +1,23 @@
+"""Settings every service reads from the environment (``MESH_*``). Documented in docs/configuration.md."""
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MESH_", extra="ignore")
+
+    database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="Comma-separated host:port list.")
+    kafka_create_topics: bool = Field(default=True, description="Create missing topics at start (off where Strimzi owns them).")
+    http_host: str = "0.0.0.0"
+    http_port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+    log_format: str = Field(default="json", pattern="^(json|console)$")
+    db_pool_min_size: int = Field(default=1, ge=0)
+    db_pool_max_size: int = Field(default=10, ge=1)
+    outbox_poll_interval_seconds: float = Field(default=1.0, gt=0, description="Fallback poll; NOTIFY wakes the relay sooner.")
+    outbox_batch_size: int = Field(default=200, ge=1)
+    consumer_retry_backoff_seconds: float = Field(default=0.5, gt=0, description="First wait before retrying a transient failure; doubles up to 30 s.")
+    drain_delay_seconds: float = Field(default=0.0, ge=0, description="After SIGTERM, how long readiness reports draining before the server stops accepting.")
+    drain_timeout_seconds: float = Field(default=20.0, gt=0, description="How long in-flight requests and events may take to finish after SIGTERM.")

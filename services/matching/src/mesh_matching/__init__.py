@@ -1,0 +1,1 @@
+"""Matching service: keeps its own view of candidates, scores pairs, proposes matches, takes answers."""

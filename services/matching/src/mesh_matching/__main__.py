@@ -1,0 +1,4 @@
+from mesh_matching.bootstrap import DEFINITION
+from mesh_runtime.serve import main
+
+main(DEFINITION)

@@ -1,0 +1,1 @@
+"""Adapters of the matching service: PostgreSQL, HTTP and Kafka event handlers."""

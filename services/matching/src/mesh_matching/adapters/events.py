@@ -1,0 +1,22 @@
+"""Which events the matching service consumes, and the use case each one drives."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from mentoring_contracts import Event, EventEnvelope, ParticipantJoined
+from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_runtime.app import Components
+from mesh_runtime.consumer import Handler
+from mesh_runtime.db import Cause, Transaction
+
+
+def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
+    policy = MatchingPolicy()
+
+    async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+        await register_candidate(uow, envelope.data, policy)
+
+    return {ParticipantJoined: on_participant_joined}

@@ -1,0 +1,114 @@
+"""The matching service's HTTP API: read matches, accept or decline them."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, Field
+
+from mentoring_contracts import ScorePart
+from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match
+from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
+from mesh_runtime.app import Components, components_of
+from mesh_runtime.db import Cause
+from mesh_runtime.http import ErrorBody, request_cause
+
+router = APIRouter(tags=["matches"])
+ComponentsDep = Annotated[Components, Depends(components_of)]
+CauseDep = Annotated[Cause, Depends(request_cause)]
+ERRORS = {404: {"model": ErrorBody}, 403: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+
+
+class MatchMember(BaseModel):
+    participant_id: UUID
+    role: str
+    accepted: bool
+
+
+class MatchView(BaseModel):
+    match_id: UUID
+    program_id: str
+    topic: str
+    kind: Literal["mentor_mentee", "peer"]
+    status: Literal["proposed", "accepted", "declined"]
+    participants: list[MatchMember]
+    score: float
+    score_parts: list[ScorePart]
+    reasons: list[str]
+    proposed_at: datetime
+    expires_at: datetime
+
+
+class Answer(BaseModel):
+    participant_id: UUID = Field(description="Who answers: one of the match's two participants.")
+
+
+class Decline(Answer):
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+@router.get("/matches/{match_id}", summary="A match with its score and reasons", responses=ERRORS)
+async def get_match(match_id: UUID, components: ComponentsDep) -> MatchView:
+    async with components.database.pool.acquire() as connection:
+        row = await connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no match {match_id}")
+    return _view(row)
+
+
+@router.get("/participants/{participant_id}/matches", summary="A participant's matches, newest first")
+async def participant_matches(participant_id: UUID, components: ComponentsDep) -> list[MatchView]:
+    async with components.database.pool.acquire() as connection:
+        rows = await connection.fetch(
+            "SELECT * FROM matches WHERE participant_a = $1 OR participant_b = $1 ORDER BY proposed_at DESC",
+            participant_id,
+        )
+    return [_view(row) for row in rows]
+
+
+@router.post("/matches/{match_id}/accept", summary="Accept a proposed match", responses=ERRORS)
+async def accept(match_id: UUID, answer: Answer, components: ComponentsDep, cause: CauseDep) -> MatchView:
+    return await _answer(components, cause, match_id, lambda uow: accept_match(uow, match_id, answer.participant_id))
+
+
+@router.post("/matches/{match_id}/decline", summary="Decline a proposed match", responses=ERRORS)
+async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, cause: CauseDep) -> MatchView:
+    return await _answer(
+        components, cause, match_id, lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason)
+    )
+
+
+async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:  # noqa: ANN001
+    try:
+        async with components.database.transaction() as transaction:
+            await use_case(PostgresMatchingUnitOfWork(transaction, components.source, cause))
+    except MatchNotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
+    except NotAParticipant as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
+    except (MatchClosed, MatchError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    return await get_match(match_id, components)
+
+
+def _view(row: asyncpg.Record) -> MatchView:
+    accepted = set(row["accepted_by"])
+    return MatchView(
+        match_id=row["match_id"],
+        program_id=row["program_id"],
+        topic=row["topic"],
+        kind=row["kind"],
+        status=row["status"],
+        participants=[
+            MatchMember(participant_id=row["participant_a"], role=row["role_a"], accepted=row["participant_a"] in accepted),
+            MatchMember(participant_id=row["participant_b"], role=row["role_b"], accepted=row["participant_b"] in accepted),
+        ],
+        score=row["score"],
+        score_parts=row["score_parts"],
+        reasons=row["reasons"],
+        proposed_at=row["proposed_at"],
+        expires_at=row["expires_at"],
+    )

@@ -1,0 +1,126 @@
+"""Candidates and matches in the matching service's own PostgreSQL database."""
+
+from collections.abc import Sequence
+from uuid import UUID
+
+import asyncpg
+
+from mentoring_contracts import Event, ParticipantProfile, ScorePart
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.match import Match, MatchStatus
+from mesh_runtime.db import Cause, EventSink, Transaction
+
+
+class PostgresCandidates:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, candidate: Candidate) -> bool:
+        inserted = await self._connection.fetchval(
+            """
+            INSERT INTO candidates (participant_id, program_id, profile, capacity) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (participant_id) DO NOTHING RETURNING true
+            """,
+            candidate.participant_id,
+            candidate.program_id,
+            candidate.profile.model_dump(mode="json"),
+            candidate.capacity,
+        )
+        return bool(inserted)
+
+    async def get(self, participant_id: UUID) -> Candidate | None:
+        row = await self._connection.fetchrow("SELECT participant_id, profile FROM candidates WHERE participant_id = $1", participant_id)
+        return _candidate(row) if row else None
+
+    async def with_free_capacity(self, program_id: str, excluding: UUID) -> Sequence[Candidate]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_id, profile FROM candidates
+            WHERE program_id = $1 AND used < capacity AND participant_id <> $2 ORDER BY joined_seq
+            """,
+            program_id,
+            excluding,
+        )
+        return [_candidate(row) for row in rows]
+
+    async def reserve(self, participant_id: UUID) -> bool:
+        # The row lock taken by UPDATE serialises concurrent reservations of one participant.
+        reserved = await self._connection.fetchval(
+            "UPDATE candidates SET used = used + 1 WHERE participant_id = $1 AND used < capacity RETURNING true",
+            participant_id,
+        )
+        return bool(reserved)
+
+    async def release(self, participant_id: UUID) -> None:
+        await self._connection.execute(
+            "UPDATE candidates SET used = used - 1 WHERE participant_id = $1 AND used > 0", participant_id
+        )
+
+
+def _candidate(row: asyncpg.Record) -> Candidate:
+    return Candidate(row["participant_id"], ParticipantProfile.model_validate(row["profile"]))
+
+
+class PostgresMatches:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None:
+        await self._connection.execute(
+            """
+            INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
+                                 score, score_parts, reasons, status, proposed_at, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+            """,
+            match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
+            match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
+            match.proposed_at, match.expires_at,
+        )
+
+    async def get_for_update(self, match_id: UUID) -> Match | None:
+        row = await self._connection.fetchrow("SELECT * FROM matches WHERE match_id = $1 FOR UPDATE", match_id)
+        return match_from_row(row) if row else None
+
+    async def save(self, match: Match) -> None:
+        await self._connection.execute(
+            "UPDATE matches SET status = $2, accepted_by = $3, updated_at = now() WHERE match_id = $1",
+            match.match_id, match.status.value, sorted(match.accepted_by),
+        )
+
+    async def pair_excluded(self, a: UUID, b: UUID) -> bool:
+        low, high = sorted((a, b))
+        return bool(await self._connection.fetchval(
+            "SELECT true FROM excluded_pairs WHERE participant_low = $1 AND participant_high = $2", low, high
+        ))
+
+    async def exclude_pair(self, a: UUID, b: UUID) -> None:
+        low, high = sorted((a, b))
+        await self._connection.execute(
+            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", low, high
+        )
+
+
+def match_from_row(row: asyncpg.Record) -> Match:
+    return Match(
+        match_id=row["match_id"],
+        program_id=row["program_id"],
+        topic=row["topic"],
+        kind=row["kind"],
+        participants=(row["participant_a"], row["participant_b"]),
+        roles=(row["role_a"], row["role_b"]),
+        score=row["score"],
+        proposed_at=row["proposed_at"],
+        expires_at=row["expires_at"],
+        status=MatchStatus(row["status"]),
+        accepted_by=frozenset(row["accepted_by"]),
+    )
+
+
+class PostgresMatchingUnitOfWork:
+    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
+        self.candidates = PostgresCandidates(transaction.connection)
+        self.matches = PostgresMatches(transaction.connection)
+        self._events = EventSink(transaction, source, cause)
+
+    async def emit(self, event: Event) -> object:
+        return await self._events.emit(event)

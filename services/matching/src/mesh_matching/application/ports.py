@@ -1,0 +1,41 @@
+"""What the matching use cases need from the outside world."""
+
+from collections.abc import Sequence
+from typing import Protocol
+from uuid import UUID
+
+from mentoring_contracts import Event, ScorePart
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.match import Match
+
+
+class Candidates(Protocol):
+    async def add(self, candidate: Candidate) -> bool:
+        """False when already known (the same participant joined before)."""
+        ...
+
+    async def get(self, participant_id: UUID) -> Candidate | None: ...
+    async def with_free_capacity(self, program_id: str, excluding: UUID) -> Sequence[Candidate]: ...
+    async def reserve(self, participant_id: UUID) -> bool:
+        """Take one unit of capacity; False when none is left (enforced by the database)."""
+        ...
+
+    async def release(self, participant_id: UUID) -> None: ...
+
+
+class Matches(Protocol):
+    async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None: ...
+    async def get_for_update(self, match_id: UUID) -> Match | None: ...
+    async def save(self, match: Match) -> None: ...
+    async def pair_excluded(self, a: UUID, b: UUID) -> bool:
+        """Declined pairs, and pairs already matched, are never proposed again."""
+        ...
+
+    async def exclude_pair(self, a: UUID, b: UUID) -> None: ...
+
+
+class MatchingUnitOfWork(Protocol):
+    candidates: Candidates
+    matches: Matches
+
+    async def emit(self, event: Event) -> object: ...

@@ -1,0 +1,16 @@
+"""The one place the matching service is wired together."""
+
+from mentoring_contracts import MatchAccepted, MatchDeclined, MatchProposed
+from mesh_matching.adapters.events import event_handlers
+from mesh_matching.adapters.http import router
+from mesh_runtime.app import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="matching",
+    title="Mentoring Mesh: matching",
+    description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines.",
+    migrations_package="mesh_matching.migrations",
+    routers=[router],
+    handlers=event_handlers,
+    publishes=[MatchProposed, MatchAccepted, MatchDeclined],
+)

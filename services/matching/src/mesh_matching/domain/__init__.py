@@ -1,0 +1,1 @@
+"""Pure domain of the matching service: no I/O, no frameworks."""

@@ -1,0 +1,68 @@
+"""The match aggregate: proposed to two participants, accepted by both, or declined by one.
+
+Rules: only the two participants answer; a proposal past its expiry cannot be accepted; once
+declined it stays declined; the pair is formed (accepted) when both have accepted.
+"""
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from uuid import UUID
+
+
+class MatchStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MatchError(Exception):
+    """A request the match's rules refuse."""
+
+
+class NotAParticipant(MatchError):
+    pass
+
+
+class MatchClosed(MatchError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    match_id: UUID
+    program_id: str
+    topic: str
+    kind: str
+    participants: tuple[UUID, UUID]
+    roles: tuple[str, str]
+    score: float
+    proposed_at: datetime
+    expires_at: datetime
+    status: MatchStatus = MatchStatus.PROPOSED
+    accepted_by: frozenset[UUID] = field(default_factory=frozenset)
+
+    def _check_can_answer(self, participant_id: UUID, now: datetime) -> None:
+        if participant_id not in self.participants:
+            raise NotAParticipant(f"participant {participant_id} is not part of match {self.match_id}")
+        if self.status is not MatchStatus.PROPOSED:
+            raise MatchClosed(f"match {self.match_id} is already {self.status.value}")
+        if now >= self.expires_at:
+            raise MatchClosed(f"the proposal expired at {self.expires_at.isoformat()}")
+
+    def accept(self, participant_id: UUID, now: datetime) -> "Match":
+        """Returns the match after this acceptance; ``status`` is ACCEPTED once both have."""
+        if self.status is MatchStatus.ACCEPTED and participant_id in self.accepted_by:
+            return self  # accepting twice is harmless
+        self._check_can_answer(participant_id, now)
+        accepted = self.accepted_by | {participant_id}
+        status = MatchStatus.ACCEPTED if accepted == set(self.participants) else MatchStatus.PROPOSED
+        return replace(self, accepted_by=frozenset(accepted), status=status)
+
+    def decline(self, participant_id: UUID, now: datetime) -> "Match":
+        self._check_can_answer(participant_id, now)
+        return replace(self, status=MatchStatus.DECLINED)
+
+    def partner_of(self, participant_id: UUID) -> UUID:
+        first, second = self.participants
+        return second if participant_id == first else first

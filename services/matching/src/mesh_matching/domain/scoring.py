@@ -1,0 +1,138 @@
+"""Scores a pair of candidates in [0, 1], with the parts and reasons a coordinator can read.
+
+Business rules: a pair is eligible only within one program, with a shared language, a topic
+where one mentors and the other is mentored (or both are peers), a meeting mode both accept
+(in person only on the same campus) and at least the policy's minimum weekly overlap.
+The same inputs always give the same score.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mentoring_contracts import ScorePart
+from mentoring_contracts.availability import intersect, windows_utc
+from mesh_matching.domain.candidate import Candidate
+
+COMPLEMENTARY = {("mentor", "mentee"), ("mentee", "mentor"), ("peer", "peer")}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingPolicy:
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "experiences": 1.0,
+            "goals": 2.0,
+            "challenges": 1.5,
+            "interests": 0.5,
+            "languages": 0.5,
+            "availability": 2.0,
+            "campus": 1.0,
+            "meeting_mode": 0.5,
+            "cadence": 0.5,
+        }
+    )
+    min_overlap_hours: float = 1.0
+    full_overlap_hours: float = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    topic: str
+    roles: tuple[str, str]
+    score: float
+    parts: tuple[ScorePart, ...]
+    reasons: tuple[str, ...]
+    overlap_hours: float
+
+    @property
+    def kind(self) -> str:
+        return "peer" if self.roles == ("peer", "peer") else "mentor_mentee"
+
+
+@dataclass(frozen=True, slots=True)
+class Ineligible:
+    reason: str
+
+
+def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime) -> PairScore | Ineligible:
+    if a.participant_id == b.participant_id:
+        return Ineligible("same person")
+    if a.program_id != b.program_id:
+        return Ineligible("different programs")
+    languages = _common(a.profile.languages, b.profile.languages)
+    if not languages:
+        return Ineligible("no shared language")
+    topic = _best_topic(a, b)
+    if topic is None:
+        return Ineligible("no topic where one mentors the other or both are peers")
+    same_campus = a.profile.campus.casefold() == b.profile.campus.casefold()
+    modes = set(a.profile.meeting_modes) & set(b.profile.meeting_modes)
+    if not same_campus:
+        modes.discard("in_person")
+    if not modes:
+        return Ineligible("no meeting mode both accept")
+    overlap = overlap_hours(a, b, week_start)
+    if overlap < policy.min_overlap_hours:
+        return Ineligible(f"only {overlap:.1f} h of shared weekly availability")
+
+    values: dict[str, tuple[float, str | None]] = {}
+    for criterion, verb in (("experiences", "share experiences"), ("goals", "share goals"),
+                            ("challenges", "face the same challenges"), ("interests", "share interests")):
+        shared = _common(getattr(a.profile, criterion), getattr(b.profile, criterion))
+        union = {x.casefold() for x in getattr(a.profile, criterion)} | {x.casefold() for x in getattr(b.profile, criterion)}
+        values[criterion] = (len(shared) / len(union) if union else 0.0, f"both {verb}: {', '.join(shared)}" if shared else None)
+    values["languages"] = (1.0, f"both speak {', '.join(languages)}")
+    values["availability"] = (
+        min(overlap / policy.full_overlap_hours, 1.0),
+        f"{overlap:g} h of shared weekly availability",
+    )
+    values["campus"] = (1.0 if same_campus else 0.0, f"same campus ({a.profile.campus})" if same_campus else None)
+    values["meeting_mode"] = (
+        1.0 if "in_person" in modes else 0.5,
+        "both can meet in person" if "in_person" in modes else "both can meet online",
+    )
+    same_cadence = a.profile.preferred_cadence == b.profile.preferred_cadence
+    values["cadence"] = (1.0 if same_cadence else 0.5, f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None)
+
+    parts = tuple(
+        ScorePart(criterion=name, weight=policy.weights[name], value=round(value, 4))
+        for name, (value, _) in values.items()
+        if policy.weights.get(name, 0) > 0
+    )
+    total_weight = sum(part.weight for part in parts)
+    score = sum(part.weight * part.value for part in parts) / total_weight if total_weight else 0.0
+    topic_name, roles = topic
+    reasons = (_topic_reason(topic_name, roles), *(reason for _, reason in values.values() if reason))
+    return PairScore(topic_name, roles, round(score, 4), parts, reasons, overlap)
+
+
+def overlap_hours(a: Candidate, b: Candidate, week_start: datetime) -> float:
+    """Shared availability over one reference week, across both time zones, in hours (0.25 h steps)."""
+    week_end = week_start + timedelta(days=7)
+    shared = intersect(
+        windows_utc(a.profile.weekly_availability, a.profile.time_zone, week_start, week_end),
+        windows_utc(b.profile.weekly_availability, b.profile.time_zone, week_start, week_end),
+    )
+    minutes = sum((finish - begin).total_seconds() for begin, finish in shared) / 60
+    return round(minutes / 15) * 15 / 60
+
+
+def _best_topic(a: Candidate, b: Candidate) -> tuple[str, tuple[str, str]] | None:
+    theirs = b.topic_roles()
+    fitting = sorted(
+        (mine.topic, (mine.role, theirs[key].role))
+        for key, mine in a.topic_roles().items()
+        if key in theirs and (mine.role, theirs[key].role) in COMPLEMENTARY
+    )
+    return fitting[0] if fitting else None
+
+
+def _topic_reason(topic: str, roles: tuple[str, str]) -> str:
+    if roles == ("peer", "peer"):
+        return f"both want to learn {topic} together as peers"
+    return f"{topic}: one mentors, the other is mentored"
+
+
+def _common(a: list[str], b: list[str]) -> list[str]:
+    theirs = {x.casefold() for x in b}
+    return sorted({x for x in a if x.casefold() in theirs}, key=str.casefold)

@@ -1,0 +1,97 @@
+"""Contacts and notifications in the notify service's own PostgreSQL database."""
+
+from uuid import UUID
+
+import asyncpg
+
+from mentoring_contracts import Event
+from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
+from mesh_runtime.db import Cause, EventSink, Transaction
+
+
+class PostgresContacts:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def upsert(self, contact: Contact) -> None:
+        await self._connection.execute(
+            """
+            INSERT INTO contacts (participant_id, display_name, email, time_zone) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (participant_id) DO UPDATE
+            SET display_name = excluded.display_name, email = excluded.email, time_zone = excluded.time_zone
+            """,
+            contact.participant_id, contact.display_name, contact.email, contact.time_zone,
+        )
+
+    async def get(self, participant_id: UUID) -> Contact | None:
+        row = await self._connection.fetchrow("SELECT * FROM contacts WHERE participant_id = $1", participant_id)
+        return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"]) if row else None
+
+
+class PostgresNotifications:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, notification: Notification) -> None:
+        await self._connection.execute(
+            """
+            INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
+                                       correlation_id, status, attempts, next_attempt_at, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
+            """,
+            notification.notification_id, notification.recipient_id, notification.template, notification.context,
+            notification.caused_by_event_id, notification.correlation_id, notification.status.value,
+            notification.attempts, notification.next_attempt_at, notification.created_at,
+        )
+
+    async def next_due(self) -> Notification | None:
+        # SKIP LOCKED: several replicas deliver side by side without sending one notification twice.
+        row = await self._connection.fetchrow(
+            """
+            SELECT n.* FROM notifications n JOIN contacts c ON c.participant_id = n.recipient_id
+            WHERE n.status = 'pending' AND n.next_attempt_at <= now()
+            ORDER BY n.next_attempt_at, n.created_at
+            LIMIT 1 FOR UPDATE OF n SKIP LOCKED
+            """
+        )
+        return notification_from_row(row) if row else None
+
+    async def save(self, notification: Notification) -> None:
+        await self._connection.execute(
+            """
+            UPDATE notifications SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, updated_at = now()
+            WHERE notification_id = $1
+            """,
+            notification.notification_id, notification.status.value, notification.attempts,
+            notification.next_attempt_at, notification.last_error,
+        )
+
+
+def notification_from_row(row: asyncpg.Record) -> Notification:
+    return Notification(
+        notification_id=row["notification_id"],
+        recipient_id=row["recipient_id"],
+        template=row["template"],
+        context=row["context"],
+        caused_by_event_id=row["caused_by_event_id"],
+        correlation_id=row["correlation_id"],
+        created_at=row["created_at"],
+        status=NotificationStatus(row["status"]),
+        attempts=row["attempts"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+    )
+
+
+class PostgresNotifyUnitOfWork:
+    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
+        self.contacts = PostgresContacts(transaction.connection)
+        self.notifications = PostgresNotifications(transaction.connection)
+        self._transaction = transaction
+        self._source = source
+        self._cause = cause
+
+    async def emit(self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None) -> object:
+        cause = Cause(correlation_id, causation_id) if correlation_id else self._cause
+        return await EventSink(self._transaction, self._source, cause).emit(event)

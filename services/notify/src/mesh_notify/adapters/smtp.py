@@ -1,0 +1,34 @@
+"""Sends mail through a real SMTP server with aiosmtplib."""
+
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate
+
+import aiosmtplib
+
+from mesh_notify.domain.messages import Message
+from mesh_notify.settings import NotifySettings
+
+
+class SmtpMailer:
+    def __init__(self, settings: NotifySettings) -> None:
+        self._settings = settings
+
+    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str) -> None:
+        email = EmailMessage()
+        email["From"] = self._settings.smtp_from
+        email["To"] = formataddr((to_name, to_email))
+        email["Subject"] = message.subject
+        email["Date"] = formatdate(localtime=False)
+        email["Message-ID"] = message_id
+        email.set_content(message.body)
+        s = self._settings
+        await aiosmtplib.send(
+            email,
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username or None,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            start_tls=s.smtp_starttls,
+            use_tls=s.smtp_tls,
+            timeout=s.smtp_timeout_seconds,
+        )

@@ -1,0 +1,62 @@
+"""Use case: deliver the next due notification and record the delivery as an event."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+import structlog
+
+from mentoring_contracts import NotificationSent
+from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
+from mesh_notify.domain.messages import render
+from mesh_notify.domain.notification import Notification
+
+log = structlog.get_logger(__name__)
+
+
+async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str) -> Notification | None:
+    """Returns the notification handled (sent, or with its failed attempt recorded), or None
+    when nothing is due. Delivery is at least once: a crash after the server accepted the mail
+    but before commit sends it again, with the same Message-ID so clients can fold duplicates."""
+    notification = await uow.notifications.next_due()
+    if notification is None:
+        return None
+    recipient = await uow.contacts.get(notification.recipient_id)
+    assert recipient is not None, "next_due only returns notifications whose recipient is known"
+    partner_id = notification.context.get("partner_id")
+    partner = await uow.contacts.get(UUID(partner_id)) if partner_id else None
+    try:
+        message = render(notification, recipient, partner, links_base)
+    except (KeyError, ValueError, TypeError) as error:
+        failed = notification.undeliverable(f"cannot render {notification.template}: {type(error).__name__}: {error}")
+        log.error("notification cannot be rendered", notification_id=str(notification.notification_id), error=failed.last_error)
+        await uow.notifications.save(failed)
+        return failed
+    now = datetime.now(UTC)
+    try:
+        await mailer.send(
+            to_name=recipient.display_name,
+            to_email=recipient.email,
+            message=message,
+            message_id=f"<{notification.notification_id}@mentoring-mesh>",
+        )
+    except Exception as error:  # noqa: BLE001 - any delivery failure is retried later, not lost
+        updated = notification.failed_attempt(f"{type(error).__name__}: {error}", now)
+        log.warning("delivery failed", notification_id=str(notification.notification_id),
+                    attempts=updated.attempts, status=updated.status.value, error=str(error))
+        await uow.notifications.save(updated)
+        return updated
+    sent = notification.sent()
+    await uow.notifications.save(sent)
+    await uow.emit(
+        NotificationSent(
+            notification_id=sent.notification_id,
+            recipient_id=sent.recipient_id,
+            template=sent.template,
+            caused_by_event_id=sent.caused_by_event_id,
+            sent_at=now,
+        ),
+        correlation_id=sent.correlation_id,
+        causation_id=sent.caused_by_event_id,
+    )
+    log.info("notification sent", notification_id=str(sent.notification_id), template=sent.template)
+    return sent

@@ -1,0 +1,28 @@
+"""The one place the notify service is wired together."""
+
+from mentoring_contracts import NotificationSent
+from mesh_notify.adapters.delivery import DeliveryWorker
+from mesh_notify.adapters.events import event_handlers
+from mesh_notify.adapters.http import router
+from mesh_notify.adapters.smtp import SmtpMailer
+from mesh_notify.settings import NotifySettings
+from mesh_runtime.app import Components, ServiceDefinition
+
+
+def _workers(components: Components) -> list[DeliveryWorker]:
+    settings = components.settings
+    assert isinstance(settings, NotifySettings)
+    return [DeliveryWorker(components, SmtpMailer(settings))]
+
+
+DEFINITION = ServiceDefinition(
+    name="notify",
+    title="Mentoring Mesh: notify",
+    description="Emails participants at each step of their journey and records every delivery.",
+    migrations_package="mesh_notify.migrations",
+    routers=[router],
+    handlers=event_handlers,
+    publishes=[NotificationSent],
+    workers=_workers,
+    settings_class=NotifySettings,
+)

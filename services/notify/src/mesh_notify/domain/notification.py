@@ -1,0 +1,56 @@
+"""A notification to one participant about one event, and its delivery attempts.
+
+Rules: a notification is sent once the recipient's contact is known; a failed delivery is retried
+with growing pauses (1 min, 2, 4 ... capped at 1 h) and given up after ``MAX_ATTEMPTS``.
+"""
+
+import enum
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+MAX_ATTEMPTS = 8
+
+
+class NotificationStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    participant_id: UUID
+    display_name: str
+    email: str
+    time_zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    notification_id: UUID
+    recipient_id: UUID
+    template: str
+    context: dict[str, Any]
+    caused_by_event_id: UUID
+    correlation_id: UUID
+    created_at: datetime
+    status: NotificationStatus = NotificationStatus.PENDING
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = field(default=None)
+
+    def sent(self) -> "Notification":
+        return replace(self, status=NotificationStatus.SENT, attempts=self.attempts + 1, last_error=None)
+
+    def undeliverable(self, error: str) -> "Notification":
+        """A notification that can never be rendered is failed at once, not retried."""
+        return replace(self, status=NotificationStatus.FAILED, last_error=error)
+
+    def failed_attempt(self, error: str, now: datetime) -> "Notification":
+        attempts = self.attempts + 1
+        if attempts >= MAX_ATTEMPTS:
+            return replace(self, status=NotificationStatus.FAILED, attempts=attempts, last_error=error)
+        pause = min(timedelta(minutes=2 ** (attempts - 1)), timedelta(hours=1))
+        return replace(self, attempts=attempts, next_attempt_at=now + pause, last_error=error)

@@ -1,0 +1,1 @@
+"""Profile service: owns participants and their profiles; publishes ParticipantJoined."""

@@ -1,0 +1,1 @@
+"""Adapters of the profile service: PostgreSQL and HTTP."""

@@ -1,0 +1,14 @@
+"""The one place the profile service is wired together."""
+
+from mentoring_contracts import ParticipantJoined
+from mesh_profile.adapters.http import router
+from mesh_runtime.app import ServiceDefinition
+
+DEFINITION = ServiceDefinition(
+    name="profile",
+    title="Mentoring Mesh: profile",
+    description="Participants join mentoring programs with the profile matching works from.",
+    migrations_package="mesh_profile.migrations",
+    routers=[router],
+    publishes=[ParticipantJoined],
+)

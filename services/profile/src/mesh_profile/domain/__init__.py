@@ -1,0 +1,1 @@
+"""Pure domain of the profile service: no I/O, no frameworks."""

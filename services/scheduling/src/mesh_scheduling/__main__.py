@@ -1,0 +1,4 @@
+from mesh_runtime.serve import main
+from mesh_scheduling.bootstrap import DEFINITION
+
+main(DEFINITION)

@@ -1,0 +1,1 @@
+"""Adapters of the scheduling service: PostgreSQL, HTTP and Kafka event handlers."""

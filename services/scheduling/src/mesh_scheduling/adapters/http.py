@@ -1,0 +1,76 @@
+"""The scheduling service's HTTP API: read sessions, record one as done."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel
+
+from mentoring_contracts import Reflection
+from mesh_runtime.app import Components, components_of
+from mesh_runtime.db import Cause
+from mesh_runtime.http import ErrorBody, request_cause
+from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
+from mesh_scheduling.application.complete_session import SessionNotFound, complete_session
+from mesh_scheduling.domain.session import AlreadyCompleted, NotInSession, Session
+
+router = APIRouter(tags=["sessions"])
+ComponentsDep = Annotated[Components, Depends(components_of)]
+CauseDep = Annotated[Cause, Depends(request_cause)]
+ERRORS = {404: {"model": ErrorBody}, 403: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+
+
+class SessionView(BaseModel):
+    session_id: UUID
+    match_id: UUID
+    program_id: str
+    participant_ids: list[UUID]
+    sequence: int
+    starts_at: datetime
+    ends_at: datetime
+    meeting_mode: Literal["in_person", "online"]
+    cadence: str
+    status: Literal["scheduled", "completed"]
+    completed_at: datetime | None
+    reflections: list[Reflection]
+
+    @classmethod
+    def of(cls, session: Session) -> "SessionView":
+        return cls(
+            session_id=session.session_id, match_id=session.match_id, program_id=session.program_id,
+            participant_ids=list(session.participant_ids), sequence=session.sequence, starts_at=session.starts_at,
+            ends_at=session.ends_at, meeting_mode=session.meeting_mode, cadence=session.cadence,  # type: ignore[arg-type]
+            status=session.status.value, completed_at=session.completed_at, reflections=list(session.reflections),
+        )
+
+
+@router.get("/sessions/{session_id}", summary="A session", responses=ERRORS)
+async def get_session(session_id: UUID, components: ComponentsDep) -> SessionView:
+    async with components.database.pool.acquire() as connection:
+        row = await connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no session {session_id}")
+    return SessionView.of(session_from_row(row))
+
+
+@router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order")
+async def match_sessions(match_id: UUID, components: ComponentsDep) -> list[SessionView]:
+    async with components.database.pool.acquire() as connection:
+        rows = await connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
+    return [SessionView.of(session_from_row(row)) for row in rows]
+
+
+@router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection", responses=ERRORS)
+async def complete(session_id: UUID, reflection: Reflection, components: ComponentsDep, cause: CauseDep) -> SessionView:
+    try:
+        async with components.database.transaction() as transaction:
+            uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
+            session = await complete_session(uow, session_id, reflection)
+    except SessionNotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
+    except NotInSession as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
+    except AlreadyCompleted as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    return SessionView.of(session)

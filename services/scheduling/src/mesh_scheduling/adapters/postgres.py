@@ -1,0 +1,89 @@
+"""Pairs and sessions in the scheduling service's own PostgreSQL database."""
+
+from uuid import UUID
+
+import asyncpg
+
+from mentoring_contracts import Event, ParticipantSchedule, Reflection
+from mesh_runtime.db import Cause, EventSink, Transaction
+from mesh_scheduling.domain.pair import Pair
+from mesh_scheduling.domain.session import Session, SessionStatus
+
+
+class PostgresPairs:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, pair: Pair) -> bool:
+        return bool(await self._connection.fetchval(
+            """
+            INSERT INTO pairs (match_id, program_id, members) VALUES ($1, $2, $3)
+            ON CONFLICT (match_id) DO NOTHING RETURNING true
+            """,
+            pair.match_id, pair.program_id, [member.model_dump(mode="json") for member in pair.members],
+        ))
+
+    async def get(self, match_id: UUID) -> Pair | None:
+        row = await self._connection.fetchrow("SELECT * FROM pairs WHERE match_id = $1", match_id)
+        if row is None:
+            return None
+        first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
+        return Pair(row["match_id"], row["program_id"], (first, second))
+
+    async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
+        await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
+
+
+class PostgresSessions:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def add(self, session: Session) -> None:
+        await self._connection.execute(
+            """
+            INSERT INTO sessions (session_id, match_id, program_id, participant_ids, sequence, starts_at, ends_at,
+                                  meeting_mode, cadence, status)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            """,
+            session.session_id, session.match_id, session.program_id, list(session.participant_ids), session.sequence,
+            session.starts_at, session.ends_at, session.meeting_mode, session.cadence, session.status.value,
+        )
+
+    async def get_for_update(self, session_id: UUID) -> Session | None:
+        row = await self._connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1 FOR UPDATE", session_id)
+        return session_from_row(row) if row else None
+
+    async def save(self, session: Session) -> None:
+        await self._connection.execute(
+            "UPDATE sessions SET status = $2, completed_at = $3, reflections = $4 WHERE session_id = $1",
+            session.session_id, session.status.value, session.completed_at,
+            [reflection.model_dump(mode="json") for reflection in session.reflections],
+        )
+
+
+def session_from_row(row: asyncpg.Record) -> Session:
+    first, second = row["participant_ids"]
+    return Session(
+        session_id=row["session_id"],
+        match_id=row["match_id"],
+        program_id=row["program_id"],
+        participant_ids=(first, second),
+        sequence=row["sequence"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        meeting_mode=row["meeting_mode"],
+        cadence=row["cadence"],
+        status=SessionStatus(row["status"]),
+        completed_at=row["completed_at"],
+        reflections=tuple(Reflection.model_validate(item) for item in row["reflections"]),
+    )
+
+
+class PostgresSchedulingUnitOfWork:
+    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
+        self.pairs = PostgresPairs(transaction.connection)
+        self.sessions = PostgresSessions(transaction.connection)
+        self._events = EventSink(transaction, source, cause)
+
+    async def emit(self, event: Event) -> object:
+        return await self._events.emit(event)

@@ -1,0 +1,16 @@
+"""The one place the scheduling service is wired together."""
+
+from mentoring_contracts import SessionCompleted, SessionScheduled
+from mesh_runtime.app import ServiceDefinition
+from mesh_scheduling.adapters.events import event_handlers
+from mesh_scheduling.adapters.http import router
+
+DEFINITION = ServiceDefinition(
+    name="scheduling",
+    title="Mentoring Mesh: scheduling",
+    description="Schedules formed pairs' sessions inside their shared weekly availability; records sessions done.",
+    migrations_package="mesh_scheduling.migrations",
+    routers=[router],
+    handlers=event_handlers,
+    publishes=[SessionScheduled, SessionCompleted],
+)

@@ -1,0 +1,1 @@
+"""Pure domain of the scheduling service: no I/O, no frameworks."""
