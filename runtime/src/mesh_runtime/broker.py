@@ -61,6 +61,12 @@ async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> list[
         await admin.close()
 
 
+async def _undecoded(message: KafkaMessage) -> bytes:
+    """FastStream would parse JSON before the handler runs and fail outside our dead-letter path;
+    the contracts decode (and dead-letter) instead."""
+    return message.body
+
+
 def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float) -> None:
     """Register the consumer; the offset is committed only after ``process`` returned.
 
@@ -74,10 +80,11 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: fl
         group_id=consumer.group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_undecoded,
         title=f"{consumer.group}:consume",
         description=f"Consumer group {consumer.group}; failures go to {consumer.dead_letter_topic}.",
     )
-    async def on_record(message: KafkaMessage) -> None:
+    async def on_record(body: bytes, message: KafkaMessage) -> None:
         raw = message.raw_message
         record = InboundRecord(
             topic=raw.topic,

@@ -19,6 +19,8 @@ class LocalConfig:
         default_factory=lambda: Path(os.environ.get("MESH_LOCAL_CACHE_DIR", Path.home() / ".cache" / "mentoring-mesh"))
     )
     host: str = "127.0.0.1"
+    postgres_host: str = "127.0.0.1"
+    kafka_bootstrap_servers: str | None = None  # set to use a Kafka this launcher did not start
     kafka_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KAFKA_PORT", 19092))
     kafka_controller_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KAFKA_CONTROLLER_PORT", 19093))
     kafka_heap: str = field(default_factory=lambda: os.environ.get("MESH_LOCAL_KAFKA_HEAP", "768m"))
@@ -29,7 +31,7 @@ class LocalConfig:
 
     @property
     def kafka_bootstrap(self) -> str:
-        return f"{self.host}:{self.kafka_port}"
+        return self.kafka_bootstrap_servers or f"{self.host}:{self.kafka_port}"
 
     def http_port(self, service: str) -> int:
         return self.http_port_base + SERVICES.index(service) + 1
@@ -50,12 +52,12 @@ class LocalConfig:
     def database_url(self, service: str) -> str:
         return (
             f"postgresql://{self.database_role(service)}:{self.database_password(service)}"
-            f"@{self.host}:{self.postgres_port}/{self.database_name(service)}"
+            f"@{self.postgres_host}:{self.postgres_port}/{self.database_name(service)}"
         )
 
     @property
     def admin_database_url(self) -> str:
-        return f"postgresql://mesh_admin:admin-local-secret@{self.host}:{self.postgres_port}/postgres"
+        return f"postgresql://mesh_admin:admin-local-secret@{self.postgres_host}:{self.postgres_port}/postgres"
 
     @property
     def maildir(self) -> Path:

@@ -1,10 +1,13 @@
 """A PostgreSQL server from Debian's packages, one database and one role per service."""
 
+import asyncio
 import glob
 import os
 import shutil
 import subprocess
 from pathlib import Path
+
+import asyncpg
 
 from mesh_local import processes
 from mesh_local.config import SERVICES, LocalConfig
@@ -90,21 +93,11 @@ class LocalPostgres:
                           "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tA", "-c", sql]).stdout
 
     def _provision(self) -> None:
-        """Idempotent: one role and database per service, none readable by another role."""
-        self._ensure_role("mesh_admin", "admin-local-secret", superuser=True)
-        for service in SERVICES:
-            role, database = self.config.database_role(service), self.config.database_name(service)
-            self._ensure_role(role, self.config.database_password(service))
-            if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'").strip():
-                self.psql(f'CREATE DATABASE "{database}" OWNER "{role}"')
-            self.psql(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
-            self.psql(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}"')
-
-    def _ensure_role(self, role: str, password: str, *, superuser: bool = False) -> None:
-        exists = self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'").strip()
+        # Only the admin role needs the local socket; the rest works against any PostgreSQL.
+        exists = self.psql("SELECT 1 FROM pg_roles WHERE rolname = 'mesh_admin'").strip()
         verb = "ALTER" if exists else "CREATE"
-        kind = "SUPERUSER" if superuser else "NOSUPERUSER NOCREATEDB NOCREATEROLE"
-        self.psql(f"{verb} ROLE \"{role}\" WITH LOGIN {kind} PASSWORD '{password}'")
+        self.psql(f"{verb} ROLE mesh_admin WITH LOGIN SUPERUSER PASSWORD 'admin-local-secret'")
+        asyncio.run(provision_service_databases(self.config.admin_database_url, self.config))
 
     def running_pid(self) -> int | None:
         try:
@@ -122,3 +115,21 @@ class LocalPostgres:
             return False
         self._run([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
         return True
+
+
+async def provision_service_databases(admin_url: str, config: LocalConfig) -> None:
+    """Idempotent: one role and one database per service; no role can connect to another's database."""
+    connection = await asyncpg.connect(admin_url)
+    try:
+        for service in SERVICES:
+            role, database = config.database_role(service), config.database_name(service)
+            password = config.database_password(service).replace("'", "''")
+            exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
+            verb = "ALTER" if exists else "CREATE"
+            await connection.execute(f"{verb} ROLE \"{role}\" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'")
+            if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
+                await connection.execute(f'CREATE DATABASE "{database}" OWNER "{role}"')
+            await connection.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
+            await connection.execute(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}"')
+    finally:
+        await connection.close()

@@ -1,0 +1,36 @@
+"""Fixtures: real Kafka and PostgreSQL for the whole run, a fresh database per test that needs one."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.support import infrastructure
+from tests.support.databases import create_database, drop_database
+
+
+@pytest.fixture(scope="session")
+def endpoints() -> Iterator[infrastructure.Endpoints]:
+    with infrastructure.provide() as provided:
+        yield provided
+
+
+@pytest.fixture
+async def database_factory(endpoints: infrastructure.Endpoints) -> AsyncIterator:
+    """Call with migration packages; every database made is dropped after the test."""
+    made: list[str] = []
+
+    async def make(*packages: str) -> str:
+        url = await create_database(endpoints.postgres_admin_url, *packages)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        await drop_database(endpoints.postgres_admin_url, url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for kind in ("unit", "integration", "e2e"):
+            if f"/tests/{kind}/" in str(item.fspath):
+                item.add_marker(getattr(pytest.mark, kind))

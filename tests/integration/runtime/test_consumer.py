@@ -1,0 +1,129 @@
+"""The idempotent consumer over real Kafka: redelivery, dead letters, transient failures, commits."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from mentoring_contracts import ParticipantJoined, new_envelope, to_kafka
+from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
+from mesh_runtime.consumer import EventConsumer, RetryLater
+from mesh_runtime.db import Database, create_pool
+from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
+from tests.unit.factories import profile
+
+
+def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):  # noqa: ANN003, ANN201
+    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(**profile_overrides), joined_at=datetime.now(UTC))
+    envelope = new_envelope(event, source="/test")
+    if event_id:
+        envelope = envelope.model_copy(update={"id": event_id})
+    record = to_kafka(envelope)
+    return record.key, [(k, v.encode()) for k, v in record.headers.items()], record.value
+
+
+class Harness:
+    """A consumer group on its own topic, with a handler that records its effects in PostgreSQL."""
+
+    def __init__(self, bootstrap: str, database: Database, topic: str) -> None:
+        self.group = f"test-{uuid.uuid4().hex[:8]}"
+        self.bootstrap, self.database, self.topic = bootstrap, database, topic
+        self.failures_left: dict[str, int] = {}
+        self.broker = create_broker(bootstrap, client_id=self.group, graceful_timeout=5)
+
+        async def handler(transaction, envelope) -> None:  # noqa: ANN001
+            name = envelope.data.profile.display_name
+            if name == "Bug":
+                raise ValueError("handler bug: cannot process this participant")
+            if self.failures_left.get(name, 0) > 0:
+                self.failures_left[name] -= 1
+                raise RetryLater("waiting for something that will come")
+            await transaction.connection.execute(
+                "INSERT INTO effects (event_id, participant_id) VALUES ($1, $2)", envelope.id, envelope.data.participant_id
+            )
+
+        self.consumer = EventConsumer(self.group, database, {ParticipantJoined: handler}, record_publisher(self.broker),
+                                      topics=(topic,))
+
+    async def __aenter__(self) -> "Harness":
+        await self.database.pool.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid, participant_id uuid)")
+        await ensure_topics(self.bootstrap, {self.consumer.dead_letter_topic: 1})
+        subscribe(self.broker, self.consumer, retry_backoff=0.1)
+        await self.broker.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.broker.stop()
+
+    async def effects(self) -> int:
+        return await self.database.pool.fetchval("SELECT count(*) FROM effects")
+
+    async def committed(self) -> int:
+        return await committed_offset(self.bootstrap, self.group, self.topic)
+
+
+@pytest.fixture
+async def database(database_factory):  # noqa: ANN001, ANN201
+    pool = await create_pool(await database_factory())
+    yield Database(pool)
+    await pool.close()
+
+
+async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database) -> None:  # noqa: ANN001
+    topic = await create_topic(endpoints.kafka_bootstrap)
+    event_id = uuid.uuid4()
+    record = joined_record(event_id)
+    await produce(endpoints.kafka_bootstrap, topic, [record, record])
+    async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
+        assert await eventually(lambda: _equals(harness.committed(), 2))
+        assert await harness.effects() == 1
+        inbox = await database.pool.fetch("SELECT event_id FROM mesh_inbox WHERE consumer_group = $1", harness.group)
+        assert [row["event_id"] for row in inbox] == [event_id]
+
+
+async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_is_processed(endpoints, database) -> None:  # noqa: ANN001
+    topic = await create_topic(endpoints.kafka_bootstrap)
+    key, headers, value = joined_record()
+    unknown = [(k, b"org.mentoringmesh.Nonsense.v1" if k == "ce_type" else v) for k, v in headers]
+    invalid = json.dumps(json.loads(value) | {"participant_id": "not-a-uuid"}).encode()
+    poison = [
+        (b"k1", headers, b"{this is not json"),
+        (b"k2", unknown, value),
+        (b"k3", headers, invalid),
+        (b"k4", [], b"no headers at all"),
+        joined_record(display_name="Bug"),
+    ]
+    good_key, good_headers, good_value = joined_record()
+    await produce(endpoints.kafka_bootstrap, topic, [*poison, (good_key, good_headers, good_value)])
+    async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
+        assert await eventually(lambda: _equals(harness.committed(), 6))
+        assert await harness.effects() == 1
+        dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=5)
+    assert len(dead) == 5
+    by_offset = {int(dict(r.headers)["dlt_original_offset"]): dict(r.headers) for r in dead}
+    assert sorted(by_offset) == [0, 1, 2, 3, 4]
+    assert by_offset[0]["dlt_error_class"] == b"MalformedEvent"
+    assert by_offset[1]["dlt_error_class"] == b"UnknownEventType"
+    assert b"participant_id" in by_offset[2]["dlt_error_message"]
+    assert b"missing headers" in by_offset[3]["dlt_error_message"]
+    assert by_offset[4]["dlt_error_class"] == b"ValueError"
+    assert all(h["dlt_original_topic"] == topic.encode() and h["dlt_consumer_group"] for h in by_offset.values())
+    dead_values = {r.value for r in dead}
+    assert b"{this is not json" in dead_values  # the original record is kept whole
+
+
+async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoints, database) -> None:  # noqa: ANN001
+    topic = await create_topic(endpoints.kafka_bootstrap)
+    await produce(endpoints.kafka_bootstrap, topic, [joined_record(display_name="Flaky"), joined_record()])
+    async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
+        harness.failures_left["Flaky"] = 3
+        assert await eventually(lambda: _equals(harness.committed(), 2))
+        assert harness.failures_left["Flaky"] == 0
+        assert await harness.effects() == 2
+        rows = await database.pool.fetch("SELECT participant_id FROM effects")
+    assert len({row["participant_id"] for row in rows}) == 2
+
+
+async def _equals(value, expected) -> bool:  # noqa: ANN001
+    return (await value) == expected

@@ -1,0 +1,102 @@
+"""Transactional outbox: events leave only when their transaction commits, in order, once marked."""
+
+import uuid
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from mentoring_contracts import ParticipantJoined, from_kafka, new_envelope
+from mesh_runtime.broker import create_broker, ensure_topics, record_publisher
+from mesh_runtime.db import Database, create_pool
+from mesh_runtime.outbox import OutboxRelay
+from tests.integration.kafka_helpers import read_all
+from tests.unit.factories import profile
+
+TOPIC = ParticipantJoined.topic.name
+
+
+def joined() -> ParticipantJoined:
+    return ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(), joined_at=datetime.now(UTC))
+
+
+@pytest.fixture
+async def relay_setup(endpoints, database_factory):  # noqa: ANN001, ANN201
+    url = await database_factory()
+    pool = await create_pool(url)
+    broker = create_broker(endpoints.kafka_bootstrap, client_id="test-relay", graceful_timeout=5)
+    await ensure_topics(endpoints.kafka_bootstrap, {TOPIC: ParticipantJoined.topic.partitions})
+    await broker.connect()
+    relay = OutboxRelay(pool, record_publisher(broker), dsn=url, poll_interval=0.2)
+    yield Database(pool), relay
+    await broker.stop()
+    await pool.close()
+
+
+async def test_committed_events_are_published_and_marked(relay_setup, endpoints) -> None:  # noqa: ANN001
+    database, relay = relay_setup
+    envelopes = [new_envelope(joined(), source="/test") for _ in range(3)]
+    async with database.transaction() as transaction:
+        for envelope in envelopes:
+            await transaction.emit(envelope)
+    assert await relay.relay_once() == 3
+    assert await relay.relay_once() == 0  # marked: never published twice by the relay
+    wanted = {e.id for e in envelopes}
+    records = await read_all(endpoints.kafka_bootstrap, TOPIC, expect=10_000, timeout=3)
+    published = [from_kafka(r.headers, r.value) for r in records]
+    assert wanted <= {e.id for e in published}
+    for envelope in envelopes:
+        record = next(r for r in records if from_kafka(r.headers, r.value).id == envelope.id)
+        assert record.key == str(envelope.data.participant_id).encode()
+
+
+async def test_rolled_back_events_never_leave(relay_setup) -> None:  # noqa: ANN001
+    database, relay = relay_setup
+    with pytest.raises(RuntimeError):
+        async with database.transaction() as transaction:
+            await transaction.emit(new_envelope(joined(), source="/test"))
+            raise RuntimeError("the use case failed after emitting")
+    assert await relay.relay_once() == 0
+
+
+async def test_running_relay_wakes_on_commit(relay_setup) -> None:  # noqa: ANN001
+    database, relay = relay_setup
+    await relay.start()
+    try:
+        async with database.transaction() as transaction:
+            await transaction.emit(new_envelope(joined(), source="/test"))
+        from tests.integration.kafka_helpers import eventually
+
+        async def published() -> bool:
+            return await database.pool.fetchval("SELECT count(*) FROM mesh_outbox WHERE published_at IS NULL") == 0
+
+        assert await eventually(published, timeout=10)
+        assert relay.published == 1
+    finally:
+        await relay.stop()
+
+
+async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:  # noqa: ANN001
+    database, relay = relay_setup
+    async with database.transaction() as transaction:
+        await transaction.emit(new_envelope(joined(), source="/test"))
+    async with database.pool.acquire() as other, other.transaction():
+        assert await other.fetchval("SELECT pg_try_advisory_xact_lock(7242002)")
+        assert await relay.relay_once() == 0  # another replica is relaying
+    assert await relay.relay_once() == 1
+
+
+async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> None:  # noqa: ANN001
+    from mesh_runtime.migrations import Migration, MigrationError, apply_migrations, load_migrations
+
+    url = await database_factory("mesh_profile.migrations")
+    migrations = load_migrations("mesh_runtime.sql", "mesh_profile.migrations")
+    assert await apply_migrations(url, migrations) == []
+    edited = [*migrations[:-1], Migration(migrations[-1].package, migrations[-1].name, migrations[-1].sql + "\n-- edit")]
+    with pytest.raises(MigrationError, match="changed after it was applied"):
+        await apply_migrations(url, edited)
+    connection = await asyncpg.connect(url)
+    try:
+        assert await connection.fetchval("SELECT count(*) FROM mesh_schema_migrations") == len(migrations)
+    finally:
+        await connection.close()

@@ -1,0 +1,56 @@
+"""Notify domain: who hears what, what it says, and retries."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoined, SessionScheduled
+from mesh_notify.domain.messages import render
+from mesh_notify.domain.notification import MAX_ATTEMPTS, Contact, Notification, NotificationStatus
+from mesh_notify.domain.planning import context_of, recipients
+from tests.unit.factories import profile
+
+NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
+
+
+def contact(name: str, zone: str = "Europe/Berlin") -> Contact:
+    return Contact(uuid.uuid4(), name, f"{name.lower()}@uni.example.edu", zone)
+
+
+def notification(template: str, context: dict) -> Notification:
+    return Notification(uuid.uuid4(), uuid.uuid4(), template, context, uuid.uuid4(), uuid.uuid4(), NOW)
+
+
+def test_both_participants_hear_of_a_proposal_each_naming_the_other() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    event = MatchProposed(
+        match_id=uuid.uuid4(), program_id="p", topic_name="Calculus II", kind="mentor_mentee",
+        participants=[MatchParticipant(participant_id=a, role="mentor"), MatchParticipant(participant_id=b, role="mentee")],
+        score=0.8, score_parts=[], reasons=["both share goals: pass"], proposed_at=NOW, expires_at=NOW + timedelta(days=7),
+    )
+    assert recipients(event) == [(a, "match_proposed", b), (b, "match_proposed", a)]
+    joined = ParticipantJoined(participant_id=a, profile=profile(), joined_at=NOW)
+    assert recipients(joined) == [(a, "welcome", None)]
+
+
+def test_session_time_is_written_in_the_recipients_own_zone() -> None:
+    event = SessionScheduled(
+        session_id=uuid.uuid4(), match_id=uuid.uuid4(), program_id="p", participant_ids=[uuid.uuid4(), uuid.uuid4()],
+        sequence=1, starts_at=datetime(2026, 1, 7, 17, tzinfo=UTC), ends_at=datetime(2026, 1, 7, 18, tzinfo=UTC),
+        meeting_mode="online", cadence="weekly",
+    )
+    message = render(notification("session_scheduled", context_of(event)), contact("Ada", "America/New_York"),
+                     contact("Ben"), "http://matching")
+    assert "Session 1 with Ben" in message.subject
+    assert "12:00 EST" in message.body and "13:00 EST" in message.body and "online" in message.body
+
+
+def test_failed_deliveries_back_off_then_give_up() -> None:
+    n = notification("welcome", {})
+    first = n.failed_attempt("connection refused", NOW)
+    second = first.failed_attempt("connection refused", NOW)
+    assert first.status is NotificationStatus.PENDING
+    assert first.next_attempt_at == NOW + timedelta(minutes=1)
+    assert second.next_attempt_at == NOW + timedelta(minutes=2)
+    for _ in range(MAX_ATTEMPTS - 2):
+        second = second.failed_attempt("connection refused", NOW)
+    assert second.status is NotificationStatus.FAILED and second.attempts == MAX_ATTEMPTS

@@ -1,0 +1,21 @@
+"""Profile domain: joining a program."""
+
+import uuid
+from datetime import UTC, datetime
+
+from mesh_profile.domain.participant import join
+from tests.unit.factories import profile
+
+
+def test_joining_creates_the_participant_and_the_event_others_learn_from() -> None:
+    participant_id, now = uuid.uuid4(), datetime.now(UTC)
+    given = profile(email="Ada.Lovelace@Uni.Example.edu")
+    participant, event = join(participant_id, given, now)
+    assert event.participant_id == participant.participant_id == participant_id
+    assert event.profile == given and event.joined_at == now
+    assert event.aggregate_id() == str(participant_id)
+
+
+def test_emails_are_compared_without_case() -> None:
+    participant, _ = join(uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC))
+    assert participant.email_key == "ada.lovelace@uni.example.edu"
