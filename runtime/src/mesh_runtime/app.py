@@ -131,7 +131,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:
-        return AsyncAPI(broker, title=definition.title, version=definition.version, schema_version="3.0.0").to_jsonable()
+        return AsyncAPI(broker, title=definition.title, version=definition.version, schema_version="3.0.0").to_specification().to_jsonable()
 
     return app
 

@@ -1,0 +1,90 @@
+"""Matching on a real database: proposals, answers, and capacity that holds under concurrency."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from mentoring_contracts import ParticipantJoined
+from mesh_matching.adapters.postgres import PostgresCandidates, PostgresMatchingUnitOfWork
+from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.bootstrap import DEFINITION
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_runtime.db import Cause
+from tests.support.services import outbox_types, running
+from tests.unit.factories import mentor_profile, profile
+
+
+@pytest.fixture
+async def matching(endpoints, database_factory):  # noqa: ANN001, ANN201
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+        yield service
+
+
+async def join(app, p) -> uuid.UUID:  # noqa: ANN001
+    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=p, joined_at=datetime.now(UTC))
+    components = app.state.components
+    async with components.database.transaction() as transaction:
+        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), event, MatchingPolicy())
+    return event.participant_id
+
+
+async def test_a_mentor_with_room_for_one_is_proposed_to_one_mentee(matching) -> None:  # noqa: ANN001
+    app, client = matching
+    mentor = await join(app, mentor_profile(mentor_capacity=1))
+    first, second = await join(app, profile()), await join(app, profile())
+    assert len((await client.get(f"/participants/{mentor}/matches")).json()) == 1
+    assert len((await client.get(f"/participants/{first}/matches")).json()) == 1
+    assert (await client.get(f"/participants/{second}/matches")).json() == []  # waits in the pool
+    match = (await client.get(f"/participants/{first}/matches")).json()[0]
+    assert match["status"] == "proposed" and match["reasons"] and 0 < match["score"] <= 1
+    assert await outbox_types(app) == ["MatchProposed"]
+
+
+async def test_both_accept_then_match_accepted_carries_their_schedules(matching) -> None:  # noqa: ANN001
+    app, client = matching
+    mentor, mentee = await join(app, mentor_profile()), await join(app, profile())
+    match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
+    outsider = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(uuid.uuid4())})
+    assert outsider.status_code == 403
+    half = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor)})
+    assert half.json()["status"] == "proposed"
+    both = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentee)})
+    assert both.json()["status"] == "accepted"
+    assert await outbox_types(app) == ["MatchProposed", "MatchAccepted"]
+    again = await client.post(f"/matches/{match_id}/decline", json={"participant_id": str(mentee)})
+    assert again.status_code == 409 and "already accepted" in again.json()["detail"]
+    assert (await client.post(f"/matches/{match_id}/accept", json={})).status_code == 422
+
+
+async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(matching) -> None:  # noqa: ANN001
+    app, client = matching
+    mentor, mentee = await join(app, mentor_profile(mentor_capacity=1)), await join(app, profile())
+    match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
+    declined = await client.post(f"/matches/{match_id}/decline", json={"participant_id": str(mentee), "reason": "timing"})
+    assert declined.json()["status"] == "declined"
+    used = await app.state.components.database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor)
+    assert used == 0
+    newcomer = await join(app, profile())
+    assert len((await client.get(f"/participants/{newcomer}/matches")).json()) == 1  # the freed mentor
+    assert await outbox_types(app) == ["MatchProposed", "MatchDeclined", "MatchProposed"]
+
+
+async def test_capacity_is_never_exceeded_however_many_reserve_at_once(matching) -> None:  # noqa: ANN001
+    app, _ = matching
+    database = app.state.components.database
+    mentor = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=3))
+    async with database.transaction() as transaction:
+        await PostgresCandidates(transaction.connection).add(mentor)
+
+    async def reserve() -> bool:
+        async with database.transaction() as transaction:
+            return await PostgresCandidates(transaction.connection).reserve(mentor.participant_id)
+
+    results = await asyncio.gather(*(reserve() for _ in range(25)))
+    assert results.count(True) == 3
+    assert await database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id) == 3
+    with pytest.raises(Exception, match="capacity_respected"):
+        await database.pool.execute("UPDATE candidates SET used = 4 WHERE participant_id = $1", mentor.participant_id)

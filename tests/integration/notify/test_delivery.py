@@ -1,0 +1,88 @@
+"""Notify against a real SMTP server (aiosmtpd): delivery, content, retry when the server is down."""
+
+import email
+import socket
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from mentoring_contracts import ParticipantJoined, new_envelope
+from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
+from mesh_notify.application.plan_notifications import plan_notifications
+from mesh_notify.bootstrap import DEFINITION
+from mesh_runtime.db import Cause
+from tests.integration.kafka_helpers import eventually
+from tests.support.services import outbox_types, running
+from tests.unit.factories import profile
+
+
+class Inbox(Message):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[email.message.Message] = []
+
+    def handle_message(self, message) -> None:  # noqa: ANN001
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():  # noqa: ANN201
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+async def plan_welcome(app) -> uuid.UUID:  # noqa: ANN001
+    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(display_name="Ada L."), joined_at=datetime.now(UTC))
+    envelope = new_envelope(event, source="/test")
+    components = app.state.components
+    async with components.database.transaction() as transaction:
+        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope)
+    return event.participant_id
+
+
+async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_event(endpoints, database_factory, smtp_server) -> None:  # noqa: ANN001
+    controller, inbox = smtp_server
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+        participant = await plan_welcome(app)
+
+        async def sent() -> list:  # noqa: ANN202
+            found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
+            return [n for n in found if n["status"] == "sent"]
+
+        delivered = await eventually(sent, timeout=15)
+        assert len(delivered) == 1
+        assert await outbox_types(app) == ["NotificationSent"]
+    assert len(inbox.messages) == 1
+    mail = inbox.messages[0]
+    assert mail["Subject"] == "Welcome to first-year-stem"
+    assert mail["Message-ID"] == f"<{delivered[0]['notification_id']}@mentoring-mesh>"
+    assert "Hello Ada L." in mail.get_payload(decode=True).decode()
+
+
+async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, database_factory) -> None:  # noqa: ANN001
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
+                "smtp_timeout_seconds": 2}
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+        participant = await plan_welcome(app)
+
+        async def attempted() -> list:  # noqa: ANN202
+            found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
+            return [n for n in found if n["attempts"] >= 1]
+
+        failed = await eventually(attempted, timeout=15)
+        assert failed[0]["status"] == "pending"  # kept, to be retried after a pause
+        assert failed[0]["last_error"]
+        assert await outbox_types(app) == []

@@ -1,0 +1,54 @@
+"""Profile over HTTP on a real database: joining, duplicates, validation errors."""
+
+import uuid
+
+import pytest
+
+from mesh_profile.bootstrap import DEFINITION
+from tests.support.services import outbox_types, running
+from tests.unit.factories import profile
+
+
+@pytest.fixture
+async def profile_service(endpoints, database_factory):  # noqa: ANN001, ANN201
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+        yield service
+
+
+async def test_joining_stores_the_participant_and_emits_participant_joined(profile_service) -> None:  # noqa: ANN001
+    app, client = profile_service
+    body = profile().model_dump(mode="json")
+    correlation = str(uuid.uuid4())
+    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation})
+    assert response.status_code == 201, response.text
+    participant_id = response.json()["participant_id"]
+    fetched = await client.get(f"/participants/{participant_id}")
+    assert fetched.json()["profile"]["email"] == body["email"]
+    assert await outbox_types(app) == ["ParticipantJoined"]
+    headers = await app.state.components.database.pool.fetchval("SELECT headers FROM mesh_outbox")
+    assert headers["ce_correlationid"] == correlation
+    assert headers["ce_subject"] == participant_id
+
+
+async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_service) -> None:  # noqa: ANN001
+    app, client = profile_service
+    body = profile(email="Grace.Hopper@Uni.Example.edu").model_dump(mode="json")
+    assert (await client.post("/participants", json=body)).status_code == 201
+    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"})
+    assert again.status_code == 409
+    assert "already joined program" in again.json()["detail"]
+    other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"})
+    assert other_program.status_code == 201
+    assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined"]
+
+
+async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:  # noqa: ANN001
+    app, client = profile_service
+    body = profile().model_dump(mode="json") | {"time_zone": "Mars/Olympus", "email": "nope"}
+    response = await client.post("/participants", json=body)
+    assert response.status_code == 422
+    problems = {tuple(item["loc"]): item["msg"] for item in response.json()["detail"]}
+    assert any("Mars/Olympus" in msg for loc, msg in problems.items() if "time_zone" in loc)
+    assert any("email" in loc for loc in problems)
+    assert (await client.post("/participants", content=b"{not json", headers={"content-type": "application/json"})).status_code == 422
+    assert await outbox_types(app) == []

@@ -1,0 +1,27 @@
+"""A service running in-process on real PostgreSQL and Kafka, with an HTTP client to it."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from mesh_runtime.app import ServiceDefinition, build_service
+
+
+@asynccontextmanager
+async def running(definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    config = definition.settings_class(
+        database_url=database_url, kafka_bootstrap_servers=kafka, log_format="console", log_level="WARNING", **settings
+    )
+    app = build_service(definition, config)
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as client:
+            yield app, client
+
+
+async def outbox_types(app: FastAPI) -> list[str]:
+    rows = await app.state.components.database.pool.fetch("SELECT event_type FROM mesh_outbox ORDER BY id")
+    return [row["event_type"].split(".")[-2] for row in rows]
