@@ -1,0 +1,36 @@
+# Mentoring Mesh. The README's two commands: `make run` and `make test`.
+.DEFAULT_GOAL := help
+VENV := .venv/bin
+
+.PHONY: help setup run up demo stop status test test-unit lint
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+setup:  ## install system packages that are missing, and the workspace from uv.lock
+	@bash deploy/local/setup.sh
+
+run: setup  ## start Kafka, PostgreSQL, SMTP and the four services; drive a demo journey; leave it running
+	@$(VENV)/mesh-local up
+	@$(VENV)/mesh-local demo
+
+up: setup  ## start everything without the demo
+	@$(VENV)/mesh-local up
+
+demo:  ## drive another demo journey on the running platform
+	@$(VENV)/mesh-local demo
+
+stop:  ## stop everything `make run` started
+	@$(VENV)/mesh-local down
+
+status:  ## what is running
+	@$(VENV)/mesh-local status
+
+test: setup lint  ## unit, integration and end-to-end tests on real Kafka, PostgreSQL and SMTP
+	@$(VENV)/python -m pytest
+
+test-unit: setup  ## only the pure domain tests (no I/O)
+	@$(VENV)/python -m pytest tests/unit
+
+lint:  ## architecture contracts (import-linter)
+	@$(VENV)/lint-imports

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what Mentoring Mesh needs on a Debian machine, then the Python workspace from uv.lock.
+# Idempotent: installs only what is missing. Used by `make run` and `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)   # Kafka 4 needs Java 17+
+command -v mvn >/dev/null 2>&1 || missing+=(maven)                      # fetches Kafka's jars
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! python3 -m uv --version >/dev/null 2>&1; then
+  echo "setup: installing uv"
+  python3 -m pip install --quiet --disable-pip-version-check "uv==0.13.9"
+fi
+export UV_PYTHON="${UV_PYTHON:-python3.11}" UV_PYTHON_DOWNLOADS=never
+python3 -m uv sync --all-packages --frozen --quiet
+echo "setup: workspace ready in .venv ($(.venv/bin/python --version))"

@@ -1,0 +1,89 @@
+"""The whole platform as separate processes over real Kafka, PostgreSQL and SMTP: one journey."""
+
+import dataclasses
+import time
+from urllib.parse import urlsplit
+
+import asyncpg
+import pytest
+from aiosmtpd.controller import Controller
+
+from mentoring_contracts import dead_letter_topic
+from mesh_local.config import SERVICES
+from mesh_local.journey import run_journey
+from mesh_local.postgres import provision_service_databases
+from mesh_local.services import LocalServices
+from tests.integration.kafka_helpers import read_all
+from tests.integration.notify.test_delivery import Inbox, free_port
+from tests.support.infrastructure import local_test_config
+
+
+@pytest.fixture(scope="module")
+def smtp_inbox():  # noqa: ANN201
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, inbox
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+async def platform(endpoints, smtp_inbox):  # noqa: ANN001, ANN201
+    admin = urlsplit(endpoints.postgres_admin_url)
+    config = dataclasses.replace(
+        local_test_config(),
+        postgres_host=admin.hostname,
+        postgres_port=admin.port,
+        kafka_bootstrap_servers=endpoints.kafka_bootstrap,
+        smtp_port=smtp_inbox[0],
+    )
+    connection = await asyncpg.connect(endpoints.postgres_admin_url)
+    try:
+        for service in SERVICES:  # each run starts from empty service databases
+            await connection.execute(f'DROP DATABASE IF EXISTS "{config.database_name(service)}" WITH (FORCE)')
+    finally:
+        await connection.close()
+    await provision_service_databases(endpoints.postgres_admin_url, config)
+    services = LocalServices(config)
+    services.start(extra_env={"MESH_LOG_LEVEL": "INFO", "MESH_DRAIN_TIMEOUT_SECONDS": "10"})
+    try:
+        services.wait_ready(timeout=120)
+        yield config, services
+    finally:
+        services.stop()
+
+
+async def test_a_mentoring_journey_flows_through_all_four_services(platform, smtp_inbox, endpoints) -> None:  # noqa: ANN001
+    config, _ = platform
+    _, inbox = smtp_inbox
+    report = await run_journey(config, cohort_size=16, pairs_to_accept=2)
+    assert report.joined == 16
+    assert len(report.accepted) == 2 and all(m["status"] == "accepted" for m in report.accepted)
+    assert all(m["reasons"] for m in report.proposed)
+    first = report.sessions[0]
+    assert first["sequence"] == 1 and first["starts_at"] < first["ends_at"]
+    assert report.completed["status"] == "completed"
+    # welcome, proposed, accepted, scheduled, completed (+ the next session scheduled) for each of the pair
+    assert report.notifications_sent >= 10
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert sum(s.startswith("Welcome to first-year-stem") for s in subjects) == 16
+    for fragment in ("a proposed mentoring match", "are now a mentoring pair", "Session 1 with", "recorded"):
+        assert any(fragment in s for s in subjects), fragment
+    for event_type in ("ParticipantJoined", "MatchProposed", "MatchAccepted", "SessionScheduled",
+                       "SessionCompleted", "NotificationSent"):
+        assert report.events[event_type] >= 1, event_type
+    for service in ("matching", "scheduling", "notify"):
+        assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
+
+
+async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:  # noqa: ANN001
+    _, services = platform
+    started = time.monotonic()
+    stopped = services.stop()
+    assert sorted(stopped) == sorted(SERVICES)
+    assert time.monotonic() - started < 60
+    for service in SERVICES:
+        log = services.log_file(service).read_text()
+        assert '"service draining"' in log or "service draining" in log
+        assert "service stopped" in log
+        assert "Traceback" not in log.split("service draining")[-1]
