@@ -20,7 +20,7 @@ def demo_cohort(size: int = 36, seed: int = 7, program_id: str = "first-year-ste
     for index in range(size):
         name = NAMES[index % len(NAMES)]
         topic = TOPICS[index % len(TOPICS)]
-        kind = ("mentor", "mentee", "mentee", "peer")[index % 4]
+        kind = ("mentor", "mentee", "mentee", "peer")[(index // len(TOPICS)) % 4]  # every topic gets every role
         zone = rng.choice(ZONES)
         start_hour = rng.choice((16, 17, 18))
         days = rng.sample(("mon", "tue", "wed", "thu", "fri", "sat"), 3)

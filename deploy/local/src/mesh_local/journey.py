@@ -63,6 +63,9 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             return list(seen.values()) if len(seen) >= pairs_to_accept else None
 
         report.proposed = await _eventually(proposals, f"{pairs_to_accept} match proposals")
+        while len(again := await proposals() or []) > len(report.proposed):  # let matching catch up with the cohort
+            report.proposed = again
+            await asyncio.sleep(1.0)
         for match in report.proposed[:pairs_to_accept]:
             for member in match["participants"]:
                 response = await http.post(

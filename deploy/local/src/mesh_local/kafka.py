@@ -1,6 +1,7 @@
 """A single-node Apache Kafka 4 in KRaft mode, from the official jars on Maven Central."""
 
 import asyncio
+import logging
 import shutil
 import subprocess
 import time
@@ -124,6 +125,8 @@ class LocalKafka:
         return True
 
     def wait_ready(self, timeout: float = 90.0) -> None:
+        # aiokafka logs every refused connection while the broker boots; only the outcome matters here.
+        logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
         deadline = time.monotonic() + timeout
         last_error: Exception | None = None
         while time.monotonic() < deadline:
