@@ -32,5 +32,6 @@ test: setup lint  ## unit, integration and end-to-end tests on real Kafka, Postg
 test-unit: setup  ## only the pure domain tests (no I/O)
 	@$(VENV)/python -m pytest tests/unit
 
-lint:  ## architecture contracts (import-linter)
+lint:  ## static checks (ruff) and architecture contracts (import-linter)
+	@$(VENV)/ruff check .
 	@$(VENV)/lint-imports

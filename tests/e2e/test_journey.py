@@ -19,7 +19,7 @@ from tests.support.infrastructure import local_test_config
 
 
 @pytest.fixture(scope="module")
-def smtp_inbox():  # noqa: ANN201
+def smtp_inbox():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -28,7 +28,7 @@ def smtp_inbox():  # noqa: ANN201
 
 
 @pytest.fixture(scope="module")
-async def platform(endpoints, smtp_inbox):  # noqa: ANN001, ANN201
+async def platform(endpoints, smtp_inbox):
     admin = urlsplit(endpoints.postgres_admin_url)
     config = dataclasses.replace(
         local_test_config(),
@@ -53,7 +53,7 @@ async def platform(endpoints, smtp_inbox):  # noqa: ANN001, ANN201
         services.stop()
 
 
-async def test_a_mentoring_journey_flows_through_all_four_services(platform, smtp_inbox, endpoints) -> None:  # noqa: ANN001
+async def test_a_mentoring_journey_flows_through_all_four_services(platform, smtp_inbox, endpoints) -> None:
     config, _ = platform
     _, inbox = smtp_inbox
     report = await run_journey(config, cohort_size=16, pairs_to_accept=2)
@@ -76,7 +76,7 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
 
 
-async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:  # noqa: ANN001
+async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
     _, services = platform
     started = time.monotonic()
     stopped = services.stop()

@@ -58,7 +58,7 @@ async def committed_offset(bootstrap: str, group: str, topic: str, partition: in
     return -1
 
 
-async def eventually(probe, timeout: float = 30.0, interval: float = 0.2):  # noqa: ANN001, ANN201
+async def eventually(probe, timeout: float = 30.0, interval: float = 0.2):
     deadline = time.monotonic() + timeout
     while True:
         result = await probe()

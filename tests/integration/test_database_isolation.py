@@ -9,7 +9,7 @@ from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.postgres import provision_service_databases
 
 
-async def test_no_service_can_connect_to_another_services_database(endpoints) -> None:  # noqa: ANN001
+async def test_no_service_can_connect_to_another_services_database(endpoints) -> None:
     admin = urlsplit(endpoints.postgres_admin_url)
     config = LocalConfig(postgres_host=admin.hostname, postgres_port=admin.port)
     await provision_service_databases(endpoints.postgres_admin_url, config)

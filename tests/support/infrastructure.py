@@ -55,7 +55,7 @@ def _containers() -> Iterator[Endpoints]:
         yield Endpoints(kafka.get_bootstrap_server(), url, "testcontainers")
 
 
-def local_test_config():  # noqa: ANN201
+def local_test_config():
     from mesh_local.config import LocalConfig
 
     return LocalConfig(

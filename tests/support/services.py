@@ -12,9 +12,14 @@ from mesh_runtime.app import ServiceDefinition, build_service
 
 
 @asynccontextmanager
-async def running(definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def running(
+    definition: ServiceDefinition, kafka: str, database_url: str, *, consumers: bool = False, **settings: Any
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    # Consumers off by default: other tests' events on the shared topics must not leak into this
+    # test's database. The end-to-end tests and the shared service cases run the consumers.
     config = definition.settings_class(
-        database_url=database_url, kafka_bootstrap_servers=kafka, log_format="console", log_level="WARNING", **settings
+        database_url=database_url, kafka_bootstrap_servers=kafka, log_format="console", log_level="WARNING",
+        consumers_enabled=consumers, **settings,
     )
     app = build_service(definition, config)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):

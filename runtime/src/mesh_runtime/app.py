@@ -12,10 +12,10 @@ from faststream.specification import AsyncAPI
 
 from mentoring_contracts import TOPICS, Event
 from mesh_runtime import health
-from mesh_runtime.http import correlation_middleware
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, Handler
 from mesh_runtime.db import Database, create_pool
+from mesh_runtime.http import correlation_middleware
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
@@ -88,7 +88,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
         components = Components(definition.name, settings, Database(pool), broker)
         app.state.components = components
-        handlers = definition.handlers(components)
+        handlers = definition.handlers(components) if settings.consumers_enabled else {}
         consumer = None
         if handlers:
             consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker))

@@ -28,7 +28,7 @@ def create_broker(bootstrap_servers: str, *, client_id: str, graceful_timeout: f
     )
 
 
-def record_publisher(broker: KafkaBroker):  # noqa: ANN201 - returns the Publish callable
+def record_publisher(broker: KafkaBroker):
     async def publish(record: KafkaRecord) -> None:
         """Returns once the broker acknowledged the record."""
         await broker.publish(

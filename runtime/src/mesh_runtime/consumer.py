@@ -39,11 +39,11 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-class RetryLater(Exception):  # noqa: N818 - reads as an instruction at the raise site
+class RetryLater(Exception):
     """A handler cannot act yet but will be able to (e.g. waits for another event)."""
 
 
-class TransientFailure(Exception):  # noqa: N818
+class TransientFailure(Exception):
     """Processing failed for a reason that may pass; the record must be redelivered."""
 
 
@@ -100,7 +100,7 @@ class EventConsumer:
                 raise TransientFailure(str(error)) from error
             except TRANSIENT_ERRORS as error:
                 raise TransientFailure(f"{type(error).__name__}: {error}") from error
-            except Exception as error:  # noqa: BLE001 - a handler bug must not block the partition
+            except Exception as error:
                 log.exception("handler failed; dead-lettering", topic=record.topic, offset=record.offset)
                 return await self._dead_letter(record, error)
 

@@ -35,20 +35,22 @@ class Cause:
         return cls(correlation_id=envelope.correlationid, causation_id=envelope.id)
 
 
-class EventSink:
-    """Emits events of one service, for one cause, into one transaction's outbox."""
+class UnitOfWork:
+    """Base of each service's unit of work: repositories share one transaction; ``emit`` writes
+    events to its outbox, caused by the request or event being handled unless told otherwise."""
 
     def __init__(self, transaction: "Transaction", source: str, cause: Cause) -> None:
+        self.connection = transaction.connection
         self._transaction = transaction
         self._source = source
         self._cause = cause
 
-    async def emit(self, event: Event) -> EventEnvelope[Any]:
+    async def emit(
+        self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None
+    ) -> EventEnvelope[Any]:
+        cause = Cause(correlation_id, causation_id) if correlation_id else self._cause
         envelope = new_envelope(
-            event,
-            source=self._source,
-            correlation_id=self._cause.correlation_id,
-            causation_id=self._cause.causation_id,
+            event, source=self._source, correlation_id=cause.correlation_id, causation_id=cause.causation_id
         )
         await self._transaction.emit(envelope)
         return envelope

@@ -101,7 +101,7 @@ class OutboxRelay:
                 loops += 1
                 if loops % 1000 == 0:
                     await self.purge_published()
-            except Exception:  # noqa: BLE001 - keep relaying; the rows stay unpublished and are retried
+            except Exception:
                 log.exception("outbox relay failed; will retry", retry_in_seconds=backoff)
                 sent = 0
                 await self._sleep(backoff)

@@ -18,12 +18,12 @@ from tests.unit.factories import mentor_profile, profile
 
 
 @pytest.fixture
-async def matching(endpoints, database_factory):  # noqa: ANN001, ANN201
+async def matching(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
 
-async def join(app, p) -> uuid.UUID:  # noqa: ANN001
+async def join(app, p) -> uuid.UUID:
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=p, joined_at=datetime.now(UTC))
     components = app.state.components
     async with components.database.transaction() as transaction:
@@ -31,7 +31,7 @@ async def join(app, p) -> uuid.UUID:  # noqa: ANN001
     return event.participant_id
 
 
-async def test_a_mentor_with_room_for_one_is_proposed_to_one_mentee(matching) -> None:  # noqa: ANN001
+async def test_a_mentor_with_room_for_one_is_proposed_to_one_mentee(matching) -> None:
     app, client = matching
     mentor = await join(app, mentor_profile(mentor_capacity=1))
     first, second = await join(app, profile()), await join(app, profile())
@@ -43,7 +43,7 @@ async def test_a_mentor_with_room_for_one_is_proposed_to_one_mentee(matching) ->
     assert await outbox_types(app) == ["MatchProposed"]
 
 
-async def test_both_accept_then_match_accepted_carries_their_schedules(matching) -> None:  # noqa: ANN001
+async def test_both_accept_then_match_accepted_carries_their_schedules(matching) -> None:
     app, client = matching
     mentor, mentee = await join(app, mentor_profile()), await join(app, profile())
     match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
@@ -59,7 +59,7 @@ async def test_both_accept_then_match_accepted_carries_their_schedules(matching)
     assert (await client.post(f"/matches/{match_id}/accept", json={})).status_code == 422
 
 
-async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(matching) -> None:  # noqa: ANN001
+async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(matching) -> None:
     app, client = matching
     mentor, mentee = await join(app, mentor_profile(mentor_capacity=1)), await join(app, profile())
     match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
@@ -72,7 +72,7 @@ async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(mat
     assert await outbox_types(app) == ["MatchProposed", "MatchDeclined", "MatchProposed"]
 
 
-async def test_capacity_is_never_exceeded_however_many_reserve_at_once(matching) -> None:  # noqa: ANN001
+async def test_capacity_is_never_exceeded_however_many_reserve_at_once(matching) -> None:
     app, _ = matching
     database = app.state.components.database
     mentor = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=3))

@@ -24,7 +24,7 @@ class Inbox(Message):
         super().__init__()
         self.messages: list[email.message.Message] = []
 
-    def handle_message(self, message) -> None:  # noqa: ANN001
+    def handle_message(self, message) -> None:
         self.messages.append(message)
 
 
@@ -35,7 +35,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server():  # noqa: ANN201
+def smtp_server():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -43,7 +43,7 @@ def smtp_server():  # noqa: ANN201
     controller.stop()
 
 
-async def plan_welcome(app) -> uuid.UUID:  # noqa: ANN001
+async def plan_welcome(app) -> uuid.UUID:
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(display_name="Ada L."), joined_at=datetime.now(UTC))
     envelope = new_envelope(event, source="/test")
     components = app.state.components
@@ -52,13 +52,13 @@ async def plan_welcome(app) -> uuid.UUID:  # noqa: ANN001
     return event.participant_id
 
 
-async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_event(endpoints, database_factory, smtp_server) -> None:  # noqa: ANN001
+async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_event(endpoints, database_factory, smtp_server) -> None:
     controller, inbox = smtp_server
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         participant = await plan_welcome(app)
 
-        async def sent() -> list:  # noqa: ANN202
+        async def sent() -> list:
             found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
             return [n for n in found if n["status"] == "sent"]
 
@@ -72,13 +72,13 @@ async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_eve
     assert "Hello Ada L." in mail.get_payload(decode=True).decode()
 
 
-async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, database_factory) -> None:  # noqa: ANN001
+async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, database_factory) -> None:
     settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
                 "smtp_timeout_seconds": 2}
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         participant = await plan_welcome(app)
 
-        async def attempted() -> list:  # noqa: ANN202
+        async def attempted() -> list:
             found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
             return [n for n in found if n["attempts"] >= 1]
 

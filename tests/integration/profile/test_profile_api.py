@@ -10,12 +10,12 @@ from tests.unit.factories import profile
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):  # noqa: ANN001, ANN201
+async def profile_service(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
 
-async def test_joining_stores_the_participant_and_emits_participant_joined(profile_service) -> None:  # noqa: ANN001
+async def test_joining_stores_the_participant_and_emits_participant_joined(profile_service) -> None:
     app, client = profile_service
     body = profile().model_dump(mode="json")
     correlation = str(uuid.uuid4())
@@ -30,7 +30,7 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
     assert headers["ce_subject"] == participant_id
 
 
-async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_service) -> None:  # noqa: ANN001
+async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_service) -> None:
     app, client = profile_service
     body = profile(email="Grace.Hopper@Uni.Example.edu").model_dump(mode="json")
     assert (await client.post("/participants", json=body)).status_code == 201
@@ -42,7 +42,7 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined"]
 
 
-async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:  # noqa: ANN001
+async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:
     app, client = profile_service
     body = profile().model_dump(mode="json") | {"time_zone": "Mars/Olympus", "email": "nope"}
     response = await client.post("/participants", json=body)

@@ -14,7 +14,7 @@ from tests.integration.kafka_helpers import committed_offset, create_topic, even
 from tests.unit.factories import profile
 
 
-def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):  # noqa: ANN003, ANN201
+def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(**profile_overrides), joined_at=datetime.now(UTC))
     envelope = new_envelope(event, source="/test")
     if event_id:
@@ -32,7 +32,7 @@ class Harness:
         self.failures_left: dict[str, int] = {}
         self.broker = create_broker(bootstrap, client_id=self.group, graceful_timeout=5)
 
-        async def handler(transaction, envelope) -> None:  # noqa: ANN001
+        async def handler(transaction, envelope) -> None:
             name = envelope.data.profile.display_name
             if name == "Bug":
                 raise ValueError("handler bug: cannot process this participant")
@@ -64,13 +64,13 @@ class Harness:
 
 
 @pytest.fixture
-async def database(database_factory):  # noqa: ANN001, ANN201
+async def database(database_factory):
     pool = await create_pool(await database_factory())
     yield Database(pool)
     await pool.close()
 
 
-async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database) -> None:  # noqa: ANN001
+async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database) -> None:
     topic = await create_topic(endpoints.kafka_bootstrap)
     event_id = uuid.uuid4()
     record = joined_record(event_id)
@@ -82,7 +82,7 @@ async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database
         assert [row["event_id"] for row in inbox] == [event_id]
 
 
-async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_is_processed(endpoints, database) -> None:  # noqa: ANN001
+async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_is_processed(endpoints, database) -> None:
     topic = await create_topic(endpoints.kafka_bootstrap)
     key, headers, value = joined_record()
     unknown = [(k, b"org.mentoringmesh.Nonsense.v1" if k == "ce_type" else v) for k, v in headers]
@@ -113,7 +113,7 @@ async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_
     assert b"{this is not json" in dead_values  # the original record is kept whole
 
 
-async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoints, database) -> None:  # noqa: ANN001
+async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoints, database) -> None:
     topic = await create_topic(endpoints.kafka_bootstrap)
     await produce(endpoints.kafka_bootstrap, topic, [joined_record(display_name="Flaky"), joined_record()])
     async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
@@ -125,5 +125,5 @@ async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoint
     assert len({row["participant_id"] for row in rows}) == 2
 
 
-async def _equals(value, expected) -> bool:  # noqa: ANN001
+async def _equals(value, expected) -> bool:
     return (await value) == expected

@@ -21,7 +21,7 @@ def joined() -> ParticipantJoined:
 
 
 @pytest.fixture
-async def relay_setup(endpoints, database_factory):  # noqa: ANN001, ANN201
+async def relay_setup(endpoints, database_factory):
     url = await database_factory()
     pool = await create_pool(url)
     broker = create_broker(endpoints.kafka_bootstrap, client_id="test-relay", graceful_timeout=5)
@@ -33,7 +33,7 @@ async def relay_setup(endpoints, database_factory):  # noqa: ANN001, ANN201
     await pool.close()
 
 
-async def test_committed_events_are_published_and_marked(relay_setup, endpoints) -> None:  # noqa: ANN001
+async def test_committed_events_are_published_and_marked(relay_setup, endpoints) -> None:
     database, relay = relay_setup
     envelopes = [new_envelope(joined(), source="/test") for _ in range(3)]
     async with database.transaction() as transaction:
@@ -50,7 +50,7 @@ async def test_committed_events_are_published_and_marked(relay_setup, endpoints)
         assert record.key == str(envelope.data.participant_id).encode()
 
 
-async def test_rolled_back_events_never_leave(relay_setup) -> None:  # noqa: ANN001
+async def test_rolled_back_events_never_leave(relay_setup) -> None:
     database, relay = relay_setup
     with pytest.raises(RuntimeError):
         async with database.transaction() as transaction:
@@ -59,7 +59,7 @@ async def test_rolled_back_events_never_leave(relay_setup) -> None:  # noqa: ANN
     assert await relay.relay_once() == 0
 
 
-async def test_running_relay_wakes_on_commit(relay_setup) -> None:  # noqa: ANN001
+async def test_running_relay_wakes_on_commit(relay_setup) -> None:
     database, relay = relay_setup
     await relay.start()
     try:
@@ -76,7 +76,7 @@ async def test_running_relay_wakes_on_commit(relay_setup) -> None:  # noqa: ANN0
         await relay.stop()
 
 
-async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:  # noqa: ANN001
+async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:
     database, relay = relay_setup
     async with database.transaction() as transaction:
         await transaction.emit(new_envelope(joined(), source="/test"))
@@ -86,7 +86,7 @@ async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:  
     assert await relay.relay_once() == 1
 
 
-async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> None:  # noqa: ANN001
+async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> None:
     from mesh_runtime.migrations import Migration, MigrationError, apply_migrations, load_migrations
 
     url = await database_factory("mesh_profile.migrations")

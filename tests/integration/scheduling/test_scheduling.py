@@ -13,7 +13,7 @@ from mesh_scheduling.bootstrap import DEFINITION
 from tests.support.services import outbox_types, running
 
 
-def member(**overrides) -> ParticipantSchedule:  # noqa: ANN003
+def member(**overrides) -> ParticipantSchedule:
     return ParticipantSchedule.model_validate(
         {"participant_id": uuid.uuid4(), "role": "peer", "campus": "north", "time_zone": "Europe/Berlin",
          "weekly_availability": [{"weekday": day, "start": "17:00", "end": "20:00"} for day in ("mon", "wed")],
@@ -27,18 +27,18 @@ def accepted(*members: ParticipantSchedule) -> MatchAccepted:
 
 
 @pytest.fixture
-async def scheduling(endpoints, database_factory):  # noqa: ANN001, ANN201
+async def scheduling(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
 
-async def handle(app, event: MatchAccepted):  # noqa: ANN001, ANN201
+async def handle(app, event: MatchAccepted):
     components = app.state.components
     async with components.database.transaction() as transaction:
         return await schedule_first_session(PostgresSchedulingUnitOfWork(transaction, components.source, Cause()), event)
 
 
-async def test_a_formed_pair_gets_a_first_session_and_completing_it_schedules_the_next(scheduling) -> None:  # noqa: ANN001
+async def test_a_formed_pair_gets_a_first_session_and_completing_it_schedules_the_next(scheduling) -> None:
     app, client = scheduling
     a, b = member(), member(time_zone="Europe/London")
     event = accepted(a, b)
@@ -59,7 +59,7 @@ async def test_a_formed_pair_gets_a_first_session_and_completing_it_schedules_th
     assert twice.status_code == 409
 
 
-async def test_completing_needs_a_participant_and_a_valid_reflection(scheduling) -> None:  # noqa: ANN001
+async def test_completing_needs_a_participant_and_a_valid_reflection(scheduling) -> None:
     app, client = scheduling
     first = await handle(app, accepted(member(), member()))
     outsider = {"participant_id": str(uuid.uuid4()), "progress_rating": 3, "notes": "?"}
@@ -70,7 +70,7 @@ async def test_completing_needs_a_participant_and_a_valid_reflection(scheduling)
     assert {item["loc"][-1] for item in response.json()["detail"]} == {"progress_rating", "notes"}
 
 
-async def test_a_pair_without_shared_time_is_flagged_not_scheduled(scheduling) -> None:  # noqa: ANN001
+async def test_a_pair_without_shared_time_is_flagged_not_scheduled(scheduling) -> None:
     app, _ = scheduling
     event = accepted(member(), member(weekly_availability=[{"weekday": "sun", "start": "08:00", "end": "09:00"}]))
     assert await handle(app, event) is None

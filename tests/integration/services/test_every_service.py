@@ -18,7 +18,7 @@ DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 
 
 @pytest.fixture(params=DEFINITIONS, ids=lambda d: d.name)
-async def service(request, endpoints, database_factory):  # noqa: ANN001, ANN201
+async def service(request, endpoints, database_factory):
     definition: ServiceDefinition = request.param
     url = await database_factory()  # empty: the service migrates it at start
     settings = definition.settings_class(
@@ -30,7 +30,7 @@ async def service(request, endpoints, database_factory):  # noqa: ANN001, ANN201
             yield definition, app, client
 
 
-async def test_ready_when_database_and_broker_answer(service) -> None:  # noqa: ANN001
+async def test_ready_when_database_and_broker_answer(service) -> None:
     _, _, client = service
     response = await client.get("/health/ready")
     assert response.status_code == 200, response.text
@@ -38,7 +38,7 @@ async def test_ready_when_database_and_broker_answer(service) -> None:  # noqa: 
     assert (await client.get("/health/live")).status_code == 200
 
 
-async def test_not_ready_while_draining(service) -> None:  # noqa: ANN001
+async def test_not_ready_while_draining(service) -> None:
     _, app, client = service
     app.state.components.draining = True
     response = await client.get("/health/ready")
@@ -46,7 +46,7 @@ async def test_not_ready_while_draining(service) -> None:  # noqa: ANN001
     assert response.json()["checks"]["draining"] == "shutting down"
 
 
-async def test_not_ready_when_the_database_is_gone(service) -> None:  # noqa: ANN001
+async def test_not_ready_when_the_database_is_gone(service) -> None:
     _, app, client = service
     await app.state.components.database.pool.close()
     response = await client.get("/health/ready")
@@ -54,13 +54,13 @@ async def test_not_ready_when_the_database_is_gone(service) -> None:  # noqa: AN
     assert response.json()["checks"]["database"].startswith("failed")
 
 
-async def test_migrated_its_own_schema(service) -> None:  # noqa: ANN001
+async def test_migrated_its_own_schema(service) -> None:
     definition, app, _ = service
     rows = await app.state.components.database.pool.fetch("SELECT package FROM mesh_schema_migrations")
     assert {row["package"] for row in rows} == {"mesh_runtime.sql", definition.migrations_package}
 
 
-async def test_serves_openapi_with_its_routes(service) -> None:  # noqa: ANN001
+async def test_serves_openapi_with_its_routes(service) -> None:
     definition, _, client = service
     document = (await client.get("/openapi.json")).json()
     assert document["info"]["title"] == definition.title
@@ -68,7 +68,7 @@ async def test_serves_openapi_with_its_routes(service) -> None:  # noqa: ANN001
     assert own, "every service exposes its own API"
 
 
-async def test_serves_asyncapi_with_every_event_it_publishes(service) -> None:  # noqa: ANN001
+async def test_serves_asyncapi_with_every_event_it_publishes(service) -> None:
     definition, _, client = service
     document = (await client.get("/asyncapi.json")).json()
     assert document["asyncapi"].startswith("3.")
@@ -78,7 +78,7 @@ async def test_serves_asyncapi_with_every_event_it_publishes(service) -> None:  
         assert model.name in text
 
 
-async def test_echoes_or_starts_a_correlation_id(service) -> None:  # noqa: ANN001
+async def test_echoes_or_starts_a_correlation_id(service) -> None:
     _, _, client = service
     given = str(uuid.uuid4())
     assert (await client.get("/health/live", headers={"X-Correlation-ID": given})).headers["X-Correlation-ID"] == given
@@ -86,7 +86,7 @@ async def test_echoes_or_starts_a_correlation_id(service) -> None:  # noqa: ANN0
     assert uuid.UUID(started)
 
 
-async def test_unknown_resources_are_404_with_a_reason(service) -> None:  # noqa: ANN001
+async def test_unknown_resources_are_404_with_a_reason(service) -> None:
     definition, _, client = service
     path = {
         "profile": "/participants/{id}",

@@ -95,7 +95,7 @@ def _headers(**overrides: str | None) -> list[tuple[str, bytes]]:
         (_headers(), None, MalformedEvent, "tombstone"),
     ],
 )
-def test_bad_records_are_refused_with_the_reason(headers, value, error, says) -> None:  # noqa: ANN001
+def test_bad_records_are_refused_with_the_reason(headers, value, error, says) -> None:
     with pytest.raises(error, match=says):
         from_kafka(headers, value)
 

@@ -13,7 +13,7 @@ WEEK = datetime(2026, 1, 5, tzinfo=UTC)
 POLICY = MatchingPolicy()
 
 
-def candidate(p) -> Candidate:  # noqa: ANN001
+def candidate(p) -> Candidate:
     return Candidate(uuid.uuid4(), p)
 
 
@@ -53,7 +53,7 @@ def test_identical_profiles_score_higher_than_partly_shared_ones() -> None:
         (mentor_profile(meeting_modes=["in_person"], campus="south"), "no meeting mode"),
     ],
 )
-def test_ineligible_pairs_say_why(other, reason) -> None:  # noqa: ANN001
+def test_ineligible_pairs_say_why(other, reason) -> None:
     result = score_pair(candidate(other), candidate(profile()), POLICY, WEEK)
     assert isinstance(result, Ineligible)
     assert reason in result.reason

@@ -7,7 +7,7 @@ from mentoring_contracts import ParticipantSchedule
 from mesh_scheduling.domain.pair import Pair, first_common_slot
 
 
-def member(**overrides) -> ParticipantSchedule:  # noqa: ANN003
+def member(**overrides) -> ParticipantSchedule:
     data = {
         "participant_id": uuid.uuid4(), "role": "mentor", "campus": "north", "time_zone": "Europe/Berlin",
         "weekly_availability": [{"weekday": "wed", "start": "17:00", "end": "20:00"}],

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _print_report(report) -> None:  # noqa: ANN001
+def _print_report(report) -> None:
     print(f"\nJourney ({report.seconds:.1f}s):")
     print(f"  {report.joined} participants joined across two campuses")
     print(f"  {len(report.proposed)} matches proposed; e.g. score {report.proposed[0]['score']:.2f} because:")

@@ -31,7 +31,7 @@ class JourneyReport:
     seconds: float = 0.0
 
 
-async def _eventually(probe, what: str, timeout: float = 60.0, interval: float = 0.3):  # noqa: ANN001, ANN202
+async def _eventually(probe, what: str, timeout: float = 60.0, interval: float = 0.3):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = await probe()

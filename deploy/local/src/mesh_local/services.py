@@ -14,10 +14,10 @@ class LocalServices:
         self.config = config
         self.dir = config.state_dir / "services"
 
-    def pid_file(self, service: str):  # noqa: ANN201
+    def pid_file(self, service: str):
         return self.dir / f"{service}.pid"
 
-    def log_file(self, service: str):  # noqa: ANN201
+    def log_file(self, service: str):
         return self.dir / f"{service}.log"
 
     def start(self, services: tuple[str, ...] = SERVICES, extra_env: dict[str, str] | None = None) -> list[str]:
@@ -64,7 +64,7 @@ class LocalServices:
         return [service for service in services if processes.stop(self.pid_file(service), timeout=40)]
 
 
-def _tail(path, lines: int = 40) -> str:  # noqa: ANN001
+def _tail(path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except FileNotFoundError:

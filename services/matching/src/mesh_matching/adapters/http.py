@@ -1,25 +1,23 @@
 """The matching service's HTTP API: read matches, accept or decline them."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
-from mesh_runtime.app import Components, components_of
+from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
-from mesh_runtime.http import ErrorBody, request_cause
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
 
 router = APIRouter(tags=["matches"])
-ComponentsDep = Annotated[Components, Depends(components_of)]
-CauseDep = Annotated[Cause, Depends(request_cause)]
-ERRORS = {404: {"model": ErrorBody}, 403: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+ERRORS = error_responses(403, 404, 409)
 
 
 class MatchMember(BaseModel):
@@ -81,7 +79,7 @@ async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, ca
     )
 
 
-async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:  # noqa: ANN001
+async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:
     try:
         async with components.database.transaction() as transaction:
             await use_case(PostgresMatchingUnitOfWork(transaction, components.source, cause))

@@ -5,10 +5,10 @@ from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import Event, ParticipantProfile, ScorePart
+from mentoring_contracts import ParticipantProfile, ScorePart
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match, MatchStatus
-from mesh_runtime.db import Cause, EventSink, Transaction
+from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
 class PostgresCandidates:
@@ -116,11 +116,8 @@ def match_from_row(row: asyncpg.Record) -> Match:
     )
 
 
-class PostgresMatchingUnitOfWork:
+class PostgresMatchingUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        self.candidates = PostgresCandidates(transaction.connection)
-        self.matches = PostgresMatches(transaction.connection)
-        self._events = EventSink(transaction, source, cause)
-
-    async def emit(self, event: Event) -> object:
-        return await self._events.emit(event)
+        super().__init__(transaction, source, cause)
+        self.candidates = PostgresCandidates(self.connection)
+        self.matches = PostgresMatches(self.connection)

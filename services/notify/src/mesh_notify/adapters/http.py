@@ -4,16 +4,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel
 
 from mesh_notify.adapters.postgres import notification_from_row
 from mesh_notify.domain.notification import Notification
-from mesh_runtime.app import Components, components_of
-from mesh_runtime.http import ErrorBody
+from mesh_runtime.dependencies import ComponentsDep, error_responses
 
 router = APIRouter(tags=["notifications"])
-ComponentsDep = Annotated[Components, Depends(components_of)]
 
 
 class NotificationView(BaseModel):
@@ -47,7 +45,7 @@ async def list_notifications(
     return [NotificationView.of(notification_from_row(row)) for row in rows]
 
 
-@router.get("/notifications/{notification_id}", summary="One notification", responses={404: {"model": ErrorBody}})
+@router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(404))
 async def get_notification(notification_id: UUID, components: ComponentsDep) -> NotificationView:
     async with components.database.pool.acquire() as connection:
         row = await connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)

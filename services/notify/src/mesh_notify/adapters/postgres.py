@@ -4,9 +4,8 @@ from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import Event
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
-from mesh_runtime.db import Cause, EventSink, Transaction
+from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
 class PostgresContacts:
@@ -84,14 +83,8 @@ def notification_from_row(row: asyncpg.Record) -> Notification:
     )
 
 
-class PostgresNotifyUnitOfWork:
+class PostgresNotifyUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        self.contacts = PostgresContacts(transaction.connection)
-        self.notifications = PostgresNotifications(transaction.connection)
-        self._transaction = transaction
-        self._source = source
-        self._cause = cause
-
-    async def emit(self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None) -> object:
-        cause = Cause(correlation_id, causation_id) if correlation_id else self._cause
-        return await EventSink(self._transaction, self._source, cause).emit(event)
+        super().__init__(transaction, source, cause)
+        self.contacts = PostgresContacts(self.connection)
+        self.notifications = PostgresNotifications(self.connection)

@@ -39,7 +39,7 @@ async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str) -
             message=message,
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
         )
-    except Exception as error:  # noqa: BLE001 - any delivery failure is retried later, not lost
+    except Exception as error:
         updated = notification.failed_attempt(f"{type(error).__name__}: {error}", now)
         log.warning("delivery failed", notification_id=str(notification.notification_id),
                     attempts=updated.attempts, status=updated.status.value, error=str(error))

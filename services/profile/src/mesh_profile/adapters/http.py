@@ -1,23 +1,18 @@
 """The profile service's HTTP API."""
 
 from datetime import datetime
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.adapters.postgres import PostgresParticipants, PostgresProfileUnitOfWork
 from mesh_profile.application.join_program import join_program
 from mesh_profile.domain.participant import AlreadyJoined, Participant
-from mesh_runtime.app import Components, components_of
-from mesh_runtime.db import Cause
-from mesh_runtime.http import ErrorBody, request_cause
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
 
 router = APIRouter(prefix="/participants", tags=["participants"])
-ComponentsDep = Annotated[Components, Depends(components_of)]
-CauseDep = Annotated[Cause, Depends(request_cause)]
 
 
 class ParticipantView(BaseModel):
@@ -34,7 +29,7 @@ class ParticipantView(BaseModel):
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Join a mentoring program",
-    responses={409: {"model": ErrorBody, "description": "This email already joined the program."}},
+    responses=error_responses(409),
 )
 async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep) -> ParticipantView:
     try:
@@ -46,7 +41,7 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
     return ParticipantView.of(participant)
 
 
-@router.get("/{participant_id}", summary="A participant's profile", responses={404: {"model": ErrorBody}})
+@router.get("/{participant_id}", summary="A participant's profile", responses=error_responses(404))
 async def get(participant_id: UUID, components: ComponentsDep) -> ParticipantView:
     async with components.database.pool.acquire() as connection:
         participant = await PostgresParticipants(connection).get(participant_id)

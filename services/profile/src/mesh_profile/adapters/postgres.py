@@ -6,8 +6,7 @@ import asyncpg
 
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.domain.participant import AlreadyJoined, Participant
-from mentoring_contracts import Event
-from mesh_runtime.db import Cause, EventSink, Transaction
+from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
 class PostgresParticipants:
@@ -46,10 +45,7 @@ def _participant(row: asyncpg.Record) -> Participant:
     return Participant(row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"])
 
 
-class PostgresProfileUnitOfWork:
+class PostgresProfileUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        self.participants = PostgresParticipants(transaction.connection)
-        self._events = EventSink(transaction, source, cause)
-
-    async def emit(self, event: Event) -> object:
-        return await self._events.emit(event)
+        super().__init__(transaction, source, cause)
+        self.participants = PostgresParticipants(self.connection)

@@ -8,7 +8,7 @@ from mentoring_contracts import ParticipantJoined
 from mentoring_contracts.events.participants import ParticipantProfile
 
 
-class AlreadyJoined(Exception):  # noqa: N818 - a business outcome, not a crash
+class AlreadyJoined(Exception):
     """One person (one email) joins one program once."""
 
     def __init__(self, program_id: str, participant_id: UUID | None) -> None:

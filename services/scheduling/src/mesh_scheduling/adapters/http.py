@@ -1,24 +1,20 @@
 """The scheduling service's HTTP API: read sessions, record one as done."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 
 from mentoring_contracts import Reflection
-from mesh_runtime.app import Components, components_of
-from mesh_runtime.db import Cause
-from mesh_runtime.http import ErrorBody, request_cause
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
 from mesh_scheduling.application.complete_session import SessionNotFound, complete_session
 from mesh_scheduling.domain.session import AlreadyCompleted, NotInSession, Session
 
 router = APIRouter(tags=["sessions"])
-ComponentsDep = Annotated[Components, Depends(components_of)]
-CauseDep = Annotated[Cause, Depends(request_cause)]
-ERRORS = {404: {"model": ErrorBody}, 403: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+ERRORS = error_responses(403, 404, 409)
 
 
 class SessionView(BaseModel):

@@ -4,8 +4,8 @@ from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import Event, ParticipantSchedule, Reflection
-from mesh_runtime.db import Cause, EventSink, Transaction
+from mentoring_contracts import ParticipantSchedule, Reflection
+from mesh_runtime.db import Cause, Transaction, UnitOfWork
 from mesh_scheduling.domain.pair import Pair
 from mesh_scheduling.domain.session import Session, SessionStatus
 
@@ -79,11 +79,8 @@ def session_from_row(row: asyncpg.Record) -> Session:
     )
 
 
-class PostgresSchedulingUnitOfWork:
+class PostgresSchedulingUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        self.pairs = PostgresPairs(transaction.connection)
-        self.sessions = PostgresSessions(transaction.connection)
-        self._events = EventSink(transaction, source, cause)
-
-    async def emit(self, event: Event) -> object:
-        return await self._events.emit(event)
+        super().__init__(transaction, source, cause)
+        self.pairs = PostgresPairs(self.connection)
+        self.sessions = PostgresSessions(self.connection)

@@ -1,0 +1,17 @@
+"""FastAPI dependencies every service's HTTP adapter uses."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends
+
+from mesh_runtime.app import Components, components_of
+from mesh_runtime.db import Cause
+from mesh_runtime.http import ErrorBody, request_cause
+
+ComponentsDep = Annotated[Components, Depends(components_of)]
+CauseDep = Annotated[Cause, Depends(request_cause)]
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the 4xx answers a route gives, all with the same ``{detail}`` body."""
+    return {code: {"model": ErrorBody} for code in codes}
