@@ -60,6 +60,12 @@ class LocalPostgres:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
             shutil.chown(self.socket_dir, "postgres", "postgres")
+            reachable = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-w", str(self.dir)], check=False)
+            if reachable.returncode != 0:
+                raise PostgresError(
+                    f"the 'postgres' account cannot reach {self.dir}: make its parent folders traversable "
+                    "(chmod o+x) or set MESH_LOCAL_STATE_DIR to a folder it can reach, e.g. /var/tmp/mentoring-mesh"
+                )
         self._run([str(bin_dir() / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
                    "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
 

@@ -20,6 +20,13 @@ async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str) -
     notification = await uow.notifications.next_due()
     if notification is None:
         return None
+    with structlog.contextvars.bound_contextvars(
+        correlation_id=str(notification.correlation_id), event_id=str(notification.caused_by_event_id)
+    ):
+        return await _deliver(uow, mailer, links_base, notification)
+
+
+async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notification: Notification) -> Notification:
     recipient = await uow.contacts.get(notification.recipient_id)
     assert recipient is not None, "next_due only returns notifications whose recipient is known"
     partner_id = notification.context.get("partner_id")
