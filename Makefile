@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 
-.PHONY: help setup run up demo stop status test test-unit lint
+.PHONY: help setup run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,3 +35,6 @@ test-unit: setup  ## only the pure domain tests (no I/O)
 lint:  ## static checks (ruff) and architecture contracts (import-linter)
 	@$(VENV)/ruff check .
 	@$(VENV)/lint-imports
+
+bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQL (prints figures)
+	@$(VENV)/python -m benchmarks.outbox_relay 20000

@@ -12,7 +12,7 @@ from faststream.specification import AsyncAPI
 
 from mentoring_contracts import TOPICS, Event
 from mesh_runtime import health
-from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
+from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, Handler
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.http import correlation_middleware
@@ -101,7 +101,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         await broker.start()
         relay = OutboxRelay(
             pool,
-            record_publisher(broker),
+            batch_publisher(broker),
             dsn=settings.database_url,
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval_seconds,

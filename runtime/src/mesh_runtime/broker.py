@@ -1,6 +1,7 @@
 """Kafka through FastStream: the broker, topic creation, publishing records, consuming with retries."""
 
 import asyncio
+from collections.abc import Sequence
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -40,6 +41,28 @@ def record_publisher(broker: KafkaBroker):
         )
 
     return publish
+
+
+def batch_publisher(broker: KafkaBroker):
+    async def publish_all(records: Sequence[KafkaRecord]) -> None:
+        """Sends every record before awaiting any acknowledgement, then waits for all of them.
+
+        The idempotent producer keeps each partition's records in send order, so the pipeline
+        preserves per-key order; if any send fails, the caller republishes the whole batch."""
+        pending = [
+            await broker.publish(
+                record.value,
+                record.topic,
+                key=record.key,
+                headers=record.headers,
+                correlation_id=record.headers.get("ce_correlationid"),
+                no_confirm=True,
+            )
+            for record in records
+        ]
+        await asyncio.gather(*pending)
+
+    return publish_all
 
 
 async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> list[str]:

@@ -8,7 +8,7 @@ consumers absorb through their inbox.
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import asyncpg
 import structlog
@@ -17,7 +17,7 @@ from mentoring_contracts import KafkaRecord
 from mesh_runtime.db import OUTBOX_CHANNEL
 
 log = structlog.get_logger(__name__)
-Publish = Callable[[KafkaRecord], Awaitable[None]]
+PublishBatch = Callable[[Sequence[KafkaRecord]], Awaitable[None]]
 _RELAY_LOCK_KEY = 7_242_002
 _RETENTION = "7 days"
 
@@ -26,7 +26,7 @@ class OutboxRelay:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        publish: Publish,
+        publish: PublishBatch,
         *,
         dsn: str,
         batch_size: int = 200,
@@ -71,10 +71,9 @@ class OutboxRelay:
                 """,
                 self._batch_size,
             )
-            for row in rows:
-                await self._publish(
-                    KafkaRecord(topic=row["topic"], key=row["key"], headers=row["headers"], value=row["value"])
-                )
+            await self._publish(
+                [KafkaRecord(topic=row["topic"], key=row["key"], headers=row["headers"], value=row["value"]) for row in rows]
+            )
             if rows:
                 await connection.execute(
                     "UPDATE mesh_outbox SET published_at = now() WHERE id = ANY($1::bigint[])",

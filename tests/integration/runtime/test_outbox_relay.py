@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 
 from mentoring_contracts import ParticipantJoined, from_kafka, new_envelope
-from mesh_runtime.broker import create_broker, ensure_topics, record_publisher
+from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
 from tests.integration.kafka_helpers import read_all
@@ -27,7 +27,7 @@ async def relay_setup(endpoints, database_factory):
     broker = create_broker(endpoints.kafka_bootstrap, client_id="test-relay", graceful_timeout=5)
     await ensure_topics(endpoints.kafka_bootstrap, {TOPIC: ParticipantJoined.topic.partitions})
     await broker.connect()
-    relay = OutboxRelay(pool, record_publisher(broker), dsn=url, poll_interval=0.2)
+    relay = OutboxRelay(pool, batch_publisher(broker), dsn=url, poll_interval=0.2)
     yield Database(pool), relay
     await broker.stop()
     await pool.close()
@@ -100,3 +100,20 @@ async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> No
         assert await connection.fetchval("SELECT count(*) FROM mesh_schema_migrations") == len(migrations)
     finally:
         await connection.close()
+
+
+async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay_setup, endpoints) -> None:  # noqa: ANN001
+    database, relay = relay_setup
+    participant_id = uuid.uuid4()
+    written = []
+    async with database.transaction() as transaction:
+        for _ in range(300):  # one pipelined batch, all on one partition
+            event = ParticipantJoined(participant_id=participant_id, profile=profile(), joined_at=datetime.now(UTC))
+            envelope = new_envelope(event, source="/test")
+            await transaction.emit(envelope)
+            written.append(envelope.id)
+    while await relay.relay_once():
+        pass
+    records = await read_all(endpoints.kafka_bootstrap, TOPIC, expect=100_000, timeout=3)
+    mine = [from_kafka(r.headers, r.value).id for r in records if r.key == str(participant_id).encode()]
+    assert mine == written
