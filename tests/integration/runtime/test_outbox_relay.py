@@ -102,7 +102,7 @@ async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> No
         await connection.close()
 
 
-async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay_setup, endpoints) -> None:  # noqa: ANN001
+async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay_setup, endpoints) -> None:
     database, relay = relay_setup
     participant_id = uuid.uuid4()
     written = []
