@@ -118,7 +118,9 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             log.info("service draining")
             for worker in reversed(workers):
                 await worker.stop()
-            await relay.stop()
+            for subscriber in broker.subscribers:  # in-flight events finish and commit first...
+                await subscriber.stop()
+            await relay.stop()  # ...so the final flush publishes what they emitted
             await broker.stop()
             await components.database.close()
             log.info("service stopped")

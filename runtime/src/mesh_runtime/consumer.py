@@ -100,7 +100,7 @@ class EventConsumer:
                 raise TransientFailure(str(error)) from error
             except TRANSIENT_ERRORS as error:
                 raise TransientFailure(f"{type(error).__name__}: {error}") from error
-            except Exception as error:
+            except Exception as error:  # a handler bug must not block the partition
                 log.exception("handler failed; dead-lettering", topic=record.topic, offset=record.offset)
                 return await self._dead_letter(record, error)
 

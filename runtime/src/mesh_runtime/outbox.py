@@ -51,11 +51,18 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
-        """Finish the batch under way, then stop."""
+        """Finish the batch under way, publish what is still waiting, then stop.
+
+        What cannot be published now (broker away) stays in the outbox for the next start."""
         self._stopping.set()
         self._wake.set()
         if self._task:
             await self._task
+        try:
+            while await self.relay_once():
+                pass
+        except Exception:  # nothing is lost: the rows stay unpublished
+            log.warning("final outbox flush incomplete; the rest is published at next start", exc_info=True)
         if self._listener:
             await self._listener.close()
 
@@ -100,7 +107,7 @@ class OutboxRelay:
                 loops += 1
                 if loops % 1000 == 0:
                     await self.purge_published()
-            except Exception:
+            except Exception:  # keep relaying; the rows stay unpublished and are retried
                 log.exception("outbox relay failed; will retry", retry_in_seconds=backoff)
                 sent = 0
                 await self._sleep(backoff)

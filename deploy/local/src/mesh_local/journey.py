@@ -22,6 +22,7 @@ class JourneyError(RuntimeError):
 @dataclass
 class JourneyReport:
     joined: int = 0
+    emails: list[str] = field(default_factory=list)
     proposed: list[dict[str, Any]] = field(default_factory=list)
     accepted: list[dict[str, Any]] = field(default_factory=list)
     sessions: list[dict[str, Any]] = field(default_factory=list)
@@ -53,6 +54,7 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             if response.status_code != 201:
                 raise JourneyError(f"join failed: {response.status_code} {response.text}")
             ids.append(response.json()["participant_id"])
+            report.emails.append(person["email"])
         report.joined = len(ids)
 
         async def proposals() -> list[dict[str, Any]] | None:

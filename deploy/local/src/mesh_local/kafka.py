@@ -135,7 +135,7 @@ class LocalKafka:
             try:
                 asyncio.run(self.metadata())
                 return
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - any failure means not ready yet
                 last_error = error
                 time.sleep(0.5)
         raise KafkaError(f"Kafka not ready after {timeout:.0f}s ({last_error}); see {self.log_file}")

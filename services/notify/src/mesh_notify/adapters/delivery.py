@@ -49,7 +49,7 @@ class DeliveryWorker(Worker):
         while not self._stopping.is_set():
             try:
                 await self.deliver_due()
-            except Exception:
+            except Exception:  # a database blip must not end delivery
                 log.exception("delivery loop failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stopping.wait(), timeout=self._settings.delivery_poll_interval_seconds)

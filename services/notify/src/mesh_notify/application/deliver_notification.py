@@ -46,7 +46,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
             message=message,
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
         )
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - any delivery failure is retried, not lost
         updated = notification.failed_attempt(f"{type(error).__name__}: {error}", now)
         log.warning("delivery failed", notification_id=str(notification.notification_id),
                     attempts=updated.attempts, status=updated.status.value, error=str(error))
