@@ -3,7 +3,7 @@
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
@@ -41,8 +41,8 @@ class Components:
         return f"/mentoring-mesh/{self.service}"
 
 
-class Worker:
-    """A background loop a service runs beside its consumers (e.g. notify's mail dispatcher)."""
+class Worker(Protocol):
+    """A background loop a service runs beside its consumers (see ``mesh_runtime.workers``)."""
 
     async def start(self) -> None: ...
     async def stop(self) -> None: ...

@@ -88,3 +88,28 @@ async def test_capacity_is_never_exceeded_however_many_reserve_at_once(matching)
     assert await database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id) == 3
     with pytest.raises(Exception, match="capacity_respected"):
         await database.pool.execute("UPDATE candidates SET used = 4 WHERE participant_id = $1", mentor.participant_id)
+
+
+async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> None:
+    from datetime import timedelta
+
+    from mesh_matching.application.expire_proposals import expire_proposals
+
+    app, client = matching
+    mentor = await join(app, mentor_profile(mentor_capacity=1))
+    mentee = await join(app, profile())
+    match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
+    await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor)})
+    components = app.state.components
+    later = datetime.now(UTC) + timedelta(days=8)
+    async with components.database.transaction() as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause())
+        assert await expire_proposals(uow, now=later) == 1
+        assert await expire_proposals(uow, now=later) == 0
+    match = (await client.get(f"/matches/{match_id}")).json()
+    assert match["status"] == "expired"
+    used = await components.database.pool.fetch("SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor, mentee])
+    assert [row["used"] for row in used] == [0, 0]
+    late = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentee)})
+    assert late.status_code == 409
+    assert await outbox_types(app) == ["MatchProposed", "MatchExpired"]

@@ -52,3 +52,14 @@ def test_best_partner_first_then_earliest_joined() -> None:
     outsider = Candidate(uuid.uuid4(), profile())  # another mentee: ineligible
     ranked = rank_partners(newcomer, [weak, strong, outsider, twin], MatchingPolicy(), NOW)
     assert [p.partner for p in ranked] == [strong, twin, weak]
+
+
+def test_an_open_proposal_lapses_at_its_expiry_and_nothing_else_does() -> None:
+    match = proposed()
+    assert match.expire(NOW) is match  # not yet
+    lapsed = match.expire(NOW + timedelta(days=7))
+    assert lapsed.status is MatchStatus.EXPIRED
+    accepted = match.accept(match.participants[0], NOW).accept(match.participants[1], NOW)
+    assert accepted.expire(NOW + timedelta(days=30)) is accepted
+    with pytest.raises(MatchClosed, match="expired"):
+        lapsed.accept(match.participants[0], NOW)

@@ -54,3 +54,15 @@ def test_failed_deliveries_back_off_then_give_up() -> None:
     for _ in range(MAX_ATTEMPTS - 2):
         second = second.failed_attempt("connection refused", NOW)
     assert second.status is NotificationStatus.FAILED and second.attempts == MAX_ATTEMPTS
+
+
+def test_a_decline_is_told_to_the_other_and_an_expiry_to_both() -> None:
+    from mentoring_contracts import MatchDeclined, MatchExpired
+
+    a, b = uuid.uuid4(), uuid.uuid4()
+    declined = MatchDeclined(match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], declined_by=a, declined_at=NOW)
+    assert recipients(declined) == [(b, "match_declined", a)]
+    expired = MatchExpired(match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], accepted_by=[b], expired_at=NOW)
+    assert recipients(expired) == [(a, "match_expired", b), (b, "match_expired", a)]
+    message = render(notification("match_expired", context_of(expired)), contact("Ada"), contact("Ben"), "http://m")
+    assert "Ben" in message.subject and "place is free again" in message.body

@@ -4,6 +4,7 @@ from mentoring_contracts.events.base import Event
 from mentoring_contracts.events.matches import (
     MatchAccepted,
     MatchDeclined,
+    MatchExpired,
     MatchParticipant,
     MatchProposed,
     ParticipantSchedule,
@@ -23,6 +24,7 @@ __all__ = [
     "Event",
     "MatchAccepted",
     "MatchDeclined",
+    "MatchExpired",
     "MatchParticipant",
     "MatchProposed",
     "NotificationSent",

@@ -80,6 +80,21 @@ class MatchDeclined(Event):
 
     match_id: UUID
     program_id: Slug
+    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
     declined_by: UUID
     reason: str | None = Field(default=None, max_length=1000)
     declined_at: AwareDatetime
+
+
+class MatchExpired(Event):
+    """Nobody declined, but not both accepted before the proposal's expiry: both are free again."""
+
+    name: ClassVar[str] = "MatchExpired"
+    topic: ClassVar = MATCHES
+    aggregate_field: ClassVar[str] = "match_id"
+
+    match_id: UUID
+    program_id: Slug
+    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
+    accepted_by: list[UUID] = Field(description="Who had accepted before it expired (0 or 1 of the two).")
+    expired_at: AwareDatetime

@@ -1,16 +1,20 @@
 """The one place the matching service is wired together."""
 
-from mentoring_contracts import MatchAccepted, MatchDeclined, MatchProposed
+from mentoring_contracts import MatchAccepted, MatchDeclined, MatchExpired, MatchProposed
 from mesh_matching.adapters.events import event_handlers
+from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
+from mesh_matching.settings import MatchingSettings
 from mesh_runtime.app import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="matching",
     title="Mentoring Mesh: matching",
-    description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines.",
+    description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals.",
     migrations_package="mesh_matching.migrations",
     routers=[router],
     handlers=event_handlers,
-    publishes=[MatchProposed, MatchAccepted, MatchDeclined],
+    publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired],
+    workers=lambda components: [expiry_worker(components)],
+    settings_class=MatchingSettings,
 )

@@ -1,18 +1,19 @@
 """The one place the notify service is wired together."""
 
 from mentoring_contracts import NotificationSent
-from mesh_notify.adapters.delivery import DeliveryWorker
+from mesh_notify.adapters.delivery import delivery_worker
 from mesh_notify.adapters.events import event_handlers
 from mesh_notify.adapters.http import router
 from mesh_notify.adapters.smtp import SmtpMailer
 from mesh_notify.settings import NotifySettings
 from mesh_runtime.app import Components, ServiceDefinition
+from mesh_runtime.workers import PeriodicWorker
 
 
-def _workers(components: Components) -> list[DeliveryWorker]:
+def _workers(components: Components) -> list[PeriodicWorker]:
     settings = components.settings
     assert isinstance(settings, NotifySettings)
-    return [DeliveryWorker(components, SmtpMailer(settings))]
+    return [delivery_worker(components, SmtpMailer(settings))]
 
 
 DEFINITION = ServiceDefinition(

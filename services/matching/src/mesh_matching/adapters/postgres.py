@@ -1,6 +1,7 @@
 """Candidates and matches in the matching service's own PostgreSQL database."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -86,6 +87,16 @@ class PostgresMatches:
             "UPDATE matches SET status = $2, accepted_by = $3, updated_at = now() WHERE match_id = $1",
             match.match_id, match.status.value, sorted(match.accepted_by),
         )
+
+    async def open_past_expiry(self, now: datetime, limit: int) -> Sequence[Match]:
+        rows = await self._connection.fetch(
+            """
+            SELECT * FROM matches WHERE status = 'proposed' AND expires_at <= $1
+            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
+            """,
+            now, limit,
+        )
+        return [match_from_row(row) for row in rows]
 
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:
         low, high = sorted((a, b))

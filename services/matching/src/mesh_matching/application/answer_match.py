@@ -63,6 +63,7 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
         MatchDeclined(
             match_id=updated.match_id,
             program_id=updated.program_id,
+            participant_ids=list(updated.participants),
             declined_by=participant_id,
             reason=reason,
             declined_at=now,

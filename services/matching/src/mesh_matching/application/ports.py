@@ -1,6 +1,7 @@
 """What the matching use cases need from the outside world."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -27,6 +28,10 @@ class Matches(Protocol):
     async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None: ...
     async def get_for_update(self, match_id: UUID) -> Match | None: ...
     async def save(self, match: Match) -> None: ...
+    async def open_past_expiry(self, now: datetime, limit: int) -> Sequence[Match]:
+        """Proposals past their expiry, locked so that concurrent sweeps skip them."""
+        ...
+
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:
         """Declined pairs, and pairs already matched, are never proposed again."""
         ...

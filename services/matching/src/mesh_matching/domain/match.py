@@ -1,7 +1,7 @@
-"""The match aggregate: proposed to two participants, accepted by both, or declined by one.
+"""The match aggregate: proposed to two participants, accepted by both, declined by one, or expired.
 
-Rules: only the two participants answer; a proposal past its expiry cannot be accepted; once
-declined it stays declined; the pair is formed (accepted) when both have accepted.
+Rules: only the two participants answer; a proposal past its expiry cannot be accepted and is
+expired; once declined or expired it stays so; the pair is formed (accepted) when both accepted.
 """
 
 import enum
@@ -14,6 +14,7 @@ class MatchStatus(enum.StrEnum):
     PROPOSED = "proposed"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    EXPIRED = "expired"
 
 
 class MatchError(Exception):
@@ -62,6 +63,12 @@ class Match:
     def decline(self, participant_id: UUID, now: datetime) -> "Match":
         self._check_can_answer(participant_id, now)
         return replace(self, status=MatchStatus.DECLINED)
+
+    def expire(self, now: datetime) -> "Match":
+        """A proposal still open at its expiry lapses; anything else is left as it is."""
+        if self.status is not MatchStatus.PROPOSED or now < self.expires_at:
+            return self
+        return replace(self, status=MatchStatus.EXPIRED)
 
     def partner_of(self, participant_id: UUID) -> UUID:
         first, second = self.participants

@@ -7,6 +7,8 @@ from mentoring_contracts import (
     Event,
     EventEnvelope,
     MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
     MatchProposed,
     ParticipantJoined,
     SessionCompleted,
@@ -26,5 +28,6 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
 
     return {
         model: on_event
-        for model in (ParticipantJoined, MatchProposed, MatchAccepted, SessionScheduled, SessionCompleted)
+        for model in (ParticipantJoined, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired,
+                      SessionScheduled, SessionCompleted)
     }

@@ -37,6 +37,14 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         subject = f"You and {partner_name} are now a mentoring pair"
         text = (f"you and {partner_name} both accepted. Agree on your goals and expectations for "
                 f"{context['topic_name']} at your first session; we are scheduling it now.")
+    elif template == "match_declined":
+        subject = "Your proposed match will not go ahead"
+        text = (f"{partner_name} declined the proposed match. You stay in the program's pool and "
+                "we will introduce you to someone else as soon as a partner fits.")
+    elif template == "match_expired":
+        subject = f"Your proposed match with {partner_name} has lapsed"
+        text = ("the proposal was not accepted by both of you in time, so it has lapsed and your place "
+                "is free again. We will introduce you to someone as soon as a partner fits.")
     elif template == "session_scheduled":
         mode = "in person" if context["meeting_mode"] == "in_person" else "online"
         subject = f"Session {context['sequence']} with {partner_name}: {_local(context['starts_at'], recipient.time_zone)}"

@@ -6,6 +6,8 @@ from uuid import UUID
 from mentoring_contracts import (
     Event,
     MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
     MatchProposed,
     ParticipantJoined,
     SessionCompleted,
@@ -21,6 +23,10 @@ def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
         ids = [p.participant_id for p in event.participants]
         template = "match_proposed" if isinstance(event, MatchProposed) else "match_accepted"
         return _both(ids, template)
+    if isinstance(event, MatchDeclined):  # the one who declined knows; the other is told
+        return [(pid, "match_declined", event.declined_by) for pid in event.participant_ids if pid != event.declined_by]
+    if isinstance(event, MatchExpired):
+        return _both(event.participant_ids, "match_expired")
     if isinstance(event, SessionScheduled | SessionCompleted):
         template = "session_scheduled" if isinstance(event, SessionScheduled) else "session_completed"
         return _both(event.participant_ids, template)

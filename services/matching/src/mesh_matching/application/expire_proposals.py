@@ -1,0 +1,30 @@
+"""Use case: proposals nobody completed in time lapse, and both participants get their place back."""
+
+from datetime import UTC, datetime
+
+from mentoring_contracts import MatchExpired
+from mesh_matching.application.ports import MatchingUnitOfWork
+
+
+async def expire_proposals(uow: MatchingUnitOfWork, now: datetime | None = None, limit: int = 500) -> int:
+    """Returns how many proposals expired; the pair stays excluded from future proposals."""
+    now = now or datetime.now(UTC)
+    expired = 0
+    for match in await uow.matches.open_past_expiry(now, limit):
+        lapsed = match.expire(now)
+        if lapsed is match:
+            continue
+        await uow.matches.save(lapsed)
+        for participant_id in lapsed.participants:
+            await uow.candidates.release(participant_id)
+        await uow.emit(
+            MatchExpired(
+                match_id=lapsed.match_id,
+                program_id=lapsed.program_id,
+                participant_ids=list(lapsed.participants),
+                accepted_by=sorted(lapsed.accepted_by),
+                expired_at=now,
+            )
+        )
+        expired += 1
+    return expired
