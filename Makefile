@@ -1,8 +1,9 @@
 # Mentoring Mesh. The README's two commands: `make run` and `make test`.
 .DEFAULT_GOAL := help
 VENV := .venv/bin
+LINT := $(VENV)/ruff check . && $(VENV)/lint-imports
 
-.PHONY: help setup run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,15 +27,18 @@ stop:  ## stop everything `make run` started
 status:  ## what is running
 	@$(VENV)/mesh-local status
 
-test: setup lint  ## unit, integration and end-to-end tests on real Kafka, PostgreSQL and SMTP
+test: setup-test  ## static checks, then unit, integration and end-to-end tests on real Kafka, PostgreSQL, SMTP and a browser
+	@$(LINT)
 	@$(VENV)/python -m pytest
 
 test-unit: setup  ## only the pure domain tests (no I/O)
 	@$(VENV)/python -m pytest tests/unit
 
-lint:  ## static checks (ruff) and architecture contracts (import-linter)
-	@$(VENV)/ruff check .
-	@$(VENV)/lint-imports
+setup-test:  ## setup, plus the browser the tests use
+	@bash deploy/local/setup.sh --with-browser
+
+lint: setup  ## static checks (ruff) and architecture contracts (import-linter)
+	@$(LINT)
 
 bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQL (prints figures)
 	@$(VENV)/python -m benchmarks.outbox_relay 20000

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Mentoring Mesh needs on a Debian machine, then the Python workspace from uv.lock.
-# Idempotent: installs only what is missing. Used by `make run` and `make test`.
+# Idempotent: installs only what is missing. Used by `make run`, and by `make test` with --with-browser.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,6 +9,9 @@ command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)   # Kafka 
 command -v mvn >/dev/null 2>&1 || missing+=(maven)                      # fetches Kafka's jars
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
+if [ "${1:-}" = "--with-browser" ]; then  # the tests look at the API docs pages in a real browser
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+fi
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

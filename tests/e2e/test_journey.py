@@ -1,6 +1,8 @@
 """The whole platform as separate processes over real Kafka, PostgreSQL and SMTP: one journey."""
 
 import dataclasses
+import shutil
+import subprocess
 import time
 from urllib.parse import urlsplit
 
@@ -76,6 +78,24 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
         assert report.events[event_type] >= 1, event_type
     for service in ("matching", "scheduling", "notify"):
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
+
+
+def test_each_services_api_docs_render_in_a_real_browser_without_a_cdn(platform, tmp_path) -> None:
+    config, _ = platform
+    chromium = shutil.which("chromium")
+    assert chromium, "make test installs Debian's chromium; run it through make test"
+    expected = {"profile": "Join a mentoring program", "matching": "Accept a proposed match",
+                "scheduling": "Record a session as done", "notify": "Notifications of one recipient"}
+    for service, operation in expected.items():
+        dom = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / service}", "--virtual-time-budget=10000", "--dump-dom",
+             f"{config.service_url(service)}/docs"],
+            capture_output=True, text=True, timeout=90, check=False,
+        ).stdout
+        assert "swagger-ui" in dom, f"{service}: docs page did not load"
+        assert operation in dom, f"{service}: Swagger UI did not render the OpenAPI document"
 
 
 async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
@@ -125,7 +126,11 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             await components.database.close()
             log.info("service stopped")
 
-    app = FastAPI(title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan)
+    # Docs assets served by the service itself, not a CDN: campus networks and air-gapped clusters
+    # must still show /docs and /redoc.
+    app = FastAPIOffline(
+        title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
+    )
     app.middleware("http")(correlation_middleware)
     app.include_router(health.router)
     for router in definition.routers:
