@@ -3,17 +3,7 @@
 from collections.abc import Iterable, Iterator
 
 from mentoring_contracts.errors import UnknownEventType
-from mentoring_contracts.events import (
-    Event,
-    MatchAccepted,
-    MatchDeclined,
-    MatchExpired,
-    MatchProposed,
-    NotificationSent,
-    ParticipantJoined,
-    SessionCompleted,
-    SessionScheduled,
-)
+from mentoring_contracts.events import ALL_EVENTS, Event
 
 
 class EventCatalog:
@@ -37,15 +27,4 @@ class EventCatalog:
         return event_type in self._by_type
 
 
-CATALOG = EventCatalog(
-    [
-        ParticipantJoined,
-        MatchProposed,
-        MatchAccepted,
-        MatchDeclined,
-        MatchExpired,
-        SessionScheduled,
-        SessionCompleted,
-        NotificationSent,
-    ]
-)
+CATALOG = EventCatalog(ALL_EVENTS)

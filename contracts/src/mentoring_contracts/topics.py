@@ -16,32 +16,44 @@ class Topic:
     description: str
 
 
+PROGRAMS = Topic(
+    name="mentoring.programs.v1",
+    key="program_id",
+    partitions=1,
+    description="Mentoring programs: created, updated, closed. Few and rarely changing: one partition keeps them in total order.",
+)
 PARTICIPANTS = Topic(
     name="mentoring.participants.v1",
     key="participant_id",
     partitions=6,
-    description="Participants joining programs and their profiles.",
+    description="Participants: joined, profile updated, left, erased.",
 )
 MATCHES = Topic(
     name="mentoring.matches.v1",
     key="match_id",
     partitions=6,
-    description="Match lifecycle: proposed, accepted.",
+    description="Match lifecycle: proposed, accepted, declined, expired, ended.",
+)
+AGREEMENTS = Topic(
+    name="mentoring.agreements.v1",
+    key="match_id",
+    partitions=6,
+    description="Goals and expectations pairs set for their mentoring.",
 )
 SESSIONS = Topic(
     name="mentoring.sessions.v1",
     key="session_id",
     partitions=6,
-    description="Mentoring sessions: scheduled, completed with reflections.",
+    description="Sessions: scheduled, rescheduled, cancelled, completed with reflections, missed.",
 )
 NOTIFICATIONS = Topic(
     name="mentoring.notifications.v1",
     key="notification_id",
     partitions=3,
-    description="Deliveries of notifications to participants.",
+    description="Notifications to participants: sent, failed.",
 )
 
-TOPICS: tuple[Topic, ...] = (PARTICIPANTS, MATCHES, SESSIONS, NOTIFICATIONS)
+TOPICS: tuple[Topic, ...] = (PROGRAMS, PARTICIPANTS, MATCHES, AGREEMENTS, SESSIONS, NOTIFICATIONS)
 
 
 def dead_letter_topic(consumer_group: str) -> str:

@@ -86,3 +86,23 @@ async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, d
         assert failed[0]["status"] == "pending"  # kept, to be retried after a pause
         assert failed[0]["last_error"]
         assert await outbox_types(app) == []
+
+
+async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database_factory) -> None:
+    from mesh_notify.domain.notification import MAX_ATTEMPTS
+
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
+                "smtp_timeout_seconds": 2}
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+        pool = app.state.components.database.pool
+        participant = await plan_welcome(app)
+        # As if every attempt but the last had already failed.
+        await pool.execute("UPDATE notifications SET attempts = $1, next_attempt_at = now()", MAX_ATTEMPTS - 1)
+
+        async def given_up() -> list:
+            found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
+            return [n for n in found if n["status"] == "failed"]
+
+        failed = await eventually(given_up, timeout=15)
+        assert failed[0]["attempts"] == MAX_ATTEMPTS
+        assert await outbox_types(app) == ["NotificationFailed"]

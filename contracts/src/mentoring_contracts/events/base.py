@@ -1,9 +1,10 @@
 """Base of every event: class-level metadata that names its type, version and topic."""
 
 from typing import Annotated, ClassVar
+from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from mentoring_contracts.topics import Topic
 
@@ -26,9 +27,23 @@ TimeZoneName = Annotated[
 Slug = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
-    Field(description="Lower-case identifier: letters, digits and dashes."),
+    Field(description="Lower-case identifier: letters, digits and dashes.", examples=["first-year-stem"]),
 ]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+# Identifiers and times every event uses; a field may sharpen the description.
+ParticipantId = Annotated[UUID, Field(description="A participant's id.", examples=["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11"])]
+MatchId = Annotated[UUID, Field(description="A match's id.", examples=["5d2e0c9b-8a43-4f7e-b1c2-3e4d5f6a7b8c"])]
+SessionId = Annotated[UUID, Field(description="A session's id.", examples=["9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"])]
+ProgramId = Annotated[Slug, Field(description="The program's id.", examples=["first-year-stem"])]
+PairIds = Annotated[
+    list[UUID],
+    Field(min_length=2, max_length=2, description="The pair's two participant ids.",
+          examples=[["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]]),
+]
+Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
+                   Field(examples=["moved to another campus"])]
 
 
 class ContractModel(BaseModel):

@@ -1,11 +1,21 @@
-"""Events of the match aggregate: a proposed pairing of two participants."""
+"""Events of the match aggregate (key: match_id): a proposed, then formed, pairing of two participants."""
 
 from typing import ClassVar, Literal
-from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
-from mentoring_contracts.events.base import ContractModel, Event, Label, Slug, TimeZoneName
+from mentoring_contracts.events.base import (
+    ContractModel,
+    Event,
+    Instant,
+    Label,
+    MatchId,
+    PairIds,
+    ParticipantId,
+    ProgramId,
+    Reason,
+    TimeZoneName,
+)
 from mentoring_contracts.events.participants import AvailabilitySlot, Cadence, MeetingMode, Role
 from mentoring_contracts.topics import MATCHES
 
@@ -13,88 +23,104 @@ MatchKind = Literal["mentor_mentee", "peer"]
 
 
 class MatchParticipant(ContractModel):
-    participant_id: UUID
-    role: Role
+    """One of the pair and the role they take in this match."""
+
+    participant_id: ParticipantId
+    role: Role = Field(description="Their role in this match's topic.", examples=["mentor"])
 
 
 class ScorePart(ContractModel):
     """One criterion's contribution to a match score."""
 
-    criterion: str = Field(examples=["goals"])
-    weight: float = Field(ge=0)
-    value: float = Field(ge=0, le=1, description="How well the pair meets this criterion.")
+    criterion: str = Field(description="What was compared.", examples=["goals"])
+    weight: float = Field(ge=0, description="The program policy's weight for it.", examples=[2.0])
+    value: float = Field(ge=0, le=1, description="How well the pair meets it, 0 to 1.", examples=[0.5])
 
 
-class MatchProposed(Event):
-    """Matching proposes two participants as a pair, with the score and why."""
-
-    name: ClassVar[str] = "MatchProposed"
+class _MatchEvent(Event):
     topic: ClassVar = MATCHES
     aggregate_field: ClassVar[str] = "match_id"
 
-    match_id: UUID
-    program_id: Slug
+
+class MatchProposed(_MatchEvent):
+    """Matching proposes two participants as a pair, with the score and why."""
+
+    name: ClassVar[str] = "MatchProposed"
+
+    match_id: MatchId
+    program_id: ProgramId
     topic_name: Label = Field(description="The topic the pair meets about.", examples=["Calculus II"])
-    kind: MatchKind
-    participants: list[MatchParticipant] = Field(min_length=2, max_length=2)
-    score: float = Field(ge=0, le=1)
-    score_parts: list[ScorePart]
-    reasons: list[str] = Field(examples=[["both study Calculus II", "4 h of shared availability"]])
-    proposed_at: AwareDatetime
-    expires_at: AwareDatetime
+    kind: MatchKind = Field(description="Mentor with mentee, or two peers.", examples=["mentor_mentee"])
+    participants: list[MatchParticipant] = Field(min_length=2, max_length=2, description="The pair and their roles.")
+    score: float = Field(ge=0, le=1, description="Weighted mean of the score parts, 0 to 1.", examples=[0.72])
+    score_parts: list[ScorePart] = Field(description="Each criterion's contribution.")
+    reasons: list[str] = Field(description="Why, in words a person understands.",
+                               examples=[["both took Calculus II", "4 h of shared weekly availability"]])
+    proposed_at: Instant = Field(description="When it was proposed.")
+    expires_at: Instant = Field(description="Until when both may accept.")
 
 
 class ParticipantSchedule(ContractModel):
     """What scheduling needs of one participant, carried with the accepted match."""
 
-    participant_id: UUID
-    role: Role
-    campus: Label
+    participant_id: ParticipantId
+    role: Role = Field(description="Their role in the match.", examples=["mentee"])
+    campus: Label = Field(description="Their campus.", examples=["north"])
     time_zone: TimeZoneName
-    weekly_availability: list[AvailabilitySlot] = Field(min_length=1)
-    meeting_modes: list[MeetingMode] = Field(min_length=1)
-    preferred_cadence: Cadence
+    weekly_availability: list[AvailabilitySlot] = Field(min_length=1, description="When they can meet, weekly, local time.")
+    meeting_modes: list[MeetingMode] = Field(min_length=1, description="How they can meet.", examples=[["online"]])
+    preferred_cadence: Cadence = Field(description="How often they want to meet.", examples=["weekly"])
 
 
-class MatchAccepted(Event):
+class MatchAccepted(_MatchEvent):
     """Both participants accepted a proposed match: the pair is formed."""
 
     name: ClassVar[str] = "MatchAccepted"
-    topic: ClassVar = MATCHES
-    aggregate_field: ClassVar[str] = "match_id"
 
-    match_id: UUID
-    program_id: Slug
-    topic_name: Label
-    kind: MatchKind
-    participants: list[ParticipantSchedule] = Field(min_length=2, max_length=2)
-    accepted_at: AwareDatetime
+    match_id: MatchId
+    program_id: ProgramId
+    topic_name: Label = Field(description="The topic the pair meets about.", examples=["Calculus II"])
+    kind: MatchKind = Field(description="Mentor with mentee, or two peers.", examples=["peer"])
+    participants: list[ParticipantSchedule] = Field(min_length=2, max_length=2,
+                                                    description="Both, with what scheduling needs of each.")
+    accepted_at: Instant = Field(description="When the second acceptance came.")
 
 
-class MatchDeclined(Event):
+class MatchDeclined(_MatchEvent):
     """A participant declined a proposed match; the pair is never proposed again."""
 
     name: ClassVar[str] = "MatchDeclined"
-    topic: ClassVar = MATCHES
-    aggregate_field: ClassVar[str] = "match_id"
 
-    match_id: UUID
-    program_id: Slug
-    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
-    declined_by: UUID
-    reason: str | None = Field(default=None, max_length=1000)
-    declined_at: AwareDatetime
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    declined_by: ParticipantId = Field(description="Who declined.")
+    reason: Reason | None = Field(default=None, description="Why, if they said.")
+    declined_at: Instant = Field(description="When.")
 
 
-class MatchExpired(Event):
+class MatchExpired(_MatchEvent):
     """Nobody declined, but not both accepted before the proposal's expiry: both are free again."""
 
     name: ClassVar[str] = "MatchExpired"
-    topic: ClassVar = MATCHES
-    aggregate_field: ClassVar[str] = "match_id"
 
-    match_id: UUID
-    program_id: Slug
-    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
-    accepted_by: list[UUID] = Field(description="Who had accepted before it expired (0 or 1 of the two).")
-    expired_at: AwareDatetime
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    accepted_by: list[ParticipantId] = Field(description="Who had accepted before it expired (0 or 1 of the two).",
+                                             examples=[[]])
+    expired_at: Instant = Field(description="When it lapsed.")
+
+
+class MatchEnded(_MatchEvent):
+    """A formed pair stopped meeting: completed as planned, or ended early with a reason."""
+
+    name: ClassVar[str] = "MatchEnded"
+
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    outcome: Literal["completed", "ended_early"] = Field(description="As planned, or early.", examples=["completed"])
+    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.")
+    ended_by: ParticipantId | None = Field(default=None, description="Who ended it, if one of the pair (else a coordinator or the program).")
+    ended_at: Instant = Field(description="When.")

@@ -1,12 +1,20 @@
-"""Events of the participant aggregate."""
+"""Events of the participant aggregate (key: participant_id)."""
 
 from datetime import time
 from typing import Annotated, ClassVar, Literal, Self
-from uuid import UUID
 
-from pydantic import AwareDatetime, EmailStr, Field, model_validator
+from pydantic import EmailStr, Field, model_validator
 
-from mentoring_contracts.events.base import ContractModel, Event, Label, Slug, TimeZoneName
+from mentoring_contracts.events.base import (
+    ContractModel,
+    Event,
+    Instant,
+    Label,
+    ParticipantId,
+    ProgramId,
+    Reason,
+    TimeZoneName,
+)
 from mentoring_contracts.topics import PARTICIPANTS
 
 Role = Literal["mentor", "mentee", "peer"]
@@ -16,22 +24,24 @@ ProgramSetting = Literal["academic", "workplace", "community"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-Labels = Annotated[list[Label], Field(default_factory=list, max_length=30)]
+
+def _labels(description: str, example: list[str]) -> object:
+    return Field(default_factory=list, max_length=30, description=description, examples=[example])
 
 
 class TopicRole(ContractModel):
     """What a participant wants to mentor, be mentored in, or share as a peer."""
 
-    topic: Label = Field(examples=["Calculus II"])
-    role: Role = Field(description="mentor, mentee or peer, for this topic only.")
+    topic: Label = Field(description="A subject, course or theme.", examples=["Calculus II"])
+    role: Role = Field(description="mentor, mentee or peer, for this topic only.", examples=["mentee"])
 
 
 class AvailabilitySlot(ContractModel):
     """A weekly recurring window, in the participant's own time zone."""
 
-    weekday: Weekday
-    start: time = Field(examples=["17:00"])
-    end: time = Field(examples=["19:00"], description="Exclusive; after start, same day.")
+    weekday: Weekday = Field(description="Day of the week.", examples=["mon"])
+    start: time = Field(description="Local wall-clock start, no offset.", examples=["17:00"])
+    end: time = Field(description="Local wall-clock end (exclusive), after start on the same day.", examples=["19:00"])
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Self:
@@ -45,24 +55,30 @@ class AvailabilitySlot(ContractModel):
 class ParticipantProfile(ContractModel):
     """Everything matching, scheduling and notification need to know about a participant."""
 
-    program_id: Slug = Field(examples=["first-year-stem"])
-    program_setting: ProgramSetting
-    campus: Label = Field(examples=["north"])
-    display_name: Label = Field(examples=["Ada L."])
-    email: EmailStr
-    topics: list[TopicRole] = Field(min_length=1, max_length=20)
-    experiences: Labels
-    goals: Labels
-    challenges: Labels
-    interests: Labels
-    languages: list[Label] = Field(min_length=1, max_length=10, examples=[["en", "de"]])
+    program_id: ProgramId
+    program_setting: ProgramSetting = Field(description="Where the program runs.", examples=["academic"])
+    campus: Label = Field(description="Campus, site or chapter.", examples=["north"])
+    display_name: Label = Field(description="How the participant is addressed.", examples=["Ada L."])
+    email: EmailStr = Field(description="Where notifications go.", examples=["ada@students.example.edu"])
+    topics: list[TopicRole] = Field(min_length=1, max_length=20, description="Topics and the role taken in each.",
+                                    examples=[[{"topic": "Calculus II", "role": "mentee"}]])
+    experiences: Annotated[list[Label], _labels("Experiences to share.", ["took Calculus I"])]
+    goals: Annotated[list[Label], _labels("What the participant wants to achieve.", ["pass the final exam"])]
+    challenges: Annotated[list[Label], _labels("What the participant struggles with.", ["exam anxiety"])]
+    interests: Annotated[list[Label], _labels("Interests beyond the topic.", ["chess"])]
+    languages: list[Label] = Field(min_length=1, max_length=10, description="Languages spoken (BCP 47 tags).",
+                                   examples=[["en", "de"]])
     time_zone: TimeZoneName
-    weekly_availability: list[AvailabilitySlot] = Field(min_length=1, max_length=50)
-    meeting_modes: list[MeetingMode] = Field(min_length=1, max_length=2)
-    preferred_cadence: Cadence = "weekly"
-    mentor_capacity: int = Field(
-        default=0, ge=0, le=20, description="How many mentees this person can mentor at once."
+    weekly_availability: list[AvailabilitySlot] = Field(
+        min_length=1, max_length=50, description="When the participant can meet, every week, in their time zone.",
+        examples=[[{"weekday": "mon", "start": "17:00", "end": "19:00"}]],
     )
+    meeting_modes: list[MeetingMode] = Field(min_length=1, max_length=2, description="How the participant can meet.",
+                                             examples=[["online", "in_person"]])
+    preferred_cadence: Cadence = Field(default="weekly", description="How often the participant wants to meet.",
+                                       examples=["weekly"])
+    mentor_capacity: int = Field(default=0, ge=0, le=20, description="How many mentees this person can mentor at once.",
+                                 examples=[2])
 
     @model_validator(mode="after")
     def _mentors_have_capacity(self) -> Self:
@@ -74,27 +90,48 @@ class ParticipantProfile(ContractModel):
         return self
 
 
-class ParticipantJoined(Event):
-    """A person joined a mentoring program with the profile they gave."""
-
-    name: ClassVar[str] = "ParticipantJoined"
+class _ParticipantEvent(Event):
     topic: ClassVar = PARTICIPANTS
     aggregate_field: ClassVar[str] = "participant_id"
 
-    participant_id: UUID
-    profile: ParticipantProfile
-    joined_at: AwareDatetime
+
+class ParticipantJoined(_ParticipantEvent):
+    """A person joined a mentoring program with the profile they gave."""
+
+    name: ClassVar[str] = "ParticipantJoined"
+
+    participant_id: ParticipantId
+    profile: ParticipantProfile = Field(description="The profile as given when joining.")
+    joined_at: Instant = Field(description="When they joined.")
 
 
-__all__ = [
-    "WEEKDAYS",
-    "AvailabilitySlot",
-    "Cadence",
-    "MeetingMode",
-    "ParticipantJoined",
-    "ParticipantProfile",
-    "ProgramSetting",
-    "Role",
-    "TopicRole",
-    "Weekday",
-]
+class ParticipantProfileUpdated(_ParticipantEvent):
+    """A participant changed their profile; carries the whole profile as it now is."""
+
+    name: ClassVar[str] = "ParticipantProfileUpdated"
+
+    participant_id: ParticipantId
+    profile: ParticipantProfile = Field(description="The complete profile after the change.")
+    updated_at: Instant = Field(description="When the change was made.")
+
+
+class ParticipantLeft(_ParticipantEvent):
+    """A participant left the program; their open matches end and partners are offered a rematch."""
+
+    name: ClassVar[str] = "ParticipantLeft"
+
+    participant_id: ParticipantId
+    program_id: ProgramId
+    reason: Reason | None = Field(default=None, description="Why, if they said.")
+    left_at: Instant = Field(description="When they left.")
+
+
+class ParticipantErased(_ParticipantEvent):
+    """A participant's personal data was erased on request; subscribers erase what they hold of them.
+
+    Carries no personal data itself."""
+
+    name: ClassVar[str] = "ParticipantErased"
+
+    participant_id: ParticipantId
+    erased_at: Instant = Field(description="When the erasure was carried out.")

@@ -1,57 +1,113 @@
-"""Events of the session aggregate: one meeting of a pair."""
+"""Events of the session aggregate (key: session_id): one meeting of a pair."""
 
-from typing import ClassVar
-from uuid import UUID
+from typing import ClassVar, Self
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import Field, model_validator
 
-from mentoring_contracts.events.base import ContractModel, Event, Slug
+from mentoring_contracts.events.base import (
+    ContractModel,
+    Event,
+    Instant,
+    MatchId,
+    PairIds,
+    ParticipantId,
+    ProgramId,
+    Reason,
+    SessionId,
+)
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mentoring_contracts.topics import SESSIONS
-
-
-class SessionScheduled(Event):
-    """A session of a pair was put in both calendars."""
-
-    name: ClassVar[str] = "SessionScheduled"
-    topic: ClassVar = SESSIONS
-    aggregate_field: ClassVar[str] = "session_id"
-
-    session_id: UUID
-    match_id: UUID
-    program_id: Slug
-    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
-    sequence: int = Field(ge=1, description="1 for the pair's first session, then 2, 3, ...")
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    meeting_mode: MeetingMode
-    cadence: Cadence
-
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> "SessionScheduled":
-        if self.ends_at <= self.starts_at:
-            raise ValueError("a session ends after it starts")
-        return self
 
 
 class Reflection(ContractModel):
     """What one participant took from a session."""
 
-    participant_id: UUID
-    progress_rating: int = Field(ge=1, le=5, description="1 = no progress, 5 = great progress.")
-    notes: str = Field(min_length=1, max_length=4000)
+    participant_id: ParticipantId = Field(description="Who reflects.")
+    progress_rating: int = Field(ge=1, le=5, description="1 = no progress, 5 = great progress.", examples=[4])
+    notes: str = Field(min_length=1, max_length=4000, description="Their reflection in their words.",
+                       examples=["We agreed on goals and worked through two past exam questions."])
 
 
-class SessionCompleted(Event):
-    """A session took place; carries each reflection given when it was recorded."""
-
-    name: ClassVar[str] = "SessionCompleted"
+class _SessionEvent(Event):
     topic: ClassVar = SESSIONS
     aggregate_field: ClassVar[str] = "session_id"
 
-    session_id: UUID
-    match_id: UUID
-    program_id: Slug
-    participant_ids: list[UUID] = Field(min_length=2, max_length=2)
-    completed_at: AwareDatetime
-    reflections: list[Reflection] = Field(min_length=1, max_length=2)
+
+class _Timed(_SessionEvent):
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Self:
+        if self.ends_at <= self.starts_at:  # type: ignore[attr-defined]
+            raise ValueError("a session ends after it starts")
+        return self
+
+
+class SessionScheduled(_Timed):
+    """A session of a pair was put in both calendars."""
+
+    name: ClassVar[str] = "SessionScheduled"
+
+    session_id: SessionId
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    sequence: int = Field(ge=1, description="1 for the pair's first session, then 2, 3, ...", examples=[1])
+    starts_at: Instant = Field(description="Start, UTC.")
+    ends_at: Instant = Field(description="End, UTC.", examples=["2026-11-25T18:00:00Z"])
+    meeting_mode: MeetingMode = Field(description="In person or online.", examples=["online"])
+    cadence: Cadence = Field(description="The pair's cadence that set this date.", examples=["weekly"])
+
+
+class SessionRescheduled(_Timed):
+    """A scheduled session moved to another time."""
+
+    name: ClassVar[str] = "SessionRescheduled"
+
+    session_id: SessionId
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    starts_at: Instant = Field(description="New start, UTC.")
+    ends_at: Instant = Field(description="New end, UTC.", examples=["2026-11-25T18:00:00Z"])
+    previous_starts_at: Instant = Field(description="The start it had before.")
+    rescheduled_by: ParticipantId | None = Field(default=None, description="Who moved it; none if scheduling did.")
+    reason: Reason | None = Field(default=None, description="Why, if given.")
+
+
+class SessionCancelled(_SessionEvent):
+    """A scheduled session will not take place."""
+
+    name: ClassVar[str] = "SessionCancelled"
+
+    session_id: SessionId
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    cancelled_by: ParticipantId | None = Field(default=None, description="Who cancelled; none if the platform did.")
+    reason: Reason | None = Field(default=None, description="Why, if given.")
+    cancelled_at: Instant = Field(description="When.")
+
+
+class SessionCompleted(_SessionEvent):
+    """A session took place; carries each reflection given when it was recorded."""
+
+    name: ClassVar[str] = "SessionCompleted"
+
+    session_id: SessionId
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    completed_at: Instant = Field(description="When it was recorded as done.")
+    reflections: list[Reflection] = Field(min_length=1, max_length=2, description="The reflections recorded with it.")
+
+
+class SessionMissed(_SessionEvent):
+    """A session's time passed without it taking place."""
+
+    name: ClassVar[str] = "SessionMissed"
+
+    session_id: SessionId
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    missed_by: list[ParticipantId] = Field(max_length=2, description="Who did not come, where known.", examples=[[]])
+    recorded_at: Instant = Field(description="When it was recorded as missed.")

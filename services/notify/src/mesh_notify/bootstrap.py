@@ -1,6 +1,6 @@
 """The one place the notify service is wired together."""
 
-from mentoring_contracts import NotificationSent
+from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.adapters.delivery import delivery_worker
 from mesh_notify.adapters.events import event_handlers
 from mesh_notify.adapters.http import router
@@ -23,7 +23,7 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_notify.migrations",
     routers=[router],
     handlers=event_handlers,
-    publishes=[NotificationSent],
+    publishes=[NotificationSent, NotificationFailed],
     workers=_workers,
     settings_class=NotifySettings,
 )

@@ -5,10 +5,10 @@ from uuid import UUID
 
 import structlog
 
-from mentoring_contracts import NotificationSent
+from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
 from mesh_notify.domain.messages import render
-from mesh_notify.domain.notification import Notification
+from mesh_notify.domain.notification import Notification, NotificationStatus
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +36,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
     except (KeyError, ValueError, TypeError) as error:
         failed = notification.undeliverable(f"cannot render {notification.template}: {type(error).__name__}: {error}")
         log.error("notification cannot be rendered", notification_id=str(notification.notification_id), error=failed.last_error)
-        await uow.notifications.save(failed)
+        await _record_failure(uow, failed, now=datetime.now(UTC))
         return failed
     now = datetime.now(UTC)
     try:
@@ -50,7 +50,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
         updated = notification.failed_attempt(f"{type(error).__name__}: {error}", now)
         log.warning("delivery failed", notification_id=str(notification.notification_id),
                     attempts=updated.attempts, status=updated.status.value, error=str(error))
-        await uow.notifications.save(updated)
+        await _record_failure(uow, updated, now=now)
         return updated
     sent = notification.sent()
     await uow.notifications.save(sent)
@@ -67,3 +67,22 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
     )
     log.info("notification sent", notification_id=str(sent.notification_id), template=sent.template)
     return sent
+
+
+async def _record_failure(uow: NotifyUnitOfWork, notification: Notification, now: datetime) -> None:
+    """A failed attempt is saved; giving up is also announced, so no failure goes unseen."""
+    await uow.notifications.save(notification)
+    if notification.status is NotificationStatus.FAILED:
+        await uow.emit(
+            NotificationFailed(
+                notification_id=notification.notification_id,
+                recipient_id=notification.recipient_id,
+                template=notification.template,
+                caused_by_event_id=notification.caused_by_event_id,
+                attempts=notification.attempts,
+                error=(notification.last_error or "unknown")[:2000],
+                failed_at=now,
+            ),
+            correlation_id=notification.correlation_id,
+            causation_id=notification.caused_by_event_id,
+        )
