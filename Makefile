@@ -2,8 +2,10 @@
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 LINT := $(VENV)/ruff check . && $(VENV)/lint-imports
+CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
+	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +31,7 @@ status:  ## what is running
 
 test: setup-test  ## static checks, then unit, integration and end-to-end tests on real Kafka, PostgreSQL, SMTP and a browser
 	@$(LINT)
+	@$(CONTRACTS_CHECK)
 	@$(VENV)/python -m pytest
 
 test-unit: setup  ## only the pure domain tests (no I/O)
@@ -42,3 +45,9 @@ lint: setup  ## static checks (ruff) and architecture contracts (import-linter)
 
 bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQL (prints figures)
 	@$(VENV)/python -m benchmarks.outbox_relay 20000
+
+contracts: setup  ## regenerate the published contract documents (JSON Schemas, AsyncAPI) from the models
+	@$(VENV)/python -m tools.contracts_docs generate
+
+contracts-check: setup  ## fail when contract documents are stale, invalid AsyncAPI, or break the last release
+	@$(CONTRACTS_CHECK)

@@ -5,6 +5,8 @@ CloudEvents 1.0 envelope and written to Kafka in binary content mode: envelope a
 ``ce_*`` headers, the event data as the JSON value, the aggregate id as the record key.
 """
 
+from importlib.metadata import version as _version
+
 from mentoring_contracts.catalog import CATALOG, EventCatalog
 from mentoring_contracts.envelope import EventEnvelope, new_envelope
 from mentoring_contracts.errors import ContractError, MalformedEvent, UnknownEventType
@@ -12,6 +14,8 @@ from mentoring_contracts.events import *  # noqa: F403 - the catalogue's models 
 from mentoring_contracts.events import __all__ as _event_names
 from mentoring_contracts.kafka_binding import KafkaRecord, from_kafka, to_kafka
 from mentoring_contracts.topics import TOPICS, Topic, dead_letter_topic
+
+__version__ = _version("mentoring-contracts")
 
 __all__ = [
     *_event_names,

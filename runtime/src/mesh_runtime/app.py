@@ -58,6 +58,7 @@ class ServiceDefinition:
     routers: Sequence[APIRouter]
     handlers: Callable[[Components], Mapping[type[Event], Handler]] = lambda _: {}
     publishes: Sequence[type[Event]] = ()
+    consumes: Sequence[type[Event]] = ()
     workers: Callable[[Components], Sequence[Worker]] = lambda _: ()
     settings_class: type[ServiceSettings] = ServiceSettings
     version: str = "0.1.0"
@@ -90,6 +91,9 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         components = Components(definition.name, settings, Database(pool), broker)
         app.state.components = components
         handlers = definition.handlers(components) if settings.consumers_enabled else {}
+        if handlers and set(handlers) != set(definition.consumes):
+            raise RuntimeError(f"{definition.name}: handlers {sorted(m.name for m in handlers)} differ from the "
+                               f"declared consumes {sorted(m.name for m in definition.consumes)}")
         consumer = None
         if handlers:
             consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker))

@@ -13,7 +13,7 @@ class Goal(ContractModel):
     """One goal the pair works towards."""
 
     description: Label = Field(description="The goal, in the pair's words.", examples=["pass the Calculus II final"])
-    owner: ParticipantId | None = Field(default=None, description="Whose goal it is; none if shared.")
+    owner: ParticipantId | None = Field(default=None, description="Whose goal it is; none if shared.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"])
 
 
 class AgreementSet(Event):

@@ -95,7 +95,7 @@ class MatchDeclined(_MatchEvent):
     program_id: ProgramId
     participant_ids: PairIds
     declined_by: ParticipantId = Field(description="Who declined.")
-    reason: Reason | None = Field(default=None, description="Why, if they said.")
+    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["our schedules do not fit"])
     declined_at: Instant = Field(description="When.")
 
 
@@ -121,6 +121,8 @@ class MatchEnded(_MatchEvent):
     program_id: ProgramId
     participant_ids: PairIds
     outcome: Literal["completed", "ended_early"] = Field(description="As planned, or early.", examples=["completed"])
-    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.")
-    ended_by: ParticipantId | None = Field(default=None, description="Who ended it, if one of the pair (else a coordinator or the program).")
+    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.", examples=["goals reached early"])
+    ended_by: ParticipantId | None = Field(
+        default=None, description="Who ended it, if one of the pair (else a coordinator or the program).", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
+    )
     ended_at: Instant = Field(description="When.")

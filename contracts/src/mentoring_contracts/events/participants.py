@@ -122,7 +122,7 @@ class ParticipantLeft(_ParticipantEvent):
 
     participant_id: ParticipantId
     program_id: ProgramId
-    reason: Reason | None = Field(default=None, description="Why, if they said.")
+    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["moved to another campus"])
     left_at: Instant = Field(description="When they left.")
 
 

@@ -69,8 +69,10 @@ class SessionRescheduled(_Timed):
     starts_at: Instant = Field(description="New start, UTC.")
     ends_at: Instant = Field(description="New end, UTC.", examples=["2026-11-25T18:00:00Z"])
     previous_starts_at: Instant = Field(description="The start it had before.")
-    rescheduled_by: ParticipantId | None = Field(default=None, description="Who moved it; none if scheduling did.")
-    reason: Reason | None = Field(default=None, description="Why, if given.")
+    rescheduled_by: ParticipantId | None = Field(
+        default=None, description="Who moved it; none if scheduling did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
+    )
+    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"])
 
 
 class SessionCancelled(_SessionEvent):
@@ -82,8 +84,10 @@ class SessionCancelled(_SessionEvent):
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
-    cancelled_by: ParticipantId | None = Field(default=None, description="Who cancelled; none if the platform did.")
-    reason: Reason | None = Field(default=None, description="Why, if given.")
+    cancelled_by: ParticipantId | None = Field(
+        default=None, description="Who cancelled; none if the platform did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
+    )
+    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"])
     cancelled_at: Instant = Field(description="When.")
 
 

@@ -1,6 +1,6 @@
 """The one place the matching service is wired together."""
 
-from mentoring_contracts import MatchAccepted, MatchDeclined, MatchExpired, MatchProposed
+from mentoring_contracts import MatchAccepted, MatchDeclined, MatchExpired, MatchProposed, ParticipantJoined
 from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
@@ -14,6 +14,7 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_matching.migrations",
     routers=[router],
     handlers=event_handlers,
+    consumes=[ParticipantJoined],
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired],
     workers=lambda components: [expiry_worker(components)],
     settings_class=MatchingSettings,

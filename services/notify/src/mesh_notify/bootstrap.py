@@ -1,6 +1,16 @@
 """The one place the notify service is wired together."""
 
-from mentoring_contracts import NotificationFailed, NotificationSent
+from mentoring_contracts import (
+    MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
+    MatchProposed,
+    NotificationFailed,
+    NotificationSent,
+    ParticipantJoined,
+    SessionCompleted,
+    SessionScheduled,
+)
 from mesh_notify.adapters.delivery import delivery_worker
 from mesh_notify.adapters.events import event_handlers
 from mesh_notify.adapters.http import router
@@ -23,6 +33,7 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_notify.migrations",
     routers=[router],
     handlers=event_handlers,
+    consumes=[ParticipantJoined, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, SessionScheduled, SessionCompleted],
     publishes=[NotificationSent, NotificationFailed],
     workers=_workers,
     settings_class=NotifySettings,
