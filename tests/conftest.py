@@ -30,6 +30,8 @@ async def database_factory(endpoints: infrastructure.Endpoints) -> AsyncIterator
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The contract audit reads what all other tests published, so it runs last.
+    items.sort(key=lambda item: item.get_closest_marker("contract_audit") is not None)
     for item in items:
         for kind in ("unit", "integration", "e2e"):
             if f"/tests/{kind}/" in str(item.fspath):

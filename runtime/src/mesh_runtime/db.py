@@ -9,7 +9,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import Event, EventEnvelope, new_envelope, to_kafka
+from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
 
 OUTBOX_CHANNEL = "mesh_outbox"
 
@@ -64,7 +64,11 @@ class Transaction:
         self._emitted = 0
 
     async def emit(self, envelope: EventEnvelope[Any]) -> None:
-        """Write an event to the transactional outbox; the relay publishes it after commit."""
+        """Write an event to the transactional outbox; the relay publishes it after commit.
+
+        Strict writer: only events the catalogue describes leave a service."""
+        if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
+            raise ContractError(f"{envelope.type} is not an event of the published catalogue")
         record = to_kafka(envelope)
         await self.connection.execute(
             """
