@@ -24,7 +24,7 @@ async def run(endpoints: infrastructure.Endpoints, events: int) -> dict[str, flo
     url = await create_database(endpoints.postgres_admin_url)
     pool = await create_pool(url, max_size=4)
     broker = create_broker(endpoints.kafka_bootstrap, client_id="bench", graceful_timeout=5)
-    await ensure_topics(endpoints.kafka_bootstrap, {ParticipantJoined.topic.name: ParticipantJoined.topic.partitions})
+    await ensure_topics(endpoints.kafka_bootstrap, [ParticipantJoined.topic])
     await broker.connect()
     try:
         database = Database(pool)

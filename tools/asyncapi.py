@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from mentoring_contracts import CATALOG, TOPICS, Event, dead_letter_topic
+from mentoring_contracts import CATALOG, TOPICS, Event, Topic, dead_letter_spec
 from mentoring_contracts import __version__ as contracts_version
 from mentoring_contracts.schemas import close_objects
 from mesh_runtime.app import ServiceDefinition
@@ -56,20 +56,22 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
             "address": topic.name,
             "description": topic.description,
             "messages": {m.name: {"$ref": f"#/components/messages/{m.name}"} for m in models},
-            "bindings": {"kafka": {"topic": topic.name, "partitions": topic.partitions, "bindingVersion": "0.5.0"}},
+            "bindings": {"kafka": _binding(topic)},
             "x-key": topic.key,
+            "x-public": topic.public,
         }
     operations: dict[str, Any] = {}
     for service in services:
         _add_operations(operations, channels, service.name, "send", service.publishes)
         _add_operations(operations, channels, service.name, "receive", service.consumes)
         if service.consumes:
-            dlt = dead_letter_topic(service.name)
+            dlt = dead_letter_spec(service.name)
             channels[f"deadletter-{service.name}"] = {
-                "address": dlt,
+                "address": dlt.name,
                 "description": f"Records the {service.name} consumer group could not process, whole, with "
                                "dlt_error_class, dlt_error_message and dlt_original_topic/partition/offset headers.",
-                "bindings": {"kafka": {"topic": dlt, "partitions": 1, "bindingVersion": "0.5.0"}},
+                "bindings": {"kafka": _binding(dlt)},
+                "x-public": False,
             }
     return {
         "asyncapi": "3.0.0",
@@ -103,3 +105,12 @@ def _add_operations(operations: dict[str, Any], channels: dict[str, Any], servic
             **({"bindings": {"kafka": {"groupId": {"type": "string", "enum": [service]}, "bindingVersion": "0.5.0"}}}
                if action == "receive" else {}),
         }
+
+
+def _binding(topic: Topic) -> dict[str, Any]:
+    return {
+        "topic": topic.name,
+        "partitions": topic.partitions,
+        "topicConfiguration": {"retention.ms": int(topic.config["retention.ms"]), "cleanup.policy": ["delete"]},
+        "bindingVersion": "0.5.0",
+    }

@@ -13,7 +13,7 @@ from mentoring_contracts.errors import ContractError, MalformedEvent, UnknownEve
 from mentoring_contracts.events import *  # noqa: F403 - the catalogue's models are the package's API
 from mentoring_contracts.events import __all__ as _event_names
 from mentoring_contracts.kafka_binding import KafkaRecord, from_kafka, to_kafka
-from mentoring_contracts.topics import TOPICS, Topic, dead_letter_topic
+from mentoring_contracts.topics import TOPICS, Topic, dead_letter_spec, dead_letter_topic
 
 __version__ = _version("mentoring-contracts")
 
@@ -28,6 +28,7 @@ __all__ = [
     "MalformedEvent",
     "Topic",
     "UnknownEventType",
+    "dead_letter_spec",
     "dead_letter_topic",
     "from_kafka",
     "new_envelope",

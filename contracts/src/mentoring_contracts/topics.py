@@ -7,13 +7,24 @@ subscriber sees them in the order they happened. ``v<N>`` changes only on a brea
 
 from dataclasses import dataclass
 
+DAY_MS = 24 * 60 * 60 * 1000
+
 
 @dataclass(frozen=True, slots=True)
 class Topic:
+    """A topic of the plan in contracts/TOPICS.md."""
+
     name: str
     key: str
     partitions: int
     description: str
+    retention_days: int = 365
+    public: bool = True  # subscribers outside the platform may read it
+
+    @property
+    def config(self) -> dict[str, str]:
+        """Topic-level settings applied when the topic is created."""
+        return {"retention.ms": str(self.retention_days * DAY_MS), "cleanup.policy": "delete"}
 
 
 PROGRAMS = Topic(
@@ -51,11 +62,27 @@ NOTIFICATIONS = Topic(
     key="notification_id",
     partitions=3,
     description="Notifications to participants: sent, failed.",
+    retention_days=90,
+    public=False,
 )
 
 TOPICS: tuple[Topic, ...] = (PROGRAMS, PARTICIPANTS, MATCHES, AGREEMENTS, SESSIONS, NOTIFICATIONS)
 
 
+DEAD_LETTER_RETENTION_DAYS = 30
+
+
 def dead_letter_topic(consumer_group: str) -> str:
     """Each consumer group owns one dead-letter topic for records it could not process."""
     return f"mentoring.deadletter.{consumer_group}.v1"
+
+
+def dead_letter_spec(consumer_group: str) -> Topic:
+    return Topic(
+        name=dead_letter_topic(consumer_group),
+        key="as the original record",
+        partitions=1,
+        description=f"Records the {consumer_group} consumer group could not process.",
+        retention_days=DEAD_LETTER_RETENTION_DAYS,
+        public=False,
+    )

@@ -11,7 +11,7 @@ from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
-from mentoring_contracts import TOPICS, Event
+from mentoring_contracts import TOPICS, Event, dead_letter_spec
 from mesh_runtime import health
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, Handler
@@ -99,10 +99,8 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker))
             subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds)
         if settings.kafka_create_topics:
-            wanted = {topic.name: topic.partitions for topic in TOPICS}
-            if consumer:
-                wanted[consumer.dead_letter_topic] = 1
-            await ensure_topics(settings.kafka_bootstrap_servers, wanted)
+            wanted = [*TOPICS, *([dead_letter_spec(consumer.group)] if consumer else [])]
+            await ensure_topics(settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor)
         await broker.start()
         relay = OutboxRelay(
             pool,

@@ -11,7 +11,7 @@ from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from mentoring_contracts import KafkaRecord
+from mentoring_contracts import KafkaRecord, Topic
 from mesh_runtime.consumer import EventConsumer, InboundRecord, TransientFailure
 
 log = structlog.get_logger(__name__)
@@ -65,17 +65,18 @@ def batch_publisher(broker: KafkaBroker):
     return publish_all
 
 
-async def ensure_topics(bootstrap_servers: str, topics: dict[str, int]) -> list[str]:
-    """Create the topics that do not exist yet (name -> partitions); returns those created."""
+async def ensure_topics(bootstrap_servers: str, topics: Sequence[Topic], replication_factor: int = 1) -> list[str]:
+    """Create the topics of the plan that do not exist yet, with their retention; returns those created."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [NewTopic(name, partitions, 1) for name, partitions in topics.items() if name not in existing]
         created: list[str] = []
-        for topic in missing:
+        for topic in topics:
+            if topic.name in existing:
+                continue
             try:
-                await admin.create_topics([topic])
+                await admin.create_topics([NewTopic(topic.name, topic.partitions, replication_factor, topic_configs=topic.config)])
                 created.append(topic.name)
             except TopicAlreadyExistsError:
                 pass  # another replica created it first

@@ -10,6 +10,7 @@ class ServiceSettings(BaseSettings):
     database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="Comma-separated host:port list.")
     kafka_create_topics: bool = Field(default=True, description="Create missing topics at start (off where Strimzi owns them).")
+    kafka_topic_replication_factor: int = Field(default=1, ge=1, description="Replicas of topics this service creates.")
     consumers_enabled: bool = Field(default=True, description="Off for a replica that serves only the HTTP API.")
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8000, ge=1, le=65535)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mentoring_contracts import ParticipantJoined, new_envelope, to_kafka
+from mentoring_contracts import ParticipantJoined, dead_letter_spec, new_envelope, to_kafka
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, RetryLater
 from mesh_runtime.db import Database, create_pool
@@ -48,7 +48,7 @@ class Harness:
 
     async def __aenter__(self) -> "Harness":
         await self.database.pool.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid, participant_id uuid)")
-        await ensure_topics(self.bootstrap, {self.consumer.dead_letter_topic: 1})
+        await ensure_topics(self.bootstrap, [dead_letter_spec(self.group)])
         subscribe(self.broker, self.consumer, retry_backoff=0.1)
         await self.broker.start()
         return self

@@ -10,7 +10,7 @@ from mentoring_contracts import ParticipantJoined, from_kafka, new_envelope
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
-from tests.integration.kafka_helpers import read_all
+from tests.integration.kafka_helpers import eventually, read_all
 from tests.unit.factories import profile
 
 TOPIC = ParticipantJoined.topic.name
@@ -25,7 +25,7 @@ async def relay_setup(endpoints, database_factory):
     url = await database_factory()
     pool = await create_pool(url)
     broker = create_broker(endpoints.kafka_bootstrap, client_id="test-relay", graceful_timeout=5)
-    await ensure_topics(endpoints.kafka_bootstrap, {TOPIC: ParticipantJoined.topic.partitions})
+    await ensure_topics(endpoints.kafka_bootstrap, [ParticipantJoined.topic])
     await broker.connect()
     relay = OutboxRelay(pool, batch_publisher(broker), dsn=url, poll_interval=0.2)
     yield Database(pool), relay
@@ -117,3 +117,31 @@ async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay
     records = await read_all(endpoints.kafka_bootstrap, TOPIC, expect=100_000, timeout=3)
     mine = [from_kafka(r.headers, r.value).id for r in records if r.key == str(participant_id).encode()]
     assert mine == written
+
+
+async def test_topics_are_created_with_the_plans_partitions_and_retention(endpoints) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    from mentoring_contracts import TOPICS
+
+    await ensure_topics(endpoints.kafka_bootstrap, list(TOPICS))
+    admin = AIOKafkaAdminClient(bootstrap_servers=endpoints.kafka_bootstrap)
+    await admin.start()
+    try:
+        wanted = {t.name: t.partitions for t in TOPICS}
+
+        async def described() -> dict | None:  # metadata follows creation by a moment
+            found = {t["topic"]: len(t["partitions"]) for t in await admin.describe_topics(list(wanted))}
+            return found if found == wanted else None
+
+        assert await eventually(described, timeout=15) == wanted
+        configs = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, t.name) for t in TOPICS])
+    finally:
+        await admin.close()
+    retention = {}
+    for response in configs:
+        for resource in response.resources:
+            entries = {entry[0]: entry[1] for entry in resource[4]}
+            retention[resource[3]] = entries["retention.ms"]
+    assert retention == {t.name: t.config["retention.ms"] for t in TOPICS}
