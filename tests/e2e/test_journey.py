@@ -3,7 +3,9 @@
 import dataclasses
 import shutil
 import subprocess
+import sys
 import time
+import uuid
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -78,6 +80,21 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
         assert report.events[event_type] >= 1, event_type
     for service in ("matching", "scheduling", "notify"):
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
+
+
+def test_the_example_subscriber_prints_the_journey_once_and_resumes_where_it_left(platform, tmp_path) -> None:
+    config, _ = platform
+    command = [sys.executable, "contracts/examples/subscriber.py", "--bootstrap", config.kafka_bootstrap,
+               "--group", f"example-{uuid.uuid4().hex[:6]}", "--state", str(tmp_path / "seen.sqlite3"),
+               "--idle-seconds", "4"]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    for name in ("ParticipantJoined", "MatchProposed", "MatchAccepted", "SessionScheduled", "SessionCompleted"):
+        assert f" {name} " in first.stdout, name
+    assert "NotificationSent" not in first.stdout  # internal topic: not offered to subscribers
+    printed = len(first.stdout.splitlines())
+    assert f"handled {printed} new events" in first.stderr
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert again.stdout == "" and "handled 0 new events" in again.stderr  # committed: nothing twice
 
 
 def test_each_services_api_docs_render_in_a_real_browser_without_a_cdn(platform, tmp_path) -> None:
