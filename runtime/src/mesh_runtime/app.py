@@ -17,6 +17,7 @@ from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, r
 from mesh_runtime.consumer import EventConsumer, Handler
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.http import correlation_middleware
+from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
@@ -79,7 +80,10 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     settings = settings or definition.settings_class()  # type: ignore[call-arg]
     configure_logging(definition.name, settings.log_level, settings.log_format)
     broker = create_broker(
-        settings.kafka_bootstrap_servers, client_id=definition.name, graceful_timeout=settings.drain_timeout_seconds
+        settings.kafka_bootstrap_servers,
+        client_id=definition.name,
+        graceful_timeout=settings.drain_timeout_seconds,
+        security=broker_security(settings),
     )
     for model in definition.publishes:
         broker.publisher(model.topic.name, title=f"{definition.name}:{model.name}", schema=model, description=model.__doc__)
@@ -100,7 +104,8 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds)
         if settings.kafka_create_topics:
             wanted = [*TOPICS, *([dead_letter_spec(consumer.group)] if consumer else [])]
-            await ensure_topics(settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor)
+            await ensure_topics(settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor,
+                                **client_options(settings))
         await broker.start()
         relay = OutboxRelay(
             pool,

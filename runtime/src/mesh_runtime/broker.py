@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -10,6 +11,7 @@ from faststream import AckPolicy
 from faststream.exceptions import NackMessage
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from faststream.security import BaseSecurity
 
 from mentoring_contracts import KafkaRecord, Topic
 from mesh_runtime.consumer import EventConsumer, InboundRecord, TransientFailure
@@ -18,11 +20,14 @@ log = structlog.get_logger(__name__)
 MAX_RETRY_BACKOFF_SECONDS = 30.0
 
 
-def create_broker(bootstrap_servers: str, *, client_id: str, graceful_timeout: float) -> KafkaBroker:
+def create_broker(
+    bootstrap_servers: str, *, client_id: str, graceful_timeout: float, security: BaseSecurity | None = None
+) -> KafkaBroker:
     """Idempotent producer with acks=all: a retried send is never written twice."""
     return KafkaBroker(
         bootstrap_servers,
         client_id=client_id,
+        security=security,
         enable_idempotence=True,
         acks="all",
         graceful_timeout=graceful_timeout,
@@ -65,9 +70,11 @@ def batch_publisher(broker: KafkaBroker):
     return publish_all
 
 
-async def ensure_topics(bootstrap_servers: str, topics: Sequence[Topic], replication_factor: int = 1) -> list[str]:
+async def ensure_topics(
+    bootstrap_servers: str, topics: Sequence[Topic], replication_factor: int = 1, **client_options: Any
+) -> list[str]:
     """Create the topics of the plan that do not exist yet, with their retention; returns those created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, **client_options)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
