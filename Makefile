@@ -2,10 +2,11 @@
 .DEFAULT_GOAL := help
 VENV := .venv/bin
 LINT := $(VENV)/ruff check . && $(VENV)/lint-imports
+DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernetes/validate.sh
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +33,7 @@ status:  ## what is running
 test: setup-test  ## static checks, then unit, integration and end-to-end tests on real Kafka, PostgreSQL, SMTP and a browser
 	@$(LINT)
 	@$(CONTRACTS_CHECK)
+	@$(DEPLOY_CHECK)
 	@$(VENV)/python -m pytest
 
 test-unit: setup  ## only the pure domain tests (no I/O)
@@ -51,3 +53,9 @@ contracts: setup  ## regenerate the published contract documents (JSON Schemas, 
 
 contracts-check: setup  ## fail when contract documents are stale, invalid AsyncAPI, or break the last release
 	@$(CONTRACTS_CHECK)
+
+deploy-manifests: setup  ## regenerate deploy/kubernetes/base from the services' declarations
+	@$(VENV)/python -m tools.kubernetes generate
+
+deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov on the dev and prod overlays
+	@$(DEPLOY_CHECK)

@@ -12,6 +12,7 @@ command -v runuser >/dev/null 2>&1 || missing+=(util-linux)
 if [ "${1:-}" = "--with-browser" ]; then  # the tests look at the API docs pages in a real browser
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)  # the official AsyncAPI parser validates our document
+  command -v go >/dev/null 2>&1 || missing+=(golang-go)     # builds kustomize and kubeconform for the manifest checks
 fi
 if ((${#missing[@]})); then
   sudo=""

@@ -1,4 +1,12 @@
+"""`python -m mesh_matching` (or `mesh-matching`) serves; `... migrate` applies migrations and exits."""
+
 from mesh_matching.bootstrap import DEFINITION
 from mesh_runtime.serve import main
 
-main(DEFINITION)
+
+def run() -> None:
+    main(DEFINITION)
+
+
+if __name__ == "__main__":
+    run()
