@@ -1,0 +1,15 @@
+-- One role and one database per service; no role can connect to another service's database.
+-- Local compose only: these passwords are examples, deployments use their secret store.
+CREATE ROLE mesh_profile LOGIN PASSWORD 'profile-compose-secret';
+CREATE ROLE mesh_matching LOGIN PASSWORD 'matching-compose-secret';
+CREATE ROLE mesh_scheduling LOGIN PASSWORD 'scheduling-compose-secret';
+CREATE ROLE mesh_notify LOGIN PASSWORD 'notify-compose-secret';
+CREATE DATABASE mesh_profile OWNER mesh_profile;
+CREATE DATABASE mesh_matching OWNER mesh_matching;
+CREATE DATABASE mesh_scheduling OWNER mesh_scheduling;
+CREATE DATABASE mesh_notify OWNER mesh_notify;
+REVOKE ALL ON DATABASE mesh_profile, mesh_matching, mesh_scheduling, mesh_notify FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE mesh_profile TO mesh_profile;
+GRANT CONNECT, TEMPORARY ON DATABASE mesh_matching TO mesh_matching;
+GRANT CONNECT, TEMPORARY ON DATABASE mesh_scheduling TO mesh_scheduling;
+GRANT CONNECT, TEMPORARY ON DATABASE mesh_notify TO mesh_notify;

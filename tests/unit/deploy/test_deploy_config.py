@@ -1,0 +1,60 @@
+"""Deployment files must set only settings the services really read (no Docker or cluster here,
+so this is what can be checked of them without running them)."""
+
+from pathlib import Path
+
+import yaml
+
+from mesh_runtime.settings import ServiceSettings
+from tools.contracts_docs import SERVICES
+from tools.kubernetes import resources
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def known_variables(definition) -> set[str]:
+    return {f"MESH_{name.upper()}" for name in definition.settings_class.model_fields}
+
+
+def test_compose_sets_only_variables_each_service_reads() -> None:
+    compose = yaml.safe_load((ROOT / "deploy/compose/compose.yaml").read_text())
+    for definition in SERVICES:
+        service = compose["services"][definition.name]
+        assert service["build"]["args"]["SERVICE"] == definition.name
+        unknown = set(service["environment"]) - known_variables(definition)
+        assert unknown == set(), f"{definition.name} does not read {sorted(unknown)}"
+        assert "MESH_DATABASE_URL" in service["environment"]
+
+
+def test_kubernetes_sets_only_variables_each_service_reads_and_every_required_one() -> None:
+    required = {f"MESH_{name.upper()}" for name, field in ServiceSettings.model_fields.items() if field.is_required()}
+    for definition in SERVICES:
+        docs = resources(definition)
+        config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+        deployment = next(d for d in docs if d["kind"] == "Deployment")
+        from_secrets = {e["name"] for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+        given = set(config) | from_secrets
+        assert given - known_variables(definition) == set(), definition.name
+        assert required <= given, definition.name
+
+
+def test_grace_period_covers_the_drain() -> None:
+    for definition in SERVICES:
+        docs = resources(definition)
+        config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+        pod = next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
+        drain = float(config["MESH_DRAIN_DELAY_SECONDS"]) + float(config["MESH_DRAIN_TIMEOUT_SECONDS"])
+        assert pod["terminationGracePeriodSeconds"] > drain
+
+
+def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
+    for definition in SERVICES:
+        user = next(d for d in resources(definition) if d["kind"] == "KafkaUser")
+        topics = {(a["resource"]["name"], tuple(a["operations"])) for a in user["spec"]["authorization"]["acls"]
+                  if a["resource"]["type"] == "topic"}
+        reads = {name for name, ops in topics if "Read" in ops}
+        writes = {name for name, ops in topics if "Write" in ops}
+        assert reads == {m.topic.name for m in definition.consumes}
+        published = {m.topic.name for m in definition.publishes}
+        assert writes - published <= {f"mentoring.deadletter.{definition.name}.v1"}
+        assert published <= writes
