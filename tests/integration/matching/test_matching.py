@@ -113,3 +113,46 @@ async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> No
     late = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentee)})
     assert late.status_code == 409
     assert await outbox_types(app) == ["MatchProposed", "MatchExpired"]
+
+
+async def test_a_leaver_is_withdrawn_their_matches_close_and_partners_are_offered_a_rematch(matching) -> None:
+    from mentoring_contracts import ParticipantLeft
+    from mesh_matching.application.follow_participants import withdraw_participant
+
+    app, client = matching
+    leaving_mentor = await join(app, mentor_profile(mentor_capacity=2))
+    formed_with, proposed_to = await join(app, profile()), await join(app, profile())
+    formed = (await client.get(f"/participants/{formed_with}/matches")).json()[0]["match_id"]
+    for pid in (leaving_mentor, formed_with):
+        await client.post(f"/matches/{formed}/accept", json={"participant_id": str(pid)})
+    other_mentor = await join(app, mentor_profile(mentor_capacity=2, display_name="Cleo M."))  # free: nobody waits
+    components = app.state.components
+    event = ParticipantLeft(participant_id=leaving_mentor, program_id="first-year-stem", left_at=datetime.now(UTC))
+    async with components.database.transaction() as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause())
+        rematches = await withdraw_participant(uow, event, MatchingPolicy())
+    assert {m.partner_of(other_mentor) for m in rematches} == {formed_with, proposed_to}
+    statuses = {m["match_id"]: m["status"] for m in (await client.get(f"/participants/{leaving_mentor}/matches")).json()}
+    assert statuses[formed] == "ended" and sorted(statuses.values()) == ["declined", "ended"]
+    assert await outbox_types(app) == ["MatchProposed", "MatchProposed", "MatchAccepted", "MatchEnded", "MatchDeclined",
+                                       "MatchProposed", "MatchProposed"]
+    newcomer = await join(app, profile())  # the leaver is in no pool any more
+    assert all(leaving_mentor not in (m["participants"][0]["participant_id"], m["participants"][1]["participant_id"])
+               for m in (await client.get(f"/participants/{newcomer}/matches")).json())
+
+
+async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching) -> None:
+    from mentoring_contracts import ParticipantProfileUpdated
+    from mesh_matching.application.follow_participants import follow_profile_update
+
+    app, client = matching
+    mentor = await join(app, mentor_profile(mentor_capacity=2))
+    await join(app, profile())
+    await join(app, profile())
+    components = app.state.components
+    smaller = ParticipantProfileUpdated(participant_id=mentor, profile=mentor_profile(mentor_capacity=1),
+                                        updated_at=datetime.now(UTC))
+    async with components.database.transaction() as transaction:
+        await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), smaller)
+    row = await components.database.pool.fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)
+    assert (row["capacity"], row["used"]) == (2, 2) and row["profile"]["mentor_capacity"] == 1

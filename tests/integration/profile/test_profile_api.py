@@ -52,3 +52,24 @@ async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_servic
     assert any("email" in loc for loc in problems)
     assert (await client.post("/participants", content=b"{not json", headers={"content-type": "application/json"})).status_code == 422
     assert await outbox_types(app) == []
+
+
+async def test_a_participant_updates_their_profile_then_leaves(profile_service) -> None:
+    app, client = profile_service
+    body = profile().model_dump(mode="json")
+    other = profile().model_dump(mode="json")
+    participant_id = (await client.post("/participants", json=body)).json()["participant_id"]
+    await client.post("/participants", json=other)
+    changed = body | {"goals": ["find a research project"], "time_zone": "America/New_York"}
+    response = await client.put(f"/participants/{participant_id}/profile", json=changed)
+    assert response.status_code == 200 and response.json()["profile"]["time_zone"] == "America/New_York"
+    moved = await client.put(f"/participants/{participant_id}/profile", json=changed | {"program_id": "other-program"})
+    assert moved.status_code == 422 and "leave and join" in moved.json()["detail"]
+    taken = await client.put(f"/participants/{participant_id}/profile", json=changed | {"email": other["email"].upper()})
+    assert taken.status_code == 409
+    left = await client.post(f"/participants/{participant_id}/leave", json={"reason": "graduated"})
+    assert left.status_code == 200 and left.json()["status"] == "left"
+    assert (await client.post(f"/participants/{participant_id}/leave", json={})).status_code == 409
+    assert (await client.put(f"/participants/{participant_id}/profile", json=changed)).status_code == 409
+    assert (await client.post(f"/participants/{uuid.uuid4()}/leave", json={})).status_code == 404
+    assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft"]

@@ -79,3 +79,24 @@ async def test_a_pair_without_shared_time_is_flagged_not_scheduled(scheduling) -
     )
     assert "no shared hour" in reason
     assert await outbox_types(app) == []
+
+
+async def test_an_ended_match_cancels_its_upcoming_sessions_and_gets_no_new_ones(scheduling) -> None:
+    from mentoring_contracts import MatchEnded
+    from mesh_scheduling.application.end_pair import end_pair
+
+    app, client = scheduling
+    a, b = member(), member()
+    event = accepted(a, b)
+    first = await handle(app, event)
+    components = app.state.components
+    ended = MatchEnded(match_id=event.match_id, program_id="p", participant_ids=[a.participant_id, b.participant_id],
+                       outcome="ended_early", reason="participant left the program", ended_by=a.participant_id,
+                       ended_at=datetime.now(UTC))
+    async with components.database.transaction() as transaction:
+        assert await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause()), ended) == 1
+    session = (await client.get(f"/sessions/{first.session_id}")).json()
+    assert session["status"] == "cancelled"
+    reflection = {"participant_id": str(a.participant_id), "progress_rating": 3, "notes": "too late"}
+    assert (await client.post(f"/sessions/{first.session_id}/complete", json=reflection)).status_code == 409
+    assert await outbox_types(app) == ["SessionScheduled", "SessionCancelled"]

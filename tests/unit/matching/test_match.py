@@ -63,3 +63,11 @@ def test_an_open_proposal_lapses_at_its_expiry_and_nothing_else_does() -> None:
     assert accepted.expire(NOW + timedelta(days=30)) is accepted
     with pytest.raises(MatchClosed, match="expired"):
         lapsed.accept(match.participants[0], NOW)
+
+
+def test_only_a_formed_pair_ends() -> None:
+    match = proposed()
+    with pytest.raises(MatchClosed, match="not a formed pair"):
+        match.end(NOW)
+    formed = match.accept(match.participants[0], NOW).accept(match.participants[1], NOW)
+    assert formed.end(NOW).status is MatchStatus.ENDED

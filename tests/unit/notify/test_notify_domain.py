@@ -66,3 +66,16 @@ def test_a_decline_is_told_to_the_other_and_an_expiry_to_both() -> None:
     assert recipients(expired) == [(a, "match_expired", b), (b, "match_expired", a)]
     message = render(notification("match_expired", context_of(expired)), contact("Ada"), contact("Ben"), "http://m")
     assert "Ben" in message.subject and "place is free again" in message.body
+
+
+def test_an_ended_match_is_told_to_whoever_did_not_end_it() -> None:
+    from mentoring_contracts import MatchEnded
+
+    a, b = uuid.uuid4(), uuid.uuid4()
+    by_a = MatchEnded(match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], outcome="ended_early",
+                      reason="participant left the program", ended_by=a, ended_at=NOW)
+    assert recipients(by_a) == [(b, "match_ended", a)]
+    by_program = by_a.model_copy(update={"ended_by": None, "outcome": "completed"})
+    assert [r[0] for r in recipients(by_program)] == [a, b]
+    message = render(notification("match_ended", context_of(by_a)), contact("Ben"), contact("Ada"), "http://m")
+    assert "participant left the program" in message.body and "new partner" in message.body

@@ -19,3 +19,22 @@ def test_joining_creates_the_participant_and_the_event_others_learn_from() -> No
 def test_emails_are_compared_without_case() -> None:
     participant, _ = join(uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC))
     assert participant.email_key == "ada.lovelace@uni.example.edu"
+
+
+def test_a_profile_is_replaced_whole_but_the_program_stays() -> None:
+    import pytest
+
+    from mesh_profile.domain.participant import NotActive, ProgramIsFixed
+
+    participant, _ = join(uuid.uuid4(), profile(), datetime.now(UTC))
+    changed = profile(program_id=participant.profile.program_id, goals=["find a research project"])
+    updated, event = participant.update(changed, datetime.now(UTC))
+    assert updated.profile == changed and event.profile == changed
+    with pytest.raises(ProgramIsFixed, match="leave and join"):
+        participant.update(profile(program_id="workplace-onboarding"), datetime.now(UTC))
+    left, event = participant.leave("graduated", datetime.now(UTC))
+    assert event.reason == "graduated" and left.left_at is not None
+    with pytest.raises(NotActive):
+        left.leave(None, datetime.now(UTC))
+    with pytest.raises(NotActive):
+        left.update(changed, datetime.now(UTC))

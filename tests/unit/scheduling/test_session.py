@@ -34,3 +34,13 @@ def test_outsiders_cannot_complete_and_nobody_completes_twice() -> None:
     done = s.complete(reflection(s.participant_ids[0]), NOW)
     with pytest.raises(AlreadyCompleted):
         done.complete(reflection(s.participant_ids[1]), NOW)
+
+
+def test_only_a_session_still_to_come_is_cancelled_and_a_cancelled_one_cannot_be_completed() -> None:
+    s = session()
+    cancelled = s.cancel(NOW)
+    assert cancelled.status is SessionStatus.CANCELLED
+    with pytest.raises(AlreadyCompleted, match="cancelled"):
+        cancelled.complete(reflection(s.participant_ids[0]), NOW)
+    with pytest.raises(AlreadyCompleted):
+        s.complete(reflection(s.participant_ids[0]), NOW).cancel(NOW)

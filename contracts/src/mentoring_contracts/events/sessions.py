@@ -84,6 +84,7 @@ class SessionCancelled(_SessionEvent):
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
+    starts_at: Instant | None = Field(default=None, description="When it was to start, UTC.", examples=["2026-11-26T17:00:00Z"])
     cancelled_by: ParticipantId | None = Field(
         default=None, description="Who cancelled; none if the platform did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )

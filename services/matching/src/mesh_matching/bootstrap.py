@@ -1,6 +1,15 @@
 """The one place the matching service is wired together."""
 
-from mentoring_contracts import MatchAccepted, MatchDeclined, MatchExpired, MatchProposed, ParticipantJoined
+from mentoring_contracts import (
+    MatchAccepted,
+    MatchDeclined,
+    MatchEnded,
+    MatchExpired,
+    MatchProposed,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantProfileUpdated,
+)
 from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
@@ -14,8 +23,8 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_matching.migrations",
     routers=[router],
     handlers=event_handlers,
-    consumes=[ParticipantJoined],
-    publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired],
+    consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft],
+    publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded],
     workers=lambda components: [expiry_worker(components)],
     settings_class=MatchingSettings,
 )

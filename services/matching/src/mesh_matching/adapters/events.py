@@ -3,8 +3,9 @@
 from collections.abc import Mapping
 from typing import Any
 
-from mentoring_contracts import Event, EventEnvelope, ParticipantJoined
+from mentoring_contracts import Event, EventEnvelope, ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.app import Components
@@ -19,4 +20,16 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
         await register_candidate(uow, envelope.data, policy)
 
-    return {ParticipantJoined: on_participant_joined}
+    async def on_profile_updated(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+        await follow_profile_update(uow, envelope.data)
+
+    async def on_participant_left(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+        await withdraw_participant(uow, envelope.data, policy)
+
+    return {
+        ParticipantJoined: on_participant_joined,
+        ParticipantProfileUpdated: on_profile_updated,
+        ParticipantLeft: on_participant_left,
+    }

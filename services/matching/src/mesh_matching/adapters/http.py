@@ -31,7 +31,7 @@ class MatchView(BaseModel):
     program_id: str
     topic: str
     kind: Literal["mentor_mentee", "peer"]
-    status: Literal["proposed", "accepted", "declined", "expired"]
+    status: Literal["proposed", "accepted", "declined", "expired", "ended"]
     participants: list[MatchMember]
     score: float
     score_parts: list[ScorePart]

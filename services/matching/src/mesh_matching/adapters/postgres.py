@@ -37,7 +37,7 @@ class PostgresCandidates:
         rows = await self._connection.fetch(
             """
             SELECT participant_id, profile FROM candidates
-            WHERE program_id = $1 AND used < capacity AND participant_id <> $2 ORDER BY joined_seq
+            WHERE program_id = $1 AND used < capacity AND active AND participant_id <> $2 ORDER BY joined_seq
             """,
             program_id,
             excluding,
@@ -47,7 +47,7 @@ class PostgresCandidates:
     async def reserve(self, participant_id: UUID) -> bool:
         # The row lock taken by UPDATE serialises concurrent reservations of one participant.
         reserved = await self._connection.fetchval(
-            "UPDATE candidates SET used = used + 1 WHERE participant_id = $1 AND used < capacity RETURNING true",
+            "UPDATE candidates SET used = used + 1 WHERE participant_id = $1 AND used < capacity AND active RETURNING true",
             participant_id,
         )
         return bool(reserved)
@@ -56,6 +56,18 @@ class PostgresCandidates:
         await self._connection.execute(
             "UPDATE candidates SET used = used - 1 WHERE participant_id = $1 AND used > 0", participant_id
         )
+
+
+    async def update_profile(self, candidate: Candidate) -> None:
+        await self._connection.execute(
+            """
+            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used) WHERE participant_id = $1
+            """,
+            candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity,
+        )
+
+    async def withdraw(self, participant_id: UUID) -> None:
+        await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:
@@ -95,6 +107,16 @@ class PostgresMatches:
             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
             """,
             now, limit,
+        )
+        return [match_from_row(row) for row in rows]
+
+    async def open_for(self, participant_id: UUID) -> Sequence[Match]:
+        rows = await self._connection.fetch(
+            """
+            SELECT * FROM matches WHERE (participant_a = $1 OR participant_b = $1) AND status IN ('proposed', 'accepted')
+            ORDER BY proposed_at FOR UPDATE
+            """,
+            participant_id,
         )
         return [match_from_row(row) for row in rows]
 

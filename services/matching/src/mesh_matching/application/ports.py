@@ -22,6 +22,13 @@ class Candidates(Protocol):
         ...
 
     async def release(self, participant_id: UUID) -> None: ...
+    async def update_profile(self, candidate: Candidate) -> None:
+        """New profile and capacity; capacity never drops below the matches already held."""
+        ...
+
+    async def withdraw(self, participant_id: UUID) -> None:
+        """Out of every future pool."""
+        ...
 
 
 class Matches(Protocol):
@@ -30,6 +37,10 @@ class Matches(Protocol):
     async def save(self, match: Match) -> None: ...
     async def open_past_expiry(self, now: datetime, limit: int) -> Sequence[Match]:
         """Proposals past their expiry, locked so that concurrent sweeps skip them."""
+        ...
+
+    async def open_for(self, participant_id: UUID) -> Sequence[Match]:
+        """Proposed or formed matches of a participant, locked."""
         ...
 
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:

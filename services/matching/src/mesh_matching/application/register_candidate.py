@@ -23,10 +23,14 @@ async def register_candidate(
     uow: MatchingUnitOfWork, joined: ParticipantJoined, policy: MatchingPolicy, now: datetime | None = None
 ) -> Match | None:
     """Returns the match proposed to the newcomer, or None when nobody fits (they wait in the pool)."""
-    now = now or datetime.now(UTC)
     newcomer = Candidate(joined.participant_id, joined.profile)
     if not await uow.candidates.add(newcomer):
         return None
+    return await propose_partner(uow, newcomer, policy, now or datetime.now(UTC))
+
+
+async def propose_partner(uow: MatchingUnitOfWork, newcomer: Candidate, policy: MatchingPolicy, now: datetime) -> Match | None:
+    """The best eligible partner with room left, never a pair excluded before; None leaves them in the pool."""
     if not await uow.candidates.reserve(newcomer.participant_id):
         return None
     pool = await uow.candidates.with_free_capacity(newcomer.program_id, excluding=newcomer.participant_id)

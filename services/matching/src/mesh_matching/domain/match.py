@@ -15,6 +15,7 @@ class MatchStatus(enum.StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"
+    ENDED = "ended"
 
 
 class MatchError(Exception):
@@ -69,6 +70,12 @@ class Match:
         if self.status is not MatchStatus.PROPOSED or now < self.expires_at:
             return self
         return replace(self, status=MatchStatus.EXPIRED)
+
+    def end(self, now: datetime) -> "Match":
+        """A formed pair stops; anything not yet formed cannot end (it is declined or expires)."""
+        if self.status is not MatchStatus.ACCEPTED:
+            raise MatchClosed(f"match {self.match_id} is {self.status.value}, not a formed pair")
+        return replace(self, status=MatchStatus.ENDED)
 
     def partner_of(self, participant_id: UUID) -> UUID:
         first, second = self.participants

@@ -8,9 +8,12 @@ from mentoring_contracts import (
     EventEnvelope,
     MatchAccepted,
     MatchDeclined,
+    MatchEnded,
     MatchExpired,
     MatchProposed,
     ParticipantJoined,
+    ParticipantProfileUpdated,
+    SessionCancelled,
     SessionCompleted,
     SessionScheduled,
 )
@@ -28,6 +31,6 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
 
     return {
         model: on_event
-        for model in (ParticipantJoined, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired,
-                      SessionScheduled, SessionCompleted)
+        for model in (ParticipantJoined, ParticipantProfileUpdated, MatchProposed, MatchAccepted, MatchDeclined,
+                      MatchExpired, MatchEnded, SessionScheduled, SessionCancelled, SessionCompleted)
     }

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
 
-from mentoring_contracts import EventEnvelope, ParticipantJoined
+from mentoring_contracts import EventEnvelope, ParticipantJoined, ParticipantProfileUpdated
 from mesh_notify.application.ports import NotifyUnitOfWork
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.planning import context_of, recipients
@@ -12,7 +12,7 @@ from mesh_notify.domain.planning import context_of, recipients
 
 async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]) -> list[Notification]:
     event = envelope.data
-    if isinstance(event, ParticipantJoined):
+    if isinstance(event, ParticipantJoined | ParticipantProfileUpdated):  # contacts follow the profile
         profile = event.profile
         await uow.contacts.upsert(
             Contact(event.participant_id, profile.display_name, str(profile.email), profile.time_zone)

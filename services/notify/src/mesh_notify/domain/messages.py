@@ -45,6 +45,16 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         subject = f"Your proposed match with {partner_name} has lapsed"
         text = ("the proposal was not accepted by both of you in time, so it has lapsed and your place "
                 "is free again. We will introduce you to someone as soon as a partner fits.")
+    elif template == "match_ended":
+        reason = context.get("reason")
+        subject = f"Your mentoring with {partner_name} has ended"
+        text = (f"your mentoring match with {partner_name} has ended" + (f" ({reason})" if reason else "") + ". "
+                + ("We will introduce you to a new partner as soon as one fits." if context["outcome"] == "ended_early"
+                   else "Thank you for the time you gave each other."))
+    elif template == "session_cancelled":
+        subject = f"Session with {partner_name} cancelled"
+        text = (f"your session with {partner_name} on {_local(context['starts_at'], recipient.time_zone)} "
+                f"is cancelled" + (f": {context['reason']}" if context.get("reason") else "") + ".")
     elif template == "session_scheduled":
         mode = "in person" if context["meeting_mode"] == "in_person" else "online"
         subject = f"Session {context['sequence']} with {partner_name}: {_local(context['starts_at'], recipient.time_zone)}"

@@ -7,9 +7,11 @@ from mentoring_contracts import (
     Event,
     MatchAccepted,
     MatchDeclined,
+    MatchEnded,
     MatchExpired,
     MatchProposed,
     ParticipantJoined,
+    SessionCancelled,
     SessionCompleted,
     SessionScheduled,
 )
@@ -27,6 +29,10 @@ def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
         return [(pid, "match_declined", event.declined_by) for pid in event.participant_ids if pid != event.declined_by]
     if isinstance(event, MatchExpired):
         return _both(event.participant_ids, "match_expired")
+    if isinstance(event, MatchEnded):  # whoever ended it knows; a pair ended by the program both hear it
+        return [told for told in _both(event.participant_ids, "match_ended") if told[0] != event.ended_by]
+    if isinstance(event, SessionCancelled):
+        return _both(event.participant_ids, "session_cancelled")
     if isinstance(event, SessionScheduled | SessionCompleted):
         template = "session_scheduled" if isinstance(event, SessionScheduled) else "session_completed"
         return _both(event.participant_ids, template)

@@ -1,14 +1,24 @@
-"""A participant of one mentoring program."""
+"""A participant of one mentoring program: joins, keeps their profile current, may leave."""
 
-from dataclasses import dataclass
+import enum
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from mentoring_contracts import ParticipantJoined
+from mentoring_contracts import ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
 from mentoring_contracts.events.participants import ParticipantProfile
 
 
-class AlreadyJoined(Exception):
+class ParticipantStatus(enum.StrEnum):
+    ACTIVE = "active"
+    LEFT = "left"
+
+
+class ProfileError(Exception):
+    """A request the participant's rules refuse."""
+
+
+class AlreadyJoined(ProfileError):
     """One person (one email) joins one program once."""
 
     def __init__(self, program_id: str, participant_id: UUID | None) -> None:
@@ -16,16 +26,42 @@ class AlreadyJoined(Exception):
         self.participant_id = participant_id
 
 
+class NotActive(ProfileError):
+    pass
+
+
+class ProgramIsFixed(ProfileError):
+    pass
+
+
 @dataclass(frozen=True, slots=True)
 class Participant:
     participant_id: UUID
     profile: ParticipantProfile
     joined_at: datetime
+    status: ParticipantStatus = ParticipantStatus.ACTIVE
+    left_at: datetime | None = None
 
     @property
     def email_key(self) -> str:
         """Emails compare case-insensitively: Ada@Uni.edu and ada@uni.edu are one person."""
         return str(self.profile.email).lower()
+
+    def update(self, profile: ParticipantProfile, now: datetime) -> tuple["Participant", ParticipantProfileUpdated]:
+        """The whole profile is replaced; the program is not: moving programs is leaving and joining."""
+        if self.status is not ParticipantStatus.ACTIVE:
+            raise NotActive(f"participant {self.participant_id} has left; their profile is closed")
+        if profile.program_id != self.profile.program_id:
+            raise ProgramIsFixed(f"the program cannot change (from {self.profile.program_id!r}); leave and join the other one")
+        updated = replace(self, profile=profile)
+        return updated, ParticipantProfileUpdated(participant_id=self.participant_id, profile=profile, updated_at=now)
+
+    def leave(self, reason: str | None, now: datetime) -> tuple["Participant", ParticipantLeft]:
+        if self.status is not ParticipantStatus.ACTIVE:
+            raise NotActive(f"participant {self.participant_id} already left")
+        left = replace(self, status=ParticipantStatus.LEFT, left_at=now)
+        return left, ParticipantLeft(participant_id=self.participant_id, program_id=self.profile.program_id,
+                                     reason=reason, left_at=now)
 
 
 def join(participant_id: UUID, profile: ParticipantProfile, now: datetime) -> tuple[Participant, ParticipantJoined]:

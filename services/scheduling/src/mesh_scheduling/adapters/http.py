@@ -27,7 +27,7 @@ class SessionView(BaseModel):
     ends_at: datetime
     meeting_mode: Literal["in_person", "online"]
     cadence: str
-    status: Literal["scheduled", "completed"]
+    status: Literal["scheduled", "completed", "cancelled"]
     completed_at: datetime | None
     reflections: list[Reflection]
 

@@ -1,5 +1,6 @@
 """Pairs and sessions in the scheduling service's own PostgreSQL database."""
 
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
@@ -28,10 +29,14 @@ class PostgresPairs:
         if row is None:
             return None
         first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
-        return Pair(row["match_id"], row["program_id"], (first, second))
+        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"])
 
     async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
         await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
+
+
+    async def mark_ended(self, match_id: UUID, when: datetime) -> None:
+        await self._connection.execute("UPDATE pairs SET ended_at = $2 WHERE match_id = $1", match_id, when)
 
 
 class PostgresSessions:
@@ -59,6 +64,14 @@ class PostgresSessions:
             session.session_id, session.status.value, session.completed_at,
             [reflection.model_dump(mode="json") for reflection in session.reflections],
         )
+
+
+    async def upcoming_for_update(self, match_id: UUID, now: datetime) -> list[Session]:
+        rows = await self._connection.fetch(
+            "SELECT * FROM sessions WHERE match_id = $1 AND status = 'scheduled' AND ends_at > $2 ORDER BY sequence FOR UPDATE",
+            match_id, now,
+        )
+        return [session_from_row(row) for row in rows]
 
 
 def session_from_row(row: asyncpg.Record) -> Session:

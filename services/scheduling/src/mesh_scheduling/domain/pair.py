@@ -19,6 +19,7 @@ class Pair:
     match_id: UUID
     program_id: str
     members: tuple[ParticipantSchedule, ParticipantSchedule]
+    ended_at: datetime | None = None
 
     @property
     def participant_ids(self) -> tuple[UUID, UUID]:
@@ -38,9 +39,9 @@ class Pair:
         return "online"
 
     def next_not_before(self, previous_start: datetime, now: datetime) -> datetime | None:
-        """When the next session may start after one at ``previous_start``; None for 'as needed'."""
+        """When the next session may start after one at ``previous_start``; None for 'as needed' or an ended pair."""
         interval = _CADENCE_INTERVAL.get(self.cadence)
-        if interval is None:
+        if interval is None or self.ended_at is not None:
             return None
         return max(previous_start + interval, now + MINIMUM_NOTICE)
 

@@ -11,6 +11,7 @@ from mentoring_contracts import Reflection
 class SessionStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"
 
 
 class SessionError(Exception):
@@ -46,4 +47,12 @@ class Session:
             raise NotInSession(f"participant {reflection.participant_id} is not in session {self.session_id}")
         if self.status is SessionStatus.COMPLETED:
             raise AlreadyCompleted(f"session {self.session_id} was already recorded as done")
+        if self.status is SessionStatus.CANCELLED:
+            raise AlreadyCompleted(f"session {self.session_id} was cancelled")
         return replace(self, status=SessionStatus.COMPLETED, completed_at=now, reflections=(reflection,))
+
+    def cancel(self, now: datetime) -> "Session":
+        """Only a session still to come is cancelled."""
+        if self.status is not SessionStatus.SCHEDULED:
+            raise AlreadyCompleted(f"session {self.session_id} is {self.status.value}")
+        return replace(self, status=SessionStatus.CANCELLED)

@@ -1,0 +1,55 @@
+"""Use cases: matching's view follows profile changes; a participant who leaves is withdrawn,
+their open matches close, and each partner is offered a rematch."""
+
+from datetime import UTC, datetime
+
+from mentoring_contracts import MatchDeclined, MatchEnded, MatchExpired, ParticipantLeft, ParticipantProfileUpdated
+from mesh_matching.application.ports import MatchingUnitOfWork
+from mesh_matching.application.register_candidate import propose_partner
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.match import Match, MatchStatus
+from mesh_matching.domain.scoring import MatchingPolicy
+
+LEFT_REASON = "participant left the program"
+
+
+async def follow_profile_update(uow: MatchingUnitOfWork, updated: ParticipantProfileUpdated) -> None:
+    await uow.candidates.update_profile(Candidate(updated.participant_id, updated.profile))
+
+
+async def withdraw_participant(
+    uow: MatchingUnitOfWork, left: ParticipantLeft, policy: MatchingPolicy, now: datetime | None = None
+) -> list[Match]:
+    """Returns the rematches proposed to the leaver's former partners."""
+    now = now or datetime.now(UTC)
+    await uow.candidates.withdraw(left.participant_id)
+    partners = []
+    event: MatchDeclined | MatchExpired | MatchEnded
+    for match in await uow.matches.open_for(left.participant_id):
+        partner = match.partner_of(left.participant_id)
+        if match.status is MatchStatus.PROPOSED and now >= match.expires_at:
+            closed = match.expire(now)  # lapsed already; the sweep had not come by yet
+            event = MatchExpired(match_id=match.match_id, program_id=match.program_id,
+                                 participant_ids=list(match.participants), accepted_by=sorted(match.accepted_by),
+                                 expired_at=now)
+        elif match.status is MatchStatus.PROPOSED:
+            closed = match.decline(left.participant_id, now)
+            event = MatchDeclined(match_id=match.match_id, program_id=match.program_id,
+                                  participant_ids=list(match.participants), declined_by=left.participant_id,
+                                  reason=LEFT_REASON, declined_at=now)
+        else:
+            closed = match.end(now)
+            event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
+                               participant_ids=list(match.participants), outcome="ended_early", reason=LEFT_REASON,
+                               ended_by=left.participant_id, ended_at=now)
+        await uow.matches.save(closed)
+        for participant_id in match.participants:
+            await uow.candidates.release(participant_id)
+        await uow.emit(event)
+        partners.append(partner)
+    rematches = []
+    for partner_id in partners:
+        partner = await uow.candidates.get(partner_id)
+        if partner is not None and (rematch := await propose_partner(uow, partner, policy, now)) is not None:
+            rematches.append(rematch)
+    return rematches

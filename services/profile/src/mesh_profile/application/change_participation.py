@@ -1,0 +1,40 @@
+"""Use cases: a participant updates their profile, or leaves the program."""
+
+from datetime import UTC, datetime
+from uuid import UUID
+
+from mentoring_contracts import ParticipantProfile
+from mesh_profile.application.ports import ProfileUnitOfWork
+from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError
+
+
+class ParticipantNotFound(ProfileError):
+    pass
+
+
+async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile) -> Participant:
+    """Emits ParticipantProfileUpdated with the whole profile; a new email must still be unique in the program."""
+    participant = await _load(uow, participant_id)
+    updated, event = participant.update(profile, datetime.now(UTC))
+    owner = await uow.participants.find_by_email(profile.program_id, updated.email_key)
+    if owner is not None and owner.participant_id != participant_id:
+        raise AlreadyJoined(profile.program_id, owner.participant_id)
+    await uow.participants.save(updated)
+    await uow.emit(event)
+    return updated
+
+
+async def leave_program(uow: ProfileUnitOfWork, participant_id: UUID, reason: str | None) -> Participant:
+    """Emits ParticipantLeft: matching withdraws them and offers their partners a rematch."""
+    participant = await _load(uow, participant_id)
+    left, event = participant.leave(reason, datetime.now(UTC))
+    await uow.participants.save(left)
+    await uow.emit(event)
+    return left
+
+
+async def _load(uow: ProfileUnitOfWork, participant_id: UUID) -> Participant:
+    participant = await uow.participants.get_for_update(participant_id)
+    if participant is None:
+        raise ParticipantNotFound(f"no participant {participant_id}")
+    return participant
