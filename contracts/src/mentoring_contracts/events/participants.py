@@ -40,8 +40,9 @@ class AvailabilitySlot(ContractModel):
     """A weekly recurring window, in the participant's own time zone."""
 
     weekday: Weekday = Field(description="Day of the week.", examples=["mon"])
-    start: time = Field(description="Local wall-clock start, no offset.", examples=["17:00"])
-    end: time = Field(description="Local wall-clock end (exclusive), after start on the same day.", examples=["19:00"])
+    start: time = Field(description="Local wall-clock start, no offset, on a quarter hour.", examples=["17:00"])
+    end: time = Field(description="Local wall-clock end (exclusive), after start on the same day, on a quarter hour.",
+                      examples=["19:00"])
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Self:
@@ -49,6 +50,9 @@ class AvailabilitySlot(ContractModel):
             raise ValueError(f"availability on {self.weekday}: start {self.start} is not before end {self.end}")
         if self.start.tzinfo is not None or self.end.tzinfo is not None:
             raise ValueError("availability times are local wall-clock times without an offset")
+        for moment in (self.start, self.end):
+            if moment.minute % 15 or moment.second or moment.microsecond:
+                raise ValueError(f"availability is given in quarter hours; {moment.isoformat()} is not on one")
         return self
 
 

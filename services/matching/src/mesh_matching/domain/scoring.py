@@ -78,9 +78,12 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     values: dict[str, tuple[float, str | None]] = {}
     for criterion, verb in (("experiences", "share experiences"), ("goals", "share goals"),
                             ("challenges", "face the same challenges"), ("interests", "share interests")):
-        shared = _common(getattr(a.profile, criterion), getattr(b.profile, criterion))
-        union = {x.casefold() for x in getattr(a.profile, criterion)} | {x.casefold() for x in getattr(b.profile, criterion)}
-        values[criterion] = (len(shared) / len(union) if union else 0.0, f"both {verb}: {', '.join(shared)}" if shared else None)
+        mine, theirs = getattr(a.profile, criterion), getattr(b.profile, criterion)
+        shared = _common(mine, theirs)
+        folded_a, folded_b = {x.casefold() for x in mine}, {x.casefold() for x in theirs}
+        union = folded_a | folded_b
+        jaccard = len(folded_a & folded_b) / len(union) if union else 0.0
+        values[criterion] = (jaccard, f"both {verb}: {', '.join(shared)}" if shared else None)
     values["languages"] = (1.0, f"both speak {', '.join(languages)}")
     values["availability"] = (
         min(overlap / policy.full_overlap_hours, 1.0),
