@@ -51,4 +51,4 @@ def test_vectorized_scores_equal_score_pair_on_a_dense_cohort() -> None:
             expected = score_pair(pool[i], pool[j], POLICY, WEEK)
             assert isinstance(expected, PairScore) and abs(matrix[i, j] - expected.score) <= 1e-4
             compared += 1
-    assert compared > 300
+    assert compared > 150
