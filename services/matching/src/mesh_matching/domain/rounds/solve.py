@@ -1,0 +1,88 @@
+"""Optimal rounds over a pair graph.
+
+Mentor-mentee: a min-cost flow (OR-Tools) from mentees through eligible edges to mentors whose
+arcs to the sink carry their capacity: exact, in integers (scores are multiples of 1e-4).
+Peer: a maximum-weight matching as an integer programme (HiGHS through SciPy): exact where it
+finishes within the time limit, and always reported with the LP bound it is measured against.
+Objective "score" maximises the total score; "coverage" matches as many people as possible first
+and maximises the score among those matchings.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from ortools.graph.python import min_cost_flow
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+from mesh_matching.domain.rounds.graph import PairGraph
+
+Objective = Literal["score", "coverage"]
+SCALE = 10_000  # scores carry four decimals
+COVERAGE_BONUS = 100 * SCALE  # worth more than any score: one more person matched always wins
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    pairs: list[tuple[int, int, float]]  # (row, col, score)
+    total_score: float
+    upper_bound: float  # equals total_score when the solve was proven optimal
+    optimal: bool
+
+
+def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objective = "score") -> RoundResult:
+    """``capacity`` per candidate index: places left for a mentor; a mentee takes one."""
+    if not len(graph):
+        return RoundResult([], 0.0, 0.0, True)
+    mentees, mentee_node = np.unique(graph.rows, return_inverse=True)
+    mentors, mentor_node = np.unique(graph.cols, return_inverse=True)
+    source, sink = 0, 1
+    first_mentee, first_mentor = 2, 2 + len(mentees)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    bonus = COVERAGE_BONUS if objective == "coverage" else 0
+    costs = -(np.rint(graph.scores * SCALE).astype(np.int64) + bonus)
+    edge_arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        first_mentee + mentee_node, first_mentor + mentor_node, np.ones(len(graph), dtype=np.int64), costs)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.full(len(mentees), source), first_mentee + np.arange(len(mentees)),
+        np.ones(len(mentees), dtype=np.int64), np.zeros(len(mentees), dtype=np.int64))
+    flow.add_arcs_with_capacity_and_unit_cost(  # staying unmatched costs nothing
+        first_mentee + np.arange(len(mentees)), np.full(len(mentees), sink),
+        np.ones(len(mentees), dtype=np.int64), np.zeros(len(mentees), dtype=np.int64))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        first_mentor + np.arange(len(mentors)), np.full(len(mentors), sink),
+        capacity[mentors].astype(np.int64), np.zeros(len(mentors), dtype=np.int64))
+    flow.set_node_supply(source, len(mentees))
+    flow.set_node_supply(sink, -len(mentees))
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow did not solve: status {status}")
+    used = flow.flows(edge_arcs) > 0
+    pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
+    total = round(float(graph.scores[used].sum()), 4)
+    return RoundResult(pairs, total, total, True)
+
+
+def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", time_limit: float = 60.0) -> RoundResult:
+    """Maximum-weight matching on the graph's undirected edges among ``n`` candidates."""
+    if not len(graph):
+        return RoundResult([], 0.0, 0.0, True)
+    weights = graph.scores + (COVERAGE_BONUS / SCALE if objective == "coverage" else 0.0)
+    edges = np.arange(len(graph))
+    incidence = coo_matrix(
+        (np.ones(2 * len(graph)), (np.concatenate([graph.rows, graph.cols]), np.concatenate([edges, edges]))),
+        shape=(n, len(graph)),
+    ).tocsr()
+    constraint = LinearConstraint(incidence, 0, 1)
+    relaxed = milp(-weights, constraints=constraint, bounds=Bounds(0, 1))
+    exact = milp(-weights, constraints=constraint, bounds=Bounds(0, 1), integrality=np.ones(len(graph)),
+                 options={"time_limit": time_limit})
+    if exact.x is None:
+        raise RuntimeError(f"peer matching found no solution: {exact.message}")
+    chosen = exact.x > 0.5
+    pairs = list(zip(graph.rows[chosen].tolist(), graph.cols[chosen].tolist(), graph.scores[chosen].tolist(), strict=True))
+    total = round(float(graph.scores[chosen].sum()), 4)
+    bound_weight = -relaxed.fun if relaxed.success else float("inf")
+    bound = bound_weight - (COVERAGE_BONUS / SCALE) * chosen.sum() if objective == "coverage" else bound_weight
+    return RoundResult(pairs, total, round(max(bound, total), 4), exact.status == 0)
