@@ -21,13 +21,13 @@ WEEK = datetime(2026, 1, 5, tzinfo=UTC)
 POLICY = MatchingPolicy()
 
 
-def mentor_capacity(pool) -> np.ndarray:  # noqa: ANN001
+def mentor_capacity(pool) -> np.ndarray:
     return np.array([c.profile.mentor_capacity for c in pool])
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=14))
-def test_mentor_mentee_rounds_are_valid_and_optimal(pool) -> None:  # noqa: ANN001
+def test_mentor_mentee_rounds_are_valid_and_optimal(pool) -> None:
     features = build(pool, WEEK)
     graph = candidate_graph(features, "mentor_mentee", POLICY, k=len(pool))  # small: every eligible edge
     capacity = mentor_capacity(pool)
@@ -50,7 +50,7 @@ def test_mentor_mentee_rounds_are_valid_and_optimal(pool) -> None:  # noqa: ANN0
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=16))
-def test_peer_rounds_are_valid_and_optimal(pool) -> None:  # noqa: ANN001
+def test_peer_rounds_are_valid_and_optimal(pool) -> None:
     features = build(pool, WEEK)
     graph = candidate_graph(features, "peer", POLICY, k=len(pool))
     result = solve_peer(graph, len(pool))
@@ -72,7 +72,7 @@ def test_peer_rounds_are_valid_and_optimal(pool) -> None:  # noqa: ANN001
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=14))
-def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:  # noqa: ANN001
+def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:
     features = build(pool, WEEK)
     graph = candidate_graph(features, "mentor_mentee", POLICY, k=len(pool))
     capacity = mentor_capacity(pool)

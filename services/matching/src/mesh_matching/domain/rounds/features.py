@@ -65,10 +65,16 @@ def build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
         topic_names=tuple(sorted(topics_vocab, key=topics_vocab.get)),
         sets=sets,
         set_sizes={name: np.bitwise_count(bits).sum(axis=1).astype(np.int16) for name, bits in sets.items()},
-        availability=np.stack([_week_bitmap(tuple(p.weekly_availability), p.time_zone, week_start) for p in profiles])
-        if profiles else np.zeros((0, 11), dtype=np.uint64),
+        availability=_used_words(np.stack([_week(p.weekly_availability, p.time_zone, week_start) for p in profiles])
+                                 if profiles else np.zeros((0, 11), dtype=np.uint64)),
         capacity=np.array([c.capacity for c in candidates], dtype=np.int32),
     )
+
+
+def _used_words(bitmaps: np.ndarray) -> np.ndarray:
+    """Only the words of the week someone is available in: overlaps are unchanged, scoring is cheaper."""
+    used = np.nonzero(bitmaps.any(axis=0))[0]
+    return np.ascontiguousarray(bitmaps[:, used]) if len(used) else bitmaps[:, :1]
 
 
 def _codes(values: list[str]) -> np.ndarray:
@@ -87,19 +93,28 @@ def _vocabulary(lists: list[list[str]]) -> dict[str, int]:
 def _bitsets(lists: list[list[str]], vocab: dict[str, int] | None = None) -> np.ndarray:
     vocab = vocab if vocab is not None else _vocabulary(lists)
     words = max(1, -(-len(vocab) // 64))
-    bits = np.zeros((len(lists), words), dtype=np.uint64)
-    for row, values in enumerate(lists):
-        for value in values:
-            index = vocab.get(value.casefold())
-            if index is not None:
-                bits[row, index // 64] |= np.uint64(1) << np.uint64(index % 64)
-    return bits
+    rows = [row for row, values in enumerate(lists) for _ in values]
+    columns = [vocab.get(value.casefold(), -1) for values in lists for value in values]
+    flags = np.zeros((len(lists), words * 64), dtype=bool)
+    if rows:
+        rows_array, columns_array = np.array(rows), np.array(columns)
+        known = columns_array >= 0
+        flags[rows_array[known], columns_array[known]] = True
+    return np.packbits(flags, axis=1, bitorder="little").view(np.uint64).reshape(len(lists), words)
+
+
+def _week(slots: Sequence[AvailabilitySlot], time_zone: str, week_start: datetime) -> np.ndarray:
+    """A person's week is the union of their slots' weeks; slots repeat across a pool, so each is computed once."""
+    week = np.zeros(11, dtype=np.uint64)
+    for slot in slots:
+        week |= _slot_bitmap(slot, time_zone, week_start)
+    return week
 
 
 @lru_cache(maxsize=65536)
-def _week_bitmap(slots: tuple[AvailabilitySlot, ...], time_zone: str, week_start: datetime) -> np.ndarray:
+def _slot_bitmap(slot: AvailabilitySlot, time_zone: str, week_start: datetime) -> np.ndarray:
     quarters = np.zeros(11 * 64, dtype=bool)
-    for begin, finish in windows_utc(slots, time_zone, week_start, week_start + timedelta(days=7)):
+    for begin, finish in windows_utc([slot], time_zone, week_start, week_start + timedelta(days=7)):
         first = int((begin - week_start).total_seconds() // 900)
         last = int((finish - week_start).total_seconds() // 900)
         quarters[first:last] = True

@@ -4,6 +4,8 @@ No n×n matrix is ever built: the pool is blocked by program and topic (only peo
 topic can pair) and each block is scored a bounded chunk of rows at a time.
 """
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,7 +38,7 @@ def candidate_graph(features: Features, mode: Mode, policy: MatchingPolicy, k: i
         row_bits, col_bits = features.mentee_topics, features.mentor_topics
     else:
         row_bits = col_bits = features.peer_topics
-    rows_out, cols_out, scores_out = [], [], []
+    blocks = []
     for program in np.unique(features.program):
         in_program = eligible & (features.program == program)
         for topic in range(row_bits.shape[1] * 64):
@@ -44,17 +46,22 @@ def candidate_graph(features: Features, mode: Mode, policy: MatchingPolicy, k: i
             mask = np.uint64(1) << np.uint64(bit)
             rows = np.nonzero(in_program & ((row_bits[:, word] & mask) != 0))[0]
             cols = np.nonzero(in_program & ((col_bits[:, word] & mask) != 0))[0]
-            if not len(rows) or not len(cols):
-                continue
-            step = max(1, CHUNK_PAIRS // len(cols))
-            for start in range(0, len(rows), step):
-                chunk = rows[start:start + step]
-                block = score_block(features, chunk, cols, mode, policy)
-                best = _top_k(block, k)
-                r, c = np.nonzero(best)
-                rows_out.append(chunk[r])
-                cols_out.append(cols[c])
-                scores_out.append(block[r, c])
+            if len(rows) and len(cols):
+                step = max(1, CHUNK_PAIRS // len(cols))
+                blocks.extend((rows[start:start + step], cols) for start in range(0, len(rows), step))
+
+    def best_of(block: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        chunk, cols = block
+        scores = score_block(features, chunk, cols, mode, policy)
+        r, c = np.nonzero(_top_k(scores, k))
+        return chunk[r], cols[c], scores[r, c]
+
+    # NumPy releases the GIL in its kernels: blocks score in parallel on the machine's cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = list(pool.map(best_of, blocks))
+    rows_out = [r for r, _, _ in found]
+    cols_out = [c for _, c, _ in found]
+    scores_out = [s for _, _, s in found]
     if not rows_out:
         empty = np.zeros(0, dtype=np.int64)
         return PairGraph(empty, empty, np.zeros(0))

@@ -27,8 +27,8 @@ COVERAGE_BONUS = 100 * SCALE  # worth more than any score: one more person match
 class RoundResult:
     pairs: list[tuple[int, int, float]]  # (row, col, score)
     total_score: float
-    upper_bound: float  # equals total_score when the solve was proven optimal
-    optimal: bool
+    upper_bound: float  # no round over the same pool can score more
+    optimal: bool  # proven optimal over the candidate graph
 
 
 def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objective = "score") -> RoundResult:
@@ -61,7 +61,11 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     used = flow.flows(edge_arcs) > 0
     pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
     total = round(float(graph.scores[used].sum()), 4)
-    return RoundResult(pairs, total, total, True)
+    # Exact on the graph. Over all pairs, no mentee can bring more than their best partner (always in
+    # the graph: k >= 1), which bounds what a denser graph could add.
+    best_per_mentee = np.full(len(mentees), 0.0)
+    np.maximum.at(best_per_mentee, mentee_node, graph.scores)
+    return RoundResult(pairs, total, round(float(best_per_mentee.sum()), 4), True)
 
 
 def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", time_limit: float = 60.0) -> RoundResult:
