@@ -74,7 +74,7 @@ def run_case(mode: str, n: int) -> dict[str, object]:
     features = build(people, WEEK)
     graph = candidate_graph(features, mode, POLICY)
     capacity = np.array([c.profile.mentor_capacity for c in people])
-    result = solve_mentor_mentee(graph, capacity) if mode == "mentor_mentee" else solve_peer(graph, n, time_limit=120)
+    result = solve_mentor_mentee(graph, capacity) if mode == "mentor_mentee" else solve_peer(graph, n, time_limit=30)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference, reference_seconds = result.upper_bound, None

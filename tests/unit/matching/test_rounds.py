@@ -79,3 +79,16 @@ def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:
     by_score, by_coverage = solve_mentor_mentee(graph, capacity), solve_mentor_mentee(graph, capacity, "coverage")
     assert len(by_coverage.pairs) >= len(by_score.pairs)
     assert by_coverage.total_score <= by_score.total_score + 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=24))
+def test_large_pool_peer_rounding_is_a_valid_matching_within_its_bound(pool) -> None:  # noqa: ANN001
+    features = build(pool, WEEK)
+    graph = candidate_graph(features, "peer", POLICY, k=len(pool))
+    rounded = solve_peer(graph, len(pool), exact_up_to=0)  # force the path used for large pools
+    exact = solve_peer(graph, len(pool))
+    people = Counter(p for a, b, _ in rounded.pairs for p in (a, b))
+    assert all(count == 1 for count in people.values())
+    assert rounded.total_score <= exact.total_score + 1e-9 <= rounded.upper_bound + 1e-6
+    assert rounded.total_score >= exact.total_score / 2 - 1e-9  # never worse than greedy's guarantee

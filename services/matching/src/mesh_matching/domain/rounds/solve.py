@@ -68,11 +68,17 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     return RoundResult(pairs, total, round(float(best_per_mentee.sum()), 4), True)
 
 
-def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", time_limit: float = 60.0) -> RoundResult:
-    """Maximum-weight matching on the graph's undirected edges among ``n`` candidates."""
+def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_up_to: int = 2_000,
+               time_limit: float = 60.0) -> RoundResult:
+    """Maximum-weight matching on the graph's undirected edges among ``n`` candidates.
+
+    Up to ``exact_up_to`` people: the integer programme, proven optimal. Beyond: the LP relaxation
+    (whose vertices are half-integral for matchings), its integral edges kept and the rest filled
+    greedily by weight; the LP optimum is the bound the result is measured against."""
     if not len(graph):
         return RoundResult([], 0.0, 0.0, True)
-    weights = graph.scores + (COVERAGE_BONUS / SCALE if objective == "coverage" else 0.0)
+    bonus = COVERAGE_BONUS / SCALE if objective == "coverage" else 0.0
+    weights = graph.scores + bonus
     edges = np.arange(len(graph))
     incidence = coo_matrix(
         (np.ones(2 * len(graph)), (np.concatenate([graph.rows, graph.cols]), np.concatenate([edges, edges]))),
@@ -80,13 +86,31 @@ def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", time_li
     ).tocsr()
     constraint = LinearConstraint(incidence, 0, 1)
     relaxed = milp(-weights, constraints=constraint, bounds=Bounds(0, 1))
-    exact = milp(-weights, constraints=constraint, bounds=Bounds(0, 1), integrality=np.ones(len(graph)),
-                 options={"time_limit": time_limit})
-    if exact.x is None:
-        raise RuntimeError(f"peer matching found no solution: {exact.message}")
-    chosen = exact.x > 0.5
+    if not relaxed.success:
+        raise RuntimeError(f"peer matching LP failed: {relaxed.message}")
+    optimal = False
+    chosen = None
+    if n <= exact_up_to:
+        exact = milp(-weights, constraints=constraint, bounds=Bounds(0, 1), integrality=np.ones(len(graph)),
+                     options={"time_limit": time_limit})
+        if exact.x is not None:
+            chosen, optimal = exact.x > 0.5, exact.status == 0
+    if chosen is None:
+        chosen = _round(graph, weights, relaxed.x, n)
     pairs = list(zip(graph.rows[chosen].tolist(), graph.cols[chosen].tolist(), graph.scores[chosen].tolist(), strict=True))
     total = round(float(graph.scores[chosen].sum()), 4)
-    bound_weight = -relaxed.fun if relaxed.success else float("inf")
-    bound = bound_weight - (COVERAGE_BONUS / SCALE) * chosen.sum() if objective == "coverage" else bound_weight
-    return RoundResult(pairs, total, round(max(bound, total), 4), exact.status == 0)
+    bound = -relaxed.fun - bonus * chosen.sum()
+    return RoundResult(pairs, total, round(max(bound, total), 4), optimal)
+
+
+def _round(graph: PairGraph, weights: np.ndarray, fractional: np.ndarray, n: int) -> np.ndarray:
+    """Integral LP edges first, then half edges, then the rest, each by weight, keeping it a matching."""
+    order = np.lexsort((-weights, -np.round(fractional, 6)))
+    taken = np.zeros(n, dtype=bool)
+    chosen = np.zeros(len(graph), dtype=bool)
+    for edge in order:
+        a, b = graph.rows[edge], graph.cols[edge]
+        if not taken[a] and not taken[b]:
+            taken[a] = taken[b] = True
+            chosen[edge] = True
+    return chosen
