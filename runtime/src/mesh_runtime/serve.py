@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from mesh_runtime.app import ServiceDefinition, build_service, migrate
+from mesh_runtime.logging import configure_logging
 from mesh_runtime.settings import ServiceSettings
 
 
@@ -44,6 +45,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     settings: ServiceSettings = definition.settings_class()  # type: ignore[call-arg]
     if args[:1] == ["migrate"]:
+        configure_logging(definition.name, settings.log_level, settings.log_format)
         applied = asyncio.run(migrate(definition, settings))
         print(f"{definition.name}: {len(applied)} migration(s) applied: {', '.join(applied) or 'none'}")
         return
