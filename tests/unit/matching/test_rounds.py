@@ -83,7 +83,7 @@ def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=24))
-def test_large_pool_peer_rounding_is_a_valid_matching_within_its_bound(pool) -> None:  # noqa: ANN001
+def test_large_pool_peer_rounding_is_a_valid_matching_within_its_bound(pool) -> None:
     features = build(pool, WEEK)
     graph = candidate_graph(features, "peer", POLICY, k=len(pool))
     rounded = solve_peer(graph, len(pool), exact_up_to=0)  # force the path used for large pools
