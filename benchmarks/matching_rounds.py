@@ -34,6 +34,7 @@ TOPICS = [f"Course {i:02d}" for i in range(40)]
 WORDS = [f"w{i}" for i in range(60)]
 ZONES = ["Europe/Berlin", "Europe/London", "Europe/Paris", "America/New_York"]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+CASE_TIMEOUT_SECONDS = 300
 CASES = [("mentor_mentee", n) for n in (1_000, 10_000, 50_000, 100_000)] + [("peer", n) for n in (1_000, 10_000, 20_000, 50_000, 100_000)]
 
 
@@ -129,8 +130,14 @@ def main() -> None:
     print(f"{'mode':<14}{'n':>8}{'seconds':>9}{'peak MB':>9}{'pairs':>8}{'score':>12}{'gap':>10}  reference (seconds)")
     lines = []
     for mode, n in wanted:
-        out = subprocess.run([sys.executable, "-m", "benchmarks.matching_rounds", mode, str(n)],
-                             capture_output=True, text=True, check=False, timeout=1800)
+        try:
+            out = subprocess.run([sys.executable, "-m", "benchmarks.matching_rounds", mode, str(n)],
+                                 capture_output=True, text=True, check=False, timeout=CASE_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            print(f"{mode:<14}{n:>8}  did not finish within {CASE_TIMEOUT_SECONDS} s", flush=True)
+            lines.append({"mode": mode, "n": n, "seconds": None, "peak_mb": None, "score": None, "gap": None,
+                          "reference": f"timed out after {CASE_TIMEOUT_SECONDS} s", "reference_seconds": None})
+            continue
         if out.returncode != 0:
             print(f"{mode:<14}{n:>8}  failed: {out.stderr.strip().splitlines()[-1] if out.stderr else out.returncode}")
             continue
