@@ -156,3 +156,34 @@ async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching
         await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), smaller)
     row = await components.database.pool.fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)
     assert (row["capacity"], row["used"]) == (2, 2) and row["profile"]["mentor_capacity"] == 1
+
+
+async def test_a_coordinator_previews_then_runs_an_optimal_round(matching) -> None:
+    app, client = matching
+    components = app.state.components
+    mentors = [Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2)) for _ in range(2)]
+    mentees = [Candidate(uuid.uuid4(), profile()) for _ in range(5)]
+    loner = Candidate(uuid.uuid4(), profile(languages=["fr"]))  # shares no language with any mentor
+    async with components.database.transaction() as transaction:
+        for candidate in [*mentors, *mentees, loner]:  # straight into the pool, as if joined before rounds began
+            await PostgresCandidates(transaction.connection).add(candidate)
+    preview = await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee"})
+    assert preview.status_code == 200, preview.text
+    report = preview.json()
+    assert report["pool_size"] == 8 and report["pairs"] == 4  # two mentors, two places each
+    assert report["optimal"] and report["total_score"] <= report["upper_bound"]
+    assert sum(report["distribution"].values()) == 4 and report["proposed_match_ids"] == []
+    reasons = {u["participant_id"]: u["reason"] for u in report["unmatched"]}
+    assert reasons[str(loner.participant_id)] == "no eligible partner in the pool"
+    assert list(reasons.values()).count("every eligible partner went to a better-scoring pair") == 1
+    assert await outbox_types(app) == []  # a dry run changes nothing
+    run = (await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee", "dry_run": False})).json()
+    assert len(run["proposed_match_ids"]) == 4
+    assert await outbox_types(app) == ["MatchProposed"] * 4
+    used = await components.database.pool.fetch(
+        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [m.participant_id for m in mentors])
+    assert sorted(row["used"] for row in used) == [2, 2]
+    again = (await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee"})).json()
+    assert again["pairs"] == 0 and again["pool_size"] == 2  # the unmatched mentee and the loner remain
+    bad = await client.post("/programs/first-year-stem/rounds", json={"mode": "group"})
+    assert bad.status_code == 422

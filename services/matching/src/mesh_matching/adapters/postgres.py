@@ -66,6 +66,16 @@ class PostgresCandidates:
             candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity,
         )
 
+    async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_id, profile, capacity - used AS room FROM candidates
+            WHERE program_id = $1 AND active AND used < capacity ORDER BY joined_seq
+            """,
+            program_id,
+        )
+        return [(_candidate(row), row["room"]) for row in rows]
+
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
 
@@ -131,6 +141,17 @@ class PostgresMatches:
         await self._connection.execute(
             "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", low, high
         )
+
+
+    async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_low, participant_high FROM excluded_pairs
+            WHERE participant_low = ANY($1::uuid[]) AND participant_high = ANY($1::uuid[])
+            """,
+            list(participant_ids),
+        )
+        return {(row["participant_low"], row["participant_high"]) for row in rows}
 
 
 def match_from_row(row: asyncpg.Record) -> Match:

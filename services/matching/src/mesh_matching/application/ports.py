@@ -26,6 +26,10 @@ class Candidates(Protocol):
         """New profile and capacity; capacity never drops below the matches already held."""
         ...
 
+    async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
+        """Active candidates of a program with room left, and how much."""
+        ...
+
     async def withdraw(self, participant_id: UUID) -> None:
         """Out of every future pool."""
         ...
@@ -48,6 +52,9 @@ class Matches(Protocol):
         ...
 
     async def exclude_pair(self, a: UUID, b: UUID) -> None: ...
+    async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
+        """Excluded pairs within a pool, each as (lower id, higher id)."""
+        ...
 
 
 class MatchingUnitOfWork(Protocol):

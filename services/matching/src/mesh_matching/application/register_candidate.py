@@ -8,7 +8,7 @@ from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.proposal import rank_partners
-from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 PROPOSAL_LIFETIME = timedelta(days=7)
 
@@ -40,37 +40,42 @@ async def propose_partner(uow: MatchingUnitOfWork, newcomer: Candidate, policy: 
             continue
         if not await uow.candidates.reserve(partner.participant_id):
             continue  # a concurrent proposal took their last place
-        pair = proposal.pair
-        match = Match(
-            match_id=uuid4(),
-            program_id=newcomer.program_id,
-            topic=pair.topic,
-            kind=pair.kind,
-            participants=(newcomer.participant_id, partner.participant_id),
-            roles=pair.roles,
-            score=pair.score,
-            proposed_at=now,
-            expires_at=now + PROPOSAL_LIFETIME,
-        )
-        await uow.matches.add(match, pair.parts, pair.reasons)
-        await uow.matches.exclude_pair(newcomer.participant_id, partner.participant_id)
-        await uow.emit(
-            MatchProposed(
-                match_id=match.match_id,
-                program_id=match.program_id,
-                topic_name=match.topic,
-                kind=match.kind,  # type: ignore[arg-type]
-                participants=[
-                    MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
-                    for pid, role in zip(match.participants, match.roles, strict=True)
-                ],
-                score=match.score,
-                score_parts=list(pair.parts),
-                reasons=list(pair.reasons),
-                proposed_at=now,
-                expires_at=match.expires_at,
-            )
-        )
-        return match
+        return await propose(uow, newcomer, partner, proposal.pair, now)
     await uow.candidates.release(newcomer.participant_id)
     return None
+
+
+async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime) -> Match:
+    """Records a proposed match (capacity already reserved for both) and emits MatchProposed with
+    the score's parts and reasons; the pair is never proposed again."""
+    match = Match(
+        match_id=uuid4(),
+        program_id=first.program_id,
+        topic=pair.topic,
+        kind=pair.kind,
+        participants=(first.participant_id, second.participant_id),
+        roles=pair.roles,
+        score=pair.score,
+        proposed_at=now,
+        expires_at=now + PROPOSAL_LIFETIME,
+    )
+    await uow.matches.add(match, pair.parts, pair.reasons)
+    await uow.matches.exclude_pair(first.participant_id, second.participant_id)
+    await uow.emit(
+        MatchProposed(
+            match_id=match.match_id,
+            program_id=match.program_id,
+            topic_name=match.topic,
+            kind=match.kind,  # type: ignore[arg-type]
+            participants=[
+                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
+                for pid, role in zip(match.participants, match.roles, strict=True)
+            ],
+            score=match.score,
+            score_parts=list(pair.parts),
+            reasons=list(pair.reasons),
+            proposed_at=now,
+            expires_at=match.expires_at,
+        )
+    )
+    return match

@@ -1,0 +1,61 @@
+"""Use case: a coordinator runs a matching round over a program's unmatched pool, as a dry run
+(a preview) or for real (a MatchProposed per pair)."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID
+
+from mesh_matching.application.ports import MatchingUnitOfWork
+from mesh_matching.application.register_candidate import propose, reference_week
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, plan_round
+from mesh_matching.domain.rounds.solve import Objective
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
+
+CAPACITY_CHANGED = "a place was taken while the round ran; run another round"
+
+
+@dataclass
+class RoundOutcome:
+    plan: RoundPlan
+    pool_size: int
+    proposed: list[UUID] = field(default_factory=list)
+    unmatched: dict[UUID, str] = field(default_factory=dict)
+
+
+def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
+    """Mentors offer their remaining mentee places; everyone else takes one partner."""
+    roles = {t.role for t in candidate.profile.topics}
+    if mode == "peer":
+        return min(room, 1) if "peer" in roles else 0
+    if "mentor" in roles:
+        return min(room, candidate.profile.mentor_capacity)
+    return min(room, 1) if "mentee" in roles else 0
+
+
+async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode, objective: Objective, publish: bool,
+                    policy: MatchingPolicy, now: datetime | None = None) -> RoundOutcome:
+    now = now or datetime.now(UTC)
+    rows = await uow.candidates.round_pool(program_id)
+    pool = [candidate for candidate, _ in rows]
+    places = [places_in_round(candidate, room, mode) for candidate, room in rows]
+    excluded = await uow.matches.excluded_among([c.participant_id for c in pool])
+    week = reference_week(now)
+    plan = plan_round(pool, places, excluded, mode, objective, policy, week)
+    outcome = RoundOutcome(plan, len(pool), unmatched=dict(plan.unmatched))
+    if not publish:
+        return outcome
+    for planned in plan.pairs:
+        first, second = planned.first, planned.second
+        pair = score_pair(first, second, policy, week)
+        assert isinstance(pair, PairScore), "the round only pairs eligible people"
+        if not await uow.candidates.reserve(first.participant_id):
+            outcome.unmatched[first.participant_id] = outcome.unmatched[second.participant_id] = CAPACITY_CHANGED
+            continue
+        if not await uow.candidates.reserve(second.participant_id):
+            await uow.candidates.release(first.participant_id)
+            outcome.unmatched[first.participant_id] = outcome.unmatched[second.participant_id] = CAPACITY_CHANGED
+            continue
+        match = await propose(uow, first, second, pair, now)
+        outcome.proposed.append(match.match_id)
+    return outcome

@@ -1,0 +1,93 @@
+"""A round over a program's unmatched pool: who is paired, and why everyone else is not.
+
+Business rules: only people with room left take part; pairs declined or already matched before
+are never proposed; the plan maximises the total score (or, by the coordinator's choice, the
+number of people matched first); whoever stays unmatched is told why.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+import numpy as np
+
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.rounds.features import build
+from mesh_matching.domain.rounds.graph import PairGraph, candidate_graph
+from mesh_matching.domain.rounds.pair_scores import Mode
+from mesh_matching.domain.rounds.solve import Objective, solve_mentor_mentee, solve_peer
+from mesh_matching.domain.scoring import MatchingPolicy
+
+NO_ELIGIBLE_PARTNER = "no eligible partner in the pool"
+PARTNERS_TAKEN = "every eligible partner went to a better-scoring pair"
+NOT_IN_MODE = "takes no role this round's mode pairs"
+
+
+@dataclass(frozen=True)
+class PlannedPair:
+    first: Candidate  # the mentee, or the first peer
+    second: Candidate  # the mentor, or the second peer
+    score: float
+
+
+@dataclass(frozen=True)
+class RoundPlan:
+    pairs: list[PlannedPair]
+    unmatched: dict[UUID, str]
+    upper_bound: float
+    optimal: bool
+
+    @property
+    def total_score(self) -> float:
+        return round(sum(p.score for p in self.pairs), 4)
+
+    def distribution(self) -> dict[str, int]:
+        """How many pairs score in each tenth: "0.5-0.6": 12, ..."""
+        counts = np.histogram([p.score for p in self.pairs], bins=10, range=(0, 1))[0]
+        return {f"{i / 10:.1f}-{(i + 1) / 10:.1f}": int(c) for i, c in enumerate(counts)}
+
+
+def plan_round(
+    pool: Sequence[Candidate], places: Sequence[int], excluded: set[tuple[UUID, UUID]], mode: Mode,
+    objective: Objective, policy: MatchingPolicy, week_start: datetime,
+) -> RoundPlan:
+    """``places``: how many more partners each can take (mentors: mentees; others: 0 or 1)."""
+    features = build(pool, week_start)
+    capacity = np.array(places, dtype=np.int64)
+    takes_part = capacity > 0
+    graph = candidate_graph(features, mode, policy, eligible=takes_part)
+    graph = _without_excluded(graph, pool, excluded)
+    if mode == "mentor_mentee":
+        result = solve_mentor_mentee(graph, capacity, objective)
+    else:
+        result = solve_peer(graph, len(pool), objective)
+    pairs = [PlannedPair(pool[a], pool[b], score) for a, b, score in result.pairs]
+    matched = {i for a, b, _ in result.pairs for i in (a, b)}
+    with_partners = set(graph.rows.tolist()) | set(graph.cols.tolist())
+    role_bits = features.peer_topics if mode == "peer" else features.mentor_topics | features.mentee_topics
+    unmatched = {}
+    for index, candidate in enumerate(pool):
+        if index in matched or not takes_part[index]:
+            continue
+        if not role_bits[index].any():
+            unmatched[candidate.participant_id] = NOT_IN_MODE
+        elif index in with_partners:
+            unmatched[candidate.participant_id] = PARTNERS_TAKEN
+        else:
+            unmatched[candidate.participant_id] = NO_ELIGIBLE_PARTNER
+    return RoundPlan(pairs, unmatched, result.upper_bound, result.optimal)
+
+
+def _without_excluded(graph: PairGraph, pool: Sequence[Candidate], excluded: set[tuple[UUID, UUID]]) -> PairGraph:
+    if not excluded or not len(graph):
+        return graph
+    keep = np.array([
+        tuple(sorted((pool[a].participant_id, pool[b].participant_id))) not in excluded
+        for a, b in zip(graph.rows.tolist(), graph.cols.tolist(), strict=True)
+    ])
+    return PairGraph(graph.rows[keep], graph.cols[keep], graph.scores[keep])
+
+
+RoundMode = Literal["mentor_mentee", "peer"]
