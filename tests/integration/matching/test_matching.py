@@ -187,3 +187,22 @@ async def test_a_coordinator_previews_then_runs_an_optimal_round(matching) -> No
     assert again["pairs"] == 0 and again["pool_size"] == 2  # the unmatched mentee and the loner remain
     bad = await client.post("/programs/first-year-stem/rounds", json={"mode": "group"})
     assert bad.status_code == 422
+
+
+async def test_a_participant_ends_a_formed_pair_early_and_the_other_is_offered_a_rematch(matching) -> None:
+    app, client = matching
+    mentor, mentee = await join(app, mentor_profile(mentor_capacity=1)), await join(app, profile())
+    match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
+    early = await client.post(f"/matches/{match_id}/end", json={"participant_id": str(mentee), "outcome": "ended_early"})
+    assert early.status_code == 409 and "not a formed pair" in early.json()["detail"]
+    for pid in (mentor, mentee):
+        await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(pid)})
+    other_mentor = await join(app, mentor_profile(mentor_capacity=1, display_name="Cleo M."))  # waits: nobody free
+    outsider = await client.post(f"/matches/{match_id}/end", json={"participant_id": str(uuid.uuid4()), "outcome": "completed"})
+    assert outsider.status_code == 403
+    ended = await client.post(f"/matches/{match_id}/end",
+                              json={"participant_id": str(mentor), "outcome": "ended_early", "reason": "changed jobs"})
+    assert ended.status_code == 200 and ended.json()["status"] == "ended"
+    rematch = [m for m in (await client.get(f"/participants/{mentee}/matches")).json() if m["status"] == "proposed"]
+    assert {p["participant_id"] for p in rematch[0]["participants"]} == {str(mentee), str(other_mentor)}
+    assert await outbox_types(app) == ["MatchProposed", "MatchAccepted", "MatchEnded", "MatchProposed"]

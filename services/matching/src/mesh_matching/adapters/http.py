@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match
+from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
+from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
@@ -48,6 +49,11 @@ class Decline(Answer):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class End(Answer):
+    outcome: Literal["completed", "ended_early"] = Field(description="As planned, or early.")
+    reason: str | None = Field(default=None, max_length=1000)
+
+
 @router.get("/matches/{match_id}", summary="A match with its score and reasons", responses=ERRORS)
 async def get_match(match_id: UUID, components: ComponentsDep) -> MatchView:
     async with components.database.pool.acquire() as connection:
@@ -77,6 +83,12 @@ async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, ca
     return await _answer(
         components, cause, match_id, lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason)
     )
+
+
+@router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)
+async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep) -> MatchView:
+    return await _answer(components, cause, match_id, lambda uow: end_match(
+        uow, match_id, answer.participant_id, answer.outcome, answer.reason, MatchingPolicy()))
 
 
 async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:

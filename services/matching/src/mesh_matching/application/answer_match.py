@@ -3,9 +3,11 @@
 from datetime import UTC, datetime
 from uuid import UUID
 
-from mentoring_contracts import MatchAccepted, MatchDeclined, ParticipantSchedule
+from mentoring_contracts import MatchAccepted, MatchDeclined, MatchEnded, ParticipantSchedule
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.domain.match import Match, MatchError, MatchStatus
+from mesh_matching.application.register_candidate import propose_partner
+from mesh_matching.domain.match import Match, MatchError, MatchStatus, NotAParticipant
+from mesh_matching.domain.scoring import MatchingPolicy
 
 
 class MatchNotFound(MatchError):
@@ -77,3 +79,25 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
     if match is None:
         raise MatchNotFound(f"no match {match_id}")
     return match
+
+
+async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, outcome: str, reason: str | None,
+                    policy: MatchingPolicy) -> Match:
+    """One of a formed pair ends it: both places are freed; after an early end the other is
+    offered a rematch (the pair itself is never proposed again)."""
+    match = await _load(uow, match_id)
+    if participant_id not in match.participants:
+        raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
+    now = datetime.now(UTC)
+    ended = match.end(now)
+    await uow.matches.save(ended)
+    for pid in ended.participants:
+        await uow.candidates.release(pid)
+    await uow.emit(MatchEnded(match_id=ended.match_id, program_id=ended.program_id,
+                              participant_ids=list(ended.participants), outcome=outcome,  # type: ignore[arg-type]
+                              reason=reason, ended_by=participant_id, ended_at=now))
+    if outcome == "ended_early":
+        partner = await uow.candidates.get(ended.partner_of(participant_id))
+        if partner is not None:
+            await propose_partner(uow, partner, policy, now)
+    return ended
