@@ -206,3 +206,39 @@ async def test_a_participant_ends_a_formed_pair_early_and_the_other_is_offered_a
     rematch = [m for m in (await client.get(f"/participants/{mentee}/matches")).json() if m["status"] == "proposed"]
     assert {p["participant_id"] for p in rematch[0]["participants"]} == {str(mentee), str(other_mentor)}
     assert await outbox_types(app) == ["MatchProposed", "MatchAccepted", "MatchEnded", "MatchProposed"]
+
+
+async def test_self_selection_suggests_then_many_accepts_at_once_never_exceed_capacity(matching) -> None:
+    import asyncio
+
+    app, client = matching
+    components = app.state.components
+    mentor = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2))
+    mentees = [Candidate(uuid.uuid4(), profile()) for _ in range(10)]
+    async with components.database.transaction() as transaction:
+        for candidate in [mentor, *mentees]:
+            await PostgresCandidates(transaction.connection).add(candidate)
+    suggested = (await client.get(f"/participants/{mentees[0].participant_id}/suggestions")).json()
+    assert [s["participant_id"] for s in suggested] == [str(mentor.participant_id)]
+    assert suggested[0]["reasons"] and suggested[0]["kind"] == "mentor_mentee"
+    match_ids = []
+    for mentee in mentees:  # ten requests to one mentor with two places: none is refused
+        result = (await client.post(f"/participants/{mentee.participant_id}/requests",
+                                    json={"partner_ids": [str(mentor.participant_id)]})).json()
+        assert result[0]["refused"] is None
+        match_ids.append(result[0]["match_id"])
+    again = (await client.post(f"/participants/{mentees[0].participant_id}/requests",
+                               json={"partner_ids": [str(mentor.participant_id), str(mentees[1].participant_id)]})).json()
+    assert again[0]["refused"] == "this pair was proposed before" and again[1]["refused"].startswith("not an eligible pair")
+    answers = await asyncio.gather(*(
+        client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor.participant_id)})
+        for match_id in match_ids
+    ))
+    assert sorted(a.status_code for a in answers) == [200] * 2 + [409] * 8  # the database refused the other eight
+    used = await components.database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id)
+    assert used == 2
+    formed = await components.database.pool.fetchval("SELECT count(*) FROM matches WHERE status = 'accepted'")
+    assert formed == 2
+    assert (await client.post(f"/participants/{uuid.uuid4()}/requests",
+                              json={"partner_ids": [str(mentor.participant_id)]})).status_code == 409
+    assert (await client.post(f"/participants/{mentees[0].participant_id}/requests", json={"partner_ids": []})).status_code == 422

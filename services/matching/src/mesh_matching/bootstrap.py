@@ -14,6 +14,7 @@ from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
 from mesh_matching.adapters.rounds_http import router as rounds_router
+from mesh_matching.adapters.selection_http import router as selection_router
 from mesh_matching.settings import MatchingSettings
 from mesh_runtime.app import ServiceDefinition
 
@@ -22,7 +23,7 @@ DEFINITION = ServiceDefinition(
     title="Mentoring Mesh: matching",
     description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals.",
     migrations_package="mesh_matching.migrations",
-    routers=[router, rounds_router],
+    routers=[router, rounds_router, selection_router],
     handlers=event_handlers,
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft],
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded],

@@ -76,6 +76,10 @@ class PostgresCandidates:
         )
         return [(_candidate(row), row["room"]) for row in rows]
 
+    async def has_room(self, participant_id: UUID) -> bool:
+        return bool(await self._connection.fetchval(
+            "SELECT active AND used < capacity FROM candidates WHERE participant_id = $1", participant_id))
+
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
 
@@ -92,12 +96,12 @@ class PostgresMatches:
         await self._connection.execute(
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
-                                 score, score_parts, reasons, status, proposed_at, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                 score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             """,
             match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
             match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
-            match.proposed_at, match.expires_at,
+            match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved,
         )
 
     async def get_for_update(self, match_id: UUID) -> Match | None:
@@ -167,6 +171,7 @@ def match_from_row(row: asyncpg.Record) -> Match:
         expires_at=row["expires_at"],
         status=MatchStatus(row["status"]),
         accepted_by=frozenset(row["accepted_by"]),
+        capacity_reserved=row["capacity_reserved"],
     )
 
 

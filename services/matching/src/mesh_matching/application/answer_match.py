@@ -14,6 +14,10 @@ class MatchNotFound(MatchError):
     pass
 
 
+class CapacityExhausted(MatchError):
+    """The database refused the place: the pair cannot be formed now."""
+
+
 async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID) -> Match:
     """When the second participant accepts, the pair is formed and MatchAccepted carries what
     scheduling needs of both (time zones, availability, meeting modes)."""
@@ -22,6 +26,8 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
     updated = match.accept(participant_id, now)
     if updated == match:
         return match
+    if updated.status is MatchStatus.ACCEPTED and not match.capacity_reserved:
+        await _take_places(uow, updated)
     await uow.matches.save(updated)
     if updated.status is MatchStatus.ACCEPTED:
         schedules = []
@@ -59,8 +65,9 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
     now = datetime.now(UTC)
     updated = match.decline(participant_id, now)
     await uow.matches.save(updated)
-    for pid in updated.participants:
-        await uow.candidates.release(pid)
+    if match.holds_places:
+        for pid in updated.participants:
+            await uow.candidates.release(pid)
     await uow.emit(
         MatchDeclined(
             match_id=updated.match_id,
@@ -72,6 +79,14 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
         )
     )
     return updated
+
+
+async def _take_places(uow: MatchingUnitOfWork, match: Match) -> None:
+    """Forming a requested pair takes both places now; the database refuses past capacity, so
+    concurrent acceptances never overbook anyone."""
+    first, second = match.participants
+    if not await uow.candidates.reserve(first) or not await uow.candidates.reserve(second):
+        raise CapacityExhausted("no place left to form this pair: a mentor's capacity (or a partner's) is taken")
 
 
 async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:

@@ -15,8 +15,9 @@ async def expire_proposals(uow: MatchingUnitOfWork, now: datetime | None = None,
         if lapsed is match:
             continue
         await uow.matches.save(lapsed)
-        for participant_id in lapsed.participants:
-            await uow.candidates.release(participant_id)
+        if match.holds_places:
+            for participant_id in lapsed.participants:
+                await uow.candidates.release(participant_id)
         await uow.emit(
             MatchExpired(
                 match_id=lapsed.match_id,

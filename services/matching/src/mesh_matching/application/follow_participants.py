@@ -43,8 +43,9 @@ async def withdraw_participant(
                                participant_ids=list(match.participants), outcome="ended_early", reason=LEFT_REASON,
                                ended_by=left.participant_id, ended_at=now)
         await uow.matches.save(closed)
-        for participant_id in match.participants:
-            await uow.candidates.release(participant_id)
+        if match.holds_places:
+            for participant_id in match.participants:
+                await uow.candidates.release(participant_id)
         await uow.emit(event)
         partners.append(partner)
     rematches = []

@@ -30,6 +30,10 @@ class Candidates(Protocol):
         """Active candidates of a program with room left, and how much."""
         ...
 
+    async def has_room(self, participant_id: UUID) -> bool:
+        """Active, with capacity left."""
+        ...
+
     async def withdraw(self, participant_id: UUID) -> None:
         """Out of every future pool."""
         ...

@@ -1,7 +1,7 @@
 """Use case: a participant joined; remember them and propose their best partner, if any."""
 
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoined
 from mesh_matching.application.ports import MatchingUnitOfWork
@@ -45,9 +45,11 @@ async def propose_partner(uow: MatchingUnitOfWork, newcomer: Candidate, policy: 
     return None
 
 
-async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime) -> Match:
-    """Records a proposed match (capacity already reserved for both) and emits MatchProposed with
-    the score's parts and reasons; the pair is never proposed again."""
+async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime,
+                  requested_by: UUID | None = None) -> Match:
+    """Records a proposed match and emits MatchProposed with the score's parts and reasons; the
+    pair is never proposed again. Matching's own proposals come with both places reserved; a
+    participant's request (``requested_by``) counts as their acceptance and reserves nothing."""
     match = Match(
         match_id=uuid4(),
         program_id=first.program_id,
@@ -58,6 +60,8 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
         score=pair.score,
         proposed_at=now,
         expires_at=now + PROPOSAL_LIFETIME,
+        accepted_by=frozenset({requested_by}) if requested_by else frozenset(),
+        capacity_reserved=requested_by is None,
     )
     await uow.matches.add(match, pair.parts, pair.reasons)
     await uow.matches.exclude_pair(first.participant_id, second.participant_id)

@@ -43,6 +43,9 @@ class Match:
     expires_at: datetime
     status: MatchStatus = MatchStatus.PROPOSED
     accepted_by: frozenset[UUID] = field(default_factory=frozenset)
+    # Proposals by matching hold both places from the start; a participant's own request takes
+    # them only when the pair is formed, so many requests never block anyone's capacity.
+    capacity_reserved: bool = True
 
     def _check_can_answer(self, participant_id: UUID, now: datetime) -> None:
         if participant_id not in self.participants:
@@ -76,6 +79,11 @@ class Match:
         if self.status is not MatchStatus.ACCEPTED:
             raise MatchClosed(f"match {self.match_id} is {self.status.value}, not a formed pair")
         return replace(self, status=MatchStatus.ENDED)
+
+    @property
+    def holds_places(self) -> bool:
+        """Whether closing this match gives places back."""
+        return self.capacity_reserved or self.status in (MatchStatus.ACCEPTED, MatchStatus.ENDED)
 
     def partner_of(self, participant_id: UUID) -> UUID:
         first, second = self.participants

@@ -1,0 +1,60 @@
+"""Self-selection over HTTP: suggestions with reasons, and requests to several partners at once."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
+
+from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
+from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
+
+router = APIRouter(tags=["self-selection"])
+
+
+class Suggestion(BaseModel):
+    participant_id: UUID
+    display_name: str
+    topic: str
+    kind: str
+    score: float
+    reasons: list[str]
+
+
+class PartnerRequest(BaseModel):
+    partner_ids: list[UUID] = Field(min_length=1, max_length=MAX_REQUESTS, description="Whom to ask, at once.")
+
+
+class RequestResult(BaseModel):
+    partner_id: UUID
+    match_id: UUID | None = Field(description="The proposal the partner now accepts or declines.")
+    refused: str | None = Field(description="Why no proposal was made.")
+
+
+@router.get("/participants/{participant_id}/suggestions", summary="Best possible partners, with reasons",
+            responses=error_responses(409))
+async def suggestions(participant_id: UUID, components: ComponentsDep, cause: CauseDep,
+                      limit: int = Query(default=5, ge=1, le=20)) -> list[Suggestion]:
+    async with components.database.transaction() as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
+        try:
+            ranked = await suggest_partners(uow, participant_id, limit, MatchingPolicy())
+        except NotInPool as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    return [Suggestion(participant_id=p.partner.participant_id, display_name=p.partner.profile.display_name,
+                       topic=p.pair.topic, kind=p.pair.kind, score=p.pair.score, reasons=list(p.pair.reasons))
+            for p in ranked]
+
+
+@router.post("/participants/{participant_id}/requests", summary="Ask several partners at once",
+             responses=error_responses(409))
+async def requests(participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep) -> list[RequestResult]:
+    async with components.database.transaction() as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
+        try:
+            outcomes = await request_partners(uow, participant_id, body.partner_ids, MatchingPolicy())
+        except NotInPool as error:
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    return [RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
+            for o in outcomes]

@@ -1,0 +1,70 @@
+"""Use cases: a participant sees their best possible partners, and asks several of them at once.
+
+A request is a proposal the requester has already accepted; it holds no places, so asking many
+people blocks nobody. The requested person accepts or declines; accepting forms the pair and takes
+both places, which the database refuses past capacity.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from uuid import UUID
+
+from mesh_matching.application.ports import MatchingUnitOfWork
+from mesh_matching.application.register_candidate import propose, reference_week
+from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.match import Match, MatchError
+from mesh_matching.domain.proposal import Proposal, rank_partners
+from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, score_pair
+
+MAX_REQUESTS = 5
+
+
+class NotInPool(MatchError):
+    """The participant is unknown to matching, has left, or has no room left."""
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    partner_id: UUID
+    match: Match | None
+    refused: str | None
+
+
+async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit: int, policy: MatchingPolicy,
+                           now: datetime | None = None) -> list[Proposal]:
+    """The best eligible partners with room left, never someone excluded before, best first."""
+    me = await _with_room(uow, participant_id)
+    pool = await uow.candidates.with_free_capacity(me.program_id, excluding=participant_id)
+    excluded = await uow.matches.excluded_among([participant_id, *(c.participant_id for c in pool)])
+    allowed = [c for c in pool if tuple(sorted((participant_id, c.participant_id))) not in excluded]
+    return rank_partners(me, allowed, policy, reference_week(now or datetime.now(UTC)))[:limit]
+
+
+async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],
+                           policy: MatchingPolicy, now: datetime | None = None) -> list[RequestOutcome]:
+    now = now or datetime.now(UTC)
+    me = await _with_room(uow, participant_id)
+    outcomes = []
+    for partner_id in dict.fromkeys(partner_ids):
+        partner = await uow.candidates.get(partner_id)
+        if partner is None or partner_id == participant_id:
+            outcomes.append(RequestOutcome(partner_id, None, "not a participant matching knows"))
+            continue
+        pair = score_pair(me, partner, policy, reference_week(now))
+        if isinstance(pair, Ineligible):
+            outcomes.append(RequestOutcome(partner_id, None, f"not an eligible pair: {pair.reason}"))
+            continue
+        if await uow.matches.pair_excluded(participant_id, partner_id):
+            outcomes.append(RequestOutcome(partner_id, None, "this pair was proposed before"))
+            continue
+        match = await propose(uow, me, partner, pair, now, requested_by=participant_id)
+        outcomes.append(RequestOutcome(partner_id, match, None))
+    return outcomes
+
+
+async def _with_room(uow: MatchingUnitOfWork, participant_id: UUID) -> Candidate:
+    me = await uow.candidates.get(participant_id)
+    if me is None or not await uow.candidates.has_room(participant_id):
+        raise NotInPool(f"participant {participant_id} is not in a pool with room left")
+    return me
+
