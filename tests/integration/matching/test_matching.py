@@ -27,7 +27,7 @@ async def join(app, p) -> uuid.UUID:
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=p, joined_at=datetime.now(UTC))
     components = app.state.components
     async with components.database.transaction() as transaction:
-        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), event, MatchingPolicy())
+        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), event)
     return event.participant_id
 
 
@@ -242,3 +242,32 @@ async def test_self_selection_suggests_then_many_accepts_at_once_never_exceed_ca
     assert (await client.post(f"/participants/{uuid.uuid4()}/requests",
                               json={"partner_ids": [str(mentor.participant_id)]})).status_code == 409
     assert (await client.post(f"/participants/{mentees[0].participant_id}/requests", json={"partner_ids": []})).status_code == 422
+
+
+async def test_a_coordinator_versions_the_program_policy_and_matching_obeys_it(matching) -> None:
+    app, client = matching
+    default = (await client.get("/programs/first-year-stem/policy")).json()
+    assert default["version"] == 0 and default["policy"]["shared_language_required"] is True
+    body = default["policy"] | {"same_campus_required": True, "must_match": "goals",
+                                "weights": default["policy"]["weights"] | {"interests": 0.0}}
+    first = await client.put("/programs/first-year-stem/policy", json=body)
+    assert first.status_code == 200 and first.json()["version"] == 1
+    second = await client.put("/programs/first-year-stem/policy", json=body | {"mode": "peer"})
+    assert second.json()["version"] == 2
+    assert [v["version"] for v in (await client.get("/programs/first-year-stem/policy/versions")).json()] == [1, 2]
+    for invalid in ({"weights": {"goals": 0.0, **{k: 0.0 for k in default["policy"]["weights"]}}},
+                    {"weights": {"astrology": 1.0}}, {"max_time_zone_gap_hours": -1}, {"must_match": "campus"}):
+        response = await client.put("/programs/first-year-stem/policy", json=body | invalid)
+        assert response.status_code == 422, invalid
+    await client.put("/programs/first-year-stem/policy", json=body)  # version 3: mentor-mentee again
+    south_mentor = await join(app, mentor_profile(campus="south"))
+    north_mentee = await join(app, profile(campus="north"))
+    assert (await client.get(f"/participants/{north_mentee}/matches")).json() == []  # other campus: not proposed
+    other_goals = await join(app, mentor_profile(campus="north", goals=["find a job"]))
+    assert (await client.get(f"/participants/{other_goals}/matches")).json() == []  # no goal in common
+    fitting = await join(app, mentor_profile(campus="north"))
+    proposed = (await client.get(f"/participants/{fitting}/matches")).json()
+    assert [p["participant_id"] for p in proposed[0]["participants"]] == [str(fitting), str(north_mentee)]
+    parts = {p["criterion"] for p in proposed[0]["score_parts"]}
+    assert "interests" not in parts  # weight 0: not part of the score
+    assert south_mentor

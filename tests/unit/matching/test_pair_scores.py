@@ -52,3 +52,36 @@ def test_vectorized_scores_equal_score_pair_on_a_dense_cohort() -> None:
             assert isinstance(expected, PairScore) and abs(matrix[i, j] - expected.score) <= 1e-4
             compared += 1
     assert compared > 150
+
+
+@st.composite
+def policies(draw):
+    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])) for name in MatchingPolicy().weights}
+    weights["goals"] = max(weights["goals"], 0.5)  # at least one weight, so a score exists
+    return MatchingPolicy(
+        weights=weights,
+        min_overlap_hours=draw(st.sampled_from([0.25, 1.0, 2.0])),
+        same_campus_required=draw(st.booleans()),
+        shared_language_required=draw(st.booleans()),
+        max_time_zone_gap_hours=draw(st.sampled_from([None, 0.0, 1.0, 5.0])),
+        must_match=draw(st.sampled_from([None, "goals", "interests"])),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(candidates(), min_size=2, max_size=10), policies())
+def test_vectorized_scores_equal_score_pair_under_any_program_policy(pool, policy) -> None:
+    features = build(pool, WEEK)
+    index = np.arange(len(pool))
+    for mode, (row_role, col_role) in (("mentor_mentee", ("mentee", "mentor")), ("peer", ("peer", "peer"))):
+        matrix = score_block(features, index, index, mode, policy)
+        for i, a in enumerate(pool):
+            for j, b in enumerate(pool):
+                expected = score_pair(a, b, policy, WEEK)
+                fits = (isinstance(expected, PairScore)
+                        and {t.role for t in a.profile.topics} == {row_role}
+                        and {t.role for t in b.profile.topics} == {col_role})
+                if fits:
+                    assert abs(matrix[i, j] - expected.score) <= 1e-4, (i, j, matrix[i, j], expected, policy)
+                else:
+                    assert np.isnan(matrix[i, j]), (i, j, matrix[i, j], expected, policy)

@@ -13,6 +13,7 @@ from mentoring_contracts import (
 from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
+from mesh_matching.adapters.policy_http import router as policy_router
 from mesh_matching.adapters.rounds_http import router as rounds_router
 from mesh_matching.adapters.selection_http import router as selection_router
 from mesh_matching.settings import MatchingSettings
@@ -23,7 +24,7 @@ DEFINITION = ServiceDefinition(
     title="Mentoring Mesh: matching",
     description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals.",
     migrations_package="mesh_matching.migrations",
-    routers=[router, rounds_router, selection_router],
+    routers=[router, policy_router, rounds_router, selection_router],
     handlers=event_handlers,
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft],
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded],

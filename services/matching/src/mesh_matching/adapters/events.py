@@ -7,18 +7,16 @@ from mentoring_contracts import Event, EventEnvelope, ParticipantJoined, Partici
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.register_candidate import register_candidate
-from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.app import Components
 from mesh_runtime.consumer import Handler
 from mesh_runtime.db import Cause, Transaction
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
-    policy = MatchingPolicy()
 
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await register_candidate(uow, envelope.data, policy)
+        await register_candidate(uow, envelope.data)
 
     async def on_profile_updated(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
@@ -26,7 +24,7 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
 
     async def on_participant_left(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await withdraw_participant(uow, envelope.data, policy)
+        await withdraw_participant(uow, envelope.data)
 
     return {
         ParticipantJoined: on_participant_joined,

@@ -12,7 +12,6 @@ from mentoring_contracts import ScorePart
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
-from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
@@ -88,7 +87,7 @@ async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, ca
 @router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)
 async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep) -> MatchView:
     return await _answer(components, cause, match_id, lambda uow: end_match(
-        uow, match_id, answer.participant_id, answer.outcome, answer.reason, MatchingPolicy()))
+        uow, match_id, answer.participant_id, answer.outcome, answer.reason))
 
 
 async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:

@@ -1,5 +1,6 @@
 """Candidates and matches in the matching service's own PostgreSQL database."""
 
+import dataclasses
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -9,6 +10,7 @@ import asyncpg
 from mentoring_contracts import ParticipantProfile, ScorePart
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match, MatchStatus
+from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
@@ -175,8 +177,34 @@ def match_from_row(row: asyncpg.Record) -> Match:
     )
 
 
+class PostgresPolicies:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def current(self, program_id: str) -> tuple[int, MatchingPolicy]:
+        row = await self._connection.fetchrow(
+            "SELECT version, policy FROM program_policies WHERE program_id = $1 ORDER BY version DESC LIMIT 1", program_id)
+        return (row["version"], MatchingPolicy(**row["policy"])) if row else (0, MatchingPolicy())
+
+    async def set(self, program_id: str, policy: MatchingPolicy) -> int:
+        # Serialised per program by the advisory lock: two coordinators never write the same version.
+        await self._connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", program_id)
+        version = await self._connection.fetchval(
+            "SELECT coalesce(max(version), 0) + 1 FROM program_policies WHERE program_id = $1", program_id)
+        await self._connection.execute(
+            "INSERT INTO program_policies (program_id, version, policy) VALUES ($1, $2, $3)",
+            program_id, version, dataclasses.asdict(policy))
+        return version
+
+    async def history(self, program_id: str) -> Sequence[tuple[int, MatchingPolicy, datetime]]:
+        rows = await self._connection.fetch(
+            "SELECT version, policy, set_at FROM program_policies WHERE program_id = $1 ORDER BY version", program_id)
+        return [(row["version"], MatchingPolicy(**row["policy"]), row["set_at"]) for row in rows]
+
+
 class PostgresMatchingUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
         super().__init__(transaction, source, cause)
         self.candidates = PostgresCandidates(self.connection)
         self.matches = PostgresMatches(self.connection)
+        self.policies = PostgresPolicies(self.connection)

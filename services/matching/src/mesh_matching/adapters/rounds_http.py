@@ -8,14 +8,14 @@ from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.run_round import run_round
-from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.dependencies import CauseDep, ComponentsDep
 
 router = APIRouter(tags=["rounds"])
 
 
 class RoundRequest(BaseModel):
-    mode: Literal["mentor_mentee", "peer"] = Field(description="Mentors with mentees (capacities), or peers.")
+    mode: Literal["mentor_mentee", "peer"] | None = Field(
+        default=None, description="Mentors with mentees (capacities), or peers; default: the program policy's mode.")
     objective: Literal["score", "coverage"] = Field(
         default="score", description="Maximise the total score, or match as many people as possible first.")
     dry_run: bool = Field(default=True, description="Preview only; nothing is proposed.")
@@ -48,10 +48,10 @@ class RoundReport(BaseModel):
 async def round_for_program(program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep) -> RoundReport:
     async with components.database.transaction() as transaction:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run, MatchingPolicy())
+        outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
     scores = [p.score for p in outcome.plan.pairs]
     return RoundReport(
-        program_id=program_id, mode=request.mode, objective=request.objective, dry_run=request.dry_run,
+        program_id=program_id, mode=outcome.mode, objective=request.objective, dry_run=request.dry_run,
         pool_size=outcome.pool_size, pairs=len(scores), people_matched=2 * len(scores),
         total_score=outcome.plan.total_score, mean_score=round(sum(scores) / len(scores), 4) if scores else None,
         lowest_score=min(scores) if scores else None, upper_bound=outcome.plan.upper_bound,

@@ -7,7 +7,6 @@ from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
-from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
 
 router = APIRouter(tags=["self-selection"])
@@ -39,7 +38,7 @@ async def suggestions(participant_id: UUID, components: ComponentsDep, cause: Ca
     async with components.database.transaction() as transaction:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            ranked = await suggest_partners(uow, participant_id, limit, MatchingPolicy())
+            ranked = await suggest_partners(uow, participant_id, limit)
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return [Suggestion(participant_id=p.partner.participant_id, display_name=p.partner.profile.display_name,
@@ -53,7 +52,7 @@ async def requests(participant_id: UUID, body: PartnerRequest, components: Compo
     async with components.database.transaction() as transaction:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcomes = await request_partners(uow, participant_id, body.partner_ids, MatchingPolicy())
+            outcomes = await request_partners(uow, participant_id, body.partner_ids)
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return [RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)

@@ -97,7 +97,7 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
 
 
 async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, outcome: str, reason: str | None,
-                    policy: MatchingPolicy) -> Match:
+                    policy: MatchingPolicy | None = None) -> Match:
     """One of a formed pair ends it: both places are freed; after an early end the other is
     offered a rematch (the pair itself is never proposed again)."""
     match = await _load(uow, match_id)
@@ -114,5 +114,6 @@ async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUI
     if outcome == "ended_early":
         partner = await uow.candidates.get(ended.partner_of(participant_id))
         if partner is not None:
+            policy = policy or (await uow.policies.current(ended.program_id))[1]
             await propose_partner(uow, partner, policy, now)
     return ended

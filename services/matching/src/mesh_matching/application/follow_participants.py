@@ -18,10 +18,11 @@ async def follow_profile_update(uow: MatchingUnitOfWork, updated: ParticipantPro
 
 
 async def withdraw_participant(
-    uow: MatchingUnitOfWork, left: ParticipantLeft, policy: MatchingPolicy, now: datetime | None = None
+    uow: MatchingUnitOfWork, left: ParticipantLeft, policy: MatchingPolicy | None = None, now: datetime | None = None
 ) -> list[Match]:
     """Returns the rematches proposed to the leaver's former partners."""
     now = now or datetime.now(UTC)
+    policy = policy or (await uow.policies.current(left.program_id))[1]
     await uow.candidates.withdraw(left.participant_id)
     partners = []
     event: MatchDeclined | MatchExpired | MatchEnded

@@ -8,6 +8,7 @@ from uuid import UUID
 from mentoring_contracts import Event, ScorePart
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
+from mesh_matching.domain.scoring import MatchingPolicy
 
 
 class Candidates(Protocol):
@@ -61,8 +62,18 @@ class Matches(Protocol):
         ...
 
 
+class Policies(Protocol):
+    async def current(self, program_id: str) -> tuple[int, MatchingPolicy]:
+        """The program's policy and its version; version 0 is the platform default."""
+        ...
+
+    async def set(self, program_id: str, policy: MatchingPolicy) -> int: ...
+    async def history(self, program_id: str) -> Sequence[tuple[int, MatchingPolicy, datetime]]: ...
+
+
 class MatchingUnitOfWork(Protocol):
     candidates: Candidates
     matches: Matches
+    policies: Policies
 
     async def emit(self, event: Event) -> object: ...

@@ -20,12 +20,13 @@ def reference_week(now: datetime) -> datetime:
 
 
 async def register_candidate(
-    uow: MatchingUnitOfWork, joined: ParticipantJoined, policy: MatchingPolicy, now: datetime | None = None
+    uow: MatchingUnitOfWork, joined: ParticipantJoined, policy: MatchingPolicy | None = None, now: datetime | None = None
 ) -> Match | None:
     """Returns the match proposed to the newcomer, or None when nobody fits (they wait in the pool)."""
     newcomer = Candidate(joined.participant_id, joined.profile)
     if not await uow.candidates.add(newcomer):
         return None
+    policy = policy or (await uow.policies.current(newcomer.program_id))[1]
     return await propose_partner(uow, newcomer, policy, now or datetime.now(UTC))
 
 

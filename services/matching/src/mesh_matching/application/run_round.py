@@ -19,6 +19,7 @@ CAPACITY_CHANGED = "a place was taken while the round ran; run another round"
 class RoundOutcome:
     plan: RoundPlan
     pool_size: int
+    mode: str
     proposed: list[UUID] = field(default_factory=list)
     unmatched: dict[UUID, str] = field(default_factory=dict)
 
@@ -33,16 +34,19 @@ def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
     return min(room, 1) if "mentee" in roles else 0
 
 
-async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode, objective: Objective, publish: bool,
-                    policy: MatchingPolicy, now: datetime | None = None) -> RoundOutcome:
+async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode | None, objective: Objective, publish: bool,
+                    policy: MatchingPolicy | None = None, now: datetime | None = None) -> RoundOutcome:
+    """Under the program's current policy unless one is given."""
     now = now or datetime.now(UTC)
+    policy = policy or (await uow.policies.current(program_id))[1]
+    mode = mode or policy.mode  # type: ignore[assignment]
     rows = await uow.candidates.round_pool(program_id)
     pool = [candidate for candidate, _ in rows]
     places = [places_in_round(candidate, room, mode) for candidate, room in rows]
     excluded = await uow.matches.excluded_among([c.participant_id for c in pool])
     week = reference_week(now)
     plan = plan_round(pool, places, excluded, mode, objective, policy, week)
-    outcome = RoundOutcome(plan, len(pool), unmatched=dict(plan.unmatched))
+    outcome = RoundOutcome(plan, len(pool), mode, unmatched=dict(plan.unmatched))
     if not publish:
         return outcome
     for planned in plan.pairs:

@@ -30,10 +30,11 @@ class RequestOutcome:
     refused: str | None
 
 
-async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit: int, policy: MatchingPolicy,
-                           now: datetime | None = None) -> list[Proposal]:
+async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit: int,
+                           policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[Proposal]:
     """The best eligible partners with room left, never someone excluded before, best first."""
     me = await _with_room(uow, participant_id)
+    policy = policy or (await uow.policies.current(me.program_id))[1]
     pool = await uow.candidates.with_free_capacity(me.program_id, excluding=participant_id)
     excluded = await uow.matches.excluded_among([participant_id, *(c.participant_id for c in pool)])
     allowed = [c for c in pool if tuple(sorted((participant_id, c.participant_id))) not in excluded]
@@ -41,9 +42,10 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
 
 
 async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],
-                           policy: MatchingPolicy, now: datetime | None = None) -> list[RequestOutcome]:
+                           policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[RequestOutcome]:
     now = now or datetime.now(UTC)
     me = await _with_room(uow, participant_id)
+    policy = policy or (await uow.policies.current(me.program_id))[1]
     outcomes = []
     for partner_id in dict.fromkeys(partner_ids):
         partner = await uow.candidates.get(partner_id)

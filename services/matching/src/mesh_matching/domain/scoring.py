@@ -8,6 +8,7 @@ The same inputs always give the same score.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from mentoring_contracts import ScorePart
 from mentoring_contracts.availability import intersect, windows_utc
@@ -33,6 +34,11 @@ class MatchingPolicy:
     )
     min_overlap_hours: float = 1.0
     full_overlap_hours: float = 4.0
+    same_campus_required: bool = False
+    shared_language_required: bool = True
+    max_time_zone_gap_hours: float | None = None
+    must_match: str | None = None  # one of experiences, goals, challenges, interests: at least one in common
+    mode: str = "mentor_mentee"  # the program's round mode: mentor_mentee or peer
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +66,20 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     if a.program_id != b.program_id:
         return Ineligible("different programs")
     languages = _common(a.profile.languages, b.profile.languages)
-    if not languages:
+    if not languages and policy.shared_language_required:
         return Ineligible("no shared language")
     topic = _best_topic(a, b)
     if topic is None:
         return Ineligible("no topic where one mentors the other or both are peers")
     same_campus = a.profile.campus.casefold() == b.profile.campus.casefold()
+    if policy.same_campus_required and not same_campus:
+        return Ineligible("the program pairs people of one campus only")
+    if policy.max_time_zone_gap_hours is not None:
+        gap = abs(utc_offset_hours(a.profile.time_zone, week_start) - utc_offset_hours(b.profile.time_zone, week_start))
+        if gap > policy.max_time_zone_gap_hours:
+            return Ineligible(f"{gap:g} h apart in time zones, more than the program's {policy.max_time_zone_gap_hours:g} h")
+    if policy.must_match and not _common(getattr(a.profile, policy.must_match), getattr(b.profile, policy.must_match)):
+        return Ineligible(f"nothing in common in {policy.must_match}, which the program requires")
     modes = set(a.profile.meeting_modes) & set(b.profile.meeting_modes)
     if not same_campus:
         modes.discard("in_person")
@@ -84,7 +98,7 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
         union = folded_a | folded_b
         jaccard = len(folded_a & folded_b) / len(union) if union else 0.0
         values[criterion] = (jaccard, f"both {verb}: {', '.join(shared)}" if shared else None)
-    values["languages"] = (1.0, f"both speak {', '.join(languages)}")
+    values["languages"] = (1.0, f"both speak {', '.join(languages)}") if languages else (0.0, None)
     values["availability"] = (
         min(overlap / policy.full_overlap_hours, 1.0),
         f"{overlap:g} h of shared weekly availability",
@@ -107,6 +121,12 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     topic_name, roles = topic
     reasons = (_topic_reason(topic_name, roles), *(reason for _, reason in values.values() if reason))
     return PairScore(topic_name, roles, round(score, 4), parts, reasons, overlap)
+
+
+def utc_offset_hours(time_zone: str, moment: datetime) -> float:
+    """The zone's offset from UTC at a moment (the reference week's start), in hours."""
+    offset = moment.astimezone(ZoneInfo(time_zone)).utcoffset()
+    return offset.total_seconds() / 3600 if offset else 0.0
 
 
 def overlap_hours(a: Candidate, b: Candidate, week_start: datetime) -> float:

@@ -15,6 +15,7 @@ import numpy as np
 from mentoring_contracts import AvailabilitySlot
 from mentoring_contracts.availability import windows_utc
 from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.scoring import utc_offset_hours
 
 QUARTERS = 7 * 24 * 4
 SET_CRITERIA = ("experiences", "goals", "challenges", "interests")
@@ -38,6 +39,7 @@ class Features:
     set_sizes: dict[str, np.ndarray]
     availability: np.ndarray  # uint64 (n, 11): quarter hours of the reference week
     capacity: np.ndarray  # int32: how many partners each may take in this round
+    utc_offset: np.ndarray  # float64 hours at the reference week's start
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -68,6 +70,7 @@ def build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
         availability=_used_words(np.stack([_week(p.weekly_availability, p.time_zone, week_start) for p in profiles])
                                  if profiles else np.zeros((0, 11), dtype=np.uint64)),
         capacity=np.array([c.capacity for c in candidates], dtype=np.int32),
+        utc_offset=np.array([utc_offset_hours(p.time_zone, week_start) for p in profiles], dtype=np.float64),
     )
 
 

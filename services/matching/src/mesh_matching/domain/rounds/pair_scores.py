@@ -27,14 +27,21 @@ def score_block(features: Features, rows: np.ndarray, cols: np.ndarray, mode: Mo
     modes = f.modes[rows][:, None] & f.modes[cols][None, :]
     modes = np.where(same_campus, modes, modes & ~np.uint8(IN_PERSON))
     overlap = np.bitwise_count(f.availability[rows][:, None, :] & f.availability[cols][None, :, :]).sum(axis=2) / 4.0
+    shared_language = meets(f.languages, f.languages)
     eligible = (
         (f.program[rows][:, None] == f.program[cols][None, :])
-        & meets(f.languages, f.languages)
+        & (shared_language if policy.shared_language_required else True)
         & topic_fit
         & (modes != 0)
         & (overlap >= policy.min_overlap_hours)
         & (rows[:, None] != cols[None, :])
     )
+    if policy.same_campus_required:
+        eligible &= same_campus
+    if policy.max_time_zone_gap_hours is not None:
+        eligible &= np.abs(f.utc_offset[rows][:, None] - f.utc_offset[cols][None, :]) <= policy.max_time_zone_gap_hours
+    if policy.must_match:
+        eligible &= meets(f.sets[policy.must_match], f.sets[policy.must_match])
     weights = policy.weights
     total = np.zeros(eligible.shape)
     weight_sum = 0.0
@@ -46,7 +53,7 @@ def score_block(features: Features, rows: np.ndarray, cols: np.ndarray, mode: Mo
             total += weights[name] * np.round(value, 4)
             weight_sum += weights[name]
     parts = {
-        "languages": np.ones(eligible.shape),
+        "languages": shared_language.astype(float),
         "availability": np.round(np.minimum(overlap / policy.full_overlap_hours, 1.0), 4),
         "campus": same_campus.astype(float),
         "meeting_mode": np.where(modes & IN_PERSON, 1.0, 0.5),

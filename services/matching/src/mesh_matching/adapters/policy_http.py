@@ -1,0 +1,73 @@
+"""A coordinator sets each program's matching policy; every change is a new version."""
+
+import dataclasses
+from datetime import datetime
+from typing import Literal, Self
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field, model_validator
+
+from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_runtime.dependencies import CauseDep, ComponentsDep
+
+router = APIRouter(tags=["policies"])
+Criterion = Literal["experiences", "goals", "challenges", "interests", "languages", "availability", "campus",
+                    "meeting_mode", "cadence"]
+DEFAULT = MatchingPolicy()
+
+
+class Policy(BaseModel):
+    """Weights per criterion (0 = ignored), hard rules, and the program's round mode."""
+
+    weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT.weights))
+    min_overlap_hours: float = Field(default=DEFAULT.min_overlap_hours, ge=0, le=40)
+    full_overlap_hours: float = Field(default=DEFAULT.full_overlap_hours, gt=0, le=40,
+                                      description="Shared hours a week that count as a perfect fit.")
+    same_campus_required: bool = False
+    shared_language_required: bool = True
+    max_time_zone_gap_hours: float | None = Field(default=None, ge=0, le=26)
+    must_match: Literal["experiences", "goals", "challenges", "interests"] | None = Field(
+        default=None, description="An attribute in which every pair must share at least one item.")
+    mode: Literal["mentor_mentee", "peer"] = "mentor_mentee"
+
+    @model_validator(mode="after")
+    def _scores_something(self) -> Self:
+        if any(weight < 0 for weight in self.weights.values()):
+            raise ValueError("weights are 0 or more")
+        if not any(weight > 0 for weight in self.weights.values()):
+            raise ValueError("at least one criterion needs a weight above 0")
+        return self
+
+
+class VersionedPolicy(BaseModel):
+    program_id: str
+    version: int = Field(description="0 is the platform default, never set by a coordinator.")
+    policy: Policy
+    set_at: datetime | None = None
+
+
+def _model(policy: MatchingPolicy) -> Policy:
+    return Policy(**dataclasses.asdict(policy))
+
+
+@router.get("/programs/{program_id}/policy", summary="The program's current matching policy")
+async def current(program_id: str, components: ComponentsDep, cause: CauseDep) -> VersionedPolicy:
+    async with components.database.transaction() as transaction:
+        version, policy = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.current(program_id)
+    return VersionedPolicy(program_id=program_id, version=version, policy=_model(policy))
+
+
+@router.put("/programs/{program_id}/policy", summary="Set the program's matching policy (a new version)")
+async def set_policy(program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep) -> VersionedPolicy:
+    async with components.database.transaction() as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
+        version = await uow.policies.set(program_id, MatchingPolicy(**body.model_dump()))
+    return VersionedPolicy(program_id=program_id, version=version, policy=body)
+
+
+@router.get("/programs/{program_id}/policy/versions", summary="Every version of the program's policy")
+async def versions(program_id: str, components: ComponentsDep, cause: CauseDep) -> list[VersionedPolicy]:
+    async with components.database.transaction() as transaction:
+        history = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.history(program_id)
+    return [VersionedPolicy(program_id=program_id, version=v, policy=_model(p), set_at=at) for v, p, at in history]
