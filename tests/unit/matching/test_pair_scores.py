@@ -15,25 +15,6 @@ WEEK = datetime(2026, 3, 23, tzinfo=UTC)  # the week Europe changes to summer ti
 POLICY = MatchingPolicy()
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(candidates(), min_size=2, max_size=12))
-def test_vectorized_scores_equal_score_pair(pool) -> None:
-    features = build(pool, WEEK)
-    index = np.arange(len(pool))
-    for mode, (row_role, col_role) in (("mentor_mentee", ("mentee", "mentor")), ("peer", ("peer", "peer"))):
-        matrix = score_block(features, index, index, mode, POLICY)
-        for i, a in enumerate(pool):
-            for j, b in enumerate(pool):
-                expected = score_pair(a, b, POLICY, WEEK)
-                fits = (isinstance(expected, PairScore)
-                        and {t.role for t in a.profile.topics} == {row_role}
-                        and {t.role for t in b.profile.topics} == {col_role})
-                if fits:
-                    assert abs(matrix[i, j] - expected.score) <= 1e-4, (i, j, matrix[i, j], expected)
-                else:
-                    assert np.isnan(matrix[i, j]), (i, j, matrix[i, j], expected)
-
-
 def test_vectorized_scores_equal_score_pair_on_a_dense_cohort() -> None:
     import uuid
 
@@ -68,8 +49,8 @@ def policies(draw):
     )
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(candidates(), min_size=2, max_size=10), policies())
+@settings(max_examples=120, deadline=None)
+@given(st.lists(candidates(), min_size=2, max_size=12), policies())
 def test_vectorized_scores_equal_score_pair_under_any_program_policy(pool, policy) -> None:
     features = build(pool, WEEK)
     index = np.arange(len(pool))

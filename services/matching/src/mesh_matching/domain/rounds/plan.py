@@ -8,7 +8,6 @@ number of people matched first); whoever stays unmatched is told why.
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
 import numpy as np
@@ -90,4 +89,4 @@ def _without_excluded(graph: PairGraph, pool: Sequence[Candidate], excluded: set
     return PairGraph(graph.rows[keep], graph.cols[keep], graph.scores[keep])
 
 
-RoundMode = Literal["mentor_mentee", "peer"]
+RoundMode = Mode
