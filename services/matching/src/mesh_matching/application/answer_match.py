@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import MatchAccepted, MatchDeclined, MatchEnded, ParticipantSchedule
+from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.application.register_candidate import propose_partner
 from mesh_matching.domain.match import Match, MatchError, MatchStatus, NotAParticipant
@@ -64,11 +65,8 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
     match = await _load(uow, match_id)
     now = datetime.now(UTC)
     updated = match.decline(participant_id, now)
-    await uow.matches.save(updated)
-    if match.holds_places:
-        for pid in updated.participants:
-            await uow.candidates.release(pid)
-    await uow.emit(
+    await close_match(
+        uow, match, updated,
         MatchDeclined(
             match_id=updated.match_id,
             program_id=updated.program_id,
@@ -105,12 +103,9 @@ async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUI
         raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
     now = datetime.now(UTC)
     ended = match.end(now)
-    await uow.matches.save(ended)
-    for pid in ended.participants:
-        await uow.candidates.release(pid)
-    await uow.emit(MatchEnded(match_id=ended.match_id, program_id=ended.program_id,
-                              participant_ids=list(ended.participants), outcome=outcome,  # type: ignore[arg-type]
-                              reason=reason, ended_by=participant_id, ended_at=now))
+    await close_match(uow, match, ended, MatchEnded(
+        match_id=ended.match_id, program_id=ended.program_id, participant_ids=list(ended.participants),
+        outcome=outcome, reason=reason, ended_by=participant_id, ended_at=now))  # type: ignore[arg-type]
     if outcome == "ended_early":
         partner = await uow.candidates.get(ended.partner_of(participant_id))
         if partner is not None:

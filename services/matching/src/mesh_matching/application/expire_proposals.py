@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from mentoring_contracts import MatchExpired
+from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 
 
@@ -14,11 +15,8 @@ async def expire_proposals(uow: MatchingUnitOfWork, now: datetime | None = None,
         lapsed = match.expire(now)
         if lapsed is match:
             continue
-        await uow.matches.save(lapsed)
-        if match.holds_places:
-            for participant_id in lapsed.participants:
-                await uow.candidates.release(participant_id)
-        await uow.emit(
+        await close_match(
+            uow, match, lapsed,
             MatchExpired(
                 match_id=lapsed.match_id,
                 program_id=lapsed.program_id,

@@ -4,6 +4,7 @@ their open matches close, and each partner is offered a rematch."""
 from datetime import UTC, datetime
 
 from mentoring_contracts import MatchDeclined, MatchEnded, MatchExpired, ParticipantLeft, ParticipantProfileUpdated
+from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.application.register_candidate import propose_partner
 from mesh_matching.domain.candidate import Candidate
@@ -43,11 +44,7 @@ async def withdraw_participant(
             event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
                                participant_ids=list(match.participants), outcome="ended_early", reason=LEFT_REASON,
                                ended_by=left.participant_id, ended_at=now)
-        await uow.matches.save(closed)
-        if match.holds_places:
-            for participant_id in match.participants:
-                await uow.candidates.release(participant_id)
-        await uow.emit(event)
+        await close_match(uow, match, closed, event)
         partners.append(partner)
     rematches = []
     for partner_id in partners:
