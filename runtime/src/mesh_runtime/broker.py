@@ -34,20 +34,6 @@ def create_broker(
     )
 
 
-def record_publisher(broker: KafkaBroker):
-    async def publish(record: KafkaRecord) -> None:
-        """Returns once the broker acknowledged the record."""
-        await broker.publish(
-            record.value,
-            record.topic,
-            key=record.key,
-            headers=record.headers,
-            correlation_id=record.headers.get("ce_correlationid"),
-        )
-
-    return publish
-
-
 def batch_publisher(broker: KafkaBroker):
     async def publish_all(records: Sequence[KafkaRecord]) -> None:
         """Sends every record before awaiting any acknowledgement, then waits for all of them.
@@ -68,6 +54,16 @@ def batch_publisher(broker: KafkaBroker):
         await asyncio.gather(*pending)
 
     return publish_all
+
+
+def record_publisher(broker: KafkaBroker):
+    """One record, returning once the broker acknowledged it (dead letters)."""
+    publish_all = batch_publisher(broker)
+
+    async def publish(record: KafkaRecord) -> None:
+        await publish_all([record])
+
+    return publish
 
 
 async def ensure_topics(
