@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mesh_matching.domain.rounds.features import build
-from mesh_matching.domain.rounds.graph import candidate_graph
+from mesh_matching.domain.rounds.graph import PairSearch, candidate_graph
+from mesh_matching.domain.rounds.optimise import best_round
 from mesh_matching.domain.rounds.pair_scores import score_block
 from mesh_matching.domain.rounds.solve import solve_mentor_mentee, solve_peer
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
@@ -29,7 +30,7 @@ def mentor_capacity(pool) -> np.ndarray:
 @given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=14))
 def test_mentor_mentee_rounds_are_valid_and_optimal(pool) -> None:
     features = build(pool, WEEK)
-    graph = candidate_graph(features, "mentor_mentee", POLICY, k=len(pool))  # small: every eligible edge
+    graph, _ = candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=len(pool))  # small: every eligible edge
     capacity = mentor_capacity(pool)
     result = solve_mentor_mentee(graph, capacity)
     mentees = Counter(m for m, _, _ in result.pairs)
@@ -52,7 +53,7 @@ def test_mentor_mentee_rounds_are_valid_and_optimal(pool) -> None:
 @given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=16))
 def test_peer_rounds_are_valid_and_optimal(pool) -> None:
     features = build(pool, WEEK)
-    graph = candidate_graph(features, "peer", POLICY, k=len(pool))
+    graph, _ = candidate_graph(PairSearch.of(features, "peer", POLICY), k=len(pool))
     result = solve_peer(graph, len(pool))
     people = Counter(p for a, b, _ in result.pairs for p in (a, b))
     assert all(count == 1 for count in people.values())
@@ -74,7 +75,7 @@ def test_peer_rounds_are_valid_and_optimal(pool) -> None:
 @given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=14))
 def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:
     features = build(pool, WEEK)
-    graph = candidate_graph(features, "mentor_mentee", POLICY, k=len(pool))
+    graph, _ = candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=len(pool))
     capacity = mentor_capacity(pool)
     by_score, by_coverage = solve_mentor_mentee(graph, capacity), solve_mentor_mentee(graph, capacity, "coverage")
     assert len(by_coverage.pairs) >= len(by_score.pairs)
@@ -85,10 +86,71 @@ def test_coverage_first_matches_at_least_as_many_as_score_first(pool) -> None:
 @given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=24))
 def test_large_pool_peer_rounding_is_a_valid_matching_within_its_bound(pool) -> None:
     features = build(pool, WEEK)
-    graph = candidate_graph(features, "peer", POLICY, k=len(pool))
+    graph, _ = candidate_graph(PairSearch.of(features, "peer", POLICY), k=len(pool))
     rounded = solve_peer(graph, len(pool), exact_up_to=0)  # force the path used for large pools
     exact = solve_peer(graph, len(pool))
     people = Counter(p for a, b, _ in rounded.pairs for p in (a, b))
     assert all(count == 1 for count in people.values())
     assert rounded.total_score <= exact.total_score + 1e-9 <= rounded.upper_bound + 1e-6
     assert rounded.total_score >= exact.total_score / 2 - 1e-9  # never worse than greedy's guarantee
+
+
+def dense_mentor_mentee_optimum(features, capacity, excluded=frozenset()) -> float:
+    """Exact reference: every mentee against every mentor place, unmatched allowed."""
+    n = len(capacity)
+    index = np.arange(n)
+    dense = np.nan_to_num(score_block(features, index, index, "mentor_mentee", POLICY), nan=0.0)
+    for a, b in excluded:
+        dense[a, b] = dense[b, a] = 0.0
+    places = [m for m in index for _ in range(capacity[m])]
+    profit = np.hstack([dense[:, places] if places else np.zeros((n, 0)), np.zeros((n, n))])
+    r, c = linear_sum_assignment(profit, maximize=True)
+    return float(profit[r, c].sum())
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=16), st.data())
+def test_a_round_from_one_partner_each_prices_its_way_to_the_pool_optimum(pool, data) -> None:
+    """The graph starts with each mentee's single best mentor; the dual prices must find every
+    pair that matters, whatever pairs are excluded, and prove the result optimal."""
+    features = build(pool, WEEK)
+    capacity = mentor_capacity(pool)
+    n = len(pool)
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n)]
+    excluded = set(data.draw(st.lists(st.sampled_from(pairs), max_size=6))) if pairs else set()
+    keys = np.array([a * n + b for a, b in excluded], dtype=np.int64)
+    result, _ = best_round(PairSearch.of(features, "mentor_mentee", POLICY, excluded=keys), capacity, k=1, tolerance=0.0)
+    assert not {tuple(sorted((a, b))) for a, b, _ in result.pairs} & excluded
+    assert result.optimal
+    expected = dense_mentor_mentee_optimum(features, capacity, excluded)
+    assert abs(result.total_score - expected) <= 1e-6
+    assert abs(result.upper_bound - expected) <= 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(candidates(roles=("peer",)), min_size=2, max_size=16))
+def test_a_peer_round_from_one_partner_each_is_bounded_by_the_pool_and_exact_when_proven(pool) -> None:
+    features = build(pool, WEEK)
+    result, _ = best_round(PairSearch.of(features, "peer", POLICY), np.ones(len(pool), dtype=np.int64), k=1, tolerance=0.0)
+    index = np.arange(len(pool))
+    dense = score_block(features, index, index, "peer", POLICY)
+    reference = nx.Graph()
+    for i, j in zip(*np.nonzero(~np.isnan(dense)), strict=True):
+        reference.add_edge(int(i), int(j), weight=float(dense[i, j]))
+    exact = sum(reference[a][b]["weight"] for a, b in nx.max_weight_matching(reference))
+    assert result.total_score <= exact + 1e-9 <= result.upper_bound + 1e-6
+    if result.optimal:
+        assert abs(result.total_score - exact) <= 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=14))
+def test_coverage_first_rounds_priced_from_one_partner_each_match_as_many_as_the_full_graph(pool) -> None:
+    features = build(pool, WEEK)
+    capacity = mentor_capacity(pool)
+    priced, _ = best_round(PairSearch.of(features, "mentor_mentee", POLICY), capacity, "coverage", k=1, tolerance=0.0)
+    full = solve_mentor_mentee(candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=len(pool))[0],
+                               capacity, "coverage")
+    assert priced.optimal
+    assert len(priced.pairs) == len(full.pairs)
+    assert abs(priced.total_score - full.total_score) <= 1e-6

@@ -2,13 +2,15 @@
 
 Sets become bitsets over the pool's own vocabulary (case-folded); weekly availability becomes a
 bitmap of the reference week's quarter hours in UTC (availability is given in quarter hours, so
-the bitmap is exact, DST included).
+the bitmap is exact, DST included). Only quarter hours someone is available in are kept: overlaps
+are unchanged and scoring reads fewer words.
 """
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 import numpy as np
 
@@ -17,109 +19,149 @@ from mentoring_contracts.availability import windows_utc
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import utc_offset_hours
 
-QUARTERS = 7 * 24 * 4
 SET_CRITERIA = ("experiences", "goals", "challenges", "interests")
 CADENCES = ("weekly", "biweekly", "monthly", "as_needed")
+ROLES = ("mentor", "mentee", "peer")
 IN_PERSON, ONLINE = 1, 2
+WEEK_QUARTERS = 7 * 24 * 4
 
 
 @dataclass(frozen=True)
 class Features:
     candidates: Sequence[Candidate]
     program: np.ndarray  # int32 codes
-    campus: np.ndarray
-    cadence: np.ndarray
+    campus: np.ndarray  # int32 codes
+    cadence: np.ndarray  # int8
     modes: np.ndarray  # uint8: IN_PERSON | ONLINE
     languages: np.ndarray  # uint64 bitsets (n, words)
     mentor_topics: np.ndarray
     mentee_topics: np.ndarray
     peer_topics: np.ndarray
-    topic_names: tuple[str, ...]
-    sets: dict[str, np.ndarray]
-    set_sizes: dict[str, np.ndarray]
-    availability: np.ndarray  # uint64 (n, 11): quarter hours of the reference week
-    capacity: np.ndarray  # int32: how many partners each may take in this round
+    sets: np.ndarray  # uint64 (n, criteria, words), in SET_CRITERIA order
+    set_sizes: np.ndarray  # int32 (n, criteria)
+    availability: np.ndarray  # uint64 (n, words): the week's quarter hours anyone is available in
     utc_offset: np.ndarray  # float64 hours at the reference week's start
 
     def __len__(self) -> int:
         return len(self.candidates)
 
+    def kernel_arrays(self, mode: str) -> tuple:
+        """What the scoring kernels read; rows are mentees (or peers), columns mentors (or peers)."""
+        rows, cols = (self.mentee_topics, self.mentor_topics) if mode == "mentor_mentee" else (self.peer_topics,) * 2
+        return (self.program, self.campus, self.cadence, self.modes, self.languages, rows, cols, self.sets,
+                self.set_sizes, self.availability, self.utc_offset)
+
+    def kernel_columns(self, mode: str, cols: np.ndarray) -> tuple:
+        """``kernel_arrays`` of these candidates only, contiguous: a block's columns are read once per
+        row, and scattered reads across a large pool would leave the cache each time."""
+        return tuple(a[cols] for a in self.kernel_arrays(mode))
+
+
+class _Coder:
+    """Codes for values in order of first sight, and (row, code) pairs to set as bits. Values come
+    a list per row, coded in bulk: a round codes millions of values."""
+
+    def __init__(self, codes: dict[Hashable, int] | None = None) -> None:
+        self.codes = {} if codes is None else codes  # shared: bits of different coders align
+        self.rows = np.zeros(0, dtype=np.int64)
+        self.columns = np.zeros(0, dtype=np.int64)
+
+    def code(self, values: list[Hashable], counts: list[int] | np.ndarray | None = None) -> "_Coder":
+        """``values`` of all rows in row order, ``counts[row]`` of them per row (default one each)."""
+        for value in dict.fromkeys(values):  # each distinct value once, in order of first sight
+            self.codes.setdefault(value, len(self.codes))
+        self.columns = np.fromiter(map(self.codes.__getitem__, values), dtype=np.int64, count=len(values))
+        self.rows = np.arange(len(values)) if counts is None else np.repeat(np.arange(len(counts)), counts)
+        return self
+
+    def only(self, keep: np.ndarray) -> "_Coder":
+        subset = _Coder(self.codes)
+        subset.rows, subset.columns = self.rows[keep], self.columns[keep]
+        return subset
+
+    def bitsets(self, n: int, words: int | None = None) -> np.ndarray:
+        words = words or max(1, -(-len(self.codes) // 64))
+        bits = np.zeros((n, words), dtype=np.uint64)
+        columns = self.columns.astype(np.uint64)
+        np.bitwise_or.at(bits, (self.rows, (columns // 64).astype(np.int64)), np.left_shift(np.uint64(1), columns % 64))
+        return bits
+
 
 def build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
-    profiles = [c.profile for c in candidates]
-    topics_vocab = _vocabulary([[t.topic.strip() for t in p.topics] for p in profiles])
+    # Millions of short-lived strings and no cycles: the collector would only walk the pool again and again.
+    with _collector_paused():
+        return _build(candidates, week_start)
 
-    def topics_with(role: str) -> np.ndarray:
-        return _bitsets([[t.topic.strip() for t in p.topics if t.role == role] for p in profiles], topics_vocab)
 
-    sets = {name: _bitsets([getattr(p, name) for p in profiles]) for name in SET_CRITERIA}
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
+    n = len(candidates)
+    profiles = [candidate.profile for candidate in candidates]
+    # Flat lists and counts, not a list per person: a round codes millions of values.
+    topic_counts = [len(p.topics) for p in profiles]
+    topic_roles = np.array([ROLES.index(t.role) for p in profiles for t in p.topics], dtype=np.int8)
+    all_topics = _Coder().code([t.topic.strip().casefold() for p in profiles for t in p.topics], topic_counts)
+    topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
+    topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
+    sets = [_Coder().code([v.casefold() for p in profiles for v in getattr(p, name)],
+                          [len(getattr(p, name)) for p in profiles]) for name in SET_CRITERIA]
+    zones = _Coder().code([p.time_zone for p in profiles])
+    slot_counts = [len(p.weekly_availability) for p in profiles]
+    slots = _Coder().code([(s.weekday, s.start, s.end, p.time_zone) for p in profiles for s in p.weekly_availability],
+                          slot_counts)
+    slot_objects = {key: None for key in slots.codes}
+    for p in profiles:
+        for s in p.weekly_availability:
+            if slot_objects[(key := (s.weekday, s.start, s.end, p.time_zone))] is None:
+                slot_objects[key] = s
+    topic_words = max(1, -(-len(topic_codes) // 64))
+    set_words = max(max(1, -(-len(c.codes) // 64)) for c in sets)
+    set_bits = np.stack([c.bitsets(n, set_words) for c in sets], axis=1)
+    zone_offsets = np.array([utc_offset_hours(zone, week_start) for zone in zones.codes], dtype=np.float64)
     return Features(
         candidates=candidates,
-        program=_codes([p.program_id for p in profiles]),
-        campus=_codes([p.campus.casefold() for p in profiles]),
+        program=_Coder().code([p.program_id for p in profiles]).columns.astype(np.int32),
+        campus=_Coder().code([p.campus.casefold() for p in profiles]).columns.astype(np.int32),
         cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
         modes=np.array([(IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
                         for p in profiles], dtype=np.uint8),
-        languages=_bitsets([p.languages for p in profiles]),
-        mentor_topics=topics_with("mentor"),
-        mentee_topics=topics_with("mentee"),
-        peer_topics=topics_with("peer"),
-        topic_names=tuple(sorted(topics_vocab, key=topics_vocab.get)),
-        sets=sets,
-        set_sizes={name: np.bitwise_count(bits).sum(axis=1).astype(np.int16) for name, bits in sets.items()},
-        availability=_used_words(np.stack([_week(p.weekly_availability, p.time_zone, week_start) for p in profiles])
-                                 if profiles else np.zeros((0, 11), dtype=np.uint64)),
-        capacity=np.array([c.capacity for c in candidates], dtype=np.int32),
-        utc_offset=np.array([utc_offset_hours(p.time_zone, week_start) for p in profiles], dtype=np.float64),
+        languages=_Coder().code([v.casefold() for p in profiles for v in p.languages],
+                                [len(p.languages) for p in profiles]).bitsets(n),
+        mentor_topics=topics["mentor"].bitsets(n, topic_words),
+        mentee_topics=topics["mentee"].bitsets(n, topic_words),
+        peer_topics=topics["peer"].bitsets(n, topic_words),
+        sets=set_bits,
+        set_sizes=np.bitwise_count(set_bits).sum(axis=2).astype(np.int32),
+        availability=_availability(slots, slot_objects, n, week_start),
+        utc_offset=zone_offsets[zones.columns] if n else np.zeros(0),
     )
 
 
-def _used_words(bitmaps: np.ndarray) -> np.ndarray:
-    """Only the words of the week someone is available in: overlaps are unchanged, scoring is cheaper."""
-    used = np.nonzero(bitmaps.any(axis=0))[0]
-    return np.ascontiguousarray(bitmaps[:, used]) if len(used) else bitmaps[:, :1]
-
-
-def _codes(values: list[str]) -> np.ndarray:
-    index: dict[str, int] = {}
-    return np.array([index.setdefault(v, len(index)) for v in values], dtype=np.int32)
-
-
-def _vocabulary(lists: list[list[str]]) -> dict[str, int]:
-    vocab: dict[str, int] = {}
-    for values in lists:
-        for value in values:
-            vocab.setdefault(value.casefold(), len(vocab))
-    return vocab
-
-
-def _bitsets(lists: list[list[str]], vocab: dict[str, int] | None = None) -> np.ndarray:
-    vocab = vocab if vocab is not None else _vocabulary(lists)
-    words = max(1, -(-len(vocab) // 64))
-    rows = [row for row, values in enumerate(lists) for _ in values]
-    columns = [vocab.get(value.casefold(), -1) for values in lists for value in values]
-    flags = np.zeros((len(lists), words * 64), dtype=bool)
-    if rows:
-        rows_array, columns_array = np.array(rows), np.array(columns)
-        known = columns_array >= 0
-        flags[rows_array[known], columns_array[known]] = True
-    return np.packbits(flags, axis=1, bitorder="little").view(np.uint64).reshape(len(lists), words)
-
-
-def _week(slots: Sequence[AvailabilitySlot], time_zone: str, week_start: datetime) -> np.ndarray:
-    """A person's week is the union of their slots' weeks; slots repeat across a pool, so each is computed once."""
-    week = np.zeros(11, dtype=np.uint64)
-    for slot in slots:
-        week |= _slot_bitmap(slot, time_zone, week_start)
+def _availability(slots: _Coder, objects: dict[tuple, AvailabilitySlot], n: int, week_start: datetime) -> np.ndarray:
+    """Each distinct (slot, zone) is laid on the week once; a person's week is the union of theirs."""
+    quarters = np.zeros((len(slots.codes), WEEK_QUARTERS), dtype=bool)
+    week_end = week_start + timedelta(days=7)
+    for key, code in slots.codes.items():
+        for begin, finish in windows_utc([objects[key]], key[3], week_start, week_end):
+            quarters[code, int((begin - week_start).total_seconds() // 900):int((finish - week_start).total_seconds() // 900)] = True
+    used = quarters[:, quarters.any(axis=0)]  # every slot belongs to someone: these are the quarters in use
+    words = max(1, -(-used.shape[1] // 64))
+    padded = np.zeros((len(used), words * 64), dtype=bool)
+    padded[:, :used.shape[1]] = used
+    slot_words = np.packbits(padded, axis=1, bitorder="little").view(np.uint64).reshape(len(used), words)
+    week = np.zeros((n, words), dtype=np.uint64)
+    if len(slots.rows):  # rows arrive in order: each person's slots are one run
+        rows = slots.rows
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        week[rows[starts]] = np.bitwise_or.reduceat(slot_words[slots.columns], starts, axis=0)
     return week
-
-
-@lru_cache(maxsize=65536)
-def _slot_bitmap(slot: AvailabilitySlot, time_zone: str, week_start: datetime) -> np.ndarray:
-    quarters = np.zeros(11 * 64, dtype=bool)
-    for begin, finish in windows_utc([slot], time_zone, week_start, week_start + timedelta(days=7)):
-        first = int((begin - week_start).total_seconds() // 900)
-        last = int((finish - week_start).total_seconds() // 900)
-        quarters[first:last] = True
-    packed = np.packbits(quarters, bitorder="little")
-    return packed.view(np.uint64).copy()

@@ -1,20 +1,25 @@
 """The sparse graph a round optimises over: for each person, their k best eligible partners.
 
 No n×n matrix is ever built: the pool is blocked by program and topic (only people sharing a
-topic can pair) and each block is scored a bounded chunk of rows at a time.
+topic can pair) and each row keeps only its k best partners while its block is scored. The same
+search, given dual prices, finds the pairs left out that could still improve a round
+(``improving_pairs``); each row's k-th best score caps every pair left out, so rows and pairs that
+cannot improve are skipped without scoring.
 """
 
+import math
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from mesh_matching.domain.rounds.features import Features
-from mesh_matching.domain.rounds.pair_scores import Mode, score_block
+from mesh_matching.domain.rounds.pair_scores import Mode, Scorer
 from mesh_matching.domain.scoring import MatchingPolicy
 
-CHUNK_PAIRS = 250_000  # pairs scored at once: bounds memory at roughly 150 MB whatever the pool
+TASK_PAIRS = 2_000_000  # pairs per parallel task: small enough to balance the cores
 
 
 @dataclass(frozen=True)
@@ -28,57 +33,97 @@ class PairGraph:
     def __len__(self) -> int:
         return len(self.scores)
 
+    def __add__(self, other: "PairGraph") -> "PairGraph":
+        return PairGraph(np.concatenate([self.rows, other.rows]), np.concatenate([self.cols, other.cols]),
+                         np.concatenate([self.scores, other.scores]))
 
-def candidate_graph(features: Features, mode: Mode, policy: MatchingPolicy, k: int = 12,
-                    eligible: np.ndarray | None = None) -> PairGraph:
-    """``eligible`` (bool per candidate) limits the round to people with room left."""
-    n = len(features)
-    eligible = np.ones(n, dtype=bool) if eligible is None else eligible
-    if mode == "mentor_mentee":
-        row_bits, col_bits = features.mentee_topics, features.mentor_topics
-    else:
-        row_bits = col_bits = features.peer_topics
-    blocks = []
-    for program in np.unique(features.program):
-        in_program = eligible & (features.program == program)
+
+@dataclass(frozen=True)
+class PairSearch:
+    """Who may pair in a round: the pool's features, the mode and policy, who takes part, and the
+    pairs never to propose (keys ``min(a, b) * n + max(a, b)``, sorted)."""
+
+    features: Features
+    mode: Mode
+    policy: MatchingPolicy
+    taking_part: np.ndarray
+    excluded: np.ndarray
+
+    @classmethod
+    def of(cls, features: Features, mode: Mode, policy: MatchingPolicy, taking_part: np.ndarray | None = None,
+           excluded: np.ndarray | None = None) -> "PairSearch":
+        n = len(features)
+        return cls(features, mode, policy, np.ones(n, dtype=bool) if taking_part is None else taking_part,
+                   np.zeros(0, dtype=np.int64) if excluded is None else np.sort(excluded.astype(np.int64)))
+
+
+def candidate_graph(search: PairSearch, k: int = 6) -> tuple[PairGraph, np.ndarray]:
+    """Each row's k best partners, and per candidate the score no pair left out of their list can
+    exceed (-inf where every eligible partner is in)."""
+    n = len(search.features)
+    rows, cols, scores = _search(search, k)
+    points = np.rint(scores * 10_000).astype(np.int64)  # scores carry four decimals
+    order = np.argsort((rows * 10_001 + 10_000 - points) * n + cols)  # per row, best first (one key: fast)
+    rows, cols, scores = rows[order], cols[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if len(rows) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    caps = np.full(n, -math.inf)
+    caps[rows[rank == k - 1]] = scores[rank == k - 1]  # a row with fewer than k found has them all
+    keep = rank < k
+    return _graph(search.mode, n, rows[keep], cols[keep], scores[keep]), caps
+
+
+def improving_pairs(search: PairSearch, floors: np.ndarray, prices: np.ndarray, caps: np.ndarray,
+                    k: int = 4) -> PairGraph:
+    """Each row's best pairs with ``score - prices[col] > floors[row]`` (a dual solution's reduced
+    cost is positive): none means no pair outside the graph can improve the round. ``caps`` from
+    ``candidate_graph``: a pair left out scores no more than its row's cap (in peer rounds, than
+    either person's), so most rows and pairs are passed over unscored."""
+    return _graph(search.mode, len(search.features), *_search(search, k, caps=caps, floors=floors, prices=prices))
+
+
+def _graph(mode: Mode, n: int, rows: np.ndarray, cols: np.ndarray, scores: np.ndarray) -> PairGraph:
+    if mode == "peer":  # an undirected edge, once
+        rows, cols = np.minimum(rows, cols), np.maximum(rows, cols)
+    _, first = np.unique(rows * n + cols, return_index=True)  # found through two shared topics: once
+    return PairGraph(rows[first], cols[first], scores[first])
+
+
+def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: np.ndarray | None = None,
+            prices: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, score) of each row's k best per block, a row's pairs sharing two topics twice."""
+    scorer = Scorer(search.features, search.mode, search.policy)
+    col_caps = caps if search.mode == "peer" else None  # a mentor keeps no list: no cap of their own
+
+    def run(task: tuple[np.ndarray, np.ndarray, tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, cols, columns = task
+        found, scores, _ = scorer.best(
+            rows, cols, columns, k, excluded=search.excluded,
+            prices=None if prices is None else prices[cols], floors=None if floors is None else floors[rows],
+            row_caps=None if caps is None else caps[rows], col_caps=None if col_caps is None else col_caps[cols])
+        r, c = np.nonzero(found >= 0)
+        return rows[r], found[r, c], scores[r, c]
+
+    # The kernel releases the GIL: blocks score in parallel on the machine's cores.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found = list(pool.map(run, _blocks(search, scorer)))
+    if not found:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    return tuple(np.concatenate([part[i] for part in found]) for i in range(3))
+
+
+def _blocks(search: PairSearch, scorer: Scorer) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
+    """Rows and columns sharing a topic within a program, rows cut to bounded tasks."""
+    f = search.features
+    row_bits, col_bits = (f.mentee_topics, f.mentor_topics) if search.mode == "mentor_mentee" else (f.peer_topics,) * 2
+    for program in np.unique(f.program):
+        in_program = search.taking_part & (f.program == program)
         for topic in range(row_bits.shape[1] * 64):
             word, bit = divmod(topic, 64)
             mask = np.uint64(1) << np.uint64(bit)
-            rows = np.nonzero(in_program & ((row_bits[:, word] & mask) != 0))[0]
-            cols = np.nonzero(in_program & ((col_bits[:, word] & mask) != 0))[0]
+            rows = np.flatnonzero(in_program & ((row_bits[:, word] & mask) != 0))
+            cols = np.flatnonzero(in_program & ((col_bits[:, word] & mask) != 0))
             if len(rows) and len(cols):
-                step = max(1, CHUNK_PAIRS // len(cols))
-                blocks.extend((rows[start:start + step], cols) for start in range(0, len(rows), step))
-
-    def best_of(block: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        chunk, cols = block
-        scores = score_block(features, chunk, cols, mode, policy)
-        r, c = np.nonzero(_top_k(scores, k))
-        return chunk[r], cols[c], scores[r, c]
-
-    # NumPy releases the GIL in its kernels: blocks score in parallel on the machine's cores.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = list(pool.map(best_of, blocks))
-    rows_out = [r for r, _, _ in found]
-    cols_out = [c for _, c, _ in found]
-    scores_out = [s for _, _, s in found]
-    if not rows_out:
-        empty = np.zeros(0, dtype=np.int64)
-        return PairGraph(empty, empty, np.zeros(0))
-    rows_all, cols_all, scores_all = np.concatenate(rows_out), np.concatenate(cols_out), np.concatenate(scores_out)
-    if mode == "peer":  # an undirected edge, once
-        rows_all, cols_all = np.minimum(rows_all, cols_all), np.maximum(rows_all, cols_all)
-    keys = rows_all.astype(np.int64) * n + cols_all
-    _, first = np.unique(keys, return_index=True)  # a pair found through two shared topics counts once
-    return PairGraph(rows_all[first], cols_all[first], scores_all[first])
-
-
-def _top_k(block: np.ndarray, k: int) -> np.ndarray:
-    """Mask of each row's k highest (non-NaN) scores."""
-    filled = np.where(np.isnan(block), -1.0, block)
-    if block.shape[1] > k:
-        threshold = -np.partition(-filled, k - 1, axis=1)[:, k - 1:k]
-        keep = filled >= threshold
-    else:
-        keep = np.ones(block.shape, dtype=bool)
-    return keep & ~np.isnan(block)
+                step = max(1, TASK_PAIRS // len(cols))
+                columns = scorer.columns(cols)
+                yield from ((rows[start:start + step], cols, columns) for start in range(0, len(rows), step))

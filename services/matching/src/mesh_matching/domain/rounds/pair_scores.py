@@ -1,67 +1,72 @@
-"""The scoring rules of ``domain.scoring.score_pair``, on arrays: one block of rows against one
-block of columns at a time. The results equal score_pair's (property-tested)."""
+"""The scoring rules of ``domain.scoring.score_pair`` over arrays of candidates, through the
+compiled kernel of ``rounds.kernels``. The results equal score_pair's (property-tested)."""
 
+import math
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from mesh_matching.domain.rounds.features import IN_PERSON, SET_CRITERIA, Features
+from mesh_matching.domain.rounds import kernels
+from mesh_matching.domain.rounds.features import SET_CRITERIA, Features
 from mesh_matching.domain.scoring import MatchingPolicy
 
 Mode = Literal["mentor_mentee", "peer"]
+NO_EXCLUSIONS = np.zeros(0, dtype=np.int64)
+
+
+def policy_vector(policy: MatchingPolicy) -> np.ndarray:
+    """The policy as the kernel reads it (layout in ``kernels``)."""
+    return np.array([
+        *(float(policy.weights.get(name, 0.0)) for name in kernels.CRITERIA),
+        policy.min_overlap_hours, policy.full_overlap_hours,
+        float(policy.same_campus_required), float(policy.shared_language_required),
+        math.inf if policy.max_time_zone_gap_hours is None else policy.max_time_zone_gap_hours,
+        SET_CRITERIA.index(policy.must_match) if policy.must_match else -1,
+    ], dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """Scores rows against columns of one pool under one mode and policy. In mentor-mentee mode rows
+    are mentees and columns mentors."""
+
+    features: Features
+    mode: Mode
+    policy: MatchingPolicy
+
+    def __post_init__(self) -> None:
+        largest = int(self.features.set_sizes.max()) if len(self.features) else 0
+        object.__setattr__(self, "_arrays", self.features.kernel_arrays(self.mode))
+        object.__setattr__(self, "_policy", policy_vector(self.policy))
+        object.__setattr__(self, "_jaccard", kernels.jaccard_table(largest))
+
+    def columns(self, cols: np.ndarray) -> tuple:
+        """The columns' features, gathered once per block."""
+        return self.features.kernel_columns(self.mode, cols)
+
+    def best(self, rows: np.ndarray, cols: np.ndarray, columns: tuple, k: int, *, prices: np.ndarray | None = None,
+             floors: np.ndarray | None = None, row_caps: np.ndarray | None = None, col_caps: np.ndarray | None = None,
+             excluded: np.ndarray = NO_EXCLUSIONS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``kernels.best_partners``; prices, floors and caps default to none."""
+        def given(values: np.ndarray | None, size: int, default: float) -> np.ndarray:
+            return np.full(size, default) if values is None else np.ascontiguousarray(values, dtype=np.float64)
+
+        return kernels.best_partners(
+            rows, cols, k, given(prices, len(cols), 0.0), given(floors, len(rows), -math.inf),
+            given(row_caps, len(rows), math.inf), given(col_caps, len(cols), math.inf), excluded, len(self.features),
+            self._arrays, columns, self._policy, self._jaccard)
 
 
 def score_block(features: Features, rows: np.ndarray, cols: np.ndarray, mode: Mode, policy: MatchingPolicy) -> np.ndarray:
-    """Scores of every (row, column) pair; NaN where the pair is not eligible. In mentor-mentee
-    mode rows are mentees and columns mentors."""
-    f = features
-
-    def meets(bits: np.ndarray, other: np.ndarray) -> np.ndarray:
-        return (bits[rows][:, None, :] & other[cols][None, :, :]).any(axis=2)
-
-    if mode == "mentor_mentee":
-        topic_fit = meets(f.mentee_topics, f.mentor_topics)
-    else:
-        topic_fit = meets(f.peer_topics, f.peer_topics)
-    same_campus = f.campus[rows][:, None] == f.campus[cols][None, :]
-    modes = f.modes[rows][:, None] & f.modes[cols][None, :]
-    modes = np.where(same_campus, modes, modes & ~np.uint8(IN_PERSON))
-    overlap = np.bitwise_count(f.availability[rows][:, None, :] & f.availability[cols][None, :, :]).sum(axis=2) / 4.0
-    shared_language = meets(f.languages, f.languages)
-    eligible = (
-        (f.program[rows][:, None] == f.program[cols][None, :])
-        & (shared_language if policy.shared_language_required else True)
-        & topic_fit
-        & (modes != 0)
-        & (overlap >= policy.min_overlap_hours)
-        & (rows[:, None] != cols[None, :])
-    )
-    if policy.same_campus_required:
-        eligible &= same_campus
-    if policy.max_time_zone_gap_hours is not None:
-        eligible &= np.abs(f.utc_offset[rows][:, None] - f.utc_offset[cols][None, :]) <= policy.max_time_zone_gap_hours
-    if policy.must_match:
-        eligible &= meets(f.sets[policy.must_match], f.sets[policy.must_match])
-    weights = policy.weights
-    total = np.zeros(eligible.shape)
-    weight_sum = 0.0
-    for name in SET_CRITERIA:
-        if weights.get(name, 0) > 0:
-            shared = np.bitwise_count(f.sets[name][rows][:, None, :] & f.sets[name][cols][None, :, :]).sum(axis=2)
-            union = f.set_sizes[name][rows][:, None] + f.set_sizes[name][cols][None, :] - shared
-            value = np.divide(shared, union, out=np.zeros(eligible.shape), where=union > 0)
-            total += weights[name] * np.round(value, 4)
-            weight_sum += weights[name]
-    parts = {
-        "languages": shared_language.astype(float),
-        "availability": np.round(np.minimum(overlap / policy.full_overlap_hours, 1.0), 4),
-        "campus": same_campus.astype(float),
-        "meeting_mode": np.where(modes & IN_PERSON, 1.0, 0.5),
-        "cadence": np.where(f.cadence[rows][:, None] == f.cadence[cols][None, :], 1.0, 0.5),
-    }
-    for name, value in parts.items():
-        if weights.get(name, 0) > 0:
-            total += weights[name] * value
-            weight_sum += weights[name]
-    scores = np.round(total / weight_sum, 4) if weight_sum else np.zeros(eligible.shape)
-    return np.where(eligible, scores, np.nan)
+    """Scores of every (row, column) pair; NaN where the pair is not eligible."""
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    scorer = Scorer(features, mode, policy)
+    matrix = np.full((len(rows), len(cols)), np.nan)
+    if not len(rows) or not len(cols):
+        return matrix
+    found, scores, _ = scorer.best(rows, cols, scorer.columns(cols), len(cols))
+    r, slot = np.nonzero(found >= 0)
+    position = {candidate: c for c, candidate in enumerate(cols.tolist())}
+    matrix[r, [position[j] for j in found[r, slot].tolist()]] = scores[r, slot]
+    return matrix

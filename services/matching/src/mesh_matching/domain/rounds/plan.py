@@ -14,9 +14,10 @@ import numpy as np
 
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.rounds.features import build
-from mesh_matching.domain.rounds.graph import PairGraph, candidate_graph
+from mesh_matching.domain.rounds.graph import PairSearch
+from mesh_matching.domain.rounds.optimise import best_round
 from mesh_matching.domain.rounds.pair_scores import Mode
-from mesh_matching.domain.rounds.solve import Objective, solve_mentor_mentee, solve_peer
+from mesh_matching.domain.rounds.solve import Objective
 from mesh_matching.domain.scoring import MatchingPolicy
 
 NO_ELIGIBLE_PARTNER = "no eligible partner in the pool"
@@ -56,12 +57,8 @@ def plan_round(
     features = build(pool, week_start)
     capacity = np.array(places, dtype=np.int64)
     takes_part = capacity > 0
-    graph = candidate_graph(features, mode, policy, eligible=takes_part)
-    graph = _without_excluded(graph, pool, excluded)
-    if mode == "mentor_mentee":
-        result = solve_mentor_mentee(graph, capacity, objective)
-    else:
-        result = solve_peer(graph, len(pool), objective)
+    search = PairSearch.of(features, mode, policy, takes_part, _excluded_keys(pool, excluded))
+    result, graph = best_round(search, capacity, objective)
     pairs = [PlannedPair(pool[a], pool[b], score) for a, b, score in result.pairs]
     matched = {i for a, b, _ in result.pairs for i in (a, b)}
     with_partners = set(graph.rows.tolist()) | set(graph.cols.tolist())
@@ -79,14 +76,10 @@ def plan_round(
     return RoundPlan(pairs, unmatched, result.upper_bound, result.optimal)
 
 
-def _without_excluded(graph: PairGraph, pool: Sequence[Candidate], excluded: set[tuple[UUID, UUID]]) -> PairGraph:
-    if not excluded or not len(graph):
-        return graph
-    keep = np.array([
-        tuple(sorted((pool[a].participant_id, pool[b].participant_id))) not in excluded
-        for a, b in zip(graph.rows.tolist(), graph.cols.tolist(), strict=True)
-    ])
-    return PairGraph(graph.rows[keep], graph.cols[keep], graph.scores[keep])
+def _excluded_keys(pool: Sequence[Candidate], excluded: set[tuple[UUID, UUID]]) -> np.ndarray:
+    index = {candidate.participant_id: i for i, candidate in enumerate(pool)}
+    pairs = [(index[a], index[b]) for a, b in excluded if a in index and b in index]
+    return np.array([min(a, b) * len(pool) + max(a, b) for a, b in pairs], dtype=np.int64)
 
 
 RoundMode = Mode

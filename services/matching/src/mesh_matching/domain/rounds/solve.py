@@ -1,9 +1,10 @@
-"""Optimal rounds over a pair graph.
+"""Optimal rounds over a pair graph, each with the dual prices that prove (or bound) optimality.
 
 Mentor-mentee: a min-cost flow (OR-Tools) from mentees through eligible edges to mentors whose
-arcs to the sink carry their capacity: exact, in integers (scores are multiples of 1e-4).
-Peer: a maximum-weight matching as an integer programme (HiGHS through SciPy): exact where it
-finishes within the time limit, and always reported with the LP bound it is measured against.
+arcs to the sink carry their capacity: exact, in integers (scores are multiples of 1e-4). Its
+dual prices come from shortest distances in the solution's constraint graph.
+Peer: a maximum-weight matching; its LP relaxation (HiGHS) gives the bound and the prices; an
+integer programme solves it exactly up to ``exact_up_to`` people, else the LP is rounded.
 Objective "score" maximises the total score; "coverage" matches as many people as possible first
 and maximises the score among those matchings.
 """
@@ -13,14 +14,27 @@ from typing import Literal
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
 from mesh_matching.domain.rounds.graph import PairGraph
+from mesh_matching.domain.rounds.potentials import shortest_distances
 
 Objective = Literal["score", "coverage"]
 SCALE = 10_000  # scores carry four decimals
 COVERAGE_BONUS = 100 * SCALE  # worth more than any score: one more person matched always wins
+MARGIN = 0.5 / SCALE  # a pair improves a round only by at least one unit of score
+
+
+@dataclass(frozen=True)
+class Duals:
+    """Prices in score units: a pair (row i, column j) not in the graph can improve the round only
+    if ``score - prices[j] > floors[i]``. ``bound``: the dual objective (for the score objective,
+    an upper bound on any round over the graph)."""
+
+    floors: np.ndarray
+    prices: np.ndarray
+    bound: float
 
 
 @dataclass(frozen=True)
@@ -28,32 +42,31 @@ class RoundResult:
     pairs: list[tuple[int, int, float]]  # (row, col, score)
     total_score: float
     upper_bound: float  # no round over the same pool can score more
-    optimal: bool  # proven optimal over the candidate graph
+    optimal: bool  # proven optimal over the graph (``rounds.optimise`` extends this to the pool)
+    duals: Duals
 
 
 def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objective = "score") -> RoundResult:
     """``capacity`` per candidate index: places left for a mentor; a mentee takes one."""
+    n = len(capacity)
+    bonus = COVERAGE_BONUS if objective == "coverage" else 0
     if not len(graph):
-        return RoundResult([], 0.0, 0.0, True)
+        return RoundResult([], 0.0, 0.0, True, Duals(np.full(n, MARGIN - bonus / SCALE), np.zeros(n), 0.0))
     mentees, mentee_node = np.unique(graph.rows, return_inverse=True)
     mentors, mentor_node = np.unique(graph.cols, return_inverse=True)
-    source, sink = 0, 1
-    first_mentee, first_mentor = 2, 2 + len(mentees)
+    # Each mentee supplies one unit, to a mentor or straight to the sink (unmatched, at no cost);
+    # mentors pass at most their capacity on. (A common source node would slow the solver by a third.)
+    sink, first_mentor = len(mentees), len(mentees) + 1
     flow = min_cost_flow.SimpleMinCostFlow()
-    bonus = COVERAGE_BONUS if objective == "coverage" else 0
-    costs = -(np.rint(graph.scores * SCALE).astype(np.int64) + bonus)
+    weights = np.rint(graph.scores * SCALE).astype(np.int64) + bonus
+    ones = np.ones(len(mentees), dtype=np.int64)
     edge_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        first_mentee + mentee_node, first_mentor + mentor_node, np.ones(len(graph), dtype=np.int64), costs)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        np.full(len(mentees), source), first_mentee + np.arange(len(mentees)),
-        np.ones(len(mentees), dtype=np.int64), np.zeros(len(mentees), dtype=np.int64))
-    flow.add_arcs_with_capacity_and_unit_cost(  # staying unmatched costs nothing
-        first_mentee + np.arange(len(mentees)), np.full(len(mentees), sink),
-        np.ones(len(mentees), dtype=np.int64), np.zeros(len(mentees), dtype=np.int64))
+        mentee_node, first_mentor + mentor_node, np.ones(len(graph), dtype=np.int64), -weights)
+    flow.add_arcs_with_capacity_and_unit_cost(np.arange(len(mentees)), np.full(len(mentees), sink), ones, 0 * ones)
     flow.add_arcs_with_capacity_and_unit_cost(
         first_mentor + np.arange(len(mentors)), np.full(len(mentors), sink),
         capacity[mentors].astype(np.int64), np.zeros(len(mentors), dtype=np.int64))
-    flow.set_node_supply(source, len(mentees))
+    flow.set_nodes_supplies(np.arange(len(mentees)), ones)
     flow.set_node_supply(sink, -len(mentees))
     status = flow.solve()
     if status != flow.OPTIMAL:
@@ -61,11 +74,47 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     used = flow.flows(edge_arcs) > 0
     pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
     total = round(float(graph.scores[used].sum()), 4)
-    # Exact on the graph. Over all pairs, no mentee can bring more than their best partner (always in
-    # the graph: k >= 1), which bounds what a denser graph could add.
-    best_per_mentee = np.full(len(mentees), 0.0)
-    np.maximum.at(best_per_mentee, mentee_node, graph.scores)
-    return RoundResult(pairs, total, round(float(best_per_mentee.sum()), 4), True)
+    mentee_value, mentor_price = _flow_duals(mentee_node, mentor_node, weights, used, capacity[mentors])
+    floors, prices = np.full(n, MARGIN - bonus / SCALE), np.zeros(n)
+    floors[mentees] = (mentee_value - bonus) / SCALE + MARGIN
+    prices[mentors] = mentor_price / SCALE
+    dual_bound = (mentee_value.sum() + (capacity[mentors] * mentor_price).sum() - bonus * used.sum()) / SCALE
+    bound = dual_bound if objective == "score" else _best_partner_bound(graph)
+    return RoundResult(pairs, total, round(max(bound, total), 4), True, Duals(floors, prices, dual_bound))
+
+
+def _flow_duals(mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray,
+                places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values u (per mentee) and prices v (per mentor), both >= 0, with u + v >= weight on every
+    edge, equal on chosen ones, u = 0 for the unmatched and v = 0 for mentors with places left:
+    an optimal dual. As distances from a root: a = u, b = -v, each constraint one arc."""
+    mentees, mentors = mentee_node.max() + 1, mentor_node.max() + 1
+    root = mentees + mentors
+    unmatched = np.setdiff1d(np.arange(mentees), mentee_node[used])
+    spare = np.flatnonzero(np.bincount(mentor_node[used], minlength=mentors) < places)
+    arcs = [
+        (mentee_node, mentees + mentor_node, -weights),  # b_j <= a_i - w
+        (mentees + mentor_node[used], mentee_node[used], weights[used]),  # a_i <= b_j + w on chosen edges
+        (np.full(mentors, root), mentees + np.arange(mentors), 0),  # v >= 0
+        (np.arange(mentees), np.full(mentees, root), 0),  # u >= 0
+        (np.full(len(unmatched), root), unmatched, 0),  # u = 0 when unmatched
+        (mentees + spare, np.full(len(spare), root), 0),  # v = 0 with places left
+    ]
+    tails = np.concatenate([np.asarray(t, dtype=np.int64) for t, _, _ in arcs])
+    heads = np.concatenate([np.asarray(h, dtype=np.int64) for _, h, _ in arcs])
+    lengths = np.concatenate([np.broadcast_to(np.asarray(w, dtype=np.int64), len(t)) for t, _, w in arcs])
+    distance = shortest_distances(root + 1, tails, heads, lengths, root)
+    return distance[:mentees], -distance[mentees:root]
+
+
+def _best_partner_bound(graph: PairGraph, peers: bool = False) -> float:
+    """No mentee can bring more than their best partner, no peer pair more than the mean of both
+    peers' best (each person's best partner is always in the graph)."""
+    people = np.concatenate([graph.rows, graph.cols]) if peers else graph.rows
+    scores = np.concatenate([graph.scores, graph.scores]) if peers else graph.scores
+    best = np.zeros(int(people.max()) + 1)
+    np.maximum.at(best, people, scores)
+    return float(best.sum()) / (2 if peers else 1)
 
 
 def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_up_to: int = 2_000,
@@ -75,32 +124,33 @@ def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_u
     Up to ``exact_up_to`` people: the integer programme, proven optimal. Beyond: the LP relaxation
     (whose vertices are half-integral for matchings), its integral edges kept and the rest filled
     greedily by weight; the LP optimum is the bound the result is measured against."""
-    if not len(graph):
-        return RoundResult([], 0.0, 0.0, True)
     bonus = COVERAGE_BONUS / SCALE if objective == "coverage" else 0.0
-    weights = graph.scores + bonus
+    if not len(graph):
+        return RoundResult([], 0.0, 0.0, True, Duals(np.full(n, MARGIN - bonus), np.zeros(n), 0.0))
+    weights = np.rint(graph.scores * SCALE) / SCALE + bonus
     edges = np.arange(len(graph))
     incidence = coo_matrix(
         (np.ones(2 * len(graph)), (np.concatenate([graph.rows, graph.cols]), np.concatenate([edges, edges]))),
         shape=(n, len(graph)),
     ).tocsr()
-    constraint = LinearConstraint(incidence, 0, 1)
-    relaxed = milp(-weights, constraints=constraint, bounds=Bounds(0, 1))
-    if not relaxed.success:
+    relaxed = linprog(-weights, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs")
+    if relaxed.status != 0:
         raise RuntimeError(f"peer matching LP failed: {relaxed.message}")
-    optimal = False
-    chosen = None
+    person_value = np.maximum(-relaxed.ineqlin.marginals, 0.0)  # y_i: y_a + y_b >= weight on every edge
+    chosen, optimal = None, False
     if n <= exact_up_to:
-        exact = milp(-weights, constraints=constraint, bounds=Bounds(0, 1), integrality=np.ones(len(graph)),
-                     options={"time_limit": time_limit})
+        exact = milp(-weights, constraints=LinearConstraint(incidence, 0, 1), bounds=Bounds(0, 1),
+                     integrality=np.ones(len(graph)), options={"time_limit": time_limit})
         if exact.x is not None:
             chosen, optimal = exact.x > 0.5, exact.status == 0
     if chosen is None:
         chosen = _round(graph, weights, relaxed.x, n)
     pairs = list(zip(graph.rows[chosen].tolist(), graph.cols[chosen].tolist(), graph.scores[chosen].tolist(), strict=True))
     total = round(float(graph.scores[chosen].sum()), 4)
-    bound = -relaxed.fun - bonus * chosen.sum()
-    return RoundResult(pairs, total, round(max(bound, total), 4), optimal)
+    dual_bound = float(person_value.sum()) - bonus * int(chosen.sum())
+    bound = dual_bound if objective == "score" else _best_partner_bound(graph, peers=True)
+    duals = Duals(person_value - bonus + MARGIN, person_value, dual_bound)
+    return RoundResult(pairs, total, round(max(bound, total), 4), optimal, duals)
 
 
 def _round(graph: PairGraph, weights: np.ndarray, fractional: np.ndarray, n: int) -> np.ndarray:

@@ -1,0 +1,156 @@
+"""The round's inner loop, compiled (numba): every pair of a block scored, each row's best kept.
+
+A pair's score follows ``domain.scoring.score_pair`` rule for rule and in the same floating-point
+order (property-tested equal); rounding is NumPy's (multiply, round half to even, divide).
+The score is written inside the kernel's loop, not as a function of its own: a call (or closure)
+per pair that passes the feature arrays costs up to several times the scoring itself.
+The kernel releases the GIL, so blocks of rows score in parallel threads.
+"""
+
+import math
+
+import numpy as np
+from numba import njit
+from numba.extending import intrinsic
+
+from mesh_matching.domain.rounds.features import IN_PERSON, ONLINE
+
+# The policy as a vector: weights in scoring order, then the hard rules.
+CRITERIA = ("experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode",
+            "cadence")
+LANGUAGES, AVAILABILITY, CAMPUS, MEETING_MODE, CADENCE = range(4, 9)
+MIN_OVERLAP, FULL_OVERLAP, SAME_CAMPUS, SHARED_LANGUAGE, MAX_ZONE_GAP, MUST_MATCH = range(9, 15)
+
+
+@intrinsic
+def _popcount(typingctx, value):
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return value(value), codegen
+
+
+@njit(inline="always")
+def _round4(value: float) -> float:
+    return np.rint(value * 10000.0) / 10000.0
+
+
+@njit(inline="always")
+def _meet(a: np.ndarray, i: int, b: np.ndarray, j: int) -> bool:
+    for word in range(a.shape[1]):
+        if a[i, word] & b[j, word]:
+            return True
+    return False
+
+
+@njit(inline="always")
+def _common(a: np.ndarray, i: int, b: np.ndarray, j: int) -> int:
+    count = 0
+    for word in range(a.shape[1]):
+        count += _popcount(a[i, word] & b[j, word])
+    return count
+
+
+@njit(inline="always")
+def _common_in(sets: np.ndarray, sets_b: np.ndarray, criterion: int, i: int, j: int) -> int:
+    count = 0
+    for word in range(sets.shape[2]):
+        count += _popcount(sets[i, criterion, word] & sets_b[j, criterion, word])
+    return count
+
+
+@njit(nogil=True, cache=True, error_model="numpy")
+def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray, floors: np.ndarray,
+                  row_caps: np.ndarray, col_caps: np.ndarray, excluded: np.ndarray, n: int, row_arrays: tuple,
+                  col_arrays: tuple, policy: np.ndarray, jaccard: np.ndarray):
+    """Each row's k columns with the highest ``score - prices[c]`` above ``floors[r]``, best first
+    (ties to the earlier column). Rows are candidate indices ``rows``; columns are ``cols``, whose
+    features ``col_arrays`` are gathered so a block's columns sit together in cache.
+
+    A pair is skipped unscored when ``min(row_caps[r], col_caps[c]) - prices[c] <= floors[r]``: caps
+    are known upper bounds on the pair's score. ``excluded``: sorted keys ``min(i, j) * n + max(i, j)``
+    of pairs never to propose. Returns (candidate indices, scores, thresholds): -1 and NaN where a
+    row has fewer than k; a row's threshold is its k-th best value (-inf with fewer than k): with
+    prices at zero, no pair left out of the row's k can score above it."""
+    (program, campus, cadence, modes, languages, row_topics, _, sets, set_sizes, availability, utc_offset) = row_arrays
+    (program_b, campus_b, cadence_b, modes_b, languages_b, _, col_topics, sets_b, set_sizes_b, availability_b,
+     utc_offset_b) = col_arrays
+    must = int(policy[MUST_MATCH])
+
+    found = np.full((len(rows), k), -1, dtype=np.int64)
+    scores = np.full((len(rows), k), np.nan)
+    values = np.full((len(rows), k), -math.inf)
+    for r in range(len(rows)):
+        i = rows[r]
+        if row_caps[r] <= floors[r]:  # prices are never negative: nothing in this row can pass
+            continue
+        for c in range(len(cols)):
+            j = cols[c]
+            if i == j or min(row_caps[r], col_caps[c]) - prices[c] <= floors[r]:
+                continue
+            # The pair's score: domain.scoring.score_pair, rule for rule (hard rules first).
+            if program[i] != program_b[c] or not _meet(row_topics, i, col_topics, c):
+                continue
+            same_campus = campus[i] == campus_b[c]
+            if policy[SAME_CAMPUS] > 0 and not same_campus:
+                continue
+            shared_modes = np.int64(modes[i]) & np.int64(modes_b[c])
+            if not same_campus:  # in person only on the same campus
+                shared_modes &= ONLINE
+            if shared_modes == 0:
+                continue
+            shared_language = _meet(languages, i, languages_b, c)
+            if policy[SHARED_LANGUAGE] > 0 and not shared_language:
+                continue
+            if abs(utc_offset[i] - utc_offset_b[c]) > policy[MAX_ZONE_GAP]:
+                continue
+            if must >= 0 and _common_in(sets, sets_b, must, i, c) == 0:
+                continue
+            overlap = _common(availability, i, availability_b, c) / 4.0
+            if overlap < policy[MIN_OVERLAP]:
+                continue
+            total = 0.0
+            weight_sum = 0.0
+            for criterion in range(4):
+                if policy[criterion] > 0:
+                    shared = _common_in(sets, sets_b, criterion, i, c)
+                    total += policy[criterion] * jaccard[shared, set_sizes[i, criterion] + set_sizes_b[c, criterion] - shared]
+                    weight_sum += policy[criterion]
+            if policy[LANGUAGES] > 0:
+                total += policy[LANGUAGES] * (1.0 if shared_language else 0.0)
+                weight_sum += policy[LANGUAGES]
+            if policy[AVAILABILITY] > 0:
+                total += policy[AVAILABILITY] * _round4(min(overlap / policy[FULL_OVERLAP], 1.0))
+                weight_sum += policy[AVAILABILITY]
+            if policy[CAMPUS] > 0:
+                total += policy[CAMPUS] * (1.0 if same_campus else 0.0)
+                weight_sum += policy[CAMPUS]
+            if policy[MEETING_MODE] > 0:
+                total += policy[MEETING_MODE] * (1.0 if shared_modes & IN_PERSON else 0.5)
+                weight_sum += policy[MEETING_MODE]
+            if policy[CADENCE] > 0:
+                total += policy[CADENCE] * (1.0 if cadence[i] == cadence_b[c] else 0.5)
+                weight_sum += policy[CADENCE]
+            pair = _round4(total / weight_sum) if weight_sum > 0 else 0.0
+            # Keep the row's k best values.
+            value = pair - prices[c]
+            if value <= floors[r] or value <= values[r, k - 1]:
+                continue
+            if len(excluded):
+                key = min(i, j) * n + max(i, j)
+                at = np.searchsorted(excluded, key)
+                if at < len(excluded) and excluded[at] == key:
+                    continue
+            slot = k - 1
+            while slot > 0 and values[r, slot - 1] < value:
+                values[r, slot], found[r, slot], scores[r, slot] = values[r, slot - 1], found[r, slot - 1], scores[r, slot - 1]
+                slot -= 1
+            values[r, slot], found[r, slot], scores[r, slot] = value, j, pair
+    return found, scores, values[:, k - 1].copy()
+
+
+def jaccard_table(largest_set: int) -> np.ndarray:
+    """round(shared / union, 4) for every possible count, as NumPy rounds (0 where union is 0)."""
+    shared = np.arange(largest_set + 1)[:, None]
+    union = np.arange(2 * largest_set + 1)[None, :]
+    return np.round(np.divide(shared, union, out=np.zeros((len(shared), union.shape[1])), where=union > 0), 4)
