@@ -14,17 +14,21 @@ from mesh_matching.domain.rounds.graph import PairGraph, PairSearch, candidate_g
 from mesh_matching.domain.rounds.solve import MARGIN, Objective, RoundResult, solve_mentor_mentee, solve_peer
 
 CANDIDATES_PER_PERSON = 8  # the graph's k: enough that one solve is usually within the tolerance
-ROUND_TOLERANCE = 1e-3  # a round stops improving once proven within 0.1 % of the pool's optimum
+# A round stops improving once proven this close to the pool's optimum: mentor-mentee rounds are
+# solved exactly over the graph, so only left-out pairs can separate them from it; peer rounds
+# round an LP, which typically costs 0.2-0.5 % that more pairs would not win back.
+ROUND_TOLERANCE = {"mentor_mentee": 1e-3, "peer": 1e-2}
 
 
 def best_round(search: PairSearch, capacity: np.ndarray, objective: Objective = "score", k: int = CANDIDATES_PER_PERSON,
-               tolerance: float = ROUND_TOLERANCE, passes: int = 8, exact_up_to: int = 2_000,
+               tolerance: float | None = None, passes: int = 8, exact_up_to: int = 2_000,
                time_limit: float = 60.0) -> tuple[RoundResult, PairGraph]:
     """``capacity``: places left per candidate (a mentor's mentees; otherwise 0 or 1). Stops once
     the round is proven optimal or (score objective) proven within ``tolerance`` of the pool's
-    optimum (a fraction: 1e-4 is 0.01 %). Returns the round and the graph it was solved over
+    optimum (a fraction: 1e-3 is 0.1 %; by default the mode's ``ROUND_TOLERANCE``). Returns the round and the graph it was solved over
     (everyone with an eligible partner is in it)."""
     n = len(capacity)
+    tolerance = ROUND_TOLERANCE[search.mode] if tolerance is None else tolerance
 
     def solve(graph: PairGraph) -> RoundResult:
         if search.mode == "mentor_mentee":

@@ -133,7 +133,8 @@ def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_u
         (np.ones(2 * len(graph)), (np.concatenate([graph.rows, graph.cols]), np.concatenate([edges, edges]))),
         shape=(n, len(graph)),
     ).tocsr()
-    relaxed = linprog(-weights, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs")
+    # Interior point with crossover: several times faster than simplex here, and still a vertex with duals.
+    relaxed = linprog(-weights, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs-ipm")
     if relaxed.status != 0:
         raise RuntimeError(f"peer matching LP failed: {relaxed.message}")
     person_value = np.maximum(-relaxed.ineqlin.marginals, 0.0)  # y_i: y_a + y_b >= weight on every edge
