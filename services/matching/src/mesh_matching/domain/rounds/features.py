@@ -108,22 +108,17 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     n = len(candidates)
     profiles = [candidate.profile for candidate in candidates]
     # Flat lists and counts, not a list per person: a round codes millions of values.
-    topic_counts = [len(p.topics) for p in profiles]
-    topic_roles = np.array([ROLES.index(t.role) for p in profiles for t in p.topics], dtype=np.int8)
-    all_topics = _Coder().code([t.topic.strip().casefold() for p in profiles for t in p.topics], topic_counts)
+    topic_lists = [p.topics for p in profiles]
+    role_index = {role: index for index, role in enumerate(ROLES)}
+    topic_roles = np.fromiter((role_index[t.role] for ts in topic_lists for t in ts), dtype=np.int8)
+    all_topics = _Coder().code([t.topic.strip().casefold() for ts in topic_lists for t in ts], list(map(len, topic_lists)))
     topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
     topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
-    sets = [_Coder().code([v.casefold() for p in profiles for v in getattr(p, name)],
-                          [len(getattr(p, name)) for p in profiles]) for name in SET_CRITERIA]
+    sets = [_coded_lists([getattr(p, name) for p in profiles]) for name in SET_CRITERIA]
     zones = _Coder().code([p.time_zone for p in profiles])
-    slot_counts = [len(p.weekly_availability) for p in profiles]
-    slots = _Coder().code([(s.weekday, s.start, s.end, p.time_zone) for p in profiles for s in p.weekly_availability],
-                          slot_counts)
-    slot_objects = {key: None for key in slots.codes}
-    for p in profiles:
-        for s in p.weekly_availability:
-            if slot_objects[(key := (s.weekday, s.start, s.end, p.time_zone))] is None:
-                slot_objects[key] = s
+    slot_lists = [p.weekly_availability for p in profiles]
+    slots = _Coder().code([(s.weekday, s.start, s.end, p.time_zone) for p, ss in zip(profiles, slot_lists, strict=True)
+                           for s in ss], list(map(len, slot_lists)))
     topic_words = max(1, -(-len(topic_codes) // 64))
     set_words = max(max(1, -(-len(c.codes) // 64)) for c in sets)
     set_bits = np.stack([c.bitsets(n, set_words) for c in sets], axis=1)
@@ -135,24 +130,29 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
         cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
         modes=np.array([(IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
                         for p in profiles], dtype=np.uint8),
-        languages=_Coder().code([v.casefold() for p in profiles for v in p.languages],
-                                [len(p.languages) for p in profiles]).bitsets(n),
+        languages=_coded_lists([p.languages for p in profiles]).bitsets(n),
         mentor_topics=topics["mentor"].bitsets(n, topic_words),
         mentee_topics=topics["mentee"].bitsets(n, topic_words),
         peer_topics=topics["peer"].bitsets(n, topic_words),
         sets=set_bits,
         set_sizes=np.bitwise_count(set_bits).sum(axis=2).astype(np.int32),
-        availability=_availability(slots, slot_objects, n, week_start),
+        availability=_availability(slots, n, week_start),
         utc_offset=zone_offsets[zones.columns] if n else np.zeros(0),
     )
 
 
-def _availability(slots: _Coder, objects: dict[tuple, AvailabilitySlot], n: int, week_start: datetime) -> np.ndarray:
+def _coded_lists(per_row: list[list[str]]) -> _Coder:
+    """Case-folded values, a list per row."""
+    return _Coder().code([value.casefold() for values in per_row for value in values], list(map(len, per_row)))
+
+
+def _availability(slots: _Coder, n: int, week_start: datetime) -> np.ndarray:
     """Each distinct (slot, zone) is laid on the week once; a person's week is the union of theirs."""
     quarters = np.zeros((len(slots.codes), WEEK_QUARTERS), dtype=bool)
     week_end = week_start + timedelta(days=7)
-    for key, code in slots.codes.items():
-        for begin, finish in windows_utc([objects[key]], key[3], week_start, week_end):
+    for (weekday, start, end, zone), code in slots.codes.items():
+        slot = AvailabilitySlot.model_construct(weekday=weekday, start=start, end=end)  # a validated slot's fields
+        for begin, finish in windows_utc([slot], zone, week_start, week_end):
             quarters[code, int((begin - week_start).total_seconds() // 900):int((finish - week_start).total_seconds() // 900)] = True
     used = quarters[:, quarters.any(axis=0)]  # every slot belongs to someone: these are the quarters in use
     words = max(1, -(-used.shape[1] // 64))
