@@ -38,7 +38,7 @@ TOPICS = [f"Course {i:02d}" for i in range(40)]
 WORDS = [f"w{i}" for i in range(60)]
 ZONES = ["Europe/Berlin", "Europe/London", "Europe/Paris", "America/New_York"]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-CASE_TIMEOUT_SECONDS = 300
+CASE_TIMEOUT_SECONDS = 420
 CASES = [("mentor_mentee", n) for n in (1_000, 10_000, 50_000, 100_000)] + [("peer", n) for n in (1_000, 10_000, 20_000, 50_000, 100_000)]
 
 

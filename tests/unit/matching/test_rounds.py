@@ -154,3 +154,35 @@ def test_coverage_first_rounds_priced_from_one_partner_each_match_as_many_as_the
     assert priced.optimal
     assert len(priced.pairs) == len(full.pairs)
     assert abs(priced.total_score - full.total_score) <= 1e-6
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=16), st.integers(1, 3))
+def test_every_pair_left_out_of_the_graph_scores_no_more_than_its_rows_cap(pool, k) -> None:
+    """The cap is what lets pricing pass over rows unscored: it must bound every left-out pair."""
+    features = build(pool, WEEK)
+    graph, caps = candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=k)
+    index = np.arange(len(pool))
+    dense = score_block(features, index, index, "mentor_mentee", POLICY)
+    in_graph = set(zip(graph.rows.tolist(), graph.cols.tolist(), strict=True))
+    assert all(len([1 for r in graph.rows if r == row]) <= k for row in set(graph.rows.tolist()))
+    for i, j in zip(*np.nonzero(~np.isnan(dense)), strict=True):
+        if (i, j) not in in_graph:
+            assert dense[i, j] <= caps[i], (i, j, dense[i, j], caps[i])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(candidates(roles=("mentor", "mentee")), min_size=2, max_size=16))
+def test_an_optimal_rounds_prices_certify_it_against_every_pair_in_the_pool(pool) -> None:
+    """The certificate itself: no eligible pair scores above its mentee's value plus its mentor's
+    price, and values plus prices add up to the round's total (LP duality)."""
+    features = build(pool, WEEK)
+    capacity = mentor_capacity(pool)
+    result, _ = best_round(PairSearch.of(features, "mentor_mentee", POLICY), capacity, k=1, tolerance=0.0)
+    index = np.arange(len(pool))
+    dense = score_block(features, index, index, "mentor_mentee", POLICY)
+    floors, prices = result.duals.floors, result.duals.prices
+    assert (prices >= 0).all()
+    for i, j in zip(*np.nonzero(~np.isnan(dense)), strict=True):
+        assert dense[i, j] - prices[j] <= floors[i] + 1e-9
+    assert abs(result.duals.bound - result.total_score) <= 1e-6

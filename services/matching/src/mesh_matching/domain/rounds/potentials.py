@@ -20,7 +20,7 @@ def shortest_distances(nodes: int, tails: np.ndarray, heads: np.ndarray, lengths
     distance = np.full(nodes, np.iinfo(np.int64).max)
     distance[root] = 0
     queued = np.zeros(nodes, dtype=np.bool_)
-    relaxed = np.zeros(nodes, dtype=np.int64)
+    queueings = np.zeros(nodes, dtype=np.int64)
     queue = np.empty(nodes + 1, dtype=np.int64)  # a ring: each node is in it at most once
     head, size = 0, 1
     queue[0] = root
@@ -36,10 +36,10 @@ def shortest_distances(nodes: int, tails: np.ndarray, heads: np.ndarray, lengths
             target = heads[arc]
             if candidate < distance[target]:
                 distance[target] = candidate
-                relaxed[target] += 1
-                if relaxed[target] > nodes:
-                    raise ValueError("negative cycle: the solution is not optimal")
                 if not queued[target]:
+                    queueings[target] += 1  # without a negative cycle, fewer than `nodes` times
+                    if queueings[target] > nodes:
+                        raise ValueError("negative cycle: the solution is not optimal")
                     queue[(head + size) % len(queue)] = target
                     size += 1
                     queued[target] = True
