@@ -7,7 +7,7 @@ are unchanged and scoring reads fewer words.
 """
 
 import gc
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,11 +66,14 @@ class _Coder:
         self.rows = np.zeros(0, dtype=np.int64)
         self.columns = np.zeros(0, dtype=np.int64)
 
-    def code(self, values: list[Hashable], counts: list[int] | np.ndarray | None = None) -> "_Coder":
-        """``values`` of all rows in row order, ``counts[row]`` of them per row (default one each)."""
-        for value in dict.fromkeys(values):  # each distinct value once, in order of first sight
-            self.codes.setdefault(value, len(self.codes))
-        self.columns = np.fromiter(map(self.codes.__getitem__, values), dtype=np.int64, count=len(values))
+    def code(self, values: list[Hashable], counts: list[int] | np.ndarray | None = None,
+             normal: Callable[[Hashable], Hashable] | None = None) -> "_Coder":
+        """``values`` of all rows in row order, ``counts[row]`` of them per row (default one each);
+        ``normal`` makes values that mean the same equal (applied once per distinct value)."""
+        distinct = dict.fromkeys(values)  # each distinct value once, in order of first sight
+        for value in distinct:
+            distinct[value] = self.codes.setdefault(normal(value) if normal else value, len(self.codes))
+        self.columns = np.fromiter(map(distinct.__getitem__, values), dtype=np.int64, count=len(values))
         self.rows = np.arange(len(values)) if counts is None else np.repeat(np.arange(len(counts)), counts)
         return self
 
@@ -111,7 +114,8 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     topic_lists = [p.topics for p in profiles]
     role_index = {role: index for index, role in enumerate(ROLES)}
     topic_roles = np.fromiter((role_index[t.role] for ts in topic_lists for t in ts), dtype=np.int8)
-    all_topics = _Coder().code([t.topic.strip().casefold() for ts in topic_lists for t in ts], list(map(len, topic_lists)))
+    all_topics = _Coder().code([t.topic for ts in topic_lists for t in ts], list(map(len, topic_lists)),
+                               lambda topic: topic.strip().casefold())
     topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
     topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
     sets = [_coded_lists([getattr(p, name) for p in profiles]) for name in SET_CRITERIA]
@@ -126,7 +130,7 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     return Features(
         candidates=candidates,
         program=_Coder().code([p.program_id for p in profiles]).columns.astype(np.int32),
-        campus=_Coder().code([p.campus.casefold() for p in profiles]).columns.astype(np.int32),
+        campus=_Coder().code([p.campus for p in profiles], normal=str.casefold).columns.astype(np.int32),
         cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
         modes=np.array([(IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
                         for p in profiles], dtype=np.uint8),
@@ -143,7 +147,7 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
 
 def _coded_lists(per_row: list[list[str]]) -> _Coder:
     """Case-folded values, a list per row."""
-    return _Coder().code([value.casefold() for values in per_row for value in values], list(map(len, per_row)))
+    return _Coder().code([value for values in per_row for value in values], list(map(len, per_row)), str.casefold)
 
 
 def _availability(slots: _Coder, n: int, week_start: datetime) -> np.ndarray:

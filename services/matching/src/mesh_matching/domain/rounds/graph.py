@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -48,6 +49,12 @@ class PairSearch:
     policy: MatchingPolicy
     taking_part: np.ndarray
     excluded: np.ndarray
+
+    @cached_property
+    def blocks(self) -> list[tuple[np.ndarray, np.ndarray, tuple]]:
+        """Rows and columns sharing a topic within a program (rows cut to bounded tasks), with the
+        columns' features gathered: the same for every pass of a round."""
+        return list(_blocks(self))
 
     @classmethod
     def of(cls, features: Features, mode: Mode, policy: MatchingPolicy, taking_part: np.ndarray | None = None,
@@ -106,14 +113,13 @@ def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: 
 
     # The kernel releases the GIL: blocks score in parallel on the machine's cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = list(pool.map(run, _blocks(search, scorer)))
+        found = list(pool.map(run, search.blocks))
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     return tuple(np.concatenate([part[i] for part in found]) for i in range(3))
 
 
-def _blocks(search: PairSearch, scorer: Scorer) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
-    """Rows and columns sharing a topic within a program, rows cut to bounded tasks."""
+def _blocks(search: PairSearch) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:
     f = search.features
     row_bits, col_bits = (f.mentee_topics, f.mentor_topics) if search.mode == "mentor_mentee" else (f.peer_topics,) * 2
     for program in np.unique(f.program):
@@ -125,5 +131,5 @@ def _blocks(search: PairSearch, scorer: Scorer) -> Iterator[tuple[np.ndarray, np
             cols = np.flatnonzero(in_program & ((col_bits[:, word] & mask) != 0))
             if len(rows) and len(cols):
                 step = max(1, TASK_PAIRS // len(cols))
-                columns = scorer.columns(cols)
+                columns = f.kernel_columns(search.mode, cols)
                 yield from ((rows[start:start + step], cols, columns) for start in range(0, len(rows), step))
