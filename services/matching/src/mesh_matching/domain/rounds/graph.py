@@ -104,7 +104,7 @@ def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: 
 
     def run(task: tuple[np.ndarray, np.ndarray, tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows, cols, columns = task
-        found, scores, _ = scorer.best(
+        found, scores = scorer.best(
             rows, cols, columns, k, excluded=search.excluded,
             prices=None if prices is None else prices[cols], floors=None if floors is None else floors[rows],
             row_caps=None if caps is None else caps[rows], col_caps=None if col_caps is None else col_caps[cols])

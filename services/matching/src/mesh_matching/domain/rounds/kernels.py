@@ -69,9 +69,8 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
 
     A pair is skipped unscored when ``min(row_caps[r], col_caps[c]) - prices[c] <= floors[r]``: caps
     are known upper bounds on the pair's score. ``excluded``: sorted keys ``min(i, j) * n + max(i, j)``
-    of pairs never to propose. Returns (candidate indices, scores, thresholds): -1 and NaN where a
-    row has fewer than k; a row's threshold is its k-th best value (-inf with fewer than k): with
-    prices at zero, no pair left out of the row's k can score above it."""
+    of pairs never to propose. Returns (candidate indices, scores): -1 and NaN where a row has
+    fewer than k."""
     (program, campus, cadence, modes, languages, row_topics, _, sets, set_sizes, availability, utc_offset) = row_arrays
     (program_b, campus_b, cadence_b, modes_b, languages_b, _, col_topics, sets_b, set_sizes_b, availability_b,
      utc_offset_b) = col_arrays
@@ -143,7 +142,7 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
                 values[r, slot], found[r, slot], scores[r, slot] = values[r, slot - 1], found[r, slot - 1], scores[r, slot - 1]
                 slot -= 1
             values[r, slot], found[r, slot], scores[r, slot] = value, j, pair
-    return found, scores, values[:, k - 1].copy()
+    return found, scores
 
 
 def jaccard_table(largest_set: int) -> np.ndarray:

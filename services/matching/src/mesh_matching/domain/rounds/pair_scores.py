@@ -47,7 +47,7 @@ class Scorer:
 
     def best(self, rows: np.ndarray, cols: np.ndarray, columns: tuple, k: int, *, prices: np.ndarray | None = None,
              floors: np.ndarray | None = None, row_caps: np.ndarray | None = None, col_caps: np.ndarray | None = None,
-             excluded: np.ndarray = NO_EXCLUSIONS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             excluded: np.ndarray = NO_EXCLUSIONS) -> tuple[np.ndarray, np.ndarray]:
         """``kernels.best_partners``; prices, floors and caps default to none."""
         def given(values: np.ndarray | None, size: int, default: float) -> np.ndarray:
             return np.full(size, default) if values is None else np.ascontiguousarray(values, dtype=np.float64)
@@ -65,7 +65,7 @@ def score_block(features: Features, rows: np.ndarray, cols: np.ndarray, mode: Mo
     matrix = np.full((len(rows), len(cols)), np.nan)
     if not len(rows) or not len(cols):
         return matrix
-    found, scores, _ = scorer.best(rows, cols, scorer.columns(cols), len(cols))
+    found, scores = scorer.best(rows, cols, scorer.columns(cols), len(cols))
     r, slot = np.nonzero(found >= 0)
     position = {candidate: c for c, candidate in enumerate(cols.tolist())}
     matrix[r, [position[j] for j in found[r, slot].tolist()]] = scores[r, slot]
