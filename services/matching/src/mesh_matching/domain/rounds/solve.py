@@ -1,8 +1,8 @@
 """Optimal rounds over a pair graph, each with the dual prices that prove (or bound) optimality.
 
-Mentor-mentee: a min-cost flow (OR-Tools) from mentees through eligible edges to mentors whose
-arcs to the sink carry their capacity: exact, in integers (scores are multiples of 1e-4). Its
-dual prices come from shortest distances in the solution's constraint graph.
+Mentor-mentee: an assignment of mentees to mentors' places by auction (``rounds.auction``): exact,
+in integers (scores are multiples of 1e-4). Its dual prices come from shortest distances in the
+solution's constraint graph.
 Peer: a maximum-weight matching; its LP relaxation (HiGHS) gives the bound and the prices; an
 integer programme solves it exactly up to ``exact_up_to`` people, else the LP is rounded.
 Objective "score" maximises the total score; "coverage" matches as many people as possible first
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_matrix
 
+from mesh_matching.domain.rounds.auction import assign
 from mesh_matching.domain.rounds.graph import PairGraph
 from mesh_matching.domain.rounds.potentials import shortest_distances
 
@@ -54,27 +54,15 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
         return RoundResult([], 0.0, 0.0, True, Duals(np.full(n, MARGIN - bonus / SCALE), np.zeros(n), 0.0))
     mentees, mentee_node = np.unique(graph.rows, return_inverse=True)
     mentors, mentor_node = np.unique(graph.cols, return_inverse=True)
-    # Each mentee supplies one unit, to a mentor or straight to the sink (unmatched, at no cost);
-    # mentors pass at most their capacity on. (A common source node would slow the solver by a third.)
-    sink, first_mentor = len(mentees), len(mentees) + 1
-    flow = min_cost_flow.SimpleMinCostFlow()
     weights = np.rint(graph.scores * SCALE).astype(np.int64) + bonus
-    ones = np.ones(len(mentees), dtype=np.int64)
-    edge_arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        mentee_node, first_mentor + mentor_node, np.ones(len(graph), dtype=np.int64), -weights)
-    flow.add_arcs_with_capacity_and_unit_cost(np.arange(len(mentees)), np.full(len(mentees), sink), ones, 0 * ones)
-    flow.add_arcs_with_capacity_and_unit_cost(
-        first_mentor + np.arange(len(mentors)), np.full(len(mentors), sink),
-        capacity[mentors].astype(np.int64), np.zeros(len(mentors), dtype=np.int64))
-    flow.set_nodes_supplies(np.arange(len(mentees)), ones)
-    flow.set_node_supply(sink, -len(mentees))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow did not solve: status {status}")
-    used = flow.flows(edge_arcs) > 0
+    by_mentee = np.argsort(mentee_node, kind="stable")
+    mentee_start = np.searchsorted(mentee_node[by_mentee], np.arange(len(mentees) + 1))
+    chosen = assign(mentee_start, mentor_node[by_mentee], weights[by_mentee], capacity[mentors].astype(np.int64))
+    used = np.zeros(len(graph), dtype=bool)
+    used[by_mentee[chosen[chosen >= 0]]] = True
     pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
     total = round(float(graph.scores[used].sum()), 4)
-    mentee_value, mentor_price = _flow_duals(mentee_node, mentor_node, weights, used, capacity[mentors])
+    mentee_value, mentor_price = _optimal_duals(mentee_node, mentor_node, weights, used, capacity[mentors])
     floors, prices = np.full(n, MARGIN - bonus / SCALE), np.zeros(n)
     floors[mentees] = (mentee_value - bonus) / SCALE + MARGIN
     prices[mentors] = mentor_price / SCALE
@@ -83,7 +71,7 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     return RoundResult(pairs, total, round(max(bound, total), 4), True, Duals(floors, prices, dual_bound))
 
 
-def _flow_duals(mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray,
+def _optimal_duals(mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray,
                 places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values u (per mentee) and prices v (per mentor), both >= 0, with u + v >= weight on every
     edge, equal on chosen ones, u = 0 for the unmatched and v = 0 for mentors with places left:
