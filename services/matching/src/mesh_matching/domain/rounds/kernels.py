@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 from numba.extending import intrinsic
 
-from mesh_matching.domain.rounds.features import IN_PERSON, ONLINE
+from mesh_matching.domain.rounds.features import IN_PERSON, ONLINE, SET_CRITERIA
 
 # The policy as a vector: weights in scoring order, then the hard rules.
 CRITERIA = ("experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode",
@@ -74,7 +74,18 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
     (program, campus, cadence, modes, languages, row_topics, _, sets, set_sizes, availability, utc_offset) = row_arrays
     (program_b, campus_b, cadence_b, modes_b, languages_b, _, col_topics, sets_b, set_sizes_b, availability_b,
      utc_offset_b) = col_arrays
+    # The policy as locals: read from its array inside the loop, each value would be loaded again
+    # for every pair (the compiler cannot tell the arrays written there apart from it).
     must = int(policy[MUST_MATCH])
+    set_weights = policy[:len(SET_CRITERIA)].copy()
+    w_languages, w_availability, w_campus, w_mode, w_cadence = (
+        policy[LANGUAGES], policy[AVAILABILITY], policy[CAMPUS], policy[MEETING_MODE], policy[CADENCE])
+    min_overlap, full_overlap, max_zone_gap = policy[MIN_OVERLAP], policy[FULL_OVERLAP], policy[MAX_ZONE_GAP]
+    any_language, any_campus = policy[SHARED_LANGUAGE] == 0, policy[SAME_CAMPUS] == 0
+    weight_sum = 0.0  # the score's divisor: the weights in use, summed in scoring order
+    for criterion in range(len(CRITERIA)):
+        if policy[criterion] > 0:
+            weight_sum += policy[criterion]
 
     found = np.full((len(rows), k), -1, dtype=np.int64)
     scores = np.full((len(rows), k), np.nan)
@@ -90,47 +101,43 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
             mine = availability[i, word]
             for c in range(len(cols)):
                 quarters[c] += _popcount(mine & columns_availability[word, c])
+        # The row's own features as locals, for the same reason as the policy's.
+        program_i, campus_i, cadence_i, modes_i, offset_i = program[i], campus[i], cadence[i], np.int64(modes[i]), utc_offset[i]
+        floor_i, cap_i = floors[r], row_caps[r]
         for c in range(len(cols)):
             j = cols[c]
-            if i == j or min(row_caps[r], col_caps[c]) - prices[c] <= floors[r]:
+            if i == j or min(cap_i, col_caps[c]) - prices[c] <= floor_i:
                 continue
             # The pair's score: domain.scoring.score_pair, rule for rule. The hard rules are combined
             # without branching: on random pools, branches on them mispredict and cost more than they save.
             overlap = quarters[c] / 4.0
-            same_campus = campus[i] == campus_b[c]
-            shared_modes = np.int64(modes[i]) & np.int64(modes_b[c]) & (IN_PERSON | ONLINE if same_campus else ONLINE)
+            same_campus = campus_i == campus_b[c]
+            shared_modes = modes_i & np.int64(modes_b[c]) & (IN_PERSON | ONLINE if same_campus else ONLINE)
             shared_language = _meet(languages, i, languages_b, c)
-            eligible = ((program[i] == program_b[c]) & _meet(row_topics, i, col_topics, c) & (shared_modes != 0)
-                        & (shared_language | (policy[SHARED_LANGUAGE] == 0)) & (same_campus | (policy[SAME_CAMPUS] == 0))
-                        & (abs(utc_offset[i] - utc_offset_b[c]) <= policy[MAX_ZONE_GAP]) & (overlap >= policy[MIN_OVERLAP]))
+            eligible = ((program_i == program_b[c]) & _meet(row_topics, i, col_topics, c) & (shared_modes != 0)
+                        & (shared_language | any_language) & (same_campus | any_campus)
+                        & (abs(offset_i - utc_offset_b[c]) <= max_zone_gap) & (overlap >= min_overlap))
             if not eligible or (must >= 0 and _common_in(sets, sets_b, must, i, c) == 0):
                 continue
             total = 0.0
-            weight_sum = 0.0
-            for criterion in range(4):
-                if policy[criterion] > 0:
+            for criterion in range(len(SET_CRITERIA)):
+                if set_weights[criterion] > 0:
                     shared = _common_in(sets, sets_b, criterion, i, c)
-                    total += policy[criterion] * jaccard[shared, set_sizes[i, criterion] + set_sizes_b[c, criterion] - shared]
-                    weight_sum += policy[criterion]
-            if policy[LANGUAGES] > 0:
-                total += policy[LANGUAGES] * (1.0 if shared_language else 0.0)
-                weight_sum += policy[LANGUAGES]
-            if policy[AVAILABILITY] > 0:
-                total += policy[AVAILABILITY] * _round4(min(overlap / policy[FULL_OVERLAP], 1.0))
-                weight_sum += policy[AVAILABILITY]
-            if policy[CAMPUS] > 0:
-                total += policy[CAMPUS] * (1.0 if same_campus else 0.0)
-                weight_sum += policy[CAMPUS]
-            if policy[MEETING_MODE] > 0:
-                total += policy[MEETING_MODE] * (1.0 if shared_modes & IN_PERSON else 0.5)
-                weight_sum += policy[MEETING_MODE]
-            if policy[CADENCE] > 0:
-                total += policy[CADENCE] * (1.0 if cadence[i] == cadence_b[c] else 0.5)
-                weight_sum += policy[CADENCE]
+                    total += set_weights[criterion] * jaccard[shared, set_sizes[i, criterion] + set_sizes_b[c, criterion] - shared]
+            if w_languages > 0:
+                total += w_languages * (1.0 if shared_language else 0.0)
+            if w_availability > 0:
+                total += w_availability * _round4(min(overlap / full_overlap, 1.0))
+            if w_campus > 0:
+                total += w_campus * (1.0 if same_campus else 0.0)
+            if w_mode > 0:
+                total += w_mode * (1.0 if shared_modes & IN_PERSON else 0.5)
+            if w_cadence > 0:
+                total += w_cadence * (1.0 if cadence_i == cadence_b[c] else 0.5)
             pair = _round4(total / weight_sum) if weight_sum > 0 else 0.0
             # Keep the row's k best values.
             value = pair - prices[c]
-            if value <= floors[r] or value <= values[r, k - 1]:
+            if value <= floor_i or value <= values[r, k - 1]:
                 continue
             if len(excluded):
                 key = min(i, j) * n + max(i, j)
