@@ -82,6 +82,10 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
         policy[LANGUAGES], policy[AVAILABILITY], policy[CAMPUS], policy[MEETING_MODE], policy[CADENCE])
     min_overlap, full_overlap, max_zone_gap = policy[MIN_OVERLAP], policy[FULL_OVERLAP], policy[MAX_ZONE_GAP]
     any_language, any_campus = policy[SHARED_LANGUAGE] == 0, policy[SAME_CAMPUS] == 0
+    # The availability part by quarter hours shared: score_pair's arithmetic, once per count.
+    availability_part = np.empty(availability.shape[1] * 64 + 1)
+    for shared_quarters in range(len(availability_part)):
+        availability_part[shared_quarters] = _round4(min(shared_quarters / 4.0 / full_overlap, 1.0))
     weight_sum = 0.0  # the score's divisor: the weights in use, summed in scoring order
     for criterion in range(len(CRITERIA)):
         if policy[criterion] > 0:
@@ -127,15 +131,18 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
             if w_languages > 0:
                 total += w_languages * (1.0 if shared_language else 0.0)
             if w_availability > 0:
-                total += w_availability * _round4(min(overlap / full_overlap, 1.0))
+                total += w_availability * availability_part[quarters[c]]
             if w_campus > 0:
                 total += w_campus * (1.0 if same_campus else 0.0)
             if w_mode > 0:
                 total += w_mode * (1.0 if shared_modes & IN_PERSON else 0.5)
             if w_cadence > 0:
                 total += w_cadence * (1.0 if cadence_i == cadence_b[c] else 0.5)
-            pair = _round4(total / weight_sum) if weight_sum > 0 else 0.0
-            # Keep the row's k best values.
+            # Keep the row's k best values (most pairs fall short even before rounding up to 0.5e-4).
+            unrounded = total / weight_sum if weight_sum > 0 else 0.0
+            if unrounded + 0.500001e-4 - prices[c] <= max(floor_i, values[r, k - 1]):
+                continue
+            pair = _round4(unrounded)
             value = pair - prices[c]
             if value <= floor_i or value <= values[r, k - 1]:
                 continue
