@@ -18,6 +18,8 @@ from numba import njit
 
 UNASSIGNED, UNMATCHED = -1, -2  # a mentee still bidding; a mentee whose best option is no mentor
 EPSILON_FACTOR = 6  # ε shrinks by this factor per phase
+PRICE, NEXT_PRICE, PLACE = range(3)  # a mentor's cheapest place: its price, the next price, the place
+NO_PRICE = 1 << 62  # where a mentor has no (further) place
 
 
 @njit(nogil=True, cache=True)
@@ -36,6 +38,9 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
     edge_of = np.full(mentees, -1, dtype=np.int64)  # the edge to that place's mentor
     stack = np.empty(mentees, dtype=np.int64)
     bidders = _bidders_by_mentor(mentee_start, edge_mentor, place_start)
+    cheapest = np.empty((mentors, 3), dtype=np.int64)  # per mentor, one cache line: what a bid reads
+    for mentor in range(mentors):
+        _note_cheapest(cheapest, price, place_start, mentor)
     epsilon = max(1, (value.max() if len(value) else 1) // EPSILON_FACTOR)
     while True:
         holder[:] = -1
@@ -48,26 +53,27 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
             i = stack[size]
             best, second, best_place, best_edge = 0, -(1 << 62), UNMATCHED, -1  # unmatched is worth 0, free
             for e in range(mentee_start[i], mentee_start[i + 1]):
-                cheapest, next_cheapest, place = _two_cheapest(price, place_start, edge_mentor[e])
-                if place < 0:
+                mentor = edge_mentor[e]
+                if cheapest[mentor, PLACE] < 0:
                     continue
-                offer = value[e] - cheapest
+                offer = value[e] - cheapest[mentor, PRICE]
                 if offer > best:
-                    second = max(best, value[e] - next_cheapest)
-                    best, best_place, best_edge = offer, place, e
+                    second = max(best, value[e] - cheapest[mentor, NEXT_PRICE])
+                    best, best_place, best_edge = offer, cheapest[mentor, PLACE], e
                 elif offer > second:
                     second = offer
             held[i], edge_of[i] = best_place, best_edge
             if best_place == UNMATCHED:
                 continue
             price[best_place] += best - second + epsilon
+            _note_cheapest(cheapest, price, place_start, edge_mentor[best_edge])
             outbid = holder[best_place]
             holder[best_place] = i
             if outbid >= 0:
                 held[outbid] = UNASSIGNED
                 stack[size] = outbid
                 size += 1
-        _empty_places_to_zero(bidders, value, place_start, price, holder, held, edge_of, epsilon)
+        _empty_places_to_zero(bidders, value, place_start, price, cheapest, holder, held, edge_of, epsilon)
         if epsilon == 1:
             break
         epsilon = max(1, epsilon // EPSILON_FACTOR)
@@ -75,14 +81,16 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
 
 
 @njit(inline="always")
-def _two_cheapest(price: np.ndarray, place_start: np.ndarray, mentor: int) -> tuple[int, int, int]:
-    cheapest, next_cheapest, place = 1 << 62, 1 << 62, -1
+def _note_cheapest(cheapest: np.ndarray, price: np.ndarray, place_start: np.ndarray, mentor: int) -> None:
+    """A mentor's cheapest place and its price, and the next cheapest price (a mentee bidding on
+    one place weighs it against the mentor's others)."""
+    low, next_low, place = NO_PRICE, NO_PRICE, -1
     for p in range(place_start[mentor], place_start[mentor + 1]):
-        if price[p] < cheapest:
-            cheapest, next_cheapest, place = price[p], cheapest, p
-        elif price[p] < next_cheapest:
-            next_cheapest = price[p]
-    return cheapest, next_cheapest, place
+        if price[p] < low:
+            low, next_low, place = price[p], low, p
+        elif price[p] < next_low:
+            next_low = price[p]
+    cheapest[mentor, PRICE], cheapest[mentor, NEXT_PRICE], cheapest[mentor, PLACE] = low, next_low, place
 
 
 @njit(nogil=True)
@@ -108,7 +116,7 @@ def _bidders_by_mentor(mentee_start: np.ndarray, edge_mentor: np.ndarray, place_
 
 
 @njit(nogil=True)
-def _empty_places_to_zero(bidders: tuple, value, place_start, price, holder, held, edge_of, epsilon) -> None:
+def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, holder, held, edge_of, epsilon) -> None:
     """Reverse steps with the phase's ε, by mentor: one with an empty place and a positive price lowers
     all its places' price to the second-best gain among mentees it does not hold, minus ε, and
     takes the best of them; or drops to 0 if none would gain. Every mentee stays within ε of their
@@ -136,6 +144,7 @@ def _empty_places_to_zero(bidders: tuple, value, place_start, price, holder, hel
             elif gain > second:
                 second = gain
         price[place_start[mentor]:place_start[mentor + 1]] = max(0, second - epsilon) if best > epsilon else 0
+        _note_cheapest(cheapest, price, place_start, mentor)
         if best <= epsilon:
             continue
         empty = place_start[mentor]
