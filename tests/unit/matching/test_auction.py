@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from mesh_matching.domain.rounds.auction import assign
+from mesh_matching.domain.rounds.graph import PairGraph
+from mesh_matching.domain.rounds.solve import MARGIN, solve_mentor_mentee
 
 
 @st.composite
@@ -35,9 +37,27 @@ def exact_total(mentees: int, rows, cols, weights, capacity) -> int:
 def test_the_auction_finds_a_maximum_weight_assignment_within_capacities(problem) -> None:
     mentees, rows, cols, weights, capacity = problem
     start = np.searchsorted(rows, np.arange(mentees + 1))
-    chosen = assign(start, cols, weights, capacity)
+    chosen, _ = assign(start, cols, weights, capacity)
     taken = chosen[chosen >= 0]
     for mentee, edge in enumerate(chosen):  # a mentee's choice is one of their own edges
         assert edge < 0 or start[mentee] <= edge < start[mentee + 1]
     assert (np.bincount(cols[taken], minlength=len(capacity)) <= capacity).all()
     assert int(weights[taken].sum()) == exact_total(mentees, rows, cols, weights, capacity)
+
+
+@settings(max_examples=300, deadline=None)
+@given(assignment_problems().filter(lambda problem: problem[3].max() <= 10_000))
+def test_a_rounds_dual_prices_certify_it_whether_rounded_from_the_auction_or_computed_exactly(problem) -> None:
+    """Mentee values and mentor prices: never negative, no edge worth more than its mentee's value
+    plus its mentor's price, and they add up to the round's total (so it is optimal)."""
+    mentees, rows, cols, weights, capacity = problem
+    candidates = mentees + len(capacity)  # mentees first, then mentors
+    graph = PairGraph(rows, mentees + cols, weights / 10_000)
+    result = solve_mentor_mentee(graph, np.r_[np.zeros(mentees, dtype=np.int64), capacity])
+    values, prices = result.duals.floors - MARGIN, result.duals.prices
+    assert len(values) == candidates and (values >= -1e-9).all() and (prices >= 0).all()
+    for mentee, mentor, score in zip(graph.rows, graph.cols, graph.scores, strict=True):
+        if capacity[mentor - mentees] > 0:
+            assert score <= values[mentee] + prices[mentor] + 1e-9
+    assert abs(result.duals.bound - result.total_score) <= 1e-6
+    assert abs(result.total_score - exact_total(mentees, rows, cols, weights, capacity) / 10_000) <= 1e-6
