@@ -23,12 +23,10 @@ NO_PRICE = 1 << 62  # where a mentor has no (further) place
 
 
 @njit(nogil=True, cache=True)
-def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.ndarray,
-           capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.ndarray, capacity: np.ndarray) -> np.ndarray:
     """Mentees' edges in CSR form (``mentee_start`` offsets into ``edge_mentor``/``edge_weight``;
-    weights are non-negative integers). Returns each mentee's chosen edge, -1 if unmatched (a
-    matching of maximum total weight in which no mentor exceeds ``capacity``), and each mentor's
-    final price in weight units, rounded: a candidate dual price, not a proven one."""
+    weights are non-negative integers). Returns each mentee's chosen edge, -1 if unmatched: a
+    matching of maximum total weight in which no mentor exceeds ``capacity``."""
     mentees, mentors = len(mentee_start) - 1, len(capacity)
     place_start = np.zeros(mentors + 1, dtype=np.int64)
     place_start[1:] = np.cumsum(capacity)
@@ -79,8 +77,7 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
         if epsilon == 1:
             break
         epsilon = max(1, epsilon // EPSILON_FACTOR)
-    # Back in weight units, rounded: almost always an optimal dual itself (the caller checks).
-    return np.where(held >= 0, edge_of, -1), np.rint(cheapest[:, PRICE] / (mentees + 1)).astype(np.int64)
+    return np.where(held >= 0, edge_of, -1)
 
 
 @njit(inline="always")

@@ -1,9 +1,8 @@
 """Optimal rounds over a pair graph, each with the dual prices that prove (or bound) optimality.
 
 Mentor-mentee: an assignment of mentees to mentors' places by auction (``rounds.auction``): exact,
-in integers (scores are multiples of 1e-4). Its dual prices are the auction's own, rounded, where
-they prove the round optimal (almost always); else shortest distances in the solution's constraint
-graph give them.
+in integers (scores are multiples of 1e-4). Its dual prices come from shortest distances in the
+solution's constraint graph.
 Peer: a maximum-weight matching; its LP relaxation (HiGHS) gives the bound and the prices; an
 integer programme solves it exactly up to ``exact_up_to`` people, else the LP is rounded.
 Objective "score" maximises the total score; "coverage" matches as many people as possible first
@@ -58,18 +57,12 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     weights = np.rint(graph.scores * SCALE).astype(np.int64) + bonus
     by_mentee = np.argsort(mentee_node, kind="stable")
     mentee_start = np.searchsorted(mentee_node[by_mentee], np.arange(len(mentees) + 1))
-    places = capacity[mentors].astype(np.int64)
-    chosen, mentor_price = assign(mentee_start, mentor_node[by_mentee], weights[by_mentee], places)
+    chosen = assign(mentee_start, mentor_node[by_mentee], weights[by_mentee], capacity[mentors].astype(np.int64))
     used = np.zeros(len(graph), dtype=bool)
     used[by_mentee[chosen[chosen >= 0]]] = True
     pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
     total = round(float(graph.scores[used].sum()), 4)
-    # The auction's prices, each mentee valued at their best edge under them: feasible by construction,
-    # and optimal when they add up to the round's weight (duality). Rarely not: then exact ones.
-    mentee_value = np.zeros(len(mentees), dtype=np.int64)
-    np.maximum.at(mentee_value, mentee_node, weights - mentor_price[mentor_node])
-    if mentee_value.sum() + (places * mentor_price).sum() != weights[used].sum():
-        mentee_value, mentor_price = _optimal_duals(mentee_node, mentor_node, weights, used, places)
+    mentee_value, mentor_price = _optimal_duals(mentee_node, mentor_node, weights, used, capacity[mentors])
     floors, prices = np.full(n, MARGIN - bonus / SCALE), np.zeros(n)
     floors[mentees] = (mentee_value - bonus) / SCALE + MARGIN
     prices[mentors] = mentor_price / SCALE
