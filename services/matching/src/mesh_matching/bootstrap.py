@@ -13,6 +13,7 @@ from mentoring_contracts import (
 from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
+from mesh_matching.adapters.kernels import KernelWarmUp
 from mesh_matching.adapters.policy_http import router as policy_router
 from mesh_matching.adapters.rounds_http import router as rounds_router
 from mesh_matching.adapters.selection_http import router as selection_router
@@ -28,6 +29,6 @@ DEFINITION = ServiceDefinition(
     handlers=event_handlers,
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft],
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded],
-    workers=lambda components: [expiry_worker(components)],
+    workers=lambda components: [KernelWarmUp(), expiry_worker(components)],
     settings_class=MatchingSettings,
 )
