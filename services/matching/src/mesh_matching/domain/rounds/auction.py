@@ -31,7 +31,7 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
     place_start = np.zeros(mentors + 1, dtype=np.int64)
     place_start[1:] = np.cumsum(capacity)
     places = place_start[-1]
-    value = edge_weight.astype(np.int64) * (mentees + 1)  # ε = 1 on these is exact on the weights
+    value = edge_weight.astype(np.int64) * (mentees + 1)  # ε = 1 on these is exact on the weights (< 2**62)
     price = np.zeros(places, dtype=np.int64)
     holder = np.full(places, -1, dtype=np.int64)
     held = np.full(mentees, UNASSIGNED, dtype=np.int64)  # the place a mentee holds
@@ -51,7 +51,7 @@ def assign(mentee_start: np.ndarray, edge_mentor: np.ndarray, edge_weight: np.nd
         while size:
             size -= 1
             i = stack[size]
-            best, second, best_place, best_edge = 0, -(1 << 62), UNMATCHED, -1  # unmatched is worth 0, free
+            best, second, best_place, best_edge = 0, -NO_PRICE, UNMATCHED, -1  # unmatched is worth 0, free
             for e in range(mentee_start[i], mentee_start[i + 1]):
                 mentor = edge_mentor[e]
                 if cheapest[mentor, PLACE] < 0:
@@ -93,7 +93,7 @@ def _note_cheapest(cheapest: np.ndarray, price: np.ndarray, place_start: np.ndar
     cheapest[mentor, PRICE], cheapest[mentor, NEXT_PRICE], cheapest[mentor, PLACE] = low, next_low, place
 
 
-@njit(nogil=True)
+@njit(nogil=True, cache=True)
 def _bidders_by_mentor(mentee_start: np.ndarray, edge_mentor: np.ndarray, place_start: np.ndarray) -> tuple:
     """Each mentor's edges (CSR: offsets, mentees, edges), and each place's mentor."""
     mentees, mentors = len(mentee_start) - 1, len(place_start) - 1
@@ -115,7 +115,7 @@ def _bidders_by_mentor(mentee_start: np.ndarray, edge_mentor: np.ndarray, place_
     return by_mentor_start, by_mentor_mentee, by_mentor_edge, mentor_of
 
 
-@njit(nogil=True)
+@njit(nogil=True, cache=True)
 def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, holder, held, edge_of, epsilon) -> None:
     """Reverse steps with the phase's ε, by mentor: one with an empty place and a positive price lowers
     all its places' price to the second-best gain among mentees it does not hold, minus ε, and
@@ -133,7 +133,7 @@ def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, h
     while stack:
         mentor = stack.pop()
         stacked[mentor] = False
-        best, second, best_mentee, best_edge = -(1 << 62), -(1 << 62), -1, -1
+        best, second, best_mentee, best_edge = -NO_PRICE, -NO_PRICE, -1, -1
         for at in range(by_mentor_start[mentor], by_mentor_start[mentor + 1]):
             i, e = by_mentor_mentee[at], by_mentor_edge[at]
             if held[i] >= 0 and mentor_of[held[i]] == mentor:
@@ -154,7 +154,7 @@ def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, h
         held[best_mentee], edge_of[best_mentee], holder[empty] = empty, best_edge, best_mentee
         if left >= 0:
             holder[left] = -1
-        for changed in (mentor, mentor_of[left] if left >= 0 else mentor):
+        for changed in (mentor, mentor_of[left] if left >= 0 else mentor):  # the mentor who took, the one left
             if not stacked[changed] and _needs_lowering(place_start, price, holder, changed):
                 stack.append(changed)
                 stacked[changed] = True
@@ -163,7 +163,7 @@ def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, h
 @njit(inline="always")
 def _needs_lowering(place_start: np.ndarray, price: np.ndarray, holder: np.ndarray, mentor: int) -> bool:
     """A mentor with an empty place must have price 0 (no price on what nobody takes)."""
-    empty, lowest = False, 1 << 62
+    empty, lowest = False, NO_PRICE
     for p in range(place_start[mentor], place_start[mentor + 1]):
         empty |= holder[p] < 0
         lowest = min(lowest, price[p])
