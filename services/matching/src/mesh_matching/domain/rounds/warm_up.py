@@ -1,6 +1,6 @@
 """A round's compiled kernels made ready before the first coordinator asks for one.
 
-numba compiles a kernel on its first call (about 10 s for all of a round's, cold) or loads it from
+numba compiles a kernel on its first call (about 20 s for all of a round's, cold) or loads it from
 its cache (about 1 s). Running a round over two people does that at startup instead.
 """
 
