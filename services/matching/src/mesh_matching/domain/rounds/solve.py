@@ -57,22 +57,23 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     weights = np.rint(graph.scores * SCALE).astype(np.int64) + bonus
     by_mentee = np.argsort(mentee_node, kind="stable")
     mentee_start = np.searchsorted(mentee_node[by_mentee], np.arange(len(mentees) + 1))
-    chosen = assign(mentee_start, mentor_node[by_mentee], weights[by_mentee], capacity[mentors].astype(np.int64))
+    places = capacity[mentors].astype(np.int64)
+    chosen = assign(mentee_start, mentor_node[by_mentee], weights[by_mentee], places)
     used = np.zeros(len(graph), dtype=bool)
     used[by_mentee[chosen[chosen >= 0]]] = True
     pairs = list(zip(graph.rows[used].tolist(), graph.cols[used].tolist(), graph.scores[used].tolist(), strict=True))
     total = round(float(graph.scores[used].sum()), 4)
-    mentee_value, mentor_price = _optimal_duals(mentee_node, mentor_node, weights, used, capacity[mentors])
+    mentee_value, mentor_price = _optimal_duals(mentee_node, mentor_node, weights, used, places)
     floors, prices = np.full(n, MARGIN - bonus / SCALE), np.zeros(n)
     floors[mentees] = (mentee_value - bonus) / SCALE + MARGIN
     prices[mentors] = mentor_price / SCALE
-    dual_bound = (mentee_value.sum() + (capacity[mentors] * mentor_price).sum() - bonus * used.sum()) / SCALE
+    dual_bound = (mentee_value.sum() + (places * mentor_price).sum() - bonus * used.sum()) / SCALE
     bound = dual_bound if objective == "score" else _best_partner_bound(graph)
     return RoundResult(pairs, total, round(max(bound, total), 4), True, Duals(floors, prices, dual_bound))
 
 
 def _optimal_duals(mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray,
-                places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Values u (per mentee) and prices v (per mentor), both >= 0, with u + v >= weight on every
     edge, equal on chosen ones, u = 0 for the unmatched and v = 0 for mentors with places left:
     an optimal dual. As distances from a root: a = u, b = -v, each constraint one arc."""
