@@ -18,6 +18,7 @@ BASE = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "base"
 VERSION = "0.1.0"
 KAFKA_CLUSTER, KAFKA_NAMESPACE = "mentoring", "kafka"
 BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap.{KAFKA_NAMESPACE}.svc:9093"
+OIDC_ISSUER = "https://login.example.edu/realms/mentoring-mesh"  # overlays replace it with the institution's
 DRAIN_DELAY, DRAIN_TIMEOUT = 5, 20
 SUPPRESSIONS = {  # checkov findings we accept, each with its reason
     "checkov.io/skip1": "CKV_K8S_43=Images are pinned by tag in the base; overlays pin digests at release (kustomize images).",
@@ -94,6 +95,13 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
         "MESH_HTTP_HOST": "0.0.0.0", "MESH_HTTP_PORT": "8000", "MESH_LOG_FORMAT": "json", "MESH_LOG_LEVEL": "INFO",
         "MESH_DRAIN_DELAY_SECONDS": str(DRAIN_DELAY), "MESH_DRAIN_TIMEOUT_SECONDS": str(DRAIN_TIMEOUT),
         "MESH_DB_POOL_MAX_SIZE": "10",
+        # The institution's identity provider (deploy/README.md, "Identity"): overlays set the issuer;
+        # the claim mapping is spelled out so that pointing it at another IdP is a change of values here.
+        "MESH_OIDC_ISSUER": OIDC_ISSUER, "MESH_OIDC_AUDIENCE": f"mesh-{name}",
+        "MESH_OIDC_CLAIM_ROLES": "roles", "MESH_OIDC_CLAIM_INSTITUTION": "institution",
+        "MESH_OIDC_CLAIM_CAMPUSES": "campuses", "MESH_OIDC_CLAIM_PROGRAMS": "programs",
+        "MESH_OIDC_ROLE_PARTICIPANT": "participant", "MESH_OIDC_ROLE_COORDINATOR": "coordinator",
+        "MESH_OIDC_ROLE_ADMIN": "admin",
     }
     if name == "notify":
         config |= {"MESH_SMTP_HOST": "smtp.example.edu", "MESH_SMTP_PORT": "587", "MESH_SMTP_STARTTLS": "true",
@@ -133,6 +141,8 @@ def network_policy(service: ServiceDefinition) -> dict[str, Any]:
         # Its own PostgreSQL: a managed server outside the cluster; overlays narrow the ipBlock.
         {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 5432}]},
     ]
+    # The identity provider's discovery document and keys (HTTPS), wherever the institution runs it.
+    egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]})
     if name == "notify":
         egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 587}]})
     return {

@@ -1,6 +1,8 @@
 """The whole platform as separate processes over real Kafka, PostgreSQL and SMTP: one journey."""
 
+import base64
 import dataclasses
+import json
 import shutil
 import subprocess
 import sys
@@ -9,12 +11,14 @@ import uuid
 from urllib.parse import urlsplit
 
 import asyncpg
+import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
 from mentoring_contracts import dead_letter_topic
 from mesh_local.config import SERVICES
 from mesh_local.journey import run_journey
+from mesh_local.keycloak import automation_token, user_token
 from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
 from tests.integration.kafka_helpers import read_all
@@ -115,6 +119,28 @@ def test_each_services_api_docs_render_in_a_real_browser_without_a_cdn(platform,
         assert operation in dom, f"{service}: Swagger UI did not render the OpenAPI document"
 
 
+async def test_keycloak_tokens_open_every_service_and_a_tampered_one_opens_none(platform) -> None:
+    """Real tokens from the local Keycloak, for people and for the automation client."""
+    config, _ = platform
+    paths = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
+             "notify": "/notifications/{id}"}
+    tokens = {"student01": user_token(config, "student01"), "cole": user_token(config, "cole"),
+              "nadia": user_token(config, "nadia"), "automation": automation_token(config)}
+    header, payload, signature = tokens["student01"].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["roles"] = ["admin"]  # a participant promoting themself
+    tampered = ".".join([header, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), signature])
+    async with httpx.AsyncClient(timeout=10) as http:
+        for service, path in paths.items():
+            url = config.service_url(service) + path.format(id=uuid.uuid4())
+            for who, token in tokens.items():
+                answered = await http.get(url, headers={"Authorization": f"Bearer {token}"})
+                assert answered.status_code == 404, (service, who, answered.status_code, answered.text)
+            refused = await http.get(url, headers={"Authorization": f"Bearer {tampered}"})
+            assert refused.status_code == 401 and "signature does not verify" in refused.headers["WWW-Authenticate"]
+            assert (await http.get(url)).status_code == 401
+
+
 async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
     _, services = platform
     started = time.monotonic()
@@ -126,3 +152,4 @@ async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
         assert '"service draining"' in log or "service draining" in log
         assert "service stopped" in log
         assert "Traceback" not in log.split("service draining")[-1]
+

@@ -9,21 +9,25 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mesh_runtime.app import ServiceDefinition, build_service
+from tests.support.identity import bearer, local_issuer
 
 
 @asynccontextmanager
 async def running(
     definition: ServiceDefinition, kafka: str, database_url: str, *, consumers: bool = False, **settings: Any
 ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The client sends an admin's token of the test institution unless a request says otherwise."""
     # Consumers off by default: other tests' events on the shared topics must not leak into this
     # test's database. The end-to-end tests and the shared service cases run the consumers.
     config = definition.settings_class(
         database_url=database_url, kafka_bootstrap_servers=kafka, log_format="console", log_level="WARNING",
-        consumers_enabled=consumers, **settings,
+        consumers_enabled=consumers, **({"oidc_issuer": local_issuer().url} | settings),
     )
     app = build_service(definition, config)
+    admin = local_issuer().token(audience=f"mesh-{definition.name}", roles=("admin",))
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service",
+                                     headers=bearer(admin)) as client:
             yield app, client
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -17,6 +17,9 @@ from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, r
 from mesh_runtime.consumer import EventConsumer, Handler
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.http import correlation_middleware
+from mesh_runtime.identity.http import authenticate
+from mesh_runtime.identity.keys import IssuerKeys, KeysUnavailable
+from mesh_runtime.identity.tokens import TokenVerifier
 from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.migrations import apply_migrations, load_migrations
@@ -76,6 +79,14 @@ async def migrate(definition: ServiceDefinition, settings: ServiceSettings) -> l
     return await apply_migrations(settings.database_url, migrations)
 
 
+def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
+    keys = IssuerKeys(settings.oidc_issuer, discovery_url=settings.oidc_discovery_url,
+                      min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
+                      max_age_seconds=settings.oidc_jwks_max_age_seconds)
+    return TokenVerifier(keys, settings.oidc_audience or f"mesh-{service}", algorithms=settings.oidc_algorithms,
+                         leeway_seconds=settings.oidc_leeway_seconds, mapping=settings.claim_mapping())
+
+
 def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or definition.settings_class()  # type: ignore[call-arg]
     configure_logging(definition.name, settings.log_level, settings.log_format)
@@ -88,9 +99,15 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     for model in definition.publishes:
         broker.publisher(model.topic.name, title=f"{definition.name}:{model.name}", schema=model, description=model.__doc__)
 
+    verifier = token_verifier(definition.name, settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await migrate(definition, settings)
+        try:  # early, so the first request need not wait; an issuer down now must not stop the service
+            await verifier.keys.refresh()
+        except KeysUnavailable as error:
+            log.warning("issuer keys not fetched at start; will retry on the first token", error=str(error))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
         components = Components(definition.name, settings, Database(pool), broker)
         app.state.components = components
@@ -131,6 +148,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             await relay.stop()  # ...so the final flush publishes what they emitted
             await broker.stop()
             await components.database.close()
+            await verifier.keys.close()
             log.info("service stopped")
 
     # Docs assets served by the service itself, not a CDN: campus networks and air-gapped clusters
@@ -138,10 +156,11 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app = FastAPIOffline(
         title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
     )
+    app.state.token_verifier = verifier
     app.middleware("http")(correlation_middleware)
     app.include_router(health.router)
-    for router in definition.routers:
-        app.include_router(router)
+    for router in definition.routers:  # no route of a service's own is reachable without a verified token
+        app.include_router(router, dependencies=[Depends(authenticate)])
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:

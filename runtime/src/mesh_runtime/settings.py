@@ -5,6 +5,9 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from mesh_runtime.identity.claims import ClaimMapping, Role
+from mesh_runtime.identity.tokens import ASYMMETRIC_ALGORITHMS
+
 
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MESH_", extra="ignore")
@@ -32,6 +35,21 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_seconds: float = Field(default=0.5, gt=0, description="First wait before retrying a transient failure; doubles up to 30 s.")
     drain_delay_seconds: float = Field(default=0.0, ge=0, description="After SIGTERM, how long readiness reports draining before the server stops accepting.")
     drain_timeout_seconds: float = Field(default=20.0, gt=0, description="How long in-flight requests and events may take to finish after SIGTERM.")
+    oidc_issuer: str = Field(description="The identity provider's issuer URL, exactly as in its tokens' `iss`.")
+    oidc_audience: str | None = Field(default=None, description="The `aud` this service's tokens carry (default: mesh-<service>).")
+    oidc_discovery_url: str | None = Field(default=None, description="Default: <issuer>/.well-known/openid-configuration.")
+    oidc_algorithms: list[str] = Field(default=["RS256", "ES256"], description="Accepted signing algorithms (asymmetric only).")
+    oidc_leeway_seconds: float = Field(default=30.0, ge=0, le=300, description="Clock skew allowed on exp and nbf.")
+    oidc_jwks_min_refresh_seconds: float = Field(default=30.0, ge=0, description="Least time between two key fetches.")
+    oidc_jwks_max_age_seconds: float = Field(default=3600.0, gt=0, description="Keys older than this are fetched again.")
+    oidc_claim_subject: str = Field(default="sub", description="Claim path of the account id.")
+    oidc_claim_roles: str = Field(default="roles", description="Claim path of the roles list (e.g. realm_access.roles).")
+    oidc_claim_institution: str = Field(default="institution", description="Claim path of the institution id.")
+    oidc_claim_campuses: str = Field(default="campuses", description="Claim path of the campuses list.")
+    oidc_claim_programs: str = Field(default="programs", description="Claim path of a coordinator's programs (absent: all on their campuses).")
+    oidc_role_participant: str = Field(default="participant", description="Value of the roles claim for participants.")
+    oidc_role_coordinator: str = Field(default="coordinator", description="Value of the roles claim for coordinators.")
+    oidc_role_admin: str = Field(default="admin", description="Value of the roles claim for institution admins.")
 
     @model_validator(mode="after")
     def _kafka_credentials_complete(self) -> Self:
@@ -40,4 +58,15 @@ class ServiceSettings(BaseSettings):
                              "MESH_KAFKA_SASL_USERNAME and MESH_KAFKA_SASL_PASSWORD")
         if bool(self.kafka_ssl_cert_file) != bool(self.kafka_ssl_key_file):
             raise ValueError("MESH_KAFKA_SSL_CERT_FILE and MESH_KAFKA_SSL_KEY_FILE go together (mutual TLS)")
+        unsafe = set(self.oidc_algorithms) - ASYMMETRIC_ALGORITHMS
+        if unsafe:
+            raise ValueError(f"MESH_OIDC_ALGORITHMS: {sorted(unsafe)} not allowed; asymmetric only: {sorted(ASYMMETRIC_ALGORITHMS)}")
         return self
+
+    def claim_mapping(self) -> ClaimMapping:
+        return ClaimMapping(
+            subject=self.oidc_claim_subject, roles=self.oidc_claim_roles, institution=self.oidc_claim_institution,
+            campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs,
+            role_names={Role.PARTICIPANT: self.oidc_role_participant, Role.COORDINATOR: self.oidc_role_coordinator,
+                        Role.ADMIN: self.oidc_role_admin},
+        )

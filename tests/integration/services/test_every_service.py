@@ -4,15 +4,14 @@ serve OpenAPI and AsyncAPI, carry correlation ids."""
 
 import uuid
 
-import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_profile.bootstrap import DEFINITION as PROFILE
-from mesh_runtime.app import ServiceDefinition, build_service
+from mesh_runtime.app import ServiceDefinition
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from tests.support.services import running
 
 DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 
@@ -21,13 +20,8 @@ DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 async def service(request, endpoints, database_factory):
     definition: ServiceDefinition = request.param
     url = await database_factory()  # empty: the service migrates it at start
-    settings = definition.settings_class(
-        database_url=url, kafka_bootstrap_servers=endpoints.kafka_bootstrap, log_format="console", log_level="WARNING"
-    )
-    app = build_service(definition, settings)
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service") as client:
-            yield definition, app, client
+    async with running(definition, endpoints.kafka_bootstrap, url, consumers=True) as (app, client):
+        yield definition, app, client
 
 
 async def test_ready_when_database_and_broker_answer(service) -> None:

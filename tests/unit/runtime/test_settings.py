@@ -8,7 +8,7 @@ from mesh_runtime.settings import ServiceSettings
 
 
 def settings(**env: str) -> ServiceSettings:
-    return ServiceSettings(database_url="postgresql://u:p@db/x", **env)
+    return ServiceSettings(database_url="postgresql://u:p@db/x", oidc_issuer="https://idp.example.edu/realms/x", **env)
 
 
 def test_plaintext_needs_no_security_options() -> None:

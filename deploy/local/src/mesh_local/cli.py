@@ -1,8 +1,10 @@
 """mesh-local: start, inspect and stop Mentoring Mesh on this machine.
 
-  mesh-local up        start Kafka, PostgreSQL, the SMTP catcher and the four services (idempotent)
-  mesh-local infra     start only Kafka, PostgreSQL and the SMTP catcher
+  mesh-local up        start Kafka, PostgreSQL, Keycloak, the SMTP catcher and the four services (idempotent)
+  mesh-local infra     start only Kafka, PostgreSQL, Keycloak and the SMTP catcher
   mesh-local demo      load a demo cohort, drive a journey, print what flowed
+  mesh-local token U   print an access token for demo user U (e.g. student01, cole, nadia; see deploy/README.md)
+  mesh-local token --automation   print a token of the automation client (client credentials)
   mesh-local status    what is running, truthfully (by PID)
   mesh-local down      stop everything it started, services first
 """
@@ -14,6 +16,7 @@ import time
 
 from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.journey import JourneyError, run_journey
+from mesh_local.keycloak import automation_token, user_token
 from mesh_local.stack import LocalStack
 
 
@@ -25,6 +28,7 @@ def _print_status(stack: LocalStack) -> None:
 def _print_where_to_look(config: LocalConfig) -> None:
     print("\nWhere to look:")
     print(f"  Kafka bootstrap   {config.kafka_bootstrap}")
+    print(f"  Identity (OIDC)   {config.oidc_issuer}  (tokens: mesh-local token student01)")
     print(f"  PostgreSQL        {config.host}:{config.postgres_port} (one database per service: "
           + ", ".join(config.database_name(s) for s in SERVICES) + ")")
     for service in SERVICES:
@@ -37,7 +41,9 @@ def _print_where_to_look(config: LocalConfig) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mesh-local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("up", "infra", "demo", "status", "down"))
+    parser.add_argument("command", choices=("up", "infra", "demo", "status", "down", "token"))
+    parser.add_argument("user", nargs="?", help="with token: the demo user")
+    parser.add_argument("--automation", action="store_true", help="with token: the automation client's token")
     parser.add_argument("--cohort", type=int, default=36, help="demo cohort size (default 36)")
     args = parser.parse_args(argv)
     stack = LocalStack()
@@ -50,6 +56,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "infra":
             stack.start_infrastructure()
             _print_status(stack)
+        elif args.command == "token":
+            if not (args.user or args.automation):
+                parser.error("token needs a demo user (e.g. student01) or --automation")
+            print(automation_token(stack.config) if args.automation else user_token(stack.config, args.user))
         elif args.command == "status":
             _print_status(stack)
         elif args.command == "down":

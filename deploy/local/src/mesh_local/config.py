@@ -27,11 +27,20 @@ class LocalConfig:
     postgres_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_POSTGRES_PORT", 15432))
     smtp_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_SMTP_PORT", 12525))
     http_port_base: int = field(default_factory=lambda: _env_int("MESH_LOCAL_HTTP_PORT_BASE", 18000))
+    keycloak_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KEYCLOAK_PORT", 18080))
+    keycloak_management_port: int = field(default_factory=lambda: _env_int("MESH_LOCAL_KEYCLOAK_MANAGEMENT_PORT", 18090))
+    keycloak_heap: str = field(default_factory=lambda: os.environ.get("MESH_LOCAL_KEYCLOAK_HEAP", "512m"))
+    # An identity provider this launcher did not start (its issuer URL): then no Keycloak is started.
+    oidc_issuer_override: str | None = field(default_factory=lambda: os.environ.get("MESH_LOCAL_OIDC_ISSUER"))
     durable: bool = field(default_factory=lambda: os.environ.get("MESH_LOCAL_DURABLE", "1") != "0")
 
     @property
     def kafka_bootstrap(self) -> str:
         return self.kafka_bootstrap_servers or f"{self.host}:{self.kafka_port}"
+
+    @property
+    def oidc_issuer(self) -> str:
+        return self.oidc_issuer_override or f"http://{self.host}:{self.keycloak_port}/realms/mentoring-mesh"
 
     def http_port(self, service: str) -> int:
         return self.http_port_base + SERVICES.index(service) + 1
@@ -71,6 +80,7 @@ class LocalConfig:
             "MESH_HTTP_HOST": self.host,
             "MESH_HTTP_PORT": str(self.http_port(service)),
             "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.5",
+            "MESH_OIDC_ISSUER": self.oidc_issuer,
         }
         if service == "notify":
             env |= {

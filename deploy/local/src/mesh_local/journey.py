@@ -13,6 +13,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from mentoring_contracts import TOPICS
 from mesh_local.cohort import demo_cohort
 from mesh_local.config import LocalConfig
+from mesh_local.keycloak import user_token
+from mesh_local.realm import COHORT_SIZE, cohort_username
 
 
 class JourneyError(RuntimeError):
@@ -42,25 +44,34 @@ async def _eventually(probe, what: str, timeout: float = 60.0, interval: float =
     raise JourneyError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
+def _as(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4) -> JourneyReport:
+    """Every step is taken by the person it belongs to, with their own token from the identity provider."""
+    if cohort_size > COHORT_SIZE:
+        raise JourneyError(f"the demo realm has {COHORT_SIZE} students; a cohort of {cohort_size} is too large")
     started = time.monotonic()
     report = JourneyReport()
-    run_tag = f"+{uuid.uuid4().hex[:6]}"  # a second `make run` joins new people instead of colliding
+    run = uuid.uuid4().hex[:6]  # a second `make run` starts a new program instead of colliding with the first
     urls = {name: config.service_url(name) for name in ("profile", "matching", "scheduling", "notify")}
     async with httpx.AsyncClient(timeout=10) as http:
-        ids = []
-        for person in demo_cohort(cohort_size, run_tag=run_tag):
-            response = await http.post(f"{urls['profile']}/participants", json=person)
+        ids, tokens = [], {}
+        for index, person in enumerate(demo_cohort(cohort_size, program_id=f"first-year-stem-{run}", run_tag=f"+{run}")):
+            token = await asyncio.to_thread(user_token, config, cohort_username(index))
+            response = await http.post(f"{urls['profile']}/participants", json=person, headers=_as(token))
             if response.status_code != 201:
                 raise JourneyError(f"join failed: {response.status_code} {response.text}")
             ids.append(response.json()["participant_id"])
+            tokens[ids[-1]] = token
             report.emails.append(person["email"])
         report.joined = len(ids)
 
         async def proposals() -> list[dict[str, Any]] | None:
             seen: dict[str, dict[str, Any]] = {}
             for pid in ids:
-                for match in (await http.get(f"{urls['matching']}/participants/{pid}/matches")).json():
+                for match in (await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=_as(tokens[pid]))).json():
                     seen[match["match_id"]] = match
             return list(seen.values()) if len(seen) >= pairs_to_accept else None
 
@@ -72,15 +83,17 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             for member in match["participants"]:
                 response = await http.post(
                     f"{urls['matching']}/matches/{match['match_id']}/accept",
-                    json={"participant_id": member["participant_id"]},
+                    json={"participant_id": member["participant_id"]}, headers=_as(tokens[member["participant_id"]]),
                 )
                 if response.status_code != 200:
                     raise JourneyError(f"accept failed: {response.status_code} {response.text}")
             report.accepted.append(response.json())
 
         for match in report.accepted:
-            async def first_session(match_id: str = match["match_id"]) -> list[dict[str, Any]]:
-                return (await http.get(f"{urls['scheduling']}/matches/{match_id}/sessions")).json()
+            member = tokens[match["participants"][0]["participant_id"]]
+
+            async def first_session(match_id: str = match["match_id"], token: str = member) -> list[dict[str, Any]]:
+                return (await http.get(f"{urls['scheduling']}/matches/{match_id}/sessions", headers=_as(token))).json()
 
             report.sessions.append((await _eventually(first_session, "a scheduled session"))[0])
 
@@ -90,7 +103,8 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             "progress_rating": 4,
             "notes": "We agreed on goals for the term and worked through two past exam questions.",
         }
-        response = await http.post(f"{urls['scheduling']}/sessions/{session['session_id']}/complete", json=reflection)
+        response = await http.post(f"{urls['scheduling']}/sessions/{session['session_id']}/complete", json=reflection,
+                                   headers=_as(tokens[reflection["participant_id"]]))
         if response.status_code != 200:
             raise JourneyError(f"completing the session failed: {response.status_code} {response.text}")
         report.completed = response.json()
@@ -98,7 +112,8 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         async def all_told() -> int | None:
             statuses = []
             for pid in session["participant_ids"]:
-                statuses += [n for n in (await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid})).json()]
+                listed = await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid}, headers=_as(tokens[pid]))
+                statuses += listed.json()
             templates = {n["template"] for n in statuses if n["status"] == "sent"}
             wanted = {"welcome", "match_proposed", "match_accepted", "session_scheduled", "session_completed"}
             return sum(n["status"] == "sent" for n in statuses) if wanted <= templates else None

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from mesh_local.config import LocalConfig
 from mesh_local.kafka import LocalKafka
+from mesh_local.keycloak import LocalKeycloak
 from mesh_local.postgres import LocalPostgres
 from mesh_local.services import LocalServices
 from mesh_local.smtp import LocalSmtp
@@ -15,6 +16,7 @@ class LocalStack:
 
     def __post_init__(self) -> None:
         self.kafka = LocalKafka(self.config)
+        self.keycloak = LocalKeycloak(self.config)
         self.postgres = LocalPostgres(self.config)
         self.smtp = LocalSmtp(self.config)
         self.services = LocalServices(self.config)
@@ -23,9 +25,11 @@ class LocalStack:
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
         self.postgres.start()
         self.kafka.start()
+        self.keycloak.start()  # both JVMs boot side by side
         if smtp:
             self.smtp.start()
         self.kafka.wait_ready()
+        self.keycloak.wait_ready()
 
     def start_all(self) -> None:
         self.start_infrastructure()
@@ -35,6 +39,7 @@ class LocalStack:
     def status(self) -> dict[str, str]:
         return {
             "kafka": self.kafka.status(),
+            "keycloak": self.keycloak.status(),
             "postgres": self.postgres.status(),
             "smtp": self.smtp.status(),
             **self.services.status(),
@@ -44,6 +49,8 @@ class LocalStack:
         stopped = self.services.stop()
         if self.smtp.stop():
             stopped.append("smtp")
+        if self.keycloak.stop():
+            stopped.append("keycloak")
         if self.kafka.stop():
             stopped.append("kafka")
         if self.postgres.stop():

@@ -1,0 +1,140 @@
+"""The demo realm Keycloak imports: the platform's audiences, clients, roles, claim mappers and demo
+people of two institutions. ``python -m mesh_local.realm`` writes deploy/local/keycloak/realm.json;
+a test keeps the file and this definition the same.
+
+Claims every access token carries (the mapping services read by default, docs/configuration.md):
+``sub`` (the account), ``roles`` (participant / coordinator / admin), ``institution`` (one id),
+``campuses`` (a list), ``programs`` (a coordinator's programs, optional), and ``aud`` listing the
+four services (mesh-profile, mesh-matching, mesh-scheduling, mesh-notify).
+"""
+
+import json
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from mesh_local.config import REPO_ROOT, SERVICES
+
+REALM = "mentoring-mesh"
+REALM_FILE = REPO_ROOT / "deploy" / "local" / "keycloak" / "realm.json"
+PUBLIC_CLIENT = "mesh-cli"
+AUTOMATION_CLIENT = "mesh-automation"
+AUTOMATION_SECRET = "automation-local-secret"  # local demo only; a real realm keeps it in its secret store
+DEMO_PASSWORD = "mesh-demo"  # every demo user's password, local only
+COHORT_SIZE = 40
+ROLES = ("participant", "coordinator", "admin")
+_NAMESPACE = uuid.UUID("6f1d0c52-8a3e-4c1b-9f5e-2b7d4a9c0e11")
+
+
+def cohort_username(index: int) -> str:
+    return f"student{index + 1:02d}"
+
+
+def demo_users() -> list[dict[str, Any]]:
+    """Two campuses of Northbridge University, and Riverside College for the tenancy checks."""
+    people = [
+        ("nadia", "northbridge", ["north", "south"], ["admin"]),
+        ("cole", "northbridge", ["north"], ["coordinator"]),
+        ("sara", "northbridge", ["south"], ["coordinator"]),
+        ("rita", "riverside", ["main"], ["admin"]),
+        ("rory", "riverside", ["main"], ["coordinator"]),
+        ("ravi", "riverside", ["main"], ["participant"]),
+    ]
+    people += [(cohort_username(i), "northbridge", ["north" if i % 2 == 0 else "south"], ["participant"])
+               for i in range(COHORT_SIZE)]
+    return [_user(name, institution, campuses, roles) for name, institution, campuses, roles in people]
+
+
+def _user(username: str, institution: str, campuses: list[str], roles: list[str]) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid5(_NAMESPACE, username)),  # stable subjects across restarts of the local IdP
+        "username": username,
+        "enabled": True,
+        "email": f"{username}@{institution}.example.edu",
+        "emailVerified": True,
+        "firstName": username.capitalize(),
+        "lastName": institution.capitalize(),
+        "attributes": {"institution": [institution], "campuses": campuses},
+        "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
+        "realmRoles": roles,
+    }
+
+
+def _mapper(name: str, protocol_mapper: str, config: dict[str, str]) -> dict[str, Any]:
+    defaults = {"access.token.claim": "true", "id.token.claim": "false", "userinfo.token.claim": "false",
+                "introspection.token.claim": "true"}
+    return {"name": name, "protocol": "openid-connect", "protocolMapper": protocol_mapper, "config": defaults | config}
+
+
+def _attribute(claim: str, multivalued: bool) -> dict[str, Any]:
+    return _mapper(claim, "oidc-usermodel-attribute-mapper", {
+        "user.attribute": claim, "claim.name": claim, "jsonType.label": "String",
+        "multivalued": str(multivalued).lower(), "aggregate.attrs": "false"})
+
+
+def mesh_scope() -> dict[str, Any]:
+    mappers = [_mapper("subject", "oidc-sub-mapper", {}),
+               _mapper("roles", "oidc-usermodel-realm-role-mapper", {
+                   "claim.name": "roles", "jsonType.label": "String", "multivalued": "true"}),
+               _attribute("institution", False), _attribute("campuses", True), _attribute("programs", True)]
+    mappers += [_mapper(f"audience mesh-{service}", "oidc-audience-mapper", {
+        "included.custom.audience": f"mesh-{service}", "id.token.claim": "false"}) for service in SERVICES]
+    return {"name": "mesh", "description": "Who the bearer is to Mentoring Mesh: roles, institution, campuses, audiences.",
+            "protocol": "openid-connect", "attributes": {"include.in.token.scope": "true"}, "protocolMappers": mappers}
+
+
+def realm() -> dict[str, Any]:
+    user_profile = {"attributes": [
+        {"name": "username", "displayName": "${username}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]},
+         "validations": {"length": {"min": 3, "max": 255}}},
+        {"name": "email", "displayName": "${email}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]},
+         "validations": {"email": {}, "length": {"max": 255}}},
+        {"name": "firstName", "displayName": "${firstName}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]}},
+        {"name": "lastName", "displayName": "${lastName}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]}},
+    ], "unmanagedAttributePolicy": "ADMIN_EDIT"}  # institution, campuses, programs: set by admins, not by users
+    automation_account = {
+        "username": f"service-account-{AUTOMATION_CLIENT}", "enabled": True, "serviceAccountClientId": AUTOMATION_CLIENT,
+        "attributes": {"institution": ["northbridge"], "campuses": ["north", "south"]}, "realmRoles": ["admin"],
+    }
+    return {
+        "realm": REALM,
+        "enabled": True,
+        "sslRequired": "external",
+        "accessTokenLifespan": 900,
+        # Local demo: cheap password hashing so forty demo logins take a second, not a minute.
+        "passwordPolicy": "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)",
+        "roles": {"realm": [{"name": role, "description": f"Mentoring Mesh {role}"} for role in ROLES]},
+        "clientScopes": [mesh_scope()],
+        "defaultDefaultClientScopes": ["mesh"],
+        "clients": [
+            {"clientId": PUBLIC_CLIENT, "name": "Mentoring Mesh for people and scripts", "publicClient": True,
+             "standardFlowEnabled": True, "directAccessGrantsEnabled": True,  # password grant: local demo only
+             "redirectUris": ["http://127.0.0.1/*", "http://localhost/*"], "webOrigins": ["+"],
+             "attributes": {"pkce.code.challenge.method": "S256"}, "defaultClientScopes": ["mesh"],
+             "fullScopeAllowed": True},
+            {"clientId": AUTOMATION_CLIENT, "name": "Mentoring Mesh automation (roster imports, integrations)",
+             "publicClient": False, "clientAuthenticatorType": "client-secret", "secret": AUTOMATION_SECRET,
+             "serviceAccountsEnabled": True, "standardFlowEnabled": False, "directAccessGrantsEnabled": False,
+             "defaultClientScopes": ["mesh"], "fullScopeAllowed": True},
+        ],
+        "users": [*demo_users(), automation_account],
+        "components": {"org.keycloak.userprofile.UserProfileProvider": [
+            {"providerId": "declarative-user-profile", "subComponents": {},
+             "config": {"kc.user.profile.config": [json.dumps(user_profile)]}}]},
+    }
+
+
+def render() -> str:
+    return json.dumps(realm(), indent=1, sort_keys=True) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    target = Path((argv or sys.argv[1:] or [str(REALM_FILE)])[0])
+    target.write_text(render())
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

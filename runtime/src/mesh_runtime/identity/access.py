@@ -1,0 +1,51 @@
+"""Who may see and do what: one rule for every service.
+
+- Another institution's resources do not exist for the caller (404), so existence never leaks.
+- An admin may do everything inside their institution.
+- A coordinator sees the resources of the programs they coordinate on their campuses.
+- A participant acts on what is theirs; a resource on one of their campuses that is someone else's
+  is known but forbidden (403); one on a campus they cannot see does not exist for them (404).
+"""
+
+import enum
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from mesh_runtime.identity.claims import Principal, Role
+
+
+class Decision(enum.Enum):
+    ALLOW = "allow"
+    FORBIDDEN = "forbidden"  # 403
+    HIDDEN = "hidden"  # 404
+
+
+@dataclass(frozen=True, slots=True)
+class Tenancy:
+    """Where a resource lives, and whose it is."""
+
+    institution: str
+    campuses: frozenset[str]
+    program_id: str | None = None
+    owners: frozenset[str] = frozenset()  # subjects of the participants it belongs to
+
+
+def decide(principal: Principal, resource: Tenancy, *, coordinators_may: bool = True,
+           owners_may: bool = True) -> Decision:
+    """``coordinators_may`` / ``owners_may``: whether the action is open to a coordinator of the
+    resource's program, or to the participant it belongs to (an admin of the institution always may)."""
+    if principal.institution != resource.institution:
+        return Decision.HIDDEN
+    if principal.is_admin:
+        return Decision.ALLOW
+    coordinates = resource.program_id is not None and principal.coordinates(resource.program_id, resource.campuses)
+    if coordinates and coordinators_may:
+        return Decision.ALLOW
+    if Role.PARTICIPANT in principal.roles and principal.subject in resource.owners and owners_may:
+        return Decision.ALLOW
+    return Decision.FORBIDDEN if coordinates or principal.subject in resource.owners or (
+        principal.campuses & resource.campuses) else Decision.HIDDEN
+
+
+def visible_campuses(principal: Principal, campuses: Collection[str]) -> bool:
+    return principal.is_admin or bool(principal.campuses & set(campuses))

@@ -1,0 +1,133 @@
+"""Every service refuses every kind of bad token, each with a 401 (403 for a token without tenancy)
+whose WWW-Authenticate header says why; and no route of any service answers an anonymous caller."""
+
+import time
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mesh_matching.bootstrap import DEFINITION as MATCHING
+from mesh_notify.bootstrap import DEFINITION as NOTIFY
+from mesh_profile.bootstrap import DEFINITION as PROFILE
+from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from tests.support.identity import LocalIssuer, bearer, local_issuer
+from tests.support.services import running
+
+DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
+PUBLIC = ("/health/", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs")
+READ_PATH = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
+             "notify": "/notifications/{id}"}
+
+
+@pytest.fixture(params=DEFINITIONS, ids=lambda d: d.name)
+async def service(request, endpoints, database_factory):
+    async with running(request.param, endpoints.kafka_bootstrap, await database_factory()) as (app, client):
+        yield request.param, client
+
+
+def refusals(audience: str) -> list[tuple[str, dict[str, str], int, str]]:
+    issuer = local_issuer()
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    return [
+        ("no token", {}, 401, "no bearer token"),
+        ("not a bearer scheme", {"Authorization": "Basic dXNlcjpwYXNz"}, 401, "is not 'Bearer <token>'"),
+        ("malformed token", bearer("not-a.jwt"), 401, "malformed token"),
+        ("bad signature", bearer(issuer.token(audience=audience, key=stranger)), 401, "signature does not verify"),
+        ("alg none", bearer(issuer.unsigned_token(audience=audience)), 401, "algorithm 'none' is not accepted"),
+        ("HS256 signed with the public key", bearer(issuer.hs256_with_public_key(audience=audience)), 401,
+         "algorithm 'HS256' is not accepted"),
+        ("expired", bearer(issuer.token(audience=audience, exp=now - 120, iat=now - 900, nbf=now - 900)), 401,
+         "token expired"),
+        ("not yet valid", bearer(issuer.token(audience=audience, nbf=now + 600)), 401, "not yet valid"),
+        ("wrong issuer", bearer(issuer.token(audience=audience, iss="https://idp.elsewhere.example/realms/x")), 401,
+         "was not issued by"),
+        ("wrong audience", bearer(issuer.token(audience="mesh-somebody-else")), 401, "not for this service"),
+        ("unknown key", bearer(issuer.token(audience=audience, key=stranger, kid="retired-2019")), 401,
+         "signing key 'retired-2019' is not one the issuer publishes"),
+        ("no institution claim", bearer(issuer.token(audience=audience, institution=None)), 403,
+         "no institution claim"),
+    ]
+
+
+async def test_every_bad_token_is_refused_with_the_reason(service) -> None:
+    definition, client = service
+    path = READ_PATH[definition.name].format(id=uuid.uuid4())
+    for case, headers, status, reason in refusals(f"mesh-{definition.name}"):
+        response = await client.get(path, headers=headers | ({} if headers else {"Authorization": ""}))
+        challenge = response.headers.get("WWW-Authenticate", "")
+        assert (response.status_code, reason in challenge) == (status, True), (case, response.status_code, challenge)
+        assert challenge.startswith('Bearer realm="mentoring-mesh"'), case
+
+
+async def test_good_tokens_of_both_algorithm_families_get_through(service) -> None:
+    definition, client = service
+    path = READ_PATH[definition.name].format(id=uuid.uuid4())
+    for algorithm in ("RS256", "ES256"):
+        token = local_issuer().token(audience=f"mesh-{definition.name}", algorithm=algorithm)
+        assert (await client.get(path, headers=bearer(token))).status_code == 404, algorithm  # in, and nothing there
+
+
+async def test_no_route_answers_an_anonymous_caller(service) -> None:
+    """Walks the service's own OpenAPI document: a route added later without protection fails here."""
+    definition, client = service
+    document = (await client.get("/openapi.json")).json()
+    walked = 0
+    for path, operations in document["paths"].items():
+        if path.startswith(PUBLIC):
+            continue
+        concrete = path
+        for name in [part[1:-1] for part in path.split("/") if part.startswith("{")]:
+            concrete = concrete.replace("{" + name + "}", str(uuid.uuid4()) if "id" in name else "any")
+        for method in operations:
+            response = await client.request(method.upper(), concrete, headers={"Authorization": ""}, json={})
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert "WWW-Authenticate" in response.headers
+            walked += 1
+    assert walked >= 2, "every service has protected routes to walk"
+
+
+async def test_public_routes_stay_open(service) -> None:
+    _, client = service
+    for path in ("/health/live", "/openapi.json", "/asyncapi.json", "/docs"):
+        assert (await client.get(path, headers={"Authorization": ""})).status_code == 200, path
+
+
+async def test_cached_keys_keep_working_while_the_issuer_is_down_and_unknown_keys_fail_closed(endpoints, database_factory):
+    issuer = LocalIssuer()
+    try:
+        async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url,
+                           oidc_jwks_min_refresh_seconds=0) as (_, client):
+            path = f"/participants/{uuid.uuid4()}"
+            good = issuer.token(audience="mesh-profile")
+            assert (await client.get(path, headers=bearer(good))).status_code == 404
+            issuer.published = False  # the identity provider goes away
+            assert (await client.get(path, headers=bearer(good))).status_code == 404  # cached key: still served
+            rotated = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            unknown = issuer.token(audience="mesh-profile", key=rotated, kid="rsa-2")
+            refused = await client.get(path, headers=bearer(unknown))
+            assert refused.status_code == 401 and "not one the issuer publishes" in refused.headers["WWW-Authenticate"]
+            health = await client.get("/health/ready")
+            assert health.status_code == 200  # the service itself is not down because its issuer is
+            # The issuer comes back having rotated to a new key: one fetch, then tokens with it verify.
+            issuer.rsa_key, issuer.rsa_kid, issuer.published = rotated, "rsa-2", True
+            fetches = issuer.fetches
+            assert (await client.get(path, headers=bearer(unknown))).status_code == 404
+            assert issuer.fetches == fetches + 1
+    finally:
+        issuer.close()
+
+
+async def test_a_burst_of_unknown_key_ids_costs_the_issuer_at_most_one_fetch(endpoints, database_factory):
+    issuer = LocalIssuer()
+    try:
+        async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url,
+                           oidc_jwks_min_refresh_seconds=60) as (_, client):
+            fetches = issuer.fetches
+            for index in range(20):
+                token = issuer.token(audience="mesh-profile", kid=f"made-up-{index}")
+                assert (await client.get(f"/participants/{uuid.uuid4()}", headers=bearer(token))).status_code == 401
+            assert issuer.fetches - fetches <= 1
+    finally:
+        issuer.close()

@@ -1,0 +1,134 @@
+"""A token issuer the tests own (LocalIssuer): its keys, its discovery document and JWKS served over real HTTP on
+loopback, so services verify its tokens exactly as they verify Keycloak's. It mints tokens for any
+principal the tests need (many participants, several institutions) and forges the bad ones.
+
+The real Keycloak of the local stack is used where a person's token matters (tests/e2e and
+tests/integration/identity); this issuer never accepts anything: it only signs.
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import cached_property
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+INSTITUTION = "test-university"
+CAMPUSES = ("north", "south")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@dataclass
+class LocalIssuer:
+    """Signs with an RSA key (RS256) and an EC key (ES256); both published in its JWKS."""
+
+    rsa_key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    ec_key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
+    rsa_kid: str = "rsa-1"
+    published: bool = True  # False: discovery and JWKS answer 503, as an issuer that is down
+    fetches: int = 0
+
+    def __post_init__(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}/realms/test"
+
+    def jwks(self) -> dict[str, Any]:
+        keys = []
+        for kid, key, alg in ((self.rsa_kid, self.rsa_key, "RS256"), ("ec-1", self.ec_key, "ES256")):
+            jwk = json.loads(jwt.algorithms.get_default_algorithms()[alg].to_jwk(key.public_key()))
+            keys.append(jwk | {"kid": kid, "alg": alg, "use": "sig"})
+        return {"keys": keys}
+
+    @cached_property
+    def public_pem(self) -> bytes:
+        return self.rsa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def claims(self, *, audience: str | list[str], subject: str | None = None, institution: str | None = INSTITUTION,
+               campuses: tuple[str, ...] = CAMPUSES, roles: tuple[str, ...] = ("admin",), lifetime: int = 600,
+               **extra: Any) -> dict[str, Any]:
+        now = int(time.time())
+        claims = {"iss": self.url, "aud": audience, "sub": subject or str(uuid.uuid4()), "iat": now, "nbf": now,
+                  "exp": now + lifetime, "jti": str(uuid.uuid4()), "azp": "mesh-tests", "roles": list(roles),
+                  "campuses": list(campuses)}
+        if institution is not None:
+            claims["institution"] = institution
+        return claims | extra
+
+    def token(self, *, algorithm: str = "RS256", kid: str | None = None, key: Any = None, **claims: Any) -> str:
+        signing_key = key or (self.rsa_key if algorithm.startswith(("RS", "PS")) else self.ec_key)
+        kid = kid or (self.rsa_kid if algorithm.startswith(("RS", "PS")) else "ec-1")
+        return jwt.encode(self.claims(**claims), signing_key, algorithm=algorithm, headers={"kid": kid})
+
+    def unsigned_token(self, **claims: Any) -> str:
+        """``alg: none``: no signature at all."""
+        header = _b64(json.dumps({"alg": "none", "typ": "JWT", "kid": "rsa-1"}).encode())
+        return f"{header}.{_b64(json.dumps(self.claims(**claims)).encode())}."
+
+    def hs256_with_public_key(self, **claims: Any) -> str:
+        """The classic key-confusion forgery: HMAC keyed with the issuer's public key."""
+        header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": "rsa-1"}).encode())
+        body = _b64(json.dumps(self.claims(**claims)).encode())
+        signature = hmac.new(self.public_pem, f"{header}.{body}".encode(), hashlib.sha256).digest()
+        return f"{header}.{body}.{_b64(signature)}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+
+
+def _handler(issuer: LocalIssuer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if not issuer.published:
+                self.send_error(503)
+                return
+            if self.path.endswith("/.well-known/openid-configuration"):
+                body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/protocol/openid-connect/certs"}
+            elif self.path.endswith("/protocol/openid-connect/certs"):
+                issuer.fetches += 1
+                body = issuer.jwks()
+            else:
+                self.send_error(404)
+                return
+            payload = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+_ISSUER: LocalIssuer | None = None
+
+
+def local_issuer() -> LocalIssuer:
+    """The run's one test issuer, started on first use."""
+    global _ISSUER
+    if _ISSUER is None:
+        _ISSUER = LocalIssuer()
+    return _ISSUER
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,36 @@
+"""The realm file Keycloak imports is the one mesh_local.realm defines, and it gives the services
+what they read: an audience each, the claims of the default mapping, every role, two institutions."""
+
+import json
+
+from mesh_local.config import SERVICES
+from mesh_local.realm import REALM_FILE, realm, render
+from mesh_runtime.identity import ClaimMapping, Role
+
+
+def test_the_checked_in_realm_file_is_current() -> None:
+    assert REALM_FILE.read_text() == render(), "run: .venv/bin/python -m mesh_local.realm"
+
+
+def test_tokens_carry_each_audience_and_the_claims_services_map_by_default() -> None:
+    definition = json.loads(render())
+    mappers = {m["name"]: m["config"] for m in definition["clientScopes"][0]["protocolMappers"]}
+    assert {f"mesh-{s}" for s in SERVICES} == {c["included.custom.audience"] for c in mappers.values()
+                                                if "included.custom.audience" in c}
+    mapping = ClaimMapping()
+    claims = {c.get("claim.name") for c in mappers.values()}
+    assert {mapping.roles, mapping.institution, mapping.campuses, mapping.programs} <= claims
+    assert {r["name"] for r in definition["roles"]["realm"]} == {role.value for role in Role}
+
+
+def test_demo_people_cover_every_role_on_two_campuses_and_a_second_institution() -> None:
+    users = [u for u in realm()["users"] if "serviceAccountClientId" not in u]
+    seen = {(u["attributes"]["institution"][0], campus, role) for u in users
+            for campus in u["attributes"]["campuses"] for role in u["realmRoles"]}
+    for role in Role:
+        for campus in ("north", "south"):
+            assert ("northbridge", campus, role.value) in seen, (campus, role)
+        assert ("riverside", "main", role.value) in seen, role
+    clients = {c["clientId"]: c for c in realm()["clients"]}
+    assert clients["mesh-cli"]["publicClient"] and clients["mesh-cli"]["attributes"]["pkce.code.challenge.method"] == "S256"
+    assert clients["mesh-automation"]["serviceAccountsEnabled"] and not clients["mesh-automation"]["publicClient"]

@@ -1,0 +1,65 @@
+"""The claim mapping and the access rule, without I/O."""
+
+import pytest
+
+from mesh_runtime.identity import ClaimMapping, Decision, Principal, Role, Tenancy, decide
+from mesh_runtime.identity.claims import ClaimsIncomplete, principal_from_claims
+from mesh_runtime.identity.tokens import TokenVerifier
+
+KEYCLOAK_DEFAULTS = {"sub": "u-1", "realm_access": {"roles": ["offline_access", "mesh-coordinator"]},
+                     "org": {"id": "northbridge"}, "campus": "north south", "azp": "mesh-cli", "jti": "t-1"}
+
+
+def test_claims_are_read_where_the_mapping_says_with_renamed_roles() -> None:
+    mapping = ClaimMapping(roles="realm_access.roles", institution="org.id", campuses="campus",
+                           role_names={Role.COORDINATOR: "mesh-coordinator"})
+    principal = principal_from_claims(KEYCLOAK_DEFAULTS, mapping)
+    assert principal == Principal(subject="u-1", institution="northbridge", campuses=frozenset({"north", "south"}),
+                                  roles=frozenset({Role.COORDINATOR}), client_id="mesh-cli", token_id="t-1")
+
+
+def test_unknown_role_values_grant_nothing_and_missing_tenancy_is_refused() -> None:
+    principal = principal_from_claims({"sub": "u", "institution": ["x"], "roles": ["superuser", "Coordinator"]},
+                                      ClaimMapping())
+    assert principal.roles == frozenset() and principal.institution == "x"  # exact names only
+    with pytest.raises(ClaimsIncomplete, match="institution"):
+        principal_from_claims({"sub": "u", "roles": ["admin"]}, ClaimMapping())
+    with pytest.raises(ClaimsIncomplete, match="subject"):
+        principal_from_claims({"institution": "x"}, ClaimMapping())
+
+
+def test_symmetric_and_none_algorithms_cannot_be_configured() -> None:
+    for algorithms in (["HS256"], ["RS256", "none"]):
+        with pytest.raises(ValueError, match="not allowed"):
+            TokenVerifier(keys=None, audience="mesh-profile", algorithms=algorithms)  # type: ignore[arg-type]
+
+
+def person(*roles: Role, subject: str = "me", institution: str = "nb", campuses=("north",), programs=()) -> Principal:
+    return Principal(subject, institution, frozenset(campuses), frozenset(roles), frozenset(programs))
+
+
+NORTH_MATCH = Tenancy("nb", frozenset({"north"}), "stem", owners=frozenset({"me", "partner"}))
+SOUTH_MATCH = Tenancy("nb", frozenset({"south"}), "stem", owners=frozenset({"x", "y"}))
+OTHER_INSTITUTION = Tenancy("rv", frozenset({"north"}), "stem", owners=frozenset({"me"}))
+
+
+@pytest.mark.parametrize(("principal", "resource", "expected"), [
+    (person(Role.PARTICIPANT), NORTH_MATCH, Decision.ALLOW),  # their own
+    (person(Role.PARTICIPANT, subject="someone"), NORTH_MATCH, Decision.FORBIDDEN),  # same campus, not theirs
+    (person(Role.PARTICIPANT), SOUTH_MATCH, Decision.HIDDEN),  # a campus they cannot see
+    (person(Role.PARTICIPANT), OTHER_INSTITUTION, Decision.HIDDEN),  # same subject, another institution
+    (person(Role.COORDINATOR, subject="c"), NORTH_MATCH, Decision.ALLOW),
+    (person(Role.COORDINATOR, subject="c"), SOUTH_MATCH, Decision.HIDDEN),  # campus A coordinator on campus B
+    (person(Role.COORDINATOR, subject="c", programs=("arts",)), NORTH_MATCH, Decision.FORBIDDEN),  # not their program
+    (person(Role.ADMIN, subject="a", campuses=()), SOUTH_MATCH, Decision.ALLOW),
+    (person(Role.ADMIN, subject="a"), OTHER_INSTITUTION, Decision.HIDDEN),  # admin of X on Y
+    (person(subject="me"), NORTH_MATCH, Decision.FORBIDDEN),  # no role at all: known, not allowed
+])
+def test_who_may_touch_what(principal: Principal, resource: Tenancy, expected: Decision) -> None:
+    assert decide(principal, resource) is expected
+
+
+def test_actions_closed_to_a_role_are_forbidden_not_hidden() -> None:
+    coordinator = person(Role.COORDINATOR, subject="c")
+    assert decide(coordinator, NORTH_MATCH, coordinators_may=False) is Decision.FORBIDDEN
+    assert decide(person(Role.PARTICIPANT), NORTH_MATCH, owners_may=False) is Decision.FORBIDDEN
