@@ -21,6 +21,8 @@ CLOUDEVENT_HEADERS: dict[str, Any] = {
         "ce_dataschema": {"type": "string", "description": "The $id of the data's JSON Schema."},
         "ce_correlationid": {"type": "string", "format": "uuid", "description": "Shared by every event of one journey."},
         "ce_causationid": {"type": "string", "format": "uuid", "description": "The event that caused this one."},
+        "ce_institution": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
+                           "description": "The institution (tenant) the event belongs to; every platform consumer requires it."},
         "content-type": {"type": "string", "const": "application/json"},
     },
 }

@@ -21,7 +21,7 @@ from tools.contracts_docs import SCHEMAS, SERVICES
 
 pytestmark = pytest.mark.contract_audit
 REQUIRED_HEADERS = {"ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject", "ce_dataschema",
-                    "ce_correlationid", "content-type"}
+                    "ce_correlationid", "ce_institution", "content-type"}
 
 
 async def _everything_published(bootstrap: str) -> list:

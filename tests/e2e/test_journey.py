@@ -1,5 +1,6 @@
 """The whole platform as separate processes over real Kafka, PostgreSQL and SMTP: one journey."""
 
+import asyncio
 import base64
 import dataclasses
 import json
@@ -24,6 +25,7 @@ from mesh_local.services import LocalServices
 from tests.integration.kafka_helpers import read_all
 from tests.integration.notify.test_delivery import Inbox, free_port
 from tests.support.infrastructure import local_test_config
+from tests.unit.factories import mentor_profile, profile
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +47,8 @@ async def platform(endpoints, smtp_inbox):
         kafka_bootstrap_servers=endpoints.kafka_bootstrap,
         smtp_port=smtp_inbox[0],
     )
+    services = LocalServices(config)
+    services.stop()  # a run killed halfway may have left its services behind, on databases about to go
     connection = await asyncpg.connect(endpoints.postgres_admin_url)
     try:
         for service in SERVICES:  # each run starts from empty service databases
@@ -52,7 +56,6 @@ async def platform(endpoints, smtp_inbox):
     finally:
         await connection.close()
     await provision_service_databases(endpoints.postgres_admin_url, config)
-    services = LocalServices(config)
     services.start(extra_env={"MESH_LOG_LEVEL": "INFO", "MESH_DRAIN_TIMEOUT_SECONDS": "10"})
     try:
         services.wait_ready(timeout=120)
@@ -139,6 +142,124 @@ async def test_keycloak_tokens_open_every_service_and_a_tampered_one_opens_none(
             refused = await http.get(url, headers={"Authorization": f"Bearer {tampered}"})
             assert refused.status_code == 401 and "signature does not verify" in refused.headers["WWW-Authenticate"]
             assert (await http.get(url)).status_code == 401
+
+
+async def test_a_participant_erases_themself_every_service_confirms_and_no_store_keeps_their_data(platform, endpoints) -> None:
+    """Through the running platform: the person's own request, each service's confirmation over Kafka
+    (notify is down when it is asked, and catches up when it is back), then every table of the four
+    databases searched for what identified them."""
+    config, services = platform
+    tag = uuid.uuid4().hex[:8]
+    program, goal, note = f"erasure-{tag}", f"understand proofs {tag}", f"we worked through induction {tag}"
+    own_goal, challenge = f"write a thesis on {tag}", f"caring for a parent {tag}"  # theirs alone
+    leaving, staying = user_token(config, "student40"), user_token(config, "student39")  # south, north
+    leaving_sub = json.loads(base64.urlsafe_b64decode(leaving.split(".")[1] + "==="))["sub"]
+    urls = {service: config.service_url(service) for service in SERVICES}
+    # What identifies them (the shared goal stays: it is in their partner's own profile too).
+    personal = {"name": f"Erin Erasable {tag}", "email": "student40@northbridge.example.edu", "own goal": own_goal,
+                "challenge": challenge, "reflection": note, "account": leaving_sub}
+
+    async with httpx.AsyncClient(timeout=10) as http:
+        async def call(method: str, service: str, path: str, token: str, **kwargs) -> httpx.Response:
+            return await http.request(method, urls[service] + path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+        mentor = mentor_profile(program_id=program, campus="north", goals=[goal], mentor_capacity=1,
+                                email="student39@northbridge.example.edu")
+        mentee = profile(program_id=program, campus="south", display_name=personal["name"], email=personal["email"],
+                         goals=[goal, own_goal], challenges=[challenge])
+        assert (await call("POST", "profile", "/participants", staying, json=mentor.model_dump(mode="json"))).status_code == 201
+        joined = await call("POST", "profile", "/participants", leaving, json=mentee.model_dump(mode="json"))
+        assert joined.status_code == 201, joined.text
+        me = joined.json()["participant_id"]
+
+        async def proposed() -> list | None:
+            answer = await call("GET", "matching", f"/participants/{me}/matches", leaving)
+            return answer.json() if answer.status_code == 200 else None  # 404 until matching has them
+
+        [match] = await run_until(proposed)
+        assert any(goal in reason for reason in match["reasons"])
+        for member in match["participants"]:
+            token = leaving if member["participant_id"] == me else staying
+            accepted = await call("POST", "matching", f"/matches/{match['match_id']}/accept", token,
+                                  json={"participant_id": member["participant_id"]})
+            assert accepted.status_code == 200, accepted.text
+
+        async def scheduled() -> list:
+            return (await call("GET", "scheduling", f"/matches/{match['match_id']}/sessions", leaving)).json()
+
+        [session] = await run_until(scheduled)
+        done = await call("POST", "scheduling", f"/sessions/{session['session_id']}/complete", leaving,
+                          json={"participant_id": me, "progress_rating": 4, "notes": note})
+        assert done.status_code == 200, done.text
+        before = await _program_count(endpoints.postgres_admin_url, config, program)
+
+        assert services.stop(("notify",)) == ["notify"]
+        erased = await call("DELETE", "profile", f"/participants/{me}", leaving)
+        assert erased.status_code == 202, erased.text
+
+        async def confirmed_by(wanted: set[str]):
+            async def probe() -> dict | None:
+                status = (await call("GET", "profile", f"/participants/{me}/erasure", leaving)).json()
+                return status if {c["service"] for c in status["confirmations"] if c["confirmed_at"]} == wanted else None
+            return await run_until(probe)
+
+        assert not (await confirmed_by({"profile", "matching", "scheduling"}))["complete"]  # notify is away
+        services.start(("notify",), extra_env={"MESH_LOG_LEVEL": "INFO", "MESH_DRAIN_TIMEOUT_SECONDS": "10"})
+        services.wait_ready(("notify",), timeout=120)
+        status = await confirmed_by(set(SERVICES))
+        assert status["complete"]
+        print("erasure confirmations:", json.dumps(status["confirmations"]))  # shown with -s; quoted in closing notes
+        erased = {c["service"]: set(c["erased"]) for c in status["confirmations"]}
+        assert {"reflection notes"} <= erased["scheduling"] and {"match reasons", "name and email"} <= erased["matching"]
+        assert {"name and email address"} <= erased["notify"]
+        ended = (await call("GET", "matching", f"/matches/{match['match_id']}", staying)).json()
+        assert ended["status"] == "ended" and ended["reasons"] == []  # the pair ended; the partner's place is free
+
+    assert await _program_count(endpoints.postgres_admin_url, config, program) == before == 2
+    found = await _find_anywhere(endpoints.postgres_admin_url, config, personal)
+    assert found == [], found
+
+
+async def run_until(probe, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := await probe():
+            return result
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {probe.__name__}")
+
+
+async def _program_count(admin_url: str, config, program: str) -> int:
+    connection = await asyncpg.connect(_database_url(admin_url, config.database_name("profile")))
+    try:
+        return await connection.fetchval("SELECT count(*) FROM participants WHERE program_id = $1", program)
+    finally:
+        await connection.close()
+
+
+def _database_url(admin_url: str, database: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + f"/{database}"
+
+
+async def _find_anywhere(admin_url: str, config, personal: dict[str, str]) -> list[str]:
+    """Every (database, table, what) where a piece of the person's data still stands, searched as text
+    in every row of every table (bytea columns, the outbox's events, as UTF-8)."""
+    found = []
+    for service in SERVICES:
+        connection = await asyncpg.connect(_database_url(admin_url, config.database_name(service)))
+        try:
+            tables = [row["relname"] for row in await connection.fetch(
+                "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")]
+            for table in tables:
+                for what, value in personal.items():
+                    hits = await connection.fetchval(
+                        f'SELECT count(*) FROM "{table}" t WHERE strpos(t::text, $1) > 0'
+                        + (" OR position(convert_to($1, 'UTF8') IN value) > 0" if table == "mesh_outbox" else ""), value)
+                    if hits:
+                        found.append(f"{service}.{table}: {what} in {hits} row(s)")
+        finally:
+            await connection.close()
+    return found
 
 
 async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:

@@ -132,3 +132,14 @@ def local_issuer() -> LocalIssuer:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def as_(service: str, *roles: str, subject: str | None = None, institution: str = INSTITUTION,
+        campuses: tuple[str, ...] = CAMPUSES, **claims: Any) -> dict[str, str]:
+    """Headers of a request to ``service`` by a principal with these roles (a new account unless ``subject``)."""
+    return bearer(local_issuer().token(audience=f"mesh-{service}", roles=roles, subject=subject,
+                                       institution=institution, campuses=campuses, **claims))
+
+
+def as_person(service: str, subject: str | None = None, campuses: tuple[str, ...] = ("north",)) -> dict[str, str]:
+    return as_(service, "participant", subject=subject, campuses=campuses)

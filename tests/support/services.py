@@ -9,7 +9,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mesh_runtime.app import ServiceDefinition, build_service
-from tests.support.identity import bearer, local_issuer
+from tests.support.identity import INSTITUTION, bearer, local_issuer
 
 
 @asynccontextmanager
@@ -34,3 +34,27 @@ async def running(
 async def outbox_types(app: FastAPI) -> list[str]:
     rows = await app.state.components.database.pool.fetch("SELECT event_type FROM mesh_outbox ORDER BY id")
     return [row["event_type"].split(".")[-2] for row in rows]
+
+
+class in_tenant:
+    """Test assertions on a service's tables, each query in one tenant's transaction (row-level
+    security shows a query that names no tenant nothing)."""
+
+    def __init__(self, database, tenant: str = INSTITUTION) -> None:
+        self.database, self.tenant = database, tenant
+
+    async def _run(self, method: str, query: str, *args: Any) -> Any:
+        async with self.database.transaction(self.tenant) as transaction:
+            return await getattr(transaction.connection, method)(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        return await self._run("fetch", query, *args)
+
+    async def fetchrow(self, query: str, *args: Any) -> Any:
+        return await self._run("fetchrow", query, *args)
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self._run("fetchval", query, *args)
+
+    async def execute(self, query: str, *args: Any) -> Any:
+        return await self._run("execute", query, *args)

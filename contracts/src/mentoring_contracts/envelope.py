@@ -12,10 +12,12 @@ DataT = TypeVar("DataT", bound=Event)
 
 
 class EventEnvelope(BaseModel, Generic[DataT]):
-    """CloudEvents 1.0 context attributes, plus correlation and causation extensions.
+    """CloudEvents 1.0 context attributes, plus correlation, causation and tenancy extensions.
 
     ``correlationid`` is shared by every event of one journey (a request and all it caused);
-    ``causationid`` is the id of the event that directly caused this one (none for a command).
+    ``causationid`` is the id of the event that directly caused this one (none for a command);
+    ``institution`` is the tenant the event belongs to: every platform consumer refuses an event
+    without it, and a subscriber serving one institution filters on it without parsing the data.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -30,6 +32,8 @@ class EventEnvelope(BaseModel, Generic[DataT]):
     dataschema: str
     correlationid: UUID
     causationid: UUID | None = None
+    institution: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+                                    description="The institution (tenant) the event belongs to.")
     data: DataT
 
 
@@ -40,6 +44,7 @@ def new_envelope(
     correlation_id: UUID | None = None,
     causation_id: UUID | None = None,
     occurred_at: datetime | None = None,
+    institution: str | None = None,
 ) -> EventEnvelope[DataT]:
     """Wrap an event for publishing; a new journey starts a new correlation id."""
     event_id = uuid4()
@@ -52,5 +57,6 @@ def new_envelope(
         dataschema=data.data_schema(),
         correlationid=correlation_id or event_id,
         causationid=causation_id,
+        institution=institution,
         data=data,
     )

@@ -24,6 +24,7 @@ _ATTRIBUTES = (
     "dataschema",
     "correlationid",
     "causationid",
+    "institution",
 )
 _REQUIRED = ("id", "source", "type", "specversion", "time")
 CONTENT_TYPE_HEADER = "content-type"

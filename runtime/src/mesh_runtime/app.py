@@ -12,7 +12,7 @@ from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
-from mesh_runtime import health
+from mesh_runtime import audit, health
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, Handler
 from mesh_runtime.db import Database, create_pool
@@ -159,7 +159,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.state.token_verifier = verifier
     app.middleware("http")(correlation_middleware)
     app.include_router(health.router)
-    for router in definition.routers:  # no route of a service's own is reachable without a verified token
+    for router in (*definition.routers, audit.router):  # none reachable without a verified token
         app.include_router(router, dependencies=[Depends(authenticate)])
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")

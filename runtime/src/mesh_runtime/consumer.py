@@ -17,7 +17,7 @@ import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 
-from mentoring_contracts import ContractError, Event, EventEnvelope, KafkaRecord, dead_letter_topic, from_kafka
+from mentoring_contracts import ContractError, Event, EventEnvelope, KafkaRecord, MalformedEvent, dead_letter_topic, from_kafka
 from mesh_runtime.db import Database, Transaction
 
 log = structlog.get_logger(__name__)
@@ -88,6 +88,8 @@ class EventConsumer:
             envelope = from_kafka(record.headers, record.value)
         except ContractError as error:
             return await self._dead_letter(record, error)
+        if envelope.institution is None:  # every row a handler writes is some institution's
+            return await self._dead_letter(record, MalformedEvent("no ce_institution: the event's tenant is unknown"))
         handler = self._by_type.get(envelope.type)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
         with structlog.contextvars.bound_contextvars(**bound):
@@ -105,7 +107,7 @@ class EventConsumer:
                 return await self._dead_letter(record, error)
 
     async def _handle_once(self, handler: Handler, envelope: EventEnvelope[Any]) -> Outcome:
-        async with self.database.transaction() as transaction:
+        async with self.database.transaction(envelope.institution) as transaction:
             first_time = await transaction.connection.fetchval(
                 """
                 INSERT INTO mesh_inbox (consumer_group, event_id, event_type) VALUES ($1, $2, $3)

@@ -12,6 +12,10 @@ import asyncpg
 from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
 
 OUTBOX_CHANNEL = "mesh_outbox"
+# A transaction sees (and may write) only its tenant's rows: row-level security on every table that
+# holds an institution's data checks ``mesh.institution`` (runtime migration 002). Background work
+# that sweeps every tenant says so explicitly; a transaction that names none sees nothing.
+ALL_TENANTS = "*"
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
@@ -25,14 +29,16 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asy
 
 @dataclass(frozen=True, slots=True)
 class Cause:
-    """Why events are being emitted: the journey (correlation) and the event that caused them."""
+    """Why events are being emitted: the journey (correlation), the event that caused them, and the
+    institution they belong to (the caller's, or the causing event's)."""
 
     correlation_id: UUID | None = None
     causation_id: UUID | None = None
+    institution: str | None = None
 
     @classmethod
     def of(cls, envelope: EventEnvelope[Any]) -> "Cause":
-        return cls(correlation_id=envelope.correlationid, causation_id=envelope.id)
+        return cls(correlation_id=envelope.correlationid, causation_id=envelope.id, institution=envelope.institution)
 
 
 class UnitOfWork:
@@ -45,12 +51,33 @@ class UnitOfWork:
         self._source = source
         self._cause = cause
 
+    @property
+    def institution(self) -> str | None:
+        """The tenant this unit of work acts in."""
+        return self._cause.institution
+
+    async def purge_published_mentions(self, participant_id: UUID) -> int:
+        """Erasure: published events kept in the outbox for a while (for replays) that name this
+        participant are dropped now. Unpublished ones stay: nothing is ever lost."""
+        status = await self.connection.execute(
+            """
+            DELETE FROM mesh_outbox WHERE published_at IS NOT NULL
+            AND (key = convert_to($1::text, 'UTF8') OR position(convert_to($1::text, 'UTF8') IN value) > 0)
+            """, str(participant_id))
+        return int(status.split()[-1])
+
     async def emit(
-        self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None
+        self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None,
+        institution: str | None = None,
     ) -> EventEnvelope[Any]:
+        """Background work across tenants names each event's ``institution``; otherwise it is the cause's."""
         cause = Cause(correlation_id, causation_id) if correlation_id else self._cause
+        tenant = institution or self._cause.institution
+        if tenant is None:
+            raise ContractError(f"{event.name}: no institution to publish it under")
         envelope = new_envelope(
-            event, source=self._source, correlation_id=cause.correlation_id, causation_id=cause.causation_id
+            event, source=self._source, correlation_id=cause.correlation_id, causation_id=cause.causation_id,
+            institution=tenant,
         )
         await self._transaction.emit(envelope)
         return envelope
@@ -69,6 +96,8 @@ class Transaction:
         Strict writer: only events the catalogue describes leave a service."""
         if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
             raise ContractError(f"{envelope.type} is not an event of the published catalogue")
+        if envelope.institution is None:
+            raise ContractError(f"{envelope.type}: every event names its institution (ce_institution)")
         record = to_kafka(envelope)
         await self.connection.execute(
             """
@@ -93,8 +122,11 @@ class Database:
         self.pool = pool
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, tenant: str | None = None) -> AsyncIterator[Transaction]:
+        """One transaction acting in ``tenant`` (an institution id, or ``ALL_TENANTS``)."""
         async with self.pool.acquire() as connection, connection.transaction():
+            if tenant is not None:
+                await connection.execute("SELECT set_config('mesh.institution', $1, true)", tenant)
             yield Transaction(connection)
 
     async def check(self) -> None:

@@ -8,6 +8,7 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 
 from mesh_runtime.db import Cause
+from mesh_runtime.identity.http import PrincipalDep
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
@@ -16,9 +17,9 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-def request_cause(request: Request) -> Cause:
-    """FastAPI dependency: events emitted for this request carry its correlation id."""
-    return Cause(correlation_id=request.state.correlation_id)
+def request_cause(request: Request, principal: PrincipalDep) -> Cause:
+    """FastAPI dependency: events emitted for this request carry its correlation id and the caller's institution."""
+    return Cause(correlation_id=request.state.correlation_id, institution=principal.institution)
 
 
 async def correlation_middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -47,6 +47,8 @@ class ServiceSettings(BaseSettings):
     oidc_claim_institution: str = Field(default="institution", description="Claim path of the institution id.")
     oidc_claim_campuses: str = Field(default="campuses", description="Claim path of the campuses list.")
     oidc_claim_programs: str = Field(default="programs", description="Claim path of a coordinator's programs (absent: all on their campuses).")
+    oidc_claim_email: str = Field(default="email", description="Claim path of the person's address; a participant's "
+                                  "profile must use it (ignored when email_verified is false).")
     oidc_role_participant: str = Field(default="participant", description="Value of the roles claim for participants.")
     oidc_role_coordinator: str = Field(default="coordinator", description="Value of the roles claim for coordinators.")
     oidc_role_admin: str = Field(default="admin", description="Value of the roles claim for institution admins.")
@@ -66,7 +68,7 @@ class ServiceSettings(BaseSettings):
     def claim_mapping(self) -> ClaimMapping:
         return ClaimMapping(
             subject=self.oidc_claim_subject, roles=self.oidc_claim_roles, institution=self.oidc_claim_institution,
-            campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs,
+            campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs, email=self.oidc_claim_email,
             role_names={Role.PARTICIPANT: self.oidc_role_participant, Role.COORDINATOR: self.oidc_role_coordinator,
                         Role.ADMIN: self.oidc_role_admin},
         )

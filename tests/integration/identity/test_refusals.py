@@ -48,6 +48,8 @@ def refusals(audience: str) -> list[tuple[str, dict[str, str], int, str]]:
          "signing key 'retired-2019' is not one the issuer publishes"),
         ("no institution claim", bearer(issuer.token(audience=audience, institution=None)), 403,
          "no institution claim"),
+        ("a key id no header can carry", bearer(issuer.token(audience=audience, kid="clé-€")), 401,
+         "signing key 'cl?-?' is not one the issuer publishes"),
     ]
 
 

@@ -13,7 +13,8 @@ from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause
-from tests.support.services import outbox_types, running
+from tests.support.identity import INSTITUTION
+from tests.support.services import in_tenant, outbox_types, running
 from tests.unit.factories import mentor_profile, profile
 
 
@@ -26,8 +27,8 @@ async def matching(endpoints, database_factory):
 async def join(app, p) -> uuid.UUID:
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=p, joined_at=datetime.now(UTC))
     components = app.state.components
-    async with components.database.transaction() as transaction:
-        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), event)
+    async with components.database.transaction(INSTITUTION) as transaction:
+        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event)
     return event.participant_id
 
 
@@ -65,7 +66,7 @@ async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(mat
     match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
     declined = await client.post(f"/matches/{match_id}/decline", json={"participant_id": str(mentee), "reason": "timing"})
     assert declined.json()["status"] == "declined"
-    used = await app.state.components.database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor)
+    used = await in_tenant(app.state.components.database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor)
     assert used == 0
     newcomer = await join(app, profile())
     assert len((await client.get(f"/participants/{newcomer}/matches")).json()) == 1  # the freed mentor
@@ -76,18 +77,18 @@ async def test_capacity_is_never_exceeded_however_many_reserve_at_once(matching)
     app, _ = matching
     database = app.state.components.database
     mentor = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=3))
-    async with database.transaction() as transaction:
+    async with database.transaction(INSTITUTION) as transaction:
         await PostgresCandidates(transaction.connection).add(mentor)
 
     async def reserve() -> bool:
-        async with database.transaction() as transaction:
+        async with database.transaction(INSTITUTION) as transaction:
             return await PostgresCandidates(transaction.connection).reserve(mentor.participant_id)
 
     results = await asyncio.gather(*(reserve() for _ in range(25)))
     assert results.count(True) == 3
-    assert await database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id) == 3
+    assert await in_tenant(database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id) == 3
     with pytest.raises(Exception, match="capacity_respected"):
-        await database.pool.execute("UPDATE candidates SET used = 4 WHERE participant_id = $1", mentor.participant_id)
+        await in_tenant(database).execute("UPDATE candidates SET used = 4 WHERE participant_id = $1", mentor.participant_id)
 
 
 async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> None:
@@ -102,13 +103,13 @@ async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> No
     await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor)})
     components = app.state.components
     later = datetime.now(UTC) + timedelta(days=8)
-    async with components.database.transaction() as transaction:
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause())
+    async with components.database.transaction(INSTITUTION) as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
         assert await expire_proposals(uow, now=later) == 1
         assert await expire_proposals(uow, now=later) == 0
     match = (await client.get(f"/matches/{match_id}")).json()
     assert match["status"] == "expired"
-    used = await components.database.pool.fetch("SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor, mentee])
+    used = await in_tenant(components.database).fetch("SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor, mentee])
     assert [row["used"] for row in used] == [0, 0]
     late = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentee)})
     assert late.status_code == 409
@@ -128,8 +129,8 @@ async def test_a_leaver_is_withdrawn_their_matches_close_and_partners_are_offere
     other_mentor = await join(app, mentor_profile(mentor_capacity=2, display_name="Cleo M."))  # free: nobody waits
     components = app.state.components
     event = ParticipantLeft(participant_id=leaving_mentor, program_id="first-year-stem", left_at=datetime.now(UTC))
-    async with components.database.transaction() as transaction:
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause())
+    async with components.database.transaction(INSTITUTION) as transaction:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
         rematches = await withdraw_participant(uow, event, MatchingPolicy())
     assert {m.partner_of(other_mentor) for m in rematches} == {formed_with, proposed_to}
     statuses = {m["match_id"]: m["status"] for m in (await client.get(f"/participants/{leaving_mentor}/matches")).json()}
@@ -152,9 +153,9 @@ async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching
     components = app.state.components
     smaller = ParticipantProfileUpdated(participant_id=mentor, profile=mentor_profile(mentor_capacity=1),
                                         updated_at=datetime.now(UTC))
-    async with components.database.transaction() as transaction:
-        await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause()), smaller)
-    row = await components.database.pool.fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)
+    async with components.database.transaction(INSTITUTION) as transaction:
+        await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), smaller)
+    row = await in_tenant(components.database).fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)
     assert (row["capacity"], row["used"]) == (2, 2) and row["profile"]["mentor_capacity"] == 1
 
 
@@ -164,7 +165,7 @@ async def test_a_coordinator_previews_then_runs_an_optimal_round(matching) -> No
     mentors = [Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2)) for _ in range(2)]
     mentees = [Candidate(uuid.uuid4(), profile()) for _ in range(5)]
     loner = Candidate(uuid.uuid4(), profile(languages=["fr"]))  # shares no language with any mentor
-    async with components.database.transaction() as transaction:
+    async with components.database.transaction(INSTITUTION) as transaction:
         for candidate in [*mentors, *mentees, loner]:  # straight into the pool, as if joined before rounds began
             await PostgresCandidates(transaction.connection).add(candidate)
     preview = await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee"})
@@ -180,7 +181,7 @@ async def test_a_coordinator_previews_then_runs_an_optimal_round(matching) -> No
     run = (await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee", "dry_run": False})).json()
     assert len(run["proposed_match_ids"]) == 4
     assert await outbox_types(app) == ["MatchProposed"] * 4
-    used = await components.database.pool.fetch(
+    used = await in_tenant(components.database).fetch(
         "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [m.participant_id for m in mentors])
     assert sorted(row["used"] for row in used) == [2, 2]
     again = (await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee"})).json()
@@ -215,7 +216,7 @@ async def test_self_selection_suggests_then_many_accepts_at_once_never_exceed_ca
     components = app.state.components
     mentor = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2))
     mentees = [Candidate(uuid.uuid4(), profile()) for _ in range(10)]
-    async with components.database.transaction() as transaction:
+    async with components.database.transaction(INSTITUTION) as transaction:
         for candidate in [mentor, *mentees]:
             await PostgresCandidates(transaction.connection).add(candidate)
     suggested = (await client.get(f"/participants/{mentees[0].participant_id}/suggestions")).json()
@@ -235,12 +236,12 @@ async def test_self_selection_suggests_then_many_accepts_at_once_never_exceed_ca
         for match_id in match_ids
     ))
     assert sorted(a.status_code for a in answers) == [200] * 2 + [409] * 8  # the database refused the other eight
-    used = await components.database.pool.fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id)
+    used = await in_tenant(components.database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id)
     assert used == 2
-    formed = await components.database.pool.fetchval("SELECT count(*) FROM matches WHERE status = 'accepted'")
+    formed = await in_tenant(components.database).fetchval("SELECT count(*) FROM matches WHERE status = 'accepted'")
     assert formed == 2
     assert (await client.post(f"/participants/{uuid.uuid4()}/requests",
-                              json={"partner_ids": [str(mentor.participant_id)]})).status_code == 409
+                              json={"partner_ids": [str(mentor.participant_id)]})).status_code == 404  # nobody known
     assert (await client.post(f"/participants/{mentees[0].participant_id}/requests", json={"partner_ids": []})).status_code == 422
 
 

@@ -15,7 +15,8 @@ from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
-from tests.support.services import outbox_types, running
+from tests.support.identity import INSTITUTION
+from tests.support.services import in_tenant, outbox_types, running
 from tests.unit.factories import profile
 
 
@@ -45,9 +46,9 @@ def smtp_server():
 
 async def plan_welcome(app) -> uuid.UUID:
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(display_name="Ada L."), joined_at=datetime.now(UTC))
-    envelope = new_envelope(event, source="/test")
+    envelope = new_envelope(event, source="/test", institution=INSTITUTION)
     components = app.state.components
-    async with components.database.transaction() as transaction:
+    async with components.database.transaction(INSTITUTION) as transaction:
         await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope)
     return event.participant_id
 
@@ -94,10 +95,9 @@ async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database
     settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
                 "smtp_timeout_seconds": 2}
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
-        pool = app.state.components.database.pool
         participant = await plan_welcome(app)
         # As if every attempt but the last had already failed.
-        await pool.execute("UPDATE notifications SET attempts = $1, next_attempt_at = now()", MAX_ATTEMPTS - 1)
+        await in_tenant(app.state.components.database).execute("UPDATE notifications SET attempts = $1, next_attempt_at = now()", MAX_ATTEMPTS - 1)
 
         async def given_up() -> list:
             found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from mesh_profile.bootstrap import DEFINITION
+from tests.support.identity import as_person
 from tests.support.services import outbox_types, running
 from tests.unit.factories import profile
 
@@ -19,7 +20,7 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
     app, client = profile_service
     body = profile().model_dump(mode="json")
     correlation = str(uuid.uuid4())
-    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation})
+    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation} | as_person("profile"))
     assert response.status_code == 201, response.text
     participant_id = response.json()["participant_id"]
     fetched = await client.get(f"/participants/{participant_id}")
@@ -33,11 +34,14 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
 async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_service) -> None:
     app, client = profile_service
     body = profile(email="Grace.Hopper@Uni.Example.edu").model_dump(mode="json")
-    assert (await client.post("/participants", json=body)).status_code == 201
-    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"})
+    grace = as_person("profile")
+    assert (await client.post("/participants", json=body, headers=grace)).status_code == 201
+    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"}, headers=as_person("profile"))
     assert again.status_code == 409
-    assert "already joined program" in again.json()["detail"]
-    other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"})
+    assert "this email already joined program" in again.json()["detail"]
+    twice = await client.post("/participants", json=body | {"email": "g.hopper@uni.example.edu"}, headers=grace)
+    assert twice.status_code == 409 and "this account already joined" in twice.json()["detail"]
+    other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"}, headers=grace)
     assert other_program.status_code == 201
     assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined"]
 
@@ -45,12 +49,13 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
 async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:
     app, client = profile_service
     body = profile().model_dump(mode="json") | {"time_zone": "Mars/Olympus", "email": "nope"}
-    response = await client.post("/participants", json=body)
+    response = await client.post("/participants", json=body, headers=as_person("profile"))
     assert response.status_code == 422
     problems = {tuple(item["loc"]): item["msg"] for item in response.json()["detail"]}
     assert any("Mars/Olympus" in msg for loc, msg in problems.items() if "time_zone" in loc)
     assert any("email" in loc for loc in problems)
-    assert (await client.post("/participants", content=b"{not json", headers={"content-type": "application/json"})).status_code == 422
+    assert (await client.post("/participants", content=b"{not json",
+                              headers={"content-type": "application/json"} | as_person("profile"))).status_code == 422
     assert await outbox_types(app) == []
 
 
@@ -58,8 +63,8 @@ async def test_a_participant_updates_their_profile_then_leaves(profile_service) 
     app, client = profile_service
     body = profile().model_dump(mode="json")
     other = profile().model_dump(mode="json")
-    participant_id = (await client.post("/participants", json=body)).json()["participant_id"]
-    await client.post("/participants", json=other)
+    participant_id = (await client.post("/participants", json=body, headers=as_person("profile"))).json()["participant_id"]
+    await client.post("/participants", json=other, headers=as_person("profile"))
     changed = body | {"goals": ["find a research project"], "time_zone": "America/New_York"}
     response = await client.put(f"/participants/{participant_id}/profile", json=changed)
     assert response.status_code == 200 and response.json()["profile"]["time_zone"] == "America/New_York"

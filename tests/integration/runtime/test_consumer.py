@@ -11,12 +11,13 @@ from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, 
 from mesh_runtime.consumer import EventConsumer, RetryLater
 from mesh_runtime.db import Database, create_pool
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
+from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
 
 
 def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):
     event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(**profile_overrides), joined_at=datetime.now(UTC))
-    envelope = new_envelope(event, source="/test")
+    envelope = new_envelope(event, source="/test", institution=INSTITUTION)
     if event_id:
         envelope = envelope.model_copy(update={"id": event_id})
     record = to_kafka(envelope)

@@ -11,6 +11,7 @@ from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
 from tests.integration.kafka_helpers import eventually, read_all
+from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
 
 TOPIC = ParticipantJoined.topic.name
@@ -35,7 +36,7 @@ async def relay_setup(endpoints, database_factory):
 
 async def test_committed_events_are_published_and_marked(relay_setup, endpoints) -> None:
     database, relay = relay_setup
-    envelopes = [new_envelope(joined(), source="/test") for _ in range(3)]
+    envelopes = [new_envelope(joined(), source="/test", institution=INSTITUTION) for _ in range(3)]
     async with database.transaction() as transaction:
         for envelope in envelopes:
             await transaction.emit(envelope)
@@ -54,7 +55,7 @@ async def test_rolled_back_events_never_leave(relay_setup) -> None:
     database, relay = relay_setup
     with pytest.raises(RuntimeError):
         async with database.transaction() as transaction:
-            await transaction.emit(new_envelope(joined(), source="/test"))
+            await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
             raise RuntimeError("the use case failed after emitting")
     assert await relay.relay_once() == 0
 
@@ -64,7 +65,7 @@ async def test_running_relay_wakes_on_commit(relay_setup) -> None:
     await relay.start()
     try:
         async with database.transaction() as transaction:
-            await transaction.emit(new_envelope(joined(), source="/test"))
+            await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
         from tests.integration.kafka_helpers import eventually
 
         async def published() -> bool:
@@ -79,7 +80,7 @@ async def test_running_relay_wakes_on_commit(relay_setup) -> None:
 async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:
     database, relay = relay_setup
     async with database.transaction() as transaction:
-        await transaction.emit(new_envelope(joined(), source="/test"))
+        await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
     async with database.pool.acquire() as other, other.transaction():
         assert await other.fetchval("SELECT pg_try_advisory_xact_lock(7242002)")
         assert await relay.relay_once() == 0  # another replica is relaying
@@ -109,7 +110,7 @@ async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay
     async with database.transaction() as transaction:
         for _ in range(300):  # one pipelined batch, all on one partition
             event = ParticipantJoined(participant_id=participant_id, profile=profile(), joined_at=datetime.now(UTC))
-            envelope = new_envelope(event, source="/test")
+            envelope = new_envelope(event, source="/test", institution=INSTITUTION)
             await transaction.emit(envelope)
             written.append(envelope.id)
     while await relay.relay_once():

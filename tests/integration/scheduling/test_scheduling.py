@@ -10,7 +10,8 @@ from mesh_runtime.db import Cause
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
 from mesh_scheduling.application.schedule_session import schedule_first_session
 from mesh_scheduling.bootstrap import DEFINITION
-from tests.support.services import outbox_types, running
+from tests.support.identity import INSTITUTION
+from tests.support.services import in_tenant, outbox_types, running
 
 
 def member(**overrides) -> ParticipantSchedule:
@@ -34,8 +35,8 @@ async def scheduling(endpoints, database_factory):
 
 async def handle(app, event: MatchAccepted):
     components = app.state.components
-    async with components.database.transaction() as transaction:
-        return await schedule_first_session(PostgresSchedulingUnitOfWork(transaction, components.source, Cause()), event)
+    async with components.database.transaction(INSTITUTION) as transaction:
+        return await schedule_first_session(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event)
 
 
 async def test_a_formed_pair_gets_a_first_session_and_completing_it_schedules_the_next(scheduling) -> None:
@@ -74,7 +75,7 @@ async def test_a_pair_without_shared_time_is_flagged_not_scheduled(scheduling) -
     app, _ = scheduling
     event = accepted(member(), member(weekly_availability=[{"weekday": "sun", "start": "08:00", "end": "09:00"}]))
     assert await handle(app, event) is None
-    reason = await app.state.components.database.pool.fetchval(
+    reason = await in_tenant(app.state.components.database).fetchval(
         "SELECT unschedulable_reason FROM pairs WHERE match_id = $1", event.match_id
     )
     assert "no shared hour" in reason
@@ -93,8 +94,8 @@ async def test_an_ended_match_cancels_its_upcoming_sessions_and_gets_no_new_ones
     ended = MatchEnded(match_id=event.match_id, program_id="p", participant_ids=[a.participant_id, b.participant_id],
                        outcome="ended_early", reason="participant left the program", ended_by=a.participant_id,
                        ended_at=datetime.now(UTC))
-    async with components.database.transaction() as transaction:
-        assert await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause()), ended) == 1
+    async with components.database.transaction(INSTITUTION) as transaction:
+        assert await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), ended) == 1
     session = (await client.get(f"/sessions/{first.session_id}")).json()
     assert session["status"] == "cancelled"
     reflection = {"participant_id": str(a.participant_id), "progress_rating": 3, "notes": "too late"}

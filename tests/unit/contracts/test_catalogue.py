@@ -9,7 +9,8 @@ from tools import contracts_docs
 
 FAMILIES = {
     "mentoring.programs.v1": {"ProgramCreated", "ProgramUpdated", "ProgramClosed"},
-    "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased"},
+    "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased",
+                                  "ParticipantErasureConfirmed"},
     "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded"},
     "mentoring.agreements.v1": {"AgreementSet"},
     "mentoring.sessions.v1": {"SessionScheduled", "SessionRescheduled", "SessionCancelled", "SessionCompleted", "SessionMissed"},

@@ -10,14 +10,15 @@ from tests.unit.factories import profile
 def test_joining_creates_the_participant_and_the_event_others_learn_from() -> None:
     participant_id, now = uuid.uuid4(), datetime.now(UTC)
     given = profile(email="Ada.Lovelace@Uni.Example.edu")
-    participant, event = join(participant_id, given, now)
+    participant, event = join(participant_id, given, now, institution="northbridge", subject="account-7")
     assert event.participant_id == participant.participant_id == participant_id
+    assert event.subject == participant.subject == "account-7" and participant.institution == "northbridge"
     assert event.profile == given and event.joined_at == now
     assert event.aggregate_id() == str(participant_id)
 
 
 def test_emails_are_compared_without_case() -> None:
-    participant, _ = join(uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC))
+    participant, _ = join(uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC), institution="nb", subject="a")
     assert participant.email_key == "ada.lovelace@uni.example.edu"
 
 
@@ -26,7 +27,7 @@ def test_a_profile_is_replaced_whole_but_the_program_stays() -> None:
 
     from mesh_profile.domain.participant import NotActive, ProgramIsFixed
 
-    participant, _ = join(uuid.uuid4(), profile(), datetime.now(UTC))
+    participant, _ = join(uuid.uuid4(), profile(), datetime.now(UTC), institution="nb", subject="a")
     changed = profile(program_id=participant.profile.program_id, goals=["find a research project"])
     updated, event = participant.update(changed, datetime.now(UTC))
     assert updated.profile == changed and event.profile == changed

@@ -63,3 +63,15 @@ def test_actions_closed_to_a_role_are_forbidden_not_hidden() -> None:
     coordinator = person(Role.COORDINATOR, subject="c")
     assert decide(coordinator, NORTH_MATCH, coordinators_may=False) is Decision.FORBIDDEN
     assert decide(person(Role.PARTICIPANT), NORTH_MATCH, owners_may=False) is Decision.FORBIDDEN
+
+
+def test_an_address_the_issuer_marks_unverified_is_not_taken_as_the_persons() -> None:
+    base = {"sub": "u", "institution": "nb", "email": "a@u.example.edu"}
+    assert principal_from_claims(base, ClaimMapping()).email == "a@u.example.edu"
+    assert principal_from_claims(base | {"email_verified": True}, ClaimMapping()).email == "a@u.example.edu"
+    assert principal_from_claims(base | {"email_verified": False}, ClaimMapping()).email is None
+
+
+def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_institution() -> None:
+    with pytest.raises(ClaimsIncomplete, match="reserved"):
+        principal_from_claims({"sub": "u", "institution": "unassigned"}, ClaimMapping())

@@ -16,6 +16,7 @@ from mentoring_contracts.events.notifications import NotificationFailed, Notific
 from mentoring_contracts.events.participants import (
     AvailabilitySlot,
     ParticipantErased,
+    ParticipantErasureConfirmed,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantProfile,
@@ -40,6 +41,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ParticipantProfileUpdated,
     ParticipantLeft,
     ParticipantErased,
+    ParticipantErasureConfirmed,
     MatchProposed,
     MatchAccepted,
     MatchDeclined,
@@ -70,6 +72,7 @@ __all__ = [
     "NotificationFailed",
     "NotificationSent",
     "ParticipantErased",
+    "ParticipantErasureConfirmed",
     "ParticipantJoined",
     "ParticipantLeft",
     "ParticipantProfile",

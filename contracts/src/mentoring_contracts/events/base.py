@@ -41,6 +41,11 @@ PairIds = Annotated[
     Field(min_length=2, max_length=2, description="The pair's two participant ids.",
           examples=[["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]]),
 ]
+SUBJECT_DESCRIPTION = ("The participant's account at the institution's identity provider (the access token's `sub`): "
+                       "how services recognise the person acting. An opaque id, never a name or an address; "
+                       "absent for participants from before identity.")
+SUBJECT_EXAMPLE = "f10b93f7-9629-5cdf-b8fe-2682af5640dd"
+AccountSubject = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
                    Field(examples=["moved to another campus"])]

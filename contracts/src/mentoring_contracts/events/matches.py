@@ -5,6 +5,9 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from mentoring_contracts.events.base import (
+    SUBJECT_DESCRIPTION,
+    SUBJECT_EXAMPLE,
+    AccountSubject,
     ContractModel,
     Event,
     Instant,
@@ -64,6 +67,7 @@ class ParticipantSchedule(ContractModel):
     """What scheduling needs of one participant, carried with the accepted match."""
 
     participant_id: ParticipantId
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
     role: Role = Field(description="Their role in the match.", examples=["mentee"])
     campus: Label = Field(description="Their campus.", examples=["north"])
     time_zone: TimeZoneName

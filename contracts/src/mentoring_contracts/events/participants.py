@@ -6,6 +6,9 @@ from typing import Annotated, ClassVar, Literal, Self
 from pydantic import EmailStr, Field, model_validator
 
 from mentoring_contracts.events.base import (
+    SUBJECT_DESCRIPTION,
+    SUBJECT_EXAMPLE,
+    AccountSubject,
     ContractModel,
     Event,
     Instant,
@@ -13,6 +16,7 @@ from mentoring_contracts.events.base import (
     ParticipantId,
     ProgramId,
     Reason,
+    Slug,
     TimeZoneName,
 )
 from mentoring_contracts.topics import PARTICIPANTS
@@ -105,6 +109,7 @@ class ParticipantJoined(_ParticipantEvent):
     name: ClassVar[str] = "ParticipantJoined"
 
     participant_id: ParticipantId
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
     profile: ParticipantProfile = Field(description="The profile as given when joining.")
     joined_at: Instant = Field(description="When they joined.")
 
@@ -115,6 +120,7 @@ class ParticipantProfileUpdated(_ParticipantEvent):
     name: ClassVar[str] = "ParticipantProfileUpdated"
 
     participant_id: ParticipantId
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
     profile: ParticipantProfile = Field(description="The complete profile after the change.")
     updated_at: Instant = Field(description="When the change was made.")
 
@@ -139,3 +145,16 @@ class ParticipantErased(_ParticipantEvent):
 
     participant_id: ParticipantId
     erased_at: Instant = Field(description="When the erasure was carried out.")
+
+
+class ParticipantErasureConfirmed(_ParticipantEvent):
+    """A service finished erasing what it held of an erased participant; the profile service shows
+    who confirmed, and when. Carries no personal data."""
+
+    name: ClassVar[str] = "ParticipantErasureConfirmed"
+
+    participant_id: ParticipantId
+    service: Slug = Field(description="The service that erased its data.", examples=["matching"])
+    erased: list[Label] = Field(max_length=20, description="What it erased or anonymised, in words.",
+                                examples=[["profile free text", "match reasons"]])
+    confirmed_at: Instant = Field(description="When its erasure was committed.")

@@ -14,7 +14,7 @@ from mentoring_contracts import TOPICS
 from mesh_local.cohort import demo_cohort
 from mesh_local.config import LocalConfig
 from mesh_local.keycloak import user_token
-from mesh_local.realm import COHORT_SIZE, cohort_username
+from mesh_local.realm import COHORT_SIZE, cohort_username, demo_email
 
 
 class JourneyError(RuntimeError):
@@ -58,8 +58,9 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
     urls = {name: config.service_url(name) for name in ("profile", "matching", "scheduling", "notify")}
     async with httpx.AsyncClient(timeout=10) as http:
         ids, tokens = [], {}
-        for index, person in enumerate(demo_cohort(cohort_size, program_id=f"first-year-stem-{run}", run_tag=f"+{run}")):
+        for index, person in enumerate(demo_cohort(cohort_size, program_id=f"first-year-stem-{run}")):
             token = await asyncio.to_thread(user_token, config, cohort_username(index))
+            person["email"] = demo_email(cohort_username(index))  # the address the institution vouches for
             response = await http.post(f"{urls['profile']}/participants", json=person, headers=_as(token))
             if response.status_code != 201:
                 raise JourneyError(f"join failed: {response.status_code} {response.text}")

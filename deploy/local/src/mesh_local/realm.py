@@ -4,8 +4,9 @@ a test keeps the file and this definition the same.
 
 Claims every access token carries (the mapping services read by default, docs/configuration.md):
 ``sub`` (the account), ``roles`` (participant / coordinator / admin), ``institution`` (one id),
-``campuses`` (a list), ``programs`` (a coordinator's programs, optional), and ``aud`` listing the
-four services (mesh-profile, mesh-matching, mesh-scheduling, mesh-notify).
+``campuses`` (a list), ``programs`` (a coordinator's programs, optional), ``email`` and
+``email_verified``, and ``aud`` listing the four services (mesh-profile, mesh-matching,
+mesh-scheduling, mesh-notify).
 """
 
 import json
@@ -31,6 +32,10 @@ def cohort_username(index: int) -> str:
     return f"student{index + 1:02d}"
 
 
+def demo_email(username: str, institution: str = "northbridge") -> str:
+    return f"{username}@{institution}.example.edu"
+
+
 def demo_users() -> list[dict[str, Any]]:
     """Two campuses of Northbridge University, and Riverside College for the tenancy checks."""
     people = [
@@ -51,7 +56,7 @@ def _user(username: str, institution: str, campuses: list[str], roles: list[str]
         "id": str(uuid.uuid5(_NAMESPACE, username)),  # stable subjects across restarts of the local IdP
         "username": username,
         "enabled": True,
-        "email": f"{username}@{institution}.example.edu",
+        "email": demo_email(username, institution),
         "emailVerified": True,
         "firstName": username.capitalize(),
         "lastName": institution.capitalize(),
@@ -77,7 +82,11 @@ def mesh_scope() -> dict[str, Any]:
     mappers = [_mapper("subject", "oidc-sub-mapper", {}),
                _mapper("roles", "oidc-usermodel-realm-role-mapper", {
                    "claim.name": "roles", "jsonType.label": "String", "multivalued": "true"}),
-               _attribute("institution", False), _attribute("campuses", True), _attribute("programs", True)]
+               _attribute("institution", False), _attribute("campuses", True), _attribute("programs", True),
+               _mapper("email", "oidc-usermodel-property-mapper", {
+                   "user.attribute": "email", "claim.name": "email", "jsonType.label": "String"}),
+               _mapper("email verified", "oidc-usermodel-property-mapper", {
+                   "user.attribute": "emailVerified", "claim.name": "email_verified", "jsonType.label": "boolean"})]
     mappers += [_mapper(f"audience mesh-{service}", "oidc-audience-mapper", {
         "included.custom.audience": f"mesh-{service}", "id.token.claim": "false"}) for service in SERVICES]
     return {"name": "mesh", "description": "Who the bearer is to Mentoring Mesh: roles, institution, campuses, audiences.",

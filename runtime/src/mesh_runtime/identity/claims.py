@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-
 INSTITUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+UNASSIGNED = "unassigned"  # the tenant of rows from before identity (migrations): no token may name it
 
 
 class Role(enum.StrEnum):
@@ -35,6 +35,7 @@ class ClaimMapping:
     institution: str = "institution"
     campuses: str = "campuses"
     programs: str = "programs"
+    email: str = "email"
     role_names: Mapping[Role, str] | None = None
 
     def role_of(self, value: str) -> Role | None:
@@ -53,6 +54,7 @@ class Principal:
     programs: frozenset[str] = frozenset()  # a coordinator's programs; empty: every program on their campuses
     client_id: str | None = None
     token_id: str | None = None
+    email: str | None = None  # the address the institution vouches for (not marked unverified)
 
     @property
     def is_admin(self) -> bool:
@@ -75,8 +77,9 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
         raise ClaimsIncomplete(f"token has no subject claim {mapping.subject!r}")
     if not institution:
         raise ClaimsIncomplete(f"token has no institution claim {mapping.institution!r}")
-    if not INSTITUTION_ID.fullmatch(institution):
-        raise ClaimsIncomplete(f"institution claim {institution!r} is not an id (lower-case letters, digits, dashes)")
+    if not INSTITUTION_ID.fullmatch(institution) or institution == UNASSIGNED:
+        raise ClaimsIncomplete(f"institution claim {institution!r} is not an institution's id (lower-case letters, "
+                               f"digits, dashes; {UNASSIGNED!r} is reserved for rows from before identity)")
     roles = {mapping.role_of(value) for value in _values(_claim(claims, mapping.roles))} - {None}
     return Principal(
         subject=subject,
@@ -86,6 +89,7 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
         programs=frozenset(_values(_claim(claims, mapping.programs))),
         client_id=_text(claims.get("azp") or claims.get("client_id")),
         token_id=_text(claims.get("jti")),
+        email=None if claims.get("email_verified") is False else _text(_claim(claims, mapping.email)),
     )
 
 

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from mesh_runtime.identity.claims import Principal
+from mesh_runtime.identity.access import Decision, Tenancy, decide
+from mesh_runtime.identity.claims import Principal, Role
 from mesh_runtime.identity.tokens import TokenRejected, TokenVerifier
 
 REALM = "mentoring-mesh"
@@ -14,8 +15,10 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="bearer", description="An OID
 
 
 def challenge(error: str | None, description: str) -> str:
-    parts = [f'realm="{REALM}"'] + ([f'error="{error}"'] if error else []) + [
-        'error_description="' + description.replace('"', "'") + '"']
+    # The description may quote the token's own header (a kid, an alg): printable ASCII only, so a
+    # forged value can neither break the header nor turn the refusal into a server error.
+    safe = "".join(c if " " <= c <= "~" and c not in '"\\' else "?" for c in description)
+    parts = [f'realm="{REALM}"'] + ([f'error="{error}"'] if error else []) + [f'error_description="{safe}"']
     return "Bearer " + ", ".join(parts)
 
 
@@ -38,3 +41,24 @@ async def authenticate(request: Request,
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
+
+
+def authorize(principal: Principal, resource: Tenancy | None, what: str, *, coordinators_may: bool = True,
+              owners_may: bool = True) -> None:
+    """Refuse unless the access rule allows: 404 for what the caller may not know exists (or what does
+    not), 403 for a known resource in their own institution that is not theirs to touch."""
+    decision = Decision.HIDDEN if resource is None else decide(
+        principal, resource, coordinators_may=coordinators_may, owners_may=owners_may)
+    if decision is Decision.HIDDEN:
+        raise HTTPException(404, detail=f"no {what}")
+    if decision is Decision.FORBIDDEN:
+        raise HTTPException(403, detail=f"{what} is not yours to see or change")
+
+
+def require_role(principal: Principal, role: Role, action: str) -> None:
+    if role not in principal.roles:
+        raise HTTPException(403, detail=f"only {_article(role.value)} {role.value} may {action}")
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"

@@ -33,20 +33,30 @@ class IssuerKeys:
         self._fetched_at = -float("inf")
         self._tried_at = -float("inf")
         self._lock = asyncio.Lock()
+        self._background: asyncio.Task[None] | None = None
 
     @property
     def cached_key_ids(self) -> list[str]:
         return sorted(self._keys)
 
     async def key(self, key_id: str | None) -> jwt.PyJWK | None:
-        """The key a token names; None when the issuer does not (or, unreachable, did not) publish it."""
-        if time.monotonic() - self._fetched_at > self.max_age_seconds:
-            await self._refresh_quietly()
+        """The key a token names; None when the issuer does not (or, unreachable, did not) publish it.
+
+        Old keys are refreshed in the background while they keep serving: no request waits on the
+        issuer unless its token names a key the cache does not have."""
         found = self._find(key_id)
-        if found is None:
+        if found is not None:
+            if time.monotonic() - self._fetched_at > self.max_age_seconds and self._background is None:
+                self._background = asyncio.create_task(self._refresh_in_background())
+            return found
+        await self._refresh_quietly()
+        return self._find(key_id)
+
+    async def _refresh_in_background(self) -> None:
+        try:
             await self._refresh_quietly()
-            found = self._find(key_id)
-        return found
+        finally:
+            self._background = None
 
     def _find(self, key_id: str | None) -> jwt.PyJWK | None:
         if key_id is None:  # a token without ``kid`` is only unambiguous while the issuer has one key
@@ -92,4 +102,6 @@ class IssuerKeys:
         return response.json()
 
     async def close(self) -> None:
+        if self._background is not None:
+            self._background.cancel()
         await self._client.aclose()

@@ -1,6 +1,14 @@
 """The one place the scheduling service is wired together."""
 
-from mentoring_contracts import MatchAccepted, MatchEnded, SessionCancelled, SessionCompleted, SessionScheduled
+from mentoring_contracts import (
+    MatchAccepted,
+    MatchEnded,
+    ParticipantErased,
+    ParticipantErasureConfirmed,
+    SessionCancelled,
+    SessionCompleted,
+    SessionScheduled,
+)
 from mesh_runtime.app import ServiceDefinition
 from mesh_scheduling.adapters.events import event_handlers
 from mesh_scheduling.adapters.http import router
@@ -12,6 +20,6 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_scheduling.migrations",
     routers=[router],
     handlers=event_handlers,
-    consumes=[MatchAccepted, MatchEnded],
-    publishes=[SessionScheduled, SessionCompleted, SessionCancelled],
+    consumes=[MatchAccepted, MatchEnded, ParticipantErased],
+    publishes=[SessionScheduled, SessionCompleted, SessionCancelled, ParticipantErasureConfirmed],
 )

@@ -3,9 +3,17 @@
 from collections.abc import Mapping
 from typing import Any
 
-from mentoring_contracts import Event, EventEnvelope, ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
+from mentoring_contracts import (
+    Event,
+    EventEnvelope,
+    ParticipantErased,
+    ParticipantJoined,
+    ParticipantLeft,
+    ParticipantProfileUpdated,
+)
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
+from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_runtime.app import Components
 from mesh_runtime.consumer import Handler
@@ -26,7 +34,12 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
         await withdraw_participant(uow, envelope.data)
 
+    async def on_participant_erased(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+        await forget_participant(uow, envelope.data)
+
     return {
+        ParticipantErased: on_participant_erased,
         ParticipantJoined: on_participant_joined,
         ParticipantProfileUpdated: on_profile_updated,
         ParticipantLeft: on_participant_left,

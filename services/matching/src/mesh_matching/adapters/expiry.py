@@ -4,7 +4,7 @@ from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.settings import MatchingSettings
 from mesh_runtime.app import Components
-from mesh_runtime.db import Cause
+from mesh_runtime.db import ALL_TENANTS, Cause
 from mesh_runtime.workers import PeriodicWorker
 
 
@@ -13,7 +13,15 @@ def expiry_worker(components: Components) -> PeriodicWorker:
     assert isinstance(settings, MatchingSettings)
 
     async def sweep() -> int:
-        async with components.database.transaction() as transaction:
-            return await expire_proposals(PostgresMatchingUnitOfWork(transaction, components.source, Cause()))
+        """Each institution's lapsed proposals in that institution's own transaction."""
+        async with components.database.transaction(ALL_TENANTS) as transaction:
+            tenants = await transaction.connection.fetch(
+                "SELECT DISTINCT institution FROM matches WHERE status = 'proposed' AND expires_at <= now()")
+        expired = 0
+        for row in tenants:
+            async with components.database.transaction(row["institution"]) as transaction:
+                uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=row["institution"]))
+                expired += await expire_proposals(uow)
+        return expired
 
     return PeriodicWorker("proposal-expiry", sweep, settings.expiry_sweep_interval_seconds)

@@ -9,12 +9,15 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
+from mesh_matching.adapters.access import match_tenancy, participant_tenancy, require_acting_as_themself
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
+from mesh_runtime import audit
 from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["matches"])
 ERRORS = error_responses(403, 404, 409)
@@ -53,54 +56,64 @@ class End(Answer):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-@router.get("/matches/{match_id}", summary="A match with its score and reasons", responses=ERRORS)
-async def get_match(match_id: UUID, components: ComponentsDep) -> MatchView:
-    async with components.database.pool.acquire() as connection:
-        row = await connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no match {match_id}")
+@router.get("/matches/{match_id}", summary="A match with its score and reasons (the pair, coordinators, admins)",
+            responses=ERRORS)
+async def get_match(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> MatchView:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}")
+        row = await transaction.connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
     return _view(row)
 
 
-@router.get("/participants/{participant_id}/matches", summary="A participant's matches, newest first")
-async def participant_matches(participant_id: UUID, components: ComponentsDep) -> list[MatchView]:
-    async with components.database.pool.acquire() as connection:
-        rows = await connection.fetch(
+@router.get("/participants/{participant_id}/matches", summary="A participant's matches, newest first",
+            responses=error_responses(403, 404))
+async def participant_matches(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> list[MatchView]:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}")
+        rows = await transaction.connection.fetch(
             "SELECT * FROM matches WHERE participant_a = $1 OR participant_b = $1 ORDER BY proposed_at DESC",
             participant_id,
         )
     return [_view(row) for row in rows]
 
 
-@router.post("/matches/{match_id}/accept", summary="Accept a proposed match", responses=ERRORS)
-async def accept(match_id: UUID, answer: Answer, components: ComponentsDep, cause: CauseDep) -> MatchView:
-    return await _answer(components, cause, match_id, lambda uow: accept_match(uow, match_id, answer.participant_id))
+@router.post("/matches/{match_id}/accept", summary="Accept a proposed match (one of the pair, for themself)", responses=ERRORS)
+async def accept(match_id: UUID, answer: Answer, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
+    return await _answer(components, cause, principal, match_id, answer, "match.accept",
+                         lambda uow: accept_match(uow, match_id, answer.participant_id))
 
 
-@router.post("/matches/{match_id}/decline", summary="Decline a proposed match", responses=ERRORS)
-async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, cause: CauseDep) -> MatchView:
-    return await _answer(
-        components, cause, match_id, lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason)
-    )
+@router.post("/matches/{match_id}/decline", summary="Decline a proposed match (one of the pair, for themself)", responses=ERRORS)
+async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, cause: CauseDep,
+                  principal: PrincipalDep) -> MatchView:
+    return await _answer(components, cause, principal, match_id, answer, "match.decline",
+                         lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason))
 
 
 @router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)
-async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep) -> MatchView:
-    return await _answer(components, cause, match_id, lambda uow: end_match(
+async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
+    return await _answer(components, cause, principal, match_id, answer, "match.end", lambda uow: end_match(
         uow, match_id, answer.participant_id, answer.outcome, answer.reason))
 
 
-async def _answer(components: Components, cause: Cause, match_id: UUID, use_case) -> MatchView:
+async def _answer(components: Components, cause: Cause, principal: Principal, match_id: UUID, answer: Answer,
+                  action: str, use_case) -> MatchView:
+    """One of the pair answers for themself (an admin of the institution may answer for them)."""
     try:
-        async with components.database.transaction() as transaction:
+        async with components.database.transaction(principal.institution) as transaction:
+            authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}",
+                      coordinators_may=False)
+            await require_acting_as_themself(transaction.connection, principal, answer.participant_id)
             await use_case(PostgresMatchingUnitOfWork(transaction, components.source, cause))
+            await audit.record_if_privileged(transaction, principal, cause, action, f"match/{match_id}",
+                                             participant_id=str(answer.participant_id))
     except MatchNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except NotAParticipant as error:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
     except (MatchClosed, MatchError) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
-    return await get_match(match_id, components)
+    return await get_match(match_id, components, principal)
 
 
 def _view(row: asyncpg.Record) -> MatchView:

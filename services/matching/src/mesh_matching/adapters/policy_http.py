@@ -7,9 +7,11 @@ from typing import Literal, Self
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, model_validator
 
+from mesh_matching.adapters.access import program_tenancy, require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.domain.scoring import MatchingPolicy
-from mesh_runtime.dependencies import CauseDep, ComponentsDep
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 
 router = APIRouter(tags=["policies"])
 Criterion = Literal["experiences", "goals", "challenges", "interests", "languages", "availability", "campus",
@@ -51,23 +53,36 @@ def _model(policy: MatchingPolicy) -> Policy:
     return Policy(**dataclasses.asdict(policy))
 
 
-@router.get("/programs/{program_id}/policy", summary="The program's current matching policy")
-async def current(program_id: str, components: ComponentsDep, cause: CauseDep) -> VersionedPolicy:
-    async with components.database.transaction() as transaction:
+ERRORS = error_responses(403, 404)
+
+
+@router.get("/programs/{program_id}/policy", summary="The program's current matching policy (its coordinators, admins)",
+            responses=ERRORS)
+async def current(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> VersionedPolicy:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await program_tenancy(transaction.connection, program_id, principal.institution),
+                  f"program {program_id}", owners_may=False)
         version, policy = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.current(program_id)
     return VersionedPolicy(program_id=program_id, version=version, policy=_model(policy))
 
 
-@router.put("/programs/{program_id}/policy", summary="Set the program's matching policy (a new version)")
-async def set_policy(program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep) -> VersionedPolicy:
-    async with components.database.transaction() as transaction:
+@router.put("/programs/{program_id}/policy", summary="Set the program's matching policy (a new version)",
+            description="Coordinators of every campus the program spans, or admins of its institution.", responses=ERRORS)
+async def set_policy(program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep,
+                     principal: PrincipalDep) -> VersionedPolicy:
+    async with components.database.transaction(principal.institution) as transaction:
+        await require_whole_program(transaction.connection, principal, program_id, "set its matching policy")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         version = await uow.policies.set(program_id, MatchingPolicy(**body.model_dump()))
+        await audit.record(transaction, principal, cause, "policy.set", f"program/{program_id}", version=version,
+                           policy=body.model_dump(mode="json"))
     return VersionedPolicy(program_id=program_id, version=version, policy=body)
 
 
-@router.get("/programs/{program_id}/policy/versions", summary="Every version of the program's policy")
-async def versions(program_id: str, components: ComponentsDep, cause: CauseDep) -> list[VersionedPolicy]:
-    async with components.database.transaction() as transaction:
+@router.get("/programs/{program_id}/policy/versions", summary="Every version of the program's policy", responses=ERRORS)
+async def versions(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> list[VersionedPolicy]:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await program_tenancy(transaction.connection, program_id, principal.institution),
+                  f"program {program_id}", owners_may=False)
         history = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.history(program_id)
     return [VersionedPolicy(program_id=program_id, version=v, policy=_model(p), set_at=at) for v, p, at in history]

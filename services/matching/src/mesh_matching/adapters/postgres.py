@@ -21,18 +21,20 @@ class PostgresCandidates:
     async def add(self, candidate: Candidate) -> bool:
         inserted = await self._connection.fetchval(
             """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity) VALUES ($1, $2, $3, $4)
+            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (participant_id) DO NOTHING RETURNING true
             """,
             candidate.participant_id,
             candidate.program_id,
             candidate.profile.model_dump(mode="json"),
             candidate.capacity,
+            candidate.subject,
         )
         return bool(inserted)
 
     async def get(self, participant_id: UUID) -> Candidate | None:
-        row = await self._connection.fetchrow("SELECT participant_id, profile FROM candidates WHERE participant_id = $1", participant_id)
+        row = await self._connection.fetchrow(
+            "SELECT participant_id, profile, subject FROM candidates WHERE participant_id = $1", participant_id)
         return _candidate(row) if row else None
 
     async def with_free_capacity(self, program_id: str, excluding: UUID) -> Sequence[Candidate]:
@@ -82,12 +84,22 @@ class PostgresCandidates:
         return bool(await self._connection.fetchval(
             "SELECT active AND used < capacity FROM candidates WHERE participant_id = $1", participant_id))
 
+    async def anonymise(self, participant_id: UUID) -> bool:
+        return await self._connection.execute(
+            """
+            UPDATE candidates SET subject = NULL, profile = profile || jsonb_build_object(
+                'display_name', 'Erased participant', 'email', 'erased-' || replace(participant_id::text, '-', '') || '@erased.example.org',
+                'experiences', '[]'::jsonb, 'goals', '[]'::jsonb, 'challenges', '[]'::jsonb, 'interests', '[]'::jsonb)
+            WHERE participant_id = $1
+            """, participant_id) == "UPDATE 1"
+
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:
-    return Candidate(row["participant_id"], ParticipantProfile.model_validate(row["profile"]))
+    return Candidate(row["participant_id"], ParticipantProfile.model_validate(row["profile"]),
+                     row["subject"] if "subject" in row else None)
 
 
 class PostgresMatches:
@@ -98,8 +110,11 @@ class PostgresMatches:
         await self._connection.execute(
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
-                                 score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                                 score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
+                                 campuses)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                    ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
+                          (SELECT campus FROM candidates WHERE participant_id = $6)])
             """,
             match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
             match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
@@ -148,6 +163,12 @@ class PostgresMatches:
             "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", low, high
         )
 
+
+    async def redact_reasons(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            "UPDATE matches SET reasons = '[]' WHERE (participant_a = $1 OR participant_b = $1) AND reasons <> '[]'",
+            participant_id)
+        return int(status.split()[-1])
 
     async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
         rows = await self._connection.fetch(

@@ -6,9 +6,11 @@ from uuid import UUID
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from mesh_matching.adapters.access import require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.run_round import run_round
-from mesh_runtime.dependencies import CauseDep, ComponentsDep
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
 
 router = APIRouter(tags=["rounds"])
 
@@ -44,11 +46,18 @@ class RoundReport(BaseModel):
     proposed_match_ids: list[UUID]
 
 
-@router.post("/programs/{program_id}/rounds", summary="Preview or run a matching round over a program's pool")
-async def round_for_program(program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep) -> RoundReport:
-    async with components.database.transaction() as transaction:
+@router.post("/programs/{program_id}/rounds", summary="Preview or run a matching round over a program's pool",
+             description="Coordinators of every campus the program spans, or admins of its institution.",
+             responses=error_responses(403, 404))
+async def round_for_program(program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep,
+                            principal: PrincipalDep) -> RoundReport:
+    async with components.database.transaction(principal.institution) as transaction:
+        await require_whole_program(transaction.connection, principal, program_id, "preview or run its rounds")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
+        await audit.record(transaction, principal, cause, "round.preview" if request.dry_run else "round.run",
+                           f"program/{program_id}", mode=outcome.mode, objective=request.objective,
+                           pool_size=outcome.pool_size, pairs=len(outcome.plan.pairs), proposed=len(outcome.proposed))
     scores = [p.score for p in outcome.plan.pairs]
     return RoundReport(
         program_id=program_id, mode=outcome.mode, objective=request.objective, dry_run=request.dry_run,

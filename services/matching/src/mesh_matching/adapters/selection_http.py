@@ -5,9 +5,10 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
+from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 
 router = APIRouter(tags=["self-selection"])
 
@@ -32,10 +33,11 @@ class RequestResult(BaseModel):
 
 
 @router.get("/participants/{participant_id}/suggestions", summary="Best possible partners, with reasons",
-            responses=error_responses(409))
-async def suggestions(participant_id: UUID, components: ComponentsDep, cause: CauseDep,
+            responses=error_responses(403, 404, 409))
+async def suggestions(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
                       limit: int = Query(default=5, ge=1, le=20)) -> list[Suggestion]:
-    async with components.database.transaction() as transaction:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
             ranked = await suggest_partners(uow, participant_id, limit)
@@ -47,9 +49,13 @@ async def suggestions(participant_id: UUID, components: ComponentsDep, cause: Ca
 
 
 @router.post("/participants/{participant_id}/requests", summary="Ask several partners at once",
-             responses=error_responses(409))
-async def requests(participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep) -> list[RequestResult]:
-    async with components.database.transaction() as transaction:
+             responses=error_responses(403, 404, 409))
+async def requests(participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep,
+                   principal: PrincipalDep) -> list[RequestResult]:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}",
+                  coordinators_may=False)
+        await require_acting_as_themself(transaction.connection, principal, participant_id)
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
             outcomes = await request_partners(uow, participant_id, body.partner_ids)

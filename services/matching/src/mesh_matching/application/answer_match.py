@@ -39,6 +39,7 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
             schedules.append(
                 ParticipantSchedule(
                     participant_id=pid,
+                    subject=candidate.subject,
                     role=role,  # type: ignore[arg-type]
                     campus=profile.campus,
                     time_zone=profile.time_zone,

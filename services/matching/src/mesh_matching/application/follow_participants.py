@@ -22,28 +22,35 @@ async def withdraw_participant(
     uow: MatchingUnitOfWork, left: ParticipantLeft, policy: MatchingPolicy | None = None, now: datetime | None = None
 ) -> list[Match]:
     """Returns the rematches proposed to the leaver's former partners."""
+    return await withdraw(uow, left.participant_id, left.program_id, LEFT_REASON, policy, now)
+
+
+async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, reason: str,
+                   policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[Match]:
+    """Out of every pool; each open match closes (declined, expired or ended with ``reason``), and each
+    partner is offered a rematch at once. Returns those rematches."""
     now = now or datetime.now(UTC)
-    policy = policy or (await uow.policies.current(left.program_id))[1]
-    await uow.candidates.withdraw(left.participant_id)
+    policy = policy or (await uow.policies.current(program_id))[1]
+    await uow.candidates.withdraw(participant_id)
     partners = []
     event: MatchDeclined | MatchExpired | MatchEnded
-    for match in await uow.matches.open_for(left.participant_id):
-        partner = match.partner_of(left.participant_id)
+    for match in await uow.matches.open_for(participant_id):
+        partner = match.partner_of(participant_id)
         if match.status is MatchStatus.PROPOSED and now >= match.expires_at:
             closed = match.expire(now)  # lapsed already; the sweep had not come by yet
             event = MatchExpired(match_id=match.match_id, program_id=match.program_id,
                                  participant_ids=list(match.participants), accepted_by=sorted(match.accepted_by),
                                  expired_at=now)
         elif match.status is MatchStatus.PROPOSED:
-            closed = match.decline(left.participant_id, now)
+            closed = match.decline(participant_id, now)
             event = MatchDeclined(match_id=match.match_id, program_id=match.program_id,
-                                  participant_ids=list(match.participants), declined_by=left.participant_id,
-                                  reason=LEFT_REASON, declined_at=now)
+                                  participant_ids=list(match.participants), declined_by=participant_id,
+                                  reason=reason, declined_at=now)
         else:
             closed = match.end(now)
             event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
-                               participant_ids=list(match.participants), outcome="ended_early", reason=LEFT_REASON,
-                               ended_by=left.participant_id, ended_at=now)
+                               participant_ids=list(match.participants), outcome="ended_early", reason=reason,
+                               ended_by=participant_id, ended_at=now)
         await close_match(uow, match, closed, event)
         partners.append(partner)
     rematches = []

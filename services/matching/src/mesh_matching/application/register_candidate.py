@@ -23,7 +23,7 @@ async def register_candidate(
     uow: MatchingUnitOfWork, joined: ParticipantJoined, policy: MatchingPolicy | None = None, now: datetime | None = None
 ) -> Match | None:
     """Returns the match proposed to the newcomer, or None when nobody fits (they wait in the pool)."""
-    newcomer = Candidate(joined.participant_id, joined.profile)
+    newcomer = Candidate(joined.participant_id, joined.profile, joined.subject)
     if not await uow.candidates.add(newcomer):
         return None
     policy = policy or (await uow.policies.current(newcomer.program_id))[1]

@@ -8,8 +8,11 @@ from mentoring_contracts import ParticipantProfile, TopicRole
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
+    """``subject``: the person's account, where it is needed (a formed pair's schedules carry it)."""
+
     participant_id: UUID
     profile: ParticipantProfile
+    subject: str | None = None
 
     @property
     def program_id(self) -> str:

@@ -1,11 +1,11 @@
 """The background worker that delivers due notifications, one transaction each."""
 
-from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
+from mesh_notify.adapters.postgres import PostgresNotifications, PostgresNotifyUnitOfWork
 from mesh_notify.application.deliver_notification import deliver_next
 from mesh_notify.application.ports import Mailer
 from mesh_notify.settings import NotifySettings
 from mesh_runtime.app import Components
-from mesh_runtime.db import Cause
+from mesh_runtime.db import ALL_TENANTS, Cause
 from mesh_runtime.workers import PeriodicWorker
 
 
@@ -16,10 +16,15 @@ def delivery_worker(components: Components, mailer: Mailer) -> PeriodicWorker:
     async def deliver_due() -> int:
         delivered = 0
         while not worker.stopping:
-            async with components.database.transaction() as transaction:
-                uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause())
+            # Each delivery in its institution's own transaction; the next due one says which that is.
+            async with components.database.transaction(ALL_TENANTS) as transaction:
+                tenant = await PostgresNotifications(transaction.connection).next_due_institution()
+            if tenant is None:
+                break
+            async with components.database.transaction(tenant) as transaction:
+                uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=tenant))
                 if await deliver_next(uow, mailer, settings.public_base_url) is None:
-                    break
+                    continue  # another replica took it first
             delivered += 1
         return delivered
 

@@ -4,12 +4,14 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
 from mesh_notify.adapters.postgres import notification_from_row
 from mesh_notify.domain.notification import Notification
-from mesh_runtime.dependencies import ComponentsDep, error_responses
+from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Decision, decide
 
 router = APIRouter(tags=["notifications"])
 
@@ -34,21 +36,27 @@ class NotificationView(BaseModel):
         )
 
 
-@router.get("/notifications", summary="Notifications of one recipient, oldest first")
+@router.get("/notifications", summary="Notifications of one recipient, oldest first (theirs, and their admins')",
+            responses=error_responses(403))
 async def list_notifications(
-    components: ComponentsDep, recipient_id: Annotated[UUID, Query(description="The participant.")]
+    components: ComponentsDep, principal: PrincipalDep,
+    recipient_id: Annotated[UUID, Query(description="The participant.")],
 ) -> list[NotificationView]:
-    async with components.database.pool.acquire() as connection:
-        rows = await connection.fetch(
+    async with components.database.transaction(principal.institution) as transaction:
+        recipient = await recipient_tenancy(transaction.connection, recipient_id)
+        if recipient is None or decide(principal, recipient, coordinators_may=False) is Decision.HIDDEN:
+            return []  # nothing yet, or not the caller's to know of: the same answer, so nothing leaks
+        authorize(principal, recipient, f"notifications of {recipient_id}", coordinators_may=False)
+        rows = await transaction.connection.fetch(
             "SELECT * FROM notifications WHERE recipient_id = $1 ORDER BY created_at, template", recipient_id
         )
     return [NotificationView.of(notification_from_row(row)) for row in rows]
 
 
-@router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(404))
-async def get_notification(notification_id: UUID, components: ComponentsDep) -> NotificationView:
-    async with components.database.pool.acquire() as connection:
-        row = await connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no notification {notification_id}")
+@router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(403, 404))
+async def get_notification(notification_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> NotificationView:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await notification_tenancy(transaction.connection, notification_id),
+                  f"notification {notification_id}", coordinators_may=False)
+        row = await transaction.connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)
     return NotificationView.of(notification_from_row(row))

@@ -6,6 +6,7 @@ import asyncpg
 
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
+from mesh_runtime.erasures import PostgresErasures
 
 
 class PostgresContacts:
@@ -15,16 +16,23 @@ class PostgresContacts:
     async def upsert(self, contact: Contact) -> None:
         await self._connection.execute(
             """
-            INSERT INTO contacts (participant_id, display_name, email, time_zone) VALUES ($1, $2, $3, $4)
+            INSERT INTO contacts (participant_id, display_name, email, time_zone, subject, campus)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (participant_id) DO UPDATE
-            SET display_name = excluded.display_name, email = excluded.email, time_zone = excluded.time_zone
+            SET display_name = excluded.display_name, email = excluded.email, time_zone = excluded.time_zone,
+                subject = coalesce(excluded.subject, contacts.subject), campus = excluded.campus
             """,
-            contact.participant_id, contact.display_name, contact.email, contact.time_zone,
+            contact.participant_id, contact.display_name, contact.email, contact.time_zone, contact.subject, contact.campus,
         )
 
     async def get(self, participant_id: UUID) -> Contact | None:
         row = await self._connection.fetchrow("SELECT * FROM contacts WHERE participant_id = $1", participant_id)
-        return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"]) if row else None
+        return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"], row["subject"],
+                       row["campus"]) if row else None
+
+
+    async def remove(self, participant_id: UUID) -> bool:
+        return await self._connection.execute("DELETE FROM contacts WHERE participant_id = $1", participant_id) == "DELETE 1"
 
 
 class PostgresNotifications:
@@ -35,13 +43,43 @@ class PostgresNotifications:
         await self._connection.execute(
             """
             INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
-                                       correlation_id, status, attempts, next_attempt_at, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                       correlation_id, status, attempts, next_attempt_at, created_at, campus)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT campus FROM contacts WHERE participant_id = $2))
             ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
             """,
             notification.notification_id, notification.recipient_id, notification.template, notification.context,
             notification.caused_by_event_id, notification.correlation_id, notification.status.value,
             notification.attempts, notification.next_attempt_at, notification.created_at,
+        )
+
+    async def forget_recipient(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            """
+            UPDATE notifications SET context = '{}',
+                   last_error = CASE WHEN status = 'pending' THEN 'recipient erased: not sent' END,
+                   status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
+                   next_attempt_at = NULL, updated_at = now()
+            WHERE recipient_id = $1
+            """, participant_id)
+        return int(status.split()[-1])
+
+    async def redact_mentions(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            """
+            UPDATE notifications SET updated_at = now(), context = (context - 'reason') || jsonb_strip_nulls(jsonb_build_object(
+                'reasons', CASE WHEN context ? 'reasons' THEN '[]'::jsonb END,
+                'reflections', CASE WHEN context ? 'reflections' THEN (
+                    SELECT coalesce(jsonb_agg(r - 'notes'), '[]') FROM jsonb_array_elements(context->'reflections') r) END))
+            WHERE recipient_id <> $1 AND strpos(context::text, $1::text) > 0
+            """, str(participant_id))
+        return int(status.split()[-1])
+
+    async def next_due_institution(self) -> str | None:
+        return await self._connection.fetchval(
+            """
+            SELECT n.institution FROM notifications n JOIN contacts c ON c.participant_id = n.recipient_id
+            WHERE n.status = 'pending' AND n.next_attempt_at <= now() ORDER BY n.next_attempt_at, n.created_at LIMIT 1
+            """
         )
 
     async def next_due(self) -> Notification | None:
@@ -86,5 +124,6 @@ def notification_from_row(row: asyncpg.Record) -> Notification:
 class PostgresNotifyUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
         super().__init__(transaction, source, cause)
+        self.erasures = PostgresErasures(self.connection)
         self.contacts = PostgresContacts(self.connection)
         self.notifications = PostgresNotifications(self.connection)

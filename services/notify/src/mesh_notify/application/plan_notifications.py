@@ -15,7 +15,8 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     if isinstance(event, ParticipantJoined | ParticipantProfileUpdated):  # contacts follow the profile
         profile = event.profile
         await uow.contacts.upsert(
-            Contact(event.participant_id, profile.display_name, str(profile.email), profile.time_zone)
+            Contact(event.participant_id, profile.display_name, str(profile.email), profile.time_zone,
+                    subject=event.subject, campus=profile.campus)
         )
     planned = []
     now = datetime.now(UTC)

@@ -1,5 +1,7 @@
 """What the notify use cases need from the outside world."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -11,6 +13,7 @@ from mesh_notify.domain.notification import Contact, Notification
 class Contacts(Protocol):
     async def upsert(self, contact: Contact) -> None: ...
     async def get(self, participant_id: UUID) -> Contact | None: ...
+    async def remove(self, participant_id: UUID) -> bool: ...
 
 
 class Notifications(Protocol):
@@ -20,15 +23,29 @@ class Notifications(Protocol):
         ...
 
     async def save(self, notification: Notification) -> None: ...
+    async def forget_recipient(self, participant_id: UUID) -> int:
+        """Their notifications keep only what counts (template, status, dates); pending ones are never sent."""
+        ...
+    async def redact_mentions(self, participant_id: UUID) -> int:
+        """Others' notifications that quote them lose the quotes (reasons, reflections' words, free-text reasons)."""
+        ...
+
+
+class Erasures(Protocol):
+    async def remember(self, participant_id: UUID, at: datetime) -> None: ...
+    async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]: ...
 
 
 class NotifyUnitOfWork(Protocol):
     contacts: Contacts
+    erasures: Erasures
     notifications: Notifications
 
     async def emit(self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None) -> object:
         """Deliveries happen outside any event's handling, so they name their cause explicitly."""
         ...
+
+    async def purge_published_mentions(self, participant_id: UUID) -> int: ...
 
 
 class Mailer(Protocol):

@@ -25,6 +25,8 @@ class Contact:
     display_name: str
     email: str
     time_zone: str
+    subject: str | None = None  # the person's account: who may read their notifications
+    campus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,9 +40,23 @@ def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
 
 
 def context_of(event: Event) -> dict[str, Any]:
-    return event.model_dump(mode="json")
+    """What a message may say, kept with it: the event, less anyone's account id (a mail never needs it)."""
+    return _without_subjects(event.model_dump(mode="json"))
+
+
+def _without_subjects(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_subjects(item) for key, item in value.items() if key != "subject"}
+    if isinstance(value, list):
+        return [_without_subjects(item) for item in value]
+    return value
 
 
 def _both(ids: list[UUID], template: str) -> list[tuple[UUID, str, UUID | None]]:
     first, second = ids
     return [(first, template, second), (second, template, first)]
+
+
+def mentioned_ids(event: Event) -> set[UUID]:
+    """Every participant an event names, by whatever field."""
+    return {named for recipient, _, partner in recipients(event) for named in (recipient, partner) if named}

@@ -8,26 +8,60 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts.events.participants import ParticipantProfile
+from mesh_profile.adapters.access import participant_tenancy
 from mesh_profile.adapters.postgres import PostgresParticipants, PostgresProfileUnitOfWork
 from mesh_profile.application.change_participation import ParticipantNotFound, leave_program, update_profile
+from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA, Erasure, erase_participant
 from mesh_profile.application.join_program import join_program
-from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError, ProgramIsFixed
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
+from mesh_profile.domain.participant import (
+    AlreadyJoined,
+    Participant,
+    ProfileError,
+    ProgramIsFixed,
+    ProgramOfAnotherInstitution,
+)
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses, require_role
+from mesh_runtime.identity import Principal, Role
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 
 
 class ParticipantView(BaseModel):
     participant_id: UUID
-    status: Literal["active", "left"]
+    status: Literal["active", "left", "erased"]
     joined_at: datetime
     left_at: datetime | None
-    profile: ParticipantProfile
+    erased_at: datetime | None = None
+    profile: ParticipantProfile = Field(description="After erasure: only what is anonymous (program, campus, roles, "
+                                                    "availability); name and email are placeholders, free text is gone.")
 
     @classmethod
     def of(cls, participant: Participant) -> "ParticipantView":
         return cls(participant_id=participant.participant_id, status=participant.status.value,
-                   joined_at=participant.joined_at, left_at=participant.left_at, profile=participant.profile)
+                   joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
+                   profile=participant.profile)
+
+
+class Confirmation(BaseModel):
+    service: str
+    confirmed_at: datetime | None = Field(description="None: not confirmed yet (the service catches up when it runs).")
+    erased: list[str] = Field(default_factory=list, description="What it erased or anonymised, in words.")
+
+
+class ErasureView(BaseModel):
+    participant_id: UUID
+    requested_at: datetime
+    requested_by: str = Field(description="'participant' when they asked themself, else the admin's account id.")
+    complete: bool = Field(description="Every service holding personal data has confirmed.")
+    confirmations: list[Confirmation]
+
+    @classmethod
+    def of(cls, erasure: Erasure) -> "ErasureView":
+        return cls(participant_id=erasure.participant_id, requested_at=erasure.requested_at,
+                   requested_by=erasure.requested_by, complete=erasure.complete,
+                   confirmations=[Confirmation(service=s, confirmed_at=erasure.confirmations.get(s),
+                                               erased=erasure.erased.get(s, [])) for s in SERVICES_HOLDING_PERSONAL_DATA])
 
 
 class Leave(BaseModel):
@@ -38,42 +72,79 @@ class Leave(BaseModel):
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Join a mentoring program",
-    responses=error_responses(409),
+    description="The caller joins as themself: the participant is bound to their account, in their institution, "
+                "on one of their campuses.",
+    responses=error_responses(403, 404, 409),
 )
-async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep) -> ParticipantView:
+async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
+               principal: PrincipalDep) -> ParticipantView:
+    require_role(principal, Role.PARTICIPANT, "join a program (a person joins as themself)")
+    _require_own_campus(principal, profile.campus)
+    _require_own_email(principal, str(profile.email))
     try:
-        async with components.database.transaction() as transaction:
+        async with components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-            participant = await join_program(uow, profile)
+            participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject)
+    except ProgramOfAnotherInstitution as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except AlreadyJoined as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
 
 
-@router.get("/{participant_id}", summary="A participant's profile", responses=error_responses(404))
-async def get(participant_id: UUID, components: ComponentsDep) -> ParticipantView:
-    async with components.database.pool.acquire() as connection:
-        participant = await PostgresParticipants(connection).get(participant_id)
-    if participant is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no participant {participant_id}")
-    return ParticipantView.of(participant)
+@router.get("/{participant_id}", summary="A participant's profile (theirs, their coordinators', their admins')",
+            responses=error_responses(403, 404))
+async def get(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> ParticipantView:
+    async with components.database.transaction(principal.institution) as transaction:
+        participant = await PostgresParticipants(transaction.connection).get(participant_id)
+    authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}")
+    return ParticipantView.of(participant)  # type: ignore[arg-type]
 
 
-@router.put("/{participant_id}/profile", summary="Replace a participant's profile",
-            responses=error_responses(404, 409, 422))
-async def update(participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep) -> ParticipantView:
-    return await _change(components, cause, lambda uow: update_profile(uow, participant_id, profile))
+@router.put("/{participant_id}/profile", summary="Replace a participant's profile (the participant, or an admin)",
+            responses=error_responses(403, 404, 409, 422))
+async def update(participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
+                 principal: PrincipalDep) -> ParticipantView:
+    return await _change(components, cause, principal, participant_id, "participant.update",
+                         lambda uow: update_profile(uow, participant_id, profile), moving_to=profile.campus,
+                         new_email=str(profile.email))
 
 
-@router.post("/{participant_id}/leave", summary="Leave the program", responses=error_responses(404, 409))
-async def leave(participant_id: UUID, body: Leave, components: ComponentsDep, cause: CauseDep) -> ParticipantView:
-    return await _change(components, cause, lambda uow: leave_program(uow, participant_id, body.reason))
+@router.post("/{participant_id}/leave", summary="Leave the program (the participant, or an admin)",
+             responses=error_responses(403, 404, 409))
+async def leave(participant_id: UUID, body: Leave, components: ComponentsDep, cause: CauseDep,
+                principal: PrincipalDep) -> ParticipantView:
+    return await _change(components, cause, principal, participant_id, "participant.leave",
+                         lambda uow: leave_program(uow, participant_id, body.reason))
 
 
-async def _change(components, cause, use_case) -> ParticipantView:
+def _require_own_email(principal: Principal, email: str) -> None:
+    """Mail goes where the institution says the person is: nobody joins with someone else's address."""
+    if principal.email is not None and principal.email.casefold() != email.casefold():
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail=f"the email must be the one your institution gives for you ({principal.email})")
+
+
+def _require_own_campus(principal: Principal, campus: str) -> None:
+    if campus not in principal.campuses:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"campus {campus!r} is not one of yours")
+
+
+async def _change(components, cause, principal: Principal, participant_id: UUID, action: str, use_case,
+                  moving_to: str | None = None, new_email: str | None = None) -> ParticipantView:
+    """The participant themself, or an admin; a participant moves only to a campus of their own."""
     try:
-        async with components.database.transaction() as transaction:
-            participant = await use_case(PostgresProfileUnitOfWork(transaction, components.source, cause))
+        async with components.database.transaction(principal.institution) as transaction:
+            uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+            current = await uow.participants.get_for_update(participant_id)
+            authorize(principal, current and participant_tenancy(current), f"participant {participant_id}",
+                      coordinators_may=False)
+            if moving_to is not None and not principal.is_admin:
+                _require_own_campus(principal, moving_to)
+            if new_email is not None and not principal.is_admin:
+                _require_own_email(principal, new_email)
+            participant = await use_case(uow)
+            await audit.record_if_privileged(transaction, principal, cause, action, f"participant/{participant_id}")
     except ParticipantNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except ProgramIsFixed as error:
@@ -81,3 +152,37 @@ async def _change(components, cause, use_case) -> ParticipantView:
     except ProfileError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
+
+
+@router.delete("/{participant_id}", status_code=status.HTTP_202_ACCEPTED, response_model=ErasureView,
+               summary="Erase a participant's personal data (the participant themself, or an admin)",
+               description="Personal data goes from every service; anonymous history stays. Asking again answers "
+                           "with the erasure under way. Follow it at GET /participants/{id}/erasure.",
+               responses=error_responses(403, 404))
+async def erase(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ErasureView:
+    async with components.database.transaction(principal.institution) as transaction:
+        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+        await _authorize_erasure(uow, principal, participant_id)
+        erasure = await erase_participant(uow, participant_id, principal.subject, by_admin=principal.is_admin)
+        await audit.record_if_privileged(transaction, principal, cause, "participant.erase", f"participant/{participant_id}")
+    return ErasureView.of(erasure)
+
+
+@router.get("/{participant_id}/erasure", summary="Where a participant's erasure stands: who confirmed, when",
+            responses=error_responses(403, 404))
+async def erasure_status(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> ErasureView:
+    async with components.database.transaction(principal.institution) as transaction:
+        participants = PostgresParticipants(transaction.connection)
+        await _authorize_erasure(participants, principal, participant_id)
+        erasure = await participants.erasure(participant_id)
+    if erasure is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"participant {participant_id} has not been erased")
+    return ErasureView.of(erasure)
+
+
+async def _authorize_erasure(source, principal: Principal, participant_id: UUID) -> None:
+    participants = getattr(source, "participants", source)
+    participant = await participants.get(participant_id)
+    erasure = await participants.erasure(participant_id) if participant else None
+    authorize(principal, participant and participant_tenancy(participant, erasure, principal.subject),
+              f"participant {participant_id}", coordinators_may=False)

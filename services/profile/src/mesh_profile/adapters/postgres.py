@@ -1,10 +1,12 @@
 """Participants in the profile service's own PostgreSQL database."""
 
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
 from mentoring_contracts.events.participants import ParticipantProfile
+from mesh_profile.application.erase_participant import Erasure
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ParticipantStatus
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
@@ -17,18 +19,22 @@ class PostgresParticipants:
         try:
             await self._connection.execute(
                 """
-                INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at)
-                VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
+                                          institution, campus, subject)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 participant.participant_id,
                 participant.profile.program_id,
                 participant.email_key,
                 participant.profile.model_dump(mode="json"),
                 participant.joined_at,
+                participant.institution,
+                participant.profile.campus,
+                participant.subject,
             )
         except asyncpg.UniqueViolationError as error:
-            # A concurrent join of the same email won the race after the use case's check.
-            raise AlreadyJoined(participant.profile.program_id, None) from error
+            # A concurrent join of the same email or account won the race after the use case's check.
+            raise AlreadyJoined(participant.profile.program_id, None, what="this email or account") from error
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
@@ -42,11 +48,13 @@ class PostgresParticipants:
         try:
             await self._connection.execute(
                 """
-                UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5
+                UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
+                                        subject = $7, erased_at = $8
                 WHERE participant_id = $1
                 """,
                 participant.participant_id, participant.email_key, participant.profile.model_dump(mode="json"),
-                participant.status.value, participant.left_at,
+                participant.status.value, participant.left_at, participant.profile.campus, participant.subject,
+                participant.erased_at,
             )
         except asyncpg.UniqueViolationError as error:
             raise AlreadyJoined(participant.profile.program_id, None) from error
@@ -58,10 +66,53 @@ class PostgresParticipants:
         return _participant(row) if row else None
 
 
+    async def find_by_subject(self, program_id: str, subject: str) -> Participant | None:
+        row = await self._connection.fetchrow(
+            "SELECT * FROM participants WHERE program_id = $1 AND subject = $2", program_id, subject
+        )
+        return _participant(row) if row else None
+
+    async def erasure(self, participant_id: UUID) -> Erasure | None:
+        row = await self._connection.fetchrow("SELECT * FROM erasures WHERE participant_id = $1", participant_id)
+        confirmations = row["confirmations"] if row else {}
+        return row and Erasure(row["participant_id"], row["requested_at"], row["requested_by"], row["requester_digest"],
+                               {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
+                               {service: c["erased"] for service, c in confirmations.items()})
+
+    async def add_erasure(self, erasure: Erasure) -> None:
+        await self._connection.execute(
+            """
+            INSERT INTO erasures (participant_id, requested_at, requested_by, requester_digest, confirmations)
+            VALUES ($1, $2, $3, $4, $5)
+            """,
+            erasure.participant_id, erasure.requested_at, erasure.requested_by, erasure.requester_digest,
+            {service: {"at": at.isoformat(), "erased": erasure.erased.get(service, [])}
+             for service, at in erasure.confirmations.items()})
+
+    async def confirm_erasure(self, participant_id: UUID, service: str, at: datetime, erased: list[str]) -> None:
+        # A confirmation seen twice (or late) keeps the first one given.
+        await self._connection.execute(
+            """
+            UPDATE erasures SET confirmations = jsonb_build_object($2::text, $3::jsonb) || confirmations
+            WHERE participant_id = $1
+            """, participant_id, service, {"at": at.isoformat(), "erased": erased})
+
+    async def claim_program(self, program_id: str, institution: str) -> str:
+        return await self._connection.fetchval(
+            """
+            WITH claimed AS (INSERT INTO programs (program_id, institution) VALUES ($1, $2)
+                             ON CONFLICT (program_id) DO NOTHING RETURNING institution)
+            SELECT institution FROM claimed UNION ALL SELECT institution FROM programs WHERE program_id = $1
+            LIMIT 1
+            """,
+            program_id, institution,
+        )
+
+
 def _participant(row: asyncpg.Record) -> Participant:
     return Participant(
         row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"],
-        ParticipantStatus(row["status"]), row["left_at"],
+        row["institution"], row["subject"], ParticipantStatus(row["status"]), row["left_at"], row["erased_at"],
     )
 
 

@@ -5,15 +5,21 @@ from uuid import uuid4
 
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.application.ports import ProfileUnitOfWork
-from mesh_profile.domain.participant import AlreadyJoined, Participant, join
+from mesh_profile.domain.participant import AlreadyJoined, Participant, ProgramOfAnotherInstitution, join
 
 
-async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile) -> Participant:
-    """Stores the participant and emits ParticipantJoined; an email joins a program once."""
-    participant, joined = join(uuid4(), profile, datetime.now(UTC))
+async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str) -> Participant:
+    """Stores the participant and emits ParticipantJoined. An email, and an account, join a program
+    once; a program id belongs to the institution that first used it and to no other."""
+    if await uow.participants.claim_program(profile.program_id, institution) != institution:
+        raise ProgramOfAnotherInstitution(f"no program {profile.program_id!r} at {institution}")
+    participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject)
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)
     if existing is not None:
         raise AlreadyJoined(profile.program_id, existing.participant_id)
+    existing = await uow.participants.find_by_subject(profile.program_id, subject)
+    if existing is not None:
+        raise AlreadyJoined(profile.program_id, existing.participant_id, what="this account")
     await uow.participants.add(participant)
     await uow.emit(joined)
     return participant

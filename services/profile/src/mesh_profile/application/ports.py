@@ -1,10 +1,14 @@
 """What the use cases need from the outside world."""
 
-from typing import Protocol
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from mentoring_contracts import Event
 from mesh_profile.domain.participant import Participant
+
+if TYPE_CHECKING:
+    from mesh_profile.application.erase_participant import Erasure
 
 
 class Participants(Protocol):
@@ -13,6 +17,13 @@ class Participants(Protocol):
     async def get_for_update(self, participant_id: UUID) -> Participant | None: ...
     async def save(self, participant: Participant) -> None: ...
     async def find_by_email(self, program_id: str, email_key: str) -> Participant | None: ...
+    async def find_by_subject(self, program_id: str, subject: str) -> Participant | None: ...
+    async def erasure(self, participant_id: UUID) -> "Erasure | None": ...
+    async def add_erasure(self, erasure: "Erasure") -> None: ...
+    async def confirm_erasure(self, participant_id: UUID, service: str, at: datetime, erased: list[str]) -> None: ...
+    async def claim_program(self, program_id: str, institution: str) -> str:
+        """The institution the program belongs to: this one, if nobody had claimed it."""
+        ...
 
 
 class ProfileUnitOfWork(Protocol):
@@ -21,3 +32,4 @@ class ProfileUnitOfWork(Protocol):
     participants: Participants
 
     async def emit(self, event: Event) -> object: ...
+    async def purge_published_mentions(self, participant_id: UUID) -> int: ...

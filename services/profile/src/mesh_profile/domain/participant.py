@@ -5,13 +5,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
-from mentoring_contracts import ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
+from mentoring_contracts import ParticipantErased, ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
 from mentoring_contracts.events.participants import ParticipantProfile
+
+ERASED_NAME = "Erased participant"
 
 
 class ParticipantStatus(enum.StrEnum):
     ACTIVE = "active"
     LEFT = "left"
+    ERASED = "erased"
 
 
 class ProfileError(Exception):
@@ -19,11 +22,15 @@ class ProfileError(Exception):
 
 
 class AlreadyJoined(ProfileError):
-    """One person (one email) joins one program once."""
+    """One person (one email, one account) joins one program once."""
 
-    def __init__(self, program_id: str, participant_id: UUID | None) -> None:
-        super().__init__(f"this email already joined program {program_id!r}")
+    def __init__(self, program_id: str, participant_id: UUID | None, what: str = "this email") -> None:
+        super().__init__(f"{what} already joined program {program_id!r}")
         self.participant_id = participant_id
+
+
+class ProgramOfAnotherInstitution(ProfileError):
+    """A program belongs to one institution: its id is not usable from another."""
 
 
 class NotActive(ProfileError):
@@ -36,11 +43,16 @@ class ProgramIsFixed(ProfileError):
 
 @dataclass(frozen=True, slots=True)
 class Participant:
+    """``subject`` is the account that joined (the access token's ``sub``): the person this participant is."""
+
     participant_id: UUID
     profile: ParticipantProfile
     joined_at: datetime
+    institution: str
+    subject: str | None
     status: ParticipantStatus = ParticipantStatus.ACTIVE
     left_at: datetime | None = None
+    erased_at: datetime | None = None
 
     @property
     def email_key(self) -> str:
@@ -54,7 +66,20 @@ class Participant:
         if profile.program_id != self.profile.program_id:
             raise ProgramIsFixed(f"the program cannot change (from {self.profile.program_id!r}); leave and join the other one")
         updated = replace(self, profile=profile)
-        return updated, ParticipantProfileUpdated(participant_id=self.participant_id, profile=profile, updated_at=now)
+        return updated, ParticipantProfileUpdated(participant_id=self.participant_id, subject=self.subject,
+                                                  profile=profile, updated_at=now)
+
+    def erase(self, now: datetime) -> tuple["Participant", ParticipantErased]:
+        """Personal data goes (name, email, the free text of experiences, goals, challenges and
+        interests, the account link); what counts for the program's statistics stays, anonymous."""
+        if self.status is ParticipantStatus.ERASED:
+            raise NotActive(f"participant {self.participant_id} is already erased")
+        anonymous = self.profile.model_copy(update={
+            "display_name": ERASED_NAME, "email": f"erased-{self.participant_id.hex}@erased.example.org",
+            "experiences": [], "goals": [], "challenges": [], "interests": []})
+        erased = replace(self, profile=anonymous, subject=None, status=ParticipantStatus.ERASED, erased_at=now,
+                         left_at=self.left_at or now)
+        return erased, ParticipantErased(participant_id=self.participant_id, erased_at=now)
 
     def leave(self, reason: str | None, now: datetime) -> tuple["Participant", ParticipantLeft]:
         if self.status is not ParticipantStatus.ACTIVE:
@@ -64,7 +89,9 @@ class Participant:
                                      reason=reason, left_at=now)
 
 
-def join(participant_id: UUID, profile: ParticipantProfile, now: datetime) -> tuple[Participant, ParticipantJoined]:
-    """Joining creates the participant and the fact every other service learns them from."""
-    participant = Participant(participant_id, profile, now)
-    return participant, ParticipantJoined(participant_id=participant_id, profile=profile, joined_at=now)
+def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, institution: str,
+         subject: str) -> tuple[Participant, ParticipantJoined]:
+    """Joining creates the participant, bound to the account that joined, and the fact every other
+    service learns them from."""
+    participant = Participant(participant_id, profile, now, institution, subject)
+    return participant, ParticipantJoined(participant_id=participant_id, subject=subject, profile=profile, joined_at=now)

@@ -8,7 +8,10 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 
 from mentoring_contracts import Reflection
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, error_responses
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Decision, decide
+from mesh_scheduling.adapters.access import pair_tenancy, require_acting_as_themself, session_tenancy
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
 from mesh_scheduling.application.complete_session import SessionNotFound, complete_session
 from mesh_scheduling.domain.session import AlreadyCompleted, NotInSession, Session
@@ -41,28 +44,39 @@ class SessionView(BaseModel):
         )
 
 
-@router.get("/sessions/{session_id}", summary="A session", responses=ERRORS)
-async def get_session(session_id: UUID, components: ComponentsDep) -> SessionView:
-    async with components.database.pool.acquire() as connection:
-        row = await connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no session {session_id}")
+@router.get("/sessions/{session_id}", summary="A session (the pair, coordinators, admins)", responses=ERRORS)
+async def get_session(session_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> SessionView:
+    async with components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}")
+        row = await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
     return SessionView.of(session_from_row(row))
 
 
-@router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order")
-async def match_sessions(match_id: UUID, components: ComponentsDep) -> list[SessionView]:
-    async with components.database.pool.acquire() as connection:
-        rows = await connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
+@router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order (empty until the pair is known)",
+            responses=error_responses(403))
+async def match_sessions(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> list[SessionView]:
+    async with components.database.transaction(principal.institution) as transaction:
+        pair = await pair_tenancy(transaction.connection, match_id)
+        if pair is None or decide(principal, pair) is Decision.HIDDEN:
+            return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
+        authorize(principal, pair, f"match {match_id}")
+        rows = await transaction.connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
     return [SessionView.of(session_from_row(row)) for row in rows]
 
 
-@router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection", responses=ERRORS)
-async def complete(session_id: UUID, reflection: Reflection, components: ComponentsDep, cause: CauseDep) -> SessionView:
+@router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)",
+             responses=ERRORS)
+async def complete(session_id: UUID, reflection: Reflection, components: ComponentsDep, cause: CauseDep,
+                   principal: PrincipalDep) -> SessionView:
     try:
-        async with components.database.transaction() as transaction:
+        async with components.database.transaction(principal.institution) as transaction:
+            authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}",
+                      coordinators_may=False)
+            await require_acting_as_themself(transaction.connection, principal, session_id, reflection.participant_id)
             uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
             session = await complete_session(uow, session_id, reflection)
+            await audit.record_if_privileged(transaction, principal, cause, "session.complete", f"session/{session_id}",
+                                             participant_id=str(reflection.participant_id))
     except SessionNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except NotInSession as error:

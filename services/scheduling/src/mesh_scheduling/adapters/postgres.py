@@ -7,6 +7,7 @@ import asyncpg
 
 from mentoring_contracts import ParticipantSchedule, Reflection
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
+from mesh_runtime.erasures import PostgresErasures
 from mesh_scheduling.domain.pair import Pair
 from mesh_scheduling.domain.session import Session, SessionStatus
 
@@ -35,6 +36,16 @@ class PostgresPairs:
         await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
 
 
+    async def forget_account(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            """
+            UPDATE pairs SET members = (
+                SELECT jsonb_agg(CASE WHEN m->>'participant_id' = $1::text THEN m || '{"subject": null}' ELSE m END)
+                FROM jsonb_array_elements(members) m)
+            WHERE members @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
+            """, str(participant_id))
+        return int(status.split()[-1])
+
     async def mark_ended(self, match_id: UUID, when: datetime) -> None:
         await self._connection.execute("UPDATE pairs SET ended_at = $2 WHERE match_id = $1", match_id, when)
 
@@ -47,8 +58,9 @@ class PostgresSessions:
         await self._connection.execute(
             """
             INSERT INTO sessions (session_id, match_id, program_id, participant_ids, sequence, starts_at, ends_at,
-                                  meeting_mode, cadence, status)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                  meeting_mode, cadence, status, campuses)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                    array(SELECT m->>'campus' FROM pairs p, jsonb_array_elements(p.members) m WHERE p.match_id = $2))
             """,
             session.session_id, session.match_id, session.program_id, list(session.participant_ids), session.sequence,
             session.starts_at, session.ends_at, session.meeting_mode, session.cadence, session.status.value,
@@ -65,6 +77,16 @@ class PostgresSessions:
             [reflection.model_dump(mode="json") for reflection in session.reflections],
         )
 
+
+    async def redact_reflections(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            """
+            UPDATE sessions SET reflections = (
+                SELECT jsonb_agg(CASE WHEN r->>'participant_id' = $1::text THEN r || '{"notes": "(erased)"}' ELSE r END)
+                FROM jsonb_array_elements(reflections) r)
+            WHERE reflections @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
+            """, str(participant_id))
+        return int(status.split()[-1])
 
     async def upcoming_for_update(self, match_id: UUID, now: datetime) -> list[Session]:
         rows = await self._connection.fetch(
@@ -95,5 +117,6 @@ def session_from_row(row: asyncpg.Record) -> Session:
 class PostgresSchedulingUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
         super().__init__(transaction, source, cause)
+        self.erasures = PostgresErasures(self.connection)
         self.pairs = PostgresPairs(self.connection)
         self.sessions = PostgresSessions(self.connection)

@@ -1,0 +1,62 @@
+"""Where matching's resources live and whose they are, for the runtime's access rule.
+
+Read inside the caller's tenant transaction: row-level security already hides other institutions,
+so a resource of another institution is simply not found (404)."""
+
+from uuid import UUID
+
+import asyncpg
+from fastapi import HTTPException, status
+
+from mesh_runtime.dependencies import authorize
+from mesh_runtime.identity import Principal, Tenancy
+
+
+async def participant_tenancy(connection: asyncpg.Connection, participant_id: UUID) -> Tenancy | None:
+    row = await connection.fetchrow(
+        "SELECT institution, campus, program_id, subject FROM candidates WHERE participant_id = $1", participant_id)
+    return row and Tenancy(row["institution"], frozenset({row["campus"]}), row["program_id"],
+                           frozenset({row["subject"]}) if row["subject"] else frozenset())
+
+
+async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenancy | None:
+    row = await connection.fetchrow(
+        """
+        SELECT m.institution, m.program_id, a.campus AS campus_a, b.campus AS campus_b, a.subject AS subject_a,
+               b.subject AS subject_b
+        FROM matches m JOIN candidates a ON a.participant_id = m.participant_a
+                       JOIN candidates b ON b.participant_id = m.participant_b
+        WHERE m.match_id = $1
+        """, match_id)
+    return row and Tenancy(row["institution"], frozenset({row["campus_a"], row["campus_b"]}), row["program_id"],
+                           frozenset(s for s in (row["subject_a"], row["subject_b"]) if s))
+
+
+async def program_tenancy(connection: asyncpg.Connection, program_id: str, institution: str) -> Tenancy:
+    """A program spans the campuses its participants are on (programs become their own resource later)."""
+    campuses = await connection.fetchval(
+        "SELECT coalesce(array_agg(DISTINCT campus), '{}') FROM candidates WHERE program_id = $1", program_id)
+    return Tenancy(institution, frozenset(campuses), program_id)
+
+
+def covers_program(principal: Principal, program: Tenancy) -> bool:
+    """Acting on a whole program (its policy, its rounds) takes coordinating every campus it spans."""
+    return principal.is_admin or (bool(program.campuses) and principal.coordinates(program.program_id or "", program.campuses)
+                                  and program.campuses <= principal.campuses)
+
+
+async def require_whole_program(connection: asyncpg.Connection, principal: Principal, program_id: str, action: str) -> None:
+    program = await program_tenancy(connection, program_id, principal.institution)
+    authorize(principal, program, f"program {program_id}", owners_may=False)
+    if not covers_program(principal, program):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only an admin or a coordinator of every campus of "
+                            f"{program_id!r} ({', '.join(sorted(program.campuses))}) may {action}")
+
+
+async def require_acting_as_themself(connection: asyncpg.Connection, principal: Principal, participant_id: UUID) -> None:
+    """A participant answers only for themself; an admin may answer for anyone of the institution."""
+    if principal.is_admin:
+        return
+    subject = await connection.fetchval("SELECT subject FROM candidates WHERE participant_id = $1", participant_id)
+    if subject != principal.subject:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"you may answer only as yourself, not as {participant_id}")

@@ -1,0 +1,61 @@
+"""Row-level security: a query that forgets its institution filter still stays in its tenant.
+Checked as each service's own kind of role (no superuser, no BYPASSRLS), on every table that holds
+an institution's rows."""
+
+import asyncpg
+import pytest
+
+from mesh_runtime.db import ALL_TENANTS, Database, create_pool
+from tests.support.services import in_tenant
+
+PACKAGES = {"profile": "mesh_profile.migrations", "matching": "mesh_matching.migrations",
+            "scheduling": "mesh_scheduling.migrations", "notify": "mesh_notify.migrations"}
+TENANT_TABLES = {"profile": {"participants", "programs", "erasures"}, "matching": {"candidates", "matches", "program_policies"},
+                 "scheduling": {"pairs", "sessions", "erased_participants"},
+                 "notify": {"contacts", "notifications", "erased_participants"}}
+RUNTIME_TENANT_TABLES = {"mesh_audit"}
+
+
+@pytest.mark.parametrize("service", PACKAGES)
+async def test_every_table_with_an_institution_is_row_secured_even_for_its_owner(service, database_factory) -> None:
+    url = await database_factory(PACKAGES[service])
+    connection = await asyncpg.connect(url)
+    try:
+        secured = await connection.fetch(
+            """
+            SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity AS forced FROM pg_class c
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'institution' AND NOT a.attisdropped
+            WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
+            """)
+        assert {row["relname"] for row in secured} == TENANT_TABLES[service] | RUNTIME_TENANT_TABLES
+        assert all(row["forced"] for row in secured), secured
+        assert not await connection.fetchval("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    finally:
+        await connection.close()
+
+
+async def test_another_tenant_a_forgotten_tenant_and_a_sweep_see_what_they_should(database_factory) -> None:
+    database = Database(await create_pool(await database_factory(PACKAGES["matching"])))
+    try:
+        await in_tenant(database, "northbridge").execute(
+            "INSERT INTO program_policies (program_id, version, policy) VALUES ('stem', 1, '{}')")
+        count = "SELECT count(*) FROM program_policies"
+        assert await in_tenant(database, "northbridge").fetchval(count) == 1
+        assert await in_tenant(database, "riverside").fetchval(count) == 0
+        async with database.transaction() as transaction:  # names no tenant: sees nothing
+            assert await transaction.connection.fetchval(count) == 0
+        assert await in_tenant(database, ALL_TENANTS).fetchval(count) == 1  # an explicit sweep sees all
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):  # writing into another tenant's rows
+            await in_tenant(database, "riverside").execute(
+                "INSERT INTO program_policies (institution, program_id, version, policy) VALUES ('northbridge', 'x', 1, '{}')")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):  # a sweep cannot make a row everyone sees
+            await in_tenant(database, ALL_TENANTS).execute(
+                "INSERT INTO program_policies (program_id, version, policy) VALUES ('y', 1, '{}')")
+        # And no row is written without a tenant at all: an unset setting fails the column default, one
+        # reset to '' by an earlier transaction on the same connection fails the policy.
+        with pytest.raises((asyncpg.UndefinedObjectError, asyncpg.InsufficientPrivilegeError)):
+            await database.pool.execute("INSERT INTO program_policies (program_id, version, policy) VALUES ('z', 1, '{}')")
+        moved = await in_tenant(database, "riverside").execute("UPDATE program_policies SET version = 9")
+        assert moved == "UPDATE 0"
+    finally:
+        await database.close()

@@ -1,0 +1,60 @@
+"""Erasure in the profile service: who may ask, what goes, what stays, asking twice, the status."""
+
+import uuid
+
+import pytest
+
+from mesh_profile.bootstrap import DEFINITION
+from tests.support.identity import as_, as_person
+from tests.support.services import in_tenant, outbox_types, running
+from tests.unit.factories import profile
+
+
+@pytest.fixture
+async def profile_service(endpoints, database_factory):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+        yield service
+
+
+async def test_a_participant_erases_themself_once_and_anonymous_history_stays(profile_service) -> None:
+    app, client = profile_service
+    account = str(uuid.uuid4())
+    me = as_person("profile", subject=account)
+    body = profile(display_name="Grace H.", email="grace@uni.example.edu", goals=["finish my thesis"]).model_dump(mode="json")
+    participant_id = (await client.post("/participants", json=body, headers=me)).json()["participant_id"]
+    other = (await client.post("/participants", json=profile().model_dump(mode="json"), headers=as_person("profile"))).json()
+    assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile"))).status_code == 403
+    assert (await client.delete(f"/participants/{participant_id}",
+                                headers=as_("profile", "coordinator", campuses=("north",)))).status_code == 403
+
+    erased = await client.delete(f"/participants/{participant_id}", headers=me)
+    assert erased.status_code == 202, erased.text
+    status = erased.json()
+    assert status["requested_by"] == "participant" and status["complete"] is False
+    assert {c["service"]: c["confirmed_at"] is not None for c in status["confirmations"]} == {
+        "profile": True, "matching": False, "scheduling": False, "notify": False}
+    again = await client.delete(f"/participants/{participant_id}", headers=me)  # idempotent: the same erasure
+    assert again.status_code == 202 and again.json()["requested_at"] == status["requested_at"]
+    assert (await client.get(f"/participants/{participant_id}/erasure", headers=me)).json() == again.json()
+
+    stored = await in_tenant(app.state.components.database).fetchrow(
+        "SELECT profile::text AS profile, email_key, subject, status FROM participants WHERE participant_id = $1",
+        uuid.UUID(participant_id))
+    for personal in ("Grace H.", "grace@uni.example.edu", "finish my thesis", account):
+        assert personal not in str(dict(stored)), personal
+    assert stored["status"] == "erased"
+    shown = (await client.get(f"/participants/{participant_id}")).json()  # an admin still sees the anonymous part
+    assert shown["status"] == "erased" and shown["profile"]["program_id"] == body["program_id"]
+    assert shown["profile"]["campus"] == "north" and shown["profile"]["goals"] == []
+    counts = await in_tenant(app.state.components.database).fetchval(
+        "SELECT count(*) FROM participants WHERE program_id = $1", body["program_id"])
+    assert counts == 2  # the program still counts them
+    assert (await client.get(f"/participants/{other['participant_id']}/erasure")).status_code == 404
+    assert (await client.put(f"/participants/{participant_id}/profile", json=body, headers=as_("profile", "admin"))).status_code == 409
+    # Their ParticipantJoined, already published, is purged from the outbox; the other's stays.
+    assert await outbox_types(app) == ["ParticipantJoined", "ParticipantErased"]
+    audit = (await client.get("/audit")).json()
+    assert audit == []  # the person's own request is not an admin action
+    by_admin = (await client.post("/participants", json=profile().model_dump(mode="json"), headers=as_person("profile"))).json()
+    assert (await client.delete(f"/participants/{by_admin['participant_id']}")).status_code == 202
+    assert [e["action"] for e in (await client.get("/audit")).json()] == ["participant.erase"]
