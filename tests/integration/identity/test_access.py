@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import MatchAccepted, ParticipantJoined, ParticipantSchedule, new_envelope
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.adapters.postgres import PostgresCandidates, PostgresMatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION as MATCHING
+from mesh_matching.domain.candidate import Candidate
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
@@ -145,6 +146,20 @@ async def test_matching_reads_answers_policies_and_rounds_stay_with_their_people
     both = await client.post("/programs/stem/rounds", json={"dry_run": True},
                              headers=as_("matching", "coordinator", campuses=("north", "south")))
     assert both.status_code == 200, both.text
+    # Self-selection shows a participant partners on their own campuses only; others are as unknown.
+    seeker_account, seeker, south_peer, north_peer = str(uuid.uuid4()), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    peer = [{"topic": "Linear algebra", "role": "peer"}]
+    async with app.state.components.database.transaction(INSTITUTION) as transaction:  # in the pool, none proposed yet
+        for pid, campus, account in ((seeker, "north", seeker_account), (south_peer, "south", None), (north_peer, "north", None)):
+            await PostgresCandidates(transaction.connection).add(
+                Candidate(pid, profile(program_id="stem", campus=campus, topics=peer), account))
+    as_seeker = as_person("matching", subject=seeker_account)
+    shown = (await client.get(f"/participants/{seeker}/suggestions", headers=as_seeker)).json()
+    assert {s["participant_id"] for s in shown} == {str(north_peer)}
+    assert str(south_peer) in {s["participant_id"] for s in (await client.get(f"/participants/{seeker}/suggestions")).json()}
+    asked = (await client.post(f"/participants/{seeker}/requests", json={"partner_ids": [str(south_peer), str(uuid.uuid4())]},
+                               headers=as_seeker)).json()
+    assert [a["refused"] for a in asked] == ["not a participant matching knows"] * 2
     # Another institution's lists hold none of ours.
     assert (await client.get(f"/participants/{mentee}/suggestions", headers=as_("matching", "admin", institution=ELSEWHERE))).status_code == 404
 

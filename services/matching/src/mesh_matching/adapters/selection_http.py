@@ -9,6 +9,7 @@ from mesh_matching.adapters.access import participant_tenancy, require_acting_as
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["self-selection"])
 
@@ -40,7 +41,7 @@ async def suggestions(participant_id: UUID, components: ComponentsDep, cause: Ca
         authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            ranked = await suggest_partners(uow, participant_id, limit)
+            ranked = await suggest_partners(uow, participant_id, limit, campuses=_visible(principal))
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return [Suggestion(participant_id=p.partner.participant_id, display_name=p.partner.profile.display_name,
@@ -58,8 +59,13 @@ async def requests(participant_id: UUID, body: PartnerRequest, components: Compo
         await require_acting_as_themself(transaction.connection, principal, participant_id)
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcomes = await request_partners(uow, participant_id, body.partner_ids)
+            outcomes = await request_partners(uow, participant_id, body.partner_ids, campuses=_visible(principal))
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return [RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
             for o in outcomes]
+
+
+def _visible(principal: Principal) -> frozenset[str] | None:
+    """A participant sees partners on their own campuses only; admins and coordinators see the program."""
+    return None if principal.is_admin or principal.is_coordinator else principal.campuses

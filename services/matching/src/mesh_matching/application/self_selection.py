@@ -31,25 +31,31 @@ class RequestOutcome:
 
 
 async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit: int,
-                           policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[Proposal]:
-    """The best eligible partners with room left, never someone excluded before, best first."""
+                           policy: MatchingPolicy | None = None, now: datetime | None = None,
+                           campuses: frozenset[str] | None = None) -> list[Proposal]:
+    """The best eligible partners with room left, never someone excluded before, best first.
+    ``campuses``: the campuses the asking person may see (None: all, for admins and coordinators);
+    nobody elsewhere is shown, by name or otherwise."""
     me = await _with_room(uow, participant_id)
     policy = policy or (await uow.policies.current(me.program_id))[1]
-    pool = await uow.candidates.with_free_capacity(me.program_id, excluding=participant_id)
+    pool = [c for c in await uow.candidates.with_free_capacity(me.program_id, excluding=participant_id)
+            if campuses is None or c.profile.campus in campuses]
     excluded = await uow.matches.excluded_among([participant_id, *(c.participant_id for c in pool)])
     allowed = [c for c in pool if tuple(sorted((participant_id, c.participant_id))) not in excluded]
     return rank_partners(me, allowed, policy, reference_week(now or datetime.now(UTC)))[:limit]
 
 
 async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],
-                           policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[RequestOutcome]:
+                           policy: MatchingPolicy | None = None, now: datetime | None = None,
+                           campuses: frozenset[str] | None = None) -> list[RequestOutcome]:
+    """Someone on a campus the asker may not see is answered as someone unknown: existence never leaks."""
     now = now or datetime.now(UTC)
     me = await _with_room(uow, participant_id)
     policy = policy or (await uow.policies.current(me.program_id))[1]
     outcomes = []
     for partner_id in dict.fromkeys(partner_ids):
         partner = await uow.candidates.get(partner_id)
-        if partner is None or partner_id == participant_id:
+        if partner is None or partner_id == participant_id or (campuses is not None and partner.profile.campus not in campuses):
             outcomes.append(RequestOutcome(partner_id, None, "not a participant matching knows"))
             continue
         pair = score_pair(me, partner, policy, reference_week(now))
