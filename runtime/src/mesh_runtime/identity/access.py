@@ -8,7 +8,6 @@
 """
 
 import enum
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from mesh_runtime.identity.claims import Principal, Role
@@ -46,6 +45,3 @@ def decide(principal: Principal, resource: Tenancy, *, coordinators_may: bool = 
     return Decision.FORBIDDEN if coordinates or principal.subject in resource.owners or (
         principal.campuses & resource.campuses) else Decision.HIDDEN
 
-
-def visible_campuses(principal: Principal, campuses: Collection[str]) -> bool:
-    return principal.is_admin or bool(principal.campuses & set(campuses))

@@ -34,8 +34,19 @@ async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenan
 
 async def program_tenancy(connection: asyncpg.Connection, program_id: str, institution: str) -> Tenancy:
     """A program spans the campuses its participants are on (programs become their own resource later)."""
+    # A skip scan over the (institution, program_id, campus) index: one probe per campus, however
+    # many people the program holds (a policy read must not cost as much as a round).
     campuses = await connection.fetchval(
-        "SELECT coalesce(array_agg(DISTINCT campus), '{}') FROM candidates WHERE program_id = $1", program_id)
+        """
+        WITH RECURSIVE seen(campus) AS (
+            (SELECT campus FROM candidates WHERE institution = $2 AND program_id = $1 ORDER BY campus LIMIT 1)
+            UNION ALL
+            SELECT (SELECT c.campus FROM candidates c WHERE c.institution = $2 AND c.program_id = $1 AND c.campus > seen.campus
+                    ORDER BY c.campus LIMIT 1)
+            FROM seen WHERE seen.campus IS NOT NULL
+        )
+        SELECT coalesce(array_agg(campus) FILTER (WHERE campus IS NOT NULL), '{}') FROM seen
+        """, program_id, institution)
     return Tenancy(institution, frozenset(campuses), program_id)
 
 

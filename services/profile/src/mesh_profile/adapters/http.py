@@ -162,7 +162,7 @@ async def _change(components, cause, principal: Principal, participant_id: UUID,
 async def erase(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ErasureView:
     async with components.database.transaction(principal.institution) as transaction:
         uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-        await _authorize_erasure(uow, principal, participant_id)
+        await _authorize_erasure(uow.participants, principal, participant_id)
         erasure = await erase_participant(uow, participant_id, principal.subject, by_admin=principal.is_admin)
         await audit.record_if_privileged(transaction, principal, cause, "participant.erase", f"participant/{participant_id}")
     return ErasureView.of(erasure)
@@ -180,8 +180,7 @@ async def erasure_status(participant_id: UUID, components: ComponentsDep, princi
     return ErasureView.of(erasure)
 
 
-async def _authorize_erasure(source, principal: Principal, participant_id: UUID) -> None:
-    participants = getattr(source, "participants", source)
+async def _authorize_erasure(participants: PostgresParticipants, principal: Principal, participant_id: UUID) -> None:
     participant = await participants.get(participant_id)
     erasure = await participants.erasure(participant_id) if participant else None
     authorize(principal, participant and participant_tenancy(participant, erasure, principal.subject),
