@@ -26,6 +26,10 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile"))).status_code == 403
     assert (await client.delete(f"/participants/{participant_id}",
                                 headers=as_("profile", "coordinator", campuses=("north",)))).status_code == 403
+    assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile", campuses=("south",)))).status_code == 404
+    elsewhere = as_("profile", "admin", institution="other-college")
+    assert (await client.delete(f"/participants/{participant_id}", headers=elsewhere)).status_code == 404
+    assert (await client.delete(f"/participants/{participant_id}", headers={"Authorization": ""})).status_code == 401
 
     erased = await client.delete(f"/participants/{participant_id}", headers=me)
     assert erased.status_code == 202, erased.text
@@ -36,6 +40,8 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     again = await client.delete(f"/participants/{participant_id}", headers=me)  # idempotent: the same erasure
     assert again.status_code == 202 and again.json()["requested_at"] == status["requested_at"]
     assert (await client.get(f"/participants/{participant_id}/erasure", headers=me)).json() == again.json()
+    assert (await client.get(f"/participants/{participant_id}/erasure", headers=elsewhere)).status_code == 404
+    assert (await client.get(f"/participants/{participant_id}/erasure", headers=as_person("profile"))).status_code == 403
 
     stored = await in_tenant(app.state.components.database).fetchrow(
         "SELECT profile::text AS profile, email_key, subject, status FROM participants WHERE participant_id = $1",
