@@ -31,7 +31,7 @@ async def run(endpoints: infrastructure.Endpoints, events: int) -> dict[str, flo
         started = time.perf_counter()
         async with database.transaction() as transaction:
             for _ in range(events):
-                event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(), joined_at=datetime.now(UTC))
+                event = ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile().attributes(), joined_at=datetime.now(UTC))
                 await transaction.emit(new_envelope(event, source="/bench", institution="bench-university"))
         written = time.perf_counter() - started
         relay = OutboxRelay(pool, batch_publisher(broker), dsn=url, batch_size=500)

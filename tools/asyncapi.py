@@ -37,14 +37,17 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
             if schemas.setdefault(name, close_objects(definition)) != definition:
                 raise ValueError(f"two different schemas named {name}")
         schema["description"] = (model.__doc__ or "").strip()
-        schemas[model.name] = close_objects(schema)
-        messages[model.name] = {
-            "name": model.name,
-            "title": model.name,
+        if model.retired:
+            schema["deprecated"] = True
+        key = _message_id(model)
+        schemas[key] = close_objects(schema)
+        messages[key] = {
+            "name": key,
+            "title": f"{model.name} v{model.version}" + (" (retired: read, never written)" if model.retired else ""),
             "summary": schema["description"].splitlines()[0],
             "contentType": "application/json",
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
-            "payload": {"$ref": f"#/components/schemas/{model.name}"},
+            "payload": {"$ref": f"#/components/schemas/{key}"},
             "bindings": {"kafka": {"key": {"type": "string", "description": f"The {model.aggregate_field}."},
                                    "bindingVersion": "0.5.0"}},
             "x-event-type": model.event_type(),
@@ -57,7 +60,7 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
         channels[channel_id] = {
             "address": topic.name,
             "description": topic.description,
-            "messages": {m.name: {"$ref": f"#/components/messages/{m.name}"} for m in models},
+            "messages": {_message_id(m): {"$ref": f"#/components/messages/{_message_id(m)}"} for m in models},
             "bindings": {"kafka": _binding(topic)},
             "x-key": topic.key,
             "x-public": topic.public,
@@ -102,11 +105,16 @@ def _add_operations(operations: dict[str, Any], channels: dict[str, Any], servic
         operations[f"{service}-{verb}-{channel_id}"] = {
             "action": action,
             "channel": {"$ref": f"#/channels/{channel_id}"},
-            "summary": f"{service} {verb} " + ", ".join(m.name for m in channel_models),
-            "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m.name}"} for m in channel_models],
+            "summary": f"{service} {verb} " + ", ".join(f"{m.name} v{m.version}" for m in channel_models),
+            "messages": [{"$ref": f"#/channels/{channel_id}/messages/{_message_id(m)}"} for m in channel_models],
             **({"bindings": {"kafka": {"groupId": {"type": "string", "enum": [service]}, "bindingVersion": "0.5.0"}}}
                if action == "receive" else {}),
         }
+
+
+def _message_id(model: type[Event]) -> str:
+    """The current version goes by the event's name; a retired one by the model's (e.g. ParticipantJoinedV1)."""
+    return model.__name__
 
 
 def _binding(topic: Topic) -> dict[str, Any]:

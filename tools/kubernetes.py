@@ -40,6 +40,9 @@ def env(service: ServiceDefinition) -> list[dict[str, Any]]:
         {"name": "MESH_DATABASE_URL", "valueFrom": {"secretKeyRef": {"name": f"{service.name}-database", "key": "url"}}},
         {"name": "MESH_KAFKA_SASL_PASSWORD", "valueFrom": {"secretKeyRef": {"name": f"mesh-{service.name}", "key": "password"}}},
     ]
+    if service.reads_from:  # its own OAuth client, for reading personal data from its peers' APIs
+        secret.append({"name": "MESH_SERVICE_CLIENT_SECRET",
+                       "valueFrom": {"secretKeyRef": {"name": f"mesh-{service.name}-oidc", "key": "client-secret"}}})
     if service.name == "notify":
         secret.append({"name": "MESH_SMTP_PASSWORD",
                        "valueFrom": {"secretKeyRef": {"name": "notify-smtp", "key": "password", "optional": True}}})
@@ -101,8 +104,11 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
         "MESH_OIDC_CLAIM_ROLES": "roles", "MESH_OIDC_CLAIM_INSTITUTION": "institution",
         "MESH_OIDC_CLAIM_CAMPUSES": "campuses", "MESH_OIDC_CLAIM_PROGRAMS": "programs",
         "MESH_OIDC_ROLE_PARTICIPANT": "participant", "MESH_OIDC_ROLE_COORDINATOR": "coordinator",
-        "MESH_OIDC_ROLE_ADMIN": "admin",
+        "MESH_OIDC_ROLE_ADMIN": "admin", "MESH_OIDC_ROLE_SERVICE": "service",
     }
+    if service.reads_from:
+        config |= {"MESH_SERVICE_CLIENT_ID": f"mesh-{name}",
+                   **{f"MESH_{peer.upper()}_API_URL": f"http://{peer}" for peer in service.reads_from}}
     if name == "notify":
         config |= {"MESH_SMTP_HOST": "smtp.example.edu", "MESH_SMTP_PORT": "587", "MESH_SMTP_STARTTLS": "true",
                    "MESH_SMTP_FROM": "Mentoring Mesh <no-reply@example.edu>",
@@ -145,16 +151,25 @@ def network_policy(service: ServiceDefinition) -> dict[str, Any]:
     egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]})
     if name == "notify":
         egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 587}]})
+    for peer in service.reads_from:  # the APIs it reads personal data from, in this namespace
+        egress.append({"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": peer, "app.kubernetes.io/component": "api"}}}],
+                       "ports": [{"protocol": "TCP", "port": 8000}]})
     return {
         "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(name, name),
         "spec": {
             "podSelector": {"matchLabels": {"app.kubernetes.io/name": name}},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}],
+            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}},
+                                  *({"podSelector": {"matchLabels": {"app.kubernetes.io/name": reader}}}
+                                    for reader in readers_of(name))],
                          "ports": [{"protocol": "TCP", "port": 8000}]}],
             "egress": egress,
         },
     }
+
+
+def readers_of(name: str) -> list[str]:
+    return sorted(service.name for service in SERVICES if name in service.reads_from)
 
 
 def migration_job(service: ServiceDefinition) -> dict[str, Any]:

@@ -10,41 +10,18 @@ import json
 from collections import defaultdict
 
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from jsonschema import Draft202012Validator, FormatChecker
 
 from mentoring_contracts import CATALOG, TOPICS, ParticipantJoined, new_envelope
 from mentoring_contracts.errors import ContractError
 from mentoring_contracts.schemas import schema_file_name
 from mesh_runtime.db import Transaction
+from tests.integration.kafka_helpers import read_to_end
 from tools.contracts_docs import SCHEMAS, SERVICES
 
 pytestmark = pytest.mark.contract_audit
 REQUIRED_HEADERS = {"ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject", "ce_dataschema",
                     "ce_correlationid", "ce_institution", "content-type"}
-
-
-async def _everything_published(bootstrap: str) -> list:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    records = []
-    try:
-        partitions = [TopicPartition(t.name, p) for t in TOPICS for p in range(t.partitions)]
-        existing = await consumer._client.fetch_all_metadata()
-        partitions = [tp for tp in partitions if tp.topic in existing.topics()]
-        if not partitions:
-            return records
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        end = await consumer.end_offsets(partitions)
-        remaining = {tp for tp, offset in end.items() if offset > 0}
-        while remaining:
-            for batch in (await consumer.getmany(timeout_ms=1000)).values():
-                records.extend(batch)
-            remaining = {tp for tp in remaining if await consumer.position(tp) < end[tp]}
-    finally:
-        await consumer.stop()
-    return records
 
 
 def _validators() -> dict[str, Draft202012Validator]:
@@ -57,7 +34,7 @@ def _validators() -> dict[str, Draft202012Validator]:
 
 
 async def test_every_published_record_honours_its_contract(endpoints) -> None:
-    records = await _everything_published(endpoints.kafka_bootstrap)
+    records = await read_to_end(endpoints.kafka_bootstrap, [topic.name for topic in TOPICS])
     validators = _validators()
     seen: dict[str, int] = defaultdict(int)
     problems = []
@@ -81,10 +58,25 @@ async def test_every_published_record_honours_its_contract(endpoints) -> None:
 
 
 def test_every_consumed_event_has_a_producer() -> None:
+    """Retired versions have none (they come from history); every other consumed event has one."""
     produced = {model for service in SERVICES for model in service.publishes}
     for service in SERVICES:
-        orphans = [model.name for model in service.consumes if model not in produced]
+        orphans = [model.event_type() for model in service.consumes if model not in produced and not model.retired]
         assert orphans == [], f"{service.name} consumes events nobody publishes: {orphans}"
+        assert not [model for model in service.publishes if model.retired], f"{service.name} declares a retired event"
+
+
+def test_a_retired_event_is_read_but_never_written() -> None:
+    import asyncio
+    import uuid
+    from datetime import UTC, datetime
+
+    from mentoring_contracts import ParticipantLeftV1
+
+    event = ParticipantLeftV1(participant_id=uuid.uuid4(), program_id="p", reason="my words", left_at=datetime.now(UTC))
+    envelope = new_envelope(event, source="/test", institution="u")
+    with pytest.raises(ContractError, match="retired"):
+        asyncio.run(Transaction(connection=None).emit(envelope))  # type: ignore[arg-type]
 
 
 def test_a_service_cannot_emit_an_event_no_contract_describes() -> None:

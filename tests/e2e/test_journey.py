@@ -22,7 +22,7 @@ from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
 from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
-from tests.integration.kafka_helpers import read_all
+from tests.integration.kafka_helpers import read_all, read_to_end
 from tests.integration.notify.test_delivery import Inbox, free_port
 from tests.support.infrastructure import local_test_config
 from tests.unit.factories import mentor_profile, profile
@@ -218,6 +218,14 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
     assert await _program_count(endpoints.postgres_admin_url, config, program) == before == 2
     found = await _find_anywhere(endpoints.postgres_admin_url, config, personal)
     assert found == [], found
+    # A new subscriber reading every topic from the beginning (the dead-letter topics too) meets none
+    # of it either: events carry ids and non-identifying attributes only (contracts 2.0).
+    records = await read_to_end(endpoints.kafka_bootstrap)
+    assert any(record.key == me.encode() for record in records)  # their events are there, anonymous
+    on_kafka = sorted({f"{record.topic}: {what}" for record in records for what, value in personal.items()
+                       if value.encode() in b"".join([record.key or b"", record.value or b"",
+                                                      *(v for _, v in record.headers)])})
+    assert on_kafka == [], on_kafka
 
 
 async def run_until(probe, timeout: float = 60.0):

@@ -4,7 +4,7 @@ import asyncio
 import time
 import uuid
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 
@@ -40,6 +40,31 @@ async def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 30.
             batch = await consumer.getmany(timeout_ms=500)
             for part in batch.values():
                 records.extend(part)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def read_to_end(bootstrap: str, topics: list[str] | None = None) -> list[ConsumerRecord]:
+    """Everything on these topics (default: every topic but Kafka's own), from the beginning to the
+    end offsets of now: what a new subscriber reading from the beginning would get."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    records: list[ConsumerRecord] = []
+    try:
+        metadata = await consumer._client.fetch_all_metadata()
+        wanted = [t for t in metadata.topics() if (t in topics if topics is not None else not t.startswith("__"))]
+        partitions = [TopicPartition(t, p) for t in wanted for p in metadata.partitions_for_topic(t) or ()]
+        if not partitions:
+            return records
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        end = await consumer.end_offsets(partitions)
+        remaining = {tp for tp, offset in end.items() if offset > 0}
+        while remaining:
+            for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                records.extend(batch)
+            remaining = {tp for tp in remaining if await consumer.position(tp) < end[tp]}
     finally:
         await consumer.stop()
     return records

@@ -3,7 +3,9 @@ loopback, so services verify its tokens exactly as they verify Keycloak's. It mi
 principal the tests need (many participants, several institutions) and forges the bad ones.
 
 The real Keycloak of the local stack is used where a person's token matters (tests/e2e and
-tests/integration/identity); this issuer never accepts anything: it only signs.
+tests/integration/identity); this issuer never accepts anything: it only signs. Its token endpoint
+gives the platform's services their own tokens (client credentials), to its registered clients with
+their exact secrets only.
 """
 
 import base64
@@ -12,6 +14,7 @@ import hmac
 import json
 import threading
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +27,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 INSTITUTION = "test-university"
 CAMPUSES = ("north", "south")
+SERVICES = ("profile", "matching", "scheduling", "notify")
+
+
+def service_secret(service: str) -> str:
+    return f"{service}-test-secret"
 
 
 def _b64(data: bytes) -> str:
@@ -39,6 +47,8 @@ class LocalIssuer:
     rsa_kid: str = "rsa-1"
     published: bool = True  # False: discovery and JWKS answer 503, as an issuer that is down
     fetches: int = 0
+    service_clients: dict[str, str] = field(default_factory=lambda: {f"mesh-{s}": service_secret(s) for s in SERVICES})
+    tokens_issued: int = 0
 
     def __post_init__(self) -> None:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -88,6 +98,14 @@ class LocalIssuer:
         signature = hmac.new(self.public_pem, f"{header}.{body}".encode(), hashlib.sha256).digest()
         return f"{header}.{body}.{_b64(signature)}"
 
+    def client_credentials(self, client_id: str | None, secret: str | None) -> str | None:
+        """A service's own token (role ``service``, every platform audience), or None for a bad client."""
+        if client_id is None or not hmac.compare_digest(self.service_clients.get(client_id, "\0"), secret or ""):
+            return None
+        self.tokens_issued += 1
+        return self.token(audience=[f"mesh-{s}" for s in SERVICES], subject=f"service-account-{client_id}",
+                          institution=None, campuses=(), roles=("service",), azp=client_id)
+
     def close(self) -> None:
         self._server.shutdown()
 
@@ -99,15 +117,36 @@ def _handler(issuer: LocalIssuer) -> type[BaseHTTPRequestHandler]:
                 self.send_error(503)
                 return
             if self.path.endswith("/.well-known/openid-configuration"):
-                body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/protocol/openid-connect/certs"}
+                body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/protocol/openid-connect/certs",
+                        "token_endpoint": f"{issuer.url}/protocol/openid-connect/token"}
             elif self.path.endswith("/protocol/openid-connect/certs"):
                 issuer.fetches += 1
                 body = issuer.jwks()
             else:
                 self.send_error(404)
                 return
+            self._json(200, body)
+
+        def do_POST(self) -> None:
+            if not issuer.published or not self.path.endswith("/protocol/openid-connect/token"):
+                self.send_error(503 if not issuer.published else 404)
+                return
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+            client_id, secret = (form.get("client_id") or [None])[0], (form.get("client_secret") or [None])[0]
+            basic = self.headers.get("Authorization", "")
+            if basic.startswith("Basic "):  # client_secret_basic, the default of OAuth clients
+                client_id, _, secret = base64.b64decode(basic[6:]).decode().partition(":")
+                client_id, secret = urllib.parse.unquote(client_id), urllib.parse.unquote(secret)
+            if form.get("grant_type") != ["client_credentials"]:
+                self._json(400, {"error": "unsupported_grant_type"})
+            elif (token := issuer.client_credentials(client_id, secret)) is None:
+                self._json(401, {"error": "invalid_client", "error_description": "unknown client or wrong secret"})
+            else:
+                self._json(200, {"access_token": token, "token_type": "Bearer", "expires_in": 600})
+
+        def _json(self, status: int, body: dict[str, Any]) -> None:
             payload = json.dumps(body).encode()
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()

@@ -1,15 +1,18 @@
 """A service running in-process on real PostgreSQL and Kafka, with an HTTP client to it."""
 
+import asyncio
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import uvicorn
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mesh_runtime.app import ServiceDefinition, build_service
-from tests.support.identity import INSTITUTION, bearer, local_issuer
+from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
 
 
 @asynccontextmanager
@@ -19,16 +22,42 @@ async def running(
     """The client sends an admin's token of the test institution unless a request says otherwise."""
     # Consumers off by default: other tests' events on the shared topics must not leak into this
     # test's database. The end-to-end tests and the shared service cases run the consumers.
-    config = definition.settings_class(
-        database_url=database_url, kafka_bootstrap_servers=kafka, log_format="console", log_level="WARNING",
-        consumers_enabled=consumers, **({"oidc_issuer": local_issuer().url} | settings),
-    )
-    app = build_service(definition, config)
+    app = build_service(definition, _settings(definition, kafka, database_url, consumers_enabled=consumers, **settings))
     admin = local_issuer().token(audience=f"mesh-{definition.name}", roles=("admin",))
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service",
                                      headers=bearer(admin)) as client:
             yield app, client
+
+
+@asynccontextmanager
+async def serving(definition: ServiceDefinition, kafka: str, database_url: str,
+                  **settings: Any) -> AsyncIterator[tuple[FastAPI, str]]:
+    """The service over real HTTP on a loopback port, for the services that read it as a peer."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    app = build_service(definition, _settings(definition, kafka, database_url, consumers_enabled=False, http_port=port,
+                                              **settings))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # the start failed: say why
+            raise RuntimeError(f"{definition.name} did not start")
+        await asyncio.sleep(0.05)
+    try:
+        yield app, f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any) -> Any:
+    """A service's settings against the test run's Kafka, PostgreSQL and token issuer (its own client secret)."""
+    defaults = {"oidc_issuer": local_issuer().url, "service_client_secret": service_secret(definition.name),
+                "log_format": "console", "log_level": "WARNING"}
+    return definition.settings_class(database_url=database_url, kafka_bootstrap_servers=kafka, **(defaults | settings))
 
 
 async def outbox_types(app: FastAPI) -> list[str]:

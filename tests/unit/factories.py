@@ -1,9 +1,10 @@
 """Valid domain inputs for unit tests; each test overrides only what it is about."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from mentoring_contracts import ParticipantProfile
+from mentoring_contracts import ParticipantJoined, ParticipantProfile
 
 
 def profile(**overrides: Any) -> ParticipantProfile:
@@ -32,3 +33,9 @@ def profile(**overrides: Any) -> ParticipantProfile:
 def mentor_profile(**overrides: Any) -> ParticipantProfile:
     return profile(**{"topics": [{"topic": "Calculus II", "role": "mentor"}], "mentor_capacity": 2,
                       "display_name": "Ben M.", **overrides})
+
+
+def joined(participant_id: uuid.UUID | None = None, **overrides: Any) -> ParticipantJoined:
+    """A ParticipantJoined as profile writes it: the attributes of ``profile(**overrides)``."""
+    return ParticipantJoined(participant_id=participant_id or uuid.uuid4(), attributes=profile(**overrides).attributes(),
+                             joined_at=datetime.now(UTC))

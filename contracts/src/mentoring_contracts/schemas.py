@@ -34,6 +34,7 @@ def event_schema(model: type[Event], ref_template: str = "#/$defs/{model}") -> d
         "title": model.name,
         "description": (model.__doc__ or "").strip(),
         "x-event-type": model.event_type(),
+        **({"deprecated": True} if model.retired else {}),
         "x-topic": model.topic.name,
         "x-key": model.aggregate_field,
         **{key: value for key, value in schema.items() if key not in ("title", "description")},

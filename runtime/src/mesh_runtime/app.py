@@ -24,6 +24,7 @@ from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
+from mesh_runtime.peers import Peer, ServiceIdentity
 from mesh_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -38,7 +39,12 @@ class Components:
     settings: ServiceSettings
     database: Database
     broker: KafkaBroker
+    identity: ServiceIdentity
     draining: bool = False
+
+    def peer(self, name: str) -> Peer:
+        """Another platform service's API, read as this service (``MESH_<NAME>_API_URL``)."""
+        return Peer(name, getattr(self.settings, f"{name}_api_url", None), self.identity)
 
     @property
     def source(self) -> str:
@@ -64,6 +70,7 @@ class ServiceDefinition:
     publishes: Sequence[type[Event]] = ()
     consumes: Sequence[type[Event]] = ()
     workers: Callable[[Components], Sequence[Worker]] = lambda _: ()
+    reads_from: Sequence[str] = ()  # the services whose APIs it reads personal data from (its peers)
     settings_class: type[ServiceSettings] = ServiceSettings
     version: str = "0.1.0"
     extra: dict[str, Any] = field(default_factory=dict)
@@ -109,7 +116,9 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         except KeysUnavailable as error:
             log.warning("issuer keys not fetched at start; will retry on the first token", error=str(error))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
-        components = Components(definition.name, settings, Database(pool), broker)
+        secret = settings.service_client_secret.get_secret_value() if settings.service_client_secret else None
+        identity = ServiceIdentity(verifier.keys, settings.service_client_id or f"mesh-{definition.name}", secret)
+        components = Components(definition.name, settings, Database(pool), broker, identity)
         app.state.components = components
         handlers = definition.handlers(components) if settings.consumers_enabled else {}
         if handlers and set(handlers) != set(definition.consumes):
@@ -148,6 +157,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             await relay.stop()  # ...so the final flush publishes what they emitted
             await broker.stop()
             await components.database.close()
+            await identity.close()
             await verifier.keys.close()
             log.info("service stopped")
 

@@ -96,6 +96,8 @@ class Transaction:
         Strict writer: only events the catalogue describes leave a service."""
         if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
             raise ContractError(f"{envelope.type} is not an event of the published catalogue")
+        if type(envelope.data).retired:
+            raise ContractError(f"{envelope.type} is retired: it is read from history, never written")
         if envelope.institution is None:
             raise ContractError(f"{envelope.type}: every event names its institution (ce_institution)")
         record = to_kafka(envelope)

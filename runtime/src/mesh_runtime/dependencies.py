@@ -7,9 +7,9 @@ from fastapi import Depends
 from mesh_runtime.app import Components, components_of
 from mesh_runtime.db import Cause
 from mesh_runtime.http import ErrorBody, request_cause
-from mesh_runtime.identity.http import PrincipalDep, authorize, require_role
+from mesh_runtime.identity.http import OPEN_TO_SERVICES, PrincipalDep, authorize, require_role
 
-__all__ = ["CauseDep", "ComponentsDep", "PrincipalDep", "authorize", "error_responses", "require_role"]
+__all__ = ["OPEN_TO_SERVICES", "CauseDep", "ComponentsDep", "PrincipalDep", "authorize", "error_responses", "require_role"]
 
 ComponentsDep = Annotated[Components, Depends(components_of)]
 CauseDep = Annotated[Cause, Depends(request_cause)]

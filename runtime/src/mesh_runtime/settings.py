@@ -52,6 +52,15 @@ class ServiceSettings(BaseSettings):
     oidc_role_participant: str = Field(default="participant", description="Value of the roles claim for participants.")
     oidc_role_coordinator: str = Field(default="coordinator", description="Value of the roles claim for coordinators.")
     oidc_role_admin: str = Field(default="admin", description="Value of the roles claim for institution admins.")
+    oidc_role_service: str = Field(default="service", description="Value of the roles claim for the platform's own "
+                                   "services (their client-credentials tokens).")
+    service_client_id: str | None = Field(default=None, description="This service's own OAuth client, for reading "
+                                          "personal data from the other services (default: mesh-<service>).")
+    service_client_secret: SecretStr | None = Field(default=None, description="Its secret; without it, events that "
+                                                    "need personal data wait (they are retried, never lost).")
+    profile_api_url: str | None = Field(default=None, description="Where the profile service's API answers "
+                                        "(for matching, scheduling and notify).")
+    matching_api_url: str | None = Field(default=None, description="Where the matching service's API answers (for notify).")
 
     @model_validator(mode="after")
     def _kafka_credentials_complete(self) -> Self:
@@ -70,5 +79,5 @@ class ServiceSettings(BaseSettings):
             subject=self.oidc_claim_subject, roles=self.oidc_claim_roles, institution=self.oidc_claim_institution,
             campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs, email=self.oidc_claim_email,
             role_names={Role.PARTICIPANT: self.oidc_role_participant, Role.COORDINATOR: self.oidc_role_coordinator,
-                        Role.ADMIN: self.oidc_role_admin},
+                        Role.ADMIN: self.oidc_role_admin, Role.SERVICE: self.oidc_role_service},
         )

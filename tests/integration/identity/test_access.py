@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mentoring_contracts import MatchAccepted, ParticipantJoined, ParticipantSchedule, new_envelope
+from mentoring_contracts import MatchAccepted, ParticipantSchedule, new_envelope
 from mesh_matching.adapters.postgres import PostgresCandidates, PostgresMatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION as MATCHING
@@ -15,6 +15,7 @@ from mesh_matching.domain.candidate import Candidate
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
+from mesh_notify.domain.notification import Contact
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.db import Cause
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
@@ -22,7 +23,7 @@ from mesh_scheduling.application.schedule_session import schedule_first_session
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.services import running
-from tests.unit.factories import mentor_profile, profile
+from tests.unit.factories import joined, mentor_profile, profile
 
 ELSEWHERE = "other-college"
 
@@ -96,11 +97,12 @@ async def matching(endpoints, database_factory):
 
 
 async def join(app, subject: str, given, institution: str = INSTITUTION) -> uuid.UUID:
-    event = ParticipantJoined(participant_id=uuid.uuid4(), subject=subject, profile=given, joined_at=datetime.now(UTC))
+    newcomer = Candidate(uuid.uuid4(), given, subject)
     components = app.state.components
     async with components.database.transaction(institution) as transaction:
-        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=institution)), event)
-    return event.participant_id
+        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=institution)),
+                                 newcomer)
+    return newcomer.participant_id
 
 
 async def test_matching_reads_answers_policies_and_rounds_stay_with_their_people(matching) -> None:
@@ -170,9 +172,9 @@ async def scheduling(endpoints, database_factory):
         yield service
 
 
-def member(subject: str, campus: str = "north") -> ParticipantSchedule:
+def member(campus: str = "north") -> ParticipantSchedule:
     return ParticipantSchedule.model_validate(
-        {"participant_id": uuid.uuid4(), "subject": subject, "role": "peer", "campus": campus, "time_zone": "Europe/Berlin",
+        {"participant_id": uuid.uuid4(), "role": "peer", "campus": campus, "time_zone": "Europe/Berlin",
          "weekly_availability": [{"weekday": "mon", "start": "17:00", "end": "20:00"}], "meeting_modes": ["online"],
          "preferred_cadence": "weekly"})
 
@@ -180,13 +182,14 @@ def member(subject: str, campus: str = "north") -> ParticipantSchedule:
 async def test_scheduling_sessions_are_the_pairs_own(scheduling) -> None:
     app, client = scheduling
     owner, partner = str(uuid.uuid4()), str(uuid.uuid4())
-    a, b = member(owner), member(partner)
+    a, b = member(), member()
     event = MatchAccepted(match_id=uuid.uuid4(), program_id="stem", topic_name="Calculus II", kind="peer",
                           participants=[a, b], accepted_at=datetime.now(UTC))
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
         session = await schedule_first_session(
-            PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event)
+            PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event,
+            (owner, partner))
     assert await statuses(client, "GET", f"/sessions/{session.session_id}", callers("scheduling", owner)) == READ_RULE
     listed = {name: (await client.get(f"/matches/{event.match_id}/sessions", headers=h)) for name, h in
               callers("scheduling", owner).items()}
@@ -213,11 +216,13 @@ async def notify(endpoints, database_factory):
 async def test_notifications_are_read_by_their_recipient_and_admins_only(notify) -> None:
     app, client = notify
     owner = str(uuid.uuid4())
-    event = ParticipantJoined(participant_id=uuid.uuid4(), subject=owner, profile=profile(), joined_at=datetime.now(UTC))
+    event = joined()
     envelope = new_envelope(event, source="/test", institution=INSTITUTION)
+    contact = Contact(event.participant_id, "Ada L.", "ada@u.example.edu", "Europe/Berlin", subject=owner, campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        [welcome] = await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope)
+        [welcome] = await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
+                                             envelope, contact)
     assert await statuses(client, "GET", f"/notifications/{welcome.notification_id}", callers("notify", owner)) == CHANGE_RULE
     listed = {name: (await client.get("/notifications", params={"recipient_id": str(event.participant_id)}, headers=h))
               for name, h in callers("notify", owner).items()}

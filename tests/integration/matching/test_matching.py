@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mentoring_contracts import ParticipantJoined
 from mesh_matching.adapters.postgres import PostgresCandidates, PostgresMatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
@@ -25,11 +24,12 @@ async def matching(endpoints, database_factory):
 
 
 async def join(app, p) -> uuid.UUID:
-    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=p, joined_at=datetime.now(UTC))
+    newcomer = Candidate(uuid.uuid4(), p)
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event)
-    return event.participant_id
+        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)),
+                                 newcomer)
+    return newcomer.participant_id
 
 
 async def test_a_mentor_with_room_for_one_is_proposed_to_one_mentee(matching) -> None:
@@ -65,7 +65,9 @@ async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(mat
     mentor, mentee = await join(app, mentor_profile(mentor_capacity=1)), await join(app, profile())
     match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
     declined = await client.post(f"/matches/{match_id}/decline", json={"participant_id": str(mentee), "reason": "timing"})
-    assert declined.json()["status"] == "declined"
+    assert declined.json()["status"] == "declined" and declined.json()["closing_reason"] == "timing"
+    published = await app.state.components.database.pool.fetch("SELECT value FROM mesh_outbox")
+    assert published and not any(b"timing" in bytes(row["value"]) for row in published)  # their words stay here
     used = await in_tenant(app.state.components.database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor)
     assert used == 0
     newcomer = await join(app, profile())
@@ -143,7 +145,6 @@ async def test_a_leaver_is_withdrawn_their_matches_close_and_partners_are_offere
 
 
 async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching) -> None:
-    from mentoring_contracts import ParticipantProfileUpdated
     from mesh_matching.application.follow_participants import follow_profile_update
 
     app, client = matching
@@ -151,8 +152,7 @@ async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching
     await join(app, profile())
     await join(app, profile())
     components = app.state.components
-    smaller = ParticipantProfileUpdated(participant_id=mentor, profile=mentor_profile(mentor_capacity=1),
-                                        updated_at=datetime.now(UTC))
+    smaller = Candidate(mentor, mentor_profile(mentor_capacity=1))
     async with components.database.transaction(INSTITUTION) as transaction:
         await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), smaller)
     row = await in_tenant(components.database).fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)

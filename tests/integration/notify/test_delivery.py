@@ -3,21 +3,21 @@
 import email
 import socket
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
-from mentoring_contracts import ParticipantJoined, new_envelope
+from mentoring_contracts import new_envelope
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
+from mesh_notify.domain.notification import Contact
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import profile
+from tests.unit.factories import joined
 
 
 class Inbox(Message):
@@ -45,11 +45,13 @@ def smtp_server():
 
 
 async def plan_welcome(app) -> uuid.UUID:
-    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(display_name="Ada L."), joined_at=datetime.now(UTC))
+    event = joined()
     envelope = new_envelope(event, source="/test", institution=INSTITUTION)
+    contact = Contact(event.participant_id, "Ada L.", "ada.l@uni.example.edu", "Europe/Berlin", campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope)
+        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope,
+                                 contact)
     return event.participant_id
 
 

@@ -1,12 +1,22 @@
 """Erasure in notify, in either order: events about a person read after their erasure (they travel
-on other topics, so in no fixed order with it) leave no mail to them and no quote of them."""
+on other topics, so in no fixed order with it) leave no mail to them and no quote of them.
+
+Driven with the retired v1 events (history from before contracts 2.0), which carry names and reasons
+themselves: the hardest case, since the words arrive on the event."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantErased, ParticipantJoined, ScorePart, new_envelope
+from mentoring_contracts import (
+    MatchParticipant,
+    MatchProposedV1,
+    ParticipantErased,
+    ParticipantJoinedV1,
+    ScorePart,
+    new_envelope,
+)
 from mesh_notify.adapters.events import event_handlers
 from mesh_notify.bootstrap import DEFINITION
 from tests.support.identity import INSTITUTION
@@ -27,9 +37,9 @@ async def handle(app, event) -> None:
         await handler(transaction, envelope)
 
 
-def proposal(a: uuid.UUID, b: uuid.UUID) -> MatchProposed:
+def proposal(a: uuid.UUID, b: uuid.UUID) -> MatchProposedV1:
     now = datetime.now(UTC)
-    return MatchProposed(match_id=uuid.uuid4(), program_id="stem", topic_name="Calculus II", kind="peer",
+    return MatchProposedV1(match_id=uuid.uuid4(), program_id="stem", topic_name="Calculus II", kind="peer",
                          participants=[MatchParticipant(participant_id=a, role="peer"), MatchParticipant(participant_id=b, role="peer")],
                          score=0.8, score_parts=[ScorePart(criterion="goals", weight=1, value=1)],
                          reasons=["both share goals: a secret goal"], proposed_at=now, expires_at=now + timedelta(days=7))
@@ -40,7 +50,7 @@ async def test_a_proposal_and_an_erasure_in_either_order_end_the_same(notify, er
     app, _ = notify
     leaving, staying = uuid.uuid4(), uuid.uuid4()
     for pid, name in ((leaving, "Erin E."), (staying, "Sam S.")):
-        await handle(app, ParticipantJoined(participant_id=pid, profile=profile(display_name=name), joined_at=datetime.now(UTC)))
+        await handle(app, ParticipantJoinedV1(participant_id=pid, profile=profile(display_name=name), joined_at=datetime.now(UTC)))
     erasure = ParticipantErased(participant_id=leaving, erased_at=datetime.now(UTC))
     for event in ((erasure, proposal(leaving, staying)) if erased_first else (proposal(leaving, staying), erasure)):
         await handle(app, event)

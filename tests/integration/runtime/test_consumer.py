@@ -16,7 +16,7 @@ from tests.unit.factories import profile
 
 
 def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):
-    event = ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(**profile_overrides), joined_at=datetime.now(UTC))
+    event = ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile(**profile_overrides).attributes(), joined_at=datetime.now(UTC))
     envelope = new_envelope(event, source="/test", institution=INSTITUTION)
     if event_id:
         envelope = envelope.model_copy(update={"id": event_id})
@@ -34,7 +34,7 @@ class Harness:
         self.broker = create_broker(bootstrap, client_id=self.group, graceful_timeout=5)
 
         async def handler(transaction, envelope) -> None:
-            name = envelope.data.profile.display_name
+            name = envelope.data.attributes.campus
             if name == "Bug":
                 raise ValueError("handler bug: cannot process this participant")
             if self.failures_left.get(name, 0) > 0:
@@ -93,7 +93,7 @@ async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_
         (b"k2", unknown, value),
         (b"k3", headers, invalid),
         (b"k4", [], b"no headers at all"),
-        joined_record(display_name="Bug"),
+        joined_record(campus="Bug"),
     ]
     good_key, good_headers, good_value = joined_record()
     await produce(endpoints.kafka_bootstrap, topic, [*poison, (good_key, good_headers, good_value)])
@@ -116,7 +116,7 @@ async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_
 
 async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoints, database) -> None:
     topic = await create_topic(endpoints.kafka_bootstrap)
-    await produce(endpoints.kafka_bootstrap, topic, [joined_record(display_name="Flaky"), joined_record()])
+    await produce(endpoints.kafka_bootstrap, topic, [joined_record(campus="Flaky"), joined_record()])
     async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
         harness.failures_left["Flaky"] = 3
         assert await eventually(lambda: _equals(harness.committed(), 2))

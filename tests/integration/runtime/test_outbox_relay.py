@@ -18,7 +18,7 @@ TOPIC = ParticipantJoined.topic.name
 
 
 def joined() -> ParticipantJoined:
-    return ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(), joined_at=datetime.now(UTC))
+    return ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile().attributes(), joined_at=datetime.now(UTC))
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay
     written = []
     async with database.transaction() as transaction:
         for _ in range(300):  # one pipelined batch, all on one partition
-            event = ParticipantJoined(participant_id=participant_id, profile=profile(), joined_at=datetime.now(UTC))
+            event = ParticipantJoined(participant_id=participant_id, attributes=profile().attributes(), joined_at=datetime.now(UTC))
             envelope = new_envelope(event, source="/test", institution=INSTITUTION)
             await transaction.emit(envelope)
             written.append(envelope.id)

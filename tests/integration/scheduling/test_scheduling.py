@@ -92,7 +92,7 @@ async def test_an_ended_match_cancels_its_upcoming_sessions_and_gets_no_new_ones
     first = await handle(app, event)
     components = app.state.components
     ended = MatchEnded(match_id=event.match_id, program_id="p", participant_ids=[a.participant_id, b.participant_id],
-                       outcome="ended_early", reason="participant left the program", ended_by=a.participant_id,
+                       outcome="ended_early", ended_by=a.participant_id,
                        ended_at=datetime.now(UTC))
     async with components.database.transaction(INSTITUTION) as transaction:
         assert await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), ended) == 1

@@ -29,9 +29,9 @@ def test_a_removed_or_renamed_field_breaks(joined) -> None:
 
 def test_a_changed_type_breaks_even_when_nested(joined) -> None:
     new = copy.deepcopy(joined)
-    new["$defs"]["ParticipantProfile"]["properties"]["mentor_capacity"] = {"type": "string"}
+    new["$defs"]["ParticipantAttributes"]["properties"]["mentor_capacity"] = {"type": "string"}
     assert breaking_changes(joined, new) == [
-        "ParticipantJoined.profile.mentor_capacity: type changed from ['integer'] to ['string']"
+        "ParticipantJoined.attributes.mentor_capacity: type changed from ['integer'] to ['string']"
     ]
 
 

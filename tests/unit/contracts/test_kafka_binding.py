@@ -20,7 +20,7 @@ from tests.unit.factories import profile
 
 
 def joined() -> ParticipantJoined:
-    return ParticipantJoined(participant_id=uuid.uuid4(), profile=profile(), joined_at=datetime.now(UTC))
+    return ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile().attributes(), joined_at=datetime.now(UTC))
 
 
 def test_record_is_keyed_by_aggregate_and_round_trips() -> None:
@@ -30,7 +30,7 @@ def test_record_is_keyed_by_aggregate_and_round_trips() -> None:
     record = to_kafka(envelope)
     assert record.topic == "mentoring.participants.v1"
     assert record.key == str(event.participant_id).encode()
-    assert record.headers["ce_type"] == "org.mentoringmesh.ParticipantJoined.v1"
+    assert record.headers["ce_type"] == "org.mentoringmesh.ParticipantJoined.v2"
     assert record.headers["content-type"] == "application/json"
     decoded = from_kafka([(k, v.encode()) for k, v in record.headers.items()], record.value)
     assert decoded == envelope

@@ -58,3 +58,30 @@ def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
         published = {m.topic.name for m in definition.publishes}
         assert writes - published <= {f"mentoring.deadletter.{definition.name}.v1"}
         assert published <= writes
+
+
+def test_a_service_reading_its_peers_is_given_their_urls_its_secret_and_a_way_through() -> None:
+    """Matching, scheduling and notify read personal data from profile (and notify from matching):
+    every deployment names the peer, gives the reader its client secret, and lets the call through."""
+    from mesh_local.config import LocalConfig
+
+    compose = yaml.safe_load((ROOT / "deploy/compose/compose.yaml").read_text())
+    readers = {definition.name: definition.reads_from for definition in SERVICES if definition.reads_from}
+    assert readers == {"matching": ["profile"], "scheduling": ["profile"], "notify": ["profile", "matching"]}
+    policies = {d.name: next(r for r in resources(d) if r["kind"] == "NetworkPolicy") for d in SERVICES}
+    for definition in SERVICES:
+        docs = resources(definition)
+        config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+        secrets = {e["name"] for e in next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
+                   ["containers"][0]["env"]}
+        local = LocalConfig().service_env(definition.name)
+        for peer in definition.reads_from:
+            variable = f"MESH_{peer.upper()}_API_URL"
+            assert variable in config and variable in compose["services"][definition.name]["environment"]
+            assert variable in local
+            assert "MESH_SERVICE_CLIENT_SECRET" in secrets | set(compose["services"][definition.name]["environment"])
+            allowed = [rule for rule in policies[peer]["spec"]["ingress"][0]["from"]
+                       if rule.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == definition.name]
+            assert allowed, f"{peer} does not let {definition.name} in"
+            assert any(rule["to"][0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == peer
+                       for rule in policies[definition.name]["spec"]["egress"]), f"{definition.name} cannot reach {peer}"

@@ -27,10 +27,14 @@ def test_demo_people_cover_every_role_on_two_campuses_and_a_second_institution()
     users = [u for u in realm()["users"] if "serviceAccountClientId" not in u]
     seen = {(u["attributes"]["institution"][0], campus, role) for u in users
             for campus in u["attributes"]["campuses"] for role in u["realmRoles"]}
-    for role in Role:
+    for role in (Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN):  # people; the platform's services are clients
         for campus in ("north", "south"):
             assert ("northbridge", campus, role.value) in seen, (campus, role)
         assert ("riverside", "main", role.value) in seen, role
     clients = {c["clientId"]: c for c in realm()["clients"]}
     assert clients["mesh-cli"]["publicClient"] and clients["mesh-cli"]["attributes"]["pkce.code.challenge.method"] == "S256"
     assert clients["mesh-automation"]["serviceAccountsEnabled"] and not clients["mesh-automation"]["publicClient"]
+    accounts = {u["serviceAccountClientId"]: u for u in realm()["users"] if "serviceAccountClientId" in u}
+    for service in ("matching", "scheduling", "notify"):  # they read personal data from the others' APIs
+        assert clients[f"mesh-{service}"]["serviceAccountsEnabled"] and not clients[f"mesh-{service}"]["publicClient"]
+        assert accounts[f"mesh-{service}"]["realmRoles"] == ["service"] and "attributes" not in accounts[f"mesh-{service}"]

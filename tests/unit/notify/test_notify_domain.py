@@ -3,11 +3,11 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoined, SessionScheduled
+from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoinedV1, SessionScheduled
 from mesh_notify.domain.messages import render
 from mesh_notify.domain.notification import MAX_ATTEMPTS, Contact, Notification, NotificationStatus
 from mesh_notify.domain.planning import context_of, recipients
-from tests.unit.factories import profile
+from tests.unit.factories import joined, profile
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
@@ -25,11 +25,22 @@ def test_both_participants_hear_of_a_proposal_each_naming_the_other() -> None:
     event = MatchProposed(
         match_id=uuid.uuid4(), program_id="p", topic_name="Calculus II", kind="mentor_mentee",
         participants=[MatchParticipant(participant_id=a, role="mentor"), MatchParticipant(participant_id=b, role="mentee")],
-        score=0.8, score_parts=[], reasons=["both share goals: pass"], proposed_at=NOW, expires_at=NOW + timedelta(days=7),
+        score=0.8, score_parts=[], proposed_at=NOW, expires_at=NOW + timedelta(days=7),
     )
     assert recipients(event) == [(a, "match_proposed", b), (b, "match_proposed", a)]
-    joined = ParticipantJoined(participant_id=a, profile=profile(), joined_at=NOW)
-    assert recipients(joined) == [(a, "welcome", None)]
+    assert recipients(joined(a)) == [(a, "welcome", None)]
+    # The reasons come from matching (details), not from the event, and the mail quotes them.
+    message = render(notification("match_proposed", context_of(event) | {"reasons": ["both share goals: pass"]}),
+                     contact("Ada"), contact("Ben"), "http://matching")
+    assert "Meet Ben" in message.subject and "both share goals: pass" in message.body
+
+
+def test_a_welcome_from_history_and_from_today_reads_the_same() -> None:
+    a = uuid.uuid4()
+    today = context_of(joined(a))
+    history = context_of(ParticipantJoinedV1(participant_id=a, profile=profile(), joined_at=NOW))
+    for context in (today, history):
+        assert "Welcome to first-year-stem" == render(notification("welcome", context), contact("Ada"), None, "http://m").subject
 
 
 def test_session_time_is_written_in_the_recipients_own_zone() -> None:
@@ -73,9 +84,19 @@ def test_an_ended_match_is_told_to_whoever_did_not_end_it() -> None:
 
     a, b = uuid.uuid4(), uuid.uuid4()
     by_a = MatchEnded(match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], outcome="ended_early",
-                      reason="participant left the program", ended_by=a, ended_at=NOW)
+                      ended_by=a, ended_at=NOW)
     assert recipients(by_a) == [(b, "match_ended", a)]
     by_program = by_a.model_copy(update={"ended_by": None, "outcome": "completed"})
     assert [r[0] for r in recipients(by_program)] == [a, b]
-    message = render(notification("match_ended", context_of(by_a)), contact("Ben"), contact("Ada"), "http://m")
+    details = {"reason": "participant left the program"}  # read from matching
+    message = render(notification("match_ended", context_of(by_a) | details), contact("Ben"), contact("Ada"), "http://m")
     assert "participant left the program" in message.body and "new partner" in message.body
+
+
+def test_a_refusal_quoting_the_address_is_kept_without_it() -> None:
+    from mesh_notify.application.deliver_notification import without_contact
+
+    ada = contact("Ada")
+    refused = f"SMTPRecipientsRefused: {{'{ada.email.upper()}': (550, b'5.1.1 <{ada.email}>: mailbox unavailable for Ada')}}"
+    kept = without_contact(refused, ada)
+    assert ada.email not in kept.lower() and "Ada" not in kept and "mailbox unavailable" in kept

@@ -75,3 +75,16 @@ def test_an_address_the_issuer_marks_unverified_is_not_taken_as_the_persons() ->
 def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_institution() -> None:
     with pytest.raises(ClaimsIncomplete, match="reserved"):
         principal_from_claims({"sub": "u", "institution": "unassigned"}, ClaimMapping())
+
+
+def test_a_platform_service_is_no_person_and_reads_only_what_is_opened_to_services() -> None:
+    service = principal_from_claims({"sub": "svc-matching", "roles": ["service", "admin"], "institution": "nb",
+                                     "azp": "mesh-matching"}, ClaimMapping())
+    assert service.roles == frozenset({Role.SERVICE}) and service.is_service and not service.is_admin  # never also admin
+    assert service.institution == "*" and service.campuses == frozenset()
+    for resource in (NORTH_MATCH, SOUTH_MATCH, OTHER_INSTITUTION):
+        assert decide(service, resource) is Decision.HIDDEN  # nothing unless a route opens it
+        assert decide(service, resource, services_may=True) is Decision.ALLOW  # in every institution
+    assert decide(person(Role.PARTICIPANT), SOUTH_MATCH, services_may=True) is Decision.HIDDEN  # opens nothing to people
+    renamed = principal_from_claims({"sub": "s", "roles": ["mesh-service"]}, ClaimMapping(role_names={Role.SERVICE: "mesh-service"}))
+    assert renamed.is_service

@@ -4,31 +4,57 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from mentoring_contracts.events.base import ContractModel, Event, Instant, Label, MatchId, ParticipantId, ProgramId
+from mentoring_contracts.events.base import (
+    PERSONAL_DATA,
+    ContractModel,
+    Event,
+    Instant,
+    Label,
+    MatchId,
+    ParticipantId,
+    ProgramId,
+)
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mentoring_contracts.topics import AGREEMENTS
 
 
-class Goal(ContractModel):
-    """One goal the pair works towards."""
-
-    description: Label = Field(description="The goal, in the pair's words.", examples=["pass the Calculus II final"])
-    owner: ParticipantId | None = Field(default=None, description="Whose goal it is; none if shared.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"])
-
-
-class AgreementSet(Event):
-    """A pair set (or reset) their goals and expectations; the latest one is the one that holds."""
-
-    name: ClassVar[str] = "AgreementSet"
+class _Agreement(Event):
     topic: ClassVar = AGREEMENTS
     aggregate_field: ClassVar[str] = "match_id"
 
     match_id: MatchId = Field(description="The pair's match: one agreement per match.")
     program_id: ProgramId
-    goals: list[Goal] = Field(min_length=1, max_length=20, description="What they work towards.")
-    expectations: list[Label] = Field(default_factory=list, max_length=20, description="How they work together.",
-                                      examples=[["reply within two days", "come prepared"]])
     cadence: Cadence = Field(description="How often they meet.", examples=["weekly"])
     meeting_mode: MeetingMode = Field(description="How they meet.", examples=["online"])
     set_by: ParticipantId = Field(description="Who recorded it.")
     set_at: Instant = Field(description="When.")
+
+
+class AgreementSet(_Agreement):
+    """A pair set (or reset) their agreement; the latest one is the one that holds. The goals and
+    expectations, in the pair's words, are read from the service that keeps agreements."""
+
+    name: ClassVar[str] = "AgreementSet"
+    version: ClassVar[int] = 2
+
+    goal_count: int = Field(ge=1, le=20, description="How many goals they work towards.", examples=[2])
+
+
+class Goal(ContractModel):
+    """One goal the pair works towards."""
+
+    description: Label = Field(description="The goal, in the pair's words.", examples=["pass the Calculus II final"],
+                               json_schema_extra=PERSONAL_DATA)
+    owner: ParticipantId | None = Field(default=None, description="Whose goal it is; none if shared.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"])
+
+
+class AgreementSetV1(_Agreement):
+    """Retired (contracts 2.0): carried the goals and expectations in the pair's words."""
+
+    name: ClassVar[str] = "AgreementSet"
+    retired: ClassVar[bool] = True
+
+    goals: list[Goal] = Field(min_length=1, max_length=20, description="What they work towards.")
+    expectations: list[Label] = Field(default_factory=list, max_length=20, description="How they work together.",
+                                      examples=[["reply within two days", "come prepared"]],
+                                      json_schema_extra=PERSONAL_DATA)

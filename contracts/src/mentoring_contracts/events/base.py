@@ -41,6 +41,10 @@ PairIds = Annotated[
     Field(min_length=2, max_length=2, description="The pair's two participant ids.",
           examples=[["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]]),
 ]
+# Marks a field that holds personal data (a name, an address, an account id, a person's own words).
+# Only retired event versions carry such fields: current versions hold ids and non-identifying
+# attributes, and the personal data stays behind the services' authorised APIs, where erasure reaches it.
+PERSONAL_DATA = {"x-personal-data": True}
 SUBJECT_DESCRIPTION = ("The participant's account at the institution's identity provider (the access token's `sub`): "
                        "how services recognise the person acting. An opaque id, never a name or an address; "
                        "absent for participants from before identity.")
@@ -62,6 +66,7 @@ class Event(ContractModel):
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
+    retired: ClassVar[bool] = False  # still read (history, transition), never written
     topic: ClassVar[Topic]
     aggregate_field: ClassVar[str]
 

@@ -5,6 +5,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from mentoring_contracts.events.base import (
+    PERSONAL_DATA,
     SUBJECT_DESCRIPTION,
     SUBJECT_EXAMPLE,
     AccountSubject,
@@ -46,9 +47,11 @@ class _MatchEvent(Event):
 
 
 class MatchProposed(_MatchEvent):
-    """Matching proposes two participants as a pair, with the score and why."""
+    """Matching proposes two participants as a pair, with the score and its parts. The reasons in
+    words quote the pair's profiles, so they are read from matching (``GET /matches/{id}``)."""
 
     name: ClassVar[str] = "MatchProposed"
+    version: ClassVar[int] = 2
 
     match_id: MatchId
     program_id: ProgramId
@@ -57,17 +60,25 @@ class MatchProposed(_MatchEvent):
     participants: list[MatchParticipant] = Field(min_length=2, max_length=2, description="The pair and their roles.")
     score: float = Field(ge=0, le=1, description="Weighted mean of the score parts, 0 to 1.", examples=[0.72])
     score_parts: list[ScorePart] = Field(description="Each criterion's contribution.")
-    reasons: list[str] = Field(description="Why, in words a person understands.",
-                               examples=[["both took Calculus II", "4 h of shared weekly availability"]])
     proposed_at: Instant = Field(description="When it was proposed.")
     expires_at: Instant = Field(description="Until when both may accept.")
+
+
+class MatchProposedV1(MatchProposed):
+    """Retired (contracts 2.0): carried the reasons in words, which quote the pair's profiles."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reasons: list[str] = Field(description="Why, in words a person understands.",
+                               examples=[["both took Calculus II", "4 h of shared weekly availability"]],
+                               json_schema_extra=PERSONAL_DATA)
 
 
 class ParticipantSchedule(ContractModel):
     """What scheduling needs of one participant, carried with the accepted match."""
 
     participant_id: ParticipantId
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
     role: Role = Field(description="Their role in the match.", examples=["mentee"])
     campus: Label = Field(description="Their campus.", examples=["north"])
     time_zone: TimeZoneName
@@ -76,10 +87,18 @@ class ParticipantSchedule(ContractModel):
     preferred_cadence: Cadence = Field(description="How often they want to meet.", examples=["weekly"])
 
 
+class ParticipantScheduleV1(ParticipantSchedule):
+    """Retired with MatchAccepted v1: carried the person's account id."""
+
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
+                                           json_schema_extra=PERSONAL_DATA)
+
+
 class MatchAccepted(_MatchEvent):
     """Both participants accepted a proposed match: the pair is formed."""
 
     name: ClassVar[str] = "MatchAccepted"
+    version: ClassVar[int] = 2
 
     match_id: MatchId
     program_id: ProgramId
@@ -90,17 +109,38 @@ class MatchAccepted(_MatchEvent):
     accepted_at: Instant = Field(description="When the second acceptance came.")
 
 
+class MatchAcceptedV1(MatchAccepted):
+    """Retired (contracts 2.0): each participant's schedule carried their account id."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    participants: list[ParticipantScheduleV1] = Field(min_length=2, max_length=2,  # type: ignore[assignment]
+                                                      description="Both, with what scheduling needs of each.")
+
+
 class MatchDeclined(_MatchEvent):
-    """A participant declined a proposed match; the pair is never proposed again."""
+    """A participant declined a proposed match; the pair is never proposed again. Their reason, if
+    they gave one, is read from matching."""
 
     name: ClassVar[str] = "MatchDeclined"
+    version: ClassVar[int] = 2
 
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
     declined_by: ParticipantId = Field(description="Who declined.")
-    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["our schedules do not fit"])
     declined_at: Instant = Field(description="When.")
+
+
+class MatchDeclinedV1(MatchDeclined):
+    """Retired (contracts 2.0): carried the decliner's reason in their own words."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["our schedules do not fit"],
+                                  json_schema_extra=PERSONAL_DATA)
 
 
 class MatchExpired(_MatchEvent):
@@ -117,16 +157,27 @@ class MatchExpired(_MatchEvent):
 
 
 class MatchEnded(_MatchEvent):
-    """A formed pair stopped meeting: completed as planned, or ended early with a reason."""
+    """A formed pair stopped meeting: completed as planned, or ended early. The reason, in words, is
+    read from matching."""
 
     name: ClassVar[str] = "MatchEnded"
+    version: ClassVar[int] = 2
 
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
     outcome: Literal["completed", "ended_early"] = Field(description="As planned, or early.", examples=["completed"])
-    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.", examples=["goals reached early"])
     ended_by: ParticipantId | None = Field(
         default=None, description="Who ended it, if one of the pair (else a coordinator or the program).", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
     ended_at: Instant = Field(description="When.")
+
+
+class MatchEndedV1(MatchEnded):
+    """Retired (contracts 2.0): carried the reason in words, possibly a participant's own."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.", examples=["goals reached early"],
+                                  json_schema_extra=PERSONAL_DATA)

@@ -6,6 +6,7 @@ from typing import Annotated, ClassVar, Literal, Self
 from pydantic import EmailStr, Field, model_validator
 
 from mentoring_contracts.events.base import (
+    PERSONAL_DATA,
     SUBJECT_DESCRIPTION,
     SUBJECT_EXAMPLE,
     AccountSubject,
@@ -30,7 +31,8 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 
 def _labels(description: str, example: list[str]) -> object:
-    return Field(default_factory=list, max_length=30, description=description, examples=[example])
+    return Field(default_factory=list, max_length=30, description=description, examples=[example],
+                 json_schema_extra=PERSONAL_DATA)
 
 
 class TopicRole(ContractModel):
@@ -60,20 +62,16 @@ class AvailabilitySlot(ContractModel):
         return self
 
 
-class ParticipantProfile(ContractModel):
-    """Everything matching, scheduling and notification need to know about a participant."""
+class ParticipantAttributes(ContractModel):
+    """What identifies nobody: program, campus, topics and roles, languages, time zone, availability,
+    modes, cadence and capacity. Events carry this; the personal rest of a profile stays in the profile
+    service (``GET /participants/{id}``, for the person, their coordinators and the platform's services)."""
 
     program_id: ProgramId
     program_setting: ProgramSetting = Field(description="Where the program runs.", examples=["academic"])
     campus: Label = Field(description="Campus, site or chapter.", examples=["north"])
-    display_name: Label = Field(description="How the participant is addressed.", examples=["Ada L."])
-    email: EmailStr = Field(description="Where notifications go.", examples=["ada@students.example.edu"])
     topics: list[TopicRole] = Field(min_length=1, max_length=20, description="Topics and the role taken in each.",
                                     examples=[[{"topic": "Calculus II", "role": "mentee"}]])
-    experiences: Annotated[list[Label], _labels("Experiences to share.", ["took Calculus I"])]
-    goals: Annotated[list[Label], _labels("What the participant wants to achieve.", ["pass the final exam"])]
-    challenges: Annotated[list[Label], _labels("What the participant struggles with.", ["exam anxiety"])]
-    interests: Annotated[list[Label], _labels("Interests beyond the topic.", ["chess"])]
     languages: list[Label] = Field(min_length=1, max_length=10, description="Languages spoken (BCP 47 tags).",
                                    examples=[["en", "de"]])
     time_zone: TimeZoneName
@@ -98,42 +96,97 @@ class ParticipantProfile(ContractModel):
         return self
 
 
+class ParticipantProfile(ParticipantAttributes):
+    """Everything matching, scheduling and notification need to know about a participant: the
+    attributes, plus the personal data (name, address, and their own words) no current event carries."""
+
+    display_name: Label = Field(description="How the participant is addressed.", examples=["Ada L."],
+                                json_schema_extra=PERSONAL_DATA)
+    email: EmailStr = Field(description="Where notifications go.", examples=["ada@students.example.edu"],
+                            json_schema_extra=PERSONAL_DATA)
+    experiences: Annotated[list[Label], _labels("Experiences to share.", ["took Calculus I"])]
+    goals: Annotated[list[Label], _labels("What the participant wants to achieve.", ["pass the final exam"])]
+    challenges: Annotated[list[Label], _labels("What the participant struggles with.", ["exam anxiety"])]
+    interests: Annotated[list[Label], _labels("Interests beyond the topic.", ["chess"])]
+
+    def attributes(self) -> ParticipantAttributes:
+        return ParticipantAttributes.model_validate(self.model_dump(include=set(ParticipantAttributes.model_fields)))
+
+
 class _ParticipantEvent(Event):
     topic: ClassVar = PARTICIPANTS
     aggregate_field: ClassVar[str] = "participant_id"
 
 
 class ParticipantJoined(_ParticipantEvent):
-    """A person joined a mentoring program with the profile they gave."""
+    """A person joined a mentoring program. Carries the attributes that identify nobody; the personal
+    rest of the profile is read from the profile service by whoever may see it."""
 
     name: ClassVar[str] = "ParticipantJoined"
+    version: ClassVar[int] = 2
 
     participant_id: ParticipantId
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
-    profile: ParticipantProfile = Field(description="The profile as given when joining.")
+    attributes: ParticipantAttributes = Field(description="The profile's non-identifying attributes as given when joining.")
     joined_at: Instant = Field(description="When they joined.")
 
 
 class ParticipantProfileUpdated(_ParticipantEvent):
-    """A participant changed their profile; carries the whole profile as it now is."""
+    """A participant changed their profile; carries all its non-identifying attributes as they now are."""
 
     name: ClassVar[str] = "ParticipantProfileUpdated"
+    version: ClassVar[int] = 2
 
     participant_id: ParticipantId
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE])
-    profile: ParticipantProfile = Field(description="The complete profile after the change.")
+    attributes: ParticipantAttributes = Field(description="The profile's non-identifying attributes after the change.")
     updated_at: Instant = Field(description="When the change was made.")
 
 
 class ParticipantLeft(_ParticipantEvent):
-    """A participant left the program; their open matches end and partners are offered a rematch."""
+    """A participant left the program; their open matches end and partners are offered a rematch.
+    Their reason, if they gave one, stays with their profile."""
 
     name: ClassVar[str] = "ParticipantLeft"
+    version: ClassVar[int] = 2
 
     participant_id: ParticipantId
     program_id: ProgramId
-    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["moved to another campus"])
     left_at: Instant = Field(description="When they left.")
+
+
+class ParticipantJoinedV1(_ParticipantEvent):
+    """Retired (contracts 2.0): carried the whole profile, personal data included."""
+
+    name: ClassVar[str] = "ParticipantJoined"
+    retired: ClassVar[bool] = True
+
+    participant_id: ParticipantId
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
+                                           json_schema_extra=PERSONAL_DATA)
+    profile: ParticipantProfile = Field(description="The profile as given when joining.")
+    joined_at: Instant = Field(description="When they joined.")
+
+
+class ParticipantProfileUpdatedV1(_ParticipantEvent):
+    """Retired (contracts 2.0): carried the whole profile, personal data included."""
+
+    name: ClassVar[str] = "ParticipantProfileUpdated"
+    retired: ClassVar[bool] = True
+
+    participant_id: ParticipantId
+    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
+                                           json_schema_extra=PERSONAL_DATA)
+    profile: ParticipantProfile = Field(description="The complete profile after the change.")
+    updated_at: Instant = Field(description="When the change was made.")
+
+
+class ParticipantLeftV1(ParticipantLeft):
+    """Retired (contracts 2.0): carried the leaver's reason in their own words."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["moved to another campus"],
+                                  json_schema_extra=PERSONAL_DATA)
 
 
 class ParticipantErased(_ParticipantEvent):

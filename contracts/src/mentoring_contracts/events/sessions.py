@@ -5,6 +5,7 @@ from typing import ClassVar, Self
 from pydantic import Field, model_validator
 
 from mentoring_contracts.events.base import (
+    PERSONAL_DATA,
     ContractModel,
     Event,
     Instant,
@@ -19,13 +20,19 @@ from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mentoring_contracts.topics import SESSIONS
 
 
-class Reflection(ContractModel):
-    """What one participant took from a session."""
+class ProgressRating(ContractModel):
+    """How much progress one participant felt a session made (their reflection's words stay in scheduling)."""
 
     participant_id: ParticipantId = Field(description="Who reflects.")
     progress_rating: int = Field(ge=1, le=5, description="1 = no progress, 5 = great progress.", examples=[4])
+
+
+class Reflection(ProgressRating):
+    """What one participant took from a session: the rating and their own words."""
+
     notes: str = Field(min_length=1, max_length=4000, description="Their reflection in their words.",
-                       examples=["We agreed on goals and worked through two past exam questions."])
+                       examples=["We agreed on goals and worked through two past exam questions."],
+                       json_schema_extra=PERSONAL_DATA)
 
 
 class _SessionEvent(Event):
@@ -61,6 +68,7 @@ class SessionRescheduled(_Timed):
     """A scheduled session moved to another time."""
 
     name: ClassVar[str] = "SessionRescheduled"
+    version: ClassVar[int] = 2
 
     session_id: SessionId
     match_id: MatchId
@@ -72,13 +80,23 @@ class SessionRescheduled(_Timed):
     rescheduled_by: ParticipantId | None = Field(
         default=None, description="Who moved it; none if scheduling did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
-    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"])
+
+
+class SessionRescheduledV1(SessionRescheduled):
+    """Retired (contracts 2.0): carried the reason in a participant's words."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"],
+                                  json_schema_extra=PERSONAL_DATA)
 
 
 class SessionCancelled(_SessionEvent):
     """A scheduled session will not take place."""
 
     name: ClassVar[str] = "SessionCancelled"
+    version: ClassVar[int] = 2
 
     session_id: SessionId
     match_id: MatchId
@@ -88,21 +106,43 @@ class SessionCancelled(_SessionEvent):
     cancelled_by: ParticipantId | None = Field(
         default=None, description="Who cancelled; none if the platform did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
-    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"])
     cancelled_at: Instant = Field(description="When.")
 
 
+class SessionCancelledV1(SessionCancelled):
+    """Retired (contracts 2.0): carried the reason in a participant's words."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"],
+                                  json_schema_extra=PERSONAL_DATA)
+
+
 class SessionCompleted(_SessionEvent):
-    """A session took place; carries each reflection given when it was recorded."""
+    """A session took place; carries the progress rating of each reflection given when it was
+    recorded (the reflections' words are read from scheduling by the pair and their coordinators)."""
 
     name: ClassVar[str] = "SessionCompleted"
+    version: ClassVar[int] = 2
 
     session_id: SessionId
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
     completed_at: Instant = Field(description="When it was recorded as done.")
-    reflections: list[Reflection] = Field(min_length=1, max_length=2, description="The reflections recorded with it.")
+    reflections: list[ProgressRating] = Field(min_length=1, max_length=2,
+                                              description="The rating of each reflection recorded with it.")
+
+
+class SessionCompletedV1(SessionCompleted):
+    """Retired (contracts 2.0): carried the reflections' words."""
+
+    version: ClassVar[int] = 1
+    retired: ClassVar[bool] = True
+
+    reflections: list[Reflection] = Field(min_length=1, max_length=2,  # type: ignore[assignment]
+                                          description="The reflections recorded with it.")
 
 
 class SessionMissed(_SessionEvent):

@@ -81,6 +81,10 @@ class LocalConfig:
             "MESH_HTTP_PORT": str(self.http_port(service)),
             "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.5",
             "MESH_OIDC_ISSUER": self.oidc_issuer,
+            # Personal data is read from its owner's API, as this service's own client (realm.py).
+            "MESH_SERVICE_CLIENT_SECRET": f"{service}-local-secret",
+            "MESH_PROFILE_API_URL": self.service_url("profile"),
+            "MESH_MATCHING_API_URL": self.service_url("matching"),
         }
         if service == "notify":
             env |= {

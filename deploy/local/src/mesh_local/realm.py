@@ -3,7 +3,8 @@ people of two institutions. ``python -m mesh_local.realm`` writes deploy/local/k
 a test keeps the file and this definition the same.
 
 Claims every access token carries (the mapping services read by default, docs/configuration.md):
-``sub`` (the account), ``roles`` (participant / coordinator / admin), ``institution`` (one id),
+``sub`` (the account), ``roles`` (participant / coordinator / admin; service for the platform's own
+clients mesh-matching, mesh-scheduling and mesh-notify), ``institution`` (one id),
 ``campuses`` (a list), ``programs`` (a coordinator's programs, optional), ``email`` and
 ``email_verified``, and ``aud`` listing the four services (mesh-profile, mesh-matching,
 mesh-scheduling, mesh-notify).
@@ -24,7 +25,14 @@ AUTOMATION_CLIENT = "mesh-automation"
 AUTOMATION_SECRET = "automation-local-secret"  # local demo only; a real realm keeps it in its secret store
 DEMO_PASSWORD = "mesh-demo"  # every demo user's password, local only
 COHORT_SIZE = 40
-ROLES = ("participant", "coordinator", "admin")
+ROLES = ("participant", "coordinator", "admin", "service")
+# The services that read personal data from another service's API, each as its own client
+# (client credentials, role ``service``): matching and scheduling from profile, notify from both.
+READING_SERVICES = ("matching", "scheduling", "notify")
+
+
+def service_client_secret(service: str) -> str:
+    return f"{service}-local-secret"  # local demo only, like the automation secret
 _NAMESPACE = uuid.UUID("6f1d0c52-8a3e-4c1b-9f5e-2b7d4a9c0e11")
 
 
@@ -106,6 +114,14 @@ def realm() -> dict[str, Any]:
         "username": f"service-account-{AUTOMATION_CLIENT}", "enabled": True, "serviceAccountClientId": AUTOMATION_CLIENT,
         "attributes": {"institution": ["northbridge"], "campuses": ["north", "south"]}, "realmRoles": ["admin"],
     }
+    service_accounts = [{"username": f"service-account-mesh-{service}", "enabled": True,
+                         "serviceAccountClientId": f"mesh-{service}", "realmRoles": ["service"]}
+                        for service in READING_SERVICES]
+    service_clients = [{"clientId": f"mesh-{service}", "name": f"Mentoring Mesh {service} service",
+                        "publicClient": False, "clientAuthenticatorType": "client-secret",
+                        "secret": service_client_secret(service), "serviceAccountsEnabled": True,
+                        "standardFlowEnabled": False, "directAccessGrantsEnabled": False,
+                        "defaultClientScopes": ["mesh"], "fullScopeAllowed": True} for service in READING_SERVICES]
     return {
         "realm": REALM,
         "enabled": True,
@@ -126,8 +142,9 @@ def realm() -> dict[str, Any]:
              "publicClient": False, "clientAuthenticatorType": "client-secret", "secret": AUTOMATION_SECRET,
              "serviceAccountsEnabled": True, "standardFlowEnabled": False, "directAccessGrantsEnabled": False,
              "defaultClientScopes": ["mesh"], "fullScopeAllowed": True},
+            *service_clients,
         ],
-        "users": [*demo_users(), automation_account],
+        "users": [*demo_users(), automation_account, *service_accounts],
         "components": {"org.keycloak.userprofile.UserProfileProvider": [
             {"providerId": "declarative-user-profile", "subComponents": {},
              "config": {"kc.user.profile.config": [json.dumps(user_profile)]}}]},

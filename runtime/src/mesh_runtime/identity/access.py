@@ -5,6 +5,8 @@
 - A coordinator sees the resources of the programs they coordinate on their campuses.
 - A participant acts on what is theirs; a resource on one of their campuses that is someone else's
   is known but forbidden (403); one on a campus they cannot see does not exist for them (404).
+- A platform service reads, in any institution, only what a route opens to services (``services_may``):
+  the personal data that events no longer carry.
 """
 
 import enum
@@ -30,9 +32,12 @@ class Tenancy:
 
 
 def decide(principal: Principal, resource: Tenancy, *, coordinators_may: bool = True,
-           owners_may: bool = True) -> Decision:
-    """``coordinators_may`` / ``owners_may``: whether the action is open to a coordinator of the
-    resource's program, or to the participant it belongs to (an admin of the institution always may)."""
+           owners_may: bool = True, services_may: bool = False) -> Decision:
+    """``coordinators_may`` / ``owners_may`` / ``services_may``: whether the action is open to a
+    coordinator of the resource's program, to the participant it belongs to, or to a platform service
+    (an admin of the institution always may)."""
+    if principal.is_service:
+        return Decision.ALLOW if services_may else Decision.HIDDEN
     if principal.institution != resource.institution:
         return Decision.HIDDEN
     if principal.is_admin:

@@ -13,12 +13,14 @@ from typing import Any
 
 INSTITUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 UNASSIGNED = "unassigned"  # the tenant of rows from before identity (migrations): no token may name it
+EVERY_INSTITUTION = "*"  # where a platform service acts: only on the routes open to services (reads)
 
 
 class Role(enum.StrEnum):
     PARTICIPANT = "participant"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    SERVICE = "service"  # a platform service (client credentials), never a person
 
 
 class ClaimsIncomplete(Exception):
@@ -57,6 +59,10 @@ class Principal:
     email: str | None = None  # the address the institution vouches for (not marked unverified)
 
     @property
+    def is_service(self) -> bool:
+        return Role.SERVICE in self.roles
+
+    @property
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
 
@@ -72,15 +78,19 @@ class Principal:
 
 def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> Principal:
     subject = _text(_claim(claims, mapping.subject))
-    institution = _text(_claim(claims, mapping.institution))
     if not subject:
         raise ClaimsIncomplete(f"token has no subject claim {mapping.subject!r}")
+    roles = {mapping.role_of(value) for value in _values(_claim(claims, mapping.roles))} - {None}
+    if Role.SERVICE in roles:  # a platform service: no person's role, no one institution
+        return Principal(subject=subject, institution=EVERY_INSTITUTION, campuses=frozenset(),
+                         roles=frozenset({Role.SERVICE}), client_id=_text(claims.get("azp") or claims.get("client_id")),
+                         token_id=_text(claims.get("jti")))
+    institution = _text(_claim(claims, mapping.institution))
     if not institution:
         raise ClaimsIncomplete(f"token has no institution claim {mapping.institution!r}")
     if not INSTITUTION_ID.fullmatch(institution) or institution == UNASSIGNED:
         raise ClaimsIncomplete(f"institution claim {institution!r} is not an institution's id (lower-case letters, "
                                f"digits, dashes; {UNASSIGNED!r} is reserved for rows from before identity)")
-    roles = {mapping.role_of(value) for value in _values(_claim(claims, mapping.roles))} - {None}
     return Principal(
         subject=subject,
         institution=institution,

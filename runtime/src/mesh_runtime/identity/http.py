@@ -11,6 +11,9 @@ from mesh_runtime.identity.claims import Principal, Role
 from mesh_runtime.identity.tokens import TokenRejected, TokenVerifier
 
 REALM = "mentoring-mesh"
+# A route marks itself open to platform services (read-only: what events no longer carry) with
+# ``openapi_extra=OPEN_TO_SERVICES``; every other route refuses a service's token.
+OPEN_TO_SERVICES = {"x-open-to-services": True}
 _bearer = HTTPBearer(auto_error=False, scheme_name="bearer", description="An OIDC access token from the institution's identity provider.")
 
 
@@ -36,19 +39,26 @@ async def authenticate(request: Request,
     except TokenRejected as rejected:
         raise HTTPException(rejected.status, detail=rejected.description,
                             headers={"WWW-Authenticate": challenge(rejected.error, rejected.description)}) from rejected
+    if principal.is_service and not _open_to_services(request):
+        raise HTTPException(403, detail="this route is not open to platform services")
     request.state.principal = principal
     return principal
+
+
+def _open_to_services(request: Request) -> bool:
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    return extra.get("x-open-to-services") is True
 
 
 PrincipalDep = Annotated[Principal, Depends(authenticate)]
 
 
 def authorize(principal: Principal, resource: Tenancy | None, what: str, *, coordinators_may: bool = True,
-              owners_may: bool = True) -> None:
+              owners_may: bool = True, services_may: bool = False) -> None:
     """Refuse unless the access rule allows: 404 for what the caller may not know exists (or what does
     not), 403 for a known resource in their own institution that is not theirs to touch."""
     decision = Decision.HIDDEN if resource is None else decide(
-        principal, resource, coordinators_may=coordinators_may, owners_may=owners_may)
+        principal, resource, coordinators_may=coordinators_may, owners_may=owners_may, services_may=services_may)
     if decision is Decision.HIDDEN:
         raise HTTPException(404, detail=f"no {what}")
     if decision is Decision.FORBIDDEN:

@@ -34,6 +34,7 @@ class IssuerKeys:
         self._tried_at = -float("inf")
         self._lock = asyncio.Lock()
         self._background: asyncio.Task[None] | None = None
+        self.token_endpoint: str | None = None  # from discovery: where this service gets its own tokens
 
     @property
     def cached_key_ids(self) -> list[str]:
@@ -68,6 +69,14 @@ class IssuerKeys:
         async with self._lock:
             await self._fetch()
 
+    async def discovered_token_endpoint(self) -> str:
+        """The issuer's token endpoint; raises ``KeysUnavailable`` while it cannot be discovered."""
+        if self.token_endpoint is None:
+            await self.refresh()
+        if self.token_endpoint is None:
+            raise KeysUnavailable(f"discovery at {self.discovery_url} names no token_endpoint")
+        return self.token_endpoint
+
     async def _refresh_quietly(self) -> None:
         async with self._lock:
             # One fetch for a burst of tokens with a new key id, and none more often than allowed:
@@ -93,6 +102,7 @@ class IssuerKeys:
         except (httpx.HTTPError, KeyError, ValueError, jwt.PyJWKSetError) as error:
             raise KeysUnavailable(f"{type(error).__name__}: {error}") from error
         self._keys = keys
+        self.token_endpoint = discovery.get("token_endpoint")
         self._fetched_at = time.monotonic()
         log.info("issuer keys fetched", issuer=self.issuer, key_ids=self.cached_key_ids)
 

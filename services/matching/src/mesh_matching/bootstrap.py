@@ -9,8 +9,11 @@ from mentoring_contracts import (
     ParticipantErased,
     ParticipantErasureConfirmed,
     ParticipantJoined,
+    ParticipantJoinedV1,
     ParticipantLeft,
+    ParticipantLeftV1,
     ParticipantProfileUpdated,
+    ParticipantProfileUpdatedV1,
 )
 from mesh_matching.adapters.events import event_handlers
 from mesh_matching.adapters.expiry import expiry_worker
@@ -29,8 +32,10 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_matching.migrations",
     routers=[router, policy_router, rounds_router, selection_router],
     handlers=event_handlers,
-    consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
+    consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
+              ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],
     workers=lambda components: [KernelWarmUp(), expiry_worker(components)],
+    reads_from=["profile"],
     settings_class=MatchingSettings,
 )

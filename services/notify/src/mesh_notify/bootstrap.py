@@ -17,7 +17,7 @@ from mentoring_contracts import (
     SessionScheduled,
 )
 from mesh_notify.adapters.delivery import delivery_worker
-from mesh_notify.adapters.events import event_handlers
+from mesh_notify.adapters.events import HISTORY, event_handlers
 from mesh_notify.adapters.http import router
 from mesh_notify.adapters.smtp import SmtpMailer
 from mesh_notify.settings import NotifySettings
@@ -39,8 +39,10 @@ DEFINITION = ServiceDefinition(
     routers=[router],
     handlers=event_handlers,
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantErased, MatchProposed, MatchAccepted,
-              MatchDeclined, MatchExpired, MatchEnded, SessionScheduled, SessionCancelled, SessionCompleted],
+              MatchDeclined, MatchExpired, MatchEnded, SessionScheduled, SessionCancelled, SessionCompleted,
+              *HISTORY],
     publishes=[NotificationSent, NotificationFailed, ParticipantErasureConfirmed],
     workers=_workers,
+    reads_from=["profile", "matching"],
     settings_class=NotifySettings,
 )

@@ -2,7 +2,9 @@
 
 from mentoring_contracts import (
     MatchAccepted,
+    MatchAcceptedV1,
     MatchEnded,
+    MatchEndedV1,
     ParticipantErased,
     ParticipantErasureConfirmed,
     SessionCancelled,
@@ -20,6 +22,7 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_scheduling.migrations",
     routers=[router],
     handlers=event_handlers,
-    consumes=[MatchAccepted, MatchEnded, ParticipantErased],
+    consumes=[MatchAccepted, MatchEnded, ParticipantErased, MatchAcceptedV1, MatchEndedV1],  # v1: history from before 2.0
     publishes=[SessionScheduled, SessionCompleted, SessionCancelled, ParticipantErasureConfirmed],
+    reads_from=["profile"],
 )

@@ -8,27 +8,41 @@ from mentoring_contracts import (
     EventEnvelope,
     ParticipantErased,
     ParticipantJoined,
+    ParticipantJoinedV1,
     ParticipantLeft,
+    ParticipantLeftV1,
     ParticipantProfileUpdated,
+    ParticipantProfileUpdatedV1,
 )
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.adapters.profiles import candidate_from_profile
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.app import Components
 from mesh_runtime.consumer import Handler
 from mesh_runtime.db import Cause, Transaction
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
+    profiles = components.peer("profile")
+
+    async def candidate_of(envelope: EventEnvelope[Any]) -> Candidate | None:
+        event = envelope.data
+        if isinstance(event, ParticipantJoinedV1 | ParticipantProfileUpdatedV1):  # history: the profile is on the event
+            return Candidate(event.participant_id, event.profile, event.subject)
+        return await candidate_from_profile(profiles, event.participant_id)
 
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await register_candidate(uow, envelope.data)
+        if (newcomer := await candidate_of(envelope)) is not None:
+            uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+            await register_candidate(uow, newcomer)
 
     async def on_profile_updated(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await follow_profile_update(uow, envelope.data)
+        if (updated := await candidate_of(envelope)) is not None:
+            uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
+            await follow_profile_update(uow, updated)
 
     async def on_participant_left(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
@@ -41,6 +55,9 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     return {
         ParticipantErased: on_participant_erased,
         ParticipantJoined: on_participant_joined,
+        ParticipantJoinedV1: on_participant_joined,
         ParticipantProfileUpdated: on_profile_updated,
+        ParticipantProfileUpdatedV1: on_profile_updated,
         ParticipantLeft: on_participant_left,
+        ParticipantLeftV1: on_participant_left,
     }

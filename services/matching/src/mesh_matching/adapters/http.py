@@ -16,7 +16,7 @@ from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
 from mesh_runtime import audit
 from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import OPEN_TO_SERVICES, CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["matches"])
@@ -38,7 +38,8 @@ class MatchView(BaseModel):
     participants: list[MatchMember]
     score: float
     score_parts: list[ScorePart]
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why they were proposed, in words (empty once either is erased).")
+    closing_reason: str | None = Field(default=None, description="Why it was declined or ended, in words, if given.")
     proposed_at: datetime
     expires_at: datetime
 
@@ -57,10 +58,12 @@ class End(Answer):
 
 
 @router.get("/matches/{match_id}", summary="A match with its score and reasons (the pair, coordinators, admins)",
-            responses=ERRORS)
+            description="Also open to the platform's services: notify reads the reasons here for its mails.",
+            responses=ERRORS, openapi_extra=OPEN_TO_SERVICES)
 async def get_match(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> MatchView:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}")
+        authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}",
+                  services_may=True)
         row = await transaction.connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
     return _view(row)
 
@@ -131,6 +134,7 @@ def _view(row: asyncpg.Record) -> MatchView:
         score=row["score"],
         score_parts=row["score_parts"],
         reasons=row["reasons"],
+        closing_reason=row["closing_reason"],
         proposed_at=row["proposed_at"],
         expires_at=row["expires_at"],
     )

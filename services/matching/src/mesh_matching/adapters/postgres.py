@@ -65,9 +65,10 @@ class PostgresCandidates:
     async def update_profile(self, candidate: Candidate) -> None:
         await self._connection.execute(
             """
-            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used) WHERE participant_id = $1
+            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used), subject = coalesce($4, subject)
+            WHERE participant_id = $1
             """,
-            candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity,
+            candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity, candidate.subject,
         )
 
     async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
@@ -127,8 +128,11 @@ class PostgresMatches:
 
     async def save(self, match: Match) -> None:
         await self._connection.execute(
-            "UPDATE matches SET status = $2, accepted_by = $3, updated_at = now() WHERE match_id = $1",
-            match.match_id, match.status.value, sorted(match.accepted_by),
+            """
+            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, updated_at = now()
+            WHERE match_id = $1
+            """,
+            match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason,
         )
 
     async def open_past_expiry(self, now: datetime, limit: int) -> Sequence[Match]:
@@ -166,7 +170,10 @@ class PostgresMatches:
 
     async def redact_reasons(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
-            "UPDATE matches SET reasons = '[]' WHERE (participant_a = $1 OR participant_b = $1) AND reasons <> '[]'",
+            """
+            UPDATE matches SET reasons = '[]', closing_reason = NULL
+            WHERE (participant_a = $1 OR participant_b = $1) AND (reasons <> '[]' OR closing_reason IS NOT NULL)
+            """,
             participant_id)
         return int(status.split()[-1])
 
@@ -195,6 +202,7 @@ def match_from_row(row: asyncpg.Record) -> Match:
         status=MatchStatus(row["status"]),
         accepted_by=frozenset(row["accepted_by"]),
         capacity_reserved=row["capacity_reserved"],
+        closing_reason=row["closing_reason"],
     )
 
 

@@ -39,7 +39,6 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
             schedules.append(
                 ParticipantSchedule(
                     participant_id=pid,
-                    subject=candidate.subject,
                     role=role,  # type: ignore[arg-type]
                     campus=profile.campus,
                     time_zone=profile.time_zone,
@@ -65,7 +64,7 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
     """Declining frees both participants' capacity; the pair stays excluded from proposals."""
     match = await _load(uow, match_id)
     now = datetime.now(UTC)
-    updated = match.decline(participant_id, now)
+    updated = match.decline(participant_id, now, reason)
     await close_match(
         uow, match, updated,
         MatchDeclined(
@@ -73,7 +72,6 @@ async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id:
             program_id=updated.program_id,
             participant_ids=list(updated.participants),
             declined_by=participant_id,
-            reason=reason,
             declined_at=now,
         )
     )
@@ -103,10 +101,10 @@ async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUI
     if participant_id not in match.participants:
         raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
     now = datetime.now(UTC)
-    ended = match.end(now)
+    ended = match.end(now, reason)
     await close_match(uow, match, ended, MatchEnded(
         match_id=ended.match_id, program_id=ended.program_id, participant_ids=list(ended.participants),
-        outcome=outcome, reason=reason, ended_by=participant_id, ended_at=now))  # type: ignore[arg-type]
+        outcome=outcome, ended_by=participant_id, ended_at=now))  # type: ignore[arg-type]
     if outcome == "ended_early":
         partner = await uow.candidates.get(ended.partner_of(participant_id))
         if partner is not None:

@@ -3,7 +3,7 @@ their open matches close, and each partner is offered a rematch."""
 
 from datetime import UTC, datetime
 
-from mentoring_contracts import MatchDeclined, MatchEnded, MatchExpired, ParticipantLeft, ParticipantProfileUpdated
+from mentoring_contracts import MatchDeclined, MatchEnded, MatchExpired, ParticipantLeft
 from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.application.register_candidate import propose_partner
@@ -14,8 +14,8 @@ from mesh_matching.domain.scoring import MatchingPolicy
 LEFT_REASON = "participant left the program"
 
 
-async def follow_profile_update(uow: MatchingUnitOfWork, updated: ParticipantProfileUpdated) -> None:
-    await uow.candidates.update_profile(Candidate(updated.participant_id, updated.profile))
+async def follow_profile_update(uow: MatchingUnitOfWork, updated: Candidate) -> None:
+    await uow.candidates.update_profile(updated)
 
 
 async def withdraw_participant(
@@ -42,14 +42,14 @@ async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, rea
                                  participant_ids=list(match.participants), accepted_by=sorted(match.accepted_by),
                                  expired_at=now)
         elif match.status is MatchStatus.PROPOSED:
-            closed = match.decline(participant_id, now)
+            closed = match.decline(participant_id, now, reason)
             event = MatchDeclined(match_id=match.match_id, program_id=match.program_id,
                                   participant_ids=list(match.participants), declined_by=participant_id,
-                                  reason=reason, declined_at=now)
+                                  declined_at=now)
         else:
-            closed = match.end(now)
+            closed = match.end(now, reason)
             event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
-                               participant_ids=list(match.participants), outcome="ended_early", reason=reason,
+                               participant_ids=list(match.participants), outcome="ended_early",
                                ended_by=participant_id, ended_at=now)
         await close_match(uow, match, closed, event)
         partners.append(partner)

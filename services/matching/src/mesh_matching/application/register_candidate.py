@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
-from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoined
+from mentoring_contracts import MatchParticipant, MatchProposed
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
@@ -20,10 +20,9 @@ def reference_week(now: datetime) -> datetime:
 
 
 async def register_candidate(
-    uow: MatchingUnitOfWork, joined: ParticipantJoined, policy: MatchingPolicy | None = None, now: datetime | None = None
+    uow: MatchingUnitOfWork, newcomer: Candidate, policy: MatchingPolicy | None = None, now: datetime | None = None
 ) -> Match | None:
     """Returns the match proposed to the newcomer, or None when nobody fits (they wait in the pool)."""
-    newcomer = Candidate(joined.participant_id, joined.profile, joined.subject)
     if not await uow.candidates.add(newcomer):
         return None
     policy = policy or (await uow.policies.current(newcomer.program_id))[1]
@@ -48,8 +47,8 @@ async def propose_partner(uow: MatchingUnitOfWork, newcomer: Candidate, policy: 
 
 async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime,
                   requested_by: UUID | None = None) -> Match:
-    """Records a proposed match and emits MatchProposed with the score's parts and reasons; the
-    pair is never proposed again. Matching's own proposals come with both places reserved; a
+    """Records a proposed match with the score's parts and reasons, and emits MatchProposed (the
+    reasons quote both profiles, so they stay here, read through the API); the pair is never proposed again. Matching's own proposals come with both places reserved; a
     participant's request (``requested_by``) counts as their acceptance and reserves nothing."""
     match = Match(
         match_id=uuid4(),
@@ -78,7 +77,6 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
             ],
             score=match.score,
             score_parts=list(pair.parts),
-            reasons=list(pair.reasons),
             proposed_at=now,
             expires_at=match.expires_at,
         )

@@ -46,6 +46,7 @@ class Match:
     # Proposals by matching hold both places from the start; a participant's own request takes
     # them only when the pair is formed, so many requests never block anyone's capacity.
     capacity_reserved: bool = True
+    closing_reason: str | None = None  # why it was declined or ended, in words (shown on the match, never on an event)
 
     def _check_can_answer(self, participant_id: UUID, now: datetime) -> None:
         if participant_id not in self.participants:
@@ -64,9 +65,9 @@ class Match:
         status = MatchStatus.ACCEPTED if accepted == set(self.participants) else MatchStatus.PROPOSED
         return replace(self, accepted_by=frozenset(accepted), status=status)
 
-    def decline(self, participant_id: UUID, now: datetime) -> "Match":
+    def decline(self, participant_id: UUID, now: datetime, reason: str | None = None) -> "Match":
         self._check_can_answer(participant_id, now)
-        return replace(self, status=MatchStatus.DECLINED)
+        return replace(self, status=MatchStatus.DECLINED, closing_reason=reason)
 
     def expire(self, now: datetime) -> "Match":
         """A proposal still open at its expiry lapses; anything else is left as it is."""
@@ -74,11 +75,11 @@ class Match:
             return self
         return replace(self, status=MatchStatus.EXPIRED)
 
-    def end(self, now: datetime) -> "Match":
+    def end(self, now: datetime, reason: str | None = None) -> "Match":
         """A formed pair stops; anything not yet formed cannot end (it is declined or expires)."""
         if self.status is not MatchStatus.ACCEPTED:
             raise MatchClosed(f"match {self.match_id} is {self.status.value}, not a formed pair")
-        return replace(self, status=MatchStatus.ENDED)
+        return replace(self, status=MatchStatus.ENDED, closing_reason=reason)
 
     @property
     def holds_places(self) -> bool:

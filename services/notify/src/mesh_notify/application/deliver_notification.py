@@ -1,5 +1,6 @@
 """Use case: deliver the next due notification and record the delivery as an event."""
 
+import re
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -8,7 +9,7 @@ import structlog
 from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
 from mesh_notify.domain.messages import render
-from mesh_notify.domain.notification import Notification, NotificationStatus
+from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 
 log = structlog.get_logger(__name__)
 
@@ -47,9 +48,12 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
         )
     except Exception as error:  # noqa: BLE001 - any delivery failure is retried, not lost
-        updated = notification.failed_attempt(f"{type(error).__name__}: {error}", now)
+        # Mail servers quote the address they refused; NotificationFailed is an event, and no event
+        # carries an address, so the error is kept without it.
+        reason = without_contact(f"{type(error).__name__}: {error}", recipient)
+        updated = notification.failed_attempt(reason, now)
         log.warning("delivery failed", notification_id=str(notification.notification_id),
-                    attempts=updated.attempts, status=updated.status.value, error=str(error))
+                    attempts=updated.attempts, status=updated.status.value, error=reason)
         await _record_failure(uow, updated, now=now)
         return updated
     sent = notification.sent()
@@ -67,6 +71,14 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
     )
     log.info("notification sent", notification_id=str(sent.notification_id), template=sent.template)
     return sent
+
+
+def without_contact(text: str, contact: Contact) -> str:
+    """The text with the recipient's address and name replaced, however the server cased them."""
+    for personal, placeholder in ((contact.email, "<recipient address>"), (contact.display_name, "<recipient>")):
+        if personal:
+            text = re.sub(re.escape(personal), placeholder, text, flags=re.IGNORECASE)
+    return text
 
 
 async def _record_failure(uow: NotifyUnitOfWork, notification: Notification, now: datetime) -> None:

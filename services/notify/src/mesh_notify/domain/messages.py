@@ -21,13 +21,13 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
     closing = "\n\n— Mentoring Mesh"
     template = notification.template
     if template == "welcome":
-        program = context["profile"]["program_id"]
+        program = (context.get("attributes") or context["profile"])["program_id"]  # v2 event, or v1 from history
         subject = f"Welcome to {program}"
         text = (f"you joined the peer-mentoring program {program}. We will introduce you to a "
                 "partner who shares your goals and availability as soon as one fits.")
     elif template == "match_proposed":
         subject = f"Meet {partner_name}: a proposed mentoring match"
-        reasons = "\n".join(f"  - {reason}" for reason in context["reasons"])
+        reasons = "\n".join(f"  - {reason}" for reason in context.get("reasons") or ["you fit each other's topic and time"])
         text = (f"we propose you and {partner_name} as a pair for {context['topic_name']} "
                 f"(match score {context['score']:.2f}). Why:\n{reasons}\n\n"
                 f"Accept: POST {links_base}/matches/{context['match_id']}/accept\n"

@@ -11,6 +11,7 @@ from mentoring_contracts import (
     MatchExpired,
     MatchProposed,
     ParticipantJoined,
+    ParticipantJoinedV1,
     SessionCancelled,
     SessionCompleted,
     SessionScheduled,
@@ -19,7 +20,7 @@ from mentoring_contracts import (
 
 def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
     """(recipient, template, partner) for each notification an event causes."""
-    if isinstance(event, ParticipantJoined):
+    if isinstance(event, ParticipantJoined | ParticipantJoinedV1):
         return [(event.participant_id, "welcome", None)]
     if isinstance(event, MatchProposed | MatchAccepted):
         ids = [p.participant_id for p in event.participants]

@@ -21,7 +21,15 @@ from mesh_profile.domain.participant import (
     ProgramOfAnotherInstitution,
 )
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses, require_role
+from mesh_runtime.dependencies import (
+    OPEN_TO_SERVICES,
+    CauseDep,
+    ComponentsDep,
+    PrincipalDep,
+    authorize,
+    error_responses,
+    require_role,
+)
 from mesh_runtime.identity import Principal, Role
 
 router = APIRouter(prefix="/participants", tags=["participants"])
@@ -33,6 +41,9 @@ class ParticipantView(BaseModel):
     joined_at: datetime
     left_at: datetime | None
     erased_at: datetime | None = None
+    left_reason: str | None = Field(default=None, description="Why they left, in their words, if they said.")
+    subject: str | None = Field(default=None, description="Their account at the institution's identity provider; "
+                                "none after erasure.")
     profile: ParticipantProfile = Field(description="After erasure: only what is anonymous (program, campus, roles, "
                                                     "availability); name and email are placeholders, free text is gone.")
 
@@ -40,7 +51,7 @@ class ParticipantView(BaseModel):
     def of(cls, participant: Participant) -> "ParticipantView":
         return cls(participant_id=participant.participant_id, status=participant.status.value,
                    joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
-                   profile=participant.profile)
+                   left_reason=participant.left_reason, subject=participant.subject, profile=participant.profile)
 
 
 class Confirmation(BaseModel):
@@ -93,11 +104,14 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
 
 
 @router.get("/{participant_id}", summary="A participant's profile (theirs, their coordinators', their admins')",
-            responses=error_responses(403, 404))
+            description="Also open to the platform's services: events carry no personal data, so matching, "
+                        "scheduling and notify read it here.",
+            responses=error_responses(403, 404), openapi_extra=OPEN_TO_SERVICES)
 async def get(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> ParticipantView:
     async with components.database.transaction(principal.institution) as transaction:
         participant = await PostgresParticipants(transaction.connection).get(participant_id)
-    authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}")
+    authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}",
+              services_may=True)
     return ParticipantView.of(participant)  # type: ignore[arg-type]
 
 

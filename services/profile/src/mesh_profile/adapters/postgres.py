@@ -49,12 +49,12 @@ class PostgresParticipants:
             await self._connection.execute(
                 """
                 UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
-                                        subject = $7, erased_at = $8
+                                        subject = $7, erased_at = $8, left_reason = $9
                 WHERE participant_id = $1
                 """,
                 participant.participant_id, participant.email_key, participant.profile.model_dump(mode="json"),
                 participant.status.value, participant.left_at, participant.profile.campus, participant.subject,
-                participant.erased_at,
+                participant.erased_at, participant.left_reason,
             )
         except asyncpg.UniqueViolationError as error:
             raise AlreadyJoined(participant.profile.program_id, None) from error
@@ -113,6 +113,7 @@ def _participant(row: asyncpg.Record) -> Participant:
     return Participant(
         row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"],
         row["institution"], row["subject"], ParticipantStatus(row["status"]), row["left_at"], row["erased_at"],
+        row["left_reason"],
     )
 
 

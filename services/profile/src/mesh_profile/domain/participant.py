@@ -53,6 +53,7 @@ class Participant:
     status: ParticipantStatus = ParticipantStatus.ACTIVE
     left_at: datetime | None = None
     erased_at: datetime | None = None
+    left_reason: str | None = None  # in their words: stays here, never on an event
 
     @property
     def email_key(self) -> str:
@@ -66,27 +67,26 @@ class Participant:
         if profile.program_id != self.profile.program_id:
             raise ProgramIsFixed(f"the program cannot change (from {self.profile.program_id!r}); leave and join the other one")
         updated = replace(self, profile=profile)
-        return updated, ParticipantProfileUpdated(participant_id=self.participant_id, subject=self.subject,
-                                                  profile=profile, updated_at=now)
+        return updated, ParticipantProfileUpdated(participant_id=self.participant_id, attributes=profile.attributes(),
+                                                  updated_at=now)
 
     def erase(self, now: datetime) -> tuple["Participant", ParticipantErased]:
         """Personal data goes (name, email, the free text of experiences, goals, challenges and
-        interests, the account link); what counts for the program's statistics stays, anonymous."""
+        interests, the reason for leaving, the account link); what counts for the program's statistics stays, anonymous."""
         if self.status is ParticipantStatus.ERASED:
             raise NotActive(f"participant {self.participant_id} is already erased")
         anonymous = self.profile.model_copy(update={
             "display_name": ERASED_NAME, "email": f"erased-{self.participant_id.hex}@erased.example.org",
             "experiences": [], "goals": [], "challenges": [], "interests": []})
         erased = replace(self, profile=anonymous, subject=None, status=ParticipantStatus.ERASED, erased_at=now,
-                         left_at=self.left_at or now)
+                         left_at=self.left_at or now, left_reason=None)
         return erased, ParticipantErased(participant_id=self.participant_id, erased_at=now)
 
     def leave(self, reason: str | None, now: datetime) -> tuple["Participant", ParticipantLeft]:
         if self.status is not ParticipantStatus.ACTIVE:
             raise NotActive(f"participant {self.participant_id} already left")
-        left = replace(self, status=ParticipantStatus.LEFT, left_at=now)
-        return left, ParticipantLeft(participant_id=self.participant_id, program_id=self.profile.program_id,
-                                     reason=reason, left_at=now)
+        left = replace(self, status=ParticipantStatus.LEFT, left_at=now, left_reason=reason)
+        return left, ParticipantLeft(participant_id=self.participant_id, program_id=self.profile.program_id, left_at=now)
 
 
 def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, institution: str,
@@ -94,4 +94,4 @@ def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, in
     """Joining creates the participant, bound to the account that joined, and the fact every other
     service learns them from."""
     participant = Participant(participant_id, profile, now, institution, subject)
-    return participant, ParticipantJoined(participant_id=participant_id, subject=subject, profile=profile, joined_at=now)
+    return participant, ParticipantJoined(participant_id=participant_id, attributes=profile.attributes(), joined_at=now)

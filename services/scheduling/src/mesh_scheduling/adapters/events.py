@@ -3,7 +3,15 @@
 from collections.abc import Mapping
 from typing import Any
 
-from mentoring_contracts import Event, EventEnvelope, MatchAccepted, MatchEnded, ParticipantErased
+from mentoring_contracts import (
+    Event,
+    EventEnvelope,
+    MatchAccepted,
+    MatchAcceptedV1,
+    MatchEnded,
+    MatchEndedV1,
+    ParticipantErased,
+)
 from mesh_runtime.app import Components
 from mesh_runtime.consumer import Handler
 from mesh_runtime.db import Cause, Transaction
@@ -14,9 +22,19 @@ from mesh_scheduling.application.schedule_session import schedule_first_session
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
+    profiles = components.peer("profile")
+
+    async def subjects_of(accepted: MatchAccepted) -> tuple[str | None, str | None]:
+        """Whose sessions these are: the accounts, from the profile service (none once erased)."""
+        if isinstance(accepted, MatchAcceptedV1):  # history: the accounts were on the event
+            return (accepted.participants[0].subject, accepted.participants[1].subject)
+        views = [await profiles.get(f"/participants/{member.participant_id}") for member in accepted.participants]
+        return tuple((view or {}).get("subject") for view in views)  # type: ignore[return-value]
+
     async def on_match_accepted(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        subjects = await subjects_of(envelope.data)
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await schedule_first_session(uow, envelope.data)
+        await schedule_first_session(uow, envelope.data, subjects)
         await strip_erased(uow, [member.participant_id for member in envelope.data.participants])
 
     async def on_match_ended(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
@@ -27,4 +45,5 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))
         await forget_participant(uow, envelope.data)
 
-    return {MatchAccepted: on_match_accepted, MatchEnded: on_match_ended, ParticipantErased: on_participant_erased}
+    return {MatchAccepted: on_match_accepted, MatchAcceptedV1: on_match_accepted, MatchEnded: on_match_ended,
+            MatchEndedV1: on_match_ended, ParticipantErased: on_participant_erased}

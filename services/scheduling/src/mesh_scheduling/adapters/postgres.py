@@ -22,7 +22,9 @@ class PostgresPairs:
             INSERT INTO pairs (match_id, program_id, members) VALUES ($1, $2, $3)
             ON CONFLICT (match_id) DO NOTHING RETURNING true
             """,
-            pair.match_id, pair.program_id, [member.model_dump(mode="json") for member in pair.members],
+            pair.match_id, pair.program_id,
+            [member.model_dump(mode="json") | {"subject": subject} for member, subject in zip(pair.members, pair.subjects,
+                                                                                                strict=True)],
         ))
 
     async def get(self, match_id: UUID) -> Pair | None:
@@ -30,7 +32,8 @@ class PostgresPairs:
         if row is None:
             return None
         first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
-        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"])
+        subjects = tuple(member.get("subject") for member in row["members"])
+        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"], subjects)  # type: ignore[arg-type]
 
     async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
         await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)

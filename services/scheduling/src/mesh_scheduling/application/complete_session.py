@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from uuid import UUID
 
-from mentoring_contracts import Reflection, SessionCompleted
+from mentoring_contracts import ProgressRating, Reflection, SessionCompleted
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
 from mesh_scheduling.application.schedule_session import schedule_session
 from mesh_scheduling.domain.session import Session, SessionError
@@ -29,7 +29,8 @@ async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflecti
             program_id=completed.program_id,
             participant_ids=list(completed.participant_ids),
             completed_at=now,
-            reflections=list(completed.reflections),
+            reflections=[ProgressRating(participant_id=r.participant_id, progress_rating=r.progress_rating)
+                         for r in completed.reflections],  # their words stay here
         )
     )
     pair = await uow.pairs.get(completed.match_id)

@@ -20,8 +20,7 @@ async def end_pair(uow: SchedulingUnitOfWork, ended: MatchEnded, now: datetime |
                 program_id=session.program_id,
                 participant_ids=list(session.participant_ids),
                 starts_at=session.starts_at,
-                cancelled_by=None,
-                reason=f"the match ended ({ended.outcome.replace('_', ' ')})" + (f": {ended.reason}" if ended.reason else ""),
+                cancelled_by=None,  # the platform, because the match ended
                 cancelled_at=now,
             )
         )

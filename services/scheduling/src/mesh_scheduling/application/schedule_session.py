@@ -13,9 +13,13 @@ from mesh_scheduling.domain.session import Session
 log = structlog.get_logger(__name__)
 
 
-async def schedule_first_session(uow: SchedulingUnitOfWork, accepted: MatchAccepted, now: datetime | None = None) -> Session | None:
+async def schedule_first_session(uow: SchedulingUnitOfWork, accepted: MatchAccepted,
+                                 subjects: tuple[str | None, str | None] = (None, None),
+                                 now: datetime | None = None) -> Session | None:
+    """``subjects``: the pair's accounts (read from the profile service; events carry none)."""
     now = now or datetime.now(UTC)
-    pair = Pair(accepted.match_id, accepted.program_id, (accepted.participants[0], accepted.participants[1]))
+    pair = Pair(accepted.match_id, accepted.program_id, (accepted.participants[0], accepted.participants[1]),
+                subjects=subjects)
     if not await uow.pairs.add(pair):
         return None
     return await schedule_session(uow, pair, sequence=1, not_before=now + MINIMUM_NOTICE)

@@ -20,6 +20,7 @@ class Pair:
     program_id: str
     members: tuple[ParticipantSchedule, ParticipantSchedule]
     ended_at: datetime | None = None
+    subjects: tuple[str | None, str | None] = (None, None)  # each member's account: who may act on their sessions
 
     @property
     def participant_ids(self) -> tuple[UUID, UUID]:

@@ -1,0 +1,24 @@
+"""What a mail says that events do not carry, read from the services that own it: the recipient's
+name, address and time zone from profile; the reasons for a proposal, or for an end, from matching."""
+
+from typing import Any
+from uuid import UUID
+
+from mesh_notify.domain.notification import Contact
+from mesh_runtime.peers import Peer
+
+
+async def contact_from_profile(profiles: Peer, participant_id: UUID) -> Contact | None:
+    """None when the profile service has no such participant, or they are erased (no mail, ever)."""
+    view = await profiles.get(f"/participants/{participant_id}")
+    if view is None or view["status"] == "erased":
+        return None
+    profile = view["profile"]
+    return Contact(participant_id, profile["display_name"], profile["email"], profile["time_zone"],
+                   subject=view.get("subject"), campus=profile["campus"])
+
+
+async def match_details(matches: Peer, match_id: UUID) -> dict[str, Any]:
+    """The words a match's mails quote; nothing when matching no longer has them (erased)."""
+    view = await matches.get(f"/matches/{match_id}") or {}
+    return {"reasons": view.get("reasons", []), "reason": view.get("closing_reason")}

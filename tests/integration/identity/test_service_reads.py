@@ -1,0 +1,132 @@
+"""Events carry no personal data; the services that need it read it from its owner's API as
+themselves (client credentials, role ``service``), over real HTTP, with real tokens from the test
+issuer's token endpoint. Profile and matching are served on loopback ports; the events handed to the
+readers are the exact records the writers put in their outboxes."""
+
+import uuid
+
+import pytest
+
+from mentoring_contracts import EventEnvelope, from_kafka
+from mesh_matching.adapters.events import event_handlers as matching_handlers
+from mesh_matching.adapters.profiles import UnknownParticipant, candidate_from_profile
+from mesh_matching.bootstrap import DEFINITION as MATCHING
+from mesh_notify.adapters.events import event_handlers as notify_handlers
+from mesh_notify.adapters.personal_data import contact_from_profile
+from mesh_notify.bootstrap import DEFINITION as NOTIFY
+from mesh_profile.bootstrap import DEFINITION as PROFILE
+from mesh_runtime.identity.keys import IssuerKeys
+from mesh_runtime.peers import Peer, PeerRefused, PeerUnavailable, ServiceIdentity
+from tests.support.identity import INSTITUTION, as_, as_person, local_issuer, service_secret
+from tests.support.services import in_tenant, running, serving
+from tests.unit.factories import mentor_profile, profile
+
+
+async def published(app, event_type: str) -> list[EventEnvelope]:
+    rows = await app.state.components.database.pool.fetch(
+        "SELECT headers, value FROM mesh_outbox WHERE event_type LIKE $1 ORDER BY id", f"%.{event_type}.%")
+    return [from_kafka([(k, v.encode()) for k, v in row["headers"].items()], bytes(row["value"])) for row in rows]
+
+
+def reader(name: str, url: str | None, secret: str | None = None) -> Peer:
+    keys = IssuerKeys(local_issuer().url)
+    return Peer(name, url, ServiceIdentity(keys, f"mesh-{name}-reader", None) if secret is None else
+                ServiceIdentity(keys, "mesh-matching", secret))
+
+
+@pytest.fixture
+async def profile_served(endpoints, database_factory):
+    async with serving(PROFILE, endpoints.kafka_bootstrap, await database_factory()) as served:
+        yield served
+
+
+async def join(url: str, given, *, institution: str = INSTITUTION) -> str:
+    import httpx
+
+    headers = as_("profile", "participant", subject=str(uuid.uuid4()), institution=institution, campuses=("north",))
+    async with httpx.AsyncClient(base_url=url) as client:
+        response = await client.post("/participants", json=given.model_dump(mode="json"), headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["participant_id"]
+
+
+async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(profile_served) -> None:
+    app, url = profile_served
+    peer = reader("profile", url, service_secret("matching"))
+    ours = await join(url, profile(display_name="Grace H.", goals=["finish my thesis"]))
+    theirs = await join(url, profile(display_name="Tom T.", program_id="arts-peers"), institution="other-college")
+    candidate = await candidate_from_profile(peer, uuid.UUID(ours))
+    assert candidate is not None and candidate.profile.goals == ["finish my thesis"] and candidate.subject
+    contact = await contact_from_profile(peer, uuid.UUID(theirs))  # a platform service serves every institution
+    assert contact is not None and contact.display_name == "Tom T."
+    with pytest.raises(UnknownParticipant):
+        await candidate_from_profile(peer, uuid.uuid4())
+    # Only routes opened to services: a service token changes nothing and lists nothing.
+    identity_client = await peer._identity.client()
+    for method, path in (("GET", f"/participants/{ours}/erasure"), ("DELETE", f"/participants/{ours}"),
+                         ("PUT", f"/participants/{ours}/profile"), ("GET", "/audit")):
+        refused = await identity_client.request(method, f"{url}{path}", json=profile().model_dump(mode="json"))
+        assert refused.status_code == 403 and "not open to platform services" in refused.json()["detail"], (method, path)
+    # And a person's token is not a service's: the profile of someone else stays theirs.
+    import httpx
+
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get(f"/participants/{theirs}", headers=as_person("profile"))).status_code == 404
+    # Once erased, there is nothing to read, and nobody to write to.
+    async with httpx.AsyncClient(base_url=url) as client:
+        erased = await client.delete(f"/participants/{ours}", headers=as_("profile", "admin"))
+    assert erased.status_code == 202
+    assert await candidate_from_profile(peer, uuid.UUID(ours)) is None
+    assert await contact_from_profile(peer, uuid.UUID(ours)) is None
+
+
+async def test_a_wrong_secret_or_a_service_down_is_retried_never_dead_lettered(profile_served) -> None:
+    _, url = profile_served
+    ours = uuid.UUID(await join(url, profile()))
+    with pytest.raises(PeerRefused, match="refused"):
+        await candidate_from_profile(reader("profile", url, "not-the-secret"), ours)
+    with pytest.raises(PeerRefused, match="no client secret"):
+        await candidate_from_profile(reader("profile", url), ours)
+    with pytest.raises(PeerUnavailable, match="unreachable"):
+        await candidate_from_profile(reader("profile", "http://127.0.0.1:9", service_secret("matching")), ours)
+    issued = local_issuer().tokens_issued
+    peer = reader("profile", url, service_secret("matching"))
+    for _ in range(3):
+        assert await candidate_from_profile(peer, ours) is not None
+    assert local_issuer().tokens_issued == issued + 1  # one token, kept until it nears expiry
+
+
+async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_published(
+        endpoints, database_factory, profile_served) -> None:
+    profile_app, profile_url = profile_served
+    mentor = await join(profile_url, mentor_profile(display_name="Ben M.", mentor_capacity=1,
+                                                    experiences=["took Calculus II"], goals=["pass the final exam"]))
+    mentee = await join(profile_url, profile(display_name="Ada L.", goals=["pass the final exam"]))
+    joins = await published(profile_app, "ParticipantJoined")
+    assert len(joins) == 2 and not any(b"Ada L." in e.model_dump_json().encode() for e in joins)
+    async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory(), profile_api_url=profile_url) as (
+            matching_app, matching_url):
+        handle = matching_handlers(matching_app.state.components)
+        for envelope in joins:  # what matching's consumer does with each record
+            async with matching_app.state.components.database.transaction(envelope.institution) as transaction:
+                await handle[type(envelope.data)](transaction, envelope)
+        stored = await in_tenant(matching_app.state.components.database).fetchval(
+            "SELECT profile->'goals' FROM candidates WHERE participant_id = $1", uuid.UUID(mentee))
+        assert stored == ["pass the final exam"]  # scored on the free text it read, not on the event
+        [proposed] = await published(matching_app, "MatchProposed")
+        assert {str(p.participant_id) for p in proposed.data.participants} == {mentor, mentee}
+        assert b"pass the final exam" not in proposed.model_dump_json().encode()
+
+        async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory(), profile_api_url=profile_url,
+                           matching_api_url=matching_url) as (notify_app, _):
+            handle = notify_handlers(notify_app.state.components)
+            for envelope in [*joins, proposed]:
+                async with notify_app.state.components.database.transaction(envelope.institution) as transaction:
+                    await handle[type(envelope.data)](transaction, envelope)
+            tenant = in_tenant(notify_app.state.components.database)
+            names = {row["display_name"] for row in await tenant.fetch("SELECT display_name FROM contacts")}
+            assert names == {"Ben M.", "Ada L."}
+            [context] = await tenant.fetch(
+                "SELECT context FROM notifications WHERE template = 'match_proposed' AND recipient_id = $1",
+                uuid.UUID(mentee))
+            assert any("pass the final exam" in reason for reason in context["context"]["reasons"])
