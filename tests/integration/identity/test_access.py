@@ -205,6 +205,17 @@ async def test_scheduling_sessions_are_the_pairs_own(scheduling) -> None:
     assert coordinator.status_code == 403
     own = await client.post(f"/sessions/{session.session_id}/complete", json=reflection, headers=as_person("scheduling", subject=partner))
     assert own.status_code == 200
+    # The partner sees the rating, not the words; the author, the program's coordinator and admins see both.
+    words = {name: (await client.get(f"/sessions/{session.session_id}", headers=headers)).json()["reflections"][0]
+             for name, headers in {"author": as_person("scheduling", subject=partner),
+                                   "partner": as_person("scheduling", subject=owner),
+                                   "coordinator": as_("scheduling", "coordinator", campuses=("north",)),
+                                   "admin": as_("scheduling", "admin")}.items()}
+    assert {name: (r["progress_rating"], r["notes"]) for name, r in words.items()} == {
+        "author": (4, "not mine to write"), "partner": (4, None), "coordinator": (4, "not mine to write"),
+        "admin": (4, "not mine to write")}
+    listed = (await client.get(f"/matches/{event.match_id}/sessions", headers=as_person("scheduling", subject=owner))).json()
+    assert listed[0]["reflections"][0]["notes"] is None
 
 
 @pytest.fixture

@@ -41,3 +41,16 @@ def test_a_profile_is_replaced_whole_but_the_program_stays() -> None:
         left.leave(None, datetime.now(UTC))
     with pytest.raises(NotActive):
         left.update(changed, datetime.now(UTC))
+
+
+def test_the_requester_of_an_erasure_is_recognised_by_a_salted_digest_only() -> None:
+    import hashlib
+
+    from mesh_profile.application.erase_participant import Erasure, digest
+
+    first, second = digest("42"), digest("42")
+    assert first != second and "42" not in first.split("$")[1]  # a salt of its own each time
+    erasure = Erasure(uuid.uuid4(), datetime.now(UTC), "participant", first)
+    assert erasure.requested_by_account("42") and not erasure.requested_by_account("43")
+    before_salting = Erasure(uuid.uuid4(), datetime.now(UTC), "participant", hashlib.sha256(b"42").hexdigest())
+    assert before_salting.requested_by_account("42") and not before_salting.requested_by_account("43")

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
@@ -15,9 +16,18 @@ from mesh_profile.domain.participant import ParticipantStatus
 SERVICES_HOLDING_PERSONAL_DATA = ("profile", "matching", "scheduling", "notify")
 
 
-def digest(subject: str) -> str:
-    """An erased person's account id is not kept; its digest lets them (and only them) follow the erasure."""
-    return hashlib.sha256(subject.encode()).hexdigest()
+def digest(subject: str, salt: str | None = None) -> str:
+    """An erased person's account id is not kept; its salted digest (``salt$sha256``) lets them, and only
+    them, follow the erasure. Salted per erasure, so that guessable account ids (numbers, usernames)
+    cannot be recovered by hashing candidates once for every row."""
+    salt = salt if salt is not None else secrets.token_hex(16)
+    return f"{salt}${hashlib.sha256((salt + subject).encode()).hexdigest()}"
+
+
+def _matches(stored: str, subject: str) -> bool:
+    salt, separator, _ = stored.partition("$")
+    expected = digest(subject, salt) if separator else hashlib.sha256(subject.encode()).hexdigest()  # before salting
+    return hmac.compare_digest(stored, expected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +35,12 @@ class Erasure:
     participant_id: UUID
     requested_at: datetime
     requested_by: str  # "participant", or the admin's account id
-    requester_digest: str
+    requester_digest: str  # salt$sha256(salt + account id)
     confirmations: dict[str, datetime] = field(default_factory=dict)
     erased: dict[str, list[str]] = field(default_factory=dict)  # service -> what it erased, in words
 
     def requested_by_account(self, subject: str) -> bool:
-        return hmac.compare_digest(self.requester_digest, digest(subject))
+        return _matches(self.requester_digest, subject)
 
     @property
     def complete(self) -> bool:

@@ -31,6 +31,19 @@ async def session_tenancy(connection: asyncpg.Connection, session_id: UUID) -> T
         _PAIR + " JOIN sessions s ON s.match_id = p.match_id WHERE s.session_id = $1", session_id))
 
 
+async def own_members(connection: asyncpg.Connection, principal: Principal, match_id: UUID) -> set[UUID] | None:
+    """Whose reflections' words the caller may read: None for all of them (the program's coordinators,
+    the institution's admins), else only the pair members bound to the caller's own account."""
+    tenancy = await pair_tenancy(connection, match_id)
+    if principal.is_admin or (tenancy and tenancy.program_id
+                              and principal.coordinates(tenancy.program_id, tenancy.campuses)):
+        return None
+    rows = await connection.fetch(
+        "SELECT (m->>'participant_id')::uuid AS id FROM pairs p, jsonb_array_elements(p.members) m "
+        "WHERE p.match_id = $1 AND m->>'subject' = $2", match_id, principal.subject)
+    return {row["id"] for row in rows}
+
+
 async def require_acting_as_themself(connection: asyncpg.Connection, principal: Principal, session_id: UUID,
                                      participant_id: UUID) -> None:
     """One of the pair records their own reflection (an admin may for them)."""

@@ -5,19 +5,26 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from mentoring_contracts import Reflection
 from mesh_runtime import audit
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, decide
-from mesh_scheduling.adapters.access import pair_tenancy, require_acting_as_themself, session_tenancy
+from mesh_scheduling.adapters.access import own_members, pair_tenancy, require_acting_as_themself, session_tenancy
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
 from mesh_scheduling.application.complete_session import SessionNotFound, complete_session
 from mesh_scheduling.domain.session import AlreadyCompleted, NotInSession, Session
 
 router = APIRouter(tags=["sessions"])
 ERRORS = error_responses(403, 404, 409)
+
+
+class ReflectionView(BaseModel):
+    participant_id: UUID
+    progress_rating: int
+    notes: str | None = Field(description="Their words: shown to their author, the program's coordinators and admins; "
+                                          "to the partner only the rating.")
 
 
 class SessionView(BaseModel):
@@ -32,15 +39,19 @@ class SessionView(BaseModel):
     cadence: str
     status: Literal["scheduled", "completed", "cancelled"]
     completed_at: datetime | None
-    reflections: list[Reflection]
+    reflections: list[ReflectionView]
 
     @classmethod
-    def of(cls, session: Session) -> "SessionView":
+    def of(cls, session: Session, words_of: set[UUID] | None = None) -> "SessionView":
+        """``words_of``: whose reflection notes the caller may read (None: everyone's)."""
         return cls(
             session_id=session.session_id, match_id=session.match_id, program_id=session.program_id,
             participant_ids=list(session.participant_ids), sequence=session.sequence, starts_at=session.starts_at,
             ends_at=session.ends_at, meeting_mode=session.meeting_mode, cadence=session.cadence,  # type: ignore[arg-type]
-            status=session.status.value, completed_at=session.completed_at, reflections=list(session.reflections),
+            status=session.status.value, completed_at=session.completed_at,
+            reflections=[ReflectionView(participant_id=r.participant_id, progress_rating=r.progress_rating,
+                                        notes=r.notes if words_of is None or r.participant_id in words_of else None)
+                         for r in session.reflections],
         )
 
 
@@ -48,8 +59,10 @@ class SessionView(BaseModel):
 async def get_session(session_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> SessionView:
     async with components.database.transaction(principal.institution) as transaction:
         authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}")
-        row = await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
-    return SessionView.of(session_from_row(row))
+        session = session_from_row(await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1",
+                                                                          session_id))
+        words_of = await own_members(transaction.connection, principal, session.match_id)
+    return SessionView.of(session, words_of)
 
 
 @router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order (empty until the pair is known)",
@@ -61,7 +74,8 @@ async def match_sessions(match_id: UUID, components: ComponentsDep, principal: P
             return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
         authorize(principal, pair, f"match {match_id}")
         rows = await transaction.connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
-    return [SessionView.of(session_from_row(row)) for row in rows]
+        words_of = await own_members(transaction.connection, principal, match_id)
+    return [SessionView.of(session_from_row(row), words_of) for row in rows]
 
 
 @router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)",
