@@ -210,7 +210,7 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         assert status["complete"]
         print("erasure confirmations:", json.dumps(status["confirmations"]))  # shown with -s; quoted in closing notes
         erased = {c["service"]: set(c["erased"]) for c in status["confirmations"]}
-        assert {"reflection notes"} <= erased["scheduling"] and {"match reasons", "name and email"} <= erased["matching"]
+        assert {"reflection notes"} <= erased["scheduling"] and {"match reasons and the reasons given for declining or ending", "name and email"} <= erased["matching"]
         assert {"name and email address"} <= erased["notify"]
         ended = (await call("GET", "matching", f"/matches/{match['match_id']}", staying)).json()
         assert ended["status"] == "ended" and ended["reasons"] == []  # the pair ended; the partner's place is free

@@ -21,7 +21,7 @@ async def forget_participant(uow: MatchingUnitOfWork, erased: ParticipantErased,
         if await uow.candidates.anonymise(erased.participant_id):
             erased_what += ["name and email", "profile free text", "account link"]
         if await uow.matches.redact_reasons(erased.participant_id):
-            erased_what.append("match reasons")
+            erased_what.append("match reasons and the reasons given for declining or ending")
     if await uow.purge_published_mentions(erased.participant_id):
         erased_what.append("published events kept in the outbox")
     await uow.emit(ParticipantErasureConfirmed(participant_id=erased.participant_id, service="matching",

@@ -62,7 +62,7 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
     await uow.participants.save(erased)
     who = requested_by if by_admin and requested_by != participant.subject else "participant"
     erasure = Erasure(participant_id, now, who, digest(requested_by), {"profile": now},
-                      {"profile": ["name and email", "profile free text", "account link"]})
+                      {"profile": ["name and email", "profile free text", "reason for leaving", "account link"]})
     await uow.participants.add_erasure(erasure)
     await uow.purge_published_mentions(participant_id)
     await uow.emit(event)
