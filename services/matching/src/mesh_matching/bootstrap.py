@@ -22,6 +22,7 @@ from mesh_matching.adapters.kernels import KernelWarmUp
 from mesh_matching.adapters.policy_http import router as policy_router
 from mesh_matching.adapters.rounds_http import router as rounds_router
 from mesh_matching.adapters.selection_http import router as selection_router
+from mesh_matching.adapters.slots import SlotBackfill
 from mesh_matching.settings import MatchingSettings
 from mesh_runtime.app import ServiceDefinition
 
@@ -35,7 +36,7 @@ DEFINITION = ServiceDefinition(
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],
-    workers=lambda components: [KernelWarmUp(), expiry_worker(components)],
+    workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components)],
     reads_from=["profile"],
     settings_class=MatchingSettings,
 )

@@ -13,15 +13,15 @@ def expiry_worker(components: Components) -> PeriodicWorker:
     assert isinstance(settings, MatchingSettings)
 
     async def sweep() -> int:
-        """Each institution's lapsed proposals in that institution's own transaction."""
+        """Each program's lapsed proposals in a transaction of its own, in its institution."""
         async with components.database.transaction(ALL_TENANTS) as transaction:
-            tenants = await transaction.connection.fetch(
-                "SELECT DISTINCT institution FROM matches WHERE status = 'proposed' AND expires_at <= now()")
+            programs = await transaction.connection.fetch(
+                "SELECT DISTINCT institution, program_id FROM matches WHERE status = 'proposed' AND expires_at <= now()")
         expired = 0
-        for row in tenants:
+        for row in programs:
             async with components.database.transaction(row["institution"]) as transaction:
                 uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=row["institution"]))
-                expired += await expire_proposals(uow)
+                expired += await expire_proposals(uow, row["program_id"])
         return expired
 
     return PeriodicWorker("proposal-expiry", sweep, settings.expiry_sweep_interval_seconds)

@@ -21,7 +21,8 @@ class PostgresCandidates:
     async def add(self, candidate: Candidate) -> bool:
         inserted = await self._connection.fetchval(
             """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject) VALUES ($1, $2, $3, $4, $5)
+            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject, slots)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (participant_id) DO NOTHING RETURNING true
             """,
             candidate.participant_id,
@@ -29,6 +30,7 @@ class PostgresCandidates:
             candidate.profile.model_dump(mode="json"),
             candidate.capacity,
             candidate.subject,
+            candidate.slots(),
         )
         return bool(inserted)
 
@@ -37,16 +39,27 @@ class PostgresCandidates:
             "SELECT participant_id, profile, subject FROM candidates WHERE participant_id = $1", participant_id)
         return _candidate(row) if row else None
 
-    async def with_free_capacity(self, program_id: str, excluding: UUID) -> Sequence[Candidate]:
+    async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
+        # The GIN index of open places: only people who offer what this one needs are read, in
+        # join order (the tie-break), whatever the size of the pool.
         rows = await self._connection.fetch(
             """
-            SELECT participant_id, profile FROM candidates
-            WHERE program_id = $1 AND used < capacity AND active AND participant_id <> $2 ORDER BY joined_seq
+            SELECT participant_id, profile, subject FROM candidates
+            WHERE program_id = $1 AND active AND used < capacity AND participant_id <> $3
+              AND (slots && $2::text[] OR slots IS NULL)
+            ORDER BY joined_seq
             """,
-            program_id,
-            excluding,
+            candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
         )
         return [_candidate(row) for row in rows]
+
+    async def fill_in_slots(self, limit: int = 1000) -> int:
+        rows = await self._connection.fetch(
+            "SELECT participant_id, profile FROM candidates WHERE slots IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED", limit)
+        for row in rows:
+            await self._connection.execute("UPDATE candidates SET slots = $2 WHERE participant_id = $1",
+                                           row["participant_id"], _candidate(row).slots())
+        return len(rows)
 
     async def reserve(self, participant_id: UUID) -> bool:
         # The row lock taken by UPDATE serialises concurrent reservations of one participant.
@@ -65,10 +78,11 @@ class PostgresCandidates:
     async def update_profile(self, candidate: Candidate) -> None:
         await self._connection.execute(
             """
-            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used), subject = coalesce($4, subject)
+            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used), subject = coalesce($4, subject), slots = $5
             WHERE participant_id = $1
             """,
             candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity, candidate.subject,
+            candidate.slots(),
         )
 
     async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
@@ -135,13 +149,13 @@ class PostgresMatches:
             match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason,
         )
 
-    async def open_past_expiry(self, now: datetime, limit: int) -> Sequence[Match]:
+    async def open_past_expiry(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
         rows = await self._connection.fetch(
             """
-            SELECT * FROM matches WHERE status = 'proposed' AND expires_at <= $1
+            SELECT * FROM matches WHERE program_id = $3 AND status = 'proposed' AND expires_at <= $1
             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
             """,
-            now, limit,
+            now, limit, program_id,
         )
         return [match_from_row(row) for row in rows]
 
@@ -176,6 +190,17 @@ class PostgresMatches:
             """,
             participant_id)
         return int(status.split()[-1])
+
+    async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_high AS other FROM excluded_pairs WHERE participant_low = $1
+            UNION ALL SELECT participant_low FROM excluded_pairs WHERE participant_high = $1
+            """, participant_id)
+        return {row["other"] for row in rows}
+
+    async def program_of(self, match_id: UUID) -> str | None:
+        return await self._connection.fetchval("SELECT program_id FROM matches WHERE match_id = $1", match_id)
 
     async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
         rows = await self._connection.fetch(
@@ -237,3 +262,9 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.candidates = PostgresCandidates(self.connection)
         self.matches = PostgresMatches(self.connection)
         self.policies = PostgresPolicies(self.connection)
+
+    async def lock_program(self, program_id: str) -> None:
+        # One program's places change one transaction at a time, on any replica: a join and a freed
+        # place committed side by side would each miss the other (both wait, unproposed).
+        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                      f"{self.institution}/{program_id}")

@@ -6,7 +6,6 @@ from uuid import UUID
 from mentoring_contracts import MatchAccepted, MatchDeclined, MatchEnded, ParticipantSchedule
 from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import propose_partner
 from mesh_matching.domain.match import Match, MatchError, MatchStatus, NotAParticipant
 from mesh_matching.domain.scoring import MatchingPolicy
 
@@ -87,6 +86,10 @@ async def _take_places(uow: MatchingUnitOfWork, match: Match) -> None:
 
 
 async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
+    """The match, locked, under its program's lock (always taken first: no deadlock with a join)."""
+    program_id = await uow.matches.program_of(match_id)
+    if program_id is not None:
+        await uow.lock_program(program_id)
     match = await uow.matches.get_for_update(match_id)
     if match is None:
         raise MatchNotFound(f"no match {match_id}")
@@ -95,8 +98,8 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
 
 async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, outcome: str, reason: str | None,
                     policy: MatchingPolicy | None = None) -> Match:
-    """One of a formed pair ends it: both places are freed; after an early end the other is
-    offered a rematch (the pair itself is never proposed again)."""
+    """One of a formed pair ends it: both places are freed and offered again at once, to anyone but
+    each other (the pair itself is never proposed again)."""
     match = await _load(uow, match_id)
     if participant_id not in match.participants:
         raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
@@ -104,10 +107,5 @@ async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUI
     ended = match.end(now, reason)
     await close_match(uow, match, ended, MatchEnded(
         match_id=ended.match_id, program_id=ended.program_id, participant_ids=list(ended.participants),
-        outcome=outcome, ended_by=participant_id, ended_at=now))  # type: ignore[arg-type]
-    if outcome == "ended_early":
-        partner = await uow.candidates.get(ended.partner_of(participant_id))
-        if partner is not None:
-            policy = policy or (await uow.policies.current(ended.program_id))[1]
-            await propose_partner(uow, partner, policy, now)
+        outcome=outcome, ended_by=participant_id, ended_at=now), policy, now)  # type: ignore[arg-type]
     return ended

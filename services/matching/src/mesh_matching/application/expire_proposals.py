@@ -7,11 +7,14 @@ from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 
 
-async def expire_proposals(uow: MatchingUnitOfWork, now: datetime | None = None, limit: int = 500) -> int:
-    """Returns how many proposals expired; the pair stays excluded from future proposals."""
+async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: datetime | None = None,
+                           limit: int = 500) -> int:
+    """A program's lapsed proposals; returns how many expired. The pair stays excluded from future
+    proposals; both places are offered again at once."""
     now = now or datetime.now(UTC)
+    await uow.lock_program(program_id)
     expired = 0
-    for match in await uow.matches.open_past_expiry(now, limit):
+    for match in await uow.matches.open_past_expiry(program_id, now, limit):
         lapsed = match.expire(now)
         if lapsed is match:
             continue
@@ -23,7 +26,8 @@ async def expire_proposals(uow: MatchingUnitOfWork, now: datetime | None = None,
                 participant_ids=list(lapsed.participants),
                 accepted_by=sorted(lapsed.accepted_by),
                 expired_at=now,
-            )
+            ),
+            now=now,
         )
         expired += 1
     return expired

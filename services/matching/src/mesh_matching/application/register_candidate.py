@@ -1,4 +1,4 @@
-"""Use case: a participant joined; remember them and propose their best partner, if any."""
+"""Use case: a participant joined; remember them and propose their best partners, as many as they have places."""
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
@@ -21,35 +21,44 @@ def reference_week(now: datetime) -> datetime:
 
 async def register_candidate(
     uow: MatchingUnitOfWork, newcomer: Candidate, policy: MatchingPolicy | None = None, now: datetime | None = None
-) -> Match | None:
-    """Returns the match proposed to the newcomer, or None when nobody fits (they wait in the pool)."""
+) -> list[Match]:
+    """Returns the matches proposed to the newcomer: as many as they have places and partners fit;
+    none leaves them waiting in the pool (a later join or a freed place proposes them)."""
+    await uow.lock_program(newcomer.program_id)
     if not await uow.candidates.add(newcomer):
-        return None
+        return []
     policy = policy or (await uow.policies.current(newcomer.program_id))[1]
-    return await propose_partner(uow, newcomer, policy, now or datetime.now(UTC))
+    return await fill_places(uow, newcomer, policy, now or datetime.now(UTC))
 
 
-async def propose_partner(uow: MatchingUnitOfWork, newcomer: Candidate, policy: MatchingPolicy, now: datetime) -> Match | None:
-    """The best eligible partner with room left, never a pair excluded before; None leaves them in the pool."""
-    if not await uow.candidates.reserve(newcomer.participant_id):
-        return None
-    pool = await uow.candidates.with_free_capacity(newcomer.program_id, excluding=newcomer.participant_id)
-    for proposal in rank_partners(newcomer, pool, policy, reference_week(now)):
-        partner = proposal.partner
-        if await uow.matches.pair_excluded(newcomer.participant_id, partner.participant_id):
-            continue
-        if not await uow.candidates.reserve(partner.participant_id):
-            continue  # a concurrent proposal took their last place
-        return await propose(uow, newcomer, partner, proposal.pair, now)
-    await uow.candidates.release(newcomer.participant_id)
-    return None
+async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: MatchingPolicy, now: datetime) -> list[Match]:
+    """Whenever someone may newly fit (they joined, changed their profile, or got a place back), each
+    place they have left goes to their best eligible partner with room, never a pair excluded before.
+
+    Kept after every such change, this holds: no two people with room who fit each other wait
+    unproposed. Only the partners who could fit are read (``open_partners``), not the pool.
+    The caller holds the program's lock."""
+    if not await uow.candidates.has_room(person.participant_id):
+        return []
+    excluded = await uow.matches.excluded_partners(person.participant_id)
+    pool = [c for c in await uow.candidates.open_partners(person) if c.participant_id not in excluded]
+    proposed: list[Match] = []
+    for proposal in rank_partners(person, pool, policy, reference_week(now)):
+        if not await uow.candidates.reserve(proposal.partner.participant_id):
+            continue  # their last place went to someone ranked before
+        if not await uow.candidates.reserve(person.participant_id):
+            await uow.candidates.release(proposal.partner.participant_id)
+            break  # every place of theirs is taken now
+        proposed.append(await propose(uow, person, proposal.partner, proposal.pair, now))
+    return proposed
 
 
 async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime,
                   requested_by: UUID | None = None) -> Match:
     """Records a proposed match with the score's parts and reasons, and emits MatchProposed (the
-    reasons quote both profiles, so they stay here, read through the API); the pair is never proposed again. Matching's own proposals come with both places reserved; a
-    participant's request (``requested_by``) counts as their acceptance and reserves nothing."""
+    reasons quote both profiles, so they stay here, read through the API); the pair is never
+    proposed again. Matching's own proposals come with both places reserved; a participant's
+    request (``requested_by``) counts as their acceptance and reserves nothing."""
     match = Match(
         match_id=uuid4(),
         program_id=first.program_id,

@@ -38,10 +38,9 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
     nobody elsewhere is shown, by name or otherwise."""
     me = await _with_room(uow, participant_id)
     policy = policy or (await uow.policies.current(me.program_id))[1]
-    pool = [c for c in await uow.candidates.with_free_capacity(me.program_id, excluding=participant_id)
-            if campuses is None or c.profile.campus in campuses]
-    excluded = await uow.matches.excluded_among([participant_id, *(c.participant_id for c in pool)])
-    allowed = [c for c in pool if tuple(sorted((participant_id, c.participant_id))) not in excluded]
+    excluded = await uow.matches.excluded_partners(participant_id)
+    allowed = [c for c in await uow.candidates.open_partners(me)
+               if c.participant_id not in excluded and (campuses is None or c.profile.campus in campuses)]
     return rank_partners(me, allowed, policy, reference_week(now or datetime.now(UTC)))[:limit]
 
 

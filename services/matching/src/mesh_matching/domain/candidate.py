@@ -27,3 +27,19 @@ class Candidate:
     def topic_roles(self) -> dict[str, TopicRole]:
         """Topics compare without regard to case or surrounding space."""
         return {topic.topic.strip().casefold(): topic for topic in self.profile.topics}
+
+    def slots(self) -> list[str]:
+        """What this person offers a partner, as index keys: ``program|role|topic`` per topic."""
+        return sorted(slot_key(self.program_id, topic.role, key) for key, topic in self.topic_roles().items())
+
+    def wanted_slots(self) -> list[str]:
+        """The keys a partner must offer: a pair is only eligible on a topic where one mentors and the
+        other is mentored, or both are peers (scoring's rule), so no one outside these can fit."""
+        return sorted(slot_key(self.program_id, PARTNER_ROLE[topic.role], key) for key, topic in self.topic_roles().items())
+
+
+PARTNER_ROLE = {"mentor": "mentee", "mentee": "mentor", "peer": "peer"}
+
+
+def slot_key(program_id: str, role: str, topic_key: str) -> str:
+    return f"{program_id}|{role}|{topic_key}"
