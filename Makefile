@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth token realm run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake token realm run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov
 
 bench-matching: setup  ## coordinator rounds at 1k-100k people, both modes, against exact references or bounds (prints figures)
 	@$(VENV)/python -m benchmarks.matching_rounds
+
+bench-intake: setup  ## one join's cost in matching at pools of 1k, 10k, 100k waiting, against a full recompute (prints figures)
+	@$(VENV)/python -m benchmarks.intake 300
 
 bench-auth: setup  ## what bearer-token verification adds per request, cached key, p50/p99 (prints figures)
 	@$(VENV)/python -m benchmarks.token_verification 5000

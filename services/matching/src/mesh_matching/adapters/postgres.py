@@ -2,12 +2,12 @@
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import ParticipantProfile, ScorePart
+from mentoring_contracts import AvailabilitySlot, ParticipantProfile, ScorePart, TopicRole
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.scoring import MatchingPolicy
@@ -42,11 +42,16 @@ class PostgresCandidates:
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
         # The GIN index of open places: only people who offer what this one needs are read, in
         # join order (the tie-break), whatever the size of the pool.
+        # Only the open places under the keys this one needs (open_slots' primary key), then rows
+        # whose keys are not filled in yet (their own small index): never the rest of the pool.
         rows = await self._connection.fetch(
             """
-            SELECT participant_id, profile, subject FROM candidates
-            WHERE program_id = $1 AND active AND used < capacity AND participant_id <> $3
-              AND (slots && $2::text[] OR slots IS NULL)
+            SELECT participant_id, profile, subject, joined_seq FROM candidates
+            WHERE participant_id IN (SELECT participant_id FROM open_slots WHERE slot = ANY($2::text[]))
+              AND participant_id <> $3
+            UNION ALL
+            SELECT participant_id, profile, subject, joined_seq FROM candidates
+            WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity AND participant_id <> $3
             ORDER BY joined_seq
             """,
             candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
@@ -113,8 +118,19 @@ class PostgresCandidates:
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:
-    return Candidate(row["participant_id"], ParticipantProfile.model_validate(row["profile"]),
-                     row["subject"] if "subject" in row else None)
+    return Candidate(row["participant_id"], stored_profile(row["profile"]), row["subject"] if "subject" in row else None)
+
+
+def stored_profile(data: dict) -> ParticipantProfile:
+    """A profile as this service stored it, validated when it came in: read back without validating
+    again (checking the address alone costs more than scoring the pair)."""
+    return ParticipantProfile.model_construct(**{
+        **data,
+        "topics": [TopicRole.model_construct(**topic) for topic in data["topics"]],
+        "weekly_availability": [AvailabilitySlot.model_construct(weekday=slot["weekday"], start=time.fromisoformat(slot["start"]),
+                                                                 end=time.fromisoformat(slot["end"]))
+                                for slot in data["weekly_availability"]],
+    })
 
 
 class PostgresMatches:

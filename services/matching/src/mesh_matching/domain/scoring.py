@@ -8,10 +8,11 @@ The same inputs always give the same score.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from mentoring_contracts import ScorePart
-from mentoring_contracts.availability import intersect, windows_utc
+from mentoring_contracts import AvailabilitySlot, ScorePart
+from mentoring_contracts.availability import Window, intersect, windows_utc
 from mesh_matching.domain.candidate import Candidate
 
 COMPLEMENTARY = {("mentor", "mentee"), ("mentee", "mentor"), ("peer", "peer")}
@@ -131,13 +132,16 @@ def utc_offset_hours(time_zone: str, moment: datetime) -> float:
 
 def overlap_hours(a: Candidate, b: Candidate, week_start: datetime) -> float:
     """Shared availability over one reference week, across both time zones, in hours (0.25 h steps)."""
-    week_end = week_start + timedelta(days=7)
-    shared = intersect(
-        windows_utc(a.profile.weekly_availability, a.profile.time_zone, week_start, week_end),
-        windows_utc(b.profile.weekly_availability, b.profile.time_zone, week_start, week_end),
-    )
+    shared = intersect(_week_windows(tuple(a.profile.weekly_availability), a.profile.time_zone, week_start),
+                       _week_windows(tuple(b.profile.weekly_availability), b.profile.time_zone, week_start))
     minutes = sum((finish - begin).total_seconds() for begin, finish in shared) / 60
     return round(minutes / 15) * 15 / 60
+
+
+@lru_cache(maxsize=65_536)
+def _week_windows(slots: tuple[AvailabilitySlot, ...], time_zone: str, week_start: datetime) -> list[Window]:
+    """A person's windows of the week, computed once for all the partners they are scored against."""
+    return windows_utc(slots, time_zone, week_start, week_start + timedelta(days=7))
 
 
 def _best_topic(a: Candidate, b: Candidate) -> tuple[str, tuple[str, str]] | None:
