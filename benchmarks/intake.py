@@ -71,7 +71,7 @@ async def full_recompute(database: Database, newcomer: Candidate) -> int:
 
 
 async def rate(action, database: Database, joins: int) -> float:
-    for _ in range(min(20, joins)):  # warm: connections, plans, caches
+    for _ in range(min(100, joins)):  # warm: connections, plans, caches (and the machine past its servers' start)
         await action(database, mentee())
     started = time.perf_counter()
     for _ in range(joins):
