@@ -34,6 +34,10 @@ class Candidates(Protocol):
         """Active candidates of a program with room left, and how much."""
         ...
 
+    async def room(self, participant_id: UUID) -> int:
+        """How many more matches they can hold now (0 once withdrawn, or unknown)."""
+        ...
+
     async def has_room(self, participant_id: UUID) -> bool:
         """Active, with capacity left."""
         ...

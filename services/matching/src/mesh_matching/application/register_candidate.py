@@ -7,7 +7,7 @@ from mentoring_contracts import MatchParticipant, MatchProposed
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
-from mesh_matching.domain.proposal import rank_partners
+from mesh_matching.domain.proposal import best_partners
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 PROPOSAL_LIFETIME = timedelta(days=7)
@@ -38,18 +38,21 @@ async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: Matchi
     Kept after every such change, this holds: no two people with room who fit each other wait
     unproposed. Only the partners who could fit are read (``open_partners``), not the pool.
     The caller holds the program's lock."""
-    if not await uow.candidates.has_room(person.participant_id):
+    places = await uow.candidates.room(person.participant_id)
+    if places < 1:
         return []
     excluded = await uow.matches.excluded_partners(person.participant_id)
     pool = [c for c in await uow.candidates.open_partners(person) if c.participant_id not in excluded]
     proposed: list[Match] = []
-    for proposal in rank_partners(person, pool, policy, reference_week(now)):
+    for proposal in best_partners(person, pool, policy, reference_week(now), places):
         if not await uow.candidates.reserve(proposal.partner.participant_id):
             continue  # their last place went to someone ranked before
         if not await uow.candidates.reserve(person.participant_id):
             await uow.candidates.release(proposal.partner.participant_id)
             break  # every place of theirs is taken now
         proposed.append(await propose(uow, person, proposal.partner, proposal.pair, now))
+        if len(proposed) == places:
+            break  # before asking for one more: past the places, ranking would read the whole block
     return proposed
 
 
