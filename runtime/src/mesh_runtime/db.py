@@ -82,6 +82,15 @@ class UnitOfWork:
         await self._transaction.emit(envelope)
         return envelope
 
+    async def emit_many(self, events: "list[Event]") -> None:
+        """Many events of the same cause in one round trip (a round's proposals)."""
+        if self._cause.institution is None:
+            raise ContractError("no institution to publish under")
+        await self._transaction.emit_many([
+            new_envelope(event, source=self._source, correlation_id=self._cause.correlation_id,
+                         causation_id=self._cause.causation_id, institution=self._cause.institution)
+            for event in events])
+
 
 class Transaction:
     """One open database transaction; events emitted here are published only if it commits."""
@@ -94,29 +103,33 @@ class Transaction:
         """Write an event to the transactional outbox; the relay publishes it after commit.
 
         Strict writer: only events the catalogue describes leave a service."""
-        if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
-            raise ContractError(f"{envelope.type} is not an event of the published catalogue")
-        if type(envelope.data).retired:
-            raise ContractError(f"{envelope.type} is retired: it is read from history, never written")
-        if envelope.institution is None:
-            raise ContractError(f"{envelope.type}: every event names its institution (ce_institution)")
-        record = to_kafka(envelope)
-        await self.connection.execute(
+        await self.emit_many([envelope])
+
+    async def emit_many(self, envelopes: list[EventEnvelope[Any]]) -> None:
+        """``emit`` for many, written in one round trip."""
+        rows = []
+        for envelope in envelopes:
+            if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
+                raise ContractError(f"{envelope.type} is not an event of the published catalogue")
+            if type(envelope.data).retired:
+                raise ContractError(f"{envelope.type} is retired: it is read from history, never written")
+            if envelope.institution is None:
+                raise ContractError(f"{envelope.type}: every event names its institution (ce_institution)")
+            record = to_kafka(envelope)
+            rows.append((envelope.id, record.topic, record.key, record.headers, record.value, envelope.type))
+        if not rows:
+            return
+        await self.connection.executemany(
             """
             INSERT INTO mesh_outbox (event_id, topic, key, headers, value, event_type)
             VALUES ($1, $2, $3, $4, $5, $6)
             """,
-            envelope.id,
-            record.topic,
-            record.key,
-            record.headers,
-            record.value,
-            envelope.type,
+            rows,
         )
         if self._emitted == 0:
             # Delivered by PostgreSQL only on commit: wakes the relay without polling.
             await self.connection.execute(f"NOTIFY {OUTBOX_CHANNEL}")
-        self._emitted += 1
+        self._emitted += len(rows)
 
 
 class Database:

@@ -215,3 +215,21 @@ async def test_random_interleavings_always_agree_with_a_full_recompute(matching,
         assert await pool.waiting_pairs() == [], (seed, steps)
     assert steps["join"] >= 30 and sum(steps.values()) - steps["join"] >= 15  # the interleaving did interleave
     assert len(await pool.matches("proposed")) + len(await pool.matches("accepted")) > 0
+
+
+async def test_a_round_takes_all_its_places_at_once_or_none(matching) -> None:
+    pool = Pool(matching[0])
+    mentor = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Calculus II", "role": "mentor"}], mentor_capacity=2))
+    mentee = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentee"}]))  # fits nobody
+    for person in (mentor, mentee):
+        await pool.run(register_candidate, person, POLICY)
+
+    async def take(uow, places):
+        return await uow.candidates.reserve_all(places)
+
+    assert not await pool.run(take, {mentor.participant_id: 1, mentee.participant_id: 2})  # the mentee has one place
+    used = {r["participant_id"]: r["used"] for r in await pool.tenant.fetch("SELECT participant_id, used FROM candidates")}
+    assert used == {mentor.participant_id: 0, mentee.participant_id: 0}  # nothing taken, not even the mentor's
+    assert await pool.run(take, {mentor.participant_id: 2, mentee.participant_id: 1})
+    assert await pool.tenant.fetchval("SELECT sum(used) FROM candidates") == 3
+    assert await pool.tenant.fetchval("SELECT count(*) FROM open_slots") == 0  # nobody has room: nothing to look up

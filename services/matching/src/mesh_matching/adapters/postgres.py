@@ -14,6 +14,10 @@ from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
+class _PlacesChanged(Exception):
+    """Rolls the savepoint of ``reserve_all`` back."""
+
+
 class PostgresCandidates:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
@@ -73,6 +77,25 @@ class PostgresCandidates:
             participant_id,
         )
         return bool(reserved)
+
+    async def reserve_all(self, places: dict[UUID, int]) -> bool:
+        """Every one of these places at once, or none (False): one statement for a whole round."""
+        ids, counts = list(places), list(places.values())
+        try:
+            async with self._connection.transaction():  # a savepoint: all or nothing
+                taken = await self._connection.fetchval(
+                    """
+                    WITH wanted AS (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n),
+                         taken AS (UPDATE candidates c SET used = used + w.n FROM wanted w
+                                   WHERE c.participant_id = w.id AND c.active AND c.used + w.n <= c.capacity
+                                   RETURNING 1)
+                    SELECT count(*) FROM taken
+                    """, ids, counts)
+                if taken != len(ids):
+                    raise _PlacesChanged
+        except _PlacesChanged:
+            return False
+        return True
 
     async def release(self, participant_id: UUID) -> None:
         await self._connection.execute(
@@ -143,7 +166,10 @@ class PostgresMatches:
         self._connection = connection
 
     async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None:
-        await self._connection.execute(
+        await self.add_many([(match, parts, reasons)])
+
+    async def add_many(self, proposed: Sequence[tuple[Match, Sequence[ScorePart], Sequence[str]]]) -> None:
+        await self._connection.executemany(
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
                                  score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
@@ -152,9 +178,10 @@ class PostgresMatches:
                     ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
                           (SELECT campus FROM candidates WHERE participant_id = $6)])
             """,
-            match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
-            match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
-            match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved,
+            [(match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
+              match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
+              match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved)
+             for match, parts, reasons in proposed],
         )
 
     async def get_for_update(self, match_id: UUID) -> Match | None:
@@ -197,10 +224,11 @@ class PostgresMatches:
         ))
 
     async def exclude_pair(self, a: UUID, b: UUID) -> None:
-        low, high = sorted((a, b))
-        await self._connection.execute(
-            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", low, high
-        )
+        await self.exclude_pairs([(a, b)])
+
+    async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
+        await self._connection.executemany(
+            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs])
 
 
     async def redact_reasons(self, participant_id: UUID) -> int:

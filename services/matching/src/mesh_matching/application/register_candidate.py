@@ -62,7 +62,14 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
     reasons quote both profiles, so they stay here, read through the API); the pair is never
     proposed again. Matching's own proposals come with both places reserved; a participant's
     request (``requested_by``) counts as their acceptance and reserves nothing."""
-    match = Match(
+    [match] = await propose_all(uow, [(first, second, pair)], now, requested_by)
+    return match
+
+
+async def propose_all(uow: MatchingUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime,
+                      requested_by: UUID | None = None) -> list[Match]:
+    """``propose`` for many pairs, written together (a round's thousands in a few round trips)."""
+    matches = [Match(
         match_id=uuid4(),
         program_id=first.program_id,
         topic=pair.topic,
@@ -74,10 +81,10 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
         expires_at=now + PROPOSAL_LIFETIME,
         accepted_by=frozenset({requested_by}) if requested_by else frozenset(),
         capacity_reserved=requested_by is None,
-    )
-    await uow.matches.add(match, pair.parts, pair.reasons)
-    await uow.matches.exclude_pair(first.participant_id, second.participant_id)
-    await uow.emit(
+    ) for first, second, pair in pairs]
+    await uow.matches.add_many([(match, pair.parts, pair.reasons) for match, (_, _, pair) in zip(matches, pairs, strict=True)])
+    await uow.matches.exclude_pairs([match.participants for match in matches])
+    await uow.emit_many([
         MatchProposed(
             match_id=match.match_id,
             program_id=match.program_id,
@@ -92,5 +99,6 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
             proposed_at=now,
             expires_at=match.expires_at,
         )
-    )
-    return match
+        for match, (_, _, pair) in zip(matches, pairs, strict=True)
+    ])
+    return matches

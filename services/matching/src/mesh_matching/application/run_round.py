@@ -1,12 +1,13 @@
 """Use case: a coordinator runs a matching round over a program's unmatched pool, as a dry run
 (a preview) or for real (a MatchProposed per pair)."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import propose, reference_week
+from mesh_matching.application.register_candidate import propose, propose_all, reference_week
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, plan_round
 from mesh_matching.domain.rounds.solve import Objective
@@ -49,7 +50,16 @@ async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode | 
     outcome = RoundOutcome(plan, len(pool), mode, unmatched=dict(plan.unmatched))
     if not publish:
         return outcome
+    scored = []
     for planned in plan.pairs:
+        pair = score_pair(planned.first, planned.second, policy, week)
+        assert isinstance(pair, PairScore), "the round only pairs eligible people"
+        scored.append((planned.first, planned.second, pair))
+    places = Counter(pid for first, second, _ in scored for pid in (first.participant_id, second.participant_id))
+    if await uow.candidates.reserve_all(dict(places)):  # the usual case: nobody's room changed meanwhile
+        outcome.proposed.extend(match.match_id for match in await propose_all(uow, scored, now))
+        return outcome
+    for planned in plan.pairs:  # someone's room changed since the pool was read: pair by pair
         first, second = planned.first, planned.second
         pair = score_pair(first, second, policy, week)
         assert isinstance(pair, PairScore), "the round only pairs eligible people"
