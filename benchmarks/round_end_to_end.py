@@ -9,34 +9,26 @@ import asyncio
 import json
 import sys
 import time
-import uuid
 
-from mentoring_contracts import ParticipantProfile
-from mesh_local.cohort import demo_cohort
+from benchmarks.matching_rounds import pool
 from mesh_matching.bootstrap import DEFINITION
-from mesh_matching.domain.candidate import Candidate
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
 from tests.support.identity import INSTITUTION
 from tests.support.services import running
 
-PROGRAM = "first-year-stem"
+PROGRAM = "bench"  # the program of benchmarks.matching_rounds.pool
 TARGET_SECONDS = 30
 
 
 async def load(database, size: int) -> None:
-    """A real-looking pool (the demo cohort's mix of mentors, mentees and peers), a thousand different
-    profiles, straight into the store."""
-    templates = [Candidate(uuid.uuid4(), ParticipantProfile.model_validate(p)) for p in demo_cohort(1_000, seed=5, program_id=PROGRAM)]
+    """The pool `make bench-matching` solves in memory (every person different), straight into the
+    store as if they had joined before."""
+    people = pool("mentor_mentee", size)
     async with database.transaction(INSTITUTION) as transaction:
-        await transaction.connection.execute(
-            """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity, slots)
-            SELECT gen_random_uuid(), $1, ($2::jsonb[])[1 + g % $5], ($3::int[])[1 + g % $5],
-                   string_to_array(($4::text[])[1 + g % $5], ',')
-            FROM generate_series(1, $6) g
-            """, PROGRAM, [t.profile.model_dump(mode="json") for t in templates], [t.capacity for t in templates],
-            [",".join(t.slots()) for t in templates], len(templates), size)
+        await transaction.connection.executemany(
+            "INSERT INTO candidates (participant_id, program_id, profile, capacity, slots) VALUES ($1, $2, $3, $4, $5)",
+            [(c.participant_id, PROGRAM, c.profile.model_dump(mode="json"), c.capacity, c.slots()) for c in people])
     async with database.pool.acquire() as connection:
         await connection.execute("VACUUM ANALYZE candidates")
 
