@@ -122,10 +122,6 @@ class PostgresCandidates:
             "SELECT CASE WHEN active THEN capacity - used ELSE 0 END FROM candidates WHERE participant_id = $1",
             participant_id) or 0
 
-    async def has_room(self, participant_id: UUID) -> bool:
-        return bool(await self._connection.fetchval(
-            "SELECT active AND used < capacity FROM candidates WHERE participant_id = $1", participant_id))
-
     async def anonymise(self, participant_id: UUID) -> bool:
         return await self._connection.execute(
             """

@@ -42,10 +42,6 @@ class Candidates(Protocol):
         """How many more matches they can hold now (0 once withdrawn, or unknown)."""
         ...
 
-    async def has_room(self, participant_id: UUID) -> bool:
-        """Active, with capacity left."""
-        ...
-
     async def anonymise(self, participant_id: UUID) -> bool:
         """Drops name, email, the free text of the profile and the account link; True if they were held."""
         ...

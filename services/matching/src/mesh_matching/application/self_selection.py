@@ -71,7 +71,7 @@ async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partne
 
 async def _with_room(uow: MatchingUnitOfWork, participant_id: UUID) -> Candidate:
     me = await uow.candidates.get(participant_id)
-    if me is None or not await uow.candidates.has_room(participant_id):
+    if me is None or await uow.candidates.room(participant_id) < 1:
         raise NotInPool(f"participant {participant_id} is not in a pool with room left")
     return me
 
