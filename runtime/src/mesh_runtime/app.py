@@ -14,7 +14,7 @@ from faststream.specification import AsyncAPI
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
 from mesh_runtime import audit, health
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
-from mesh_runtime.consumer import EventConsumer, Handler
+from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.http import correlation_middleware
 from mesh_runtime.identity.http import authenticate
@@ -41,6 +41,9 @@ class Components:
     broker: KafkaBroker
     identity: ServiceIdentity
     draining: bool = False
+    # Adapters built once per running service and shared by its handlers, prefetch and workers
+    # (matching's batch of profiles read for its consumer's current batch).
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def peer(self, name: str) -> Peer:
         """Another platform service's API, read as this service (``MESH_<NAME>_API_URL``)."""
@@ -67,6 +70,7 @@ class ServiceDefinition:
     migrations_package: str
     routers: Sequence[APIRouter]
     handlers: Callable[[Components], Mapping[type[Event], Handler]] = lambda _: {}
+    prefetch: Callable[[Components], Prefetch | None] = lambda _: None  # batch reads from peers (consumer.Prefetch)
     publishes: Sequence[type[Event]] = ()
     consumes: Sequence[type[Event]] = ()
     workers: Callable[[Components], Sequence[Worker]] = lambda _: ()
@@ -126,8 +130,10 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
                                f"declared consumes {sorted(m.name for m in definition.consumes)}")
         consumer = None
         if handlers:
-            consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker))
-            subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds)
+            consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker),
+                                     prefetch=definition.prefetch(components))
+            subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds,
+                      max_records=settings.consumer_batch_max_records, batch_timeout_ms=settings.consumer_batch_wait_ms)
         if settings.kafka_create_topics:
             wanted = [*TOPICS, *([dead_letter_spec(consumer.group)] if consumer else [])]
             await ensure_topics(settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor,

@@ -1,10 +1,12 @@
 """Kafka through FastStream: the broker, topic creation, publishing records, consuming with retries."""
 
 import asyncio
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
+from aiokafka import ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
@@ -88,17 +90,36 @@ async def ensure_topics(
         await admin.close()
 
 
-async def _undecoded(message: KafkaMessage) -> bytes:
+async def _undecoded(message: KafkaMessage) -> list[bytes]:
     """FastStream would parse JSON before the handler runs and fail outside our dead-letter path;
     the contracts decode (and dead-letter) instead."""
     return message.body
 
 
-def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float) -> None:
-    """Register the consumer; the offset is committed only after ``process`` returned.
+def _readable_headers(record: ConsumerRecord) -> ConsumerRecord:
+    return dataclasses.replace(record, headers=[(name, value.decode(errors="replace").encode())
+                                                for name, value in record.headers])
 
-    A transient failure seeks back to the record after a growing pause (NackMessage), so no
-    later record of the partition is committed before it.
+
+async def _tolerant_parse(records: tuple[ConsumerRecord, ...], parse: Callable[..., Awaitable[KafkaMessage]]) -> KafkaMessage:
+    """FastStream decodes every header as UTF-8 and fails the whole batch on one that is not; it
+    parses a readable copy here, and the handler gets the records as they came (dead letters keep
+    their bytes)."""
+    try:
+        message = await parse(records)
+    except UnicodeDecodeError:
+        message = await parse(tuple(_readable_headers(record) for record in records))
+    message.raw_message = records
+    return message
+
+
+def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float, max_records: int = 200,
+              batch_timeout_ms: int = 50) -> None:
+    """Register the consumer; records come in batches of up to ``max_records`` (each partition's in
+    order) and the offsets are committed only after ``process_batch`` returned.
+
+    A transient failure seeks every partition of the batch back to its first record after a growing
+    pause (NackMessage), so no later record is committed before it.
     """
     state = {"backoff": retry_backoff}
 
@@ -107,26 +128,26 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: fl
         group_id=consumer.group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=batch_timeout_ms,
+        parser=_tolerant_parse,
         decoder=_undecoded,
         title=f"{consumer.group}:consume",
         description=f"Consumer group {consumer.group}; failures go to {consumer.dead_letter_topic}.",
     )
-    async def on_record(body: bytes, message: KafkaMessage) -> None:
-        raw = message.raw_message
-        record = InboundRecord(
-            topic=raw.topic,
-            partition=raw.partition,
-            offset=raw.offset,
-            key=raw.key,
-            headers=list(raw.headers or ()),
-            value=raw.value,
-        )
+    async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
+        batch = [
+            InboundRecord(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
+                          headers=list(raw.headers or ()), value=raw.value)
+            for raw in message.raw_message
+        ]
         try:
-            await consumer.process(record)
+            await consumer.process_batch(batch)
         except TransientFailure as failure:
             pause = state["backoff"]
-            log.warning("transient failure; will redeliver", error=str(failure), retry_in_seconds=pause,
-                        topic=raw.topic, partition=raw.partition, offset=raw.offset)
+            log.warning("transient failure; will redeliver the batch", error=str(failure), retry_in_seconds=pause,
+                        records=len(batch), first_topic=batch[0].topic, first_offset=batch[0].offset)
             await asyncio.sleep(pause)
             state["backoff"] = min(pause * 2, MAX_RETRY_BACKOFF_SECONDS)
             raise NackMessage from failure

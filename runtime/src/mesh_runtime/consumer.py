@@ -1,17 +1,21 @@
-"""Idempotent event consumer with a dead-letter topic.
+"""Idempotent event consumer with a dead-letter topic, taking records in batches.
 
-For each record: decode it against the contracts; run the handler and record the event id in
-the inbox in one transaction; only then may the offset be committed. A record that can never be
-processed (malformed, unknown type, a handler's non-transient error) is written to the group's
-dead-letter topic with the reason in its headers, and consumption moves on. A transient failure
-(database or broker unreachable) raises ``TransientFailure``: the caller seeks back and retries.
+A batch (records of several partitions, each partition's in offset order) is decoded against the
+contracts; its effects, inbox rows and outbox rows are written in one transaction, and only then may
+the offsets be committed. A record that can never be processed (malformed, unknown type, a
+handler's non-transient error) goes to the group's dead-letter topic alone: the transaction is
+replayed without it, every other record of the batch is applied. A transient failure (database,
+broker or a peer unreachable) raises ``TransientFailure``: nothing of the batch is kept, and the
+caller seeks back and redelivers the whole batch, which the inbox makes harmless.
 """
 
+import contextlib
 import enum
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 import structlog
@@ -23,6 +27,9 @@ from mesh_runtime.db import Database, Transaction
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Transaction, EventEnvelope[Any]], Awaitable[None]]
+# Called once per batch before its transaction, with the envelopes the handlers will see: reads
+# from other services for the whole batch in one call (handlers fall back to one read each).
+Prefetch = Callable[[Sequence[EventEnvelope[Any]]], Awaitable[None]]
 PublishRecord = Callable[[KafkaRecord], Awaitable[None]]
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -40,11 +47,11 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class RetryLater(Exception):
-    """A handler cannot act yet but will be able to (e.g. waits for another event)."""
+    """A handler cannot act yet but will be able to (e.g. a peer service is unreachable)."""
 
 
 class TransientFailure(Exception):
-    """Processing failed for a reason that may pass; the record must be redelivered."""
+    """Processing failed for a reason that may pass; the records must be redelivered."""
 
 
 class Outcome(enum.Enum):
@@ -64,6 +71,19 @@ class InboundRecord:
     value: bytes | None
 
 
+@dataclass(frozen=True, slots=True)
+class _Work:
+    index: int  # position in the batch
+    handler: Handler
+    envelope: EventEnvelope[Any]
+
+
+class _HandlerFailed(Exception):
+    def __init__(self, work: _Work, error: Exception) -> None:
+        super().__init__(str(error))
+        self.work, self.error = work, error
+
+
 @dataclass
 class EventConsumer:
     """One consumer group of one service: which events it handles and how."""
@@ -73,6 +93,7 @@ class EventConsumer:
     handlers: Mapping[type[Event], Handler]
     publish_dead_letter: PublishRecord
     topics: tuple[str, ...] = field(default=())
+    prefetch: Prefetch | None = None
 
     def __post_init__(self) -> None:
         self._by_type = {model.event_type(): handler for model, handler in self.handlers.items()}
@@ -84,45 +105,115 @@ class EventConsumer:
         return dead_letter_topic(self.group)
 
     async def process(self, record: InboundRecord) -> Outcome:
+        """A batch of one."""
+        return (await self.process_batch([record]))[0]
+
+    async def process_batch(self, records: Sequence[InboundRecord]) -> list[Outcome]:
+        """Applies the batch in one transaction; returns each record's outcome, in order."""
+        outcomes: dict[int, Outcome] = {}
+        poison: dict[int, BaseException] = {}
+        work: list[_Work] = []
+        for index, record in enumerate(records):
+            try:
+                envelope = from_kafka(record.headers, record.value)
+                if envelope.institution is None:  # every row a handler writes is some institution's
+                    raise MalformedEvent("no ce_institution: the event's tenant is unknown")
+            except ContractError as error:
+                poison[index] = error
+                continue
+            if (handler := self._by_type.get(envelope.type)) is None:
+                log.debug("event not handled by this consumer", topic=record.topic, event_type=envelope.type)
+                outcomes[index] = Outcome.IGNORED
+            else:
+                work.append(_Work(index, handler, envelope))
+        if work:
+            await self._prefetch(work)
+            try:
+                outcomes |= await self._apply(work)
+            except _HandlerFailed as failure:  # replay with each event alone in a savepoint
+                log.info("a handler failed in the batch; applying the rest one by one",
+                         event_id=str(failure.work.envelope.id), batch_size=len(work))
+                applied, failed = await self._apply_isolated(work)
+                outcomes |= applied
+                for item, error in failed:
+                    record = records[item.index]
+                    log.error("handler failed; dead-lettering", event_id=str(item.envelope.id), event_type=item.envelope.type,
+                              topic=record.topic, offset=record.offset, exc_info=error)
+                    poison[item.index] = error
+        for index, error in sorted(poison.items()):  # after the commit: a dead letter means the rest was applied
+            outcomes[index] = await self._dead_letter(records[index], error)
+        return [outcomes[index] for index in range(len(records))]
+
+    async def _prefetch(self, work: list[_Work]) -> None:
+        if self.prefetch is None:
+            return
         try:
-            envelope = from_kafka(record.headers, record.value)
-        except ContractError as error:
-            return await self._dead_letter(record, error)
-        if envelope.institution is None:  # every row a handler writes is some institution's
-            return await self._dead_letter(record, MalformedEvent("no ce_institution: the event's tenant is unknown"))
-        handler = self._by_type.get(envelope.type)
+            with _transient_as_failure():
+                await self.prefetch([item.envelope for item in work])
+        except TransientFailure:
+            raise
+        except Exception:  # only an optimisation: each handler then reads what it needs itself
+            log.warning("prefetch failed; the handlers read one by one", exc_info=True)
+
+    async def _apply(self, work: list[_Work]) -> dict[int, Outcome]:
+        """All in one transaction, the inbox rows in one statement; the first handler error undoes it all."""
+        outcomes: dict[int, Outcome] = {}
+        with _transient_as_failure():
+            async with self.database.transaction() as transaction:
+                fresh = await self._first_deliveries(transaction, work)
+                for item in work:
+                    if item.envelope.id not in fresh:
+                        outcomes[item.index] = _duplicate(item)
+                        continue
+                    fresh.discard(item.envelope.id)  # the same event twice in one batch: once
+                    try:
+                        await self._handle(transaction, item)
+                    except (RetryLater, *TRANSIENT_ERRORS):
+                        raise
+                    except Exception as error:  # a handler bug must not block the partition
+                        raise _HandlerFailed(item, error) from error
+                    outcomes[item.index] = Outcome.PROCESSED
+        log.info("batch processed", events=len(work), applied=sum(o is Outcome.PROCESSED for o in outcomes.values()))
+        return outcomes
+
+    async def _apply_isolated(self, work: list[_Work]) -> tuple[dict[int, Outcome], list[tuple[_Work, Exception]]]:
+        """One transaction, each event with its inbox row in a savepoint of its own: a failing one is
+        undone alone (and gets no inbox row, so a replay from the dead-letter topic applies it)."""
+        outcomes: dict[int, Outcome] = {}
+        failed: list[tuple[_Work, Exception]] = []
+        with _transient_as_failure():
+            async with self.database.transaction() as transaction:
+                for item in work:
+                    try:
+                        async with transaction.savepoint():
+                            if not await self._first_deliveries(transaction, [item]):
+                                outcomes[item.index] = _duplicate(item)
+                                continue
+                            await self._handle(transaction, item)
+                            outcomes[item.index] = Outcome.PROCESSED
+                    except (RetryLater, *TRANSIENT_ERRORS):
+                        raise
+                    except Exception as error:  # noqa: BLE001 (dead-lettered with its error once the rest commits)
+                        failed.append((item, error))
+        return outcomes, failed
+
+    async def _handle(self, transaction: Transaction, item: _Work) -> None:
+        envelope = item.envelope
+        await transaction.act_in(envelope.institution)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
         with structlog.contextvars.bound_contextvars(**bound):
-            if handler is None:
-                log.debug("event not handled by this consumer", topic=record.topic)
-                return Outcome.IGNORED
-            try:
-                return await self._handle_once(handler, envelope)
-            except RetryLater as error:
-                raise TransientFailure(str(error)) from error
-            except TRANSIENT_ERRORS as error:
-                raise TransientFailure(f"{type(error).__name__}: {error}") from error
-            except Exception as error:  # a handler bug must not block the partition
-                log.exception("handler failed; dead-lettering", topic=record.topic, offset=record.offset)
-                return await self._dead_letter(record, error)
+            await item.handler(transaction, envelope)
 
-    async def _handle_once(self, handler: Handler, envelope: EventEnvelope[Any]) -> Outcome:
-        async with self.database.transaction(envelope.institution) as transaction:
-            first_time = await transaction.connection.fetchval(
-                """
-                INSERT INTO mesh_inbox (consumer_group, event_id, event_type) VALUES ($1, $2, $3)
-                ON CONFLICT DO NOTHING RETURNING true
-                """,
-                self.group,
-                envelope.id,
-                envelope.type,
-            )
-            if not first_time:
-                log.info("duplicate event skipped")
-                return Outcome.DUPLICATE
-            await handler(transaction, envelope)
-        log.info("event processed")
-        return Outcome.PROCESSED
+    async def _first_deliveries(self, transaction: Transaction, work: list[_Work]) -> set[UUID]:
+        """Writes the inbox rows; returns the ids of the events never processed before."""
+        rows = await transaction.connection.fetch(
+            """
+            INSERT INTO mesh_inbox (consumer_group, event_id, event_type)
+            SELECT $1, event_id, event_type FROM unnest($2::uuid[], $3::text[]) AS batch (event_id, event_type)
+            ON CONFLICT DO NOTHING RETURNING event_id
+            """,
+            self.group, [item.envelope.id for item in work], [item.envelope.type for item in work])
+        return {row["event_id"] for row in rows}
 
     async def _dead_letter(self, record: InboundRecord, error: BaseException) -> Outcome:
         headers = {name: raw.decode(errors="replace") for name, raw in record.headers}
@@ -153,3 +244,19 @@ class EventConsumer:
             dead_letter_topic=self.dead_letter_topic,
         )
         return Outcome.DEAD_LETTERED
+
+
+def _duplicate(item: _Work) -> Outcome:
+    log.info("duplicate event skipped", event_id=str(item.envelope.id), event_type=item.envelope.type)
+    return Outcome.DUPLICATE
+
+
+@contextlib.contextmanager
+def _transient_as_failure() -> Iterator[None]:
+    """RetryLater and transient errors leave the batch as ``TransientFailure``: redeliver it all."""
+    try:
+        yield
+    except RetryLater as error:
+        raise TransientFailure(str(error)) from error
+    except TRANSIENT_ERRORS as error:
+        raise TransientFailure(f"{type(error).__name__}: {error}") from error

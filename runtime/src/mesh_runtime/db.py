@@ -95,9 +95,27 @@ class UnitOfWork:
 class Transaction:
     """One open database transaction; events emitted here are published only if it commits."""
 
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    def __init__(self, connection: asyncpg.Connection, tenant: str | None = None) -> None:
         self.connection = connection
+        self.tenant = tenant
         self._emitted = 0
+
+    async def act_in(self, tenant: str) -> None:
+        """From here on, act in ``tenant`` (a batch of events from several institutions)."""
+        if tenant != self.tenant:
+            await self.connection.execute("SELECT set_config('mesh.institution', $1, true)", tenant)
+            self.tenant = tenant
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part that can fail alone: on an exception its writes (and events) are undone, the rest stays."""
+        emitted, tenant = self._emitted, self.tenant
+        try:
+            async with self.connection.transaction():
+                yield
+        except BaseException:
+            self._emitted, self.tenant = emitted, tenant  # its NOTIFY and set_config went with it
+            raise
 
     async def emit(self, envelope: EventEnvelope[Any]) -> None:
         """Write an event to the transactional outbox; the relay publishes it after commit.
@@ -140,9 +158,10 @@ class Database:
     async def transaction(self, tenant: str | None = None) -> AsyncIterator[Transaction]:
         """One transaction acting in ``tenant`` (an institution id, or ``ALL_TENANTS``)."""
         async with self.pool.acquire() as connection, connection.transaction():
+            transaction = Transaction(connection)
             if tenant is not None:
-                await connection.execute("SELECT set_config('mesh.institution', $1, true)", tenant)
-            yield Transaction(connection)
+                await transaction.act_in(tenant)
+            yield transaction
 
     async def check(self) -> None:
         """Readiness probe: raises when the database cannot answer."""

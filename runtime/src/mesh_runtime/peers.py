@@ -72,11 +72,18 @@ class Peer:
 
     async def get(self, path: str) -> dict[str, Any] | None:
         """The JSON at ``path``; None when it does not exist (404)."""
+        return await self._request("GET", path)
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        """A read that takes a body (many ids at once); None on 404."""
+        return await self._request("POST", path, body)
+
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
         if self.base_url is None:
             raise PeerRefused(f"no URL for the {self.name} service (MESH_{self.name.upper()}_API_URL)")
         client = await self._identity.client()
         try:
-            response = await client.get(f"{self.base_url}{path}")
+            response = await client.request(method, f"{self.base_url}{path}", json=body)
         except (httpx.TransportError, OAuthError) as error:
             raise PeerUnavailable(f"{self.name} unreachable: {type(error).__name__}: {error}") from error
         if response.status_code == 404:
@@ -85,8 +92,8 @@ class Peer:
             log.error("peer refused this service's token", peer=self.name, status=response.status_code,
                       client_id=self._identity.client_id)
             self._identity.forget_token()  # a rotated key or a changed role: the next try gets a new one
-            raise PeerRefused(f"{self.name} refused GET {path}: {response.status_code} {response.text[:300]}")
+            raise PeerRefused(f"{self.name} refused {method} {path}: {response.status_code} {response.text[:300]}")
         if response.status_code >= 500 or response.status_code == 429:
-            raise PeerUnavailable(f"{self.name} answered {response.status_code} to GET {path}")
+            raise PeerUnavailable(f"{self.name} answered {response.status_code} to {method} {path}")
         response.raise_for_status()
         return response.json()

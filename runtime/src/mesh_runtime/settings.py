@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     db_pool_max_size: int = Field(default=10, ge=1)
     outbox_poll_interval_seconds: float = Field(default=1.0, gt=0, description="Fallback poll; NOTIFY wakes the relay sooner.")
     outbox_batch_size: int = Field(default=200, ge=1)
+    consumer_batch_max_records: int = Field(default=200, ge=1, le=10_000, description="Most records a consumer takes in one batch (one transaction).")
+    consumer_batch_wait_ms: int = Field(default=25, ge=1, le=5_000, description="How long a consumer waits for records when none are buffered, before asking again.")
     consumer_retry_backoff_seconds: float = Field(default=0.5, gt=0, description="First wait before retrying a transient failure; doubles up to 30 s.")
     drain_delay_seconds: float = Field(default=0.0, ge=0, description="After SIGTERM, how long readiness reports draining before the server stops accepting.")
     drain_timeout_seconds: float = Field(default=20.0, gt=0, description="How long in-flight requests and events may take to finish after SIGTERM.")

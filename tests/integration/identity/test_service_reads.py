@@ -9,7 +9,7 @@ import pytest
 
 from mentoring_contracts import EventEnvelope, from_kafka
 from mesh_matching.adapters.events import event_handlers as matching_handlers
-from mesh_matching.adapters.profiles import UnknownParticipant, candidate_from_profile
+from mesh_matching.adapters.profiles import ProfileReads, UnknownParticipant
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.adapters.events import event_handlers as notify_handlers
 from mesh_notify.adapters.personal_data import contact_from_profile
@@ -55,12 +55,12 @@ async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(pro
     peer = reader("profile", url, service_secret("matching"))
     ours = await join(url, profile(display_name="Grace H.", goals=["finish my thesis"]))
     theirs = await join(url, profile(display_name="Tom T.", program_id="arts-peers"), institution="other-college")
-    candidate = await candidate_from_profile(peer, uuid.UUID(ours))
+    candidate = await ProfileReads(peer).candidate(uuid.UUID(ours))
     assert candidate is not None and candidate.profile.goals == ["finish my thesis"] and candidate.subject
     contact = await contact_from_profile(peer, uuid.UUID(theirs))  # a platform service serves every institution
     assert contact is not None and contact.display_name == "Tom T."
     with pytest.raises(UnknownParticipant):
-        await candidate_from_profile(peer, uuid.uuid4())
+        await ProfileReads(peer).candidate(uuid.uuid4())
     # Only routes opened to services: a service token changes nothing and lists nothing.
     identity_client = await peer._identity.client()
     for method, path in (("GET", f"/participants/{ours}/erasure"), ("DELETE", f"/participants/{ours}"),
@@ -76,23 +76,63 @@ async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(pro
     async with httpx.AsyncClient(base_url=url) as client:
         erased = await client.delete(f"/participants/{ours}", headers=as_("profile", "admin"))
     assert erased.status_code == 202
-    assert await candidate_from_profile(peer, uuid.UUID(ours)) is None
+    assert await ProfileReads(peer).candidate(uuid.UUID(ours)) is None
     assert await contact_from_profile(peer, uuid.UUID(ours)) is None
+
+
+class CountingPeer(Peer):
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.calls: list[str] = []
+
+    async def _request(self, method, path, body=None):
+        self.calls.append(method)
+        return await super()._request(method, path, body)
+
+
+async def test_a_batch_of_joins_reads_its_profiles_in_one_call_and_only_a_service_may(profile_served) -> None:
+    import httpx
+
+    app, url = profile_served
+    ids = [uuid.UUID(await join(url, profile(goals=[f"goal {i}"]))) for i in range(5)]
+    joins = await published(app, "ParticipantJoined")
+    keys = IssuerKeys(local_issuer().url)
+    peer = CountingPeer("profile", url, ServiceIdentity(keys, "mesh-matching", service_secret("matching")))
+    reads = ProfileReads(peer)
+    await reads.prefetch(joins)
+    assert [(await reads.candidate(i)).profile.goals for i in ids] == [[f"goal {i}"] for i in range(5)]
+    assert peer.calls == ["POST"]
+    assert (await reads.candidate(ids[0])).profile.goals == ["goal 0"]  # a second event about them reads afresh
+    assert peer.calls == ["POST", "GET"]
+    stranger = uuid.uuid4()
+    await reads.prefetch([joins[0].model_copy(update={"data": joins[0].data.model_copy(update={"participant_id": stranger})})])
+    with pytest.raises(UnknownParticipant):  # not in the batch's answer: read alone, and refused alone
+        await reads.candidate(stranger)
+    async with httpx.AsyncClient(base_url=url) as client:
+        for person in (as_("profile", "admin"), as_("profile", "coordinator")):
+            refused = await client.post("/participants/lookup", json={"participant_ids": [str(ids[0])]}, headers=person)
+            assert refused.status_code == 403 and "service" in refused.json()["detail"]
+        client.headers["Authorization"] = f"Bearer {(await peer._identity.client()).token['access_token']}"
+        too_many = await client.post("/participants/lookup", json={"participant_ids": [str(uuid.uuid4())] * 1001})
+        assert too_many.status_code == 422
+        found = await client.post("/participants/lookup", json={"participant_ids": [str(ids[1]), str(stranger)]})
+    assert [p["participant_id"] for p in found.json()["participants"]] == [str(ids[1])]
+    assert found.json()["unknown"] == [str(stranger)]
 
 
 async def test_a_wrong_secret_or_a_service_down_is_retried_never_dead_lettered(profile_served) -> None:
     _, url = profile_served
     ours = uuid.UUID(await join(url, profile()))
     with pytest.raises(PeerRefused, match="refused"):
-        await candidate_from_profile(reader("profile", url, "not-the-secret"), ours)
+        await ProfileReads(reader("profile", url, "not-the-secret")).candidate(ours)
     with pytest.raises(PeerRefused, match="no client secret"):
-        await candidate_from_profile(reader("profile", url), ours)
+        await ProfileReads(reader("profile", url)).candidate(ours)
     with pytest.raises(PeerUnavailable, match="unreachable"):
-        await candidate_from_profile(reader("profile", "http://127.0.0.1:9", service_secret("matching")), ours)
+        await ProfileReads(reader("profile", "http://127.0.0.1:9", service_secret("matching"))).candidate(ours)
     issued = local_issuer().tokens_issued
     peer = reader("profile", url, service_secret("matching"))
     for _ in range(3):
-        assert await candidate_from_profile(peer, ours) is not None
+        assert await ProfileReads(peer).candidate(ours) is not None
     assert local_issuer().tokens_issued == issued + 1  # one token, kept until it nears expiry
 
 

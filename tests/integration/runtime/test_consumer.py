@@ -8,16 +8,18 @@ import pytest
 
 from mentoring_contracts import ParticipantJoined, dead_letter_spec, new_envelope, to_kafka
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
-from mesh_runtime.consumer import EventConsumer, RetryLater
-from mesh_runtime.db import Database, create_pool
+from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLater
+from mesh_runtime.db import ALL_TENANTS, Database, create_pool
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
 from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
 
 
-def joined_record(event_id: uuid.UUID | None = None, **profile_overrides):
-    event = ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile(**profile_overrides).attributes(), joined_at=datetime.now(UTC))
-    envelope = new_envelope(event, source="/test", institution=INSTITUTION)
+def joined_record(event_id: uuid.UUID | None = None, *, participant_id: uuid.UUID | None = None,
+                  institution: str = INSTITUTION, **profile_overrides):
+    event = ParticipantJoined(participant_id=participant_id or uuid.uuid4(), attributes=profile(**profile_overrides).attributes(),
+                              joined_at=datetime.now(UTC))
+    envelope = new_envelope(event, source="/test", institution=institution)
     if event_id:
         envelope = envelope.model_copy(update={"id": event_id})
     record = to_kafka(envelope)
@@ -41,14 +43,16 @@ class Harness:
                 self.failures_left[name] -= 1
                 raise RetryLater("waiting for something that will come")
             await transaction.connection.execute(
-                "INSERT INTO effects (event_id, participant_id) VALUES ($1, $2)", envelope.id, envelope.data.participant_id
-            )
+                "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
+                envelope.id, envelope.data.participant_id, name)
 
         self.consumer = EventConsumer(self.group, database, {ParticipantJoined: handler}, record_publisher(self.broker),
                                       topics=(topic,))
 
     async def __aenter__(self) -> "Harness":
-        await self.database.pool.execute("CREATE TABLE IF NOT EXISTS effects (event_id uuid, participant_id uuid)")
+        await self.database.pool.execute(
+            "CREATE TABLE IF NOT EXISTS effects (seq bigserial, event_id uuid, participant_id uuid, campus text)")
+        await self.database.pool.execute("SELECT mesh_secure_by_institution('effects')")  # rows take the event's tenant
         await ensure_topics(self.bootstrap, [dead_letter_spec(self.group)])
         subscribe(self.broker, self.consumer, retry_backoff=0.1)
         await self.broker.start()
@@ -58,7 +62,12 @@ class Harness:
         await self.broker.stop()
 
     async def effects(self) -> int:
-        return await self.database.pool.fetchval("SELECT count(*) FROM effects")
+        async with self.database.transaction(ALL_TENANTS) as transaction:
+            return await transaction.connection.fetchval("SELECT count(*) FROM effects")
+
+    async def effect_rows(self) -> list:
+        async with self.database.transaction(ALL_TENANTS) as transaction:
+            return await transaction.connection.fetch("SELECT * FROM effects ORDER BY seq")
 
     async def committed(self) -> int:
         return await committed_offset(self.bootstrap, self.group, self.topic)
@@ -122,8 +131,57 @@ async def test_a_transient_failure_is_retried_in_place_without_skipping(endpoint
         assert await eventually(lambda: _equals(harness.committed(), 2))
         assert harness.failures_left["Flaky"] == 0
         assert await harness.effects() == 2
-        rows = await database.pool.fetch("SELECT participant_id FROM effects")
+        rows = await harness.effect_rows()
     assert len({row["participant_id"] for row in rows}) == 2
+
+
+async def test_a_poison_record_in_a_batch_goes_alone_and_the_rest_is_applied(endpoints, database) -> None:
+    """One transaction per batch: the failing handler's event is dead-lettered alone, with no inbox
+    row (a replay after the fix applies it), and every other event of the batch, before and after it,
+    keeps its effect. A header that is not UTF-8 (which FastStream's own parser fails on) is a
+    malformed CloudEvent: dead-lettered too, its value kept whole."""
+    topic = await create_topic(endpoints.kafka_bootstrap, partitions=3)
+    good = [joined_record(campus=f"c{i}") for i in range(60)]
+    key, headers, value = joined_record(campus="binary header")
+    binary = (key, [*headers, ("x-trace", b"\xff\xfe not utf-8")], value)
+    bug = joined_record(campus="Bug")
+    await produce(endpoints.kafka_bootstrap, topic, [*good[:30], bug, binary, *good[30:]])
+    async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
+        assert await eventually(lambda: _equals(harness.effects(), 60))
+        dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=2)
+        inbox = await database.pool.fetchval("SELECT count(*) FROM mesh_inbox WHERE consumer_group = $1", harness.group)
+        assert sorted(row["campus"] for row in await harness.effect_rows()) == sorted(f"c{i}" for i in range(60))
+    by_class = {dict(r.headers)["dlt_error_class"]: r for r in dead}
+    assert sorted(by_class) == [b"MalformedEvent", b"ValueError"]
+    assert by_class[b"ValueError"].value == bug[2]
+    assert b"not UTF-8" in dict(by_class[b"MalformedEvent"].headers)["dlt_error_message"]
+    assert inbox == 60
+
+
+async def test_each_partition_is_applied_in_offset_order_across_batches(endpoints, database) -> None:
+    topic = await create_topic(endpoints.kafka_bootstrap, partitions=3)
+    people = [uuid.uuid4() for _ in range(6)]
+    records = [joined_record(participant_id=people[i % 6], campus=str(i)) for i in range(300)]
+    await produce(endpoints.kafka_bootstrap, topic, records)
+    async with Harness(endpoints.kafka_bootstrap, database, topic) as harness:
+        assert await eventually(lambda: _equals(harness.effects(), 300))
+        rows = await harness.effect_rows()
+    for person in people:
+        applied = [int(row["campus"]) for row in rows if row["participant_id"] == person]
+        assert applied == sorted(applied) and len(applied) == 50
+
+
+async def test_a_batch_delivered_again_has_no_second_effect_and_each_event_acts_in_its_institution(database) -> None:
+    harness = Harness("localhost:1", database, "unused")  # no broker: the batch is handed over directly
+    await database.pool.execute("CREATE TABLE IF NOT EXISTS effects (seq bigserial, event_id uuid, participant_id uuid, campus text)")
+    await database.pool.execute("SELECT mesh_secure_by_institution('effects')")
+    records = [joined_record(institution=("north-uni" if i % 2 else "south-uni"), campus=f"c{i}") for i in range(20)]
+    batch = [InboundRecord(topic="t", partition=0, offset=i, key=k, headers=h, value=v) for i, (k, h, v) in enumerate(records)]
+    assert await harness.consumer.process_batch(batch) == [Outcome.PROCESSED] * 20
+    assert await harness.consumer.process_batch(batch) == [Outcome.DUPLICATE] * 20
+    rows = await harness.effect_rows()
+    assert len(rows) == 20
+    assert {row["campus"]: row["institution"] for row in rows} == {f"c{i}": ("north-uni" if i % 2 else "south-uni") for i in range(20)}
 
 
 async def _equals(value, expected) -> bool:

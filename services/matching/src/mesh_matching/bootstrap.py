@@ -15,7 +15,7 @@ from mentoring_contracts import (
     ParticipantProfileUpdated,
     ParticipantProfileUpdatedV1,
 )
-from mesh_matching.adapters.events import event_handlers
+from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.http import router
 from mesh_matching.adapters.kernels import KernelWarmUp
@@ -33,6 +33,7 @@ DEFINITION = ServiceDefinition(
     migrations_package="mesh_matching.migrations",
     routers=[router, policy_router, rounds_router, selection_router],
     handlers=event_handlers,
+    prefetch=profile_prefetch,
     consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],

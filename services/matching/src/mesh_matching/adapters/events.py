@@ -15,24 +15,35 @@ from mentoring_contracts import (
     ParticipantProfileUpdatedV1,
 )
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.adapters.profiles import candidate_from_profile
+from mesh_matching.adapters.profiles import ProfileReads
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.app import Components
-from mesh_runtime.consumer import Handler
+from mesh_runtime.consumer import Handler, Prefetch
 from mesh_runtime.db import Cause, Transaction
 
 
+def profile_reads(components: Components) -> ProfileReads:
+    if "profile_reads" not in components.shared:
+        components.shared["profile_reads"] = ProfileReads(components.peer("profile"))
+    return components.shared["profile_reads"]
+
+
+def profile_prefetch(components: Components) -> Prefetch:
+    """The profiles of a batch's joins and updates, in one call to the profile service."""
+    return profile_reads(components).prefetch
+
+
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
-    profiles = components.peer("profile")
+    profiles = profile_reads(components)
 
     async def candidate_of(envelope: EventEnvelope[Any]) -> Candidate | None:
         event = envelope.data
         if isinstance(event, ParticipantJoinedV1 | ParticipantProfileUpdatedV1):  # history: the profile is on the event
             return Candidate(event.participant_id, event.profile, event.subject)
-        return await candidate_from_profile(profiles, event.participant_id)
+        return await profiles.candidate(event.participant_id)
 
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         if (newcomer := await candidate_of(envelope)) is not None:

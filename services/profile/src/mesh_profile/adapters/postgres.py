@@ -40,6 +40,10 @@ class PostgresParticipants:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
         return _participant(row) if row else None
 
+    async def get_many(self, participant_ids: list[UUID]) -> list[Participant]:
+        rows = await self._connection.fetch("SELECT * FROM participants WHERE participant_id = ANY($1::uuid[])", participant_ids)
+        return [_participant(row) for row in rows]
+
     async def get_for_update(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1 FOR UPDATE", participant_id)
         return _participant(row) if row else None
