@@ -4,8 +4,9 @@ import uuid
 
 import pytest
 
+from mesh_profile.adapters.postgres import PostgresParticipants
 from mesh_profile.bootstrap import DEFINITION
-from tests.support.identity import as_person
+from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.services import outbox_types, running
 from tests.unit.factories import profile
 
@@ -44,6 +45,30 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"}, headers=grace)
     assert other_program.status_code == 201
     assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined"]
+
+
+async def test_a_program_claimed_by_a_concurrent_first_join_is_seen_as_the_institutions(profile_service) -> None:
+    """Term start: two first joins of a new program race to claim its id. The second waits for the
+    first's commit; it must then see the program as its institution's, not as someone else's (404)."""
+    import asyncio
+
+    app, client = profile_service
+    database = app.state.components.database
+    async with database.transaction(INSTITUTION) as first:
+        assert await PostgresParticipants(first.connection).claim_program("new-term-peers", INSTITUTION) == INSTITUTION
+
+        async def second_claim() -> str | None:
+            async with database.transaction(INSTITUTION) as second:
+                return await PostgresParticipants(second.connection).claim_program("new-term-peers", INSTITUTION)
+
+        racing = asyncio.create_task(second_claim())
+        await asyncio.sleep(0.5)  # the second claim's insert now waits on the first's row
+        assert not racing.done()
+    assert await racing == INSTITUTION
+    body = profile(program_id="new-term-peers").model_dump(mode="json")
+    elsewhere = await client.post("/participants", json=body,
+                                  headers=as_("profile", "participant", institution="other-college", campuses=("north",)))
+    assert elsewhere.status_code == 404
 
 
 async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:

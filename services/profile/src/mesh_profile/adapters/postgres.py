@@ -101,8 +101,9 @@ class PostgresParticipants:
             WHERE participant_id = $1
             """, participant_id, service, {"at": at.isoformat(), "erased": erased})
 
-    async def claim_program(self, program_id: str, institution: str) -> str:
-        return await self._connection.fetchval(
+    async def claim_program(self, program_id: str, institution: str) -> str | None:
+        """The institution the program belongs to (None: one this tenant cannot see)."""
+        claimed = await self._connection.fetchval(
             """
             WITH claimed AS (INSERT INTO programs (program_id, institution) VALUES ($1, $2)
                              ON CONFLICT (program_id) DO NOTHING RETURNING institution)
@@ -111,6 +112,11 @@ class PostgresParticipants:
             """,
             program_id, institution,
         )
+        if claimed is None:
+            # A concurrent first join claimed it: the insert waited for that commit, but this statement's
+            # snapshot predates it. A new statement sees the row (unless another institution's).
+            claimed = await self._connection.fetchval("SELECT institution FROM programs WHERE program_id = $1", program_id)
+        return claimed
 
 
 def _participant(row: asyncpg.Record) -> Participant:
