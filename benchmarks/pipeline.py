@@ -30,7 +30,7 @@ from mesh_local.config import SERVICES
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
-from tests.integration.kafka_helpers import read_to_end
+from tests.integration.kafka_helpers import create_topic, read_to_end
 from tests.support import infrastructure
 from tests.unit.factories import mentor_profile, profile
 
@@ -65,7 +65,10 @@ async def lag(bootstrap: str, service: str) -> int:
             await consumer._client.force_metadata_update()
             partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
         ends = await consumer.end_offsets(partitions)
-        return sum(ends[tp] - ((await consumer.committed(tp)) or 0) for tp in partitions)
+        behind = 0
+        for tp in partitions:
+            behind += ends[tp] - ((await consumer.committed(tp)) or 0)
+        return behind
     finally:
         await consumer.stop()
 
@@ -232,7 +235,7 @@ async def drain(running: Platform, bootstrap: str, service: str) -> float:
 async def raw_kafka(bootstrap: str, count: int) -> float:
     """The same ParticipantJoined records, produced (acks=all, idempotent) and consumed by plain aiokafka."""
     records = [r for r in await read_to_end(bootstrap, [ParticipantJoined.topic.name])][-count:]
-    topic = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    topic = await create_topic(bootstrap, f"bench.raw.{uuid.uuid4().hex[:8]}", ParticipantJoined.topic.partitions)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     started = time.monotonic()
