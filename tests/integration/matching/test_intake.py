@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantLeft, ParticipantProfile
+from mesh_matching.adapters.candidates_store import DECODED, PostgresCandidates
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork, match_from_row
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals
@@ -233,3 +234,35 @@ async def test_a_round_takes_all_its_places_at_once_or_none(matching) -> None:
     assert await pool.run(take, {mentor.participant_id: 2, mentee.participant_id: 1})
     assert await pool.tenant.fetchval("SELECT sum(used) FROM candidates") == 3
     assert await pool.tenant.fetchval("SELECT count(*) FROM open_slots") == 0  # nobody has room: nothing to look up
+
+
+async def test_partners_are_read_with_their_stored_profile_after_an_update_and_an_erasure(matching) -> None:
+    """Profiles a join has decoded are kept by version: an update or an erasure is read at once, and
+    the erased profile is not kept in memory."""
+    app, _ = matching
+    database = app.state.components.database
+    mentor = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentor"}], mentor_capacity=2,
+                                             goals=["pass"]))
+    mentee = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentee"}]))
+
+    async def partner_seen() -> ParticipantProfile:
+        async with database.transaction(INSTITUTION) as transaction:
+            [partner] = await PostgresCandidates(transaction.connection).open_partners(mentee)
+            return partner.profile
+
+    async with database.transaction(INSTITUTION) as transaction:
+        await PostgresCandidates(transaction.connection).add(mentor)
+    assert (await partner_seen()).goals == ["pass"]
+    assert (await partner_seen()).goals == ["pass"]  # from memory now
+    updated = mentor.profile.model_copy(update={"goals": ["publish"]})
+    async with database.transaction(INSTITUTION) as transaction:
+        await PostgresCandidates(transaction.connection).update_profile(Candidate(mentor.participant_id, updated))
+    assert (await partner_seen()).goals == ["publish"]
+    version = await in_tenant(database).fetchval(
+        "SELECT profile_version FROM candidates WHERE participant_id = $1", mentor.participant_id)
+    assert DECODED.get(version) is not None
+    async with database.transaction(INSTITUTION) as transaction:
+        assert await PostgresCandidates(transaction.connection).anonymise(mentor.participant_id)
+    assert DECODED.get(version) is None
+    erased = await partner_seen()
+    assert erased.display_name == "Erased participant" and erased.goals == []

@@ -30,7 +30,7 @@ def test_vectorized_scores_equal_score_pair_on_a_dense_cohort() -> None:
         matrix = score_block(features, index, index, mode, POLICY)
         for i, j in zip(*np.nonzero(~np.isnan(matrix)), strict=True):
             expected = score_pair(pool[i], pool[j], POLICY, WEEK)
-            assert isinstance(expected, PairScore) and abs(matrix[i, j] - expected.score) <= 1e-4
+            assert isinstance(expected, PairScore) and matrix[i, j] == expected.score
             compared += 1
     assert compared > 150
 
@@ -63,6 +63,6 @@ def test_vectorized_scores_equal_score_pair_under_any_program_policy(pool, polic
                         and {t.role for t in a.profile.topics} == {row_role}
                         and {t.role for t in b.profile.topics} == {col_role})
                 if fits:
-                    assert abs(matrix[i, j] - expected.score) <= 1e-4, (i, j, matrix[i, j], expected, policy)
+                    assert matrix[i, j] == expected.score, (i, j, matrix[i, j], expected, policy)
                 else:
                     assert np.isnan(matrix[i, j]), (i, j, matrix[i, j], expected, policy)

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from mesh_matching.adapters.postgres import stored_profile
 from mesh_matching.domain.candidate import Candidate
@@ -32,14 +31,3 @@ def test_every_pair_that_can_score_is_found_through_the_open_place_keys(a, b) ->
     fits = isinstance(score_pair(a, b, MatchingPolicy(shared_language_required=False, min_overlap_hours=0), week), PairScore)
     if fits:
         assert set(a.wanted_slots()) & set(b.slots()) and set(b.wanted_slots()) & set(a.slots())
-
-
-@settings(max_examples=400, deadline=None)
-@given(candidates(), st.lists(candidates(), min_size=5, max_size=40), st.integers(1, 4))
-def test_a_large_block_through_the_kernel_chooses_exactly_rank_partners_first_ones(newcomer, pool, places) -> None:
-    from mesh_matching.domain.proposal import best_partners, rank_partners
-
-    week = datetime(2026, 3, 23, tzinfo=UTC)
-    exact = [p.partner.participant_id for p in rank_partners(newcomer, pool, MatchingPolicy(), week)][:places]
-    through_kernel = best_partners(newcomer, pool, MatchingPolicy(), week, places, large_block=0)
-    assert [next(through_kernel).partner.participant_id for _ in exact] == exact

@@ -1,5 +1,6 @@
 """Candidates in matching's own PostgreSQL database: the pool, its open places and their capacity."""
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import time
 from uuid import UUID
@@ -41,20 +42,34 @@ class PostgresCandidates:
 
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
         # In join order (the tie-break): only the open places under the keys this one needs (open_slots' primary key), then rows
-        # whose keys are not filled in yet (their own small index): never the rest of the pool.
+        # whose keys are not filled in yet (their own small index): never the rest of the pool. Ids and
+        # versions first; only profiles this process has not decoded yet are read.
         rows = await self._connection.fetch(
             """
-            SELECT participant_id, profile, subject, joined_seq FROM candidates
+            SELECT participant_id, profile_version, subject, joined_seq FROM candidates
             WHERE participant_id IN (SELECT participant_id FROM open_slots WHERE slot = ANY($2::text[]))
               AND participant_id <> $3
             UNION ALL
-            SELECT participant_id, profile, subject, joined_seq FROM candidates
+            SELECT participant_id, profile_version, subject, joined_seq FROM candidates
             WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity AND participant_id <> $3
             ORDER BY joined_seq
             """,
             candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
         )
-        return [_candidate(row) for row in rows]
+        return await self._decoded(rows)
+
+    async def _decoded(self, rows: Sequence[asyncpg.Record]) -> list[Candidate]:
+        known: dict[UUID, ParticipantProfile] = {}
+        for row in rows:
+            if (profile := DECODED.get(row["profile_version"])) is not None:
+                known[row["participant_id"]] = profile
+        unseen = [row["participant_id"] for row in rows if row["participant_id"] not in known]
+        if unseen:
+            for row in await self._connection.fetch(
+                    "SELECT participant_id, profile_version, profile FROM candidates WHERE participant_id = ANY($1::uuid[])",
+                    unseen):
+                known[row["participant_id"]] = DECODED.keep(row["profile_version"], stored_profile(row["profile"]))
+        return [Candidate(row["participant_id"], known[row["participant_id"]], row["subject"]) for row in rows]
 
     async def fill_in_slots(self, limit: int = 1000) -> int:
         rows = await self._connection.fetch(
@@ -100,7 +115,7 @@ class PostgresCandidates:
     async def update_profile(self, candidate: Candidate) -> None:
         await self._connection.execute(
             """
-            UPDATE candidates SET profile = $2, capacity = GREATEST($3, used), subject = coalesce($4, subject), slots = $5
+            UPDATE candidates SET profile = $2, profile_version = gen_random_uuid(), capacity = GREATEST($3, used), subject = coalesce($4, subject), slots = $5
             WHERE participant_id = $1
             """,
             candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity, candidate.subject,
@@ -123,16 +138,48 @@ class PostgresCandidates:
             participant_id) or 0
 
     async def anonymise(self, participant_id: UUID) -> bool:
-        return await self._connection.execute(
+        erased = await self._connection.fetchval(
             """
-            UPDATE candidates SET subject = NULL, profile = profile || jsonb_build_object(
-                'display_name', 'Erased participant', 'email', 'erased-' || replace(participant_id::text, '-', '') || '@erased.example.org',
+            UPDATE candidates c SET subject = NULL, profile_version = gen_random_uuid(), profile = c.profile || jsonb_build_object(
+                'display_name', 'Erased participant', 'email', 'erased-' || replace(c.participant_id::text, '-', '') || '@erased.example.org',
                 'experiences', '[]'::jsonb, 'goals', '[]'::jsonb, 'challenges', '[]'::jsonb, 'interests', '[]'::jsonb)
-            WHERE participant_id = $1
-            """, participant_id) == "UPDATE 1"
+            FROM (SELECT participant_id, profile_version FROM candidates WHERE participant_id = $1) before
+            WHERE c.participant_id = before.participant_id RETURNING before.profile_version
+            """, participant_id)
+        if erased is not None:
+            DECODED.forget(erased)  # the erased profile leaves this process's memory too
+        return erased is not None
 
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
+
+
+class DecodedProfiles:
+    """Profiles this process has decoded, by profile version (a version is never given twice, so a
+    kept profile is never stale), the least recently used forgotten past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._profiles: OrderedDict[UUID, ParticipantProfile] = OrderedDict()
+
+    def get(self, version: UUID) -> ParticipantProfile | None:
+        profile = self._profiles.get(version)
+        if profile is not None:
+            self._profiles.move_to_end(version)
+        return profile
+
+    def keep(self, version: UUID, profile: ParticipantProfile) -> ParticipantProfile:
+        self._profiles[version] = profile
+        self._profiles.move_to_end(version)
+        while len(self._profiles) > self._size:
+            self._profiles.popitem(last=False)
+        return profile
+
+    def forget(self, version: UUID) -> None:
+        self._profiles.pop(version, None)
+
+
+DECODED = DecodedProfiles(20_000)  # 2.5 KB or so each: a program's open places, not its whole pool
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:

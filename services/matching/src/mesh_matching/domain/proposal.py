@@ -8,7 +8,7 @@ import numpy as np
 
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.rounds.features import build
-from mesh_matching.domain.rounds.pair_scores import score_block
+from mesh_matching.domain.rounds.pair_scores import Scorer, score_block
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
 
 
@@ -31,43 +31,53 @@ def rank_partners(
     return [proposal for *_, proposal in ranked]
 
 
-LARGE_BLOCK = 2_000  # past this many possible partners, the compiled kernel finds the best ones
+LARGE_BLOCK = 48  # past this many possible partners, the compiled kernel ranks them
 
 
 def best_partners(newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy, week_start: datetime,
                   places: int, large_block: int = LARGE_BLOCK) -> Iterator[Proposal]:
     """``rank_partners``' order, read as far as the caller needs (usually ``places`` partners).
 
-    A large block (a mentor who fits a whole waiting cohort) is scored by the compiled kernel the
-    rounds use; only those whose kernel score comes within its rounding of the ``places``-th best
-    are scored exactly, so the partners chosen are exactly rank_partners' first ones."""
+    A large block (a mentor who fits a whole waiting cohort) is ranked by the compiled kernel the
+    rounds use, whose scores equal score_pair's bit for bit (property-tested); only the partners
+    the caller reads are scored again here, for the parts and reasons the proposal carries."""
     if len(pool) <= large_block or places < 1:
         yield from rank_partners(newcomer, pool, policy, week_start)
         return
-    scores = _kernel_scores(newcomer, pool, policy, week_start)  # NaN: not eligible
-    eligible = np.flatnonzero(~np.isnan(scores))
-    if not len(eligible):
-        return
-    ordered = eligible[np.argsort(-scores[eligible], kind="stable")]
-    cutoff = scores[ordered[min(places, len(ordered)) - 1]] - 2 * KERNEL_TOLERANCE
-    head = np.flatnonzero(scores >= cutoff)  # in pool order, so ties still go to who joined first
-    first = rank_partners(newcomer, [pool[i] for i in head], policy, week_start)[:places]
-    yield from first
-    # Read further only when a chosen partner could not be reserved: then everyone, exactly.
-    shown = {proposal.partner.participant_id for proposal in first}
-    yield from (p for p in rank_partners(newcomer, pool, policy, week_start) if p.partner.participant_id not in shown)
+    ranking, shown, wanted = _KernelRanking(newcomer, pool, policy, week_start), 0, places + 8
+    while True:  # more than ``places`` only when reserving a chosen partner failed
+        ranked = ranking.first(wanted)
+        for index, score in ranked[shown:]:
+            pair = score_pair(newcomer, pool[index], policy, week_start)
+            assert isinstance(pair, PairScore) and pair.score == score, "the kernel and score_pair disagree"
+            yield Proposal(pool[index], pair)
+        if len(ranked) < wanted:
+            return
+        shown, wanted = len(ranked), wanted * 4
 
 
-KERNEL_TOLERANCE = 1e-4  # the kernel's scores equal score_pair's within this (property-tested)
+class _KernelRanking:
+    """The pool's partners for the newcomer, best first (ties: earlier in the pool), in whichever
+    direction they fit (the score does not depend on the topic): the newcomer as mentee, as mentor,
+    or as a peer. The kernel keeps only each row's best, so the newcomer is the row where the
+    pool is the columns (its best ``k``), and each pool member is a row of its own where the
+    newcomer is the only column."""
 
+    def __init__(self, newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy,
+                 week_start: datetime) -> None:
+        features = build([newcomer, *pool], week_start)
+        self._me, self._others = np.zeros(1, dtype=np.int64), np.arange(1, len(pool) + 1, dtype=np.int64)
+        as_mentor = score_block(features, self._others, self._me, "mentor_mentee", policy)[:, 0]
+        self._as_mentor = [(int(i), float(as_mentor[i])) for i in np.flatnonzero(~np.isnan(as_mentor))]
+        self._rows = [Scorer(features, mode, policy) for mode in ("mentor_mentee", "peer")]
+        self._columns = [scorer.columns(self._others) for scorer in self._rows]
 
-def _kernel_scores(newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy,
-                   week_start: datetime) -> np.ndarray:
-    """Each pool member's score with the newcomer in whichever direction they fit (the score does not
-    depend on the topic): the newcomer as mentee, as mentor, or as a peer."""
-    features = build([newcomer, *pool], week_start)
-    me, others = np.zeros(1, dtype=np.int64), np.arange(1, len(pool) + 1, dtype=np.int64)
-    as_mentee = score_block(features, me, others, "mentor_mentee", policy)[0]
-    as_mentor = score_block(features, others, me, "mentor_mentee", policy)[:, 0]
-    as_peer = score_block(features, me, others, "peer", policy)[0]
-    return np.fmax(np.fmax(as_mentee, as_mentor), as_peer)
+    def first(self, k: int) -> list[tuple[int, float]]:
+        """The first ``k`` (pool index, score), or all there are."""
+        found: dict[int, float] = dict(self._as_mentor)
+        for scorer, columns in zip(self._rows, self._columns, strict=True):
+            partners, scores = scorer.best(self._me, self._others, columns, min(k, len(self._others)))
+            for partner, score in zip(partners[0].tolist(), scores[0].tolist(), strict=True):
+                if partner >= 0:
+                    found[partner - 1] = max(score, found.get(partner - 1, score))
+        return sorted(found.items(), key=lambda item: (-item[1], item[0]))[:k]

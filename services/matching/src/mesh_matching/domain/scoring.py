@@ -113,7 +113,7 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     values["cadence"] = (1.0 if same_cadence else 0.5, f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None)
 
     parts = tuple(
-        ScorePart(criterion=name, weight=policy.weights[name], value=round(value, 4))
+        ScorePart(criterion=name, weight=policy.weights[name], value=round4(value))
         for name, (value, _) in values.items()
         if policy.weights.get(name, 0) > 0
     )
@@ -121,7 +121,13 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     score = sum(part.weight * part.value for part in parts) / total_weight if total_weight else 0.0
     topic_name, roles = topic
     reasons = (_topic_reason(topic_name, roles), *(reason for _, reason in values.values() if reason))
-    return PairScore(topic_name, roles, round(score, 4), parts, reasons, overlap)
+    return PairScore(topic_name, roles, round4(score), parts, reasons, overlap)
+
+
+def round4(value: float) -> float:
+    """To four decimals as the compiled kernel rounds (multiply, round half to even, divide), so a
+    score computed there equals this one bit for bit and the two can be compared with ==."""
+    return round(value * 10000.0) / 10000.0
 
 
 def utc_offset_hours(time_zone: str, moment: datetime) -> float:
