@@ -4,8 +4,7 @@ as processes, people joining through profile's HTTP API with their own tokens.
 1. Joins through the whole platform (HTTP join, profile, Kafka, matching; notify welcomes each) into
    one growing pool of waiting mentees, a block at pools of 1k, 10k and 100k (the pool between
    blocks is copied in with set-based inserts into profile's and matching's stores).
-2. Latency at a steady 100 joins/s: join to the mentee's first MatchProposed, and the second accept
-   to SessionScheduled, as a subscriber on Kafka receives them.
+2. Latency at a steady 100 joins/s, and at 50 (benchmarks.pipeline_latency).
 3. Each service's pipeline (consume, effects + inbox + outbox, publish) draining a backlog, next to
    raw aiokafka producing and consuming the same records on the same broker.
 4. RSS of each service, idle and after the run; then the 100k round (benchmarks.round_end_to_end).
@@ -15,62 +14,21 @@ Usage: python -m benchmarks.pipeline [block]
 """
 
 import asyncio
-import json
 import sys
 import time
 import uuid
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from benchmarks import round_end_to_end
-from benchmarks.platform import Platform, Watcher, join, percentile, person_token, platform, until
-from mentoring_contracts import MatchProposed, ParticipantJoined, SessionScheduled
+from benchmarks.pipeline_latency import latency
+from benchmarks.platform import CONCURRENCY, Platform, figure, join_all, lag, lagless, person_token, platform, until
+from mentoring_contracts import ParticipantJoined
 from mesh_local.config import SERVICES
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.integration.kafka_helpers import create_topic, read_to_end
 from tests.support import infrastructure
 from tests.unit.factories import mentor_profile, profile
-
-CONSUMES = {"matching": MATCHING.consumes, "scheduling": SCHEDULING.consumes, "notify": NOTIFY.consumes}
-CONCURRENCY = 32
-figures: list[dict] = []
-
-
-def figure(name: str, text: str, **values) -> None:
-    print(text, flush=True)
-    print(json.dumps({"benchmark": "pipeline", "figure": name, **values}), flush=True)
-    figures.append({"figure": name, **values})
-
-
-async def join_all(http, running: Platform, profiles) -> list[tuple[str, str]]:
-    gate = asyncio.Semaphore(CONCURRENCY)
-
-    async def one(given):
-        async with gate:
-            return await join(http, running, given)
-    return await asyncio.gather(*(one(given) for given in profiles))
-
-
-async def lag(bootstrap: str, service: str) -> int:
-    """Records on the service's topics its consumer group has not committed yet."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=service, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        topics = {model.topic.name for model in CONSUMES[service]}
-        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
-        ends = await consumer.end_offsets(partitions)
-        behind = 0
-        for tp in partitions:
-            behind += ends[tp] - ((await consumer.committed(tp)) or 0)
-        return behind
-    finally:
-        await consumer.stop()
 
 
 async def intake(running: Platform, http, block: int) -> None:
@@ -122,80 +80,14 @@ async def grow(running: Platform, program: str, size: int) -> None:
     await running.vacuum("profile", "participants")
 
 
-async def paced(rate: float, count: int, action) -> None:
-    """``action(i)`` started every 1/rate seconds, whatever each one takes."""
-    tasks, start = [], time.monotonic()
-    for i in range(count):
-        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
-        tasks.append(asyncio.create_task(action(i)))
-    await asyncio.gather(*tasks)
-
-
-async def latency(running: Platform, http, bootstrap: str, rate: int = 100, seconds: int = 15) -> None:
-    """Mentees join at ``rate`` a second into a program whose mentors have room for all of them;
-    then half as many pairs a second accept."""
-    program = f"bench-latency-{rate}"
-    mentors = await join_all(http, running, [mentor_profile(program_id=program, mentor_capacity=3)
-                                             for _ in range(rate * seconds // 3 + 50)])
-    subjects = dict(mentors)
-    await until(lambda: _lagless(bootstrap, "matching"))
-    count = rate * seconds
-    sent: dict[str, float] = {}
-    topics = [ParticipantJoined.topic.name, MatchProposed.topic.name, SessionScheduled.topic.name]
-    async with Watcher(bootstrap, topics) as watcher:
-        async def mentee(_: int) -> None:
-            started = time.monotonic()
-            participant_id, subject = await join(http, running, profile(program_id=program))
-            sent[participant_id] = started
-            subjects[participant_id] = subject
-
-        await paced(rate, count, mentee)
-        await until(lambda: _proposed(watcher, sent), timeout=120)
-        first = {}
-        for arrived, envelope in watcher.arrivals:
-            if isinstance(envelope.data, MatchProposed):
-                for member in envelope.data.participants:
-                    first.setdefault(str(member.participant_id), (arrived, envelope.data))
-        waits = [(first[p][0] - t) * 1000 for p, t in sent.items() if p in first]
-        published = {str(e.data.participant_id): t for t, e in watcher.arrivals if isinstance(e.data, ParticipantJoined)}
-        to_kafka = [(published[p] - t) * 1000 for p, t in sent.items() if p in published]
-        figure(f"join_to_first_proposal_ms_at_{rate}", f"join to first MatchProposed at {rate} joins/s: p50 {percentile(waits, 0.5):.0f} ms, "
-               f"p99 {percentile(waits, 0.99):.0f} ms over {len(waits)} joins (target p99 under 250 ms); of which join to "
-               f"ParticipantJoined on Kafka p50 {percentile(to_kafka, 0.5):.0f} ms, p99 {percentile(to_kafka, 0.99):.0f} ms",
-               rate=rate, p50_ms=round(percentile(waits, 0.5), 1), p99_ms=round(percentile(waits, 0.99), 1),
-               samples=len(waits), target_p99_ms=250, joined_on_kafka_p50_ms=round(percentile(to_kafka, 0.5), 1),
-               joined_on_kafka_p99_ms=round(percentile(to_kafka, 0.99), 1))
-        matches = [first[p][1] for p in sent if p in first][: rate // 2 * seconds]
-        accepted: dict[str, float] = {}
-
-        async def accept_pair(i: int) -> None:
-            match = matches[i]
-            for position, member in enumerate(match.participants):
-                if position == 1:
-                    accepted[str(match.match_id)] = time.monotonic()
-                pid = str(member.participant_id)
-                response = await http.post(f"{running.url('matching')}/matches/{match.match_id}/accept",
-                                           json={"participant_id": pid}, headers=person_token("matching", subjects[pid]))
-                response.raise_for_status()
-
-        await paced(rate // 2, len(matches), accept_pair)
-        await until(lambda: _scheduled(watcher, accepted), timeout=120)
-        scheduled = {str(e.data.match_id): t for t, e in watcher.arrivals if isinstance(e.data, SessionScheduled)}
-        waits = [(scheduled[m] - t) * 1000 for m, t in accepted.items() if m in scheduled]
-        figure(f"accept_to_session_scheduled_ms_at_{rate // 2}", f"second accept to SessionScheduled at {rate // 2} pairs/s: p50 "
-               f"{percentile(waits, 0.5):.0f} ms, p99 {percentile(waits, 0.99):.0f} ms over {len(waits)} pairs "
-               f"(target p99 under 250 ms)", rate=rate // 2, p50_ms=round(percentile(waits, 0.5), 1),
-               p99_ms=round(percentile(waits, 0.99), 1), samples=len(waits), target_p99_ms=250)
-
-
 async def pipelines(running: Platform, http, bootstrap: str, backlog: int) -> None:
     """Each consuming service stopped while its backlog builds, then started and timed to lag 0."""
     program = "bench-pipeline"
     mentors = await join_all(http, running, [mentor_profile(program_id=program, mentor_capacity=3)
                                              for _ in range(backlog // 3 + 1)])
     subjects = dict(mentors)
-    await until(lambda: _lagless(bootstrap, "matching"))
-    await until(lambda: _lagless(bootstrap, "notify"))
+    await until(lambda: lagless(bootstrap, "matching"))
+    await until(lambda: lagless(bootstrap, "notify"))
     running.stop("matching")
     running.stop("notify")
     started = time.monotonic()
@@ -241,28 +133,30 @@ async def drain(running: Platform, bootstrap: str, service: str) -> float:
 
 
 async def raw_kafka(bootstrap: str, count: int) -> float:
-    """The same ParticipantJoined records, produced (acks=all, idempotent) and consumed by plain aiokafka."""
+    """The same ParticipantJoined records, produced (acks=all, idempotent) and consumed by plain aiokafka
+    in a consumer group; timed from the first send to the last record received and committed, the
+    consumer already in its group (as the services are when they drain)."""
     records = [r for r in await read_to_end(bootstrap, [ParticipantJoined.topic.name])][-count:]
     topic = await create_topic(bootstrap, f"bench.raw.{uuid.uuid4().hex[:8]}", ParticipantJoined.topic.partitions)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    started = time.monotonic()
-    try:
-        sends = [await producer.send(topic, r.value, key=r.key, headers=list(r.headers)) for r in records]
-        await asyncio.gather(*sends)
-    finally:
-        await producer.stop()
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=topic, auto_offset_reset="earliest")
+    await producer.start()
     await consumer.start()
     try:
+        while not consumer.assignment():
+            await consumer.getmany(timeout_ms=200)
+        started = time.monotonic()
+        sends = [await producer.send(topic, r.value, key=r.key, headers=list(r.headers)) for r in records]
         received = 0
         while received < len(records):
             batch = await consumer.getmany(timeout_ms=1000)
             received += sum(len(part) for part in batch.values())
+        await asyncio.gather(*sends)
         await consumer.commit()
+        return len(records) / (time.monotonic() - started)
     finally:
         await consumer.stop()
-    return len(records) / (time.monotonic() - started)
+        await producer.stop()
 
 
 async def _count(value, expected) -> bool:
@@ -273,22 +167,8 @@ async def _more(value, than) -> bool:
     return (await value) > than
 
 
-async def _lagless(bootstrap: str, service: str) -> bool:
-    return await lag(bootstrap, service) == 0
-
-
 async def _drained(running: Platform, bootstrap: str, service: str) -> bool:
     return await lag(bootstrap, service) == 0 and await running.outbox_pending(service) == 0
-
-
-async def _proposed(watcher: Watcher, sent: dict) -> bool:
-    seen = {str(m.participant_id) for _, e in watcher.arrivals if isinstance(e.data, MatchProposed) for m in e.data.participants}
-    return all(p in seen for p in sent)
-
-
-async def _scheduled(watcher: Watcher, accepted: dict) -> bool:
-    seen = {str(e.data.match_id) for _, e in watcher.arrivals if isinstance(e.data, SessionScheduled)}
-    return all(m in seen for m in accepted)
 
 
 async def main(endpoints, block: int) -> None:
@@ -305,7 +185,14 @@ async def main(endpoints, block: int) -> None:
             figure(f"rss_{service}", f"{service} RSS: {idle[service]:.0f} MB idle, {after[service]:.0f} MB after the run "
                    f"(targets 150 MB and 300 MB)", service=service, idle_mb=idle[service], after_mb=after[service],
                    target_idle_mb=150, target_after_mb=300)
-        figure("mails_received", f"mails the SMTP server received: {running.smtp.received}", mails=running.smtp.received)
+        async with running.database("notify") as connection:  # delivery runs behind consumption: not awaited
+            counts = dict(await connection.fetch("SELECT status, count(*) FROM notifications GROUP BY status"))
+            first, last = await connection.fetchrow("SELECT min(created_at), max(updated_at) FROM notifications WHERE status = 'sent'")
+        rate = counts.get("sent", 0) / max((last - first).total_seconds(), 1) if first else 0.0
+        figure("mails", f"mails: the SMTP server received {running.smtp.received}; notify sent {counts.get('sent', 0)} "
+               f"at {rate:.0f}/s, {counts.get('pending', 0)} still pending at the end, {counts.get('failed', 0)} failed",
+               received=running.smtp.received, sent=counts.get("sent", 0), pending=counts.get("pending", 0),
+               failed=counts.get("failed", 0), sent_per_second=round(rate, 1))
     result = await round_end_to_end.run(endpoints, 100_000)
     figure("round_100k_end_to_end_seconds", f"round over {result['pool']:,} people through the API: "
            f"{result['published']:,} proposals, last on Kafka after {result['last_proposal_on_kafka_seconds']} s "

@@ -7,6 +7,7 @@ processes' memory, and records on Kafka as a subscriber receives them.
 
 import asyncio
 import dataclasses
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Sink
 
@@ -25,6 +26,9 @@ from mesh_local import processes
 from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
+from mesh_matching.bootstrap import DEFINITION as MATCHING
+from mesh_notify.bootstrap import DEFINITION as NOTIFY
+from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.integration.notify.test_delivery import free_port
 from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
 from tests.support.infrastructure import REPO_ROOT, Endpoints, local_test_config
@@ -106,7 +110,7 @@ async def platform(endpoints: Endpoints) -> AsyncIterator[Platform]:
     config = dataclasses.replace(
         local_test_config(), state_dir=REPO_ROOT / ".mesh" / "bench", postgres_host=admin.hostname,
         postgres_port=admin.port, kafka_bootstrap_servers=endpoints.kafka_bootstrap,
-        smtp_port=controller.port, http_port_base=38000,
+        smtp_port=controller.port, http_port_base=29000,  # below the ephemeral range: a client socket never holds it
         oidc_issuer_override=local_issuer().url)
     services = LocalServices(config)
     services.stop()
@@ -182,3 +186,46 @@ class Watcher:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+CONSUMES = {"matching": MATCHING.consumes, "scheduling": SCHEDULING.consumes, "notify": NOTIFY.consumes}
+CONCURRENCY = 32  # joins in flight at once
+
+
+def figure(name: str, text: str, **values) -> None:
+    """One readable line and one JSON line."""
+    print(text, flush=True)
+    print(json.dumps({"benchmark": "pipeline", "figure": name, **values}), flush=True)
+
+
+
+async def join_all(http, running: Platform, profiles) -> list[tuple[str, str]]:
+    gate = asyncio.Semaphore(CONCURRENCY)
+
+    async def one(given):
+        async with gate:
+            return await join(http, running, given)
+    return await asyncio.gather(*(one(given) for given in profiles))
+
+
+async def lag(bootstrap: str, service: str) -> int:
+    """Records on the service's topics its consumer group has not committed yet."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=service, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        topics = {model.topic.name for model in CONSUMES[service]}
+        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        if not partitions:
+            await consumer._client.force_metadata_update()
+            partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        ends = await consumer.end_offsets(partitions)
+        behind = 0
+        for tp in partitions:
+            behind += ends[tp] - ((await consumer.committed(tp)) or 0)
+        return behind
+    finally:
+        await consumer.stop()
+
+
+async def lagless(bootstrap: str, service: str) -> bool:
+    return await lag(bootstrap, service) == 0
