@@ -198,7 +198,6 @@ def figure(name: str, text: str, **values) -> None:
     print(json.dumps({"benchmark": "pipeline", "figure": name, **values}), flush=True)
 
 
-
 async def join_all(http, running: Platform, profiles) -> list[tuple[str, str]]:
     gate = asyncio.Semaphore(CONCURRENCY)
 
@@ -213,11 +212,8 @@ async def lag(bootstrap: str, service: str) -> int:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=service, enable_auto_commit=False)
     await consumer.start()
     try:
-        topics = {model.topic.name for model in CONSUMES[service]}
-        partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = [TopicPartition(t, p) for t in topics for p in (consumer.partitions_for_topic(t) or ())]
+        topics = {model.topic for model in CONSUMES[service]}  # the contracts say how many partitions
+        partitions = [TopicPartition(topic.name, p) for topic in topics for p in range(topic.partitions)]
         ends = await consumer.end_offsets(partitions)
         behind = 0
         for tp in partitions:
