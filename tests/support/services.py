@@ -60,9 +60,20 @@ def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **se
     return definition.settings_class(database_url=database_url, kafka_bootstrap_servers=kafka, **(defaults | settings))
 
 
-async def outbox_types(app: FastAPI) -> list[str]:
-    rows = await app.state.components.database.pool.fetch("SELECT event_type FROM mesh_outbox ORDER BY id")
+async def outbox_types(app: FastAPI, topic: str | None = None) -> list[str]:
+    """The types of the events a service wrote, in order (``topic``: only those for it)."""
+    rows = await app.state.components.database.pool.fetch(
+        "SELECT event_type FROM mesh_outbox WHERE $1::text IS NULL OR topic = $1 ORDER BY id", topic)
     return [row["event_type"].split(".")[-2] for row in rows]
+
+
+async def all_published(app: FastAPI, timeout: float = 30.0) -> None:
+    """Until the service's relay has published everything its outbox holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    pool = app.state.components.database.pool
+    while await pool.fetchval("SELECT count(*) FROM mesh_outbox WHERE published_at IS NULL"):
+        assert asyncio.get_running_loop().time() < deadline, "the outbox was not published in time"
+        await asyncio.sleep(0.05)
 
 
 class in_tenant:

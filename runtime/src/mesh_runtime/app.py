@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
 from mesh_runtime import audit, health
@@ -25,6 +26,7 @@ from mesh_runtime.logging import configure_logging
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
+from mesh_runtime.problems import http_exception_as_problem
 from mesh_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -173,6 +175,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
     )
     app.state.token_verifier = verifier
+    app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.middleware("http")(correlation_middleware)
     app.include_router(health.router)
     for router in (*definition.routers, audit.router):  # none reachable without a verified token

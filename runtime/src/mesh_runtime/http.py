@@ -5,16 +5,11 @@ from uuid import UUID, uuid4
 
 import structlog
 from fastapi import Request, Response
-from pydantic import BaseModel
 
 from mesh_runtime.db import Cause
 from mesh_runtime.identity.http import PrincipalDep
 
 CORRELATION_HEADER = "X-Correlation-ID"
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 def request_cause(request: Request, principal: PrincipalDep) -> Cause:

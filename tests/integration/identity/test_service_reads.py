@@ -18,6 +18,7 @@ from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.identity.keys import IssuerKeys
 from mesh_runtime.peers import Peer, PeerRefused, PeerUnavailable, ServiceIdentity
 from tests.support.identity import INSTITUTION, as_, as_person, local_issuer, service_secret
+from tests.support.programs import create_programs
 from tests.support.services import in_tenant, running, serving
 from tests.unit.factories import mentor_profile, profile
 
@@ -36,7 +37,12 @@ def reader(name: str, url: str | None, secret: str | None = None) -> Peer:
 
 @pytest.fixture
 async def profile_served(endpoints, database_factory):
+    import httpx
+
     async with serving(PROFILE, endpoints.kafka_bootstrap, await database_factory()) as served:
+        async with httpx.AsyncClient(base_url=served[1]) as client:
+            await create_programs(client, "first-year-stem")
+            await create_programs(client, "arts-peers", institution="other-college")
         yield served
 
 

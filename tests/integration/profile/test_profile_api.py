@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from mesh_profile.adapters.postgres import PostgresParticipants
+from mentoring_contracts.topics import PARTICIPANTS, PROGRAMS
 from mesh_profile.bootstrap import DEFINITION
-from tests.support.identity import INSTITUTION, as_, as_person
+from tests.support.identity import as_, as_person
+from tests.support.programs import create_programs, program_body
 from tests.support.services import outbox_types, running
 from tests.unit.factories import profile
 
@@ -14,6 +15,7 @@ from tests.unit.factories import profile
 @pytest.fixture
 async def profile_service(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+        await create_programs(service[1], "first-year-stem", "workplace-onboarding")
         yield service
 
 
@@ -26,8 +28,9 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
     participant_id = response.json()["participant_id"]
     fetched = await client.get(f"/participants/{participant_id}")
     assert fetched.json()["profile"]["email"] == body["email"]
-    assert await outbox_types(app) == ["ParticipantJoined"]
-    headers = await app.state.components.database.pool.fetchval("SELECT headers FROM mesh_outbox")
+    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined"]
+    headers = await app.state.components.database.pool.fetchval("SELECT headers FROM mesh_outbox WHERE topic = $1",
+                                                                PARTICIPANTS.name)
     assert headers["ce_correlationid"] == correlation
     assert headers["ce_subject"] == participant_id
 
@@ -44,31 +47,22 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     assert twice.status_code == 409 and "this account already joined" in twice.json()["detail"]
     other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"}, headers=grace)
     assert other_program.status_code == 201
-    assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined"]
+    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantJoined"]
 
 
-async def test_a_program_claimed_by_a_concurrent_first_join_is_seen_as_the_institutions(profile_service) -> None:
-    """Term start: two first joins of a new program race to claim its id. The second waits for the
-    first's commit; it must then see the program as its institution's, not as someone else's (404)."""
-    import asyncio
-
+async def test_a_join_needs_a_program_of_the_institution_and_ids_are_the_platforms(profile_service) -> None:
     app, client = profile_service
-    database = app.state.components.database
-    async with database.transaction(INSTITUTION) as first:
-        assert await PostgresParticipants(first.connection).claim_program("new-term-peers", INSTITUTION) == INSTITUTION
-
-        async def second_claim() -> str | None:
-            async with database.transaction(INSTITUTION) as second:
-                return await PostgresParticipants(second.connection).claim_program("new-term-peers", INSTITUTION)
-
-        racing = asyncio.create_task(second_claim())
-        await asyncio.sleep(0.5)  # the second claim's insert now waits on the first's row
-        assert not racing.done()
-    assert await racing == INSTITUTION
-    body = profile(program_id="new-term-peers").model_dump(mode="json")
-    elsewhere = await client.post("/participants", json=body,
+    unknown = await client.post("/participants", json=profile(program_id="no-such-program").model_dump(mode="json"),
+                                headers=as_person("profile"))
+    assert unknown.status_code == 404 and "no program 'no-such-program'" in unknown.json()["detail"]
+    elsewhere = await client.post("/participants", json=profile().model_dump(mode="json"),
                                   headers=as_("profile", "participant", institution="other-college", campuses=("north",)))
-    assert elsewhere.status_code == 404
+    assert elsewhere.status_code == 404  # first-year-stem is this institution's: invisible to another
+    taken = await client.post("/programs", json=program_body("first-year-stem"),
+                              headers=as_("profile", "admin", institution="other-college"))
+    assert taken.status_code == 409 and taken.json()["type"] == "urn:mentoringmesh:problem:program-id-taken"
+    assert taken.headers["content-type"] == "application/problem+json"
+    assert await outbox_types(app, PROGRAMS.name) == ["ProgramCreated", "ProgramCreated"]  # the fixture's two
 
 
 async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:
@@ -81,7 +75,7 @@ async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_servic
     assert any("email" in loc for loc in problems)
     assert (await client.post("/participants", content=b"{not json",
                               headers={"content-type": "application/json"} | as_person("profile"))).status_code == 422
-    assert await outbox_types(app) == []
+    assert await outbox_types(app, PARTICIPANTS.name) == []
 
 
 async def test_a_participant_updates_their_profile_then_leaves(profile_service) -> None:
@@ -102,4 +96,4 @@ async def test_a_participant_updates_their_profile_then_leaves(profile_service) 
     assert (await client.post(f"/participants/{participant_id}/leave", json={})).status_code == 409
     assert (await client.put(f"/participants/{participant_id}/profile", json=changed)).status_code == 409
     assert (await client.post(f"/participants/{uuid.uuid4()}/leave", json={})).status_code == 404
-    assert await outbox_types(app) == ["ParticipantJoined", "ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft"]
+    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft"]

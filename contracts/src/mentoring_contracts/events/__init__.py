@@ -32,7 +32,16 @@ from mentoring_contracts.events.participants import (
     ParticipantProfileUpdatedV1,
     TopicRole,
 )
-from mentoring_contracts.events.programs import ProgramClosed, ProgramCreated, ProgramDefinition, ProgramUpdated
+from mentoring_contracts.events.programs import (
+    CustomAttribute,
+    EligibilityRule,
+    ProgramClosed,
+    ProgramCreated,
+    ProgramDefinition,
+    ProgramUpdated,
+    RoleCapacity,
+    Term,
+)
 from mentoring_contracts.events.sessions import (
     ProgressRating,
     Reflection,
@@ -89,6 +98,8 @@ __all__ = [
     "AgreementSet",
     "AgreementSetV1",
     "AvailabilitySlot",
+    "CustomAttribute",
+    "EligibilityRule",
     "Event",
     "Goal",
     "MatchAccepted",
@@ -120,6 +131,7 @@ __all__ = [
     "ProgramDefinition",
     "ProgramUpdated",
     "ProgressRating",
+    "RoleCapacity",
     "Reflection",
     "ScorePart",
     "SessionCancelled",
@@ -130,5 +142,6 @@ __all__ = [
     "SessionRescheduled",
     "SessionRescheduledV1",
     "SessionScheduled",
+    "Term",
     "TopicRole",
 ]

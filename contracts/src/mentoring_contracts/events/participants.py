@@ -3,7 +3,7 @@
 from datetime import time
 from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import EmailStr, Field, model_validator
+from pydantic import EmailStr, Field, StringConstraints, model_validator
 
 from mentoring_contracts.events.base import (
     PERSONAL_DATA,
@@ -27,6 +27,8 @@ MeetingMode = Literal["in_person", "online"]
 Cadence = Literal["weekly", "biweekly", "monthly", "as_needed"]
 ProgramSetting = Literal["academic", "workplace", "community"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Affiliation = Literal["student", "staff", "faculty", "alumni", "community"]
+CustomName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -108,6 +110,16 @@ class ParticipantProfile(ParticipantAttributes):
     goals: Annotated[list[Label], _labels("What the participant wants to achieve.", ["pass the final exam"])]
     challenges: Annotated[list[Label], _labels("What the participant struggles with.", ["exam anxiety"])]
     interests: Annotated[list[Label], _labels("Interests beyond the topic.", ["chess"])]
+    # What programs' participation rules read (contracts 2.1); personal, so never on an event.
+    affiliation: Affiliation | None = Field(default=None, description="Student, staff, faculty, alumni or community.",
+                                            examples=["student"], json_schema_extra=PERSONAL_DATA)
+    year_of_study: int | None = Field(default=None, ge=1, le=12, description="For students: their year.", examples=[1],
+                                      json_schema_extra=PERSONAL_DATA)
+    department: Label | None = Field(default=None, description="Department, school or faculty.", examples=["Mathematics"],
+                                     json_schema_extra=PERSONAL_DATA)
+    custom_attributes: dict[CustomName, Label | int | float] = Field(
+        default_factory=dict, max_length=30, description="Values of the attributes the program defines, by name.",
+        examples=[{"course": "MATH101"}], json_schema_extra=PERSONAL_DATA)
 
     def attributes(self) -> ParticipantAttributes:
         return ParticipantAttributes.model_validate(self.model_dump(include=set(ParticipantAttributes.model_fields)))

@@ -6,19 +6,23 @@ from mentoring_contracts import (
     ParticipantJoined,
     ParticipantLeft,
     ParticipantProfileUpdated,
+    ProgramClosed,
+    ProgramCreated,
+    ProgramUpdated,
 )
 from mesh_profile.adapters.events import event_handlers
 from mesh_profile.adapters.http import router
+from mesh_profile.adapters.programs_http import router as programs_router
 from mesh_runtime.app import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
     name="profile",
     title="Mentoring Mesh: profile",
-    description="Participants join mentoring programs, keep their profile current, leave, and have their "
+    description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
                 "personal data erased.",
     migrations_package="mesh_profile.migrations",
-    routers=[router],
+    routers=[programs_router, router],
     handlers=event_handlers,
-    publishes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
+    publishes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
     consumes=[ParticipantErasureConfirmed],
 )

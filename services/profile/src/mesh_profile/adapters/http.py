@@ -10,16 +10,11 @@ from pydantic import BaseModel, Field
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.adapters.access import participant_tenancy
 from mesh_profile.adapters.postgres import PostgresParticipants, PostgresProfileUnitOfWork
+from mesh_profile.adapters.refusals import program_refusals
 from mesh_profile.application.change_participation import ParticipantNotFound, leave_program, update_profile
 from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA, Erasure, erase_participant
 from mesh_profile.application.join_program import join_program
-from mesh_profile.domain.participant import (
-    AlreadyJoined,
-    Participant,
-    ProfileError,
-    ProgramIsFixed,
-    ProgramOfAnotherInstitution,
-)
+from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError, ProgramIsFixed
 from mesh_runtime import audit
 from mesh_runtime.dependencies import (
     OPEN_TO_SERVICES,
@@ -94,8 +89,10 @@ class Leave(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Join a mentoring program",
     description="The caller joins as themself: the participant is bound to their account, in their institution, "
-                "on one of their campuses.",
-    responses=error_responses(403, 404, 409),
+                "on one of their campuses. The program must be open and admit them by every rule: a refusal is a "
+                "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
+                "whose `violations` name each rule failed and why.",
+    responses=error_responses(403, 404, 409, 422),
 )
 async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
                principal: PrincipalDep) -> ParticipantView:
@@ -103,11 +100,9 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
     _require_own_campus(principal, profile.campus)
     _require_own_email(principal, str(profile.email))
     try:
-        async with components.database.transaction(principal.institution) as transaction:
+        async with program_refusals(), components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject)
-    except ProgramOfAnotherInstitution as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except AlreadyJoined as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
@@ -171,7 +166,7 @@ async def _change(components, cause, principal: Principal, participant_id: UUID,
                   moving_to: str | None = None, new_email: str | None = None) -> ParticipantView:
     """The participant themself, or an admin; a participant moves only to a campus of their own."""
     try:
-        async with components.database.transaction(principal.institution) as transaction:
+        async with program_refusals(), components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             current = await uow.participants.get_for_update(participant_id)
             authorize(principal, current and participant_tenancy(current), f"participant {participant_id}",

@@ -6,6 +6,7 @@ from uuid import UUID
 import asyncpg
 
 from mentoring_contracts.events.participants import ParticipantProfile
+from mesh_profile.adapters.programs_store import PostgresPrograms, PostgresSeats
 from mesh_profile.application.erase_participant import Erasure
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ParticipantStatus
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
@@ -20,8 +21,8 @@ class PostgresParticipants:
             await self._connection.execute(
                 """
                 INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
-                                          institution, campus, subject)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                                          institution, campus, subject, external_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 participant.participant_id,
                 participant.profile.program_id,
@@ -31,6 +32,7 @@ class PostgresParticipants:
                 participant.institution,
                 participant.profile.campus,
                 participant.subject,
+                participant.external_id,
             )
         except asyncpg.UniqueViolationError as error:
             # A concurrent join of the same email or account won the race after the use case's check.
@@ -53,12 +55,12 @@ class PostgresParticipants:
             await self._connection.execute(
                 """
                 UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
-                                        subject = $7, erased_at = $8, left_reason = $9
+                                        subject = $7, erased_at = $8, left_reason = $9, external_id = $10
                 WHERE participant_id = $1
                 """,
                 participant.participant_id, participant.email_key, participant.profile.model_dump(mode="json"),
                 participant.status.value, participant.left_at, participant.profile.campus, participant.subject,
-                participant.erased_at, participant.left_reason,
+                participant.erased_at, participant.left_reason, participant.external_id,
             )
         except asyncpg.UniqueViolationError as error:
             raise AlreadyJoined(participant.profile.program_id, None) from error
@@ -68,7 +70,6 @@ class PostgresParticipants:
             "SELECT * FROM participants WHERE program_id = $1 AND email_key = $2", program_id, email_key
         )
         return _participant(row) if row else None
-
 
     async def find_by_subject(self, program_id: str, subject: str) -> Participant | None:
         row = await self._connection.fetchrow(
@@ -101,29 +102,12 @@ class PostgresParticipants:
             WHERE participant_id = $1
             """, participant_id, service, {"at": at.isoformat(), "erased": erased})
 
-    async def claim_program(self, program_id: str, institution: str) -> str | None:
-        """The institution the program belongs to (None: one this tenant cannot see)."""
-        claimed = await self._connection.fetchval(
-            """
-            WITH claimed AS (INSERT INTO programs (program_id, institution) VALUES ($1, $2)
-                             ON CONFLICT (program_id) DO NOTHING RETURNING institution)
-            SELECT institution FROM claimed UNION ALL SELECT institution FROM programs WHERE program_id = $1
-            LIMIT 1
-            """,
-            program_id, institution,
-        )
-        if claimed is None:
-            # A concurrent first join claimed it: the insert waited for that commit, but this statement's
-            # snapshot predates it. A new statement sees the row (unless another institution's).
-            claimed = await self._connection.fetchval("SELECT institution FROM programs WHERE program_id = $1", program_id)
-        return claimed
-
 
 def _participant(row: asyncpg.Record) -> Participant:
     return Participant(
         row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"],
         row["institution"], row["subject"], ParticipantStatus(row["status"]), row["left_at"], row["erased_at"],
-        row["left_reason"],
+        row["left_reason"], row["external_id"],
     )
 
 
@@ -131,3 +115,5 @@ class PostgresProfileUnitOfWork(UnitOfWork):
     def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
         super().__init__(transaction, source, cause)
         self.participants = PostgresParticipants(self.connection)
+        self.programs = PostgresPrograms(self.connection)
+        self.seats = PostgresSeats(self.connection)

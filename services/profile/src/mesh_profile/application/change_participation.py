@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantProfile
+from mesh_profile.application.admission import admit, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError
 
@@ -13,9 +14,14 @@ class ParticipantNotFound(ProfileError):
 
 
 async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile) -> Participant:
-    """Emits ParticipantProfileUpdated with the whole profile; a new email must still be unique in the program."""
+    """Emits ParticipantProfileUpdated with the whole profile. The program's rules hold for the new
+    profile as for a join (a role newly taken needs a seat; a role given up frees one); a new email
+    must still be unique in the program."""
     participant = await _load(uow, participant_id)
     updated, event = participant.update(profile, datetime.now(UTC))
+    before, after = set(roles_of(participant.profile)), set(roles_of(profile))
+    await admit(uow, profile, seats_for=sorted(after - before))
+    await uow.seats.give_back(profile.program_id, sorted(before - after))
     owner = await uow.participants.find_by_email(profile.program_id, updated.email_key)
     if owner is not None and owner.participant_id != participant_id:
         raise AlreadyJoined(profile.program_id, owner.participant_id)
@@ -25,10 +31,11 @@ async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: 
 
 
 async def leave_program(uow: ProfileUnitOfWork, participant_id: UUID, reason: str | None) -> Participant:
-    """Emits ParticipantLeft: matching withdraws them and offers their partners a rematch."""
+    """Emits ParticipantLeft: matching withdraws them and offers their partners a rematch; their seats free."""
     participant = await _load(uow, participant_id)
     left, event = participant.leave(reason, datetime.now(UTC))
     await uow.participants.save(left)
+    await uow.seats.give_back(participant.profile.program_id, roles_of(participant.profile))
     await uow.emit(event)
     return left
 

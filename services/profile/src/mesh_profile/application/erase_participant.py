@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErasureConfirmed
+from mesh_profile.application.admission import roles_of
 from mesh_profile.application.change_participation import ParticipantNotFound
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import ParticipantStatus
@@ -60,6 +61,8 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
     now = datetime.now(UTC)
     erased, event = participant.erase(now)
     await uow.participants.save(erased)
+    if participant.status is ParticipantStatus.ACTIVE:
+        await uow.seats.give_back(participant.profile.program_id, roles_of(participant.profile))
     who = requested_by if by_admin and requested_by != participant.subject else "participant"
     erasure = Erasure(participant_id, now, who, digest(requested_by), {"profile": now},
                       {"profile": ["name and email", "profile free text", "reason for leaving", "account link"]})

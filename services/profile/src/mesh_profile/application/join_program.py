@@ -4,15 +4,16 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from mentoring_contracts.events.participants import ParticipantProfile
+from mesh_profile.application.admission import admit
 from mesh_profile.application.ports import ProfileUnitOfWork
-from mesh_profile.domain.participant import AlreadyJoined, Participant, ProgramOfAnotherInstitution, join
+from mesh_profile.domain.participant import AlreadyJoined, Participant, join
 
 
 async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str) -> Participant:
-    """Stores the participant and emits ParticipantJoined. An email, and an account, join a program
-    once; a program id belongs to the institution that first used it and to no other."""
-    if await uow.participants.claim_program(profile.program_id, institution) != institution:
-        raise ProgramOfAnotherInstitution(f"no program {profile.program_id!r} at {institution}")
+    """Stores the participant and emits ParticipantJoined. The program must exist in the institution,
+    be open, admit the profile by every rule and have a seat in each limited role they take; an
+    email, and an account, join a program once."""
+    await admit(uow, profile)
     participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject)
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)
     if existing is not None:

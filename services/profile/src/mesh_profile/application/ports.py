@@ -1,11 +1,14 @@
 """What the use cases need from the outside world."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from mentoring_contracts import Event
+from mentoring_contracts import Event, ProgramDefinition
+from mentoring_contracts.events.participants import Role
 from mesh_profile.domain.participant import Participant
+from mesh_profile.domain.program import Program
 
 if TYPE_CHECKING:
     from mesh_profile.application.erase_participant import Erasure
@@ -21,15 +24,39 @@ class Participants(Protocol):
     async def erasure(self, participant_id: UUID) -> "Erasure | None": ...
     async def add_erasure(self, erasure: "Erasure") -> None: ...
     async def confirm_erasure(self, participant_id: UUID, service: str, at: datetime, erased: list[str]) -> None: ...
-    async def claim_program(self, program_id: str, institution: str) -> str | None:
-        """The institution the program belongs to: this one, if nobody had claimed it."""
+    async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]: ...
+    async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]: ...
+    async def add_many(self, participants: Sequence[Participant]) -> None: ...
+    async def save_many(self, participants: Sequence[Participant]) -> None: ...
+
+
+class Programs(Protocol):
+    async def add(self, program: Program) -> None: ...
+    async def get(self, program_id: str, *, for_update: bool = False) -> Program | None: ...
+    async def get_for_share(self, program_id: str) -> Program | None:
+        """Read for a join: a close waits until it commits."""
         ...
+    async def save(self, program: Program) -> None: ...
+
+
+class Seats(Protocol):
+    async def take(self, program_id: str, roles: Sequence[Role], seats: int = 1) -> list[str]:
+        """Takes a seat (or ``seats``) of every limited role among ``roles`` if all have room; returns
+        the full ones (then nothing is taken)."""
+        ...
+    async def limited(self, program_id: str) -> dict[str, tuple[int, int]]:
+        """Each limited role: (most, taken), locked until commit."""
+        ...
+    async def give_back(self, program_id: str, roles: Sequence[Role]) -> None: ...
+    async def set_limits(self, program_id: str, definition: ProgramDefinition) -> None: ...
 
 
 class ProfileUnitOfWork(Protocol):
     """One transaction: changes and emitted events commit together or not at all."""
 
     participants: Participants
+    programs: Programs
+    seats: Seats
 
     async def emit(self, event: Event) -> object: ...
     async def purge_published_mentions(self, participant_id: UUID) -> int: ...

@@ -29,10 +29,6 @@ class AlreadyJoined(ProfileError):
         self.participant_id = participant_id
 
 
-class ProgramOfAnotherInstitution(ProfileError):
-    """A program belongs to one institution: its id is not usable from another."""
-
-
 class NotActive(ProfileError):
     pass
 
@@ -54,6 +50,7 @@ class Participant:
     left_at: datetime | None = None
     erased_at: datetime | None = None
     left_reason: str | None = None  # in their words: stays here, never on an event
+    external_id: str | None = None  # the institution's id for them (student or staff number), from a roster
 
     @property
     def email_key(self) -> str:
@@ -72,14 +69,15 @@ class Participant:
 
     def erase(self, now: datetime) -> tuple["Participant", ParticipantErased]:
         """Personal data goes (name, email, the free text of experiences, goals, challenges and
-        interests, the reason for leaving, the account link); what counts for the program's statistics stays, anonymous."""
+        interests, what programs' rules read, the reason for leaving, the account link, the institution's id); what counts for the program's statistics stays, anonymous."""
         if self.status is ParticipantStatus.ERASED:
             raise NotActive(f"participant {self.participant_id} is already erased")
         anonymous = self.profile.model_copy(update={
             "display_name": ERASED_NAME, "email": f"erased-{self.participant_id.hex}@erased.example.org",
-            "experiences": [], "goals": [], "challenges": [], "interests": []})
+            "experiences": [], "goals": [], "challenges": [], "interests": [], "affiliation": None,
+            "year_of_study": None, "department": None, "custom_attributes": {}})
         erased = replace(self, profile=anonymous, subject=None, status=ParticipantStatus.ERASED, erased_at=now,
-                         left_at=self.left_at or now, left_reason=None)
+                         left_at=self.left_at or now, left_reason=None, external_id=None)
         return erased, ParticipantErased(participant_id=self.participant_id, erased_at=now)
 
     def leave(self, reason: str | None, now: datetime) -> tuple["Participant", ParticipantLeft]:
@@ -90,8 +88,8 @@ class Participant:
 
 
 def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, institution: str,
-         subject: str) -> tuple[Participant, ParticipantJoined]:
-    """Joining creates the participant, bound to the account that joined, and the fact every other
-    service learns them from."""
-    participant = Participant(participant_id, profile, now, institution, subject)
+         subject: str | None, external_id: str | None = None) -> tuple[Participant, ParticipantJoined]:
+    """Joining creates the participant, bound to the account that joined (none yet when a roster
+    brought them, by the institution's id), and the fact every other service learns them from."""
+    participant = Participant(participant_id, profile, now, institution, subject, external_id=external_id)
     return participant, ParticipantJoined(participant_id=participant_id, attributes=profile.attributes(), joined_at=now)

@@ -1,0 +1,62 @@
+"""Refusals as RFC 9457 problem details (``application/problem+json``), the same in every service.
+
+Every ``HTTPException`` a route raises is answered as a problem: ``type``, ``title``, ``status`` and
+``detail`` (the words it was raised with), plus any members a ``Problem`` adds, such as the rules a
+join failed. A client that read ``detail`` before still finds it there."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE = "urn:mentoringmesh:problem:"  # + the problem's kind; about:blank when it has none
+
+
+class Problem(HTTPException):
+    """A refusal with a kind of its own (``type``) and members that say more than words."""
+
+    def __init__(self, status: int, detail: str, *, kind: str, title: str | None = None,
+                 headers: dict[str, str] | None = None, **members: Any) -> None:
+        super().__init__(status, detail=detail, headers=headers)
+        self.kind = kind
+        self.title = title
+        self.members = members
+
+
+class ProblemBody(BaseModel):
+    """What every 4xx answer carries."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(default="about:blank", description="What kind of problem: about:blank, or "
+                      f"{PROBLEM_TYPE}<kind> for one with members of its own.")
+    title: str = Field(description="The kind of problem, in words.", examples=["Not Found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(description="This occurrence, in words.", examples=["no participant 0b7c6f2e-…"])
+
+
+def problem_response(status: int, detail: str, *, kind: str | None = None, title: str | None = None,
+                     headers: dict[str, str] | None = None, **members: Any) -> JSONResponse:
+    body = {"type": f"{PROBLEM_TYPE}{kind}" if kind else "about:blank",
+            "title": title or _phrase(status), "status": status, "detail": detail, **members}
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+async def http_exception_as_problem(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    detail = error.detail if isinstance(error.detail, str) else _phrase(error.status_code)
+    if isinstance(error, Problem):
+        return problem_response(error.status_code, detail, kind=error.kind, title=error.title, headers=error.headers,
+                                **error.members)
+    return problem_response(error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,153 @@
+"""Programs over HTTP: an institution's admins and coordinators create, change, close, list and read them.
+
+Who may do what:
+- create, change, close: an admin of the institution, or a coordinator of every campus the program
+  runs on (before and after the change);
+- read and list: the institution's staff, and participants of the campuses it runs on (to choose one
+  to join; the coordinators' accounts are shown to staff only).
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from mentoring_contracts import ProgramDefinition
+from mentoring_contracts.events.base import AccountSubject, ProgramId, Reason
+from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
+from mesh_profile.adapters.programs_store import PostgresPrograms
+from mesh_profile.adapters.refusals import program_refusals
+from mesh_profile.application.manage_program import close_program, create_program, load_program, update_program
+from mesh_profile.domain.program import Program, ProgramStatus
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
+from mesh_runtime.identity import Principal
+
+router = APIRouter(prefix="/programs", tags=["programs"])
+Coordinators = Annotated[list[AccountSubject], Field(
+    default_factory=list, max_length=50,
+    description="Accounts (token subjects) of the staff who coordinate it; the creator when none are given.")]
+
+
+class ProgramSpec(ProgramDefinition):
+    """A program's definition as staff write it; unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    coordinators: Coordinators
+
+    def definition(self) -> ProgramDefinition:
+        return ProgramDefinition.model_validate(self.model_dump(exclude={"coordinators", "program_id"}))
+
+
+class NewProgram(ProgramSpec):
+    program_id: ProgramId
+
+
+class Closing(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: Reason | None = Field(default=None, description="Why: shown to its participants and coordinators.")
+
+
+class ProgramView(ProgramDefinition):
+    program_id: str
+    status: Literal["open", "closed"]
+    version: int = Field(description="Raised by every change.")
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    closed_reason: str | None
+    coordinators: list[str] | None = Field(description="Shown to the institution's staff; none for participants.")
+
+    @classmethod
+    def of(cls, program: Program, principal: Principal) -> "ProgramView":
+        staff = principal.is_admin or principal.is_coordinator
+        return cls(**program.definition.model_dump(), program_id=program.program_id, status=program.status.value,
+                   version=program.version, created_at=program.created_at, updated_at=program.updated_at,
+                   closed_at=program.closed_at, closed_reason=program.closed_reason,
+                   coordinators=list(program.coordinators) if staff else None)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a program (admins; coordinators of all its campuses)",
+             description="Emits ProgramCreated.", responses=error_responses(403, 409))
+async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ProgramView:
+    definition = body.definition()
+    _require_manager(principal, body.program_id, definition.campuses)
+    coordinators = tuple(body.coordinators) or (principal.subject,)
+    async with program_refusals():
+        async with components.database.transaction(principal.institution) as transaction:
+            uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+            program = await create_program(uow, body.program_id, principal.institution, definition, coordinators)
+            await audit.record(transaction, principal, cause, "program.create", f"program/{body.program_id}")
+    return ProgramView.of(program, principal)
+
+
+@router.get("", summary="The institution's programs you may see", responses=error_responses())
+async def listing(components: ComponentsDep, principal: PrincipalDep,
+                  state: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
+                  campus: str | None = None) -> list[ProgramView]:
+    campuses = None if principal.is_admin else set(principal.campuses)
+    if campus is not None:
+        campuses = {campus} & campuses if campuses is not None else {campus}
+    async with components.database.transaction(principal.institution) as transaction:
+        programs = await PostgresPrograms(transaction.connection).listing(ProgramStatus(state) if state else None,
+                                                                          campuses)
+    return [ProgramView.of(program, principal) for program in programs]
+
+
+@router.get("/{program_id}", summary="A program", responses=error_responses(404))
+async def read(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> ProgramView:
+    async with components.database.transaction(principal.institution) as transaction:
+        program = await PostgresPrograms(transaction.connection).get(program_id)
+    if program is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id!r}")
+    _require_visible(principal, program)
+    return ProgramView.of(program, principal)
+
+
+@router.put("/{program_id}", summary="Change a program (its whole definition)",
+            description="Emits ProgramUpdated with the whole definition. A closed program cannot change.",
+            responses=error_responses(403, 404, 409))
+async def update(program_id: str, body: ProgramSpec, components: ComponentsDep, cause: CauseDep,
+                 principal: PrincipalDep) -> ProgramView:
+    definition = body.definition()
+    async with program_refusals(), components.database.transaction(principal.institution) as transaction:
+        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+        current = await load_program(uow, program_id, for_update=True)
+        _require_visible(principal, current)
+        _require_manager(principal, program_id, {*current.definition.campuses, *definition.campuses})
+        program = await update_program(uow, program_id, definition, tuple(body.coordinators) or current.coordinators)
+        await audit.record(transaction, principal, cause, "program.update", f"program/{program_id}",
+                           version=program.version)
+    return ProgramView.of(program, principal)
+
+
+@router.post("/{program_id}/close", summary="Close a program",
+             description="Emits ProgramClosed (once: closing again answers with the closed program). Joins stop; "
+                         "matching ends the open matches with the reason and proposes no more; history stays readable.",
+             responses=error_responses(403, 404))
+async def close(program_id: str, body: Closing, components: ComponentsDep, cause: CauseDep,
+                principal: PrincipalDep) -> ProgramView:
+    async with program_refusals(), components.database.transaction(principal.institution) as transaction:
+        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+        current = await load_program(uow, program_id, for_update=True)
+        _require_visible(principal, current)
+        _require_manager(principal, program_id, current.definition.campuses)
+        program = await close_program(uow, program_id, body.reason)
+        if current.is_open:
+            await audit.record(transaction, principal, cause, "program.close", f"program/{program_id}")
+    return ProgramView.of(program, principal)
+
+
+def _require_visible(principal: Principal, program: Program) -> None:
+    """Another institution's program is hidden by row-level security; one on no campus of the caller's is too."""
+    if not principal.is_admin and not principal.campuses & set(program.definition.campuses):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program.program_id!r}")
+
+
+def _require_manager(principal: Principal, program_id: str, campuses) -> None:
+    campuses = set(campuses)
+    if principal.is_admin or (principal.coordinates(program_id, campuses) and campuses <= principal.campuses):
+        return
+    raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only an admin or a coordinator of every campus of "
+                        f"{program_id!r} ({', '.join(sorted(campuses))}) may create, change or close it")
