@@ -14,6 +14,9 @@ from mentoring_contracts import (
     ParticipantLeftV1,
     ParticipantProfileUpdated,
     ParticipantProfileUpdatedV1,
+    ProgramClosed,
+    ProgramCreated,
+    ProgramUpdated,
 )
 from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
@@ -34,7 +37,7 @@ DEFINITION = ServiceDefinition(
     routers=[router, policy_router, rounds_router, selection_router],
     handlers=event_handlers,
     prefetch=profile_prefetch,
-    consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
+    consumes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],
     workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components)],

@@ -33,7 +33,12 @@ async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenan
 
 
 async def program_tenancy(connection: asyncpg.Connection, program_id: str, institution: str) -> Tenancy:
-    """A program spans the campuses its participants are on (programs become their own resource later)."""
+    """A program spans the campuses it is defined on (profile's program events), or, for one matching
+    has not heard of, the campuses its participants are on."""
+    defined = await connection.fetchval("SELECT campuses FROM programs WHERE program_id = $1 AND campuses <> '{}'",
+                                        program_id)
+    if defined is not None:
+        return Tenancy(institution, frozenset(defined), program_id)
     # A skip scan over the (institution, program_id, campus) index: one probe per campus, however
     # many people the program holds (a policy read must not cost as much as a round).
     campuses = await connection.fetchval(

@@ -13,10 +13,14 @@ from mentoring_contracts import (
     ParticipantLeftV1,
     ParticipantProfileUpdated,
     ParticipantProfileUpdatedV1,
+    ProgramClosed,
+    ProgramCreated,
+    ProgramUpdated,
 )
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.adapters.profiles import ProfileReads
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
+from mesh_matching.application.follow_programs import close_program, follow_program
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
@@ -63,7 +67,19 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
         await forget_participant(uow, envelope.data)
 
+    async def on_program_defined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        event = envelope.data
+        at = event.created_at if isinstance(event, ProgramCreated) else event.updated_at
+        await follow_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)),
+                             event.program_id, event.definition, at)
+
+    async def on_program_closed(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        await close_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
+
     return {
+        ProgramCreated: on_program_defined,
+        ProgramUpdated: on_program_defined,
+        ProgramClosed: on_program_closed,
         ParticipantErased: on_participant_erased,
         ParticipantJoined: on_participant_joined,
         ParticipantJoinedV1: on_participant_joined,

@@ -9,6 +9,7 @@ import asyncpg
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
+from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
@@ -70,6 +71,14 @@ class PostgresMatches:
         )
         return [match_from_row(row) for row in rows]
 
+    async def open_in_program(self, program_id: str) -> Sequence[Match]:
+        rows = await self._connection.fetch(
+            """
+            SELECT * FROM matches WHERE program_id = $1 AND status IN ('proposed', 'accepted')
+            ORDER BY proposed_at FOR UPDATE
+            """, program_id)
+        return [match_from_row(row) for row in rows]
+
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:
         low, high = sorted((a, b))
         return bool(await self._connection.fetchval(
@@ -82,7 +91,6 @@ class PostgresMatches:
     async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
         await self._connection.executemany(
             "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs])
-
 
     async def redact_reasons(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
@@ -164,6 +172,7 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.candidates = PostgresCandidates(self.connection)
         self.matches = PostgresMatches(self.connection)
         self.policies = PostgresPolicies(self.connection)
+        self.programs = PostgresPrograms(self.connection)
 
     async def lock_program(self, program_id: str) -> None:
         # One program's places change one transaction at a time, on any replica: a join and a freed

@@ -3,14 +3,15 @@
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.run_round import run_round
+from mesh_matching.domain.program import NotProposing
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, error_responses
 
 router = APIRouter(tags=["rounds"])
 
@@ -47,14 +48,18 @@ class RoundReport(BaseModel):
 
 
 @router.post("/programs/{program_id}/rounds", summary="Preview or run a matching round over a program's pool",
-             description="Coordinators of every campus the program spans, or admins of its institution.",
-             responses=error_responses(403, 404))
+             description="Coordinators of every campus the program spans, or admins of its institution. Refused "
+                         "(409) in a closed program, or one whose participants choose their partners only.",
+             responses=error_responses(403, 404, 409))
 async def round_for_program(program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep,
                             principal: PrincipalDep) -> RoundReport:
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "preview or run its rounds")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
+        try:
+            outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
+        except NotProposing as error:
+            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
         await audit.record(transaction, principal, cause, "round.preview" if request.dry_run else "round.run",
                            f"program/{program_id}", mode=outcome.mode, objective=request.objective,
                            pool_size=outcome.pool_size, pairs=len(outcome.plan.pairs), proposed=len(outcome.proposed))

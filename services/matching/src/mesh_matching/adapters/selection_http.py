@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_matching.domain.program import NotProposing
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, authorize, error_responses
 from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["self-selection"])
@@ -62,6 +63,8 @@ async def requests(participant_id: UUID, body: PartnerRequest, components: Compo
             outcomes = await request_partners(uow, participant_id, body.partner_ids, campuses=_visible(principal))
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+        except NotProposing as error:
+            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
     return [RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
             for o in outcomes]
 

@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from mentoring_contracts import Event, ScorePart
+from mentoring_contracts import Event, ProgramDefinition, ScorePart
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
+from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.scoring import MatchingPolicy
 
 
@@ -69,6 +70,10 @@ class Matches(Protocol):
         """Proposed or formed matches of a participant, locked."""
         ...
 
+    async def open_in_program(self, program_id: str) -> Sequence[Match]:
+        """Proposed or formed matches of a program, locked."""
+        ...
+
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:
         """Declined pairs, and pairs already matched, are never proposed again."""
         ...
@@ -92,10 +97,22 @@ class Policies(Protocol):
     async def history(self, program_id: str) -> Sequence[tuple[int, MatchingPolicy, datetime]]: ...
 
 
+class Programs(Protocol):
+    async def define(self, program_id: str, definition: ProgramDefinition, at: datetime) -> None: ...
+    async def close(self, program_id: str, reason: str | None, at: datetime) -> bool:
+        """True the first time it closes."""
+        ...
+
+    async def standing(self, program_id: str) -> ProgramStanding:
+        """Whether it runs and who makes its pairs (a program not heard of yet runs, both ways)."""
+        ...
+
+
 class MatchingUnitOfWork(Protocol):
     candidates: Candidates
     matches: Matches
     policies: Policies
+    programs: Programs
 
     async def emit(self, event: Event) -> object: ...
     async def emit_many(self, events: list[Event]) -> None: ...

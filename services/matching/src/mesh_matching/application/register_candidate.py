@@ -38,6 +38,8 @@ async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: Matchi
     Kept after every such change, this holds: no two people with room who fit each other wait
     unproposed. Only the partners who could fit are read (``open_partners``), not the pool.
     The caller holds the program's lock."""
+    if not (await uow.programs.standing(person.program_id)).matching_proposes:
+        return []  # closed, or its participants choose their partners themselves
     places = await uow.candidates.room(person.participant_id)
     if places < 1:
         return []

@@ -37,8 +37,10 @@ def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
 
 async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode | None, objective: Objective, publish: bool,
                     policy: MatchingPolicy | None = None, now: datetime | None = None) -> RoundOutcome:
-    """Under the program's current policy unless one is given."""
+    """Under the program's current policy unless one is given; refused (NotProposing) in a closed
+    program, or one whose participants choose their partners only."""
     now = now or datetime.now(UTC)
+    (await uow.programs.standing(program_id)).require_rounds()
     policy = policy or (await uow.policies.current(program_id))[1]
     mode = mode or policy.mode  # type: ignore[assignment]
     rows = await uow.candidates.round_pool(program_id)

@@ -47,9 +47,11 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
 async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],
                            policy: MatchingPolicy | None = None, now: datetime | None = None,
                            campuses: frozenset[str] | None = None) -> list[RequestOutcome]:
-    """Someone on a campus the asker may not see is answered as someone unknown: existence never leaks."""
+    """Someone on a campus the asker may not see is answered as someone unknown: existence never leaks.
+    Refused (NotProposing) in a closed program, or one whose pairs are made in coordinators' rounds only."""
     now = now or datetime.now(UTC)
     me = await _with_room(uow, participant_id)
+    (await uow.programs.standing(me.program_id)).require_requests()
     policy = policy or (await uow.policies.current(me.program_id))[1]
     outcomes = []
     for partner_id in dict.fromkeys(partner_ids):

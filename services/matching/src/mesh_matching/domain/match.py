@@ -81,6 +81,12 @@ class Match:
             raise MatchClosed(f"match {self.match_id} is {self.status.value}, not a formed pair")
         return replace(self, status=MatchStatus.ENDED, closing_reason=reason)
 
+    def stop_with_program(self, now: datetime, reason: str) -> "Match":
+        """The program closed: a proposal lapses (nobody declined it) and a formed pair ends, both with the reason."""
+        if self.status is MatchStatus.PROPOSED:
+            return replace(self, status=MatchStatus.EXPIRED, closing_reason=reason)
+        return self.end(now, reason)
+
     @property
     def holds_places(self) -> bool:
         """Whether closing this match gives places back."""
