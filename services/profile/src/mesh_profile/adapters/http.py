@@ -11,7 +11,12 @@ from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.adapters.access import participant_tenancy
 from mesh_profile.adapters.postgres import PostgresParticipants, PostgresProfileUnitOfWork
 from mesh_profile.adapters.refusals import program_refusals
-from mesh_profile.application.change_participation import ParticipantNotFound, leave_program, update_profile
+from mesh_profile.application.change_participation import (
+    ParticipantNotFound,
+    claim_profile,
+    leave_program,
+    update_profile,
+)
 from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA, Erasure, erase_participant
 from mesh_profile.application.join_program import join_program
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError, ProgramIsFixed
@@ -39,7 +44,8 @@ class ParticipantView(BaseModel):
     erased_at: datetime | None = None
     left_reason: str | None = Field(default=None, description="Why they left, in their words, if they said.")
     subject: str | None = Field(default=None, description="Their account at the institution's identity provider; "
-                                "none after erasure.")
+                                "none after erasure, nor before a person a roster brought claims their profile.")
+    external_id: str | None = Field(default=None, description="The institution's id for them, from a roster.")
     profile: ParticipantProfile = Field(description="After erasure: only what is anonymous (program, campus, roles, "
                                                     "availability); name and email are placeholders, free text is gone.")
 
@@ -47,7 +53,8 @@ class ParticipantView(BaseModel):
     def of(cls, participant: Participant) -> "ParticipantView":
         return cls(participant_id=participant.participant_id, status=participant.status.value,
                    joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
-                   left_reason=participant.left_reason, subject=participant.subject, profile=participant.profile)
+                   left_reason=participant.left_reason, subject=participant.subject,
+                   external_id=participant.external_id, profile=participant.profile)
 
 
 class Confirmation(BaseModel):
@@ -80,6 +87,10 @@ class LookupResult(BaseModel):
     unknown: list[UUID] = Field(description="Ids no participant has.")
 
 
+class Claim(BaseModel):
+    program_id: str = Field(description="The program whose roster brought you.")
+
+
 class Leave(BaseModel):
     reason: str | None = Field(default=None, max_length=1000, description="Why, if they want to say.")
 
@@ -104,6 +115,26 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject)
     except AlreadyJoined as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    return ParticipantView.of(participant)
+
+
+@router.post("/claim", summary="Take the profile a program's roster made for you",
+             description="The participant in the program with the email your institution vouches for (the token's "
+                         "verified email) becomes yours, once. From then on you act on it as if you had joined.",
+             responses=error_responses(403, 404, 409))
+async def claim(body: Claim, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ParticipantView:
+    require_role(principal, Role.PARTICIPANT, "claim a profile (a person claims their own)")
+    if principal.email is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="your token carries no verified email to find you by")
+    try:
+        async with components.database.transaction(principal.institution) as transaction:
+            uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
+            participant = await claim_profile(uow, body.program_id, principal.email, principal.subject)
+            _require_own_campus(principal, participant.profile.campus)  # else nothing is claimed
+    except ParticipantNotFound as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
+    except ProfileError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
 

@@ -1,5 +1,6 @@
 """Participants in the profile service's own PostgreSQL database."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -18,25 +19,20 @@ class PostgresParticipants:
 
     async def add(self, participant: Participant) -> None:
         try:
-            await self._connection.execute(
-                """
-                INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
-                                          institution, campus, subject, external_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                """,
-                participant.participant_id,
-                participant.profile.program_id,
-                participant.email_key,
-                participant.profile.model_dump(mode="json"),
-                participant.joined_at,
-                participant.institution,
-                participant.profile.campus,
-                participant.subject,
-                participant.external_id,
-            )
+            await self.add_many([participant])
         except asyncpg.UniqueViolationError as error:
             # A concurrent join of the same email or account won the race after the use case's check.
             raise AlreadyJoined(participant.profile.program_id, None, what="this email or account") from error
+
+    async def add_many(self, participants: Sequence[Participant]) -> None:
+        await self._connection.executemany(
+            """
+            INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
+                                      institution, campus, subject, external_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """,
+            [(p.participant_id, p.profile.program_id, p.email_key, p.profile.model_dump(mode="json"), p.joined_at,
+              p.institution, p.profile.campus, p.subject, p.external_id) for p in participants])
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
@@ -52,18 +48,31 @@ class PostgresParticipants:
 
     async def save(self, participant: Participant) -> None:
         try:
-            await self._connection.execute(
-                """
-                UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
-                                        subject = $7, erased_at = $8, left_reason = $9, external_id = $10
-                WHERE participant_id = $1
-                """,
-                participant.participant_id, participant.email_key, participant.profile.model_dump(mode="json"),
-                participant.status.value, participant.left_at, participant.profile.campus, participant.subject,
-                participant.erased_at, participant.left_reason, participant.external_id,
-            )
+            await self.save_many([participant])
         except asyncpg.UniqueViolationError as error:
             raise AlreadyJoined(participant.profile.program_id, None) from error
+
+    async def save_many(self, participants: Sequence[Participant]) -> None:
+        await self._connection.executemany(
+            """
+            UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
+                                    subject = $7, erased_at = $8, left_reason = $9, external_id = $10
+            WHERE participant_id = $1
+            """,
+            [(p.participant_id, p.email_key, p.profile.model_dump(mode="json"), p.status.value, p.left_at,
+              p.profile.campus, p.subject, p.erased_at, p.left_reason, p.external_id) for p in participants])
+
+    async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]:
+        rows = await self._connection.fetch(
+            "SELECT * FROM participants WHERE program_id = $1 AND external_id = ANY($2::text[]) FOR UPDATE",
+            program_id, list(external_ids))
+        return {row["external_id"]: _participant(row) for row in rows}
+
+    async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]:
+        rows = await self._connection.fetch(
+            "SELECT * FROM participants WHERE program_id = $1 AND email_key = ANY($2::text[]) FOR UPDATE",
+            program_id, list(email_keys))
+        return {row["email_key"]: _participant(row) for row in rows}
 
     async def find_by_email(self, program_id: str, email_key: str) -> Participant | None:
         row = await self._connection.fetchrow(
@@ -117,3 +126,7 @@ class PostgresProfileUnitOfWork(UnitOfWork):
         self.participants = PostgresParticipants(self.connection)
         self.programs = PostgresPrograms(self.connection)
         self.seats = PostgresSeats(self.connection)
+
+    async def lock_roster(self, program_id: str) -> None:
+        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                      f"roster/{self.institution}/{program_id}")

@@ -30,6 +30,22 @@ async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: 
     return updated
 
 
+async def claim_profile(uow: ProfileUnitOfWork, program_id: str, email: str, subject: str) -> Participant:
+    """The person whose address the institution vouches for takes the profile a roster made for them
+    (matching, scheduling and notify learn the account through ParticipantProfileUpdated)."""
+    participant = await uow.participants.find_by_email(program_id, email.lower())
+    if participant is None:
+        raise ParticipantNotFound(f"no participant of program {program_id!r} has the email {email}")
+    other = await uow.participants.find_by_subject(program_id, subject)
+    if other is not None and other.participant_id != participant.participant_id:
+        raise AlreadyJoined(program_id, other.participant_id, what="this account")
+    claimed, event = participant.claim(subject, datetime.now(UTC))
+    if event is not None:
+        await uow.participants.save(claimed)
+        await uow.emit(event)
+    return claimed
+
+
 async def leave_program(uow: ProfileUnitOfWork, participant_id: UUID, reason: str | None) -> Participant:
     """Emits ParticipantLeft: matching withdraws them and offers their partners a rematch; their seats free."""
     participant = await _load(uow, participant_id)

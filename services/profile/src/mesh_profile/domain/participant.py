@@ -33,6 +33,10 @@ class NotActive(ProfileError):
     pass
 
 
+class AlreadyClaimed(ProfileError):
+    """A profile is one account's: once claimed, nobody else claims it."""
+
+
 class ProgramIsFixed(ProfileError):
     pass
 
@@ -66,6 +70,18 @@ class Participant:
         updated = replace(self, profile=profile)
         return updated, ParticipantProfileUpdated(participant_id=self.participant_id, attributes=profile.attributes(),
                                                   updated_at=now)
+
+    def claim(self, subject: str, now: datetime) -> tuple["Participant", ParticipantProfileUpdated | None]:
+        """A person a roster brought binds their account to the profile; the others learn the account
+        from profile as for any change. Claiming again with the same account changes nothing."""
+        if self.status is not ParticipantStatus.ACTIVE:
+            raise NotActive(f"participant {self.participant_id} has {self.status.value}; their profile is closed")
+        if self.subject == subject:
+            return self, None
+        if self.subject is not None:
+            raise AlreadyClaimed(f"participant {self.participant_id} belongs to another account")
+        return replace(self, subject=subject), ParticipantProfileUpdated(
+            participant_id=self.participant_id, attributes=self.profile.attributes(), updated_at=now)
 
     def erase(self, now: datetime) -> tuple["Participant", ParticipantErased]:
         """Personal data goes (name, email, the free text of experiences, goals, challenges and

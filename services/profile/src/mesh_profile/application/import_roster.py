@@ -1,0 +1,145 @@
+"""Use case: a coordinator imports a program's roster at the start of a term, a batch of rows at a time.
+
+Rows are upserted by the institution's own id for the person (``external_id``): a new id joins
+(ParticipantJoined, once: the id is unique in the program), a known id whose profile changed is
+updated (ParticipantProfileUpdated), an unchanged row changes nothing. So sending a batch again,
+after a crash or a kill, ends with every row exactly once and every event exactly once. A row that
+cannot be taken is rejected with its reasons; the rest of the batch is not held back by it.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID, uuid4
+
+from pydantic import ValidationError
+
+from mentoring_contracts import ParticipantProfile
+from mesh_profile.application.admission import ProgramNotFound, full_roles, roles_of
+from mesh_profile.application.ports import ProfileUnitOfWork
+from mesh_profile.domain.eligibility import violations
+from mesh_profile.domain.participant import Participant, ParticipantStatus, join
+from mesh_profile.domain.program import Program
+
+Outcome = Literal["new", "updated", "unchanged", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class RosterRow:
+    line: int  # in the file, for the error report
+    external_id: str
+    profile: dict[str, Any]  # as the file gave it; program_id and program_setting default to the program's
+
+
+@dataclass(slots=True)
+class RowResult:
+    line: int
+    external_id: str
+    outcome: Outcome
+    participant_id: UUID | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[RosterRow], *, institution: str,
+                        may_place: Callable[[str], bool]) -> list[RowResult]:
+    """``may_place(campus)``: whether the importing coordinator may place people on that campus."""
+    program = await uow.programs.get_for_share(program_id)
+    if program is None:
+        raise ProgramNotFound(f"no program {program_id!r}")
+    program.require_open_for_joins()
+    await uow.lock_roster(program_id)  # two imports of one program take turns, batch by batch
+    now = datetime.now(UTC)
+    results, valid = _validated(program, rows, may_place)
+    known = await uow.participants.find_by_external_ids(program_id, [row.external_id for row, _ in valid])
+    by_email = await uow.participants.find_by_emails(program_id, [str(p.email).lower() for _, p in valid])
+    joined: list[Participant] = []
+    changed: list[Participant] = []
+    events: list = []
+    for row, profile in valid:
+        result = RowResult(row.line, row.external_id, "rejected")
+        results.append(result)
+        current = known.get(row.external_id)
+        owner = by_email.get(str(profile.email).lower())
+        if owner is not None and owner.participant_id != (current.participant_id if current else None):
+            if current is not None or owner.external_id is not None:
+                result.reasons.append(f"email {profile.email} belongs to another participant"
+                                      + (f" (external id {owner.external_id})" if owner.external_id else ""))
+                continue
+            current = owner  # joined themself before the roster came: the roster recognises them by email
+        if current is None:
+            if full := await uow.seats.take(program_id, roles_of(profile)):
+                result.reasons += [violation.message for violation in full_roles(full)]
+                continue
+            participant, event = join(uuid4(), profile, now, institution=institution, subject=None,
+                                      external_id=row.external_id)
+            joined.append(participant)
+            events.append(event)
+            result.outcome, result.participant_id = "new", participant.participant_id
+            continue
+        result.participant_id = current.participant_id
+        if current.status is not ParticipantStatus.ACTIVE:
+            result.reasons.append(f"participant {current.participant_id} has {current.status.value}; "
+                                  "a roster does not bring them back")
+            continue
+        if current.profile == profile and current.external_id == row.external_id:
+            result.outcome = "unchanged"
+            continue
+        before, after = set(roles_of(current.profile)), set(roles_of(profile))
+        if full := await uow.seats.take(program_id, sorted(after - before)):
+            result.reasons += [violation.message for violation in full_roles(full)]
+            continue
+        await uow.seats.give_back(program_id, sorted(before - after))
+        updated, event = current.update(profile, now)
+        changed.append(_with_external_id(updated, row.external_id))
+        if current.profile != profile:
+            events.append(event)
+        result.outcome = "updated"
+    await uow.participants.add_many(joined)
+    await uow.participants.save_many(changed)
+    await uow.emit_many(events)
+    return sorted(results, key=lambda result: result.line)
+
+
+def _validated(program: Program, rows: Sequence[RosterRow],
+               may_place: Callable[[str], bool]) -> tuple[list[RowResult], list[tuple[RosterRow, ParticipantProfile]]]:
+    """Rows that are valid profiles the program admits, once each; the others rejected with every reason."""
+    rejected: list[RowResult] = []
+    valid: list[tuple[RosterRow, ParticipantProfile]] = []
+    first_line: dict[str, int] = {}
+    first_email: dict[str, int] = {}
+    for row in rows:
+        reasons: list[str] = []
+        if row.external_id in first_line:
+            reasons.append(f"external id {row.external_id!r} is also on line {first_line[row.external_id]}")
+        first_line.setdefault(row.external_id, row.line)
+        try:
+            profile = ParticipantProfile.model_validate(
+                {"program_id": program.program_id, "program_setting": program.definition.setting, **row.profile})
+        except ValidationError as error:
+            reasons += [_explained(problem) for problem in error.errors()]
+            rejected.append(RowResult(row.line, row.external_id, "rejected", reasons=reasons))
+            continue
+        email = str(profile.email).lower()
+        if email in first_email and not reasons:
+            reasons.append(f"email {profile.email} is also on line {first_email[email]}")
+        first_email.setdefault(email, row.line)
+        if profile.program_id != program.program_id:
+            reasons.append(f"the row is for program {profile.program_id!r}, not {program.program_id!r}")
+        if not may_place(profile.campus):
+            reasons.append(f"campus {profile.campus!r} is not one you coordinate")
+        reasons += [f"{violation.rule_id}: {violation.message}" for violation in violations(program.definition, profile)]
+        if reasons:
+            rejected.append(RowResult(row.line, row.external_id, "rejected", reasons=reasons))
+        else:
+            valid.append((row, profile))
+    return rejected, valid
+
+
+def _explained(problem: Any) -> str:
+    where = ".".join(str(part) for part in problem["loc"]) or "row"
+    return f"{where}: {problem['msg']}"
+
+
+def _with_external_id(participant: Participant, external_id: str) -> Participant:
+    return replace(participant, external_id=external_id)
