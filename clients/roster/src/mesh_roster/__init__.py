@@ -1,0 +1,1 @@
+"""mesh-roster: a program's roster, from a file to profile's bulk endpoint."""

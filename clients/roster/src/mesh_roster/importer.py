@@ -1,0 +1,105 @@
+"""Sends a roster to profile a batch at a time, remembering after each batch how far it got.
+
+Killed halfway and run again, it resumes after the last batch profile acknowledged (the state file
+names the file by its SHA-256, so an edited file starts afresh). Without the state file it is still
+right: profile upserts by external id, so a batch sent twice has the effect of once."""
+
+import asyncio
+import csv
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import httpx
+
+from mesh_roster.reading import Row, RowError
+
+BATCH = 500
+RETRIES = 8
+
+
+class ImportRefused(Exception):
+    """Profile refuses the import as a whole (the program, the caller): nothing more is sent."""
+
+
+@dataclass
+class Progress:
+    """What the state file keeps between runs."""
+
+    sha256: str
+    program_id: str
+    sent_rows: int = 0  # rows acknowledged, in file order
+    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0})
+    rejected: list[list] = field(default_factory=list)  # [line, external_id, reason]
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_progress(state: Path, sha256: str, program_id: str) -> Progress:
+    if state.exists():
+        saved = Progress(**json.loads(state.read_text()))
+        if saved.sha256 == sha256 and saved.program_id == program_id:
+            return saved
+    return Progress(sha256, program_id)
+
+
+def save_progress(state: Path, progress: Progress) -> None:
+    partial = state.with_suffix(state.suffix + ".partial")
+    partial.write_text(json.dumps(asdict(progress)))
+    os.replace(partial, state)  # atomic: a kill leaves the old state or the new, never half
+
+
+async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row], progress: Progress, state: Path,
+                    on_batch: Callable[[int], None] = lambda _: None, batch_size: int = BATCH) -> Progress:
+    """Sends the rows after ``progress.sent_rows``; after each batch, the state is saved."""
+    for start in range(progress.sent_rows, len(rows), batch_size):
+        batch = rows[start:start + batch_size]
+        outcome = await _post(client, f"/programs/{program_id}/roster", {"rows": [row.as_json() for row in batch]})
+        for kind in progress.counts:
+            progress.counts[kind] += outcome[kind]
+        progress.rejected += [[r["line"], r["external_id"], "; ".join(r["reasons"])] for r in outcome["rows"]
+                              if r["outcome"] == "rejected"]
+        progress.sent_rows = start + len(batch)
+        save_progress(state, progress)
+        on_batch(len(batch))
+    return progress
+
+
+async def _post(client: httpx.AsyncClient, path: str, body: dict) -> dict:
+    """Transient failures (the service restarting, overloaded, the network) are retried with backoff;
+    a refusal is not."""
+    for attempt in range(RETRIES):
+        try:
+            response = await client.post(path, json=body)
+        except httpx.TransportError as error:
+            failure = f"{type(error).__name__}: {error}"
+        else:
+            if response.status_code == 200:
+                return response.json()
+            if response.status_code not in (429, 500, 502, 503, 504):
+                raise ImportRefused(f"{response.status_code}: {_detail(response)}")
+            failure = f"{response.status_code}: {_detail(response)}"
+        await asyncio.sleep(min(0.5 * 2 ** attempt, 10))
+    raise ImportRefused(f"gave up after {RETRIES} tries: {failure}")
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail", response.text))
+    except ValueError:
+        return response.text[:500]
+
+
+def write_error_report(path: Path, file_errors: list[RowError], progress: Progress) -> int:
+    """Every row not taken, by line: what the file itself got wrong, and what profile rejected."""
+    rows = sorted([[e.line, e.external_id, e.reason] for e in file_errors] + progress.rejected)
+    with path.open("w", newline="", encoding="utf-8") as report:
+        writer = csv.writer(report)
+        writer.writerow(["line", "external_id", "reason"])
+        writer.writerows(rows)
+    return len(rows)
