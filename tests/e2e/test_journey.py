@@ -21,6 +21,7 @@ from mesh_local.config import SERVICES
 from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
 from mesh_local.postgres import provision_service_databases
+from mesh_local.realm import ADMIN
 from mesh_local.services import LocalServices
 from tests.integration.kafka_helpers import read_all, read_to_end
 from tests.integration.notify.test_delivery import Inbox, free_port
@@ -69,6 +70,7 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
     _, inbox = smtp_inbox
     report = await run_journey(config, cohort_size=16, pairs_to_accept=2)
     assert report.joined == 16
+    assert report.roster.endswith("16 rows: new 16, updated 0, unchanged 0, rejected 0"), report.roster
     assert len(report.accepted) == 2 and all(m["status"] == "accepted" for m in report.accepted)
     assert all(m["reasons"] for m in report.proposed)
     first = report.sessions[0]
@@ -82,7 +84,7 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
     assert welcomed == sorted(report.emails)  # each of this run's participants welcomed exactly once
     for fragment in ("a proposed mentoring match", "are now a mentoring pair", "Session 1 with", "recorded"):
         assert any(fragment in s for s in subjects), fragment
-    for event_type in ("ParticipantJoined", "MatchProposed", "MatchAccepted", "SessionScheduled",
+    for event_type in ("ProgramCreated", "ParticipantJoined", "ParticipantProfileUpdated", "MatchProposed", "MatchAccepted", "SessionScheduled",
                        "SessionCompleted", "NotificationSent"):
         assert report.events[event_type] >= 1, event_type
     for service in ("matching", "scheduling", "notify"):
@@ -163,6 +165,10 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         async def call(method: str, service: str, path: str, token: str, **kwargs) -> httpx.Response:
             return await http.request(method, urls[service] + path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
+        created = await call("POST", "profile", "/programs", user_token(config, ADMIN), json={
+            "program_id": program, "name": "Erasure check", "setting": "academic", "campuses": ["north", "south"],
+            "matching_mode": "mentor_mentee"})
+        assert created.status_code == 201, created.text
         mentor = mentor_profile(program_id=program, campus="north", goals=[goal], mentor_capacity=1,
                                 email="student39@northbridge.example.edu")
         mentee = profile(program_id=program, campus="south", display_name=personal["name"], email=personal["email"],

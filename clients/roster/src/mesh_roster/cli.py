@@ -4,7 +4,7 @@
                                       [--state FILE] [--errors FILE] [--batch N]
 
 The token (``--token`` or ``MESH_TOKEN``) is an admin's or the program's coordinator's access token;
-locally, ``mesh-local token cole``. Exit status: 0 every row taken, 1 some rows rejected (see the
+locally, ``mesh-local token nadia``. Exit status: 0 every row taken, 1 some rows rejected (see the
 error report), 2 the import could not run (the file's columns, the program, the token)."""
 
 import argparse
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     console = Console(stderr=True)
     if not args.token:
-        console.print("mesh-roster: no token: pass --token or set MESH_TOKEN (locally: mesh-local token cole)")
+        console.print("mesh-roster: no token: pass --token or set MESH_TOKEN (locally: mesh-local token nadia)")
         return 2
     try:
         return asyncio.run(import_file(args, console))

@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_report(report) -> None:
     print(f"\nJourney ({report.seconds:.1f}s):")
-    print(f"  {report.joined} participants joined across two campuses")
+    print("  nadia (admin) created the program through profile's API and imported its roster with mesh-roster:")
+    print(f"      {report.roster}")
+    print(f"  {report.joined} students claimed their profiles across two campuses")
     print(f"  {len(report.proposed)} matches proposed; e.g. score {report.proposed[0]['score']:.2f} because:")
     for reason in report.proposed[0]["reasons"]:
         print(f"      - {reason}")

@@ -1,7 +1,13 @@
 """A small demo cohort: a few dozen participants of one program across two campuses."""
 
+import csv
 import random
+from pathlib import Path
 from typing import Any
+
+ROSTER_COLUMNS = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
+                  "meeting_modes", "cadence", "mentor_capacity", "affiliation", "year_of_study", "experiences", "goals",
+                  "challenges", "interests")
 
 TOPICS = ("Calculus II", "Programming 101", "Academic writing", "Time management")
 GOALS = ("pass the final exam", "build a study routine", "find a research project", "improve my grades", "make friends in my cohort")
@@ -47,3 +53,18 @@ def demo_cohort(size: int = 36, seed: int = 7, program_id: str = "first-year-ste
             }
         )
     return people
+
+
+def write_roster(path: Path, cohort: list[dict[str, Any]], usernames: list[str]) -> None:
+    """The cohort as the registrar's term-start export (docs/programs.md's column mapping): one row each."""
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(ROSTER_COLUMNS)
+        for person, username in zip(cohort, usernames, strict=True):
+            writer.writerow([
+                f"NB-{username}", person["email"], person["display_name"], person["campus"],
+                "; ".join(f"{t['topic']}:{t['role']}" for t in person["topics"]), "; ".join(person["languages"]),
+                person["time_zone"], "; ".join(f"{s['weekday']} {s['start']}-{s['end']}" for s in person["weekly_availability"]),
+                "; ".join(person["meeting_modes"]), person["preferred_cadence"], person["mentor_capacity"], "student", 1,
+                "; ".join(person["experiences"]), "; ".join(person["goals"]), "; ".join(person["challenges"]),
+                "; ".join(person["interests"])])

@@ -1,20 +1,25 @@
 """Drives a peer-mentoring journey through the services' HTTP APIs and reports what flowed."""
 
 import asyncio
+import os
+import sys
+import tempfile
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mentoring_contracts import TOPICS
-from mesh_local.cohort import demo_cohort
+from mesh_local.cohort import TOPICS as COHORT_TOPICS
+from mesh_local.cohort import demo_cohort, write_roster
 from mesh_local.config import LocalConfig
 from mesh_local.keycloak import user_token
-from mesh_local.realm import COHORT_SIZE, cohort_username, demo_email
+from mesh_local.realm import ADMIN, COHORT_SIZE, cohort_username, demo_email
 
 
 class JourneyError(RuntimeError):
@@ -24,6 +29,7 @@ class JourneyError(RuntimeError):
 @dataclass
 class JourneyReport:
     joined: int = 0
+    roster: str = ""  # what mesh-roster printed
     emails: list[str] = field(default_factory=list)
     proposed: list[dict[str, Any]] = field(default_factory=list)
     accepted: list[dict[str, Any]] = field(default_factory=list)
@@ -49,7 +55,9 @@ def _as(token: str) -> dict[str, str]:
 
 
 async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4) -> JourneyReport:
-    """Every step is taken by the person it belongs to, with their own token from the identity provider."""
+    """Northbridge's admin creates a program and imports its roster with ``mesh-roster``; each student
+    claims their profile, and every later step is taken by the person it belongs to, with their own
+    token from the identity provider."""
     if cohort_size > COHORT_SIZE:
         raise JourneyError(f"the demo realm has {COHORT_SIZE} students; a cohort of {cohort_size} is too large")
     started = time.monotonic()
@@ -57,13 +65,21 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
     run = uuid.uuid4().hex[:6]  # a second `make run` starts a new program instead of colliding with the first
     urls = {name: config.service_url(name) for name in ("profile", "matching", "scheduling", "notify")}
     async with httpx.AsyncClient(timeout=10) as http:
+        program_id = f"first-year-stem-{run}"
+        admin = await asyncio.to_thread(user_token, config, ADMIN)
+        await _create_program(http, urls["profile"], admin, program_id)
+        cohort = demo_cohort(cohort_size, program_id=program_id)
+        usernames = [cohort_username(index) for index in range(cohort_size)]
+        for person, username in zip(cohort, usernames, strict=True):
+            person["email"] = demo_email(username)  # the address the institution vouches for
+        report.roster = await _import_roster(config, admin, program_id, cohort, usernames)
         ids, tokens = [], {}
-        for index, person in enumerate(demo_cohort(cohort_size, program_id=f"first-year-stem-{run}")):
-            token = await asyncio.to_thread(user_token, config, cohort_username(index))
-            person["email"] = demo_email(cohort_username(index))  # the address the institution vouches for
-            response = await http.post(f"{urls['profile']}/participants", json=person, headers=_as(token))
-            if response.status_code != 201:
-                raise JourneyError(f"join failed: {response.status_code} {response.text}")
+        for person, username in zip(cohort, usernames, strict=True):
+            token = await asyncio.to_thread(user_token, config, username)
+            response = await http.post(f"{urls['profile']}/participants/claim", json={"program_id": program_id},
+                                       headers=_as(token))
+            if response.status_code != 200:
+                raise JourneyError(f"claiming {username}'s profile failed: {response.status_code} {response.text}")
             ids.append(response.json()["participant_id"])
             tokens[ids[-1]] = token
             report.emails.append(person["email"])
@@ -72,7 +88,10 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         async def proposals() -> list[dict[str, Any]] | None:
             seen: dict[str, dict[str, Any]] = {}
             for pid in ids:
-                for match in (await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=_as(tokens[pid]))).json():
+                listed = await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=_as(tokens[pid]))
+                if listed.status_code != 200:  # matching has not learnt of their claim yet
+                    return None
+                for match in listed.json():
                     seen[match["match_id"]] = match
             return list(seen.values()) if len(seen) >= pairs_to_accept else None
 
@@ -123,6 +142,35 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
     report.events = await count_events(config)
     report.seconds = time.monotonic() - started
     return report
+
+
+async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program_id: str) -> None:
+    """The demo program, as Northbridge's admin creates it: both campuses, every role, both ways of pairing."""
+    body = {"program_id": program_id, "name": "First-year STEM peer mentoring", "setting": "academic",
+            "campuses": ["north", "south"], "matching_mode": "mentor_mentee", "matchmaking": "both",
+            "roles_offered": ["mentor", "mentee", "peer"], "topics": list(COHORT_TOPICS), "default_cadence": "weekly",
+            "session_minutes": 60, "eligibility": [
+                {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student",
+                 "summary": "students of Northbridge"}]}
+    response = await http.post(f"{url}/programs", json=body, headers=_as(admin))
+    if response.status_code != 201:
+        raise JourneyError(f"creating the program failed: {response.status_code} {response.text}")
+
+
+async def _import_roster(config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]],
+                         usernames: list[str]) -> str:
+    """The cohort as a term-start roster, imported with ``mesh-roster``; returns what it printed."""
+    with tempfile.TemporaryDirectory(prefix="mesh-roster-") as folder:
+        path = Path(folder) / "roster.csv"
+        write_roster(path, cohort, usernames)
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "mesh_roster.cli", "import", str(path), "--program", program_id,
+            "--url", config.service_url("profile"), env=os.environ | {"MESH_TOKEN": admin},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout, stderr = await process.communicate()
+    if process.returncode != 0:
+        raise JourneyError(f"the roster import failed ({process.returncode}): {stdout.decode()} {stderr.decode()}")
+    return stdout.decode().strip()
 
 
 async def count_events(config: LocalConfig) -> Counter[str]:

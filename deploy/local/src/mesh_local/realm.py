@@ -25,6 +25,7 @@ AUTOMATION_CLIENT = "mesh-automation"
 AUTOMATION_SECRET = "automation-local-secret"  # local demo only; a real realm keeps it in its secret store
 DEMO_PASSWORD = "mesh-demo"  # every demo user's password, local only
 COHORT_SIZE = 40
+ADMIN = "nadia"  # Northbridge's admin: creates the demo program and imports its roster
 ROLES = ("participant", "coordinator", "admin", "service")
 # The services that read personal data from another service's API, each as its own client
 # (client credentials, role ``service``): matching and scheduling from profile, notify from both.
