@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline token realm run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import token realm run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ bench-round: setup  ## a coordinator round over 100,000 people through the API, 
 
 bench-pipeline: setup  ## the platform's pipeline on real Kafka and PostgreSQL: joins/s at 1k-100k, latencies, each service against raw aiokafka, RSS, the 100k round (prints figures)
 	@$(VENV)/python -m benchmarks.pipeline 1000
+
+bench-import: setup  ## a 100,000-row roster through mesh-roster and profile's bulk endpoint, against raw asyncpg COPY of the same rows (prints figures)
+	@$(VENV)/python -m benchmarks.roster_import 100000
 
 bench-auth: setup  ## what bearer-token verification adds per request, cached key, p50/p99 (prints figures)
 	@$(VENV)/python -m benchmarks.token_verification 5000

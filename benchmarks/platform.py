@@ -49,6 +49,9 @@ class Platform:
     services: LocalServices
     smtp: CountingSmtp
 
+    programs: set[str] = dataclasses.field(default_factory=set)  # created through profile's API so far
+    creating: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
+
     def url(self, service: str) -> str:
         return self.config.service_url(service)
 
@@ -101,8 +104,8 @@ class Platform:
 
 
 @asynccontextmanager
-async def platform(endpoints: Endpoints) -> AsyncIterator[Platform]:
-    """Fresh service databases, an SMTP server, then the four services, each ready."""
+async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES) -> AsyncIterator[Platform]:
+    """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready."""
     smtp = CountingSmtp()
     controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
     controller.start()
@@ -123,7 +126,7 @@ async def platform(endpoints: Endpoints) -> AsyncIterator[Platform]:
     await provision_service_databases(endpoints.postgres_admin_url, config)
     running = Platform(config, services, smtp)
     try:
-        for service in SERVICES:
+        for service in only:
             running.start(service)
         yield running
     finally:
@@ -136,8 +139,23 @@ def person_token(service: str, subject: str) -> dict[str, str]:
                                        campuses=("north",), lifetime=3600))
 
 
+async def ensure_program(http: httpx.AsyncClient, platform: Platform, program_id: str) -> None:
+    """A join needs its program: created once, by an admin, through profile's API (admitting every role)."""
+    if program_id in platform.programs:
+        return
+    async with platform.creating:
+        if program_id not in platform.programs:
+            response = await http.post(f"{platform.url('profile')}/programs", json={
+                "program_id": program_id, "name": program_id, "setting": "academic", "campuses": ["north", "south"],
+                "matching_mode": "mentor_mentee", "roles_offered": ["mentor", "mentee", "peer"]},
+                headers=bearer(local_issuer().token(audience="mesh-profile", roles=("admin",), campuses=("north", "south"))))
+            response.raise_for_status()
+            platform.programs.add(program_id)
+
+
 async def join(http: httpx.AsyncClient, platform: Platform, profile) -> tuple[str, str]:
     """A person joins as themself through profile's API; returns (participant id, their account)."""
+    await ensure_program(http, platform, profile.program_id)
     subject = str(uuid.uuid4())
     response = await http.post(f"{platform.url('profile')}/participants", json=profile.model_dump(mode="json"),
                                headers=person_token("profile", subject))

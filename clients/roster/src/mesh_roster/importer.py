@@ -9,6 +9,7 @@ import csv
 import hashlib
 import json
 import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ import httpx
 from mesh_roster.reading import Row, RowError
 
 BATCH = 500
+IN_FLIGHT = 2
 RETRIES = 8
 
 
@@ -55,18 +57,36 @@ def save_progress(state: Path, progress: Progress) -> None:
 
 
 async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row], progress: Progress, state: Path,
-                    on_batch: Callable[[int], None] = lambda _: None, batch_size: int = BATCH) -> Progress:
-    """Sends the rows after ``progress.sent_rows``; after each batch, the state is saved."""
-    for start in range(progress.sent_rows, len(rows), batch_size):
-        batch = rows[start:start + batch_size]
-        outcome = await _post(client, f"/programs/{program_id}/roster", {"rows": [row.as_json() for row in batch]})
+                    on_batch: Callable[[int], None] = lambda _: None, batch_size: int = BATCH,
+                    in_flight: int = IN_FLIGHT) -> Progress:
+    """Sends the rows after ``progress.sent_rows``, ``in_flight`` batches at a time (profile checks one
+    while it writes the one before); acknowledgements are taken in file order and the state saved after
+    each, so it always names a prefix of the file that profile has taken."""
+    path = f"/programs/{program_id}/roster"
+    pending: deque[tuple[int, asyncio.Task]] = deque()
+
+    async def acknowledge() -> None:
+        start, task = pending.popleft()
+        outcome = await task
         for kind in progress.counts:
             progress.counts[kind] += outcome[kind]
         progress.rejected += [[r["line"], r["external_id"], "; ".join(r["reasons"])] for r in outcome["rows"]
                               if r["outcome"] == "rejected"]
-        progress.sent_rows = start + len(batch)
+        progress.sent_rows = min(start + batch_size, len(rows))
         save_progress(state, progress)
-        on_batch(len(batch))
+        on_batch(len(outcome["rows"]))
+
+    try:
+        for start in range(progress.sent_rows, len(rows), batch_size):
+            body = {"rows": [row.as_json() for row in rows[start:start + batch_size]]}
+            pending.append((start, asyncio.create_task(_post(client, path, body))))
+            if len(pending) >= in_flight:
+                await acknowledge()
+        while pending:
+            await acknowledge()
+    finally:
+        for _, task in pending:
+            task.cancel()
     return progress
 
 

@@ -122,7 +122,8 @@ class ParticipantProfile(ParticipantAttributes):
         examples=[{"course": "MATH101"}], json_schema_extra=PERSONAL_DATA)
 
     def attributes(self) -> ParticipantAttributes:
-        return ParticipantAttributes.model_validate(self.model_dump(include=set(ParticipantAttributes.model_fields)))
+        """The non-identifying part, as validated already (the same values: nothing to check again)."""
+        return ParticipantAttributes.model_construct(**{name: getattr(self, name) for name in ParticipantAttributes.model_fields})
 
 
 class _ParticipantEvent(Event):

@@ -92,6 +92,15 @@ class PostgresSeats:
             "UPDATE program_seats SET taken = greatest(taken - 1, 0) WHERE program_id = $1 AND role = ANY($2::text[])",
             program_id, list(roles))
 
+    async def change(self, program_id: str, taken: dict[str, int]) -> None:
+        changed = {role: delta for role, delta in taken.items() if delta}
+        if changed:
+            await self._connection.execute(
+                """
+                UPDATE program_seats s SET taken = s.taken + c.delta
+                FROM unnest($2::text[], $3::int[]) AS c(role, delta) WHERE s.program_id = $1 AND s.role = c.role
+                """, program_id, list(changed), list(changed.values()))
+
     async def set_limits(self, program_id: str, definition: ProgramDefinition) -> None:
         """The program's limits as now defined; a role newly limited counts its active participants once."""
         limits = {limit.role: limit.most for limit in definition.capacity}

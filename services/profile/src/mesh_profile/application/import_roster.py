@@ -48,11 +48,12 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
     if program is None:
         raise ProgramNotFound(f"no program {program_id!r}")
     program.require_open_for_joins()
+    results, valid = _validated(program, rows, may_place)  # before the lock: checking needs no turn
     await uow.lock_roster(program_id)  # two imports of one program take turns, batch by batch
     now = datetime.now(UTC)
-    results, valid = _validated(program, rows, may_place)
     known = await uow.participants.find_by_external_ids(program_id, [row.external_id for row, _ in valid])
     by_email = await uow.participants.find_by_emails(program_id, [str(p.email).lower() for _, p in valid])
+    seats = SeatCount(await uow.seats.limited(program_id))
     joined: list[Participant] = []
     changed: list[Participant] = []
     events: list = []
@@ -68,7 +69,7 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
                 continue
             current = owner  # joined themself before the roster came: the roster recognises them by email
         if current is None:
-            if full := await uow.seats.take(program_id, roles_of(profile)):
+            if full := seats.take(roles_of(profile)):
                 result.reasons += [violation.message for violation in full_roles(full)]
                 continue
             participant, event = join(uuid4(), profile, now, institution=institution, subject=None,
@@ -86,19 +87,44 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
             result.outcome = "unchanged"
             continue
         before, after = set(roles_of(current.profile)), set(roles_of(profile))
-        if full := await uow.seats.take(program_id, sorted(after - before)):
+        if full := seats.take(sorted(after - before)):
             result.reasons += [violation.message for violation in full_roles(full)]
             continue
-        await uow.seats.give_back(program_id, sorted(before - after))
+        seats.give_back(sorted(before - after))
         updated, event = current.update(profile, now)
         changed.append(_with_external_id(updated, row.external_id))
         if current.profile != profile:
             events.append(event)
         result.outcome = "updated"
+    await uow.seats.change(program_id, seats.changes)
     await uow.participants.add_many(joined)
     await uow.participants.save_many(changed)
     await uow.emit_many(events)
     return sorted(results, key=lambda result: result.line)
+
+
+class SeatCount:
+    """A batch's seats counted in memory from the limited roles' rows (locked), written once at the end."""
+
+    def __init__(self, limited: dict[str, tuple[int, int]]) -> None:
+        self._free = {role: most - taken for role, (most, taken) in limited.items()}
+        self.changes: dict[str, int] = dict.fromkeys(limited, 0)
+
+    def take(self, roles: Sequence[str]) -> list[str]:
+        """The limited roles among ``roles`` with no seat left; if none, a seat of each is taken."""
+        full = sorted(role for role in roles if role in self._free and self._free[role] < 1)
+        if not full:
+            for role in roles:
+                if role in self._free:
+                    self._free[role] -= 1
+                    self.changes[role] += 1
+        return full
+
+    def give_back(self, roles: Sequence[str]) -> None:
+        for role in roles:
+            if role in self._free:
+                self._free[role] += 1
+                self.changes[role] -= 1
 
 
 def _validated(program: Program, rows: Sequence[RosterRow],
