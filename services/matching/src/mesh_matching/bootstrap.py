@@ -17,9 +17,15 @@ from mentoring_contracts import (
     ProgramClosed,
     ProgramCreated,
     ProgramUpdated,
+    SessionCancelled,
+    SessionCancelledV1,
+    SessionCompleted,
+    SessionCompletedV1,
+    SessionScheduled,
 )
 from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
+from mesh_matching.adapters.health_http import router as health_router
 from mesh_matching.adapters.http import router
 from mesh_matching.adapters.kernels import KernelWarmUp
 from mesh_matching.adapters.policy_http import router as policy_router
@@ -34,10 +40,11 @@ DEFINITION = ServiceDefinition(
     title="Mentoring Mesh: matching",
     description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals.",
     migrations_package="mesh_matching.migrations",
-    routers=[router, policy_router, rounds_router, selection_router],
+    routers=[router, policy_router, rounds_router, selection_router, health_router],
     handlers=event_handlers,
     prefetch=profile_prefetch,
-    consumes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
+    consumes=[ProgramCreated, ProgramUpdated, ProgramClosed, SessionScheduled, SessionCompleted, SessionCancelled,
+              SessionCompletedV1, SessionCancelledV1, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],
     workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components)],

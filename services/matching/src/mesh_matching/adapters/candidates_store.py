@@ -22,8 +22,8 @@ class PostgresCandidates:
     async def add(self, candidate: Candidate) -> bool:
         inserted = await self._connection.fetchval(
             """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject, slots)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject, slots, joined_at)
+            VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now()))
             ON CONFLICT (participant_id) DO NOTHING RETURNING true
             """,
             candidate.participant_id,
@@ -32,6 +32,7 @@ class PostgresCandidates:
             candidate.capacity,
             candidate.subject,
             candidate.slots(),
+            candidate.joined_at,
         )
         return bool(inserted)
 

@@ -16,11 +16,17 @@ from mentoring_contracts import (
     ProgramClosed,
     ProgramCreated,
     ProgramUpdated,
+    SessionCancelled,
+    SessionCancelledV1,
+    SessionCompleted,
+    SessionCompletedV1,
+    SessionScheduled,
 )
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.adapters.profiles import ProfileReads
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.follow_programs import close_program, follow_program
+from mesh_matching.application.follow_sessions import follow_session
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
@@ -46,7 +52,8 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def candidate_of(envelope: EventEnvelope[Any]) -> Candidate | None:
         event = envelope.data
         if isinstance(event, ParticipantJoinedV1 | ParticipantProfileUpdatedV1):  # history: the profile is on the event
-            return Candidate(event.participant_id, event.profile, event.subject)
+            return Candidate(event.participant_id, event.profile, event.subject,
+                             event.joined_at if isinstance(event, ParticipantJoinedV1) else None)
         return await profiles.candidate(event.participant_id)
 
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
@@ -76,7 +83,15 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def on_program_closed(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         await close_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
 
+    async def on_session(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
+        await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
+
     return {
+        SessionScheduled: on_session,
+        SessionCompleted: on_session,
+        SessionCompletedV1: on_session,
+        SessionCancelled: on_session,
+        SessionCancelledV1: on_session,
         ProgramCreated: on_program_defined,
         ProgramUpdated: on_program_defined,
         ProgramClosed: on_program_closed,

@@ -9,6 +9,7 @@ import asyncpg
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
+from mesh_matching.adapters.health_store import PostgresSessionsSeen
 from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.scoring import MatchingPolicy
@@ -173,6 +174,7 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.matches = PostgresMatches(self.connection)
         self.policies = PostgresPolicies(self.connection)
         self.programs = PostgresPrograms(self.connection)
+        self.sessions_seen = PostgresSessionsSeen(self.connection)
 
     async def lock_program(self, program_id: str) -> None:
         # One program's places change one transaction at a time, on any replica: a join and a freed

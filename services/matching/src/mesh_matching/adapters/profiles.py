@@ -3,6 +3,7 @@ attributes that identify nobody, but scoring compares the free text of profiles,
 says who may answer a match."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -45,4 +46,5 @@ class ProfileReads:
             raise UnknownParticipant(f"the profile service has no participant {participant_id}")
         if view["status"] == "erased":
             return None
-        return Candidate(participant_id, ParticipantProfile.model_validate(view["profile"]), view.get("subject"))
+        return Candidate(participant_id, ParticipantProfile.model_validate(view["profile"]), view.get("subject"),
+                         datetime.fromisoformat(view["joined_at"]) if view.get("joined_at") else None)

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from mentoring_contracts import Event, ProgramDefinition, ScorePart
+from mentoring_contracts import Event, ProgramDefinition, ScorePart, SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
@@ -108,11 +108,18 @@ class Programs(Protocol):
         ...
 
 
+class SessionsSeen(Protocol):
+    async def scheduled(self, event: SessionScheduled) -> None: ...
+    async def completed(self, event: SessionCompleted) -> None: ...
+    async def cancelled(self, event: SessionCancelled) -> None: ...
+
+
 class MatchingUnitOfWork(Protocol):
     candidates: Candidates
     matches: Matches
     policies: Policies
     programs: Programs
+    sessions_seen: SessionsSeen
 
     async def emit(self, event: Event) -> object: ...
     async def emit_many(self, events: list[Event]) -> None: ...

@@ -1,6 +1,7 @@
 """A participant as matching sees them, built only from profile events."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantProfile, TopicRole
@@ -13,6 +14,7 @@ class Candidate:
     participant_id: UUID
     profile: ParticipantProfile
     subject: str | None = None
+    joined_at: datetime | None = None  # when they joined the program (profile's), for its health figures
 
     @property
     def program_id(self) -> str:

@@ -1,0 +1,15 @@
+"""Use cases: matching keeps what scheduling says of each pair's sessions, for its programs' health."""
+
+from mentoring_contracts import SessionCancelled, SessionCompleted, SessionScheduled
+from mesh_matching.application.ports import MatchingUnitOfWork
+
+
+async def follow_session(uow: MatchingUnitOfWork, event: SessionScheduled | SessionCompleted | SessionCancelled) -> None:
+    """Scheduled, completed (with its ratings) or cancelled; in whatever order they arrive, the last word
+    on each stays (a completion is not undone by its scheduling arriving late)."""
+    if isinstance(event, SessionScheduled):
+        await uow.sessions_seen.scheduled(event)
+    elif isinstance(event, SessionCompleted):
+        await uow.sessions_seen.completed(event)
+    else:
+        await uow.sessions_seen.cancelled(event)
