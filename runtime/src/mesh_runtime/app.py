@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
 from mesh_runtime import audit, health
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
+from mesh_runtime.clock import Clock
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.http import correlation_middleware
@@ -42,6 +43,7 @@ class Components:
     database: Database
     broker: KafkaBroker
     identity: ServiceIdentity
+    clock: Clock = field(default_factory=Clock)
     draining: bool = False
     # Adapters built once per running service and shared by its handlers, prefetch and workers
     # (matching's batch of profiles read for its consumer's current batch).
@@ -71,6 +73,8 @@ class ServiceDefinition:
     description: str
     migrations_package: str
     routers: Sequence[APIRouter]
+    # Routes whose URL is itself the credential (a private calendar feed): no bearer token.
+    public_routers: Sequence[APIRouter] = ()
     handlers: Callable[[Components], Mapping[type[Event], Handler]] = lambda _: {}
     prefetch: Callable[[Components], Prefetch | None] = lambda _: None  # batch reads from peers (consumer.Prefetch)
     publishes: Sequence[type[Event]] = ()
@@ -124,7 +128,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
         secret = settings.service_client_secret.get_secret_value() if settings.service_client_secret else None
         identity = ServiceIdentity(verifier.keys, settings.service_client_id or f"mesh-{definition.name}", secret)
-        components = Components(definition.name, settings, Database(pool), broker, identity)
+        components = Components(definition.name, settings, Database(pool), broker, identity, Clock(settings.clock_offset_file))
         app.state.components = components
         handlers = definition.handlers(components) if settings.consumers_enabled else {}
         if handlers and set(handlers) != set(definition.consumes):
@@ -178,8 +182,10 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.middleware("http")(correlation_middleware)
     app.include_router(health.router)
-    for router in (*definition.routers, audit.router):  # none reachable without a verified token
+    for router in (*definition.routers, audit.router):  # none reachable without a verified token...
         app.include_router(router, dependencies=[Depends(authenticate)])
+    for router in definition.public_routers:  # ...but these, whose unguessable URL is the credential
+        app.include_router(router)
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:

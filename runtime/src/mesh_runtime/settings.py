@@ -1,5 +1,6 @@
 """Settings every service reads from the environment (``MESH_*``). Documented in docs/configuration.md."""
 
+from pathlib import Path
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
@@ -32,6 +33,10 @@ class ServiceSettings(BaseSettings):
     db_pool_max_size: int = Field(default=10, ge=1)
     outbox_poll_interval_seconds: float = Field(default=1.0, gt=0, description="Fallback poll; NOTIFY wakes the relay sooner.")
     outbox_batch_size: int = Field(default=200, ge=1)
+    clock_offset_file: Path | None = Field(default=None, description="Demos and tests only: a file holding how many "
+                                           "seconds this service's clock runs ahead of the system's (see mesh_runtime.clock).")
+    timed_work_interval_seconds: float = Field(default=30.0, gt=0, description="How often time-driven work runs (missed "
+                                               "sessions, due reminders, dormant pairs).")
     consumer_batch_max_records: int = Field(default=200, ge=1, le=10_000, description="Most records a consumer takes in one batch (one transaction).")
     consumer_batch_wait_ms: int = Field(default=25, ge=1, le=5_000, description="How long a consumer waits for records when none are buffered, before asking again.")
     consumer_retry_backoff_seconds: float = Field(default=0.5, gt=0, description="First wait before retrying a transient failure; doubles up to 30 s.")
