@@ -11,8 +11,9 @@ FAMILIES = {
     "mentoring.programs.v1": {"ProgramCreated", "ProgramUpdated", "ProgramClosed"},
     "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased",
                                   "ParticipantErasureConfirmed"},
-    "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded"},
-    "mentoring.agreements.v1": {"AgreementSet"},
+    "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded",
+                              "MatchStalled"},
+    "mentoring.agreements.v1": {"AgreementProposed", "AgreementSet"},
     "mentoring.sessions.v1": {"SessionScheduled", "SessionRescheduled", "SessionCancelled", "SessionCompleted", "SessionMissed"},
     "mentoring.notifications.v1": {"NotificationSent", "NotificationFailed"},
 }

@@ -1,6 +1,6 @@
 """The event catalogue's models, by aggregate."""
 
-from mentoring_contracts.events.agreements import AgreementSet, AgreementSetV1, Goal
+from mentoring_contracts.events.agreements import AgreementProposed, AgreementSet, AgreementSetV1, Goal
 from mentoring_contracts.events.base import Event
 from mentoring_contracts.events.matches import (
     MatchAccepted,
@@ -13,6 +13,7 @@ from mentoring_contracts.events.matches import (
     MatchParticipant,
     MatchProposed,
     MatchProposedV1,
+    MatchStalled,
     ParticipantSchedule,
     ParticipantScheduleV1,
     ScorePart,
@@ -69,6 +70,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     MatchDeclined,
     MatchExpired,
     MatchEnded,
+    MatchStalled,
+    AgreementProposed,
     AgreementSet,
     SessionScheduled,
     SessionRescheduled,
@@ -95,6 +98,7 @@ CURRENT_EVENTS: tuple[type[Event], ...] = tuple(model for model in ALL_EVENTS if
 __all__ = [
     "ALL_EVENTS",
     "CURRENT_EVENTS",
+    "AgreementProposed",
     "AgreementSet",
     "AgreementSetV1",
     "AvailabilitySlot",
@@ -106,6 +110,7 @@ __all__ = [
     "MatchAcceptedV1",
     "MatchDeclined",
     "MatchDeclinedV1",
+    "MatchStalled",
     "MatchEnded",
     "MatchEndedV1",
     "MatchExpired",

@@ -23,6 +23,8 @@ from mentoring_contracts.events.base import (
 from mentoring_contracts.events.participants import AvailabilitySlot, Cadence, MeetingMode, Role
 from mentoring_contracts.topics import MATCHES
 
+EndCause = Literal["pair", "participant_left", "program_closed", "dormant"]
+
 MatchKind = Literal["mentor_mentee", "peer"]
 
 
@@ -171,6 +173,24 @@ class MatchEnded(_MatchEvent):
         default=None, description="Who ended it, if one of the pair (else a coordinator or the program).", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
     ended_at: Instant = Field(description="When.")
+    cause: EndCause | None = Field(default=None, description="What ended it, if known (contracts 2.2): one of the "
+                                   "pair, a participant leaving, the program closing, or the pair lying dormant.",
+                                   examples=["dormant"])
+
+
+class MatchStalled(_MatchEvent):
+    """A formed pair completed no session for the number of days its program allows, and is now
+    dormant: both are nudged, coordinators see it, and unless a session is completed by ``ends_at``
+    the match ends (MatchEnded, cause dormant) and both may be matched again."""
+
+    name: ClassVar[str] = "MatchStalled"
+
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    last_activity_at: Instant = Field(description="Their last completed session, or when the match formed.")
+    dormant_at: Instant = Field(description="When it was found dormant.")
+    ends_at: Instant = Field(description="When it ends unless they complete a session before.")
 
 
 class MatchEndedV1(MatchEnded):

@@ -62,6 +62,8 @@ class SessionScheduled(_Timed):
     ends_at: Instant = Field(description="End, UTC.", examples=["2026-11-25T18:00:00Z"])
     meeting_mode: MeetingMode = Field(description="In person or online.", examples=["online"])
     cadence: Cadence = Field(description="The pair's cadence that set this date.", examples=["weekly"])
+    occurrence: int | None = Field(default=None, ge=0, description="Its place in the pair's recurring series, "
+                                   "0 first (contracts 2.2).", examples=[0])
 
 
 class SessionRescheduled(_Timed):
@@ -80,6 +82,10 @@ class SessionRescheduled(_Timed):
     rescheduled_by: ParticipantId | None = Field(
         default=None, description="Who moved it; none if scheduling did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
+    revision: int | None = Field(default=None, ge=1, description="How many times it changed: the iCalendar "
+                                 "SEQUENCE (contracts 2.2).", examples=[1])
+    meeting_mode: MeetingMode | None = Field(default=None, description="How they meet (contracts 2.2).",
+                                             examples=["online"])
 
 
 class SessionRescheduledV1(SessionRescheduled):
@@ -107,6 +113,10 @@ class SessionCancelled(_SessionEvent):
         default=None, description="Who cancelled; none if the platform did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
     cancelled_at: Instant = Field(description="When.")
+    ends_at: Instant | None = Field(default=None, description="When it was to end, UTC (contracts 2.2).",
+                                    examples=["2026-11-26T18:00:00Z"])
+    revision: int | None = Field(default=None, ge=1, description="The iCalendar SEQUENCE of the cancel "
+                                 "(contracts 2.2).", examples=[1])
 
 
 class SessionCancelledV1(SessionCancelled):
