@@ -15,7 +15,8 @@ from tests.support.identity import LocalIssuer, bearer, local_issuer
 from tests.support.services import running
 
 DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
-PUBLIC = ("/health/", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs")
+# /calendars/: a private feed whose unguessable URL is the credential (calendar apps send no token)
+PUBLIC = ("/health/", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs", "/calendars/")
 READ_PATH = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
              "notify": "/notifications/{id}"}
 

@@ -10,8 +10,10 @@ from tests.support.services import in_tenant
 
 PACKAGES = {"profile": "mesh_profile.migrations", "matching": "mesh_matching.migrations",
             "scheduling": "mesh_scheduling.migrations", "notify": "mesh_notify.migrations"}
-TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasures"}, "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions"},
-                 "scheduling": {"pairs", "sessions", "erased_participants"},
+TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasures"},
+                 "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions"},
+                 "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
+                                "calendar_feeds"},
                  "notify": {"contacts", "notifications", "erased_participants"}}
 RUNTIME_TENANT_TABLES = {"mesh_audit"}
 

@@ -46,13 +46,20 @@ async def own_members(connection: asyncpg.Connection, principal: Principal, matc
 
 async def require_acting_as_themself(connection: asyncpg.Connection, principal: Principal, session_id: UUID,
                                      participant_id: UUID) -> None:
-    """One of the pair records their own reflection (an admin may for them)."""
+    """One of the pair acts on a session as themself (an admin may for them)."""
+    match_id = await connection.fetchval("SELECT match_id FROM sessions WHERE session_id = $1", session_id)
+    await require_member_as_themself(connection, principal, match_id, participant_id)
+
+
+async def require_member_as_themself(connection: asyncpg.Connection, principal: Principal, match_id: UUID | None,
+                                     participant_id: UUID) -> None:
     if principal.is_admin:
         return
     subject = await connection.fetchval(
         """
-        SELECT m->>'subject' FROM sessions s JOIN pairs p ON p.match_id = s.match_id, jsonb_array_elements(p.members) m
-        WHERE s.session_id = $1 AND m->>'participant_id' = $2::text
-        """, session_id, str(participant_id))
-    if subject != principal.subject:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"you may record a reflection only as yourself, not as {participant_id}")
+        SELECT m->>'subject' FROM pairs p, jsonb_array_elements(p.members) m
+        WHERE p.match_id = $1 AND m->>'participant_id' = $2::text
+        """, match_id, str(participant_id))
+    if subject is None or subject != principal.subject:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail=f"you may act for your pair only as yourself, not as participant {participant_id}")

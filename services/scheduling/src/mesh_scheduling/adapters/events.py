@@ -34,12 +34,12 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def on_match_accepted(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         subjects = await subjects_of(envelope.data)
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await schedule_first_session(uow, envelope.data, subjects)
+        await schedule_first_session(uow, envelope.data, subjects, components.clock.now())
         await strip_erased(uow, [member.participant_id for member in envelope.data.participants])
 
     async def on_match_ended(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await end_pair(uow, envelope.data)
+        await end_pair(uow, envelope.data, components.clock.now())
 
     async def on_participant_erased(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))

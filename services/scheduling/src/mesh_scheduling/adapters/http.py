@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import Reflection
@@ -13,11 +13,22 @@ from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, aut
 from mesh_runtime.identity import Decision, decide
 from mesh_scheduling.adapters.access import own_members, pair_tenancy, require_acting_as_themself, session_tenancy
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
-from mesh_scheduling.application.complete_session import SessionNotFound, complete_session
-from mesh_scheduling.domain.session import AlreadyCompleted, NotInSession, Session
+from mesh_scheduling.adapters.refusals import scheduling_refusals
+from mesh_scheduling.application.complete_session import complete_session
+from mesh_scheduling.domain.session import Session
 
 router = APIRouter(tags=["sessions"])
 ERRORS = error_responses(403, 404, 409)
+
+
+class GoalProgressBody(BaseModel):
+    goal: int = Field(ge=1, le=20, description="The goal's number in the agreement that holds (1 first).")
+    percent: int = Field(ge=0, le=100, description="How far along it is.")
+
+
+class CompletionBody(Reflection):
+    goal_progress: list[GoalProgressBody] = Field(default_factory=list, max_length=20,
+                                                  description="Progress on the agreement's goals, recorded with the reflection.")
 
 
 class ReflectionView(BaseModel):
@@ -25,6 +36,12 @@ class ReflectionView(BaseModel):
     progress_rating: int
     notes: str | None = Field(description="Their words: shown to their author, the program's coordinators and admins; "
                                           "to the partner only the rating.")
+
+
+class MoveView(BaseModel):
+    starts_at: datetime
+    ends_at: datetime
+    proposed_by: UUID
 
 
 class SessionView(BaseModel):
@@ -37,9 +54,12 @@ class SessionView(BaseModel):
     ends_at: datetime
     meeting_mode: Literal["in_person", "online"]
     cadence: str
-    status: Literal["scheduled", "completed", "cancelled"]
+    status: Literal["scheduled", "completed", "cancelled", "missed"]
     completed_at: datetime | None
     reflections: list[ReflectionView]
+    revision: int = Field(description="Raised on every move and on the cancel (the iCalendar SEQUENCE).")
+    cancelled_by: UUID | None
+    proposed_move: MoveView | None = Field(description="A new time waiting for the other one's confirmation.")
 
     @classmethod
     def of(cls, session: Session, words_of: set[UUID] | None = None) -> "SessionView":
@@ -52,6 +72,9 @@ class SessionView(BaseModel):
             reflections=[ReflectionView(participant_id=r.participant_id, progress_rating=r.progress_rating,
                                         notes=r.notes if words_of is None or r.participant_id in words_of else None)
                          for r in session.reflections],
+            revision=session.revision, cancelled_by=session.cancelled_by,
+            proposed_move=MoveView(starts_at=session.proposed_move.starts_at, ends_at=session.proposed_move.ends_at,
+                                   proposed_by=session.proposed_move.proposed_by) if session.proposed_move else None,
         )
 
 
@@ -80,21 +103,18 @@ async def match_sessions(match_id: UUID, components: ComponentsDep, principal: P
 
 @router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)",
              responses=ERRORS)
-async def complete(session_id: UUID, reflection: Reflection, components: ComponentsDep, cause: CauseDep,
+async def complete(session_id: UUID, body: CompletionBody, components: ComponentsDep, cause: CauseDep,
                    principal: PrincipalDep) -> SessionView:
-    try:
-        async with components.database.transaction(principal.institution) as transaction:
-            authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}",
-                      coordinators_may=False)
-            await require_acting_as_themself(transaction.connection, principal, session_id, reflection.participant_id)
-            uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
-            session = await complete_session(uow, session_id, reflection)
-            await audit.record_if_privileged(transaction, principal, cause, "session.complete", f"session/{session_id}",
-                                             participant_id=str(reflection.participant_id))
-    except SessionNotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
-    except NotInSession as error:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
-    except AlreadyCompleted as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    """A missed session may still be recorded: the pair was asked whether it happened."""
+    reflection = Reflection(participant_id=body.participant_id, progress_rating=body.progress_rating, notes=body.notes)
+    async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
+        authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}",
+                  coordinators_may=False)
+        await require_acting_as_themself(transaction.connection, principal, session_id, reflection.participant_id)
+        uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
+        session = await complete_session(uow, session_id, reflection,
+                                         {item.goal: item.percent for item in body.goal_progress},
+                                         components.clock.now())
+        await audit.record_if_privileged(transaction, principal, cause, "session.complete", f"session/{session_id}",
+                                         participant_id=str(reflection.participant_id))
     return SessionView.of(session)

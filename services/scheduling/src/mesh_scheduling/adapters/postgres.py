@@ -8,8 +8,9 @@ import asyncpg
 from mentoring_contracts import ParticipantSchedule, Reflection
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 from mesh_runtime.erasures import PostgresErasures
-from mesh_scheduling.domain.pair import Pair
-from mesh_scheduling.domain.session import Session, SessionStatus
+from mesh_scheduling.adapters.agreements_store import PostgresAgreements, PostgresCalendarFeeds, agreed_from_json
+from mesh_scheduling.domain.pair import AgreedTerms, Pair
+from mesh_scheduling.domain.session import ProposedMove, Session, SessionStatus
 
 
 class PostgresPairs:
@@ -33,7 +34,18 @@ class PostgresPairs:
             return None
         first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
         subjects = tuple(member.get("subject") for member in row["members"])
-        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"], subjects)  # type: ignore[arg-type]
+        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"], subjects,  # type: ignore[arg-type]
+                    agreed_from_json(row["agreed"]), row["series_start"])
+
+    async def start_series(self, match_id: UUID, first_start: datetime) -> None:
+        await self._connection.execute("UPDATE pairs SET series_start = $2 WHERE match_id = $1", match_id, first_start)
+
+    async def agree(self, match_id: UUID, terms: AgreedTerms, series_start: datetime | None) -> None:
+        await self._connection.execute(
+            "UPDATE pairs SET agreed = $2, series_start = coalesce($3, series_start) WHERE match_id = $1",
+            match_id, {"version": terms.version, "cadence": terms.cadence, "meeting_mode": terms.meeting_mode,
+                       "session_minutes": terms.session_minutes,
+                       "runs_until": terms.runs_until.isoformat() if terms.runs_until else None}, series_start)
 
     async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
         await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
@@ -61,12 +73,13 @@ class PostgresSessions:
         await self._connection.execute(
             """
             INSERT INTO sessions (session_id, match_id, program_id, participant_ids, sequence, starts_at, ends_at,
-                                  meeting_mode, cadence, status, campuses)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                                  meeting_mode, cadence, status, occurrence, campuses)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
                     array(SELECT m->>'campus' FROM pairs p, jsonb_array_elements(p.members) m WHERE p.match_id = $2))
             """,
             session.session_id, session.match_id, session.program_id, list(session.participant_ids), session.sequence,
             session.starts_at, session.ends_at, session.meeting_mode, session.cadence, session.status.value,
+            session.occurrence,
         )
 
     async def get_for_update(self, session_id: UUID) -> Session | None:
@@ -75,10 +88,35 @@ class PostgresSessions:
 
     async def save(self, session: Session) -> None:
         await self._connection.execute(
-            "UPDATE sessions SET status = $2, completed_at = $3, reflections = $4 WHERE session_id = $1",
+            """
+            UPDATE sessions SET status = $2, completed_at = $3, reflections = $4, starts_at = $5, ends_at = $6,
+                                revision = $7, cancelled_by = $8, cancel_reason = $9, proposed_move = $10,
+                                meeting_mode = $11, occurrence = $12, cadence = $13, updated_at = now()
+            WHERE session_id = $1
+            """,
             session.session_id, session.status.value, session.completed_at,
             [reflection.model_dump(mode="json") for reflection in session.reflections],
+            session.starts_at, session.ends_at, session.revision, session.cancelled_by, session.cancel_reason,
+            _move_json(session.proposed_move), session.meeting_mode, session.occurrence, session.cadence,
         )
+
+    async def unrecorded_before(self, moment: datetime, limit: int) -> list[Session]:
+        """Scheduled sessions that ended before ``moment``, oldest first, locked (other replicas skip them)."""
+        rows = await self._connection.fetch(
+            "SELECT * FROM sessions WHERE status = 'scheduled' AND ends_at < $1 ORDER BY ends_at LIMIT $2 "
+            "FOR UPDATE SKIP LOCKED", moment, limit)
+        return [session_from_row(row) for row in rows]
+
+    async def latest(self, match_id: UUID) -> Session | None:
+        row = await self._connection.fetchrow("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence DESC LIMIT 1",
+                                              match_id)
+        return session_from_row(row) if row else None
+
+    async def forget_cancel_reasons(self, participant_id: UUID) -> int:
+        status = await self._connection.execute(
+            "UPDATE sessions SET cancel_reason = '(erased)' WHERE cancelled_by = $1 AND cancel_reason IS NOT NULL",
+            participant_id)
+        return int(status.split()[-1])
 
 
     async def redact_reflections(self, participant_id: UUID) -> int:
@@ -114,7 +152,22 @@ def session_from_row(row: asyncpg.Record) -> Session:
         status=SessionStatus(row["status"]),
         completed_at=row["completed_at"],
         reflections=tuple(Reflection.model_validate(item) for item in row["reflections"]),
+        revision=row["revision"],
+        occurrence=row["occurrence"],
+        cancelled_by=row["cancelled_by"],
+        cancel_reason=row["cancel_reason"],
+        proposed_move=_move_from_json(row["proposed_move"]),
     )
+
+
+def _move_json(move: ProposedMove | None) -> dict[str, str] | None:
+    return move and {"starts_at": move.starts_at.isoformat(), "ends_at": move.ends_at.isoformat(),
+                     "proposed_by": str(move.proposed_by)}
+
+
+def _move_from_json(value: dict[str, str] | None) -> ProposedMove | None:
+    return value and ProposedMove(datetime.fromisoformat(value["starts_at"]), datetime.fromisoformat(value["ends_at"]),
+                                  UUID(value["proposed_by"]))
 
 
 class PostgresSchedulingUnitOfWork(UnitOfWork):
@@ -123,3 +176,5 @@ class PostgresSchedulingUnitOfWork(UnitOfWork):
         self.erasures = PostgresErasures(self.connection)
         self.pairs = PostgresPairs(self.connection)
         self.sessions = PostgresSessions(self.connection)
+        self.agreements = PostgresAgreements(self.connection)
+        self.calendar_feeds = PostgresCalendarFeeds(self.connection)

@@ -1,27 +1,35 @@
-"""Use case: a participant records a session as done with a reflection."""
+"""Use case: a participant records a session as done with a reflection (and their goals' progress)."""
 
 from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ProgressRating, Reflection, SessionCompleted
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
-from mesh_scheduling.application.schedule_session import schedule_session
-from mesh_scheduling.domain.session import Session, SessionError
+from mesh_scheduling.application.schedule_session import schedule_next
+from mesh_scheduling.domain.session import Session, SessionError, SessionStatus
 
 
 class SessionNotFound(SessionError):
     pass
 
 
-async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflection: Reflection) -> Session:
-    """Completing a session emits SessionCompleted and, unless the pair meets 'as needed',
-    schedules their next session by the pair's cadence."""
-    session = await uow.sessions.get_for_update(session_id)
-    if session is None:
-        raise SessionNotFound(f"no session {session_id}")
-    now = datetime.now(UTC)
+class UnknownGoal(SessionError):
+    pass
+
+
+async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflection: Reflection,
+                           goal_progress: dict[int, int] | None = None, now: datetime | None = None) -> Session:
+    """Completing a session emits SessionCompleted and schedules the series' next session; a
+    missed one may still be recorded as done (its next was set when it was missed).
+
+    ``goal_progress``: percent reached per goal number of the agreement that holds."""
+    now = now or datetime.now(UTC)
+    session = await get_session(uow, session_id)
+    was_missed = session.status is SessionStatus.MISSED
     completed = session.complete(reflection, now)
     await uow.sessions.save(completed)
+    if goal_progress:
+        await _record_progress(uow, completed, reflection.participant_id, goal_progress, now)
     await uow.emit(
         SessionCompleted(
             session_id=completed.session_id,
@@ -33,9 +41,27 @@ async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflecti
                          for r in completed.reflections],  # their words stay here
         )
     )
-    pair = await uow.pairs.get(completed.match_id)
-    if pair is not None:
-        not_before = pair.next_not_before(completed.starts_at, now)
-        if not_before is not None:
-            await schedule_session(uow, pair, sequence=completed.sequence + 1, not_before=not_before)
+    if not was_missed:
+        await schedule_next(uow, await uow.pairs.get(completed.match_id), completed, now)
     return completed
+
+
+async def get_session(uow: SchedulingUnitOfWork, session_id: UUID) -> Session:
+    session = await uow.sessions.get_for_update(session_id)
+    if session is None:
+        raise SessionNotFound(f"no session {session_id}")
+    return session
+
+
+async def _record_progress(uow: SchedulingUnitOfWork, session: Session, participant_id: UUID,
+                           progress: dict[int, int], now: datetime) -> None:
+    pair = await uow.pairs.get(session.match_id)
+    held = pair.agreed if pair else None
+    if held is None:
+        raise UnknownGoal("goal progress is recorded against an agreement, and this pair has none yet")
+    agreement = next((a for a in await uow.agreements.history(session.match_id) if a.version == held.version), None)
+    goals = len(agreement.terms.goals) if agreement else 0
+    unknown = sorted(number for number in progress if not 1 <= number <= goals)
+    if unknown:
+        raise UnknownGoal(f"the agreement (version {held.version}) has goals 1 to {goals}, not {unknown}")
+    await uow.agreements.record_progress(session.session_id, participant_id, held.version, progress, now)

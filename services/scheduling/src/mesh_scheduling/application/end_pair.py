@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from mentoring_contracts import MatchEnded, SessionCancelled
+from mentoring_contracts import MatchEnded
+from mesh_scheduling.application.cancel_session import cancelled_event
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
 
 
@@ -12,17 +13,8 @@ async def end_pair(uow: SchedulingUnitOfWork, ended: MatchEnded, now: datetime |
     await uow.pairs.mark_ended(ended.match_id, now)
     cancelled = 0
     for session in await uow.sessions.upcoming_for_update(ended.match_id, now):
-        await uow.sessions.save(session.cancel(now))
-        await uow.emit(
-            SessionCancelled(
-                session_id=session.session_id,
-                match_id=session.match_id,
-                program_id=session.program_id,
-                participant_ids=list(session.participant_ids),
-                starts_at=session.starts_at,
-                cancelled_by=None,  # the platform, because the match ended
-                cancelled_at=now,
-            )
-        )
+        cancelled_session = session.cancel(now)  # by the platform, because the match ended
+        await uow.sessions.save(cancelled_session)
+        await uow.emit(cancelled_event(cancelled_session, now))
         cancelled += 1
     return cancelled

@@ -9,8 +9,9 @@ from mesh_scheduling.application.ports import SchedulingUnitOfWork
 
 
 async def forget_participant(uow: SchedulingUnitOfWork, erased: ParticipantErased, now: datetime | None = None) -> None:
-    """What they wrote in reflections goes (the rating stays, so progress statistics hold), as does
-    the link to their account. Their upcoming sessions are cancelled when matching ends their pair
+    """What they wrote in reflections goes (the rating stays, so progress statistics hold), as do
+    the link to their account, the reasons they gave for cancelling, their pairs' agreements' words
+    and their calendar feed. Their upcoming sessions are cancelled when matching ends their pair
     (MatchEnded), as for anyone who leaves. Confirms, whether or not scheduling held anything."""
     now = now or datetime.now(UTC)
     await uow.erasures.remember(erased.participant_id, now)
@@ -33,4 +34,10 @@ async def _strip(uow: SchedulingUnitOfWork, participant_id: UUID) -> list[str]:
         erased_what.append("reflection notes")
     if await uow.pairs.forget_account(participant_id):
         erased_what.append("account link")
+    if await uow.sessions.forget_cancel_reasons(participant_id):
+        erased_what.append("reasons given for cancelling")
+    if await uow.agreements.redact_terms(participant_id):
+        erased_what.append("agreements' goals and expectations")
+    if await uow.calendar_feeds.revoke(participant_id):
+        erased_what.append("calendar feed")
     return erased_what
