@@ -1,6 +1,7 @@
 """A service running in-process on real PostgreSQL and Kafka, with an HTTP client to it."""
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -65,6 +66,13 @@ async def outbox_types(app: FastAPI, topic: str | None = None) -> list[str]:
     rows = await app.state.components.database.pool.fetch(
         "SELECT event_type FROM mesh_outbox WHERE $1::text IS NULL OR topic = $1 ORDER BY id", topic)
     return [row["event_type"].split(".")[-2] for row in rows]
+
+
+async def outbox_data(app: FastAPI, event_type: str) -> list[dict]:
+    """The data of each event of this type the service wrote, in order."""
+    rows = await app.state.components.database.pool.fetch(
+        "SELECT value FROM mesh_outbox WHERE split_part(event_type, '.', -2) = $1 ORDER BY id", event_type)
+    return [json.loads(row["value"]) for row in rows]
 
 
 async def all_published(app: FastAPI, timeout: float = 30.0) -> None:

@@ -12,6 +12,7 @@ from mentoring_contracts.topics import MATCHES
 from mesh_matching.application.follow_participants import withdraw_participant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
+from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
 from mesh_matching.bootstrap import DEFINITION
 from tests.integration.matching.test_programs import definition, in_transaction, join
 from tests.support.identity import as_
@@ -63,9 +64,10 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     await in_transaction(app, lambda uow: follow_session(uow, missed))
     await in_transaction(app, lambda uow: follow_session(uow, session(
         SessionCancelled, crossing, starts_at=NOW + timedelta(days=3), cancelled_at=NOW)))
-    # the crossing pair formed 40 days ago and never met: dormant
+    # the crossing pair formed 40 days ago and never met: found dormant by the program's 30 days
     await in_tenant(app.state.components.database).execute(
-        "UPDATE matches SET updated_at = $2 WHERE match_id = $1", uuid.UUID(crossing["match_id"]), NOW - timedelta(days=40))
+        "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(crossing["match_id"]), NOW - timedelta(days=40))
+    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, "first-year-stem", NOW))).found_dormant == 1
 
     report = (await client.get("/programs/first-year-stem/health")).json()
     overall = report["all_campuses"]

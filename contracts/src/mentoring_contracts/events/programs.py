@@ -115,6 +115,12 @@ class ProgramDefinition(ContractModel):
                                      examples=["weekly"])
     session_minutes: int = Field(default=60, ge=15, le=240, description="A session's length unless a pair agrees otherwise.",
                                  examples=[60])
+    dormant_after_days: int = Field(default=30, ge=1, le=365,
+                                    description="A formed pair with no completed session for this many days is dormant: "
+                                                "both are nudged and its coordinators see it.", examples=[30])
+    dormant_grace_days: int = Field(default=14, ge=1, le=180,
+                                    description="A dormant pair with no completed session for this many days more ends "
+                                                "(cause dormant) and both may be matched again.", examples=[14])
     custom_attributes: list[CustomAttribute] = Field(default_factory=list, max_length=30,
                                                      description="Attributes it asks of participants beyond the profile's.")
     eligibility: list[EligibilityRule] = Field(default_factory=list, max_length=50,

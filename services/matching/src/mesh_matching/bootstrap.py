@@ -6,6 +6,7 @@ from mentoring_contracts import (
     MatchEnded,
     MatchExpired,
     MatchProposed,
+    MatchStalled,
     ParticipantErased,
     ParticipantErasureConfirmed,
     ParticipantJoined,
@@ -23,6 +24,7 @@ from mentoring_contracts import (
     SessionCompletedV1,
     SessionScheduled,
 )
+from mesh_matching.adapters.dormancy import dormancy_worker
 from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.health_http import router as health_router
@@ -38,7 +40,7 @@ from mesh_runtime.app import ServiceDefinition
 DEFINITION = ServiceDefinition(
     name="matching",
     title="Mentoring Mesh: matching",
-    description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals.",
+    description="Scores pairs of participants with reasons, proposes matches, takes acceptances and declines, expires lapsed proposals, and ends pairs that lie dormant.",
     migrations_package="mesh_matching.migrations",
     routers=[router, policy_router, rounds_router, selection_router, health_router],
     handlers=event_handlers,
@@ -46,8 +48,9 @@ DEFINITION = ServiceDefinition(
     consumes=[ProgramCreated, ProgramUpdated, ProgramClosed, SessionScheduled, SessionCompleted, SessionCancelled,
               SessionCompletedV1, SessionCancelledV1, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased,
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
-    publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, ParticipantErasureConfirmed],
-    workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components)],
+    publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, MatchStalled, ParticipantErasureConfirmed],
+    workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components),
+                                   dormancy_worker(components)],
     reads_from=["profile"],
     settings_class=MatchingSettings,
 )

@@ -7,21 +7,19 @@ when they coordinate all of its campuses; an admin sees everything."""
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from datetime import datetime
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import covers_program, program_tenancy
 from mesh_matching.adapters.health_store import ALL_CAMPUSES, program_health
+from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["program health"])
-DormantDays = Annotated[int, Query(ge=1, le=365, description="A formed pair with no completed session for this many "
-                                                             "days counts as dormant.")]
 
 
 class Figures(BaseModel):
@@ -31,7 +29,7 @@ class Figures(BaseModel):
     proposed: int = Field(default=0, description="Proposals not yet answered.")
     matched: int = Field(default=0, description="Pairs ever formed.")
     active_pairs: int = 0
-    dormant_pairs: int = 0
+    dormant_pairs: int = Field(default=0, description="Formed pairs found dormant (MatchStalled) and not active since.")
     ended_by_reason: dict[str, int] = Field(default_factory=dict, description="Formed pairs that ended, by why.")
     sessions_per_week: float = Field(default=0, description="Completed in the last four weeks, a week.")
     sessions_completed: int = 0
@@ -45,23 +43,22 @@ class Figures(BaseModel):
 class Health(BaseModel):
     program_id: str
     as_of: datetime
-    dormant_after_days: int
+    dormant_after_days: int = Field(description="The program's rule: a pair with no completed session this long is dormant.")
+    dormant_grace_days: int = Field(description="And ends this long after, unless a session is completed.")
     campuses: list[Figures]
     all_campuses: Figures | None = Field(description="None for a coordinator of only some of its campuses.")
 
 
 @router.get("/programs/{program_id}/health", summary="How a program is doing, per campus and overall",
             responses=error_responses(403, 404))
-async def health(program_id: str, components: ComponentsDep, principal: PrincipalDep,
-                 dormant_after_days: DormantDays = 30) -> Health:
-    return await _health(components, principal, program_id, dormant_after_days)
+async def health(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Health:
+    return await _health(components, principal, program_id)
 
 
 @router.get("/programs/{program_id}/health.csv", summary="The same figures as CSV: one row per campus, then '*'",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)})
-async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep,
-                     dormant_after_days: DormantDays = 30) -> Response:
-    report = await _health(components, principal, program_id, dormant_after_days)
+async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
+    report = await _health(components, principal, program_id)
     rows = [*report.campuses, *([report.all_campuses] if report.all_campuses else [])]
     reasons = sorted({reason for row in rows for reason in row.ended_by_reason})
     columns = [name for name in Figures.model_fields if name != "ended_by_reason"]
@@ -76,16 +73,17 @@ async def health_csv(program_id: str, components: ComponentsDep, principal: Prin
                     headers={"Content-Disposition": f'attachment; filename="{program_id}-health.csv"'})
 
 
-async def _health(components, principal: Principal, program_id: str, dormant_after_days: int) -> Health:
-    now = datetime.now(UTC)
+async def _health(components, principal: Principal, program_id: str) -> Health:
+    now = components.clock.now()
     async with components.database.transaction(principal.institution) as transaction:
         program = await program_tenancy(transaction.connection, program_id, principal.institution)
         # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
         authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        found = await program_health(transaction.connection, program_id, now, timedelta(days=dormant_after_days))
+        found = await program_health(transaction.connection, program_id, now)
+        rule = await PostgresPrograms(transaction.connection).dormancy(program_id)
     visible = program.campuses if principal.is_admin else program.campuses & principal.campuses
     figures = {campus: _figures(campus, values) for campus, values in found.items()}
-    return Health(program_id=program_id, as_of=now, dormant_after_days=dormant_after_days,
+    return Health(program_id=program_id, as_of=now, dormant_after_days=rule.after.days, dormant_grace_days=rule.grace.days,
                   campuses=[figures.get(campus, Figures(campus=campus)) for campus in sorted(visible)],
                   all_campuses=figures.get(ALL_CAMPUSES, Figures(campus=ALL_CAMPUSES))
                   if covers_program(principal, program) else None)

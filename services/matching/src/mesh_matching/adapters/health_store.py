@@ -13,6 +13,7 @@ ALL_CAMPUSES = "*"
 # How a match ended, in categories that quote nobody (a reason in a person's words stays unread here).
 ENDED_CATEGORY = """CASE WHEN m.closing_reason = 'participant left the program' THEN 'participant left'
                          WHEN m.closing_reason LIKE 'the program closed%' THEN 'program closed'
+                         WHEN m.closing_reason LIKE 'the pair lay dormant%' THEN 'dormant'
                          ELSE 'ended by the pair or a coordinator' END"""
 
 
@@ -46,8 +47,7 @@ class PostgresSessionsSeen:
             """, event.session_id, event.match_id, event.program_id, event.starts_at, event.cancelled_at)
 
 
-async def program_health(connection: asyncpg.Connection, program_id: str, now: datetime,
-                         dormant_after: timedelta) -> dict[str, dict]:
+async def program_health(connection: asyncpg.Connection, program_id: str, now: datetime) -> dict[str, dict]:
     """Figures per campus, and for ``ALL_CAMPUSES``."""
     figures: dict[str, dict] = {}
     for by_campus in (True, False):
@@ -55,7 +55,7 @@ async def program_health(connection: asyncpg.Connection, program_id: str, now: d
             figures.setdefault(row["campus"], {}).update({k: v for k, v in row.items() if k != "campus"})
         # each campus of a pair once (both of a pair may be on one campus)
         pair_campus = "unnest(ARRAY(SELECT DISTINCT c FROM unnest(m.campuses) c))" if by_campus else f"'{ALL_CAMPUSES}'"
-        for row in await connection.fetch(_PAIRS.format(campus=pair_campus), program_id, now, now - dormant_after):
+        for row in await connection.fetch(_PAIRS.format(campus=pair_campus), program_id, now):
             figures.setdefault(row["campus"], {}).update({k: v for k, v in row.items() if k != "campus"})
         for row in await connection.fetch(_ENDED.format(campus=pair_campus, category=ENDED_CATEGORY), program_id):
             figures.setdefault(row["campus"], {}).setdefault("ended_by_reason", {})[row["category"]] = row["ended"]
@@ -94,9 +94,8 @@ SELECT campus, count(*) FILTER (WHERE status = 'proposed') AS proposed,
        count(*) FILTER (WHERE status = 'accepted' AND dormant) AS dormant_pairs
 FROM (
     SELECT {campus} AS campus, m.status,
-           -- dormant: formed before the window and no session completed within it
-           coalesce((SELECT max(s.completed_at) FROM pair_sessions s WHERE s.match_id = m.match_id), m.updated_at) < $3
-           AS dormant
+           -- dormant: found so (MatchStalled) and not revived since
+           m.stalled_at IS NOT NULL AS dormant
     FROM matches m WHERE m.program_id = $1 AND m.proposed_at <= $2
 ) pairs
 GROUP BY campus

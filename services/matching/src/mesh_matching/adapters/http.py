@@ -42,6 +42,9 @@ class MatchView(BaseModel):
     closing_reason: str | None = Field(default=None, description="Why it was declined or ended, in words, if given.")
     proposed_at: datetime
     expires_at: datetime
+    formed_at: datetime | None = Field(default=None, description="When both had accepted.")
+    dormant_since: datetime | None = Field(default=None, description="Set while the pair lies dormant: when it was found so.")
+    dormant_ends_at: datetime | None = Field(default=None, description="When a dormant pair ends unless it completes a session.")
 
 
 class Answer(BaseModel):
@@ -83,7 +86,7 @@ async def participant_matches(participant_id: UUID, components: ComponentsDep, p
 @router.post("/matches/{match_id}/accept", summary="Accept a proposed match (one of the pair, for themself)", responses=ERRORS)
 async def accept(match_id: UUID, answer: Answer, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
     return await _answer(components, cause, principal, match_id, answer, "match.accept",
-                         lambda uow: accept_match(uow, match_id, answer.participant_id))
+                         lambda uow: accept_match(uow, match_id, answer.participant_id, components.clock.now()))
 
 
 @router.post("/matches/{match_id}/decline", summary="Decline a proposed match (one of the pair, for themself)", responses=ERRORS)
@@ -96,7 +99,7 @@ async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, ca
 @router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)
 async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
     return await _answer(components, cause, principal, match_id, answer, "match.end", lambda uow: end_match(
-        uow, match_id, answer.participant_id, answer.outcome, answer.reason))
+        uow, match_id, answer.participant_id, answer.outcome, answer.reason, now=components.clock.now()))
 
 
 async def _answer(components: Components, cause: Cause, principal: Principal, match_id: UUID, answer: Answer,
@@ -137,4 +140,7 @@ def _view(row: asyncpg.Record) -> MatchView:
         closing_reason=row["closing_reason"],
         proposed_at=row["proposed_at"],
         expires_at=row["expires_at"],
+        formed_at=row["formed_at"],
+        dormant_since=row["stalled_at"] if row["status"] == "accepted" else None,
+        dormant_ends_at=row["stall_ends_at"] if row["status"] == "accepted" else None,
     )

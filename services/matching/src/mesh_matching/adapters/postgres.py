@@ -9,9 +9,11 @@ import asyncpg
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
+from mesh_matching.adapters.dormancy_store import PostgresDormantPairs
 from mesh_matching.adapters.health_store import PostgresSessionsSeen
+from mesh_matching.adapters.match_rows import match_from_row
 from mesh_matching.adapters.programs_store import PostgresPrograms
-from mesh_matching.domain.match import Match, MatchStatus
+from mesh_matching.domain.match import Match
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
@@ -46,10 +48,10 @@ class PostgresMatches:
     async def save(self, match: Match) -> None:
         await self._connection.execute(
             """
-            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, updated_at = now()
+            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, formed_at = $5, updated_at = now()
             WHERE match_id = $1
             """,
-            match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason,
+            match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason, match.formed_at,
         )
 
     async def open_past_expiry(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
@@ -124,24 +126,6 @@ class PostgresMatches:
         return {(row["participant_low"], row["participant_high"]) for row in rows}
 
 
-def match_from_row(row: asyncpg.Record) -> Match:
-    return Match(
-        match_id=row["match_id"],
-        program_id=row["program_id"],
-        topic=row["topic"],
-        kind=row["kind"],
-        participants=(row["participant_a"], row["participant_b"]),
-        roles=(row["role_a"], row["role_b"]),
-        score=row["score"],
-        proposed_at=row["proposed_at"],
-        expires_at=row["expires_at"],
-        status=MatchStatus(row["status"]),
-        accepted_by=frozenset(row["accepted_by"]),
-        capacity_reserved=row["capacity_reserved"],
-        closing_reason=row["closing_reason"],
-    )
-
-
 class PostgresPolicies:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
@@ -175,6 +159,7 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.policies = PostgresPolicies(self.connection)
         self.programs = PostgresPrograms(self.connection)
         self.sessions_seen = PostgresSessionsSeen(self.connection)
+        self.dormant_pairs = PostgresDormantPairs(self.connection)
 
     async def lock_program(self, program_id: str) -> None:
         # One program's places change one transaction at a time, on any replica: a join and a freed

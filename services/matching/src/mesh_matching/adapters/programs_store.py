@@ -5,6 +5,7 @@ from datetime import datetime
 import asyncpg
 
 from mentoring_contracts import ProgramDefinition
+from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.program import ProgramStanding
 
 
@@ -16,11 +17,14 @@ class PostgresPrograms:
         """The definition as of ``at``; an older one arriving late changes nothing, nor does one after closing."""
         await self._connection.execute(
             """
-            INSERT INTO programs (program_id, campuses, matchmaking, defined_at) VALUES ($1, $2, $3, $4)
+            INSERT INTO programs (program_id, campuses, matchmaking, defined_at, dormant_after_days, dormant_grace_days)
+            VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (program_id) DO UPDATE SET campuses = excluded.campuses, matchmaking = excluded.matchmaking,
-                                                   defined_at = excluded.defined_at
+                defined_at = excluded.defined_at, dormant_after_days = excluded.dormant_after_days,
+                dormant_grace_days = excluded.dormant_grace_days
             WHERE programs.defined_at < excluded.defined_at
-            """, program_id, list(definition.campuses), definition.matchmaking, at)
+            """, program_id, list(definition.campuses), definition.matchmaking, at, definition.dormant_after_days,
+            definition.dormant_grace_days)
 
     async def close(self, program_id: str, reason: str | None, at: datetime) -> bool:
         """True the first time; a program closed before it was defined here is still closed."""
@@ -40,3 +44,9 @@ class PostgresPrograms:
         if row is None:
             return ProgramStanding(program_id)
         return ProgramStanding(program_id, row["status"] == "open", row["matchmaking"])
+
+    async def dormancy(self, program_id: str) -> DormancyRule:
+        """How long its pairs may go without a completed session (the contract's defaults until it is heard of)."""
+        row = await self._connection.fetchrow(
+            "SELECT dormant_after_days, dormant_grace_days FROM programs WHERE program_id = $1", program_id)
+        return DormancyRule() if row is None else DormancyRule.of_days(row["dormant_after_days"], row["dormant_grace_days"])

@@ -18,11 +18,11 @@ class CapacityExhausted(MatchError):
     """The database refused the place: the pair cannot be formed now."""
 
 
-async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID) -> Match:
+async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, now: datetime | None = None) -> Match:
     """When the second participant accepts, the pair is formed and MatchAccepted carries what
     scheduling needs of both (time zones, availability, meeting modes)."""
     match = await _load(uow, match_id)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     updated = match.accept(participant_id, now)
     if updated == match:
         return match
@@ -97,15 +97,15 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
 
 
 async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, outcome: str, reason: str | None,
-                    policy: MatchingPolicy | None = None) -> Match:
+                    policy: MatchingPolicy | None = None, now: datetime | None = None) -> Match:
     """One of a formed pair ends it: both places are freed and offered again at once, to anyone but
     each other (the pair itself is never proposed again)."""
     match = await _load(uow, match_id)
     if participant_id not in match.participants:
         raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     ended = match.end(now, reason)
     await close_match(uow, match, ended, MatchEnded(
         match_id=ended.match_id, program_id=ended.program_id, participant_ids=list(ended.participants),
-        outcome=outcome, ended_by=participant_id, ended_at=now), policy, now)  # type: ignore[arg-type]
+        outcome=outcome, ended_by=participant_id, ended_at=now, cause="pair"), policy, now)  # type: ignore[arg-type]
     return ended

@@ -56,6 +56,6 @@ async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, rea
             closed = match.end(now, reason)
             event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
                                participant_ids=list(match.participants), outcome="ended_early",
-                               ended_by=participant_id, ended_at=now)
+                               ended_by=participant_id, ended_at=now, cause="participant_left")
         rematches += await close_match(uow, match, closed, event, policy, now)
     return rematches

@@ -35,7 +35,7 @@ async def close_program(uow: MatchingUnitOfWork, closed: ProgramClosed, now: dat
         else:
             event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
                                participant_ids=list(match.participants), outcome="ended_early", ended_by=None,
-                               ended_at=now)
+                               ended_at=now, cause="program_closed")
         await close_match(uow, match, after, event, now=now)
         stopped += 1
     return stopped

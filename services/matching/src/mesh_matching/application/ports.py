@@ -7,6 +7,7 @@ from uuid import UUID
 
 from mentoring_contracts import Event, ProgramDefinition, ScorePart, SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.scoring import MatchingPolicy
@@ -107,11 +108,26 @@ class Programs(Protocol):
         """Whether it runs and who makes its pairs (a program not heard of yet runs, both ways)."""
         ...
 
+    async def dormancy(self, program_id: str) -> DormancyRule: ...
+
 
 class SessionsSeen(Protocol):
     async def scheduled(self, event: SessionScheduled) -> None: ...
     async def completed(self, event: SessionCompleted) -> None: ...
     async def cancelled(self, event: SessionCancelled) -> None: ...
+
+
+class DormantPairs(Protocol):
+    async def gone_quiet(self, program_id: str, quiet_before: datetime, limit: int) -> Sequence[tuple[Match, datetime]]:
+        """Formed pairs not yet found dormant, last active before ``quiet_before``, each with that activity; locked."""
+        ...
+
+    async def mark_dormant(self, match_id: UUID, judged_on: datetime, at: datetime, ends_at: datetime) -> None: ...
+    async def revive_pair(self, match_id: UUID, completed_at: datetime) -> bool: ...
+    async def revive_program(self, program_id: str) -> int: ...
+    async def past_grace(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
+        """Dormant pairs whose grace ended with nothing completed since; locked."""
+        ...
 
 
 class MatchingUnitOfWork(Protocol):
@@ -120,6 +136,7 @@ class MatchingUnitOfWork(Protocol):
     policies: Policies
     programs: Programs
     sessions_seen: SessionsSeen
+    dormant_pairs: DormantPairs
 
     async def emit(self, event: Event) -> object: ...
     async def emit_many(self, events: list[Event]) -> None: ...

@@ -47,6 +47,7 @@ class Match:
     # them only when the pair is formed, so many requests never block anyone's capacity.
     capacity_reserved: bool = True
     closing_reason: str | None = None  # why it was declined or ended, in words (shown on the match, never on an event)
+    formed_at: datetime | None = None  # when the second acceptance made it a pair
 
     def _check_can_answer(self, participant_id: UUID, now: datetime) -> None:
         if participant_id not in self.participants:
@@ -62,8 +63,9 @@ class Match:
             return self  # accepting twice is harmless
         self._check_can_answer(participant_id, now)
         accepted = self.accepted_by | {participant_id}
-        status = MatchStatus.ACCEPTED if accepted == set(self.participants) else MatchStatus.PROPOSED
-        return replace(self, accepted_by=frozenset(accepted), status=status)
+        if accepted != set(self.participants):
+            return replace(self, accepted_by=frozenset(accepted))
+        return replace(self, accepted_by=frozenset(accepted), status=MatchStatus.ACCEPTED, formed_at=now)
 
     def decline(self, participant_id: UUID, now: datetime, reason: str | None = None) -> "Match":
         self._check_can_answer(participant_id, now)
