@@ -24,7 +24,7 @@ from mesh_local.postgres import provision_service_databases
 from mesh_local.realm import ADMIN
 from mesh_local.services import LocalServices
 from tests.integration.kafka_helpers import read_all, read_to_end
-from tests.integration.notify.test_delivery import Inbox, free_port
+from tests.integration.notify.conftest import Inbox, free_port
 from tests.support.infrastructure import local_test_config
 from tests.unit.factories import mentor_profile, profile
 

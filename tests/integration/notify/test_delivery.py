@@ -1,12 +1,6 @@
 """Notify against a real SMTP server (aiosmtpd): delivery, content, retry when the server is down."""
 
-import email
-import socket
 import uuid
-
-import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from mentoring_contracts import new_envelope
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
@@ -15,33 +9,10 @@ from mesh_notify.bootstrap import DEFINITION
 from mesh_notify.domain.notification import Contact
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
+from tests.integration.notify.conftest import free_port
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, outbox_types, running
 from tests.unit.factories import joined
-
-
-class Inbox(Message):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message) -> None:
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
 
 
 async def plan_welcome(app) -> uuid.UUID:

@@ -91,5 +91,6 @@ class LocalConfig:
                 "MESH_SMTP_HOST": self.host,
                 "MESH_SMTP_PORT": str(self.smtp_port),
                 "MESH_PUBLIC_BASE_URL": self.service_url("matching"),
+                "MESH_SCHEDULING_PUBLIC_BASE_URL": self.service_url("scheduling"),
             }
         return env

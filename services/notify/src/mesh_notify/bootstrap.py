@@ -1,24 +1,10 @@
 """The one place the notify service is wired together."""
 
-from mentoring_contracts import (
-    MatchAccepted,
-    MatchDeclined,
-    MatchEnded,
-    MatchExpired,
-    MatchProposed,
-    NotificationFailed,
-    NotificationSent,
-    ParticipantErased,
-    ParticipantErasureConfirmed,
-    ParticipantJoined,
-    ParticipantProfileUpdated,
-    SessionCancelled,
-    SessionCompleted,
-    SessionScheduled,
-)
+from mentoring_contracts import NotificationFailed, NotificationSent, ParticipantErased, ParticipantErasureConfirmed
 from mesh_notify.adapters.delivery import delivery_worker
-from mesh_notify.adapters.events import HISTORY, event_handlers
+from mesh_notify.adapters.events import PLANNED_FROM, event_handlers
 from mesh_notify.adapters.http import router
+from mesh_notify.adapters.preferences_http import router as preferences_router
 from mesh_notify.adapters.smtp import SmtpMailer
 from mesh_notify.settings import NotifySettings
 from mesh_runtime.app import Components, ServiceDefinition
@@ -34,13 +20,12 @@ def _workers(components: Components) -> list[PeriodicWorker]:
 DEFINITION = ServiceDefinition(
     name="notify",
     title="Mentoring Mesh: notify",
-    description="Emails participants at each step of their journey and records every delivery.",
+    description="Emails participants at each step of their journey (with calendar invitations), reminds them "
+                "before sessions, honours their preferences, and records every delivery.",
     migrations_package="mesh_notify.migrations",
-    routers=[router],
+    routers=[router, preferences_router],
     handlers=event_handlers,
-    consumes=[ParticipantJoined, ParticipantProfileUpdated, ParticipantErased, MatchProposed, MatchAccepted,
-              MatchDeclined, MatchExpired, MatchEnded, SessionScheduled, SessionCancelled, SessionCompleted,
-              *HISTORY],
+    consumes=[ParticipantErased, *PLANNED_FROM],
     publishes=[NotificationSent, NotificationFailed, ParticipantErasureConfirmed],
     workers=_workers,
     reads_from=["profile", "matching"],

@@ -15,4 +15,6 @@ class NotifySettings(ServiceSettings):
     smtp_timeout_seconds: float = 15.0
     smtp_from: str = "Mentoring Mesh <no-reply@mentoring-mesh.invalid>"
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base URL of the matching API, for links in mail.")
+    scheduling_public_base_url: str | None = Field(default=None, description="Base URL of the scheduling API, for "
+                                                   "links in session and agreement mail (default: public_base_url).")
     delivery_poll_interval_seconds: float = Field(default=0.5, gt=0)

@@ -4,6 +4,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from mentoring_contracts import (
+    AgreementProposed,
+    AgreementSet,
     Event,
     EventEnvelope,
     MatchAccepted,
@@ -15,6 +17,7 @@ from mentoring_contracts import (
     MatchExpired,
     MatchProposed,
     MatchProposedV1,
+    MatchStalled,
     ParticipantErased,
     ParticipantJoined,
     ParticipantJoinedV1,
@@ -24,6 +27,8 @@ from mentoring_contracts import (
     SessionCancelledV1,
     SessionCompleted,
     SessionCompletedV1,
+    SessionMissed,
+    SessionRescheduled,
     SessionScheduled,
 )
 from mesh_notify.adapters.personal_data import contact_from_profile, match_details
@@ -39,6 +44,11 @@ from mesh_runtime.db import Cause, Transaction
 # Retired versions still arrive from history written before contracts 2.0; they carry what v2 reads.
 HISTORY = (ParticipantJoinedV1, ParticipantProfileUpdatedV1, MatchProposedV1, MatchAcceptedV1, MatchDeclinedV1,
            MatchEndedV1, SessionCancelledV1, SessionCompletedV1)
+
+# Every event someone should hear of: each plans its notifications.
+PLANNED_FROM = (ParticipantJoined, ParticipantProfileUpdated, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired,
+                MatchEnded, MatchStalled, AgreementProposed, AgreementSet, SessionScheduled, SessionRescheduled,
+                SessionCancelled, SessionCompleted, SessionMissed, *HISTORY)
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
@@ -63,7 +73,7 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def on_event(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         contact, details = await contact_of(envelope.data), await details_of(envelope.data)
         uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope))
-        planned = await plan_notifications(uow, envelope, contact, details)
+        planned = await plan_notifications(uow, envelope, contact, details, components.clock.now())
         await strip_erased(uow, {n.recipient_id for n in planned} | mentioned_ids(envelope.data))
 
     async def on_participant_erased(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
@@ -73,6 +83,5 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     return {
         ParticipantErased: on_participant_erased,
         **{model: on_event
-           for model in (ParticipantJoined, ParticipantProfileUpdated, MatchProposed, MatchAccepted, MatchDeclined,
-                         MatchExpired, MatchEnded, SessionScheduled, SessionCancelled, SessionCompleted, *HISTORY)},
+           for model in PLANNED_FROM},
     }

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
 from mesh_notify.adapters.postgres import notification_from_row
@@ -20,7 +20,10 @@ class NotificationView(BaseModel):
     notification_id: UUID
     recipient_id: UUID
     template: str
-    status: Literal["pending", "sent", "failed"]
+    status: Literal["pending", "sent", "failed", "cancelled"]
+    due_at: datetime | None = Field(default=None, description="When a pending one is (next) sent: a reminder's "
+                                                              "moment, after quiet hours.")
+    session_id: UUID | None = Field(default=None, description="A reminder's session.")
     attempts: int
     last_error: str | None
     caused_by_event_id: UUID
@@ -31,7 +34,8 @@ class NotificationView(BaseModel):
     def of(cls, n: Notification) -> "NotificationView":
         return cls(
             notification_id=n.notification_id, recipient_id=n.recipient_id, template=n.template,
-            status=n.status.value, attempts=n.attempts, last_error=n.last_error,
+            status=n.status.value, due_at=n.next_attempt_at, session_id=n.session_id, attempts=n.attempts,
+            last_error=n.last_error,
             caused_by_event_id=n.caused_by_event_id, correlation_id=n.correlation_id, created_at=n.created_at,
         )
 

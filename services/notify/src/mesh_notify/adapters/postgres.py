@@ -1,9 +1,11 @@
 """Contacts and notifications in the notify service's own PostgreSQL database."""
 
+from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
+from mesh_notify.adapters.preferences_store import PostgresPreferences, PostgresSessionRevisions
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 from mesh_runtime.erasures import PostgresErasures
@@ -43,13 +45,16 @@ class PostgresNotifications:
         await self._connection.execute(
             """
             INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
-                                       correlation_id, status, attempts, next_attempt_at, created_at, campus)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT campus FROM contacts WHERE participant_id = $2))
+                                       correlation_id, status, attempts, next_attempt_at, created_at, campus,
+                                       session_id, session_revision)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT campus FROM contacts WHERE participant_id = $2),
+                    $11, $12)
             ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
             """,
             notification.notification_id, notification.recipient_id, notification.template, notification.context,
             notification.caused_by_event_id, notification.correlation_id, notification.status.value,
             notification.attempts, notification.next_attempt_at, notification.created_at,
+            notification.session_id, notification.session_revision,
         )
 
     async def forget_recipient(self, participant_id: UUID) -> int:
@@ -74,23 +79,33 @@ class PostgresNotifications:
             """, str(participant_id))
         return int(status.split()[-1])
 
-    async def next_due_institution(self) -> str | None:
+    async def next_due_institution(self, now: datetime) -> str | None:
         return await self._connection.fetchval(
             """
             SELECT n.institution FROM notifications n JOIN contacts c ON c.participant_id = n.recipient_id
-            WHERE n.status = 'pending' AND n.next_attempt_at <= now() ORDER BY n.next_attempt_at, n.created_at LIMIT 1
-            """
+            WHERE n.status = 'pending' AND n.next_attempt_at <= $1 ORDER BY n.next_attempt_at, n.created_at LIMIT 1
+            """, now
         )
 
-    async def next_due(self) -> Notification | None:
+    async def cancel_reminders(self, session_id: UUID, before_revision: int | None, why: str) -> int:
+        """Pending reminders of a session planned for an earlier revision (None: every one)."""
+        status = await self._connection.execute(
+            """
+            UPDATE notifications SET status = 'cancelled', next_attempt_at = NULL, last_error = $3, updated_at = now()
+            WHERE session_id = $1 AND status = 'pending' AND template LIKE 'session_reminder_%'
+              AND ($2::integer IS NULL OR session_revision < $2)
+            """, session_id, before_revision, why)
+        return int(status.split()[-1])
+
+    async def next_due(self, now: datetime) -> Notification | None:
         # SKIP LOCKED: several replicas deliver side by side without sending one notification twice.
         row = await self._connection.fetchrow(
             """
             SELECT n.* FROM notifications n JOIN contacts c ON c.participant_id = n.recipient_id
-            WHERE n.status = 'pending' AND n.next_attempt_at <= now()
+            WHERE n.status = 'pending' AND n.next_attempt_at <= $1
             ORDER BY n.next_attempt_at, n.created_at
             LIMIT 1 FOR UPDATE OF n SKIP LOCKED
-            """
+            """, now
         )
         return notification_from_row(row) if row else None
 
@@ -118,6 +133,8 @@ def notification_from_row(row: asyncpg.Record) -> Notification:
         attempts=row["attempts"],
         next_attempt_at=row["next_attempt_at"],
         last_error=row["last_error"],
+        session_id=row["session_id"],
+        session_revision=row["session_revision"],
     )
 
 
@@ -127,3 +144,5 @@ class PostgresNotifyUnitOfWork(UnitOfWork):
         self.erasures = PostgresErasures(self.connection)
         self.contacts = PostgresContacts(self.connection)
         self.notifications = PostgresNotifications(self.connection)
+        self.preferences = PostgresPreferences(self.connection)
+        self.sessions = PostgresSessionRevisions(self.connection)

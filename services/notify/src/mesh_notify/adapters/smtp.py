@@ -5,6 +5,7 @@ from email.utils import formataddr, formatdate
 
 import aiosmtplib
 
+from mesh_notify.adapters.invitations import invitation_ics
 from mesh_notify.domain.messages import Message
 from mesh_notify.settings import NotifySettings
 
@@ -21,6 +22,13 @@ class SmtpMailer:
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = message_id
         email.set_content(message.body)
+        if message.invitation is not None:
+            # The calendar part as an alternative (how calendars recognise an invitation) and as an
+            # attachment (for clients that show only attachments).
+            ics = invitation_ics(message.invitation, organizer=self._settings.smtp_from, attendee_name=to_name,
+                                 attendee_email=to_email)
+            email.add_alternative(ics.decode(), subtype="calendar", params={"method": message.invitation.method})
+            email.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
         s = self._settings
         await aiosmtplib.send(
             email,

@@ -1,6 +1,7 @@
 """Use case: deliver the next due notification and record the delivery as an event."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -10,36 +11,54 @@ from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
 from mesh_notify.domain.messages import render
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
+from mesh_notify.domain.preferences import first_allowed, kind_of
+from mesh_notify.domain.reminders import LEADS
 
 log = structlog.get_logger(__name__)
 
 
-async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str) -> Notification | None:
-    """Returns the notification handled (sent, or with its failed attempt recorded), or None
-    when nothing is due. Delivery is at least once: a crash after the server accepted the mail
-    but before commit sends it again, with the same Message-ID so clients can fold duplicates."""
-    notification = await uow.notifications.next_due()
+@dataclass(frozen=True, slots=True)
+class Links:
+    """The public bases of the APIs a mail links to."""
+
+    matching: str
+    scheduling: str | None = None
+
+
+async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links: Links | str,
+                       now: datetime | None = None) -> Notification | None:
+    """Returns the notification handled (sent, deferred, cancelled, or with its failed attempt
+    recorded), or None when nothing is due. Delivery is at least once: a crash after the server
+    accepted the mail but before commit sends it again, with the same Message-ID so clients can
+    fold duplicates. The recipient's preferences are read again now: a kind turned off since it
+    was planned is not sent, and quiet hours begun since make it wait (a reminder that would wait
+    past its session is not sent)."""
+    now = now or datetime.now(UTC)
+    notification = await uow.notifications.next_due(now)
     if notification is None:
         return None
     with structlog.contextvars.bound_contextvars(
         correlation_id=str(notification.correlation_id), event_id=str(notification.caused_by_event_id)
     ):
-        return await _deliver(uow, mailer, links_base, notification)
+        return await _deliver(uow, mailer, links if isinstance(links, Links) else Links(links), notification, now)
 
 
-async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notification: Notification) -> Notification:
+async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notification: Notification,
+                   now: datetime) -> Notification:
     recipient = await uow.contacts.get(notification.recipient_id)
     assert recipient is not None, "next_due only returns notifications whose recipient is known"
+    if (held := await _held_back(uow, notification, recipient, now)) is not None:
+        await uow.notifications.save(held)
+        return held
     partner_id = notification.context.get("partner_id")
     partner = await uow.contacts.get(UUID(partner_id)) if partner_id else None
     try:
-        message = render(notification, recipient, partner, links_base)
+        message = render(notification, recipient, partner, links.matching, links.scheduling)
     except (KeyError, ValueError, TypeError) as error:
         failed = notification.undeliverable(f"cannot render {notification.template}: {type(error).__name__}: {error}")
         log.error("notification cannot be rendered", notification_id=str(notification.notification_id), error=failed.last_error)
-        await _record_failure(uow, failed, now=datetime.now(UTC))
+        await _record_failure(uow, failed, now=now)
         return failed
-    now = datetime.now(UTC)
     try:
         await mailer.send(
             to_name=recipient.display_name,
@@ -71,6 +90,22 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links_base: str, notif
     )
     log.info("notification sent", notification_id=str(sent.notification_id), template=sent.template)
     return sent
+
+
+async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipient: Contact,
+                     now: datetime) -> Notification | None:
+    """Cancelled (kind turned off, or a reminder that quiet hours would hold past its session) or
+    deferred to the end of quiet hours; None when it goes now."""
+    preference = await uow.preferences.get(notification.recipient_id, kind_of(notification.template))
+    if not preference.enabled:
+        return notification.cancelled(f"{preference.kind} notifications are turned off by the recipient")
+    allowed = first_allowed(now, preference, recipient.time_zone)
+    if allowed <= now:
+        return None
+    starts_at = notification.context.get("starts_at")
+    if notification.template in LEADS and starts_at and allowed >= datetime.fromisoformat(starts_at):
+        return notification.cancelled("quiet hours last until the session starts")
+    return notification.deferred(allowed)
 
 
 def without_contact(text: str, contact: Contact) -> str:

@@ -32,6 +32,7 @@ async def _strip(uow: NotifyUnitOfWork, participant_id: UUID) -> list[str]:
     erased_what = []
     if await uow.contacts.remove(participant_id):
         erased_what.append("name and email address")
+    await uow.preferences.forget(participant_id)
     if await uow.notifications.forget_recipient(participant_id):
         erased_what.append("notification contents and addresses")
     if await uow.notifications.redact_mentions(participant_id):

@@ -1,37 +1,82 @@
-"""Use case: an event happened; record who must be told, to deliver it after commit."""
+"""Use case: an event happened; record who must be told, and when, to deliver it after commit."""
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from mentoring_contracts import EventEnvelope
+from mentoring_contracts import EventEnvelope, SessionCancelled, SessionRescheduled, SessionScheduled
 from mesh_notify.application.ports import NotifyUnitOfWork
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.planning import context_of, recipients
+from mesh_notify.domain.preferences import first_allowed, kind_of
+from mesh_notify.domain.reminders import reminder_moments
+
+NEWEST = 2**31 - 1  # a cancellation without a revision (history) outranks every move
 
 
 async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any], contact: Contact | None = None,
-                             details: dict[str, Any] | None = None) -> list[Notification]:
+                             details: dict[str, Any] | None = None, now: datetime | None = None) -> list[Notification]:
     """``contact``: the participant a profile event is about, as the profile service has them (contacts
     follow the profile); ``details``: what the messages quote that the event does not carry (a
-    match's reasons), kept with each notification until it is delivered or its people are erased."""
+    match's reasons), kept with each notification until it is delivered or its people are erased.
+
+    A kind the recipient turned off is not planned; one inside their quiet hours waits for their
+    end. A session's scheduling or move also plans its reminders, and a move or cancellation
+    cancels the reminders of its earlier time; a word on a session older than one already heard
+    (a redelivered or late event) plans nothing."""
     event = envelope.data
+    now = now or datetime.now(UTC)
     if contact is not None:
         await uow.contacts.upsert(contact)
+    revision = _revision(event)
+    latest = revision is None or await uow.sessions.advance(event.session_id, revision,
+                                                            cancelled=isinstance(event, SessionCancelled))
+    if not latest:
+        return []
+    if isinstance(event, SessionRescheduled | SessionCancelled):
+        await uow.notifications.cancel_reminders(event.session_id, revision, "the session moved or was cancelled")
     planned = []
-    now = datetime.now(UTC)
     for recipient_id, template, partner_id in recipients(event):
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}
-        notification = Notification(
-            notification_id=uuid4(),
-            recipient_id=recipient_id,
-            template=template,
-            context=context,
-            caused_by_event_id=envelope.id,
-            correlation_id=envelope.correlationid,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        await uow.notifications.add(notification)
-        planned.append(notification)
+        moments = [(template, await _first_moment(uow, recipient_id, template, now))]
+        if isinstance(event, SessionScheduled | SessionRescheduled):
+            moments += await _reminders(uow, recipient_id, event.starts_at, now)
+        for chosen, moment in moments:
+            if moment is None:
+                continue
+            notification = Notification(
+                notification_id=uuid4(), recipient_id=recipient_id, template=chosen, context=context,
+                caused_by_event_id=envelope.id, correlation_id=envelope.correlationid, created_at=now,
+                next_attempt_at=moment, session_id=getattr(event, "session_id", None),
+                session_revision=revision)
+            await uow.notifications.add(notification)
+            planned.append(notification)
     return planned
+
+
+def _revision(event: object) -> int | None:
+    """A session event's place in the session's story: 0 scheduled, each move one more, the cancel last."""
+    if isinstance(event, SessionScheduled):
+        return 0
+    if isinstance(event, SessionRescheduled):
+        return event.revision or 1
+    if isinstance(event, SessionCancelled):
+        return event.revision or NEWEST
+    return None
+
+
+async def _first_moment(uow: NotifyUnitOfWork, recipient_id: UUID, template: str, now: datetime) -> datetime | None:
+    """Now, or the end of the recipient's quiet hours for this kind; None when they turned it off."""
+    kind = kind_of(template)
+    preference = await uow.preferences.get(recipient_id, kind)
+    if not preference.enabled:
+        return None
+    recipient = await uow.contacts.get(recipient_id)
+    return first_allowed(now, preference, recipient.time_zone) if recipient else now
+
+
+async def _reminders(uow: NotifyUnitOfWork, recipient_id: UUID, starts_at: datetime,
+                     now: datetime) -> list[tuple[str, datetime | None]]:
+    recipient = await uow.contacts.get(recipient_id)
+    preference = await uow.preferences.get(recipient_id, "reminders")
+    return list(reminder_moments(starts_at, now, preference, recipient.time_zone if recipient else "UTC"))

@@ -8,6 +8,7 @@ from uuid import UUID
 from mentoring_contracts import Event
 from mesh_notify.domain.messages import Message
 from mesh_notify.domain.notification import Contact, Notification
+from mesh_notify.domain.preferences import Preference
 
 
 class Contacts(Protocol):
@@ -18,8 +19,12 @@ class Contacts(Protocol):
 
 class Notifications(Protocol):
     async def add(self, notification: Notification) -> None: ...
-    async def next_due(self) -> Notification | None:
-        """The oldest pending notification due now whose recipient is known, locked for delivery."""
+    async def next_due(self, now: datetime) -> Notification | None:
+        """The oldest pending notification due by ``now`` whose recipient is known, locked for delivery."""
+        ...
+
+    async def cancel_reminders(self, session_id: UUID, before_revision: int | None, why: str) -> int:
+        """Pending reminders of a session planned for an earlier revision (None: every one)."""
         ...
 
     async def save(self, notification: Notification) -> None: ...
@@ -28,6 +33,19 @@ class Notifications(Protocol):
         ...
     async def redact_mentions(self, participant_id: UUID) -> int:
         """Others' notifications that quote them lose the quotes (reasons, reflections' words, free-text reasons)."""
+        ...
+
+
+class Preferences(Protocol):
+    async def get(self, participant_id: UUID, kind: str) -> Preference: ...
+    async def all_of(self, participant_id: UUID) -> list[Preference]: ...
+    async def set(self, participant_id: UUID, preference: Preference) -> None: ...
+    async def forget(self, participant_id: UUID) -> None: ...
+
+
+class SessionRevisions(Protocol):
+    async def advance(self, session_id: UUID, revision: int, cancelled: bool = False) -> bool:
+        """Records this word on the session; True when it is the latest (nothing newer, not cancelled before)."""
         ...
 
 
@@ -40,6 +58,8 @@ class NotifyUnitOfWork(Protocol):
     contacts: Contacts
     erasures: Erasures
     notifications: Notifications
+    preferences: Preferences
+    sessions: SessionRevisions
 
     async def emit(self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None) -> object:
         """Deliveries happen outside any event's handling, so they name their cause explicitly."""

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from mesh_notify.domain.invitations import Invitation, invitation_of
 from mesh_notify.domain.notification import Contact, Notification
 
 
@@ -12,10 +13,14 @@ from mesh_notify.domain.notification import Contact, Notification
 class Message:
     subject: str
     body: str
+    invitation: Invitation | None = None  # sent along as text/calendar, for the recipient's calendar
 
 
-def render(notification: Notification, recipient: Contact, partner: Contact | None, links_base: str) -> Message:
+def render(notification: Notification, recipient: Contact, partner: Contact | None, links_base: str,
+           scheduling_base: str | None = None) -> Message:
+    """``links_base``: matching's public API; ``scheduling_base``: scheduling's (else the same)."""
     context = notification.context
+    sessions_base = scheduling_base or links_base
     partner_name = partner.display_name if partner else "your match"
     greeting = f"Hello {recipient.display_name},\n\n"
     closing = "\n\n— Mentoring Mesh"
@@ -66,9 +71,44 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         ratings = ", ".join(str(r["progress_rating"]) for r in context["reflections"])
         text = (f"your session with {partner_name} was recorded as done (progress rated {ratings} of 5). "
                 "Take a moment to reflect on your goals before you meet again.")
+    elif template == "session_rescheduled":
+        subject = f"Session with {partner_name} moved to {_local(context['starts_at'], recipient.time_zone)}"
+        text = (f"your session with {partner_name} that was on "
+                f"{_local(context['previous_starts_at'], recipient.time_zone)} is now on "
+                f"{_local(context['starts_at'], recipient.time_zone)} until "
+                f"{_local(context['ends_at'], recipient.time_zone, time_only=True)}. The invitation attached "
+                "updates your calendar.")
+    elif template == "session_missed":
+        subject = f"Did your session with {partner_name} happen?"
+        text = (f"nobody recorded the session with {partner_name}, so it counts as missed. If you met, record it "
+                f"with your reflection: POST {sessions_base}/sessions/{context['session_id']}/complete")
+    elif template in ("session_reminder_24h", "session_reminder_1h"):
+        when = "tomorrow" if template == "session_reminder_24h" else "in an hour"
+        subject = f"Reminder: session with {partner_name} {when}"
+        text = (f"your session with {partner_name} starts {when}, on "
+                f"{_local(context['starts_at'], recipient.time_zone)}.")
+    elif template == "agreement_proposed":
+        subject = f"{partner_name} proposed your mentoring agreement"
+        text = (f"{partner_name} proposed version {context['agreement_version']} of your agreement (goals, "
+                f"expectations, how often and how you meet). Read it: GET {sessions_base}/matches/{context['match_id']}"
+                f"/agreements\nConfirm it: POST {sessions_base}/matches/{context['match_id']}/agreements/"
+                f"{context['agreement_version']}/confirm")
+    elif template == "agreement_set":
+        cadence = str(context["cadence"]).replace("_", " ")
+        subject = f"Your agreement with {partner_name} holds"
+        text = (f"you both confirmed version {context.get('agreement_version') or 1} of your agreement: "
+                f"{context['goal_count']} goal(s), meeting {cadence}, {str(context['meeting_mode']).replace('_', ' ')}. "
+                "Sessions follow it from now on.")
+    elif template == "pair_dormant":
+        subject = f"It has been a while since you met {partner_name}"
+        text = (f"you and {partner_name} have not completed a session since "
+                f"{_local(context['last_activity_at'], recipient.time_zone)}. Meet and record a session before "
+                f"{_local(context['ends_at'], recipient.time_zone)} to keep your mentoring going; otherwise it ends "
+                "then and we will introduce you both to someone new.")
     else:
         raise ValueError(f"no template {template!r}")
-    return Message(subject=subject, body=greeting + text + closing)
+    return Message(subject=subject, body=greeting + text + closing,
+                   invitation=invitation_of(template, context, partner_name))
 
 
 def _local(moment: Any, time_zone: str, *, time_only: bool = False) -> str:

@@ -17,6 +17,7 @@ class NotificationStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # never sent, on purpose: a reminder of a moved or cancelled session, a kind turned off
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +43,18 @@ class Notification:
     attempts: int = 0
     next_attempt_at: datetime | None = None
     last_error: str | None = field(default=None)
+    session_id: UUID | None = None  # a reminder's session, and the revision of it the reminder was planned for
+    session_revision: int | None = None
 
     def sent(self) -> "Notification":
         return replace(self, status=NotificationStatus.SENT, attempts=self.attempts + 1, last_error=None)
+
+    def cancelled(self, why: str) -> "Notification":
+        return replace(self, status=NotificationStatus.CANCELLED, next_attempt_at=None, last_error=why)
+
+    def deferred(self, until: datetime) -> "Notification":
+        """Quiet hours: the attempt waits, and does not count as one."""
+        return replace(self, next_attempt_at=until)
 
     def undeliverable(self, error: str) -> "Notification":
         """A notification that can never be rendered is failed at once, not retried."""

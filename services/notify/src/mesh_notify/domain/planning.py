@@ -4,16 +4,21 @@ from typing import Any
 from uuid import UUID
 
 from mentoring_contracts import (
+    AgreementProposed,
+    AgreementSet,
     Event,
     MatchAccepted,
     MatchDeclined,
     MatchEnded,
     MatchExpired,
     MatchProposed,
+    MatchStalled,
     ParticipantJoined,
     ParticipantJoinedV1,
     SessionCancelled,
     SessionCompleted,
+    SessionMissed,
+    SessionRescheduled,
     SessionScheduled,
 )
 
@@ -34,6 +39,16 @@ def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
         return [told for told in _both(event.participant_ids, "match_ended") if told[0] != event.ended_by]
     if isinstance(event, SessionCancelled):
         return _both(event.participant_ids, "session_cancelled")
+    if isinstance(event, SessionRescheduled):  # both: the one who moved it gets the updated invitation too
+        return _both(event.participant_ids, "session_rescheduled")
+    if isinstance(event, SessionMissed):
+        return _both(event.participant_ids, "session_missed")
+    if isinstance(event, AgreementProposed):  # the other one is asked to confirm
+        return [(pid, "agreement_proposed", event.proposed_by) for pid in event.participant_ids if pid != event.proposed_by]
+    if isinstance(event, AgreementSet) and event.participant_ids:
+        return _both(event.participant_ids, "agreement_set")
+    if isinstance(event, MatchStalled):
+        return _both(event.participant_ids, "pair_dormant")
     if isinstance(event, SessionScheduled | SessionCompleted):
         template = "session_scheduled" if isinstance(event, SessionScheduled) else "session_completed"
         return _both(event.participant_ids, template)

@@ -1,0 +1,59 @@
+"""Participants' notification preferences, and the latest word on each session, in notify's database."""
+
+from uuid import UUID
+
+import asyncpg
+
+from mesh_notify.domain.preferences import KINDS, Preference, QuietHours
+
+
+class PostgresPreferences:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def get(self, participant_id: UUID, kind: str) -> Preference:
+        row = await self._connection.fetchrow(
+            "SELECT * FROM notification_preferences WHERE participant_id = $1 AND kind = $2", participant_id, kind)
+        return _preference(row) if row else Preference(kind)
+
+    async def all_of(self, participant_id: UUID) -> list[Preference]:
+        """One per kind, in KINDS order; defaults where none was set."""
+        rows = await self._connection.fetch("SELECT * FROM notification_preferences WHERE participant_id = $1",
+                                            participant_id)
+        stored = {row["kind"]: _preference(row) for row in rows}
+        return [stored.get(kind, Preference(kind)) for kind in KINDS]
+
+    async def set(self, participant_id: UUID, preference: Preference) -> None:
+        quiet = preference.quiet_hours
+        await self._connection.execute(
+            """
+            INSERT INTO notification_preferences (participant_id, kind, enabled, quiet_start, quiet_end)
+            VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (participant_id, kind) DO UPDATE SET enabled = excluded.enabled, quiet_start = excluded.quiet_start,
+                quiet_end = excluded.quiet_end, updated_at = now()
+            """, participant_id, preference.kind, preference.enabled, quiet.start if quiet else None,
+            quiet.end if quiet else None)
+
+    async def forget(self, participant_id: UUID) -> None:
+        await self._connection.execute("DELETE FROM notification_preferences WHERE participant_id = $1", participant_id)
+
+
+def _preference(row: asyncpg.Record) -> Preference:
+    quiet = QuietHours(row["quiet_start"], row["quiet_end"]) if row["quiet_start"] is not None else None
+    return Preference(row["kind"], row["enabled"], quiet)
+
+
+class PostgresSessionRevisions:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def advance(self, session_id: UUID, revision: int, cancelled: bool = False) -> bool:
+        """Records this word on the session; True when it is the latest (nothing newer, not cancelled before)."""
+        latest = await self._connection.fetchval(
+            """
+            INSERT INTO session_revisions (session_id, revision, cancelled) VALUES ($1, $2, $3)
+            ON CONFLICT (session_id) DO UPDATE SET revision = excluded.revision, cancelled = excluded.cancelled
+            WHERE NOT session_revisions.cancelled AND session_revisions.revision <= excluded.revision
+            RETURNING true
+            """, session_id, revision, cancelled)
+        return bool(latest)

@@ -1,0 +1,78 @@
+"""What each participant wants to hear, and when not to be disturbed.
+
+Rules: every notification is of one kind; a participant may turn a kind off (nothing of it is sent
+from then on, even if already planned) and may set quiet hours for it, in their own time zone: a
+notification falling inside them waits for their end. The welcome is always sent. Without a
+preference a kind is on, with no quiet hours.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+KIND_OF_TEMPLATE = {
+    "welcome": "account",
+    "match_proposed": "matches", "match_accepted": "matches", "match_declined": "matches",
+    "match_expired": "matches", "match_ended": "matches",
+    "agreement_proposed": "agreements", "agreement_set": "agreements",
+    "session_scheduled": "sessions", "session_rescheduled": "sessions", "session_cancelled": "sessions",
+    "session_completed": "sessions", "session_missed": "sessions",
+    "session_reminder_24h": "reminders", "session_reminder_1h": "reminders",
+    "pair_dormant": "nudges",
+}
+KINDS = ("matches", "agreements", "sessions", "reminders", "nudges")  # the kinds a participant may set
+ALWAYS_SENT = frozenset({"account"})
+
+
+def kind_of(template: str) -> str:
+    return KIND_OF_TEMPLATE.get(template, "account")
+
+
+@dataclass(frozen=True, slots=True)
+class QuietHours:
+    """From ``start`` to ``end`` local time; across midnight when ``end`` is not after ``start``."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start == self.end:
+            raise ValueError("quiet hours need a start and an end that differ")
+
+    def contains(self, local: time) -> bool:
+        if self.start < self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    kind: str
+    enabled: bool = True
+    quiet_hours: QuietHours | None = None
+
+
+def first_allowed(moment: datetime, preference: Preference, time_zone: str) -> datetime:
+    """The moment itself, or, inside the quiet hours, their end (in the recipient's zone, across DST)."""
+    quiet = preference.quiet_hours
+    if quiet is None:
+        return moment
+    zone = ZoneInfo(time_zone)
+    local = moment.astimezone(zone)
+    if not quiet.contains(local.time().replace(tzinfo=None)):
+        return moment
+    end_day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
+    return datetime.combine(end_day, quiet.end, tzinfo=zone).astimezone(UTC)
+
+
+def last_allowed_before(moment: datetime, preference: Preference, time_zone: str) -> datetime:
+    """The moment itself, or, inside the quiet hours, their start (the latest moment before them)."""
+    quiet = preference.quiet_hours
+    if quiet is None:
+        return moment
+    zone = ZoneInfo(time_zone)
+    local = moment.astimezone(zone)
+    if not quiet.contains(local.time().replace(tzinfo=None)):
+        return moment
+    start_day = local.date() if local.time() >= quiet.start else local.date() - timedelta(days=1)
+    return datetime.combine(start_day, quiet.start, tzinfo=zone).astimezone(UTC) - timedelta(minutes=1)
