@@ -59,20 +59,20 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         if (newcomer := await candidate_of(envelope)) is not None:
             uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-            await register_candidate(uow, newcomer)
+            await register_candidate(uow, newcomer, now=components.clock.now())
 
     async def on_profile_updated(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         if (updated := await candidate_of(envelope)) is not None:
             uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-            await follow_profile_update(uow, updated)
+            await follow_profile_update(uow, updated, now=components.clock.now())
 
     async def on_participant_left(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await withdraw_participant(uow, envelope.data)
+        await withdraw_participant(uow, envelope.data, now=components.clock.now())
 
     async def on_participant_erased(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope))
-        await forget_participant(uow, envelope.data)
+        await forget_participant(uow, envelope.data, now=components.clock.now())
 
     async def on_program_defined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         event = envelope.data
@@ -81,10 +81,12 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
                              event.program_id, event.definition, at)
 
     async def on_program_closed(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        await close_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
+        await close_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data,
+                            components.clock.now())
 
     async def on_session(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
+        await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data,
+                            components.clock.now())
 
     return {
         SessionScheduled: on_session,

@@ -93,7 +93,8 @@ async def accept(match_id: UUID, answer: Answer, components: ComponentsDep, caus
 async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, cause: CauseDep,
                   principal: PrincipalDep) -> MatchView:
     return await _answer(components, cause, principal, match_id, answer, "match.decline",
-                         lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason))
+                         lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason,
+                                                    components.clock.now()))
 
 
 @router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)

@@ -57,7 +57,8 @@ async def round_for_program(program_id: str, request: RoundRequest, components: 
         await require_whole_program(transaction.connection, principal, program_id, "preview or run its rounds")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
+            outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run,
+                                      now=components.clock.now())
         except NotProposing as error:
             raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
         await audit.record(transaction, principal, cause, "round.preview" if request.dry_run else "round.run",

@@ -60,7 +60,8 @@ async def requests(participant_id: UUID, body: PartnerRequest, components: Compo
         await require_acting_as_themself(transaction.connection, principal, participant_id)
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcomes = await request_partners(uow, participant_id, body.partner_ids, campuses=_visible(principal))
+            outcomes = await request_partners(uow, participant_id, body.partner_ids, now=components.clock.now(),
+                                              campuses=_visible(principal))
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
         except NotProposing as error:

@@ -59,10 +59,11 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
     return updated
 
 
-async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None) -> Match:
+async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None,
+                        now: datetime | None = None) -> Match:
     """Declining frees both participants' capacity; the pair stays excluded from proposals."""
     match = await _load(uow, match_id)
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     updated = match.decline(participant_id, now, reason)
     await close_match(
         uow, match, updated,
