@@ -7,8 +7,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
+from mesh_local.mailserver import RefusesNoMailDomain
 
-class Inbox(Message):
+
+class Inbox(RefusesNoMailDomain, Message):
+    """Keeps what it accepts; refuses the domain that takes no mail, as the local mail server does."""
+
     def __init__(self) -> None:
         super().__init__()
         self.messages: list[email.message.Message] = []

@@ -1,8 +1,10 @@
 """Notify against a real SMTP server (aiosmtpd): delivery, content, retry when the server is down."""
 
 import uuid
+from datetime import UTC, datetime
 
-from mentoring_contracts import new_envelope
+from mentoring_contracts import ParticipantProfileUpdated, new_envelope
+from mesh_local.mailserver import NO_MAIL_DOMAIN
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
@@ -12,7 +14,7 @@ from tests.integration.kafka_helpers import eventually
 from tests.integration.notify.conftest import free_port
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import joined
+from tests.unit.factories import joined, profile
 
 
 async def plan_welcome(app) -> uuid.UUID:
@@ -79,3 +81,31 @@ async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database
         failed = await eventually(given_up, timeout=15)
         assert failed[0]["attempts"] == MAX_ATTEMPTS
         assert await outbox_types(app) == ["NotificationFailed"]
+
+
+async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_once_and_announced(
+        endpoints, database_factory, smtp_server) -> None:
+    controller, inbox = smtp_server
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+        participant = await plan_welcome(app)
+        assert await eventually(lambda: outbox_types(app), timeout=15) == ["NotificationSent"]  # the welcome went out
+        moved = ParticipantProfileUpdated(participant_id=participant, attributes=profile().attributes(),
+                                          updated_at=datetime.now(UTC))
+        envelope = new_envelope(moved, source="/test", institution=INSTITUTION)
+        typo = Contact(participant, "Ada L.", f"ada.l@{NO_MAIL_DOMAIN}", "Europe/Berlin", campus="north")
+        components = app.state.components
+        async with components.database.transaction(INSTITUTION) as transaction:
+            await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
+                                     envelope, typo)
+
+        async def settled() -> dict | None:
+            found = {n["template"]: n for n in (await client.get("/notifications", params={"recipient_id": str(participant)})).json()}
+            return found if {n["status"] for n in found.values()} <= {"sent", "failed"} and len(found) == 2 else None
+
+        found = await eventually(settled, timeout=15)
+        assert found is not None and found["email_changed"]["status"] == "failed"
+        assert found["email_changed"]["attempts"] == 1 and "550" in found["email_changed"]["last_error"]
+        assert "ada.l@" not in found["email_changed"]["last_error"]  # NotificationFailed carries no address
+        assert await outbox_types(app) == ["NotificationSent", "NotificationFailed"]
+    assert [m["Subject"] for m in inbox.messages] == ["Welcome to first-year-stem"]

@@ -5,6 +5,9 @@
   mesh-local demo      load a demo cohort, drive a journey, print what flowed
   mesh-local token U   print an access token for demo user U (e.g. student01, cole, nadia; see deploy/README.md)
   mesh-local token --automation   print a token of the automation client (client credentials)
+  mesh-local clock     how far the services' clock runs ahead of this machine's
+  mesh-local clock advance 2d   move it forward (m, h, d): reminders, missed sessions, lapsed proposals and
+                       dormant pairs fall due as if that much time had passed (never backwards)
   mesh-local status    what is running, truthfully (by PID)
   mesh-local down      stop everything it started, services first
 """
@@ -14,10 +17,12 @@ import asyncio
 import sys
 import time
 
+from mesh_local.clock import describe_clock, parse_duration
 from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.journey import JourneyError, run_journey
 from mesh_local.keycloak import automation_token, user_token
 from mesh_local.stack import LocalStack
+from mesh_runtime.clock import InvalidClockOffset, advance
 
 
 def _print_status(stack: LocalStack) -> None:
@@ -41,8 +46,9 @@ def _print_where_to_look(config: LocalConfig) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mesh-local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=("up", "infra", "demo", "status", "down", "token"))
-    parser.add_argument("user", nargs="?", help="with token: the demo user")
+    parser.add_argument("command", choices=("up", "infra", "demo", "status", "down", "token", "clock"))
+    parser.add_argument("user", nargs="?", help="with token: the demo user; with clock: advance")
+    parser.add_argument("amount", nargs="?", help="with clock advance: how far, e.g. 90m, 36h, 2d")
     parser.add_argument("--automation", action="store_true", help="with token: the automation client's token")
     parser.add_argument("--cohort", type=int, default=36, help="demo cohort size (default 36)")
     args = parser.parse_args(argv)
@@ -60,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
             if not (args.user or args.automation):
                 parser.error("token needs a demo user (e.g. student01) or --automation")
             print(automation_token(stack.config) if args.automation else user_token(stack.config, args.user))
+        elif args.command == "clock":
+            if args.user not in (None, "advance") or (args.user == "advance") != (args.amount is not None):
+                parser.error("clock takes nothing, or: advance AMOUNT (e.g. 2d)")
+            if args.amount is not None:
+                advance(stack.config.clock_offset_file, parse_duration(args.amount))
+            print(describe_clock(stack.config))
         elif args.command == "status":
             _print_status(stack)
         elif args.command == "down":
@@ -69,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             report = asyncio.run(run_journey(stack.config, cohort_size=args.cohort))
             _print_report(report)
             _print_where_to_look(stack.config)
-    except (JourneyError, RuntimeError) as error:
+    except (JourneyError, RuntimeError, InvalidClockOffset) as error:
         print(f"mesh-local {args.command}: {error}", file=sys.stderr)
         return 1
     return 0

@@ -33,6 +33,10 @@ class LocalConfig:
     # An identity provider this launcher did not start (its issuer URL): then no Keycloak is started.
     oidc_issuer_override: str | None = field(default_factory=lambda: os.environ.get("MESH_LOCAL_OIDC_ISSUER"))
     durable: bool = field(default_factory=lambda: os.environ.get("MESH_LOCAL_DURABLE", "1") != "0")
+    # Time-driven work (reminders, missed sessions, lapsed proposals, dormant pairs) looks this often:
+    # the demo moves the clock and wants to see it happen within seconds.
+    timed_work_interval_seconds: float = field(
+        default_factory=lambda: float(os.environ.get("MESH_LOCAL_TIMED_WORK_INTERVAL_SECONDS", "2")))
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -69,6 +73,11 @@ class LocalConfig:
         return f"postgresql://mesh_admin:admin-local-secret@{self.postgres_host}:{self.postgres_port}/postgres"
 
     @property
+    def clock_offset_file(self) -> Path:
+        """How far every service's clock runs ahead of this machine's (``mesh-local clock advance``)."""
+        return self.state_dir / "clock-offset"
+
+    @property
     def maildir(self) -> Path:
         return self.state_dir / "maildir"
 
@@ -85,7 +94,11 @@ class LocalConfig:
             "MESH_SERVICE_CLIENT_SECRET": f"{service}-local-secret",
             "MESH_PROFILE_API_URL": self.service_url("profile"),
             "MESH_MATCHING_API_URL": self.service_url("matching"),
+            "MESH_CLOCK_OFFSET_FILE": str(self.clock_offset_file),
+            "MESH_TIMED_WORK_INTERVAL_SECONDS": str(self.timed_work_interval_seconds),
         }
+        if service == "matching":
+            env["MESH_EXPIRY_SWEEP_INTERVAL_SECONDS"] = str(self.timed_work_interval_seconds)
         if service == "notify":
             env |= {
                 "MESH_SMTP_HOST": self.host,

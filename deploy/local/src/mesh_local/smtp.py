@@ -24,7 +24,7 @@ class LocalSmtp:
             (self.config.maildir / part).mkdir(parents=True, exist_ok=True)
         processes.start(
             [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"{self.config.host}:{self.config.smtp_port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.config.maildir)],
+             "-c", "mesh_local.mailserver.RefusingMailbox", str(self.config.maildir)],
             pid_file=self.pid_file, log_file=self.log_file,
         )
         deadline = time.monotonic() + 20

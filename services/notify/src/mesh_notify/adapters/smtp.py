@@ -6,6 +6,7 @@ from email.utils import formataddr, formatdate
 import aiosmtplib
 
 from mesh_notify.adapters.invitations import invitation_ics
+from mesh_notify.application.ports import RefusedForGood
 from mesh_notify.domain.messages import Message
 from mesh_notify.settings import NotifySettings
 
@@ -29,6 +30,16 @@ class SmtpMailer:
                                  attendee_email=to_email)
             email.add_alternative(ics.decode(), subtype="calendar", params={"method": message.invitation.method})
             email.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
+        try:
+            await self._send(email)
+        except aiosmtplib.SMTPRecipientsRefused as error:
+            # Only the recipient refused for good gives up at once; a temporary refusal (greylisting,
+            # a full mailbox) and any server trouble (auth, TLS, down) are tried again later.
+            if all(400 <= refusal.code < 500 for refusal in error.recipients):
+                raise
+            raise RefusedForGood("; ".join(f"{r.code} {r.message}" for r in error.recipients)) from error
+
+    async def _send(self, email: EmailMessage) -> None:
         s = self._settings
         await aiosmtplib.send(
             email,

@@ -8,7 +8,7 @@ from uuid import UUID
 import structlog
 
 from mentoring_contracts import NotificationFailed, NotificationSent
-from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
+from mesh_notify.application.ports import Mailer, NotifyUnitOfWork, RefusedForGood
 from mesh_notify.domain.messages import render
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import first_allowed, kind_of
@@ -66,6 +66,11 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
             message=message,
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
         )
+    except RefusedForGood as error:
+        failed = notification.refused(without_contact(f"the mail server refused the recipient: {error}", recipient))
+        log.warning("recipient refused for good", notification_id=str(notification.notification_id), error=failed.last_error)
+        await _record_failure(uow, failed, now=now)
+        return failed
     except Exception as error:  # noqa: BLE001 - any delivery failure is retried, not lost
         # Mail servers quote the address they refused; NotificationFailed is an event, and no event
         # carries an address, so the error is kept without it.

@@ -20,13 +20,17 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     follow the profile); ``details``: what the messages quote that the event does not carry (a
     match's reasons), kept with each notification until it is delivered or its people are erased.
 
-    A kind the recipient turned off is not planned; one inside their quiet hours waits for their
+    A changed email address is told at the new one. A kind the recipient turned off is not planned; one inside their quiet hours waits for their
     end. A session's scheduling or move also plans its reminders, and a move or cancellation
     cancels the reminders of its earlier time; a word on a session older than one already heard
     (a redelivered or late event) plans nothing."""
     event = envelope.data
     now = now or datetime.now(UTC)
+    extra: list[tuple[UUID, str, UUID | None]] = []
     if contact is not None:
+        known = await uow.contacts.get(contact.participant_id)
+        if known is not None and known.email.casefold() != contact.email.casefold():
+            extra.append((contact.participant_id, "email_changed", None))  # told at the new address
         await uow.contacts.upsert(contact)
     revision = _revision(event)
     latest = revision is None or await uow.sessions.advance(event.session_id, revision,
@@ -36,7 +40,7 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     if isinstance(event, SessionRescheduled | SessionCancelled):
         await uow.notifications.cancel_reminders(event.session_id, revision, "the session moved or was cancelled")
     planned = []
-    for recipient_id, template, partner_id in recipients(event):
+    for recipient_id, template, partner_id in [*recipients(event), *extra]:
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}
         moments = [(template, await _first_moment(uow, recipient_id, template, now))]
         if isinstance(event, SessionScheduled | SessionRescheduled):

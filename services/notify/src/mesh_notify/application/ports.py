@@ -68,7 +68,12 @@ class NotifyUnitOfWork(Protocol):
     async def purge_published_mentions(self, participant_id: UUID) -> int: ...
 
 
+class RefusedForGood(Exception):
+    """The mail server refused the recipient permanently (a 5xx reply): trying again cannot help."""
+
+
 class Mailer(Protocol):
     async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str) -> None:
-        """Hand the message to the mail server; raises when it was not accepted."""
+        """Hand the message to the mail server; raises RefusedForGood on a permanent refusal, any
+        other exception when it was not accepted this time."""
         ...

@@ -30,6 +30,10 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         subject = f"Welcome to {program}"
         text = (f"you joined the peer-mentoring program {program}. We will introduce you to a "
                 "partner who shares your goals and availability as soon as one fits.")
+    elif template == "email_changed":
+        subject = "Your Mentoring Mesh mail now comes here"
+        text = ("this is now the address Mentoring Mesh writes to you at. If you did not expect this, tell your "
+                "program's coordinator.")
     elif template == "match_proposed":
         subject = f"Meet {partner_name}: a proposed mentoring match"
         reasons = "\n".join(f"  - {reason}" for reason in context.get("reasons") or ["you fit each other's topic and time"])

@@ -1,7 +1,8 @@
 """A notification to one participant about one event, and its delivery attempts.
 
 Rules: a notification is sent once the recipient's contact is known; a failed delivery is retried
-with growing pauses (1 min, 2, 4 ... capped at 1 h) and given up after ``MAX_ATTEMPTS``.
+with growing pauses (1 min, 2, 4 ... capped at 1 h) and given up after ``MAX_ATTEMPTS``; a recipient
+the mail server refuses for good is given up at once.
 """
 
 import enum
@@ -55,6 +56,11 @@ class Notification:
     def deferred(self, until: datetime) -> "Notification":
         """Quiet hours: the attempt waits, and does not count as one."""
         return replace(self, next_attempt_at=until)
+
+    def refused(self, error: str) -> "Notification":
+        """The mail server refused the recipient for good: failed after this one attempt."""
+        return replace(self, status=NotificationStatus.FAILED, attempts=self.attempts + 1, next_attempt_at=None,
+                       last_error=error)
 
     def undeliverable(self, error: str) -> "Notification":
         """A notification that can never be rendered is failed at once, not retried."""

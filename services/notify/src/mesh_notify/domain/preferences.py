@@ -2,7 +2,7 @@
 
 Rules: every notification is of one kind; a participant may turn a kind off (nothing of it is sent
 from then on, even if already planned) and may set quiet hours for it, in their own time zone: a
-notification falling inside them waits for their end. The welcome is always sent. Without a
+notification falling inside them waits for their end. The welcome and a change of address are always sent. Without a
 preference a kind is on, with no quiet hours.
 """
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 KIND_OF_TEMPLATE = {
-    "welcome": "account",
+    "welcome": "account", "email_changed": "account",
     "match_proposed": "matches", "match_accepted": "matches", "match_declined": "matches",
     "match_expired": "matches", "match_ended": "matches",
     "agreement_proposed": "agreements", "agreement_set": "agreements",
