@@ -2,73 +2,42 @@
 
 import asyncio
 import base64
-import dataclasses
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
 import uuid
-from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
-import pytest
-from aiosmtpd.controller import Controller
 
 from mentoring_contracts import dead_letter_topic
+from mesh_local import processes
 from mesh_local.config import SERVICES
 from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
-from mesh_local.postgres import provision_service_databases
 from mesh_local.realm import ADMIN
-from mesh_local.services import LocalServices
+from tests.e2e.after_the_match import feed_matches_the_sessions, reminded_once_at_the_right_moments
+from tests.e2e.conftest import ENVIRONMENT
 from tests.integration.kafka_helpers import read_all, read_to_end
-from tests.integration.notify.conftest import Inbox, free_port
-from tests.support.infrastructure import local_test_config
 from tests.unit.factories import mentor_profile, profile
 
 
-@pytest.fixture(scope="module")
-def smtp_inbox():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller.port, inbox
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-async def platform(endpoints, smtp_inbox):
-    admin = urlsplit(endpoints.postgres_admin_url)
-    config = dataclasses.replace(
-        local_test_config(),
-        postgres_host=admin.hostname,
-        postgres_port=admin.port,
-        kafka_bootstrap_servers=endpoints.kafka_bootstrap,
-        smtp_port=smtp_inbox[0],
-    )
-    services = LocalServices(config)
-    services.stop()  # a run killed halfway may have left its services behind, on databases about to go
-    connection = await asyncpg.connect(endpoints.postgres_admin_url)
-    try:
-        for service in SERVICES:  # each run starts from empty service databases
-            await connection.execute(f'DROP DATABASE IF EXISTS "{config.database_name(service)}" WITH (FORCE)')
-    finally:
-        await connection.close()
-    await provision_service_databases(endpoints.postgres_admin_url, config)
-    services.start(extra_env={"MESH_LOG_LEVEL": "INFO", "MESH_DRAIN_TIMEOUT_SECONDS": "10"})
-    try:
-        services.wait_ready(timeout=120)
-        yield config, services
-    finally:
-        services.stop()
-
-
 async def test_a_mentoring_journey_flows_through_all_four_services(platform, smtp_inbox, endpoints) -> None:
-    config, _ = platform
     _, inbox = smtp_inbox
-    report = await run_journey(config, cohort_size=16, pairs_to_accept=2)
+    config, services = platform
+
+    async def notify_dies_and_comes_back() -> None:
+        """Between planning the reminders and sending them: SIGKILL, no drain, then a new process."""
+        os.kill(int(services.pid_file("notify").read_text()), signal.SIGKILL)
+        await asyncio.to_thread(_wait_gone, services, "notify")
+        services.start(("notify",), extra_env=ENVIRONMENT)
+        await asyncio.to_thread(services.wait_ready, ("notify",), 90)
+
+    report = await run_journey(config, cohort_size=16, pairs_to_accept=2, pause=notify_dies_and_comes_back)
     assert report.joined == 16
     assert report.roster.endswith("16 rows: new 16, updated 0, unchanged 0, rejected 0"), report.roster
     assert len(report.accepted) == 2 and all(m["status"] == "accepted" for m in report.accepted)
@@ -89,6 +58,10 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
         assert report.events[event_type] >= 1, event_type
     for service in ("matching", "scheduling", "notify"):
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
+    assert report.after.said[-1].startswith("the term ended")  # every step after the match was taken
+    assert report.missing == [], f"catalogued events that never flowed: {report.missing}"
+    await reminded_once_at_the_right_moments(config, report, ours)
+    await feed_matches_the_sessions(config, report)
 
 
 def test_the_example_subscriber_prints_the_journey_once_and_resumes_where_it_left(platform, tmp_path) -> None:
@@ -288,3 +261,13 @@ async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
         assert "service stopped" in log
         assert "Traceback" not in log.split("service draining")[-1]
 
+
+
+def _wait_gone(services, service: str, timeout: float = 20.0) -> None:
+    """Until the process and its port are gone: a killed process's other threads may hold the socket a
+    moment after its main thread is a zombie."""
+    deadline = time.monotonic() + timeout
+    port = services.config.http_port(service)
+    while (processes.running_pid(services.pid_file(service)) or processes.port_in_use(services.config.host, port)) \
+            and time.monotonic() < deadline:
+        time.sleep(0.1)

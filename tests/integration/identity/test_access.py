@@ -243,3 +243,8 @@ async def test_notifications_are_read_by_their_recipient_and_admins_only(notify)
         "owner": (200, 1), "participant, same campus": (403, None), "participant, other campus": (200, 0),
         "coordinator, same campus": (403, None), "coordinator, other campus": (200, 0), "admin": (200, 1),
         "admin of another institution": (200, 0), "owner's account in another institution": (200, 0)}
+    path = f"/participants/{event.participant_id}/notification-preferences"
+    assert await statuses(client, "GET", path, callers("notify", owner)) == CHANGE_RULE
+    # only the person sets what they hear: their admin reads it, but may not change it for them
+    change = {"json": {"preferences": [{"kind": "nudges", "enabled": False}]}}
+    assert await statuses(client, "PUT", path, callers("notify", owner), **change) == CHANGE_RULE | {"admin": 403}

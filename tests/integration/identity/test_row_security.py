@@ -14,7 +14,8 @@ TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasu
                  "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions"},
                  "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
                                 "calendar_feeds"},
-                 "notify": {"contacts", "notifications", "erased_participants"}}
+                 "notify": {"contacts", "notifications", "erased_participants", "session_revisions",
+                            "notification_preferences"}}
 RUNTIME_TENANT_TABLES = {"mesh_audit"}
 
 

@@ -19,9 +19,10 @@ import time
 
 from mesh_local.clock import describe_clock, parse_duration
 from mesh_local.config import SERVICES, LocalConfig
-from mesh_local.journey import JourneyError, run_journey
+from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
 from mesh_local.stack import LocalStack
+from mesh_local.steps import JourneyError
 from mesh_runtime.clock import InvalidClockOffset, advance
 
 
@@ -102,9 +103,15 @@ def _print_report(report) -> None:
         print(f"  session {report.completed['session_id']} completed with a reflection (rating "
               f"{report.completed['reflections'][0]['progress_rating']}/5)")
     print(f"  {report.notifications_sent} emails delivered to the first pair through SMTP")
+    for step in report.after.said:
+        print(f"  {step}")
     print("\nEvents on Kafka (all runs so far):")
     for event_type, count in sorted(report.events.items()):
-        print(f"  {event_type:<20} {count}")
+        print(f"  {event_type:<28} {count}")
+    if report.missing:
+        print("  never seen: " + ", ".join(report.missing))
+    else:
+        print(f"  every one of the catalogue's {len(report.events)} current event types flowed")
 
 
 if __name__ == "__main__":

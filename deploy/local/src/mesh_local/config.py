@@ -97,6 +97,8 @@ class LocalConfig:
             "MESH_CLOCK_OFFSET_FILE": str(self.clock_offset_file),
             "MESH_TIMED_WORK_INTERVAL_SECONDS": str(self.timed_work_interval_seconds),
         }
+        if service == "scheduling":
+            env["MESH_CALENDAR_BASE_URL"] = self.service_url("scheduling")
         if service == "matching":
             env["MESH_EXPIRY_SWEEP_INTERVAL_SECONDS"] = str(self.timed_work_interval_seconds)
         if service == "notify":

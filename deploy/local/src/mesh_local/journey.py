@@ -7,6 +7,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,16 +15,14 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from mentoring_contracts import TOPICS
+from mentoring_contracts import CATALOG, TOPICS
+from mesh_local.after_match import AfterMatch, Cast, after_the_match
 from mesh_local.cohort import TOPICS as COHORT_TOPICS
 from mesh_local.cohort import demo_cohort, write_roster
 from mesh_local.config import LocalConfig
 from mesh_local.keycloak import user_token
 from mesh_local.realm import ADMIN, COHORT_SIZE, cohort_username, demo_email
-
-
-class JourneyError(RuntimeError):
-    pass
+from mesh_local.steps import JourneyError, as_, eventually
 
 
 @dataclass
@@ -36,28 +35,18 @@ class JourneyReport:
     sessions: list[dict[str, Any]] = field(default_factory=list)
     completed: dict[str, Any] | None = None
     notifications_sent: int = 0
+    after: AfterMatch = field(default_factory=AfterMatch)  # what happened after the first sessions
     events: Counter[str] = field(default_factory=Counter)
+    missing: list[str] = field(default_factory=list)  # catalogued event types not on Kafka after the journey
     seconds: float = 0.0
 
 
-async def _eventually(probe, what: str, timeout: float = 60.0, interval: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = await probe()
-        if result:
-            return result
-        await asyncio.sleep(interval)
-    raise JourneyError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-def _as(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4) -> JourneyReport:
+async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4,
+                      pause: Callable[[], Awaitable[None]] | None = None) -> JourneyReport:
     """Northbridge's admin creates a program and imports its roster with ``mesh-roster``; each student
     claims their profile, and every later step is taken by the person it belongs to, with their own
-    token from the identity provider."""
+    token from the identity provider. ``pause``: awaited after the sessions are planned and before the
+    clock moves (a test stops and restarts a service there)."""
     if cohort_size > COHORT_SIZE:
         raise JourneyError(f"the demo realm has {COHORT_SIZE} students; a cohort of {cohort_size} is too large")
     started = time.monotonic()
@@ -67,7 +56,7 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
     async with httpx.AsyncClient(timeout=10) as http:
         program_id = f"first-year-stem-{run}"
         admin = await asyncio.to_thread(user_token, config, ADMIN)
-        await _create_program(http, urls["profile"], admin, program_id)
+        program = await _create_program(http, urls["profile"], admin, program_id)
         cohort = demo_cohort(cohort_size, program_id=program_id)
         usernames = [cohort_username(index) for index in range(cohort_size)]
         for person, username in zip(cohort, usernames, strict=True):
@@ -77,7 +66,7 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         for person, username in zip(cohort, usernames, strict=True):
             token = await asyncio.to_thread(user_token, config, username)
             response = await http.post(f"{urls['profile']}/participants/claim", json={"program_id": program_id},
-                                       headers=_as(token))
+                                       headers=as_(token))
             if response.status_code != 200:
                 raise JourneyError(f"claiming {username}'s profile failed: {response.status_code} {response.text}")
             ids.append(response.json()["participant_id"])
@@ -88,14 +77,14 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         async def proposals() -> list[dict[str, Any]] | None:
             seen: dict[str, dict[str, Any]] = {}
             for pid in ids:
-                listed = await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=_as(tokens[pid]))
+                listed = await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=as_(tokens[pid]))
                 if listed.status_code != 200:  # matching has not learnt of their claim yet
                     return None
                 for match in listed.json():
                     seen[match["match_id"]] = match
             return list(seen.values()) if len(seen) >= pairs_to_accept else None
 
-        report.proposed = await _eventually(proposals, f"{pairs_to_accept} match proposals")
+        report.proposed = await eventually(proposals, f"{pairs_to_accept} match proposals")
         while len(again := await proposals() or []) > len(report.proposed):  # let matching catch up with the cohort
             report.proposed = again
             await asyncio.sleep(1.0)
@@ -103,7 +92,7 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             for member in match["participants"]:
                 response = await http.post(
                     f"{urls['matching']}/matches/{match['match_id']}/accept",
-                    json={"participant_id": member["participant_id"]}, headers=_as(tokens[member["participant_id"]]),
+                    json={"participant_id": member["participant_id"]}, headers=as_(tokens[member["participant_id"]]),
                 )
                 if response.status_code != 200:
                     raise JourneyError(f"accept failed: {response.status_code} {response.text}")
@@ -113,9 +102,9 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             member = tokens[match["participants"][0]["participant_id"]]
 
             async def first_session(match_id: str = match["match_id"], token: str = member) -> list[dict[str, Any]]:
-                return (await http.get(f"{urls['scheduling']}/matches/{match_id}/sessions", headers=_as(token))).json()
+                return (await http.get(f"{urls['scheduling']}/matches/{match_id}/sessions", headers=as_(token))).json()
 
-            report.sessions.append((await _eventually(first_session, "a scheduled session"))[0])
+            report.sessions.append((await eventually(first_session, "a scheduled session"))[0])
 
         session = report.sessions[0]
         reflection = {
@@ -124,7 +113,7 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             "notes": "We agreed on goals for the term and worked through two past exam questions.",
         }
         response = await http.post(f"{urls['scheduling']}/sessions/{session['session_id']}/complete", json=reflection,
-                                   headers=_as(tokens[reflection["participant_id"]]))
+                                   headers=as_(tokens[reflection["participant_id"]]))
         if response.status_code != 200:
             raise JourneyError(f"completing the session failed: {response.status_code} {response.text}")
         report.completed = response.json()
@@ -132,19 +121,30 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         async def all_told() -> int | None:
             statuses = []
             for pid in session["participant_ids"]:
-                listed = await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid}, headers=_as(tokens[pid]))
+                listed = await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid}, headers=as_(tokens[pid]))
                 statuses += listed.json()
             templates = {n["template"] for n in statuses if n["status"] == "sent"}
             wanted = {"welcome", "match_proposed", "match_accepted", "session_scheduled", "session_completed"}
             return sum(n["status"] == "sent" for n in statuses) if wanted <= templates else None
 
-        report.notifications_sent = await _eventually(all_told, "the pair's five emails each", timeout=60)
+        report.notifications_sent = await eventually(all_told, "the pair's five emails each", timeout=60)
+        in_pairs = {member["participant_id"] for match in report.accepted for member in match["participants"]}
+        unanswered = [m for m in report.proposed[pairs_to_accept:] if not in_pairs & _member_ids(m)]
+        proposed_to = {pid for match in unanswered for pid in _member_ids(match)}
+        waiting = sorted((pid for pid in ids if pid not in in_pairs), key=lambda pid: pid in proposed_to)
+        cast = Cast(urls, admin, tokens, report.accepted, unanswered, waiting)
+        report.after = await after_the_match(http, config, cast, program_id, program, pause)
     report.events = await count_events(config)
+    report.missing = sorted({model.name for model in CATALOG if not model.retired} - report.events.keys())
     report.seconds = time.monotonic() - started
     return report
 
 
-async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program_id: str) -> None:
+def _member_ids(match: dict[str, Any]) -> set[str]:
+    return {member["participant_id"] for member in match["participants"]}
+
+
+async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program_id: str) -> dict[str, Any]:
     """The demo program, as Northbridge's admin creates it: both campuses, every role, both ways of pairing."""
     body = {"program_id": program_id, "name": "First-year STEM peer mentoring", "setting": "academic",
             "campuses": ["north", "south"], "matching_mode": "mentor_mentee", "matchmaking": "both",
@@ -152,9 +152,10 @@ async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program
             "session_minutes": 60, "eligibility": [
                 {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student",
                  "summary": "students of Northbridge"}]}
-    response = await http.post(f"{url}/programs", json=body, headers=_as(admin))
+    response = await http.post(f"{url}/programs", json=body, headers=as_(admin))
     if response.status_code != 201:
         raise JourneyError(f"creating the program failed: {response.status_code} {response.text}")
+    return body
 
 
 async def _import_roster(config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]],

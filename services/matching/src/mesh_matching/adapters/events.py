@@ -85,8 +85,7 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
                             components.clock.now())
 
     async def on_session(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data,
-                            components.clock.now())
+        await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)
 
     return {
         SessionScheduled: on_session,

@@ -99,16 +99,19 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
 
 async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipient: Contact,
                      now: datetime) -> Notification | None:
-    """Cancelled (kind turned off, or a reminder that quiet hours would hold past its session) or
-    deferred to the end of quiet hours; None when it goes now."""
+    """Cancelled (kind turned off; a reminder whose session has begun, or that quiet hours would
+    hold past it) or deferred to the end of quiet hours; None when it goes now."""
     preference = await uow.preferences.get(notification.recipient_id, kind_of(notification.template))
     if not preference.enabled:
         return notification.cancelled(f"{preference.kind} notifications are turned off by the recipient")
+    starts_at = notification.context.get("starts_at")
+    reminder_of = datetime.fromisoformat(starts_at) if notification.template in LEADS and starts_at else None
+    if reminder_of is not None and now >= reminder_of:
+        return notification.cancelled("the session began before the reminder could go")
     allowed = first_allowed(now, preference, recipient.time_zone)
     if allowed <= now:
         return None
-    starts_at = notification.context.get("starts_at")
-    if notification.template in LEADS and starts_at and allowed >= datetime.fromisoformat(starts_at):
+    if reminder_of is not None and allowed >= reminder_of:
         return notification.cancelled("quiet hours last until the session starts")
     return notification.deferred(allowed)
 

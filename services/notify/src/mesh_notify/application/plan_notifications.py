@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from mentoring_contracts import EventEnvelope, SessionCancelled, SessionRescheduled, SessionScheduled
+from mentoring_contracts import EventEnvelope, SessionCancelled, SessionCompleted, SessionRescheduled, SessionScheduled
 from mesh_notify.application.ports import NotifyUnitOfWork
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.planning import context_of, recipients
@@ -22,7 +22,7 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
 
     A changed email address is told at the new one. A kind the recipient turned off is not planned; one inside their quiet hours waits for their
     end. A session's scheduling or move also plans its reminders, and a move or cancellation
-    cancels the reminders of its earlier time; a word on a session older than one already heard
+    cancels the reminders of its earlier time (a completion, all of them); a word on a session older than one already heard
     (a redelivered or late event) plans nothing."""
     event = envelope.data
     now = now or datetime.now(UTC)
@@ -39,6 +39,8 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
         return []
     if isinstance(event, SessionRescheduled | SessionCancelled):
         await uow.notifications.cancel_reminders(event.session_id, revision, "the session moved or was cancelled")
+    if isinstance(event, SessionCompleted):  # recorded as done before it was due: nothing to remind of
+        await uow.notifications.cancel_reminders(event.session_id, None, "the session was recorded as done")
     planned = []
     for recipient_id, template, partner_id in [*recipients(event), *extra]:
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}

@@ -1,0 +1,52 @@
+"""What the end-to-end journey checks after the match: reminders and the calendar feed."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx
+import icalendar
+
+from mesh_local.keycloak import user_token
+from mesh_local.realm import ADMIN
+
+
+async def reminded_once_at_the_right_moments(config, report, mails) -> None:
+    """notify was killed between planning and sending: each reminder still reached the inbox exactly once,
+    at its moment, saying the start in the recipient's own zone."""
+    member, session = report.after.reminded, report.after.reminded_session
+    admin = user_token(config, ADMIN)
+    async with httpx.AsyncClient(timeout=10) as http:
+        found = (await http.get(f"{config.service_url('notify')}/notifications", params={"recipient_id": member},
+                                headers={"Authorization": f"Bearer {admin}"})).json()
+        person = (await http.get(f"{config.service_url('profile')}/participants/{member}",
+                                 headers={"Authorization": f"Bearer {admin}"})).json()["profile"]
+    starts = datetime.fromisoformat(session["starts_at"])
+    reminders = {n["template"]: n for n in found if n["session_id"] == session["session_id"] and n["status"] == "sent"
+                 and n["template"].startswith("session_reminder_")}
+    assert set(reminders) == {"session_reminder_24h", "session_reminder_1h"}
+    assert datetime.fromisoformat(reminders["session_reminder_24h"]["due_at"]) == starts - timedelta(hours=24)
+    assert datetime.fromisoformat(reminders["session_reminder_1h"]["due_at"]) == starts - timedelta(hours=1)
+    to_them = [m for m in mails if person["email"] in m["To"] and m["Subject"].startswith("Reminder:")]
+    ids = [m["Message-ID"] for m in to_them]
+    assert sorted(ids) == sorted(f"<{n['notification_id']}@mentoring-mesh>" for n in reminders.values())  # once each
+    local_start = starts.astimezone(ZoneInfo(person["time_zone"])).strftime("%A %d %B %Y, %H:%M %Z")
+    assert all(local_start in m.get_payload(decode=True).decode() for m in to_them)
+
+
+async def feed_matches_the_sessions(config, report) -> None:
+    """The private feed, parsed back: one event per session with its id as UID, SEQUENCE its revision,
+    CANCELLED exactly for the cancelled ones."""
+    member = report.after.reminded
+    token = user_token(config, ADMIN)
+    async with httpx.AsyncClient(timeout=10) as http:
+        feed = icalendar.Calendar.from_ical((await http.get(report.after.feed_url)).content)
+        match_ids = {m["match_id"] for m in report.accepted if member in {p["participant_id"] for p in m["participants"]}}
+        sessions = [s for match_id in match_ids for s in (await http.get(
+            f"{config.service_url('scheduling')}/matches/{match_id}/sessions", headers={"Authorization": f"Bearer {token}"})).json()]
+    events = {str(e["UID"]): e for e in feed.walk("VEVENT")}
+    assert set(events) == {f"{s['session_id']}@mentoring-mesh" for s in sessions}
+    for s in sessions:
+        event = events[f"{s['session_id']}@mentoring-mesh"]
+        assert int(event["SEQUENCE"]) == s["revision"] and event.decoded("DTSTART") == datetime.fromisoformat(s["starts_at"])
+        assert (str(event["STATUS"]) == "CANCELLED") == (s["status"] == "cancelled")
+    assert any(s["revision"] >= 2 for s in sessions)  # the agreement's new length, then the move
