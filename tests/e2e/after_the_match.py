@@ -1,6 +1,6 @@
 """What the end-to-end journey checks after the match: reminders and the calendar feed."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -50,3 +50,20 @@ async def feed_matches_the_sessions(config, report) -> None:
         assert int(event["SEQUENCE"]) == s["revision"] and event.decoded("DTSTART") == datetime.fromisoformat(s["starts_at"])
         assert (str(event["STATUS"]) == "CANCELLED") == (s["status"] == "cancelled")
     assert any(s["revision"] >= 2 for s in sessions)  # the agreement's new length, then the move
+
+
+async def series_keeps_local_time_across_dst(config, report) -> None:
+    """The first pair's sessions, on both sides of a daylight-saving change, start at the same local
+    time in the zone the series is kept in (its first member's), so their UTC hour moved."""
+    admin = {"Authorization": f"Bearer {user_token(config, ADMIN)}"}
+    pair = report.accepted[0]
+    async with httpx.AsyncClient(timeout=10) as http:
+        sessions = (await http.get(f"{config.service_url('scheduling')}/matches/{pair['match_id']}/sessions",
+                                   headers=admin)).json()
+        first_member = sessions[0]["participant_ids"][0]
+        zone = ZoneInfo((await http.get(f"{config.service_url('profile')}/participants/{first_member}",
+                                        headers=admin)).json()["profile"]["time_zone"])
+    starts = [datetime.fromisoformat(s["starts_at"]).astimezone(zone) for s in sessions]
+    assert len({start.utcoffset() for start in starts}) == 2, starts  # the series crossed a DST change
+    assert len({start.strftime("%H:%M") for start in starts}) == 1, starts  # at one local time throughout
+    assert len({start.astimezone(UTC).strftime("%H:%M") for start in starts}) == 2, starts

@@ -2,6 +2,7 @@
 Kafka, PostgreSQL and identity provider, with a real SMTP server, from empty databases."""
 
 import dataclasses
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -11,8 +12,17 @@ from aiosmtpd.controller import Controller
 from mesh_local.config import SERVICES
 from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
+from mesh_runtime.clock import advance
 from tests.integration.notify.conftest import Inbox, free_port
 from tests.support.infrastructure import local_test_config
+
+
+def before_spring_dst() -> datetime:
+    """The next 10 March, at this time of day."""
+    now = datetime.now(UTC)
+    this_year = now.replace(month=3, day=10)
+    return this_year if this_year > now else this_year.replace(year=now.year + 1)
+
 
 ENVIRONMENT = {"MESH_LOG_LEVEL": "INFO", "MESH_DRAIN_TIMEOUT_SECONDS": "10"}
 
@@ -45,7 +55,10 @@ async def platform(endpoints, smtp_inbox):
     finally:
         await connection.close()
     await provision_service_databases(endpoints.postgres_admin_url, config)
-    config.clock_offset_file.unlink(missing_ok=True)  # each run starts at the machine's time
+    # The platform's clock starts on 10 March: the pairs' weekly series then cross both springs'
+    # daylight-saving changes (New York on the 14th, Berlin and London on the 28th).
+    config.clock_offset_file.unlink(missing_ok=True)
+    advance(config.clock_offset_file, before_spring_dst() - datetime.now(UTC))
     services.start(extra_env=ENVIRONMENT)
     try:
         services.wait_ready(timeout=120)

@@ -20,7 +20,11 @@ from mesh_local.config import SERVICES
 from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
 from mesh_local.realm import ADMIN
-from tests.e2e.after_the_match import feed_matches_the_sessions, reminded_once_at_the_right_moments
+from tests.e2e.after_the_match import (
+    feed_matches_the_sessions,
+    reminded_once_at_the_right_moments,
+    series_keeps_local_time_across_dst,
+)
 from tests.e2e.conftest import ENVIRONMENT
 from tests.integration.kafka_helpers import read_all, read_to_end
 from tests.unit.factories import mentor_profile, profile
@@ -62,6 +66,7 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
     assert report.missing == [], f"catalogued events that never flowed: {report.missing}"
     await reminded_once_at_the_right_moments(config, report, ours)
     await feed_matches_the_sessions(config, report)
+    await series_keeps_local_time_across_dst(config, report)
 
 
 def test_the_example_subscriber_prints_the_journey_once_and_resumes_where_it_left(platform, tmp_path) -> None:
