@@ -3,6 +3,7 @@ a leaver, an erasure, then the services' clock moved forward through reminders, 
 lapsed proposals and a dormant pair, until the term ends. Each step is taken by the person it
 belongs to, with their own token; each leaves events on Kafka."""
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ import httpx
 import icalendar
 
 from mesh_local.config import LocalConfig
+from mesh_local.keycloak import user_token
 from mesh_local.mailserver import NO_MAIL_DOMAIN
 from mesh_local.steps import JourneyError, call, eventually
 from mesh_runtime.clock import Clock, advance
@@ -75,11 +77,20 @@ async def after_the_match(http: httpx.AsyncClient, config: LocalConfig, cast: Ca
     await eventually(lambda: _erasure_confirmed(http, cast, erased), "every service to confirm an erasure", timeout=90)
     said.append("one student left the program; nadia erased another, and all four services confirmed it")
 
+    coordinator = await asyncio.to_thread(user_token, config, "cole")
+    await call(http, "PUT", f"{urls['notify']}/coordinators/me/digest", coordinator, "asking for a digest",
+               {"hour": 8, "time_zone": "Europe/Berlin"})
+    said.append("cole, coordinator on north, asked for a daily digest at 08:00 Berlin time")
+
     if pause is not None:
         await pause()
     outcome.reminded = a1
     outcome.reminded_session = await _next_session(http, cast, first["match_id"], a1)
     said += await _time_passes(http, clock, config, cast, first, a1)
+    digest = await call(http, "GET", f"{urls['notify']}/coordinators/me/digest", coordinator, "reading the digest")
+    if digest["last_sent_on"] is None:
+        raise JourneyError("weeks passed and cole's daily digest never came")
+    said.append(f"cole's daily digest came as the days went by (the last on {digest['last_sent_on']}), naming nobody")
     await call(http, "POST", f"{urls['profile']}/programs/{program_id}/close", admin, "closing the program",
                {"reason": "the term ended"})
     said.append("the term ended: nadia closed the program; its open proposals lapsed")

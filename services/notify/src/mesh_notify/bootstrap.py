@@ -2,6 +2,8 @@
 
 from mentoring_contracts import NotificationFailed, NotificationSent, ParticipantErased, ParticipantErasureConfirmed
 from mesh_notify.adapters.delivery import delivery_worker
+from mesh_notify.adapters.digest_http import router as digest_router
+from mesh_notify.adapters.digests import digest_worker
 from mesh_notify.adapters.events import PLANNED_FROM, event_handlers
 from mesh_notify.adapters.http import router
 from mesh_notify.adapters.preferences_http import router as preferences_router
@@ -14,7 +16,8 @@ from mesh_runtime.workers import PeriodicWorker
 def _workers(components: Components) -> list[PeriodicWorker]:
     settings = components.settings
     assert isinstance(settings, NotifySettings)
-    return [delivery_worker(components, SmtpMailer(settings))]
+    mailer = SmtpMailer(settings)
+    return [delivery_worker(components, mailer), digest_worker(components, mailer)]
 
 
 DEFINITION = ServiceDefinition(
@@ -23,7 +26,7 @@ DEFINITION = ServiceDefinition(
     description="Emails participants at each step of their journey (with calendar invitations), reminds them "
                 "before sessions, honours their preferences, and records every delivery.",
     migrations_package="mesh_notify.migrations",
-    routers=[router, preferences_router],
+    routers=[router, preferences_router, digest_router],
     handlers=event_handlers,
     consumes=[ParticipantErased, *PLANNED_FROM],
     publishes=[NotificationSent, NotificationFailed, ParticipantErasureConfirmed],

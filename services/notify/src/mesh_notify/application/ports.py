@@ -1,11 +1,12 @@
 """What the notify use cases need from the outside world."""
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
 from mentoring_contracts import Event
+from mesh_notify.domain.digest import DigestSubscription
 from mesh_notify.domain.messages import Message
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.preferences import Preference
@@ -47,6 +48,12 @@ class SessionRevisions(Protocol):
     async def advance(self, session_id: UUID, revision: int, cancelled: bool = False) -> bool:
         """Records this word on the session; True when it is the latest (nothing newer, not cancelled before)."""
         ...
+
+
+class Digests(Protocol):
+    async def all_locked(self) -> Sequence[DigestSubscription]: ...
+    async def counts(self, subscription: DigestSubscription, since: datetime, until: datetime) -> tuple[dict[str, int], int]: ...
+    async def mark_sent(self, subject: str, day: date) -> None: ...
 
 
 class Erasures(Protocol):

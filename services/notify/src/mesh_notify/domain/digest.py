@@ -1,0 +1,53 @@
+"""A coordinator's daily digest: what notify told the people of their campuses in the last day.
+
+Rules: a coordinator opts in (and out) themself, choosing the local hour it comes at; it comes once
+a local day, at the first look at or after that hour; it counts events, not mails (a proposal told
+to both of a pair counts once), on the campuses (and programs) the coordinator's token names when
+they subscribed, and names nobody. A day with nothing to tell still comes: quiet is news too.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+WINDOW = timedelta(hours=24)
+# What a coordinator reads in a digest, in this order: (template, line).
+LINES = (
+    ("match_proposed", "matches proposed"),
+    ("match_accepted", "pairs formed"),
+    ("agreement_set", "agreements confirmed"),
+    ("session_completed", "sessions recorded as done"),
+    ("session_cancelled", "sessions cancelled"),
+    ("session_missed", "sessions missed"),
+    ("pair_dormant", "pairs found dormant"),
+    ("match_ended", "matches ended"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSubscription:
+    subject: str
+    email: str
+    time_zone: str
+    hour: int
+    campuses: frozenset[str]
+    programs: frozenset[str] = frozenset()  # empty: every program on those campuses
+    last_sent_on: date | None = None
+
+    def local_day(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.time_zone)).date()
+
+    def due(self, now: datetime) -> bool:
+        """At or after the chosen local hour, and not yet sent on this local day."""
+        local = now.astimezone(ZoneInfo(self.time_zone))
+        return local.hour >= self.hour and self.last_sent_on != local.date()
+
+
+def digest_text(counts: dict[str, int], failed: int, campuses: frozenset[str], day: date) -> tuple[str, str]:
+    """Subject and body; ``counts``: events by template in the window; ``failed``: mails given up."""
+    where = ", ".join(sorted(campuses))
+    lines = [f"  {counts.get(template, 0):>4}  {label}" for template, label in LINES]
+    lines.append(f"  {failed:>4}  mails that could not be delivered")
+    body = (f"Hello,\n\nthe last 24 hours of peer mentoring on {where}, up to {day.isoformat()}:\n\n"
+            + "\n".join(lines) + "\n\nProgram health, per campus, has the rest.\n\n— Mentoring Mesh")
+    return f"Mentoring Mesh daily digest: {where}, {day.isoformat()}", body
