@@ -15,7 +15,7 @@ TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasu
                  "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
                                 "calendar_feeds"},
                  "notify": {"contacts", "notifications", "erased_participants", "session_revisions",
-                            "notification_preferences"}}
+                            "notification_preferences", "coordinator_digests"}}
 RUNTIME_TENANT_TABLES = {"mesh_audit"}
 
 
