@@ -82,3 +82,9 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         assert "     0  matches proposed" in inbox.messages[1].get_payload(decode=True).decode()
         assert (await client.delete("/coordinators/me/digest", headers=north)).status_code == 204
         assert (await client.get("/coordinators/me/digest", headers=north)).status_code == 404
+        # asked again, it lasts 90 days: what the token allowed then does not last for ever
+        again = await client.put("/coordinators/me/digest", json={"hour": 8, "time_zone": "Europe/Berlin"}, headers=north)
+        assert again.json()["expires_on"] == (tomorrow + timedelta(days=91)).isoformat()
+        advance(clock_file, timedelta(days=91))
+        assert await send_digests(components, mailer) == 0
+        assert (await client.get("/coordinators/me/digest", headers=north)).status_code == 404

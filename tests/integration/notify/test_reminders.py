@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from mentoring_contracts import SessionCancelled, SessionRescheduled, SessionScheduled, new_envelope
+from mentoring_contracts import AgreementProposed, SessionCancelled, SessionRescheduled, SessionScheduled, new_envelope
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
+from mesh_notify.adapters.smtp import SmtpMailer
+from mesh_notify.application.deliver_notification import Links, deliver_next
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
 from mesh_notify.domain.notification import Contact
@@ -106,7 +108,8 @@ async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_m
         await _advance_to(app, moved_to - timedelta(hours=24) + timedelta(minutes=1))
         assert await eventually(lambda: _sent(client, pair.ada, "session_reminder_24h"), timeout=15)
         subjects = [m["Subject"] for m in inbox.messages if m["To"].endswith("<ada.l@uni.example.edu>")]
-        assert subjects.count("Reminder: session with Ben M. tomorrow") == 1
+        local_start = moved_to.astimezone(BERLIN).strftime("%H:%M")
+        assert subjects.count(f"Reminder: session with Ben M. tomorrow at {local_start}") == 1
 
         # the scheduling and the move each carried an invitation for the same calendar event
         invitations = [_calendar(m) for m in inbox.messages if m["To"].endswith("<ada.l@uni.example.edu>")
@@ -192,3 +195,51 @@ def _calendar(message: email.message.Message) -> icalendar.Calendar | None:
         if part.get_content_type() == "text/calendar":
             return icalendar.Calendar.from_ical(part.get_payload(decode=True))
     return None
+
+
+async def test_news_that_waited_over_a_week_is_not_mailed_but_its_reminders_still_come(
+        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    """As when notify first reads a topic's history: a year of agreements is not mailed again."""
+    controller, _ = smtp_server
+    pair = Pair()
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
+                       **settings(tmp_path, controller.port)) as (app, client):
+        for contact in (pair.ada, pair.ben):
+            await handle(app, _joined(contact), contact)
+        old = AgreementProposed(match_id=pair.match_id, program_id="p", participant_ids=pair.ids, agreement_version=1,
+                                proposed_by=pair.ada.participant_id, proposed_at=datetime.now(UTC) - timedelta(days=30))
+        envelope = new_envelope(old, source="/scheduling", institution=INSTITUTION)
+        await handle(app, old, envelope=envelope.model_copy(update={"time": datetime.now(UTC) - timedelta(days=30)}))
+        assert [n["template"] for n in await mails_to(client, pair.ben)] == ["welcome"]
+        starts = days_ahead_at(3, 12, BERLIN)
+        late = new_envelope(scheduled(pair, starts), source="/scheduling", institution=INSTITUTION)
+        await handle(app, None, envelope=late.model_copy(update={"time": datetime.now(UTC) - timedelta(days=8)}))
+        assert sorted(n["template"] for n in await mails_to(client, pair.ben)) == [
+            "session_reminder_1h", "session_reminder_24h", "welcome"]
+
+
+async def test_a_reminder_planned_just_before_quiet_hours_still_goes_when_delivery_runs_late(
+        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    controller, inbox = smtp_server
+    pair = Pair()
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
+                       **settings(tmp_path, controller.port) | {"delivery_poll_interval_seconds": 3600}) as (app, client):
+        for contact in (pair.ada, pair.ben):
+            await handle(app, _joined(contact), contact)
+        quiet = {"preferences": [{"kind": "reminders", "quiet_hours": {"start": "22:00", "end": "07:00"}}]}
+        path = f"/participants/{pair.ada.participant_id}/notification-preferences"
+        assert (await client.put(path, json=quiet, headers=as_person("notify", pair.ada.subject))).status_code == 200
+        starts = days_ahead_at(3, 6, BERLIN) + timedelta(minutes=30)  # 1 h before is quiet: 21:59 the evening before
+        await handle(app, scheduled(pair, starts))
+        await _advance_to(app, starts - timedelta(hours=8, minutes=20))  # 22:10: the worker was down until now
+        components = app.state.components
+        mailer = SmtpMailer(components.settings)
+        links = Links(components.settings.public_base_url)
+        while True:
+            async with components.database.transaction(INSTITUTION) as transaction:
+                uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
+                if await deliver_next(uow, mailer, links, components.clock.now()) is None:
+                    break
+        ada = {n["template"]: n["status"] for n in await mails_to(client, pair.ada)}
+        assert ada["session_reminder_1h"] == "sent"
+    assert any(m["Subject"] == "Reminder: session with Ben M. tomorrow at 06:30" for m in inbox.messages)

@@ -1,6 +1,7 @@
 """Notify domain: when reminders fall (local time, quiet hours, DST), what each kind is, the invitation a
 session mail carries, and who hears of agreements, moves, missed sessions and dormant pairs."""
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -106,3 +107,15 @@ def test_a_move_carries_a_request_with_a_raised_sequence_and_a_cancel_cancels_th
     cancel = invitation_of("session_cancelled", context_of(cancelled), "Ben")
     assert cancel is not None and (cancel.method, cancel.sequence, cancel.uid) == ("CANCEL", 3, f"{session}@mentoring-mesh")
     assert invitation_of("match_proposed", {}, "Ben") is None
+
+
+def test_a_reminder_says_when_the_session_is_from_when_it_is_sent_in_the_recipients_zone() -> None:
+    dawn = berlin(2027, 3, 10, 6, 30)
+    [(_, moment)] = [m for m in reminder_moments(dawn, berlin(2027, 3, 1), NIGHT, "Europe/Berlin") if m[0].endswith("1h")]
+    reminder = notification("session_reminder_1h", {"starts_at": dawn.isoformat()})
+    reminder = dataclasses.replace(reminder, next_attempt_at=moment)  # the evening before, ahead of quiet hours
+    message = render(reminder, contact("Ada"), contact("Ben"), "http://m")
+    assert message.subject == "Reminder: session with Ben tomorrow at 06:30"
+    same_day = dataclasses.replace(reminder, next_attempt_at=dawn - timedelta(hours=1))
+    assert render(same_day, contact("Ada", "America/New_York"), contact("Ben"), "http://m").subject.endswith(
+        "tomorrow at 00:30")  # sent at 23:30 in New York, for 06:30 Berlin, 00:30 there

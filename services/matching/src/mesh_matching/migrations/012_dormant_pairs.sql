@@ -10,6 +10,8 @@ ALTER TABLE matches ADD COLUMN formed_at timestamptz,
                     ADD COLUMN stall_ends_at timestamptz,
                     ADD CONSTRAINT matches_stall_whole CHECK ((stalled_at IS NULL) = (stall_ends_at IS NULL)
                                                               AND (stalled_at IS NULL) = (stalled_activity_at IS NULL));
-UPDATE matches SET formed_at = updated_at WHERE status IN ('accepted', 'ended');
+-- Formed before this migration: the acceptance was the last change a formed pair's row saw.
+SELECT set_config('mesh.institution', '*', true);  -- the backfill reads and writes every institution's rows
+UPDATE matches SET formed_at = updated_at WHERE status = 'accepted';
 CREATE INDEX matches_formed_by_program ON matches (program_id) WHERE status = 'accepted';
 CREATE INDEX pair_sessions_completed ON pair_sessions (match_id, completed_at) WHERE completed_at IS NOT NULL;

@@ -31,6 +31,7 @@ class DigestView(DigestRequest):
     campuses: list[str] = Field(description="What it covers: your campuses when you asked.")
     programs: list[str] = Field(description="And your programs on them; empty: every program there.")
     last_sent_on: str | None = Field(description="The local day it last came, if it has.")
+    expires_on: str = Field(description="The last local day it comes: ask again before then to keep it.")
 
 
 @router.get(PATH, summary="Your daily digest, if you asked for one (coordinators)", responses=error_responses(403, 404))
@@ -43,10 +44,11 @@ async def get_digest(components: ComponentsDep, principal: PrincipalDep) -> Dige
     return _view(found)
 
 
-@router.put(PATH, summary="Ask for a daily digest of your campuses, or change when it comes (coordinators)",
+@router.put(PATH, summary="Ask for a daily digest of your campuses for 90 days, or renew it, or change when it comes "
+                          "(coordinators)",
             responses=error_responses(403, 422))
 async def set_digest(request: DigestRequest, components: ComponentsDep, principal: PrincipalDep) -> DigestView:
-    subscription = _subscription(principal, request)
+    subscription = _subscription(principal, request).renewed(components.clock.now())
     async with components.database.transaction(principal.institution) as transaction:
         store = PostgresDigests(transaction.connection)
         await store.subscribe(subscription)
@@ -78,4 +80,5 @@ def _subscription(principal: Principal, request: DigestRequest) -> DigestSubscri
 def _view(found: DigestSubscription) -> DigestView:
     return DigestView(hour=found.hour, time_zone=found.time_zone, email=found.email, campuses=sorted(found.campuses),
                       programs=sorted(found.programs),
-                      last_sent_on=found.last_sent_on.isoformat() if found.last_sent_on else None)
+                      last_sent_on=found.last_sent_on.isoformat() if found.last_sent_on else None,
+                      expires_on=str(found.expires_on))

@@ -15,11 +15,16 @@ class PostgresDigests:
     async def subscribe(self, subscription: DigestSubscription) -> None:
         await self._connection.execute(
             """
-            INSERT INTO coordinator_digests (subject, email, time_zone, hour, campuses, programs) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (subject) DO UPDATE SET email = excluded.email, time_zone = excluded.time_zone, hour = excluded.hour,
-                campuses = excluded.campuses, programs = excluded.programs, updated_at = now()
+            INSERT INTO coordinator_digests (subject, email, time_zone, hour, campuses, programs, expires_on)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (institution, subject) DO UPDATE SET email = excluded.email, time_zone = excluded.time_zone,
+                hour = excluded.hour, campuses = excluded.campuses, programs = excluded.programs,
+                expires_on = excluded.expires_on, updated_at = now()
             """, subscription.subject, subscription.email, subscription.time_zone, subscription.hour,
-            sorted(subscription.campuses), sorted(subscription.programs))
+            sorted(subscription.campuses), sorted(subscription.programs), subscription.expires_on)
+
+    async def drop(self, subject: str) -> bool:
+        return await self.unsubscribe(subject)
 
     async def unsubscribe(self, subject: str) -> bool:
         return await self._connection.execute("DELETE FROM coordinator_digests WHERE subject = $1", subject) == "DELETE 1"
@@ -53,4 +58,4 @@ class PostgresDigests:
 
 def _subscription(row: asyncpg.Record) -> DigestSubscription:
     return DigestSubscription(row["subject"], row["email"], row["time_zone"], row["hour"], frozenset(row["campuses"]),
-                              frozenset(row["programs"]), row["last_sent_on"])
+                              frozenset(row["programs"]), row["expires_on"], row["last_sent_on"])

@@ -108,6 +108,9 @@ async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipien
     reminder_of = datetime.fromisoformat(starts_at) if notification.template in LEADS and starts_at else None
     if reminder_of is not None and now >= reminder_of:
         return notification.cancelled("the session began before the reminder could go")
+    planned = notification.next_attempt_at or now
+    if reminder_of is not None and first_allowed(planned, preference, recipient.time_zone) == planned:
+        return None  # planned outside the quiet hours (just before them, maybe): a late delivery still goes
     allowed = first_allowed(now, preference, recipient.time_zone)
     if allowed <= now:
         return None

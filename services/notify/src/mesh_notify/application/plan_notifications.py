@@ -1,6 +1,6 @@
 """Use case: an event happened; record who must be told, and when, to deliver it after commit."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -12,6 +12,9 @@ from mesh_notify.domain.preferences import first_allowed, kind_of
 from mesh_notify.domain.reminders import reminder_moments
 
 NEWEST = 2**31 - 1  # a cancellation without a revision (history) outranks every move
+# News that waited longer than this to reach notify (history read by a new subscription, a long
+# outage) is not mailed: told a week late it misleads more than it helps. Reminders still come.
+STALE_AFTER = timedelta(days=7)
 
 
 async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any], contact: Contact | None = None,
@@ -20,6 +23,7 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     follow the profile); ``details``: what the messages quote that the event does not carry (a
     match's reasons), kept with each notification until it is delivered or its people are erased.
 
+    News that reached notify over a week after it happened is not mailed (reminders still are).
     A changed email address is told at the new one. A kind the recipient turned off is not planned; one inside their quiet hours waits for their
     end. A session's scheduling or move also plans its reminders, and a move or cancellation
     cancels the reminders of its earlier time (a completion, all of them); a word on a session older than one already heard
@@ -41,10 +45,11 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
         await uow.notifications.cancel_reminders(event.session_id, revision, "the session moved or was cancelled")
     if isinstance(event, SessionCompleted):  # recorded as done before it was due: nothing to remind of
         await uow.notifications.cancel_reminders(event.session_id, None, "the session was recorded as done")
+    stale = datetime.now(UTC) - envelope.time > STALE_AFTER  # by the machine: how long it waited, not the story's time
     planned = []
     for recipient_id, template, partner_id in [*recipients(event), *extra]:
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}
-        moments = [(template, await _first_moment(uow, recipient_id, template, now))]
+        moments = [] if stale else [(template, await _first_moment(uow, recipient_id, template, now))]
         if isinstance(event, SessionScheduled | SessionRescheduled):
             moments += await _reminders(uow, recipient_id, event.starts_at, now)
         for chosen, moment in moments:

@@ -18,11 +18,14 @@ async def send_due_digests(digests: Digests, mailer: Mailer, now: datetime) -> i
     clients fold the two. A failed send is tried again at the next look."""
     sent = 0
     for subscription in await digests.all_locked():
+        if subscription.expired(now):
+            await digests.drop(subscription.subject)
+            continue
         if not subscription.due(now):
             continue
         day = subscription.local_day(now)
         counts, failed = await digests.counts(subscription, now - WINDOW, now)
-        subject, body = digest_text(counts, failed, subscription.campuses, day)
+        subject, body = digest_text(counts, failed, subscription, day)
         account = hashlib.sha256(subscription.subject.encode()).hexdigest()[:16]  # stable, and names nobody
         try:
             await mailer.send(to_name="Coordinator", to_email=subscription.email, message=Message(subject, body),

@@ -87,10 +87,11 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         text = (f"nobody recorded the session with {partner_name}, so it counts as missed. If you met, record it "
                 f"with your reflection: POST {sessions_base}/sessions/{context['session_id']}/complete")
     elif template in ("session_reminder_24h", "session_reminder_1h"):
-        when = "tomorrow" if template == "session_reminder_24h" else "in an hour"
+        # said from when it is sent: quiet hours may have moved it from 24 h or 1 h before
+        when = _relative(context["starts_at"], notification.next_attempt_at or notification.created_at, recipient.time_zone)
         subject = f"Reminder: session with {partner_name} {when}"
-        text = (f"your session with {partner_name} starts {when}, on "
-                f"{_local(context['starts_at'], recipient.time_zone)}.")
+        text = (f"your session with {partner_name} is {when} "
+                f"({_local(context['starts_at'], recipient.time_zone)}).")
     elif template == "agreement_proposed":
         subject = f"{partner_name} proposed your mentoring agreement"
         text = (f"{partner_name} proposed version {context['agreement_version']} of your agreement (goals, "
@@ -119,3 +120,16 @@ def _local(moment: Any, time_zone: str, *, time_only: bool = False) -> str:
     value = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
     local = value.astimezone(ZoneInfo(time_zone))
     return local.strftime("%H:%M %Z") if time_only else local.strftime("%A %d %B %Y, %H:%M %Z")
+
+
+def _relative(moment: Any, sent_at: datetime, time_zone: str) -> str:
+    """'today at 18:00', 'tomorrow at 09:30', or 'on Friday 12 March at 18:00', in the recipient's zone."""
+    zone = ZoneInfo(time_zone)
+    value = (moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))).astimezone(zone)
+    days = (value.date() - sent_at.astimezone(zone).date()).days
+    at = value.strftime("%H:%M")
+    if days == 0:
+        return f"today at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    return f"on {value.strftime('%A %d %B')} at {at}"
