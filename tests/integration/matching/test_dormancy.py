@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ProgressRating, SessionCompleted
+from mesh_matching.adapters.dormancy import sweep_dormant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
 from mesh_matching.application.watch_dormant_pairs import DormancySweep, watch_dormant_pairs
 from mesh_matching.bootstrap import DEFINITION
+from mesh_runtime.clock import advance
 from tests.integration.matching.test_programs import definition, in_transaction, join
 from tests.support.services import all_published, outbox_data, outbox_types, running
 from tests.unit.factories import mentor_profile, profile
@@ -102,3 +104,28 @@ async def test_a_session_completed_before_it_was_found_dormant_counts_in_either_
     assert (await client.get(f"/matches/{pair['match_id']}")).json()["status"] == "accepted"
     # and from that completion on, the rule runs again: quiet until day 19 means dormant then
     assert (await sweep(app, NOW + timedelta(days=19))).found_dormant == 1
+
+
+async def test_the_sweep_by_the_clock_ends_only_after_the_margin_and_a_relaxed_rule_revives(endpoints, database_factory,
+                                                                                             tmp_path) -> None:
+    clock_file = tmp_path / "clock-offset"
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file,
+                       timed_work_interval_seconds=3600) as (app, client):
+        components = app.state.components
+        await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10,
+                                                                                      dormant_grace_days=5), NOW))
+        mentor = await join(app, mentor_profile(mentor_capacity=2))
+        quiet, relaxed = await formed_pair(app, client, mentor), await formed_pair(app, client, mentor)
+        advance(clock_file, timedelta(days=11))
+        assert await sweep_dormant(components) == DormancySweep(found_dormant=2)
+        assert await sweep_dormant(components) == DormancySweep()
+        advance(clock_file, timedelta(days=5, minutes=30))  # past the grace, not past the hour's margin
+        assert await sweep_dormant(components) == DormancySweep()
+        # the coordinator relaxes the rule to 20 days: both are active again, and stay so at the old end
+        await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(
+            dormant_after_days=20, dormant_grace_days=5), NOW + timedelta(minutes=1)))
+        advance(clock_file, timedelta(hours=1))
+        assert await sweep_dormant(components) == DormancySweep(revived=2)
+        for pair in (quiet, relaxed):
+            view = (await client.get(f"/matches/{pair['match_id']}")).json()
+            assert (view["status"], view["dormant_since"]) == ("accepted", None)

@@ -101,11 +101,15 @@ async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_onc
 
         async def settled() -> dict | None:
             found = {n["template"]: n for n in (await client.get("/notifications", params={"recipient_id": str(participant)})).json()}
-            return found if {n["status"] for n in found.values()} <= {"sent", "failed"} and len(found) == 2 else None
+            return found if {n["status"] for n in found.values()} <= {"sent", "failed"} and len(found) == 3 else None
 
         found = await eventually(settled, timeout=15)
         assert found is not None and found["email_changed"]["status"] == "failed"
         assert found["email_changed"]["attempts"] == 1 and "550" in found["email_changed"]["last_error"]
         assert "ada.l@" not in found["email_changed"]["last_error"]  # NotificationFailed carries no address
-        assert await outbox_types(app) == ["NotificationSent", "NotificationFailed"]
-    assert [m["Subject"] for m in inbox.messages] == ["Welcome to first-year-stem"]
+        assert found["email_changed_away"]["status"] == "sent"  # the old address hears of it, without the new one
+        assert sorted(await outbox_types(app)) == ["NotificationFailed", "NotificationSent", "NotificationSent"]
+    assert [(m["Subject"], m["To"]) for m in inbox.messages] == [
+        ("Welcome to first-year-stem", '"Ada L." <ada.l@uni.example.edu>'),
+        ("Your Mentoring Mesh mail goes to another address now", '"Ada L." <ada.l@uni.example.edu>')]
+    assert NO_MAIL_DOMAIN not in inbox.messages[1].get_payload(decode=True).decode()

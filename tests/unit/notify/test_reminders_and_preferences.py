@@ -14,7 +14,7 @@ from mesh_notify.adapters.invitations import invitation_ics
 from mesh_notify.domain.invitations import invitation_of
 from mesh_notify.domain.messages import render
 from mesh_notify.domain.planning import context_of, recipients
-from mesh_notify.domain.preferences import Preference, QuietHours, first_allowed, kind_of
+from mesh_notify.domain.preferences import Preference, QuietHours, first_allowed, hold_until, kind_of
 from mesh_notify.domain.reminders import reminder_moments
 from tests.unit.notify.test_notify_domain import contact, notification
 
@@ -119,3 +119,16 @@ def test_a_reminder_says_when_the_session_is_from_when_it_is_sent_in_the_recipie
     same_day = dataclasses.replace(reminder, next_attempt_at=dawn - timedelta(hours=1))
     assert render(same_day, contact("Ada", "America/New_York"), contact("Ben"), "http://m").subject.endswith(
         "tomorrow at 00:30")  # sent at 23:30 in New York, for 06:30 Berlin, 00:30 there
+
+
+def test_news_of_a_session_before_the_quiet_end_goes_at_once_other_news_waits() -> None:
+    quiet = Preference("sessions", quiet_hours=QuietHours(time(22), time(7)))
+    late_evening = berlin(2027, 3, 9, 23)
+    dawn = berlin(2027, 3, 10, 6, 30).isoformat()
+    assert hold_until(late_evening, "session_cancelled", {"starts_at": dawn}, quiet, "Europe/Berlin") == late_evening
+    moved_earlier = {"starts_at": berlin(2027, 3, 12, 18).isoformat(), "previous_starts_at": dawn}
+    assert hold_until(late_evening, "session_rescheduled", moved_earlier, quiet, "Europe/Berlin") == late_evening
+    later = {"starts_at": berlin(2027, 3, 12, 18).isoformat()}
+    assert hold_until(late_evening, "session_scheduled", later, quiet, "Europe/Berlin") == berlin(2027, 3, 10, 7)
+    assert hold_until(late_evening, "match_proposed", {"starts_at": dawn}, Preference("matches", quiet_hours=NIGHT.quiet_hours),
+                      "Europe/Berlin") == berlin(2027, 3, 10, 7)

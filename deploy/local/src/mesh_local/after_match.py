@@ -211,7 +211,7 @@ async def _time_passes(http: httpx.AsyncClient, clock: Clock, config: LocalConfi
     await eventually(lambda: _dormant(http, cast, pair["match_id"], member), "the pair to be found dormant", timeout=90)
     await eventually(lambda: _mailed(http, cast, member, "pair_dormant"), "the nudge to the dormant pair")
     said.append(f"no session completed for {DORMANT_AFTER_DAYS} days: the pair was found dormant and both were nudged")
-    await move_to(clock.now() + timedelta(days=DORMANT_GRACE_DAYS, minutes=1))
+    await move_to(clock.now() + timedelta(days=DORMANT_GRACE_DAYS, hours=2))  # past the grace and matching's margin
     await eventually(lambda: _any_status(http, cast, [pair], "ended"), "the dormant pair to end", timeout=90)
     said.append(f"{DORMANT_GRACE_DAYS} days later, still no session: the match ended (dormant) and both places were freed")
     return said

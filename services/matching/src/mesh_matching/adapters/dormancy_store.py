@@ -44,13 +44,15 @@ class PostgresDormantPairs:
             """, match_id, completed_at)
         return bool(revived)
 
-    async def revive_program(self, program_id: str) -> int:
-        """Every dormant pair of a program with a completion newer than what it was judged on."""
+    async def revive_program(self, program_id: str, quiet_before: datetime) -> int:
+        """Every dormant pair of a program with a completion newer than what it was judged on, or not
+        quiet for long enough under the program's rule as it is now (it may have been relaxed)."""
         status = await self._connection.execute(
             f"""
             UPDATE matches m SET stalled_at = NULL, stalled_activity_at = NULL, stall_ends_at = NULL
-            WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NOT NULL AND {_NEWER_COMPLETION}
-            """, program_id)
+            WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NOT NULL
+              AND ({_NEWER_COMPLETION} OR {_LAST_ACTIVITY} >= $2)
+            """, program_id, quiet_before)
         return int(status.split()[-1])
 
     async def past_grace(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
@@ -62,3 +64,20 @@ class PostgresDormantPairs:
             ORDER BY m.stall_ends_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED
             """, program_id, now, limit)
         return [match_from_row(row) for row in rows]
+
+
+async def programs_with_dormancy_work(connection: asyncpg.Connection, now: datetime,
+                                      end_before: datetime) -> Sequence[asyncpg.Record]:
+    """(institution, program_id) of the programs where a sweep would change something: a pair gone
+    quiet by its program's rule, a dormant pair to revive, or one past its grace. Read across every
+    institution, without locks, so a sweep locks only the programs it has work in."""
+    return await connection.fetch(
+        f"""
+        SELECT DISTINCT m.institution, m.program_id
+        FROM matches m LEFT JOIN programs p ON p.institution = m.institution AND p.program_id = m.program_id
+        WHERE m.status = 'accepted' AND (
+            (m.stalled_at IS NULL AND {_LAST_ACTIVITY} < $1::timestamptz - make_interval(days => coalesce(p.dormant_after_days, 30)))
+            OR (m.stalled_at IS NOT NULL AND ({_NEWER_COMPLETION}
+                OR {_LAST_ACTIVITY} >= $1::timestamptz - make_interval(days => coalesce(p.dormant_after_days, 30))))
+            OR m.stall_ends_at <= $2)
+        """, now, end_before)

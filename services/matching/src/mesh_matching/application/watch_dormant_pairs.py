@@ -1,7 +1,7 @@
 """Use case: formed pairs that stopped meeting are nudged, then ended, so their places go to others."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mentoring_contracts import MatchEnded, MatchStalled
 from mesh_matching.application.close_match import close_match
@@ -16,14 +16,17 @@ class DormancySweep:
     ended: int = 0
 
 
-async def watch_dormant_pairs(uow: MatchingUnitOfWork, program_id: str, now: datetime, limit: int = 500) -> DormancySweep:
+async def watch_dormant_pairs(uow: MatchingUnitOfWork, program_id: str, now: datetime, limit: int = 500,
+                              margin: timedelta = timedelta()) -> DormancySweep:
     """By the program's rule: dormant pairs with a newer completion are active again; pairs quiet for
     ``after`` days are found dormant (MatchStalled, once per quiet spell: notify nudges both); dormant
-    pairs still quiet at the end of their grace end (MatchEnded, cause dormant), their places are
-    freed and both are offered new partners at once (never each other again)."""
+    pairs still quiet ``margin`` after the end of their grace end (MatchEnded, cause dormant), their
+    places are freed and both are offered new partners at once (never each other again). The margin
+    gives a completion recorded just inside the grace time to reach matching: an end is for good.
+    A pair no longer quiet for long enough under a relaxed rule is active again."""
     await uow.lock_program(program_id)
     rule = await uow.programs.dormancy(program_id)
-    revived = await uow.dormant_pairs.revive_program(program_id)
+    revived = await uow.dormant_pairs.revive_program(program_id, rule.quiet_before(now))
     found = 0
     for match, last_activity in await uow.dormant_pairs.gone_quiet(program_id, rule.quiet_before(now), limit):
         ends_at = rule.ends_at(now)
@@ -32,7 +35,7 @@ async def watch_dormant_pairs(uow: MatchingUnitOfWork, program_id: str, now: dat
                                     last_activity_at=last_activity, dormant_at=now, ends_at=ends_at))
         found += 1
     ended = 0
-    for match in await uow.dormant_pairs.past_grace(program_id, now, limit):
+    for match in await uow.dormant_pairs.past_grace(program_id, now - margin, limit):
         await close_match(uow, match, match.end(now, DORMANT_REASON), MatchEnded(
             match_id=match.match_id, program_id=program_id, participant_ids=list(match.participants),
             outcome="ended_early", ended_by=None, ended_at=now, cause="dormant"), now=now)

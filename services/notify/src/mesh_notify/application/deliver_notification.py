@@ -11,7 +11,7 @@ from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.application.ports import Mailer, NotifyUnitOfWork, RefusedForGood
 from mesh_notify.domain.messages import render
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
-from mesh_notify.domain.preferences import first_allowed, kind_of
+from mesh_notify.domain.preferences import first_allowed, hold_until, kind_of
 from mesh_notify.domain.reminders import LEADS
 
 log = structlog.get_logger(__name__)
@@ -62,19 +62,20 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
     try:
         await mailer.send(
             to_name=recipient.display_name,
-            to_email=recipient.email,
+            to_email=notification.context.get("send_to") or recipient.email,
             message=message,
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
         )
     except RefusedForGood as error:
-        failed = notification.refused(without_contact(f"the mail server refused the recipient: {error}", recipient))
+        failed = notification.refused(without_contact(f"the mail server refused the recipient: {error}", recipient,
+                                                      notification.context.get("send_to")))
         log.warning("recipient refused for good", notification_id=str(notification.notification_id), error=failed.last_error)
         await _record_failure(uow, failed, now=now)
         return failed
     except Exception as error:  # noqa: BLE001 - any delivery failure is retried, not lost
         # Mail servers quote the address they refused; NotificationFailed is an event, and no event
         # carries an address, so the error is kept without it.
-        reason = without_contact(f"{type(error).__name__}: {error}", recipient)
+        reason = without_contact(f"{type(error).__name__}: {error}", recipient, notification.context.get("send_to"))
         updated = notification.failed_attempt(reason, now)
         log.warning("delivery failed", notification_id=str(notification.notification_id),
                     attempts=updated.attempts, status=updated.status.value, error=reason)
@@ -111,7 +112,7 @@ async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipien
     planned = notification.next_attempt_at or now
     if reminder_of is not None and first_allowed(planned, preference, recipient.time_zone) == planned:
         return None  # planned outside the quiet hours (just before them, maybe): a late delivery still goes
-    allowed = first_allowed(now, preference, recipient.time_zone)
+    allowed = hold_until(now, notification.template, notification.context, preference, recipient.time_zone)
     if allowed <= now:
         return None
     if reminder_of is not None and allowed >= reminder_of:
@@ -119,9 +120,10 @@ async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipien
     return notification.deferred(allowed)
 
 
-def without_contact(text: str, contact: Contact) -> str:
-    """The text with the recipient's address and name replaced, however the server cased them."""
-    for personal, placeholder in ((contact.email, "<recipient address>"), (contact.display_name, "<recipient>")):
+def without_contact(text: str, contact: Contact, other_address: str | None = None) -> str:
+    """The text with the recipient's addresses and name replaced, however the server cased them."""
+    for personal, placeholder in ((contact.email, "<recipient address>"), (other_address, "<recipient address>"),
+                                  (contact.display_name, "<recipient>")):
         if personal:
             text = re.sub(re.escape(personal), placeholder, text, flags=re.IGNORECASE)
     return text

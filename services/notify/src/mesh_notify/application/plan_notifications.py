@@ -8,7 +8,7 @@ from mentoring_contracts import EventEnvelope, SessionCancelled, SessionComplete
 from mesh_notify.application.ports import NotifyUnitOfWork
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.planning import context_of, recipients
-from mesh_notify.domain.preferences import first_allowed, kind_of
+from mesh_notify.domain.preferences import hold_until, kind_of
 from mesh_notify.domain.reminders import reminder_moments
 
 NEWEST = 2**31 - 1  # a cancellation without a revision (history) outranks every move
@@ -24,17 +24,19 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     match's reasons), kept with each notification until it is delivered or its people are erased.
 
     News that reached notify over a week after it happened is not mailed (reminders still are).
-    A changed email address is told at the new one. A kind the recipient turned off is not planned; one inside their quiet hours waits for their
+    A changed email address is told at the new one and at the old one (without naming the new). A kind the recipient turned off is not planned; one inside their quiet hours waits for their
     end. A session's scheduling or move also plans its reminders, and a move or cancellation
     cancels the reminders of its earlier time (a completion, all of them); a word on a session older than one already heard
     (a redelivered or late event) plans nothing."""
     event = envelope.data
     now = now or datetime.now(UTC)
     extra: list[tuple[UUID, str, UUID | None]] = []
+    known = None
     if contact is not None:
         known = await uow.contacts.get(contact.participant_id)
         if known is not None and known.email.casefold() != contact.email.casefold():
             extra.append((contact.participant_id, "email_changed", None))  # told at the new address
+            extra.append((contact.participant_id, "email_changed_away", None))  # and at the old one
         await uow.contacts.upsert(contact)
     revision = _revision(event)
     latest = revision is None or await uow.sessions.advance(event.session_id, revision,
@@ -49,7 +51,9 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
     planned = []
     for recipient_id, template, partner_id in [*recipients(event), *extra]:
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}
-        moments = [] if stale else [(template, await _first_moment(uow, recipient_id, template, now))]
+        if template == "email_changed_away" and known is not None:
+            context = {"send_to": known.email}  # the old address: the one mail that does not go to the contact's
+        moments = [] if stale else [(template, await _first_moment(uow, recipient_id, template, context, now))]
         if isinstance(event, SessionScheduled | SessionRescheduled):
             moments += await _reminders(uow, recipient_id, event.starts_at, now)
         for chosen, moment in moments:
@@ -76,14 +80,15 @@ def _revision(event: object) -> int | None:
     return None
 
 
-async def _first_moment(uow: NotifyUnitOfWork, recipient_id: UUID, template: str, now: datetime) -> datetime | None:
+async def _first_moment(uow: NotifyUnitOfWork, recipient_id: UUID, template: str, context: dict[str, Any],
+                        now: datetime) -> datetime | None:
     """Now, or the end of the recipient's quiet hours for this kind; None when they turned it off."""
     kind = kind_of(template)
     preference = await uow.preferences.get(recipient_id, kind)
     if not preference.enabled:
         return None
     recipient = await uow.contacts.get(recipient_id)
-    return first_allowed(now, preference, recipient.time_zone) if recipient else now
+    return hold_until(now, template, context, preference, recipient.time_zone) if recipient else now
 
 
 async def _reminders(uow: NotifyUnitOfWork, recipient_id: UUID, starts_at: datetime,

@@ -34,6 +34,10 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
         subject = "Your Mentoring Mesh mail now comes here"
         text = ("this is now the address Mentoring Mesh writes to you at. If you did not expect this, tell your "
                 "program's coordinator.")
+    elif template == "email_changed_away":
+        subject = "Your Mentoring Mesh mail goes to another address now"
+        text = ("Mentoring Mesh writes to you at another address from now on; this one gets no more mail from us. "
+                "If you did not expect this, tell your program's coordinator at once.")
     elif template == "match_proposed":
         subject = f"Meet {partner_name}: a proposed mentoring match"
         reasons = "\n".join(f"  - {reason}" for reason in context.get("reasons") or ["you fit each other's topic and time"])

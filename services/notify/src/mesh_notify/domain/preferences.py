@@ -2,16 +2,18 @@
 
 Rules: every notification is of one kind; a participant may turn a kind off (nothing of it is sent
 from then on, even if already planned) and may set quiet hours for it, in their own time zone: a
-notification falling inside them waits for their end. The welcome and a change of address are always sent. Without a
+notification falling inside them waits for their end, except news of a session (or of its old time)
+that comes before that end: it goes at once. The welcome and a change of address are always sent. Without a
 preference a kind is on, with no quiet hours.
 """
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 KIND_OF_TEMPLATE = {
-    "welcome": "account", "email_changed": "account",
+    "welcome": "account", "email_changed": "account", "email_changed_away": "account",
     "match_proposed": "matches", "match_accepted": "matches", "match_declined": "matches",
     "match_expired": "matches", "match_ended": "matches",
     "agreement_proposed": "agreements", "agreement_set": "agreements",
@@ -76,3 +78,15 @@ def last_allowed_before(moment: datetime, preference: Preference, time_zone: str
         return moment
     start_day = local.date() if local.time() >= quiet.start else local.date() - timedelta(days=1)
     return datetime.combine(start_day, quiet.start, tzinfo=zone).astimezone(UTC) - timedelta(minutes=1)
+
+
+def hold_until(moment: datetime, template: str, context: dict[str, Any], preference: Preference,
+               time_zone: str) -> datetime:
+    """When a notification due at ``moment`` may go: then, or at the end of the quiet hours; a session
+    mail whose session, or its old time, comes before that end goes then all the same."""
+    allowed = first_allowed(moment, preference, time_zone)
+    if allowed > moment and kind_of(template) == "sessions":
+        times = [datetime.fromisoformat(str(context[k])) for k in ("starts_at", "previous_starts_at") if context.get(k)]
+        if times and min(times) <= allowed:
+            return moment
+    return allowed
