@@ -1,6 +1,7 @@
 """A coordinator's daily digest against a real database and SMTP server, by the service's clock: asked
 for by the coordinator themself, once a local day at their hour, counting events of their campuses only."""
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -44,9 +45,10 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         endpoints, database_factory, smtp_server, tmp_path) -> None:
     controller, inbox = smtp_server
     clock_file = tmp_path / "clock-offset"
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "clock_offset_file": clock_file,
-                "timed_work_interval_seconds": 3600, "delivery_poll_interval_seconds": 3600}
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "clock_offset_file": clock_file}
+    # the test runs the digest itself: no background delivery or digest racing it
+    without_workers = dataclasses.replace(DEFINITION, workers=lambda _: [])
+    async with running(without_workers, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         components = app.state.components
         # the clock at 07:00 in Berlin tomorrow: the digest, asked for at 08:00, is not due yet
         tomorrow = (datetime.now(BERLIN) + timedelta(days=1)).date()

@@ -1,6 +1,7 @@
 """After the match, on a real database: an agreement both confirm, sessions moved, cancelled and
 missed, and the private calendar feed parsed back event by event."""
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -31,8 +32,11 @@ def member(**overrides) -> ParticipantSchedule:
 @pytest.fixture
 async def scheduling(endpoints, database_factory, tmp_path):
     clock_file = tmp_path / "clock-offset"
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
-                       clock_offset_file=clock_file, timed_work_interval_seconds=3600) as (app, client):
+    # the tests run the missed-session sweep themselves: the background one must not race them
+    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
+        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "missed-sessions"])
+    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(),
+                       clock_offset_file=clock_file) as (app, client):
         yield app, client, clock_file
 
 
