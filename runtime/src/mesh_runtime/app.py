@@ -13,7 +13,7 @@ from faststream.specification import AsyncAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
-from mesh_runtime import audit, health
+from mesh_runtime import audit, health, metrics
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.clock import Clock
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
@@ -24,6 +24,7 @@ from mesh_runtime.identity.keys import IssuerKeys, KeysUnavailable
 from mesh_runtime.identity.tokens import TokenVerifier
 from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
+from mesh_runtime.metrics import ServiceMetrics, request_timer
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
@@ -137,7 +138,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         consumer = None
         if handlers:
             consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker),
-                                     prefetch=definition.prefetch(components))
+                                     prefetch=definition.prefetch(components), metrics=app.state.metrics)
             subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds,
                       max_records=settings.consumer_batch_max_records, batch_timeout_ms=settings.consumer_batch_wait_ms)
         if settings.kafka_create_topics:
@@ -179,9 +180,12 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
     )
     app.state.token_verifier = verifier
+    app.state.metrics = ServiceMetrics(definition.name)
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.middleware("http")(correlation_middleware)
+    app.middleware("http")(request_timer(app.state.metrics))
     app.include_router(health.router)
+    app.include_router(metrics.router)  # scraped without a token, like the health probes: keep it inside the cluster
     for router in (*definition.routers, audit.router):  # none reachable without a verified token...
         app.include_router(router, dependencies=[Depends(authenticate)])
     for router in definition.public_routers:  # ...but these, whose unguessable URL is the credential

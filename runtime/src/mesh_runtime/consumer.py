@@ -11,6 +11,7 @@ caller seeks back and redelivers the whole batch, which the inbox makes harmless
 
 import contextlib
 import enum
+import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ from aiokafka.errors import KafkaError
 
 from mentoring_contracts import ContractError, Event, EventEnvelope, KafkaRecord, MalformedEvent, dead_letter_topic, from_kafka
 from mesh_runtime.db import Database, Transaction
+from mesh_runtime.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
 
@@ -94,6 +96,7 @@ class EventConsumer:
     publish_dead_letter: PublishRecord
     topics: tuple[str, ...] = field(default=())
     prefetch: Prefetch | None = None
+    metrics: ServiceMetrics | None = None
 
     def __post_init__(self) -> None:
         self._by_type = {model.event_type(): handler for model, handler in self.handlers.items()}
@@ -142,6 +145,12 @@ class EventConsumer:
                     poison[item.index] = error
         for index, error in sorted(poison.items()):  # after the commit: a dead letter means the rest was applied
             outcomes[index] = await self._dead_letter(records[index], error)
+        if self.metrics is not None:
+            types = {item.index: item.envelope.type for item in work}
+            for index, outcome in outcomes.items():
+                self.metrics.consumed(outcome.value)
+                if outcome is Outcome.DUPLICATE:
+                    self.metrics.duplicate(types[index])
         return [outcomes[index] for index in range(len(records))]
 
     async def _prefetch(self, work: list[_Work]) -> None:
@@ -202,7 +211,10 @@ class EventConsumer:
         await transaction.act_in(envelope.institution)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
         with structlog.contextvars.bound_contextvars(**bound):
+            started = time.perf_counter()
             await item.handler(transaction, envelope)
+            if self.metrics is not None:
+                self.metrics.handled(envelope.type, time.perf_counter() - started)
 
     async def _first_deliveries(self, transaction: Transaction, work: list[_Work]) -> set[UUID]:
         """Writes the inbox rows; returns the ids of the events never processed before."""
@@ -234,6 +246,8 @@ class EventConsumer:
             )
         except TRANSIENT_ERRORS as publish_error:
             raise TransientFailure(f"dead-letter publish failed: {publish_error}") from publish_error
+        if self.metrics is not None:
+            self.metrics.dead_lettered(type(error).__name__)
         log.warning(
             "record dead-lettered",
             error=str(error)[:500],

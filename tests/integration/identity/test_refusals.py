@@ -16,7 +16,7 @@ from tests.support.services import running
 
 DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 # /calendars/: a private feed whose unguessable URL is the credential (calendar apps send no token)
-PUBLIC = ("/health/", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs", "/calendars/")
+PUBLIC = ("/health/", "/metrics", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs", "/calendars/")
 READ_PATH = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
              "notify": "/notifications/{id}"}
 
@@ -93,7 +93,7 @@ async def test_no_route_answers_an_anonymous_caller(service) -> None:
 
 async def test_public_routes_stay_open(service) -> None:
     _, client = service
-    for path in ("/health/live", "/openapi.json", "/asyncapi.json", "/docs"):
+    for path in ("/health/live", "/metrics", "/openapi.json", "/asyncapi.json", "/docs"):
         assert (await client.get(path, headers={"Authorization": ""})).status_code == 200, path
 
 

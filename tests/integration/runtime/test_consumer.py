@@ -10,6 +10,7 @@ from mentoring_contracts import ParticipantJoined, dead_letter_spec, new_envelop
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLater
 from mesh_runtime.db import ALL_TENANTS, Database, create_pool
+from mesh_runtime.metrics import ServiceMetrics
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
 from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
@@ -46,8 +47,12 @@ class Harness:
                 "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
                 envelope.id, envelope.data.participant_id, name)
 
+        self.metrics = ServiceMetrics(self.group)
         self.consumer = EventConsumer(self.group, database, {ParticipantJoined: handler}, record_publisher(self.broker),
-                                      topics=(topic,))
+                                      topics=(topic,), metrics=self.metrics)
+
+    def sample(self, name: str, **labels: str) -> float:
+        return self.metrics.registry.get_sample_value(name, {"service": self.group, **labels}) or 0.0
 
     async def __aenter__(self) -> "Harness":
         await self.database.pool.execute(
@@ -90,6 +95,10 @@ async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database
         assert await harness.effects() == 1
         inbox = await database.pool.fetch("SELECT event_id FROM mesh_inbox WHERE consumer_group = $1", harness.group)
         assert [row["event_id"] for row in inbox] == [event_id]
+        joined = ParticipantJoined.event_type()
+        assert harness.sample("mesh_inbox_duplicates_total", event_type=joined) == 1
+        assert harness.sample("mesh_event_handling_duration_seconds_count", event_type=joined) == 1
+        assert harness.sample("mesh_events_consumed_total", outcome="processed") == 1
 
 
 async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_is_processed(endpoints, database) -> None:
@@ -110,6 +119,10 @@ async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_
         assert await eventually(lambda: _equals(harness.committed(), 6))
         assert await harness.effects() == 1
         dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=5)
+        assert {reason: harness.sample("mesh_dead_letters_total", reason=reason) for reason in (
+            "MalformedEvent", "UnknownEventType", "ValueError")} == {"MalformedEvent": 3, "UnknownEventType": 1,
+                                                                    "ValueError": 1}
+        assert harness.sample("mesh_events_consumed_total", outcome="dead_lettered") == 5
     assert len(dead) == 5
     by_offset = {int(dict(r.headers)["dlt_original_offset"]): dict(r.headers) for r in dead}
     assert sorted(by_offset) == [0, 1, 2, 3, 4]

@@ -1,0 +1,88 @@
+"""Prometheus metrics, the same in every service, at ``GET /metrics`` (prometheus-client).
+
+Each service has its own registry (several services may share a test process). What is counted as
+it happens: HTTP requests by route template, method and status; event handling by event type and
+outcome; records dead-lettered by reason; redelivered events skipped by the inbox. What is read at
+each scrape: the outbox's backlog and the age of its oldest unpublished row, and the database
+connections in use.
+"""
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+router = APIRouter(tags=["health"])
+UNMATCHED = "<unmatched>"  # a path no route serves: one label, so scanners cannot grow the series
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.registry = CollectorRegistry()
+        labels = {"registry": self.registry}
+        self.requests = Histogram("mesh_http_request_duration_seconds", "HTTP requests, by route template and status.",
+                                  ["service", "method", "route", "status"], **labels)
+        self.handling = Histogram("mesh_event_handling_duration_seconds", "One event's handler, by event type.",
+                                  ["service", "event_type"], **labels)
+        self.outcomes = Counter("mesh_events_consumed_total", "Consumed records, by outcome.",
+                                ["service", "outcome"], **labels)
+        self.dead_letters = Counter("mesh_dead_letters_total", "Records sent to the dead-letter topic, by reason.",
+                                    ["service", "reason"], **labels)
+        self.duplicates = Counter("mesh_inbox_duplicates_total", "Redelivered events the inbox skipped, by event type.",
+                                  ["service", "event_type"], **labels)
+        self.outbox_backlog = Gauge("mesh_outbox_backlog", "Outbox rows not yet published.", ["service"], **labels)
+        self.outbox_oldest = Gauge("mesh_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0: none).",
+                                   ["service"], **labels)
+        self.pool_in_use = Gauge("mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"],
+                                 **labels)
+        self.pool_size = Gauge("mesh_db_pool_connections", "Database connections open.", ["service"], **labels)
+        self.service = service
+
+    def handled(self, event_type: str, seconds: float) -> None:
+        self.handling.labels(self.service, event_type).observe(seconds)
+
+    def consumed(self, outcome: str) -> None:
+        self.outcomes.labels(self.service, outcome).inc()
+
+    def dead_lettered(self, reason: str) -> None:
+        self.dead_letters.labels(self.service, reason).inc()
+
+    def duplicate(self, event_type: str) -> None:
+        self.duplicates.labels(self.service, event_type).inc()
+
+
+def request_timer(metrics: ServiceMetrics) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """Middleware: each request's duration under its route's template (``/matches/{match_id}``), never its raw path."""
+
+    async def timed(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            return response
+        finally:
+            route = request.scope.get("route")
+            template = getattr(route, "path", None) or UNMATCHED
+            metrics.requests.labels(metrics.service, request.method, template, str(status)).observe(
+                time.perf_counter() - started)
+
+    return timed
+
+
+@router.get("/metrics", summary="Prometheus metrics (text exposition format).", response_class=Response,
+            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+async def metrics(request: Request) -> Response:
+    found: ServiceMetrics = request.app.state.metrics
+    components = getattr(request.app.state, "components", None)
+    if components is not None:
+        pool = components.database.pool
+        found.pool_size.labels(found.service).set(pool.get_size())
+        found.pool_in_use.labels(found.service).set(pool.get_size() - pool.get_idle_size())
+        row = await pool.fetchrow(
+            "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
+            "FROM mesh_outbox WHERE published_at IS NULL")
+        found.outbox_backlog.labels(found.service).set(row["backlog"])
+        found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
+    return Response(generate_latest(found.registry), media_type=CONTENT_TYPE_LATEST)
