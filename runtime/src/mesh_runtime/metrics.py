@@ -3,16 +3,22 @@
 Each service has its own registry (several services may share a test process). What is counted as
 it happens: HTTP requests by route template, method and status; event handling by event type and
 outcome; records dead-lettered by reason; redelivered events skipped by the inbox. What is read at
-each scrape: the outbox's backlog and the age of its oldest unpublished row, and the database
-connections in use.
+each scrape: the consumer group's lag on each partition it holds, the outbox's backlog and the age
+of its oldest unpublished row, and the database connections in use.
 """
 
+import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
 
+import asyncpg
+import structlog
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+log = structlog.get_logger(__name__)
 router = APIRouter(tags=["health"])
 UNMATCHED = "<unmatched>"  # a path no route serves: one label, so scanners cannot grow the series
 
@@ -37,6 +43,8 @@ class ServiceMetrics:
         self.pool_in_use = Gauge("mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"],
                                  **labels)
         self.pool_size = Gauge("mesh_db_pool_connections", "Database connections open.", ["service"], **labels)
+        self.consumer_lag = Gauge("mesh_consumer_lag_records", "Records on a partition the group has not committed yet "
+                                  "(log end offset minus committed offset).", ["service", "topic", "partition"], **labels)
         self.service = service
 
     def handled(self, event_type: str, seconds: float) -> None:
@@ -80,9 +88,34 @@ async def metrics(request: Request) -> Response:
         pool = components.database.pool
         found.pool_size.labels(found.service).set(pool.get_size())
         found.pool_in_use.labels(found.service).set(pool.get_size() - pool.get_idle_size())
-        row = await pool.fetchrow(
-            "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
-            "FROM mesh_outbox WHERE published_at IS NULL")
-        found.outbox_backlog.labels(found.service).set(row["backlog"])
-        found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
+        try:  # a database or broker down still gets its counters scraped; the gauges keep their last reading
+            row = await pool.fetchrow(
+                "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
+                "FROM mesh_outbox WHERE published_at IS NULL", timeout=2)
+            found.outbox_backlog.labels(found.service).set(row["backlog"])
+            found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
+        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+            log.warning("outbox not read for metrics", error=str(error))
+        try:
+            await asyncio.wait_for(record_consumer_lag(found, components.broker.subscribers), timeout=3)
+        except (KafkaError, TimeoutError) as error:
+            log.warning("consumer lag not read for metrics", error=str(error))
     return Response(generate_latest(found.registry), media_type=CONTENT_TYPE_LATEST)
+
+
+async def record_consumer_lag(metrics: ServiceMetrics, subscribers: Iterable[Any]) -> None:
+    """For every partition assigned to this process: log end offset minus the group's committed offset
+    (all of it when nothing is committed yet). Partitions no longer held drop out."""
+    metrics.consumer_lag.clear()
+    for subscriber in subscribers:
+        consumer = getattr(subscriber, "consumer", None)  # FastStream's aiokafka consumer, once started
+        if consumer is None:
+            continue
+        assigned = sorted(consumer.assignment(), key=lambda tp: (tp.topic, tp.partition))
+        if not assigned:
+            continue
+        ends = await consumer.end_offsets(assigned)
+        for partition in assigned:
+            committed = await consumer.committed(partition) or 0
+            metrics.consumer_lag.labels(metrics.service, partition.topic, str(partition.partition)).set(
+                max(ends[partition] - committed, 0))

@@ -3,14 +3,16 @@
 import json
 import uuid
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mentoring_contracts import ParticipantJoined, dead_letter_spec, new_envelope, to_kafka
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLater
 from mesh_runtime.db import ALL_TENANTS, Database, create_pool
-from mesh_runtime.metrics import ServiceMetrics
+from mesh_runtime.metrics import ServiceMetrics, record_consumer_lag
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
 from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
@@ -99,6 +101,21 @@ async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database
         assert harness.sample("mesh_inbox_duplicates_total", event_type=joined) == 1
         assert harness.sample("mesh_event_handling_duration_seconds_count", event_type=joined) == 1
         assert harness.sample("mesh_events_consumed_total", outcome="processed") == 1
+        await record_consumer_lag(harness.metrics, harness.broker.subscribers)  # both committed: nothing behind
+        assert harness.metrics.registry.get_sample_value(
+            "mesh_consumer_lag_records", {"service": harness.group, "topic": topic, "partition": "0"}) == 0
+    # a group that has read nothing of the topic is behind by all of it
+    idle = AIOKafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap, group_id=f"idle-{uuid.uuid4().hex[:8]}",
+                            enable_auto_commit=False)
+    await idle.start()
+    try:
+        idle.assign([TopicPartition(topic, 0)])
+        behind = ServiceMetrics("idle")
+        await record_consumer_lag(behind, [SimpleNamespace(consumer=idle)])
+        assert behind.registry.get_sample_value(
+            "mesh_consumer_lag_records", {"service": "idle", "topic": topic, "partition": "0"}) == 2
+    finally:
+        await idle.stop()
 
 
 async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_is_processed(endpoints, database) -> None:
