@@ -17,7 +17,7 @@ from mesh_runtime import audit, health, metrics
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.clock import Clock
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
-from mesh_runtime.db import Database, create_pool
+from mesh_runtime.db import Database, DatabaseUnavailable, create_pool
 from mesh_runtime.http import correlation_middleware
 from mesh_runtime.identity.http import authenticate
 from mesh_runtime.identity.keys import IssuerKeys, KeysUnavailable
@@ -28,7 +28,7 @@ from mesh_runtime.metrics import ServiceMetrics, request_timer
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
-from mesh_runtime.problems import http_exception_as_problem
+from mesh_runtime.problems import http_exception_as_problem, unavailable_as_problem
 from mesh_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -182,6 +182,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.state.token_verifier = verifier
     app.state.metrics = ServiceMetrics(definition.name)
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
+    app.add_exception_handler(DatabaseUnavailable, unavailable_as_problem)
     app.middleware("http")(correlation_middleware)
     app.middleware("http")(request_timer(app.state.metrics))
     app.include_router(health.router)

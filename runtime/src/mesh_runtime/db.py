@@ -150,18 +150,44 @@ class Transaction:
         self._emitted += len(rows)
 
 
+class DatabaseUnavailable(ConnectionError):
+    """PostgreSQL cannot be reached, or the connection was lost: it may pass (APIs answer 503 with
+    Retry-After; consumers retry in place)."""
+
+
+# What says the database is down when a connection is taken (refused, timed out, not accepting
+# connections) and when it is lost mid-way; anything else is the caller's own error.
+_DOWN_ON_ACQUIRE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                    asyncpg.exceptions.CannotConnectNowError, asyncpg.exceptions.TooManyConnectionsError,
+                    asyncpg.exceptions.ObjectNotInPrerequisiteStateError)
+_LOST_MID_WAY = (asyncpg.PostgresConnectionError, asyncpg.exceptions.ConnectionDoesNotExistError,
+                 asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
+
+
 class Database:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, acquire_timeout: float = 5.0) -> None:
         self.pool = pool
+        self.acquire_timeout = acquire_timeout  # waiting longer for a connection is a hang, not a slow answer
 
     @asynccontextmanager
     async def transaction(self, tenant: str | None = None) -> AsyncIterator[Transaction]:
-        """One transaction acting in ``tenant`` (an institution id, or ``ALL_TENANTS``)."""
-        async with self.pool.acquire() as connection, connection.transaction():
-            transaction = Transaction(connection)
-            if tenant is not None:
-                await transaction.act_in(tenant)
-            yield transaction
+        """One transaction acting in ``tenant`` (an institution id, or ``ALL_TENANTS``). Raises
+        DatabaseUnavailable when PostgreSQL cannot be reached within ``acquire_timeout`` or the
+        connection is lost."""
+        try:
+            connection = await self.pool.acquire(timeout=self.acquire_timeout)
+        except _DOWN_ON_ACQUIRE as error:
+            raise DatabaseUnavailable(f"the database is unavailable: {type(error).__name__}: {error}") from error
+        try:
+            async with connection.transaction():
+                transaction = Transaction(connection)
+                if tenant is not None:
+                    await transaction.act_in(tenant)
+                yield transaction
+        except _LOST_MID_WAY as error:
+            raise DatabaseUnavailable(f"the database connection was lost: {type(error).__name__}: {error}") from error
+        finally:
+            await self.pool.release(connection)
 
     async def check(self) -> None:
         """Readiness probe: raises when the database cannot answer."""

@@ -60,3 +60,12 @@ def _phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+async def unavailable_as_problem(request: Request, error: Exception) -> JSONResponse:
+    """The database is down: 503 and when to try again, never a 500 nor a hang."""
+    return problem_response(503, "the service's database is unavailable just now; try again shortly",
+                            kind="unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
