@@ -164,6 +164,16 @@ _LOST_MID_WAY = (asyncpg.PostgresConnectionError, asyncpg.exceptions.ConnectionD
                  asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
 
 
+def _lost(error: Exception, connection: asyncpg.Connection, *, before_work: bool) -> bool:
+    """Whether the error says the connection is gone (a server restart or an admin cut it), not that
+    the work was wrong. Before any work, a connection that fails to begin is gone, however asyncpg
+    words it (a cut connection taken from the pool may report a protocol state error)."""
+    if isinstance(error, _LOST_MID_WAY):
+        return True
+    client_side = (asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError, OSError)
+    return isinstance(error, client_side) and (before_work or connection.is_closed())
+
+
 class Database:
     def __init__(self, pool: asyncpg.Pool, acquire_timeout: float = 5.0) -> None:
         self.pool = pool
@@ -178,13 +188,18 @@ class Database:
             connection = await self.pool.acquire(timeout=self.acquire_timeout)
         except _DOWN_ON_ACQUIRE as error:
             raise DatabaseUnavailable(f"the database is unavailable: {type(error).__name__}: {error}") from error
+        started = False
         try:
             async with connection.transaction():
                 transaction = Transaction(connection)
                 if tenant is not None:
                     await transaction.act_in(tenant)
+                started = True
                 yield transaction
-        except _LOST_MID_WAY as error:
+        except Exception as error:
+            if not _lost(error, connection, before_work=not started):
+                raise
+            connection.terminate()  # never back into the pool as it is: the pool opens a new one
             raise DatabaseUnavailable(f"the database connection was lost: {type(error).__name__}: {error}") from error
         finally:
             await self.pool.release(connection)
