@@ -1,5 +1,6 @@
 """The service's PostgreSQL pool and its unit of work: one transaction, state and outbox together."""
 
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -199,7 +200,8 @@ class Database:
         except Exception as error:
             if not _lost(error, connection, before_work=not started):
                 raise
-            connection.terminate()  # never back into the pool as it is: the pool opens a new one
+            with contextlib.suppress(asyncpg.InterfaceError):  # asyncpg may have taken a cut connection back already
+                connection.terminate()  # never back into the pool as it is: the pool opens a new one
             raise DatabaseUnavailable(f"the database connection was lost: {type(error).__name__}: {error}") from error
         finally:
             await self.pool.release(connection)
