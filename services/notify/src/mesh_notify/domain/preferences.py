@@ -54,30 +54,31 @@ class Preference:
     quiet_hours: QuietHours | None = None
 
 
-def first_allowed(moment: datetime, preference: Preference, time_zone: str) -> datetime:
-    """The moment itself, or, inside the quiet hours, their end (in the recipient's zone, across DST)."""
+def _quiet_at(moment: datetime, preference: Preference, time_zone: str) -> tuple[QuietHours, datetime] | None:
+    """The quiet hours and the moment in the recipient's zone, when the moment falls inside them."""
     quiet = preference.quiet_hours
     if quiet is None:
+        return None
+    local = moment.astimezone(ZoneInfo(time_zone))
+    return (quiet, local) if quiet.contains(local.time().replace(tzinfo=None)) else None
+
+
+def first_allowed(moment: datetime, preference: Preference, time_zone: str) -> datetime:
+    """The moment itself, or, inside the quiet hours, their end (in the recipient's zone, across DST)."""
+    if (inside := _quiet_at(moment, preference, time_zone)) is None:
         return moment
-    zone = ZoneInfo(time_zone)
-    local = moment.astimezone(zone)
-    if not quiet.contains(local.time().replace(tzinfo=None)):
-        return moment
+    quiet, local = inside
     end_day = local.date() if local.time() < quiet.end else local.date() + timedelta(days=1)
-    return datetime.combine(end_day, quiet.end, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(end_day, quiet.end, tzinfo=local.tzinfo).astimezone(UTC)
 
 
 def last_allowed_before(moment: datetime, preference: Preference, time_zone: str) -> datetime:
     """The moment itself, or, inside the quiet hours, their start (the latest moment before them)."""
-    quiet = preference.quiet_hours
-    if quiet is None:
+    if (inside := _quiet_at(moment, preference, time_zone)) is None:
         return moment
-    zone = ZoneInfo(time_zone)
-    local = moment.astimezone(zone)
-    if not quiet.contains(local.time().replace(tzinfo=None)):
-        return moment
+    quiet, local = inside
     start_day = local.date() if local.time() >= quiet.start else local.date() - timedelta(days=1)
-    return datetime.combine(start_day, quiet.start, tzinfo=zone).astimezone(UTC) - timedelta(minutes=1)
+    return datetime.combine(start_day, quiet.start, tzinfo=local.tzinfo).astimezone(UTC) - timedelta(minutes=1)
 
 
 def hold_until(moment: datetime, template: str, context: dict[str, Any], preference: Preference,
