@@ -1,7 +1,9 @@
 """A coordinator's daily digest against a real database and SMTP server, by the service's clock: asked
 for by the coordinator themself, once a local day at their hour, counting events of their campuses only."""
 
+import base64
 import dataclasses
+import json
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -58,6 +60,11 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         assert asked.status_code == 200, asked.text
         assert (asked.json()["email"], asked.json()["campuses"]) == ("cole@uni.example.edu", ["north"])
         assert (await client.get("/coordinators/me/digest", headers=north)).json()["hour"] == 8
+        subject = jwt_subject(north)
+        elsewhere = as_("notify", "coordinator", subject=subject, institution="other-college", campuses=("north",),
+                        email="cole@uni.example.edu")
+        assert (await client.get("/coordinators/me/digest", headers=elsewhere)).status_code == 404  # one institution's
+        assert (await client.get("/coordinators/me/digest", headers={"Authorization": ""})).status_code == 401
         wrong_zone = await client.put("/coordinators/me/digest", json={"time_zone": "Mars/Olympus"}, headers=north)
         assert wrong_zone.status_code == 422 and "IANA" in wrong_zone.text
         no_email = await client.put("/coordinators/me/digest", json={"time_zone": "Europe/Berlin"},
@@ -90,3 +97,9 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         advance(clock_file, timedelta(days=91))
         assert await send_digests(components, mailer) == 0
         assert (await client.get("/coordinators/me/digest", headers=north)).status_code == 404
+
+
+def jwt_subject(headers: dict[str, str]) -> str:
+    """The account a test token names."""
+    payload = headers["Authorization"].split()[1].split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "==="))["sub"]
