@@ -39,10 +39,16 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     app, client = profile_service
     body = profile(email="Grace.Hopper@Uni.Example.edu").model_dump(mode="json")
     grace = as_person("profile")
-    assert (await client.post("/participants", json=body, headers=grace)).status_code == 201
+    joined = await client.post("/participants", json=body, headers=grace)
+    assert joined.status_code == 201
     again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"}, headers=as_person("profile"))
     assert again.status_code == 409
     assert "this email already joined program" in again.json()["detail"]
+    assert "participant_id" not in again.json() and "Location" not in again.headers  # not another account's to know
+    retried = await client.post("/participants", json=body, headers=grace)  # her client lost the first answer
+    mine = joined.json()["participant_id"]
+    assert retried.status_code == 409 and retried.json()["type"] == "urn:mentoringmesh:problem:already-joined"
+    assert retried.json()["participant_id"] == mine and retried.headers["Location"] == f"/participants/{mine}"
     twice = await client.post("/participants", json=body | {"email": "g.hopper@uni.example.edu"}, headers=grace)
     assert twice.status_code == 409 and "this account already joined" in twice.json()["detail"]
     other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"}, headers=grace)

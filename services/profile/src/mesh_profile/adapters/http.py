@@ -31,6 +31,7 @@ from mesh_runtime.dependencies import (
     require_role,
 )
 from mesh_runtime.identity import Principal, Role
+from mesh_runtime.problems import Problem
 
 router = APIRouter(prefix="/participants", tags=["participants"])
 MAX_LOOKUP = 1000
@@ -102,7 +103,9 @@ class Leave(BaseModel):
     description="The caller joins as themself: the participant is bound to their account, in their institution, "
                 "on one of their campuses. The program must be open and admit them by every rule: a refusal is a "
                 "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
-                "whose `violations` name each rule failed and why.",
+                "whose `violations` name each rule failed and why. Sent again by the same account (a retry after a "
+                "lost answer), it is refused as `urn:mentoringmesh:problem:already-joined` (409) with the "
+                "`participant_id` it made, also in `Location`.",
     responses=error_responses(403, 404, 409, 422),
 )
 async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
@@ -115,6 +118,10 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject)
     except AlreadyJoined as error:
+        if error.yours and error.participant_id is not None:
+            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="already-joined", title="Already joined",
+                          headers={"Location": f"/participants/{error.participant_id}"},
+                          participant_id=str(error.participant_id)) from error
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
 

@@ -12,15 +12,16 @@ from mesh_profile.domain.participant import AlreadyJoined, Participant, join
 async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str) -> Participant:
     """Stores the participant and emits ParticipantJoined. The program must exist in the institution,
     be open, admit the profile by every rule and have a seat in each limited role they take; an
-    email, and an account, join a program once."""
+    email, and an account, join a program once: a join sent again by the same account (a client retrying
+    after a lost answer) is refused with the participant it already made."""
     await admit(uow, profile)
     participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject)
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)
     if existing is not None:
-        raise AlreadyJoined(profile.program_id, existing.participant_id)
+        raise AlreadyJoined(profile.program_id, existing.participant_id, yours=existing.subject == subject)
     existing = await uow.participants.find_by_subject(profile.program_id, subject)
     if existing is not None:
-        raise AlreadyJoined(profile.program_id, existing.participant_id, what="this account")
+        raise AlreadyJoined(profile.program_id, existing.participant_id, what="this account", yours=True)
     await uow.participants.add(participant)
     await uow.emit(joined)
     return participant

@@ -22,11 +22,13 @@ class ProfileError(Exception):
 
 
 class AlreadyJoined(ProfileError):
-    """One person (one email, one account) joins one program once."""
+    """One person (one email, one account) joins one program once. ``yours``: the participant that
+    already joined is the caller's own account (a retried join), so the caller may be told which it is."""
 
-    def __init__(self, program_id: str, participant_id: UUID | None, what: str = "this email") -> None:
+    def __init__(self, program_id: str, participant_id: UUID | None, what: str = "this email", *, yours: bool = False) -> None:
         super().__init__(f"{what} already joined program {program_id!r}")
         self.participant_id = participant_id
+        self.yours = yours
 
 
 class NotActive(ProfileError):
