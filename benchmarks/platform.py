@@ -10,8 +10,10 @@ import dataclasses
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from email.parser import BytesParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,11 +37,16 @@ from tests.support.infrastructure import REPO_ROOT, Endpoints, local_test_config
 
 
 class CountingSmtp(Sink):
+    """Counts what it receives, and each Message-ID (notify's notification id) it received how often."""
+
     def __init__(self) -> None:
         self.received = 0
+        self.message_ids: Counter[str] = Counter()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.received += 1
+        message = BytesParser().parsebytes(envelope.original_content or envelope.content, headersonly=True)
+        self.message_ids[str(message.get("Message-ID", "")).strip("<>").split("@", 1)[0]] += 1
         return "250 OK"
 
 
@@ -104,19 +111,22 @@ class Platform:
 
 
 @asynccontextmanager
-async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES) -> AsyncIterator[Platform]:
-    """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready."""
+async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, name: str = "bench",
+                   http_port_base: int = 29000) -> AsyncIterator[Platform]:
+    """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready.
+    ``name``: the state directory under .mesh (logs, PID files, the clock), which starts at real time."""
     smtp = CountingSmtp()
     controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
     controller.start()
     admin = urlsplit(endpoints.postgres_admin_url)
     config = dataclasses.replace(
-        local_test_config(), state_dir=REPO_ROOT / ".mesh" / "bench", postgres_host=admin.hostname,
+        local_test_config(), state_dir=REPO_ROOT / ".mesh" / name, postgres_host=admin.hostname,
         postgres_port=admin.port, kafka_bootstrap_servers=endpoints.kafka_bootstrap,
-        smtp_port=controller.port, http_port_base=29000,  # below the ephemeral range: a client socket never holds it
+        smtp_port=controller.port, http_port_base=http_port_base,  # below the ephemeral range: no client socket holds it
         oidc_issuer_override=local_issuer().url)
     services = LocalServices(config)
     services.stop()
+    config.clock_offset_file.unlink(missing_ok=True)
     connection = await asyncpg.connect(endpoints.postgres_admin_url)
     try:
         for service in SERVICES:

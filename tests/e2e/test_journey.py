@@ -3,7 +3,6 @@
 import asyncio
 import base64
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -15,7 +14,6 @@ import asyncpg
 import httpx
 
 from mentoring_contracts import dead_letter_topic
-from mesh_local import processes
 from mesh_local.config import SERVICES
 from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
@@ -36,8 +34,8 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
 
     async def notify_dies_and_comes_back() -> None:
         """Between planning the reminders and sending them: SIGKILL, no drain, then a new process."""
-        os.kill(int(services.pid_file("notify").read_text()), signal.SIGKILL)
-        await asyncio.to_thread(_wait_gone, services, "notify")
+        services.signal("notify", signal.SIGKILL)
+        await asyncio.to_thread(services.wait_gone, "notify", 20)
         services.start(("notify",), extra_env=ENVIRONMENT)
         await asyncio.to_thread(services.wait_ready, ("notify",), 90)
 
@@ -265,14 +263,3 @@ async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
         assert '"service draining"' in log or "service draining" in log
         assert "service stopped" in log
         assert "Traceback" not in log.split("service draining")[-1]
-
-
-
-def _wait_gone(services, service: str, timeout: float = 20.0) -> None:
-    """Until the process and its port are gone: a killed process's other threads may hold the socket a
-    moment after its main thread is a zombie."""
-    deadline = time.monotonic() + timeout
-    port = services.config.http_port(service)
-    while (processes.running_pid(services.pid_file(service)) or processes.port_in_use(services.config.host, port)) \
-            and time.monotonic() < deadline:
-        time.sleep(0.1)

@@ -56,16 +56,17 @@ def stop(pid_file: Path, *, timeout: float = 30.0) -> bool:
     while time.monotonic() < deadline:
         if not is_alive(pid):
             break
-        _reap(pid)
+        reap(pid)
         time.sleep(0.1)
     else:
         os.kill(pid, signal.SIGKILL)
-    _reap(pid)
+    reap(pid)
     pid_file.unlink(missing_ok=True)
     return True
 
 
-def _reap(pid: int) -> None:
+def reap(pid: int) -> None:
+    """Collects a child that exited, so it leaves no zombie."""
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:

@@ -1,5 +1,7 @@
 """The four services as background processes, each with its own environment and log."""
 
+import os
+import signal
 import sys
 import time
 
@@ -52,6 +54,27 @@ class LocalServices:
             time.sleep(0.3)
         if pending:
             raise RuntimeError(f"not ready after {timeout:.0f}s: {', '.join(pending)}; see {self.dir}")
+
+    def signal(self, service: str, sig: signal.Signals) -> int:
+        """Sends ``sig`` to the service's process; returns its PID."""
+        pid = processes.running_pid(self.pid_file(service))
+        if pid is None:
+            raise RuntimeError(f"{service} is not running")
+        os.kill(pid, sig)
+        return pid
+
+    def wait_gone(self, service: str, timeout: float = 60.0) -> None:
+        """Until the process and its port are gone: a killed process's other threads may hold the socket a
+        moment after its main thread is a zombie."""
+        deadline = time.monotonic() + timeout
+        port = self.config.http_port(service)
+        while processes.running_pid(self.pid_file(service)) or processes.port_in_use(self.config.host, port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{service} still running {timeout:.0f}s after it was told to stop")
+            pid = processes.read_pid(self.pid_file(service))
+            if pid is not None:
+                processes.reap(pid)
+            time.sleep(0.1)
 
     def status(self) -> dict[str, str]:
         report = {}
