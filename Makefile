@@ -61,7 +61,7 @@ deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov
 	@$(DEPLOY_CHECK)
 
 chaos: setup  ## 2,100 people's journeys while every service is SIGKILLed (3x) and SIGTERMed, Kafka and PostgreSQL restarted; prints lost/doubled/dead letters/recovery as JSON
-	@$(VENV)/python -m tests.chaos.run 1000 100 3 240
+	@$(VENV)/python -m tests.chaos.run 1000 100 3 400
 
 bench-matching: setup  ## coordinator rounds at 1k-100k people, both modes, against exact references or bounds (prints figures)
 	@$(VENV)/python -m benchmarks.matching_rounds

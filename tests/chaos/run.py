@@ -3,7 +3,7 @@ services are SIGKILLed and SIGTERMed and the broker and database server restart 
 each time, everything counted once the platform has settled. Prints one JSON line.
 
 Usage: python -m tests.chaos.run [pairs] [erasures] [kills per service] [seconds]
-(``make chaos``: 1000 pairs, 100 erasures, 3 kills each, over 240 s; ``make test`` runs a short one.)
+(``make chaos``: 1000 pairs, 100 erasures, 3 kills each, over 400 s; ``make test`` runs a short one.)
 """
 
 import asyncio
@@ -61,8 +61,6 @@ async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, se
                             faults, stack)
     lost, doubled = compare(calm.ledger.outcome(), broken.ledger.outcome())
     short, beyond = compare(expected_by_plan(plan), _planned(broken.ledger.outcome(), plan))
-    if broken.ledger.mails_repeated:
-        doubled["mails repeated"] = broken.ledger.mails_repeated
     if broken.ledger.sent_without_mail:
         lost["mails marked sent, never received"] = broken.ledger.sent_without_mail
     return {
@@ -74,8 +72,12 @@ async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, se
         "dead_lettered": dict(broken.ledger.dead_letters) | {"without_faults": sum(calm.ledger.dead_letters.values())},
         "against_the_plan": {"short": short, "beyond": beyond},
         "republished_records": broken.ledger.republished,
-        "mails": {"received": broken.ledger.mails, "repeated": broken.ledger.mails_repeated,
-                  "received_without_faults": calm.ledger.mails},
+        # SMTP has no exactly-once: a mail the server accepted just before notify died is sent again,
+        # with the same Message-ID (receivers fold it). Notify sends one at a time, so at most one per kill.
+        "mails": {"received": broken.ledger.mails, "distinct": broken.ledger.mails - broken.ledger.mails_repeated,
+                  "received_without_faults": calm.ledger.mails,
+                  "repeated_with_same_message_id": broken.ledger.mails_repeated,
+                  "repeats_bound": sum(f.fault.kind == "sigkill" and f.fault.target == "notify" for f in broken.faults)},
         "outcome": {"proposals": broken.ledger.events["MatchProposed"], "matches": broken.ledger.stores["matching.matches:accepted"],
                     "sessions_completed": broken.ledger.stores["scheduling.sessions:completed"],
                     "notifications": sum(v for k, v in broken.ledger.stores.items() if k.startswith("notify."))},
@@ -94,7 +96,10 @@ def main(argv: list[str]) -> int:
     with infrastructure.provide() as provided:
         figures = asyncio.run(chaos(provided, LoadPlan(pairs, erasures, in_flight=48, seconds=seconds), kills))
     print(json.dumps(figures, sort_keys=True), flush=True)
-    return 0 if not (figures["lost"] or figures["doubled"] or figures["against_the_plan"]["short"]) else 1
+    mails = figures["mails"]
+    failed = figures["lost"] or figures["doubled"] or figures["against_the_plan"]["short"] or \
+        mails["repeated_with_same_message_id"] > mails["repeats_bound"]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
