@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos token realm run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov
 
 chaos: setup  ## 2,100 people's journeys while every service is SIGKILLed (3x) and SIGTERMed, Kafka and PostgreSQL restarted; prints lost/doubled/dead letters/recovery as JSON
 	@$(VENV)/python -m tests.chaos.run 1000 100 3 400
+
+fuzz: setup  ## schemathesis over every service's OpenAPI, 300 examples per operation, as admin and participant (prints figures)
+	@$(VENV)/python -m tests.fuzz.run 300
 
 bench-matching: setup  ## coordinator rounds at 1k-100k people, both modes, against exact references or bounds (prints figures)
 	@$(VENV)/python -m benchmarks.matching_rounds

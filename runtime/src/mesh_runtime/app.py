@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
@@ -26,9 +27,10 @@ from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.metrics import ServiceMetrics, request_timer
 from mesh_runtime.migrations import apply_migrations, load_migrations
+from mesh_runtime.openapi import document_every_answer
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
-from mesh_runtime.problems import http_exception_as_problem, unavailable_as_problem
+from mesh_runtime.problems import http_exception_as_problem, unavailable_as_problem, validation_error_as_problem
 from mesh_runtime.settings import ServiceSettings
 
 log = structlog.get_logger(__name__)
@@ -183,6 +185,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.state.metrics = ServiceMetrics(definition.name)
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.add_exception_handler(DatabaseUnavailable, unavailable_as_problem)
+    app.add_exception_handler(RequestValidationError, validation_error_as_problem)
     app.middleware("http")(correlation_middleware)
     app.middleware("http")(request_timer(app.state.metrics))
     app.include_router(health.router)
@@ -191,6 +194,8 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         app.include_router(router, dependencies=[Depends(authenticate)])
     for router in definition.public_routers:  # ...but these, whose unguessable URL is the credential
         app.include_router(router)
+
+    document_every_answer(app)
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:

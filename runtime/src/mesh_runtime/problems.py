@@ -8,6 +8,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
@@ -69,3 +70,31 @@ async def unavailable_as_problem(request: Request, error: Exception) -> JSONResp
     """The database is down: 503 and when to try again, never a 500 nor a hang."""
     return problem_response(503, "the service's database is unavailable just now; try again shortly",
                             kind="unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+class FieldError(BaseModel):
+    location: str = Field(description="Where in the request, dotted: body.weekly_availability.0.start, query.limit.",
+                          examples=["body.email"])
+    message: str = Field(examples=["value is not a valid email address"])
+    type: str = Field(description="The kind of error (pydantic's error type).", examples=["value_error"])
+
+
+class ValidationProblem(ProblemBody):
+    """A request that does not fit the documented schema: each error, where and why."""
+
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+SHOWN_IN_DETAIL = 3  # the first errors are in ``detail`` too, for clients that print only that
+
+
+async def validation_error_as_problem(request: Request, error: Exception) -> JSONResponse:
+    """422: the request does not fit the schema; ``errors`` says where and why, without echoing input."""
+    assert isinstance(error, RequestValidationError)
+    errors = [FieldError(location=".".join(str(part) for part in item.get("loc", ())) or "request",
+                         message=str(item.get("msg", "invalid")), type=str(item.get("type", "invalid")))
+              for item in error.errors()]
+    shown = "; ".join(f"{e.location}: {e.message}" for e in errors[:SHOWN_IN_DETAIL])
+    more = f" (and {len(errors) - SHOWN_IN_DETAIL} more)" if len(errors) > SHOWN_IN_DETAIL else ""
+    return problem_response(422, f"the request does not fit the schema: {shown}{more}", kind="invalid-request",
+                            title="Invalid request", errors=[e.model_dump() for e in errors])

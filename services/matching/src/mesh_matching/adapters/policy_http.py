@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from mesh_matching.adapters.access import program_tenancy, require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
@@ -26,8 +26,8 @@ class Policy(BaseModel):
     min_overlap_hours: float = Field(default=DEFAULT.min_overlap_hours, ge=0, le=40)
     full_overlap_hours: float = Field(default=DEFAULT.full_overlap_hours, gt=0, le=40,
                                       description="Shared hours a week that count as a perfect fit.")
-    same_campus_required: bool = False
-    shared_language_required: bool = True
+    same_campus_required: StrictBool = False  # strict: a rule is switched by true or false, not by 0 or "no"
+    shared_language_required: StrictBool = True
     max_time_zone_gap_hours: float | None = Field(default=None, ge=0, le=26)
     must_match: Literal["experiences", "goals", "challenges", "interests"] | None = Field(
         default=None, description="An attribute in which every pair must share at least one item.")

@@ -4,7 +4,7 @@ from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from mesh_matching.adapters.access import require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
@@ -21,7 +21,8 @@ class RoundRequest(BaseModel):
         default=None, description="Mentors with mentees (capacities), or peers; default: the program policy's mode.")
     objective: Literal["score", "coverage"] = Field(
         default="score", description="Maximise the total score, or match as many people as possible first.")
-    dry_run: bool = Field(default=True, description="Preview only; nothing is proposed.")
+    # Strict: a lax 0 or "no" read as false would run a real round when a preview was meant.
+    dry_run: StrictBool = Field(default=True, description="Preview only; nothing is proposed.")
 
 
 class Unmatched(BaseModel):

@@ -5,7 +5,7 @@ from typing import Literal, Self
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from mesh_notify.adapters.access import recipient_tenancy
 from mesh_notify.adapters.postgres import PostgresContacts
@@ -34,7 +34,7 @@ class PreferenceView(BaseModel):
     kind: Kind = Field(description="matches (proposals and their answers), agreements, sessions (scheduled, moved, "
                                    "cancelled, recorded, missed), reminders (before each session), nudges (a pair "
                                    "gone quiet). The welcome is always sent.")
-    enabled: bool = True
+    enabled: StrictBool = True
     quiet_hours: QuietHoursView | None = None
 
 
