@@ -76,11 +76,14 @@ async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_servic
     body = profile().model_dump(mode="json") | {"time_zone": "Mars/Olympus", "email": "nope"}
     response = await client.post("/participants", json=body, headers=as_person("profile"))
     assert response.status_code == 422
-    problems = {tuple(item["loc"]): item["msg"] for item in response.json()["detail"]}
-    assert any("Mars/Olympus" in msg for loc, msg in problems.items() if "time_zone" in loc)
-    assert any("email" in loc for loc in problems)
-    assert (await client.post("/participants", content=b"{not json",
-                              headers={"content-type": "application/json"} | as_person("profile"))).status_code == 422
+    problems = {item["location"]: item["message"] for item in response.json()["errors"]}
+    assert any("Mars/Olympus" in message for location, message in problems.items() if location == "body.time_zone")
+    assert "body.email" in problems
+    assert "body.time_zone" in response.json()["detail"] and "body.email" in response.json()["detail"]
+    broken = await client.post("/participants", content=b"{not json",
+                               headers={"content-type": "application/json"} | as_person("profile"))
+    assert broken.status_code == 422 and broken.headers["content-type"] == "application/problem+json"
+    assert broken.json()["errors"][0]["type"] == "json_invalid"
     assert await outbox_types(app, PARTICIPANTS.name) == []
 
 

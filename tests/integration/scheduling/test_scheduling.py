@@ -68,7 +68,10 @@ async def test_completing_needs_a_participant_and_a_valid_reflection(scheduling)
     bad = {"participant_id": str(first.participant_ids[0]), "progress_rating": 9, "notes": ""}
     response = await client.post(f"/sessions/{first.session_id}/complete", json=bad)
     assert response.status_code == 422
-    assert {item["loc"][-1] for item in response.json()["detail"]} == {"progress_rating", "notes"}
+    problem = response.json()
+    assert response.headers["content-type"] == "application/problem+json" and problem["type"].endswith("invalid-request")
+    assert {item["location"].rsplit(".", 1)[-1] for item in problem["errors"]} == {"progress_rating", "notes"}
+    assert "body.progress_rating" in problem["detail"]  # the words say where, too
 
 
 async def test_a_pair_without_shared_time_is_flagged_not_scheduled(scheduling) -> None:
