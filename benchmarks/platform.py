@@ -56,6 +56,7 @@ class Platform:
     services: LocalServices
     smtp: CountingSmtp
 
+    environment: dict[str, str] = dataclasses.field(default_factory=dict)  # more settings for every service
     programs: set[str] = dataclasses.field(default_factory=set)  # created through profile's API so far
     creating: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
 
@@ -65,7 +66,7 @@ class Platform:
     def start(self, service: str) -> None:
         self.services.start((service,), extra_env={
             "MESH_SERVICE_CLIENT_SECRET": service_secret(service),  # the test issuer's clients
-            "MESH_LOG_LEVEL": "WARNING", "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.2"})
+            "MESH_LOG_LEVEL": "WARNING", "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.2", **self.environment})
         self.services.wait_ready((service,), timeout=120)
 
     def stop(self, service: str) -> None:
@@ -112,7 +113,7 @@ class Platform:
 
 @asynccontextmanager
 async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, name: str = "bench",
-                   http_port_base: int = 29000) -> AsyncIterator[Platform]:
+                   http_port_base: int = 29000, environment: dict[str, str] | None = None) -> AsyncIterator[Platform]:
     """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready.
     ``name``: the state directory under .mesh (logs, PID files, the clock), which starts at real time."""
     smtp = CountingSmtp()
@@ -134,7 +135,7 @@ async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, na
     finally:
         await connection.close()
     await provision_service_databases(endpoints.postgres_admin_url, config)
-    running = Platform(config, services, smtp)
+    running = Platform(config, services, smtp, dict(environment or {}))
     try:
         for service in only:
             running.start(service)

@@ -23,6 +23,9 @@ CLOUDEVENT_HEADERS: dict[str, Any] = {
         "ce_causationid": {"type": "string", "format": "uuid", "description": "The event that caused this one."},
         "ce_institution": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
                            "description": "The institution (tenant) the event belongs to; every platform consumer requires it."},
+        "ce_traceparent": {"type": "string", "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                           "description": "W3C trace context of the span that emitted it (distributed-tracing extension)."},
+        "ce_tracestate": {"type": "string", "maxLength": 512, "description": "W3C tracestate, with ce_traceparent."},
         "content-type": {"type": "string", "const": "application/json"},
     },
 }

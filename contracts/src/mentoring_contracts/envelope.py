@@ -11,8 +11,12 @@ from mentoring_contracts.events.base import Event
 DataT = TypeVar("DataT", bound=Event)
 
 
+TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
+
+
 class EventEnvelope(BaseModel, Generic[DataT]):
-    """CloudEvents 1.0 context attributes, plus correlation, causation and tenancy extensions.
+    """CloudEvents 1.0 context attributes, plus correlation, causation, tenancy and distributed-tracing
+    extensions.
 
     ``correlationid`` is shared by every event of one journey (a request and all it caused);
     ``causationid`` is the id of the event that directly caused this one (none for a command);
@@ -34,6 +38,9 @@ class EventEnvelope(BaseModel, Generic[DataT]):
     causationid: UUID | None = None
     institution: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
                                     description="The institution (tenant) the event belongs to.")
+    traceparent: str | None = Field(default=None, pattern=TRACEPARENT_PATTERN, description=(
+        "CloudEvents distributed-tracing extension: the W3C trace context of the span that emitted it."))
+    tracestate: str | None = Field(default=None, max_length=512, description="W3C tracestate, with traceparent.")
     data: DataT
 
 
@@ -45,6 +52,8 @@ def new_envelope(
     causation_id: UUID | None = None,
     occurred_at: datetime | None = None,
     institution: str | None = None,
+    traceparent: str | None = None,
+    tracestate: str | None = None,
 ) -> EventEnvelope[DataT]:
     """Wrap an event for publishing; a new journey starts a new correlation id."""
     event_id = uuid4()
@@ -58,5 +67,7 @@ def new_envelope(
         correlationid=correlation_id or event_id,
         causationid=causation_id,
         institution=institution,
+        traceparent=traceparent,
+        tracestate=tracestate if traceparent else None,
         data=data,
     )

@@ -4,13 +4,14 @@ Attributes go to headers named ``ce_<attribute>`` (UTF-8), ``datacontenttype`` t
 ``content-type`` header, the data to the record value as JSON, the subject to the key.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from mentoring_contracts.catalog import CATALOG, EventCatalog
-from mentoring_contracts.envelope import EventEnvelope
+from mentoring_contracts.envelope import TRACEPARENT_PATTERN, EventEnvelope
 from mentoring_contracts.errors import MalformedEvent
 from mentoring_contracts.events.base import Event
 
@@ -25,6 +26,8 @@ _ATTRIBUTES = (
     "correlationid",
     "causationid",
     "institution",
+    "traceparent",
+    "tracestate",
 )
 _REQUIRED = ("id", "source", "type", "specversion", "time")
 CONTENT_TYPE_HEADER = "content-type"
@@ -73,6 +76,11 @@ def from_kafka(
         raise MalformedEvent(f"{model.name} data invalid: {_summarise(error)}") from error
     attributes = {name: header_map.get(f"ce_{name}") for name in _ATTRIBUTES}
     attributes = {name: text for name, text in attributes.items() if text is not None}
+    if not re.fullmatch(TRACEPARENT_PATTERN, attributes.get("traceparent", "")):  # tracing never makes an event poison
+        attributes.pop("traceparent", None)
+        attributes.pop("tracestate", None)
+    if len(attributes.get("tracestate", "")) > 512:  # W3C: a vendor list too long is dropped, not the event
+        attributes.pop("tracestate")
     attributes.setdefault("subject", data.aggregate_id())
     attributes.setdefault("dataschema", model.data_schema())
     attributes.setdefault("correlationid", attributes["id"])

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi_offline import FastAPIOffline
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mentoring_contracts import TOPICS, Event, dead_letter_spec
@@ -32,6 +33,7 @@ from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
 from mesh_runtime.problems import http_exception_as_problem, unavailable_as_problem, validation_error_as_problem
 from mesh_runtime.settings import ServiceSettings
+from mesh_runtime.tracing import configure_tracing, shutdown_tracing
 
 log = structlog.get_logger(__name__)
 RUNTIME_MIGRATIONS = "mesh_runtime.sql"
@@ -110,6 +112,7 @@ def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
 def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
     settings = settings or definition.settings_class()  # type: ignore[call-arg]
     configure_logging(definition.name, settings.log_level, settings.log_format)
+    tracer_provider = configure_tracing(definition.name)
     broker = create_broker(
         settings.kafka_bootstrap_servers,
         client_id=definition.name,
@@ -174,6 +177,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             await components.database.close()
             await identity.close()
             await verifier.keys.close()
+            shutdown_tracing()
             log.info("service stopped")
 
     # Docs assets served by the service itself, not a CDN: campus networks and air-gapped clusters
@@ -196,6 +200,9 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         app.include_router(router)
 
     document_every_answer(app)
+    if tracer_provider is not None:  # a server span per request, continuing a caller's traceparent
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider,
+                                           excluded_urls="health/live,health/ready,metrics,docs,openapi.json")
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:

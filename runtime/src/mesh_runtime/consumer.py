@@ -25,6 +25,7 @@ from aiokafka.errors import KafkaError
 from mentoring_contracts import ContractError, Event, EventEnvelope, KafkaRecord, MalformedEvent, dead_letter_topic, from_kafka
 from mesh_runtime.db import Database, Transaction
 from mesh_runtime.metrics import ServiceMetrics
+from mesh_runtime.tracing import continued
 
 log = structlog.get_logger(__name__)
 
@@ -210,7 +211,10 @@ class EventConsumer:
         envelope = item.envelope
         await transaction.act_in(envelope.institution)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
-        with structlog.contextvars.bound_contextvars(**bound):
+        with structlog.contextvars.bound_contextvars(**bound), continued(
+                f"{self.group} process {envelope.data.name}", envelope.traceparent, envelope.tracestate,
+                **{"messaging.system": "kafka", "messaging.consumer.group.name": self.group,
+                   "messaging.message.id": str(envelope.id), "cloudevents.event_type": envelope.type}):
             started = time.perf_counter()
             await item.handler(transaction, envelope)
             if self.metrics is not None:

@@ -11,6 +11,7 @@ from uuid import UUID
 import asyncpg
 
 from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
+from mesh_runtime.tracing import current_context
 
 OUTBOX_CHANNEL = "mesh_outbox"
 # A transaction sees (and may write) only its tenant's rows: row-level security on every table that
@@ -78,7 +79,7 @@ class UnitOfWork:
             raise ContractError(f"{event.name}: no institution to publish it under")
         envelope = new_envelope(
             event, source=self._source, correlation_id=cause.correlation_id, causation_id=cause.causation_id,
-            institution=tenant,
+            institution=tenant, **current_context(),
         )
         await self._transaction.emit(envelope)
         return envelope
@@ -87,9 +88,10 @@ class UnitOfWork:
         """Many events of the same cause in one round trip (a round's proposals)."""
         if self._cause.institution is None:
             raise ContractError("no institution to publish under")
+        trace = current_context()
         await self._transaction.emit_many([
             new_envelope(event, source=self._source, correlation_id=self._cause.correlation_id,
-                         causation_id=self._cause.causation_id, institution=self._cause.institution)
+                         causation_id=self._cause.causation_id, institution=self._cause.institution, **trace)
             for event in events])
 
 

@@ -46,15 +46,15 @@ class PostgresNotifications:
             """
             INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
                                        correlation_id, status, attempts, next_attempt_at, created_at, campus,
-                                       session_id, session_revision)
+                                       session_id, session_revision, trace_parent)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT campus FROM contacts WHERE participant_id = $2),
-                    $11, $12)
+                    $11, $12, $13)
             ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
             """,
             notification.notification_id, notification.recipient_id, notification.template, notification.context,
             notification.caused_by_event_id, notification.correlation_id, notification.status.value,
             notification.attempts, notification.next_attempt_at, notification.created_at,
-            notification.session_id, notification.session_revision,
+            notification.session_id, notification.session_revision, notification.trace_parent,
         )
 
     async def forget_recipient(self, participant_id: UUID) -> int:
@@ -135,6 +135,7 @@ def notification_from_row(row: asyncpg.Record) -> Notification:
         last_error=row["last_error"],
         session_id=row["session_id"],
         session_revision=row["session_revision"],
+        trace_parent=row["trace_parent"],
     )
 
 

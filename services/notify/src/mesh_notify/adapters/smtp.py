@@ -9,13 +9,19 @@ from mesh_notify.adapters.invitations import invitation_ics
 from mesh_notify.application.ports import RefusedForGood
 from mesh_notify.domain.messages import Message
 from mesh_notify.settings import NotifySettings
+from mesh_runtime.tracing import SpanKind, continued
 
 
 class SmtpMailer:
     def __init__(self, settings: NotifySettings) -> None:
         self._settings = settings
 
-    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str) -> None:
+    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str,
+                   trace_parent: str | None = None) -> None:
+        with continued("notify send mail", trace_parent, kind=SpanKind.CLIENT, **{"messaging.message.id": message_id}):
+            await self._compose_and_send(to_name=to_name, to_email=to_email, message=message, message_id=message_id)
+
+    async def _compose_and_send(self, *, to_name: str, to_email: str, message: Message, message_id: str) -> None:
         email = EmailMessage()
         email["From"] = self._settings.smtp_from
         email["To"] = formataddr((to_name, to_email))

@@ -65,6 +65,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
             to_email=notification.context.get("send_to") or recipient.email,
             message=message,
             message_id=f"<{notification.notification_id}@mentoring-mesh>",
+            trace_parent=notification.trace_parent,
         )
     except RefusedForGood as error:
         failed = notification.refused(without_contact(f"the mail server refused the recipient: {error}", recipient,

@@ -63,7 +63,7 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
                 notification_id=uuid4(), recipient_id=recipient_id, template=chosen, context=context,
                 caused_by_event_id=envelope.id, correlation_id=envelope.correlationid, created_at=now,
                 next_attempt_at=moment, session_id=getattr(event, "session_id", None),
-                session_revision=revision)
+                session_revision=revision, trace_parent=envelope.traceparent)
             await uow.notifications.add(notification)
             planned.append(notification)
     return planned

@@ -81,7 +81,8 @@ class RefusedForGood(Exception):
 
 
 class Mailer(Protocol):
-    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str) -> None:
+    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str,
+                   trace_parent: str | None = None) -> None:
         """Hand the message to the mail server; raises RefusedForGood on a permanent refusal, any
-        other exception when it was not accepted this time."""
+        other exception when it was not accepted this time. ``trace_parent``: the trace it continues."""
         ...

@@ -46,6 +46,7 @@ class Notification:
     last_error: str | None = field(default=None)
     session_id: UUID | None = None  # a reminder's session, and the revision of it the reminder was planned for
     session_revision: int | None = None
+    trace_parent: str | None = None  # the W3C trace context of the event that caused it: its delivery continues that trace
 
     def sent(self) -> "Notification":
         return replace(self, status=NotificationStatus.SENT, attempts=self.attempts + 1, last_error=None)
