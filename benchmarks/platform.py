@@ -30,6 +30,7 @@ from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
+from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.integration.notify.test_delivery import free_port
 from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
@@ -217,7 +218,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-CONSUMES = {"matching": MATCHING.consumes, "scheduling": SCHEDULING.consumes, "notify": NOTIFY.consumes}
+CONSUMES = {"profile": PROFILE.consumes, "matching": MATCHING.consumes, "scheduling": SCHEDULING.consumes,
+            "notify": NOTIFY.consumes}
 CONCURRENCY = 32  # joins in flight at once
 
 

@@ -13,16 +13,11 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from benchmarks.platform import Platform
+from benchmarks.platform import CONSUMES, Platform, lag
 from mentoring_contracts import TOPICS, dead_letter_topic
 from mesh_local.config import SERVICES
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
-from mesh_profile.bootstrap import DEFINITION as PROFILE
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.chaos.load import LoadPlan
 
-CONSUMERS = {"profile": PROFILE, "matching": MATCHING, "scheduling": SCHEDULING, "notify": NOTIFY}
 DEAD_LETTER_TOPICS = tuple(dead_letter_topic(service) for service in SERVICES)
 STORES = {  # one count per row: "<what>:<kind>"
     "profile": "SELECT 'participants:' || status, count(*) FROM participants GROUP BY status "
@@ -133,8 +128,8 @@ async def _records(bootstrap: str, since: dict[TopicPartition, int]):  # type: i
 async def settled(platform: Platform) -> bool:
     """No consumer behind, no outbox row unpublished, no mail due and unsent, every erasure confirmed."""
     bootstrap = platform.config.kafka_bootstrap
-    for service, definition in CONSUMERS.items():
-        if await _lag(bootstrap, service, {model.topic for model in definition.consumes}):
+    for service in CONSUMES:
+        if await lag(bootstrap, service):
             return False
     for service in SERVICES:
         if await platform.outbox_pending(service):
@@ -156,17 +151,3 @@ async def converge(platform: Platform, timeout: float = 600.0) -> float:
         streak = streak + 1 if await settled(platform) else 0
         await asyncio.sleep(1.0)
     return time.monotonic() - started - 2.0
-
-
-async def _lag(bootstrap: str, group: str, topics) -> int:  # type: ignore[no-untyped-def]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic.name, p) for topic in topics for p in range(topic.partitions)]
-        ends = await consumer.end_offsets(partitions)
-        behind = 0
-        for tp in partitions:
-            behind += ends[tp] - ((await consumer.committed(tp)) or 0)
-        return behind
-    finally:
-        await consumer.stop()
