@@ -32,7 +32,8 @@ def configure_tracing(service: str) -> TracerProvider | None:
     if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=1000))
+        delay = None if os.environ.get("OTEL_BSP_SCHEDULE_DELAY") else 1000  # the variable wins; else every second
+        _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=delay))
     trace.set_tracer_provider(_provider)
     return _provider
 
