@@ -20,9 +20,11 @@ from typing import Any
 import httpx
 
 from benchmarks.platform import Platform, ensure_program, person_token
+from mesh_local.steps import eventually
 from tests.unit.factories import mentor_profile, profile
 
 RETRIED_STATUSES = (500, 502, 503, 504)
+PATIENCE = 600.0  # seconds a journey waits for the platform to do its part, faults and all
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -69,15 +71,6 @@ class PatientClient:
                 raise LoadError(f"{method} {url} got no answer in {self.give_up_after:.0f}s")
             await asyncio.sleep(pause)
             pause = min(pause * 2, 2.0)
-
-    async def poll(self, what: str, probe, timeout: float = 600.0):  # type: ignore[no-untyped-def]
-        """The probe's first truthy answer."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if result := await probe():
-                return result
-            await asyncio.sleep(0.5)
-        raise LoadError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
 @dataclass
@@ -127,17 +120,17 @@ class Load:
                                 topics=[{"topic": topic, "role": "mentee"}], weekly_availability=self._availability))
         for person in ((mentor, mentee) if index % 2 else (mentee, mentor)):
             await self.join(person)
-        match = await self.client.poll(f"pair {index}'s proposal", lambda: self._proposal(mentee))
+        match = await eventually(lambda: self._proposal(mentee), f"pair {index}'s proposal", timeout=PATIENCE, interval=0.5)
         for person in (mentor, mentee):
             await self.accept(match, person)
-        session = await self.client.poll(f"pair {index}'s first session", lambda: self._first_session(match, mentor))
+        session = await eventually(lambda: self._first_session(match, mentor), f"pair {index}'s first session", timeout=PATIENCE, interval=0.5)
         await self.complete(session, mentor)
 
     async def erasure(self, index: int) -> None:
         person = Person(profile(program_id=self.plan.program_id, email=_email("leaver", index),
                                 topics=[{"topic": f"chaos alone {index}", "role": "mentee"}]))
         await self.join(person)
-        await self.client.poll(f"leaver {index}'s welcome", lambda: self._welcomed(person))
+        await eventually(lambda: self._welcomed(person), f"leaver {index}'s welcome", timeout=PATIENCE, interval=0.5)
         response = await self.client.send("DELETE", self.url("profile", f"/participants/{person.participant_id}"),
                                           person.token("profile"))
         _expect(response, (202,), f"leaver {index}'s erasure")
