@@ -63,6 +63,8 @@ class PatientClient:
                 if response.status_code not in RETRIED_STATUSES:
                     return response
                 self.seen[f"status_{response.status_code}"] += 1
+                if response.status_code != 503:  # a server error: which request, and what it said, for the report
+                    self.seen[f"{response.status_code} {method} {httpx.URL(url).path}: {response.text[:200]}"] += 1
                 if response.status_code == 503 and "Retry-After" not in response.headers:
                     self.seen["503_without_retry_after"] += 1
             except httpx.TransportError as error:

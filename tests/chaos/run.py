@@ -16,7 +16,8 @@ from typing import Any
 
 import httpx
 
-from benchmarks.platform import platform
+from benchmarks.platform import Platform, platform
+from mesh_local.config import SERVICES
 from mesh_local.stack import LocalStack
 from tests.chaos.faults import Fault, FaultRecord, Injector, schedule
 from tests.chaos.ledger import Ledger, compare, converge, count, expected_by_plan, topic_positions
@@ -34,6 +35,7 @@ class RunResult:
     converged_seconds: float
     faults: list[FaultRecord] = field(default_factory=list)
     client: Counter[str] = field(default_factory=Counter)
+    unhandled: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], stack: LocalStack | None) -> RunResult:
@@ -41,6 +43,7 @@ async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], st
     async with platform(endpoints, name="chaos", http_port_base=HTTP_PORT_BASE) as running, \
             httpx.AsyncClient(timeout=httpx.Timeout(30, connect=5)) as http:
         since = await topic_positions(endpoints.kafka_bootstrap)
+        logged = {service: running.services.log_file(service).stat().st_size for service in SERVICES}
         load, injector = Load(running, http, plan), Injector(running, stack)
         started = time.monotonic()
         load_task = asyncio.create_task(load.run())
@@ -48,7 +51,32 @@ async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], st
         await load_task
         load_seconds = time.monotonic() - started
         converged = await converge(running)
-        return RunResult(await count(running, since), load_seconds, converged, records, load.client.seen)
+        return RunResult(await count(running, since), load_seconds, converged, records, load.client.seen,
+                         unhandled_errors(running, logged))
+
+
+def unhandled_errors(running: Platform, since: dict[str, int]) -> dict[str, list[str]]:
+    """Each request a service failed with an error nothing handled (uvicorn's "Exception in ASGI
+    application", which a client meets as a 500), as the exception's last line, from what each log
+    gained after ``since`` (its size in bytes then)."""
+    found: dict[str, list[str]] = {}
+    for service, offset in since.items():
+        with running.services.log_file(service).open("rb") as log:
+            log.seek(offset)
+            for line in log:
+                entry = _json_or_none(line)
+                if entry and entry.get("logger") == "uvicorn.error" and entry.get("level") == "error":
+                    last = (entry.get("exception") or entry.get("event", "")).strip().splitlines()
+                    found.setdefault(service, []).append(last[-1] if last else "")
+    return found
+
+
+def _json_or_none(line: bytes) -> dict[str, Any] | None:
+    try:
+        entry = json.loads(line)
+    except ValueError:  # a process's own output (e.g. a crash before logging was configured)
+        return None
+    return entry if isinstance(entry, dict) else None
 
 
 async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, seed: int = 16) -> dict[str, Any]:
@@ -82,6 +110,7 @@ async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, se
                     "sessions_completed": broken.ledger.stores["scheduling.sessions:completed"],
                     "notifications": sum(v for k, v in broken.ledger.stores.items() if k.startswith("notify."))},
         "client": dict(broken.client),
+        "unhandled_errors_logged": broken.unhandled | ({"without_faults": calm.unhandled} if calm.unhandled else {}),
         "faults": [record.summary() for record in broken.faults],
     }
 
@@ -98,7 +127,7 @@ def main(argv: list[str]) -> int:
     print(json.dumps(figures, sort_keys=True), flush=True)
     mails = figures["mails"]
     failed = figures["lost"] or figures["doubled"] or figures["against_the_plan"]["short"] or \
-        mails["repeated_with_same_message_id"] > mails["repeats_bound"]
+        mails["repeated_with_same_message_id"] > mails["repeats_bound"] or figures["unhandled_errors_logged"]
     return 1 if failed else 0
 
 

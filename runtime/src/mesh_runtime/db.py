@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+import structlog
 
 from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
 from mesh_runtime.tracing import current_context
@@ -18,6 +19,8 @@ OUTBOX_CHANNEL = "mesh_outbox"
 # holds an institution's data checks ``mesh.institution`` (runtime migration 002). Background work
 # that sweeps every tenant says so explicitly; a transaction that names none sees nothing.
 ALL_TENANTS = "*"
+
+log = structlog.get_logger(__name__)
 
 
 async def _init_connection(connection: asyncpg.Connection) -> None:
@@ -165,16 +168,38 @@ _DOWN_ON_ACQUIRE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyn
                     asyncpg.exceptions.ObjectNotInPrerequisiteStateError)
 _LOST_MID_WAY = (asyncpg.PostgresConnectionError, asyncpg.exceptions.ConnectionDoesNotExistError,
                  asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
+# What the pool's reset of a connection given back may meet when the server goes away under it.
+_RESET_FAILED = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError,
+                 asyncpg.exceptions.InternalClientError)
 
 
 def _lost(error: Exception, connection: asyncpg.Connection, *, before_work: bool) -> bool:
     """Whether the error says the connection is gone (a server restart or an admin cut it), not that
-    the work was wrong. Before any work, a connection that fails to begin is gone, however asyncpg
-    words it (a cut connection taken from the pool may report a protocol state error)."""
-    if isinstance(error, _LOST_MID_WAY):
+    the work was wrong. asyncpg may word it as what the loss led to: a transaction that cannot roll
+    back on a closed connection, raised while handling the query's lost connection. Before any work,
+    a connection that fails to begin is gone, however asyncpg words it (a cut connection taken from
+    the pool may report a protocol state error)."""
+    if any(isinstance(link, _LOST_MID_WAY) for link in _chain(error)):
         return True
     client_side = (asyncpg.InterfaceError, asyncpg.exceptions.InternalClientError, OSError)
-    return isinstance(error, client_side) and (before_work or connection.is_closed())
+    return isinstance(error, client_side) and (before_work or _closed(connection))
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and those it was raised from or while handling."""
+    links: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and link not in links:
+        links.append(link)
+        link = link.__cause__ or link.__context__
+    return links
+
+
+def _closed(connection: asyncpg.Connection) -> bool:
+    try:
+        return connection.is_closed()
+    except asyncpg.InterfaceError:  # the pool has already taken it back, as it does once a connection closes
+        return True
 
 
 class Database:
@@ -206,7 +231,16 @@ class Database:
                 connection.terminate()  # never back into the pool as it is: the pool opens a new one
             raise DatabaseUnavailable(f"the database connection was lost: {type(error).__name__}: {error}") from error
         finally:
+            await self._give_back(connection)
+
+    async def _give_back(self, connection: asyncpg.Connection) -> None:
+        """Returns the connection to the pool. The pool resets it with a query first; when that fails
+        (the server went down after the commit) the pool has already closed it and opens a new one
+        when needed, and the transaction's own outcome, committed or raised, is the one that counts."""
+        try:
             await self.pool.release(connection)
+        except _RESET_FAILED as error:
+            log.warning("a connection was lost as it went back to the pool", error=f"{type(error).__name__}: {error}")
 
     async def check(self) -> None:
         """Readiness probe: raises when the database cannot answer."""

@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
+import pytest
 
 from mesh_matching.bootstrap import DEFINITION
-from mesh_runtime.db import Database, create_pool
+from mesh_runtime.db import Database, DatabaseUnavailable, create_pool
 from mesh_runtime.deadletters import read_dead_letters
 from tests.integration.kafka_helpers import create_topic, eventually, produce
 from tests.integration.runtime.test_consumer import Harness, _equals, joined_record
@@ -74,4 +75,54 @@ async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches
             assert harness.sample("mesh_events_consumed_total", outcome="dead_lettered") == 0
             assert not await read_dead_letters(endpoints.kafka_bootstrap, harness.group)
     finally:
+        await pool.close()
+
+
+async def test_a_connection_lost_after_the_commit_leaves_the_work_done_and_the_pool_whole(database_factory) -> None:
+    """The server goes away between a transaction's COMMIT and the pool's reset of the connection given
+    back (as in a restart): the work is committed, so the caller is told it is done, never an error it
+    would report as a 500 (or a consumer would retry as a failure); the next transaction gets a new
+    connection."""
+    url = await database_factory()
+    reset_cut = asyncio.Event()
+
+    async def reset_meets_a_shutdown(connection: asyncpg.Connection) -> None:
+        if not reset_cut.is_set():  # the first reset only: this backend is terminated under its own query
+            reset_cut.set()
+            await connection.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=1, reset=reset_meets_a_shutdown)
+    try:
+        database = Database(pool)
+        async with database.transaction() as transaction:
+            await transaction.connection.execute("CREATE TABLE committed_work (id int PRIMARY KEY)")
+            await transaction.connection.execute("INSERT INTO committed_work VALUES (1)")
+        assert reset_cut.is_set()
+        async with database.transaction() as transaction:
+            assert await transaction.connection.fetchval("SELECT count(*) FROM committed_work") == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_connection_cut_in_the_middle_of_the_work_is_the_database_unavailable(endpoints, database_factory) -> None:
+    """The server ends a backend while its query runs (a restart, an admin): however asyncpg words the
+    aftermath (the query's lost connection, then the transaction unable to roll back on a connection
+    the pool has already taken back), the caller is told the database is unavailable (503, retried),
+    and the pool serves the next transaction."""
+    url = await database_factory()
+    pool = await create_pool(url, min_size=1, max_size=1)
+    admin = await asyncpg.connect(endpoints.postgres_admin_url)
+    try:
+        database = Database(pool)
+        for _ in range(5):
+            with pytest.raises(DatabaseUnavailable):
+                async with database.transaction() as transaction:
+                    pid = await transaction.connection.fetchval("SELECT pg_backend_pid()")
+                    cut = asyncio.create_task(admin.execute("SELECT pg_terminate_backend($1)", pid))
+                    await transaction.connection.execute("SELECT pg_sleep(10)")
+            await cut
+        async with database.transaction() as transaction:
+            assert await transaction.connection.fetchval("SELECT 1") == 1
+    finally:
+        await admin.close()
         await pool.close()
