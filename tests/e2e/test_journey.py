@@ -62,7 +62,7 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
     assert report.after.said[-1].startswith("the term ended")  # every step after the match was taken
     assert report.missing == [], f"catalogued events that never flowed: {report.missing}"
-    await reminded_once_at_the_right_moments(config, report, ours)
+    await reminded_once_at_the_right_moments(config, report, inbox)
     await feed_matches_the_sessions(config, report)
     await series_keeps_local_time_across_dst(config, report)
 
