@@ -21,6 +21,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["health"])
 UNMATCHED = "<unmatched>"  # a path no route serves: one label, so scanners cannot grow the series
+SCRAPE_READ_SECONDS = 2  # what a scrape reads from the database waits no longer (Prometheus times out at 10 s)
 
 
 class ServiceMetrics:
@@ -89,12 +90,14 @@ async def metrics(request: Request) -> Response:
         found.pool_size.labels(found.service).set(pool.get_size())
         found.pool_in_use.labels(found.service).set(pool.get_size() - pool.get_idle_size())
         try:  # a database or broker down still gets its counters scraped; the gauges keep their last reading
-            row = await pool.fetchrow(
-                "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
-                "FROM mesh_outbox WHERE published_at IS NULL", timeout=2)
+            async with pool.acquire(timeout=SCRAPE_READ_SECONDS) as connection:  # a full pool: not waited for long
+                row = await connection.fetchrow(
+                    "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
+                    "FROM mesh_outbox WHERE published_at IS NULL", timeout=SCRAPE_READ_SECONDS)
             found.outbox_backlog.labels(found.service).set(row["backlog"])
             found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
-        except (OSError, asyncpg.PostgresError, TimeoutError) as error:
+        # InterfaceError: asyncpg's word for a connection cut and already given back to the pool
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
             log.warning("outbox not read for metrics", error=str(error))
         try:
             await asyncio.wait_for(record_consumer_lag(found, components.broker.subscribers), timeout=3)
@@ -105,8 +108,10 @@ async def metrics(request: Request) -> Response:
 
 async def record_consumer_lag(metrics: ServiceMetrics, subscribers: Iterable[Any]) -> None:
     """For every partition assigned to this process: log end offset minus the group's committed offset
-    (all of it when nothing is committed yet). Partitions no longer held drop out."""
-    metrics.consumer_lag.clear()
+    (all of it when nothing is committed yet). Partitions no longer held drop out; when the broker
+    cannot be read, every gauge keeps its last reading (an alert on growing lag must not resolve
+    because the broker is down)."""
+    readings: list[tuple[str, int, int]] = []
     for subscriber in subscribers:
         consumer = getattr(subscriber, "consumer", None)  # FastStream's aiokafka consumer, once started
         if consumer is None:
@@ -117,5 +122,7 @@ async def record_consumer_lag(metrics: ServiceMetrics, subscribers: Iterable[Any
         ends = await consumer.end_offsets(assigned)
         for partition in assigned:
             committed = await consumer.committed(partition) or 0
-            metrics.consumer_lag.labels(metrics.service, partition.topic, str(partition.partition)).set(
-                max(ends[partition] - committed, 0))
+            readings.append((partition.topic, partition.partition, max(ends[partition] - committed, 0)))
+    metrics.consumer_lag.clear()
+    for topic, partition_number, lag in readings:
+        metrics.consumer_lag.labels(metrics.service, topic, str(partition_number)).set(lag)

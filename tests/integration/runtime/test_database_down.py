@@ -13,6 +13,7 @@ from mesh_runtime.db import Database, DatabaseUnavailable, create_pool
 from mesh_runtime.deadletters import read_dead_letters
 from tests.integration.kafka_helpers import create_topic, eventually, produce
 from tests.integration.runtime.test_consumer import Harness, _equals, joined_record
+from tests.integration.runtime.test_metrics import samples
 from tests.support.services import running
 
 
@@ -22,6 +23,7 @@ async def test_the_api_answers_503_with_retry_after_while_the_database_is_down_a
     async with running(DEFINITION, endpoints.kafka_bootstrap, url) as (app, client):
         path = "/participants/2b1c8a3e-8c53-4c4e-9d6f-3f1b7a9f0e11/matches"
         assert (await client.get(path)).status_code in (200, 404)
+        before = _gauges((await client.get("/metrics")).text)
         admin = await asyncpg.connect(endpoints.postgres_admin_url)
         try:
             # down for this service: no new connections, and the ones it holds are cut
@@ -34,6 +36,11 @@ async def test_the_api_answers_503_with_retry_after_while_the_database_is_down_a
                 assert down.json()["type"] == "urn:mentoringmesh:problem:unavailable"
             ready = await client.get("/health/ready")
             assert ready.status_code == 503 and ready.json()["checks"]["database"].startswith("failed")
+            # still scraped, promptly: the counters say what happened, the outbox gauges keep their last reading
+            scraped = await client.get("/metrics", timeout=httpx.Timeout(10))
+            assert scraped.status_code == 200, scraped.text
+            assert _gauges(scraped.text)["mesh_outbox_backlog"] == before["mesh_outbox_backlog"]
+            assert _requests(scraped.text, "/participants/{participant_id}/matches", "503") == 3
         finally:
             await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
             await admin.close()
@@ -43,6 +50,15 @@ async def test_the_api_answers_503_with_retry_after_while_the_database_is_down_a
 
         assert await eventually(back, timeout=30)
         assert (await client.get("/health/ready")).status_code == 200
+
+
+def _gauges(text: str) -> dict[str, float]:
+    return {name: value for name, labels, value in samples(text) if name.startswith("mesh_outbox")}
+
+
+def _requests(text: str, route: str, status: str) -> float:
+    return sum(value for name, labels, value in samples(text) if name == "mesh_http_request_duration_seconds_count"
+               and labels["route"] == route and labels["status"] == status)
 
 
 async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches_up_by_itself(endpoints, database_factory) -> None:

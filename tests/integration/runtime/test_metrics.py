@@ -20,13 +20,15 @@ async def test_metrics_name_routes_by_template_and_read_the_outbox_and_pool_at_e
         assert (await client.get("/no/such/route")).status_code == 404
         # an unpublished row two minutes old (written without NOTIFY, so the relay leaves it for now)
         pool = app.state.components.database.pool
-        await pool.execute(
-            """INSERT INTO mesh_outbox (event_id, event_type, topic, key, headers, value, created_at)
-               VALUES ($1, 'org.mentoringmesh.Probe.v1', 'probe', '', '{}', '', now() - interval '2 minutes')""", uuid.uuid4())
-        try:
-            scraped = await client.get("/metrics", headers={"Authorization": ""})  # no token: scraped like the probes
-        finally:
-            await pool.execute("DELETE FROM mesh_outbox WHERE topic = 'probe'")
+        async with pool.acquire() as held:  # one connection in use while scraped
+            await held.execute(
+                """INSERT INTO mesh_outbox (event_id, event_type, topic, key, headers, value, created_at)
+                   VALUES ($1, 'org.mentoringmesh.Probe.v1', 'probe', '', '{}', '', now() - interval '2 minutes')""",
+                uuid.uuid4())
+            try:
+                scraped = await client.get("/metrics", headers={"Authorization": ""})  # no token: scraped like the probes
+            finally:
+                await held.execute("DELETE FROM mesh_outbox WHERE topic = 'probe'")
         assert scraped.status_code == 200 and scraped.headers["content-type"].startswith("text/plain")
         found = samples(scraped.text)
         counts = {(labels["route"], labels["status"]): value for name, labels, value in found
@@ -37,4 +39,4 @@ async def test_metrics_name_routes_by_template_and_read_the_outbox_and_pool_at_e
         assert not [route for route, _ in counts if str(someone) in route]  # never a raw path: ids do not grow series
         values = {name: value for name, labels, value in found if labels.get("service") == "matching"}
         assert values["mesh_outbox_backlog"] == 1 and values["mesh_outbox_oldest_age_seconds"] >= 120
-        assert values["mesh_db_pool_connections"] >= 1 and values["mesh_db_pool_connections_in_use"] >= 0
+        assert values["mesh_db_pool_connections"] >= 1 and values["mesh_db_pool_connections_in_use"] >= 1
