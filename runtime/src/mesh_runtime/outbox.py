@@ -20,6 +20,7 @@ log = structlog.get_logger(__name__)
 PublishBatch = Callable[[Sequence[KafkaRecord]], Awaitable[None]]
 _RELAY_LOCK_KEY = 7_242_002
 _RETENTION = "7 days"
+_LISTEN_CONNECT_SECONDS = 5
 
 
 class OutboxRelay:
@@ -46,9 +47,29 @@ class OutboxRelay:
         self.published = 0
 
     async def start(self) -> None:
-        self._listener = await asyncpg.connect(self._dsn)
-        await self._listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+        await self._listen()
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None and not self._listener.is_closed()
+
+    async def _listen(self) -> None:
+        """A commit's NOTIFY wakes the relay at once. The connection that hears it is lost in a database
+        restart: losing it wakes the relay too, which listens again (polling meanwhile)."""
+        listener = await asyncpg.connect(self._dsn, timeout=_LISTEN_CONNECT_SECONDS)
+        await listener.add_listener(OUTBOX_CHANNEL, lambda *_: self._wake.set())
+        listener.add_termination_listener(lambda *_: self._wake.set())
+        self._listener = listener
+
+    async def _keep_listening(self) -> None:
+        if self.listening or self._stopping.is_set():
+            return
+        try:
+            await self._listen()
+            log.info("outbox relay listening again")
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+            log.warning("outbox relay cannot listen just now; polling", error=str(error))
 
     async def stop(self) -> None:
         """Finish the batch under way, publish what is still waiting, then stop.
@@ -63,7 +84,8 @@ class OutboxRelay:
                 pass
         except Exception:  # nothing is lost: the rows stay unpublished
             log.warning("final outbox flush incomplete; the rest is published at next start", exc_info=True)
-        if self._listener:
+        if self.listening:
+            assert self._listener is not None
             await self._listener.close()
 
     async def relay_once(self) -> int:
@@ -101,6 +123,7 @@ class OutboxRelay:
         loops = 0
         while not self._stopping.is_set():
             self._wake.clear()
+            await self._keep_listening()
             try:
                 sent = await self.relay_once()
                 backoff = self._poll_interval

@@ -146,3 +146,43 @@ async def test_topics_are_created_with_the_plans_partitions_and_retention(endpoi
             entries = {entry[0]: entry[1] for entry in resource[4]}
             retention[resource[3]] = entries["retention.ms"]
     assert retention == {t.name: t.config["retention.ms"] for t in TOPICS}
+
+
+
+async def test_a_relay_whose_listening_connection_is_cut_listens_again(endpoints, database_factory) -> None:
+    """A database restart cuts the connection that hears commits' NOTIFY: the relay connects again by
+    itself, so a commit still wakes it at once (its poll here is an hour: only a NOTIFY can wake it)."""
+    url = await database_factory()
+    pool = await create_pool(url)
+    database, sent = Database(pool), []
+
+    async def publish(records) -> None:
+        sent.extend(records)
+
+    relay = OutboxRelay(pool, publish, dsn=url, poll_interval=3600)
+    await relay.start()
+    admin = await asyncpg.connect(endpoints.postgres_admin_url)
+    try:
+        name = await pool.fetchval("SELECT current_database()")
+        for cut in range(2):  # and cut again once it listens again
+            listeners = await admin.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", name)
+            assert len(listeners) == 1, listeners
+            await admin.execute("SELECT pg_terminate_backend($1)", listeners[0]["pid"])
+
+            async def woken_by_a_commit() -> bool:
+                before = len(sent)
+                async with database.transaction() as transaction:
+                    await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
+                return await eventually(lambda: _grown(sent, before), timeout=2)
+
+            assert await eventually(woken_by_a_commit, timeout=30), f"not woken after cut {cut + 1}"
+            assert relay.listening
+    finally:
+        await admin.close()
+        await relay.stop()
+        await pool.close()
+
+
+async def _grown(sent: list, than: int) -> bool:
+    return len(sent) > than
