@@ -60,8 +60,8 @@ deploy-manifests: setup  ## regenerate deploy/kubernetes/base from the services'
 deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov on the dev and prod overlays
 	@$(DEPLOY_CHECK)
 
-chaos: setup  ## 2,100 people's journeys while every service is SIGKILLed (3x) and SIGTERMed, Kafka and PostgreSQL restarted; prints lost/doubled/dead letters/recovery as JSON
-	@$(VENV)/python -m tests.chaos.run 1000 100 3 400
+chaos: setup  ## 2,100 people's journeys while every service is SIGKILLed (3x) and SIGTERMed, Kafka restarted, PostgreSQL down a minute; prints lost/doubled/dead letters/recovery as JSON
+	@MESH_TEST_INFRA=local $(VENV)/python -m tests.chaos.run 1000 100 3 400
 
 fuzz: setup  ## schemathesis over every service's OpenAPI, 300 examples per operation, as admin and participant (prints figures)
 	@$(VENV)/python -m tests.fuzz.run 300

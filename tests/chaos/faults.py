@@ -4,7 +4,8 @@ everything it broke answers again.
 - ``sigkill``: the service's process dies at once, mid-whatever; a new one is started.
 - ``sigterm``: the service is asked to stop and drains; a new one is started.
 - ``kafka``: the broker is stopped (as its operator would) and started again.
-- ``postgres``: the database server is stopped (fast: every connection cut) and started again.
+- ``postgres``: the database server is stopped (fast: every connection cut), kept down a while (a
+  minute in ``make chaos``) and started again.
 
 Kafka and PostgreSQL are restarted only where this project's launcher runs them; with endpoints
 from elsewhere those two faults are reported as not injected.
@@ -53,8 +54,8 @@ def schedule(seconds: float, kills_per_service: int, seed: int) -> list[Fault]:
 
 
 class Injector:
-    def __init__(self, platform: Platform, stack: LocalStack | None) -> None:
-        self.platform, self.stack = platform, stack
+    def __init__(self, platform: Platform, stack: LocalStack | None, database_down_seconds: float = 0.0) -> None:
+        self.platform, self.stack, self.database_down_seconds = platform, stack, database_down_seconds
 
     async def run(self, faults: list[Fault], started: float) -> list[FaultRecord]:
         """Each fault at its moment (or as soon as the one before has recovered)."""
@@ -95,9 +96,10 @@ class Injector:
     async def postgres(self, _: str) -> str:
         assert self.stack is not None
         await asyncio.to_thread(self.stack.postgres.stop)
+        await asyncio.sleep(self.database_down_seconds)  # the load goes on against 503s and waiting consumers
         await asyncio.to_thread(self.stack.postgres.start)
         await self._all_ready()
-        return ""
+        return f"down {self.database_down_seconds:.0f}s" if self.database_down_seconds else ""
 
     async def _all_ready(self) -> None:
         await asyncio.to_thread(self.platform.services.wait_ready, SERVICES, 180)

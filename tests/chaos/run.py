@@ -3,7 +3,8 @@ services are SIGKILLed and SIGTERMed and the broker and database server restart 
 each time, everything counted once the platform has settled. Prints one JSON line.
 
 Usage: python -m tests.chaos.run [pairs] [erasures] [kills per service] [seconds]
-(``make chaos``: 1000 pairs, 100 erasures, 3 kills each, over 400 s; ``make test`` runs a short one.)
+(``make chaos``: 1000 pairs, 100 erasures, 3 kills each, over 400 s, PostgreSQL down a minute;
+``make test`` runs a short one). Exits 1, saying why, on anything ``shortfalls`` finds.
 """
 
 import asyncio
@@ -25,6 +26,7 @@ from tests.chaos.load import Load, LoadPlan
 from tests.support import infrastructure
 from tests.support.infrastructure import Endpoints, local_test_config
 
+LONG_RUN_DATABASE_DOWN_SECONDS = 60.0  # make chaos: PostgreSQL away a whole minute under load
 HTTP_PORT_BASE = 29200  # its own ports and state (.mesh/chaos): a benchmark or the e2e platform may be about
 
 
@@ -38,13 +40,14 @@ class RunResult:
     unhandled: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], stack: LocalStack | None) -> RunResult:
+async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], stack: LocalStack | None,
+                   database_down_seconds: float = 0.0) -> RunResult:
     """The plan's load on a platform started from empty databases, with these faults injected."""
     async with platform(endpoints, name="chaos", http_port_base=HTTP_PORT_BASE) as running, \
             httpx.AsyncClient(timeout=httpx.Timeout(30, connect=5)) as http:
         since = await topic_positions(endpoints.kafka_bootstrap)
         logged = {service: running.services.log_file(service).stat().st_size for service in SERVICES}
-        load, injector = Load(running, http, plan), Injector(running, stack)
+        load, injector = Load(running, http, plan), Injector(running, stack, database_down_seconds)
         started = time.monotonic()
         load_task = asyncio.create_task(load.run())
         records = await injector.run(faults, started)
@@ -79,14 +82,16 @@ def _json_or_none(line: bytes) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, seed: int = 16) -> dict[str, Any]:
+async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, seed: int = 16,
+                database_down_seconds: float = 0.0) -> dict[str, Any]:
     """Both runs, and the figures: lost and doubled against the run without faults (and against
-    what the plan alone demands), dead letters, republished records, mails, each fault's recovery."""
+    what the plan alone demands), dead letters, republished records, mails, each fault's recovery.
+    The database server stays down ``database_down_seconds`` before it is started again."""
     stack = LocalStack(local_test_config()) if endpoints.provider == "launcher" else None
     calm = await run_once(endpoints, plan, [], stack)
     faults = schedule(plan.seconds, kills_per_service, seed)
     broken = await run_once(endpoints, LoadPlan(plan.pairs, plan.erasures, in_flight=plan.in_flight, seconds=plan.seconds),
-                            faults, stack)
+                            faults, stack, database_down_seconds)
     lost, doubled = compare(calm.ledger.outcome(), broken.ledger.outcome())
     short, beyond = compare(expected_by_plan(plan), _planned(broken.ledger.outcome(), plan))
     if broken.ledger.sent_without_mail:
@@ -115,6 +120,34 @@ async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, se
     }
 
 
+def shortfalls(figures: dict[str, Any], *, restarts_expected: bool) -> list[str]:
+    """Everything the figures show that should not be, in words; empty when the run is a pass.
+
+    ``restarts_expected``: the broker and database server were this launcher's to restart."""
+    found = [f"lost: {figures['lost']}"] if figures["lost"] else []
+    found += [f"doubled: {figures['doubled']}"] if figures["doubled"] else []
+    plan = figures["against_the_plan"]
+    found += [f"against the plan: {plan}"] if plan["short"] or plan["beyond"] else []
+    letters = {reason: n for reason, n in figures["dead_lettered"].items() if reason != "without_faults" and n}
+    found += [f"dead-lettered: {figures['dead_lettered']}"] if letters or figures["dead_lettered"]["without_faults"] else []
+    mails = figures["mails"]
+    if mails["distinct"] != mails["received_without_faults"]:
+        found.append(f"distinct mails {mails['distinct']} against {mails['received_without_faults']} without faults")
+    if mails["repeated_with_same_message_id"] > mails["repeats_bound"]:
+        found.append(f"mails repeated {mails['repeated_with_same_message_id']} times, over one per kill of notify")
+    errors = {k: n for k, n in figures["client"].items() if k == "503_without_retry_after"  # 503s are expected, with it
+              or (k.startswith("status_5") and k != "status_503") or (k[:1] == "5" and not k.startswith("503"))}
+    found += [f"clients met: {errors}"] if errors else []
+    found += [f"unhandled errors logged: {figures['unhandled_errors_logged']}"] if figures["unhandled_errors_logged"] else []
+    missed = [f"{f['fault']} {f['target']}" for f in figures["faults"] if f["recovered_seconds"] is None
+              and (restarts_expected or f["fault"] in ("sigkill", "sigterm"))]
+    found += [f"faults not injected: {missed}"] if missed else []
+    late = [f"{f['fault']} {f['target']} at {f['at_seconds']} s" for f in figures["faults"]
+            if f["at_seconds"] > figures["chaos"]["load_seconds"]]
+    found += [f"faults after the load had ended: {late}"] if late else []
+    return found
+
+
 def _planned(outcome: Counter[str], plan: LoadPlan) -> Counter[str]:
     return Counter({name: outcome[name] for name in expected_by_plan(plan)})
 
@@ -123,11 +156,12 @@ def main(argv: list[str]) -> int:
     pairs, erasures, kills, seconds = (int(argv[0]) if argv else 1000, int(argv[1]) if len(argv) > 1 else 100,
                                        int(argv[2]) if len(argv) > 2 else 3, float(argv[3]) if len(argv) > 3 else 240.0)
     with infrastructure.provide() as provided:
-        figures = asyncio.run(chaos(provided, LoadPlan(pairs, erasures, in_flight=48, seconds=seconds), kills))
+        figures = asyncio.run(chaos(provided, LoadPlan(pairs, erasures, in_flight=48, seconds=seconds), kills,
+                                    database_down_seconds=LONG_RUN_DATABASE_DOWN_SECONDS))
     print(json.dumps(figures, sort_keys=True), flush=True)
-    mails = figures["mails"]
-    failed = figures["lost"] or figures["doubled"] or figures["against_the_plan"]["short"] or \
-        mails["repeated_with_same_message_id"] > mails["repeats_bound"] or figures["unhandled_errors_logged"]
+    failed = shortfalls(figures, restarts_expected=True)  # make chaos runs the launcher's broker and database
+    for shortfall in failed:
+        print(f"chaos: {shortfall}", file=sys.stderr)
     return 1 if failed else 0
 
 
