@@ -11,16 +11,15 @@ from typing import Any
 
 import yaml
 
-from mentoring_contracts import TOPICS, dead_letter_spec
+from mentoring_contracts import TOPICS
 from mesh_runtime.app import ServiceDefinition
 from tools.contracts_docs import SERVICES
+from tools.kafka_manifests import dead_letter_operator, kafka_user, topics
+from tools.manifest_parts import BOOTSTRAP, KAFKA_CLUSTER, KAFKA_NAMESPACE, VERSION, labels, meta
 from tools.observability import MONITORING_NAMESPACE, dashboard, dashboard_config_map, prometheus_rule, service_monitor
 
 BASE = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "base"
 DASHBOARD = BASE.parent / "grafana" / "mentoring-mesh.json"
-VERSION = "0.1.0"
-KAFKA_CLUSTER, KAFKA_NAMESPACE = "mentoring", "kafka"
-BOOTSTRAP = f"{KAFKA_CLUSTER}-kafka-bootstrap.{KAFKA_NAMESPACE}.svc:9093"
 OIDC_ISSUER = "https://login.example.edu/realms/mentoring-mesh"  # overlays replace it with the institution's
 PROMETHEUS = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"  # KEDA's prometheus trigger asks it
 DRAIN_DELAY, DRAIN_TIMEOUT = 5, 20
@@ -28,15 +27,6 @@ SUPPRESSIONS = {  # checkov findings we accept, each with its reason
     "checkov.io/skip1": "CKV_K8S_43=Images are pinned by tag in the base; overlays pin digests at release (kustomize images).",
     "checkov.io/skip2": "CKV_K8S_35=Settings come only from the environment (12-factor); secrets are injected by secretKeyRef, never baked in.",
 }
-
-
-def labels(service: str, component: str = "api") -> dict[str, str]:
-    return {"app.kubernetes.io/name": service, "app.kubernetes.io/part-of": "mentoring-mesh",
-            "app.kubernetes.io/component": component}
-
-
-def meta(name: str, service: str, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "labels": labels(service), **extra}
 
 
 def env(service: ServiceDefinition) -> list[dict[str, Any]]:
@@ -196,24 +186,6 @@ def migration_job(service: ServiceDefinition) -> dict[str, Any]:
     }
 
 
-def kafka_user(service: ServiceDefinition, consumed: list[str], published: list[str]) -> dict[str, Any]:
-    """Only what the service reads and writes; its consumer group; its own dead-letter topic."""
-    acls: list[dict[str, Any]] = []
-    for topic in consumed:
-        acls.append({"resource": {"type": "topic", "name": topic, "patternType": "literal"}, "operations": ["Read", "Describe"]})
-    for topic in published:
-        acls.append({"resource": {"type": "topic", "name": topic, "patternType": "literal"}, "operations": ["Write", "Describe"]})
-    if consumed:
-        acls.append({"resource": {"type": "group", "name": service.name, "patternType": "literal"}, "operations": ["Read", "Describe"]})
-        dlt = dead_letter_spec(service.name).name
-        acls.append({"resource": {"type": "topic", "name": dlt, "patternType": "literal"}, "operations": ["Write", "Describe"]})
-    acls.append({"resource": {"type": "transactionalId", "name": "*", "patternType": "literal"}, "operations": ["Describe"]})
-    acls.append({"resource": {"type": "cluster"}, "operations": ["IdempotentWrite"]})
-    return {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaUser",
-            "metadata": {"name": f"mesh-{service.name}", "labels": {**labels(service.name), "strimzi.io/cluster": KAFKA_CLUSTER}},
-            "spec": {"authentication": {"type": "scram-sha-512"}, "authorization": {"type": "simple", "acls": acls}}}
-
-
 def scaling(service: ServiceDefinition, consumed: list[str]) -> list[dict[str, Any]]:
     """KEDA scales consumers on their group's lag, and on requests per second (the services' own
     metrics in Prometheus), never past the partitions the replicas can share."""
@@ -239,13 +211,11 @@ def scaling(service: ServiceDefinition, consumed: list[str]) -> list[dict[str, A
     return [auth, scaled]
 
 
-def topics() -> list[dict[str, Any]]:
-    specs = [*TOPICS, *(dead_letter_spec(s.name) for s in SERVICES if s.consumes)]
-    return [{"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaTopic",
-             "metadata": {"name": t.name.replace(".", "-"), "labels": {"strimzi.io/cluster": KAFKA_CLUSTER,
-                                                                       "app.kubernetes.io/part-of": "mentoring-mesh"}},
-             "spec": {"topicName": t.name, "partitions": t.partitions, "replicas": 3,
-                      "config": {**t.config, "min.insync.replicas": "2"}}} for t in specs]
+def public_paths(service: ServiceDefinition) -> list[str]:
+    """What the Ingress passes on: the API's routes (by their first segment) and its OpenAPI and AsyncAPI
+    documents; never the probes nor ``/metrics``, which answer without a token and stay inside the cluster."""
+    routes = [route.path for router in [*service.routers, *service.public_routers] for route in router.routes]
+    return sorted({"/" + path.split("/")[1] for path in routes} | {"/openapi.json", "/asyncapi.json"})
 
 
 def ingress() -> dict[str, Any]:
@@ -255,8 +225,9 @@ def ingress() -> dict[str, Any]:
                          "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1m"}},
             "spec": {"ingressClassName": "nginx", "tls": [{"hosts": hosts, "secretName": "mentoring-mesh-tls"}],
                      "rules": [{"host": f"{s.name}.mentoring.example.edu", "http": {"paths": [
-                         {"path": "/", "pathType": "Prefix",
-                          "backend": {"service": {"name": s.name, "port": {"name": "http"}}}}]}} for s in SERVICES]}}
+                         {"path": path, "pathType": "Exact" if "." in path else "Prefix",
+                          "backend": {"service": {"name": s.name, "port": {"name": "http"}}}}
+                         for path in public_paths(s)]}} for s in SERVICES]}}
 
 
 def rendered() -> dict[Path, str]:
@@ -264,7 +235,7 @@ def rendered() -> dict[Path, str]:
         return "---\n".join(yaml.safe_dump(d, sort_keys=False, width=140) for d in docs)
 
     files = {BASE / f"{s.name}.yaml": dump(resources(s)) for s in SERVICES}
-    files[BASE / "kafka-topics.yaml"] = dump(topics())
+    files[BASE / "kafka-topics.yaml"] = dump([*topics(), dead_letter_operator()])
     files[BASE / "ingress.yaml"] = dump([ingress()])
     files[BASE / "monitoring.yaml"] = dump([service_monitor(), prometheus_rule(), dashboard_config_map()])
     files[BASE / "kustomization.yaml"] = yaml.safe_dump(

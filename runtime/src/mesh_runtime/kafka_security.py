@@ -6,12 +6,12 @@ from typing import Any
 from faststream.kafka.security import parse_security
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
-from mesh_runtime.settings import ServiceSettings
+from mesh_runtime.settings import KafkaSettings
 
 _SASL = {"PLAIN": SASLPlaintext, "SCRAM-SHA-256": SASLScram256, "SCRAM-SHA-512": SASLScram512}
 
 
-def broker_security(settings: ServiceSettings) -> BaseSecurity | None:
+def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
     """None for PLAINTEXT; otherwise TLS (server CA, optional client certificate) and/or SASL."""
     protocol = settings.kafka_security_protocol
     if protocol == "PLAINTEXT":
@@ -26,12 +26,12 @@ def broker_security(settings: ServiceSettings) -> BaseSecurity | None:
     )
 
 
-def client_options(settings: ServiceSettings) -> dict[str, Any]:
-    """The same security as keyword arguments for plain aiokafka clients (the admin client)."""
+def client_options(settings: KafkaSettings) -> dict[str, Any]:
+    """The same security as keyword arguments for plain aiokafka clients (the admin client, mesh-deadletters)."""
     return parse_security(broker_security(settings))
 
 
-def _ssl_context(settings: ServiceSettings) -> ssl.SSLContext:
+def _ssl_context(settings: KafkaSettings) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=settings.kafka_ssl_ca_file)
     if settings.kafka_ssl_cert_file:
         context.load_cert_chain(settings.kafka_ssl_cert_file, settings.kafka_ssl_key_file)

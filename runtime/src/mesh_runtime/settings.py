@@ -10,10 +10,11 @@ from mesh_runtime.identity.claims import ClaimMapping, Role
 from mesh_runtime.identity.tokens import ASYMMETRIC_ALGORITHMS
 
 
-class ServiceSettings(BaseSettings):
+class KafkaSettings(BaseSettings):
+    """How to reach the brokers: what every service reads, and so does an operator's tool (mesh-deadletters)."""
+
     model_config = SettingsConfigDict(env_prefix="MESH_", extra="ignore")
 
-    database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
     kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", description="Comma-separated host:port list.")
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
@@ -22,6 +23,19 @@ class ServiceSettings(BaseSettings):
     kafka_ssl_ca_file: str | None = Field(default=None, description="PEM of the CA that signed the brokers' certificates.")
     kafka_ssl_cert_file: str | None = Field(default=None, description="Client certificate (PEM) for mutual TLS.")
     kafka_ssl_key_file: str | None = Field(default=None, description="Its private key (PEM).")
+
+    @model_validator(mode="after")
+    def _kafka_credentials_complete(self) -> Self:
+        if self.kafka_security_protocol.startswith("SASL") and not (self.kafka_sasl_username and self.kafka_sasl_password):
+            raise ValueError(f"MESH_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
+                             "MESH_KAFKA_SASL_USERNAME and MESH_KAFKA_SASL_PASSWORD")
+        if bool(self.kafka_ssl_cert_file) != bool(self.kafka_ssl_key_file):
+            raise ValueError("MESH_KAFKA_SSL_CERT_FILE and MESH_KAFKA_SSL_KEY_FILE go together (mutual TLS)")
+        return self
+
+
+class ServiceSettings(KafkaSettings):
+    database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
     kafka_create_topics: bool = Field(default=True, description="Create missing topics at start (off where Strimzi owns them).")
     kafka_topic_replication_factor: int = Field(default=1, ge=1, description="Replicas of topics this service creates.")
     consumers_enabled: bool = Field(default=True, description="Off for a replica that serves only the HTTP API.")
@@ -70,12 +84,7 @@ class ServiceSettings(BaseSettings):
     matching_api_url: str | None = Field(default=None, description="Where the matching service's API answers (for notify).")
 
     @model_validator(mode="after")
-    def _kafka_credentials_complete(self) -> Self:
-        if self.kafka_security_protocol.startswith("SASL") and not (self.kafka_sasl_username and self.kafka_sasl_password):
-            raise ValueError(f"MESH_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol} needs "
-                             "MESH_KAFKA_SASL_USERNAME and MESH_KAFKA_SASL_PASSWORD")
-        if bool(self.kafka_ssl_cert_file) != bool(self.kafka_ssl_key_file):
-            raise ValueError("MESH_KAFKA_SSL_CERT_FILE and MESH_KAFKA_SSL_KEY_FILE go together (mutual TLS)")
+    def _asymmetric_algorithms_only(self) -> Self:
         unsafe = set(self.oidc_algorithms) - ASYMMETRIC_ALGORITHMS
         if unsafe:
             raise ValueError(f"MESH_OIDC_ALGORITHMS: {sorted(unsafe)} not allowed; asymmetric only: {sorted(ASYMMETRIC_ALGORITHMS)}")

@@ -7,7 +7,8 @@ import yaml
 
 from mesh_runtime.settings import ServiceSettings
 from tools.contracts_docs import SERVICES
-from tools.kubernetes import resources
+from tools.kafka_manifests import dead_letter_operator
+from tools.kubernetes import ingress, resources
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,10 +55,36 @@ def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
                   if a["resource"]["type"] == "topic"}
         reads = {name for name, ops in topics if "Read" in ops}
         writes = {name for name, ops in topics if "Write" in ops}
-        assert reads == {m.topic.name for m in definition.consumes}
+        own_dead_letters = {f"mentoring.deadletter.{definition.name}.v1"} if definition.consumes else set()
+        assert reads == {m.topic.name for m in definition.consumes} | own_dead_letters  # listed in its own pod
         published = {m.topic.name for m in definition.publishes}
         assert writes - published <= {f"mentoring.deadletter.{definition.name}.v1"}
         assert published <= writes
+
+
+def test_dead_letters_are_replayed_by_an_operator_user_that_writes_only_the_topics_they_came_from() -> None:
+    acls = dead_letter_operator()["spec"]["authorization"]["acls"]
+    topics = {(a["resource"]["name"], op) for a in acls if a["resource"]["type"] == "topic" for op in a["operations"]}
+    consuming = [d for d in SERVICES if d.consumes]
+    assert {name for name, op in topics if op == "Read"} == {f"mentoring.deadletter.{d.name}.v1" for d in consuming}
+    assert {name for name, op in topics if op == "Write"} == {m.topic.name for d in consuming for m in d.consumes}
+    assert not [a for a in acls if a["resource"]["type"] == "group"]  # it reads without joining any group
+
+
+def test_the_ingress_passes_every_api_route_and_never_the_probes_or_metrics() -> None:
+    """/metrics and the probes answer without a token: only the cluster (Prometheus, kubelet) may reach them."""
+    rules = {rule["host"].split(".")[0]: rule["http"]["paths"] for rule in ingress()["spec"]["rules"]}
+
+    def passes(service: str, path: str) -> bool:
+        return any(path == p["path"] if p["pathType"] == "Exact" else
+                   (path == p["path"] or path.startswith(p["path"].rstrip("/") + "/")) for p in rules[service])
+
+    for definition in SERVICES:
+        routes = [r.path for router in [*definition.routers, *definition.public_routers] for r in router.routes]
+        assert routes and all(passes(definition.name, route) for route in routes), definition.name
+        assert passes(definition.name, "/openapi.json") and passes(definition.name, "/asyncapi.json")
+        for internal in ("/metrics", "/health/live", "/health/ready", "/", "/docs"):
+            assert not passes(definition.name, internal), (definition.name, internal)
 
 
 def test_a_service_reading_its_peers_is_given_their_urls_its_secret_and_a_way_through() -> None:

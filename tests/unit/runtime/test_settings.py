@@ -41,3 +41,15 @@ def test_incomplete_credentials_are_refused_with_the_variables_to_set() -> None:
 def test_a_missing_ca_file_fails_at_start_not_at_first_send() -> None:
     with pytest.raises(FileNotFoundError):
         client_options(settings(kafka_security_protocol="SSL", kafka_ssl_ca_file="/nonexistent/ca.crt"))
+
+
+def test_mesh_deadletters_refuses_incomplete_kafka_credentials_saying_which(monkeypatch, capsys) -> None:
+    """The operator's tool reads the services' MESH_KAFKA_* settings, and is refused as clearly as they are."""
+    from mesh_runtime.deadletters import main
+
+    monkeypatch.setenv("MESH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.delenv("MESH_KAFKA_SASL_USERNAME", raising=False)
+    with pytest.raises(SystemExit) as exit_:
+        main(["list", "--group", "matching"])
+    assert exit_.value.code == 2
+    assert "needs MESH_KAFKA_SASL_USERNAME and MESH_KAFKA_SASL_PASSWORD" in capsys.readouterr().err
