@@ -1,7 +1,7 @@
 """What an operator watches: the Prometheus Operator's ServiceMonitor and PrometheusRule, and a
 Grafana dashboard, all over the metrics every service exposes at /metrics (mesh_runtime.metrics).
 
-Every expression names only metrics the runtime registers; tests/unit/test_observability.py holds
+Every expression names only metrics the runtime registers; tests/unit/deploy/test_observability.py holds
 them against the registry, so renaming a metric breaks the build rather than an alert.
 """
 

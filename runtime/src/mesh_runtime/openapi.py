@@ -44,20 +44,22 @@ def document_every_answer(app: FastAPI) -> None:
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 _complete(operation.setdefault("responses", {}), bool(operation.get("security")), "{" in path,
-                          "requestBody" in operation)
+                          "requestBody" in operation, "health" not in operation.get("tags", ()))
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: bool) -> None:
+def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: bool, reads_database: bool) -> None:
+    """Every route but the probes and metrics reads the database, guarded (a token) or not (a calendar feed)."""
     if "422" in responses:
         responses["422"] = _problem("The request does not fit the schema, or breaks a rule: the problem says which.",
                                     "ValidationProblem")
     if guarded:
         responses.setdefault("401", _problem("No bearer token, or one this service does not accept."))
         responses.setdefault("403", _problem("The caller's role or campus does not allow this."))
+    if reads_database:
         responses.setdefault("503", UNAVAILABLE)
     if has_body:
         responses.setdefault("400", _problem("The body cannot be read as JSON at all."))

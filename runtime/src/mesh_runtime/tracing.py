@@ -18,7 +18,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind
 
-__all__ = ["SpanKind", "configure_tracing", "continued", "current_context", "shutdown_tracing"]
+__all__ = ["SpanKind", "configure_tracing", "continued", "current_context", "exporting", "shutdown_tracing"]
 
 _provider: TracerProvider | None = None
 
@@ -29,13 +29,18 @@ def configure_tracing(service: str) -> TracerProvider | None:
     if _provider is not None or os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
         return _provider
     _provider = TracerProvider(resource=Resource.create({SERVICE_NAME: f"mesh-{service}"}))
-    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+    if exporting():
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         delay = None if os.environ.get("OTEL_BSP_SCHEDULE_DELAY") else 1000  # the variable wins; else every second
         _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(), schedule_delay_millis=delay))
     trace.set_tracer_provider(_provider)
     return _provider
+
+
+def exporting() -> bool:
+    """Spans leave the process only where an OTLP endpoint is configured: never by default."""
+    return bool(os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT") or os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
 
 
 def shutdown_tracing() -> None:
