@@ -13,7 +13,7 @@ from tests.chaos.run import chaos, shortfalls
 
 @pytest.mark.timeout(900)
 async def test_faults_under_load_lose_nothing_double_nothing_and_change_no_outcome(endpoints) -> None:
-    plan = LoadPlan(pairs=24, erasures=4, in_flight=16, seconds=45)
+    plan = LoadPlan(pairs=24, erasures=4, in_flight=16, seconds=90)  # outlasts its ten faults, each awaited until recovered (~75 s)
     figures = await chaos(endpoints, plan, kills_per_service=1, database_down_seconds=5)
     print(json.dumps(figures, sort_keys=True))  # the figures, in the test's output
     restarts = endpoints.provider == "launcher"  # the broker and database server are ours to restart
