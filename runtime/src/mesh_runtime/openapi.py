@@ -44,7 +44,7 @@ def document_every_answer(app: FastAPI) -> None:
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
                 _complete(operation.setdefault("responses", {}), bool(operation.get("security")), "{" in path,
-                          "requestBody" in operation, "health" not in operation.get("tags", ()))
+                          "requestBody" in operation, not {"health", "docs"} & set(operation.get("tags", ())))
         app.openapi_schema = schema
         return schema
 
@@ -52,7 +52,7 @@ def document_every_answer(app: FastAPI) -> None:
 
 
 def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: bool, reads_database: bool) -> None:
-    """Every route but the probes and metrics reads the database, guarded (a token) or not (a calendar feed)."""
+    """Every route but the probes, metrics and documents reads the database, guarded (a token) or not (a calendar feed)."""
     if "422" in responses:
         responses["422"] = _problem("The request does not fit the schema, or breaks a rule: the problem says which.",
                                     "ValidationProblem")
