@@ -168,9 +168,11 @@ _DOWN_ON_ACQUIRE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyn
                     asyncpg.exceptions.ObjectNotInPrerequisiteStateError)
 _LOST_MID_WAY = (asyncpg.PostgresConnectionError, asyncpg.exceptions.ConnectionDoesNotExistError,
                  asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
+# What a read meets when the database is away or cuts the connection (for work that skips a turn
+# rather than fail: a metrics scrape, the outbox relay's listener).
+DATABASE_TROUBLE = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
 # What the pool's reset of a connection given back may meet when the server goes away under it.
-_RESET_FAILED = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError,
-                 asyncpg.exceptions.InternalClientError)
+_RESET_FAILED = (*DATABASE_TROUBLE, asyncpg.exceptions.InternalClientError)
 
 
 def _lost(error: Exception, connection: asyncpg.Connection, *, before_work: bool) -> bool:

@@ -12,11 +12,12 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
-import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from mesh_runtime.db import DATABASE_TROUBLE
 
 log = structlog.get_logger(__name__)
 router = APIRouter(tags=["health"])
@@ -96,8 +97,7 @@ async def metrics(request: Request) -> Response:
                     "FROM mesh_outbox WHERE published_at IS NULL", timeout=SCRAPE_READ_SECONDS)
             found.outbox_backlog.labels(found.service).set(row["backlog"])
             found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
-        # InterfaceError: asyncpg's word for a connection cut and already given back to the pool
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        except DATABASE_TROUBLE as error:
             log.warning("outbox not read for metrics", error=str(error))
         try:
             await asyncio.wait_for(record_consumer_lag(found, components.broker.subscribers), timeout=3)

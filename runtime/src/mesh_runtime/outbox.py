@@ -14,7 +14,7 @@ import asyncpg
 import structlog
 
 from mentoring_contracts import KafkaRecord
-from mesh_runtime.db import OUTBOX_CHANNEL
+from mesh_runtime.db import DATABASE_TROUBLE, OUTBOX_CHANNEL
 
 log = structlog.get_logger(__name__)
 PublishBatch = Callable[[Sequence[KafkaRecord]], Awaitable[None]]
@@ -68,7 +68,7 @@ class OutboxRelay:
         try:
             await self._listen()
             log.info("outbox relay listening again")
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as error:
+        except DATABASE_TROUBLE as error:
             log.warning("outbox relay cannot listen just now; polling", error=str(error))
 
     async def stop(self) -> None:
