@@ -106,6 +106,8 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
     if name == "notify":
         config |= {"MESH_SMTP_HOST": "smtp.example.edu", "MESH_SMTP_PORT": "587", "MESH_SMTP_STARTTLS": "true",
                    "MESH_SMTP_FROM": "Mentoring Mesh <no-reply@example.edu>",
+                   # Mails sent at once per replica; each sender holds one of the pool's connections.
+                   "MESH_DELIVERY_CONCURRENCY": "4",
                    "MESH_PUBLIC_BASE_URL": "https://matching.mentoring.example.edu",
                    "MESH_SCHEDULING_PUBLIC_BASE_URL": "https://scheduling.mentoring.example.edu"}
     selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "api"}

@@ -1,6 +1,8 @@
 """Notify's settings: the shared ones plus the mail server (see docs/configuration.md)."""
 
-from pydantic import Field, SecretStr
+from typing import Self
+
+from pydantic import Field, SecretStr, model_validator
 
 from mesh_runtime.settings import ServiceSettings
 
@@ -18,3 +20,14 @@ class NotifySettings(ServiceSettings):
     scheduling_public_base_url: str | None = Field(default=None, description="Base URL of the scheduling API, for "
                                                    "links in session and agreement mail (default: public_base_url).")
     delivery_poll_interval_seconds: float = Field(default=0.5, gt=0)
+    delivery_concurrency: int = Field(default=4, ge=1, le=64, description=(
+        "How many mails one replica sends at once while mail is due; each sender holds a database connection "
+        "and an SMTP connection for its mail."))
+
+    @model_validator(mode="after")
+    def _senders_leave_room_in_the_pool(self) -> Self:
+        if self.delivery_concurrency > self.db_pool_max_size - 2:
+            raise ValueError(
+                f"delivery_concurrency ({self.delivery_concurrency}) must leave at least 2 of the db_pool_max_size "
+                f"({self.db_pool_max_size}) connections to requests and consumers: lower it or raise the pool")
+        return self

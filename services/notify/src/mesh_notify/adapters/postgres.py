@@ -80,10 +80,13 @@ class PostgresNotifications:
         return int(status.split()[-1])
 
     async def next_due_institution(self, now: datetime) -> str | None:
+        """Whose is the oldest due notification no sender holds (SKIP LOCKED: senders side by side
+        are told of the next one, never kept spinning on one that is being sent)."""
         return await self._connection.fetchval(
             """
             SELECT n.institution FROM notifications n JOIN contacts c ON c.participant_id = n.recipient_id
-            WHERE n.status = 'pending' AND n.next_attempt_at <= $1 ORDER BY n.next_attempt_at, n.created_at LIMIT 1
+            WHERE n.status = 'pending' AND n.next_attempt_at <= $1 ORDER BY n.next_attempt_at, n.created_at
+            LIMIT 1 FOR UPDATE OF n SKIP LOCKED
             """, now
         )
 

@@ -1,4 +1,4 @@
-"""Sends mail through a real SMTP server with aiosmtplib."""
+"""Sends mail through a real SMTP server with aiosmtplib, over connections kept while mail flows."""
 
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
@@ -13,8 +13,14 @@ from mesh_runtime.tracing import SpanKind, continued
 
 
 class SmtpMailer:
+    """Each send takes an open connection, or opens one; a connection that sent is kept for the next
+    send until ``close_idle``, so a burst of mail pays for connecting and EHLO once per concurrent
+    sender rather than once per mail. A connection that failed in any way but the recipient's
+    refusal is dropped, never reused."""
+
     def __init__(self, settings: NotifySettings) -> None:
         self._settings = settings
+        self._idle: list[aiosmtplib.SMTP] = []
 
     async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str,
                    trace_parent: str | None = None) -> None:
@@ -46,9 +52,39 @@ class SmtpMailer:
             raise RefusedForGood("; ".join(f"{r.code} {r.message}" for r in error.recipients)) from error
 
     async def _send(self, email: EmailMessage) -> None:
+        client, kept = await self._take()
+        try:
+            try:
+                await client.send_message(email)
+            except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+                if not kept:
+                    raise
+                # A kept connection the server closed meanwhile (its idle timeout, a restart) says
+                # nothing about this mail: it goes once more, over a new connection (had the server
+                # taken it before hanging up, the repeat has the same Message-ID).
+                client.close()
+                client = await self._connect()
+                await client.send_message(email)
+        except aiosmtplib.SMTPRecipientsRefused:
+            self._idle.append(client)  # the envelope was reset: the connection is as good as before
+            raise
+        except BaseException:
+            client.close()  # in an unknown state: what it was half-way through must not leak into the next mail
+            raise
+        self._idle.append(client)
+
+    async def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
+        """A connection, and whether it was kept from an earlier mail."""
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client, True
+            client.close()  # the server hung up while it waited
+        return await self._connect(), False
+
+    async def _connect(self) -> aiosmtplib.SMTP:
         s = self._settings
-        await aiosmtplib.send(
-            email,
+        client = aiosmtplib.SMTP(
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_username or None,
@@ -57,3 +93,19 @@ class SmtpMailer:
             use_tls=s.smtp_tls,
             timeout=s.smtp_timeout_seconds,
         )
+        await client.connect()
+        return client
+
+    async def close_idle(self) -> None:
+        """Says QUIT on every connection no send is using (mail servers drop idle ones anyway)."""
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await _close(client)
+
+
+async def _close(client: aiosmtplib.SMTP) -> None:
+    try:
+        if client.is_connected:
+            await client.quit()
+    except (aiosmtplib.SMTPException, OSError, TimeoutError):
+        client.close()  # the server went away first: nothing to say goodbye to
