@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ lint: setup  ## static checks (ruff) and architecture contracts (import-linter)
 
 bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQL (prints figures)
 	@$(VENV)/python -m benchmarks.outbox_relay 20000
+
+bench-delivery: setup  ## notify's mail delivery at 1, 4 and 8 senders against raw SMTP sends to the same real server (prints figures)
+	@$(VENV)/python -m benchmarks.notify_delivery 2000 1 4 8
 
 contracts: setup  ## regenerate the published contract documents (JSON Schemas, AsyncAPI) from the models
 	@$(VENV)/python -m tools.contracts_docs generate
