@@ -10,19 +10,16 @@ import dataclasses
 import json
 import time
 import uuid
-from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from email.parser import BytesParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Sink
 
+from benchmarks.mail_counter import MailCounter
 from mentoring_contracts import from_kafka
 from mesh_local import processes
 from mesh_local.config import SERVICES, LocalConfig
@@ -32,30 +29,15 @@ from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
-from tests.integration.notify.test_delivery import free_port
 from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
 from tests.support.infrastructure import REPO_ROOT, Endpoints, local_test_config
-
-
-class CountingSmtp(Sink):
-    """Counts what it receives, and each Message-ID (notify's notification id) it received how often."""
-
-    def __init__(self) -> None:
-        self.received = 0
-        self.message_ids: Counter[str] = Counter()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.received += 1
-        message = BytesParser().parsebytes(envelope.original_content or envelope.content, headersonly=True)
-        self.message_ids[str(message.get("Message-ID", "")).strip("<>").split("@", 1)[0]] += 1
-        return "250 OK"
 
 
 @dataclasses.dataclass
 class Platform:
     config: LocalConfig
     services: LocalServices
-    smtp: CountingSmtp
+    smtp: MailCounter
 
     environment: dict[str, str] = dataclasses.field(default_factory=dict)  # more settings for every service
     programs: set[str] = dataclasses.field(default_factory=set)  # created through profile's API so far
@@ -117,14 +99,13 @@ async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, na
                    http_port_base: int = 29000, environment: dict[str, str] | None = None) -> AsyncIterator[Platform]:
     """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready.
     ``name``: the state directory under .mesh (logs, PID files, the clock), which starts at real time."""
-    smtp = CountingSmtp()
-    controller = Controller(smtp, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    smtp = MailCounter(REPO_ROOT / ".mesh" / name / "smtp")
+    smtp.start()
     admin = urlsplit(endpoints.postgres_admin_url)
     config = dataclasses.replace(
         local_test_config(), state_dir=REPO_ROOT / ".mesh" / name, postgres_host=admin.hostname,
         postgres_port=admin.port, kafka_bootstrap_servers=endpoints.kafka_bootstrap,
-        smtp_port=controller.port, http_port_base=http_port_base,  # below the ephemeral range: no client socket holds it
+        smtp_port=smtp.port, http_port_base=http_port_base,  # below the ephemeral range: no client socket holds it
         oidc_issuer_override=local_issuer().url)
     services = LocalServices(config)
     services.stop()
@@ -143,7 +124,7 @@ async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, na
         yield running
     finally:
         services.stop()
-        controller.stop()
+        smtp.stop()
 
 
 def person_token(service: str, subject: str) -> dict[str, str]:
