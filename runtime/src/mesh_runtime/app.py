@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -31,7 +32,12 @@ from mesh_runtime.migrations import apply_migrations, load_migrations
 from mesh_runtime.openapi import document_every_answer
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
-from mesh_runtime.problems import http_exception_as_problem, unavailable_as_problem, validation_error_as_problem
+from mesh_runtime.problems import (
+    http_exception_as_problem,
+    unavailable_as_problem,
+    unstorable_text_as_problem,
+    validation_error_as_problem,
+)
 from mesh_runtime.settings import ServiceSettings
 from mesh_runtime.tracing import configure_tracing, shutdown_tracing
 
@@ -190,6 +196,8 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.add_exception_handler(DatabaseUnavailable, unavailable_as_problem)
     app.add_exception_handler(RequestValidationError, validation_error_as_problem)
+    for unstorable in (asyncpg.UntranslatableCharacterError, asyncpg.CharacterNotInRepertoireError):
+        app.add_exception_handler(unstorable, unstorable_text_as_problem)
     app.middleware("http")(correlation_middleware)
     app.middleware("http")(request_timer(app.state.metrics))
     app.include_router(health.router)

@@ -53,7 +53,8 @@ class AuditEntry(BaseModel):
             responses={403: {"description": "not an admin"}})
 async def audit_trail(request: Request, principal: PrincipalDep,
                       limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                      before: Annotated[int | None, Query(description="Only entries older than this audit_id.")] = None,
+                      before: Annotated[int | None, Query(ge=1, le=2**63 - 1,  # audit_id is a bigint
+                                                          description="Only entries older than this audit_id.")] = None,
                       ) -> list[AuditEntry]:
     require_role(principal, Role.ADMIN, "read the audit trail")
     async with request.app.state.components.database.transaction(principal.institution) as transaction:

@@ -98,3 +98,12 @@ async def validation_error_as_problem(request: Request, error: Exception) -> JSO
     more = f" (and {len(errors) - SHOWN_IN_DETAIL} more)" if len(errors) > SHOWN_IN_DETAIL else ""
     return problem_response(422, f"the request does not fit the schema: {shown}{more}", kind="invalid-request",
                             title="Invalid request", errors=[e.model_dump() for e in errors])
+
+
+async def unstorable_text_as_problem(request: Request, error: Exception) -> JSONResponse:
+    """422: text PostgreSQL cannot hold (the NUL character, ``\\u0000``, anywhere in a string or a
+    JSON value). Whatever field it came in, the transaction it reached is rolled back whole."""
+    message = "text may not contain the NUL character (\\u0000)"
+    return problem_response(422, f"the request does not fit the schema: {message}", kind="invalid-request",
+                            title="Invalid request",
+                            errors=[FieldError(location="request", message=message, type="nul_character").model_dump()])

@@ -75,6 +75,25 @@ async def test_a_program_written_wrong_is_refused_with_the_field_and_why(profile
     assert bad_rule.status_code == 422 and "custom_attributes does not define" in bad_rule.text
 
 
+async def test_input_found_by_fuzzing_is_refused_as_a_problem_not_a_server_error(profile_service) -> None:
+    """Each of these was a 500 or quietly accepted under `make fuzz`."""
+    app, client = profile_service
+    admin = as_("profile", "admin")
+    nul = await client.post("/programs", json=program_body("nul-name") | {"name": "Peer\u0000Mentoring"}, headers=admin)
+    assert nul.status_code == 422 and nul.headers["content-type"] == "application/problem+json"
+    assert nul.json()["type"] == f"{PROBLEM}invalid-request" and "NUL character" in nul.json()["detail"]
+    assert (await client.get("/programs/nul-name", headers=admin)).status_code == 404  # nothing half-stored
+    assert await outbox_types(app) == []
+    too_far = await client.get("/audit", params={"before": 2**63}, headers=admin)
+    assert too_far.status_code == 422 and too_far.json()["errors"][0]["location"] == "query.before"
+    created = await client.post("/programs", json=program_body("padded"), headers=admin)
+    assert created.status_code == 201, created.text
+    padded = await client.post("/programs/padded/close", json={"reason": " " * 1000 + "moved"}, headers=admin)
+    assert padded.status_code == 422 and "at most 1000 characters" in padded.text  # as documented, before trimming
+    closed = await client.post("/programs/padded/close", json={"reason": "  moved  "}, headers=admin)
+    assert closed.status_code == 200 and closed.json()["closed_reason"] == "moved"
+
+
 async def test_a_refused_join_names_every_rule_it_failed_and_a_profile_change_is_held_to_them(profile_service) -> None:
     app, client = profile_service
     await create_program(client, "first-years", eligibility=[

@@ -97,3 +97,10 @@ async def test_the_person_claims_the_profile_the_roster_made_and_one_who_joined_
     mine = await client.get(f"/participants/{claimed.json()['participant_id']}", headers=late)
     assert mine.status_code == 200 and mine.json()["external_id"] == "s-late"
     assert (await outbox_types(app, PARTICIPANTS.name)).count("ParticipantProfileUpdated") == 1  # the claim, once
+
+
+async def test_a_line_number_must_be_a_number_not_true(profile_service) -> None:
+    _, client = profile_service
+    response = await client.post("/programs/first-years/roster", json={"rows": [row(True, "t1")]}, headers=ADMIN)
+    assert response.status_code == 422 and response.json()["errors"][0]["location"] == "body.rows.0.line"
+    assert (await send(client, [row(2, "t1")]))["new"] == 1  # nothing was taken from the refused batch

@@ -4,7 +4,8 @@ from typing import Annotated, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 from mentoring_contracts.topics import Topic
 
@@ -29,7 +30,28 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
     Field(description="Lower-case identifier: letters, digits and dashes.", examples=["first-year-stem"]),
 ]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+
+
+def _sent_at_most(limit: int) -> BeforeValidator:
+    """The documented maxLength holds for the text as sent, before its surrounding whitespace is
+    trimmed: 2,000 spaces around a word are refused, not quietly cut."""
+    def check(value: object) -> object:
+        if isinstance(value, str) and len(value) > limit:
+            raise PydanticCustomError("string_too_long", "String should have at most {max_length} characters",
+                                      {"max_length": limit})
+        return value
+    return BeforeValidator(check)
+
+
+def trimmed_text(max_length: int) -> object:
+    """Text of 1 to ``max_length`` characters as sent, kept without surrounding whitespace."""
+    # The check wraps the constrained type: placed beside StringConstraints, pydantic would apply the
+    # lengths before trimming, and a blank text would pass as empty.
+    return Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)],
+                     _sent_at_most(max_length)]
+
+
+Label = trimmed_text(120)
 
 # Identifiers and times every event uses; a field may sharpen the description.
 ParticipantId = Annotated[UUID, Field(description="A participant's id.", examples=["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11"])]
@@ -51,8 +73,7 @@ SUBJECT_DESCRIPTION = ("The participant's account at the institution's identity 
 SUBJECT_EXAMPLE = "f10b93f7-9629-5cdf-b8fe-2682af5640dd"
 AccountSubject = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000),
-                   Field(examples=["moved to another campus"])]
+Reason = Annotated[trimmed_text(1000), Field(examples=["moved to another campus"])]  # type: ignore[valid-type]
 
 
 class ContractModel(BaseModel):

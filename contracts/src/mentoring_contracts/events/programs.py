@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from mentoring_contracts.events.base import ContractModel, Event, Instant, Label, ProgramId, Reason, Slug
+from mentoring_contracts.events.base import ContractModel, Event, Instant, Label, ProgramId, Reason, Slug, trimmed_text
 from mentoring_contracts.events.participants import Cadence, ProgramSetting, Role
 from mentoring_contracts.topics import PROGRAMS
 
@@ -24,7 +24,7 @@ AttributeName = Annotated[str, StringConstraints(pattern=r"^(year_of_study|depar
                           Field(description="The attribute the rule reads: year_of_study, department, affiliation, "
                                             "campus, language, or custom.<name> for one the program defines.",
                                 examples=["year_of_study"])]
-RuleValue = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | int | float
+RuleValue = trimmed_text(120) | int | float  # type: ignore[operator]
 
 
 class Term(ContractModel):

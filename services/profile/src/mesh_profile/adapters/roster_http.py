@@ -7,7 +7,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
 from mesh_profile.adapters.programs_store import PostgresPrograms
@@ -24,7 +24,7 @@ MAX_ROWS = 1000
 class Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    line: int = Field(ge=1, description="Where the row is in the file, for the error report.")
+    line: StrictInt = Field(ge=1, description="Where the row is in the file, for the error report.")
     external_id: str = Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$",
                              description="The institution's id for the person (student or staff number).")
     profile: dict[str, Any] = Field(description="The participant's profile; program_id and program_setting default "
