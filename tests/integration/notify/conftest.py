@@ -2,6 +2,8 @@
 
 import email
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,10 +29,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextmanager
+def serving(inbox: Inbox) -> Iterator[Controller]:
+    """A real SMTP server on a free loopback port, handing what it receives to ``inbox``."""
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
+
+
 @pytest.fixture
 def smtp_server():
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with serving(inbox) as controller:
+        yield controller, inbox

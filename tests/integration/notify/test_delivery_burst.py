@@ -19,7 +19,7 @@ from mesh_notify.domain.notification import Contact
 from mesh_notify.settings import NotifySettings
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
-from tests.integration.notify.conftest import Inbox, free_port
+from tests.integration.notify.conftest import Inbox, free_port, serving
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
 from tests.unit.factories import joined
@@ -48,10 +48,8 @@ class WatchingInbox(Inbox):
 @pytest.fixture
 def watched_server():
     inbox = WatchingInbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with serving(inbox) as controller:
+        yield controller, inbox
 
 
 async def test_a_burst_goes_out_through_several_senders_over_kept_connections_each_mail_once(
