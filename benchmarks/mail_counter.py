@@ -2,8 +2,8 @@
 mail's Message-ID to a file as it accepts the mail.
 
 A process of its own, not a thread beside the load: a thread shares the load driver's GIL, so
-under thousands of journeys each SMTP reply waited on the load, and the server (not notify) set the
-pace of delivery. The file is the record of what was received: one line per accepted mail.
+under thousands of journeys each SMTP reply waited on the load, and the rig slowed what it measured.
+The file is the record of what was received: one line per accepted mail.
 """
 
 import socket

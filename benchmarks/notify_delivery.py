@@ -1,7 +1,8 @@
 """Notify's mail delivery against raw SMTP sends to the same real server, in the same run.
 
 A burst of welcome mails is planned in one transaction; the notify service (real PostgreSQL, real
-Kafka for its outbox) then delivers them to the launcher's SMTP server (aiosmtpd into a Maildir).
+Kafka for its outbox) then delivers them to a real SMTP server in a process of its own (aiosmtpd,
+the benchmarks' MailCounter).
 The baselines send as many mails of the same kind with aiosmtplib and nothing else: one new
 connection per mail, one after another (how notify delivered before it kept connections), and
 ``senders`` connections kept open side by side (the floor for that many senders). Notify's figure
@@ -12,25 +13,21 @@ python -m benchmarks.notify_delivery [mails] [senders...]   (defaults: 2000 mail
 """
 
 import asyncio
-import dataclasses
 import json
 import sys
-import tempfile
 import time
 from email.message import EmailMessage
-from pathlib import Path
 
 import aiosmtplib
 
+from benchmarks.mail_counter import MailCounter
 from benchmarks.platform import until
 from mentoring_contracts import new_envelope
-from mesh_local.smtp import LocalSmtp
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
 from mesh_notify.domain.notification import Contact
 from mesh_runtime.db import Cause
-from tests.integration.notify.conftest import free_port
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
 from tests.support.identity import INSTITUTION
@@ -107,12 +104,11 @@ async def run(endpoints: infrastructure.Endpoints, port: int, mails: int, sender
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     parallel = [int(a) for a in sys.argv[2:]] or [1, 4, 8]
-    with infrastructure.provide() as provided, tempfile.TemporaryDirectory() as state:
-        config = infrastructure.local_test_config()
-        smtp = LocalSmtp(dataclasses.replace(config, state_dir=Path(state), smtp_port=free_port()))
+    with infrastructure.provide() as provided:
+        smtp = MailCounter(infrastructure.REPO_ROOT / ".mesh" / "bench-delivery" / "smtp")
         smtp.start()
         try:
-            figures = asyncio.run(run(provided, smtp.config.smtp_port, count, parallel))
+            figures = asyncio.run(run(provided, smtp.port, count, parallel))
         finally:
             smtp.stop()
     print(f"raw SMTP, a new connection per mail, one at a time: {figures['raw_new_connection_each_per_second']} mails/s")
