@@ -112,7 +112,8 @@ def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
                       min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
                       max_age_seconds=settings.oidc_jwks_max_age_seconds)
     return TokenVerifier(keys, settings.oidc_audience or f"mesh-{service}", algorithms=settings.oidc_algorithms,
-                         leeway_seconds=settings.oidc_leeway_seconds, mapping=settings.claim_mapping())
+                         leeway_seconds=settings.oidc_leeway_seconds, mapping=settings.claim_mapping(),
+                         allowed_clients=settings.oidc_allowed_clients)
 
 
 def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:

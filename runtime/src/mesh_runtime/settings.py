@@ -6,7 +6,7 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from mesh_runtime.identity.claims import ClaimMapping, Role
+from mesh_runtime.identity.claims import PEOPLES_CLIENTS, SERVICE_CLIENTS, ClaimMapping, Role
 from mesh_runtime.identity.tokens import ASYMMETRIC_ALGORITHMS
 
 
@@ -69,7 +69,17 @@ class ServiceSettings(KafkaSettings):
     oidc_claim_campuses: str = Field(default="campuses", description="Claim path of the campuses list.")
     oidc_claim_programs: str = Field(default="programs", description="Claim path of a coordinator's programs (absent: all on their campuses).")
     oidc_claim_email: str = Field(default="email", description="Claim path of the person's address; a participant's "
-                                  "profile must use it (ignored when email_verified is false).")
+                                  "profile must use it (taken only when email_verified is true).")
+    oidc_email_verified_by_default: bool = Field(default=False, description="Take the address of a token without "
+                                                 "`email_verified` as verified: only for an IdP that releases "
+                                                 "verified addresses alone (some send no such claim).")
+    oidc_claims_space_delimited: bool = Field(default=False, description="The IdP sends roles, campuses and programs "
+                                              "as one space-delimited string; otherwise a string is one value.")
+    oidc_allowed_clients: list[str] = Field(default=list(PEOPLES_CLIENTS), min_length=1, description="Clients (`azp` "
+                                            "or `client_id`) whose access tokens this API takes, besides the "
+                                            "platform's service clients.")
+    oidc_service_clients: list[str] = Field(default=list(SERVICE_CLIENTS), min_length=1, description="The platform's "
+                                            "own service clients: only their tokens may carry the service role.")
     oidc_role_participant: str = Field(default="participant", description="Value of the roles claim for participants.")
     oidc_role_coordinator: str = Field(default="coordinator", description="Value of the roles claim for coordinators.")
     oidc_role_admin: str = Field(default="admin", description="Value of the roles claim for institution admins.")
@@ -96,4 +106,7 @@ class ServiceSettings(KafkaSettings):
             campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs, email=self.oidc_claim_email,
             role_names={Role.PARTICIPANT: self.oidc_role_participant, Role.COORDINATOR: self.oidc_role_coordinator,
                         Role.ADMIN: self.oidc_role_admin, Role.SERVICE: self.oidc_role_service},
+            service_clients=frozenset(self.oidc_service_clients),
+            email_verified_by_default=self.oidc_email_verified_by_default,
+            space_delimited_lists=self.oidc_claims_space_delimited,
         )

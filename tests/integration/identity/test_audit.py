@@ -40,7 +40,7 @@ async def test_policy_changes_rounds_and_acting_for_others_are_audited_per_insti
     assert [entry["action"] for entry in trail] == ["round.preview", "policy.set"]
     round_entry, policy_entry = trail
     assert policy_entry["actor_subject"] == claims["sub"] and policy_entry["token_id"] == claims["jti"]
-    assert policy_entry["actor_roles"] == ["coordinator"] and policy_entry["client_id"] == "mesh-tests"
+    assert policy_entry["actor_roles"] == ["coordinator"] and policy_entry["client_id"] == "mesh-cli"
     assert policy_entry["resource"] == "program/stem" and policy_entry["details"]["version"] == 1
     assert round_entry["details"] | {"objective": None} == {"mode": "mentor_mentee", "objective": None, "pool_size": 0,
                                                          "pairs": 0, "proposed": 0}  # both are proposed already

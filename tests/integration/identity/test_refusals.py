@@ -54,6 +54,67 @@ def refusals(audience: str) -> list[tuple[str, dict[str, str], int, str]]:
     ]
 
 
+def hostile(audience: str) -> list[tuple[str, str]]:
+    """M2, M5: headers and claims an outsider forges or a neighbouring client holds, each signed with the
+    issuer's own key so that only the check under test can refuse it."""
+    issuer = local_issuer()
+    claims = issuer.claims(audience=audience)
+    header = {"alg": "RS256", "kid": issuer.rsa_kid}
+    return [
+        ("kid a number", issuer.raw_token(header | {"kid": 123}, claims)),
+        ("kid null", issuer.raw_token(header | {"kid": None}, claims)),
+        ("kid an object", issuer.raw_token(header | {"kid": {"id": "rsa-1"}}, claims)),
+        ("kid of 300 characters", issuer.raw_token(header | {"kid": "k" * 300}, claims)),
+        ("unknown crit", issuer.raw_token(header | {"crit": ["x-unknown"]}, claims)),
+        ("crit not a list", issuer.raw_token(header | {"crit": "b64"}, claims)),
+        ("unencoded payload", issuer.raw_token(header | {"b64": False, "crit": ["b64"]}, claims)),
+        ("alg a list", issuer.raw_token(header | {"alg": ["RS256"]}, claims)),
+        ("alg a number", issuer.raw_token(header | {"alg": 256}, claims)),
+        ("header a list", issuer.raw_token([header], claims)),
+        ("header a string", issuer.raw_token("RS256", claims)),
+        ("claims a list", issuer.raw_token(header, [claims])),
+        ("claims a number", issuer.raw_token(header, 42)),
+        ("ES256 named, an RSA key used", issuer.raw_token(header | {"alg": "ES256"}, claims)),
+        ("exp a string", issuer.raw_token(header, claims | {"exp": "tomorrow"})),
+        ("iat an object", issuer.raw_token(header, claims | {"iat": {"at": 1}})),
+        ("nbf a list", issuer.raw_token(header, claims | {"nbf": [1]})),
+        ("aud a number", issuer.raw_token(header, claims | {"aud": 7})),
+        ("iss a list", issuer.raw_token(header, claims | {"iss": [claims["iss"]]})),
+        ("sub a number", issuer.raw_token(header, claims | {"sub": 12345})),
+        ("a logout token's typ", issuer.raw_token(header | {"typ": "logout+jwt"}, claims)),
+        ("typ a number", issuer.raw_token(header | {"typ": 1}, claims)),
+        ("M5 an ID token", issuer.raw_token(header, claims | {"typ": "ID"})),
+        ("M5 a refresh token", issuer.raw_token(header, claims | {"typ": "Refresh"})),
+        ("M5 another client of the realm", issuer.raw_token(header, claims | {"azp": "portal"})),
+        ("M5 no client named", issuer.raw_token(header, {k: v for k, v in claims.items() if k != "azp"})),
+        ("M5 a client named by a number", issuer.raw_token(header, claims | {"azp": 5})),
+        ("20,000 characters", "e" * 20_000),
+        ("not base64", "!!.@@.##"),
+        ("four segments", "a.b.c.d"),
+    ]
+
+
+async def test_m2_m5_hostile_headers_and_claims_are_a_401_with_a_challenge_never_a_500(service) -> None:
+    definition, client = service
+    path = READ_PATH[definition.name].format(id=uuid.uuid4())
+    for case, token in hostile(f"mesh-{definition.name}"):
+        response = await client.get(path, headers=bearer(token))
+        challenge = response.headers.get("WWW-Authenticate", "")
+        assert (response.status_code, challenge.startswith('Bearer realm="mentoring-mesh", error="invalid_token"')) == (
+            401, True), (case, response.status_code, challenge)
+
+
+async def test_m6_the_service_role_in_a_token_not_of_a_platform_service_client_opens_nothing(service) -> None:
+    definition, client = service
+    issuer = local_issuer()
+    path = READ_PATH[definition.name].format(id=uuid.uuid4())
+    for case, claims in [("a person's app", {"azp": "mesh-cli", "institution": None}),
+                         ("a service client naming an institution", {"azp": "mesh-matching"})]:
+        token = issuer.token(audience=f"mesh-{definition.name}", roles=("service",), campuses=(), **claims)
+        response = await client.get(path, headers=bearer(token))
+        assert response.status_code == 403 and "service" in response.headers["WWW-Authenticate"], case
+
+
 async def test_every_bad_token_is_refused_with_the_reason(service) -> None:
     definition, client = service
     path = READ_PATH[definition.name].format(id=uuid.uuid4())

@@ -12,7 +12,7 @@ KEYCLOAK_DEFAULTS = {"sub": "u-1", "realm_access": {"roles": ["offline_access", 
 
 def test_claims_are_read_where_the_mapping_says_with_renamed_roles() -> None:
     mapping = ClaimMapping(roles="realm_access.roles", institution="org.id", campuses="campus",
-                           role_names={Role.COORDINATOR: "mesh-coordinator"})
+                           role_names={Role.COORDINATOR: "mesh-coordinator"}, space_delimited_lists=True)
     principal = principal_from_claims(KEYCLOAK_DEFAULTS, mapping)
     assert principal == Principal(subject="u-1", institution="northbridge", campuses=frozenset({"north", "south"}),
                                   roles=frozenset({Role.COORDINATOR}), client_id="mesh-cli", token_id="t-1")
@@ -65,11 +65,15 @@ def test_actions_closed_to_a_role_are_forbidden_not_hidden() -> None:
     assert decide(person(Role.PARTICIPANT), NORTH_MATCH, owners_may=False) is Decision.FORBIDDEN
 
 
-def test_an_address_the_issuer_marks_unverified_is_not_taken_as_the_persons() -> None:
+def test_m7_an_address_counts_as_the_persons_only_when_the_issuer_says_it_verified_it() -> None:
     base = {"sub": "u", "institution": "nb", "email": "a@u.example.edu"}
-    assert principal_from_claims(base, ClaimMapping()).email == "a@u.example.edu"
+    assert principal_from_claims(base, ClaimMapping()).email is None  # silence is not a vouch
     assert principal_from_claims(base | {"email_verified": True}, ClaimMapping()).email == "a@u.example.edu"
     assert principal_from_claims(base | {"email_verified": False}, ClaimMapping()).email is None
+    assert principal_from_claims(base | {"email_verified": "true"}, ClaimMapping()).email is None  # a string is no vouch
+    trusting = ClaimMapping(email_verified_by_default=True)  # an IdP that releases verified addresses only
+    assert principal_from_claims(base, trusting).email == "a@u.example.edu"
+    assert principal_from_claims(base | {"email_verified": False}, trusting).email is None
 
 
 def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_institution() -> None:
@@ -78,13 +82,34 @@ def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_instituti
 
 
 def test_a_platform_service_is_no_person_and_reads_only_what_is_opened_to_services() -> None:
-    service = principal_from_claims({"sub": "svc-matching", "roles": ["service", "admin"], "institution": "nb",
-                                     "azp": "mesh-matching"}, ClaimMapping())
+    service = principal_from_claims({"sub": "svc-matching", "roles": ["service", "admin"], "azp": "mesh-matching"},
+                                    ClaimMapping())
     assert service.roles == frozenset({Role.SERVICE}) and service.is_service and not service.is_admin  # never also admin
     assert service.institution == "*" and service.campuses == frozenset()
     for resource in (NORTH_MATCH, SOUTH_MATCH, OTHER_INSTITUTION):
         assert decide(service, resource) is Decision.HIDDEN  # nothing unless a route opens it
         assert decide(service, resource, services_may=True) is Decision.ALLOW  # in every institution
     assert decide(person(Role.PARTICIPANT), SOUTH_MATCH, services_may=True) is Decision.HIDDEN  # opens nothing to people
-    renamed = principal_from_claims({"sub": "s", "roles": ["mesh-service"]}, ClaimMapping(role_names={Role.SERVICE: "mesh-service"}))
+    renamed = principal_from_claims({"sub": "s", "roles": ["mesh-service"], "azp": "mesh-notify"},
+                                    ClaimMapping(role_names={Role.SERVICE: "mesh-service"}))
     assert renamed.is_service
+
+
+@pytest.mark.parametrize("claims", [
+    {"sub": "u", "roles": ["service"], "azp": "portal"},  # another client of the realm
+    {"sub": "u", "roles": ["service"]},  # no client at all
+    {"sub": "u", "roles": ["service"], "client_id": "mesh-cli"},  # a people's app, not a service
+    {"sub": "u", "roles": ["service"], "azp": "mesh-matching", "institution": "nb"},  # a person's token: it has a tenant
+])
+def test_m6_the_service_role_counts_only_in_a_platform_service_clients_token(claims) -> None:
+    with pytest.raises(ClaimsIncomplete, match="service"):
+        principal_from_claims(claims, ClaimMapping())
+
+
+def test_l11_a_string_claim_is_one_value_unless_the_idp_is_said_to_delimit_with_spaces() -> None:
+    claims = {"sub": "u", "institution": "nb", "roles": "Study, admin", "campuses": "north south"}
+    principal = principal_from_claims(claims, ClaimMapping())
+    assert principal.roles == frozenset() and principal.campuses == frozenset({"north south"})  # grants nothing
+    spaced = principal_from_claims(claims | {"roles": "participant admin"}, ClaimMapping(space_delimited_lists=True))
+    assert spaced.roles == frozenset({Role.PARTICIPANT, Role.ADMIN}) and spaced.campuses == frozenset({"north", "south"})
+

@@ -14,6 +14,9 @@ from typing import Any
 INSTITUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 UNASSIGNED = "unassigned"  # the tenant of rows from before identity (migrations): no token may name it
 EVERY_INSTITUTION = "*"  # where a platform service acts: only on the routes open to services (reads)
+# The platform's own OAuth clients: the apps people sign in to, and the services reading each other.
+PEOPLES_CLIENTS = ("mesh-cli", "mesh-web", "mesh-automation")
+SERVICE_CLIENTS = ("mesh-profile", "mesh-matching", "mesh-scheduling", "mesh-notify")
 
 
 class Role(enum.StrEnum):
@@ -39,6 +42,13 @@ class ClaimMapping:
     programs: str = "programs"
     email: str = "email"
     role_names: Mapping[Role, str] | None = None
+    # Only these clients' tokens may carry the service role: a role string alone (one mis-mapped
+    # group) must not make a person a reader of every institution.
+    service_clients: frozenset[str] = frozenset(SERVICE_CLIENTS)
+    # True only for an IdP that releases verified addresses alone and sends no ``email_verified``.
+    email_verified_by_default: bool = False
+    # True for an IdP that sends roles or campuses as one space-delimited string (as OAuth's scope).
+    space_delimited_lists: bool = False
 
     def role_of(self, value: str) -> Role | None:
         names = {role: role.value for role in Role} | dict(self.role_names or {})
@@ -80,11 +90,13 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
     subject = _text(_claim(claims, mapping.subject))
     if not subject:
         raise ClaimsIncomplete(f"token has no subject claim {mapping.subject!r}")
-    roles = {mapping.role_of(value) for value in _values(_claim(claims, mapping.roles))} - {None}
+    values = _values_split_on_spaces if mapping.space_delimited_lists else _values
+    roles = {mapping.role_of(value) for value in values(_claim(claims, mapping.roles))} - {None}
+    client = _text(claims.get("azp") or claims.get("client_id"))
     if Role.SERVICE in roles:  # a platform service: no person's role, no one institution
+        _require_platform_service(claims, mapping, client)
         return Principal(subject=subject, institution=EVERY_INSTITUTION, campuses=frozenset(),
-                         roles=frozenset({Role.SERVICE}), client_id=_text(claims.get("azp") or claims.get("client_id")),
-                         token_id=_text(claims.get("jti")))
+                         roles=frozenset({Role.SERVICE}), client_id=client, token_id=_text(claims.get("jti")))
     institution = _text(_claim(claims, mapping.institution))
     if not institution:
         raise ClaimsIncomplete(f"token has no institution claim {mapping.institution!r}")
@@ -94,13 +106,29 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
     return Principal(
         subject=subject,
         institution=institution,
-        campuses=frozenset(_values(_claim(claims, mapping.campuses))),
+        campuses=frozenset(values(_claim(claims, mapping.campuses))),
         roles=frozenset(roles),  # type: ignore[arg-type]
-        programs=frozenset(_values(_claim(claims, mapping.programs))),
-        client_id=_text(claims.get("azp") or claims.get("client_id")),
+        programs=frozenset(values(_claim(claims, mapping.programs))),
+        client_id=client,
         token_id=_text(claims.get("jti")),
-        email=None if claims.get("email_verified") is False else _text(_claim(claims, mapping.email)),
+        email=_text(_claim(claims, mapping.email)) if _email_vouched_for(claims, mapping) else None,
     )
+
+
+def _require_platform_service(claims: Mapping[str, Any], mapping: ClaimMapping, client: str | None) -> None:
+    """The service role counts only in a token of one of the platform's service clients, and one that
+    names no institution (a person's token, whatever its roles, always does)."""
+    if client not in mapping.service_clients:
+        raise ClaimsIncomplete(f"the service role is only for the platform's service clients, not client {client!r}")
+    if _claim(claims, mapping.institution) is not None:
+        raise ClaimsIncomplete("a platform service's token names no institution")
+
+
+def _email_vouched_for(claims: Mapping[str, Any], mapping: ClaimMapping) -> bool:
+    """An address counts as the person's only when the IdP says it verified it (``email_verified``
+    true), or, for an IdP configured as releasing verified addresses only, when it does not deny it."""
+    verified = claims.get("email_verified")
+    return verified is True or (verified is None and mapping.email_verified_by_default)
 
 
 def _claim(claims: Mapping[str, Any], path: str) -> Any:
@@ -119,11 +147,16 @@ def _text(value: Any) -> str | None:
 
 
 def _values(value: Any) -> list[str]:
-    """A list claim, or one string of values separated by spaces or commas (as some IdPs send)."""
+    """A list claim; a single string is one value (a group named "Study, admin" grants nothing)."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [part for part in value.replace(",", " ").split() if part]
+        return [value.strip()] if value.strip() else []
     if isinstance(value, list):
         return [item.strip() for item in value if isinstance(item, str) and item.strip()]
     return []
+
+
+def _values_split_on_spaces(value: Any) -> list[str]:
+    """As ``_values``, but a string is a space-delimited list (configured per IdP)."""
+    return value.split() if isinstance(value, str) else _values(value)
