@@ -104,3 +104,52 @@ async def test_a_line_number_must_be_a_number_not_true(profile_service) -> None:
     response = await client.post("/programs/first-years/roster", json={"rows": [row(True, "t1")]}, headers=ADMIN)
     assert response.status_code == 422 and response.json()["errors"][0]["location"] == "body.rows.0.line"
     assert (await send(client, [row(2, "t1")]))["new"] == 1  # nothing was taken from the refused batch
+
+
+async def test_h1_a_coordinator_of_one_campus_can_neither_rewrite_nor_adopt_nor_discover_another_campuss_people(
+        profile_service) -> None:
+    app, client = profile_service
+    await send(client, [row(2, "s9", campus="south")])
+    south_person = await client.post("/participants", json=profile(
+        program_id="first-years", affiliation="student", campus="south",
+        email="own@uni.example.edu").model_dump(mode="json"),
+        headers=as_("profile", "participant", campuses=("south",), email="own@uni.example.edu"))
+    assert south_person.status_code == 201
+    north = as_("profile", "coordinator", campuses=("north",))
+    by_external_id = row(2, "s9", campus="north", email="x@evil.example")
+    by_email = row(3, "n-new", campus="north", email="s9@uni.example.edu")  # the south person's address
+    adopting = row(4, "n-adopt", campus="north", email="own@uni.example.edu")  # a self-joined south participant
+    outcome = await send(client, [by_external_id, by_email, adopting], headers=north)
+    assert [r["outcome"] for r in outcome["rows"]] == ["rejected"] * 3
+    assert all(r["participant_id"] is None for r in outcome["rows"])
+    assert "on a campus you do not coordinate" in outcome["rows"][0]["reasons"][0]
+    told = " ".join(reason for r in outcome["rows"][1:] for reason in r["reasons"])
+    assert "s9" not in told.replace("s9@uni", "") and "(external id" not in told  # no other campus's external id
+    assert south_person.json()["participant_id"] not in told
+    stored = await in_tenant(app.state.components.database).fetch(
+        "SELECT external_id, campus, email_key FROM participants ORDER BY joined_at")
+    assert [tuple(r) for r in stored] == [("s9", "south", "s9@uni.example.edu"), (None, "south", "own@uni.example.edu")]
+
+
+async def test_h1_the_audit_trail_names_each_participant_a_roster_changed_and_which_fields(profile_service) -> None:
+    _, client = profile_service
+    first = await send(client, [row(2, "a1"), row(3, "a2")])
+    await send(client, [row(2, "a1", display_name="Renamed Person"), row(3, "a2")])
+    trail = (await client.get("/audit", headers=ADMIN)).json()
+    imports = [entry for entry in trail if entry["action"] == "roster.import"]
+    latest, earliest = imports[0]["details"]["participants"], imports[-1]["details"]["participants"]
+    ids = {r["external_id"]: r["participant_id"] for r in first["rows"]}
+    assert earliest == [{"participant_id": ids["a1"], "outcome": "new", "fields": []},
+                        {"participant_id": ids["a2"], "outcome": "new", "fields": []}]
+    assert latest == [{"participant_id": ids["a1"], "outcome": "updated", "fields": ["display_name"]}]
+
+
+async def test_h1_an_admins_change_to_a_profile_is_audited_with_the_fields_it_changed(profile_service) -> None:
+    _, client = profile_service
+    participant_id = (await send(client, [row(2, "e1")]))["rows"][0]["participant_id"]
+    given = (await client.get(f"/participants/{participant_id}", headers=ADMIN)).json()["profile"]
+    changed = await client.put(f"/participants/{participant_id}/profile", headers=ADMIN,
+                               json=given | {"display_name": "New Name", "goals": ["Finish the thesis"]})
+    assert changed.status_code == 200, changed.text
+    entry = next(e for e in (await client.get("/audit", headers=ADMIN)).json() if e["action"] == "participant.update")
+    assert (entry["resource"], entry["details"]) == (f"participant/{participant_id}", {"fields": ["display_name", "goals"]})

@@ -19,7 +19,13 @@ from mesh_profile.application.change_participation import (
 )
 from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA, Erasure, erase_participant
 from mesh_profile.application.join_program import join_program
-from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError, ProgramIsFixed
+from mesh_profile.domain.participant import (
+    AlreadyJoined,
+    Participant,
+    ProfileError,
+    ProgramIsFixed,
+    changed_fields,
+)
 from mesh_runtime import audit
 from mesh_runtime.dependencies import (
     OPEN_TO_SERVICES,
@@ -214,7 +220,8 @@ async def _change(components, cause, principal: Principal, participant_id: UUID,
             if new_email is not None and not principal.is_admin:
                 _require_own_email(principal, new_email)
             participant = await use_case(uow)
-            await audit.record_if_privileged(transaction, principal, cause, action, f"participant/{participant_id}")
+            await audit.record_if_privileged(transaction, principal, cause, action, f"participant/{participant_id}",
+                                             fields=changed_fields(current.profile, participant.profile))
     except ParticipantNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except ProgramIsFixed as error:

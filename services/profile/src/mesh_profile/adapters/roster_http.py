@@ -3,11 +3,11 @@
 An admin of the institution, or a coordinator of the program, who places people only on the campuses
 they coordinate. Each row gets its outcome; a batch sent again changes nothing it already did."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
 from mesh_profile.adapters.programs_store import PostgresPrograms
@@ -19,6 +19,7 @@ from mesh_runtime.identity import Principal
 
 router = APIRouter(prefix="/programs", tags=["roster"])
 MAX_ROWS = 1000
+FieldName = Annotated[str, StringConstraints(max_length=64)]  # a profile's fields have short names
 
 
 class Row(BaseModel):
@@ -27,8 +28,9 @@ class Row(BaseModel):
     line: StrictInt = Field(ge=1, description="Where the row is in the file, for the error report.")
     external_id: str = Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$",
                              description="The institution's id for the person (student or staff number).")
-    profile: dict[str, Any] = Field(description="The participant's profile; program_id and program_setting default "
-                                                "to the program's. Checked per row: a bad row is rejected alone.")
+    profile: dict[FieldName, Any] = Field(max_length=64, description="The participant's profile; program_id and "
+                                          "program_setting default to the program's. Checked per row: a bad row is "
+                                          "rejected alone.")
 
 
 class Batch(BaseModel):
@@ -71,7 +73,9 @@ async def import_batch(program_id: str, batch: Batch, components: ComponentsDep,
         counts = {kind: sum(result.outcome == kind for result in results)
                   for kind in ("new", "updated", "unchanged", "rejected")}
         await audit.record(transaction, principal, cause, "roster.import", f"program/{program_id}",
-                           lines=[batch.rows[0].line, batch.rows[-1].line], **counts)
+                           lines=[batch.rows[0].line, batch.rows[-1].line], **counts,
+                           participants=[{"participant_id": str(r.participant_id), "outcome": r.outcome,
+                                          "fields": r.changed} for r in results if r.outcome in ("new", "updated")])
     return BatchOutcome(**counts, rows=[RowOutcome(line=r.line, external_id=r.external_id, outcome=r.outcome,
                                                    participant_id=r.participant_id, reasons=r.reasons) for r in results])
 

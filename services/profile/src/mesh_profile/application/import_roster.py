@@ -5,6 +5,10 @@ Rows are upserted by the institution's own id for the person (``external_id``): 
 updated (ParticipantProfileUpdated), an unchanged row changes nothing. So sending a batch again,
 after a crash or a kill, ends with every row exactly once and every event exactly once. A row that
 cannot be taken is rejected with its reasons; the rest of the batch is not held back by it.
+
+An importer changes, adopts and learns of only the participants on campuses they may place people
+on: a row naming (by external id or email) someone on another campus is rejected without saying who
+that is, so a coordinator of one campus can neither rewrite nor discover another campus's people.
 """
 
 from collections.abc import Callable, Sequence
@@ -19,7 +23,7 @@ from mentoring_contracts import ParticipantProfile
 from mesh_profile.application.admission import ProgramNotFound, full_roles, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.eligibility import violations
-from mesh_profile.domain.participant import Participant, ParticipantStatus, join
+from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join
 from mesh_profile.domain.program import Program
 
 Outcome = Literal["new", "updated", "unchanged", "rejected"]
@@ -39,6 +43,7 @@ class RowResult:
     outcome: Outcome
     participant_id: UUID | None = None
     reasons: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # the profile fields an update changed, for the audit trail
 
 
 async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[RosterRow], *, institution: str,
@@ -62,10 +67,14 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
         results.append(result)
         current = known.get(row.external_id)
         owner = by_email.get(str(profile.email).lower())
+        if current is not None and not may_place(current.profile.campus):
+            result.reasons.append(f"external id {row.external_id!r} is a participant on a campus you do not coordinate")
+            continue
         if owner is not None and owner.participant_id != (current.participant_id if current else None):
-            if current is not None or owner.external_id is not None:
-                result.reasons.append(f"email {profile.email} belongs to another participant"
-                                      + (f" (external id {owner.external_id})" if owner.external_id else ""))
+            visible = may_place(owner.profile.campus)
+            if current is not None or owner.external_id is not None or not visible:
+                result.reasons.append(f"email {profile.email} belongs to another participant" + (
+                    f" (external id {owner.external_id})" if visible and owner.external_id else ""))
                 continue
             current = owner  # joined themself before the roster came: the roster recognises them by email
         if current is None:
@@ -96,6 +105,8 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
         if current.profile != profile:
             events.append(event)
         result.outcome = "updated"
+        result.changed = changed_fields(current.profile, profile) + (
+            ["external_id"] if current.external_id != row.external_id else [])
     await uow.seats.change(program_id, seats.changes)
     await uow.participants.add_many(joined)
     await uow.participants.save_many(changed)

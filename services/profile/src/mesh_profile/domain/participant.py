@@ -111,3 +111,8 @@ def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, in
     brought them, by the institution's id), and the fact every other service learns them from."""
     participant = Participant(participant_id, profile, now, institution, subject, external_id=external_id)
     return participant, ParticipantJoined(participant_id=participant_id, attributes=profile.attributes(), joined_at=now)
+
+
+def changed_fields(before: ParticipantProfile, after: ParticipantProfile) -> list[str]:
+    """The names of the profile's fields that differ, for the audit trail (which fields, never their values)."""
+    return [name for name in type(before).model_fields if getattr(before, name) != getattr(after, name)]
