@@ -28,3 +28,9 @@ class EventCatalog:
 
 
 CATALOG = EventCatalog(ALL_EVENTS)
+
+
+def topics_read(models: Iterable[type[Event]]) -> tuple[str, ...]:
+    """The topics a consumer of these event types subscribes to: each type's own, where it is applied
+    from its topic's writers only, and those it travelled on before (``formerly_on``), where it is refused."""
+    return tuple(sorted({topic.name for model in models for topic in (model.topic, *model.formerly_on)}))

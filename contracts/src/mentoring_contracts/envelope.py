@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Generic, Literal, TypeVar
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from mentoring_contracts.events.base import Event
 
@@ -12,6 +12,9 @@ DataT = TypeVar("DataT", bound=Event)
 
 
 TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
+
+
+RESERVED_TENANT = "unassigned"  # mesh_runtime's UNASSIGNED: no token, feed or event may name it
 
 
 class EventEnvelope(BaseModel, Generic[DataT]):
@@ -37,11 +40,19 @@ class EventEnvelope(BaseModel, Generic[DataT]):
     correlationid: UUID
     causationid: UUID | None = None
     institution: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
-                                    description="The institution (tenant) the event belongs to.")
+                                    description="The institution (tenant) the event belongs to; never "
+                                                f"{RESERVED_TENANT!r}, the tenant of rows from before identity.")
     traceparent: str | None = Field(default=None, pattern=TRACEPARENT_PATTERN, description=(
         "CloudEvents distributed-tracing extension: the W3C trace context of the span that emitted it."))
     tracestate: str | None = Field(default=None, max_length=512, description="W3C tracestate, with traceparent.")
     data: DataT
+
+    @field_validator("institution")
+    @classmethod
+    def _not_the_reserved_tenant(cls, value: str | None) -> str | None:
+        if value == RESERVED_TENANT:
+            raise ValueError(f"{RESERVED_TENANT!r} is reserved for rows from before identity; no event belongs to it")
+        return value
 
 
 def new_envelope(

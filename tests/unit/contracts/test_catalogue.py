@@ -4,18 +4,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from mentoring_contracts import CATALOG, TOPICS
+from mentoring_contracts import CATALOG, CURRENT_EVENTS, TOPICS
 from tools import contracts_docs
 
 FAMILIES = {
     "mentoring.programs.v1": {"ProgramCreated", "ProgramUpdated", "ProgramClosed"},
-    "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased",
-                                  "ParticipantErasureConfirmed"},
+    "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased"},
     "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded",
                               "MatchStalled"},
     "mentoring.agreements.v1": {"AgreementProposed", "AgreementSet"},
     "mentoring.sessions.v1": {"SessionScheduled", "SessionRescheduled", "SessionCancelled", "SessionCompleted", "SessionMissed"},
     "mentoring.notifications.v1": {"NotificationSent", "NotificationFailed"},
+    "mentoring.erasure-confirmations.v1": {"ParticipantErasureConfirmed"},
 }
 
 
@@ -67,3 +67,11 @@ def test_every_field_of_every_event_has_a_description_and_an_example() -> None:
 def test_published_documents_are_current_and_compatible_with_the_last_release() -> None:
     assert contracts_docs.drift() == [], "run `make contracts`"
     assert contracts_docs.incompatibilities() == []
+
+
+def test_every_topic_is_written_by_the_services_the_contracts_name_and_by_no_other() -> None:
+    """Single-writer topics (security review M4): each current event type is published by exactly its
+    topic's declared writers, so a type's owners are its topic's writers."""
+    for model in CURRENT_EVENTS:
+        publishers = {service.name for service in contracts_docs.SERVICES if model in service.publishes}
+        assert publishers == set(model.topic.writers), model.name

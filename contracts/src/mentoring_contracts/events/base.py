@@ -1,5 +1,6 @@
 """Base of every event: class-level metadata that names its type, version and topic."""
 
+import re
 from typing import Annotated, ClassVar
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,16 +13,28 @@ from mentoring_contracts.topics import Topic
 EVENT_TYPE_PREFIX = "org.mentoringmesh"
 
 
+# Every IANA name fits this shape (letters, digits, "_", "+", "-", slash-separated), and none is
+# longer than 32 characters; anything else is refused before the zone database is looked at.
+TIME_ZONE_SHAPE = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+TIME_ZONE_MAX_LENGTH = 64
+
+
 def _known_time_zone(value: str) -> str:
+    """A time zone is a name the zone database resolves; every failure to resolve it is a refusal."""
+    # The lookup opens a file named by the input: bound and shape it first, and catch whatever the
+    # file system or the TZif parser raises (a name too long, a directory, a file that is no zone).
+    if len(value) > TIME_ZONE_MAX_LENGTH or not re.fullmatch(TIME_ZONE_SHAPE, value):
+        raise ValueError("not an IANA time zone name (like Europe/Berlin)")
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, KeyError, OSError) as error:
         raise ValueError(f"unknown IANA time zone {value!r}") from error
     return value
 
 
 TimeZoneName = Annotated[
     str,
+    StringConstraints(max_length=TIME_ZONE_MAX_LENGTH, pattern=TIME_ZONE_SHAPE),
     Field(description="IANA time zone name, e.g. 'Europe/Berlin'.", examples=["Europe/Berlin"]),
     AfterValidator(_known_time_zone),
 ]
@@ -30,6 +43,15 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$"),
     Field(description="Lower-case identifier: letters, digits and dashes.", examples=["first-year-stem"]),
 ]
+
+
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: in a name they break the
+# mail headers and lines it is put in (a CR/LF in a display name made every mail naming it fail).
+_CONTROLS = "\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029"
+# Free text in several lines keeps the line feed and the tab, and nothing else of them.
+_CONTROLS_BUT_LINES = "\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u2028\\u2029"
+SINGLE_LINE, MULTI_LINE = f"^[^{_CONTROLS}]*$", f"^[^{_CONTROLS_BUT_LINES}]*$"  # as published in the schemas
+_SINGLE_LINE, _MULTI_LINE = re.compile(f"[{_CONTROLS}]"), re.compile(f"[{_CONTROLS_BUT_LINES}]")  # what is refused
 
 
 def _sent_at_most(limit: int) -> BeforeValidator:
@@ -43,12 +65,45 @@ def _sent_at_most(limit: int) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def trimmed_text(max_length: int) -> object:
-    """Text of 1 to ``max_length`` characters as sent, kept without surrounding whitespace."""
-    # The check wraps the constrained type: placed beside StringConstraints, pydantic would apply the
-    # lengths before trimming, and a blank text would pass as empty.
-    return Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)],
-                     _sent_at_most(max_length)]
+def _without_controls(multi_line: bool) -> BeforeValidator:
+    """Control characters are refused anywhere in the text as sent, at its ends too: never quietly
+    trimmed into a different text. Multi-line text may hold line feeds and tabs; its line endings
+    are read as a textarea gives them, CR LF and a lone CR becoming one line feed."""
+    allowed = _MULTI_LINE if multi_line else _SINGLE_LINE
+
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        if multi_line:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if (found := allowed.search(value)) is None:
+            return value
+        if found.group() == "\x00":  # worded as the refusal PostgreSQL's would be (problems.py)
+            raise PydanticCustomError("control_character", "Text may not contain the NUL character (\\u0000)")
+        rule = ("Text may hold line feeds and tabs but no other control characters or line separators" if multi_line
+                else "Text may not hold control characters or line separators")
+        raise PydanticCustomError("control_character", rule + " (found U+{code})", {"code": f"{ord(found.group()):04X}"})
+    return BeforeValidator(check)
+
+
+def plain_text(max_length: int, *, multi_line: bool = False) -> object:
+    """Text of 1 to ``max_length`` characters, kept as sent, without control characters (line feeds
+    and tabs allowed in ``multi_line`` text)."""
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length,
+                                            pattern=MULTI_LINE if multi_line else SINGLE_LINE),
+                     _without_controls(multi_line)]
+
+
+def trimmed_text(max_length: int, *, multi_line: bool = False) -> object:
+    """Text of 1 to ``max_length`` characters as sent, kept without surrounding whitespace, and
+    without control characters (line feeds and tabs allowed in ``multi_line`` text)."""
+    # The checks wrap the constrained type: placed beside StringConstraints, pydantic would apply the
+    # lengths before trimming, and a blank text would pass as empty. The pattern inside documents
+    # the rule in the published schema; the check outside holds it for the text as sent.
+    pattern = MULTI_LINE if multi_line else SINGLE_LINE
+    return Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
+                                                      pattern=pattern)],
+                     _without_controls(multi_line), _sent_at_most(max_length)]
 
 
 Label = trimmed_text(120)
@@ -71,15 +126,17 @@ SUBJECT_DESCRIPTION = ("The participant's account at the institution's identity 
                        "how services recognise the person acting. An opaque id, never a name or an address; "
                        "absent for participants from before identity.")
 SUBJECT_EXAMPLE = "f10b93f7-9629-5cdf-b8fe-2682af5640dd"
-AccountSubject = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+AccountSubject = plain_text(255)
 Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
-Reason = Annotated[trimmed_text(1000), Field(examples=["moved to another campus"])]  # type: ignore[valid-type]
+Reason = Annotated[trimmed_text(1000, multi_line=True),  # type: ignore[valid-type]
+                   Field(examples=["moved to another campus"])]
 
 
 class ContractModel(BaseModel):
-    """Value objects inside events: immutable; unknown fields ignored (tolerant reader)."""
+    """Value objects inside events: immutable; unknown fields ignored (tolerant reader); every
+    number finite (NaN and Infinity are refused wherever a float is taken, in dicts too)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", allow_inf_nan=False)
 
 
 class Event(ContractModel):
@@ -89,6 +146,8 @@ class Event(ContractModel):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = False  # still read (history, transition), never written
     topic: ClassVar[Topic]
+    # Topics it travelled on before a move; their consumers read them only to refuse it there.
+    formerly_on: ClassVar[tuple[Topic, ...]] = ()
     aggregate_field: ClassVar[str]
 
     @classmethod

@@ -20,7 +20,7 @@ from mentoring_contracts.events.base import (
     Slug,
     TimeZoneName,
 )
-from mentoring_contracts.topics import PARTICIPANTS
+from mentoring_contracts.topics import ERASURE_CONFIRMATIONS, PARTICIPANTS
 
 Role = Literal["mentor", "mentee", "peer"]
 MeetingMode = Literal["in_person", "online"]
@@ -54,10 +54,10 @@ class AvailabilitySlot(ContractModel):
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Self:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:  # first: a naive and an aware time do not compare
+            raise ValueError("availability times are local wall-clock times without an offset")
         if self.start >= self.end:
             raise ValueError(f"availability on {self.weekday}: start {self.start} is not before end {self.end}")
-        if self.start.tzinfo is not None or self.end.tzinfo is not None:
-            raise ValueError("availability times are local wall-clock times without an offset")
         for moment in (self.start, self.end):
             if moment.minute % 15 or moment.second or moment.microsecond:
                 raise ValueError(f"availability is given in quarter hours; {moment.isoformat()} is not on one")
@@ -218,6 +218,10 @@ class ParticipantErasureConfirmed(_ParticipantEvent):
     who confirmed, and when. Carries no personal data."""
 
     name: ClassVar[str] = "ParticipantErasureConfirmed"
+    # Its own topic, written by the services that confirm (contracts 2.4); on profile's topic, which
+    # it travelled on before, it is refused: it cannot be told from a forgery there.
+    topic: ClassVar = ERASURE_CONFIRMATIONS
+    formerly_on: ClassVar = (PARTICIPANTS,)
 
     participant_id: ParticipantId
     service: Slug = Field(description="The service that erased its data.", examples=["matching"])

@@ -127,6 +127,11 @@ class ProgramDefinition(ContractModel):
                                                description="Every rule must hold for a person to join.")
     capacity: list[RoleCapacity] = Field(default_factory=list, max_length=3,
                                          description="The most active participants per role; a role not named has no limit.")
+    mentors_need_approval: bool = Field(
+        default=False, description="A person who joins (or changes their profile) to mentor is published without "
+                                   "their mentor topics and capacity until a coordinator of their campus approves them: "
+                                   "matching never pairs them as a mentor before. Roster rows need no approval.",
+        examples=[False])
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

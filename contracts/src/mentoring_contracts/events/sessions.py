@@ -15,6 +15,7 @@ from mentoring_contracts.events.base import (
     ProgramId,
     Reason,
     SessionId,
+    plain_text,
 )
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mentoring_contracts.topics import SESSIONS
@@ -30,7 +31,8 @@ class ProgressRating(ContractModel):
 class Reflection(ProgressRating):
     """What one participant took from a session: the rating and their own words."""
 
-    notes: str = Field(min_length=1, max_length=4000, description="Their reflection in their words.",
+    notes: plain_text(4000, multi_line=True) = Field(  # type: ignore[valid-type]
+        description="Their reflection in their words (line feeds and tabs, no other control characters).",
                        examples=["We agreed on goals and worked through two past exam questions."],
                        json_schema_extra=PERSONAL_DATA)
 
