@@ -6,6 +6,7 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import uvicorn
@@ -13,6 +14,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from mesh_runtime.app import ServiceDefinition, build_service
+from tests.support.databases import SERVICE_ROLE, owner_url
 from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
 
 
@@ -58,6 +60,8 @@ def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **se
     """A service's settings against the test run's Kafka, PostgreSQL and token issuer (its own client secret)."""
     defaults = {"oidc_issuer": local_issuer().url, "service_client_secret": service_secret(definition.name),
                 "log_format": "console", "log_level": "WARNING"}
+    if urlsplit(database_url).username == SERVICE_ROLE:  # a database of create_database: its owner migrates
+        defaults["database_migration_url"] = owner_url(database_url)
     return definition.settings_class(database_url=database_url, kafka_bootstrap_servers=kafka, **(defaults | settings))
 
 

@@ -15,8 +15,9 @@ from faststream.specification import AsyncAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mentoring_contracts import TOPICS, Event, dead_letter_spec
-from mesh_runtime import audit, health, metrics
+from mentoring_contracts import TOPICS, Event, dead_letter_spec, service_source
+from mesh_runtime import audit, health, metrics, rate_limit
+from mesh_runtime.body_limit import BodyLimitMiddleware
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.clock import Clock
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
@@ -28,7 +29,14 @@ from mesh_runtime.identity.tokens import TokenVerifier
 from mesh_runtime.kafka_security import broker_security, client_options
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.metrics import ServiceMetrics, request_timer
-from mesh_runtime.migrations import apply_migrations, load_migrations
+from mesh_runtime.migrations import (
+    MigrationError,
+    apply_migrations,
+    check_runtime_role,
+    load_migrations,
+    pending_migrations,
+    role_of,
+)
 from mesh_runtime.openapi import document_every_answer
 from mesh_runtime.outbox import OutboxRelay
 from mesh_runtime.peers import Peer, ServiceIdentity
@@ -38,7 +46,9 @@ from mesh_runtime.problems import (
     unstorable_text_as_problem,
     validation_error_as_problem,
 )
+from mesh_runtime.security_headers import SecurityHeaders
 from mesh_runtime.settings import ServiceSettings
+from mesh_runtime.strict_json import StrictJsonMiddleware
 from mesh_runtime.tracing import configure_tracing, shutdown_tracing
 
 log = structlog.get_logger(__name__)
@@ -67,7 +77,7 @@ class Components:
     @property
     def source(self) -> str:
         """The CloudEvents ``source`` of everything this service emits."""
-        return f"/mentoring-mesh/{self.service}"
+        return service_source(self.service)
 
 
 class Worker(Protocol):
@@ -103,8 +113,21 @@ def components_of(request: Request) -> Components:
 
 
 async def migrate(definition: ServiceDefinition, settings: ServiceSettings) -> list[str]:
+    """As the owner where one is configured, granting the service's own role the use of the tables."""
     migrations = load_migrations(RUNTIME_MIGRATIONS, definition.migrations_package)
-    return await apply_migrations(settings.database_url, migrations)
+    if settings.database_migration_url is None:
+        return await apply_migrations(settings.database_url, migrations)
+    return await apply_migrations(settings.database_migration_url, migrations, grant_to=role_of(settings.database_url))
+
+
+async def check_database(definition: ServiceDefinition, pool: asyncpg.Pool) -> None:
+    """Refuse to serve as a role that could undo row-level security, or on a schema missing migrations."""
+    async with pool.acquire() as connection:
+        await check_runtime_role(connection)
+        pending = await pending_migrations(connection, load_migrations(RUNTIME_MIGRATIONS, definition.migrations_package))
+    if pending:
+        raise MigrationError(f"{len(pending)} migration(s) not applied ({', '.join(pending[:3])}…): run "
+                             f"`python -m mesh_{definition.name} migrate` as the owner, or set MESH_DATABASE_MIGRATION_URL")
 
 
 def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
@@ -133,12 +156,14 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await migrate(definition, settings)
+        if settings.database_migration_url is not None:
+            await migrate(definition, settings)
         try:  # early, so the first request need not wait; an issuer down now must not stop the service
             await verifier.keys.refresh()
         except KeysUnavailable as error:
             log.warning("issuer keys not fetched at start; will retry on the first token", error=str(error))
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min_size, max_size=settings.db_pool_max_size)
+        await check_database(definition, pool)
         secret = settings.service_client_secret.get_secret_value() if settings.service_client_secret else None
         identity = ServiceIdentity(verifier.keys, settings.service_client_id or f"mesh-{definition.name}", secret)
         components = Components(definition.name, settings, Database(pool), broker, identity, Clock(settings.clock_offset_file))
@@ -199,8 +224,14 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.add_exception_handler(RequestValidationError, validation_error_as_problem)
     for unstorable in (asyncpg.UntranslatableCharacterError, asyncpg.CharacterNotInRepertoireError):
         app.add_exception_handler(unstorable, unstorable_text_as_problem)
+    # Added first, innermost: a body is measured before it is parsed, and either refusal is still
+    # timed and carries its correlation id.
+    app.add_middleware(StrictJsonMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.http_max_body_bytes)
+    rate_limit.install(app, settings)  # outside the body limit: a refused request's body is never read
     app.middleware("http")(correlation_middleware)
     app.middleware("http")(request_timer(app.state.metrics))
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: on every answer, a 500 from any middleware too
     app.include_router(health.router)
     app.include_router(metrics.router)  # scraped without a token, like the health probes: keep it inside the cluster
     for router in (*definition.routers, audit.router):  # none reachable without a verified token...

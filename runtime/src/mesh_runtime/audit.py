@@ -1,7 +1,10 @@
-"""The audit trail every service keeps of coordinator and admin actions: written in the same
-transaction as the action (an action that rolls back leaves no entry, one that commits always has
-one), read by the admins of the institution at ``GET /audit``."""
+"""The audit trail every service keeps of coordinator and admin actions, and of staff and platform
+services reading people's personal data: written in the same transaction as the action (an action
+that rolls back leaves no entry, one that commits always has one), read by the admins of the
+institution at ``GET /audit``. The service's database role may add entries, never change or remove
+one (mesh_runtime.migrations)."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -34,6 +37,22 @@ async def record_if_privileged(transaction: Transaction, principal: Principal, c
     for a participant); a participant's own changes are their history, not an audit entry."""
     if principal.is_admin or principal.is_coordinator:
         await record(transaction, principal, cause, action, resource, **details)
+
+
+async def record_reads(transaction: Transaction, principal: Principal, cause: Cause, resource: str,
+                       read: Mapping[str, Sequence[str]]) -> None:
+    """Staff (coordinators, admins) and platform services reading people's personal data: one entry per
+    institution read, naming whom, in that institution's trail (a service reads across institutions).
+    A person reading their own data is not audited."""
+    if not (principal.is_admin or principal.is_coordinator or principal.is_service):
+        return
+    acting_in = transaction.tenant
+    for institution, whom in read.items():
+        if whom:
+            await transaction.act_in(institution)
+            await record(transaction, principal, cause, "personal_data.read", resource, ids=sorted(set(whom)))
+    if acting_in is not None:
+        await transaction.act_in(acting_in)
 
 
 class AuditEntry(BaseModel):

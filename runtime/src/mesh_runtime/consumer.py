@@ -2,11 +2,11 @@
 
 A batch (records of several partitions, each partition's in offset order) is decoded against the
 contracts; its effects, inbox rows and outbox rows are written in one transaction, and only then may
-the offsets be committed. A record that can never be processed (malformed, unknown type, a
-handler's non-transient error) goes to the group's dead-letter topic alone: the transaction is
-replayed without it, every other record of the batch is applied. A transient failure (database,
-broker or a peer unreachable) raises ``TransientFailure``: nothing of the batch is kept, and the
-caller seeks back and redelivers the whole batch, which the inbox makes harmless.
+the offsets be committed. A record that can never be processed (malformed, unknown type, not from
+its type's owners, a handler's non-transient error) goes to the group's dead-letter topic alone:
+the transaction is replayed without it, every other record of the batch is applied. A transient
+failure (database, broker or a peer unreachable) raises ``TransientFailure``: nothing of the batch
+is kept, and the caller seeks back and redelivers the whole batch, which the inbox makes harmless.
 """
 
 import contextlib
@@ -22,7 +22,17 @@ import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 
-from mentoring_contracts import ContractError, Event, EventEnvelope, KafkaRecord, MalformedEvent, dead_letter_topic, from_kafka
+from mentoring_contracts import (
+    TOPICS,
+    ContractError,
+    Event,
+    EventEnvelope,
+    KafkaRecord,
+    MalformedEvent,
+    dead_letter_topic,
+    from_kafka,
+    topics_read,
+)
 from mesh_runtime.db import Database, Transaction
 from mesh_runtime.metrics import ServiceMetrics
 from mesh_runtime.tracing import continued
@@ -55,6 +65,29 @@ class RetryLater(Exception):
 
 class TransientFailure(Exception):
     """Processing failed for a reason that may pass; the records must be redelivered."""
+
+
+class NotFromItsOwner(Exception):
+    """An event its type's owners did not publish, as far as a consumer can tell: refused, never applied."""
+
+
+_PLAN_TOPICS = frozenset(topic.name for topic in TOPICS)
+
+
+def check_owner(topic: str, envelope: EventEnvelope[Any]) -> None:
+    """An event is applied only as its type's owners, the writers of its topic, published it: with one
+    of them as ``ce_source``, and, read from a topic of the plan, read from its type's own topic.
+
+    The source is only what the producer says; the topic is what the Kafka ACLs vouch for (only its
+    writers may write it). Together they refuse a type another service forged, on its own topic or
+    on one it may write (an erasure confirmation found on profile's participants topic)."""
+    own = type(envelope.data).topic
+    if topic in _PLAN_TOPICS and topic != own.name:
+        raise NotFromItsOwner(f"{envelope.type} travels on {own.name}, written by {', '.join(own.writers)}; "
+                              f"read from {topic}, where they do not write it")
+    if envelope.source not in own.sources:
+        raise NotFromItsOwner(f"{envelope.type} is published by {', '.join(sorted(own.sources))}, "
+                              f"not {envelope.source!r}")
 
 
 class Outcome(enum.Enum):
@@ -102,7 +135,7 @@ class EventConsumer:
     def __post_init__(self) -> None:
         self._by_type = {model.event_type(): handler for model, handler in self.handlers.items()}
         if not self.topics:
-            self.topics = tuple(sorted({model.topic.name for model in self.handlers}))
+            self.topics = topics_read(self.handlers)
 
     @property
     def dead_letter_topic(self) -> str:
@@ -128,8 +161,13 @@ class EventConsumer:
             if (handler := self._by_type.get(envelope.type)) is None:
                 log.debug("event not handled by this consumer", topic=record.topic, event_type=envelope.type)
                 outcomes[index] = Outcome.IGNORED
-            else:
-                work.append(_Work(index, handler, envelope))
+                continue
+            try:
+                check_owner(record.topic, envelope)
+            except NotFromItsOwner as error:
+                poison[index] = error
+                continue
+            work.append(_Work(index, handler, envelope))
         if work:
             await self._prefetch(work)
             try:

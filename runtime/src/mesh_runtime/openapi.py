@@ -24,6 +24,10 @@ UNAVAILABLE = _problem("The service's database is unavailable just now.", header
     "Retry-After": {"description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS}).",
                     "schema": {"type": "integer"}}})
 
+RATE_LIMITED = _problem("Too many requests: a budget of the caller's (its person, its address, or the profile's "
+                        "changes) is spent for now (a problem of type ...:rate-limited).", headers={
+    "Retry-After": {"description": "Whole seconds until a request will be taken again.", "schema": {"type": "integer"}}})
+
 
 def document_every_answer(app: FastAPI) -> None:
     """Wraps ``app.openapi``. A guarded route is one whose operation names a security scheme (the
@@ -45,10 +49,31 @@ def document_every_answer(app: FastAPI) -> None:
             for operation in operations.values():
                 _complete(operation.setdefault("responses", {}), bool(operation.get("security")), "{" in path,
                           "requestBody" in operation, not {"health", "docs"} & set(operation.get("tags", ())))
+        _local_times(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+# Every time of day the platform reads or shows is a local wall-clock time (availability, quiet hours):
+# "17:00" in, "17:00:00" out, refused with an offset. JSON Schema's format "time" is RFC 3339's
+# full-time, which must have one: the document said the opposite of what the API takes and gives
+# (schemathesis held a participant's own profile against it). Said as a pattern instead.
+LOCAL_TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+def _local_times(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("format") == "time" and node.get("type") == "string":
+            del node["format"]
+            node["pattern"] = LOCAL_TIME_PATTERN
+            node.setdefault("description", "A local wall-clock time without an offset.")
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
 
 
 def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: bool, reads_database: bool) -> None:
@@ -61,6 +86,7 @@ def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: 
         responses.setdefault("403", _problem("The caller's role or campus does not allow this."))
     if reads_database:
         responses.setdefault("503", UNAVAILABLE)
+        responses.setdefault("429", RATE_LIMITED)  # every route but the probes, metrics and documents is limited
     if has_body:
         responses.setdefault("400", _problem("The body cannot be read as JSON at all."))
     if has_id:

@@ -58,6 +58,7 @@ def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
         port=settings.http_port,
         log_config=None,
         timeout_graceful_shutdown=int(settings.drain_timeout_seconds),
-        proxy_headers=True,
+        proxy_headers=True,  # the client's address from X-Forwarded-For, if the peer is trusted:
+        forwarded_allow_ips=settings.http_forwarded_allow_ips,
     )
     _DrainingServer(config, app, settings.drain_delay_seconds).run()

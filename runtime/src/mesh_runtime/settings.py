@@ -35,12 +35,33 @@ class KafkaSettings(BaseSettings):
 
 
 class ServiceSettings(KafkaSettings):
-    database_url: str = Field(description="PostgreSQL DSN of this service's own database.")
+    database_url: str = Field(description="PostgreSQL DSN of this service's own database, as the role the service runs "
+                              "as: it must own no table and be neither superuser nor BYPASSRLS (checked at start).")
+    database_migration_url: str | None = Field(default=None, description="DSN of the same database as its owner, who "
+                                               "applies migrations and grants the service's role the use of the "
+                                               "tables. Set: migrations run at start. Unset: a migration job applies "
+                                               "them (`python -m mesh_<service> migrate`) and the service waits for none.")
     kafka_create_topics: bool = Field(default=True, description="Create missing topics at start (off where Strimzi owns them).")
     kafka_topic_replication_factor: int = Field(default=1, ge=1, description="Replicas of topics this service creates.")
     consumers_enabled: bool = Field(default=True, description="Off for a replica that serves only the HTTP API.")
     http_host: str = "0.0.0.0"
     http_port: int = Field(default=8000, ge=1, le=65535)
+    http_max_body_bytes: int = Field(default=1_048_576, ge=1, description="Largest request body taken; a larger one "
+                                     "is refused with 413 (the Ingress allows the same).")
+    http_forwarded_allow_ips: str = Field(default="127.0.0.1", description="Peers (comma-separated addresses or "
+                                          "networks, or *) whose X-Forwarded-For names the client: the address the "
+                                          "per-address rate limit keys on. Kubernetes: * (only the Ingress reaches the pods).")
+    # Rate limits (mesh_runtime.rate_limit): buckets per replica; 0 turns one off.
+    rate_limit_per_subject_per_minute: int = Field(default=300, ge=0, description="Requests a verified person "
+                                                   "(institution + subject) may make per minute, a burst of up to "
+                                                   "that many at once, then evenly; beyond: 429.")
+    rate_limit_per_address_per_minute: int = Field(default=120, ge=0, description="Requests per client address "
+                                                   "per minute that carry no token (the calendar feed) or a token "
+                                                   "that does not verify.")
+    rate_limit_per_service_per_minute: int = Field(default=0, ge=0, description="Requests per minute of each "
+                                                   "platform service's token; 0: none (they read in bulk as events arrive).")
+    rate_limit_profile_changes_per_hour: int = Field(default=30, ge=0, description="Changes per hour of one "
+                                                     "participant's profile (what feeds matching's scores), by anyone.")
     log_level: str = "INFO"
     log_format: str = Field(default="json", pattern="^(json|console)$")
     db_pool_min_size: int = Field(default=1, ge=0)
@@ -70,6 +91,11 @@ class ServiceSettings(KafkaSettings):
     oidc_claim_programs: str = Field(default="programs", description="Claim path of a coordinator's programs (absent: all on their campuses).")
     oidc_claim_email: str = Field(default="email", description="Claim path of the person's address; a participant's "
                                   "profile must use it (taken only when email_verified is true).")
+    oidc_claim_affiliation: str = Field(default="affiliation", description="Claim path of the person's affiliation "
+                                        "(student, staff, faculty, alumni, community): programs' rules read it.")
+    oidc_claim_year_of_study: str = Field(default="year_of_study", description="Claim path of a student's year "
+                                          "of study (a number, or digits as text).")
+    oidc_claim_department: str = Field(default="department", description="Claim path of the person's department.")
     oidc_email_verified_by_default: bool = Field(default=False, description="Take the address of a token without "
                                                  "`email_verified` as verified: only for an IdP that releases "
                                                  "verified addresses alone (some send no such claim).")
@@ -104,6 +130,8 @@ class ServiceSettings(KafkaSettings):
         return ClaimMapping(
             subject=self.oidc_claim_subject, roles=self.oidc_claim_roles, institution=self.oidc_claim_institution,
             campuses=self.oidc_claim_campuses, programs=self.oidc_claim_programs, email=self.oidc_claim_email,
+            affiliation=self.oidc_claim_affiliation, year_of_study=self.oidc_claim_year_of_study,
+            department=self.oidc_claim_department,
             role_names={Role.PARTICIPANT: self.oidc_role_participant, Role.COORDINATOR: self.oidc_role_coordinator,
                         Role.ADMIN: self.oidc_role_admin, Role.SERVICE: self.oidc_role_service},
             service_clients=frozenset(self.oidc_service_clients),

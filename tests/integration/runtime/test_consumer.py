@@ -7,7 +7,15 @@ from types import SimpleNamespace
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from mentoring_contracts import ParticipantJoined, dead_letter_spec, new_envelope, to_kafka
+from mentoring_contracts import (
+    ParticipantErased,
+    ParticipantErasureConfirmed,
+    ParticipantJoined,
+    dead_letter_spec,
+    new_envelope,
+    service_source,
+    to_kafka,
+)
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLater
 from mesh_runtime.db import ALL_TENANTS, Database
@@ -21,11 +29,21 @@ def joined_record(event_id: uuid.UUID | None = None, *, participant_id: uuid.UUI
                   institution: str = INSTITUTION, **profile_overrides):
     event = ParticipantJoined(participant_id=participant_id or uuid.uuid4(), attributes=profile(**profile_overrides).attributes(),
                               joined_at=datetime.now(UTC))
-    envelope = new_envelope(event, source="/test", institution=institution)
+    envelope = new_envelope(event, source=service_source("profile"), institution=institution)
     if event_id:
         envelope = envelope.model_copy(update={"id": event_id})
+    return _as_record(envelope)
+
+
+def _as_record(envelope):
     record = to_kafka(envelope)
     return record.key, [(k, v.encode()) for k, v in record.headers.items()], record.value
+
+
+def erased_record(source: str, participant_id: uuid.UUID):
+    """A ParticipantErased as ``source`` says it published it: only profile does."""
+    event = ParticipantErased(participant_id=participant_id, erased_at=datetime.now(UTC))
+    return _as_record(new_envelope(event, source=service_source(source), institution=INSTITUTION))
 
 
 class Harness:
@@ -57,9 +75,6 @@ class Harness:
         return self.metrics.registry.get_sample_value(name, {"service": self.group, **labels}) or 0.0
 
     async def __aenter__(self) -> "Harness":
-        await self.database.pool.execute(
-            "CREATE TABLE IF NOT EXISTS effects (seq bigserial, event_id uuid, participant_id uuid, campus text)")
-        await self.database.pool.execute("SELECT mesh_secure_by_institution('effects')")  # rows take the event's tenant
         await ensure_topics(self.bootstrap, [dead_letter_spec(self.group)])
         subscribe(self.broker, self.consumer, retry_backoff=0.1)
         await self.broker.start()
@@ -196,8 +211,6 @@ async def test_each_partition_is_applied_in_offset_order_across_batches(endpoint
 
 async def test_a_batch_delivered_again_has_no_second_effect_and_each_event_acts_in_its_institution(database) -> None:
     harness = Harness("localhost:1", database, "unused")  # no broker: the batch is handed over directly
-    await database.pool.execute("CREATE TABLE IF NOT EXISTS effects (seq bigserial, event_id uuid, participant_id uuid, campus text)")
-    await database.pool.execute("SELECT mesh_secure_by_institution('effects')")
     records = [joined_record(institution=("north-uni" if i % 2 else "south-uni"), campus=f"c{i}") for i in range(20)]
     batch = [InboundRecord(topic="t", partition=0, offset=i, key=k, headers=h, value=v) for i, (k, h, v) in enumerate(records)]
     assert await harness.consumer.process_batch(batch) == [Outcome.PROCESSED] * 20
@@ -205,6 +218,72 @@ async def test_a_batch_delivered_again_has_no_second_effect_and_each_event_acts_
     rows = await harness.effect_rows()
     assert len(rows) == 20
     assert {row["campus"]: row["institution"] for row in rows} == {f"c{i}": ("north-uni" if i % 2 else "south-uni") for i in range(20)}
+
+
+async def test_a_forged_participant_erased_is_dead_lettered_and_profiles_is_applied(endpoints, database) -> None:
+    """Security review M4: matching and notify must not erase anyone by publishing profile's event. A
+    ParticipantErased is applied only from profile, its owner; one that says it is matching's or
+    notify's is dead-lettered, never applied, and the next one is."""
+    topic = await create_topic(endpoints.kafka_bootstrap)
+    forged_by_matching, forged_by_notify, erased = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await produce(endpoints.kafka_bootstrap, topic, [erased_record("matching", forged_by_matching),
+                                                     erased_record("notify", forged_by_notify),
+                                                     erased_record("profile", erased)])
+    harness = Harness(endpoints.kafka_bootstrap, database, topic)
+
+    async def erase(transaction, envelope) -> None:
+        await transaction.connection.execute(
+            "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
+            envelope.id, envelope.data.participant_id, envelope.source)
+
+    harness.consumer = EventConsumer(harness.group, database, {ParticipantErased: erase}, record_publisher(harness.broker),
+                                     topics=(topic,), metrics=harness.metrics)
+    async with harness:
+        assert await eventually(lambda: _equals(harness.committed(), 3))
+        dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=2)
+        rows = await harness.effect_rows()
+        inbox = await database.pool.fetchval("SELECT count(*) FROM mesh_inbox WHERE consumer_group = $1", harness.group)
+        assert harness.sample("mesh_dead_letters_total", reason="NotFromItsOwner") == 2
+    assert [(row["participant_id"], row["campus"]) for row in rows] == [(erased, "/mentoring-mesh/profile")]
+    assert inbox == 1  # a refused event leaves no inbox row
+    by_offset = {int(dict(r.headers)["dlt_original_offset"]): dict(r.headers) for r in dead}
+    assert sorted(by_offset) == [0, 1]
+    assert {h["dlt_error_class"] for h in by_offset.values()} == {b"NotFromItsOwner"}
+    assert b"/mentoring-mesh/matching" in by_offset[0]["dlt_error_message"]
+    assert b"/mentoring-mesh/notify" in by_offset[1]["dlt_error_message"]
+
+
+async def test_an_event_read_off_a_topic_other_than_its_own_is_refused_whatever_its_source(database) -> None:
+    """Only the topic is vouched for (its ACLs), not the source a producer names: an erasure
+    confirmation found on profile's participants topic, where it travelled before contracts 2.4, is
+    refused even from a service that confirms; on its own topic it is applied."""
+    harness = Harness("localhost:1", database, "unused")  # no broker: the batch is handed over directly
+    dead: list = []
+
+    async def confirm(transaction, envelope) -> None:
+        await transaction.connection.execute(
+            "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
+            envelope.id, envelope.data.participant_id, envelope.data.service)
+
+    async def dead_letter(record) -> None:
+        dead.append(record)
+
+    consumer = EventConsumer("test-moved", database, {ParticipantErasureConfirmed: confirm}, dead_letter)
+    assert consumer.topics == ("mentoring.erasure-confirmations.v1", "mentoring.participants.v1")
+    participant = uuid.uuid4()
+    confirmed = ParticipantErasureConfirmed(participant_id=participant, service="matching", erased=["match reasons"],
+                                            confirmed_at=datetime.now(UTC))
+
+    def read_from(topic: str, offset: int) -> InboundRecord:
+        key, headers, value = _as_record(new_envelope(confirmed, source=service_source("matching"), institution=INSTITUTION))
+        return InboundRecord(topic=topic, partition=0, offset=offset, key=key, headers=headers, value=value)
+
+    outcomes = await consumer.process_batch([read_from("mentoring.participants.v1", 0),
+                                             read_from("mentoring.erasure-confirmations.v1", 0)])
+    assert outcomes == [Outcome.DEAD_LETTERED, Outcome.PROCESSED]
+    assert [row["participant_id"] for row in await harness.effect_rows()] == [participant]
+    assert [r.headers["dlt_error_class"] for r in dead] == ["NotFromItsOwner"]
+    assert "read from mentoring.participants.v1" in dead[0].headers["dlt_error_message"]
 
 
 async def _equals(value, expected) -> bool:

@@ -12,13 +12,16 @@ from mesh_matching.bootstrap import DEFINITION
 from mesh_runtime.db import Database, DatabaseUnavailable, create_pool
 from mesh_runtime.deadletters import read_dead_letters
 from tests.integration.kafka_helpers import create_topic, eventually, produce
+from tests.integration.runtime.conftest import EFFECTS_TABLE
 from tests.integration.runtime.test_consumer import Harness, _equals, joined_record
 from tests.integration.runtime.test_metrics import samples
+from tests.support.databases import as_owner
 from tests.support.services import running
 
 
 async def test_the_api_answers_503_with_retry_after_while_the_database_is_down_and_recovers(endpoints, database_factory) -> None:
     url = await database_factory()
+    await as_owner(url, *EFFECTS_TABLE)
     name = urlsplit(url).path.lstrip("/")
     async with running(DEFINITION, endpoints.kafka_bootstrap, url) as (app, client):
         path = "/participants/2b1c8a3e-8c53-4c4e-9d6f-3f1b7a9f0e11/matches"
@@ -65,6 +68,7 @@ async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches
     """Records keep arriving while PostgreSQL refuses the service: nothing is committed past what was
     applied, nothing is dead-lettered, and once it is back every record is applied exactly once."""
     url = await database_factory()
+    await as_owner(url, *EFFECTS_TABLE)
     name = urlsplit(url).path.lstrip("/")
     topic = await create_topic(endpoints.kafka_bootstrap)
     before, during = [joined_record(campus=f"b{i}") for i in range(40)], [joined_record(campus=f"d{i}") for i in range(60)]
@@ -100,6 +104,7 @@ async def test_a_connection_lost_after_the_commit_leaves_the_work_done_and_the_p
     would report as a 500 (or a consumer would retry as a failure); the next transaction gets a new
     connection."""
     url = await database_factory()
+    await as_owner(url, "CREATE TABLE committed_work (id int PRIMARY KEY)")
     reset_cut = asyncio.Event()
 
     async def reset_meets_a_shutdown(connection: asyncpg.Connection) -> None:
@@ -111,7 +116,6 @@ async def test_a_connection_lost_after_the_commit_leaves_the_work_done_and_the_p
     try:
         database = Database(pool)
         async with database.transaction() as transaction:
-            await transaction.connection.execute("CREATE TABLE committed_work (id int PRIMARY KEY)")
             await transaction.connection.execute("INSERT INTO committed_work VALUES (1)")
         assert reset_cut.is_set()
         async with database.transaction() as transaction:

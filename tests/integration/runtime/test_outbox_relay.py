@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from mentoring_contracts import ParticipantJoined, from_kafka, new_envelope
+from mentoring_contracts import ParticipantJoined, from_kafka, new_envelope, service_source
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
@@ -36,7 +36,7 @@ async def relay_setup(endpoints, database_factory):
 
 async def test_committed_events_are_published_and_marked(relay_setup, endpoints) -> None:
     database, relay = relay_setup
-    envelopes = [new_envelope(joined(), source="/test", institution=INSTITUTION) for _ in range(3)]
+    envelopes = [new_envelope(joined(), source=service_source("profile"), institution=INSTITUTION) for _ in range(3)]
     async with database.transaction() as transaction:
         for envelope in envelopes:
             await transaction.emit(envelope)
@@ -55,7 +55,7 @@ async def test_rolled_back_events_never_leave(relay_setup) -> None:
     database, relay = relay_setup
     with pytest.raises(RuntimeError):
         async with database.transaction() as transaction:
-            await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
+            await transaction.emit(new_envelope(joined(), source=service_source("profile"), institution=INSTITUTION))
             raise RuntimeError("the use case failed after emitting")
     assert await relay.relay_once() == 0
 
@@ -65,7 +65,7 @@ async def test_running_relay_wakes_on_commit(relay_setup) -> None:
     await relay.start()
     try:
         async with database.transaction() as transaction:
-            await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
+            await transaction.emit(new_envelope(joined(), source=service_source("profile"), institution=INSTITUTION))
         from tests.integration.kafka_helpers import eventually
 
         async def published() -> bool:
@@ -80,7 +80,7 @@ async def test_running_relay_wakes_on_commit(relay_setup) -> None:
 async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:
     database, relay = relay_setup
     async with database.transaction() as transaction:
-        await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
+        await transaction.emit(new_envelope(joined(), source=service_source("profile"), institution=INSTITUTION))
     async with database.pool.acquire() as other, other.transaction():
         assert await other.fetchval("SELECT pg_try_advisory_xact_lock(7242002)")
         assert await relay.relay_once() == 0  # another replica is relaying
@@ -89,13 +89,14 @@ async def test_a_relay_holding_the_lock_excludes_another(relay_setup) -> None:
 
 async def test_migrations_are_idempotent_and_guard_edits(database_factory) -> None:
     from mesh_runtime.migrations import Migration, MigrationError, apply_migrations, load_migrations
+    from tests.support.databases import owner_url
 
     url = await database_factory("mesh_profile.migrations")
     migrations = load_migrations("mesh_runtime.sql", "mesh_profile.migrations")
-    assert await apply_migrations(url, migrations) == []
+    assert await apply_migrations(owner_url(url), migrations) == []
     edited = [*migrations[:-1], Migration(migrations[-1].package, migrations[-1].name, migrations[-1].sql + "\n-- edit")]
     with pytest.raises(MigrationError, match="changed after it was applied"):
-        await apply_migrations(url, edited)
+        await apply_migrations(owner_url(url), edited)
     connection = await asyncpg.connect(url)
     try:
         assert await connection.fetchval("SELECT count(*) FROM mesh_schema_migrations") == len(migrations)
@@ -110,7 +111,7 @@ async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay
     async with database.transaction() as transaction:
         for _ in range(300):  # one pipelined batch, all on one partition
             event = ParticipantJoined(participant_id=participant_id, attributes=profile().attributes(), joined_at=datetime.now(UTC))
-            envelope = new_envelope(event, source="/test", institution=INSTITUTION)
+            envelope = new_envelope(event, source=service_source("profile"), institution=INSTITUTION)
             await transaction.emit(envelope)
             written.append(envelope.id)
     while await relay.relay_once():
@@ -173,7 +174,7 @@ async def test_a_relay_whose_listening_connection_is_cut_listens_again(endpoints
             async def woken_by_a_commit() -> bool:
                 before = len(sent)
                 async with database.transaction() as transaction:
-                    await transaction.emit(new_envelope(joined(), source="/test", institution=INSTITUTION))
+                    await transaction.emit(new_envelope(joined(), source=service_source("profile"), institution=INSTITUTION))
                 return await eventually(lambda: _grown(sent, before), timeout=2)
 
             assert await eventually(woken_by_a_commit, timeout=30), f"not woken after cut {cut + 1}"

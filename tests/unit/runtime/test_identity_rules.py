@@ -76,6 +76,19 @@ def test_m7_an_address_counts_as_the_persons_only_when_the_issuer_says_it_verifi
     assert principal_from_claims(base | {"email_verified": False}, trusting).email is None
 
 
+def test_m8_the_facts_programs_rules_read_come_from_the_configured_claims() -> None:
+    base = {"sub": "u", "institution": "nb"}
+    facts = principal_from_claims(base | {"affiliation": ["Student"], "year_of_study": "2", "department": "Physics"},
+                                  ClaimMapping())
+    assert (facts.affiliation, facts.year_of_study, facts.department) == ("student", 2, "Physics")
+    mapped = ClaimMapping(affiliation="ldap.eduPersonAffiliation", year_of_study="ldap.year", department="ldap.ou")
+    other = principal_from_claims(base | {"ldap": {"eduPersonAffiliation": "staff", "year": 3}}, mapped)
+    assert (other.affiliation, other.year_of_study, other.department) == ("staff", 3, None)
+    for year in (True, "two", 2.5, "²"):
+        assert principal_from_claims(base | {"year_of_study": year}, ClaimMapping()).year_of_study is None
+    assert principal_from_claims(base, ClaimMapping()).affiliation is None
+
+
 def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_institution() -> None:
     with pytest.raises(ClaimsIncomplete, match="reserved"):
         principal_from_claims({"sub": "u", "institution": "unassigned"}, ClaimMapping())
@@ -113,3 +126,16 @@ def test_l11_a_string_claim_is_one_value_unless_the_idp_is_said_to_delimit_with_
     spaced = principal_from_claims(claims | {"roles": "participant admin"}, ClaimMapping(space_delimited_lists=True))
     assert spaced.roles == frozenset({Role.PARTICIPANT, Role.ADMIN}) and spaced.campuses == frozenset({"north", "south"})
 
+
+
+def test_l5_the_reserved_tenant_is_no_institution_a_feed_url_or_an_event_may_name() -> None:
+    from pydantic import ValidationError
+
+    from mentoring_contracts.envelope import new_envelope
+    from mesh_runtime.identity.claims import UNASSIGNED, is_institution_id
+    from tests.unit.factories import joined
+
+    assert is_institution_id("northbridge") and not is_institution_id(UNASSIGNED) and not is_institution_id("*")
+    assert new_envelope(joined(), source="/t", institution="northbridge").institution == "northbridge"
+    with pytest.raises(ValidationError, match="reserved"):
+        new_envelope(joined(), source="/t", institution=UNASSIGNED)

@@ -5,7 +5,6 @@ names the file by its SHA-256, so an edited file starts afresh). Without the sta
 right: profile upserts by external id, so a batch sent twice has the effect of once."""
 
 import asyncio
-import csv
 import hashlib
 import json
 import os
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from mesh_roster import spreadsheet
 from mesh_roster.reading import Row, RowError
 
 BATCH = 500
@@ -116,10 +116,11 @@ def _detail(response: httpx.Response) -> str:
 
 
 def write_error_report(path: Path, file_errors: list[RowError], progress: Progress) -> int:
-    """Every row not taken, by line: what the file itself got wrong, and what profile rejected."""
+    """Every row not taken, by line: what the file itself got wrong, and what profile rejected. Ids and
+    reasons quote the file's own text, so a cell that would run as a formula is neutralised."""
     rows = sorted([[e.line, e.external_id, e.reason] for e in file_errors] + progress.rejected)
     with path.open("w", newline="", encoding="utf-8") as report:
-        writer = csv.writer(report)
+        writer = spreadsheet.writer(report)
         writer.writerow(["line", "external_id", "reason"])
         writer.writerows(rows)
     return len(rows)

@@ -62,9 +62,22 @@ class LocalConfig:
         # Local development only; deployments take credentials from their secret store.
         return f"{service}-local-secret"
 
+    def database_owner_role(self, service: str) -> str:
+        """Owns the service's tables and applies its migrations; the service runs as ``database_role``."""
+        return f"mesh_{service}_owner"
+
+    def database_owner_password(self, service: str) -> str:
+        return f"{service}-owner-local-secret"
+
     def database_url(self, service: str) -> str:
         return (
             f"postgresql://{self.database_role(service)}:{self.database_password(service)}"
+            f"@{self.postgres_host}:{self.postgres_port}/{self.database_name(service)}"
+        )
+
+    def database_migration_url(self, service: str) -> str:
+        return (
+            f"postgresql://{self.database_owner_role(service)}:{self.database_owner_password(service)}"
             f"@{self.postgres_host}:{self.postgres_port}/{self.database_name(service)}"
         )
 
@@ -85,6 +98,7 @@ class LocalConfig:
         """The environment a service process is started with: see docs/configuration.md."""
         env = {
             "MESH_DATABASE_URL": self.database_url(service),
+            "MESH_DATABASE_MIGRATION_URL": self.database_migration_url(service),
             "MESH_KAFKA_BOOTSTRAP_SERVERS": self.kafka_bootstrap,
             "MESH_HTTP_HOST": self.host,
             "MESH_HTTP_PORT": str(self.http_port(service)),

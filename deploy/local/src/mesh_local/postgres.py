@@ -124,18 +124,32 @@ class LocalPostgres:
 
 
 async def provision_service_databases(admin_url: str, config: LocalConfig) -> None:
-    """Idempotent: one role and one database per service; no role can connect to another's database."""
+    """Idempotent: per service, a role that owns its database and tables (migrations run as it) and a
+    role the service runs as, which owns nothing; no role can connect to another service's database.
+    A database from before the split has its tables handed from the service's role to the owner."""
     connection = await asyncpg.connect(admin_url)
     try:
         for service in SERVICES:
-            role, database = config.database_role(service), config.database_name(service)
-            password = config.database_password(service).replace("'", "''")
-            exists = await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", role)
-            verb = "ALTER" if exists else "CREATE"
-            await connection.execute(f"{verb} ROLE \"{role}\" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{password}'")
+            role, owner, database = config.database_role(service), config.database_owner_role(service), config.database_name(service)
+            for name, password in ((role, config.database_password(service)), (owner, config.database_owner_password(service))):
+                verb = "ALTER" if await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name) else "CREATE"
+                await connection.execute(f"{verb} ROLE \"{name}\" WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
+                                         f"PASSWORD '{password.replace(chr(39), chr(39) * 2)}'")
             if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
-                await connection.execute(f'CREATE DATABASE "{database}" OWNER "{role}"')
+                await connection.execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
+            await connection.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')
             await connection.execute(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
             await connection.execute(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}"')
+            await _hand_tables_to_owner(admin_url, database, role, owner)
     finally:
         await connection.close()
+
+
+async def _hand_tables_to_owner(admin_url: str, database: str, role: str, owner: str) -> None:
+    inside = await asyncpg.connect(admin_url.rsplit("/", 1)[0] + f"/{database}")
+    try:
+        await inside.execute(f'REASSIGN OWNED BY "{role}" TO "{owner}"')
+        await inside.execute(f'ALTER SCHEMA public OWNER TO "{owner}"')
+        await inside.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")  # PostgreSQL 15's default, made sure
+    finally:
+        await inside.close()

@@ -11,8 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mentoring_contracts.envelope import RESERVED_TENANT
+
 INSTITUTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-UNASSIGNED = "unassigned"  # the tenant of rows from before identity (migrations): no token may name it
+UNASSIGNED = RESERVED_TENANT  # the tenant of rows from before identity (migrations): no token may name it
+
+
+def is_institution_id(value: str) -> bool:
+    """An institution's id as a token, a feed URL or an event may name one: never the reserved tenant."""
+    return INSTITUTION_ID.fullmatch(value) is not None and value != UNASSIGNED
+
+
 EVERY_INSTITUTION = "*"  # where a platform service acts: only on the routes open to services (reads)
 # The platform's own OAuth clients: the apps people sign in to, and the services reading each other.
 PEOPLES_CLIENTS = ("mesh-cli", "mesh-web", "mesh-automation")
@@ -41,6 +50,11 @@ class ClaimMapping:
     campuses: str = "campuses"
     programs: str = "programs"
     email: str = "email"
+    # Facts of the person that programs' participation rules read: from the institution, never from
+    # the person (a student must not declare themself staff). Absent from a token: not vouched for.
+    affiliation: str = "affiliation"
+    year_of_study: str = "year_of_study"
+    department: str = "department"
     role_names: Mapping[Role, str] | None = None
     # Only these clients' tokens may carry the service role: a role string alone (one mis-mapped
     # group) must not make a person a reader of every institution.
@@ -66,7 +80,10 @@ class Principal:
     programs: frozenset[str] = frozenset()  # a coordinator's programs; empty: every program on their campuses
     client_id: str | None = None
     token_id: str | None = None
-    email: str | None = None  # the address the institution vouches for (not marked unverified)
+    email: str | None = None  # the address the institution vouches for (email_verified, or the IdP's setting)
+    affiliation: str | None = None  # as the institution says: student, staff, faculty...
+    year_of_study: int | None = None
+    department: str | None = None
 
     @property
     def is_service(self) -> bool:
@@ -100,7 +117,7 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
     institution = _text(_claim(claims, mapping.institution))
     if not institution:
         raise ClaimsIncomplete(f"token has no institution claim {mapping.institution!r}")
-    if not INSTITUTION_ID.fullmatch(institution) or institution == UNASSIGNED:
+    if not is_institution_id(institution):
         raise ClaimsIncomplete(f"institution claim {institution!r} is not an institution's id (lower-case letters, "
                                f"digits, dashes; {UNASSIGNED!r} is reserved for rows from before identity)")
     return Principal(
@@ -112,6 +129,9 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
         client_id=client,
         token_id=_text(claims.get("jti")),
         email=_text(_claim(claims, mapping.email)) if _email_vouched_for(claims, mapping) else None,
+        affiliation=_lower(_text(_claim(claims, mapping.affiliation))),
+        year_of_study=_whole_number(_claim(claims, mapping.year_of_study)),
+        department=_text(_claim(claims, mapping.department)),
     )
 
 
@@ -144,6 +164,19 @@ def _text(value: Any) -> str | None:
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     return value.strip() or None if isinstance(value, str) else None
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if value is not None else None
+
+
+def _whole_number(value: Any) -> int | None:
+    """A number claim; directories often release numbers as text ("2"). Anything else: none."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _values(value: Any) -> list[str]:

@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from mesh_runtime.identity.access import Decision, Tenancy, decide
 from mesh_runtime.identity.claims import Principal, Role
 from mesh_runtime.identity.tokens import TokenRejected, TokenVerifier
+from mesh_runtime.rate_limit import charge_failed_attempt, charge_request
 
 REALM = "mentoring-mesh"
 # A route marks itself open to platform services (read-only: what events no longer carry) with
@@ -31,16 +32,20 @@ async def authenticate(request: Request,
     if credentials is None:
         supplied = request.headers.get("Authorization")
         description = "no bearer token" if not supplied else "Authorization header is not 'Bearer <token>'"
+        if supplied:  # a request with no header at all was charged to its address by the middleware
+            charge_failed_attempt(request)
         raise HTTPException(401, detail=description, headers={"WWW-Authenticate": challenge(
             None if not supplied else "invalid_request", description)})
     verifier: TokenVerifier = request.app.state.token_verifier
     try:
         principal = await verifier.verify(credentials.credentials)
     except TokenRejected as rejected:
+        charge_failed_attempt(request)  # 429 instead, once the address has spent its budget
         raise HTTPException(rejected.status, detail=rejected.description,
                             headers={"WWW-Authenticate": challenge(rejected.error, rejected.description)}) from rejected
     if principal.is_service and not _open_to_services(request):
         raise HTTPException(403, detail="this route is not open to platform services")
+    charge_request(request, principal)  # the person's (or service's) own budget, now that it is known
     request.state.principal = principal
     return principal
 
