@@ -1,12 +1,16 @@
 """Erasure in the profile service: who may ask, what goes, what stays, asking twice, the status."""
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
+from mentoring_contracts import ParticipantErasureConfirmed, new_envelope, service_source
 from mentoring_contracts.topics import PARTICIPANTS
+from mesh_profile.adapters.events import event_handlers
 from mesh_profile.bootstrap import DEFINITION
-from tests.support.identity import as_, as_person
+from mesh_runtime.consumer import NotFromItsOwner
+from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.programs import create_programs
 from tests.support.services import all_published, in_tenant, outbox_types, running
 from tests.unit.factories import profile
@@ -22,10 +26,11 @@ async def profile_service(endpoints, database_factory):
 async def test_a_participant_erases_themself_once_and_anonymous_history_stays(profile_service) -> None:
     app, client = profile_service
     account = str(uuid.uuid4())
-    me = as_person("profile", subject=account)
+    me = as_person("profile", subject=account, email="grace@uni.example.edu")
     body = profile(display_name="Grace H.", email="grace@uni.example.edu", goals=["finish my thesis"]).model_dump(mode="json")
     participant_id = (await client.post("/participants", json=body, headers=me)).json()["participant_id"]
-    other = (await client.post("/participants", json=profile().model_dump(mode="json"), headers=as_person("profile"))).json()
+    other = (await client.post("/participants", json=(new := profile().model_dump(mode="json")),
+                               headers=as_person("profile", email=new["email"]))).json()
     assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile"))).status_code == 403
     assert (await client.delete(f"/participants/{participant_id}",
                                 headers=as_("profile", "coordinator", campuses=("north",)))).status_code == 403
@@ -63,8 +68,23 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     assert (await client.put(f"/participants/{participant_id}/profile", json=body, headers=as_("profile", "admin"))).status_code == 409
     # Their ParticipantJoined, already published, is purged from the outbox; the other's stays.
     assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantErased"]
-    audit = (await client.get("/audit")).json()
+    audit = [e for e in (await client.get("/audit")).json() if e["action"] != "personal_data.read"]  # the admin's reads
     assert [entry["action"] for entry in audit] == ["program.create"]  # the person's own request is not an admin action
-    by_admin = (await client.post("/participants", json=profile().model_dump(mode="json"), headers=as_person("profile"))).json()
+    by_admin = (await client.post("/participants", json=(new := profile().model_dump(mode="json")),
+                               headers=as_person("profile", email=new["email"]))).json()
     assert (await client.delete(f"/participants/{by_admin['participant_id']}")).status_code == 202
-    assert [e["action"] for e in (await client.get("/audit")).json()] == ["participant.erase", "program.create"]
+    assert [e["action"] for e in (await client.get("/audit")).json()
+            if e["action"] != "personal_data.read"] == ["participant.erase", "program.create"]
+
+
+async def test_a_service_confirms_only_its_own_erasure(profile_service) -> None:
+    """Three services write the confirmations topic; one of them must not confirm for another."""
+    app, _ = profile_service
+    components = app.state.components
+    on_confirmed = event_handlers(components)[ParticipantErasureConfirmed]
+    for_matching = ParticipantErasureConfirmed(participant_id=uuid.uuid4(), service="matching", erased=["match reasons"],
+                                               confirmed_at=datetime.now(UTC))
+    forged = new_envelope(for_matching, source=service_source("notify"), institution=INSTITUTION)
+    async with components.database.transaction(INSTITUTION) as transaction:
+        with pytest.raises(NotFromItsOwner, match="matching"):
+            await on_confirmed(transaction, forged)

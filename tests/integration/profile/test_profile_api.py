@@ -23,7 +23,7 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
     app, client = profile_service
     body = profile().model_dump(mode="json")
     correlation = str(uuid.uuid4())
-    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation} | as_person("profile"))
+    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation} | as_person("profile", email=body["email"]))
     assert response.status_code == 201, response.text
     participant_id = response.json()["participant_id"]
     fetched = await client.get(f"/participants/{participant_id}")
@@ -38,10 +38,12 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
 async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_service) -> None:
     app, client = profile_service
     body = profile(email="Grace.Hopper@Uni.Example.edu").model_dump(mode="json")
-    grace = as_person("profile")
+    subject = str(uuid.uuid4())
+    grace = as_person("profile", subject=subject, email=body["email"])
     joined = await client.post("/participants", json=body, headers=grace)
     assert joined.status_code == 201
-    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"}, headers=as_person("profile"))
+    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"},
+                              headers=as_person("profile", email="grace.hopper@uni.example.edu"))
     assert again.status_code == 409
     assert "this email already joined program" in again.json()["detail"]
     assert "participant_id" not in again.json() and "Location" not in again.headers  # not another account's to know
@@ -49,7 +51,8 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     mine = joined.json()["participant_id"]
     assert retried.status_code == 409 and retried.json()["type"] == "urn:mentoringmesh:problem:already-joined"
     assert retried.json()["participant_id"] == mine and retried.headers["Location"] == f"/participants/{mine}"
-    twice = await client.post("/participants", json=body | {"email": "g.hopper@uni.example.edu"}, headers=grace)
+    renamed = as_person("profile", subject=subject, email="g.hopper@uni.example.edu")  # her address changed since
+    twice = await client.post("/participants", json=body | {"email": "g.hopper@uni.example.edu"}, headers=renamed)
     assert twice.status_code == 409 and "this account already joined" in twice.json()["detail"]
     other_program = await client.post("/participants", json=body | {"program_id": "workplace-onboarding"}, headers=grace)
     assert other_program.status_code == 201
@@ -58,11 +61,12 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
 
 async def test_a_join_needs_a_program_of_the_institution_and_ids_are_the_platforms(profile_service) -> None:
     app, client = profile_service
-    unknown = await client.post("/participants", json=profile(program_id="no-such-program").model_dump(mode="json"),
-                                headers=as_person("profile"))
+    nowhere = profile(program_id="no-such-program").model_dump(mode="json")
+    unknown = await client.post("/participants", json=nowhere, headers=as_person("profile", email=nowhere["email"]))
     assert unknown.status_code == 404 and "no program 'no-such-program'" in unknown.json()["detail"]
-    elsewhere = await client.post("/participants", json=profile().model_dump(mode="json"),
-                                  headers=as_("profile", "participant", institution="other-college", campuses=("north",)))
+    body = profile().model_dump(mode="json")
+    elsewhere = await client.post("/participants", json=body, headers=as_(
+        "profile", "participant", institution="other-college", campuses=("north",), email=body["email"]))
     assert elsewhere.status_code == 404  # first-year-stem is this institution's: invisible to another
     taken = await client.post("/programs", json=program_body("first-year-stem"),
                               headers=as_("profile", "admin", institution="other-college"))
@@ -74,7 +78,7 @@ async def test_a_join_needs_a_program_of_the_institution_and_ids_are_the_platfor
 async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_service) -> None:
     app, client = profile_service
     body = profile().model_dump(mode="json") | {"time_zone": "Mars/Olympus", "email": "nope"}
-    response = await client.post("/participants", json=body, headers=as_person("profile"))
+    response = await client.post("/participants", json=body, headers=as_person("profile", email="a@uni.example.edu"))
     assert response.status_code == 422
     problems = {item["location"]: item["message"] for item in response.json()["errors"]}
     assert any("Mars/Olympus" in message for location, message in problems.items() if location == "body.time_zone")
@@ -91,8 +95,9 @@ async def test_a_participant_updates_their_profile_then_leaves(profile_service) 
     app, client = profile_service
     body = profile().model_dump(mode="json")
     other = profile().model_dump(mode="json")
-    participant_id = (await client.post("/participants", json=body, headers=as_person("profile"))).json()["participant_id"]
-    await client.post("/participants", json=other, headers=as_person("profile"))
+    participant_id = (await client.post("/participants", json=body,
+                                        headers=as_person("profile", email=body["email"]))).json()["participant_id"]
+    await client.post("/participants", json=other, headers=as_person("profile", email=other["email"]))
     changed = body | {"goals": ["find a research project"], "time_zone": "America/New_York"}
     response = await client.put(f"/participants/{participant_id}/profile", json=changed)
     assert response.status_code == 200 and response.json()["profile"]["time_zone"] == "America/New_York"

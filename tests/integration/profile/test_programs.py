@@ -56,8 +56,8 @@ async def test_staff_create_change_and_close_a_program_and_each_change_is_an_eve
     refused = await client.put("/programs/stem-peers", json={k: v for k, v in body.items() if k != "program_id"},
                                headers=as_("profile", "admin"))
     assert refused.status_code == 409 and refused.json()["type"] == PROBLEM + "program-closed"
-    join = await client.post("/participants", json=profile(program_id="stem-peers").model_dump(mode="json"),
-                             headers=as_person("profile"))
+    late = profile(program_id="stem-peers").model_dump(mode="json")
+    join = await client.post("/participants", json=late, headers=as_person("profile", email=late["email"]))
     assert join.status_code == 409 and join.json()["type"] == PROBLEM + "program-closed"
     assert join.headers["content-type"] == "application/problem+json"
     assert await outbox_types(app, PARTICIPANTS.name) == []
@@ -101,7 +101,8 @@ async def test_a_refused_join_names_every_rule_it_failed_and_a_profile_change_is
         {"rule_id": "first-year", "attribute": "year_of_study", "operator": "range", "minimum": 1, "maximum": 1},
     ], topics=["Calculus II"])
     wrong = profile(program_id="first-years", affiliation="staff", topics=[{"topic": "Art", "role": "mentee"}])
-    refused = await client.post("/participants", json=wrong.model_dump(mode="json"), headers=as_person("profile"))
+    staff = as_person("profile", email=str(wrong.email), affiliation="staff")  # as their institution says
+    refused = await client.post("/participants", json=wrong.model_dump(mode="json"), headers=staff)
     assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
     assert problem["type"] == PROBLEM + "not-eligible" and problem["program_id"] == "first-years"
@@ -111,11 +112,14 @@ async def test_a_refused_join_names_every_rule_it_failed_and_a_profile_change_is
     assert reasons["first-year"]["message"] == "no year_of_study given; the program asks for 1 to 1"
 
     fits = profile(program_id="first-years", affiliation="student", year_of_study=1)
-    joined = await client.post("/participants", json=fits.model_dump(mode="json"), headers=(person := as_person("profile")))
+    subject = str(uuid.uuid4())
+    person = as_person("profile", subject=subject, email=str(fits.email), affiliation="student", year_of_study=1)
+    joined = await client.post("/participants", json=fits.model_dump(mode="json"), headers=person)
     assert joined.status_code == 201, joined.text
     participant_id = joined.json()["participant_id"]
+    a_year_on = as_person("profile", subject=subject, email=str(fits.email), affiliation="student", year_of_study=2)
     moved_on = await client.put(f"/participants/{participant_id}/profile",
-                                json=fits.model_copy(update={"year_of_study": 2}).model_dump(mode="json"), headers=person)
+                                json=fits.model_copy(update={"year_of_study": 2}).model_dump(mode="json"), headers=a_year_on)
     assert moved_on.status_code == 422 and [v["rule_id"] for v in moved_on.json()["violations"]] == ["first-year"]
     assert (await client.get(f"/participants/{participant_id}", headers=person)).json()["profile"]["year_of_study"] == 1
     assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined"]
@@ -126,18 +130,18 @@ async def test_places_per_role_are_never_overfilled_even_by_concurrent_joins_and
     await create_program(client, "small", capacity=[{"role": "mentee", "most": 2}])
 
     async def join() -> tuple[int, dict, dict]:
-        person = as_person("profile", subject=str(uuid.uuid4()))
-        response = await client.post("/participants", json=profile(program_id="small").model_dump(mode="json"),
-                                     headers=person)
+        body = profile(program_id="small").model_dump(mode="json")
+        person = as_person("profile", subject=str(uuid.uuid4()), email=body["email"])
+        response = await client.post("/participants", json=body, headers=person)
         return response.status_code, response.json(), person
 
     answers = await asyncio.gather(*(join() for _ in range(6)))
     assert sorted(status for status, _, _ in answers) == [201, 201, 409, 409, 409, 409]
     full = next(body for status, body, _ in answers if status == 409)
     assert full["type"] == PROBLEM + "not-eligible" and [v["rule_id"] for v in full["violations"]] == ["capacity-mentee"]
-    mentor = await client.post("/participants", json=profile(program_id="small", topics=[{"topic": "Calculus II", "role": "mentor"}],
-                                                             mentor_capacity=1).model_dump(mode="json"),
-                               headers=as_person("profile"))
+    mentoring = profile(program_id="small", topics=[{"topic": "Calculus II", "role": "mentor"}], mentor_capacity=1)
+    mentor = await client.post("/participants", json=mentoring.model_dump(mode="json"),
+                               headers=as_person("profile", email=str(mentoring.email)))
     assert mentor.status_code == 201  # mentors are not limited
 
     leaver_body, leaver = next((body, person) for status, body, person in answers if status == 201)

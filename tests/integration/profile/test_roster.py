@@ -5,7 +5,7 @@ import pytest
 from mentoring_contracts.topics import PARTICIPANTS
 from mesh_profile.bootstrap import DEFINITION
 from tests.support.identity import as_
-from tests.support.programs import create_program
+from tests.support.programs import create_program, roster_row
 from tests.support.services import in_tenant, outbox_types, running
 from tests.unit.factories import profile
 
@@ -20,10 +20,7 @@ async def profile_service(endpoints, database_factory):
         yield service
 
 
-def row(line: int, external_id: str, **overrides) -> dict:
-    given = profile(**{"affiliation": "student", "email": f"{external_id}@uni.example.edu", **overrides}).model_dump(mode="json")
-    del given["program_id"], given["program_setting"]  # the program's, by default
-    return {"line": line, "external_id": external_id, "profile": given}
+row = roster_row
 
 
 async def send(client, rows, headers=ADMIN):
@@ -78,7 +75,7 @@ async def test_the_person_claims_the_profile_the_roster_made_and_one_who_joined_
     app, client = profile_service
     joined_first = await client.post("/participants", json=profile(
         program_id="first-years", affiliation="student", email="early@uni.example.edu").model_dump(mode="json"),
-        headers=as_("profile", "participant", subject="early-bird"))
+        headers=as_("profile", "participant", subject="early-bird", email="early@uni.example.edu", affiliation="student"))
     assert joined_first.status_code == 201
     early = row(2, "s-early")
     early["profile"]["email"] = "early@uni.example.edu"
@@ -113,7 +110,7 @@ async def test_h1_a_coordinator_of_one_campus_can_neither_rewrite_nor_adopt_nor_
     south_person = await client.post("/participants", json=profile(
         program_id="first-years", affiliation="student", campus="south",
         email="own@uni.example.edu").model_dump(mode="json"),
-        headers=as_("profile", "participant", campuses=("south",), email="own@uni.example.edu"))
+        headers=as_("profile", "participant", campuses=("south",), email="own@uni.example.edu", affiliation="student"))
     assert south_person.status_code == 201
     north = as_("profile", "coordinator", campuses=("north",))
     by_external_id = row(2, "s9", campus="north", email="x@evil.example")

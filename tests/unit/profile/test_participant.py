@@ -3,8 +3,10 @@
 import uuid
 from datetime import UTC, datetime
 
-from mesh_profile.domain.participant import join
-from tests.unit.factories import profile
+import pytest
+
+from mesh_profile.domain.participant import MentoringAwaitsApproval, join
+from tests.unit.factories import mentor_profile, profile
 
 
 def test_joining_creates_the_participant_and_the_event_others_learn_from() -> None:
@@ -55,3 +57,24 @@ def test_the_requester_of_an_erasure_is_recognised_by_a_salted_digest_only() -> 
     assert erasure.requested_by_account("42") and not erasure.requested_by_account("43")
     before_salting = Erasure(uuid.uuid4(), datetime.now(UTC), "participant", hashlib.sha256(b"42").hexdigest())
     assert before_salting.requested_by_account("42") and not before_salting.requested_by_account("43")
+
+
+def test_m8_until_approved_a_mentor_is_published_without_their_mentoring() -> None:
+    now = datetime.now(UTC)
+    topics = [{"topic": "Calculus II", "role": "mentor"}, {"topic": "Physics", "role": "mentee"}]
+    both, event = join(uuid.uuid4(), mentor_profile(topics=topics), now, institution="nb", subject="a", approval_needed=True)
+    assert both.mentoring_pending and [t.role for t in event.attributes.topics] == ["mentee"]
+    assert event.attributes.mentor_capacity == 0 and both.profile.mentor_capacity == 2  # theirs kept, not published
+    approved, update = both.approve_mentoring(now)
+    assert not approved.mentoring_pending and update.attributes == approved.profile.attributes()
+    assert approved.approve_mentoring(now)[1] is None  # approving again announces nothing
+    assert approved.update(mentor_profile(), now, approval_needed=True)[0].mentoring_pending is False  # it stands
+
+    only, none = join(uuid.uuid4(), mentor_profile(), now, institution="nb", subject="b", approval_needed=True)
+    assert none is None and only.withheld  # nothing to publish until approved, then they join
+    assert type(only.approve_mentoring(now)[1]).__name__ == "ParticipantJoined"
+    assert only.update(mentor_profile(goals=["x"]), now, approval_needed=True)[1] is None
+
+    mentee, _ = join(uuid.uuid4(), profile(), now, institution="nb", subject="c", approval_needed=True)
+    with pytest.raises(MentoringAwaitsApproval):  # known to matching: not made to vanish from it
+        mentee.update(mentor_profile(), now, approval_needed=True)

@@ -12,7 +12,9 @@ from mentoring_contracts import (
 )
 from mesh_profile.adapters.events import event_handlers
 from mesh_profile.adapters.http import router
+from mesh_profile.adapters.mentoring_http import router as mentoring_router
 from mesh_profile.adapters.programs_http import router as programs_router
+from mesh_profile.adapters.reads_http import router as reads_router
 from mesh_profile.adapters.roster_http import router as roster_router
 from mesh_runtime.app import ServiceDefinition
 
@@ -22,7 +24,7 @@ DEFINITION = ServiceDefinition(
     description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
                 "personal data erased.",
     migrations_package="mesh_profile.migrations",
-    routers=[programs_router, roster_router, router],
+    routers=[programs_router, roster_router, router, reads_router, mentoring_router],
     handlers=event_handlers,
     publishes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
     consumes=[ParticipantErasureConfirmed],

@@ -7,10 +7,11 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
+from mentoring_contracts.events.base import ProgramId
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.adapters.access import participant_tenancy
 from mesh_profile.adapters.postgres import PostgresParticipants, PostgresProfileUnitOfWork
-from mesh_profile.adapters.refusals import program_refusals
+from mesh_profile.adapters.refusals import not_vouched, program_refusals
 from mesh_profile.application.change_participation import (
     ParticipantNotFound,
     claim_profile,
@@ -26,9 +27,9 @@ from mesh_profile.domain.participant import (
     ProgramIsFixed,
     changed_fields,
 )
+from mesh_profile.domain.vouched import NotVouched, Vouched
 from mesh_runtime import audit
 from mesh_runtime.dependencies import (
-    OPEN_TO_SERVICES,
     CauseDep,
     ComponentsDep,
     PrincipalDep,
@@ -54,14 +55,22 @@ class ParticipantView(BaseModel):
                                 "none after erasure, nor before a person a roster brought claims their profile.")
     external_id: str | None = Field(default=None, description="The institution's id for them, from a roster.")
     profile: ParticipantProfile = Field(description="After erasure: only what is anonymous (program, campus, roles, "
-                                                    "availability); name and email are placeholders, free text is gone.")
+                                                    "availability); name and email are placeholders, free text is gone. "
+                                                    "To the platform's services: as published (without mentoring that "
+                                                    "awaits a coordinator's approval).")
+    mentoring: Literal["awaiting_approval", "approved"] | None = Field(
+        default=None, description="In a program that asks a coordinator's approval of mentors: whether theirs is given.")
 
     @classmethod
-    def of(cls, participant: Participant) -> "ParticipantView":
+    def of(cls, participant: Participant, *, published: bool = False) -> "ParticipantView":
+        """``published``: as the other services may know them (a service reads it)."""
+        mentoring = "awaiting_approval" if participant.mentoring_pending else (
+            "approved" if participant.mentoring_approved_at is not None else None)
         return cls(participant_id=participant.participant_id, status=participant.status.value,
                    joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
                    left_reason=participant.left_reason, subject=participant.subject,
-                   external_id=participant.external_id, profile=participant.profile)
+                   external_id=participant.external_id, mentoring=mentoring,
+                   profile=participant.published if published else participant.profile)
 
 
 class Confirmation(BaseModel):
@@ -85,17 +94,8 @@ class ErasureView(BaseModel):
                                                erased=erasure.erased.get(s, [])) for s in SERVICES_HOLDING_PERSONAL_DATA])
 
 
-class Lookup(BaseModel):
-    participant_ids: list[UUID] = Field(min_length=1, max_length=MAX_LOOKUP, description="Whom to read, at most 1,000.")
-
-
-class LookupResult(BaseModel):
-    participants: list[ParticipantView]
-    unknown: list[UUID] = Field(description="Ids no participant has.")
-
-
 class Claim(BaseModel):
-    program_id: str = Field(description="The program whose roster brought you.")
+    program_id: ProgramId = Field(description="The program whose roster brought you.")
 
 
 class Leave(BaseModel):
@@ -107,7 +107,10 @@ class Leave(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Join a mentoring program",
     description="The caller joins as themself: the participant is bound to their account, in their institution, "
-                "on one of their campuses. The program must be open and admit them by every rule: a refusal is a "
+                "on one of their campuses, with the email their institution vouches for (the token's verified "
+                "address; 403 without one). Affiliation, year of study and department are the token's: one given "
+                "that differs, or that the token lacks, is refused as `not-eligible` (422) naming the field; custom "
+                "attributes come only from a roster. The program must be open and admit them by every rule: a refusal is a "
                 "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
                 "whose `violations` name each rule failed and why. Sent again by the same account (a retry after a "
                 "lost answer), it is refused as `urn:mentoringmesh:problem:already-joined` (409) with the "
@@ -118,11 +121,16 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
                principal: PrincipalDep) -> ParticipantView:
     require_role(principal, Role.PARTICIPANT, "join a program (a person joins as themself)")
     _require_own_campus(principal, profile.campus)
+    email = _vouched_email(principal)
     _require_own_email(principal, str(profile.email))
+    profile = profile.model_copy(update={"email": email})  # the institution's spelling of it, not the body's
     try:
         async with program_refusals(), components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-            participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject)
+            participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject,
+                                             vouched=_vouched(principal))
+    except NotVouched as error:
+        raise not_vouched(error) from error
     except AlreadyJoined as error:
         if error.yours and error.participant_id is not None:
             raise Problem(status.HTTP_409_CONFLICT, str(error), kind="already-joined", title="Already joined",
@@ -152,37 +160,17 @@ async def claim(body: Claim, components: ComponentsDep, cause: CauseDep, princip
     return ParticipantView.of(participant)
 
 
-@router.get("/{participant_id}", summary="A participant's profile (theirs, their coordinators', their admins')",
-            description="Also open to the platform's services: events carry no personal data, so matching, "
-                        "scheduling and notify read it here.",
-            responses=error_responses(403, 404), openapi_extra=OPEN_TO_SERVICES)
-async def get(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> ParticipantView:
-    async with components.database.transaction(principal.institution) as transaction:
-        participant = await PostgresParticipants(transaction.connection).get(participant_id)
-    authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}",
-              services_may=True)
-    return ParticipantView.of(participant)  # type: ignore[arg-type]
-
-
-@router.post("/lookup", summary="Many participants at once (platform services only)",
-             description="What `GET /participants/{id}` shows, for a batch of events in one call: a consumer that "
-                         "takes 200 joins at a time reads their profiles here.",
-             responses=error_responses(403), openapi_extra=OPEN_TO_SERVICES)
-async def lookup(body: Lookup, components: ComponentsDep, principal: PrincipalDep) -> LookupResult:
-    require_role(principal, Role.SERVICE, "read participants in bulk")
-    async with components.database.transaction(principal.institution) as transaction:
-        found = await PostgresParticipants(transaction.connection).get_many(list(dict.fromkeys(body.participant_ids)))
-    known = {participant.participant_id for participant in found}
-    return LookupResult(participants=[ParticipantView.of(participant) for participant in found],
-                        unknown=[pid for pid in dict.fromkeys(body.participant_ids) if pid not in known])
-
-
 @router.put("/{participant_id}/profile", summary="Replace a participant's profile (the participant, or an admin)",
+            description="A participant keeps their stored email, or changes it to the one their institution vouches "
+                        "for. Affiliation, year of study, department and custom attributes stay as the institution "
+                        "gave them (left out: kept); changing one is refused (403) naming it, except to the value "
+                        "their token now carries when no roster gave it. An admin sets them as they are.",
             responses=error_responses(403, 404, 409, 422))
 async def update(participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
                  principal: PrincipalDep) -> ParticipantView:
+    vouched = None if principal.is_admin else _vouched(principal)
     return await _change(components, cause, principal, participant_id, "participant.update",
-                         lambda uow: update_profile(uow, participant_id, profile), moving_to=profile.campus,
+                         lambda uow: update_profile(uow, participant_id, profile, vouched), moving_to=profile.campus,
                          new_email=str(profile.email))
 
 
@@ -194,11 +182,29 @@ async def leave(participant_id: UUID, body: Leave, components: ComponentsDep, ca
                          lambda uow: leave_program(uow, participant_id, body.reason))
 
 
-def _require_own_email(principal: Principal, email: str) -> None:
-    """Mail goes where the institution says the person is: nobody joins with someone else's address."""
-    if principal.email is not None and principal.email.casefold() != email.casefold():
+def _vouched_email(principal: Principal) -> str:
+    """The address the institution vouches for: without one, a person could join with anyone's (and the
+    roster would then adopt them as that person)."""
+    if principal.email is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            detail="your institution vouches for no email address of yours (your token carries no "
+                                   "verified email), so you cannot join with one: ask your institution, or a "
+                                   "coordinator to add you through the program's roster")
+    return principal.email
+
+
+def _require_own_email(principal: Principal, email: str, stored: str | None = None) -> None:
+    """Mail goes where the institution says the person is: nobody joins with, or changes to, someone
+    else's address. Keeping the address already stored needs no vouching."""
+    if stored is not None and stored.casefold() == email.casefold():
+        return
+    if _vouched_email(principal).casefold() != email.casefold():
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             detail=f"the email must be the one your institution gives for you ({principal.email})")
+
+
+def _vouched(principal: Principal) -> Vouched:
+    return Vouched.of(principal.affiliation, principal.year_of_study, principal.department)
 
 
 def _require_own_campus(principal: Principal, campus: str) -> None:
@@ -218,12 +224,14 @@ async def _change(components, cause, principal: Principal, participant_id: UUID,
             if moving_to is not None and not principal.is_admin:
                 _require_own_campus(principal, moving_to)
             if new_email is not None and not principal.is_admin:
-                _require_own_email(principal, new_email)
+                _require_own_email(principal, new_email, stored=str(current.profile.email))
             participant = await use_case(uow)
             await audit.record_if_privileged(transaction, principal, cause, action, f"participant/{participant_id}",
                                              fields=changed_fields(current.profile, participant.profile))
     except ParticipantNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
+    except NotVouched as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
     except ProgramIsFixed as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from error
     except ProfileError as error:

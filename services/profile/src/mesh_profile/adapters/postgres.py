@@ -28,11 +28,12 @@ class PostgresParticipants:
         await self._connection.executemany(
             """
             INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
-                                      institution, campus, subject, external_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                      institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             [(p.participant_id, p.profile.program_id, p.email_key, p.profile.model_dump(mode="json"), p.joined_at,
-              p.institution, p.profile.campus, p.subject, p.external_id) for p in participants])
+              p.institution, p.profile.campus, p.subject, p.external_id, p.mentoring_pending, p.mentoring_approved_at)
+             for p in participants])
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
@@ -56,11 +57,13 @@ class PostgresParticipants:
         await self._connection.executemany(
             """
             UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
-                                    subject = $7, erased_at = $8, left_reason = $9, external_id = $10
+                                    subject = $7, erased_at = $8, left_reason = $9, external_id = $10,
+                                    mentoring_pending = $11, mentoring_approved_at = $12
             WHERE participant_id = $1
             """,
             [(p.participant_id, p.email_key, p.profile.model_dump(mode="json"), p.status.value, p.left_at,
-              p.profile.campus, p.subject, p.erased_at, p.left_reason, p.external_id) for p in participants])
+              p.profile.campus, p.subject, p.erased_at, p.left_reason, p.external_id, p.mentoring_pending,
+              p.mentoring_approved_at) for p in participants])
 
     async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]:
         rows = await self._connection.fetch(
@@ -116,7 +119,7 @@ def _participant(row: asyncpg.Record) -> Participant:
     return Participant(
         row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"],
         row["institution"], row["subject"], ParticipantStatus(row["status"]), row["left_at"], row["erased_at"],
-        row["left_reason"], row["external_id"],
+        row["left_reason"], row["external_id"], row["mentoring_pending"], row["mentoring_approved_at"],
     )
 
 

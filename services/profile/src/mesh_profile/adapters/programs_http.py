@@ -7,14 +7,15 @@ Who may do what:
   to join; the coordinators' accounts are shown to staff only).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
 
 from mentoring_contracts import ProgramDefinition
 from mentoring_contracts.events.base import AccountSubject, ProgramId, Reason
+from mentoring_contracts.events.programs import RoleCapacity, Term
 from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
 from mesh_profile.adapters.programs_store import PostgresPrograms
 from mesh_profile.adapters.refusals import program_refusals
@@ -30,11 +31,39 @@ Coordinators = Annotated[list[AccountSubject], Field(
     description="Accounts (token subjects) of the staff who coordinate it; the creator when none are given.")]
 
 
+def _iso_date(value: object) -> object:
+    """A date is written as one (``2026-09-14``): a lax 0 would be read as 1 January 1970 (fuzzing sent it)."""
+    if not isinstance(value, str):
+        raise ValueError("a date is a string, YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
+class TermSpec(Term):
+    starts_on: IsoDate = Field(description=Term.model_fields["starts_on"].description, examples=["2026-09-14"])
+    ends_on: IsoDate = Field(description=Term.model_fields["ends_on"].description, examples=["2026-12-18"])
+
+
+class Capacity(RoleCapacity):
+    # Strict: a lax false read as 0 would close the role to everyone (fuzzing sent it and it was taken).
+    most: StrictInt = Field(ge=0, le=1_000_000, description=RoleCapacity.model_fields["most"].description,
+                            examples=[150])
+
+
 class ProgramSpec(ProgramDefinition):
     """A program's definition as staff write it; unknown fields are refused, not ignored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     coordinators: Coordinators
+    terms: list[TermSpec] = Field(default_factory=list, max_length=50,  # type: ignore[assignment]
+                                  description=ProgramDefinition.model_fields["terms"].description)
+    capacity: list[Capacity] = Field(default_factory=list, max_length=3,  # type: ignore[assignment]
+                                     description=ProgramDefinition.model_fields["capacity"].description)
+    # Strict: a lax 0 or "no" read as false would publish mentors unapproved (fuzzing sent 0 and it was taken).
+    mentors_need_approval: StrictBool = Field(
+        default=False, description=ProgramDefinition.model_fields["mentors_need_approval"].description, examples=[False])
 
     def definition(self) -> ProgramDefinition:
         return ProgramDefinition.model_validate(self.model_dump(exclude={"coordinators", "program_id"}))

@@ -8,6 +8,7 @@ from fastapi import HTTPException, status
 
 from mesh_profile.application.admission import NotEligible, ProgramNotFound
 from mesh_profile.domain.program import ProgramClosedForChanges, ProgramIdTaken
+from mesh_profile.domain.vouched import NotVouched
 from mesh_runtime.dependencies import Problem
 
 
@@ -16,6 +17,14 @@ def not_eligible(error: NotEligible) -> Problem:
     return Problem(status.HTTP_409_CONFLICT if error.only_capacity else status.HTTP_422_UNPROCESSABLE_CONTENT,
                    str(error), kind="not-eligible", title="Not eligible for this program", program_id=error.program_id,
                    violations=[violation.as_json() for violation in error.violations])
+
+
+def not_vouched(error: NotVouched) -> Problem:
+    """A join that declares a fact the institution did not give: refused as not eligible, naming the field."""
+    return Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="not-eligible",
+                   title="Not eligible for this program", violations=[{
+                       "rule_id": "institution-facts", "attribute": error.field, "message": str(error),
+                       "expected": None, "actual": None}])
 
 
 @contextlib.asynccontextmanager

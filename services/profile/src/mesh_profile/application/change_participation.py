@@ -7,27 +7,48 @@ from mentoring_contracts import ParticipantProfile
 from mesh_profile.application.admission import admit, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError
+from mesh_profile.domain.vouched import Vouched, kept_facts
 
 
 class ParticipantNotFound(ProfileError):
     pass
 
 
-async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile) -> Participant:
-    """Emits ParticipantProfileUpdated with the whole profile. The program's rules hold for the new
-    profile as for a join (a role newly taken needs a seat; a role given up frees one); a new email
-    must still be unique in the program."""
+async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile,
+                         vouched: Vouched | None = None) -> Participant:
+    """Emits ParticipantProfileUpdated with the whole profile (as published: see ``Participant.published``).
+    The program's rules hold for the new profile as for a join (a role newly taken needs a seat; a role
+    given up frees one); a new email must still be unique in the program. The participant's own change
+    (``vouched``: what their token says; None for an admin's) keeps the facts the rules read as the
+    institution gave them (NotVouched otherwise). Newly mentoring in a program that asks approval, they
+    are published without it until a coordinator approves them."""
     participant = await _load(uow, participant_id)
-    updated, event = participant.update(profile, datetime.now(UTC))
+    if vouched is not None:
+        profile = kept_facts(participant.profile, profile, vouched, rostered=participant.external_id is not None)
+    now = datetime.now(UTC)
+    participant.update(profile, now)  # first what no program allows: a closed profile, another program
     before, after = set(roles_of(participant.profile)), set(roles_of(profile))
-    await admit(uow, profile, seats_for=sorted(after - before))
+    program = await admit(uow, profile, seats_for=sorted(after - before))
+    updated, event = participant.update(profile, now, approval_needed=program.definition.mentors_need_approval)
     await uow.seats.give_back(profile.program_id, sorted(before - after))
     owner = await uow.participants.find_by_email(profile.program_id, updated.email_key)
     if owner is not None and owner.participant_id != participant_id:
         raise AlreadyJoined(profile.program_id, owner.participant_id)
     await uow.participants.save(updated)
-    await uow.emit(event)
+    if event is not None:
+        await uow.emit(event)
     return updated
+
+
+async def approve_mentoring(uow: ProfileUnitOfWork, participant_id: UUID) -> Participant:
+    """A coordinator approves a participant as a mentor: what is published of them gains their
+    mentoring (ParticipantProfileUpdated; ParticipantJoined if they only mentor, so were not yet known)."""
+    participant = await _load(uow, participant_id)
+    approved, event = participant.approve_mentoring(datetime.now(UTC))
+    await uow.participants.save(approved)
+    if event is not None:
+        await uow.emit(event)
+    return approved
 
 
 async def claim_profile(uow: ProfileUnitOfWork, program_id: str, email: str, subject: str) -> Participant:

@@ -23,7 +23,7 @@ from mentoring_contracts import ParticipantProfile
 from mesh_profile.application.admission import ProgramNotFound, full_roles, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.eligibility import violations
-from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join
+from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join, mentors
 from mesh_profile.domain.program import Program
 
 Outcome = Literal["new", "updated", "unchanged", "rejected"]
@@ -83,8 +83,8 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
                 continue
             participant, event = join(uuid4(), profile, now, institution=institution, subject=None,
                                       external_id=row.external_id)
-            joined.append(participant)
-            events.append(event)
+            joined.append(_roster_approved(participant, now))
+            events += [event] if event is not None else []
             result.outcome, result.participant_id = "new", participant.participant_id
             continue
         result.participant_id = current.participant_id
@@ -101,9 +101,9 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
             continue
         seats.give_back(sorted(before - after))
         updated, event = current.update(profile, now)
-        changed.append(_with_external_id(updated, row.external_id))
-        if current.profile != profile:
-            events.append(event)
+        changed.append(_roster_approved(_with_external_id(updated, row.external_id), now))
+        if current.profile != profile or current.mentoring_pending:
+            events += [event] if event is not None else []
         result.outcome = "updated"
         result.changed = changed_fields(current.profile, profile) + (
             ["external_id"] if current.external_id != row.external_id else [])
@@ -180,3 +180,10 @@ def _explained(problem: Any) -> str:
 
 def _with_external_id(participant: Participant, external_id: str) -> Participant:
     return replace(participant, external_id=external_id)
+
+
+def _roster_approved(participant: Participant, now: datetime) -> Participant:
+    """A roster's mentors are the importing coordinator's own choice: approved, as by the approval route."""
+    if not mentors(participant.profile) or participant.mentoring_approved_at is not None:
+        return participant
+    return replace(participant, mentoring_approved_at=now)

@@ -7,15 +7,22 @@ from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.application.admission import admit
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import AlreadyJoined, Participant, join
+from mesh_profile.domain.vouched import Vouched, self_joined
 
 
-async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str) -> Participant:
-    """Stores the participant and emits ParticipantJoined. The program must exist in the institution,
-    be open, admit the profile by every rule and have a seat in each limited role they take; an
-    email, and an account, join a program once: a join sent again by the same account (a client retrying
-    after a lost answer) is refused with the participant it already made."""
-    await admit(uow, profile)
-    participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject)
+async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str,
+                       vouched: Vouched) -> Participant:
+    """Stores the participant and emits ParticipantJoined. The facts the program's rules read are the
+    institution's (``vouched``: their token's), never the person's own word (NotVouched). The program
+    must exist in the institution, be open, admit the profile by every rule and have a seat in each
+    limited role they take; an email, and an account, join a program once: a join sent again by the
+    same account (a client retrying after a lost answer) is refused with the participant it already
+    made. A mentor in a program that asks a coordinator's approval is published without their
+    mentoring (not at all, if they only mentor) until it is given."""
+    profile = self_joined(profile, vouched)
+    program = await admit(uow, profile)
+    participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject,
+                               approval_needed=program.definition.mentors_need_approval)
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)
     if existing is not None:
         raise AlreadyJoined(profile.program_id, existing.participant_id, yours=existing.subject == subject)
@@ -23,5 +30,6 @@ async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, i
     if existing is not None:
         raise AlreadyJoined(profile.program_id, existing.participant_id, what="this account", yours=True)
     await uow.participants.add(participant)
-    await uow.emit(joined)
+    if joined is not None:
+        await uow.emit(joined)
     return participant
