@@ -17,14 +17,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantLeft, ParticipantProfile
-from mesh_matching.adapters.candidates_store import DECODED, PostgresCandidates
+from mesh_matching.adapters.candidates_store import DECODED, PostgresCandidates, stored_profile
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork, match_from_row
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.register_candidate import reference_week, register_candidate
 from mesh_matching.bootstrap import DEFINITION
-from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.candidate import Candidate, MatchingProfile
 from mesh_matching.domain.proposal import rank_partners
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
 from mesh_runtime.db import Cause
@@ -70,7 +70,7 @@ class Pool:
     async def open_candidates(self) -> list[tuple[Candidate, int]]:
         rows = await self.tenant.fetch("SELECT participant_id, profile, subject, capacity - used AS room FROM candidates "
                                        "WHERE active AND used < capacity ORDER BY joined_seq")
-        return [(Candidate(r["participant_id"], ParticipantProfile.model_validate(r["profile"]), r["subject"]), r["room"])
+        return [(Candidate(r["participant_id"], stored_profile(r["profile"]), r["subject"]), r["room"])
                 for r in rows]
 
     async def excluded(self) -> set[frozenset[uuid.UUID]]:
@@ -245,7 +245,7 @@ async def test_partners_are_read_with_their_stored_profile_after_an_update_and_a
                                              goals=["pass"]))
     mentee = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentee"}]))
 
-    async def partner_seen() -> ParticipantProfile:
+    async def partner_seen() -> MatchingProfile:
         async with database.transaction(INSTITUTION) as transaction:
             [partner] = await PostgresCandidates(transaction.connection).open_partners(mentee)
             return partner.profile
@@ -260,9 +260,9 @@ async def test_partners_are_read_with_their_stored_profile_after_an_update_and_a
     assert (await partner_seen()).goals == ["publish"]
     version = await in_tenant(database).fetchval(
         "SELECT profile_version FROM candidates WHERE participant_id = $1", mentor.participant_id)
-    assert DECODED.get(version) is not None
+    assert DECODED.get(mentor.participant_id, version) is not None
     async with database.transaction(INSTITUTION) as transaction:
         assert await PostgresCandidates(transaction.connection).anonymise(mentor.participant_id)
-    assert DECODED.get(version) is None
+    assert DECODED.get(mentor.participant_id, version) is None
     erased = await partner_seen()
     assert erased.display_name == "Erased participant" and erased.goals == []

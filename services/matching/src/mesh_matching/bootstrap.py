@@ -24,6 +24,7 @@ from mentoring_contracts import (
     SessionCompletedV1,
     SessionScheduled,
 )
+from mesh_matching.adapters.candidates_store import decoded_profiles_sweep
 from mesh_matching.adapters.dormancy import dormancy_worker
 from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
@@ -50,7 +51,7 @@ DEFINITION = ServiceDefinition(
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, MatchStalled, ParticipantErasureConfirmed],
     workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components),
-                                   dormancy_worker(components)],
+                                   dormancy_worker(components), decoded_profiles_sweep()],
     reads_from=["profile"],
     settings_class=MatchingSettings,
 )

@@ -69,6 +69,16 @@ async def require_whole_program(connection: asyncpg.Connection, principal: Princ
                             f"{program_id!r} ({', '.join(sorted(program.campuses))}) may {action}")
 
 
+def sees_full_reasons(principal: Principal, resource: Tenancy | None) -> bool:
+    """A match's reasons in full (the other person's own words) are for the program's admins and
+    its coordinators; either of the pair, a platform service (notify mails them the reasons) and
+    anyone else read them as a participant may (``domain.reasons``). A coordinator who is one of
+    the pair reads them as a participant too."""
+    if resource is None or principal.is_service or principal.subject in resource.owners:
+        return False
+    return principal.is_admin or principal.coordinates(resource.program_id or "", resource.campuses)
+
+
 async def require_acting_as_themself(connection: asyncpg.Connection, principal: Principal, participant_id: UUID) -> None:
     """A participant answers only for themself; an admin may answer for anyone of the institution."""
     if principal.is_admin:

@@ -1,14 +1,31 @@
-"""Candidates in matching's own PostgreSQL database: the pool, its open places and their capacity."""
+"""Candidates in matching's own PostgreSQL database: the pool, its open places and their capacity.
 
+A candidate's profile is stored as ``MatchingProfile`` (an allow-list), whatever profile sent."""
+
+import asyncio
+import time as clock
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import time
+from typing import Any, TypeVar
 from uuid import UUID
 
 import asyncpg
 
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
-from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
+from mesh_runtime.workers import PeriodicWorker
+
+# A candidate's open partners: the open places under the keys this one needs (open_slots' primary
+# key), then rows whose keys are not filled in yet (their own small index): never the rest of the pool.
+OPEN_PARTNERS = """
+    SELECT participant_id, profile_version, subject, joined_seq, profile->>'campus' AS campus FROM candidates
+    WHERE participant_id IN (SELECT participant_id FROM open_slots WHERE slot = ANY($2::text[]))
+      AND participant_id <> $3
+    UNION ALL
+    SELECT participant_id, profile_version, subject, joined_seq, profile->>'campus' AS campus FROM candidates
+    WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity AND participant_id <> $3
+"""
 
 
 class _PlacesChanged(Exception):
@@ -16,8 +33,11 @@ class _PlacesChanged(Exception):
 
 
 class PostgresCandidates:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    """``decoded``: this process's decoded profiles (a test passes its own, as another replica's)."""
+
+    def __init__(self, connection: asyncpg.Connection, decoded: "DecodedProfiles | None" = None) -> None:
         self._connection = connection
+        self._decoded_profiles = decoded if decoded is not None else DECODED
 
     async def add(self, candidate: Candidate) -> bool:
         inserted = await self._connection.fetchval(
@@ -28,7 +48,7 @@ class PostgresCandidates:
             """,
             candidate.participant_id,
             candidate.program_id,
-            candidate.profile.model_dump(mode="json"),
+            stored_form(candidate.profile),
             candidate.capacity,
             candidate.subject,
             candidate.slots(),
@@ -38,39 +58,46 @@ class PostgresCandidates:
 
     async def get(self, participant_id: UUID) -> Candidate | None:
         row = await self._connection.fetchrow(
-            "SELECT participant_id, profile, subject FROM candidates WHERE participant_id = $1", participant_id)
+            "SELECT participant_id, profile, subject, profile_version FROM candidates WHERE participant_id = $1", participant_id)
         return _candidate(row) if row else None
 
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
-        # In join order (the tie-break): only the open places under the keys this one needs (open_slots' primary key), then rows
-        # whose keys are not filled in yet (their own small index): never the rest of the pool. Ids and
-        # versions first; only profiles this process has not decoded yet are read.
-        rows = await self._connection.fetch(
-            """
-            SELECT participant_id, profile_version, subject, joined_seq FROM candidates
-            WHERE participant_id IN (SELECT participant_id FROM open_slots WHERE slot = ANY($2::text[]))
-              AND participant_id <> $3
-            UNION ALL
-            SELECT participant_id, profile_version, subject, joined_seq FROM candidates
-            WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity AND participant_id <> $3
-            ORDER BY joined_seq
-            """,
-            candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
-        )
+        # In join order (the tie-break). Ids and versions first; only profiles this process has not
+        # decoded yet are read.
+        rows = await self._connection.fetch(f"{OPEN_PARTNERS} ORDER BY joined_seq", candidate.program_id,
+                                            candidate.wanted_slots(), candidate.participant_id)
         return await self._decoded(rows)
 
+    async def open_partners_digest(self, candidate: Candidate, campuses: frozenset[str] | None) -> str:
+        """What ``open_partners`` would give, on these campuses, as a digest of each partner and their
+        profile's version in order, computed by the database: a participant asking again learns
+        whether anything changed without reading (or the service decoding) the pool."""
+        return await self._connection.fetchval(
+            f"""
+            SELECT count(*)::text || ':' || coalesce(md5(string_agg(participant_id::text || profile_version::text, ','
+                                                                    ORDER BY joined_seq)), '')
+            FROM ({OPEN_PARTNERS}) partners WHERE $4::text[] IS NULL OR campus = ANY($4::text[])
+            """, candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
+            None if campuses is None else sorted(campuses))
+
     async def _decoded(self, rows: Sequence[asyncpg.Record]) -> list[Candidate]:
-        known: dict[UUID, ParticipantProfile] = {}
+        decoded = self._decoded_profiles
+        decoded.sweep()  # once for the batch, not once a row
+        known: dict[UUID, MatchingProfile] = {}
         for row in rows:
-            if (profile := DECODED.get(row["profile_version"])) is not None:
+            if (profile := decoded.lookup(row["participant_id"], row["profile_version"])) is not None:
                 known[row["participant_id"]] = profile
         unseen = [row["participant_id"] for row in rows if row["participant_id"] not in known]
         if unseen:
-            for row in await self._connection.fetch(
-                    "SELECT participant_id, profile_version, profile FROM candidates WHERE participant_id = ANY($1::uuid[])",
-                    unseen):
-                known[row["participant_id"]] = DECODED.keep(row["profile_version"], stored_profile(row["profile"]))
-        return [Candidate(row["participant_id"], known[row["participant_id"]], row["subject"]) for row in rows]
+            fetched = await self._connection.fetch(
+                "SELECT participant_id, profile_version, profile FROM candidates WHERE participant_id = ANY($1::uuid[])",
+                unseen)
+            profiles = await _off_the_loop(len(fetched), lambda: [stored_profile(row["profile"]) for row in fetched])
+            for row, profile in zip(fetched, profiles, strict=True):  # each kept under the version read with it
+                known[row["participant_id"]] = decoded.keep(row["participant_id"], row["profile_version"], profile)
+        return await _off_the_loop(len(rows), lambda: [
+            Candidate(row["participant_id"], known[row["participant_id"]], row["subject"], version=row["profile_version"])
+            for row in rows])
 
     async def fill_in_slots(self, limit: int = 1000) -> int:
         rows = await self._connection.fetch(
@@ -119,7 +146,7 @@ class PostgresCandidates:
             UPDATE candidates SET profile = $2, profile_version = gen_random_uuid(), capacity = GREATEST($3, used), subject = coalesce($4, subject), slots = $5
             WHERE participant_id = $1
             """,
-            candidate.participant_id, candidate.profile.model_dump(mode="json"), candidate.capacity, candidate.subject,
+            candidate.participant_id, stored_form(candidate.profile), candidate.capacity, candidate.subject,
             candidate.slots(),
         )
 
@@ -139,59 +166,114 @@ class PostgresCandidates:
             participant_id) or 0
 
     async def anonymise(self, participant_id: UUID) -> bool:
+        """Keeps of the profile only the attributes that identify nobody (``ANONYMOUS``, an
+        allow-list: whatever else the row holds goes), with fixed values for the rest; drops the
+        account link. A new version: no replica serves its decode of the row as it was."""
         erased = await self._connection.fetchval(
             """
-            UPDATE candidates c SET subject = NULL, profile_version = gen_random_uuid(), profile = c.profile || jsonb_build_object(
-                'display_name', 'Erased participant', 'email', 'erased-' || replace(c.participant_id::text, '-', '') || '@erased.example.org',
-                'experiences', '[]'::jsonb, 'goals', '[]'::jsonb, 'challenges', '[]'::jsonb, 'interests', '[]'::jsonb)
-            FROM (SELECT participant_id, profile_version FROM candidates WHERE participant_id = $1) before
-            WHERE c.participant_id = before.participant_id RETURNING before.profile_version
-            """, participant_id)
-        if erased is not None:
-            DECODED.forget(erased)  # the erased profile leaves this process's memory too
-        return erased is not None
+            UPDATE candidates SET subject = NULL, profile_version = gen_random_uuid(),
+                profile = (SELECT jsonb_object_agg(key, value) FROM jsonb_each(profile) WHERE key = ANY($2::text[])) || $3::jsonb
+            WHERE participant_id = $1 RETURNING true
+            """, participant_id, list(ANONYMOUS), ERASED)
+        self._decoded_profiles.forget(participant_id)  # at once here; other replicas by version and age
+        return bool(erased)
 
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
 
 
+DECODED_MAX_AGE = 300.0  # seconds a decoded profile is kept at most, however often it is read
+DECODED_SWEEP_INTERVAL = 30.0
+
+
 class DecodedProfiles:
-    """Profiles this process has decoded, by profile version (a version is never given twice, so a
-    kept profile is never stale), the least recently used forgotten past ``size``."""
+    """Profiles this process has decoded, by participant, each with the version of the row it was
+    read from (a version is never given twice) and when it was read.
 
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._profiles: OrderedDict[UUID, ParticipantProfile] = OrderedDict()
+    A profile is served only for the version it was read with: a row changed or erased since, in
+    whichever replica, is read afresh and the old decode dropped. None is kept past ``max_age``,
+    read or not (``sweep``, on every use and every ``DECODED_SWEEP_INTERVAL``), so a profile another
+    replica erased leaves this one's memory within that time. Past ``size``, the oldest go first."""
 
-    def get(self, version: UUID) -> ParticipantProfile | None:
-        profile = self._profiles.get(version)
-        if profile is not None:
-            self._profiles.move_to_end(version)
+    def __init__(self, size: int, max_age: float = DECODED_MAX_AGE, now: Callable[[], float] = clock.monotonic) -> None:
+        self._size, self._max_age, self._now = size, max_age, now
+        self._entries: OrderedDict[UUID, tuple[UUID, float, MatchingProfile]] = OrderedDict()  # oldest first
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, participant_id: UUID, version: UUID) -> MatchingProfile | None:
+        self.sweep()
+        return self.lookup(participant_id, version)
+
+    def lookup(self, participant_id: UUID, version: UUID) -> MatchingProfile | None:
+        """As ``get``, for a caller that has just swept."""
+        entry = self._entries.get(participant_id)
+        if entry is None:
+            return None
+        if entry[0] != version:
+            del self._entries[participant_id]  # the row has changed since: its old decode must not outlive it
+            return None
+        return entry[2]
+
+    def keep(self, participant_id: UUID, version: UUID, profile: MatchingProfile) -> MatchingProfile:
+        self._entries.pop(participant_id, None)
+        self._entries[participant_id] = (version, self._now(), profile)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
         return profile
 
-    def keep(self, version: UUID, profile: ParticipantProfile) -> ParticipantProfile:
-        self._profiles[version] = profile
-        self._profiles.move_to_end(version)
-        while len(self._profiles) > self._size:
-            self._profiles.popitem(last=False)
-        return profile
+    def forget(self, participant_id: UUID) -> None:
+        self._entries.pop(participant_id, None)
 
-    def forget(self, version: UUID) -> None:
-        self._profiles.pop(version, None)
+    def sweep(self) -> int:
+        """Forgets every profile kept longer than ``max_age``; how many."""
+        oldest_kept, forgotten = self._now() - self._max_age, 0
+        while self._entries and next(iter(self._entries.values()))[1] <= oldest_kept:
+            self._entries.popitem(last=False)
+            forgotten += 1
+        return forgotten
 
 
 DECODED = DecodedProfiles(20_000)  # 2.5 KB or so each: a program's open places, not its whole pool
 
 
+def decoded_profiles_sweep() -> PeriodicWorker:
+    """Ages decoded profiles out of an idle replica's memory too."""
+
+    async def sweep() -> int:
+        return DECODED.sweep()
+
+    return PeriodicWorker("decoded-profiles-sweep", sweep, DECODED_SWEEP_INTERVAL)
+
+
+T = TypeVar("T")
+
+OFF_THE_LOOP_FROM = 1_000  # rows: building more is a pass the event loop should not wait on
+
+
+async def _off_the_loop(rows: int, build: Callable[[], list[T]]) -> list[T]:
+    """Pure building from rows already read: in a thread past ``OFF_THE_LOOP_FROM`` rows, so a pool of
+    thousands (a participant's suggestions, a join) leaves the loop serving requests and events
+    meanwhile (the thread gives the interpreter back every few milliseconds)."""
+    return build() if rows < OFF_THE_LOOP_FROM else await asyncio.to_thread(build)
+
+
 def _candidate(row: asyncpg.Record) -> Candidate:
-    return Candidate(row["participant_id"], stored_profile(row["profile"]), row["subject"] if "subject" in row else None)
+    return Candidate(row["participant_id"], stored_profile(row["profile"]), row["subject"] if "subject" in row else None,
+                     version=row["profile_version"] if "profile_version" in row else None)
 
 
-def stored_profile(data: dict) -> ParticipantProfile:
+def stored_form(profile: ParticipantProfile | MatchingProfile) -> dict[str, Any]:
+    """What is stored of a profile: the fields ``MatchingProfile`` names, nothing else."""
+    return profile.model_dump(mode="json", include=set(KEPT))
+
+
+def stored_profile(data: dict) -> MatchingProfile:
     """A profile as this service stored it, validated when it came in: read back without validating
-    again (checking the address alone costs more than scoring the pair)."""
-    return ParticipantProfile.model_construct(**{
-        **data,
+    again (checking it costs more than scoring the pair). Only the fields matching keeps are read."""
+    return MatchingProfile.model_construct(**{
+        **{name: data[name] for name in KEPT},
         "topics": [TopicRole.model_construct(**topic) for topic in data["topics"]],
         "weekly_availability": [AvailabilitySlot.model_construct(weekday=slot["weekday"], start=time.fromisoformat(slot["start"]),
                                                                  end=time.fromisoformat(slot["end"]))

@@ -5,7 +5,6 @@ and every match, and with scheduling's session events it sees each pair meet. No
 another's database. A coordinator sees the campuses they coordinate, and the program as a whole
 when they coordinate all of its campuses; an admin sees everything."""
 
-import csv
 import io
 from datetime import datetime
 
@@ -18,6 +17,7 @@ from mesh_matching.adapters.health_store import ALL_CAMPUSES, program_health
 from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
+from mesh_runtime.spreadsheet import writer as csv_writer
 
 router = APIRouter(tags=["program health"])
 
@@ -59,18 +59,24 @@ async def health(program_id: str, components: ComponentsDep, principal: Principa
             response_class=Response, responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)})
 async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
     report = await _health(components, principal, program_id)
+    return Response(health_csv_text(program_id, report), media_type="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{program_id}-health.csv"'})
+
+
+def health_csv_text(program_id: str, report: Health) -> str:
+    """One row per campus, then '*'. Campus labels and reasons are the institution's own text: written
+    through the formula-safe writer, so none of them runs in a coordinator's spreadsheet."""
     rows = [*report.campuses, *([report.all_campuses] if report.all_campuses else [])]
     reasons = sorted({reason for row in rows for reason in row.ended_by_reason})
     columns = [name for name in Figures.model_fields if name != "ended_by_reason"]
     text = io.StringIO()
-    writer = csv.writer(text)
+    writer = csv_writer(text)
     writer.writerow(["program_id", *columns, *(f"ended: {reason}" for reason in reasons)])
     for row in rows:
         values = row.model_dump()
         writer.writerow([program_id, *(("" if values[c] is None else values[c]) for c in columns),
                          *(row.ended_by_reason.get(reason, 0) for reason in reasons)])
-    return Response(text.getvalue(), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{program_id}-health.csv"'})
+    return text.getvalue()
 
 
 async def _health(components, principal: Principal, program_id: str) -> Health:

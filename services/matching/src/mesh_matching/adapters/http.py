@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
-from mesh_matching.adapters.access import match_tenancy, participant_tenancy, require_acting_as_themself
+from mesh_matching.adapters.access import match_tenancy, participant_tenancy, require_acting_as_themself, sees_full_reasons
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
@@ -38,7 +38,9 @@ class MatchView(BaseModel):
     participants: list[MatchMember]
     score: float
     score_parts: list[ScorePart]
-    reasons: list[str] = Field(description="Why they were proposed, in words (empty once either is erased).")
+    reasons: list[str] = Field(description="Why they were proposed, in words (empty once either is erased). In full for "
+                                           "the program's coordinators and admins; to anyone else, only what both wrote, "
+                                           "and only how many challenges both named.")
     closing_reason: str | None = Field(default=None, description="Why it was declined or ended, in words, if given.")
     proposed_at: datetime
     expires_at: datetime
@@ -63,24 +65,30 @@ class End(Answer):
 @router.get("/matches/{match_id}", summary="A match with its score and reasons (the pair, coordinators, admins)",
             description="Also open to the platform's services: notify reads the reasons here for its mails.",
             responses=ERRORS, openapi_extra=OPEN_TO_SERVICES)
-async def get_match(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> MatchView:
+async def get_match(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}",
-                  services_may=True)
+        tenancy = await match_tenancy(transaction.connection, match_id)
+        authorize(principal, tenancy, f"match {match_id}", services_may=True)
         row = await transaction.connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
-    return _view(row)
+        await audit.record_reads(transaction, principal, cause, "matches",  # its reasons quote people's words
+                                 {tenancy.institution: [str(match_id)]})  # type: ignore[union-attr]
+    return _view(row, sees_full_reasons(principal, tenancy))
 
 
 @router.get("/participants/{participant_id}/matches", summary="A participant's matches, newest first",
             responses=error_responses(403, 404))
-async def participant_matches(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> list[MatchView]:
+async def participant_matches(participant_id: UUID, components: ComponentsDep, cause: CauseDep,
+                              principal: PrincipalDep) -> list[MatchView]:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}")
+        tenancy = await participant_tenancy(transaction.connection, participant_id)
+        authorize(principal, tenancy, f"participant {participant_id}")
         rows = await transaction.connection.fetch(
             "SELECT * FROM matches WHERE participant_a = $1 OR participant_b = $1 ORDER BY proposed_at DESC",
             participant_id,
         )
-    return [_view(row) for row in rows]
+        await audit.record_reads(transaction, principal, cause, "matches",
+                                 {tenancy.institution: [str(row["match_id"]) for row in rows]})  # type: ignore[union-attr]
+    return [_view(row, sees_full_reasons(principal, tenancy)) for row in rows]
 
 
 @router.post("/matches/{match_id}/accept", summary="Accept a proposed match (one of the pair, for themself)", responses=ERRORS)
@@ -120,10 +128,10 @@ async def _answer(components: Components, cause: Cause, principal: Principal, ma
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
     except (MatchClosed, MatchError) as error:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
-    return await get_match(match_id, components, principal)
+    return await get_match(match_id, components, cause, principal)
 
 
-def _view(row: asyncpg.Record) -> MatchView:
+def _view(row: asyncpg.Record, full_reasons: bool) -> MatchView:
     accepted = set(row["accepted_by"])
     return MatchView(
         match_id=row["match_id"],
@@ -137,7 +145,7 @@ def _view(row: asyncpg.Record) -> MatchView:
         ],
         score=row["score"],
         score_parts=row["score_parts"],
-        reasons=row["reasons"],
+        reasons=row["reasons"] if full_reasons else row["participant_reasons"],
         closing_reason=row["closing_reason"],
         proposed_at=row["proposed_at"],
         expires_at=row["expires_at"],

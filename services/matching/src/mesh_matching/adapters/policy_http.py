@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Literal, Self
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field, StrictBool, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from mesh_matching.adapters.access import program_tenancy, require_whole_program
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
@@ -20,7 +20,10 @@ DEFAULT = MatchingPolicy()
 
 
 class Policy(BaseModel):
-    """Weights per criterion (0 = ignored), hard rules, and the program's round mode."""
+    """Weights per criterion (0 = ignored), hard rules, and the program's round mode; every number finite."""
+
+    # NaN passes no comparison, so "weights are 0 or more" would let it through to the jsonb write.
+    model_config = ConfigDict(allow_inf_nan=False)
 
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT.weights))
     min_overlap_hours: float = Field(default=DEFAULT.min_overlap_hours, ge=0, le=40)

@@ -7,14 +7,13 @@ from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import ScorePart
 from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
 from mesh_matching.adapters.dormancy_store import PostgresDormantPairs
 from mesh_matching.adapters.health_store import PostgresSessionsSeen
 from mesh_matching.adapters.match_rows import match_from_row
 from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_matching.domain.match import Match
-from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
@@ -22,23 +21,24 @@ class PostgresMatches:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
 
-    async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None:
-        await self.add_many([(match, parts, reasons)])
+    async def add(self, match: Match, pair: PairScore) -> None:
+        await self.add_many([(match, pair)])
 
-    async def add_many(self, proposed: Sequence[tuple[Match, Sequence[ScorePart], Sequence[str]]]) -> None:
+    async def add_many(self, proposed: Sequence[tuple[Match, PairScore]]) -> None:
         await self._connection.executemany(
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
                                  score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
-                                 campuses)
+                                 campuses, participant_reasons)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                     ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
-                          (SELECT campus FROM candidates WHERE participant_id = $6)])
+                          (SELECT campus FROM candidates WHERE participant_id = $6)], $17)
             """,
             [(match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
-              match.score, [part.model_dump() for part in parts], list(reasons), match.status.value,
-              match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved)
-             for match, parts, reasons in proposed],
+              match.score, [part.model_dump() for part in pair.parts], list(pair.reasons), match.status.value,
+              match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved,
+              list(pair.participant_reasons))
+             for match, pair in proposed],
         )
 
     async def get_for_update(self, match_id: UUID) -> Match | None:
@@ -98,8 +98,9 @@ class PostgresMatches:
     async def redact_reasons(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
             """
-            UPDATE matches SET reasons = '[]', closing_reason = NULL
-            WHERE (participant_a = $1 OR participant_b = $1) AND (reasons <> '[]' OR closing_reason IS NOT NULL)
+            UPDATE matches SET reasons = '[]', participant_reasons = '[]', closing_reason = NULL
+            WHERE (participant_a = $1 OR participant_b = $1)
+              AND (reasons <> '[]' OR participant_reasons <> '[]' OR closing_reason IS NOT NULL)
             """,
             participant_id)
         return int(status.split()[-1])

@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
-from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself
+from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself, sees_full_reasons
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
 from mesh_matching.domain.program import NotProposing
@@ -21,7 +21,8 @@ class Suggestion(BaseModel):
     topic: str
     kind: str
     score: float
-    reasons: list[str]
+    reasons: list[str] = Field(description="Why they fit, in words; to the participant: what both wrote, and only "
+                                           "how many challenges both named.")
 
 
 class PartnerRequest(BaseModel):
@@ -39,14 +40,17 @@ class RequestResult(BaseModel):
 async def suggestions(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
                       limit: int = Query(default=5, ge=1, le=20)) -> list[Suggestion]:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}")
+        tenancy = await participant_tenancy(transaction.connection, participant_id)
+        authorize(principal, tenancy, f"participant {participant_id}")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
             ranked = await suggest_partners(uow, participant_id, limit, campuses=_visible(principal))
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    full = sees_full_reasons(principal, tenancy)
     return [Suggestion(participant_id=p.partner.participant_id, display_name=p.partner.profile.display_name,
-                       topic=p.pair.topic, kind=p.pair.kind, score=p.pair.score, reasons=list(p.pair.reasons))
+                       topic=p.pair.topic, kind=p.pair.kind, score=p.pair.score,
+                       reasons=list(p.pair.reasons if full else p.pair.participant_reasons))
             for p in ranked]
 
 
@@ -71,5 +75,7 @@ async def requests(participant_id: UUID, body: PartnerRequest, components: Compo
 
 
 def _visible(principal: Principal) -> frozenset[str] | None:
-    """A participant sees partners on their own campuses only; admins and coordinators see the program."""
-    return None if principal.is_admin or principal.is_coordinator else principal.campuses
+    """Whose partners may be shown: an admin sees the whole institution (None); anyone else, a
+    coordinator included, only pool members on their own campuses (a coordinator's campuses are
+    those they coordinate)."""
+    return None if principal.is_admin else principal.campuses

@@ -5,12 +5,12 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from mentoring_contracts import Event, ProgramDefinition, ScorePart, SessionCancelled, SessionCompleted, SessionScheduled
+from mentoring_contracts import Event, ProgramDefinition, SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
-from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 
 class Candidates(Protocol):
@@ -22,6 +22,10 @@ class Candidates(Protocol):
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
         """Everyone else in the program with room left who offers a topic and role this candidate
         could pair on (``Candidate.wanted_slots``), in join order; never the rest of the pool."""
+        ...
+    async def open_partners_digest(self, candidate: Candidate, campuses: frozenset[str] | None) -> str:
+        """A digest of ``open_partners`` on these campuses (all: None), each partner with their profile's
+        version, in order: equal while nothing a ranking reads has changed."""
         ...
     async def reserve(self, participant_id: UUID) -> bool:
         """Take one unit of capacity; False when none is left (enforced by the database)."""
@@ -54,8 +58,11 @@ class Candidates(Protocol):
 
 
 class Matches(Protocol):
-    async def add(self, match: Match, parts: Sequence[ScorePart], reasons: Sequence[str]) -> None: ...
-    async def add_many(self, proposed: Sequence[tuple[Match, Sequence[ScorePart], Sequence[str]]]) -> None: ...
+    async def add(self, match: Match, pair: PairScore) -> None:
+        """Kept with the pair's parts, its reasons in full and as either of the pair may read them."""
+        ...
+
+    async def add_many(self, proposed: Sequence[tuple[Match, PairScore]]) -> None: ...
     async def get_for_update(self, match_id: UUID) -> Match | None: ...
     async def save(self, match: Match) -> None: ...
     async def open_past_expiry(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:

@@ -84,7 +84,7 @@ async def propose_all(uow: MatchingUnitOfWork, pairs: list[tuple[Candidate, Cand
         accepted_by=frozenset({requested_by}) if requested_by else frozenset(),
         capacity_reserved=requested_by is None,
     ) for first, second, pair in pairs]
-    await uow.matches.add_many([(match, pair.parts, pair.reasons) for match, (_, _, pair) in zip(matches, pairs, strict=True)])
+    await uow.matches.add_many([(match, pair) for match, (_, _, pair) in zip(matches, pairs, strict=True)])
     await uow.matches.exclude_pairs([match.participants for match in matches])
     await uow.emit_many([
         MatchProposed(

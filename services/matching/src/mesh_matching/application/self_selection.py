@@ -5,15 +5,19 @@ people blocks nobody. The requested person accepts or declines; accepting forms 
 both places, which the database refuses past capacity.
 """
 
+import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from uuid import UUID
 
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.application.register_candidate import propose, reference_week
+from mesh_matching.application.suggestions_cache import SUGGESTIONS
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match, MatchError
-from mesh_matching.domain.proposal import Proposal, rank_partners
+from mesh_matching.domain.proposal import LARGE_BLOCK, Proposal, best_partners
 from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, score_pair
 
 MAX_REQUESTS = 5
@@ -35,13 +39,35 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
                            campuses: frozenset[str] | None = None) -> list[Proposal]:
     """The best eligible partners with room left, never someone excluded before, best first.
     ``campuses``: the campuses the asking person may see (None: all, for admins and coordinators);
-    nobody elsewhere is shown, by name or otherwise."""
+    nobody elsewhere is shown, by name or otherwise.
+
+    rank_partners' order, through the compiled kernel past ``LARGE_BLOCK`` partners (off the event
+    loop), and kept per (participant, profile version, pool digest, exclusions, policy version, week):
+    asking again while none of these changed reads no pool and ranks nobody. The pool's digest is the
+    database's (``open_partners_digest``), so a repeated ask costs the service a few small reads."""
     me = await _with_room(uow, participant_id)
-    policy = policy or (await uow.policies.current(me.program_id))[1]
+    policy_version, policy = (None, policy) if policy else await uow.policies.current(me.program_id)
     excluded = await uow.matches.excluded_partners(participant_id)
+    week = reference_week(now or datetime.now(UTC))
+    key = None
+    if policy_version is not None and me.version is not None:
+        digest = await uow.candidates.open_partners_digest(me, campuses)
+        key = (participant_id, me.version, digest, frozenset(excluded), policy_version, week, limit)
+        if (kept := SUGGESTIONS.get(key)) is not None:
+            return list(kept)
     allowed = [c for c in await uow.candidates.open_partners(me)
                if c.participant_id not in excluded and (campuses is None or c.profile.campus in campuses)]
-    return rank_partners(me, allowed, policy, reference_week(now or datetime.now(UTC)))[:limit]
+    if len(allowed) > LARGE_BLOCK:  # a pass over the pool: the event loop serves others meanwhile
+        ranked = await asyncio.to_thread(best_suggestions, me, allowed, policy, week, limit)
+    else:
+        ranked = best_suggestions(me, allowed, policy, week, limit)
+    return list(SUGGESTIONS.keep(key, tuple(ranked)) if key is not None else ranked)
+
+
+def best_suggestions(me: Candidate, allowed: Sequence[Candidate], policy: MatchingPolicy, week: datetime,
+                     limit: int) -> list[Proposal]:
+    """rank_partners(...)[:limit], the same partners and scores in the same order (property-tested)."""
+    return list(islice(best_partners(me, allowed, policy, week, limit), limit))
 
 
 async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],

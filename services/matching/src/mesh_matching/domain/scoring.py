@@ -1,4 +1,5 @@
-"""Scores a pair of candidates in [0, 1], with the parts and reasons a coordinator can read.
+"""Scores a pair of candidates in [0, 1], with the parts and reasons a coordinator can read, and the
+reasons either of the pair may read (``reasons.for_participant``: no quote of the other's words).
 
 Business rules: a pair is eligible only within one program, with a shared language, a topic
 where one mentors and the other is mentored (or both are peers), a meeting mode both accept
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from mentoring_contracts import AvailabilitySlot, ScorePart
 from mentoring_contracts.availability import Window, intersect, windows_utc
 from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.reasons import SHARED_CRITERIA, Reason, Shared, for_participant, in_full
 
 COMPLEMENTARY = {("mentor", "mentee"), ("mentee", "mentor"), ("peer", "peer")}
 
@@ -48,8 +50,9 @@ class PairScore:
     roles: tuple[str, str]
     score: float
     parts: tuple[ScorePart, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...]  # in full: for the program's coordinators and admins only
     overlap_hours: float
+    participant_reasons: tuple[str, ...]  # what either of the pair may read
 
     @property
     def kind(self) -> str:
@@ -90,15 +93,14 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     if overlap < policy.min_overlap_hours:
         return Ineligible(f"only {overlap:.1f} h of shared weekly availability")
 
-    values: dict[str, tuple[float, str | None]] = {}
-    for criterion, verb in (("experiences", "share experiences"), ("goals", "share goals"),
-                            ("challenges", "face the same challenges"), ("interests", "share interests")):
+    values: dict[str, tuple[float, Reason | None]] = {}
+    for criterion in SHARED_CRITERIA:
         mine, theirs = getattr(a.profile, criterion), getattr(b.profile, criterion)
         shared = _common(mine, theirs)
         folded_a, folded_b = {x.casefold() for x in mine}, {x.casefold() for x in theirs}
         union = folded_a | folded_b
         jaccard = len(folded_a & folded_b) / len(union) if union else 0.0
-        values[criterion] = (jaccard, f"both {verb}: {', '.join(shared)}" if shared else None)
+        values[criterion] = (jaccard, Shared(criterion, tuple(shared)) if shared else None)
     values["languages"] = (1.0, f"both speak {', '.join(languages)}") if languages else (0.0, None)
     values["availability"] = (
         min(overlap / policy.full_overlap_hours, 1.0),
@@ -121,7 +123,7 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     score = sum(part.weight * part.value for part in parts) / total_weight if total_weight else 0.0
     topic_name, roles = topic
     reasons = (_topic_reason(topic_name, roles), *(reason for _, reason in values.values() if reason))
-    return PairScore(topic_name, roles, round4(score), parts, reasons, overlap)
+    return PairScore(topic_name, roles, round4(score), parts, in_full(reasons), overlap, for_participant(reasons))
 
 
 def round4(value: float) -> float:
