@@ -9,24 +9,13 @@ import httpx
 import icalendar
 import pytest
 
-from mentoring_contracts import MatchAccepted, ParticipantSchedule
+from mentoring_contracts import ParticipantLeft, new_envelope
 from mesh_runtime.clock import advance
-from mesh_runtime.db import Cause
 from mesh_scheduling.adapters.missed_sessions import sweep_missed
-from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
-from mesh_scheduling.application.schedule_session import schedule_first_session
 from mesh_scheduling.bootstrap import DEFINITION
 from tests.support.identity import INSTITUTION, as_
+from tests.support.pairs import AGREEMENT, formed_pair
 from tests.support.services import outbox_types, running
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
-
-
-def member(**overrides) -> ParticipantSchedule:
-    return ParticipantSchedule.model_validate(
-        {"participant_id": uuid.uuid4(), "role": "peer", "campus": "north", "time_zone": "Europe/Berlin",
-         "weekly_availability": [{"weekday": day, "start": "17:00", "end": "20:00"} for day in WEEKDAYS],
-         "meeting_modes": ["online"], "preferred_cadence": "weekly"} | overrides)
 
 
 @pytest.fixture
@@ -40,29 +29,8 @@ async def scheduling(endpoints, database_factory, tmp_path):
         yield app, client, clock_file
 
 
-async def formed_pair(app) -> tuple[MatchAccepted, dict[uuid.UUID, dict[str, str]]]:
-    """A pair whose members act with their own accounts' tokens."""
-    a, b = member(), member(time_zone="Europe/London")
-    accepted = MatchAccepted(match_id=uuid.uuid4(), program_id="p", topic_name="Calculus II", kind="peer",
-                             participants=[a, b], accepted_at=datetime.now(UTC))
-    subjects = (f"alice-{uuid.uuid4()}", f"bob-{uuid.uuid4()}")
-    components = app.state.components
-    async with components.database.transaction(INSTITUTION) as transaction:
-        uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-        assert await schedule_first_session(uow, accepted, subjects, components.clock.now()) is not None
-    tokens = {a.participant_id: as_("scheduling", "participant", subject=subjects[0]),
-              b.participant_id: as_("scheduling", "participant", subject=subjects[1])}
-    return accepted, tokens
-
-
 async def sessions_of(client: httpx.AsyncClient, match_id: uuid.UUID) -> list[dict]:
     return (await client.get(f"/matches/{match_id}/sessions")).json()
-
-
-AGREEMENT = {"goals": [{"description": "pass the Calculus II final", "target_date": "2027-01-30"},
-                       {"description": "a study plan for each week"}],
-             "expectations": ["come prepared"], "cadence": "biweekly", "meeting_mode": "online",
-             "session_minutes": 45, "runs_until": "2027-06-30"}
 
 
 async def test_an_agreement_holds_once_the_other_confirms_and_sessions_follow_it(scheduling) -> None:
@@ -207,3 +175,40 @@ async def test_the_private_calendar_feed_follows_every_change_and_can_be_revoked
     assert (await client.get(path, headers={"Authorization": ""})).status_code == 404  # the old URL is revoked
     assert (await client.delete(feed_path, headers=tokens[a])).status_code == 204
     assert (await client.get("/" + renewed.split("/", 3)[3], headers={"Authorization": ""})).status_code == 404
+
+
+async def test_l12_leaving_the_program_revokes_the_leavers_calendar_feed_and_only_theirs(scheduling) -> None:
+    app, client, _ = scheduling
+    accepted, tokens = await formed_pair(app)
+    a, b = (member.participant_id for member in accepted.participants)
+    urls = {p: (await client.post(f"/participants/{p}/calendar-feed", headers=tokens[p])).json()["url"] for p in (a, b)}
+    feeds = {p: "/" + url.split("/", 3)[3] for p, url in urls.items()}
+    left = ParticipantLeft(participant_id=a, program_id="p", left_at=datetime.now(UTC))
+    envelope = new_envelope(left, source="/mentoring-mesh/profile", institution=INSTITUTION)
+    handler = DEFINITION.handlers(app.state.components)[ParticipantLeft]
+    for _ in range(2):  # delivered again: the same outcome
+        async with app.state.components.database.transaction(INSTITUTION) as transaction:
+            await handler(transaction, envelope)
+    assert (await client.get(feeds[a], headers={"Authorization": ""})).status_code == 404
+    assert (await client.get(feeds[b], headers={"Authorization": ""})).status_code == 200  # the partner's still works
+
+
+async def test_a_calendar_feed_is_as_unknown_to_whom_its_owner_is_on_no_campus_of_theirs(scheduling) -> None:
+    """The walk of tests/integration/identity/test_write_boundaries.py found a 403 here, for someone
+    in no pair a 404: it told a participant of another campus that this one is in a pair."""
+    app, client, _ = scheduling
+    accepted, tokens = await formed_pair(app)
+    a = accepted.participants[0].participant_id
+    for path in (f"/participants/{a}/calendar-feed", f"/participants/{uuid.uuid4()}/calendar-feed"):
+        for method in ("POST", "DELETE"):
+            for outsider in (as_("scheduling", "participant", campuses=("south",)),
+                             as_("scheduling", "coordinator", campuses=("south",)),
+                             as_("scheduling", "admin", institution="other-college")):
+                answer = await client.request(method, path, headers=outsider)
+                assert answer.status_code == 404, (method, path, answer.text)
+                assert answer.json()["detail"] == f"participant {path.split('/')[2]} is in no pair here yet"
+    feed = f"/participants/{a}/calendar-feed"
+    for known_but_not_theirs in (as_("scheduling", "participant", campuses=("north",)),
+                                 as_("scheduling", "coordinator", campuses=("north",)), as_("scheduling", "admin")):
+        assert (await client.post(feed, headers=known_but_not_theirs)).status_code == 403
+    assert (await client.post(feed, headers=tokens[a])).status_code == 200

@@ -9,6 +9,8 @@ from mentoring_contracts import (
     MatchEndedV1,
     ParticipantErased,
     ParticipantErasureConfirmed,
+    ParticipantLeft,
+    ParticipantLeftV1,
     SessionCancelled,
     SessionCompleted,
     SessionMissed,
@@ -34,7 +36,8 @@ DEFINITION = ServiceDefinition(
     routers=[router, session_changes_router, agreements_router, calendar_router],
     public_routers=[feed_router],
     handlers=event_handlers,
-    consumes=[MatchAccepted, MatchEnded, ParticipantErased, MatchAcceptedV1, MatchEndedV1],  # v1: history from before 2.0
+    consumes=[MatchAccepted, MatchEnded, ParticipantErased, ParticipantLeft,
+              MatchAcceptedV1, MatchEndedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[AgreementProposed, AgreementSet, SessionScheduled, SessionRescheduled, SessionCompleted, SessionCancelled,
                SessionMissed, ParticipantErasureConfirmed],
     workers=lambda components: [missed_sessions_worker(components)],

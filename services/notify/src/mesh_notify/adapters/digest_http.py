@@ -1,11 +1,9 @@
 """A coordinator's own daily digest: ask for it, read what was asked, stop it."""
 
-from typing import Annotated
-from zoneinfo import available_timezones
-
 from fastapi import APIRouter, HTTPException, status
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
+from mentoring_contracts.events.base import TimeZoneName
 from mesh_notify.adapters.digest_store import PostgresDigests
 from mesh_notify.domain.digest import DigestSubscription
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, error_responses, require_role
@@ -15,15 +13,9 @@ router = APIRouter(tags=["coordinator digest"])
 PATH = "/coordinators/me/digest"
 
 
-def _known_zone(zone: str) -> str:
-    if zone not in available_timezones():
-        raise ValueError(f"{zone!r} is not an IANA time zone (like Europe/Berlin)")
-    return zone
-
-
 class DigestRequest(BaseModel):
     hour: int = Field(default=8, ge=0, le=23, description="The local hour it comes at, in time_zone.")
-    time_zone: Annotated[str, AfterValidator(_known_zone)] = Field(examples=["Europe/Berlin"])
+    time_zone: TimeZoneName  # the contracts' rule: bounded and shaped before the zone database is read
 
 
 class DigestView(DigestRequest):

@@ -1,5 +1,5 @@
 """What a mail says that events do not carry, read from the services that own it: the recipient's
-name, address and time zone from profile; the reasons for a proposal, or for an end, from matching."""
+name, address and time zone from profile (their contact details, never their words); the reasons for a proposal, or for an end, from matching."""
 
 from typing import Any
 from uuid import UUID
@@ -10,12 +10,11 @@ from mesh_runtime.peers import Peer
 
 async def contact_from_profile(profiles: Peer, participant_id: UUID) -> Contact | None:
     """None when the profile service has no such participant, or they are erased (no mail, ever)."""
-    view = await profiles.get(f"/participants/{participant_id}")
+    view = await profiles.get(f"/participants/{participant_id}/contact")
     if view is None or view["status"] == "erased":
         return None
-    profile = view["profile"]
-    return Contact(participant_id, profile["display_name"], profile["email"], profile["time_zone"],
-                   subject=view.get("subject"), campus=profile["campus"])
+    return Contact(participant_id, view["display_name"], view["email"], view["time_zone"],
+                   subject=view.get("subject"), campus=view["campus"])
 
 
 async def match_details(matches: Peer, match_id: UUID) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
+from mentoring_contracts.events.base import plain_text
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mesh_runtime import audit
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
@@ -20,6 +21,7 @@ from mesh_scheduling.domain.agreement import Agreement, Goal, Terms
 
 router = APIRouter(tags=["agreements"])
 ERRORS = error_responses(403, 409)
+Expectation = plain_text(500)  # one line, as long as a goal at most
 
 
 class GoalBody(BaseModel):
@@ -30,8 +32,9 @@ class GoalBody(BaseModel):
 class ProposalBody(BaseModel):
     participant_id: UUID = Field(description="Who proposes: one of the pair, acting as themself.")
     goals: list[GoalBody] = Field(min_length=1, max_length=20)
-    expectations: list[str] = Field(default_factory=list, max_length=20,
-                                    description="How they work together, in their words.")
+    expectations: list[Expectation] = Field(default_factory=list, max_length=20,  # type: ignore[valid-type]
+                                            description="How they work together, in their words: each one line "
+                                                        "of at most 500 characters.")
     cadence: Cadence
     meeting_mode: MeetingMode
     session_minutes: int = Field(default=60, ge=15, le=240, description="Length of each session.")
@@ -51,6 +54,8 @@ class GoalProgressView(BaseModel):
 
 
 class AgreementView(ProposalBody):
+    # Shown as stored: versions proposed before expectations were bounded must still be read.
+    expectations: list[str] = Field(description="How they work together, in their words.")  # type: ignore[assignment]
     match_id: UUID
     version: int
     status: Literal["proposed", "confirmed", "superseded"]

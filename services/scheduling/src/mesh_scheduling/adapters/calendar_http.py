@@ -8,8 +8,8 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, error_responses
-from mesh_runtime.identity import Principal
-from mesh_runtime.identity.claims import INSTITUTION_ID
+from mesh_runtime.identity import Decision, Principal, Tenancy, decide
+from mesh_runtime.identity.claims import is_institution_id
 from mesh_scheduling.adapters.agreements_store import PostgresCalendarFeeds
 from mesh_scheduling.adapters.ical import feed
 from mesh_scheduling.adapters.postgres import session_from_row
@@ -50,7 +50,7 @@ async def revoke_feed(participant_id: UUID, components: ComponentsDep, principal
     200: {"content": {"text/calendar": {}}, "description": "The participant's sessions, RFC 5545."},
     404: {"description": "No such feed (never made, or revoked)."}}, summary="A private calendar feed")
 async def read_feed(institution: str, token: str, components: ComponentsDep) -> Response:
-    if not INSTITUTION_ID.fullmatch(institution) or len(token) > 100:
+    if not is_institution_id(institution) or len(token) > 100:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such calendar feed")
     async with components.database.transaction(institution) as transaction:
         owner = await PostgresCalendarFeeds(transaction.connection).owner(token)
@@ -63,11 +63,15 @@ async def read_feed(institution: str, token: str, components: ComponentsDep) -> 
 
 
 async def _require_own(connection, principal: Principal, participant_id: UUID) -> None:  # type: ignore[no-untyped-def]
-    """Only the participant themself: their account is bound to a pair they are in."""
-    subjects = await connection.fetch(
-        "SELECT m->>'subject' AS subject FROM pairs p, jsonb_array_elements(p.members) m "
-        "WHERE m->>'participant_id' = $1::text", str(participant_id))
-    if not subjects:
+    """Only the participant themself: their account is bound to a pair they are in. To whom the access
+    rule hides them (on no campus of the caller's), they are as unknown as someone in no pair."""
+    members = await connection.fetch(
+        "SELECT p.program_id, m->>'subject' AS subject, m->>'campus' AS campus FROM pairs p, "
+        "jsonb_array_elements(p.members) m WHERE m->>'participant_id' = $1::text", str(participant_id))
+    subjects = frozenset(row["subject"] for row in members if row["subject"])
+    hidden = not members or decide(principal, Tenancy(principal.institution, frozenset(
+        row["campus"] for row in members if row["campus"]), members[0]["program_id"], subjects)) is Decision.HIDDEN
+    if hidden:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"participant {participant_id} is in no pair here yet")
-    if principal.subject not in {row["subject"] for row in subjects}:
+    if principal.subject not in subjects:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the participant themself manages their calendar feed")

@@ -2,10 +2,12 @@
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from mesh_runtime import audit
 from mesh_runtime.app import Components
@@ -21,11 +23,23 @@ from mesh_scheduling.application.move_session import confirm_move, move_session
 
 router = APIRouter(tags=["sessions"])
 ERRORS = error_responses(403, 404, 409)
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _calendar_time(value: datetime) -> datetime:
+    """A session moves to a time between the years 2000 and 2999 (UTC)."""
+    # Near the ends of what datetime holds, the session's end (start + length) and the conversion
+    # to UTC overflow: refused here, as a 422, rather than as a 500 in the use case. (Comparing
+    # aware times does not overflow.)
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("a session moves to a time between the years 2000 and 2999")
+    return value
 
 
 class MoveBody(BaseModel):
     participant_id: UUID = Field(description="Who moves it: one of the pair, acting as themself.")
-    starts_at: AwareDatetime = Field(description="The new start, with its offset; the session keeps its length.")
+    starts_at: Annotated[AwareDatetime, AfterValidator(_calendar_time)] = Field(
+        description="The new start, with its offset, in the years 2000 to 2999; the session keeps its length.")
 
 
 class ConfirmBody(BaseModel):
