@@ -188,5 +188,9 @@ def as_(service: str, *roles: str, subject: str | None = None, institution: str 
                                        institution=institution, campuses=campuses, **claims))
 
 
-def as_person(service: str, subject: str | None = None, campuses: tuple[str, ...] = ("north",)) -> dict[str, str]:
-    return as_(service, "participant", subject=subject, campuses=campuses)
+def as_person(service: str, subject: str | None = None, campuses: tuple[str, ...] = ("north",),
+              email: str | None = None, **claims: Any) -> dict[str, str]:
+    """A participant; ``email``: the address their institution vouches for (``email_verified: true``),
+    without which they cannot join; ``claims``: what else it says of them (``affiliation=``...)."""
+    return as_(service, "participant", subject=subject, campuses=campuses,
+               **({"email": email} if email else {}), **claims)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from tests.support.identity import INSTITUTION, as_
+from tests.unit.factories import profile
 
 OPEN_DOOR = {"setting": "academic", "matching_mode": "mentor_mentee", "campuses": ["north", "south"],
              "roles_offered": ["mentor", "mentee", "peer"]}
@@ -25,3 +26,10 @@ async def create_program(client, program_id: str = "first-year-stem", *, institu
 async def create_programs(client, *program_ids: str, institution: str = INSTITUTION) -> None:
     for program_id in program_ids:
         await create_program(client, program_id, institution=institution)
+
+
+def roster_row(line: int, external_id: str, **overrides: Any) -> dict[str, Any]:
+    """A row of a program's roster: a student of tests.unit.factories' profile, on the program's own defaults."""
+    given = profile(**{"affiliation": "student", "email": f"{external_id}@uni.example.edu", **overrides}).model_dump(mode="json")
+    del given["program_id"], given["program_setting"]  # the program's, by default
+    return {"line": line, "external_id": external_id, "profile": given}

@@ -64,7 +64,7 @@ async def test_profile_who_reads_who_changes_and_who_may_join_where(profile_serv
     _, client = profile_service
     owner = str(uuid.uuid4())
     body = profile(program_id="first-year-stem").model_dump(mode="json")
-    joined = await client.post("/participants", json=body, headers=as_person("profile", subject=owner))
+    joined = await client.post("/participants", json=body, headers=as_person("profile", subject=owner, email=body["email"]))
     assert joined.status_code == 201, joined.text
     path = f"/participants/{joined.json()['participant_id']}"
     assert await statuses(client, "GET", path, callers("profile", owner)) == READ_RULE
@@ -76,7 +76,8 @@ async def test_profile_who_reads_who_changes_and_who_may_join_where(profile_serv
     moved = await client.put(path + "/profile", json=body | {"campus": "south"}, headers=as_person("profile", subject=owner))
     assert moved.status_code == 403 and "campus 'south' is not one of yours" in moved.json()["detail"]
     elsewhere = await client.post("/participants", json=body | {"email": "x@other.example.edu"},
-                                  headers=as_(PROFILE.name, "participant", institution=ELSEWHERE, campuses=("north",)))
+                                  headers=as_(PROFILE.name, "participant", institution=ELSEWHERE, campuses=("north",),
+                                              email="x@other.example.edu"))
     assert elsewhere.status_code == 404  # the program id is another institution's
     not_a_person = await client.post("/participants", json=body | {"email": "c@u.example.edu"},
                                      headers=as_("profile", "coordinator", campuses=("north",)))
@@ -89,7 +90,8 @@ async def test_profile_who_reads_who_changes_and_who_may_join_where(profile_serv
     assert stolen.status_code == 403 and "me@u.example.edu" in stolen.json()["detail"]
     assert (await client.post("/participants", json=body | {"email": "ME@u.example.edu"}, headers=vouched)).status_code == 201
     unverified = as_("profile", "participant", campuses=("north",), email="x@u.example.edu", email_verified=False)
-    assert (await client.post("/participants", json=body | {"email": "y@u.example.edu"}, headers=unverified)).status_code == 201
+    unvouched = await client.post("/participants", json=body | {"email": "x@u.example.edu"}, headers=unverified)
+    assert unvouched.status_code == 403 and "vouches for no email" in unvouched.json()["detail"]  # M7
 
 
 @pytest.fixture

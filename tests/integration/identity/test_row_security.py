@@ -5,18 +5,26 @@ an institution's rows."""
 import asyncpg
 import pytest
 
+from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.db import ALL_TENANTS, Database, create_pool
-from tests.support.services import in_tenant
+from mesh_runtime.migrations import UnsafeRuntimeRole, check_runtime_role
+from tests.support.databases import owner_url, with_database
+from tests.support.services import in_tenant, running
 
 PACKAGES = {"profile": "mesh_profile.migrations", "matching": "mesh_matching.migrations",
             "scheduling": "mesh_scheduling.migrations", "notify": "mesh_notify.migrations"}
 TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasures"},
-                 "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions"},
+                 "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions",
+                              "excluded_pairs"},
                  "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
                                 "calendar_feeds"},
                  "notify": {"contacts", "notifications", "erased_participants", "session_revisions",
                             "notification_preferences", "coordinator_digests"}}
 RUNTIME_TENANT_TABLES = {"mesh_audit"}
+
+
+def superuser_url(endpoints, url: str) -> str:
+    return with_database(endpoints.postgres_admin_url, url.rsplit("/", 1)[1])
 
 
 @pytest.mark.parametrize("service", PACKAGES)
@@ -62,3 +70,34 @@ async def test_another_tenant_a_forgotten_tenant_and_a_sweep_see_what_they_shoul
         assert moved == "UPDATE 0"
     finally:
         await database.close()
+
+
+@pytest.mark.parametrize("service", PACKAGES)
+async def test_l5_the_service_role_owns_nothing_and_cannot_lift_row_security_or_rewrite_the_audit_trail(
+        service, database_factory) -> None:
+    url = await database_factory(PACKAGES[service])
+    connection = await asyncpg.connect(url)
+    try:
+        await check_runtime_role(connection)  # passes: the role the services run as
+        for table in TENANT_TABLES[service]:
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):  # only the owner may alter a table
+                await connection.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await connection.execute("CREATE TABLE sneaky (x int)")
+        await connection.execute("SELECT set_config('mesh.institution', 'northbridge', false)")
+        await connection.execute("INSERT INTO mesh_audit (actor_subject, actor_roles, action, resource) "
+                                 "VALUES ('a', '{admin}', 'x', 'y')")  # appended
+        for change in ("UPDATE mesh_audit SET action = 'nothing happened'", "DELETE FROM mesh_audit",
+                       "TRUNCATE mesh_audit", "UPDATE mesh_schema_migrations SET checksum = ''"):
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):  # L4: append-only for the role that writes it
+                await connection.execute(change)
+    finally:
+        await connection.close()
+
+
+async def test_l5_a_service_refuses_to_start_as_its_tables_owner_or_as_a_superuser(endpoints, database_factory) -> None:
+    url = await database_factory(PACKAGES["profile"])
+    for role_url, refusal in ((owner_url(url), "owns tables"), (superuser_url(endpoints, url), "is a superuser")):
+        with pytest.raises(UnsafeRuntimeRole, match=refusal):
+            async with running(PROFILE, endpoints.kafka_bootstrap, role_url):
+                pass

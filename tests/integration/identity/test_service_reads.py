@@ -49,7 +49,8 @@ async def profile_served(endpoints, database_factory):
 async def join(url: str, given, *, institution: str = INSTITUTION) -> str:
     import httpx
 
-    headers = as_("profile", "participant", subject=str(uuid.uuid4()), institution=institution, campuses=("north",))
+    headers = as_("profile", "participant", subject=str(uuid.uuid4()), institution=institution, campuses=("north",),
+                  email=str(given.email))
     async with httpx.AsyncClient(base_url=url) as client:
         response = await client.post("/participants", json=given.model_dump(mode="json"), headers=headers)
     assert response.status_code == 201, response.text
@@ -176,3 +177,31 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
                 "SELECT context FROM notifications WHERE template = 'match_proposed' AND recipient_id = $1",
                 uuid.UUID(mentee))
             assert any("pass the final exam" in reason for reason in context["context"]["reasons"])
+
+
+async def test_m6_each_service_reads_only_what_its_work_needs_and_every_staff_or_service_read_is_audited(
+        profile_served) -> None:
+    import httpx
+
+    _, url = profile_served
+    ours = await join(url, profile(display_name="Ada Contact", challenges=["grief"], goals=["a thesis"]))
+    as_service = {name: as_("profile", "service", institution=None, campuses=(), azp=f"mesh-{name}")
+                  for name in ("matching", "scheduling", "notify")}
+    async with httpx.AsyncClient(base_url=url) as client:
+        assert (await client.get(f"/participants/{ours}", headers=as_service["matching"])).status_code == 200
+        for name in ("scheduling", "notify"):  # contact details, never a person's words
+            refused = await client.get(f"/participants/{ours}", headers=as_service[name])
+            assert refused.status_code == 403 and "contact details only" in refused.json()["detail"], name
+            bulk = await client.post("/participants/lookup", json={"participant_ids": [ours]}, headers=as_service[name])
+            assert bulk.status_code == 403, name
+            contact = await client.get(f"/participants/{ours}/contact", headers=as_service[name])
+            assert contact.status_code == 200 and contact.json()["display_name"] == "Ada Contact", name
+            assert "grief" not in contact.text and "a thesis" not in contact.text, name
+        assert (await client.get(f"/participants/{ours}/contact", headers=as_person("profile"))).status_code == 403
+        assert (await client.get(f"/participants/{ours}", headers=as_("profile", "coordinator"))).status_code == 200
+        trail = (await client.get("/audit", headers=as_("profile", "admin"), params={"limit": 50})).json()
+    reads = [(e["actor_roles"], e["client_id"], e["resource"]) for e in trail
+             if e["action"] == "personal_data.read" and e["details"]["ids"] == [ours]]
+    assert sorted(reads, key=str) == sorted([
+        (["service"], "mesh-matching", "participants"), (["service"], "mesh-scheduling", "participants/contact"),
+        (["service"], "mesh-notify", "participants/contact"), (["coordinator"], "mesh-cli", "participants")], key=str)

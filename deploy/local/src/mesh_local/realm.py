@@ -6,7 +6,8 @@ Claims every access token carries (the mapping services read by default, docs/co
 ``sub`` (the account), ``roles`` (participant / coordinator / admin; service for the platform's own
 clients mesh-matching, mesh-scheduling and mesh-notify), ``institution`` (one id),
 ``campuses`` (a list), ``programs`` (a coordinator's programs, optional), ``email`` and
-``email_verified``, and ``aud`` listing the four services (mesh-profile, mesh-matching,
+``email_verified``, ``affiliation``, ``year_of_study`` and ``department`` (what programs' participation
+rules read: a person joins with the institution's word for them, never their own), and ``aud`` listing the four services (mesh-profile, mesh-matching,
 mesh-scheduling, mesh-notify).
 """
 
@@ -20,6 +21,9 @@ from mesh_local.config import REPO_ROOT, SERVICES
 
 REALM = "mentoring-mesh"
 REALM_FILE = REPO_ROOT / "deploy" / "local" / "keycloak" / "realm.json"
+PRODUCTION_EXAMPLE_FILE = REPO_ROOT / "deploy" / "keycloak" / "production-realm.example.json"
+DEMO_NOTICE = ("LOCAL DEMO REALM: known passwords and secrets, the password grant, cheap hashing. Never import it "
+               "into an identity provider people use; start from deploy/keycloak/production-realm.example.json.")
 PUBLIC_CLIENT = "mesh-cli"
 AUTOMATION_CLIENT = "mesh-automation"
 AUTOMATION_SECRET = "automation-local-secret"  # local demo only; a real realm keeps it in its secret store
@@ -60,6 +64,13 @@ def demo_users() -> list[dict[str, Any]]:
     return [_user(name, institution, campuses, roles) for name, institution, campuses, roles in people]
 
 
+def _facts(roles: list[str]) -> dict[str, list[str]]:
+    """What the registrar's directory says of them: the students are first-years in Mathematics."""
+    if roles == ["participant"]:
+        return {"affiliation": ["student"], "year_of_study": ["1"], "department": ["Mathematics"]}
+    return {"affiliation": ["staff"]}
+
+
 def _user(username: str, institution: str, campuses: list[str], roles: list[str]) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid5(_NAMESPACE, username)),  # stable subjects across restarts of the local IdP
@@ -69,7 +80,7 @@ def _user(username: str, institution: str, campuses: list[str], roles: list[str]
         "emailVerified": True,
         "firstName": username.capitalize(),
         "lastName": institution.capitalize(),
-        "attributes": {"institution": [institution], "campuses": campuses},
+        "attributes": {"institution": [institution], "campuses": campuses, **_facts(roles)},
         "credentials": [{"type": "password", "value": DEMO_PASSWORD, "temporary": False}],
         "realmRoles": roles,
     }
@@ -92,6 +103,7 @@ def mesh_scope() -> dict[str, Any]:
                _mapper("roles", "oidc-usermodel-realm-role-mapper", {
                    "claim.name": "roles", "jsonType.label": "String", "multivalued": "true"}),
                _attribute("institution", False), _attribute("campuses", True), _attribute("programs", True),
+               _attribute("affiliation", False), _attribute("year_of_study", False), _attribute("department", False),
                _mapper("email", "oidc-usermodel-property-mapper", {
                    "user.attribute": "email", "claim.name": "email", "jsonType.label": "String"}),
                _mapper("email verified", "oidc-usermodel-property-mapper", {
@@ -110,7 +122,7 @@ def realm() -> dict[str, Any]:
          "validations": {"email": {}, "length": {"max": 255}}},
         {"name": "firstName", "displayName": "${firstName}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]}},
         {"name": "lastName", "displayName": "${lastName}", "permissions": {"view": ["admin", "user"], "edit": ["admin"]}},
-    ], "unmanagedAttributePolicy": "ADMIN_EDIT"}  # institution, campuses, programs: set by admins, not by users
+    ], "unmanagedAttributePolicy": "ADMIN_EDIT"}  # institution, campuses, programs, the facts: admins', not users'
     automation_account = {
         "username": f"service-account-{AUTOMATION_CLIENT}", "enabled": True, "serviceAccountClientId": AUTOMATION_CLIENT,
         "attributes": {"institution": ["northbridge"], "campuses": ["north", "south"]}, "realmRoles": ["admin"],
@@ -125,6 +137,8 @@ def realm() -> dict[str, Any]:
                         "defaultClientScopes": ["mesh"], "fullScopeAllowed": True} for service in READING_SERVICES]
     return {
         "realm": REALM,
+        "displayName": "Mentoring Mesh (local demo: not for production)",
+        "attributes": {"mentoringmesh.notice": DEMO_NOTICE},
         "enabled": True,
         "sslRequired": "external",
         "accessTokenLifespan": 900,
@@ -132,7 +146,9 @@ def realm() -> dict[str, Any]:
         "passwordPolicy": "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)",
         "roles": {"realm": [{"name": role, "description": f"Mentoring Mesh {role}"} for role in ROLES]},
         "clientScopes": [mesh_scope()],
-        "defaultDefaultClientScopes": ["mesh"],
+        # The mesh scope (the APIs' audiences) only where a platform client names it: another client
+        # registered in the realm later gets tokens that no Mentoring Mesh API takes.
+        "defaultDefaultClientScopes": [],
         "clients": [
             {"clientId": PUBLIC_CLIENT, "name": "Mentoring Mesh for people and scripts", "publicClient": True,
              "standardFlowEnabled": True, "directAccessGrantsEnabled": True,  # password grant: local demo only
@@ -152,14 +168,67 @@ def realm() -> dict[str, Any]:
     }
 
 
-def render() -> str:
-    return json.dumps(realm(), indent=1, sort_keys=True) + "\n"
+def production_example() -> dict[str, Any]:
+    """A hardened starting point for an institution's own realm: the same scope, roles and clients as
+    the demo, but no people, no password grant, exact redirect URIs, brute-force protection, strong
+    hashing, TLS everywhere, and secrets read from the environment at import (Keycloak replaces
+    ``${VAR}`` placeholders). People sign in to mesh-web (authorization code with PKCE); scripts use
+    mesh-cli's device grant; integrations and services their client credentials."""
+    confidential = {"publicClient": False, "clientAuthenticatorType": "client-secret", "standardFlowEnabled": False,
+                    "directAccessGrantsEnabled": False, "implicitFlowEnabled": False, "serviceAccountsEnabled": True,
+                    "defaultClientScopes": ["mesh"], "fullScopeAllowed": True}
+    services = [confidential | {"clientId": f"mesh-{service}", "name": f"Mentoring Mesh {service} service",
+                                "secret": f"${{MESH_{service.upper()}_CLIENT_SECRET}}"} for service in READING_SERVICES]
+    accounts = [{"username": f"service-account-mesh-{service}", "enabled": True, "serviceAccountClientId": f"mesh-{service}",
+                 "realmRoles": ["service"]} for service in READING_SERVICES]
+    accounts.append({"username": f"service-account-{AUTOMATION_CLIENT}", "enabled": True,
+                     "serviceAccountClientId": AUTOMATION_CLIENT, "realmRoles": ["admin"],
+                     "attributes": {"institution": ["${MESH_INSTITUTION_ID}"], "campuses": ["${MESH_AUTOMATION_CAMPUS}"]}})
+    web = {"clientId": "mesh-web", "name": "Mentoring Mesh", "publicClient": False, "clientAuthenticatorType": "client-secret",
+           "secret": "${MESH_WEB_CLIENT_SECRET}", "standardFlowEnabled": True, "directAccessGrantsEnabled": False,
+           "implicitFlowEnabled": False, "serviceAccountsEnabled": False, "frontchannelLogout": False,
+           "redirectUris": ["https://mentoring.example.edu/auth/callback"], "webOrigins": [],
+           "attributes": {"pkce.code.challenge.method": "S256",
+                          "post.logout.redirect.uris": "https://mentoring.example.edu/",
+                          "backchannel.logout.url": "https://mentoring.example.edu/auth/backchannel-logout",
+                          "backchannel.logout.session.required": "true"},
+           "defaultClientScopes": ["mesh"], "fullScopeAllowed": True}
+    cli = {"clientId": PUBLIC_CLIENT, "name": "Mentoring Mesh command line", "publicClient": True,
+           "standardFlowEnabled": False, "directAccessGrantsEnabled": False, "implicitFlowEnabled": False,
+           "redirectUris": [], "webOrigins": [], "attributes": {"oauth2.device.authorization.grant.enabled": "true"},
+           "defaultClientScopes": ["mesh"], "fullScopeAllowed": True}
+    automation = confidential | {"clientId": AUTOMATION_CLIENT, "name": "Mentoring Mesh automation",
+                                 "secret": "${MESH_AUTOMATION_CLIENT_SECRET}"}
+    return {
+        "realm": REALM, "displayName": "Mentoring Mesh", "enabled": True,
+        "sslRequired": "all",
+        "accessTokenLifespan": 300, "ssoSessionIdleTimeout": 1800, "ssoSessionMaxLifespan": 36000,
+        "revokeRefreshToken": True, "refreshTokenMaxReuse": 0,
+        "bruteForceProtected": True, "failureFactor": 5, "waitIncrementSeconds": 60, "maxFailureWaitSeconds": 900,
+        "maxDeltaTimeSeconds": 43200, "permanentLockout": False, "quickLoginCheckMilliSeconds": 1000,
+        "minimumQuickLoginWaitSeconds": 60,
+        "passwordPolicy": "length(12) and notUsername and notEmail and passwordHistory(5) and hashAlgorithm(argon2)",
+        "registrationAllowed": False, "resetPasswordAllowed": True, "verifyEmail": True, "loginWithEmailAllowed": True,
+        "eventsEnabled": True, "adminEventsEnabled": True, "adminEventsDetailsEnabled": False,
+        "roles": {"realm": [{"name": role, "description": f"Mentoring Mesh {role}"} for role in ROLES]},
+        "clientScopes": [mesh_scope()],
+        "defaultDefaultClientScopes": [], "defaultOptionalClientScopes": [],
+        "clients": [web, cli, automation, *services],
+        "users": accounts,  # service accounts only: people come from the institution's directory
+    }
+
+
+def render(definition: dict[str, Any] | None = None) -> str:
+    return json.dumps(realm() if definition is None else definition, indent=1, sort_keys=True) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Writes the demo realm (or the file named) and the production example."""
     target = Path((argv or sys.argv[1:] or [str(REALM_FILE)])[0])
     target.write_text(render())
-    print(f"wrote {target}")
+    PRODUCTION_EXAMPLE_FILE.parent.mkdir(parents=True, exist_ok=True)
+    PRODUCTION_EXAMPLE_FILE.write_text(render(production_example()))
+    print(f"wrote {target} and {PRODUCTION_EXAMPLE_FILE}")
     return 0
 
 
