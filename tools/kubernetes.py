@@ -5,14 +5,16 @@ same shape and each one's Kafka ACLs, topics and scaling follow what its code pu
 """
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from mentoring_contracts import TOPICS
+from mentoring_contracts import TOPICS, topics_read
 from mesh_runtime.app import ServiceDefinition
+from mesh_runtime.settings import ServiceSettings
 from tools.contracts_docs import SERVICES
 from tools.kafka_manifests import dead_letter_operator, kafka_user, topics
 from tools.manifest_parts import BOOTSTRAP, KAFKA_CLUSTER, KAFKA_NAMESPACE, VERSION, labels, meta
@@ -23,6 +25,10 @@ DASHBOARD = BASE.parent / "grafana" / "mentoring-mesh.json"
 OIDC_ISSUER = "https://login.example.edu/realms/mentoring-mesh"  # overlays replace it with the institution's
 PROMETHEUS = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"  # KEDA's prometheus trigger asks it
 DRAIN_DELAY, DRAIN_TIMEOUT = 5, 20
+NAMESPACE = "mentoring-mesh"  # the prod overlay's; the Ingress's custom-headers annotation must name it
+RESPONSE_HEADERS = "mentoring-mesh-response-headers"
+INGRESS_CONNECTIONS_PER_ADDRESS = 20  # open at once per client address (ingress-nginx limit-connections)
+HSTS = "max-age=31536000; includeSubDomains"  # a year; no preload: that binds the whole domain, the institution's call
 SUPPRESSIONS = {  # checkov findings we accept, each with its reason
     "checkov.io/skip1": "CKV_K8S_43=Images are pinned by tag in the base; overlays pin digests at release (kustomize images).",
     "checkov.io/skip2": "CKV_K8S_35=Settings come only from the environment (12-factor); secrets are injected by secretKeyRef, never baked in.",
@@ -83,7 +89,7 @@ def pod_spec(service: ServiceDefinition, containers: list[dict[str, Any]], **ext
 
 def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
     name = service.name
-    consumed = sorted({m.topic.name for m in service.consumes})
+    consumed = list(topics_read(service.consumes))  # a type's former topics too: it is refused there
     published = sorted({m.topic.name for m in service.publishes})
     config = {
         "MESH_KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP, "MESH_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
@@ -99,6 +105,10 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
         "MESH_OIDC_CLAIM_CAMPUSES": "campuses", "MESH_OIDC_CLAIM_PROGRAMS": "programs",
         "MESH_OIDC_ROLE_PARTICIPANT": "participant", "MESH_OIDC_ROLE_COORDINATOR": "coordinator",
         "MESH_OIDC_ROLE_ADMIN": "admin", "MESH_OIDC_ROLE_SERVICE": "service",
+        # X-Forwarded-For is taken only from these peers (default 127.0.0.1). The NetworkPolicy admits
+        # only ingress-nginx (which, without use-forwarded-headers, sets it to the address it saw),
+        # monitoring and peer services: the per-address limit must see clients, not the controller.
+        "MESH_HTTP_FORWARDED_ALLOW_IPS": "*",
     }
     if service.reads_from:
         config |= {"MESH_SERVICE_CLIENT_ID": f"mesh-{name}",
@@ -110,6 +120,8 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
                    "MESH_DELIVERY_CONCURRENCY": "4",
                    "MESH_PUBLIC_BASE_URL": "https://matching.mentoring.example.edu",
                    "MESH_SCHEDULING_PUBLIC_BASE_URL": "https://scheduling.mentoring.example.edu"}
+    if name == "scheduling":  # the start of every private feed URL, itself a credential: https only
+        config["MESH_CALENDAR_BASE_URL"] = "https://scheduling.mentoring.example.edu"
     selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "api"}
     docs: list[dict[str, Any]] = [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name, name), "automountServiceAccountToken": False},
@@ -176,6 +188,9 @@ def migration_job(service: ServiceDefinition) -> dict[str, Any]:
     racing across replicas); the name carries the version because a Job is immutable."""
     name = service.name
     job_container = container(service, args=["migrate"])
+    # Only the Job holds the owner's credentials: the service's pods run as a role that owns no table.
+    job_container["env"].append({"name": "MESH_DATABASE_MIGRATION_URL",
+                                 "valueFrom": {"secretKeyRef": {"name": f"{name}-database", "key": "migration-url"}}})
     return {
         "apiVersion": "batch/v1", "kind": "Job",
         "metadata": {"name": f"{name}-migrate-{VERSION.replace('.', '-')}", "labels": labels(name, "migration"),
@@ -220,11 +235,36 @@ def public_paths(service: ServiceDefinition) -> list[str]:
     return sorted({"/" + path.split("/")[1] for path in routes} | {"/openapi.json", "/asyncapi.json"})
 
 
+def response_headers() -> dict[str, Any]:
+    """Headers the Ingress adds to every answer (its ``custom-headers`` annotation names this ConfigMap).
+    HSTS is set here, where TLS ends; the services speak plain HTTP inside the cluster and set the rest."""
+    return {"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": RESPONSE_HEADERS, "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"}},
+            "data": {"Strict-Transport-Security": HSTS}}
+
+
+def ingress_rate_limits() -> dict[str, str]:
+    """ingress-nginx's per-address limit, the cluster-wide backstop of the replicas' own buckets
+    (mesh_runtime.rate_limit): the same bucket as the app's largest default per-minute budget,
+    ``limit-rps`` a second with a burst of a minute's worth (rps x multiplier), so nothing one
+    replica would take is refused here. Per controller pod; campus NATs may need ``limit-whitelist``
+    in an overlay (docs/configuration.md, "Rate limits")."""
+    fields = ServiceSettings.model_fields
+    per_minute = max(fields["rate_limit_per_subject_per_minute"].default, fields["rate_limit_per_address_per_minute"].default)
+    rps = math.ceil(per_minute / 60)
+    return {"nginx.ingress.kubernetes.io/limit-rps": str(rps),
+            "nginx.ingress.kubernetes.io/limit-burst-multiplier": str(per_minute // rps),
+            "nginx.ingress.kubernetes.io/limit-connections": str(INGRESS_CONNECTIONS_PER_ADDRESS)}
+
+
 def ingress() -> dict[str, Any]:
     hosts = [f"{s.name}.mentoring.example.edu" for s in SERVICES]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "mentoring-mesh", "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"},
-                         "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1m"}},
+                         "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1m",
+                                         # <namespace>/<name>: overlays in another namespace patch it (overlays/dev)
+                                         "nginx.ingress.kubernetes.io/custom-headers": f"{NAMESPACE}/{RESPONSE_HEADERS}",
+                                         **ingress_rate_limits()}},
             "spec": {"ingressClassName": "nginx", "tls": [{"hosts": hosts, "secretName": "mentoring-mesh-tls"}],
                      "rules": [{"host": f"{s.name}.mentoring.example.edu", "http": {"paths": [
                          {"path": path, "pathType": "Exact" if "." in path else "Prefix",
@@ -238,7 +278,7 @@ def rendered() -> dict[Path, str]:
 
     files = {BASE / f"{s.name}.yaml": dump(resources(s)) for s in SERVICES}
     files[BASE / "kafka-topics.yaml"] = dump([*topics(), dead_letter_operator()])
-    files[BASE / "ingress.yaml"] = dump([ingress()])
+    files[BASE / "ingress.yaml"] = dump([response_headers(), ingress()])
     files[BASE / "monitoring.yaml"] = dump([service_monitor(), prometheus_rule(), dashboard_config_map()])
     files[BASE / "kustomization.yaml"] = yaml.safe_dump(
         {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import yaml
 
+from mentoring_contracts import CURRENT_EVENTS, TOPICS, dead_letter_topic, topics_read
 from mesh_runtime.settings import ServiceSettings
 from tools.contracts_docs import SERVICES
-from tools.kafka_manifests import dead_letter_operator
+from tools.kafka_manifests import DEAD_LETTER_OPERATOR, dead_letter_operator
 from tools.kubernetes import ingress, resources
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -56,10 +57,39 @@ def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
         reads = {name for name, ops in topics if "Read" in ops}
         writes = {name for name, ops in topics if "Write" in ops}
         own_dead_letters = {f"mentoring.deadletter.{definition.name}.v1"} if definition.consumes else set()
-        assert reads == {m.topic.name for m in definition.consumes} | own_dead_letters  # listed in its own pod
+        assert reads == set(topics_read(definition.consumes)) | own_dead_letters  # listed in its own pod
         published = {m.topic.name for m in definition.publishes}
         assert writes - published <= {f"mentoring.deadletter.{definition.name}.v1"}
         assert published <= writes
+
+
+def test_m4_each_kafka_user_writes_only_topics_whose_every_event_type_its_service_publishes() -> None:
+    """Security review M4: whoever may write a topic can forge any event type on it. So a service's
+    KafkaUser may write only topics each of whose current event types (retired ones are never
+    written) the service publishes itself, and the contracts name it among the topic's writers; or
+    its own dead-letter topic, which carries no event type of its own."""
+    carried: dict[str, set[str]] = {}
+    for model in CURRENT_EVENTS:
+        carried.setdefault(model.topic.name, set()).add(model.name)
+    writers = {topic.name: set(topic.writers) for topic in TOPICS}
+    manifests = sorted((ROOT / "deploy/kubernetes/base").glob("*.yaml"))
+    users = [doc for path in manifests for doc in yaml.safe_load_all(path.read_text())
+             if doc and doc.get("kind") == "KafkaUser" and doc["metadata"]["name"] != DEAD_LETTER_OPERATOR]
+    by_user = {f"mesh-{definition.name}": definition for definition in SERVICES}
+    assert sorted(user["metadata"]["name"] for user in users) == sorted(by_user)
+    for user in users:
+        definition = by_user[user["metadata"]["name"]]
+        published = {model.name for model in definition.publishes}
+        writes = {acl["resource"]["name"] for acl in user["spec"]["authorization"]["acls"]
+                  if acl["resource"]["type"] == "topic" and "Write" in acl["operations"]}
+        assert writes, definition.name
+        for topic in writes:
+            if topic == dead_letter_topic(definition.name):
+                continue
+            assert topic in carried, f"{definition.name} may write {topic}, which carries no event of the plan"
+            forgeable = carried[topic] - published
+            assert not forgeable, f"{definition.name} may write {topic}, so forge {sorted(forgeable)}"
+            assert definition.name in writers[topic], f"the contracts do not name {definition.name} a writer of {topic}"
 
 
 def test_dead_letters_are_replayed_by_an_operator_user_that_writes_only_the_topics_they_came_from() -> None:
@@ -112,3 +142,18 @@ def test_a_service_reading_its_peers_is_given_their_urls_its_secret_and_a_way_th
             assert allowed, f"{peer} does not let {definition.name} in"
             assert any(rule["to"][0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == peer
                        for rule in policies[definition.name]["spec"]["egress"]), f"{definition.name} cannot reach {peer}"
+
+
+def test_l6_scheduling_on_kubernetes_hands_out_feed_urls_over_https_and_refuses_plain_http_elsewhere() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from mesh_scheduling.settings import SchedulingSettings
+
+    scheduling = next(definition for definition in SERVICES if definition.name == "scheduling")
+    config = next(d for d in resources(scheduling) if d["kind"] == "ConfigMap")["data"]
+    assert config["MESH_CALENDAR_BASE_URL"].startswith("https://")
+    required = {"database_url": "postgresql://x@h/db", "oidc_issuer": "https://idp.example/realms/r"}
+    assert SchedulingSettings(**required, calendar_base_url="http://127.0.0.1:8003")  # development
+    with pytest.raises(ValidationError, match="must be https"):
+        SchedulingSettings(**required, calendar_base_url="http://scheduling.mentoring.example.edu")
