@@ -127,9 +127,10 @@ async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, na
         smtp.stop()
 
 
-def person_token(service: str, subject: str) -> dict[str, str]:
+def person_token(service: str, subject: str, email: str | None = None) -> dict[str, str]:
+    """``email``: the address their institution vouches for (a join needs it)."""
     return bearer(local_issuer().token(audience=f"mesh-{service}", roles=("participant",), subject=subject,
-                                       campuses=("north",), lifetime=3600))
+                                       campuses=("north",), lifetime=3600, email=email))
 
 
 async def ensure_program(http: httpx.AsyncClient, platform: Platform, program_id: str) -> None:
@@ -151,7 +152,7 @@ async def join(http: httpx.AsyncClient, platform: Platform, profile) -> tuple[st
     await ensure_program(http, platform, profile.program_id)
     subject = str(uuid.uuid4())
     response = await http.post(f"{platform.url('profile')}/participants", json=profile.model_dump(mode="json"),
-                               headers=person_token("profile", subject))
+                               headers=person_token("profile", subject, str(profile.email)))
     response.raise_for_status()
     return response.json()["participant_id"], subject
 

@@ -82,7 +82,7 @@ class Person:
     participant_id: str | None = None
 
     def token(self, service: str) -> dict[str, str]:
-        return person_token(service, self.subject)
+        return person_token(service, self.subject, str(self.profile.email))  # as their institution vouches
 
 
 class Load:

@@ -3,6 +3,7 @@
 import asyncio
 import base64
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import uuid
 
 import asyncpg
 import httpx
+from pydantic import BaseModel
 
 from mentoring_contracts import dead_letter_topic
 from mesh_local.config import SERVICES
@@ -133,9 +135,16 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
     leaving, staying = user_token(config, "student40"), user_token(config, "student39")  # south, north
     leaving_sub = json.loads(base64.urlsafe_b64decode(leaving.split(".")[1] + "==="))["sub"]
     urls = {service: config.service_url(service) for service in SERVICES}
-    # What identifies them (the shared goal stays: it is in their partner's own profile too).
+    # What identifies them, one traceable value for every free-text field the contracts mark as personal
+    # data (the shared goal stays: it is in their partner's own profile too).
     personal = {"name": f"Erin Erasable {tag}", "email": "student40@northbridge.example.edu", "own goal": own_goal,
-                "challenge": challenge, "reflection": note, "account": leaving_sub}
+                "challenge": challenge, "reflection": note, "account": leaving_sub,
+                "experience": f"led a study group {tag}", "interest": f"bouldering {tag}",
+                "agreed goal": f"a proof a week {tag}", "expectation": f"answer within a day {tag}",
+                "reason for cancelling": f"my grandmother's birthday {tag}"}
+    assert marked_personal_data() <= set(SEARCHED_AS) | CHECKED_IN_THEIR_STORE, (
+        "a field the contracts mark as personal data that this test neither searches for nor knows to be checked: "
+        f"{sorted(marked_personal_data() - set(SEARCHED_AS) - CHECKED_IN_THEIR_STORE)}")
 
     async with httpx.AsyncClient(timeout=10) as http:
         async def call(method: str, service: str, path: str, token: str, **kwargs) -> httpx.Response:
@@ -148,7 +157,8 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         mentor = mentor_profile(program_id=program, campus="north", goals=[goal], mentor_capacity=1,
                                 email="student39@northbridge.example.edu")
         mentee = profile(program_id=program, campus="south", display_name=personal["name"], email=personal["email"],
-                         goals=[goal, own_goal], challenges=[challenge])
+                         goals=[goal, own_goal], challenges=[challenge], experiences=[personal["experience"]],
+                         interests=[personal["interest"]])
         assert (await call("POST", "profile", "/participants", staying, json=mentor.model_dump(mode="json"))).status_code == 201
         joined = await call("POST", "profile", "/participants", leaving, json=mentee.model_dump(mode="json"))
         assert joined.status_code == 201, joined.text
@@ -173,6 +183,15 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         done = await call("POST", "scheduling", f"/sessions/{session['session_id']}/complete", leaving,
                           json={"participant_id": me, "progress_rating": 4, "notes": note})
         assert done.status_code == 200, done.text
+        proposed_terms = await call("POST", "scheduling", f"/matches/{match['match_id']}/agreements", leaving, json={
+            "participant_id": me, "goals": [{"description": personal["agreed goal"]}],
+            "expectations": [personal["expectation"]], "cadence": "weekly", "meeting_mode": "online",
+            "session_minutes": 45, "runs_until": "2027-06-30"})
+        assert proposed_terms.status_code == 201, proposed_terms.text
+        [following] = [s for s in await scheduled() if s["session_id"] != session["session_id"]][:1]
+        cancelled = await call("POST", "scheduling", f"/sessions/{following['session_id']}/cancel", leaving,
+                               json={"participant_id": me, "reason": personal["reason for cancelling"]})
+        assert cancelled.status_code == 200, cancelled.text
         before = await _program_count(endpoints.postgres_admin_url, config, program)
 
         assert services.stop(("notify",)) == ["notify"]
@@ -208,6 +227,29 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
                        if value.encode() in b"".join([record.key or b"", record.value or b"",
                                                       *(v for _, v in record.headers)])})
     assert on_kafka == [], on_kafka
+
+
+# Each field a current contract marks as personal data, and what the erasure test above calls the
+# value it gives it, searched for as text in every table of the four databases after the erasure.
+SEARCHED_AS = {"display_name": "name", "email": "email", "goals": "own goal", "challenges": "challenge",
+               "experiences": "experience", "interests": "interest", "notes": "reflection", "subject": "account",
+               "description": "agreed goal", "expectations": "expectation", "reason": "reason for cancelling",
+               "reasons": "challenge"}
+# Facts that identify nobody alone (a self-joined person takes them from the IdP: "student", 1,
+# "Mathematics"), so no text search can find them: profile clears them on erasure and matching never
+# stores them (tests/integration/matching/test_privacy.py, tests/unit/profile).
+CHECKED_IN_THEIR_STORE = {"affiliation", "year_of_study", "department", "custom_attributes"}
+
+
+def marked_personal_data() -> set[str]:
+    """The names of the fields any contract model marks ``x-personal-data``, retired versions included
+    (their history may still be in a store)."""
+    import mentoring_contracts
+
+    models = [model for model in vars(mentoring_contracts).values()
+              if isinstance(model, type) and issubclass(model, BaseModel)]
+    return {name for model in models for name, field in model.model_fields.items()
+            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("x-personal-data")}
 
 
 async def run_until(probe, timeout: float = 60.0):
@@ -263,3 +305,23 @@ async def test_sigterm_drains_and_stops_each_service_cleanly(platform) -> None:
         assert '"service draining"' in log or "service draining" in log
         assert "service stopped" in log
         assert "Traceback" not in log.split("service draining")[-1]
+
+
+SECRETS_IN_LOGS = {
+    "a bearer token": re.compile(r"Bearer\s+[A-Za-z0-9._~+/=-]{8,}"),
+    "a JWT": re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
+    "a calendar feed token": re.compile(r"/calendars/[a-z0-9-]+/(?!\[redacted\])[A-Za-z0-9_-]{8,}"),
+    "an email address": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
+}
+
+
+def test_no_service_log_holds_a_bearer_token_a_feed_token_or_an_email_address(platform) -> None:
+    """After everything above (the journey made feeds, sent mail and read with tokens of every kind),
+    every line every service wrote: what grants access, and whom it names, never reaches a log."""
+    config, services = platform
+    found = []
+    for service in SERVICES:
+        for number, line in enumerate(services.log_file(service).read_text().splitlines(), 1):
+            found += [f"{service}.log:{number}: {what}: {match.group(0)[:24]}…"
+                      for what, pattern in SECRETS_IN_LOGS.items() for match in pattern.finditer(line)]
+    assert found == [], "\n".join(found[:20])

@@ -36,7 +36,7 @@ async def test_one_trace_spans_a_join_to_the_proposal_mail(endpoints) -> None:
             trace_id, caller_span = secrets.token_hex(16), secrets.token_hex(8)  # the caller's own trace
             mentee = profile(program_id=program, topics=[{"topic": topic, "role": "mentee"}])
             response = await http.post(f"{running.url('profile')}/participants", json=mentee.model_dump(mode="json"),
-                                       headers=person_token("profile", str(uuid.uuid4()))
+                                       headers=person_token("profile", str(uuid.uuid4()), str(mentee.email))
                                        | {"traceparent": f"00-{trace_id}-{caller_span}-01"})
             assert response.status_code == 201, response.text
 
