@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from benchmarks.intake import INSTITUTION, PROGRAM, waiting_profiles
-from mesh_matching.adapters.candidates_store import DECODED
+from mesh_matching.adapters.kept_in_memory import DECODED
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application import self_selection
 from mesh_matching.application.register_candidate import reference_week

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantLeft, ParticipantProfile
-from mesh_matching.adapters.candidates_store import DECODED, PostgresCandidates, stored_profile
+from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
+from mesh_matching.adapters.kept_in_memory import DECODED
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork, match_from_row
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals

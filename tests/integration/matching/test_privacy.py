@@ -8,13 +8,16 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import ParticipantErased
-from mesh_matching.adapters.candidates_store import DecodedProfiles, PostgresCandidates
+from mesh_matching.adapters.candidates_store import PostgresCandidates
+from mesh_matching.adapters.kept_in_memory import DecodedProfiles
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.db import Cause
+from mesh_runtime.forgetting import ForgetListener
+from tests.integration.kafka_helpers import eventually
 from tests.support.identity import INSTITUTION, as_, bearer, local_issuer, service_secret
 from tests.support.services import in_tenant, running
 from tests.unit.factories import mentor_profile, profile
@@ -92,6 +95,35 @@ async def test_l14_another_replica_never_serves_an_erased_profile_and_keeps_none
     assert erased.display_name == "Erased participant" and erased.challenges == []
     assert len(other_replica) == 1 and other_replica.get(mentor.participant_id, uuid.uuid4()) is None
     assert len(other_replica) == 0  # the old decode went with the first look at a newer version
+
+
+async def test_l14_every_replica_forgets_an_erased_person_once_the_erasure_commits_and_not_before(matching) -> None:
+    app, _ = matching
+    database = app.state.components.database
+    heard: list[uuid.UUID] = []
+    other_replica = ForgetListener(app.state.components.settings.database_url, heard.append, lambda: None)
+    await other_replica.start()
+
+    async def listening() -> bool:
+        return other_replica.listening
+
+    async def heard_only_the_committed_erasure() -> bool:
+        return heard == [gone.participant_id]
+
+    try:
+        assert await eventually(listening)
+        kept, gone = person(mentor_profile()), person(mentor_profile())
+        for someone in (kept, gone):
+            await add(app, someone)
+        with pytest.raises(RuntimeError):
+            async with database.transaction(INSTITUTION) as transaction:  # an erasure that rolls back
+                await PostgresCandidates(transaction.connection).anonymise(kept.participant_id)
+                raise RuntimeError("the handler failed after anonymising")
+        async with database.transaction(INSTITUTION) as transaction:
+            await PostgresCandidates(transaction.connection).anonymise(gone.participant_id)
+        assert await eventually(heard_only_the_committed_erasure), heard
+    finally:
+        await other_replica.stop()
 
 
 async def test_m9_a_participant_never_reads_another_persons_challenges_but_coordinators_do(matching) -> None:

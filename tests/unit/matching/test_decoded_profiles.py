@@ -3,7 +3,8 @@ row is never served from memory, its old decode is dropped, and nothing is kept 
 
 import uuid
 
-from mesh_matching.adapters.candidates_store import DecodedProfiles, stored_form, stored_profile
+from mesh_matching.adapters.candidates_store import stored_form, stored_profile
+from mesh_matching.adapters.kept_in_memory import DecodedProfiles
 from tests.unit.factories import profile
 
 

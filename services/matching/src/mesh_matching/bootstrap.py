@@ -24,12 +24,12 @@ from mentoring_contracts import (
     SessionCompletedV1,
     SessionScheduled,
 )
-from mesh_matching.adapters.candidates_store import decoded_profiles_sweep
 from mesh_matching.adapters.dormancy import dormancy_worker
 from mesh_matching.adapters.events import event_handlers, profile_prefetch
 from mesh_matching.adapters.expiry import expiry_worker
 from mesh_matching.adapters.health_http import router as health_router
 from mesh_matching.adapters.http import router
+from mesh_matching.adapters.kept_in_memory import decoded_profiles_sweep, forget_listener
 from mesh_matching.adapters.kernels import KernelWarmUp
 from mesh_matching.adapters.policy_http import router as policy_router
 from mesh_matching.adapters.rounds_http import router as rounds_router
@@ -51,7 +51,8 @@ DEFINITION = ServiceDefinition(
               ParticipantJoinedV1, ParticipantProfileUpdatedV1, ParticipantLeftV1],  # v1: history from before 2.0
     publishes=[MatchProposed, MatchAccepted, MatchDeclined, MatchExpired, MatchEnded, MatchStalled, ParticipantErasureConfirmed],
     workers=lambda components: [SlotBackfill(components), KernelWarmUp(), expiry_worker(components),
-                                   dormancy_worker(components), decoded_profiles_sweep()],
+                                   dormancy_worker(components), decoded_profiles_sweep(),
+                                   forget_listener(components)],
     reads_from=["profile"],
     settings_class=MatchingSettings,
 )

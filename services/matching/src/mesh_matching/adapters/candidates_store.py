@@ -3,8 +3,6 @@
 A candidate's profile is stored as ``MatchingProfile`` (an allow-list), whatever profile sent."""
 
 import asyncio
-import time as clock
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import time
 from typing import Any, TypeVar
@@ -13,8 +11,9 @@ from uuid import UUID
 import asyncpg
 
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
+from mesh_matching.adapters.kept_in_memory import DECODED, DecodedProfiles
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
-from mesh_runtime.workers import PeriodicWorker
+from mesh_runtime.forgetting import announce_forgotten
 
 # A candidate's open partners: the open places under the keys this one needs (open_slots' primary
 # key), then rows whose keys are not filled in yet (their own small index): never the rest of the pool.
@@ -35,7 +34,7 @@ class _PlacesChanged(Exception):
 class PostgresCandidates:
     """``decoded``: this process's decoded profiles (a test passes its own, as another replica's)."""
 
-    def __init__(self, connection: asyncpg.Connection, decoded: "DecodedProfiles | None" = None) -> None:
+    def __init__(self, connection: asyncpg.Connection, decoded: DecodedProfiles | None = None) -> None:
         self._connection = connection
         self._decoded_profiles = decoded if decoded is not None else DECODED
 
@@ -175,76 +174,12 @@ class PostgresCandidates:
                 profile = (SELECT jsonb_object_agg(key, value) FROM jsonb_each(profile) WHERE key = ANY($2::text[])) || $3::jsonb
             WHERE participant_id = $1 RETURNING true
             """, participant_id, list(ANONYMOUS), ERASED)
-        self._decoded_profiles.forget(participant_id)  # at once here; other replicas by version and age
+        self._decoded_profiles.forget(participant_id)  # at once here; other replicas when the erasure commits
+        await announce_forgotten(self._connection, participant_id)
         return bool(erased)
 
     async def withdraw(self, participant_id: UUID) -> None:
         await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
-
-
-DECODED_MAX_AGE = 300.0  # seconds a decoded profile is kept at most, however often it is read
-DECODED_SWEEP_INTERVAL = 30.0
-
-
-class DecodedProfiles:
-    """Profiles this process has decoded, by participant, each with the version of the row it was
-    read from (a version is never given twice) and when it was read.
-
-    A profile is served only for the version it was read with: a row changed or erased since, in
-    whichever replica, is read afresh and the old decode dropped. None is kept past ``max_age``,
-    read or not (``sweep``, on every use and every ``DECODED_SWEEP_INTERVAL``), so a profile another
-    replica erased leaves this one's memory within that time. Past ``size``, the oldest go first."""
-
-    def __init__(self, size: int, max_age: float = DECODED_MAX_AGE, now: Callable[[], float] = clock.monotonic) -> None:
-        self._size, self._max_age, self._now = size, max_age, now
-        self._entries: OrderedDict[UUID, tuple[UUID, float, MatchingProfile]] = OrderedDict()  # oldest first
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def get(self, participant_id: UUID, version: UUID) -> MatchingProfile | None:
-        self.sweep()
-        return self.lookup(participant_id, version)
-
-    def lookup(self, participant_id: UUID, version: UUID) -> MatchingProfile | None:
-        """As ``get``, for a caller that has just swept."""
-        entry = self._entries.get(participant_id)
-        if entry is None:
-            return None
-        if entry[0] != version:
-            del self._entries[participant_id]  # the row has changed since: its old decode must not outlive it
-            return None
-        return entry[2]
-
-    def keep(self, participant_id: UUID, version: UUID, profile: MatchingProfile) -> MatchingProfile:
-        self._entries.pop(participant_id, None)
-        self._entries[participant_id] = (version, self._now(), profile)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
-        return profile
-
-    def forget(self, participant_id: UUID) -> None:
-        self._entries.pop(participant_id, None)
-
-    def sweep(self) -> int:
-        """Forgets every profile kept longer than ``max_age``; how many."""
-        oldest_kept, forgotten = self._now() - self._max_age, 0
-        while self._entries and next(iter(self._entries.values()))[1] <= oldest_kept:
-            self._entries.popitem(last=False)
-            forgotten += 1
-        return forgotten
-
-
-DECODED = DecodedProfiles(20_000)  # 2.5 KB or so each: a program's open places, not its whole pool
-
-
-def decoded_profiles_sweep() -> PeriodicWorker:
-    """Ages decoded profiles out of an idle replica's memory too."""
-
-    async def sweep() -> int:
-        return DECODED.sweep()
-
-    return PeriodicWorker("decoded-profiles-sweep", sweep, DECODED_SWEEP_INTERVAL)
 
 
 T = TypeVar("T")
@@ -279,3 +214,4 @@ def stored_profile(data: dict) -> MatchingProfile:
                                                                  end=time.fromisoformat(slot["end"]))
                                 for slot in data["weekly_availability"]],
     })
+

@@ -38,6 +38,14 @@ class SuggestionsCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def forget(self, participant_id: Any) -> None:
+        """Every list asked by this person, or naming them among its partners."""
+        for key in [key for key, (_, value) in self._entries.items()
+                    if (isinstance(key, tuple) and key[:1] == (participant_id,))
+                    or any(getattr(getattr(shown, "partner", None), "participant_id", None) == participant_id
+                           for shown in value)]:
+            del self._entries[key]
+
     def _sweep(self) -> None:
         oldest_kept = self._now() - self._max_age
         while self._entries and next(iter(self._entries.values()))[0] <= oldest_kept:
