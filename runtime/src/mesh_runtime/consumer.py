@@ -23,7 +23,6 @@ import structlog
 from aiokafka.errors import KafkaError
 
 from mentoring_contracts import (
-    TOPICS,
     ContractError,
     Event,
     EventEnvelope,
@@ -35,6 +34,7 @@ from mentoring_contracts import (
 )
 from mesh_runtime.db import Database, Transaction
 from mesh_runtime.metrics import ServiceMetrics
+from mesh_runtime.provenance import NotFromItsOwner, check_owner
 from mesh_runtime.tracing import continued
 
 log = structlog.get_logger(__name__)
@@ -65,29 +65,6 @@ class RetryLater(Exception):
 
 class TransientFailure(Exception):
     """Processing failed for a reason that may pass; the records must be redelivered."""
-
-
-class NotFromItsOwner(Exception):
-    """An event its type's owners did not publish, as far as a consumer can tell: refused, never applied."""
-
-
-_PLAN_TOPICS = frozenset(topic.name for topic in TOPICS)
-
-
-def check_owner(topic: str, envelope: EventEnvelope[Any]) -> None:
-    """An event is applied only as its type's owners, the writers of its topic, published it: with one
-    of them as ``ce_source``, and, read from a topic of the plan, read from its type's own topic.
-
-    The source is only what the producer says; the topic is what the Kafka ACLs vouch for (only its
-    writers may write it). Together they refuse a type another service forged, on its own topic or
-    on one it may write (an erasure confirmation found on profile's participants topic)."""
-    own = type(envelope.data).topic
-    if topic in _PLAN_TOPICS and topic != own.name:
-        raise NotFromItsOwner(f"{envelope.type} travels on {own.name}, written by {', '.join(own.writers)}; "
-                              f"read from {topic}, where they do not write it")
-    if envelope.source not in own.sources:
-        raise NotFromItsOwner(f"{envelope.type} is published by {', '.join(sorted(own.sources))}, "
-                              f"not {envelope.source!r}")
 
 
 class Outcome(enum.Enum):

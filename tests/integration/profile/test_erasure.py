@@ -9,7 +9,7 @@ from mentoring_contracts import ParticipantErasureConfirmed, new_envelope, servi
 from mentoring_contracts.topics import PARTICIPANTS
 from mesh_profile.adapters.events import event_handlers
 from mesh_profile.bootstrap import DEFINITION
-from mesh_runtime.consumer import NotFromItsOwner
+from mesh_runtime.provenance import NotFromItsOwner
 from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.programs import create_programs
 from tests.support.services import all_published, in_tenant, outbox_types, running

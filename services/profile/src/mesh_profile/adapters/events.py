@@ -7,8 +7,9 @@ from mentoring_contracts import Event, EventEnvelope, ParticipantErasureConfirme
 from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
 from mesh_profile.application.erase_participant import confirm_erasure
 from mesh_runtime.app import Components
-from mesh_runtime.consumer import Handler, NotFromItsOwner
+from mesh_runtime.consumer import Handler
 from mesh_runtime.db import Cause, Transaction
+from mesh_runtime.provenance import NotFromItsOwner
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
