@@ -10,14 +10,13 @@ import pytest
 from mentoring_contracts import ParticipantErased
 from mesh_matching.adapters.candidates_store import PostgresCandidates
 from mesh_matching.adapters.kept_in_memory import DecodedProfiles
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
-from mesh_runtime.db import Cause
 from mesh_runtime.forgetting import ForgetListener
 from tests.integration.kafka_helpers import eventually
+from tests.integration.matching.test_programs import in_transaction
 from tests.support.identity import INSTITUTION, as_, bearer, local_issuer, service_secret
 from tests.support.services import in_tenant, running
 from tests.unit.factories import mentor_profile, profile
@@ -27,12 +26,6 @@ from tests.unit.factories import mentor_profile, profile
 async def matching(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
-
-
-async def in_transaction(app, use_case):
-    components = app.state.components
-    async with components.database.transaction(INSTITUTION) as transaction:
-        return await use_case(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)))
 
 
 async def add(app, *candidates: Candidate) -> None:
