@@ -78,3 +78,31 @@ def test_m8_until_approved_a_mentor_is_published_without_their_mentoring() -> No
     mentee, _ = join(uuid.uuid4(), profile(), now, institution="nb", subject="c", approval_needed=True)
     with pytest.raises(MentoringAwaitsApproval):  # known to matching: not made to vanish from it
         mentee.update(mentor_profile(), now, approval_needed=True)
+
+
+def test_m1_erasure_keeps_an_allow_list_so_a_field_added_later_goes_too() -> None:
+    from mentoring_contracts.events.participants import ParticipantAttributes
+
+    joined, _ = join(uuid.uuid4(), profile(experiences=["x"], interests=["y"], affiliation="staff", year_of_study=3,
+                                           department="Maths", custom_attributes={"course": "MATH101"}),
+                     datetime.now(UTC), institution="nb", subject="s", external_id="e1")
+    erased, _ = joined.erase(datetime.now(UTC))
+    kept = {name for name in type(erased.profile).model_fields
+            if getattr(erased.profile, name) != type(erased.profile).model_fields[name].get_default(call_default_factory=True)}
+    assert kept <= set(ParticipantAttributes.model_fields) | {"display_name", "email"}  # nothing else has a value
+    assert erased.profile.display_name == "Erased participant" and erased.profile.email.endswith("@erased.example.org")
+    assert (erased.subject, erased.external_id, erased.left_reason) == (None, None, None)
+
+
+def test_m1_a_personal_field_the_contracts_gain_later_is_erased_without_anyone_listing_it() -> None:
+    from dataclasses import replace
+
+    from mentoring_contracts.events.participants import ParticipantProfile
+
+    class LaterProfile(ParticipantProfile):  # a release adds a field and forgets erasure
+        pronouns: str | None = None
+
+    joined, _ = join(uuid.uuid4(), profile(), datetime.now(UTC), institution="nb", subject="s")
+    later = replace(joined, profile=LaterProfile.model_validate(joined.profile.model_dump() | {"pronouns": "they/them"}))
+    erased, _ = later.erase(datetime.now(UTC))
+    assert "they/them" not in erased.profile.model_dump_json()

@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErased, ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
-from mentoring_contracts.events.participants import ParticipantProfile
+from mentoring_contracts.events.participants import ParticipantAttributes, ParticipantProfile
 
 ERASED_NAME = "Erased participant"
 
@@ -143,10 +143,11 @@ class Participant:
         interests, what programs' rules read, the reason for leaving, the account link, the institution's id); what counts for the program's statistics stays, anonymous."""
         if self.status is ParticipantStatus.ERASED:
             raise NotActive(f"participant {self.participant_id} is already erased")
-        anonymous = self.profile.model_copy(update={
-            "display_name": ERASED_NAME, "email": f"erased-{self.participant_id.hex}@erased.example.org",
-            "experiences": [], "goals": [], "challenges": [], "interests": [], "affiliation": None,
-            "year_of_study": None, "department": None, "custom_attributes": {}})
+        # An allow-list: the attributes events carry (they identify nobody) and placeholders where a
+        # profile must have a value; every other field, one added later too, is left at its default.
+        anonymous = ParticipantProfile.model_construct(
+            **{name: getattr(self.profile, name) for name in ParticipantAttributes.model_fields},
+            display_name=ERASED_NAME, email=f"erased-{self.participant_id.hex}@erased.example.org")
         erased = replace(self, profile=anonymous, subject=None, status=ParticipantStatus.ERASED, erased_at=now,
                          left_at=self.left_at or now, left_reason=None, external_id=None)
         return erased, ParticipantErased(participant_id=self.participant_id, erased_at=now)
