@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,14 +66,19 @@ deploy-check: setup-test  ## manifests current; kubeconform (strict) and checkov
 chaos: setup  ## 2,100 people's journeys while every service is SIGKILLed (3x) and SIGTERMed, Kafka restarted, PostgreSQL down a minute; prints lost/doubled/dead letters/recovery as JSON
 	@MESH_TEST_INFRA=local $(VENV)/python -m tests.chaos.run 1000 100 3 400
 
-fuzz: setup  ## schemathesis over every service's OpenAPI, 300 examples per operation, as admin and participant (prints figures)
-	@$(VENV)/python -m tests.fuzz.run 300
+FUZZ_EXAMPLES ?= 50
+FUZZ_SEEDS ?= 3
+fuzz: setup  ## schemathesis over every service's OpenAPI on seeded real ids, stateful too, 50 examples per operation (FUZZ_EXAMPLES=n) and 3 seeds (FUZZ_SEEDS=n), as admin, coordinator, participant and service (prints figures)
+	@$(VENV)/python -m tests.fuzz.run $(FUZZ_EXAMPLES) --seeds $(FUZZ_SEEDS)
 
 bench-matching: setup  ## coordinator rounds at 1k-100k people, both modes, against exact references or bounds (prints figures)
 	@$(VENV)/python -m benchmarks.matching_rounds
 
 bench-intake: setup  ## one join's cost in matching at pools of 1k, 10k, 100k waiting, against a full recompute (prints figures)
 	@$(VENV)/python -m benchmarks.intake 300
+
+bench-suggestions: setup  ## a participant's suggestions at a 10,000-person pool: p50/p99 against the pure-Python ranking in the same run (prints figures)
+	@$(VENV)/python -m benchmarks.suggestions 10000 100
 
 bench-round: setup  ## a coordinator round over 100,000 people through the API, to the last proposal on Kafka (prints figures)
 	@$(VENV)/python -m benchmarks.round_end_to_end 100000
