@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
 from mesh_notify.adapters.postgres import notification_from_row
 from mesh_notify.domain.notification import Notification
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime import audit
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, decide
 
 router = APIRouter(tags=["notifications"])
@@ -43,7 +44,7 @@ class NotificationView(BaseModel):
 @router.get("/notifications", summary="Notifications of one recipient, oldest first (theirs, and their admins')",
             responses=error_responses(403))
 async def list_notifications(
-    components: ComponentsDep, principal: PrincipalDep,
+    components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
     recipient_id: Annotated[UUID, Query(description="The participant.")],
 ) -> list[NotificationView]:
     async with components.database.transaction(principal.institution) as transaction:
@@ -54,13 +55,18 @@ async def list_notifications(
         rows = await transaction.connection.fetch(
             "SELECT * FROM notifications WHERE recipient_id = $1 ORDER BY created_at, template", recipient_id
         )
+        await audit.record_reads(transaction, principal, cause, "notifications",  # mail quotes people's words
+                                 {recipient.institution: [str(row["notification_id"]) for row in rows]})
     return [NotificationView.of(notification_from_row(row)) for row in rows]
 
 
 @router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(403, 404))
-async def get_notification(notification_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> NotificationView:
+async def get_notification(notification_id: UUID, components: ComponentsDep, cause: CauseDep,
+                           principal: PrincipalDep) -> NotificationView:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await notification_tenancy(transaction.connection, notification_id),
-                  f"notification {notification_id}", coordinators_may=False)
+        tenancy = await notification_tenancy(transaction.connection, notification_id)
+        authorize(principal, tenancy, f"notification {notification_id}", coordinators_may=False)
         row = await transaction.connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)
+        await audit.record_reads(transaction, principal, cause, "notifications",
+                                 {tenancy.institution: [str(notification_id)]})  # type: ignore[union-attr]
     return NotificationView.of(notification_from_row(row))

@@ -113,7 +113,7 @@ async def confirm(match_id: UUID, version: int, body: ConfirmationBody, componen
 
 @router.get("/matches/{match_id}/agreements", responses=error_responses(403),
             summary="A pair's agreement, every version, and the progress on its goals (the pair, coordinators, admins)")
-async def agreements(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> AgreementsView:
+async def agreements(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> AgreementsView:
     async with components.database.transaction(principal.institution) as transaction:
         pair = await pair_tenancy(transaction.connection, match_id)
         if pair is None or decide(principal, pair) is Decision.HIDDEN:
@@ -122,6 +122,8 @@ async def agreements(match_id: UUID, components: ComponentsDep, principal: Princ
         stored = PostgresAgreements(transaction.connection)
         versions = await stored.history(match_id)
         progress = await stored.progress(match_id)
+        await audit.record_reads(transaction, principal, cause, "agreements",  # goals and expectations: their words
+                                 {pair.institution: [str(match_id)]})
     return AgreementsView(versions=[AgreementView.of(version) for version in versions],
                           goal_progress=[GoalProgressView(session_id=row["session_id"], participant_id=row["participant_id"],
                                                           goal=row["goal_number"], percent=row["percent"],

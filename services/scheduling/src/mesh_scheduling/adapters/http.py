@@ -79,9 +79,13 @@ class SessionView(BaseModel):
 
 
 @router.get("/sessions/{session_id}", summary="A session (the pair, coordinators, admins)", responses=ERRORS)
-async def get_session(session_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> SessionView:
+async def get_session(session_id: UUID, components: ComponentsDep, cause: CauseDep,
+                      principal: PrincipalDep) -> SessionView:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}")
+        tenancy = await session_tenancy(transaction.connection, session_id)
+        authorize(principal, tenancy, f"session {session_id}")
+        await audit.record_reads(transaction, principal, cause, "sessions",  # reasons given for cancelling
+                                 {tenancy.institution: [str(session_id)]})  # type: ignore[union-attr]
         session = session_from_row(await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1",
                                                                           session_id))
         words_of = await own_members(transaction.connection, principal, session.match_id)
@@ -90,7 +94,8 @@ async def get_session(session_id: UUID, components: ComponentsDep, principal: Pr
 
 @router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order (empty until the pair is known)",
             responses=error_responses(403))
-async def match_sessions(match_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> list[SessionView]:
+async def match_sessions(match_id: UUID, components: ComponentsDep, cause: CauseDep,
+                         principal: PrincipalDep) -> list[SessionView]:
     async with components.database.transaction(principal.institution) as transaction:
         pair = await pair_tenancy(transaction.connection, match_id)
         if pair is None or decide(principal, pair) is Decision.HIDDEN:
@@ -98,6 +103,8 @@ async def match_sessions(match_id: UUID, components: ComponentsDep, principal: P
         authorize(principal, pair, f"match {match_id}")
         rows = await transaction.connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
         words_of = await own_members(transaction.connection, principal, match_id)
+        await audit.record_reads(transaction, principal, cause, "sessions",
+                                 {pair.institution: [str(row["session_id"]) for row in rows]})
     return [SessionView.of(session_from_row(row), words_of) for row in rows]
 
 
