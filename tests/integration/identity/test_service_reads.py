@@ -198,6 +198,9 @@ async def test_m6_each_service_reads_only_what_its_work_needs_and_every_staff_or
             assert contact.status_code == 200 and contact.json()["display_name"] == "Ada Contact", name
             assert "grief" not in contact.text and "a thesis" not in contact.text, name
         assert (await client.get(f"/participants/{ours}/contact", headers=as_person("profile"))).status_code == 403
+        for outsider in (as_person("profile", campuses=("south",)), as_("profile", "coordinator", campuses=("south",)),
+                         as_("profile", "admin", institution="other-college")):  # not known to exist
+            assert (await client.get(f"/participants/{ours}/contact", headers=outsider)).status_code == 404
         assert (await client.get(f"/participants/{ours}", headers=as_("profile", "coordinator"))).status_code == 200
         trail = (await client.get("/audit", headers=as_("profile", "admin"), params={"limit": 50})).json()
     reads = [(e["actor_roles"], e["client_id"], e["resource"]) for e in trail
