@@ -21,6 +21,7 @@ from mesh_local.clock import describe_clock, parse_duration
 from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.journey import run_journey
 from mesh_local.keycloak import automation_token, user_token
+from mesh_local.realm import DEMO_PASSWORD
 from mesh_local.stack import LocalStack
 from mesh_local.steps import JourneyError
 from mesh_runtime.clock import InvalidClockOffset, advance
@@ -33,6 +34,8 @@ def _print_status(stack: LocalStack) -> None:
 
 def _print_where_to_look(config: LocalConfig) -> None:
     print("\nWhere to look:")
+    print(f"  Web app           {config.web_url}  (sign in as student01 ... student40, coordinators cole and sara,")
+    print(f"                    admin nadia; every demo password is {DEMO_PASSWORD})")
     print(f"  Kafka bootstrap   {config.kafka_bootstrap}")
     print(f"  Identity (OIDC)   {config.oidc_issuer}  (tokens: mesh-local token student01)")
     print(f"  PostgreSQL        {config.host}:{config.postgres_port} (one database per service: "

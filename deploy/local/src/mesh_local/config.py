@@ -52,6 +52,16 @@ class LocalConfig:
     def service_url(self, service: str) -> str:
         return f"http://{self.host}:{self.http_port(service)}"
 
+    @property
+    def web_port(self) -> int:
+        return self.http_port_base + 10
+
+    @property
+    def web_url(self) -> str:
+        """mesh-web's address: localhost (not 127.0.0.1) because browsers keep a Secure (``__Host-``)
+        cookie over plain http only on localhost."""
+        return f"http://localhost:{self.web_port}"
+
     def database_name(self, service: str) -> str:
         return f"mesh_{service}"
 

@@ -59,7 +59,8 @@ def install(config: LocalConfig) -> Path:
 
 def _env(config: LocalConfig) -> dict[str, str]:
     return {"JAVA_OPTS_KC_HEAP": f"-Xms64m -Xmx{config.keycloak_heap}",
-            "KC_BOOTSTRAP_ADMIN_USERNAME": "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin-local-secret"}
+            "KC_BOOTSTRAP_ADMIN_USERNAME": "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin-local-secret",
+            "MESH_WEB_PUBLIC_URL": config.web_url}  # the realm's mesh-web client points back at this stack's app
 
 
 class LocalKeycloak:

@@ -129,7 +129,7 @@ async def provision_service_databases(admin_url: str, config: LocalConfig) -> No
     A database from before the split has its tables handed from the service's role to the owner."""
     connection = await asyncpg.connect(admin_url)
     try:
-        for service in SERVICES:
+        for service in (*SERVICES, "web"):  # and mesh-web's own (its sessions)
             role, owner, database = config.database_role(service), config.database_owner_role(service), config.database_name(service)
             for name, password in ((role, config.database_password(service)), (owner, config.database_owner_password(service))):
                 verb = "ALTER" if await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name) else "CREATE"

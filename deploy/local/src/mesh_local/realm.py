@@ -36,6 +36,35 @@ ROLES = ("participant", "coordinator", "admin", "service")
 READING_SERVICES = ("matching", "scheduling", "notify")
 
 
+WEB_CLIENT = "mesh-web"
+WEB_SECRET = "web-local-secret"  # local demo only, like the automation secret
+WEB_URL_PLACEHOLDER = "${MESH_WEB_PUBLIC_URL}"  # Keycloak fills it from its environment at import (mesh_local.keycloak)
+LOCALES = ("en", "es")  # the login page follows the app's language (ui_locales)
+
+
+def web_client(public_url: str, secret: str) -> dict[str, Any]:
+    """mesh-web: the confidential client people sign in through (authorization code with PKCE, exact
+    redirect URI, back-channel logout). Its ID token says who signed in (subject, name, session id);
+    what they may do travels in the access token (the mesh scope), read by the services."""
+    return {"clientId": WEB_CLIENT, "name": "Mentoring Mesh", "publicClient": False,
+            "clientAuthenticatorType": "client-secret", "secret": secret, "standardFlowEnabled": True,
+            "directAccessGrantsEnabled": False, "implicitFlowEnabled": False, "serviceAccountsEnabled": False,
+            "frontchannelLogout": False, "redirectUris": [f"{public_url}/auth/callback"], "webOrigins": [],
+            "attributes": {"pkce.code.challenge.method": "S256", "post.logout.redirect.uris": f"{public_url}/",
+                           "backchannel.logout.url": f"{public_url}/auth/backchannel-logout",
+                           "backchannel.logout.session.required": "true",
+                           "backchannel.logout.revoke.offline.tokens": "false"},
+            "protocolMappers": [
+                _mapper("subject", "oidc-sub-mapper", {"id.token.claim": "true"}),
+                _mapper("full name", "oidc-full-name-mapper", {"id.token.claim": "true"}),
+                _mapper("username", "oidc-usermodel-property-mapper", {
+                    "user.attribute": "username", "claim.name": "preferred_username", "jsonType.label": "String",
+                    "id.token.claim": "true"}),
+                _mapper("locale", "oidc-usermodel-attribute-mapper", {
+                    "user.attribute": "locale", "claim.name": "locale", "jsonType.label": "String", "id.token.claim": "true"})],
+            "defaultClientScopes": ["mesh"], "fullScopeAllowed": True}
+
+
 def service_client_secret(service: str) -> str:
     return f"{service}-local-secret"  # local demo only, like the automation secret
 _NAMESPACE = uuid.UUID("6f1d0c52-8a3e-4c1b-9f5e-2b7d4a9c0e11")
@@ -141,6 +170,7 @@ def realm() -> dict[str, Any]:
         "attributes": {"mentoringmesh.notice": DEMO_NOTICE},
         "enabled": True,
         "sslRequired": "external",
+        "internationalizationEnabled": True, "supportedLocales": list(LOCALES), "defaultLocale": "en",
         "accessTokenLifespan": 900,
         # Local demo: cheap password hashing so forty demo logins take a second, not a minute.
         "passwordPolicy": "hashAlgorithm(pbkdf2-sha256) and hashIterations(1000)",
@@ -159,6 +189,7 @@ def realm() -> dict[str, Any]:
              "publicClient": False, "clientAuthenticatorType": "client-secret", "secret": AUTOMATION_SECRET,
              "serviceAccountsEnabled": True, "standardFlowEnabled": False, "directAccessGrantsEnabled": False,
              "defaultClientScopes": ["mesh"], "fullScopeAllowed": True},
+            web_client(WEB_URL_PLACEHOLDER, WEB_SECRET),
             *service_clients,
         ],
         "users": [*demo_users(), automation_account, *service_accounts],
@@ -184,15 +215,7 @@ def production_example() -> dict[str, Any]:
     accounts.append({"username": f"service-account-{AUTOMATION_CLIENT}", "enabled": True,
                      "serviceAccountClientId": AUTOMATION_CLIENT, "realmRoles": ["admin"],
                      "attributes": {"institution": ["${MESH_INSTITUTION_ID}"], "campuses": ["${MESH_AUTOMATION_CAMPUS}"]}})
-    web = {"clientId": "mesh-web", "name": "Mentoring Mesh", "publicClient": False, "clientAuthenticatorType": "client-secret",
-           "secret": "${MESH_WEB_CLIENT_SECRET}", "standardFlowEnabled": True, "directAccessGrantsEnabled": False,
-           "implicitFlowEnabled": False, "serviceAccountsEnabled": False, "frontchannelLogout": False,
-           "redirectUris": ["https://mentoring.example.edu/auth/callback"], "webOrigins": [],
-           "attributes": {"pkce.code.challenge.method": "S256",
-                          "post.logout.redirect.uris": "https://mentoring.example.edu/",
-                          "backchannel.logout.url": "https://mentoring.example.edu/auth/backchannel-logout",
-                          "backchannel.logout.session.required": "true"},
-           "defaultClientScopes": ["mesh"], "fullScopeAllowed": True}
+    web = web_client("https://mentoring.example.edu", "${MESH_WEB_CLIENT_SECRET}")
     cli = {"clientId": PUBLIC_CLIENT, "name": "Mentoring Mesh command line", "publicClient": True,
            "standardFlowEnabled": False, "directAccessGrantsEnabled": False, "implicitFlowEnabled": False,
            "redirectUris": [], "webOrigins": [], "attributes": {"oauth2.device.authorization.grant.enabled": "true"},
@@ -202,6 +225,7 @@ def production_example() -> dict[str, Any]:
     return {
         "realm": REALM, "displayName": "Mentoring Mesh", "enabled": True,
         "sslRequired": "all",
+        "internationalizationEnabled": True, "supportedLocales": list(LOCALES), "defaultLocale": "en",
         "accessTokenLifespan": 300, "ssoSessionIdleTimeout": 1800, "ssoSessionMaxLifespan": 36000,
         "revokeRefreshToken": True, "refreshTokenMaxReuse": 0,
         "bruteForceProtected": True, "failureFactor": 5, "waitIncrementSeconds": 60, "maxFailureWaitSeconds": 900,

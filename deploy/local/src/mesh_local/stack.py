@@ -8,6 +8,7 @@ from mesh_local.keycloak import LocalKeycloak
 from mesh_local.postgres import LocalPostgres
 from mesh_local.services import LocalServices
 from mesh_local.smtp import LocalSmtp
+from mesh_local.web import LocalWeb
 
 
 @dataclass
@@ -20,6 +21,7 @@ class LocalStack:
         self.postgres = LocalPostgres(self.config)
         self.smtp = LocalSmtp(self.config)
         self.services = LocalServices(self.config)
+        self.web = LocalWeb(self.config)
 
     def start_infrastructure(self, *, smtp: bool = True) -> None:
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
@@ -35,6 +37,8 @@ class LocalStack:
         self.start_infrastructure()
         self.services.start()
         self.services.wait_ready()
+        self.web.start()
+        self.web.wait_ready()
 
     def status(self) -> dict[str, str]:
         return {
@@ -43,10 +47,12 @@ class LocalStack:
             "postgres": self.postgres.status(),
             "smtp": self.smtp.status(),
             **self.services.status(),
+            "web": self.web.status(),
         }
 
     def stop_all(self) -> list[str]:
-        stopped = self.services.stop()
+        stopped = ["web"] if self.web.stop() else []
+        stopped += self.services.stop()
         if self.smtp.stop():
             stopped.append("smtp")
         if self.keycloak.stop():

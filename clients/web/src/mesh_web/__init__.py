@@ -1,0 +1,1 @@
+"""mesh-web: the participant web app (a backend-for-frontend over the four services APIs)."""

@@ -1,0 +1,6 @@
+"""The pages, one module per part of the journey; each module's ``router`` is listed here once."""
+
+from mesh_web.pages import common, home, inbox, pair, participation, profile, programs, settings
+
+ROUTERS = [common.router, home.router, programs.router, profile.router, participation.router, pair.router,
+           inbox.router, settings.router]
