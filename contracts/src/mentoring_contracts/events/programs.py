@@ -2,6 +2,8 @@
 
 Contracts 2.1 added the program's terms, how pairs are made, what it offers, its participation rules
 and its capacity, all optional with defaults (additive: ``ProgramCreated``/``ProgramUpdated`` stay v1).
+Contracts 2.5 added registration questions: a custom attribute the participant answers themself
+(``asked``, with ``help``), and the kind ``choice`` with its ``choices`` (additive too).
 Who coordinates a program is not on the events (account ids are personal data): read it from profile
 ``GET /programs/{id}``."""
 
@@ -42,14 +44,47 @@ class Term(ContractModel):
         return self
 
 
+AttributeKind = Literal["text", "number", "choice"]
+
+
 class CustomAttribute(ContractModel):
     """An attribute the program asks of its participants beyond the profile's own (a course code, a
-    faculty, a staff grade); rules name it ``custom.<name>``."""
+    faculty, a staff grade); rules name it ``custom.<name>``.
+
+    Its value comes from the program's roster (or an admin), unless the program marks it ``asked``: a
+    registration question the person answers themself when joining and may change later (contracts 2.5).
+    A rule over an asked attribute rests on the person's own word."""
 
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")] = Field(
         description="How profiles (``custom_attributes``) and rules (``custom.<name>``) name it.", examples=["course"])
     label: Label = Field(description="How forms and rosters name it.", examples=["Course code"])
-    kind: Literal["text", "number"] = Field(default="text", description="Words or a number.", examples=["text"])
+    kind: AttributeKind = Field(default="text", description="Words, a number, or one of ``choices`` (since 2.5).",
+                                examples=["text"])
+    asked: bool = Field(default=False, description="A registration question: the participant gives its value "
+                                                   "themself (joining, and changing their profile). False: only the "
+                                                   "program's roster or an admin gives it.", examples=[False])
+    help: trimmed_text(500) | None = Field(  # type: ignore[valid-type]
+        default=None, description="What the question means, for the form that asks it.",
+        examples=["The code of the course you are enrolled in this term"])
+    choices: list[Label] = Field(default_factory=list, max_length=100,
+                                 description="For kind choice: the values allowed (compared without case).",
+                                 examples=[["MATH101", "PHYS101"]])
+
+    @model_validator(mode="after")
+    def _choices_fit_the_kind(self) -> Self:
+        if self.kind == "choice" and not self.choices:
+            raise ValueError(f"attribute {self.name}: a choice needs its choices")
+        if self.kind != "choice" and self.choices:
+            raise ValueError(f"attribute {self.name}: only a choice has choices (kind {self.kind})")
+        if len({choice.casefold() for choice in self.choices}) != len(self.choices):
+            raise ValueError(f"attribute {self.name}: choices are named once each")
+        return self
+
+    def choice(self, value: object) -> str | None:
+        """The program's spelling of ``value`` among the choices (compared without case), else None."""
+        if not isinstance(value, str):
+            return None
+        return next((choice for choice in self.choices if choice.casefold() == value.casefold()), None)
 
 
 class EligibilityRule(ContractModel):
@@ -141,9 +176,11 @@ class ProgramDefinition(ContractModel):
         rule_ids = [rule.rule_id for rule in self.eligibility]
         if len(set(rule_ids)) != len(rule_ids):
             raise ValueError("eligibility rules need distinct rule_id values")
+        attributes = {attribute.name: attribute for attribute in self.custom_attributes}
         for rule in self.eligibility:
             if rule.attribute.startswith("custom.") and rule.attribute.removeprefix("custom.") not in defined:
                 raise ValueError(f"rule {rule.rule_id} reads {rule.attribute}, which custom_attributes does not define")
+            _rule_fits_the_choices(rule, attributes.get(rule.attribute.removeprefix("custom.")))
         if len({limit.role for limit in self.capacity}) != len(self.capacity):
             raise ValueError("one capacity limit per role")
         if len({term.term_id for term in self.terms}) != len(self.terms):
@@ -158,6 +195,18 @@ class ProgramDefinition(ContractModel):
         if self.roles_offered:
             return tuple(self.roles_offered)
         return ("mentor", "mentee") if self.matching_mode == "mentor_mentee" else ("peer",)
+
+
+def _rule_fits_the_choices(rule: EligibilityRule, attribute: CustomAttribute | None) -> None:
+    """A rule over a choice compares it with some of its choices: another value could never hold."""
+    if attribute is None or attribute.kind != "choice" or not rule.attribute.startswith("custom."):
+        return
+    if rule.operator == "range":
+        raise ValueError(f"rule {rule.rule_id}: {rule.attribute} is a choice, not a number; use equals or one_of")
+    for value in [rule.value] if rule.operator == "equals" else rule.values:
+        if attribute.choice(value) is None:
+            raise ValueError(f"rule {rule.rule_id}: {value!r} is not one of the choices of {rule.attribute} "
+                             f"({', '.join(attribute.choices)})")
 
 
 class ProgramCreated(Event):

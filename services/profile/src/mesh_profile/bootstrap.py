@@ -12,6 +12,7 @@ from mentoring_contracts import (
 )
 from mesh_profile.adapters.events import event_handlers
 from mesh_profile.adapters.http import router
+from mesh_profile.adapters.me_http import router as me_router
 from mesh_profile.adapters.mentoring_http import router as mentoring_router
 from mesh_profile.adapters.programs_http import router as programs_router
 from mesh_profile.adapters.reads_http import router as reads_router
@@ -24,7 +25,7 @@ DEFINITION = ServiceDefinition(
     description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
                 "personal data erased.",
     migrations_package="mesh_profile.migrations",
-    routers=[programs_router, roster_router, router, reads_router, mentoring_router],
+    routers=[programs_router, roster_router, router, reads_router, mentoring_router, me_router],
     handlers=event_handlers,
     publishes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
     consumes=[ParticipantErasureConfirmed],

@@ -64,12 +64,10 @@ class ParticipantView(BaseModel):
     @classmethod
     def of(cls, participant: Participant, *, published: bool = False) -> "ParticipantView":
         """``published``: as the other services may know them (a service reads it)."""
-        mentoring = "awaiting_approval" if participant.mentoring_pending else (
-            "approved" if participant.mentoring_approved_at is not None else None)
         return cls(participant_id=participant.participant_id, status=participant.status.value,
                    joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
                    left_reason=participant.left_reason, subject=participant.subject,
-                   external_id=participant.external_id, mentoring=mentoring,
+                   external_id=participant.external_id, mentoring=participant.mentoring,
                    profile=participant.published if published else participant.profile)
 
 
@@ -109,10 +107,13 @@ class Leave(BaseModel):
     description="The caller joins as themself: the participant is bound to their account, in their institution, "
                 "on one of their campuses, with the email their institution vouches for (the token's verified "
                 "address; 403 without one). Affiliation, year of study and department are the token's: one given "
-                "that differs, or that the token lacks, is refused as `not-eligible` (422) naming the field; custom "
-                "attributes come only from a roster. The program must be open and admit them by every rule: a refusal is a "
+                "that differs, or that the token lacks, is refused as `not-eligible` (422) naming the field; of "
+                "the program's custom attributes, give only the answers to its registration questions (those "
+                "`asked`; the others come only from a roster, and giving one is refused the same way). The "
+                "program must be open and admit them by every rule: a refusal is a "
                 "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
-                "whose `violations` name each rule failed and why. Sent again by the same account (a retry after a "
+                "whose `violations` name each rule failed, why, and the `field` of the profile it reads "
+                "(`custom_attributes.<name>` for an answer). Sent again by the same account (a retry after a "
                 "lost answer), it is refused as `urn:mentoringmesh:problem:already-joined` (409) with the "
                 "`participant_id` it made, also in `Location`.",
     responses=error_responses(403, 404, 409, 422),
@@ -164,7 +165,9 @@ async def claim(body: Claim, components: ComponentsDep, cause: CauseDep, princip
             description="A participant keeps their stored email, or changes it to the one their institution vouches "
                         "for. Affiliation, year of study, department and custom attributes stay as the institution "
                         "gave them (left out: kept); changing one is refused (403) naming it, except to the value "
-                        "their token now carries when no roster gave it. An admin sets them as they are.",
+                        "their token now carries when no roster gave it. The answers to the program's registration "
+                        "questions (custom attributes it marks `asked`) are the participant's to change (left out: "
+                        "kept), held to the program's rules as on joining. An admin sets them all as they are.",
             responses=error_responses(403, 404, 409, 422))
 async def update(participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
                  principal: PrincipalDep) -> ParticipantView:

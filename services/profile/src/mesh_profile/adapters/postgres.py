@@ -89,6 +89,17 @@ class PostgresParticipants:
         )
         return _participant(row) if row else None
 
+    async def of_account(self, subject: str, email_key: str | None) -> list[Participant]:
+        """Of every program of the institution (row-level security keeps to it): the account's, and the
+        ones bound to no account with this email (the roster's, waiting to be claimed)."""
+        rows = await self._connection.fetch(
+            """
+            SELECT * FROM participants WHERE subject = $1
+            UNION ALL
+            SELECT * FROM participants WHERE subject IS NULL AND $2::text IS NOT NULL AND email_key = $2
+            """, subject, email_key)
+        return [_participant(row) for row in rows]
+
     async def erasure(self, participant_id: UUID) -> Erasure | None:
         row = await self._connection.fetchrow("SELECT * FROM erasures WHERE participant_id = $1", participant_id)
         confirmations = row["confirmations"] if row else {}

@@ -15,7 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 
 from mentoring_contracts import ProgramDefinition
 from mentoring_contracts.events.base import AccountSubject, ProgramId, Reason
-from mentoring_contracts.events.programs import RoleCapacity, Term
+from mentoring_contracts.events.participants import Role
+from mentoring_contracts.events.programs import CustomAttribute, RoleCapacity, Term
 from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
 from mesh_profile.adapters.programs_store import PostgresPrograms
 from mesh_profile.adapters.refusals import program_refusals
@@ -52,11 +53,22 @@ class Capacity(RoleCapacity):
                             examples=[150])
 
 
+class CustomAttributeSpec(CustomAttribute):
+    """A custom attribute as staff write it; unknown fields are refused (an ``askd`` typo would leave it vouched)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a lax "yes" or 1 read as true would open the attribute to the participant's own word.
+    asked: StrictBool = Field(default=False, description=CustomAttribute.model_fields["asked"].description,
+                              examples=[True])
+
+
 class ProgramSpec(ProgramDefinition):
     """A program's definition as staff write it; unknown fields are refused, not ignored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     coordinators: Coordinators
+    custom_attributes: list[CustomAttributeSpec] = Field(  # type: ignore[assignment]
+        default_factory=list, max_length=30, description=ProgramDefinition.model_fields["custom_attributes"].description)
     terms: list[TermSpec] = Field(default_factory=list, max_length=50,  # type: ignore[assignment]
                                   description=ProgramDefinition.model_fields["terms"].description)
     capacity: list[Capacity] = Field(default_factory=list, max_length=3,  # type: ignore[assignment]
@@ -87,11 +99,14 @@ class ProgramView(ProgramDefinition):
     closed_at: datetime | None
     closed_reason: str | None
     coordinators: list[str] | None = Field(description="Shown to the institution's staff; none for participants.")
+    joinable_roles: list[Role] = Field(description="The roles a person may join in: roles_offered, else those of the "
+                                                   "matching mode (whether places are left is known on joining).")
 
     @classmethod
     def of(cls, program: Program, principal: Principal) -> "ProgramView":
         staff = principal.is_admin or principal.is_coordinator
         return cls(**program.definition.model_dump(), program_id=program.program_id, status=program.status.value,
+                   joinable_roles=list(program.definition.roles),
                    version=program.version, created_at=program.created_at, updated_at=program.updated_at,
                    closed_at=program.closed_at, closed_reason=program.closed_reason,
                    coordinators=list(program.coordinators) if staff else None)
@@ -111,7 +126,12 @@ async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, p
     return ProgramView.of(program, principal)
 
 
-@router.get("", summary="The institution's programs you may see", responses=error_responses())
+@router.get("", summary="The institution's programs you may see",
+            description="Staff: the institution's programs (coordinators: those on their campuses); a participant: "
+                        "those on their campuses, each with what a join form asks (`joinable_roles`, `topics`, "
+                        "`custom_attributes` with the registration questions marked `asked`, the `eligibility` rules "
+                        "and `matching_mode`). `status=open` keeps to those that take joins.",
+            responses=error_responses())
 async def listing(components: ComponentsDep, principal: PrincipalDep,
                   state: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
                   campus: str | None = None) -> list[ProgramView]:

@@ -32,6 +32,11 @@ class PostgresPrograms:
             "SELECT * FROM programs WHERE program_id = $1" + (" FOR UPDATE" if for_update else ""), program_id)
         return _program(row) if row else None
 
+    async def get_many(self, program_ids: Sequence[str]) -> list[Program]:
+        rows = await self._connection.fetch("SELECT * FROM programs WHERE program_id = ANY($1::text[])",
+                                            list(program_ids))
+        return [_program(row) for row in rows]
+
     async def get_for_share(self, program_id: str) -> Program | None:
         """Read for a join: a close or change waits until the join commits (and a join waits for them)."""
         row = await self._connection.fetchrow("SELECT * FROM programs WHERE program_id = $1 FOR SHARE", program_id)

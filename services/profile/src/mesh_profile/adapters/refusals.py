@@ -23,7 +23,7 @@ def not_vouched(error: NotVouched) -> Problem:
     """A join that declares a fact the institution did not give: refused as not eligible, naming the field."""
     return Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="not-eligible",
                    title="Not eligible for this program", violations=[{
-                       "rule_id": "institution-facts", "attribute": error.field, "message": str(error),
+                       "rule_id": "institution-facts", "attribute": error.field, "field": error.field, "message": str(error),
                        "expected": None, "actual": None}])
 
 

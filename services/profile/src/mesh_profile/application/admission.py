@@ -40,13 +40,21 @@ def full_roles(roles: Iterable[str]) -> list[Violation]:
             for role in roles]
 
 
-async def admit(uow: ProfileUnitOfWork, profile: ParticipantProfile, seats_for: Iterable[Role] | None = None) -> Program:
-    """The open program the profile is for, if every rule holds and a seat is free in each limited
-    role it takes (``seats_for``: the roles newly taken; default all of the profile's). Seats are
-    taken here; the transaction that fails afterwards gives them back."""
-    program = await uow.programs.get_for_share(profile.program_id)
+async def program_of(uow: ProfileUnitOfWork, program_id: str) -> Program:
+    """The program, read for a join or a profile change (a close or a change of it waits for them)."""
+    program = await uow.programs.get_for_share(program_id)
     if program is None:
-        raise ProgramNotFound(f"no program {profile.program_id!r}")
+        raise ProgramNotFound(f"no program {program_id!r}")
+    return program
+
+
+async def admit(uow: ProfileUnitOfWork, profile: ParticipantProfile, seats_for: Iterable[Role] | None = None,
+                program: Program | None = None) -> Program:
+    """The open program the profile is for (``program``: read already), if every rule holds and a seat
+    is free in each limited role it takes (``seats_for``: the roles newly taken; default all of the
+    profile's). Seats are taken here; the transaction that fails afterwards gives them back."""
+    if program is None or program.program_id != profile.program_id:
+        program = await program_of(uow, profile.program_id)
     program.require_open_for_joins()
     failed = violations(program.definition, profile)
     full = await uow.seats.take(program.program_id, list(roles_of(profile) if seats_for is None else seats_for))

@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantProfile
-from mesh_profile.application.admission import admit, roles_of
+from mesh_profile.application.admission import admit, program_of, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ProfileError
+from mesh_profile.domain.questions import as_the_program_spells_it, asked
 from mesh_profile.domain.vouched import Vouched, kept_facts
 
 
@@ -20,15 +21,19 @@ async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: 
     The program's rules hold for the new profile as for a join (a role newly taken needs a seat; a role
     given up frees one); a new email must still be unique in the program. The participant's own change
     (``vouched``: what their token says; None for an admin's) keeps the facts the rules read as the
-    institution gave them (NotVouched otherwise). Newly mentoring in a program that asks approval, they
-    are published without it until a coordinator approves them."""
+    institution gave them (NotVouched otherwise), but for their answers to the program's registration
+    questions, which they may change. Newly mentoring in a program that asks approval, they are
+    published without it until a coordinator approves them."""
     participant = await _load(uow, participant_id)
+    program = await program_of(uow, participant.profile.program_id)
     if vouched is not None:
-        profile = kept_facts(participant.profile, profile, vouched, rostered=participant.external_id is not None)
+        profile = kept_facts(participant.profile, profile, vouched, rostered=participant.external_id is not None,
+                             asked=asked(program.definition))
+    profile = as_the_program_spells_it(program.definition, profile)
     now = datetime.now(UTC)
     participant.update(profile, now)  # first what no program allows: a closed profile, another program
     before, after = set(roles_of(participant.profile)), set(roles_of(profile))
-    program = await admit(uow, profile, seats_for=sorted(after - before))
+    program = await admit(uow, profile, seats_for=sorted(after - before), program=program)
     updated, event = participant.update(profile, now, approval_needed=program.definition.mentors_need_approval)
     await uow.seats.give_back(profile.program_id, sorted(before - after))
     owner = await uow.participants.find_by_email(profile.program_id, updated.email_key)

@@ -25,6 +25,7 @@ from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.eligibility import violations
 from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join, mentors
 from mesh_profile.domain.program import Program
+from mesh_profile.domain.questions import as_the_program_spells_it
 
 Outcome = Literal["new", "updated", "unchanged", "rejected"]
 
@@ -151,8 +152,8 @@ def _validated(program: Program, rows: Sequence[RosterRow],
             reasons.append(f"external id {row.external_id!r} is also on line {first_line[row.external_id]}")
         first_line.setdefault(row.external_id, row.line)
         try:
-            profile = ParticipantProfile.model_validate(
-                {"program_id": program.program_id, "program_setting": program.definition.setting, **row.profile})
+            profile = as_the_program_spells_it(program.definition, ParticipantProfile.model_validate(
+                {"program_id": program.program_id, "program_setting": program.definition.setting, **row.profile}))
         except ValidationError as error:
             reasons += [_explained(problem) for problem in error.errors()]
             rejected.append(RowResult(row.line, row.external_id, "rejected", reasons=reasons))

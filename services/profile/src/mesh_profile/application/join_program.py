@@ -4,9 +4,10 @@ from datetime import UTC, datetime
 from uuid import uuid4
 
 from mentoring_contracts.events.participants import ParticipantProfile
-from mesh_profile.application.admission import admit
+from mesh_profile.application.admission import admit, program_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.participant import AlreadyJoined, Participant, join
+from mesh_profile.domain.questions import as_the_program_spells_it, asked
 from mesh_profile.domain.vouched import Vouched, self_joined
 
 
@@ -18,9 +19,12 @@ async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, i
     limited role they take; an email, and an account, join a program once: a join sent again by the
     same account (a client retrying after a lost answer) is refused with the participant it already
     made. A mentor in a program that asks a coordinator's approval is published without their
-    mentoring (not at all, if they only mentor) until it is given."""
-    profile = self_joined(profile, vouched)
-    program = await admit(uow, profile)
+    mentoring (not at all, if they only mentor) until it is given. Of the program's custom attributes
+    the person gives only the answers to its registration questions (``asked``), which its rules
+    read as any other."""
+    program = await program_of(uow, profile.program_id)
+    profile = as_the_program_spells_it(program.definition, self_joined(profile, vouched, asked(program.definition)))
+    await admit(uow, profile, program=program)
     participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject,
                                approval_needed=program.definition.mentors_need_approval)
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)

@@ -17,17 +17,28 @@ SETTING, CAMPUS, ROLES, TOPICS, ATTRIBUTES = ("program-setting", "program-campus
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One rule a profile fails: which, on what attribute, and why in words."""
+    """One rule a profile fails: which, on what attribute, and why in words. ``field``: where in a
+    profile the value is (``custom_attributes.<name>``, ``languages``...), for the form that shows it."""
 
     rule_id: str
     message: str
     attribute: str | None = None
     expected: Any = None
     actual: Any = None
+    field: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "attribute": self.attribute, "message": self.message,
-                "expected": self.expected, "actual": self.actual}
+        return {"rule_id": self.rule_id, "attribute": self.attribute, "field": self.field or field_of(self.attribute),
+                "message": self.message, "expected": self.expected, "actual": self.actual}
+
+
+def field_of(attribute: str | None) -> str | None:
+    """The profile's field a rule's attribute reads: ``custom.course`` is ``custom_attributes.course``."""
+    if attribute is None:
+        return None
+    if attribute.startswith("custom."):
+        return "custom_attributes." + attribute.removeprefix("custom.")
+    return {"language": "languages", "topics.role": "topics", "topics.topic": "topics"}.get(attribute, attribute)
 
 
 def violations(definition: ProgramDefinition, profile: ParticipantProfile) -> list[Violation]:
@@ -53,17 +64,27 @@ def _built_in(definition: ProgramDefinition, profile: ParticipantProfile) -> lis
     if topics:
         found.append(Violation(TOPICS, f"the program offers the topics {_listed(definition.topics)}, not {_listed(topics)}",
                                "topics.topic", list(definition.topics), topics))
-    kinds = {attribute.name: attribute.kind for attribute in definition.custom_attributes}
-    unknown = sorted(set(profile.custom_attributes) - set(kinds))
-    if unknown:
-        found.append(Violation(ATTRIBUTES, f"the program defines no attribute {_listed(unknown)}"
-                               + (f" (it defines {_listed(sorted(kinds))})" if kinds else ""),
-                               "custom_attributes", sorted(kinds), unknown))
-    not_numbers = sorted(name for name, value in profile.custom_attributes.items()
-                         if kinds.get(name) == "number" and not _is_number(value))
-    if not_numbers:
-        found.append(Violation(ATTRIBUTES, f"{_listed(not_numbers)} must be a number", "custom_attributes",
-                               "number", {name: profile.custom_attributes[name] for name in not_numbers}))
+    return found + _attributes(definition, profile)
+
+
+def _attributes(definition: ProgramDefinition, profile: ParticipantProfile) -> list[Violation]:
+    """Each custom attribute given that the program does not define, or whose value is not of its
+    kind: one violation each, naming its field."""
+    defined = {attribute.name: attribute for attribute in definition.custom_attributes}
+    found = [Violation(ATTRIBUTES, f"the program defines no attribute {name!r}"
+                       + (f" (it defines {_listed(sorted(defined))})" if defined else ""),
+                       "custom_attributes", sorted(defined), [name], f"custom_attributes.{name}")
+             for name in sorted(set(profile.custom_attributes) - set(defined))]
+    for name, value in sorted(profile.custom_attributes.items()):
+        attribute = defined.get(name)
+        if attribute is None:
+            continue
+        if attribute.kind == "number" and not _is_number(value):
+            found.append(Violation(ATTRIBUTES, f"{name!r} must be a number", "custom_attributes", "number",
+                                   {name: value}, f"custom_attributes.{name}"))
+        elif attribute.kind == "choice" and attribute.choice(value) is None:
+            found.append(Violation(ATTRIBUTES, f"{name!r} must be one of {_listed(attribute.choices)}, not {_shown(value)}",
+                                   "custom_attributes", list(attribute.choices), {name: value}, f"custom_attributes.{name}"))
     return found
 
 

@@ -3,6 +3,7 @@
 import enum
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErased, ParticipantJoined, ParticipantLeft, ParticipantProfileUpdated
@@ -79,6 +80,14 @@ class Participant:
             return self.profile
         return self.profile.model_copy(update={
             "topics": [topic for topic in self.profile.topics if topic.role != "mentor"], "mentor_capacity": 0})
+
+    @property
+    def mentoring(self) -> Literal["awaiting_approval", "approved"] | None:
+        """Where a coordinator's approval of their mentoring stands: awaiting_approval, approved, or
+        None (none asked of them)."""
+        if self.mentoring_pending:
+            return "awaiting_approval"
+        return "approved" if self.mentoring_approved_at is not None else None
 
     @property
     def withheld(self) -> bool:

@@ -5,10 +5,12 @@ read come from the institution, never from the person:
 
 - ``affiliation``, ``year_of_study`` and ``department`` come from the person's token (their
   institution's identity provider) on a self-join, or from the program's roster;
-- a program's own attributes (``custom_attributes``) come only from its roster (or an admin). We
-  chose this over letting programs mark some attributes as answers to registration questions: a
-  rule over a custom attribute is then satisfied only by a value the institution gave, and no
-  definition can open a rule to self-assertion by mistake. A self-join gives none.
+- a program's own attributes (``custom_attributes``) come only from its roster (or an admin), unless
+  the program marks one ``asked``: a registration question (domain/questions.py), which the person
+  answers themself on joining and may change later, even when a roster gave a first answer. That
+  takes an explicit ``asked: true`` in the definition, so no definition opens a rule to
+  self-assertion by mistake; a rule over an unmarked attribute is satisfied only by a value the
+  institution gave. A self-join gives only answers to asked attributes.
 
 A fact left out of a request is taken from where it comes from; one given must be that value (words
 compared without case), else it is refused naming the field. Admins, and
@@ -52,26 +54,28 @@ class Vouched:
                    department if department is not None and len(department) <= 120 else None)
 
 
-def self_joined(profile: ParticipantProfile, vouched: Vouched) -> ParticipantProfile:
+def self_joined(profile: ParticipantProfile, vouched: Vouched, asked: frozenset[str] = frozenset()) -> ParticipantProfile:
     """The profile of a person joining as themself, with the facts of their token. Raises NotVouched
-    for a fact given that the token does not say, and for any custom attribute (only a roster gives them)."""
+    for a fact given that the token does not say, and for any custom attribute but the program's
+    registration questions (``asked``: their names), which the person answers."""
     for name in FACTS:
         given, theirs = getattr(profile, name), getattr(vouched, name)
         if given is not None and not _same(given, theirs):
             raise NotVouched(name, f"{name} comes from your institution, not from you: "
                                    + (f"your token says {theirs!r}" if theirs is not None else "your token gives none"))
-    if profile.custom_attributes:
-        name = sorted(profile.custom_attributes)[0]
+    if declared := sorted(set(profile.custom_attributes) - asked):
+        name = declared[0]
         raise NotVouched(f"custom_attributes.{name}", f"custom_attributes.{name} comes from your institution (the "
-                                                      "program's roster), not from you")
+                                                      "program's roster), not from you: the program does not ask it")
     return profile.model_copy(update={name: getattr(vouched, name) for name in FACTS})
 
 
 def kept_facts(current: ParticipantProfile, new: ParticipantProfile, vouched: Vouched, *,
-               rostered: bool) -> ParticipantProfile:
+               rostered: bool, asked: frozenset[str] = frozenset()) -> ParticipantProfile:
     """A participant's own change of their profile: each fact stays as stored (left out, it is kept),
     or, unless a roster gave it (``rostered``), takes the value of their token. Custom attributes stay
-    as stored (left out: kept). Raises NotVouched naming the first fact changed otherwise."""
+    as stored (left out: kept), but for the answers to the program's registration questions
+    (``asked``), which take the value given. Raises NotVouched naming the first fact changed otherwise."""
     facts: dict[str, Any] = {}
     for name in FACTS:
         given, stored, theirs = getattr(new, name), getattr(current, name), getattr(vouched, name)
@@ -82,12 +86,13 @@ def kept_facts(current: ParticipantProfile, new: ParticipantProfile, vouched: Vo
         else:
             source = "your program's roster" if rostered else "your institution"
             raise NotVouched(name, f"{name} comes from {source}; you cannot change it")
-    if new.custom_attributes and new.custom_attributes != current.custom_attributes:
-        name = sorted(key for key in new.custom_attributes.keys() | current.custom_attributes.keys()
-                      if new.custom_attributes.get(key) != current.custom_attributes.get(key))[0]
+    if changed := sorted(name for name, value in new.custom_attributes.items()
+                         if name not in asked and value != current.custom_attributes.get(name)):
+        name = changed[0]
         raise NotVouched(f"custom_attributes.{name}", f"custom_attributes.{name} comes from your program's roster; "
                                                       "you cannot change it")
-    return new.model_copy(update=facts | {"custom_attributes": current.custom_attributes})
+    answers = {name: value for name, value in new.custom_attributes.items() if name in asked}
+    return new.model_copy(update=facts | {"custom_attributes": current.custom_attributes | answers})
 
 
 def _same(given: Any, theirs: Any) -> bool:
