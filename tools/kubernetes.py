@@ -1,5 +1,6 @@
 """Renders deploy/kubernetes/base from the services' own declarations, so every service has the
 same shape and each one's Kafka ACLs, topics and scaling follow what its code publishes and consumes.
+The web app's manifests come from tools/web_manifests.py.
 
   python -m tools.kubernetes generate | check
 """
@@ -17,22 +18,36 @@ from mesh_runtime.app import ServiceDefinition
 from mesh_runtime.settings import ServiceSettings
 from tools.contracts_docs import SERVICES
 from tools.kafka_manifests import dead_letter_operator, kafka_user, topics
-from tools.manifest_parts import BOOTSTRAP, KAFKA_CLUSTER, KAFKA_NAMESPACE, VERSION, labels, meta
+from tools.manifest_parts import (
+    BOOTSTRAP,
+    INGRESS_NAMESPACE,
+    JOB_SUPPRESSIONS,
+    KAFKA_CLUSTER,
+    KAFKA_NAMESPACE,
+    OIDC_ISSUER,
+    SUPPRESSIONS,
+    VERSION,
+    api_egress,
+    container_security,
+    dns_egress,
+    idp_egress,
+    labels,
+    meta,
+    migration_job_name,
+    pod_security,
+    postgres_egress,
+)
 from tools.observability import MONITORING_NAMESPACE, dashboard, dashboard_config_map, prometheus_rule, service_monitor
+from tools.web_manifests import WEB, web_resources
 
 BASE = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "base"
 DASHBOARD = BASE.parent / "grafana" / "mentoring-mesh.json"
-OIDC_ISSUER = "https://login.example.edu/realms/mentoring-mesh"  # overlays replace it with the institution's
 PROMETHEUS = f"http://prometheus-operated.{MONITORING_NAMESPACE}.svc:9090"  # KEDA's prometheus trigger asks it
 DRAIN_DELAY, DRAIN_TIMEOUT = 5, 20
 NAMESPACE = "mentoring-mesh"  # the prod overlay's; the Ingress's custom-headers annotation must name it
 RESPONSE_HEADERS = "mentoring-mesh-response-headers"
 INGRESS_CONNECTIONS_PER_ADDRESS = 20  # open at once per client address (ingress-nginx limit-connections)
 HSTS = "max-age=31536000; includeSubDomains"  # a year; no preload: that binds the whole domain, the institution's call
-SUPPRESSIONS = {  # checkov findings we accept, each with its reason
-    "checkov.io/skip1": "CKV_K8S_43=Images are pinned by tag in the base; overlays pin digests at release (kustomize images).",
-    "checkov.io/skip2": "CKV_K8S_35=Settings come only from the environment (12-factor); secrets are injected by secretKeyRef, never baked in.",
-}
 
 
 def env(service: ServiceDefinition) -> list[dict[str, Any]]:
@@ -56,8 +71,7 @@ def container(service: ServiceDefinition, args: list[str] | None = None) -> dict
         "imagePullPolicy": "Always",
         "envFrom": [{"configMapRef": {"name": f"{service.name}-config"}}],
         "env": env(service),
-        "securityContext": {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
-                            "capabilities": {"drop": ["ALL"]}},
+        "securityContext": container_security(),
         "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
         "volumeMounts": [{"name": "kafka-ca", "mountPath": "/etc/kafka-ca", "readOnly": True},
                          {"name": "tmp", "mountPath": "/tmp"}],
@@ -78,8 +92,7 @@ def pod_spec(service: ServiceDefinition, containers: list[dict[str, Any]], **ext
     return {
         "serviceAccountName": service.name,
         "automountServiceAccountToken": False,
-        "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
-                            "seccompProfile": {"type": "RuntimeDefault"}},
+        "securityContext": pod_security(),
         "containers": containers,
         "volumes": [{"name": "kafka-ca", "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
                     {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
@@ -149,30 +162,26 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
 def network_policy(service: ServiceDefinition) -> dict[str, Any]:
     name = service.name
     egress = [
-        {"to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
-         "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]},
+        dns_egress(),
         {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": KAFKA_NAMESPACE}}}],
          "ports": [{"protocol": "TCP", "port": 9093}]},
-        # Its own PostgreSQL: a managed server outside the cluster; overlays narrow the ipBlock.
-        {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 5432}]},
+        postgres_egress(),
+        idp_egress(),
     ]
-    # The identity provider's discovery document and keys (HTTPS), wherever the institution runs it.
-    egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 443}]})
     if name == "notify":
         egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 587}]})
-    for peer in service.reads_from:  # the APIs it reads personal data from, in this namespace
-        egress.append({"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": peer, "app.kubernetes.io/component": "api"}}}],
-                       "ports": [{"protocol": "TCP", "port": 8000}]})
+    egress += [api_egress(peer) for peer in service.reads_from]  # the APIs it reads personal data from
     return {
         "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(name, name),
         "spec": {
             "podSelector": {"matchLabels": {"app.kubernetes.io/name": name}},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}},
+            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}},
                                   # Prometheus scrapes /metrics (which needs no token: only it may reach it)
                                   {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}},
-                                  *({"podSelector": {"matchLabels": {"app.kubernetes.io/name": reader}}}
-                                    for reader in readers_of(name))],
+                                  # its peers reading personal data, and the web app calling for the people signed in to it
+                                  *({"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}}
+                                    for caller in [*readers_of(name), WEB])],
                          "ports": [{"protocol": "TCP", "port": 8000}]}],
             "egress": egress,
         },
@@ -193,10 +202,7 @@ def migration_job(service: ServiceDefinition) -> dict[str, Any]:
                                  "valueFrom": {"secretKeyRef": {"name": f"{name}-database", "key": "migration-url"}}})
     return {
         "apiVersion": "batch/v1", "kind": "Job",
-        "metadata": {"name": f"{name}-migrate-{VERSION.replace('.', '-')}", "labels": labels(name, "migration"),
-                     "annotations": {**SUPPRESSIONS,
-                                     "checkov.io/skip3": "CKV_K8S_8=A one-shot migration job serves no liveness endpoint.",
-                                     "checkov.io/skip4": "CKV_K8S_9=A one-shot migration job serves no readiness endpoint."}},
+        "metadata": {"name": migration_job_name(name), "labels": labels(name, "migration"), "annotations": dict(JOB_SUPPRESSIONS)},
         "spec": {"backoffLimit": 3, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 86400,
                  "template": {"metadata": {"labels": labels(name, "migration")},
                               "spec": pod_spec(service, [job_container], restartPolicy="Never")}},
@@ -257,14 +263,21 @@ def ingress_rate_limits() -> dict[str, str]:
             "nginx.ingress.kubernetes.io/limit-connections": str(INGRESS_CONNECTIONS_PER_ADDRESS)}
 
 
+def ingress_annotations() -> dict[str, str]:
+    """What every Ingress of the platform (the APIs', the web app's) asks of ingress-nginx."""
+    return {"nginx.ingress.kubernetes.io/proxy-body-size": "1m",
+            # <namespace>/<name>: overlays in another namespace patch it (overlays/dev)
+            "nginx.ingress.kubernetes.io/custom-headers": f"{NAMESPACE}/{RESPONSE_HEADERS}",
+            **ingress_rate_limits()}
+
+
 def ingress() -> dict[str, Any]:
+    """The APIs' Ingress, one host per API, for scripts and integrations. The web app, people's door, has
+    its own (tools/web_manifests.py): no host, rule or certificate is shared between the two."""
     hosts = [f"{s.name}.mentoring.example.edu" for s in SERVICES]
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "mentoring-mesh", "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"},
-                         "annotations": {"nginx.ingress.kubernetes.io/proxy-body-size": "1m",
-                                         # <namespace>/<name>: overlays in another namespace patch it (overlays/dev)
-                                         "nginx.ingress.kubernetes.io/custom-headers": f"{NAMESPACE}/{RESPONSE_HEADERS}",
-                                         **ingress_rate_limits()}},
+                         "annotations": ingress_annotations()},
             "spec": {"ingressClassName": "nginx", "tls": [{"hosts": hosts, "secretName": "mentoring-mesh-tls"}],
                      "rules": [{"host": f"{s.name}.mentoring.example.edu", "http": {"paths": [
                          {"path": path, "pathType": "Exact" if "." in path else "Prefix",
@@ -279,12 +292,18 @@ def rendered() -> dict[Path, str]:
     files = {BASE / f"{s.name}.yaml": dump(resources(s)) for s in SERVICES}
     files[BASE / "kafka-topics.yaml"] = dump([*topics(), dead_letter_operator()])
     files[BASE / "ingress.yaml"] = dump([response_headers(), ingress()])
+    files[BASE / f"{WEB}.yaml"] = dump(web_resources(ingress_annotations()))
     files[BASE / "monitoring.yaml"] = dump([service_monitor(), prometheus_rule(), dashboard_config_map()])
     files[BASE / "kustomization.yaml"] = yaml.safe_dump(
         {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
          "resources": sorted(p.name for p in files)}, sort_keys=False)
-    generated = {path: "# Generated by `make deploy-manifests` from the services' declarations; edit tools/kubernetes.py.\n"
-                 + text for path, text in files.items()}
+
+    def header(path: Path) -> str:
+        if path.name == f"{WEB}.yaml":
+            return "# Generated by `make deploy-manifests`; edit tools/web_manifests.py.\n"
+        return "# Generated by `make deploy-manifests` from the services' declarations; edit tools/kubernetes.py.\n"
+
+    generated = {path: header(path) + text for path, text in files.items()}
     # The same dashboard for importing by hand (Grafana without the sidecar)
     generated[DASHBOARD] = json.dumps(dashboard(), indent=2, sort_keys=True) + "\n"
     return generated

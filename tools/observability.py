@@ -55,7 +55,8 @@ def service_monitor() -> dict[str, Any]:
     """One monitor for the four services: their Service's http port, /metrics, every 30 s."""
     return {"apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
             "metadata": {"name": "mentoring-mesh", "labels": PART_OF},
-            "spec": {"selector": {"matchLabels": PART_OF},
+            # the APIs' Services only: the web app (component web) serves no /metrics
+            "spec": {"selector": {"matchLabels": {**PART_OF, "app.kubernetes.io/component": "api"}},
                      "endpoints": [{"port": "http", "path": "/metrics", "interval": "30s", "scrapeTimeout": "10s"}]}}
 
 
