@@ -5,11 +5,11 @@ Each service is seeded with what belongs to institution ``test-university`` on c
 profile, a north-only program and a participant its roster brought (an external id, an email);
 matching, that program, a mentor and a mentee, the match proposed to them and a policy; scheduling,
 a formed pair with its first session, a proposed agreement (version 1) and a calendar feed; notify, a
-participant's contact and the preferences they set. Then every write operation (POST, PUT, PATCH,
-DELETE) whose path names one of them is called with the real ids by three outsiders: a participant
-of campus ``south`` of the same institution, a coordinator of campus ``south``, and an admin of
-``other-college``. A write route whose path parameter has no seeded resource fails the walk, so a
-route added later is walked, or its omission is explained here.
+participant's contact, the welcome planned for them and the preferences they set. Then every write
+operation (POST, PUT, PATCH, DELETE) whose path names one of them is called with the real ids by
+three outsiders: a participant of campus ``south`` of the same institution, a coordinator of campus
+``south``, and an admin of ``other-college``. A write route whose path parameter has no seeded
+resource fails the walk, so a route added later is walked, or its omission is explained here.
 
 Request bodies come from the operation's own request-body schema, drawn deterministically with
 schemathesis' generator (hypothesis-jsonschema is not installed; schemathesis resolves the
@@ -40,7 +40,8 @@ POST /participants/{participant_id}/mentoring/approval; matching POST /matches/{
 POST /participants/{participant_id}/requests; scheduling POST /sessions/{session_id}/complete,
 /reschedule, /reschedule/confirm, /cancel, POST /matches/{match_id}/agreements,
 POST /matches/{match_id}/agreements/{version}/confirm, POST and DELETE
-/participants/{participant_id}/calendar-feed; notify PUT /participants/{participant_id}/notification-preferences.
+/participants/{participant_id}/calendar-feed; notify PUT /participants/{participant_id}/notification-preferences,
+POST /notifications/{notification_id}/read and /unread.
 
 Skipped, with no seeded id in the path (each acts on the caller's own new or own resource):
 
@@ -52,6 +53,8 @@ Skipped, with no seeded id in the path (each acts on the caller's own new or own
   email, only on one of their own campuses (tests/integration/profile/test_roster.py).
 - profile ``POST /participants/lookup``: platform services only; a person is refused (403) by role.
 - notify ``PUT`` and ``DELETE /coordinators/me/digest``: the caller's own digest of their own campuses.
+- notify ``POST /notifications/read``: the recipient is named in the body, not the path; the same
+  outsiders (and an id nobody has) are refused there by tests/integration/notify/test_inbox_access.py.
 """
 
 import json
@@ -178,13 +181,14 @@ async def seed_notify(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     contact = Contact(event.participant_id, "Ada L.", email, "Europe/Berlin", subject=owner, campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
-                                 envelope, contact)
+        [welcome] = await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
+                                             envelope, contact)
     path = f"/participants/{event.participant_id}/notification-preferences"
     mine = await client.put(path, json={"preferences": [{"kind": "nudges", "enabled": False}]},
                             headers=as_("notify", "participant", subject=owner, campuses=("north",)))
     assert mine.status_code == 200, mine.text
-    return Seeded({"participant_id": str(event.participant_id)}, {"participant_id": str(event.participant_id)},
+    return Seeded({"participant_id": str(event.participant_id), "notification_id": str(welcome.notification_id)},
+                  {"participant_id": str(event.participant_id)},
                   (email,), [path, "/audit"])  # not its notifications: their delivery goes on meanwhile
 
 
@@ -288,7 +292,7 @@ async def walk(service: str, app: FastAPI, client: httpx.AsyncClient, seeded: Se
 
 
 EXPECTED = {  # every write route that names a seeded resource: a route added later is walked by itself
-    "profile": 7, "matching": 6, "scheduling": 8, "notify": 1}
+    "profile": 7, "matching": 6, "scheduling": 8, "notify": 3}
 
 
 async def test_every_write_route_refuses_a_participant_of_another_campus(seeded) -> None:

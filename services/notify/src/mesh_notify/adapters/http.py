@@ -1,63 +1,73 @@
-"""The notify service's HTTP API: what was (or will be) sent to whom."""
+"""The notify service's HTTP API: what was (or will be) sent to whom, and each recipient's inbox of it."""
 
-from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
 from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
-from mesh_notify.adapters.postgres import notification_from_row
-from mesh_notify.domain.notification import Notification
+from mesh_notify.adapters.inbox_store import PostgresInbox
+from mesh_notify.adapters.notification_rows import notification_from_row
+from mesh_notify.adapters.notification_views import NotificationView, Status, views
+from mesh_notify.domain.inbox import Place
 from mesh_runtime import audit
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, decide
 
 router = APIRouter(tags=["notifications"])
+MAX_PAGE = 200
 
 
-class NotificationView(BaseModel):
-    notification_id: UUID
+class UnreadCount(BaseModel):
     recipient_id: UUID
-    template: str
-    status: Literal["pending", "sent", "failed", "cancelled"]
-    due_at: datetime | None = Field(default=None, description="When a pending one is (next) sent: a reminder's "
-                                                              "moment, after quiet hours.")
-    session_id: UUID | None = Field(default=None, description="A reminder's session.")
-    attempts: int
-    last_error: str | None
-    caused_by_event_id: UUID
-    correlation_id: UUID
-    created_at: datetime
-
-    @classmethod
-    def of(cls, n: Notification) -> "NotificationView":
-        return cls(
-            notification_id=n.notification_id, recipient_id=n.recipient_id, template=n.template,
-            status=n.status.value, due_at=n.next_attempt_at, session_id=n.session_id, attempts=n.attempts,
-            last_error=n.last_error,
-            caused_by_event_id=n.caused_by_event_id, correlation_id=n.correlation_id, created_at=n.created_at,
-        )
+    unread: int = Field(description="How many notifications were sent to them and not read yet.")
 
 
-@router.get("/notifications", summary="Notifications of one recipient, oldest first (theirs, and their admins')",
-            responses=error_responses(403))
+@router.get("/notifications", summary="Notifications of one recipient, oldest first or newest first, whole or a page "
+                                      "at a time (theirs, and their admins')",
+            responses=error_responses(403, 422))
 async def list_notifications(
     components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
     recipient_id: Annotated[UUID, Query(description="The participant.")],
+    state: Annotated[list[Status] | None, Query(
+        alias="status", description="Only these (repeat it for several); status=sent is their inbox.")] = None,
+    unread: Annotated[bool, Query(description="Only those sent and not read yet.")] = False,
+    order: Annotated[Literal["oldest", "newest"], Query(
+        description="By when each was sent (one not sent: when it was planned); newest: the latest first.")] = "oldest",
+    before: Annotated[UUID | None, Query(description="Only those listed before this notification of theirs (sent "
+                                                     "earlier): with order=newest, the next page after its last one.")] = None,
+    after: Annotated[UUID | None, Query(description="Only those listed after this notification of theirs (sent "
+                                                    "later): with order=oldest, the next page after its last one.")] = None,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE, description="At most this many; omitted: all of them. "
+                                                                     "A page shorter than the limit is the last.")] = None,
 ) -> list[NotificationView]:
     async with components.database.transaction(principal.institution) as transaction:
         recipient = await recipient_tenancy(transaction.connection, recipient_id)
         if recipient is None or decide(principal, recipient, coordinators_may=False) is Decision.HIDDEN:
             return []  # nothing yet, or not the caller's to know of: the same answer, so nothing leaks
         authorize(principal, recipient, f"notifications of {recipient_id}", coordinators_may=False)
-        rows = await transaction.connection.fetch(
-            "SELECT * FROM notifications WHERE recipient_id = $1 ORDER BY created_at, template", recipient_id
-        )
+        inbox = PostgresInbox(transaction.connection)
+        places = {name: await _place(inbox, recipient_id, name, cursor) for name, cursor in (("before", before), ("after", after))}
+        found = await inbox.page(recipient_id, statuses=state or (), unread_only=unread, newest_first=order == "newest",
+                                 before=places["before"], after=places["after"], limit=limit)
         await audit.record_reads(transaction, principal, cause, "notifications",  # mail quotes people's words
-                                 {recipient.institution: [str(row["notification_id"]) for row in rows]})
-    return [NotificationView.of(notification_from_row(row)) for row in rows]
+                                 {recipient.institution: [str(n.notification_id) for n in found]})
+        return await views(transaction.connection, components, found)
+
+
+@router.get("/notifications/unread-count", summary="How many of one recipient's notifications are unread (theirs, and "
+                                                   "their admins')",
+            responses=error_responses(403))
+async def unread_count(components: ComponentsDep, principal: PrincipalDep,
+                       recipient_id: Annotated[UUID, Query(description="The participant.")]) -> UnreadCount:
+    async with components.database.transaction(principal.institution) as transaction:
+        recipient = await recipient_tenancy(transaction.connection, recipient_id)
+        if recipient is None or decide(principal, recipient, coordinators_may=False) is Decision.HIDDEN:
+            return UnreadCount(recipient_id=recipient_id, unread=0)  # as the list: nothing leaks
+        authorize(principal, recipient, f"notifications of {recipient_id}", coordinators_may=False)
+        return UnreadCount(recipient_id=recipient_id,
+                           unread=await PostgresInbox(transaction.connection).unread_count(recipient_id))
 
 
 @router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(403, 404))
@@ -69,4 +79,14 @@ async def get_notification(notification_id: UUID, components: ComponentsDep, cau
         row = await transaction.connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)
         await audit.record_reads(transaction, principal, cause, "notifications",
                                  {tenancy.institution: [str(notification_id)]})  # type: ignore[union-attr]
-    return NotificationView.of(notification_from_row(row))
+        [view] = await views(transaction.connection, components, [notification_from_row(row)], with_body=True)
+    return view
+
+
+async def _place(inbox: PostgresInbox, recipient_id: UUID, name: str, cursor: UUID | None) -> Place | None:
+    if cursor is None:
+        return None
+    if (place := await inbox.place(recipient_id, cursor)) is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            detail=f"{name} names no notification of recipient {recipient_id}")
+    return place

@@ -1,12 +1,15 @@
 """Contacts and notifications in the notify service's own PostgreSQL database."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
+from mesh_notify.adapters.inbox_store import PostgresInbox
+from mesh_notify.adapters.notification_rows import notification_from_row
 from mesh_notify.adapters.preferences_store import PostgresPreferences, PostgresSessionRevisions
-from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
+from mesh_notify.domain.notification import Contact, Notification
 from mesh_runtime.db import Cause, Transaction, UnitOfWork
 from mesh_runtime.erasures import PostgresErasures
 
@@ -29,12 +32,19 @@ class PostgresContacts:
 
     async def get(self, participant_id: UUID) -> Contact | None:
         row = await self._connection.fetchrow("SELECT * FROM contacts WHERE participant_id = $1", participant_id)
-        return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"], row["subject"],
-                       row["campus"]) if row else None
+        return _contact(row) if row else None
 
+    async def many(self, participant_ids: Iterable[UUID]) -> dict[UUID, Contact]:
+        """Those of them notify knows, by id."""
+        rows = await self._connection.fetch("SELECT * FROM contacts WHERE participant_id = ANY($1)", list(participant_ids))
+        return {row["participant_id"]: _contact(row) for row in rows}
 
     async def remove(self, participant_id: UUID) -> bool:
         return await self._connection.execute("DELETE FROM contacts WHERE participant_id = $1", participant_id) == "DELETE 1"
+
+
+def _contact(row: asyncpg.Record) -> Contact:
+    return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"], row["subject"], row["campus"])
 
 
 # Only a notification whose recipient is known goes. Checked per row (a scalar subquery, never
@@ -114,31 +124,13 @@ class PostgresNotifications:
     async def save(self, notification: Notification) -> None:
         await self._connection.execute(
             """
-            UPDATE notifications SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, updated_at = now()
+            UPDATE notifications SET status = $2, attempts = $3, next_attempt_at = $4, last_error = $5, sent_at = $6,
+                                     updated_at = now()
             WHERE notification_id = $1
             """,
             notification.notification_id, notification.status.value, notification.attempts,
-            notification.next_attempt_at, notification.last_error,
+            notification.next_attempt_at, notification.last_error, notification.sent_at,
         )
-
-
-def notification_from_row(row: asyncpg.Record) -> Notification:
-    return Notification(
-        notification_id=row["notification_id"],
-        recipient_id=row["recipient_id"],
-        template=row["template"],
-        context=row["context"],
-        caused_by_event_id=row["caused_by_event_id"],
-        correlation_id=row["correlation_id"],
-        created_at=row["created_at"],
-        status=NotificationStatus(row["status"]),
-        attempts=row["attempts"],
-        next_attempt_at=row["next_attempt_at"],
-        last_error=row["last_error"],
-        session_id=row["session_id"],
-        session_revision=row["session_revision"],
-        trace_parent=row["trace_parent"],
-    )
 
 
 class PostgresNotifyUnitOfWork(UnitOfWork):
@@ -149,3 +141,4 @@ class PostgresNotifyUnitOfWork(UnitOfWork):
         self.notifications = PostgresNotifications(self.connection)
         self.preferences = PostgresPreferences(self.connection)
         self.sessions = PostgresSessionRevisions(self.connection)
+        self.inbox = PostgresInbox(self.connection)

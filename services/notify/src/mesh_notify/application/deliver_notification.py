@@ -82,7 +82,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
                     attempts=updated.attempts, status=updated.status.value, error=reason)
         await _record_failure(uow, updated, now=now)
         return updated
-    sent = notification.sent()
+    sent = notification.sent(now)
     await uow.notifications.save(sent)
     await uow.emit(
         NotificationSent(

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from mentoring_contracts import Event
 from mesh_notify.domain.digest import DigestSubscription
+from mesh_notify.domain.inbox import Place
 from mesh_notify.domain.messages import Message
 from mesh_notify.domain.notification import Contact, Notification
 from mesh_notify.domain.preferences import Preference
@@ -30,10 +31,27 @@ class Notifications(Protocol):
 
     async def save(self, notification: Notification) -> None: ...
     async def forget_recipient(self, participant_id: UUID) -> int:
-        """Their notifications keep only what counts (template, status, dates); pending ones are never sent."""
+        """Their notifications keep only what counts (template, status, dates: when each was sent and read);
+        pending ones are never sent."""
         ...
     async def redact_mentions(self, participant_id: UUID) -> int:
         """Others' notifications that quote them lose the quotes (reasons, reflections' words, free-text reasons)."""
+        ...
+
+
+class Inbox(Protocol):
+    async def place(self, recipient_id: UUID, notification_id: UUID) -> Place | None:
+        """Where the notification stands in the recipient's inbox; None when it is not theirs."""
+        ...
+
+    async def unread_count(self, recipient_id: UUID) -> int: ...
+    async def get_locked(self, notification_id: UUID) -> Notification | None: ...
+    async def record_read(self, notification: Notification) -> None:
+        """Stores when it was read (None: unread)."""
+        ...
+
+    async def read_all(self, recipient_id: UUID, through: Place | None, at: datetime) -> int:
+        """Every sent one still unread (up to and including ``through``) is read at ``at``; how many."""
         ...
 
 
@@ -65,6 +83,7 @@ class Erasures(Protocol):
 class NotifyUnitOfWork(Protocol):
     contacts: Contacts
     erasures: Erasures
+    inbox: Inbox
     notifications: Notifications
     preferences: Preferences
     sessions: SessionRevisions

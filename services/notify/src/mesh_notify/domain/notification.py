@@ -2,7 +2,9 @@
 
 Rules: a notification is sent once the recipient's contact is known; a failed delivery is retried
 with growing pauses (1 min, 2, 4 ... capped at 1 h) and given up after ``MAX_ATTEMPTS``; a recipient
-the mail server refuses for good is given up at once.
+the mail server refuses for good is given up at once. A sent notification is in its recipient's
+in-app inbox, unread until they read it; they may mark it unread again (reading twice keeps the
+first moment); one never sent (pending, failed, cancelled) cannot be read.
 """
 
 import enum
@@ -12,6 +14,10 @@ from typing import Any
 from uuid import UUID
 
 MAX_ATTEMPTS = 8
+
+
+class NotInInbox(Exception):
+    """Only a sent notification is in its recipient's inbox, to be read or marked unread."""
 
 
 class NotificationStatus(enum.StrEnum):
@@ -47,9 +53,25 @@ class Notification:
     session_id: UUID | None = None  # a reminder's session, and the revision of it the reminder was planned for
     session_revision: int | None = None
     trace_parent: str | None = None  # the W3C trace context of the event that caused it: its delivery continues that trace
+    sent_at: datetime | None = None  # when the mail server took it (by the service's clock)
+    read_at: datetime | None = None  # when its recipient read it in their inbox
 
-    def sent(self) -> "Notification":
-        return replace(self, status=NotificationStatus.SENT, attempts=self.attempts + 1, last_error=None)
+    def sent(self, at: datetime) -> "Notification":
+        return replace(self, status=NotificationStatus.SENT, attempts=self.attempts + 1, last_error=None, sent_at=at)
+
+    def read(self, at: datetime) -> "Notification":
+        """Read by its recipient: at ``at`` the first time, unchanged after."""
+        self._in_inbox()
+        return self if self.read_at is not None else replace(self, read_at=at)
+
+    def unread(self) -> "Notification":
+        self._in_inbox()
+        return replace(self, read_at=None)
+
+    def _in_inbox(self) -> None:
+        if self.status is not NotificationStatus.SENT:
+            raise NotInInbox(f"notification {self.notification_id} is {self.status.value}, not sent: "
+                             "only a sent one is in the inbox")
 
     def cancelled(self, why: str) -> "Notification":
         return replace(self, status=NotificationStatus.CANCELLED, next_attempt_at=None, last_error=why)
