@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions
+.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions bench-web
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -88,6 +88,9 @@ bench-pipeline: setup  ## the platform's pipeline on real Kafka and PostgreSQL: 
 
 bench-import: setup  ## a 100,000-row roster through mesh-roster and profile's bulk endpoint, against raw asyncpg COPY of the same rows (prints figures)
 	@$(VENV)/python -m benchmarks.roster_import 100000
+
+bench-web: setup  ## the participants' web app under load on the whole stack: per page server p50/p95 with the services' share apart, and a first visit's bytes (prints figures)
+	@$(VENV)/python -m benchmarks.web 300 8
 
 bench-auth: setup  ## what bearer-token verification adds per request, cached key, p50/p99 (prints figures)
 	@$(VENV)/python -m benchmarks.token_verification 5000
