@@ -149,6 +149,9 @@ async def test_m9_a_participant_never_reads_another_persons_challenges_but_coord
     for owner, headers in ((asker, as_asker), (other, as_other)):
         [listed] = (await client.get(f"/participants/{owner.participant_id}/matches", headers=headers)).json()
         assert not quotes(listed["reasons"], "depression", "adhd")
+        names = {member["participant_id"]: member["display_name"] for member in listed["participants"]}
+        assert names == {str(asker.participant_id): asker.profile.display_name,  # whom they are asked to meet
+                         str(other.participant_id): other.profile.display_name}
     answered = (await client.post(f"/matches/{match_id}/accept", headers=as_other,
                                   json={"participant_id": str(other.participant_id)})).json()
     assert answered["status"] == "accepted" and not quotes(answered["reasons"], "depression", "adhd")

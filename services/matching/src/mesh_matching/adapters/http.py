@@ -27,6 +27,8 @@ class MatchMember(BaseModel):
     participant_id: UUID
     role: str
     accepted: bool
+    display_name: str | None = Field(default=None, description="The name they chose to be shown by (what a suggestion "
+                                     "shows too): the pair know whom they are asked to meet. None once erased.")
 
 
 class MatchView(BaseModel):
@@ -70,9 +72,10 @@ async def get_match(match_id: UUID, components: ComponentsDep, cause: CauseDep, 
         tenancy = await match_tenancy(transaction.connection, match_id)
         authorize(principal, tenancy, f"match {match_id}", services_may=True)
         row = await transaction.connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
+        names = await _names(transaction.connection, [row])
         await audit.record_reads(transaction, principal, cause, "matches",  # its reasons quote people's words
                                  {tenancy.institution: [str(match_id)]})  # type: ignore[union-attr]
-    return _view(row, sees_full_reasons(principal, tenancy))
+    return _view(row, sees_full_reasons(principal, tenancy), names)
 
 
 @router.get("/participants/{participant_id}/matches", summary="A participant's matches, newest first",
@@ -86,9 +89,10 @@ async def participant_matches(participant_id: UUID, components: ComponentsDep, c
             "SELECT * FROM matches WHERE participant_a = $1 OR participant_b = $1 ORDER BY proposed_at DESC",
             participant_id,
         )
+        names = await _names(transaction.connection, rows)
         await audit.record_reads(transaction, principal, cause, "matches",
                                  {tenancy.institution: [str(row["match_id"]) for row in rows]})  # type: ignore[union-attr]
-    return [_view(row, sees_full_reasons(principal, tenancy)) for row in rows]
+    return [_view(row, sees_full_reasons(principal, tenancy), names) for row in rows]
 
 
 @router.post("/matches/{match_id}/accept", summary="Accept a proposed match (one of the pair, for themself)", responses=ERRORS)
@@ -131,7 +135,16 @@ async def _answer(components: Components, cause: Cause, principal: Principal, ma
     return await get_match(match_id, components, cause, principal)
 
 
-def _view(row: asyncpg.Record, full_reasons: bool) -> MatchView:
+async def _names(connection: asyncpg.Connection, rows: list[asyncpg.Record]) -> dict[UUID, str]:
+    """The shown names of the matches' members, in one read (an erased member's placeholder)."""
+    members = list({member for row in rows for member in (row["participant_a"], row["participant_b"])})
+    found = await connection.fetch("SELECT participant_id, profile->>'display_name' AS name FROM candidates "
+                                   "WHERE participant_id = ANY($1::uuid[])", members)
+    return {record["participant_id"]: record["name"] for record in found if record["name"]}
+
+
+def _view(row: asyncpg.Record, full_reasons: bool, names: dict[UUID, str] | None = None) -> MatchView:
+    names = names or {}
     accepted = set(row["accepted_by"])
     return MatchView(
         match_id=row["match_id"],
@@ -140,8 +153,10 @@ def _view(row: asyncpg.Record, full_reasons: bool) -> MatchView:
         kind=row["kind"],
         status=row["status"],
         participants=[
-            MatchMember(participant_id=row["participant_a"], role=row["role_a"], accepted=row["participant_a"] in accepted),
-            MatchMember(participant_id=row["participant_b"], role=row["role_b"], accepted=row["participant_b"] in accepted),
+            MatchMember(participant_id=row["participant_a"], role=row["role_a"], accepted=row["participant_a"] in accepted,
+                        display_name=names.get(row["participant_a"])),
+            MatchMember(participant_id=row["participant_b"], role=row["role_b"], accepted=row["participant_b"] in accepted,
+                        display_name=names.get(row["participant_b"])),
         ],
         score=row["score"],
         score_parts=row["score_parts"],
