@@ -1,6 +1,7 @@
 """The one place mesh-web is wired: settings, its database, the IdP, the services' clients, templates,
 the security middleware, how failures become pages, and the routes."""
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from jinja2 import Environment
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 
 from mesh_web import storage
@@ -58,7 +60,8 @@ def create_app(settings: WebSettings | None = None, themes_file: Path | None = N
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         async with httpx.AsyncClient(timeout=settings.api_timeout_seconds, limits=limits) as http:
             idp = IdentityProvider(settings.oidc_issuer, settings.oidc_client_id,
-                                   settings.oidc_client_secret.get_secret_value(), f"{settings.origin}/auth/callback", http)
+                                   settings.oidc_client_secret.get_secret_value(), f"{settings.origin}/auth/callback", http,
+                                   settings.oidc_discovery_url)
             sessions = SessionStore(pool, Sealer(settings.keys()), idle=timedelta(minutes=settings.session_idle_minutes),
                                     lifetime=timedelta(hours=settings.session_max_hours))
             app.state.wiring = Wiring(settings, pool, http, idp, sessions, Catalogues(), assets, themes,
@@ -75,6 +78,7 @@ def create_app(settings: WebSettings | None = None, themes_file: Path | None = N
     app.add_exception_handler(StarletteHTTPException, not_found)
     app.add_exception_handler(Exception, broken)
     app.middleware("http")(keep_session)
+    app.add_middleware(GZipMiddleware, minimum_size=600)  # pages; assets come compressed already (left as they are)
     app.add_middleware(WebSecurity, origin=settings.origin, idp_issuer=settings.oidc_issuer)
     app.include_router(auth_router)
     for router in ROUTERS:
@@ -91,7 +95,7 @@ def create_app(settings: WebSettings | None = None, themes_file: Path | None = N
     @app.get("/readyz", include_in_schema=False)
     async def ready(request: Request) -> Response:
         try:
-            await request.app.state.wiring.pool.fetchval("SELECT 1")
+            await request.app.state.wiring.pool.fetchval("SELECT count(*) FROM (SELECT 1 FROM web_sessions LIMIT 1) AS migrated")
         except (OSError, asyncpg.PostgresError):
             return Response("database unavailable", status_code=503, media_type="text/plain")
         return Response("ready", media_type="text/plain")
@@ -103,6 +107,7 @@ async def keep_session(request: Request, call_next) -> Response:
     """After a page: store what it put in the session, and give the browser the session's id (a new
     one after sign-in). The cookie: ``__Host-`` (this host only, Secure, Path=/), HttpOnly, SameSite=Lax
     so a link in a notification e-mail opens the page signed in; cross-site posts are refused anyway."""
+    started = time.perf_counter()
     response = await call_next(request)
     session = getattr(request.state, "new_session", None)
     visit = getattr(request.state, "visit", None)
@@ -111,4 +116,7 @@ async def keep_session(request: Request, call_next) -> Response:
         await request.app.state.wiring.sessions.save(session)
     if session is not None and request.cookies.get(COOKIE) != session.cookie:
         response.set_cookie(COOKIE, session.cookie, path="/", secure=True, httponly=True, samesite="lax")
+    if visit is not None:  # where a page's time went: its own, and each service's (read by make bench-web)
+        spent = [f"{name};dur={seconds * 1000:.1f}" for name, seconds in visit.service_seconds.items()]
+        response.headers["server-timing"] = ", ".join([f"app;dur={(time.perf_counter() - started) * 1000:.1f}", *spent])
     return response

@@ -7,6 +7,7 @@ Only files on the allow-list below are served: a path never reaches the file sys
 import gzip
 import hashlib
 import mimetypes
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ VENDORED = {  # URL path under the prefix -> file under the npm packages' direct
     "js/htmx.min.js": "htmx.org/dist/htmx.min.js",
 }
 COMPRESSIBLE = (".css", ".js", ".svg")
+FIRST_VISIT = (  # what the base page (templates/base.html) makes a browser fetch, fonts as uswds.min.css asks
+    "css/uswds.min.css", "mesh.css", "js/htmx.min.js", "mesh.js",
+    "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2", "fonts/source-sans-pro/sourcesanspro-bold-webfont.woff2",
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,11 @@ class Assets:
         if name not in self._files:
             raise KeyError(f"no asset {name}")
         return self.prefix + name
+
+    def transferred(self, names: Iterable[str] = FIRST_VISIT) -> int:
+        """The bytes a browser accepting gzip downloads for these assets: by default, a first visit's."""
+        return sum(len(asset.compressed if asset.compressed is not None else asset.body)
+                   for asset in (self._files[name] for name in names))
 
     def response(self, request: Request, version: str, name: str) -> Response:
         asset = self._files.get(name)

@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     from mesh_web.app import create_app
 
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, proxy_headers=True,
-                forwarded_allow_ips="*", log_level="warning", access_log=False)
+                forwarded_allow_ips=None, log_level="warning", access_log=False)  # FORWARDED_ALLOW_IPS: the ingress
     return 0
 
 

@@ -39,10 +39,8 @@ class WebSecurity:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] not in SAFE_METHODS and scope["path"] not in SERVER_TO_SERVER and not self._same_origin(scope):
-            await _refuse(send)
-            return
-        cacheable = scope["path"].startswith(CACHEABLE_PREFIXES)
+        refused = scope["method"] not in SAFE_METHODS and scope["path"] not in SERVER_TO_SERVER and not self._same_origin(scope)
+        cacheable = not refused and scope["path"].startswith(CACHEABLE_PREFIXES)
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -59,6 +57,9 @@ class WebSecurity:
                 message["headers"] = headers
             await send(message)
 
+        if refused:
+            await _refuse(secured)  # a refusal carries the same headers as any answer
+            return
         await self.app(scope, receive, secured)
 
     def _same_origin(self, scope: Scope) -> bool:
@@ -74,5 +75,5 @@ async def _refuse(send: Send) -> None:
     body = b"Cross-site request refused: this form must be sent from the Mentoring Mesh site itself."
     await send({"type": "http.response.start", "status": 403,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]})
+                            (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": body})

@@ -17,6 +17,9 @@ class WebSettings(BaseSettings):
     public_url: str = Field(description="The origin browsers use, e.g. https://mentoring.example.edu (no path). "
                             "Cross-site posts are refused by comparing with it.")
     oidc_issuer: str = Field(description="The identity provider's issuer URL (its discovery document is read at start).")
+    oidc_discovery_url: str | None = Field(default=None, description="Where to read the IdP's discovery document "
+                                           "when the app reaches the IdP at another address than browsers do "
+                                           "(compose: http://keycloak:8080/...); default: the issuer's.")
     oidc_client_id: str = "mesh-web"
     oidc_client_secret: SecretStr = Field(description="The confidential client's secret.")
     session_keys: SecretStr = Field(description="Comma-separated base64 keys of 32 bytes (AES-256-GCM) that encrypt "

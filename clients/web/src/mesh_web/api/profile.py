@@ -12,16 +12,17 @@ class ProfileApi(ServiceClient):
     async def programs(self) -> list[dict[str, Any]]:
         return await self.call("GET", "/programs")
 
-    async def program(self, program_id: UUID) -> dict[str, Any]:
+    async def program(self, program_id: str) -> dict[str, Any]:
         return await self.call("GET", f"/programs/{segment(program_id)}")
 
     async def my_participations(self) -> list[dict[str, Any]]:
-        return await self.call("GET", "/me/participations")
+        """Every participation of the signed-in person, and the profiles rosters made that wait for them."""
+        return (await self.call("GET", "/me/participations"))["participations"]
 
     async def join(self, profile: dict[str, Any]) -> dict[str, Any]:
         return await self.call("POST", "/participants", json=profile)
 
-    async def claim(self, program_id: UUID) -> dict[str, Any]:
+    async def claim(self, program_id: str) -> dict[str, Any]:
         return await self.call("POST", "/participants/claim", json={"program_id": str(program_id)})
 
     async def participant(self, participant_id: UUID) -> dict[str, Any]:

@@ -52,8 +52,9 @@ def tokens_fresh(tokens: dict[str, Any], now: float | None = None) -> bool:
 
 class IdentityProvider:
     def __init__(self, issuer: str, client_id: str, client_secret: str, redirect_uri: str,
-                 http: httpx.AsyncClient) -> None:
+                 http: httpx.AsyncClient, discovery_url: str | None = None) -> None:
         self.issuer, self.client_id, self._secret, self.redirect_uri = issuer.rstrip("/"), client_id, client_secret, redirect_uri
+        self._discovery = discovery_url or f"{self.issuer}/.well-known/openid-configuration"
         self._http = http
         self._metadata: dict[str, Any] | None = None
         self._keys: jwt.PyJWKSet | None = None
@@ -61,7 +62,7 @@ class IdentityProvider:
 
     async def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
-            answer = await self._http.get(f"{self.issuer}/.well-known/openid-configuration")
+            answer = await self._http.get(self._discovery)
             answer.raise_for_status()
             self._metadata = answer.json()
         return self._metadata
@@ -125,8 +126,8 @@ class IdentityProvider:
             header = jwt.get_unverified_header(token)
             key = await self._key(header.get("kid"))
             return jwt.decode(token, key.key, algorithms=[header.get("alg", "RS256")], audience=audience,
-                              issuer=self.issuer, options={"verify_exp": expiry, "require": ["iss", "aud", "iat"]},
-                              leeway=30)
+                              issuer=self.issuer, leeway=30,
+                              options={"verify_exp": expiry, "require": ["iss", "aud", "iat", *(["exp"] if expiry else [])]})
         except (jwt.PyJWTError, KeyError, TypeError) as error:
             raise SignInFailed(f"token rejected: {error}") from error
 

@@ -21,8 +21,10 @@ router = APIRouter(prefix="/auth")
 
 
 def safe_return(path: str | None) -> str:
-    """Only a path of this site: never another host (an open redirect)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 2000:
+    """Only a path of this site: never another host (an open redirect). No control characters either: a
+    browser drops tabs and newlines from a link, so ``/\\t/evil.example`` written into a page is ``//evil.example``."""
+    if (not path or not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 2000
+            or not path.isprintable()):
         return "/"
     return path
 

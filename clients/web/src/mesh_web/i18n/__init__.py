@@ -5,6 +5,7 @@ Which language: the one the person chose in the switcher (kept with their sessio
 else their saved preference (the IdP's ``locale`` claim), else the browser's ``Accept-Language``, else
 English. Adding a language is adding a catalogue: ``locales/<code>/LC_MESSAGES/messages.po``."""
 
+import re
 from contextvars import ContextVar
 from datetime import datetime, tzinfo
 from io import BytesIO
@@ -47,14 +48,16 @@ class Pseudo(NullTranslations):
         return self.gettext(singular if n == 1 else plural)
 
 
+# %(name)s, %(num)d, %(share).1f, %s, %% and {name}: what gettext's callers fill in, kept as they are
+_PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^{}]*\}")
+
+
 def _accent(message: str, table: dict[int, str]) -> str:
-    out, depth = [], 0
-    for char in message:  # leave %(name)s and {name} placeholders intact
-        if char in "{(":
-            depth += 1
-        elif char in "})":
-            depth -= 1
-        out.append(char if depth > 0 or char in "})" else char.translate(table))
+    out, at = [], 0
+    for placeholder in _PLACEHOLDER.finditer(message):
+        out += [message[at:placeholder.start()].translate(table), placeholder.group()]
+        at = placeholder.end()
+    out.append(message[at:].translate(table))
     return "".join(out)
 
 
@@ -94,7 +97,7 @@ def gettext(message: str, **variables: object) -> str:
 
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     text = (current_translations.get() or _UNTRANSLATED).ngettext(singular, plural, n)
-    return text % ({"num": n} | variables)
+    return text % ({"num": n, "count": n} | variables)
 
 
 def babel_locale() -> Locale:

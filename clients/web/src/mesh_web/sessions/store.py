@@ -92,6 +92,13 @@ class SessionStore:
                     stored = {}
                 if "tokens" in stored:
                     session.data["tokens"] = stored["tokens"]
+            elif session.subject is not None:
+                # Signed in, but the row is gone: the session ended while this request ran (signed out, ended
+                # by the IdP, forgotten). It stays ended: only begin_signed_in makes a signed-in row. What
+                # else the request kept (a form) goes on in a signed-out session.
+                session.subject = session.idp_session = None
+                session.data.pop("tokens", None)
+                session.data.pop("who", None)
             await self._write(connection, session, now)
 
     async def _write(self, connection: asyncpg.Connection, session: Session, now: datetime) -> None:

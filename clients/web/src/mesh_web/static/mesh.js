@@ -9,7 +9,8 @@
   });
   document.addEventListener("htmx:afterSettle", function (event) {
     var region = event.detail && event.detail.target;
-    if (!region) { return; }
+    if (region && !region.isConnected && region.id) { region = document.getElementById(region.id); }  // outerHTML swap
+    if (!region || region.hasAttribute("data-no-focus")) { return; }
     var focusable = region.querySelector("[data-focus-after-update]") || region;
     if (!focusable.hasAttribute("tabindex")) { focusable.setAttribute("tabindex", "-1"); }
     focusable.focus();
