@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Locator, Page
 
 REPO = Path(__file__).resolve().parents[3]
 AXE = REPO / "clients" / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -54,24 +54,54 @@ class Person:
         answer = await self.page.goto(self.base_url + path)
         assert answer is not None and answer.status < 400, (path, answer and answer.status)
 
-    async def tab_to(self, selector: str, limit: int = 80) -> None:
-        """Press Tab until the element matching ``selector`` has focus: proves it is reachable by keyboard."""
-        target = self.page.locator(selector).first
+    async def tab_to(self, selector: "str | Locator", limit: int = 400) -> None:
+        """Press Tab until an element matching ``selector`` has focus: proves it is reachable by keyboard."""
+        target = (self.page.locator(selector) if isinstance(selector, str) else selector).first
         await target.wait_for(state="attached")
         for _ in range(limit):
-            if await target.evaluate("element => element === document.activeElement"):
+            if isinstance(selector, str):
+                if await self.page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+                    return
+            elif await target.evaluate("element => element === document.activeElement"):
                 return
             await self.page.keyboard.press("Tab")
         raise AssertionError(f"{selector} not reachable by Tab within {limit} presses on {self.page.url}")
 
-    async def type_into(self, selector: str, text: str) -> None:
+    async def choose(self, name: str, value: str) -> None:
+        """A radio button, by keyboard: Tab into its group, then the arrow keys (as radio groups work)."""
+        await self.tab_to(f"input[type='radio'][name='{name}']")
+        target = self.page.locator(f"input[type='radio'][name='{name}'][value='{value}']")
+        for _ in range(await self.page.locator(f"input[type='radio'][name='{name}']").count() + 1):
+            if await target.is_checked():
+                return
+            await self.page.keyboard.press("ArrowDown" if await self.page.evaluate(
+                "() => document.activeElement.checked") else "Space")
+        assert await target.is_checked(), f"could not choose {name}={value} by keyboard"
+
+    async def tick(self, selector: "str | Locator", on: bool = True) -> None:
+        """A checkbox, ticked (or not), by keyboard (Space)."""
+        await self.tab_to(selector)
+        if await self.page.evaluate("() => document.activeElement.checked") != on:
+            await self.page.keyboard.press("Space")
+
+    async def mark(self, selector: str) -> None:
+        """A checkbox or radio ticked as a pointer would (USWDS draws its own box over the real input)."""
+        await self.page.locator(selector).first.evaluate("box => { if (!box.checked) box.click() }")
+
+    async def type_into(self, selector: "str | Locator", text: str) -> None:
         await self.tab_to(selector)
         await self.page.keyboard.press("Control+A")
         await self.page.keyboard.type(text)
 
-    async def press_on(self, selector: str, key: str = "Enter") -> None:
-        """Keyboard activation; waits for the navigation a form post or link starts."""
+    async def press_on(self, selector: "str | Locator", key: str = "Enter", navigates: bool = True) -> None:
+        """Keyboard activation; waits for the navigation a form post or link starts (unless htmx
+        enhances it: then for the swap to settle)."""
         await self.tab_to(selector)
+        if not navigates:
+            async with self.page.expect_event("requestfinished"):
+                await self.page.keyboard.press(key)
+            await self.page.wait_for_timeout(300)  # htmx swaps, then settles (20 ms), then mesh.js moves focus
+            return
         async with self.page.expect_navigation():
             await self.page.keyboard.press(key)
 
@@ -121,6 +151,9 @@ class Person:
         path = SCREENSHOTS / f"{name}.{self.language}.{width}.png"
         await self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    async def focused_is_error_summary(self) -> bool:
+        return await self.page.evaluate("() => document.activeElement?.hasAttribute('data-error-summary') ?? false")
 
     async def close(self) -> None:
         await self.context.close()

@@ -18,6 +18,8 @@ from mesh_web.auth.oidc import RefreshFailed, tokens_fresh
 from mesh_web.sessions.store import Session
 
 COOKIE = "__Host-mesh_session"
+REMEMBER_SECONDS, REMEMBER_MOST = 10.0, 20_000
+_PARTICIPATIONS: dict[bytes, tuple[float, list[dict[str, Any]]]] = {}  # session -> (until, participations)
 LANGUAGE_COOKIE = "mesh_language"
 
 
@@ -53,6 +55,23 @@ class Visit:
     @property
     def who(self) -> Who | None:
         return Who.of(self.session.data["who"]) if self.session.signed_in and "who" in self.session.data else None
+
+    async def my_participations(self) -> list[dict[str, Any]]:
+        """The person's participations (profile's /me), remembered for a few seconds per session: nearly
+        every page asks which participations are theirs, and they change only when this app changes them
+        (join, claim, leave, erase forget it here) or a coordinator does (seen within ``REMEMBER_SECONDS``)."""
+        key = self.session.id_hash
+        remembered = _PARTICIPATIONS.get(key)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        found = await self.profile.my_participations()
+        if len(_PARTICIPATIONS) >= REMEMBER_MOST:
+            _PARTICIPATIONS.pop(next(iter(_PARTICIPATIONS)))
+        _PARTICIPATIONS[key] = (time.monotonic() + REMEMBER_SECONDS, found)
+        return found
+
+    def forget_participations(self) -> None:
+        _PARTICIPATIONS.pop(self.session.id_hash, None)
 
     def spent(self, service: str, seconds: float) -> None:
         self.service_seconds[service] = self.service_seconds.get(service, 0.0) + seconds

@@ -1,6 +1,8 @@
 """The home page: a welcome and the way in when signed out; when signed in, the programs they are in
 (or that a roster prepared for them) and those open to them."""
 
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import Response
 
@@ -14,8 +16,7 @@ router = APIRouter()
 async def home(visit: VisitDep) -> Response:
     if visit.who is None:
         return page(visit, "welcome.html")
-    participations = await visit.profile.my_participations()
-    programs = await visit.profile.programs()
+    participations, programs = await asyncio.gather(visit.my_participations(), visit.profile.programs())
     mine = {item.get("program_id") for item in participations}
     open_to_join = [program for program in programs if program.get("program_id") not in mine
                     and program.get("status", "open") == "open"]

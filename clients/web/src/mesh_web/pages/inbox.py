@@ -2,6 +2,7 @@
 first, a page at a time; each notification on a page of its own (read once opened); read and unread
 by a plain form (POST, then back), which htmx turns into an update of the one row, focus on it."""
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -31,9 +32,10 @@ async def inbox(visit: PersonDep, participant: UUID | None = None,
     if participant is not None and not listed:
         raise HTTPException(404)
     cursors = _cursors(older, listed)
-    fetched = {pid: await visit.notify.notifications(UUID(pid), status="sent", order="newest", limit=PAGE_SIZE + 1,
-                                                     before=before)
-               for pid, before in cursors.items()}
+    pages = await asyncio.gather(*(visit.notify.notifications(UUID(pid), status="sent", order="newest",
+                                                              limit=PAGE_SIZE + 1, before=before)
+                                   for pid, before in cursors.items()))
+    fetched = dict(zip(cursors, pages, strict=True))
     merged = sorted((item for items in fetched.values() for item in items), key=_place, reverse=True)
     shown = merged[:PAGE_SIZE]
     unread = 0 if older else await _unread(visit, everyone)
@@ -115,7 +117,7 @@ def _pair_of(item: dict[str, Any]) -> str | None:
 
 async def _unread(visit: Visit, everyone: list[dict[str, Any]]) -> int:
     """How many are unread, in all their programs (what the inbox says at its top, filtered or not)."""
-    return sum([await visit.notify.unread_count(UUID(item["participant_id"])) for item in everyone])
+    return sum(await asyncio.gather(*(visit.notify.unread_count(UUID(item["participant_id"])) for item in everyone)))
 
 
 def _place(item: dict[str, Any]) -> tuple[datetime, str, str]:

@@ -44,6 +44,7 @@ async def leave(visit: PersonDep, participant_id: UUID) -> Response:
         form.error("reason", _("Keep your reason to %(limit)d characters or fewer", limit=REASON_LIMIT))
     if form.ok and participation["state"] == "active":
         try:
+            visit.forget_participations()
             await visit.profile.leave(participant_id, reason or None)
         except ApiProblem as problem:
             mine.not_found_on_refusal(problem)
@@ -77,6 +78,7 @@ async def erase(visit: PersonDep, participant_id: UUID) -> Response:
         form.error("confirm", _("Tick the box to confirm that you want your data in this program erased"))
         return page(visit, "settings/erase.html", status=422, form=form, participation=participation)
     try:
+        visit.forget_participations()
         status = await visit.profile.erase(participant_id)
     except ApiProblem as problem:
         mine.not_found_on_refusal(problem)

@@ -20,7 +20,7 @@ async def participations(visit: Visit, fallback: UUID | None = None) -> list[dic
     """Their participations, active or left, in the order they joined. ``fallback``: a participant id to
     use alone when profile does not list participations (an older profile without /me/participations)."""
     try:
-        found = await visit.profile.my_participations()
+        found = await visit.my_participations()
     except ApiProblem as problem:
         if problem.status != 404 or fallback is None:
             raise

@@ -38,7 +38,7 @@ async def read(call: Any) -> Any:
 
 
 async def my_participant_ids(visit: Visit) -> set[UUID]:
-    answer = await visit.profile.my_participations()
+    answer = await visit.my_participations()
     listed = answer.get("participations", []) if isinstance(answer, dict) else answer
     return {UUID(str(item["participant_id"])) for item in listed if item.get("state") != "waiting_for_you"}
 

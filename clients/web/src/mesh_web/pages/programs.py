@@ -48,6 +48,7 @@ async def join(visit: PersonDep, program_id: str) -> Response:
         return _join_page(visit, program, form, status=422)
     body = fields | {"program_id": program["program_id"], "program_setting": program["setting"], "email": visit.who.email}
     try:
+        visit.forget_participations()
         joined = await visit.profile.join(body)
     except ApiProblem as problem:
         if problem.status == 409 and problem.short_kind == "already-joined" and problem.body.get("participant_id"):
@@ -78,6 +79,7 @@ async def claim(visit: PersonDep, program_id: str) -> Response:
     if not isinstance(waiting, dict):
         return waiting
     try:
+        visit.forget_participations()
         claimed = await visit.profile.claim(program_id)
     except ApiProblem as problem:
         form = Form()
@@ -99,7 +101,7 @@ async def _program(visit: Visit, program_id: str) -> dict[str, Any]:
 
 
 async def _participations(visit: Visit) -> list[dict[str, Any]]:
-    found = await visit.profile.my_participations()
+    found = await visit.my_participations()
     return list(found.get("participations") or []) if isinstance(found, dict) else list(found or [])
 
 
