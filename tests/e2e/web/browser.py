@@ -24,6 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-quic", "--disable-background-network
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 720}  # WCAG 1.4.10: content reflows at 320 CSS pixels
+PSEUDO = "en-XA"  # the pseudo-locale (MESH_WEB_PSEUDO_LOCALE in the tests' app)
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")
 
 
@@ -41,6 +42,8 @@ class Person:
     async def open(browser: Browser, username: str, base_url: str, language: str = "en") -> "Person":
         context = await browser.new_context(viewport=DESKTOP, locale="es-ES" if language == "es" else "en-US",
                                             java_script_enabled=True)
+        if language == PSEUDO:
+            await context.add_cookies([{"name": "mesh_language", "value": PSEUDO, "url": base_url}])
         page = await context.new_page()
         person = Person(username, context, page, base_url, language)
         page.on("console", person._console)
@@ -116,6 +119,9 @@ class Person:
             await self.press_on("#kc-login")
         else:
             await self.page.click("a[href='/auth/login']")
+            await self.page.wait_for_selector("#username")
+            if self.language == "es":  # the IdP's page follows the app's language (ui_locales)
+                assert await self.page.locator("html[lang='es']").count() == 1, "Keycloak's page is not in Spanish"
             await self.page.fill("#username", self.username)
             await self.page.fill("#password", password)
             async with self.page.expect_navigation():
@@ -151,6 +157,23 @@ class Person:
         path = SCREENSHOTS / f"{name}.{self.language}.{width}.png"
         await self.page.screenshot(path=str(path), full_page=True)
         return path
+
+    async def untranslated(self) -> list[str]:
+        """Text on the page that no catalogue string produced, under the pseudo-locale: every catalogued
+        string comes marked ⟦…⟧, so plain text outside people's own words (translate="no", what a field holds), dates and
+        times (<time>) and what the CLDR names (data-cldr: languages, zones, weekdays) is hard-coded."""
+        return await self.page.evaluate("""() => {
+            const found = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+                const node = walker.currentNode, text = node.textContent.trim();
+                // a marked string that a tag splits (<span> inside it): its element holds the mark
+                if (!/[A-Za-z]{2,}/.test(text) || node.parentElement.textContent.includes('⟦')) continue;
+                if (node.parentElement.closest('[translate="no"], time, script, style, textarea, [data-cldr], [hidden]')) continue;
+                found.push(text.slice(0, 80));
+            }
+            return found;
+        }""")
 
     async def focused_is_error_summary(self) -> bool:
         return await self.page.evaluate("() => document.activeElement?.hasAttribute('data-error-summary') ?? false")

@@ -12,7 +12,7 @@ def web(platform):
     config, _ = platform
     app = LocalWeb(config)
     app.stop()
-    app.start(extra_env={"MESH_WEB_LOG_FORMAT": "json"})
+    app.start(extra_env={"MESH_WEB_LOG_FORMAT": "json", "MESH_WEB_PSEUDO_LOCALE": "true"})
     try:
         app.wait_ready(timeout=90)
         yield config.web_url

@@ -31,7 +31,7 @@ def catalogues(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Catalogues:
     (folder / "messages.po").write_text(SPANISH)
     (tmp_path / "de").mkdir()  # a folder without a catalogue is no language
     monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
-    return Catalogues()
+    return Catalogues(pseudo=True)
 
 
 def test_the_languages_are_those_with_a_catalogue(catalogues: Catalogues) -> None:
@@ -107,3 +107,10 @@ def test_a_translated_string_takes_its_variables(catalogues: Catalogues) -> None
         assert i18n.gettext("Hello %(name)s", name="Ana") == "Hola Ana"
     finally:
         i18n.current_translations.reset(token)
+
+
+def test_the_pseudo_locale_is_served_only_where_the_settings_ask_for_it() -> None:
+    from mesh_web.i18n import PSEUDO
+
+    assert Catalogues().choose(chosen=PSEUDO, saved=None, accept_language=None) == "en"
+    assert Catalogues(pseudo=True).choose(chosen=PSEUDO, saved=None, accept_language=None) == PSEUDO

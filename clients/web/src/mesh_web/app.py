@@ -64,7 +64,7 @@ def create_app(settings: WebSettings | None = None, themes_file: Path | None = N
                                    settings.oidc_discovery_url)
             sessions = SessionStore(pool, Sealer(settings.keys()), idle=timedelta(minutes=settings.session_idle_minutes),
                                     lifetime=timedelta(hours=settings.session_max_hours))
-            app.state.wiring = Wiring(settings, pool, http, idp, sessions, Catalogues(), assets, themes,
+            app.state.wiring = Wiring(settings, pool, http, idp, sessions, Catalogues(settings.pseudo_locale), assets, themes,
                                       environment(assets, themes))
             try:
                 yield

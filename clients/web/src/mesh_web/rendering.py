@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from mesh_web import i18n
 from mesh_web.visit import Visit
@@ -42,8 +43,18 @@ def environment(assets: Any, themes: Any) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(asset=assets.url, when=i18n.when, day=i18n.day, clock_time=i18n.clock_time, themes=themes)
+    env.globals.update(asset=assets.url, when=i18n.when, day=i18n.day, clock_time=i18n.clock_time, themes=themes,
+                       time_of=time_of, date_of=date_of)
     return env
+
+
+def time_of(moment: Any, form: str = "medium") -> Markup:
+    """A moment as a <time> element: its machine-readable value, and its words in the visitor's zone and language."""
+    return Markup('<time datetime="{}">{}</time>').format(str(moment or ""), i18n.when(moment, form))
+
+
+def date_of(moment: Any) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(str(moment or "")[:10], i18n.day(moment))
 
 
 def page(visit: Visit, template: str, *, status: int = 200, form: Form | None = None, **context: Any) -> HTMLResponse:

@@ -38,6 +38,8 @@ class WebSettings(BaseSettings):
     session_max_hours: int = Field(default=10, ge=1, description="A session ends this long after sign-in whatever happens.")
     api_timeout_seconds: float = Field(default=10.0, gt=0)
     default_locale: str = "en"
+    pseudo_locale: bool = Field(default=False, description="Tests only: serve the pseudo-locale en-XA (every "
+                                "catalogued string marked), chosen by the mesh_language cookie, to find untranslated text.")
     log_format: str = Field(default="json", pattern="^(json|console)$")
 
     @model_validator(mode="after")

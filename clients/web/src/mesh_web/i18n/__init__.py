@@ -62,11 +62,13 @@ def _accent(message: str, table: dict[int, str]) -> str:
 
 
 class Catalogues:
-    def __init__(self) -> None:
+    def __init__(self, pseudo: bool = False) -> None:
+        """``pseudo``: also serve the pseudo-locale (tests: MESH_WEB_PSEUDO_LOCALE), never offered in the switcher."""
         self.languages = sorted([DEFAULT, *[path.name for path in LOCALES_DIR.iterdir()
                                             if (path / "LC_MESSAGES" / "messages.po").is_file() and path.name != DEFAULT]])
         self._translations: dict[str, NullTranslations] = {code: _load(code) for code in self.languages}
-        self._translations[PSEUDO] = Pseudo()
+        if pseudo:
+            self._translations[PSEUDO] = Pseudo()
 
     def get(self, code: str) -> NullTranslations:
         return self._translations.get(code, self._translations[DEFAULT])
