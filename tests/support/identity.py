@@ -71,9 +71,9 @@ class LocalIssuer:
         return self.rsa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
     def claims(self, *, audience: str | list[str], subject: str | None = None, institution: str | None = INSTITUTION,
-               campuses: tuple[str, ...] = CAMPUSES, roles: tuple[str, ...] = ("admin",), lifetime: int = 600,
+               campuses: tuple[str, ...] = CAMPUSES, roles: tuple[str, ...] = ("admin",), lifetime: int = 4 * 3600,
                **extra: Any) -> dict[str, Any]:
-        now = int(time.time())
+        now = int(time.time())  # lifetime: hours, since modules mint tokens at import and the suite runs long
         claims = {"iss": self.url, "aud": audience, "sub": subject or str(uuid.uuid4()), "iat": now, "nbf": now,
                   "exp": now + lifetime, "jti": str(uuid.uuid4()), "azp": "mesh-cli", "roles": list(roles),
                   "campuses": list(campuses)}

@@ -82,3 +82,33 @@ async def test_a_form_sent_while_a_service_is_down_is_kept_for_when_they_try_aga
         assert await person.page.locator("#quiet_end").input_value() == "06:45"
     finally:
         await person.close()
+
+
+async def test_a_student_a_roster_brought_in_finds_the_profile_waiting_and_confirms_it(platform, web, browser,
+                                                                                        joined) -> None:
+    config, _ = platform
+    program = f"rostered-{uuid.uuid4().hex[:6]}"
+    admin = {"authorization": f"Bearer {user_token(config, 'nadia')}"}
+    async with httpx.AsyncClient(timeout=10) as http:
+        created = await http.post(f"{config.service_url('profile')}/programs", headers=admin, json={
+            "program_id": program, "name": "First-year buddies", "setting": "academic", "campuses": ["north", "south"],
+            "matching_mode": "peer", "matchmaking": "self_selection", "roles_offered": ["peer"],
+            "topics": ["Settling in"]})
+        assert created.status_code == 201, created.text
+        imported = await http.post(f"{config.service_url('profile')}/programs/{program}/roster", headers=admin, json={
+            "rows": [{"line": 1, "external_id": "s-0027", "profile": {
+                "campus": "north", "display_name": "Student27 N.", "email": "student27@northbridge.example.edu",
+                "topics": [{"topic": "Settling in", "role": "peer"}], "languages": ["en"], "time_zone": "Europe/London",
+                "meeting_modes": ["online"], "weekly_availability": [{"weekday": "thu", "start": "12:00", "end": "13:00"}]}}]})
+        assert imported.json()["new"] == 1, imported.text
+    person = await Person.open(browser, "student27", web)
+    try:
+        await person.sign_in(by_keyboard=False)
+        await person.press_on(f"a[href='/programs/{program}/claim']")
+        await person.check("claim")
+        await person.press_on("main form button[type='submit']")
+        assert "/participations/" in person.page.url, person.page.url
+        await person.goto("/")
+        assert await person.page.locator(f"a[href='/programs/{program}/claim']").count() == 0  # theirs now
+    finally:
+        await person.close()

@@ -89,3 +89,21 @@ async def test_signing_out_at_the_idp_ends_the_apps_session(web, platform, brows
         assert await person.page.locator("form[action='/auth/logout']").count() == 0
     finally:
         await person.close()
+
+
+async def test_a_language_chosen_while_signed_in_is_kept_for_the_next_session(web, browser) -> None:
+    person = await Person.open(browser, "student25", web, language="en")
+    try:
+        await person.sign_in(by_keyboard=False)
+        assert await person.page.locator("html[lang='en']").count() == 1
+        async with person.page.expect_navigation():
+            await person.page.click("form[action='/language'] button[value='es']")
+        assert await person.page.locator("html[lang='es']").count() == 1
+    finally:
+        await person.close()
+    again = await Person.open(browser, "student25", web, language="en")  # a new browser, asking for English
+    try:
+        await again.sign_in(by_keyboard=False)
+        assert await again.page.locator("html[lang='es']").count() == 1, "the saved preference wins over Accept-Language"
+    finally:
+        await again.close()

@@ -17,7 +17,7 @@ from mesh_web.sessions.store import Session, SessionStore
 from tests.integration.web.conftest import IDLE, KEY, LIFETIME, Clock
 
 TOKENS = {"access_token": "AT-eyJhbGciOiJSUzI1NiJ9.access-secret", "refresh_token": "RT-refresh-secret-0001",
-          "id_token": "IDT-id-token-secret-0001", "expires_at": time.time() + 300}
+          "id_token": "IDT-id-token-secret-0001", "expires_at": time.time() + 24 * 3600}  # fresh however long the suite runs
 WHO = {"subject": "subject-ana", "name": "Ana Ruiz", "username": "ana"}
 
 

@@ -42,9 +42,9 @@ def test_the_languages_are_those_with_a_catalogue(catalogues: Catalogues) -> Non
 
 
 @pytest.mark.parametrize(("chosen", "saved", "accept_language", "expected"), [
-    ("es", "en", "en-US,en;q=0.9", "es"),  # the switcher wins over everything
-    ("en", "es", "es", "en"),
-    (None, "es", "en-US,en;q=0.9", "es"),  # then the saved preference
+    ("es", "en", "en-US,en;q=0.9", "en"),  # the saved preference wins over everything
+    ("en", "es", "en", "es"),
+    ("es", None, "en-US,en;q=0.9", "es"),  # then the switcher's choice (before signing in)
     ("de", "es", "en", "es"),  # a choice we have no catalogue for is passed over
     (None, None, "es-MX,es;q=0.9", "es"),  # then the browser's
     (None, None, "es-MX", "es"),

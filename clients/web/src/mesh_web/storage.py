@@ -46,7 +46,7 @@ async def migrate(owner_dsn: str, runtime_dsn: str | None = None) -> list[str]:
         if role and role != unquote(urlsplit(owner_dsn).username or ""):
             grantee = '"' + role.replace('"', '""') + '"'
             await connection.execute(f"GRANT USAGE ON SCHEMA public TO {grantee}; "
-                                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON web_sessions TO {grantee}; "
+                                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON web_sessions, web_preferences TO {grantee}; "
                                      f"GRANT SELECT ON web_schema_migrations TO {grantee}")
         return done
     finally:
@@ -56,3 +56,13 @@ async def migrate(owner_dsn: str, runtime_dsn: str | None = None) -> list[str]:
 
 async def open_pool(dsn: str) -> asyncpg.Pool:
     return await asyncpg.create_pool(dsn, min_size=1, max_size=10)
+
+
+async def saved_language(pool: asyncpg.Pool, subject: str) -> str | None:
+    """The language a person saved (by choosing one while signed in), kept across sessions."""
+    return await pool.fetchval("SELECT language FROM web_preferences WHERE subject = $1", subject)
+
+
+async def save_language(pool: asyncpg.Pool, subject: str, language: str) -> None:
+    await pool.execute("INSERT INTO web_preferences (subject, language) VALUES ($1, $2) ON CONFLICT (subject) "
+                       "DO UPDATE SET language = $2, updated_at = now()", subject, language)

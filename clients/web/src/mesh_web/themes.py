@@ -60,9 +60,15 @@ def contrast(first: str, second: str) -> float:
 
 
 DEFAULT = Theme("", "Mentoring Mesh")
+_BRIDGE = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 26h44M6 26V16M42 26V16M2 16c8-12 36-12 44 0'
+           'M14 26v-9M24 26v-11M34 26v-9" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>')
+_RIVER = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 10c7-6 15 6 22 0s15 6 22 0M2 18c7-6 15 6 22 0'
+          's15 6 22 0M2 26c7-6 15 6 22 0s15 6 22 0" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>')
 DEMO = {
-    "northbridge": Theme("northbridge", "Northbridge University", primary="#1b5e20", primary_dark="#0f3d14", link="#1b5e20"),
-    "riverside": Theme("riverside", "Riverside College", primary="#7a1f3d", primary_dark="#521328", link="#7a1f3d"),
+    "northbridge": Theme("northbridge", "Northbridge University", primary="#1b5e20", primary_dark="#0f3d14", link="#1b5e20",
+                         logo_svg=_BRIDGE),
+    "riverside": Theme("riverside", "Riverside College", primary="#7a1f3d", primary_dark="#521328", link="#7a1f3d",
+                       logo_svg=_RIVER),
 }
 
 

@@ -127,8 +127,9 @@ async def open_visit(request: Request) -> Visit:
     started = time.perf_counter()
     session = await wiring.sessions.load(request.cookies.get(COOKIE)) or wiring.sessions.fresh()
     who = session.data.get("who") or {}
-    language = wiring.catalogues.choose(chosen=session.data.get("language") or request.cookies.get(LANGUAGE_COOKIE),
-                                        saved=who.get("locale"), accept_language=request.headers.get("accept-language"))
+    language = wiring.catalogues.choose(saved=who.get("locale"),
+                                        chosen=session.data.get("language") or request.cookies.get(LANGUAGE_COOKIE),
+                                        accept_language=request.headers.get("accept-language"))
     zone_name = session.data.get("zone") or "UTC"
     visit = Visit(request, session, language, zone_name)
     visit.spent("sessions", time.perf_counter() - started)

@@ -13,6 +13,7 @@ import jwt
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, Response
 
+from mesh_web import storage
 from mesh_web.auth.oidc import SignIn, SignInFailed
 from mesh_web.rendering import page, see_other
 from mesh_web.visit import VisitDep
@@ -51,6 +52,7 @@ async def callback(visit: VisitDep, state: str = "", code: str = "", error: str 
         return page(visit, "signin_failed.html", status=400, reason="token")
     access = jwt.decode(tokens["access_token"], options={"verify_signature": False})  # the IdP's, just fetched over TLS
     who = who_from(claims, access)
+    who["locale"] = await storage.saved_language(wiring.pool, claims["sub"]) or who["locale"]
     kept = {key: visit.session.data[key] for key in ("form", "language", "zone") if key in visit.session.data}
     visit.request.state.new_session = await wiring.sessions.begin_signed_in(
         visit.session, {"tokens": tokens, "who": who, **kept}, subject=claims["sub"], idp_session=claims.get("sid"))

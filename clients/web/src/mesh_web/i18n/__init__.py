@@ -1,9 +1,9 @@
 """Languages: catalogues (gettext .po files under locales/, read at start), which one a visit gets, and
 dates and times in the participant's own zone and locale (Babel).
 
-Which language: the one the person chose in the switcher (kept with their session and in a cookie),
-else their saved preference (the IdP's ``locale`` claim), else the browser's ``Accept-Language``, else
-English. Adding a language is adding a catalogue: ``locales/<code>/LC_MESSAGES/messages.po``."""
+Which language: the person's saved preference (what they chose in the switcher while signed in, kept
+by the app across sessions, else the IdP's ``locale`` claim), else the switcher's choice before
+signing in (a cookie), else the browser's ``Accept-Language``, else English. Adding a language is adding a catalogue: ``locales/<code>/LC_MESSAGES/messages.po``."""
 
 import re
 from contextvars import ContextVar
@@ -73,8 +73,10 @@ class Catalogues:
     def get(self, code: str) -> NullTranslations:
         return self._translations.get(code, self._translations[DEFAULT])
 
-    def choose(self, *, chosen: str | None, saved: str | None, accept_language: str | None) -> str:
-        for candidate in (chosen, saved):
+    def choose(self, *, saved: str | None, chosen: str | None, accept_language: str | None) -> str:
+        """The person's saved preference (the IdP's locale, or what they chose here while signed in), else
+        the switcher's choice before signing in, else the browser's Accept-Language, else English."""
+        for candidate in (saved, chosen):
             if candidate in self._translations:
                 return candidate
         if accept_language:

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from mesh_web import storage
 from mesh_web.auth.routes import safe_return
 from mesh_web.rendering import page, see_other
 from mesh_web.visit import LANGUAGE_COOKIE, VisitDep
@@ -18,7 +19,11 @@ async def choose_language(visit: VisitDep, language: Annotated[str, Form(max_len
     wiring = visit.request.app.state.wiring
     if language not in wiring.catalogues.languages:
         language = "en"
-    if visit.session.stored or visit.session.signed_in:
+    if visit.who is not None:  # signed in: their saved preference, for every session to come
+        await storage.save_language(wiring.pool, visit.who.subject, language)
+        visit.session.data["who"]["locale"] = language
+        visit.session.changed = True
+    elif visit.session.stored:
         visit.session.data["language"] = language
         visit.session.changed = True
     response = see_other(safe_return(page_path))
