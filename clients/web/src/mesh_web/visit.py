@@ -20,6 +20,7 @@ from mesh_web.sessions.store import Session
 COOKIE = "__Host-mesh_session"
 REMEMBER_SECONDS, REMEMBER_MOST = 10.0, 20_000
 _PARTICIPATIONS: dict[bytes, tuple[float, list[dict[str, Any]]]] = {}  # session -> (until, participations)
+_PROGRAMS: dict[tuple[str | None, str], tuple[float, dict[str, Any]]] = {}  # (institution, program) -> (until, it)
 LANGUAGE_COOKIE = "mesh_language"
 
 
@@ -68,6 +69,19 @@ class Visit:
         if len(_PARTICIPATIONS) >= REMEMBER_MOST:
             _PARTICIPATIONS.pop(next(iter(_PARTICIPATIONS)))
         _PARTICIPATIONS[key] = (time.monotonic() + REMEMBER_SECONDS, found)
+        return found
+
+    async def program(self, program_id: str) -> dict[str, Any]:
+        """A program's definition, remembered for ``REMEMBER_SECONDS`` per institution: the same for everyone
+        in it, changed rarely (by staff), and read by most pages of a participation."""
+        key = (self.who.institution if self.who else None, program_id)
+        remembered = _PROGRAMS.get(key)
+        if remembered is not None and remembered[0] > time.monotonic():
+            return remembered[1]
+        found = await self.profile.program(program_id)
+        if len(_PROGRAMS) >= REMEMBER_MOST:
+            _PROGRAMS.pop(next(iter(_PROGRAMS)))
+        _PROGRAMS[key] = (time.monotonic() + REMEMBER_SECONDS, found)
         return found
 
     def forget_participations(self) -> None:

@@ -40,14 +40,23 @@ async def participation(visit: PersonDep, participant_id: UUID) -> Response:
 
 
 async def hub(visit: Visit, participant_id: UUID, form: Form | None = None, status: int = 200) -> Response:
-    participant, matches = await asyncio.gather(read(visit.profile.participant(participant_id)),
-                                                _matches(visit, participant_id))
+    # The program is known from their participations (remembered), so everything else is asked at once.
+    listed = next((item for item in await visit.my_participations()
+                   if item.get("participant_id") == str(participant_id)), None)
+    program = await _program(visit, listed.get("program_id") if listed else None)
+    listed_active = bool(listed) and listed.get("state") == "active"  # type: ignore[union-attr]
+    asks = program.get("matchmaking", "both") in CHOOSING and program.get("status", "open") == "open" and listed_active
+    participant, matches, (suggestions, no_suggestions) = await asyncio.gather(
+        read(visit.profile.participant(participant_id)), _matches(visit, participant_id),
+        _suggestions(visit, participant_id) if asks else _nothing())
     profile = participant.get("profile") or {}
     use_zone(visit, profile.get("time_zone"))
-    program = await _program(visit, profile.get("program_id"))
+    if not program:
+        program = await _program(visit, profile.get("program_id"))
     active = participant.get("status") == "active"
     choosing = active and program.get("matchmaking", "both") in CHOOSING and program.get("status", "open") == "open"
-    suggestions, no_suggestions = await _suggestions(visit, participant_id) if choosing else ([], False)
+    if choosing and not asks:
+        suggestions, no_suggestions = await _suggestions(visit, participant_id)
     for match in matches:
         match["me"], match["partner"] = sides(match, {participant_id})
     results = visit.session.data.pop("partner_requests", None)
@@ -77,9 +86,13 @@ async def _program(visit: Visit, program_id: str | None) -> dict[str, Any]:
     if not program_id:
         return {}
     try:
-        return await visit.profile.program(program_id)  # type: ignore[arg-type]  # program ids are slugs
+        return await visit.program(program_id)
     except ApiProblem:
         return {"program_id": program_id}
+
+
+async def _nothing() -> tuple[list[dict[str, Any]], bool]:
+    return [], False
 
 
 async def _suggestions(visit: Visit, participant_id: UUID) -> tuple[list[dict[str, Any]], bool]:

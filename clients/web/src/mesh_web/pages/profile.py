@@ -68,7 +68,7 @@ async def _load(visit: Visit, participant_id: UUID) -> tuple[dict[str, Any], dic
         raise HTTPException(404)
     program_id = participant["profile"]["program_id"]
     try:
-        program = await visit.profile.program(program_id)
+        program = await visit.program(program_id)
     except ApiProblem as problem:
         if problem.status not in (403, 404):
             raise

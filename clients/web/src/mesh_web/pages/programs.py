@@ -93,7 +93,7 @@ async def claim(visit: PersonDep, program_id: str) -> Response:
 
 async def _program(visit: Visit, program_id: str) -> dict[str, Any]:
     try:
-        return await visit.profile.program(program_id)
+        return await visit.program(program_id)
     except ApiProblem as problem:
         if problem.status in (403, 404, 422):
             raise HTTPException(404) from problem
