@@ -24,6 +24,7 @@ from mesh_scheduling.adapters.calendar_http import router as calendar_router
 from mesh_scheduling.adapters.events import event_handlers
 from mesh_scheduling.adapters.http import router
 from mesh_scheduling.adapters.missed_sessions import missed_sessions_worker
+from mesh_scheduling.adapters.pair_http import router as pair_router
 from mesh_scheduling.adapters.session_changes_http import router as session_changes_router
 from mesh_scheduling.settings import SchedulingSettings
 
@@ -33,7 +34,7 @@ DEFINITION = ServiceDefinition(
     description="Keeps formed pairs' agreements and their recurring sessions inside both weekly availabilities: "
                 "moved, cancelled, done or missed; private calendar feeds.",
     migrations_package="mesh_scheduling.migrations",
-    routers=[router, session_changes_router, agreements_router, calendar_router],
+    routers=[router, session_changes_router, agreements_router, pair_router, calendar_router],
     public_routers=[feed_router],
     handlers=event_handlers,
     consumes=[MatchAccepted, MatchEnded, ParticipantErased, ParticipantLeft,

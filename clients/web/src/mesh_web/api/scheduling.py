@@ -33,6 +33,11 @@ class SchedulingApi(ServiceClient):
         return await self.call("POST", f"/matches/{segment(match_id)}/agreements/{segment(version)}/confirm",
                                json={"participant_id": str(participant_id)})
 
+    async def schedule(self, match_id: UUID) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The pair's agreement (every version, goal progress) and its sessions, in one request."""
+        both = await self.call("GET", f"/matches/{segment(match_id)}/schedule")
+        return both["agreements"], both["sessions"]
+
     async def sessions(self, match_id: UUID) -> list[dict[str, Any]]:
         return await self.call("GET", f"/matches/{segment(match_id)}/sessions")
 

@@ -30,8 +30,7 @@ AGREEMENT_FIELDS = {"expectations", "cadence", "meeting_mode", "session_minutes"
 
 @router.get("/pairs/{match_id}")
 async def pair_page(visit: PersonDep, match_id: UUID) -> Response:
-    pair, (agreements, sessions) = await load_pair(visit, match_id, visit.scheduling.agreements(match_id),
-                                                   visit.scheduling.sessions(match_id))
+    pair, ((agreements, sessions),) = await load_pair(visit, match_id, visit.scheduling.schedule(match_id))
     versions = agreements.get("versions") or []
     holding = next((v for v in reversed(versions) if v["status"] == "confirmed"), None)
     waiting = next((v for v in reversed(versions) if v["status"] == "proposed"), None)
@@ -46,8 +45,7 @@ async def pair_page(visit: PersonDep, match_id: UUID) -> Response:
 
 @router.get("/pairs/{match_id}/agreement")
 async def agreement_form(visit: PersonDep, match_id: UUID) -> Response:
-    pair, (agreements, sessions) = await load_pair(visit, match_id, visit.scheduling.agreements(match_id),
-                                                   visit.scheduling.sessions(match_id))
+    pair, ((agreements, sessions),) = await load_pair(visit, match_id, visit.scheduling.schedule(match_id))
     form = restore(visit, visit.request.url.path) or Form(values=_terms_as_fields(agreements, sessions))
     return _agreement_page(visit, pair, form)
 

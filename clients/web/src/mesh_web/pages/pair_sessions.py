@@ -36,7 +36,10 @@ async def _load(visit: Visit, match_id: UUID, session_id: UUID, *also: Any) -> t
 
 async def _form_page(visit: Visit, action: str, match_id: UUID, session_id: UUID, form: Form | None = None,
                      status: int = 200) -> Response:
-    pair, session, (agreements,) = await _load(visit, match_id, session_id, visit.scheduling.agreements(match_id))
+    pair, ((agreements, sessions),) = await load_pair(visit, match_id, visit.scheduling.schedule(match_id))
+    session = next((one for one in sessions if str(one.get("session_id")) == str(session_id)), None)
+    if session is None:  # not this pair's session
+        raise not_found()
     if form is None:
         form = restore(visit, visit.request.url.path) or Form(
             values={"starts_at": input_moment(session["starts_at"])} if action == "move" else {})

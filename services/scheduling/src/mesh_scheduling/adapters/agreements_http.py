@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
@@ -119,11 +120,17 @@ async def agreements(match_id: UUID, components: ComponentsDep, cause: CauseDep,
         if pair is None or decide(principal, pair) is Decision.HIDDEN:
             return AgreementsView(versions=[], goal_progress=[])  # the same answer as for a pair not formed yet
         authorize(principal, pair, f"match {match_id}")
-        stored = PostgresAgreements(transaction.connection)
-        versions = await stored.history(match_id)
-        progress = await stored.progress(match_id)
+        view = await read_agreements(transaction.connection, match_id)
         await audit.record_reads(transaction, principal, cause, "agreements",  # goals and expectations: their words
                                  {pair.institution: [str(match_id)]})
+    return view
+
+
+async def read_agreements(connection: asyncpg.Connection, match_id: UUID) -> AgreementsView:
+    """A pair's agreement, every version, and the progress on its goals (the caller checked who may read it)."""
+    stored = PostgresAgreements(connection)
+    versions = await stored.history(match_id)
+    progress = await stored.progress(match_id)
     return AgreementsView(versions=[AgreementView.of(version) for version in versions],
                           goal_progress=[GoalProgressView(session_id=row["session_id"], participant_id=row["participant_id"],
                                                           goal=row["goal_number"], percent=row["percent"],

@@ -4,13 +4,14 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import Reflection
 from mesh_runtime import audit
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
-from mesh_runtime.identity import Decision, decide
+from mesh_runtime.identity import Decision, Principal, decide
 from mesh_scheduling.adapters.access import own_members, pair_tenancy, require_acting_as_themself, session_tenancy
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
 from mesh_scheduling.adapters.refusals import scheduling_refusals
@@ -101,10 +102,16 @@ async def match_sessions(match_id: UUID, components: ComponentsDep, cause: Cause
         if pair is None or decide(principal, pair) is Decision.HIDDEN:
             return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
         authorize(principal, pair, f"match {match_id}")
-        rows = await transaction.connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
-        words_of = await own_members(transaction.connection, principal, match_id)
+        views = await read_sessions(transaction.connection, principal, match_id)
         await audit.record_reads(transaction, principal, cause, "sessions",
-                                 {pair.institution: [str(row["session_id"]) for row in rows]})
+                                 {pair.institution: [str(view.session_id) for view in views]})
+    return views
+
+
+async def read_sessions(connection: asyncpg.Connection, principal: Principal, match_id: UUID) -> list[SessionView]:
+    """A pair's sessions in order, with the words of reflections the caller may read (the caller checked the rest)."""
+    rows = await connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
+    words_of = await own_members(connection, principal, match_id)
     return [SessionView.of(session_from_row(row), words_of) for row in rows]
 
 
