@@ -50,7 +50,7 @@ async def platform(endpoints, smtp_inbox):
     services.stop()  # a run killed halfway may have left its services behind, on databases about to go
     connection = await asyncpg.connect(endpoints.postgres_admin_url)
     try:
-        for service in SERVICES:  # each run starts from empty service databases
+        for service in (*SERVICES, "web"):  # each run starts from empty service databases (and the web app's)
             await connection.execute(f'DROP DATABASE IF EXISTS "{config.database_name(service)}" WITH (FORCE)')
     finally:
         await connection.close()

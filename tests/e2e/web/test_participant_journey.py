@@ -100,7 +100,8 @@ async def test_a_mentor_by_keyboard_and_a_mentee_in_spanish_go_through_the_whole
         async with mentee.page.expect_navigation():
             await mentee.page.click("main form button[type='submit']:not([name])")
         mentee_hub = mentee.page.url.removeprefix(web)
-        await _until(mentee, mentee_hub, "input[name='partner_ids']")
+        await mentee.page.click(f"a[href='{mentee_hub}/partners']")
+        await _until(mentee, f"{mentee_hub}/partners", "input[name='partner_ids']")
         suggestion = mentee.page.locator("#partner_ids")
         assert "Student35" in await suggestion.inner_text()
         await mentee.check("journey-suggestions")

@@ -40,34 +40,43 @@ async def participation(visit: PersonDep, participant_id: UUID) -> Response:
 
 
 async def hub(visit: Visit, participant_id: UUID, form: Form | None = None, status: int = 200) -> Response:
-    # The program is known from their participations (remembered), so everything else is asked at once.
-    listed = next((item for item in await visit.my_participations()
-                   if item.get("participant_id") == str(participant_id)), None)
-    program = await _program(visit, listed.get("program_id") if listed else None)
-    listed_active = bool(listed) and listed.get("state") == "active"  # type: ignore[union-attr]
-    asks = program.get("matchmaking", "both") in CHOOSING and program.get("status", "open") == "open" and listed_active
-    participant, matches, (suggestions, no_suggestions) = await asyncio.gather(
-        read(visit.profile.participant(participant_id)), _matches(visit, participant_id),
-        _suggestions(visit, participant_id) if asks else _nothing())
+    participant, matches = await asyncio.gather(read(visit.profile.participant(participant_id)),
+                                                _matches(visit, participant_id))
     profile = participant.get("profile") or {}
     use_zone(visit, profile.get("time_zone"))
-    if not program:
-        program = await _program(visit, profile.get("program_id"))
-    active = participant.get("status") == "active"
-    choosing = active and program.get("matchmaking", "both") in CHOOSING and program.get("status", "open") == "open"
-    if choosing and not asks:
-        suggestions, no_suggestions = await _suggestions(visit, participant_id)
+    program = await _program(visit, profile.get("program_id"))
     for match in matches:
         match["me"], match["partner"] = sides(match, {participant_id})
+    return page(visit, "participation/hub.html", status=status, form=form, participant=participant, profile=profile,
+                program=program, active=participant.get("status") == "active", choosing=_choosing(participant, program),
+                proposals=[m for m in matches if m["status"] == "proposed"],
+                pairs=[m for m in matches if m["status"] == "accepted"],
+                past=[m for m in matches if m["status"] in PAST][:10])
+
+
+def _choosing(participant: dict[str, Any], program: dict[str, Any]) -> bool:
+    """Whether they may ask partners themselves: active, in an open program that lets people choose."""
+    return (participant.get("status") == "active" and program.get("matchmaking", "both") in CHOOSING
+            and program.get("status", "open") == "open")
+
+
+@router.get("/participations/{participant_id}/partners")
+async def partners_page(visit: PersonDep, participant_id: UUID) -> Response:
+    return await partners(visit, participant_id, restore(visit, visit.request.url.path))
+
+
+async def partners(visit: Visit, participant_id: UUID, form: Form | None = None, status: int = 200) -> Response:
+    """The people they could ask, best first, with the reasons; the form to ask several at once."""
+    participant = await read(visit.profile.participant(participant_id))
+    program = await _program(visit, (participant.get("profile") or {}).get("program_id"))
+    if not _choosing(participant, program):
+        return see_other(f"/participations/{participant_id}")
+    suggestions, no_suggestions = await _suggestions(visit, participant_id)
     results = visit.session.data.pop("partner_requests", None)
     if results is not None:
         visit.session.changed = True
-    return page(visit, "participation/hub.html", status=status, form=form, participant=participant, profile=profile,
-                program=program, active=active, choosing=choosing, max_requests=MAX_REQUESTS,
-                proposals=[m for m in matches if m["status"] == "proposed"],
-                pairs=[m for m in matches if m["status"] == "accepted"],
-                past=[m for m in matches if m["status"] in PAST][:10],
-                suggestions=suggestions, no_suggestions=no_suggestions,
+    return page(visit, "participation/partners.html", status=status, form=form, participant=participant,
+                program=program, max_requests=MAX_REQUESTS, suggestions=suggestions, no_suggestions=no_suggestions,
                 request_results=results if results and results.get("for") == str(participant_id) else None)
 
 
@@ -89,10 +98,6 @@ async def _program(visit: Visit, program_id: str | None) -> dict[str, Any]:
         return await visit.program(program_id)
     except ApiProblem:
         return {"program_id": program_id}
-
-
-async def _nothing() -> tuple[list[dict[str, Any]], bool]:
-    return [], False
 
 
 async def _suggestions(visit: Visit, participant_id: UUID) -> tuple[list[dict[str, Any]], bool]:
@@ -133,8 +138,8 @@ async def ask_partners(visit: PersonDep, participant_id: UUID) -> Response:
             if asked:
                 flash(visit, ngettext("You asked %(num)s person. They see your request among their proposals.",
                                       "You asked %(num)s people. They see your request among their proposals.", len(asked)))
-            return see_other(f"/participations/{participant_id}#suggestions")
-    return await hub(visit, participant_id, form, status=422)
+            return see_other(f"/participations/{participant_id}/partners")
+    return await partners(visit, participant_id, form, status=422)
 
 
 @router.post("/matches/{match_id}/accept")
