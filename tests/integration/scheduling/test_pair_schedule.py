@@ -35,6 +35,9 @@ async def test_a_pairs_schedule_is_its_agreement_and_sessions_read_by_the_same_r
     stranger = as_("scheduling", "participant")  # of the institution and campus, not of the pair: refused, as each part
     assert (await client.get(f"/matches/{match_id}/schedule", headers=stranger)).status_code == 403
     assert (await client.get(f"/matches/{match_id}/sessions", headers=stranger)).status_code == 403
+    assert (await client.get(f"/matches/{match_id}/schedule", headers={"Authorization": ""})).status_code == 401
+    elsewhere = as_("scheduling", "admin", institution="riverside")  # another institution: nothing to see
+    assert (await client.get(f"/matches/{match_id}/schedule", headers=elsewhere)).json()["sessions"] == []
     other_campus = as_("scheduling", "coordinator", campuses=("south",))
     assert (await client.get(f"/matches/{match_id}/schedule", headers=other_campus)).json()["sessions"] == []
     coordinator_reads = [entry for entry in reads((await client.get("/audit", headers=ADMIN)).json())

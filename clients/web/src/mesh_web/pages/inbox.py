@@ -27,7 +27,7 @@ async def inbox(visit: PersonDep, participant: UUID | None = None,
                 older: Annotated[list[str] | None, Query(max_length=80)] = None) -> Response:
     """``participant``: one program's only. ``older``: the next page, one ``<participant>:<notification>``
     (or a bare ``<participant>``: from its newest) per participation that has more."""
-    everyone = await mine.participations(visit, fallback=participant)
+    everyone = await mine.participations(visit)
     listed = [item for item in everyone if participant is None or item["participant_id"] == str(participant)]
     if participant is not None and not listed:
         raise HTTPException(404)
@@ -52,7 +52,7 @@ async def notification(visit: PersonDep, notification_id: UUID) -> Response:
     except ApiProblem as problem:
         mine.not_found_on_refusal(problem)
         raise
-    everyone = await mine.participations(visit, fallback=UUID(item["recipient_id"]))
+    everyone = await mine.participations(visit)
     if mine.find(everyone, item["recipient_id"]) is None:
         raise HTTPException(404)  # an admin may read it at notify, but this is the participant's own inbox
     if item.get("status") == "sent" and not item.get("read_at"):

@@ -16,17 +16,9 @@ from mesh_web.visit import Visit
 THEIRS = ("active", "left")  # not "waiting_for_you": a roster's profile is not theirs until they claim it
 
 
-async def participations(visit: Visit, fallback: UUID | None = None) -> list[dict[str, Any]]:
-    """Their participations, active or left, in the order they joined. ``fallback``: a participant id to
-    use alone when profile does not list participations (an older profile without /me/participations)."""
-    try:
-        found = await visit.my_participations()
-    except ApiProblem as problem:
-        if problem.status != 404 or fallback is None:
-            raise
-        return [{"participant_id": str(fallback), "program_name": "", "state": "active"}]
-    items = found.get("participations", []) if isinstance(found, dict) else list(found or [])
-    return [item for item in items if item.get("state") in THEIRS]
+async def participations(visit: Visit) -> list[dict[str, Any]]:
+    """Their participations, active or left, in the order they joined."""
+    return [item for item in await visit.my_participations() if item.get("state") in THEIRS]
 
 
 def find(items: list[dict[str, Any]], participant_id: UUID | str | None) -> dict[str, Any] | None:

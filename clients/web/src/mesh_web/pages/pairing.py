@@ -38,9 +38,8 @@ async def read(call: Any) -> Any:
 
 
 async def my_participant_ids(visit: Visit) -> set[UUID]:
-    answer = await visit.my_participations()
-    listed = answer.get("participations", []) if isinstance(answer, dict) else answer
-    return {UUID(str(item["participant_id"])) for item in listed if item.get("state") != "waiting_for_you"}
+    return {UUID(str(item["participant_id"])) for item in await visit.my_participations()
+            if item.get("state") != "waiting_for_you"}
 
 
 def sides(match: dict[str, Any], mine: set[UUID]) -> tuple[dict[str, Any], dict[str, Any]]:
