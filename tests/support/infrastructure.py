@@ -95,7 +95,9 @@ def _launcher() -> Iterator[Endpoints]:
     from mesh_local.stack import LocalStack
 
     stack = LocalStack(local_test_config())
-    keep = os.environ.get("MESH_TEST_KEEP_INFRA") == "1"
+    # Kept up for the next run: by the variable, or while a developer's marker file exists (several
+    # sessions sharing one machine's infrastructure).
+    keep = os.environ.get("MESH_TEST_KEEP_INFRA") == "1" or (stack.config.state_dir / "keep-infra").exists()
     if not keep and not stack.kafka.status().startswith("running") and stack.config.state_dir.exists():
         shutil.rmtree(stack.config.state_dir / "kafka", ignore_errors=True)  # a fresh broker per run
     stack.start_infrastructure(smtp=False)
