@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from mesh_web import i18n
 from mesh_web.api.base import SignInRequired
@@ -37,6 +37,15 @@ class Who:
     campuses: list[str]
     roles: list[str]
     locale: str | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        """A coordinator or an admin: the console is theirs (each service still decides what they may do)."""
+        return self.is_admin or "coordinator" in self.roles
 
     @staticmethod
     def of(data: dict[str, Any]) -> "Who":
@@ -160,5 +169,20 @@ async def require_person(visit: Annotated[Visit, Depends(open_visit)]) -> Visit:
     return visit
 
 
+async def require_staff(visit: Annotated[Visit, Depends(require_person)]) -> Visit:
+    """The console's pages: a participant is told nothing is there (as for any page not theirs)."""
+    if not visit.who.is_staff:
+        raise HTTPException(404)
+    return visit
+
+
+async def require_admin(visit: Annotated[Visit, Depends(require_staff)]) -> Visit:
+    if not visit.who.is_admin:
+        raise HTTPException(404)
+    return visit
+
+
 VisitDep = Annotated[Visit, Depends(open_visit)]
 PersonDep = Annotated[Visit, Depends(require_person)]
+StaffDep = Annotated[Visit, Depends(require_staff)]
+AdminDep = Annotated[Visit, Depends(require_admin)]

@@ -39,3 +39,12 @@ class ProfileApi(ServiceClient):
 
     async def erasure(self, participant_id: UUID) -> dict[str, Any]:
         return await self.call("GET", f"/participants/{segment(participant_id)}/erasure")
+
+    async def create_program(self, program: dict[str, Any]) -> dict[str, Any]:
+        return await self.call("POST", "/programs", json=program)
+
+    async def change_program(self, program_id: str, definition: dict[str, Any]) -> dict[str, Any]:
+        return await self.call("PUT", f"/programs/{segment(program_id)}", json=definition)
+
+    async def close_program(self, program_id: str, reason: str | None) -> dict[str, Any]:
+        return await self.call("POST", f"/programs/{segment(program_id)}/close", json={"reason": reason})
