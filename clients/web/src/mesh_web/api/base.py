@@ -103,6 +103,17 @@ class ServiceClient:
         raise AssertionError("unreachable")
 
 
+class AuditedService(ServiceClient):
+    """Every service keeps the audit trail of the staff actions it took (``GET /audit``, admins)."""
+
+    async def audit(self, *, before: int | None = None, limit: int = 50, action: str | None = None,
+                    actor: str | None = None, resource: str | None = None, since: str | None = None,
+                    until: str | None = None) -> list[dict[str, Any]]:
+        return await self.call("GET", "/audit", params={"before": before, "limit": limit, "action": action,
+                                                        "actor": actor, "resource": resource, "since": since,
+                                                        "until": until})
+
+
 def _json_or_empty(answer: httpx.Response) -> dict[str, Any]:
     try:
         body = answer.json()

@@ -11,12 +11,12 @@ Shapes (services/matching adapters/http.py, selection_http.py):
 from typing import Any
 from uuid import UUID
 
-from mesh_web.api.base import ServiceClient, segment
+from mesh_web.api.base import AuditedService, segment
 
 MAX_REQUESTS = 5  # matching's limit on partners asked at once (application/self_selection.py)
 
 
-class MatchingApi(ServiceClient):
+class MatchingApi(AuditedService):
     name = "matching"
 
     async def matches(self, participant_id: UUID) -> list[dict[str, Any]]:

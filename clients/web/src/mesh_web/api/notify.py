@@ -3,10 +3,10 @@
 from typing import Any
 from uuid import UUID
 
-from mesh_web.api.base import ServiceClient, segment
+from mesh_web.api.base import ApiProblem, AuditedService, segment
 
 
-class NotifyApi(ServiceClient):
+class NotifyApi(AuditedService):
     name = "notify"
 
     async def notifications(self, recipient_id: UUID, *, status: str | None = None, unread: bool = False,
@@ -36,3 +36,18 @@ class NotifyApi(ServiceClient):
 
     async def set_preferences(self, participant_id: UUID, body: dict[str, Any]) -> dict[str, Any]:
         return await self.call("PUT", f"/participants/{segment(participant_id)}/notification-preferences", json=body)
+
+    async def my_digest(self) -> dict[str, Any] | None:
+        """The coordinator's daily digest, or None when they have not asked for one."""
+        try:
+            return await self.call("GET", "/coordinators/me/digest")
+        except ApiProblem as problem:
+            if problem.status == 404:
+                return None
+            raise
+
+    async def ask_digest(self, hour: int, time_zone: str) -> dict[str, Any]:
+        return await self.call("PUT", "/coordinators/me/digest", json={"hour": hour, "time_zone": time_zone})
+
+    async def stop_digest(self) -> None:
+        await self.call("DELETE", "/coordinators/me/digest", expect_body=False)

@@ -3,10 +3,10 @@
 from typing import Any
 from uuid import UUID
 
-from mesh_web.api.base import ServiceClient, segment
+from mesh_web.api.base import AuditedService, segment
 
 
-class ProfileApi(ServiceClient):
+class ProfileApi(AuditedService):
     name = "profile"
 
     async def programs(self) -> list[dict[str, Any]]:
@@ -48,3 +48,6 @@ class ProfileApi(ServiceClient):
 
     async def close_program(self, program_id: str, reason: str | None) -> dict[str, Any]:
         return await self.call("POST", f"/programs/{segment(program_id)}/close", json={"reason": reason})
+
+    async def erasures(self, *, state: str | None = None, before: str | None = None, limit: int = 50) -> dict[str, Any]:
+        return await self.call("GET", "/erasures", params={"state": state, "before": before, "limit": limit})

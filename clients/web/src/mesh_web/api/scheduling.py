@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from mesh_web.api.base import ServiceClient, segment
+from mesh_web.api.base import AuditedService, segment
 
 
-class SchedulingApi(ServiceClient):
+class SchedulingApi(AuditedService):
     name = "scheduling"
 
     async def agreements(self, match_id: UUID) -> dict[str, Any]:

@@ -1,6 +1,16 @@
 """The console: coordinators' and admins' pages, under ``/console``; each module's ``router`` is listed here once."""
 
-from mesh_web.pages.console import attention, health, matching, pairs, participants, program_editor, program_pages
+from mesh_web.pages.console import (
+    admin,
+    attention,
+    digest,
+    health,
+    matching,
+    pairs,
+    participants,
+    program_editor,
+    program_pages,
+)
 
 ROUTERS = [program_pages.router, program_editor.router, health.router, participants.router, pairs.router,
-           matching.router, attention.router]
+           matching.router, attention.router, admin.router, digest.router]
