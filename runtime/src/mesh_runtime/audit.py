@@ -2,19 +2,28 @@
 services reading people's personal data: written in the same transaction as the action (an action
 that rolls back leaves no entry, one that commits always has one), read by the admins of the
 institution at ``GET /audit``. The service's database role may add entries, never change or remove
-one (mesh_runtime.migrations)."""
+one (mesh_runtime.migrations).
 
+The trail is read newest first (by when, then by id), a page at a time, optionally filtered by action,
+actor, resource and a time range; a page reads along the index of its filter (runtime migration 005)
+the entries it shows and stops."""
+
+import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+import asyncpg
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel
 
 from mesh_runtime.db import Cause, Transaction
 from mesh_runtime.identity import Principal, Role
 from mesh_runtime.identity.http import PrincipalDep, require_role
+from mesh_runtime.index_order import in_index_order
 
 router = APIRouter(tags=["audit"])
 
@@ -68,18 +77,126 @@ class AuditEntry(BaseModel):
     correlation_id: UUID | None
 
 
+ACTION_RULE = ("an action ('round.run') or the start of one ending in '.' ('round.'): words of a-z, 0-9, '_' and '-' "
+               "joined by '.'")
+RESOURCE_RULE = ("a resource ('program/first-year-stem') or the start of one ending in '/' ('program/'): parts of "
+                 "letters, digits and . _ : @ ~ - joined by '/'")
+ACTOR_RULE = "an account id (a token's sub): 1 to 255 printable ASCII characters, no spaces"
+_ACTION = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
+_RESOURCE = re.compile(r"[A-Za-z0-9._:@~-]+(/[A-Za-z0-9._:@~-]+)*/?")
+_ACTOR = re.compile(r"[!-~]{1,255}")
+
+
+def _shaped(pattern: re.Pattern[str], rule: str) -> AfterValidator:
+    def check(value: str | None) -> str | None:
+        if value is not None and not pattern.fullmatch(value):
+            raise ValueError(f"expected {rule}")
+        return value
+    return AfterValidator(check)
+
+
+def _storable(value: datetime | None) -> datetime | None:
+    """A time the database can compare: one whose offset moves it outside years 1-9999 is refused."""
+    try:
+        return value.astimezone(UTC) if value is not None else None
+    except OverflowError as error:
+        raise ValueError("the time is out of range once moved to UTC") from error
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilters:
+    """Which entries a page lists; each given filter must hold (all of them together)."""
+
+    action: str | None = None  # exact, or every action that starts with it when it ends with '.'
+    actor: str | None = None  # the actor's account id, exact
+    resource: str | None = None  # exact, or every resource that starts with it when it ends with '/'
+    since: datetime | None = None  # at or after
+    until: datetime | None = None  # before
+
+
+_COLUMNS = "audit_id, at, actor_subject, actor_roles, client_id, token_id, action, resource, details, correlation_id"
+
+
+async def read_trail(connection: asyncpg.Connection, institution: str, filters: AuditFilters,
+                     before: tuple[datetime, int] | None, limit: int) -> list[AuditEntry]:
+    """A page of the institution's trail, newest first (by when, then by id), after ``before`` (the
+    last entry of the page before, as (at, audit_id)); read along the index of its most telling filter
+    (runtime migration 005), so it reads the rows it shows, and, with several filters, the rows of
+    one of them."""
+    args: list[Any] = [institution]
+
+    def arg(value: Any) -> str:
+        args.append(value)
+        return f"${len(args)}"
+
+    where = ["institution = $1"]
+    for value, column, first_word, separator in ((filters.action, "action", "action_family", "."),
+                                                 (filters.resource, "resource", "resource_kind", "/")):
+        if value is None:
+            continue
+        if not value.endswith(separator):
+            where.append(f"{column} = {arg(value)}")
+            continue
+        word = value[:value.index(separator) + 1]
+        where.append(f"{first_word} = {arg(word)}")  # the index's column; a longer start is checked on its rows
+        if value != word:
+            where.append(f"starts_with({column}, {arg(value)})")
+    if filters.actor is not None:
+        where.append(f"actor_subject = {arg(filters.actor)}")
+    if filters.since is not None:
+        where.append(f"at >= {arg(filters.since)}")
+    if filters.until is not None:
+        where.append(f"at < {arg(filters.until)}")
+    if before is not None:
+        where.append(f"(at, audit_id) < ({arg(before[0])}, {arg(before[1])})")
+    query = (f"SELECT {_COLUMNS} FROM mesh_audit WHERE {' AND '.join(where)} "
+             f"ORDER BY at DESC, audit_id DESC LIMIT {arg(limit)}")
+    return [AuditEntry.model_validate(dict(row)) for row in await in_index_order(connection, query, args)]
+
+
+def _refused(where: str, message: str, value: Any) -> RequestValidationError:
+    """A 422 (``invalid-request``) naming the parameter, as for any query that does not fit the schema."""
+    return RequestValidationError([{"type": "value_error", "loc": ("query", where), "msg": message, "input": value}])
+
+
+Time = Annotated[AwareDatetime | None, AfterValidator(_storable)]
+Limit = Annotated[int, Query(ge=1, le=1000)]
+Before = Annotated[int | None, Query(ge=1, le=2**63 - 1,  # audit_id is a bigint
+                                     description="The `audit_id` of the last entry of the page before: only entries "
+                                                 "listed after it.")]
+ActionFilter = Annotated[str | None, Query(
+    max_length=100, description="Only entries of this action (round.run), or of every action that starts with it "
+                                "when it ends with '.' (round.)."), _shaped(_ACTION, ACTION_RULE)]
+ActorFilter = Annotated[str | None, Query(
+    max_length=255, description="Only entries by this account (`actor_subject`, exact)."), _shaped(_ACTOR, ACTOR_RULE)]
+ResourceFilter = Annotated[str | None, Query(
+    max_length=300, description="Only entries on this resource (program/first-year-stem), or on every resource that "
+                                "starts with it when it ends with '/' (program/)."), _shaped(_RESOURCE, RESOURCE_RULE)]
+Since = Annotated[Time, Query(description="Only entries at or after this time (ISO 8601 with an offset: "
+                                          "2026-03-01T00:00:00Z).")]
+Until = Annotated[Time, Query(description="Only entries before this time (ISO 8601 with an offset).")]
+
+
 @router.get("/audit", summary="Coordinator and admin actions in this service, newest first (admins of the institution)",
+            description="The institution's entries, newest first (by `at`, then `audit_id`), `limit` at a time; the next "
+                        "page is `before=<audit_id of the last entry>` with the same filters. Each filter given must "
+                        "hold. 403 to anyone but an admin; an admin sees only their institution's entries. A filter of "
+                        "the wrong shape, a time without an offset, `until` not after `since`, or a `before` that is "
+                        "not an entry of this trail is a 422 (`invalid-request`) naming the parameter.",
             responses={403: {"description": "not an admin"}})
-async def audit_trail(request: Request, principal: PrincipalDep,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                      before: Annotated[int | None, Query(ge=1, le=2**63 - 1,  # audit_id is a bigint
-                                                          description="Only entries older than this audit_id.")] = None,
-                      ) -> list[AuditEntry]:
+async def audit_trail(request: Request, principal: PrincipalDep, limit: Limit = 100, before: Before = None,
+                      action: ActionFilter = None, actor: ActorFilter = None, resource: ResourceFilter = None,
+                      since: Since = None, until: Until = None) -> list[AuditEntry]:
     require_role(principal, Role.ADMIN, "read the audit trail")
+    if since is not None and until is not None and until <= since:
+        raise _refused("until", "must be later than since", until.isoformat())
+    filters = AuditFilters(action=action, actor=actor, resource=resource, since=since, until=until)
     async with request.app.state.components.database.transaction(principal.institution) as transaction:
-        rows = await transaction.connection.fetch(
-            """
-            SELECT * FROM mesh_audit WHERE ($1::bigint IS NULL OR audit_id < $1)
-            ORDER BY audit_id DESC LIMIT $2
-            """, before, limit)
-    return [AuditEntry.model_validate(dict(row)) for row in rows]
+        place = None
+        if before is not None:
+            at = await transaction.connection.fetchval("SELECT at FROM mesh_audit WHERE audit_id = $1", before)
+            if at is None:  # none, or another institution's (row-level security): the same answer
+                raise _refused("before", "is not an entry of this audit trail: pass the audit_id of the last entry "
+                                         "of the page before", before)
+            place = (at, before)
+        return await read_trail(transaction.connection, principal.institution, filters, place, limit)

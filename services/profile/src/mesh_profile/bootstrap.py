@@ -10,6 +10,7 @@ from mentoring_contracts import (
     ProgramCreated,
     ProgramUpdated,
 )
+from mesh_profile.adapters.erasures_http import router as erasures_router
 from mesh_profile.adapters.events import event_handlers
 from mesh_profile.adapters.http import router
 from mesh_profile.adapters.me_http import router as me_router
@@ -25,7 +26,7 @@ DEFINITION = ServiceDefinition(
     description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
                 "personal data erased.",
     migrations_package="mesh_profile.migrations",
-    routers=[programs_router, roster_router, router, reads_router, mentoring_router, me_router],
+    routers=[programs_router, roster_router, router, reads_router, mentoring_router, me_router, erasures_router],
     handlers=event_handlers,
     publishes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
     consumes=[ParticipantErasureConfirmed],
