@@ -15,7 +15,9 @@ PACKAGES = {"profile": "mesh_profile.migrations", "matching": "mesh_matching.mig
             "scheduling": "mesh_scheduling.migrations", "notify": "mesh_notify.migrations"}
 TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasures"},
                  "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions",
-                              "excluded_pairs"},
+                              "excluded_pairs", "pair_nudges", "candidate_name_words", "round_previews",
+                              "health_people", "health_pair_weeks", "health_counts", "health_counts_by_date",
+                              "health_deltas"},
                  "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
                                 "calendar_feeds"},
                  "notify": {"contacts", "notifications", "erased_participants", "session_revisions",

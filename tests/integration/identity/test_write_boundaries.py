@@ -36,8 +36,8 @@ Walked (per outsider): profile PUT /programs/{program_id}, POST /programs/{progr
 POST /programs/{program_id}/roster, PUT /participants/{participant_id}/profile,
 POST /participants/{participant_id}/leave, DELETE /participants/{participant_id},
 POST /participants/{participant_id}/mentoring/approval; matching POST /matches/{match_id}/accept,
-/decline, /end, PUT /programs/{program_id}/policy, POST /programs/{program_id}/rounds,
-POST /participants/{participant_id}/requests; scheduling POST /sessions/{session_id}/complete,
+/decline, /end, /nudge, PUT /programs/{program_id}/policy, POST /programs/{program_id}/rounds,
+POST /programs/{program_id}/matches, POST /participants/{participant_id}/requests; scheduling POST /sessions/{session_id}/complete,
 /reschedule, /reschedule/confirm, /cancel, POST /matches/{match_id}/agreements,
 POST /matches/{match_id}/agreements/{version}/confirm, POST and DELETE
 /participants/{participant_id}/calendar-feed; notify PUT /participants/{participant_id}/notification-preferences,
@@ -146,7 +146,10 @@ async def seed_matching(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     mentee = await join(app, profile(program_id=PROGRAM, email=mentee_email))
     [match] = (await client.get(f"/participants/{mentee}/matches")).json()
     assert (await client.put(f"/programs/{PROGRAM}/policy", json={"weights": {"goals": 3.0}})).status_code == 200
-    return Seeded({"match_id": match["match_id"], "participant_id": str(mentee), "program_id": PROGRAM},
+    preview = await client.post(f"/programs/{PROGRAM}/round-previews", json={})
+    assert preview.status_code == 202, preview.text
+    return Seeded({"match_id": match["match_id"], "participant_id": str(mentee), "program_id": PROGRAM,
+                   "preview_id": preview.json()["preview_id"]},
                   {"participant_id": str(mentee), "partner_ids": [str(mentor)], "match_id": match["match_id"],
                    "program_id": PROGRAM},
                   (mentor_email, mentee_email),
@@ -292,7 +295,7 @@ async def walk(service: str, app: FastAPI, client: httpx.AsyncClient, seeded: Se
 
 
 EXPECTED = {  # every write route that names a seeded resource: a route added later is walked by itself
-    "profile": 7, "matching": 6, "scheduling": 8, "notify": 3}
+    "profile": 7, "matching": 10, "scheduling": 8, "notify": 3}
 
 
 async def test_every_write_route_refuses_a_participant_of_another_campus(seeded) -> None:

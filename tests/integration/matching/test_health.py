@@ -8,13 +8,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mentoring_contracts import ParticipantLeft, ProgressRating, SessionCancelled, SessionCompleted, SessionScheduled
+from mentoring_contracts import (
+    ParticipantErased,
+    ParticipantLeft,
+    ProgressRating,
+    SessionCancelled,
+    SessionCompleted,
+    SessionScheduled,
+)
 from mentoring_contracts.topics import MATCHES
 from mesh_matching.application.follow_participants import withdraw_participant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
+from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
 from mesh_matching.bootstrap import DEFINITION
+from tests.integration.matching.health_support import counts_match_the_rows
 from tests.integration.matching.test_programs import definition, in_transaction, join
 from tests.support.identity import as_
 from tests.support.services import in_tenant, outbox_types, running
@@ -92,6 +101,7 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
         participant_id=south, program_id="first-year-stem", left_at=NOW)))
     after = (await client.get("/programs/first-year-stem/health")).json()["all_campuses"]
     assert after["ended_by_reason"] == {"participant left": 1} and after["dormant_pairs"] == 0
+    await counts_match_the_rows(app)
 
     exported = await client.get("/programs/first-year-stem/health.csv")
     assert exported.headers["content-type"].startswith("text/csv")
@@ -103,3 +113,10 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     assert (await client.get("/programs/first-year-stem/health", headers=as_("matching", "participant"))).status_code == 403
     elsewhere = as_("matching", "admin", institution="other-college")
     assert (await client.get("/programs/first-year-stem/health", headers=elsewhere)).status_code == 404
+
+    # the mentor's data is erased: their pair ends, and the reasons quoting people go (the left pair's too)
+    await in_transaction(app, lambda uow: forget_participant(uow, ParticipantErased(participant_id=mentor, erased_at=NOW)))
+    erased = (await client.get("/programs/first-year-stem/health")).json()["all_campuses"]
+    assert erased["ended_by_reason"] == {"ended by the pair or a coordinator": 2} and erased["active_pairs"] == 0
+    assert (erased["joined"], erased["funnel"]["active"], erased["funnel"]["matched"]) == (5, 0, 3)
+    await counts_match_the_rows(app)

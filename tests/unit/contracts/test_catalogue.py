@@ -11,7 +11,7 @@ FAMILIES = {
     "mentoring.programs.v1": {"ProgramCreated", "ProgramUpdated", "ProgramClosed"},
     "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased"},
     "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded",
-                              "MatchStalled"},
+                              "MatchStalled", "MatchArranged", "MatchNudged"},
     "mentoring.agreements.v1": {"AgreementProposed", "AgreementSet"},
     "mentoring.sessions.v1": {"SessionScheduled", "SessionRescheduled", "SessionCancelled", "SessionCompleted", "SessionMissed"},
     "mentoring.notifications.v1": {"NotificationSent", "NotificationFailed"},

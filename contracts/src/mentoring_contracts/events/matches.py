@@ -1,6 +1,7 @@
 """Events of the match aggregate (key: match_id): a proposed, then formed, pairing of two participants."""
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
+from uuid import UUID
 
 from pydantic import Field
 
@@ -18,6 +19,7 @@ from mentoring_contracts.events.base import (
     ParticipantId,
     ProgramId,
     Reason,
+    Slug,
     TimeZoneName,
 )
 from mentoring_contracts.events.participants import AvailabilitySlot, Cadence, MeetingMode, Role
@@ -191,6 +193,66 @@ class MatchStalled(_MatchEvent):
     last_activity_at: Instant = Field(description="Their last completed session, or when the match formed.")
     dormant_at: Instant = Field(description="When it was found dormant.")
     ends_at: Instant = Field(description="When it ends unless they complete a session before.")
+
+
+Arranger = Literal["coordinator", "admin"]
+RuleCode = Annotated[Slug, Field(description="A rule, as a code: no-shared-language, no-shared-topic, "
+                                 "different-campuses, time-zone-gap, nothing-in-common, no-meeting-mode, "
+                                 "too-little-shared-time; read an unknown one as 'another rule'.",
+                                 examples=["no-shared-language"])]
+
+
+class MatchArranged(_MatchEvent):
+    """A coordinator (or an admin) of the program proposed two participants as a pair by hand (contracts
+    2.6). It is a proposal like any other: both places are held, both accept or decline it through
+    matching, it lapses at ``expires_at``, and MatchAccepted, MatchDeclined or MatchExpired follow;
+    it is announced by this event instead of MatchProposed (count both as proposals). Score and parts
+    are the program policy's, as for any proposal; the reasons in words and the coordinator's note to
+    the pair quote people, so they are read from matching (``GET /matches/{id}``), and who proposed it
+    stays in matching's audit trail."""
+
+    name: ClassVar[str] = "MatchArranged"
+
+    match_id: MatchId
+    program_id: ProgramId
+    topic_name: Label = Field(description="The topic the pair meets about.", examples=["Calculus II"])
+    kind: MatchKind = Field(description="Mentor with mentee, or two peers.", examples=["mentor_mentee"])
+    participants: list[MatchParticipant] = Field(min_length=2, max_length=2, description="The pair and their roles.")
+    score: float = Field(ge=0, le=1, description="Weighted mean of the score parts, 0 to 1, under the program's "
+                                                 "current policy.", examples=[0.64])
+    score_parts: list[ScorePart] = Field(description="Each criterion's contribution.")
+    proposed_at: Instant = Field(description="When it was proposed.")
+    expires_at: Instant = Field(description="Until when both may accept.")
+    arranged_by: Arranger = Field(description="The role of whoever proposed it (who, the audit trail says).",
+                                  examples=["coordinator"])
+    overridden: list[RuleCode] = Field(default_factory=list, max_length=20,
+                                       description="The program policy's rules under which matching itself would "
+                                                   "never have proposed this pair, knowingly overridden.",
+                                       examples=[["no-shared-language"]])
+    with_note: bool = Field(default=False, description="Whether the coordinator wrote the pair a note (its words: "
+                                                       "GET /matches/{id}, `note`).", examples=[True])
+
+
+NudgeId = Annotated[UUID, Field(description="A nudge's id.", examples=["3e9a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b"])]
+
+
+class MatchNudged(_MatchEvent):
+    """A coordinator (or an admin) checked in on a formed pair, dormant or not (contracts 2.6): notify
+    mails both. At most one a pair in 24 hours. The coordinator's message, if any, is read from
+    matching (``GET /matches/{match_id}/nudges/{nudge_id}``)."""
+
+    name: ClassVar[str] = "MatchNudged"
+
+    match_id: MatchId
+    program_id: ProgramId
+    participant_ids: PairIds
+    nudge_id: NudgeId
+    nudged_by: Arranger = Field(description="The role of whoever nudged them (who, the audit trail says).",
+                                examples=["coordinator"])
+    with_message: bool = Field(description="Whether it came with a message (its words: matching's API).", examples=[True])
+    dormant: bool = Field(description="Whether the pair was dormant (MatchStalled, not revived) when nudged.",
+                          examples=[False])
+    nudged_at: Instant = Field(description="When.")
 
 
 class MatchEndedV1(MatchEnded):

@@ -16,7 +16,7 @@ import icalendar
 from mesh_local.config import LocalConfig
 from mesh_local.keycloak import user_token
 from mesh_local.mailserver import NO_MAIL_DOMAIN
-from mesh_local.steps import JourneyError, call, eventually
+from mesh_local.steps import JourneyError, as_, call, eventually
 from mesh_runtime.clock import Clock, advance
 
 DORMANT_AFTER_DAYS, DORMANT_GRACE_DAYS = 42, 14  # six weeks: longer than a monthly pair's gap
@@ -79,6 +79,7 @@ async def after_the_match(http: httpx.AsyncClient, config: LocalConfig, cast: Ca
     said.append("one student left the program; nadia erased another, and all four services confirmed it")
 
     said.append(await _digest(http, cast, config, clock))
+    said += await _coordinators_hand(http, cast, program_id, second, gone={leaver, erased})
 
     if pause is not None:
         await pause()
@@ -174,6 +175,38 @@ async def _digest(http: httpx.AsyncClient, cast: Cast, config: LocalConfig, cloc
 
     await eventually(came, "cole's first digest")
     return f"cole, coordinator on north, asked for a daily digest at {hour:02d}:00 Berlin time: the first came at once"
+
+
+async def _coordinators_hand(http: httpx.AsyncClient, cast: Cast, program_id: str, pair: dict[str, Any],
+                             gone: set[str]) -> list[str]:
+    """nadia pairs two people by hand whom matching would not pair itself (the first two, in the order
+    people are waiting, that both have room and may be paired: the platform refuses the rest), and checks
+    in on a formed pair: both are mailed each time."""
+    people = [pid for pid in [*cast.waiting, *cast.tokens] if pid not in gone]
+    url = f"{cast.urls['matching']}/programs/{program_id}/matches"
+    made = None
+    for index, first in enumerate(dict.fromkeys(people)):
+        for second in list(dict.fromkeys(people))[index + 1:]:
+            response = await http.post(url, json={"participant_ids": [first, second], "dry_run": False,
+                                                  "note": "You are both new this term: meet and see how you can help "
+                                                          "each other."}, headers=as_(cast.admin))
+            if response.status_code == 201:
+                made = response.json()
+                break
+            if response.status_code != 409:
+                raise JourneyError(f"proposing a pair by hand failed: {response.status_code} {response.text}")
+        if made:
+            break
+    if made is None:
+        raise JourneyError("nobody left to pair by hand: everyone with room is refused")
+    said = [f"nadia proposed two people as a pair by hand ({', '.join(p['role'] for p in made['participants'])}, "
+            f"score {made['score']:.2f}, {len(made['warnings'])} warning(s) she overrode); both were mailed"]
+    member = pair["participants"][0]["participant_id"]
+    await call(http, "POST", f"{cast.urls['matching']}/matches/{pair['match_id']}/nudge", cast.admin, "nudging a pair",
+               {"message": "How are your sessions going? Write to me if anything is in the way."}, expect=(201,))
+    await eventually(lambda: _mailed(http, cast, member, "pair_nudged"), "the mail checking in on the second pair")
+    said.append("nadia checked in on the second pair with a message (once a day at most): both were mailed")
+    return said
 
 
 async def _erasure_confirmed(http: httpx.AsyncClient, cast: Cast, participant_id: str) -> bool:

@@ -86,3 +86,17 @@ async def require_acting_as_themself(connection: asyncpg.Connection, principal: 
     subject = await connection.fetchval("SELECT subject FROM candidates WHERE participant_id = $1", participant_id)
     if subject != principal.subject:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"you may answer only as yourself, not as {participant_id}")
+
+
+def coordinates_pair(principal: Principal, pair: Tenancy | None) -> bool:
+    """Acting on a pair for its members (ending it) takes coordinating every campus the pair is on."""
+    return pair is not None and bool(pair.campuses) and principal.coordinates(pair.program_id or "", pair.campuses) \
+        and pair.campuses <= principal.campuses
+
+
+async def require_member(connection: asyncpg.Connection, match_id: UUID, participant_id: UUID) -> None:
+    """Staff act for one of the pair: ``participant_id`` must be one of its two."""
+    found = await connection.fetchval("SELECT true FROM matches WHERE match_id = $1 AND $2 IN (participant_a, "
+                                      "participant_b)", match_id, participant_id)
+    if not found:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{participant_id} is not one of the pair {match_id}")

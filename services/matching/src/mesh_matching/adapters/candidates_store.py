@@ -4,7 +4,7 @@ A candidate's profile is stored as ``MatchingProfile`` (an allow-list), whatever
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import time
+from datetime import datetime, time
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -12,6 +12,7 @@ import asyncpg
 
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
 from mesh_matching.adapters.kept_in_memory import DECODED, DecodedProfiles
+from mesh_matching.adapters.participant_states import refresh_states
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
 from mesh_runtime.forgetting import announce_forgotten
 
@@ -178,8 +179,11 @@ class PostgresCandidates:
         await announce_forgotten(self._connection, participant_id)
         return bool(erased)
 
-    async def withdraw(self, participant_id: UUID) -> None:
-        await self._connection.execute("UPDATE candidates SET active = false WHERE participant_id = $1", participant_id)
+    async def withdraw(self, participant_id: UUID, at: datetime | None = None) -> None:
+        await self._connection.execute(
+            "UPDATE candidates SET active = false, left_at = coalesce(left_at, $2) WHERE participant_id = $1",
+            participant_id, at)
+        await refresh_states(self._connection, [participant_id])
 
 
 T = TypeVar("T")

@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 
 from mesh_matching.adapters.match_rows import match_from_row
+from mesh_matching.adapters.participant_states import refresh_states
 from mesh_matching.domain.match import Match
 
 _LAST_ACTIVITY = """coalesce((SELECT max(s.completed_at) FROM pair_sessions s WHERE s.match_id = m.match_id),
@@ -31,29 +32,35 @@ class PostgresDormantPairs:
         return [(match_from_row(row), row["last_activity"]) for row in rows]
 
     async def mark_dormant(self, match_id: UUID, judged_on: datetime, at: datetime, ends_at: datetime) -> None:
-        await self._connection.execute(
-            "UPDATE matches SET stalled_at = $2, stalled_activity_at = $3, stall_ends_at = $4 WHERE match_id = $1",
-            match_id, at, judged_on, ends_at)
+        pair = await self._connection.fetchrow(
+            """
+            UPDATE matches SET stalled_at = $2, stalled_activity_at = $3, stall_ends_at = $4 WHERE match_id = $1
+            RETURNING participant_a, participant_b
+            """, match_id, at, judged_on, ends_at)
+        await refresh_states(self._connection, pair.values() if pair else [])
 
     async def revive_pair(self, match_id: UUID, completed_at: datetime) -> bool:
         """A completion newer than what the pair was judged on; True if it was dormant."""
-        revived = await self._connection.fetchval(
+        pair = await self._connection.fetchrow(
             """
             UPDATE matches SET stalled_at = NULL, stalled_activity_at = NULL, stall_ends_at = NULL
-            WHERE match_id = $1 AND status = 'accepted' AND stalled_activity_at < $2 RETURNING true
+            WHERE match_id = $1 AND status = 'accepted' AND stalled_activity_at < $2 RETURNING participant_a, participant_b
             """, match_id, completed_at)
-        return bool(revived)
+        await refresh_states(self._connection, pair.values() if pair else [])
+        return pair is not None
 
     async def revive_program(self, program_id: str, quiet_before: datetime) -> int:
         """Every dormant pair of a program with a completion newer than what it was judged on, or not
         quiet for long enough under the program's rule as it is now (it may have been relaxed)."""
-        status = await self._connection.execute(
+        pairs = await self._connection.fetch(
             f"""
             UPDATE matches m SET stalled_at = NULL, stalled_activity_at = NULL, stall_ends_at = NULL
             WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NOT NULL
               AND ({_NEWER_COMPLETION} OR {_LAST_ACTIVITY} >= $2)
+            RETURNING m.participant_a, m.participant_b
             """, program_id, quiet_before)
-        return int(status.split()[-1])
+        await refresh_states(self._connection, (pid for pair in pairs for pid in pair.values()))
+        return len(pairs)
 
     async def past_grace(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
         """Dormant pairs whose grace ended with nothing completed since, locked."""

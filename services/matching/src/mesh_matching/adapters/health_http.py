@@ -3,41 +3,39 @@
 Matching holds this read model because it is where the pairs are: it already follows every join
 and every match, and with scheduling's session events it sees each pair meet. No service reads
 another's database. A coordinator sees the campuses they coordinate, and the program as a whole
-when they coordinate all of its campuses; an admin sees everything."""
+when they coordinate all of its campuses; an admin sees everything. Every figure is read from the
+counts matching keeps as rows change (``health_store``): no read scans the program's people."""
 
 import io
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import covers_program, program_tenancy
-from mesh_matching.adapters.health_store import ALL_CAMPUSES, program_health
+from mesh_matching.adapters.health_figures import Figures, Week, figures_csv, figures_of, weeks_of
+from mesh_matching.adapters.health_store import ALL_CAMPUSES, health_counts, program_terms, weekly_counts
 from mesh_matching.adapters.programs_store import PostgresPrograms
+from mesh_matching.domain.health_weeks import RECENT_WEEKS, weeks_shown
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 from mesh_runtime.spreadsheet import writer as csv_writer
 
 router = APIRouter(tags=["program health"])
+CSV = {200: {"content": {"text/csv": {}}}, **error_responses(403, 404)}
+__all__ = ["Figures", "Health", "health_csv_text", "router", "weeks_csv_text"]
 
 
-class Figures(BaseModel):
-    campus: str = Field(description=f"A campus, or {ALL_CAMPUSES!r} for all of the program's together.")
-    joined: int = 0
-    waiting: int = Field(default=0, description="Active with room and no open match: eligible, waiting.")
-    proposed: int = Field(default=0, description="Proposals not yet answered.")
-    matched: int = Field(default=0, description="Pairs ever formed.")
-    active_pairs: int = 0
-    dormant_pairs: int = Field(default=0, description="Formed pairs found dormant (MatchStalled) and not active since.")
-    ended_by_reason: dict[str, int] = Field(default_factory=dict, description="Formed pairs that ended, by why.")
-    sessions_per_week: float = Field(default=0, description="Completed in the last four weeks, a week.")
-    sessions_completed: int = 0
-    reflected_share: float | None = Field(default=None, description="Of the sessions due, the share completed with "
-                                                                    "reflections.")
-    average_rating: float | None = Field(default=None, description="Progress rating over every reflection, 1 to 5.")
-    hours_to_first_proposal: float | None = Field(default=None, description="On average, from joining.")
-    hours_to_first_session: float | None = Field(default=None, description="On average, from joining to its start.")
+class WeeksOf(BaseModel):
+    """Which weeks ``weeks`` holds: the current term's, or the last weeks when no term covers today."""
+
+    first_week: date = Field(description="The first week's Monday.")
+    last_week: date = Field(description="This week's Monday: no week to come is shown.")
+    term_id: str | None = Field(default=None, description=f"The term covering today; None: the last {RECENT_WEEKS} weeks.")
+    term_name: str | None = None
+    term_starts_on: date | None = None
+    term_ends_on: date | None = None
 
 
 class Health(BaseModel):
@@ -45,59 +43,74 @@ class Health(BaseModel):
     as_of: datetime
     dormant_after_days: int = Field(description="The program's rule: a pair with no completed session this long is dormant.")
     dormant_grace_days: int = Field(description="And ends this long after, unless a session is completed.")
+    weeks_of: WeeksOf | None = Field(default=None, description="The weeks each figures' ``weeks`` covers.")
     campuses: list[Figures]
     all_campuses: Figures | None = Field(description="None for a coordinator of only some of its campuses.")
 
 
-@router.get("/programs/{program_id}/health", summary="How a program is doing, per campus and overall",
+@router.get("/programs/{program_id}/health", summary="How a program is doing, per campus and overall, week by week",
             responses=error_responses(403, 404))
 async def health(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Health:
     return await _health(components, principal, program_id)
 
 
 @router.get("/programs/{program_id}/health.csv", summary="The same figures as CSV: one row per campus, then '*'",
-            response_class=Response, responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)})
+            response_class=Response, responses=CSV)
 async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
     report = await _health(components, principal, program_id)
-    return Response(health_csv_text(program_id, report), media_type="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{program_id}-health.csv"'})
+    return _csv(health_csv_text(program_id, report), f"{program_id}-health.csv")
+
+
+@router.get("/programs/{program_id}/health/weeks.csv",
+            summary="Sessions completed and pairs that met, week by week: per campus, then '*'",
+            response_class=Response, responses=CSV)
+async def weeks_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
+    report = await _health(components, principal, program_id)
+    return _csv(weeks_csv_text(program_id, report), f"{program_id}-health-weeks.csv")
 
 
 def health_csv_text(program_id: str, report: Health) -> str:
-    """One row per campus, then '*'. Campus labels and reasons are the institution's own text: written
-    through the formula-safe writer, so none of them runs in a coordinator's spreadsheet."""
+    """One row per campus, then '*', each with its funnel and one column per way pairs ended."""
     rows = [*report.campuses, *([report.all_campuses] if report.all_campuses else [])]
-    reasons = sorted({reason for row in rows for reason in row.ended_by_reason})
-    columns = [name for name in Figures.model_fields if name != "ended_by_reason"]
+    return figures_csv(["program_id"], [([program_id], row) for row in rows])
+
+
+def weeks_csv_text(program_id: str, report: Health) -> str:
+    """One row per campus and week, then '*' and week; campus labels written formula-safe."""
     text = io.StringIO()
     writer = csv_writer(text)
-    writer.writerow(["program_id", *columns, *(f"ended: {reason}" for reason in reasons)])
-    for row in rows:
-        values = row.model_dump()
-        writer.writerow([program_id, *(("" if values[c] is None else values[c]) for c in columns),
-                         *(row.ended_by_reason.get(reason, 0) for reason in reasons)])
+    writer.writerow(["program_id", "campus", *Week.model_fields])
+    for row in [*report.campuses, *([report.all_campuses] if report.all_campuses else [])]:
+        for week in row.weeks or []:
+            writer.writerow([program_id, row.campus, week.week_starting.isoformat(), week.sessions_completed, week.pairs_met])
     return text.getvalue()
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 async def _health(components, principal: Principal, program_id: str) -> Health:
     now = components.clock.now()
     async with components.database.transaction(principal.institution) as transaction:
-        program = await program_tenancy(transaction.connection, program_id, principal.institution)
+        connection = transaction.connection
+        program = await program_tenancy(connection, program_id, principal.institution)
         # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
         authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        found = await program_health(transaction.connection, program_id, now)
-        rule = await PostgresPrograms(transaction.connection).dormancy(program_id)
+        counts = await health_counts(connection, principal.institution, [program_id], now)
+        shown = weeks_shown(await program_terms(connection, program_id), now.astimezone(UTC).date())
+        weekly = await weekly_counts(connection, principal.institution, program_id, shown.first_week, shown.last_week)
+        rule = await PostgresPrograms(connection).dormancy(program_id)
     visible = program.campuses if principal.is_admin else program.campuses & principal.campuses
-    figures = {campus: _figures(campus, values) for campus, values in found.items()}
+    mondays = shown.mondays()
+
+    def figures(campus: str) -> Figures:
+        return figures_of(campus, counts.get((program_id, campus), {}), weeks_of(mondays, weekly.get(campus, {})))
+
+    term = shown.term
     return Health(program_id=program_id, as_of=now, dormant_after_days=rule.after.days, dormant_grace_days=rule.grace.days,
-                  campuses=[figures.get(campus, Figures(campus=campus)) for campus in sorted(visible)],
-                  all_campuses=figures.get(ALL_CAMPUSES, Figures(campus=ALL_CAMPUSES))
-                  if covers_program(principal, program) else None)
-
-
-def _figures(campus: str, values: dict) -> Figures:
-    hours = {name: None if values.get(f"seconds_to_{name}") is None else round(float(values[f"seconds_to_{name}"]) / 3600, 3)
-             for name in ("first_proposal", "first_session")}
-    return Figures(campus=campus, **{k: v for k, v in values.items() if not k.startswith("seconds_to_")
-                                     and v is not None}, hours_to_first_proposal=hours["first_proposal"],
-                   hours_to_first_session=hours["first_session"])
+                  weeks_of=WeeksOf(first_week=shown.first_week, last_week=shown.last_week,
+                                   term_id=term and term.term_id, term_name=term and term.name,
+                                   term_starts_on=term and term.starts_on, term_ends_on=term and term.ends_on),
+                  campuses=[figures(campus) for campus in sorted(visible)],
+                  all_campuses=figures(ALL_CAMPUSES) if covers_program(principal, program) else None)

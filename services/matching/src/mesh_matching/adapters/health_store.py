@@ -1,20 +1,22 @@
-"""Program health from matching's own tables: its people and pairs, and the sessions scheduling announced.
+"""Program health from counts matching keeps as its rows change (migration 019): a read costs a few
+rows per program and campus, whatever the number of people, pairs and sessions.
 
-Each figure is per campus (a pair on two campuses counts on both) and for all campuses together
-(each pair, person and session once)."""
+Each count is per program and campus (a pair on two campuses counts on both) and for the program's
+campuses together, ``ALL_CAMPUSES`` (each person, pair and session once). Dated counts are by UTC
+day; a week starts on Monday."""
 
-from datetime import datetime, timedelta
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 import asyncpg
 
 from mentoring_contracts import SessionCancelled, SessionCompleted, SessionScheduled
+from mesh_matching.domain.health_weeks import TermDates, monday_of
 
 ALL_CAMPUSES = "*"
-# How a match ended, in categories that quote nobody (a reason in a person's words stays unread here).
-ENDED_CATEGORY = """CASE WHEN m.closing_reason = 'participant left the program' THEN 'participant left'
-                         WHEN m.closing_reason LIKE 'the program closed%' THEN 'program closed'
-                         WHEN m.closing_reason LIKE 'the pair lay dormant%' THEN 'dormant'
-                         ELSE 'ended by the pair or a coordinator' END"""
+RECENT_DAYS = 28  # sessions_per_week: completed on the last 28 days (today included), over 4
+Measures = dict[str, Decimal]
 
 
 class PostgresSessionsSeen:
@@ -47,76 +49,82 @@ class PostgresSessionsSeen:
             """, event.session_id, event.match_id, event.program_id, event.starts_at, event.cancelled_at)
 
 
-async def program_health(connection: asyncpg.Connection, program_id: str, now: datetime) -> dict[str, dict]:
-    """Figures per campus, and for ``ALL_CAMPUSES``."""
-    figures: dict[str, dict] = {}
-    for by_campus in (True, False):
-        for row in await connection.fetch(_PEOPLE.format(campus="c.campus" if by_campus else f"'{ALL_CAMPUSES}'"), program_id):
-            figures.setdefault(row["campus"], {}).update({k: v for k, v in row.items() if k != "campus"})
-        # each campus of a pair once (both of a pair may be on one campus)
-        pair_campus = "unnest(ARRAY(SELECT DISTINCT c FROM unnest(m.campuses) c))" if by_campus else f"'{ALL_CAMPUSES}'"
-        for row in await connection.fetch(_PAIRS.format(campus=pair_campus), program_id, now):
-            figures.setdefault(row["campus"], {}).update({k: v for k, v in row.items() if k != "campus"})
-        for row in await connection.fetch(_ENDED.format(campus=pair_campus, category=ENDED_CATEGORY), program_id):
-            figures.setdefault(row["campus"], {}).setdefault("ended_by_reason", {})[row["category"]] = row["ended"]
-        for row in await connection.fetch(_SESSIONS.format(campus=pair_campus), program_id, now,
-                                          now - timedelta(days=28)):
-            figures.setdefault(row["campus"], {}).update({k: v for k, v in row.items() if k != "campus"})
-    return figures
+async def health_counts(connection: asyncpg.Connection, institution: str, program_ids: list[str] | None,
+                        now: datetime) -> dict[tuple[str, str], Measures]:
+    """Every measure of these programs (all the institution's: None), by (program, campus), with two
+    read at ``now``: ``sessions_completed_recent`` (on the last ``RECENT_DAYS`` days) and
+    ``sessions_pending_later`` (scheduled to start after now, not completed nor cancelled)."""
+    today = now.astimezone(UTC).date()
+    tomorrow = datetime.combine(today + timedelta(days=1), time(), UTC)
+    counts: dict[tuple[str, str], Measures] = defaultdict(dict)
+    for row in await connection.fetch(COUNTS, institution, program_ids, today - timedelta(days=RECENT_DAYS - 1), today,
+                                      now, tomorrow):
+        measures = counts[(row["program_id"], row["campus"])]
+        measures[row["measure"]] = measures.get(row["measure"], Decimal(0)) + row["amount"]
+    return counts
 
 
-_PEOPLE = """
-WITH firsts AS (
-    SELECT c.participant_id, min(m.proposed_at) AS first_proposal
-    FROM candidates c JOIN matches m ON m.participant_a = c.participant_id OR m.participant_b = c.participant_id
-    WHERE c.program_id = $1 GROUP BY c.participant_id
-), first_sessions AS (
-    SELECT c.participant_id, min(s.starts_at) AS first_session
-    FROM candidates c JOIN matches m ON m.participant_a = c.participant_id OR m.participant_b = c.participant_id
-    JOIN pair_sessions s ON s.match_id = m.match_id
-    WHERE c.program_id = $1 GROUP BY c.participant_id
-)
-SELECT {campus} AS campus, count(*) AS joined,
-       count(*) FILTER (WHERE c.active AND c.used < c.capacity AND NOT EXISTS (
-           SELECT 1 FROM matches o WHERE (o.participant_a = c.participant_id OR o.participant_b = c.participant_id)
-           AND o.status IN ('proposed', 'accepted'))) AS waiting,
-       avg(extract(epoch FROM f.first_proposal - c.joined_at)) AS seconds_to_first_proposal,
-       avg(extract(epoch FROM s.first_session - c.joined_at)) AS seconds_to_first_session
-FROM candidates c LEFT JOIN firsts f USING (participant_id) LEFT JOIN first_sessions s USING (participant_id)
-WHERE c.program_id = $1
-GROUP BY 1
-"""
-
-_PAIRS = """
-SELECT campus, count(*) FILTER (WHERE status = 'proposed') AS proposed,
-       count(*) FILTER (WHERE status IN ('accepted', 'ended')) AS matched,
-       count(*) FILTER (WHERE status = 'accepted' AND NOT dormant) AS active_pairs,
-       count(*) FILTER (WHERE status = 'accepted' AND dormant) AS dormant_pairs
-FROM (
-    SELECT {campus} AS campus, m.status,
-           -- dormant: found so (MatchStalled) and not revived since
-           m.stalled_at IS NOT NULL AS dormant
-    FROM matches m WHERE m.program_id = $1 AND m.proposed_at <= $2
-) pairs
-GROUP BY campus
-"""
-
-_ENDED = """
-SELECT {campus} AS campus, {category} AS category, count(*) AS ended
-FROM matches m WHERE m.program_id = $1 AND m.status = 'ended'
+# (institution, programs or None for all, first recent day, today, now, tomorrow's midnight)
+COUNTS = """
+SELECT program_id, campus, measure, amount FROM health_counts
+WHERE institution = $1 AND ($2::text[] IS NULL OR program_id = ANY($2::text[]))
+UNION ALL
+SELECT program_id, campus, 'sessions_completed_recent', sum(amount) FROM health_counts_by_date
+WHERE institution = $1 AND ($2::text[] IS NULL OR program_id = ANY($2::text[])) AND measure = 'sessions_completed'
+  AND on_date BETWEEN $3 AND $4
+GROUP BY 1, 2
+UNION ALL
+SELECT program_id, campus, 'sessions_pending_later', sum(amount) FROM health_counts_by_date
+WHERE institution = $1 AND ($2::text[] IS NULL OR program_id = ANY($2::text[])) AND measure = 'sessions_pending'
+  AND on_date > $4
+GROUP BY 1, 2
+UNION ALL
+-- today's sessions yet to start: one day's, read from the sessions themselves
+SELECT s.program_id, c.campus, 'sessions_pending_later', count(*) FROM pair_sessions s
+LEFT JOIN matches x ON x.match_id = s.match_id CROSS JOIN LATERAL health_campuses(x.campuses) AS c (campus)
+WHERE s.institution = $1 AND s.starts_at > $5 AND s.starts_at < $6 AND s.completed_at IS NULL AND s.cancelled_at IS NULL
+  AND ($2::text[] IS NULL OR s.program_id = ANY($2::text[]))
 GROUP BY 1, 2
 """
 
-_SESSIONS = """
-SELECT {campus} AS campus,
-       count(*) FILTER (WHERE s.completed_at >= $3) / 4.0 AS sessions_per_week,
-       count(*) FILTER (WHERE s.completed_at IS NOT NULL AND s.reflections > 0)::float
-           / nullif(count(*) FILTER (WHERE s.cancelled_at IS NULL AND (s.starts_at <= $2 OR s.completed_at IS NOT NULL)), 0)
-           AS reflected_share,
-       sum(s.rating_sum)::float / nullif(sum(s.reflections), 0) AS average_rating,
-       count(*) FILTER (WHERE s.completed_at IS NOT NULL) AS sessions_completed
-FROM pair_sessions s JOIN matches m ON m.match_id = s.match_id
-WHERE s.program_id = $1
-GROUP BY 1
-"""
 
+async def weekly_counts(connection: asyncpg.Connection, institution: str, program_id: str, first_week: date,
+                        last_week: date) -> dict[str, dict[date, tuple[int, int]]]:
+    """Per campus (and ``ALL_CAMPUSES``): per week (its Monday) of these, (sessions completed, pairs that met)."""
+    weeks: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in await connection.fetch(
+            """
+            SELECT campus, measure, on_date, amount FROM health_counts_by_date
+            WHERE institution = $1 AND program_id = $2 AND measure IN ('sessions_completed', 'pairs_met')
+              AND on_date BETWEEN $3 AND $4
+            """, institution, program_id, first_week, last_week + timedelta(days=6)):
+        weeks[row["campus"]][monday_of(row["on_date"])][row["measure"] == "pairs_met"] += int(row["amount"])
+    return {campus: {week: (sessions, pairs) for week, (sessions, pairs) in by_week.items()}
+            for campus, by_week in weeks.items()}
+
+
+async def program_terms(connection: asyncpg.Connection, program_id: str) -> list[TermDates]:
+    """The terms of its definition as matching last heard it (none before its first definition since 019)."""
+    terms = await connection.fetchval("SELECT terms FROM programs WHERE program_id = $1", program_id) or []
+    return [TermDates(t["term_id"], t["name"], date.fromisoformat(t["starts_on"]), date.fromisoformat(t["ends_on"]))
+            for t in terms]
+
+
+async def institution_programs(connection: asyncpg.Connection, institution: str) -> dict[str, str | None]:
+    """Every program of the institution matching knows (defined, or with someone who joined), and its name."""
+    rows = await connection.fetch(
+        """
+        SELECT program_id, name FROM programs WHERE institution = $1
+        UNION
+        SELECT program_id, NULL FROM health_counts WHERE institution = $1 AND campus = '*' AND measure = 'joined'
+          AND program_id NOT IN (SELECT program_id FROM programs WHERE institution = $1)
+        """, institution)
+    return {row["program_id"]: row["name"] for row in sorted(rows, key=lambda r: r["program_id"])}
+
+
+async def counted_campuses(connection: asyncpg.Connection, institution: str, program_id: str) -> set[str]:
+    """The campuses a program has counts on (someone joined there, or a pair or session of theirs)."""
+    rows = await connection.fetch(
+        "SELECT DISTINCT campus FROM health_counts WHERE institution = $1 AND program_id = $2 AND campus <> '*'",
+        institution, program_id)
+    return {row["campus"] for row in rows}

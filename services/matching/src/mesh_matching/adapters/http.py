@@ -9,14 +9,29 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
-from mesh_matching.adapters.access import match_tenancy, participant_tenancy, require_acting_as_themself, sees_full_reasons
+from mesh_matching.adapters.access import (
+    coordinates_pair,
+    match_tenancy,
+    participant_tenancy,
+    require_acting_as_themself,
+    require_member,
+    sees_full_reasons,
+)
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
 from mesh_runtime import audit
 from mesh_runtime.app import Components
 from mesh_runtime.db import Cause
-from mesh_runtime.dependencies import OPEN_TO_SERVICES, CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import (
+    OPEN_TO_SERVICES,
+    CauseDep,
+    ComponentsDep,
+    PrincipalDep,
+    Problem,
+    authorize,
+    error_responses,
+)
 from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["matches"])
@@ -49,6 +64,10 @@ class MatchView(BaseModel):
     formed_at: datetime | None = Field(default=None, description="When both had accepted.")
     dormant_since: datetime | None = Field(default=None, description="Set while the pair lies dormant: when it was found so.")
     dormant_ends_at: datetime | None = Field(default=None, description="When a dormant pair ends unless it completes a session.")
+    arranged: bool = Field(default=False, description="Proposed by hand by a coordinator or an admin (MatchArranged), "
+                                                      "not by matching nor by either of the pair.")
+    note: str | None = Field(default=None, description="The coordinator's note to both, for a pair proposed by hand; "
+                                                       "none once either of the pair is erased.")
 
 
 class Answer(BaseModel):
@@ -109,20 +128,32 @@ async def decline(match_id: UUID, answer: Decline, components: ComponentsDep, ca
                                                     components.clock.now()))
 
 
-@router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)", responses=ERRORS)
+@router.post("/matches/{match_id}/end", summary="End a formed pair (completed, or early with a reason)",
+             description="Either of the pair for themself; an admin of the institution, or a coordinator of every "
+                         "campus of the pair, for one of them (``participant_id``), early and with a reason.",
+             responses=error_responses(403, 404, 409, 422))
 async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
     return await _answer(components, cause, principal, match_id, answer, "match.end", lambda uow: end_match(
-        uow, match_id, answer.participant_id, answer.outcome, answer.reason, now=components.clock.now()))
+        uow, match_id, answer.participant_id, answer.outcome, answer.reason, now=components.clock.now()),
+        staff_may=True)
 
 
 async def _answer(components: Components, cause: Cause, principal: Principal, match_id: UUID, answer: Answer,
-                  action: str, use_case) -> MatchView:
-    """One of the pair answers for themself (an admin of the institution may answer for them)."""
+                  action: str, use_case, staff_may: bool = False) -> MatchView:
+    """One of the pair answers for themself (an admin of the institution may answer for them); with
+    ``staff_may`` (ending a pair) a coordinator of every campus of the pair may too, giving a reason."""
     try:
         async with components.database.transaction(principal.institution) as transaction:
-            authorize(principal, await match_tenancy(transaction.connection, match_id), f"match {match_id}",
-                      coordinators_may=False)
-            await require_acting_as_themself(transaction.connection, principal, answer.participant_id)
+            pair = await match_tenancy(transaction.connection, match_id)
+            coordinating = staff_may and coordinates_pair(principal, pair)
+            authorize(principal, pair, f"match {match_id}", coordinators_may=coordinating)
+            if coordinating and not principal.is_admin:
+                if not getattr(answer, "reason", None) or getattr(answer, "outcome", None) != "ended_early":
+                    raise Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, "a coordinator ends a pair early, with a "
+                                  "reason both partners read", kind="reason-required")
+                await require_member(transaction.connection, match_id, answer.participant_id)
+            else:
+                await require_acting_as_themself(transaction.connection, principal, answer.participant_id)
             await use_case(PostgresMatchingUnitOfWork(transaction, components.source, cause))
             await audit.record_if_privileged(transaction, principal, cause, action, f"match/{match_id}",
                                              participant_id=str(answer.participant_id))
@@ -167,4 +198,6 @@ def _view(row: asyncpg.Record, full_reasons: bool, names: dict[UUID, str] | None
         formed_at=row["formed_at"],
         dormant_since=row["stalled_at"] if row["status"] == "accepted" else None,
         dormant_ends_at=row["stall_ends_at"] if row["status"] == "accepted" else None,
+        arranged=row["arranged_by"] is not None,
+        note=row["note"],
     )

@@ -21,4 +21,7 @@ def match_from_row(row: asyncpg.Record) -> Match:
         capacity_reserved=row["capacity_reserved"],
         closing_reason=row["closing_reason"],
         formed_at=row["formed_at"],
+        accepted_at=(row["accepted_at_a"], row["accepted_at_b"]),
+        declined_by=row["declined_by"],
+        closed_at=row["closed_at"],
     )

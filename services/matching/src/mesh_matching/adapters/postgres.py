@@ -9,8 +9,10 @@ import asyncpg
 
 from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
 from mesh_matching.adapters.dormancy_store import PostgresDormantPairs
+from mesh_matching.adapters.hand_store import PostgresHandPairings
 from mesh_matching.adapters.health_store import PostgresSessionsSeen
 from mesh_matching.adapters.match_rows import match_from_row
+from mesh_matching.adapters.participant_states import refresh_states
 from mesh_matching.adapters.programs_store import PostgresPrograms
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
@@ -29,17 +31,18 @@ class PostgresMatches:
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
                                  score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
-                                 campuses, participant_reasons)
+                                 campuses, participant_reasons, accepted_at_a, accepted_at_b)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
                     ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
-                          (SELECT campus FROM candidates WHERE participant_id = $6)], $17)
+                          (SELECT campus FROM candidates WHERE participant_id = $6)], $17, $18, $19)
             """,
             [(match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
               match.score, [part.model_dump() for part in pair.parts], list(pair.reasons), match.status.value,
               match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved,
-              list(pair.participant_reasons))
+              list(pair.participant_reasons), *_accepted_at(match))
              for match, pair in proposed],
         )
+        await refresh_states(self._connection, (pid for match, _ in proposed for pid in match.participants))
 
     async def get_for_update(self, match_id: UUID) -> Match | None:
         row = await self._connection.fetchrow("SELECT * FROM matches WHERE match_id = $1 FOR UPDATE", match_id)
@@ -48,11 +51,14 @@ class PostgresMatches:
     async def save(self, match: Match) -> None:
         await self._connection.execute(
             """
-            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, formed_at = $5, updated_at = now()
+            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, formed_at = $5, updated_at = now(),
+                               accepted_at_a = $6, accepted_at_b = $7, declined_by = $8, closed_at = $9
             WHERE match_id = $1
             """,
             match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason, match.formed_at,
+            *match.accepted_at, match.declined_by, match.closed_at,
         )
+        await refresh_states(self._connection, match.participants)
 
     async def open_past_expiry(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
         rows = await self._connection.fetch(
@@ -103,7 +109,7 @@ class PostgresMatches:
               AND (reasons <> '[]' OR participant_reasons <> '[]' OR closing_reason IS NOT NULL)
             """,
             participant_id)
-        return int(status.split()[-1])
+        return int(status.split()[-1]) + await PostgresHandPairings(self._connection).forget_words(participant_id)
 
     async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
         rows = await self._connection.fetch(
@@ -125,6 +131,14 @@ class PostgresMatches:
             list(participant_ids),
         )
         return {(row["participant_low"], row["participant_high"]) for row in rows}
+
+
+def _accepted_at(match: Match) -> tuple[datetime | None, datetime | None]:
+    """When each of a new proposal's pair accepted: whoever it names as accepted already (a request's
+    asker) did so by asking, when it was proposed."""
+    first, second = (at or (match.proposed_at if pid in match.accepted_by else None)
+                     for pid, at in zip(match.participants, match.accepted_at, strict=True))
+    return first, second
 
 
 class PostgresPolicies:

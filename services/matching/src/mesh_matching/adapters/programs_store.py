@@ -14,17 +14,19 @@ class PostgresPrograms:
         self._connection = connection
 
     async def define(self, program_id: str, definition: ProgramDefinition, at: datetime) -> None:
-        """The definition as of ``at``; an older one arriving late changes nothing, nor does one after closing."""
+        """The definition as of ``at`` (its name and terms for program health); an older one arriving late changes
+        nothing, nor does one after closing."""
         await self._connection.execute(
             """
-            INSERT INTO programs (program_id, campuses, matchmaking, defined_at, dormant_after_days, dormant_grace_days)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            INSERT INTO programs (program_id, campuses, matchmaking, defined_at, dormant_after_days, dormant_grace_days,
+                                  name, terms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
             ON CONFLICT (program_id) DO UPDATE SET campuses = excluded.campuses, matchmaking = excluded.matchmaking,
                 defined_at = excluded.defined_at, dormant_after_days = excluded.dormant_after_days,
-                dormant_grace_days = excluded.dormant_grace_days
+                dormant_grace_days = excluded.dormant_grace_days, name = excluded.name, terms = excluded.terms
             WHERE programs.defined_at < excluded.defined_at
             """, program_id, list(definition.campuses), definition.matchmaking, at, definition.dormant_after_days,
-            definition.dormant_grace_days)
+            definition.dormant_grace_days, definition.name, [term.model_dump(mode="json") for term in definition.terms])
 
     async def close(self, program_id: str, reason: str | None, at: datetime) -> bool:
         """True the first time; a program closed before it was defined here is still closed."""

@@ -38,7 +38,7 @@ async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, rea
     now = now or datetime.now(UTC)
     await uow.lock_program(program_id)
     policy = policy or (await uow.policies.current(program_id))[1]
-    await uow.candidates.withdraw(participant_id)
+    await uow.candidates.withdraw(participant_id, now)
     rematches: list[Match] = []
     event: MatchDeclined | MatchExpired | MatchEnded
     for match in await uow.matches.open_for(participant_id):

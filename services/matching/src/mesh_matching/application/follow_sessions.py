@@ -11,6 +11,7 @@ async def follow_session(uow: MatchingUnitOfWork, event: SessionScheduled | Sess
     if isinstance(event, SessionScheduled):
         await uow.sessions_seen.scheduled(event)
     elif isinstance(event, SessionCompleted):
+        await uow.lock_program(event.program_id)  # a revived pair changes both people's state: one change at a time
         await uow.sessions_seen.completed(event)
         await uow.dormant_pairs.revive_pair(event.match_id, event.completed_at)  # a dormant pair that met is active again
     else:

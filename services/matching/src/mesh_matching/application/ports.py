@@ -52,8 +52,8 @@ class Candidates(Protocol):
         """Drops name, email, the free text of the profile and the account link; True if they were held."""
         ...
 
-    async def withdraw(self, participant_id: UUID) -> None:
-        """Out of every future pool."""
+    async def withdraw(self, participant_id: UUID, at: datetime | None = None) -> None:
+        """Out of every future pool, as of ``at`` (kept: the first time they left)."""
         ...
 
 

@@ -93,6 +93,60 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     if overlap < policy.min_overlap_hours:
         return Ineligible(f"only {overlap:.1f} h of shared weekly availability")
 
+    topic_name, roles = topic
+    return _scored(a, b, policy, languages, same_campus, modes, overlap, _topic_reason(topic_name, roles), topic_name, roles)
+
+
+def score_given(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime, topic: str,
+                roles: tuple[str, str]) -> PairScore:
+    """The pair scored as ``score_pair`` scores it (the same parts, weights and reasons), on the topic and
+    in the roles given, whatever rule of the policy the pair breaks: a coordinator's own proposal, whose
+    broken rules ``broken_rules`` names. The topic's reason is given only where both hold the topic in
+    these roles. For an eligible pair on score_pair's topic, equal to score_pair's result (property-tested)."""
+    languages = _common(a.profile.languages, b.profile.languages)
+    same_campus = a.profile.campus.casefold() == b.profile.campus.casefold()
+    modes = set(a.profile.meeting_modes) & set(b.profile.meeting_modes)
+    if not same_campus:
+        modes.discard("in_person")
+    key = topic.strip().casefold()
+    mine, theirs = a.topic_roles().get(key), b.topic_roles().get(key)
+    holds = mine is not None and theirs is not None and (mine.role, theirs.role) == roles and roles in COMPLEMENTARY
+    return _scored(a, b, policy, languages, same_campus, modes, overlap_hours(a, b, week_start),
+                   _topic_reason(topic, roles) if holds else None, topic, roles)
+
+
+def broken_rules(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime) -> list[tuple[str, str]]:
+    """Every rule under which ``score_pair`` refuses this pair of one program, as (code, score_pair's words),
+    in score_pair's order: the first is the reason it gives. Empty exactly when the pair is eligible."""
+    broken = []
+    if not _common(a.profile.languages, b.profile.languages) and policy.shared_language_required:
+        broken.append(("no-shared-language", "no shared language"))
+    if _best_topic(a, b) is None:
+        broken.append(("no-shared-topic", "no topic where one mentors the other or both are peers"))
+    same_campus = a.profile.campus.casefold() == b.profile.campus.casefold()
+    if policy.same_campus_required and not same_campus:
+        broken.append(("different-campuses", "the program pairs people of one campus only"))
+    if policy.max_time_zone_gap_hours is not None:
+        gap = abs(utc_offset_hours(a.profile.time_zone, week_start) - utc_offset_hours(b.profile.time_zone, week_start))
+        if gap > policy.max_time_zone_gap_hours:
+            broken.append(("time-zone-gap", f"{gap:g} h apart in time zones, more than the program's "
+                                            f"{policy.max_time_zone_gap_hours:g} h"))
+    if policy.must_match and not _common(getattr(a.profile, policy.must_match), getattr(b.profile, policy.must_match)):
+        broken.append(("nothing-in-common", f"nothing in common in {policy.must_match}, which the program requires"))
+    modes = set(a.profile.meeting_modes) & set(b.profile.meeting_modes)
+    if not same_campus:
+        modes.discard("in_person")
+    if not modes:
+        broken.append(("no-meeting-mode", "no meeting mode both accept"))
+    overlap = overlap_hours(a, b, week_start)
+    if overlap < policy.min_overlap_hours:
+        broken.append(("too-little-shared-time", f"only {overlap:.1f} h of shared weekly availability"))
+    return broken
+
+
+def _scored(a: Candidate, b: Candidate, policy: MatchingPolicy, languages: list[str], same_campus: bool, modes: set[str],
+            overlap: float, topic_reason: str | None, topic_name: str, roles: tuple[str, str]) -> PairScore:
+    """The score, its parts and its reasons, once a topic is chosen (score_pair: the gates passed)."""
     values: dict[str, tuple[float, Reason | None]] = {}
     for criterion in SHARED_CRITERIA:
         mine, theirs = getattr(a.profile, criterion), getattr(b.profile, criterion)
@@ -107,10 +161,9 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
         f"{overlap:g} h of shared weekly availability",
     )
     values["campus"] = (1.0 if same_campus else 0.0, f"same campus ({a.profile.campus})" if same_campus else None)
-    values["meeting_mode"] = (
-        1.0 if "in_person" in modes else 0.5,
-        "both can meet in person" if "in_person" in modes else "both can meet online",
-    )
+    values["meeting_mode"] = (  # no mode at all only where a coordinator proposes the pair anyway
+        (1.0, "both can meet in person") if "in_person" in modes else (0.5, "both can meet online") if modes
+        else (0.0, None))
     same_cadence = a.profile.preferred_cadence == b.profile.preferred_cadence
     values["cadence"] = (1.0 if same_cadence else 0.5, f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None)
 
@@ -121,8 +174,7 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     )
     total_weight = sum(part.weight for part in parts)
     score = sum(part.weight * part.value for part in parts) / total_weight if total_weight else 0.0
-    topic_name, roles = topic
-    reasons = (_topic_reason(topic_name, roles), *(reason for _, reason in values.values() if reason))
+    reasons = (*((topic_reason,) if topic_reason else ()), *(reason for _, reason in values.values() if reason))
     return PairScore(topic_name, roles, round4(score), parts, in_full(reasons), overlap, for_participant(reasons))
 
 

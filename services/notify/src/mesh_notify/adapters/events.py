@@ -10,11 +10,13 @@ from mentoring_contracts import (
     EventEnvelope,
     MatchAccepted,
     MatchAcceptedV1,
+    MatchArranged,
     MatchDeclined,
     MatchDeclinedV1,
     MatchEnded,
     MatchEndedV1,
     MatchExpired,
+    MatchNudged,
     MatchProposed,
     MatchProposedV1,
     MatchStalled,
@@ -31,7 +33,7 @@ from mentoring_contracts import (
     SessionRescheduled,
     SessionScheduled,
 )
-from mesh_notify.adapters.personal_data import contact_from_profile, match_details
+from mesh_notify.adapters.personal_data import contact_from_profile, match_details, nudge_details
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.forget_participant import forget_participant, strip_erased
 from mesh_notify.application.plan_notifications import plan_notifications
@@ -47,7 +49,7 @@ HISTORY = (ParticipantJoinedV1, ParticipantProfileUpdatedV1, MatchProposedV1, Ma
 
 # Every event someone should hear of: each plans its notifications.
 PLANNED_FROM = (ParticipantJoined, ParticipantProfileUpdated, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired,
-                MatchEnded, MatchStalled, AgreementProposed, AgreementSet, SessionScheduled, SessionRescheduled,
+                MatchEnded, MatchStalled, MatchArranged, MatchNudged, AgreementProposed, AgreementSet, SessionScheduled, SessionRescheduled,
                 SessionCancelled, SessionCompleted, SessionMissed, *HISTORY)
 
 
@@ -68,6 +70,10 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
             return {}  # the words are on the event itself
         if isinstance(event, MatchProposed | MatchDeclined | MatchEnded):
             return await match_details(matches, event.match_id)
+        if isinstance(event, MatchArranged):
+            return await match_details(matches, event.match_id, with_note=event.with_note)
+        if isinstance(event, MatchNudged) and event.with_message:
+            return await nudge_details(matches, event.match_id, event.nudge_id)
         return {}
 
     async def on_event(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:

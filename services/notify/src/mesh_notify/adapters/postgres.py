@@ -93,7 +93,7 @@ class PostgresNotifications:
     async def redact_mentions(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
             """
-            UPDATE notifications SET updated_at = now(), context = (context - 'reason') || jsonb_strip_nulls(jsonb_build_object(
+            UPDATE notifications SET updated_at = now(), context = (context - 'reason' - 'note' - 'message') || jsonb_strip_nulls(jsonb_build_object(
                 'reasons', CASE WHEN context ? 'reasons' THEN '[]'::jsonb END,
                 'reflections', CASE WHEN context ? 'reflections' THEN (
                     SELECT coalesce(jsonb_agg(r - 'notes'), '[]') FROM jsonb_array_elements(context->'reflections') r) END))

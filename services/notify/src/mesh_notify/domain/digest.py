@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 
 WINDOW = timedelta(hours=24)
 LASTS = timedelta(days=90)
-# What a coordinator reads in a digest, in this order: (template, line).
+# What a coordinator reads in a digest, in this order: (templates counted together, line).
 LINES = (
-    ("match_proposed", "matches proposed"),
-    ("match_accepted", "pairs formed"),
-    ("agreement_set", "agreements confirmed"),
-    ("session_completed", "sessions recorded as done"),
-    ("session_cancelled", "sessions cancelled"),
-    ("session_missed", "sessions missed"),
-    ("pair_dormant", "pairs found dormant"),
-    ("match_ended", "matches ended"),
+    (("match_proposed", "match_arranged"), "matches proposed"),  # by matching, a participant, or a coordinator
+    (("match_accepted",), "pairs formed"),
+    (("agreement_set",), "agreements confirmed"),
+    (("session_completed",), "sessions recorded as done"),
+    (("session_cancelled",), "sessions cancelled"),
+    (("session_missed",), "sessions missed"),
+    (("pair_dormant",), "pairs found dormant"),
+    (("pair_nudged",), "pairs a coordinator checked in on"),
+    (("match_ended",), "matches ended"),
 )
 
 
@@ -56,7 +57,7 @@ class DigestSubscription:
 def digest_text(counts: dict[str, int], failed: int, subscription: DigestSubscription, day: date) -> tuple[str, str]:
     """Subject and body; ``counts``: events by template in the window; ``failed``: mails given up."""
     where = ", ".join(sorted(subscription.campuses))
-    lines = [f"  {counts.get(template, 0):>4}  {label}" for template, label in LINES]
+    lines = [f"  {sum(counts.get(template, 0) for template in templates):>4}  {label}" for templates, label in LINES]
     lines.append(f"  {failed:>4}  mails that could not be delivered")
     body = (f"Hello,\n\nthe last 24 hours of peer mentoring on {where}, up to {day.isoformat()}:\n\n"
             + "\n".join(lines) + "\n\nProgram health, per campus, has the rest. This digest comes until "

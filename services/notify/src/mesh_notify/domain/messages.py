@@ -46,6 +46,17 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
                 f"Accept: POST {links_base}/matches/{context['match_id']}/accept\n"
                 f"Decline: POST {links_base}/matches/{context['match_id']}/decline\n"
                 f"The proposal is open until {_local(context['expires_at'], recipient.time_zone)}.")
+    elif template == "match_arranged":
+        admin = context.get("arranged_by") == "admin"
+        who = "an administrator" if admin else "a coordinator"
+        subject = f"Meet {partner_name}: a proposed mentoring match from your {'administrator' if admin else 'coordinator'}"
+        reasons = "\n".join(f"  - {reason}" for reason in context.get("reasons") or ["your coordinator thinks you fit"])
+        note = f"Their note to you both:\n{_quoted(context['note'])}\n\n" if context.get("note") else ""
+        text = (f"{who} of your program proposes you and {partner_name} as a pair for {context['topic_name']} "
+                f"(match score {context['score']:.2f}).\n\n{note}Why:\n{reasons}\n\n"
+                f"Accept: POST {links_base}/matches/{context['match_id']}/accept\n"
+                f"Decline: POST {links_base}/matches/{context['match_id']}/decline\n"
+                f"The proposal is open until {_local(context['expires_at'], recipient.time_zone)}.")
     elif template == "match_accepted":
         subject = f"You and {partner_name} are now a mentoring pair"
         text = (f"you and {partner_name} both accepted. Agree on your goals and expectations for "
@@ -114,10 +125,24 @@ def render(notification: Notification, recipient: Contact, partner: Contact | No
                 f"{_local(context['last_activity_at'], recipient.time_zone)}. Meet and record a session before "
                 f"{_local(context['ends_at'], recipient.time_zone)} to keep your mentoring going; otherwise it ends "
                 "then and we will introduce you both to someone new.")
+    elif template == "pair_nudged":
+        admin = context.get("nudged_by") == "admin"
+        subject = f"{'An administrator' if admin else 'Your coordinator'} checks in on you and {partner_name}"
+        quiet = " It has been a while since you two completed a session." if context.get("dormant") else ""
+        message = f"\n\nTheir message:\n{_quoted(context['message'])}" if context.get("message") else ""
+        text = (f"{'an administrator' if admin else 'a coordinator'} of your program is checking in "
+                f"on your mentoring with {partner_name}.{quiet}{message}\n\n"
+                f"Your pair: GET {links_base}/matches/{context['match_id']}\n"
+                "Meet and record a session to keep your mentoring going; your coordinator is there if you need them.")
     else:
         raise ValueError(f"no template {template!r}")
     return Message(subject=subject, body=greeting + text + closing,
                    invitation=invitation_of(template, context, partner_name))
+
+
+def _quoted(words: Any) -> str:
+    """Someone's own words, each line indented under what introduces them."""
+    return "\n".join(f"  {line}" for line in str(words).splitlines() or [""])
 
 
 def _local(moment: Any, time_zone: str, *, time_only: bool = False) -> str:

@@ -8,9 +8,11 @@ from mentoring_contracts import (
     AgreementSet,
     Event,
     MatchAccepted,
+    MatchArranged,
     MatchDeclined,
     MatchEnded,
     MatchExpired,
+    MatchNudged,
     MatchProposed,
     MatchStalled,
     ParticipantJoined,
@@ -49,6 +51,10 @@ def recipients(event: Event) -> list[tuple[UUID, str, UUID | None]]:
         return _both(event.participant_ids, "agreement_set")
     if isinstance(event, MatchStalled):
         return _both(event.participant_ids, "pair_dormant")
+    if isinstance(event, MatchArranged):  # a proposal like any other, made by a coordinator: both are asked
+        return _both([p.participant_id for p in event.participants], "match_arranged")
+    if isinstance(event, MatchNudged):
+        return _both(event.participant_ids, "pair_nudged")
     if isinstance(event, SessionScheduled | SessionCompleted):
         template = "session_scheduled" if isinstance(event, SessionScheduled) else "session_completed"
         return _both(event.participant_ids, template)

@@ -9,7 +9,7 @@ cannot improve are skipped without scoring.
 
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +21,7 @@ from mesh_matching.domain.rounds.pair_scores import Mode, Scorer
 from mesh_matching.domain.scoring import MatchingPolicy
 
 TASK_PAIRS = 2_000_000  # pairs per parallel task: small enough to balance the cores
+Progress = Callable[[int, int], None]  # (done, total): rows of the search's tasks scored so far, of all
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,11 @@ class PairSearch:
                    np.zeros(0, dtype=np.int64) if excluded is None else np.sort(excluded.astype(np.int64)))
 
 
-def candidate_graph(search: PairSearch, k: int = 6) -> tuple[PairGraph, np.ndarray]:
+def candidate_graph(search: PairSearch, k: int = 6, progress: Progress | None = None) -> tuple[PairGraph, np.ndarray]:
     """Each row's k best partners, and per candidate the score no pair left out of their list can
-    exceed (-inf where every eligible partner is in)."""
+    exceed (-inf where every eligible partner is in). ``progress`` hears of each task scored."""
     n = len(search.features)
-    rows, cols, scores = _search(search, k)
+    rows, cols, scores = _search(search, k, progress=progress)
     points = np.rint(scores * 10_000).astype(np.int64)  # scores carry four decimals
     order = np.argsort((rows * 10_001 + 10_000 - points) * n + cols)  # per row, best first (one key: fast)
     rows, cols, scores = rows[order], cols[order], scores[order]
@@ -97,7 +98,7 @@ def _graph(mode: Mode, n: int, rows: np.ndarray, cols: np.ndarray, scores: np.nd
 
 
 def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: np.ndarray | None = None,
-            prices: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            prices: np.ndarray | None = None, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, score) of each row's k best per block, a row's pairs sharing two topics twice."""
     scorer = Scorer(search.features, search.mode, search.policy)
     col_caps = caps if search.mode == "peer" else None  # a mentor keeps no list: no cap of their own
@@ -113,7 +114,14 @@ def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: 
 
     # The kernel releases the GIL: blocks score in parallel on the machine's cores.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = list(pool.map(run, search.blocks))
+        if progress is None:
+            found = list(pool.map(run, search.blocks))
+        else:  # the same tasks and order, each told as it is taken in
+            found, done, total = [], 0, sum(len(rows) for rows, _, _ in search.blocks)
+            for (rows, _, _), part in zip(search.blocks, pool.map(run, search.blocks), strict=True):
+                found.append(part)
+                done += len(rows)
+                progress(done, total)
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     return tuple(np.concatenate([part[i] for part in found]) for i in range(3))

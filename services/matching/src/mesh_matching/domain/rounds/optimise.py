@@ -6,6 +6,7 @@ pair left out could still improve the round. Such pairs are added and the round 
 passes run out, the prices still bound what the pool could give.
 """
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -18,11 +19,13 @@ CANDIDATES_PER_PERSON = 8  # the graph's k: enough that one solve is usually wit
 # solved exactly over the graph, so only left-out pairs can separate them from it; peer rounds
 # round an LP, which typically costs 0.2-0.5 % that more pairs would not win back.
 ROUND_TOLERANCE = {"mentor_mentee": 1e-3, "peer": 1e-2}
+# Told where a round is: ("scoring", rows scored, rows to score), then ("solving", passes made, most passes).
+RoundProgress = Callable[[str, int, int], None]
 
 
 def best_round(search: PairSearch, capacity: np.ndarray, objective: Objective = "score", k: int = CANDIDATES_PER_PERSON,
                tolerance: float | None = None, passes: int = 8, exact_up_to: int = 2_000,
-               time_limit: float = 60.0) -> tuple[RoundResult, PairGraph]:
+               time_limit: float = 60.0, progress: RoundProgress | None = None) -> tuple[RoundResult, PairGraph]:
     """``capacity``: places left per candidate (a mentor's mentees; otherwise 0 or 1). Stops once
     the round is proven optimal or (score objective) proven within ``tolerance`` of the pool's
     optimum (a fraction: 1e-3 is 0.1 %; by default the mode's ``ROUND_TOLERANCE``). Returns the round and the graph it was solved over
@@ -35,8 +38,10 @@ def best_round(search: PairSearch, capacity: np.ndarray, objective: Objective = 
             return solve_mentor_mentee(graph, capacity, objective)
         return solve_peer(graph, n, objective, exact_up_to, time_limit)
 
-    graph, caps = candidate_graph(search, k)
-    for _ in range(passes):
+    graph, caps = candidate_graph(search, k, None if progress is None else lambda done, total: progress("scoring", done, total))
+    for made in range(passes):
+        if progress is not None:
+            progress("solving", made, passes)
         result = solve(graph)
         better = improving_pairs(search, result.duals.floors, result.duals.prices, caps)
         if not len(better):

@@ -15,7 +15,7 @@ import numpy as np
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.rounds.features import build
 from mesh_matching.domain.rounds.graph import PairSearch
-from mesh_matching.domain.rounds.optimise import best_round
+from mesh_matching.domain.rounds.optimise import RoundProgress, best_round
 from mesh_matching.domain.rounds.pair_scores import Mode
 from mesh_matching.domain.rounds.solve import Objective
 from mesh_matching.domain.scoring import MatchingPolicy
@@ -51,14 +51,15 @@ class RoundPlan:
 
 def plan_round(
     pool: Sequence[Candidate], places: Sequence[int], excluded: set[tuple[UUID, UUID]], mode: Mode,
-    objective: Objective, policy: MatchingPolicy, week_start: datetime,
+    objective: Objective, policy: MatchingPolicy, week_start: datetime, progress: RoundProgress | None = None,
 ) -> RoundPlan:
-    """``places``: how many more partners each can take (mentors: mentees; others: 0 or 1)."""
+    """``places``: how many more partners each can take (mentors: mentees; others: 0 or 1).
+    ``progress``: told how far scoring and solving are (``optimise.RoundProgress``); the plan is the same."""
     features = build(pool, week_start)
     capacity = np.array(places, dtype=np.int64)
     takes_part = capacity > 0
     search = PairSearch.of(features, mode, policy, takes_part, _excluded_keys(pool, excluded))
-    result, graph = best_round(search, capacity, objective)
+    result, graph = best_round(search, capacity, objective, progress=progress)
     pairs = [PlannedPair(pool[a], pool[b], score) for a, b, score in result.pairs]
     matched = {i for a, b, _ in result.pairs for i in (a, b)}
     with_partners = set(graph.rows.tolist()) | set(graph.cols.tolist())

@@ -1,0 +1,158 @@
+"""What a page of the participants directory reads must not grow with the program: among 100,000 people
+of one program, under row-level security and as the service's own role, a first page and a page deep in
+the list read about a page of rows, whatever the filters (state, campuses, role, a search), and a first
+page's count stops at its threshold."""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from mesh_matching.adapters.directory_store import COUNTED_UP_TO, SORTED_UP_TO, Filters, Place, directory_page
+from mesh_runtime.db import Database, create_pool
+from tests.support.databases import as_owner, create_database, drop_database
+from tests.support.identity import INSTITUTION
+
+PEOPLE, PAGE = 100_000, 50
+FIRST_NAMES = ["Ana", "José", "Zoë", "Ben", "María", "Łukasz", "Chloé", "Ngozi", "Søren", "Ana María", "Yuki", "Omar"]
+LAST_NAMES = ["García", "Smith", "Müller", "Okafor", "Núñez", "Brontë", "Lee", "Nakamura", "O'Brien", "Ivanova",
+              "Dubois", "Rossi", "Kowalski"]
+
+
+@pytest.fixture(scope="module")
+async def big_program(endpoints):
+    """One program of 100,000 (and a small one beside it), loaded in bulk: the owner turns the row triggers
+    off for the load and fills the name words as the trigger would. Names as a cohort's: a few hundred
+    first names and initials, a dozen family names (a family name's people dispersed through the list)."""
+    url = await create_database(endpoints.postgres_admin_url, "mesh_matching.migrations")
+    await as_owner(url, "ALTER TABLE candidates DISABLE TRIGGER USER")
+    pool = await create_pool(url, max_size=2)
+    database = Database(pool)
+    async with database.transaction(INSTITUTION) as transaction:
+        await transaction.connection.execute(
+            """
+            INSERT INTO candidates (participant_id, program_id, profile, capacity, used, subject, joined_at, state, active)
+            SELECT gen_random_uuid(), CASE WHEN i <= $1 THEN 'big' ELSE 'small' END,
+                   jsonb_build_object(
+                       'display_name', ($2::text[])[1 + abs(hashtext('first' || i)) % cardinality($2::text[])] || ' '
+                                       || chr(65 + abs(hashtext('middle' || i)) % 26) || '. '
+                                       || ($3::text[])[1 + abs(hashtext('last' || i)) % cardinality($3::text[])] || ' ' || i,
+                       'campus', CASE WHEN i % 3 = 0 THEN 'south' ELSE 'north' END,
+                       'topics', CASE WHEN i % 5 = 0 THEN '[{"topic": "calculus", "role": "mentor"}]'::jsonb
+                                      WHEN i % 100 = 1 THEN '[{"topic": "chess", "role": "peer"}]'::jsonb
+                                      ELSE '[{"topic": "calculus", "role": "mentee"}]'::jsonb END),
+                   2, 1, 'subject-' || i, now() - i * interval '1 minute',
+                   (ARRAY['matched', 'matched', 'matched', 'waiting', 'waiting', 'proposed', 'matched', 'dormant',
+                          'matched', 'left'])[1 + i % 10],
+                   i % 10 <> 9
+            FROM generate_series(1, $1 + 1000) AS i
+            """, PEOPLE, FIRST_NAMES, LAST_NAMES)
+        await transaction.connection.execute(
+            """INSERT INTO candidate_name_words (program_id, word, name_key, participant_id, institution)
+               SELECT c.program_id, word, c.name_key, c.participant_id, c.institution
+               FROM candidates c, unnest(mesh_name_words(c.name_key)) AS word""")
+    await as_owner(url, "ALTER TABLE candidates ENABLE TRIGGER USER", "VACUUM ANALYZE candidates",
+                   "VACUUM ANALYZE candidate_name_words")
+    try:
+        yield database
+    finally:
+        await pool.close()
+        await drop_database(endpoints.postgres_admin_url, url)
+
+
+class Explained:
+    """The service's connection, running each statement it is given and then the same under EXPLAIN
+    ANALYZE (with the settings of the moment), keeping how many rows each scan of a table examined."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.examined: dict[str, int] = {}
+
+    async def execute(self, query: str, *args: Any) -> Any:
+        return await self.connection.execute(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> Any:
+        rows = await self.connection.fetch(query, *args)
+        if "pg_settings" not in query:
+            explained = await self.connection.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", *args)
+            plans = json.loads(explained) if isinstance(explained, str) else explained
+            self._count(plans[0]["Plan"])
+        return rows
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        rows = await self.fetch(query, *args)
+        return rows[0][0] if rows else None
+
+    def _count(self, plan: dict) -> None:
+        if relation := plan.get("Relation Name"):
+            rows = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0) + plan.get("Rows Removed by Index Recheck", 0)
+            self.examined[relation] = self.examined.get(relation, 0) + rows * plan.get("Actual Loops", 1)
+        for child in plan.get("Plans", []):
+            self._count(child)
+
+
+async def page_of(database: Database, filters: Filters, after: Place | None = None) -> tuple[Sequence, int | None, dict]:
+    async with database.transaction(INSTITUTION) as transaction:
+        explained = Explained(transaction.connection)
+        page = await directory_page(explained, filters, after, PAGE)  # type: ignore[arg-type]
+    return page.rows, page.count, explained.examined
+
+
+async def middle_of(database: Database, program_id: str) -> Place:
+    """The person half way down the whole program, by name: a page after them is deep in any filtered list."""
+    async with database.transaction(INSTITUTION) as transaction:
+        row = await transaction.connection.fetchrow(
+            "SELECT name_key, participant_id FROM candidates WHERE program_id = $1 ORDER BY name_key, participant_id "
+            "OFFSET $2 LIMIT 1", program_id, PEOPLE // 2)
+    return Place(row["name_key"], row["participant_id"])
+
+
+@pytest.mark.parametrize("filters", [
+    Filters("big"),
+    Filters("big", state="dormant"),
+    Filters("big", campuses=("north", "south"), state="waiting"),
+    Filters("big", campuses=("south",), state="left"),
+    Filters("big", role="peer"),
+    Filters("big", campuses=("north",), role="mentor", state="proposed"),
+], ids=["everyone", "dormant", "two-campuses-waiting", "one-campus-left", "peers", "campus-mentors-proposed"])
+async def test_a_first_page_and_a_deep_page_read_about_a_page_of_a_hundred_thousand(big_program, filters) -> None:
+    rows, count, examined = await page_of(big_program, filters)
+    assert len(rows) == PAGE
+    # the page itself, and the count that stops past its threshold: never the program
+    assert examined["candidates"] <= 3 * PAGE + COUNTED_UP_TO + 10, examined
+    assert count is None or count <= COUNTED_UP_TO
+    names = [row["name_key"] for row in rows]
+    assert names == sorted(names)
+    deep = await middle_of(big_program, filters.program_id)
+    rows, count, examined = await page_of(big_program, filters, deep)
+    assert len(rows) == PAGE and count is None
+    assert (rows[0]["name_key"], rows[0]["participant_id"]) > (deep.name_key, deep.participant_id)
+    assert examined["candidates"] <= 3 * PAGE + 10, f"a deep page examined {examined}"
+
+
+async def test_the_count_is_exact_up_to_its_threshold_and_none_beyond(big_program) -> None:
+    assert (await page_of(big_program, Filters("big", role="peer")))[1] == PEOPLE // 100  # 1,000: exact
+    assert (await page_of(big_program, Filters("big", state="dormant")))[1] is None  # 10,000: more than counted
+
+
+@pytest.mark.parametrize("words", [("nakamura",), ("kowalski", "ana"), ("zoe", "nakamura"), ("4242",), ("zz",), ("m",)])
+async def test_a_search_reads_its_rarest_words_people_in_order_or_a_page_along_the_index(big_program, words) -> None:
+    rows, count, examined = await page_of(big_program, Filters("big", words=words))
+    broad = words == ("m",)  # starts a quarter of the names: checked along the name index
+    # each word's names counted up to the bound, then those of the narrow ones read (the page, its count),
+    # each person found checked: never the program, nor the whole index of words
+    assert examined.get("candidate_name_words", 0) <= 3 * len(words) * (SORTED_UP_TO + 1) + 2 * examined["candidates"]
+    assert examined["candidates"] <= (20 * PAGE if broad else SORTED_UP_TO + 2 * PAGE), examined
+    for row in rows:
+        assert all(any(word.startswith(w) for word in row["name_key"].replace(".", " ").split()) for w in words)
+    names = [(row["name_key"], row["participant_id"]) for row in rows]
+    assert names == sorted(names)
+    assert count is None if broad else (count == len(rows) if len(rows) < PAGE else count is None or count >= PAGE)
+    if words == ("zz",):
+        assert rows == [] and count == 0
+    if rows:
+        deep = Place(*names[len(rows) // 2])
+        later, _, examined = await page_of(big_program, Filters("big", words=words), deep)
+        assert later and (later[0]["name_key"], later[0]["participant_id"]) > (deep.name_key, deep.participant_id)
+        assert examined["candidates"] <= (20 * PAGE if broad else SORTED_UP_TO), examined
