@@ -4,6 +4,7 @@ changes it, and closes another. Every page is checked (axe WCAG A/AA, no token, 
 reflow at 320 px) and photographed in English and Spanish; a participant and another institution's
 admin find none of it."""
 
+import asyncio
 import uuid
 
 import httpx
@@ -94,8 +95,8 @@ async def test_a_coordinator_creates_changes_and_closes_programs_by_keyboard(pla
         created = f"physics-{uuid.uuid4().hex[:6]}"
         await _create_program(english, created, screenshots=True)
         # What the API holds is what was typed
-        answer = httpx.get(f"{config.service_url('profile')}/programs/{created}", timeout=10,
-                           headers={"authorization": f"Bearer {user_token(config, COORDINATOR)}"})
+        answer = await asyncio.to_thread(httpx.get, f"{config.service_url('profile')}/programs/{created}", timeout=10,
+                                         headers={"authorization": f"Bearer {user_token(config, COORDINATOR)}"})
         assert answer.status_code == 200, answer.text
         program = answer.json()
         assert program["campuses"] == ["north"] and program["matchmaking"] == "coordinator_rounds"

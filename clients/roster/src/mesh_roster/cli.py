@@ -32,7 +32,7 @@ DEFAULT_URL = "http://127.0.0.1:18001"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="mesh-roster", description="Import a program's roster into Mentoring Mesh.")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("import", help="import a CSV or JSON Lines roster (see docs/roster.md)")
+    run = commands.add_parser("import", help="import a CSV or JSON Lines roster (see docs/programs.md)")
     run.add_argument("file", type=Path)
     run.add_argument("--program", required=True, help="the program's id")
     run.add_argument("--format", choices=("csv", "jsonl"), help="default: by the file's extension")

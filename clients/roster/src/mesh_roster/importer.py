@@ -9,9 +9,10 @@ import hashlib
 import json
 import os
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -21,10 +22,16 @@ from mesh_roster.reading import Row, RowError
 BATCH = 500
 IN_FLIGHT = 2
 RETRIES = 8
+B = TypeVar("B", bound=Sequence[Row])
 
 
 class ImportRefused(Exception):
-    """Profile refuses the import as a whole (the program, the caller): nothing more is sent."""
+    """Profile refuses the import as a whole (the program, the caller): nothing more is sent. ``status``
+    and ``kind`` are profile's answer (its problem's type); both None when it gave up on a service down."""
+
+    def __init__(self, message: str, *, status: int | None = None, kind: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.kind = status, kind
 
 
 @dataclass
@@ -62,32 +69,52 @@ async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row],
     """Sends the rows after ``progress.sent_rows``, ``in_flight`` batches at a time (profile checks one
     while it writes the one before); acknowledgements are taken in file order and the state saved after
     each, so it always names a prefix of the file that profile has taken."""
-    path = f"/programs/{program_id}/roster"
-    pending: deque[tuple[int, asyncio.Task]] = deque()
+    ends: dict[int, int] = {}  # id of a batch -> where it ends in ``rows``
 
-    async def acknowledge() -> None:
-        start, task = pending.popleft()
-        outcome = await task
+    async def batches() -> AsyncIterator[list[Row]]:
+        for start in range(progress.sent_rows, len(rows), batch_size):
+            batch = rows[start:start + batch_size]
+            ends[id(batch)] = min(start + batch_size, len(rows))
+            yield batch
+
+    async def acknowledge(batch: list[Row], outcome: dict) -> None:
         for kind in progress.counts:
             progress.counts[kind] += outcome[kind]
-        progress.rejected += [[r["line"], r["external_id"], "; ".join(r["reasons"])] for r in outcome["rows"]
-                              if r["outcome"] == "rejected"]
-        progress.sent_rows = min(start + batch_size, len(rows))
+        progress.rejected += rejected_rows(outcome)
+        progress.sent_rows = ends.pop(id(batch))
         save_progress(state, progress)
         on_batch(len(outcome["rows"]))
 
+    await send_batches(client, program_id, batches(), acknowledge, in_flight)
+    return progress
+
+
+async def send_batches(client: httpx.AsyncClient, program_id: str, batches: AsyncIterable[B],
+                       acknowledged: Callable[[B, dict], Awaitable[None]], in_flight: int = IN_FLIGHT) -> None:
+    """Posts each batch (a sequence of rows) to profile's bulk endpoint, ``in_flight`` at a time, and hands
+    each batch with profile's outcome to ``acknowledged`` in the order the batches came (so whatever it
+    records always names a prefix of the file). A refusal (``ImportRefused``) or any other error stops
+    it; batches still in flight are cancelled."""
+    path = f"/programs/{program_id}/roster"
+    pending: deque[tuple[B, asyncio.Task]] = deque()
     try:
-        for start in range(progress.sent_rows, len(rows), batch_size):
-            body = {"rows": [row.as_json() for row in rows[start:start + batch_size]]}
-            pending.append((start, asyncio.create_task(_post(client, path, body))))
+        async for batch in batches:
+            body = {"rows": [row.as_json() for row in batch]}
+            pending.append((batch, asyncio.create_task(_post(client, path, body))))
             if len(pending) >= in_flight:
-                await acknowledge()
+                done, task = pending.popleft()
+                await acknowledged(done, await task)
         while pending:
-            await acknowledge()
+            done, task = pending.popleft()
+            await acknowledged(done, await task)
     finally:
         for _, task in pending:
             task.cancel()
-    return progress
+
+
+def rejected_rows(outcome: dict) -> list[list]:
+    """The rows of one batch's outcome that profile rejected: ``[line, external_id, reason]``."""
+    return [[r["line"], r["external_id"], "; ".join(r["reasons"])] for r in outcome["rows"] if r["outcome"] == "rejected"]
 
 
 async def _post(client: httpx.AsyncClient, path: str, body: dict) -> dict:
@@ -102,7 +129,8 @@ async def _post(client: httpx.AsyncClient, path: str, body: dict) -> dict:
             if response.status_code == 200:
                 return response.json()
             if response.status_code not in (429, 500, 502, 503, 504):
-                raise ImportRefused(f"{response.status_code}: {_detail(response)}")
+                raise ImportRefused(f"{response.status_code}: {_detail(response)}", status=response.status_code,
+                                    kind=_kind(response))
             failure = f"{response.status_code}: {_detail(response)}"
         await asyncio.sleep(min(0.5 * 2 ** attempt, 10))
     raise ImportRefused(f"gave up after {RETRIES} tries: {failure}")
@@ -113,6 +141,14 @@ def _detail(response: httpx.Response) -> str:
         return str(response.json().get("detail", response.text))
     except ValueError:
         return response.text[:500]
+
+
+def _kind(response: httpx.Response) -> str | None:
+    try:
+        found = response.json().get("type")
+    except (ValueError, AttributeError):
+        return None
+    return str(found) if found else None
 
 
 def write_error_report(path: Path, file_errors: list[RowError], progress: Progress) -> int:

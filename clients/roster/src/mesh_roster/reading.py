@@ -1,6 +1,6 @@
 """Reads a roster file (CSV or JSON Lines) into rows for profile's bulk endpoint, or row errors.
 
-The column mapping (docs/roster.md): one row per person, lists separated by ``;``.
+The column mapping (docs/programs.md): one row per person, lists separated by ``;``.
 
   external_id*   the institution's id for the person (student or staff number); unique in the file
   email*, display_name*, campus*, time_zone* (IANA, e.g. Europe/Berlin)
@@ -18,9 +18,10 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 REQUIRED = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability")
 OPTIONAL = ("role", "meeting_modes", "cadence", "mentor_capacity", "affiliation", "year_of_study", "department",
@@ -31,7 +32,13 @@ SLOT = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1
 
 
 class RosterFileError(Exception):
-    """The file as a whole cannot be read (its columns, its format): nothing is sent."""
+    """The file as a whole cannot be read (its columns, its format): nothing is sent. The columns it
+    names, for a caller that words the refusal itself (the web app, in the reader's language)."""
+
+    def __init__(self, message: str, *, missing: Sequence[str] = (), unknown: Sequence[str] = (),
+                 duplicated: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.missing, self.unknown, self.duplicated = list(missing), list(unknown), list(duplicated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +60,36 @@ class RowError:
 
 def read_roster(path: Path, file_format: str | None = None) -> tuple[list[Row], list[RowError]]:
     """Every row of the file, or why it cannot be sent; an external id seen before is an error at each later line."""
-    data = path.read_bytes()
-    kind = file_format or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
-    if kind not in ("csv", "jsonl"):
-        raise RosterFileError(f"unknown format {kind!r}: csv or jsonl")
-    records = _csv_records(data) if kind == "csv" else _jsonl_records(data)
     rows: list[Row] = []
     errors: list[RowError] = []
+    with path.open("rb") as file:
+        for record in read_records(file, format_of(path.name, file_format)):
+            (rows if isinstance(record, Row) else errors).append(record)
+    return rows, errors
+
+
+def format_of(name: str, file_format: str | None = None) -> str:
+    """``csv`` or ``jsonl``: as asked, else by the file's extension (``.jsonl``, ``.ndjson``; anything else is CSV)."""
+    kind = file_format or ("jsonl" if Path(name).suffix.lower() in (".jsonl", ".ndjson") else "csv")
+    if kind not in ("csv", "jsonl"):
+        raise RosterFileError(f"unknown format {kind!r}: csv or jsonl")
+    return kind
+
+
+def read_records(source: BinaryIO | Iterable[bytes], file_format: str, *,
+                 longest_line: int | None = None) -> Iterator[Row | RowError]:
+    """The file's rows and row errors in file order, one record at a time: nothing but the external ids
+    seen so far is kept (to name a duplicate's first line). ``source`` is a binary file or an iterable
+    of byte chunks (lines, or any split). A header the mapping cannot read raises ``RosterFileError``
+    on the first ``next``. ``longest_line`` (JSON Lines): a longer line is a row error, read no further."""
+    if file_format not in ("csv", "jsonl"):
+        raise RosterFileError(f"unknown format {file_format!r}: csv or jsonl")
+    binary = source if hasattr(source, "read") else io.BufferedReader(_ChunksFile(iter(source)))
+    records = _csv_records(binary) if file_format == "csv" else _jsonl_records(binary, longest_line)
     first: dict[str, int] = {}
     for line, record in records:
         if isinstance(record, str):
-            errors.append(RowError(line, "", record))
+            yield RowError(line, "", record)
             continue
         external_id = str(record.get("external_id") or "").strip()
         try:
@@ -72,16 +98,44 @@ def read_roster(path: Path, file_format: str | None = None) -> tuple[list[Row], 
             if external_id in first:
                 raise ValueError(f"external id {external_id!r} is also on line {first[external_id]}")
             first[external_id] = line
-            rows.append(Row(line, external_id, _profile(record)))
+            row = Row(line, external_id, _profile(record))
         except ValueError as error:
-            errors.append(RowError(line, external_id, str(error)))
-    return rows, errors
+            yield RowError(line, external_id, str(error))
+            continue
+        yield row
 
 
-def _csv_records(data: bytes):
+class _ChunksFile(io.RawIOBase):
+    """An iterable of byte chunks read as a file (so CSV can go through a text wrapper like any file)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._left = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = memoryview(chunk).cast("B")
+        size = min(len(buffer), len(self._left))
+        buffer[:size], self._left = self._left[:size], self._left[size:]
+        return size
+
+
+def _csv_records(binary: BinaryIO):
     # Undecodable bytes are kept as surrogates so that only the rows holding them fail, with where.
-    text = data.decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    try:
+        yield from _csv_lines(csv.reader(text))
+    finally:
+        if not binary.closed:
+            text.detach()  # the caller's file stays open: theirs to close (and to ask how far it was read)
+
+
+def _csv_lines(reader: Any):
     try:
         header = next(reader)
     except StopIteration:
@@ -93,10 +147,10 @@ def _csv_records(data: bytes):
         raise RosterFileError("; ".join(part for part in (
             f"the file lacks the columns {', '.join(missing)}" if missing else "",
             f"unknown columns {', '.join(unknown)} (custom attributes are named custom.<name>)" if unknown else "")
-            if part) + " (see docs/roster.md)")
+            if part) + " (see docs/programs.md)", missing=missing, unknown=unknown)
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     if duplicated:
-        raise RosterFileError(f"the columns {', '.join(duplicated)} appear more than once")
+        raise RosterFileError(f"the columns {', '.join(duplicated)} appear more than once", duplicated=duplicated)
     ended = reader.line_num
     for cells in reader:
         line, ended = ended + 1, reader.line_num
@@ -112,8 +166,19 @@ def _csv_records(data: bytes):
         yield line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True) if cell.strip()}
 
 
-def _jsonl_records(data: bytes):
-    for line, raw in enumerate(data.split(b"\n"), start=1):
+def _jsonl_records(binary: BinaryIO, longest_line: int | None = None):
+    line = 0
+    while True:
+        raw = binary.readline(-1 if longest_line is None else longest_line + 1)
+        if not raw:
+            return
+        line += 1
+        if longest_line is not None and len(raw.rstrip(b"\n")) > longest_line:
+            while raw and not raw.endswith(b"\n"):  # the rest of the line, read and dropped a piece at a time
+                raw = binary.readline(longest_line + 1)
+            yield line, f"longer than {longest_line:,} bytes"
+            continue
+        raw = raw.removesuffix(b"\n")
         if not raw.strip():
             continue
         try:

@@ -25,9 +25,10 @@ class Bar:
     shown: str  # the value as the page writes it (localised)
 
 
-def bars(chart_id: str, caption: str, items: Sequence[Bar], *, width: int = 640) -> Markup:
+def bars(chart_id: str, caption: str, items: Sequence[Bar], *, width: int = 480) -> Markup:
     """Horizontal bars, one per item, its label on the left and its value after the bar."""
-    row, label_width, value_room = 34, min(220, width // 3), 70
+    # A narrow drawing (480 units) keeps its 14-unit text legible when a phone shows it 300 px wide
+    row, label_width, value_room = 34, min(180, width * 2 // 5), 60
     height = max(1, len(items)) * row + 8
     longest = max((item.value for item in items), default=0) or 1
     room = width - label_width - value_room
@@ -39,13 +40,13 @@ def bars(chart_id: str, caption: str, items: Sequence[Bar], *, width: int = 640)
             '<text x="{lx}" y="{ty}" text-anchor="end" font-size="14" fill="{text}">{label}</text>'
             '<rect x="{x}" y="{y}" width="{w:.1f}" height="{h}" fill="{bar}"></rect>'
             '<text x="{vx:.1f}" y="{ty}" font-size="14" fill="{text}">{value}</text>').format(
-            lx=label_width - 8, ty=top + 18, text=TEXT, label=_clip(item.label, 28), x=label_width, y=top + 4,
+            lx=label_width - 8, ty=top + 18, text=TEXT, label=_clip(item.label, 22), x=label_width, y=top + 4,
             w=length, h=row - 12, bar=BAR, vx=label_width + length + 6, value=item.shown))
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)
 
 
-def columns(chart_id: str, caption: str, items: Sequence[Bar], *, width: int = 640, height: int = 220) -> Markup:
+def columns(chart_id: str, caption: str, items: Sequence[Bar], *, width: int = 480, height: int = 200) -> Markup:
     """Vertical columns in order (weeks), a value above each and every few labels below, with a baseline."""
     bottom, top_room, left = height - 28, 20, 8
     longest = max((item.value for item in items), default=0) or 1

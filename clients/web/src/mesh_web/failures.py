@@ -29,6 +29,8 @@ async def _keep_form(request: Request) -> str | None:
     """Keep a posted form's fields in the session; returns the page to give them back on."""
     if request.method != "POST":
         return None
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return None  # a file upload is not kept (nor read: it may be large); its page asks for it again
     try:
         posted = await request.form()
     except Exception:  # noqa: BLE001 - an unreadable body: nothing to keep

@@ -46,7 +46,8 @@ async def migrate(owner_dsn: str, runtime_dsn: str | None = None) -> list[str]:
         if role and role != unquote(urlsplit(owner_dsn).username or ""):
             grantee = '"' + role.replace('"', '""') + '"'
             await connection.execute(f"GRANT USAGE ON SCHEMA public TO {grantee}; "
-                                     f"GRANT SELECT, INSERT, UPDATE, DELETE ON web_sessions, web_preferences TO {grantee}; "
+                                     "GRANT SELECT, INSERT, UPDATE, DELETE ON web_sessions, web_preferences, "
+                                     f"roster_imports, roster_rejections TO {grantee}; "
                                      f"GRANT SELECT ON web_schema_migrations TO {grantee}")
         return done
     finally:

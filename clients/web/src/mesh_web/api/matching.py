@@ -47,7 +47,7 @@ class MatchingApi(AuditedService):
         return await self.call("GET", f"/programs/{segment(program_id)}/attention", params={"campus": campus, "limit": limit})
 
     async def institution_health(self) -> dict[str, Any]:
-        return await self.call("GET", "/health")
+        return await self.call("GET", "/institution/health")
 
     # ---- coordinators and admins ----
 

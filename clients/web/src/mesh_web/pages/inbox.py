@@ -111,7 +111,7 @@ async def _mark(visit: Visit, notification_id: UUID, read: bool) -> Response:
 
 def _pair_of(item: dict[str, Any]) -> str | None:
     """The pair a notification is about, once there is one (a proposal is answered on the program's page)."""
-    paired = item["template"] in ("match_accepted", "pair_dormant") or item["template"].startswith(("session_", "agreement_"))
+    paired = item["template"] in ("match_accepted", "pair_dormant", "pair_nudged") or item["template"].startswith(("session_", "agreement_"))
     return item.get("match_id") if paired else None
 
 

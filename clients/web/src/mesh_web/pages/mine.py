@@ -65,7 +65,7 @@ KIND_OF_TEMPLATE = {  # as notify sorts its templates into the kinds a participa
     "session_scheduled": "sessions", "session_rescheduled": "sessions", "session_cancelled": "sessions",
     "session_completed": "sessions", "session_missed": "sessions",
     "session_reminder_24h": "reminders", "session_reminder_1h": "reminders",
-    "pair_dormant": "nudges",
+    "pair_dormant": "nudges", "match_arranged": "matches", "pair_nudged": "nudges",
 }
 KINDS = ("matches", "agreements", "sessions", "reminders", "nudges")
 

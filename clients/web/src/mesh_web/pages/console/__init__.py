@@ -10,7 +10,8 @@ from mesh_web.pages.console import (
     participants,
     program_editor,
     program_pages,
+    roster,
 )
 
 ROUTERS = [program_pages.router, program_editor.router, health.router, participants.router, pairs.router,
-           matching.router, attention.router, admin.router, digest.router]
+           matching.router, attention.router, roster.router, admin.router, digest.router]

@@ -5,7 +5,6 @@ its table (the text alternative) and a CSV of the same figures.
 The figures are matching's (``GET /programs/{id}/health``): the page shows them and never counts
 anything itself, so the chart, its table, its CSV and the API always agree."""
 
-import csv
 import io
 from typing import Any
 
@@ -13,6 +12,7 @@ from babel.numbers import format_decimal, format_percent
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
+from mesh_roster import spreadsheet
 from mesh_web import charts, i18n
 from mesh_web.api.base import ApiProblem
 from mesh_web.i18n import gettext as _
@@ -38,7 +38,7 @@ async def health_page(visit: StaffDep, program_id: str, campus: str | None = Non
         "campuses": charts.bars("chart-campuses", _("Active pairs on each campus"), _bars(tables["campuses"])),
     }
     return page(visit, "console/health.html", program=program, health=health, chosen=chosen, figures=figures,
-                tables=tables, drawn=drawn, key=_key_figures(figures), ALL=ALL, here="/health", number=number)
+                tables=tables, drawn=drawn, key=_key_figures(figures), ALL=ALL, number=number)
 
 
 @router.get("/console/programs/{program_id}/health/{chart}.csv")
@@ -49,10 +49,10 @@ async def health_csv(visit: StaffDep, program_id: str, chart: str, campus: str |
     chosen, figures = _chosen(health, campus)
     table = tables_of(health, figures)[chart]
     text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow([_neutral(cell) for cell in table["columns"]])
+    writer = spreadsheet.writer(text)  # campus and reason names are the institution's text: never run as formulas
+    writer.writerow(table["columns"])
     for row in table["rows"]:
-        writer.writerow([_neutral(row["key"]), *row["values"]])
+        writer.writerow([row["key"], *row["values"]])
     name = f"{program_id}-{chart}-{'all' if chosen == ALL else chosen}.csv"
     return Response(text.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -137,9 +137,3 @@ def _key_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
 def number(value: Any) -> str:
     return format_decimal(value or 0, locale=i18n.babel_locale())
 
-
-def _neutral(cell: Any) -> Any:
-    """A cell a spreadsheet would run as a formula (the institution's own words: campus, reason) is quoted."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell

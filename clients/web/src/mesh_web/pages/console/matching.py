@@ -27,7 +27,7 @@ async def matching(visit: StaffDep, program_id: str) -> Response:
     program = await program_of(visit, program_id)
     current = await _read(visit.matching.policy(program_id))
     previews = await _read(visit.matching.round_previews(program_id))
-    return page(visit, "console/matching.html", program=program, current=current, previews=previews, here="/matching",
+    return page(visit, "console/matching.html", program=program, current=current, previews=previews,
                 labels=policy_form.labels(), number=number)
 
 
@@ -187,7 +187,8 @@ def _report(preview: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
         return None
     tenths = sorted((report.get("distribution") or {}).items())
     bars = [charts.Bar(label=band.split("-")[0], value=count, shown=number(count)) for band, count in tenths]
-    return report | {"chart": charts.columns(f"chart-scores-{name}", _("Pairs by score, in tenths"), bars, height=180),
+    return report | {"chart": charts.columns(f"chart-scores-{name}", _("Pairs by score, in tenths"), bars, width=320,
+                                     height=160),
                      "bands": tenths}
 
 

@@ -21,19 +21,30 @@ router = APIRouter()
 NOTE_MOST = 500
 
 
+def warning_names() -> dict[str, str]:
+    """What a coordinator overrides by pairing two people by hand, in their words (matching's codes)."""
+    return {"no-shared-language": _("They share no language."), "no-shared-topic": _("They share no topic."),
+            "different-campuses": _("They are on different campuses."),
+            "time-zone-gap": _("Their time zones are far apart."), "nothing-in-common": _("They have nothing in common."),
+            "no-meeting-mode": _("They cannot meet the same way (online or in person)."),
+            "too-little-shared-time": _("They are free at the same time for too few hours."),
+            "no-shared-availability": _("They are never free at the same time."),
+            "either-could-mentor": _("Either could mentor the other: the first chosen mentors.")}
+
+
 def refusal_names() -> dict[str, str]:
     """Matching's refusals of a pair by hand, in the coordinator's words."""
     return {
-        "same-participant": _("Choose two different people."),
-        "not-active": _("One of them is not an active participant of this program."),
+        "same-person": _("Choose two different people."),
+        "not-an-active-participant": _("One of them is not an active participant of this program."),
         "no-room": _("One of them has no room for another partner."),
-        "excluded": _("These two cannot be paired again: one declined the other, or their pair ended."),
-        "already-paired": _("These two already have an open match."),
-        "open-match": _("One of them already has an open match that allows no other."),
-        "roles-incompatible": _("Neither of them can mentor the other in this program."),
+        "pair-excluded": _("These two cannot be paired again: one declined the other, or their pair ended."),
+        "already-matched": _("One of them already has an open match that allows no other."),
+        "roles-do-not-fit": _("Neither of them can mentor the other in this program."),
         "program-closed": _("This program has closed."),
         "nudged-recently": _("This pair was nudged in the last day. Try again tomorrow."),
-        "not-formed": _("Only a pair that has formed and not ended can be nudged."),
+        "pair-not-formed": _("Only a pair that has formed can be nudged."),
+        "pair-ended": _("This pair has ended."),
     }
 
 
@@ -67,7 +78,8 @@ async def _pair_page(visit: Visit, program: dict[str, Any], first: UUID | None, 
                      form: Form, status: int = 200) -> Response:
     """Choose the first person, then the second, then see the pair as matching scores it."""
     context: dict[str, Any] = {"program": program, "q": q, "first": None, "second": None, "candidates": None,
-                               "pair": None, "state_names": state_names(), "role_names": profile_choices.role_names()}
+                               "pair": None, "state_names": state_names(), "role_names": profile_choices.role_names(),
+                               "warning_names": warning_names()}
     if first is not None:
         context["first"] = await participant_of(visit, program["program_id"], first)
     if second is not None and first is not None:
@@ -76,7 +88,7 @@ async def _pair_page(visit: Visit, program: dict[str, Any], first: UUID | None, 
             context["pair"] = await visit.matching.propose_by_hand(program["program_id"], [first, second], dry_run=True)
         except ApiProblem as problem:
             _refused(form, problem, "second")
-    elif first is None or q:
+    else:  # choose the first, or the second: by name, else among those waiting for a partner
         found = await visit.matching.participants(program["program_id"], q=q or None, campus=None, role=None,
                                                   state="waiting" if not q else None, after=None, limit=20)
         context["candidates"] = [item for item in found["participants"] if item["participant_id"] != str(first)]

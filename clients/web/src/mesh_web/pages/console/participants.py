@@ -26,7 +26,7 @@ def state_names() -> dict[str, str]:
 
 
 def match_state_names() -> dict[str, str]:
-    return {"proposed": _("Proposed"), "accepted": _("Active pair"), "declined": _("Declined"),
+    return {"proposed": _("Proposed"), "accepted": _("Active pair"), "dormant": _("Dormant pair"), "declined": _("Declined"),
             "expired": _("Lapsed"), "ended": _("Ended")}
 
 
@@ -49,7 +49,7 @@ async def participants(visit: StaffDep, program_id: str, q: str = "", campus: st
         form.error("q", _("That page of results is no longer available: the list starts again from the top."))
     filters = {name: value for name, value in form.values.items() if value}
     return page(visit, "console/participants.html", form=form, program=program, found=found, filters=filters,
-                after=after, state_names=state_names(), role_names=profile_choices.role_names(), here="/participants",
+                after=after, state_names=state_names(), role_names=profile_choices.role_names(),
                 campuses=[(campus, campus) for campus in program["campuses"]])
 
 
@@ -58,7 +58,7 @@ async def participant(visit: StaffDep, program_id: str, participant_id: UUID) ->
     program = await program_of(visit, program_id)
     person = await participant_of(visit, program_id, participant_id)
     return page(visit, "console/participant.html", program=program, person=person, state_names=state_names(),
-                match_state_names=match_state_names(), role_names=profile_choices.role_names(), here="/participants",
+                match_state_names=match_state_names(), role_names=profile_choices.role_names(),
                 what_names=history_names())
 
 
