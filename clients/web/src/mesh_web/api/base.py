@@ -75,14 +75,16 @@ class ServiceClient:
         self._base, self._http, self._token, self._timing = base_url.rstrip("/"), http, token, timing
 
     async def call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                   expect_body: bool = True) -> Any:
+                   expect_body: bool = True, timeout: float | None = None) -> Any:
+        """``timeout``: for the rare call that may take longer than the app's usual (a round published)."""
         query = {key: value for key, value in (params or {}).items() if value is not None}
         for attempt in range(2):
             token = await self._token(attempt > 0)
             started = time.perf_counter()
             try:
                 answer = await self._http.request(method, f"{self._base}{path}", json=json, params=query,
-                                                  headers={"authorization": f"Bearer {token}", "accept": "application/json"})
+                                                  headers={"authorization": f"Bearer {token}", "accept": "application/json"},
+                                                  **({"timeout": timeout} if timeout is not None else {}))
             except httpx.HTTPError as error:
                 raise ServiceUnavailable(self.name, type(error).__name__) from error
             finally:

@@ -14,6 +14,7 @@ from uuid import UUID
 from mesh_web.api.base import AuditedService, segment
 
 MAX_REQUESTS = 5  # matching's limit on partners asked at once (application/self_selection.py)
+PUBLISH_SECONDS = 120.0
 
 
 class MatchingApi(AuditedService):
@@ -90,4 +91,6 @@ class MatchingApi(AuditedService):
         return found.get("previews", found) if isinstance(found, dict) else found
 
     async def publish_round_preview(self, program_id: str, preview_id: UUID) -> dict[str, Any]:
-        return await self.call("POST", f"/programs/{segment(program_id)}/round-previews/{segment(preview_id)}/publish")
+        """Publishing writes every proposal before it answers: some 12 s for 10,000 people (issue 30's note)."""
+        return await self.call("POST", f"/programs/{segment(program_id)}/round-previews/{segment(preview_id)}/publish",
+                               timeout=PUBLISH_SECONDS)
