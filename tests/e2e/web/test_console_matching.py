@@ -131,6 +131,11 @@ async def test_a_coordinator_runs_a_term_by_keyboard(platform, web, browser, ter
         await cole.check("console-attention")
         await cole.goto("/console/digest")
         await cole.check("console-digest")
+        await cole.press_on("main form button[name='_action'][value='set']")
+        await cole.check("console-digest-set")
+        assert await cole.page.locator("main dl.mesh-facts").count() == 1, "the digest asked for is shown"
+        await cole.goto(f"/console/programs/{program}/pairs/{mine[0]['match_id']}/end?participant={mentor}")
+        await cole.check("console-pair-end")
     finally:
         await cole.close()
 
@@ -147,6 +152,25 @@ async def test_the_same_pages_in_spanish(platform, web, browser, term) -> None:
                            ("console-pair-by-hand-choose", f"pair-by-hand?first={mentor}")):
             await cole.goto(f"/console/programs/{program}/{path}")
             await cole.check(name)
+        await cole.goto(f"/console/programs/{program}/matching")
+        await cole.page.locator(f"a[href^='/console/programs/{program}/matching/previews/']").first.click()
+        await _until_ready(cole)
+        await cole.check("console-round-preview")
+        await cole.goto(f"/console/programs/{program}/matching/policy")
+        await cole.page.locator("button[name='_action'][value='preview']").click()
+        await _until_ready(cole)
+        await cole.check("console-policy-compare")
+        await cole.goto("/console/digest")
+        await cole.check("console-digest")
+        [match] = [item for item in (await asyncio.to_thread(
+            _api, platform[0], "matching", "GET", f"/programs/{program}/participants/{term['people']['Mentee 0']}",
+            COORDINATOR)).json()["matches"] if item["state"] == "proposed"][:1]
+        await cole.goto(f"/console/programs/{program}/pairs/{match['match_id']}/end?participant="
+                        f"{term['people']['Mentee 0']}")
+        await cole.check("console-pair-end")
+        await cole.page.locator("main form button[type='submit']").click()
+        assert await cole.page.locator("#message-error").count() == 1, "a coordinator says why a pair ends"
+        await cole.check("console-pair-end-errors")
         await nadia.sign_in(by_keyboard=False)
         for name, path in (("console-audit", "/console/audit"), ("console-erasures", "/console/erasures"),
                            ("console-institution", "/console/institution")):
