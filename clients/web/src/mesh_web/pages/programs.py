@@ -24,7 +24,7 @@ router = APIRouter()
 
 @router.get("/programs/{program_id}/join")
 async def join_form(visit: PersonDep, program_id: str) -> Response:
-    program = await _program(visit, program_id)
+    program = await remembered_program(visit, program_id)
     everything = await _participations(visit)
     theirs = _of_program(everything, program_id)
     if theirs is not None:
@@ -39,7 +39,7 @@ async def join_form(visit: PersonDep, program_id: str) -> Response:
 
 @router.post("/programs/{program_id}/join")
 async def join(visit: PersonDep, program_id: str) -> Response:
-    program = await _program(visit, program_id)
+    program = await remembered_program(visit, program_id)
     form = await profile_form.posted(visit.request)
     if _blocked(visit, program):
         return _join_page(visit, program, form, status=409)
@@ -91,7 +91,8 @@ async def claim(visit: PersonDep, program_id: str) -> Response:
     return see_other(f"/participations/{claimed['participant_id']}")
 
 
-async def _program(visit: Visit, program_id: str) -> dict[str, Any]:
+async def remembered_program(visit: Visit, program_id: str) -> dict[str, Any]:
+    """The program as remembered for a few seconds (``Visit.program``); not theirs to see: not found."""
     try:
         return await visit.program(program_id)
     except ApiProblem as problem:

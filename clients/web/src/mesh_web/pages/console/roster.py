@@ -23,13 +23,13 @@ from fastapi.responses import Response, StreamingResponse
 
 from mesh_roster import spreadsheet
 from mesh_roster.reading import OPTIONAL, REQUIRED
-from mesh_web.api.base import ApiProblem
 from mesh_web.pages.console import roster_runner as runner
 from mesh_web.pages.console import roster_store as store
 from mesh_web.pages.console import roster_words as words
 from mesh_web.pages.console.program_pages import program_of
 from mesh_web.pages.console.roster_upload import FIELD, MOST_MEGABYTES, ROSTERS, UploadRefused, discard, receive
 from mesh_web.pages.mine import is_enhanced
+from mesh_web.pages.programs import remembered_program
 from mesh_web.rendering import Form, fragment, page, see_other
 from mesh_web.sessions.store import Session
 from mesh_web.visit import StaffDep, Visit
@@ -86,7 +86,7 @@ async def upload(visit: StaffDep, program_id: str) -> Response:
 @router.get("/console/programs/{program_id}/roster/imports/{import_id}")
 async def import_page(visit: StaffDep, program_id: str, import_id: UUID, announced: str | None = None) -> Response:
     enhanced = is_enhanced(visit)
-    program = await (_remembered_program(visit, program_id) if enhanced else program_of(visit, program_id))
+    program = await (remembered_program(visit, program_id) if enhanced else program_of(visit, program_id))
     found = await _import_of(visit, program_id, import_id)
     context = {"program": program, "item": found, "number": words.number, **words.progress(found)}
     if enhanced:  # the region only; the live status line too when what it says has changed
@@ -141,16 +141,6 @@ async def _import_of(visit: Visit, program_id: str, import_id: UUID) -> dict[str
     if found is None:
         raise HTTPException(404)
     return found
-
-
-async def _remembered_program(visit: Visit, program_id: str) -> dict[str, Any]:
-    """For the region asked every second: the program as remembered for a few seconds (``Visit.program``)."""
-    try:
-        return await visit.program(program_id)
-    except ApiProblem as problem:
-        if problem.status in (403, 404, 422):
-            raise HTTPException(404) from problem
-        raise
 
 
 def _ascii(text: str) -> str:
