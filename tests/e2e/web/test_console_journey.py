@@ -136,8 +136,17 @@ async def test_the_console_is_nobody_elses(platform, web, browser) -> None:
     try:
         await student.sign_in(by_keyboard=False)
         assert await student.page.locator("a[href='/console']").count() == 0
-        answer = await student.page.goto(web + "/console")
-        assert answer is not None and answer.status == 404
+        for path in ("/console", "/console/new-program", "/console/audit", "/console/institution"):
+            answer = await student.page.goto(web + path)
+            assert answer is not None and answer.status == 404, path
+        coordinator = await Person.open(browser, COORDINATOR, web)
+        try:
+            await coordinator.sign_in(by_keyboard=False)
+            for path in ("/console/audit", "/console/erasures", "/console/institution"):  # an admin's pages
+                answer = await coordinator.page.goto(web + path)
+                assert answer is not None and answer.status == 404, path
+        finally:
+            await coordinator.close()
         await other.sign_in(by_keyboard=False)
         answer = await other.page.goto(web + "/console")
         assert answer is not None and answer.status == 200

@@ -105,6 +105,10 @@ async def test_a_coordinator_runs_a_term_by_keyboard(platform, web, browser, ter
         listed = (await asyncio.to_thread(_api, config, "matching", "GET", f"/programs/{program}/participants",
                                           COORDINATOR, params={"state": "proposed"})).json()["participants"]
         assert len(listed) >= 6, listed
+        await cole.goto(f"/console/programs/{program}/attention")
+        await cole.check("console-attention")
+        waiting = await cole.page.locator("#waiting-heading + ul li a[translate='no']").all_inner_texts()
+        assert "Mentee 4" in waiting, waiting
         # By hand: a mentor with room left and the mentee left over (never free when the mentors are)
         records = [(await asyncio.to_thread(_api, config, "matching", "GET", f"/programs/{program}/participants/"
                                             f"{term['people'][name]}", COORDINATOR)).json()
@@ -128,7 +132,7 @@ async def test_a_coordinator_runs_a_term_by_keyboard(platform, web, browser, ter
                                         ADMIN)).json()
         assert any(match.get("arranged") for match in mine), mine
         await cole.goto(f"/console/programs/{program}/attention")
-        await cole.check("console-attention")
+        await cole.check("console-attention-after")
         await cole.goto("/console/digest")
         await cole.check("console-digest")
         await cole.press_on("main form button[name='_action'][value='set']")
