@@ -18,7 +18,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, AwareDatetime, BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator
 
 from mesh_runtime.db import Cause, Transaction
 from mesh_runtime.identity import Principal, Role
@@ -159,7 +159,18 @@ def _refused(where: str, message: str, value: Any) -> RequestValidationError:
     return RequestValidationError([{"type": "value_error", "loc": ("query", where), "msg": message, "input": value}])
 
 
-Time = Annotated[AwareDatetime | None, AfterValidator(_storable)]
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def _written_as_a_moment(value: Any) -> Any:
+    """A time is written out (2026-03-01T00:00:00Z): a lax ``0.5`` would be read as seconds since 1970
+    (fuzzing sent it and it was taken)."""
+    if value is not None and not (isinstance(value, str) and _ISO_MOMENT.match(value)):
+        raise ValueError("a time is written as ISO 8601 with an offset, such as 2026-03-01T00:00:00Z")
+    return value
+
+
+Time = Annotated[AwareDatetime | None, BeforeValidator(_written_as_a_moment), AfterValidator(_storable)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
 Before = Annotated[int | None, Query(ge=1, le=2**63 - 1,  # audit_id is a bigint
                                      description="The `audit_id` of the last entry of the page before: only entries "
