@@ -89,7 +89,7 @@ bench-pipeline: setup  ## the platform's pipeline on real Kafka and PostgreSQL: 
 bench-import: setup  ## a 100,000-row roster through mesh-roster and profile's bulk endpoint, against raw asyncpg COPY of the same rows (prints figures)
 	@$(VENV)/python -m benchmarks.roster_import 100000
 
-bench-web: setup  ## the participants' web app under load on the whole stack: per page server p50/p95 with the services' share apart, and a first visit's bytes (prints figures)
+bench-web: setup  ## the participants' web app under load on the whole stack: per page server p50/p95 with the services' share apart, and a first visit's bytes; the console over 100,000 participants and a round preview over 10,000 (prints figures)
 	@$(VENV)/python -m benchmarks.web 300 8
 
 bench-auth: setup  ## what bearer-token verification adds per request, cached key, p50/p99 (prints figures)

@@ -7,6 +7,7 @@ import sys
 import time
 
 from benchmarks.web.browsing import browser, discover, sign_in
+from benchmarks.web.console import console_figures
 from benchmarks.web.measuring import chromium_first_visits, first_visit, load
 from benchmarks.web.reporting import report
 from benchmarks.web.stack import ALONE, Data, bench_config, load_data, start_stack
@@ -46,13 +47,14 @@ async def run(config: LocalConfig, requests: int, people: int, keep: bool) -> No
             browser_visits = await chromium_first_visits(config, data.people[0].username)
             if browser_visits is not None:
                 print(json.dumps({"benchmark": "web", "figure": "chromium first visits", **browser_visits}), flush=True)
+            console = await console_figures(config, requests, people, reused, data.program_id)
         finally:
             await anonymous.aclose()
             for client in clients:
                 await client.aclose()
         report(results, visits, browser_visits, refused,
                {"people": people, "requests": requests, "alone": ALONE, "load_before": load_before,
-                "load_after": load_after})
+                "load_after": load_after}, console)
     finally:
         if stack is not None and not keep:
             stopped = await asyncio.to_thread(stack.stop_all)

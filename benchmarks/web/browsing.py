@@ -60,8 +60,9 @@ def browser(timeout: float = 30) -> Browser:
     return Browser(timeout)
 
 
-async def sign_in(config: LocalConfig, username: str) -> Browser:
-    """The app's /auth/login, to Keycloak's form, the form posted, back through /auth/callback home."""
+async def sign_in(config: LocalConfig, username: str, lands: str = "") -> Browser:
+    """The app's /auth/login, to Keycloak's form, the form posted, back through /auth/callback home (staff:
+    to the console, ``lands="/console"``)."""
     client = browser()
     form_page = await client.get(f"{config.web_url}/auth/login", follow_redirects=True)
     if form_page.status_code != 200 or urlsplit(str(form_page.url)).port != config.keycloak_port:
@@ -74,7 +75,7 @@ async def sign_in(config: LocalConfig, username: str) -> Browser:
     home = await client.post(urljoin(str(form_page.url), html.unescape(form["action"])), follow_redirects=True,
                              data={"username": username, "password": DEMO_PASSWORD, "credentialId": ""})
     cookie = next((c for c in client.kept.jar if c.name == COOKIE), None)
-    if home.status_code != 200 or str(home.url).rstrip("/") != config.web_url or cookie is None:
+    if home.status_code != 200 or str(home.url).rstrip("/") != config.web_url + lands or cookie is None:
         raise JourneyError(f"signing {username} in ended at {home.status_code} {home.url} (cookie: {cookie is not None})")
     if 'action="/auth/logout"' not in home.text:
         raise JourneyError(f"{username} came back home but not signed in")

@@ -34,7 +34,7 @@ def server_timing(header: str) -> dict[str, float]:
 
 
 async def load(config: LocalConfig, page: Page, clients: list[httpx.AsyncClient], anonymous: httpx.AsyncClient,
-               requests: int, concurrency: int) -> dict[str, Any]:
+               requests: int, concurrency: int, target_ms: float = TARGET_P95_MS) -> dict[str, Any]:
     client_ms: list[float] = []
     timings: list[dict[str, float]] = []
     statuses: dict[int, int] = defaultdict(int)
@@ -75,8 +75,8 @@ async def load(config: LocalConfig, page: Page, clients: list[httpx.AsyncClient]
             "app_ms": pair(app), "services_ms": pair(services), "own_ms": pair(own), "session_store_ms": pair(store),
             "overlapped": round(sum(s > a for a, s in zip(app, services, strict=True)) / max(1, len(app)), 2),
             "client_ms": pair(client_ms), "service_p50_ms": per_service, "services_asked": calls,
-            "server_p95_pass": percentile(app, 0.95) < TARGET_P95_MS,
-            "client_p95_pass": percentile(client_ms, 0.95) < TARGET_P95_MS}
+            "target_ms": target_ms, "server_p95_pass": percentile(app, 0.95) < target_ms,
+            "client_p95_pass": percentile(client_ms, 0.95) < target_ms}
 
 
 # --- a first visit's bytes ----------------------------------------------------------------------------------

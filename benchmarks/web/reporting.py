@@ -30,8 +30,70 @@ def print_first_visit(title: str, visit: dict[str, Any]) -> None:
     print(f"  total {verdict_line(visit)}")
 
 
+def fmt(values: list[float]) -> str:
+    return f"{values[0]:.0f}/{values[1]:.0f}"
+
+
+def rows(results: list[dict[str, Any]], people: int) -> None:
+    """The table's rows, then where each page's time went."""
+    for r in results:
+        bad = "" if r["ok"] == r["requests"] else f"  (statuses {r['statuses']})"
+        own = fmt(r["own_ms"]) + ("*" if r["overlapped"] > 0.05 else " ")
+        print(f"  {r['page']:<38} {fmt(r['alone']['app_ms']):>12} | {r['ok']:>3} {r['per_second']:>5.0f} "
+              f"{fmt(r['app_ms']):>12} {fmt(r['services_ms']):>12} {own:>11} {fmt(r['client_ms']):>12} | "
+              f"{'PASS' if r['server_p95_pass'] else 'FAIL':>6} {'PASS' if r['client_p95_pass'] else 'FAIL':>6}{bad}")
+    print(f"\n  where the time went with {people} in flight (p50 ms of each service's calls in a request, as the app "
+          "timed them; the app's session store):")
+    for r in results:
+        asked = ", ".join(f"{s} {r['service_p50_ms'][s]}" + ("" if r["services_asked"][s] == 1 else
+                                                             f" (in {r['services_asked'][s]:.0%} of requests)")
+                          for s in r["service_p50_ms"])
+        print(f"    {r['page']:<38} {asked or 'no service'}; session store {r['session_store_ms'][0]}")
+        if r.get("cpu_ms"):
+            spent = {name: ms for name, ms in r["cpu_ms"].items() if name != "busy"}
+            print(f"    {'':<38} CPU ms a request: " + ", ".join(f"{name} {ms}" for name, ms in spent.items())
+                  + f"; the machine {r['cpu_ms']['busy']:.0%} busy")
+
+
+def print_console(console: dict[str, Any]) -> None:
+    """The console's pages over a program of 100,000 (a second table, the same columns), then the round preview."""
+    data, results, preview, people = console["data"], console["pages"], console["preview"], console["people"]
+    target = results[0]["target_ms"] if results else 0
+    print(f"\nthe console at scale (issue 29, item 7): program {data.program_id} of 100,000 participants on campus north "
+          f"(pairs in every state), as cole (coordinator of campus north) and nadia (admin: the institution row); per page "
+          f"{results[0]['alone']['requests'] if results else 0} requests one at a time, then {console['requests']} "
+          f"with {people} in flight; times in ms; load average {console['load_before']} before, "
+          f"{console['load_after']} after")
+    print("  its data: the programs created through profile's API, their 110,000 people written straight into "
+          "matching's database\n  by set-based SQL in the shape matching's code writes them (through the roster API "
+          "and Kafka it would take many minutes;\n  these pages read matching's tables only); loaded in "
+          + ", ".join(f"{name.replace('_', ' ')} {seconds} s" for name, seconds in data.seconds.items()))
+    print(f"\n  {'page':<38} {'alone p50/95':>12} | {'n':>3} {'req/s':>5} {'server':>12} {'services':>12} {'app own':>11} "
+          f"{'client':>12} | {f'p95 < {target:.0f} ms':>12}")
+    print(f"  {'':<38} {'server':>12} | {'':>3} {'':>5} {'p50/p95':>12} {'p50/p95':>12} {'p50/p95':>11} "
+          f"{'p50/p95':>12} | {'server client':>12}")
+    rows(results, people)
+    judged = [r for r in results if not r.get("baseline")]
+    print(f"\n  console pages at 100,000, server p95 < {target:.0f} ms with {people} in flight: "
+          f"{sum(r['server_p95_pass'] for r in judged)}/{len(judged)} PASS; client p95: "
+          f"{sum(r['client_p95_pass'] for r in judged)}/{len(judged)} PASS; one at a time, server p95: "
+          f"{sum(r['alone']['server_p95_pass'] for r in judged)}/{len(judged)} PASS (the baseline row not counted)")
+    print("  CPU ms a request: each part of the bench's stack (with its processes: PostgreSQL's backends), this load "
+          "driver, and\n  other work: the rest of the machine's busy time over the same seconds, shared out per request")
+    done = preview["state"] == "ready"
+    print(f"\n  round preview over {data.preview_program_id} (10,000 waiting), as cole through the app: the form posted, "
+          f"its page polled each second ({preview['polls']} polls)")
+    print(f"    time to ready: {preview['seconds_to_ready']} s" if done else
+          f"    NOT ready: it ended {preview['state'] or 'without a state'} after {preview['poll_log'][-1]['at']} s")
+    print(f"    phases shown: {', '.join(preview['phases']) or 'none'}; progress seen (value/max): "
+          + ", ".join(f"{value:,}/{most:,}" for value, most in preview["progress_seen"]))
+    print(f"    progress moved: {'PASS' if preview['progress_moved'] else 'FAIL'}; completes: {'PASS' if done else 'FAIL'}; "
+          "the report: " + ", ".join(f"{term.lower()} {value}" for term, value in preview["figures"].items())
+          + " (not published)")
+
+
 def report(results: list[dict[str, Any]], visits: list[tuple[str, dict[str, Any]]], browser_visits: dict | None,
-           refused: dict[str, str], setting: dict[str, Any]) -> None:
+           refused: dict[str, str], setting: dict[str, Any], console: dict[str, Any] | None = None) -> None:
     people = setting["people"]
     print(f"\nmesh-web under load: {people} people signed in through Keycloak's login form; per page "
           f"{setting['alone']} requests one at a time, then {setting['requests']} with {people} in flight "
@@ -49,23 +111,7 @@ def report(results: list[dict[str, Any]], visits: list[tuple[str, dict[str, Any]
           f"{'client':>12} | {'p95 < 150 ms':>12}")
     print(f"  {'':<38} {'server':>12} | {'':>3} {'':>5} {'p50/p95':>12} {'p50/p95':>12} {'p50/p95':>11} "
           f"{'p50/p95':>12} | {'server client':>12}")
-
-    def fmt(values: list[float]) -> str:
-        return f"{values[0]:.0f}/{values[1]:.0f}"
-
-    for r in results:
-        bad = "" if r["ok"] == r["requests"] else f"  (statuses {r['statuses']})"
-        own = fmt(r["own_ms"]) + ("*" if r["overlapped"] > 0.05 else " ")
-        print(f"  {r['page']:<38} {fmt(r['alone']['app_ms']):>12} | {r['ok']:>3} {r['per_second']:>5.0f} "
-              f"{fmt(r['app_ms']):>12} {fmt(r['services_ms']):>12} {own:>11} {fmt(r['client_ms']):>12} | "
-              f"{'PASS' if r['server_p95_pass'] else 'FAIL':>6} {'PASS' if r['client_p95_pass'] else 'FAIL':>6}{bad}")
-    print(f"\n  where the time went with {people} in flight (p50 ms of each service's calls in a request, as the app "
-          "timed them; the app's session store):")
-    for r in results:
-        asked = ", ".join(f"{s} {r['service_p50_ms'][s]}" + ("" if r["services_asked"][s] == 1 else
-                                                             f" (in {r['services_asked'][s]:.0%} of requests)")
-                          for s in r["service_p50_ms"])
-        print(f"    {r['page']:<38} {asked or 'no service'}; session store {r['session_store_ms'][0]}")
+    rows(results, people)
     if refused:
         print("\n  routes tried that did not answer 200 for the signed-in people (not timed):")
         for route, why in sorted(refused.items()):
@@ -74,6 +120,8 @@ def report(results: list[dict[str, Any]], visits: list[tuple[str, dict[str, Any]
           f"{sum(r['server_p95_pass'] for r in results)}/{len(results)} pages PASS; client p95 < {TARGET_P95_MS:.0f} ms: "
           f"{sum(r['client_p95_pass'] for r in results)}/{len(results)} PASS; one at a time, server p95 < "
           f"{TARGET_P95_MS:.0f} ms: {sum(r['alone']['server_p95_pass'] for r in results)}/{len(results)}")
+    if console is not None:
+        print_console(console)
 
     for title, visit in visits:
         print_first_visit(title, visit)

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
+from mentoring_contracts import ParticipantProfile
 from mesh_matching.adapters.directory_store import COUNTED_UP_TO, SORTED_UP_TO, Filters, Place, directory_page
 from mesh_runtime.db import Database, create_pool
+from tests.support.bulk_candidates import add_candidates, fill_name_words
 from tests.support.databases import as_owner, create_database, drop_database
 from tests.support.identity import INSTITUTION
+from tests.unit.factories import profile
 
 PEOPLE, PAGE = 100_000, 50
-FIRST_NAMES = ["Ana", "José", "Zoë", "Ben", "María", "Łukasz", "Chloé", "Ngozi", "Søren", "Ana María", "Yuki", "Omar"]
-LAST_NAMES = ["García", "Smith", "Müller", "Okafor", "Núñez", "Brontë", "Lee", "Nakamura", "O'Brien", "Ivanova",
-              "Dubois", "Rossi", "Kowalski"]
 
 
 @pytest.fixture(scope="module")
@@ -30,28 +30,16 @@ async def big_program(endpoints):
     pool = await create_pool(url, max_size=2)
     database = Database(pool)
     async with database.transaction(INSTITUTION) as transaction:
-        await transaction.connection.execute(
-            """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity, used, subject, joined_at, state, active)
-            SELECT gen_random_uuid(), CASE WHEN i <= $1 THEN 'big' ELSE 'small' END,
-                   jsonb_build_object(
-                       'display_name', ($2::text[])[1 + abs(hashtext('first' || i)) % cardinality($2::text[])] || ' '
-                                       || chr(65 + abs(hashtext('middle' || i)) % 26) || '. '
-                                       || ($3::text[])[1 + abs(hashtext('last' || i)) % cardinality($3::text[])] || ' ' || i,
-                       'campus', CASE WHEN i % 3 = 0 THEN 'south' ELSE 'north' END,
-                       'topics', CASE WHEN i % 5 = 0 THEN '[{"topic": "calculus", "role": "mentor"}]'::jsonb
-                                      WHEN i % 100 = 1 THEN '[{"topic": "chess", "role": "peer"}]'::jsonb
-                                      ELSE '[{"topic": "calculus", "role": "mentee"}]'::jsonb END),
-                   2, 1, 'subject-' || i, now() - i * interval '1 minute',
-                   (ARRAY['matched', 'matched', 'matched', 'waiting', 'waiting', 'proposed', 'matched', 'dormant',
-                          'matched', 'left'])[1 + i % 10],
-                   i % 10 <> 9
-            FROM generate_series(1, $1 + 1000) AS i
-            """, PEOPLE, FIRST_NAMES, LAST_NAMES)
-        await transaction.connection.execute(
-            """INSERT INTO candidate_name_words (program_id, word, name_key, participant_id, institution)
-               SELECT c.program_id, word, c.name_key, c.participant_id, c.institution
-               FROM candidates c, unnest(mesh_name_words(c.name_key)) AS word""")
+        for program_id, rows in (("big", range(1, PEOPLE + 1)), ("small", range(PEOPLE + 1, PEOPLE + 1001))):
+            await add_candidates(
+                transaction.connection, program_id, [cohort_profile(program_id, role, topic) for role, topic in (
+                    ("mentor", "calculus"), ("peer", "chess"), ("mentee", "calculus"))], rows,
+                template="CASE WHEN i % 5 = 0 THEN 1 WHEN i % 100 = 1 THEN 2 ELSE 3 END",
+                campus="CASE WHEN i % 3 = 0 THEN 'south' ELSE 'north' END", capacity="2", used="1",
+                subject="'subject-' || i", joined_at="now() - i * interval '1 minute'",
+                columns={"state": "(ARRAY['matched', 'matched', 'matched', 'waiting', 'waiting', 'proposed', 'matched', "
+                                  "'dormant', 'matched', 'left'])[1 + i % 10]", "active": "i % 10 <> 9"})
+        await fill_name_words(transaction.connection)
     await as_owner(url, "ALTER TABLE candidates ENABLE TRIGGER USER", "VACUUM ANALYZE candidates",
                    "VACUUM ANALYZE candidate_name_words")
     try:
@@ -59,6 +47,11 @@ async def big_program(endpoints):
     finally:
         await pool.close()
         await drop_database(endpoints.postgres_admin_url, url)
+
+
+def cohort_profile(program_id: str, role: str, topic: str) -> ParticipantProfile:
+    return profile(program_id=program_id, topics=[{"topic": topic, "role": role}],
+                   mentor_capacity=2 if role == "mentor" else 0)
 
 
 class Explained:

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, time, timedelta
 
 from mesh_matching.adapters.attention_store import DECLINING_PEOPLE, DORMANT_PAIRS, WAITING_LONGEST
-from mesh_matching.adapters.candidates_store import stored_form
 from mesh_matching.adapters.health_store import COUNTS
 from mesh_runtime.db import Database, create_pool
+from tests.support.bulk_candidates import add_candidates
 from tests.support.databases import as_owner
 from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
@@ -29,15 +29,11 @@ async def big_program(database: Database, url: str) -> None:
     now = datetime.now(UTC)
     async with database.transaction(INSTITUTION) as transaction:
         connection = transaction.connection
-        await connection.execute(
-            """
-            INSERT INTO candidates (participant_id, program_id, profile, capacity, used, joined_at)
-            SELECT md5('p' || i)::uuid, $1,
-                   jsonb_set(jsonb_set($2::jsonb, '{campus}', to_jsonb(CASE WHEN i % 2 = 0 THEN 'north' ELSE 'south' END)),
-                             '{display_name}', to_jsonb('Person ' || i)),
-                   1, CASE WHEN i % 3 = 0 THEN 0 ELSE 1 END, $3::timestamptz - i * interval '1 minute'
-            FROM generate_series(1, $4) i
-            """, PROGRAM, stored_form(profile(program_id=PROGRAM)), now, PEOPLE)
+        await add_candidates(  # even rows on campus north (the first template), odd ones on south
+            connection, PROGRAM, [profile(program_id=PROGRAM, campus="north"), profile(program_id=PROGRAM, campus="south")],
+            range(1, PEOPLE + 1), ids="md5('p' || i)::uuid", name="'Person ' || i", capacity="1",
+            used="CASE WHEN i % 3 = 0 THEN 0 ELSE 1 END", subject="NULL",
+            joined_at=f"'{now.isoformat()}'::timestamptz - i * interval '1 minute'")
         await connection.execute(  # pairs of two people with no room left (i % 3 <> 0), on one campus: 6k+1 with
             # 6k+5 and 6k+2 with 6k+4
             """
