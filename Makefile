@@ -1,12 +1,12 @@
 # Mentoring Mesh. The README's two commands: `make run` and `make test`.
 .DEFAULT_GOAL := help
 VENV := .venv/bin
-LINT := $(VENV)/ruff check . && $(VENV)/lint-imports
+LINT := $(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/lint-imports
 DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernetes/validate.sh
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions bench-web
+.PHONY: format help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions bench-web
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,8 +42,11 @@ test-unit: setup  ## only the pure domain tests (no I/O)
 setup-test:  ## setup, plus the browser the tests use
 	@bash deploy/local/setup.sh --with-browser
 
-lint: setup  ## static checks (ruff) and architecture contracts (import-linter)
+lint: setup  ## static checks (ruff check, ruff format --check) and architecture contracts (import-linter)
 	@$(LINT)
+
+format: setup  ## format the code (ruff format) and sort imports (ruff check --fix, imports only)
+	@$(VENV)/ruff check --select I --fix . && $(VENV)/ruff format .
 
 bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQL (prints figures)
 	@$(VENV)/python -m benchmarks.outbox_relay 20000

@@ -57,8 +57,13 @@ async def grow(database: Database, size: int, templates: list[Candidate]) -> Non
             INSERT INTO candidates (participant_id, program_id, profile, capacity, slots)
             SELECT gen_random_uuid(), $1, (($2::jsonb[])[1 + g % $5]), 1, ($3::text[])[1 + g % $5:1 + g % $5]
             FROM generate_series(1, $4) g
-            """, PROGRAM, [t.profile.model_dump(mode="json") for t in templates], [t.slots()[0] for t in templates],
-            size - have, len(templates))
+            """,
+            PROGRAM,
+            [t.profile.model_dump(mode="json") for t in templates],
+            [t.slots()[0] for t in templates],
+            size - have,
+            len(templates),
+        )
     # A pool that grew over days has been vacuumed; here, no autovacuum may compete with the timed block.
     async with database.pool.acquire() as connection:
         await connection.execute("VACUUM ANALYZE candidates")
@@ -76,7 +81,10 @@ async def full_recompute(database: Database, newcomer: Candidate) -> int:
     async with database.transaction(INSTITUTION) as transaction:
         rows = await transaction.connection.fetch(
             "SELECT participant_id, profile FROM candidates WHERE program_id = $1 AND used < capacity AND active "
-            "AND participant_id <> $2 ORDER BY joined_seq", PROGRAM, newcomer.participant_id)
+            "AND participant_id <> $2 ORDER BY joined_seq",
+            PROGRAM,
+            newcomer.participant_id,
+        )
         pool = [Candidate(r["participant_id"], ParticipantProfile.model_validate(r["profile"])) for r in rows]
         return len(rank_partners(newcomer, pool, POLICY, reference_week(datetime.now(UTC))))
 
@@ -101,18 +109,37 @@ async def run(endpoints: infrastructure.Endpoints, block: int) -> list[dict]:
             await grow(database, size, templates)
             indexed = await rate(join, database, block)
             baseline = await rate(full_recompute, database, max(3, block // max(1, size // 1_000)))
-            figures.append({"figure": "join into a waiting pool", "pool": size, "joins_per_second": round(indexed, 1),
-                            "full_recompute_joins_per_second": round(baseline, 2),
-                            "ratio_to_full_recompute": round(indexed / baseline, 1)})
+            figures.append(
+                {
+                    "figure": "join into a waiting pool",
+                    "pool": size,
+                    "joins_per_second": round(indexed, 1),
+                    "full_recompute_joins_per_second": round(baseline, 2),
+                    "ratio_to_full_recompute": round(indexed / baseline, 1),
+                }
+            )
         first, last = figures[0]["joins_per_second"], figures[-1]["joins_per_second"]
         figures.append({"figure": "last block / first block", "value": round(last / first, 2), "target": ">= 0.8"})
         topics = sorted({t.topic for c in templates for t in c.profile.topics})
-        mentor = Candidate(uuid.uuid4(), mentor_profile(program_id=PROGRAM, mentor_capacity=3, languages=["en", "de"],
-                                                        topics=[{"topic": t, "role": "mentor"} for t in topics]))
+        mentor = Candidate(
+            uuid.uuid4(),
+            mentor_profile(
+                program_id=PROGRAM,
+                mentor_capacity=3,
+                languages=["en", "de"],
+                topics=[{"topic": t, "role": "mentor"} for t in topics],
+            ),
+        )
         started = time.perf_counter()
         proposed = await join(database, mentor)
-        figures.append({"figure": "a mentor who may fit the whole pool joins", "pool": POOLS[-1] + len(POOLS) * block,
-                        "seconds": round(time.perf_counter() - started, 2), "proposed": proposed})
+        figures.append(
+            {
+                "figure": "a mentor who may fit the whole pool joins",
+                "pool": POOLS[-1] + len(POOLS) * block,
+                "seconds": round(time.perf_counter() - started, 2),
+                "proposed": proposed,
+            }
+        )
     finally:
         await pool.close()
         await drop_database(endpoints.postgres_admin_url, url)
@@ -121,11 +148,15 @@ async def run(endpoints: infrastructure.Endpoints, block: int) -> list[dict]:
 
 def readable(figure: dict) -> str:
     if "pool" in figure and "joins_per_second" in figure:
-        return (f"join into a pool of {figure['pool']:>7,} waiting: {figure['joins_per_second']:>7} joins/s "
-                f"(full recompute {figure['full_recompute_joins_per_second']} joins/s, x{figure['ratio_to_full_recompute']})")
+        return (
+            f"join into a pool of {figure['pool']:>7,} waiting: {figure['joins_per_second']:>7} joins/s "
+            f"(full recompute {figure['full_recompute_joins_per_second']} joins/s, x{figure['ratio_to_full_recompute']})"
+        )
     if "seconds" in figure:
-        return (f"a mentor who may fit all {figure['pool']:,} waiting joins: {figure['seconds']} s, "
-                f"{figure['proposed']} proposals (the one join that must read and score the whole pool)")
+        return (
+            f"a mentor who may fit all {figure['pool']:,} waiting joins: {figure['seconds']} s, "
+            f"{figure['proposed']} proposals (the one join that must read and score the whole pool)"
+        )
     return f"{figure['figure']}: {figure['value']} (target {figure['target']})"
 
 

@@ -55,9 +55,22 @@ class MailCounter:
         with socket.socket() as probe:
             probe.bind((self.host, 0))
             self.port = probe.getsockname()[1]
-        processes.start([sys.executable, "-m", "aiosmtpd", "-n", "-l", f"{self.host}:{self.port}",
-                         "-c", "benchmarks.mail_counter.MessageIdLog", str(self.log)],
-                        pid_file=self.pid_file, log_file=self.dir / "smtp.log", cwd=REPO_ROOT)
+        processes.start(
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"{self.host}:{self.port}",
+                "-c",
+                "benchmarks.mail_counter.MessageIdLog",
+                str(self.log),
+            ],
+            pid_file=self.pid_file,
+            log_file=self.dir / "smtp.log",
+            cwd=REPO_ROOT,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:

@@ -64,8 +64,13 @@ async def raw_kept_connections(port: int, mails: int, senders: int) -> float:
 
 async def notify_delivers(endpoints: infrastructure.Endpoints, port: int, mails: int, senders: int) -> float:
     url = await create_database(endpoints.postgres_admin_url)
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": port, "delivery_poll_interval_seconds": 0.05,
-                "delivery_concurrency": senders, "db_pool_max_size": senders + 4}
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "delivery_poll_interval_seconds": 0.05,
+        "delivery_concurrency": senders,
+        "db_pool_max_size": senders + 4,
+    }
     try:
         async with running(DEFINITION, endpoints.kafka_bootstrap, url, **settings) as (app, _):
             components = app.state.components
@@ -73,10 +78,12 @@ async def notify_delivers(endpoints: infrastructure.Endpoints, port: int, mails:
                 for i in range(mails):  # one transaction: the whole burst becomes due at once
                     event = joined()
                     envelope = new_envelope(event, source="/bench", institution=INSTITUTION)
-                    contact = Contact(event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin",
-                                      campus="north")
-                    await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source,
-                                                                      Cause.of(envelope)), envelope, contact)
+                    contact = Contact(
+                        event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin", campus="north"
+                    )
+                    await plan_notifications(
+                        PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+                    )
             started = time.monotonic()
             database = in_tenant(components.database)
 
@@ -95,9 +102,11 @@ async def run(endpoints: infrastructure.Endpoints, port: int, mails: int, sender
     for count in senders:
         raw = mails / await raw_kept_connections(port, mails, count)
         delivered = mails / await notify_delivers(endpoints, port, mails, count)
-        result[f"senders_{count}"] = {"raw_kept_connections_per_second": round(raw, 1),
-                                      "notify_per_second": round(delivered, 1),
-                                      "notify_to_raw": round(delivered / raw, 3)}
+        result[f"senders_{count}"] = {
+            "raw_kept_connections_per_second": round(raw, 1),
+            "notify_per_second": round(delivered, 1),
+            "notify_to_raw": round(delivered / raw, 3),
+        }
     return result
 
 
@@ -114,6 +123,8 @@ if __name__ == "__main__":
     print(f"raw SMTP, a new connection per mail, one at a time: {figures['raw_new_connection_each_per_second']} mails/s")
     for n in parallel:
         f = figures[f"senders_{n}"]
-        print(f"{n} sender(s): notify {f['notify_per_second']} mails/s, raw SMTP over {n} kept connection(s) "
-              f"{f['raw_kept_connections_per_second']} mails/s; notify/raw {f['notify_to_raw']}")
+        print(
+            f"{n} sender(s): notify {f['notify_per_second']} mails/s, raw SMTP over {n} kept connection(s) "
+            f"{f['raw_kept_connections_per_second']} mails/s; notify/raw {f['notify_to_raw']}"
+        )
     print(json.dumps({"benchmark": "notify_delivery", **figures}))

@@ -31,7 +31,9 @@ async def run(endpoints: infrastructure.Endpoints, events: int) -> dict[str, flo
         started = time.perf_counter()
         async with database.transaction() as transaction:
             for _ in range(events):
-                event = ParticipantJoined(participant_id=uuid.uuid4(), attributes=profile().attributes(), joined_at=datetime.now(UTC))
+                event = ParticipantJoined(
+                    participant_id=uuid.uuid4(), attributes=profile().attributes(), joined_at=datetime.now(UTC)
+                )
                 await transaction.emit(new_envelope(event, source="/bench", institution="bench-university"))
         written = time.perf_counter() - started
         relay = OutboxRelay(pool, batch_publisher(broker), dsn=url, batch_size=500)
@@ -43,13 +45,19 @@ async def run(endpoints: infrastructure.Endpoints, events: int) -> dict[str, flo
         await broker.stop()
         await pool.close()
         await drop_database(endpoints.postgres_admin_url, url)
-    return {"events": events, "write_seconds": round(written, 3), "relay_seconds": round(relayed, 3),
-            "relay_events_per_second": round(events / relayed, 1)}
+    return {
+        "events": events,
+        "write_seconds": round(written, 3),
+        "relay_seconds": round(relayed, 3),
+        "relay_events_per_second": round(events / relayed, 1),
+    }
 
 
 if __name__ == "__main__":
     with infrastructure.provide() as provided:  # starts (and stops) the servers outside the event loop
         result = asyncio.run(run(provided, int(sys.argv[1]) if len(sys.argv) > 1 else 5000))
-    print(f"outbox relay: {result['events']} events written in {result['write_seconds']} s, "
-          f"relayed in {result['relay_seconds']} s ({result['relay_events_per_second']} events/s)")
+    print(
+        f"outbox relay: {result['events']} events written in {result['write_seconds']} s, "
+        f"relayed in {result['relay_seconds']} s ({result['relay_events_per_second']} events/s)"
+    )
     print(json.dumps({"benchmark": "outbox_relay", **result}))

@@ -47,13 +47,23 @@ async def intake(running: Platform, http, block: int) -> None:
         wanted = joined_before + block
         done = await until(lambda wanted=wanted: _count(running.inbox_count("matching", "ParticipantJoined"), wanted))
         rates[pool] = block / (done - started)
-        figure(f"joins_per_second_pool_{pool}", f"joins through the platform at a pool of {pool:,}: {rates[pool]:.0f} joins/s "
-               f"({block} joins; profile answered them at {block / answered:.0f}/s) (target at least 100/s)",
-               pool=pool, joins=block, joins_per_second=round(rates[pool], 1), http_per_second=round(block / answered, 1),
-               target_joins_per_second=100)
+        figure(
+            f"joins_per_second_pool_{pool}",
+            f"joins through the platform at a pool of {pool:,}: {rates[pool]:.0f} joins/s "
+            f"({block} joins; profile answered them at {block / answered:.0f}/s) (target at least 100/s)",
+            pool=pool,
+            joins=block,
+            joins_per_second=round(rates[pool], 1),
+            http_per_second=round(block / answered, 1),
+            target_joins_per_second=100,
+        )
     ratio = rates[100_000] / rates[1_000]
-    figure("joins_last_to_first_block", f"last block / first block: {ratio:.2f} (target at least 0.80)",
-           ratio=round(ratio, 3), target_ratio=0.8)
+    figure(
+        "joins_last_to_first_block",
+        f"last block / first block: {ratio:.2f} (target at least 0.80)",
+        ratio=round(ratio, 3),
+        target_ratio=0.8,
+    )
 
 
 async def grow(running: Platform, program: str, size: int) -> None:
@@ -67,7 +77,13 @@ async def grow(running: Platform, program: str, size: int) -> None:
             INSERT INTO candidates (participant_id, program_id, profile, capacity, slots, subject)
             SELECT gen_random_uuid(), $1, ($2::jsonb[])[1 + g % $4], 1, $3::text[], gen_random_uuid()::text
             FROM generate_series(1, $5) g
-            """, program, [row["profile"] for row in templates], templates[0]["slots"], len(templates), size - have)
+            """,
+            program,
+            [row["profile"] for row in templates],
+            templates[0]["slots"],
+            len(templates),
+            size - have,
+        )
     async with running.database("profile") as connection:
         await connection.execute(
             """
@@ -75,7 +91,12 @@ async def grow(running: Platform, program: str, size: int) -> None:
             SELECT gen_random_uuid(), $1, md5(random()::text), ($2::jsonb[])[1 + g % $3], now(), 'active', 'north',
                    gen_random_uuid()::text
             FROM generate_series(1, $4) g
-            """, program, [row["profile"] for row in templates], len(templates), size - have)
+            """,
+            program,
+            [row["profile"] for row in templates],
+            len(templates),
+            size - have,
+        )
     await running.vacuum("matching", "candidates", "open_slots")  # a pool that grew over days has been vacuumed
     await running.vacuum("profile", "participants")
 
@@ -83,8 +104,9 @@ async def grow(running: Platform, program: str, size: int) -> None:
 async def pipelines(running: Platform, http, bootstrap: str, backlog: int) -> None:
     """Each consuming service stopped while its backlog builds, then started and timed to lag 0."""
     program = "bench-pipeline"
-    mentors = await join_all(http, running, [mentor_profile(program_id=program, mentor_capacity=3)
-                                             for _ in range(backlog // 3 + 1)])
+    mentors = await join_all(
+        http, running, [mentor_profile(program_id=program, mentor_capacity=3) for _ in range(backlog // 3 + 1)]
+    )
     subjects = dict(mentors)
     await until(lambda: lagless(bootstrap, "matching"))
     await until(lambda: lagless(bootstrap, "notify"))
@@ -96,30 +118,51 @@ async def pipelines(running: Platform, http, bootstrap: str, backlog: int) -> No
     done = await until(lambda: _count(running.outbox_pending("profile"), 0))
     rates = {"profile": backlog / (done - started)}
     raw = await raw_kafka(bootstrap, backlog)
-    figure("raw_aiokafka_events_per_second", f"raw aiokafka, the same {backlog} ParticipantJoined records produced and "
-           f"consumed on the same broker: {raw:.0f} events/s", events_per_second=round(raw, 1), events=backlog)
+    figure(
+        "raw_aiokafka_events_per_second",
+        f"raw aiokafka, the same {backlog} ParticipantJoined records produced and "
+        f"consumed on the same broker: {raw:.0f} events/s",
+        events_per_second=round(raw, 1),
+        events=backlog,
+    )
     rates["matching"] = await drain(running, bootstrap, "matching")
     running.stop("scheduling")
     async with running.database("matching") as connection:
-        proposed = await connection.fetch("SELECT match_id, participant_a, participant_b FROM matches WHERE program_id = $1", program)
+        proposed = await connection.fetch(
+            "SELECT match_id, participant_a, participant_b FROM matches WHERE program_id = $1", program
+        )
     gate = asyncio.Semaphore(CONCURRENCY)
 
     async def accept(match_id, pid) -> None:
         async with gate:
-            response = await http.post(f"{running.url('matching')}/matches/{match_id}/accept",
-                                       json={"participant_id": str(pid)}, headers=person_token("matching", subjects[str(pid)]))
+            response = await http.post(
+                f"{running.url('matching')}/matches/{match_id}/accept",
+                json={"participant_id": str(pid)},
+                headers=person_token("matching", subjects[str(pid)]),
+            )
             response.raise_for_status()
+
     await asyncio.gather(*(accept(row["match_id"], row["participant_a"]) for row in proposed))
     await asyncio.gather(*(accept(row["match_id"], row["participant_b"]) for row in proposed))
     await until(lambda: _count(running.outbox_pending("matching"), 0))
     rates["scheduling"] = await drain(running, bootstrap, "scheduling")
     rates["notify"] = await drain(running, bootstrap, "notify")
-    what = {"profile": "HTTP join, row + outbox, publish", "matching": "ParticipantJoined to MatchProposed published",
-            "scheduling": "MatchAccepted to SessionScheduled published", "notify": "every event, mails to SMTP"}
+    what = {
+        "profile": "HTTP join, row + outbox, publish",
+        "matching": "ParticipantJoined to MatchProposed published",
+        "scheduling": "MatchAccepted to SessionScheduled published",
+        "notify": "every event, mails to SMTP",
+    }
     for service, rate in rates.items():
-        figure(f"pipeline_{service}", f"{service} pipeline ({what[service]}): {rate:.0f} events/s = {rate / raw:.1%} of raw "
-               f"aiokafka (target at least 25 %)", service=service, events_per_second=round(rate, 1),
-               ratio_to_raw=round(rate / raw, 4), target_ratio=0.25)
+        figure(
+            f"pipeline_{service}",
+            f"{service} pipeline ({what[service]}): {rate:.0f} events/s = {rate / raw:.1%} of raw "
+            f"aiokafka (target at least 25 %)",
+            service=service,
+            events_per_second=round(rate, 1),
+            ratio_to_raw=round(rate / raw, 4),
+            target_ratio=0.25,
+        )
 
 
 async def drain(running: Platform, bootstrap: str, service: str) -> float:
@@ -182,21 +225,39 @@ async def main(endpoints, block: int) -> None:
         await pipelines(running, http, endpoints.kafka_bootstrap, backlog=2 * block)
         after = {s: max(busy[s], now) for s, now in running.rss_mb().items()}
         for service in SERVICES:
-            figure(f"rss_{service}", f"{service} RSS: {idle[service]:.0f} MB idle, {after[service]:.0f} MB after the run "
-                   f"(targets 150 MB and 300 MB)", service=service, idle_mb=idle[service], after_mb=after[service],
-                   target_idle_mb=150, target_after_mb=300)
+            figure(
+                f"rss_{service}",
+                f"{service} RSS: {idle[service]:.0f} MB idle, {after[service]:.0f} MB after the run (targets 150 MB and 300 MB)",
+                service=service,
+                idle_mb=idle[service],
+                after_mb=after[service],
+                target_idle_mb=150,
+                target_after_mb=300,
+            )
         async with running.database("notify") as connection:  # delivery runs behind consumption: not awaited
             counts = dict(await connection.fetch("SELECT status, count(*) FROM notifications GROUP BY status"))
-            first, last = await connection.fetchrow("SELECT min(created_at), max(updated_at) FROM notifications WHERE status = 'sent'")
+            first, last = await connection.fetchrow(
+                "SELECT min(created_at), max(updated_at) FROM notifications WHERE status = 'sent'"
+            )
         rate = counts.get("sent", 0) / max((last - first).total_seconds(), 1) if first else 0.0
-        figure("mails", f"mails: the SMTP server received {running.smtp.received}; notify sent {counts.get('sent', 0)} "
-               f"at {rate:.0f}/s, {counts.get('pending', 0)} still pending at the end, {counts.get('failed', 0)} failed",
-               received=running.smtp.received, sent=counts.get("sent", 0), pending=counts.get("pending", 0),
-               failed=counts.get("failed", 0), sent_per_second=round(rate, 1))
+        figure(
+            "mails",
+            f"mails: the SMTP server received {running.smtp.received}; notify sent {counts.get('sent', 0)} "
+            f"at {rate:.0f}/s, {counts.get('pending', 0)} still pending at the end, {counts.get('failed', 0)} failed",
+            received=running.smtp.received,
+            sent=counts.get("sent", 0),
+            pending=counts.get("pending", 0),
+            failed=counts.get("failed", 0),
+            sent_per_second=round(rate, 1),
+        )
     result = await round_end_to_end.run(endpoints, 100_000)
-    figure("round_100k_end_to_end_seconds", f"round over {result['pool']:,} people through the API: "
-           f"{result['published']:,} proposals, last on Kafka after {result['last_proposal_on_kafka_seconds']} s "
-           f"(target under {round_end_to_end.TARGET_SECONDS} s)", **result)
+    figure(
+        "round_100k_end_to_end_seconds",
+        f"round over {result['pool']:,} people through the API: "
+        f"{result['published']:,} proposals, last on Kafka after {result['last_proposal_on_kafka_seconds']} s "
+        f"(target under {round_end_to_end.TARGET_SECONDS} s)",
+        **result,
+    )
 
 
 if __name__ == "__main__":

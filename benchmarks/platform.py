@@ -47,9 +47,15 @@ class Platform:
         return self.config.service_url(service)
 
     def start(self, service: str) -> None:
-        self.services.start((service,), extra_env={
-            "MESH_SERVICE_CLIENT_SECRET": service_secret(service),  # the test issuer's clients
-            "MESH_LOG_LEVEL": "WARNING", "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.2", **self.environment})
+        self.services.start(
+            (service,),
+            extra_env={
+                "MESH_SERVICE_CLIENT_SECRET": service_secret(service),  # the test issuer's clients
+                "MESH_LOG_LEVEL": "WARNING",
+                "MESH_OUTBOX_POLL_INTERVAL_SECONDS": "0.2",
+                **self.environment,
+            },
+        )
         self.services.wait_ready((service,), timeout=120)
 
     def stop(self, service: str) -> None:
@@ -86,8 +92,7 @@ class Platform:
 
     async def inbox_count(self, service: str, event_type: str = "") -> int:
         async with self.database(service) as connection:
-            return await connection.fetchval(
-                "SELECT count(*) FROM mesh_inbox WHERE event_type LIKE $1", f"%{event_type}%")
+            return await connection.fetchval("SELECT count(*) FROM mesh_inbox WHERE event_type LIKE $1", f"%{event_type}%")
 
     async def outbox_pending(self, service: str) -> int:
         async with self.database(service) as connection:
@@ -95,18 +100,29 @@ class Platform:
 
 
 @asynccontextmanager
-async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, name: str = "bench",
-                   http_port_base: int = 29000, environment: dict[str, str] | None = None) -> AsyncIterator[Platform]:
+async def platform(
+    endpoints: Endpoints,
+    only: tuple[str, ...] = SERVICES,
+    *,
+    name: str = "bench",
+    http_port_base: int = 29000,
+    environment: dict[str, str] | None = None,
+) -> AsyncIterator[Platform]:
     """Fresh service databases, an SMTP server, then the four services (or ``only`` these), each ready.
     ``name``: the state directory under .mesh (logs, PID files, the clock), which starts at real time."""
     smtp = MailCounter(REPO_ROOT / ".mesh" / name / "smtp")
     smtp.start()
     admin = urlsplit(endpoints.postgres_admin_url)
     config = dataclasses.replace(
-        local_test_config(), state_dir=REPO_ROOT / ".mesh" / name, postgres_host=admin.hostname,
-        postgres_port=admin.port, kafka_bootstrap_servers=endpoints.kafka_bootstrap,
-        smtp_port=smtp.port, http_port_base=http_port_base,  # below the ephemeral range: no client socket holds it
-        oidc_issuer_override=local_issuer().url)
+        local_test_config(),
+        state_dir=REPO_ROOT / ".mesh" / name,
+        postgres_host=admin.hostname,
+        postgres_port=admin.port,
+        kafka_bootstrap_servers=endpoints.kafka_bootstrap,
+        smtp_port=smtp.port,
+        http_port_base=http_port_base,  # below the ephemeral range: no client socket holds it
+        oidc_issuer_override=local_issuer().url,
+    )
     services = LocalServices(config)
     services.stop()
     config.clock_offset_file.unlink(missing_ok=True)
@@ -129,8 +145,11 @@ async def platform(endpoints: Endpoints, only: tuple[str, ...] = SERVICES, *, na
 
 def person_token(service: str, subject: str, email: str | None = None) -> dict[str, str]:
     """``email``: the address their institution vouches for (a join needs it)."""
-    return bearer(local_issuer().token(audience=f"mesh-{service}", roles=("participant",), subject=subject,
-                                       campuses=("north",), lifetime=3600, email=email))
+    return bearer(
+        local_issuer().token(
+            audience=f"mesh-{service}", roles=("participant",), subject=subject, campuses=("north",), lifetime=3600, email=email
+        )
+    )
 
 
 async def ensure_program(http: httpx.AsyncClient, platform: Platform, program_id: str) -> None:
@@ -139,10 +158,18 @@ async def ensure_program(http: httpx.AsyncClient, platform: Platform, program_id
         return
     async with platform.creating:
         if program_id not in platform.programs:
-            response = await http.post(f"{platform.url('profile')}/programs", json={
-                "program_id": program_id, "name": program_id, "setting": "academic", "campuses": ["north", "south"],
-                "matching_mode": "mentor_mentee", "roles_offered": ["mentor", "mentee", "peer"]},
-                headers=bearer(local_issuer().token(audience="mesh-profile", roles=("admin",), campuses=("north", "south"))))
+            response = await http.post(
+                f"{platform.url('profile')}/programs",
+                json={
+                    "program_id": program_id,
+                    "name": program_id,
+                    "setting": "academic",
+                    "campuses": ["north", "south"],
+                    "matching_mode": "mentor_mentee",
+                    "roles_offered": ["mentor", "mentee", "peer"],
+                },
+                headers=bearer(local_issuer().token(audience="mesh-profile", roles=("admin",), campuses=("north", "south"))),
+            )
             response.raise_for_status()
             platform.programs.add(program_id)
 
@@ -151,8 +178,11 @@ async def join(http: httpx.AsyncClient, platform: Platform, profile) -> tuple[st
     """A person joins as themself through profile's API; returns (participant id, their account)."""
     await ensure_program(http, platform, profile.program_id)
     subject = str(uuid.uuid4())
-    response = await http.post(f"{platform.url('profile')}/participants", json=profile.model_dump(mode="json"),
-                               headers=person_token("profile", subject, str(profile.email)))
+    response = await http.post(
+        f"{platform.url('profile')}/participants",
+        json=profile.model_dump(mode="json"),
+        headers=person_token("profile", subject, str(profile.email)),
+    )
     response.raise_for_status()
     return response.json()["participant_id"], subject
 
@@ -200,8 +230,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-CONSUMES = {"profile": PROFILE.consumes, "matching": MATCHING.consumes, "scheduling": SCHEDULING.consumes,
-            "notify": NOTIFY.consumes}
+CONSUMES = {
+    "profile": PROFILE.consumes,
+    "matching": MATCHING.consumes,
+    "scheduling": SCHEDULING.consumes,
+    "notify": NOTIFY.consumes,
+}
 CONCURRENCY = 32  # joins in flight at once
 
 
@@ -217,6 +251,7 @@ async def join_all(http, running: Platform, profiles) -> list[tuple[str, str]]:
     async def one(given):
         async with gate:
             return await join(http, running, given)
+
     return await asyncio.gather(*(one(given) for given in profiles))
 
 

@@ -26,8 +26,20 @@ from tests.support.identity import INSTITUTION, bearer, local_issuer
 
 PROGRAM = "bench-roster"
 TARGET = 0.25
-COLUMNS = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
-           "affiliation", "year_of_study", "goals", "interests")
+COLUMNS = (
+    "external_id",
+    "email",
+    "display_name",
+    "campus",
+    "topics",
+    "languages",
+    "time_zone",
+    "availability",
+    "affiliation",
+    "year_of_study",
+    "goals",
+    "interests",
+)
 
 
 def write_roster(path: Path, size: int) -> None:
@@ -37,11 +49,22 @@ def write_roster(path: Path, size: int) -> None:
         writer.writerow(COLUMNS)
         for index in range(size):
             role = "mentor" if index % 5 == 0 else "mentee"
-            writer.writerow([f"S{index:07d}", f"s{index}@northbridge.example.edu", f"Student {index}",
-                             ("north", "south")[index % 2], f"{TOPICS[index % len(TOPICS)]}:{role}", "en; de",
-                             ("Europe/Berlin", "Europe/London", "America/New_York")[index % 3],
-                             f"{('mon', 'tue', 'wed', 'thu', 'fri')[index % 5]} 17:00-19:00; sat 10:00-12:00",
-                             "student", 1 + index % 4, f"goal {index % 97}", f"interest {index % 31}"])
+            writer.writerow(
+                [
+                    f"S{index:07d}",
+                    f"s{index}@northbridge.example.edu",
+                    f"Student {index}",
+                    ("north", "south")[index % 2],
+                    f"{TOPICS[index % len(TOPICS)]}:{role}",
+                    "en; de",
+                    ("Europe/Berlin", "Europe/London", "America/New_York")[index % 3],
+                    f"{('mon', 'tue', 'wed', 'thu', 'fri')[index % 5]} 17:00-19:00; sat 10:00-12:00",
+                    "student",
+                    1 + index % 4,
+                    f"goal {index % 97}",
+                    f"interest {index % 31}",
+                ]
+            )
 
 
 async def timed_import(url: str, path: Path, state: Path) -> tuple[float, Progress]:
@@ -59,16 +82,27 @@ async def raw_copy(running, path: Path) -> float:
     """The floor: the same people, as the rows profile stores, COPYed into a table shaped like its participants."""
     rows, _ = read_roster(path)
     now = datetime.now(UTC)
-    records = [(uuid.uuid4(), PROGRAM, str(row.profile["email"]).lower(),
-                json.dumps({"program_id": PROGRAM, "program_setting": "academic", **row.profile}), now, INSTITUTION,
-                row.profile["campus"], row.external_id) for row in rows]
+    records = [
+        (
+            uuid.uuid4(),
+            PROGRAM,
+            str(row.profile["email"]).lower(),
+            json.dumps({"program_id": PROGRAM, "program_setting": "academic", **row.profile}),
+            now,
+            INSTITUTION,
+            row.profile["campus"],
+            row.external_id,
+        )
+        for row in rows
+    ]
     async with running.database("profile") as connection:
         await connection.execute("CREATE TABLE copy_baseline (LIKE participants INCLUDING ALL)")
         started = time.perf_counter()
         await connection.copy_records_to_table(
-            "copy_baseline", records=records,
-            columns=["participant_id", "program_id", "email_key", "profile", "joined_at", "institution", "campus",
-                     "external_id"])
+            "copy_baseline",
+            records=records,
+            columns=["participant_id", "program_id", "email_key", "profile", "joined_at", "institution", "campus", "external_id"],
+        )
         seconds = time.perf_counter() - started
         await connection.execute("DROP TABLE copy_baseline")
     return seconds
@@ -87,21 +121,36 @@ async def measure(endpoints, size: int) -> None:
             again_seconds, again = await timed_import(running.url("profile"), path, Path(folder) / "again.json")
             async with running.database("profile") as connection:
                 stored = await connection.fetchval("SELECT count(*) FROM participants WHERE program_id = $1", PROGRAM)
-                joined = await connection.fetchval(
-                    "SELECT count(*) FROM mesh_outbox WHERE event_type LIKE '%ParticipantJoined%'")
+                joined = await connection.fetchval("SELECT count(*) FROM mesh_outbox WHERE event_type LIKE '%ParticipantJoined%'")
     rates = {"import": size / import_seconds, "copy": size / copy_seconds, "again": size / again_seconds}
     ratio = rates["import"] / rates["copy"]
-    print(f"roster import of {size:,} rows: {import_seconds:.1f} s, {rates['import']:,.0f} rows/s "
-          f"(new {first.counts['new']:,}, rejected {first.counts['rejected']:,}); stored {stored:,}, "
-          f"ParticipantJoined {joined:,}; outbox on Kafka {relay_seconds:.1f} s after the last batch")
+    print(
+        f"roster import of {size:,} rows: {import_seconds:.1f} s, {rates['import']:,.0f} rows/s "
+        f"(new {first.counts['new']:,}, rejected {first.counts['rejected']:,}); stored {stored:,}, "
+        f"ParticipantJoined {joined:,}; outbox on Kafka {relay_seconds:.1f} s after the last batch"
+    )
     print(f"raw asyncpg COPY of the same rows: {copy_seconds:.2f} s, {rates['copy']:,.0f} rows/s")
     print(f"import / COPY = {ratio:.1%} (target at least {TARGET:.0%}: {'met' if ratio >= TARGET else 'MISSED'})")
-    print(f"the same file again (every row unchanged): {again_seconds:.1f} s, {rates['again']:,.0f} rows/s, "
-          f"unchanged {again.counts['unchanged']:,}")
-    print(json.dumps({"benchmark": "roster_import", "rows": size, "import_rows_per_s": round(rates["import"]),
-                      "copy_rows_per_s": round(rates["copy"]), "ratio": round(ratio, 4), "target": TARGET,
-                      "again_rows_per_s": round(rates["again"]), "relay_seconds": round(relay_seconds, 2),
-                      "stored": stored, "participant_joined": joined}))
+    print(
+        f"the same file again (every row unchanged): {again_seconds:.1f} s, {rates['again']:,.0f} rows/s, "
+        f"unchanged {again.counts['unchanged']:,}"
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "roster_import",
+                "rows": size,
+                "import_rows_per_s": round(rates["import"]),
+                "copy_rows_per_s": round(rates["copy"]),
+                "ratio": round(ratio, 4),
+                "target": TARGET,
+                "again_rows_per_s": round(rates["again"]),
+                "relay_seconds": round(relay_seconds, 2),
+                "stored": stored,
+                "participant_joined": joined,
+            }
+        )
+    )
 
 
 async def _relayed(running) -> bool:

@@ -28,7 +28,8 @@ async def load(database, size: int) -> None:
     async with database.transaction(INSTITUTION) as transaction:
         await transaction.connection.executemany(
             "INSERT INTO candidates (participant_id, program_id, profile, capacity, slots) VALUES ($1, $2, $3, $4, $5)",
-            [(c.participant_id, PROGRAM, c.profile.model_dump(mode="json"), c.capacity, c.slots()) for c in people])
+            [(c.participant_id, PROGRAM, c.profile.model_dump(mode="json"), c.capacity, c.slots()) for c in people],
+        )
     async with database.pool.acquire() as connection:
         await connection.execute("VACUUM ANALYZE candidates")
 
@@ -58,14 +59,22 @@ async def run(endpoints: infrastructure.Endpoints, size: int) -> dict:
             on_kafka = await database.pool.fetchval("SELECT count(*) FROM mesh_outbox WHERE event_type LIKE '%MatchProposed%'")
     finally:
         await drop_database(endpoints.postgres_admin_url, url)
-    return {"pool": size, "pairs": report["pairs"], "published": on_kafka, "answered_seconds": round(answered, 1), "last_proposal_on_kafka_seconds": round(published, 1),
-            "target_seconds": TARGET_SECONDS}
+    return {
+        "pool": size,
+        "pairs": report["pairs"],
+        "published": on_kafka,
+        "answered_seconds": round(answered, 1),
+        "last_proposal_on_kafka_seconds": round(published, 1),
+        "target_seconds": TARGET_SECONDS,
+    }
 
 
 if __name__ == "__main__":
     with infrastructure.provide() as provided:
         result = asyncio.run(run(provided, int(sys.argv[1]) if len(sys.argv) > 1 else 100_000))
-    print(f"round over {result['pool']:,} people through the API: answered in {result['answered_seconds']} s, "
-          f"{result['published']:,} proposals on Kafka after {result['last_proposal_on_kafka_seconds']} s "
-          f"(target {TARGET_SECONDS} s)")
+    print(
+        f"round over {result['pool']:,} people through the API: answered in {result['answered_seconds']} s, "
+        f"{result['published']:,} proposals on Kafka after {result['last_proposal_on_kafka_seconds']} s "
+        f"(target {TARGET_SECONDS} s)"
+    )
     print(json.dumps({"benchmark": "round_end_to_end", **result}))

@@ -49,11 +49,23 @@ async def fill(database: Database, url: str, size: int) -> Candidate:
             INSERT INTO candidates (participant_id, program_id, profile, capacity, slots)
             SELECT gen_random_uuid(), $1, (($2::jsonb[])[1 + g % $4]), 1, ($3::text[])[1 + g % $4:1 + g % $4]
             FROM generate_series(1, $5) g
-            """, PROGRAM, [t.profile.model_dump(mode="json") for t in templates], [t.slots()[0] for t in templates],
-            len(templates), size)
+            """,
+            PROGRAM,
+            [t.profile.model_dump(mode="json") for t in templates],
+            [t.slots()[0] for t in templates],
+            len(templates),
+            size,
+        )
         topics = sorted({t.topic for c in templates for t in c.profile.topics})
-        mentor = Candidate(uuid.uuid4(), mentor_profile(program_id=PROGRAM, mentor_capacity=3, languages=["en", "de"],
-                                                        topics=[{"topic": t, "role": "mentor"} for t in topics]))
+        mentor = Candidate(
+            uuid.uuid4(),
+            mentor_profile(
+                program_id=PROGRAM,
+                mentor_capacity=3,
+                languages=["en", "de"],
+                topics=[{"topic": t, "role": "mentor"} for t in topics],
+            ),
+        )
         await self_selection_store(transaction).add(mentor)
     await as_owner(url, "VACUUM ANALYZE candidates", "VACUUM ANALYZE open_slots")  # as a pool grown over days
     return mentor
@@ -86,8 +98,7 @@ async def before(database: Database, me: Candidate) -> int:
         return len(rank_partners(mine, allowed, policy, reference_week(datetime.now(UTC)))[:LIMIT])
 
 
-async def timed(call: Callable[[Database, Candidate], Awaitable[int]], database: Database, me: Candidate,
-                calls: int) -> dict:
+async def timed(call: Callable[[Database, Candidate], Awaitable[int]], database: Database, me: Candidate, calls: int) -> dict:
     for _ in range(2):  # warm: connections, plans, decoded profiles, compiled kernels
         await call(database, me)
     stalls: list[float] = []
@@ -109,9 +120,12 @@ async def timed(call: Callable[[Database, Candidate], Awaitable[int]], database:
     await watching
     assert shown == LIMIT, shown
     latencies.sort()
-    return {"calls": calls, "p50_ms": round(statistics.median(latencies) * 1000, 1),
-            "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
-            "longest_loop_stall_ms": round(max(stalls) * 1000, 1)}
+    return {
+        "calls": calls,
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+        "longest_loop_stall_ms": round(max(stalls) * 1000, 1),
+    }
 
 
 async def run(endpoints: infrastructure.Endpoints, size: int, calls: int) -> list[dict]:
@@ -127,8 +141,11 @@ async def run(endpoints: infrastructure.Endpoints, size: int, calls: int) -> lis
         old = await timed(before, database, me, max(5, calls // 5))
         cold = await timed(after_cold, database, me, calls)
         repeated = await timed(after, database, me, calls)
-        for name, figure in (("before: pure-Python ranking", old), ("after: compiled kernel, cache emptied", cold),
-                             ("after: asked again, nothing changed", repeated)):
+        for name, figure in (
+            ("before: pure-Python ranking", old),
+            ("after: compiled kernel, cache emptied", cold),
+            ("after: asked again, nothing changed", repeated),
+        ):
             figures.append({"figure": name, "pool": size, "open_partners": partners, **figure})
         figures.append({"figure": "p99 before / after (cold)", "value": round(old["p99_ms"] / cold["p99_ms"], 1)})
         figures.append({"figure": "p99 before / after (repeated)", "value": round(old["p99_ms"] / repeated["p99_ms"], 1)})
@@ -141,16 +158,18 @@ async def run(endpoints: infrastructure.Endpoints, size: int, calls: int) -> lis
 
 def readable(figure: dict) -> str:
     if "p50_ms" in figure:
-        return (f"{figure['figure']:<40} pool {figure['pool']:,} ({figure['open_partners']:,} open partners), "
-                f"{figure['calls']} calls: p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms, "
-                f"longest event-loop stall {figure['longest_loop_stall_ms']} ms")
+        return (
+            f"{figure['figure']:<40} pool {figure['pool']:,} ({figure['open_partners']:,} open partners), "
+            f"{figure['calls']} calls: p50 {figure['p50_ms']} ms, p99 {figure['p99_ms']} ms, "
+            f"longest event-loop stall {figure['longest_loop_stall_ms']} ms"
+        )
     return f"{figure['figure']}: x{figure['value']}"
 
 
 if __name__ == "__main__":
     arguments = [int(a) for a in sys.argv[1:]]
     with infrastructure.provide() as provided:
-        results = asyncio.run(run(provided, *(arguments + [10_000, 100][len(arguments):])))
+        results = asyncio.run(run(provided, *(arguments + [10_000, 100][len(arguments) :])))
     for result in results:
         print(readable(result))
     for result in results:

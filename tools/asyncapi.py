@@ -21,10 +21,16 @@ CLOUDEVENT_HEADERS: dict[str, Any] = {
         "ce_dataschema": {"type": "string", "description": "The $id of the data's JSON Schema."},
         "ce_correlationid": {"type": "string", "format": "uuid", "description": "Shared by every event of one journey."},
         "ce_causationid": {"type": "string", "format": "uuid", "description": "The event that caused this one."},
-        "ce_institution": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
-                           "description": "The institution (tenant) the event belongs to; every platform consumer requires it."},
-        "ce_traceparent": {"type": "string", "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
-                           "description": "W3C trace context of the span that emitted it (distributed-tracing extension)."},
+        "ce_institution": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
+            "description": "The institution (tenant) the event belongs to; every platform consumer requires it.",
+        },
+        "ce_traceparent": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+            "description": "W3C trace context of the span that emitted it (distributed-tracing extension).",
+        },
         "ce_tracestate": {"type": "string", "maxLength": 512, "description": "W3C tracestate, with ce_traceparent."},
         "content-type": {"type": "string", "const": "application/json"},
     },
@@ -51,8 +57,9 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
             "contentType": "application/json",
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
             "payload": {"$ref": f"#/components/schemas/{key}"},
-            "bindings": {"kafka": {"key": {"type": "string", "description": f"The {model.aggregate_field}."},
-                                   "bindingVersion": "0.5.0"}},
+            "bindings": {
+                "kafka": {"key": {"type": "string", "description": f"The {model.aggregate_field}."}, "bindingVersion": "0.5.0"}
+            },
             "x-event-type": model.event_type(),
             "x-data-schema": model.data_schema(),
         }
@@ -77,7 +84,7 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
             channels[f"deadletter-{service.name}"] = {
                 "address": dlt.name,
                 "description": f"Records the {service.name} consumer group could not process, whole, with "
-                               "dlt_error_class, dlt_error_message and dlt_original_topic/partition/offset headers.",
+                "dlt_error_class, dlt_error_message and dlt_original_topic/partition/offset headers.",
                 "bindings": {"kafka": _binding(dlt)},
                 "x-public": False,
             }
@@ -87,19 +94,29 @@ def build(services: list[ServiceDefinition]) -> dict[str, Any]:
             "title": "Mentoring Mesh events",
             "version": contracts_version,
             "description": "Every event the platform publishes, the topic it travels on, its key, who publishes "
-                           "and who consumes it. Generated from the contracts package: `make contracts`.",
+            "and who consumes it. Generated from the contracts package: `make contracts`.",
         },
         "defaultContentType": "application/json",
-        "servers": {"local": {"host": "127.0.0.1:19092", "protocol": "kafka",
-                              "description": "The broker `make run` starts; deployments name their own."}},
+        "servers": {
+            "local": {
+                "host": "127.0.0.1:19092",
+                "protocol": "kafka",
+                "description": "The broker `make run` starts; deployments name their own.",
+            }
+        },
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
     }
 
 
-def _add_operations(operations: dict[str, Any], channels: dict[str, Any], service: str, action: str,
-                    models: "list[type[Event]] | tuple[type[Event], ...] | Any") -> None:
+def _add_operations(
+    operations: dict[str, Any],
+    channels: dict[str, Any],
+    service: str,
+    action: str,
+    models: "list[type[Event]] | tuple[type[Event], ...] | Any",
+) -> None:
     by_channel: dict[str, list[type[Event]]] = {}
     for model in models:
         by_channel.setdefault(model.topic.name.split(".")[1], []).append(model)
@@ -110,8 +127,11 @@ def _add_operations(operations: dict[str, Any], channels: dict[str, Any], servic
             "channel": {"$ref": f"#/channels/{channel_id}"},
             "summary": f"{service} {verb} " + ", ".join(f"{m.name} v{m.version}" for m in channel_models),
             "messages": [{"$ref": f"#/channels/{channel_id}/messages/{_message_id(m)}"} for m in channel_models],
-            **({"bindings": {"kafka": {"groupId": {"type": "string", "enum": [service]}, "bindingVersion": "0.5.0"}}}
-               if action == "receive" else {}),
+            **(
+                {"bindings": {"kafka": {"groupId": {"type": "string", "enum": [service]}, "bindingVersion": "0.5.0"}}}
+                if action == "receive"
+                else {}
+            ),
         }
 
 

@@ -1,7 +1,7 @@
 """Generates and checks the published contract documents.
 
-  python -m tools.contracts_docs generate   writes contracts/schemas/*.schema.json and contracts/asyncapi.yaml
-  python -m tools.contracts_docs check      fails when they are stale, or when a schema breaks the last release
+python -m tools.contracts_docs generate   writes contracts/schemas/*.schema.json and contracts/asyncapi.yaml
+python -m tools.contracts_docs check      fails when they are stale, or when a schema breaks the last release
 """
 
 import json
@@ -29,8 +29,7 @@ SERVICES = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 def rendered() -> dict[Path, str]:
     """Every generated file and its exact content."""
     files = {
-        SCHEMAS / schema_file_name(model): json.dumps(event_schema(model), indent=2, sort_keys=True) + "\n"
-        for model in CATALOG
+        SCHEMAS / schema_file_name(model): json.dumps(event_schema(model), indent=2, sort_keys=True) + "\n" for model in CATALOG
     }
     files[ASYNCAPI] = yaml.safe_dump(asyncapi.build(SERVICES), sort_keys=False, width=120, allow_unicode=True)
     return files
@@ -48,10 +47,15 @@ def generate() -> list[Path]:
 
 def drift() -> list[str]:
     files = rendered()
-    problems = [f"{path.relative_to(CONTRACTS.parent)} is stale or missing" for path, text in files.items()
-                if not path.exists() or path.read_text() != text]
-    problems += [f"{path.relative_to(CONTRACTS.parent)} describes no event in the catalogue"
-                 for path in set(SCHEMAS.glob("*.schema.json")) - set(files)]
+    problems = [
+        f"{path.relative_to(CONTRACTS.parent)} is stale or missing"
+        for path, text in files.items()
+        if not path.exists() or path.read_text() != text
+    ]
+    problems += [
+        f"{path.relative_to(CONTRACTS.parent)} describes no event in the catalogue"
+        for path in set(SCHEMAS.glob("*.schema.json")) - set(files)
+    ]
     return problems
 
 
@@ -77,11 +81,14 @@ def main(argv: list[str]) -> int:
             print("contract documents are out of date; run `make contracts` and commit:", *problems, sep="\n  ")
         breaking = incompatibilities()
         if breaking:
-            print(f"breaking changes against release {last_release().name} (contracts {contracts_version}):",
-                  *breaking, sep="\n  ")
+            print(
+                f"breaking changes against release {last_release().name} (contracts {contracts_version}):", *breaking, sep="\n  "
+            )
         if not problems and not breaking:
-            print(f"contracts: {len(list(CATALOG))} event schemas and asyncapi.yaml up to date; "
-                  f"compatible with release {last_release().name}")
+            print(
+                f"contracts: {len(list(CATALOG))} event schemas and asyncapi.yaml up to date; "
+                f"compatible with release {last_release().name}"
+            )
         return 1 if problems or breaking else 0
     print(__doc__)
     return 2

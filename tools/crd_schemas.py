@@ -41,8 +41,6 @@ def convert(crd_folder: Path, out: Path) -> list[Path]:
     return written
 
 
-
-
 def standalone(local_schemas: Path, manifests: list[Path], out: Path) -> list[Path]:
     """kubernetes-validate ships schemas whose $refs point into a sibling _definitions.json, which
     kubeconform cannot follow; inline it for each kind the manifests use."""
@@ -70,4 +68,6 @@ if __name__ == "__main__":
     if sys.argv[1] == "crds":
         print(f"{len(convert(Path(sys.argv[2]), Path(sys.argv[3])))} CRD schemas written")
     else:
-        print(f"{len(standalone(Path(sys.argv[2]), [Path(p) for p in sys.argv[4:]], Path(sys.argv[3])))} Kubernetes schemas written")
+        print(
+            f"{len(standalone(Path(sys.argv[2]), [Path(p) for p in sys.argv[4:]], Path(sys.argv[3])))} Kubernetes schemas written"
+        )

@@ -16,11 +16,17 @@ def _topic_acl(topic: str, *operations: str) -> dict[str, Any]:
 
 
 def _user(name: str, user_labels: dict[str, str], acls: list[dict[str, Any]]) -> dict[str, Any]:
-    acls = [*acls, {"resource": {"type": "transactionalId", "name": "*", "patternType": "literal"}, "operations": ["Describe"]},
-            {"resource": {"type": "cluster"}, "operations": ["IdempotentWrite"]}]
-    return {"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaUser",
-            "metadata": {"name": name, "labels": {**user_labels, "strimzi.io/cluster": KAFKA_CLUSTER}},
-            "spec": {"authentication": {"type": "scram-sha-512"}, "authorization": {"type": "simple", "acls": acls}}}
+    acls = [
+        *acls,
+        {"resource": {"type": "transactionalId", "name": "*", "patternType": "literal"}, "operations": ["Describe"]},
+        {"resource": {"type": "cluster"}, "operations": ["IdempotentWrite"]},
+    ]
+    return {
+        "apiVersion": "kafka.strimzi.io/v1beta2",
+        "kind": "KafkaUser",
+        "metadata": {"name": name, "labels": {**user_labels, "strimzi.io/cluster": KAFKA_CLUSTER}},
+        "spec": {"authentication": {"type": "scram-sha-512"}, "authorization": {"type": "simple", "acls": acls}},
+    }
 
 
 def kafka_user(service: ServiceDefinition, consumed: list[str], published: list[str]) -> dict[str, Any]:
@@ -29,8 +35,9 @@ def kafka_user(service: ServiceDefinition, consumed: list[str], published: list[
     acls = [_topic_acl(topic, "Read", "Describe") for topic in consumed]
     acls += [_topic_acl(topic, "Write", "Describe") for topic in published]
     if consumed:
-        acls.append({"resource": {"type": "group", "name": service.name, "patternType": "literal"},
-                     "operations": ["Read", "Describe"]})
+        acls.append(
+            {"resource": {"type": "group", "name": service.name, "patternType": "literal"}, "operations": ["Read", "Describe"]}
+        )
         acls.append(_topic_acl(dead_letter_spec(service.name).name, "Write", "Read", "Describe"))
     return _user(f"mesh-{service.name}", labels(service.name), acls)
 
@@ -41,14 +48,27 @@ def dead_letter_operator() -> dict[str, Any]:
     consuming = [s for s in SERVICES if s.consumes]
     acls = [_topic_acl(dead_letter_spec(s.name).name, "Read", "Describe") for s in consuming]
     acls += [_topic_acl(topic, "Write", "Describe") for topic in sorted({e.topic.name for s in consuming for e in s.consumes})]
-    return _user(DEAD_LETTER_OPERATOR, {"app.kubernetes.io/part-of": "mentoring-mesh",
-                                        "app.kubernetes.io/component": "operations"}, acls)
+    return _user(
+        DEAD_LETTER_OPERATOR, {"app.kubernetes.io/part-of": "mentoring-mesh", "app.kubernetes.io/component": "operations"}, acls
+    )
 
 
 def topics() -> list[dict[str, Any]]:
     specs = [*TOPICS, *(dead_letter_spec(s.name) for s in SERVICES if s.consumes)]
-    return [{"apiVersion": "kafka.strimzi.io/v1beta2", "kind": "KafkaTopic",
-             "metadata": {"name": t.name.replace(".", "-"), "labels": {"strimzi.io/cluster": KAFKA_CLUSTER,
-                                                                       "app.kubernetes.io/part-of": "mentoring-mesh"}},
-             "spec": {"topicName": t.name, "partitions": t.partitions, "replicas": 3,
-                      "config": {**t.config, "min.insync.replicas": "2"}}} for t in specs]
+    return [
+        {
+            "apiVersion": "kafka.strimzi.io/v1beta2",
+            "kind": "KafkaTopic",
+            "metadata": {
+                "name": t.name.replace(".", "-"),
+                "labels": {"strimzi.io/cluster": KAFKA_CLUSTER, "app.kubernetes.io/part-of": "mentoring-mesh"},
+            },
+            "spec": {
+                "topicName": t.name,
+                "partitions": t.partitions,
+                "replicas": 3,
+                "config": {**t.config, "min.insync.replicas": "2"},
+            },
+        }
+        for t in specs
+    ]

@@ -56,11 +56,19 @@ def env(service: ServiceDefinition) -> list[dict[str, Any]]:
         {"name": "MESH_KAFKA_SASL_PASSWORD", "valueFrom": {"secretKeyRef": {"name": f"mesh-{service.name}", "key": "password"}}},
     ]
     if service.reads_from:  # its own OAuth client, for reading personal data from its peers' APIs
-        secret.append({"name": "MESH_SERVICE_CLIENT_SECRET",
-                       "valueFrom": {"secretKeyRef": {"name": f"mesh-{service.name}-oidc", "key": "client-secret"}}})
+        secret.append(
+            {
+                "name": "MESH_SERVICE_CLIENT_SECRET",
+                "valueFrom": {"secretKeyRef": {"name": f"mesh-{service.name}-oidc", "key": "client-secret"}},
+            }
+        )
     if service.name == "notify":
-        secret.append({"name": "MESH_SMTP_PASSWORD",
-                       "valueFrom": {"secretKeyRef": {"name": "notify-smtp", "key": "password", "optional": True}}})
+        secret.append(
+            {
+                "name": "MESH_SMTP_PASSWORD",
+                "valueFrom": {"secretKeyRef": {"name": "notify-smtp", "key": "password", "optional": True}},
+            }
+        )
     return secret
 
 
@@ -73,8 +81,10 @@ def container(service: ServiceDefinition, args: list[str] | None = None) -> dict
         "env": env(service),
         "securityContext": container_security(),
         "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
-        "volumeMounts": [{"name": "kafka-ca", "mountPath": "/etc/kafka-ca", "readOnly": True},
-                         {"name": "tmp", "mountPath": "/tmp"}],
+        "volumeMounts": [
+            {"name": "kafka-ca", "mountPath": "/etc/kafka-ca", "readOnly": True},
+            {"name": "tmp", "mountPath": "/tmp"},
+        ],
     }
     if args:
         spec["args"] = args
@@ -83,8 +93,12 @@ def container(service: ServiceDefinition, args: list[str] | None = None) -> dict
         probe = {"httpGet": {"path": "/health/live", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 3}
         spec["startupProbe"] = {**probe, "periodSeconds": 2, "failureThreshold": 60}
         spec["livenessProbe"] = {**probe, "failureThreshold": 3}
-        spec["readinessProbe"] = {"httpGet": {"path": "/health/ready", "port": "http"}, "periodSeconds": 5,
-                                  "timeoutSeconds": 4, "failureThreshold": 2}
+        spec["readinessProbe"] = {
+            "httpGet": {"path": "/health/ready", "port": "http"},
+            "periodSeconds": 5,
+            "timeoutSeconds": 4,
+            "failureThreshold": 2,
+        }
     return spec
 
 
@@ -94,8 +108,13 @@ def pod_spec(service: ServiceDefinition, containers: list[dict[str, Any]], **ext
         "automountServiceAccountToken": False,
         "securityContext": pod_security(),
         "containers": containers,
-        "volumes": [{"name": "kafka-ca", "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
-                    {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+        "volumes": [
+            {
+                "name": "kafka-ca",
+                "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+            },
+            {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+        ],
         **extra,
     }
 
@@ -105,51 +124,87 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
     consumed = list(topics_read(service.consumes))  # a type's former topics too: it is refused there
     published = sorted({m.topic.name for m in service.publishes})
     config = {
-        "MESH_KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP, "MESH_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
-        "MESH_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", "MESH_KAFKA_SASL_USERNAME": f"mesh-{name}",
-        "MESH_KAFKA_SSL_CA_FILE": "/etc/kafka-ca/ca.crt", "MESH_KAFKA_CREATE_TOPICS": "false",
-        "MESH_HTTP_HOST": "0.0.0.0", "MESH_HTTP_PORT": "8000", "MESH_LOG_FORMAT": "json", "MESH_LOG_LEVEL": "INFO",
-        "MESH_DRAIN_DELAY_SECONDS": str(DRAIN_DELAY), "MESH_DRAIN_TIMEOUT_SECONDS": str(DRAIN_TIMEOUT),
+        "MESH_KAFKA_BOOTSTRAP_SERVERS": BOOTSTRAP,
+        "MESH_KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "MESH_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+        "MESH_KAFKA_SASL_USERNAME": f"mesh-{name}",
+        "MESH_KAFKA_SSL_CA_FILE": "/etc/kafka-ca/ca.crt",
+        "MESH_KAFKA_CREATE_TOPICS": "false",
+        "MESH_HTTP_HOST": "0.0.0.0",
+        "MESH_HTTP_PORT": "8000",
+        "MESH_LOG_FORMAT": "json",
+        "MESH_LOG_LEVEL": "INFO",
+        "MESH_DRAIN_DELAY_SECONDS": str(DRAIN_DELAY),
+        "MESH_DRAIN_TIMEOUT_SECONDS": str(DRAIN_TIMEOUT),
         "MESH_DB_POOL_MAX_SIZE": "10",
         # The institution's identity provider (deploy/README.md, "Identity"): overlays set the issuer;
         # the claim mapping is spelled out so that pointing it at another IdP is a change of values here.
-        "MESH_OIDC_ISSUER": OIDC_ISSUER, "MESH_OIDC_AUDIENCE": f"mesh-{name}",
-        "MESH_OIDC_CLAIM_ROLES": "roles", "MESH_OIDC_CLAIM_INSTITUTION": "institution",
-        "MESH_OIDC_CLAIM_CAMPUSES": "campuses", "MESH_OIDC_CLAIM_PROGRAMS": "programs",
-        "MESH_OIDC_ROLE_PARTICIPANT": "participant", "MESH_OIDC_ROLE_COORDINATOR": "coordinator",
-        "MESH_OIDC_ROLE_ADMIN": "admin", "MESH_OIDC_ROLE_SERVICE": "service",
+        "MESH_OIDC_ISSUER": OIDC_ISSUER,
+        "MESH_OIDC_AUDIENCE": f"mesh-{name}",
+        "MESH_OIDC_CLAIM_ROLES": "roles",
+        "MESH_OIDC_CLAIM_INSTITUTION": "institution",
+        "MESH_OIDC_CLAIM_CAMPUSES": "campuses",
+        "MESH_OIDC_CLAIM_PROGRAMS": "programs",
+        "MESH_OIDC_ROLE_PARTICIPANT": "participant",
+        "MESH_OIDC_ROLE_COORDINATOR": "coordinator",
+        "MESH_OIDC_ROLE_ADMIN": "admin",
+        "MESH_OIDC_ROLE_SERVICE": "service",
         # X-Forwarded-For is taken only from these peers (default 127.0.0.1). The NetworkPolicy admits
         # only ingress-nginx (which, without use-forwarded-headers, sets it to the address it saw),
         # monitoring and peer services: the per-address limit must see clients, not the controller.
         "MESH_HTTP_FORWARDED_ALLOW_IPS": "*",
     }
     if service.reads_from:
-        config |= {"MESH_SERVICE_CLIENT_ID": f"mesh-{name}",
-                   **{f"MESH_{peer.upper()}_API_URL": f"http://{peer}" for peer in service.reads_from}}
+        config |= {
+            "MESH_SERVICE_CLIENT_ID": f"mesh-{name}",
+            **{f"MESH_{peer.upper()}_API_URL": f"http://{peer}" for peer in service.reads_from},
+        }
     if name == "notify":
-        config |= {"MESH_SMTP_HOST": "smtp.example.edu", "MESH_SMTP_PORT": "587", "MESH_SMTP_STARTTLS": "true",
-                   "MESH_SMTP_FROM": "Mentoring Mesh <no-reply@example.edu>",
-                   # Mails sent at once per replica; each sender holds one of the pool's connections.
-                   "MESH_DELIVERY_CONCURRENCY": "4",
-                   "MESH_PUBLIC_BASE_URL": "https://matching.mentoring.example.edu",
-                   "MESH_SCHEDULING_PUBLIC_BASE_URL": "https://scheduling.mentoring.example.edu"}
+        config |= {
+            "MESH_SMTP_HOST": "smtp.example.edu",
+            "MESH_SMTP_PORT": "587",
+            "MESH_SMTP_STARTTLS": "true",
+            "MESH_SMTP_FROM": "Mentoring Mesh <no-reply@example.edu>",
+            # Mails sent at once per replica; each sender holds one of the pool's connections.
+            "MESH_DELIVERY_CONCURRENCY": "4",
+            "MESH_PUBLIC_BASE_URL": "https://matching.mentoring.example.edu",
+            "MESH_SCHEDULING_PUBLIC_BASE_URL": "https://scheduling.mentoring.example.edu",
+        }
     if name == "scheduling":  # the start of every private feed URL, itself a credential: https only
         config["MESH_CALENDAR_BASE_URL"] = "https://scheduling.mentoring.example.edu"
     selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "api"}
     docs: list[dict[str, Any]] = [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name, name), "automountServiceAccountToken": False},
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(f"{name}-config", name), "data": config},
-        {"apiVersion": "apps/v1", "kind": "Deployment",
-         "metadata": meta(name, name, annotations=SUPPRESSIONS),
-         "spec": {"replicas": 2, "revisionHistoryLimit": 5, "selector": {"matchLabels": selector},
-                  "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                  "template": {"metadata": {"labels": labels(name)},
-                               "spec": pod_spec(service, [container(service)],
-                                                terminationGracePeriodSeconds=DRAIN_DELAY + DRAIN_TIMEOUT + 5)}}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": meta(name, name),
-         "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}},
-        {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": meta(name, name),
-         "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}}},
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": meta(name, name, annotations=SUPPRESSIONS),
+            "spec": {
+                "replicas": 2,
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": selector},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
+                "template": {
+                    "metadata": {"labels": labels(name)},
+                    "spec": pod_spec(
+                        service, [container(service)], terminationGracePeriodSeconds=DRAIN_DELAY + DRAIN_TIMEOUT + 5
+                    ),
+                },
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": meta(name, name),
+            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": meta(name, name),
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
+        },
         network_policy(service),
         migration_job(service),
         kafka_user(service, consumed, published),
@@ -163,8 +218,10 @@ def network_policy(service: ServiceDefinition) -> dict[str, Any]:
     name = service.name
     egress = [
         dns_egress(),
-        {"to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": KAFKA_NAMESPACE}}}],
-         "ports": [{"protocol": "TCP", "port": 9093}]},
+        {
+            "to": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": KAFKA_NAMESPACE}}}],
+            "ports": [{"protocol": "TCP", "port": 9093}],
+        },
         postgres_egress(),
         idp_egress(),
     ]
@@ -172,17 +229,27 @@ def network_policy(service: ServiceDefinition) -> dict[str, Any]:
         egress.append({"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"protocol": "TCP", "port": 587}]})
     egress += [api_egress(peer) for peer in service.reads_from]  # the APIs it reads personal data from
     return {
-        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": meta(name, name),
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": meta(name, name),
         "spec": {
             "podSelector": {"matchLabels": {"app.kubernetes.io/name": name}},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}},
-                                  # Prometheus scrapes /metrics (which needs no token: only it may reach it)
-                                  {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}},
-                                  # its peers reading personal data, and the web app calling for the people signed in to it
-                                  *({"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}}
-                                    for caller in [*readers_of(name), WEB])],
-                         "ports": [{"protocol": "TCP", "port": 8000}]}],
+            "ingress": [
+                {
+                    "from": [
+                        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}},
+                        # Prometheus scrapes /metrics (which needs no token: only it may reach it)
+                        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}}},
+                        # its peers reading personal data, and the web app calling for the people signed in to it
+                        *(
+                            {"podSelector": {"matchLabels": {"app.kubernetes.io/name": caller}}}
+                            for caller in [*readers_of(name), WEB]
+                        ),
+                    ],
+                    "ports": [{"protocol": "TCP", "port": 8000}],
+                }
+            ],
             "egress": egress,
         },
     }
@@ -198,14 +265,29 @@ def migration_job(service: ServiceDefinition) -> dict[str, Any]:
     name = service.name
     job_container = container(service, args=["migrate"])
     # Only the Job holds the owner's credentials: the service's pods run as a role that owns no table.
-    job_container["env"].append({"name": "MESH_DATABASE_MIGRATION_URL",
-                                 "valueFrom": {"secretKeyRef": {"name": f"{name}-database", "key": "migration-url"}}})
+    job_container["env"].append(
+        {
+            "name": "MESH_DATABASE_MIGRATION_URL",
+            "valueFrom": {"secretKeyRef": {"name": f"{name}-database", "key": "migration-url"}},
+        }
+    )
     return {
-        "apiVersion": "batch/v1", "kind": "Job",
-        "metadata": {"name": migration_job_name(name), "labels": labels(name, "migration"), "annotations": dict(JOB_SUPPRESSIONS)},
-        "spec": {"backoffLimit": 3, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 86400,
-                 "template": {"metadata": {"labels": labels(name, "migration")},
-                              "spec": pod_spec(service, [job_container], restartPolicy="Never")}},
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {
+            "name": migration_job_name(name),
+            "labels": labels(name, "migration"),
+            "annotations": dict(JOB_SUPPRESSIONS),
+        },
+        "spec": {
+            "backoffLimit": 3,
+            "activeDeadlineSeconds": 600,
+            "ttlSecondsAfterFinished": 86400,
+            "template": {
+                "metadata": {"labels": labels(name, "migration")},
+                "spec": pod_spec(service, [job_container], restartPolicy="Never"),
+            },
+        },
     }
 
 
@@ -214,23 +296,54 @@ def scaling(service: ServiceDefinition, consumed: list[str]) -> list[dict[str, A
     metrics in Prometheus), never past the partitions the replicas can share."""
     name = service.name
     partitions = min(t.partitions for t in TOPICS if t.name in consumed)
-    auth = {"apiVersion": "keda.sh/v1alpha1", "kind": "TriggerAuthentication", "metadata": meta(f"{name}-kafka", name),
-            "spec": {"secretTargetRef": [
+    auth = {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "TriggerAuthentication",
+        "metadata": meta(f"{name}-kafka", name),
+        "spec": {
+            "secretTargetRef": [
                 {"parameter": "sasl", "name": f"{name}-keda-kafka", "key": "sasl"},
                 {"parameter": "username", "name": f"{name}-keda-kafka", "key": "username"},
                 {"parameter": "password", "name": f"mesh-{name}", "key": "password"},
                 {"parameter": "tls", "name": f"{name}-keda-kafka", "key": "tls"},
-                {"parameter": "ca", "name": f"{KAFKA_CLUSTER}-cluster-ca-cert", "key": "ca.crt"}]}}
-    scaled = {"apiVersion": "keda.sh/v1alpha1", "kind": "ScaledObject", "metadata": meta(name, name),
-              "spec": {"scaleTargetRef": {"name": name}, "minReplicaCount": 2, "maxReplicaCount": partitions,
-                       "pollingInterval": 15, "cooldownPeriod": 300,
-                       "triggers": [{"type": "kafka", "authenticationRef": {"name": f"{name}-kafka"},
-                                     "metadata": {"bootstrapServers": BOOTSTRAP, "consumerGroup": name,
-                                                  "lagThreshold": "200", "activationLagThreshold": "10",
-                                                  "allowIdleConsumers": "false"}},
-                                    {"type": "prometheus", "metadata": {
-                                        "serverAddress": PROMETHEUS, "threshold": "50", "activationThreshold": "5",
-                                        "query": f'sum(rate(mesh_http_request_duration_seconds_count{{service="{name}"}}[2m]))'}}]}}
+                {"parameter": "ca", "name": f"{KAFKA_CLUSTER}-cluster-ca-cert", "key": "ca.crt"},
+            ]
+        },
+    }
+    scaled = {
+        "apiVersion": "keda.sh/v1alpha1",
+        "kind": "ScaledObject",
+        "metadata": meta(name, name),
+        "spec": {
+            "scaleTargetRef": {"name": name},
+            "minReplicaCount": 2,
+            "maxReplicaCount": partitions,
+            "pollingInterval": 15,
+            "cooldownPeriod": 300,
+            "triggers": [
+                {
+                    "type": "kafka",
+                    "authenticationRef": {"name": f"{name}-kafka"},
+                    "metadata": {
+                        "bootstrapServers": BOOTSTRAP,
+                        "consumerGroup": name,
+                        "lagThreshold": "200",
+                        "activationLagThreshold": "10",
+                        "allowIdleConsumers": "false",
+                    },
+                },
+                {
+                    "type": "prometheus",
+                    "metadata": {
+                        "serverAddress": PROMETHEUS,
+                        "threshold": "50",
+                        "activationThreshold": "5",
+                        "query": f'sum(rate(mesh_http_request_duration_seconds_count{{service="{name}"}}[2m]))',
+                    },
+                },
+            ],
+        },
+    }
     return [auth, scaled]
 
 
@@ -244,9 +357,12 @@ def public_paths(service: ServiceDefinition) -> list[str]:
 def response_headers() -> dict[str, Any]:
     """Headers the Ingress adds to every answer (its ``custom-headers`` annotation names this ConfigMap).
     HSTS is set here, where TLS ends; the services speak plain HTTP inside the cluster and set the rest."""
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": RESPONSE_HEADERS, "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"}},
-            "data": {"Strict-Transport-Security": HSTS}}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": RESPONSE_HEADERS, "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"}},
+        "data": {"Strict-Transport-Security": HSTS},
+    }
 
 
 def ingress_rate_limits() -> dict[str, str]:
@@ -258,31 +374,56 @@ def ingress_rate_limits() -> dict[str, str]:
     fields = ServiceSettings.model_fields
     per_minute = max(fields["rate_limit_per_subject_per_minute"].default, fields["rate_limit_per_address_per_minute"].default)
     rps = math.ceil(per_minute / 60)
-    return {"nginx.ingress.kubernetes.io/limit-rps": str(rps),
-            "nginx.ingress.kubernetes.io/limit-burst-multiplier": str(per_minute // rps),
-            "nginx.ingress.kubernetes.io/limit-connections": str(INGRESS_CONNECTIONS_PER_ADDRESS)}
+    return {
+        "nginx.ingress.kubernetes.io/limit-rps": str(rps),
+        "nginx.ingress.kubernetes.io/limit-burst-multiplier": str(per_minute // rps),
+        "nginx.ingress.kubernetes.io/limit-connections": str(INGRESS_CONNECTIONS_PER_ADDRESS),
+    }
 
 
 def ingress_annotations() -> dict[str, str]:
     """What every Ingress of the platform (the APIs', the web app's) asks of ingress-nginx."""
-    return {"nginx.ingress.kubernetes.io/proxy-body-size": "1m",
-            # <namespace>/<name>: overlays in another namespace patch it (overlays/dev)
-            "nginx.ingress.kubernetes.io/custom-headers": f"{NAMESPACE}/{RESPONSE_HEADERS}",
-            **ingress_rate_limits()}
+    return {
+        "nginx.ingress.kubernetes.io/proxy-body-size": "1m",
+        # <namespace>/<name>: overlays in another namespace patch it (overlays/dev)
+        "nginx.ingress.kubernetes.io/custom-headers": f"{NAMESPACE}/{RESPONSE_HEADERS}",
+        **ingress_rate_limits(),
+    }
 
 
 def ingress() -> dict[str, Any]:
     """The APIs' Ingress, one host per API, for scripts and integrations. The web app, people's door, has
     its own (tools/web_manifests.py): no host, rule or certificate is shared between the two."""
     hosts = [f"{s.name}.mentoring.example.edu" for s in SERVICES]
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "mentoring-mesh", "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"},
-                         "annotations": ingress_annotations()},
-            "spec": {"ingressClassName": "nginx", "tls": [{"hosts": hosts, "secretName": "mentoring-mesh-tls"}],
-                     "rules": [{"host": f"{s.name}.mentoring.example.edu", "http": {"paths": [
-                         {"path": path, "pathType": "Exact" if "." in path else "Prefix",
-                          "backend": {"service": {"name": s.name, "port": {"name": "http"}}}}
-                         for path in public_paths(s)]}} for s in SERVICES]}}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {
+            "name": "mentoring-mesh",
+            "labels": {"app.kubernetes.io/part-of": "mentoring-mesh"},
+            "annotations": ingress_annotations(),
+        },
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": hosts, "secretName": "mentoring-mesh-tls"}],
+            "rules": [
+                {
+                    "host": f"{s.name}.mentoring.example.edu",
+                    "http": {
+                        "paths": [
+                            {
+                                "path": path,
+                                "pathType": "Exact" if "." in path else "Prefix",
+                                "backend": {"service": {"name": s.name, "port": {"name": "http"}}},
+                            }
+                            for path in public_paths(s)
+                        ]
+                    },
+                }
+                for s in SERVICES
+            ],
+        },
+    }
 
 
 def rendered() -> dict[Path, str]:
@@ -295,8 +436,9 @@ def rendered() -> dict[Path, str]:
     files[BASE / f"{WEB}.yaml"] = dump(web_resources(ingress_annotations()))
     files[BASE / "monitoring.yaml"] = dump([service_monitor(), prometheus_rule(), dashboard_config_map()])
     files[BASE / "kustomization.yaml"] = yaml.safe_dump(
-        {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
-         "resources": sorted(p.name for p in files)}, sort_keys=False)
+        {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": sorted(p.name for p in files)},
+        sort_keys=False,
+    )
 
     def header(path: Path) -> str:
         if path.name == f"{WEB}.yaml":

@@ -20,8 +20,11 @@ JOB_SUPPRESSIONS = {
 
 
 def labels(service: str, component: str = "api") -> dict[str, str]:
-    return {"app.kubernetes.io/name": service, "app.kubernetes.io/part-of": "mentoring-mesh",
-            "app.kubernetes.io/component": component}
+    return {
+        "app.kubernetes.io/name": service,
+        "app.kubernetes.io/part-of": "mentoring-mesh",
+        "app.kubernetes.io/component": component,
+    }
 
 
 def meta(name: str, service: str, **extra: Any) -> dict[str, Any]:
@@ -35,19 +38,30 @@ def migration_job_name(name: str) -> str:
 
 def pod_security() -> dict[str, Any]:
     """Non-root UID 10001 (the images' user), and the runtime's default seccomp profile."""
-    return {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001,
-            "seccompProfile": {"type": "RuntimeDefault"}}
+    return {
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "runAsGroup": 10001,
+        "fsGroup": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    }
 
 
 def container_security() -> dict[str, Any]:
     """A read-only root filesystem (only /tmp, an emptyDir, is written), no privilege, no capability."""
-    return {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True, "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"]}}
+    return {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
 
 
 def dns_egress() -> dict[str, Any]:
-    return {"to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
-            "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}]}
+    return {
+        "to": [{"namespaceSelector": {}, "podSelector": {"matchLabels": {"k8s-app": "kube-dns"}}}],
+        "ports": [{"protocol": "UDP", "port": 53}, {"protocol": "TCP", "port": 53}],
+    }
 
 
 def postgres_egress() -> dict[str, Any]:
@@ -63,5 +77,7 @@ def idp_egress() -> dict[str, Any]:
 
 def api_egress(service: str) -> dict[str, Any]:
     """One of the four APIs' pods, in this namespace, on the port they serve."""
-    return {"to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": service, "app.kubernetes.io/component": "api"}}}],
-            "ports": [{"protocol": "TCP", "port": 8000}]}
+    return {
+        "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": service, "app.kubernetes.io/component": "api"}}}],
+        "ports": [{"protocol": "TCP", "port": 8000}],
+    }

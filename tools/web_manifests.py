@@ -51,7 +51,9 @@ def config() -> dict[str, str]:
         "MESH_WEB_OIDC_CLIENT_ID": "mesh-web",
         # The APIs' Services (port 80, to their pods' 8000), as the services reach each other
         **{f"MESH_WEB_{api.upper()}_URL": f"http://{api}" for api in APIS},
-        "MESH_WEB_HTTP_HOST": "0.0.0.0", "MESH_WEB_HTTP_PORT": "8000", "MESH_WEB_LOG_FORMAT": "json",
+        "MESH_WEB_HTTP_HOST": "0.0.0.0",
+        "MESH_WEB_HTTP_PORT": "8000",
+        "MESH_WEB_LOG_FORMAT": "json",
         # uvicorn's --forwarded-allow-ips: X-Forwarded-For/-Proto are taken from any peer, since the
         # NetworkPolicy admits only ingress-nginx, which sets them to what it saw (https, the client).
         "FORWARDED_ALLOW_IPS": "*",
@@ -59,8 +61,10 @@ def config() -> dict[str, str]:
 
 
 def _secret_env(secrets: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
-    return [{"name": variable, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
-            for variable, (secret, key) in secrets.items()]
+    return [
+        {"name": variable, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
+        for variable, (secret, key) in secrets.items()
+    ]
 
 
 def container(args: list[str] | None = None) -> dict[str, Any]:
@@ -81,16 +85,26 @@ def container(args: list[str] | None = None) -> dict[str, Any]:
     live = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 3}
     spec["startupProbe"] = {**live, "periodSeconds": 2, "failureThreshold": 30}
     spec["livenessProbe"] = {**live, "failureThreshold": 3}
-    spec["readinessProbe"] = {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 5,
-                              "timeoutSeconds": 4, "failureThreshold": 2}
+    spec["readinessProbe"] = {
+        "httpGet": {"path": "/readyz", "port": "http"},
+        "periodSeconds": 5,
+        "timeoutSeconds": 4,
+        "failureThreshold": 2,
+    }
     # Keep serving while the endpoint is removed, then SIGTERM (the kubelet's own sleep: no binary needed).
     spec["lifecycle"] = {"preStop": {"sleep": {"seconds": DRAIN_DELAY}}}
     return spec
 
 
 def pod_spec(containers: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"serviceAccountName": WEB, "automountServiceAccountToken": False, "securityContext": pod_security(),
-            "containers": containers, "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}], **extra}
+    return {
+        "serviceAccountName": WEB,
+        "automountServiceAccountToken": False,
+        "securityContext": pod_security(),
+        "containers": containers,
+        "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+        **extra,
+    }
 
 
 def network_policy() -> dict[str, Any]:
@@ -98,12 +112,18 @@ def network_policy() -> dict[str, Any]:
     PostgreSQL, the IdP over HTTPS (the same ipBlocks as the services', narrowed by overlays) and the
     four APIs' pods; no Kafka, no SMTP, nothing else."""
     return {
-        "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": _meta(WEB),
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": _meta(WEB),
         "spec": {
             "podSelector": {"matchLabels": {"app.kubernetes.io/name": WEB}},
             "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}}],
-                         "ports": [{"protocol": "TCP", "port": 8000}]}],
+            "ingress": [
+                {
+                    "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": INGRESS_NAMESPACE}}}],
+                    "ports": [{"protocol": "TCP", "port": 8000}],
+                }
+            ],
             "egress": [dns_egress(), postgres_egress(), idp_egress(), *(api_egress(api) for api in APIS)],
         },
     }
@@ -112,11 +132,18 @@ def network_policy() -> dict[str, Any]:
 def migration_job() -> dict[str, Any]:
     """`mesh-web migrate` once per release, as the database's owner, before the new pods serve."""
     return {
-        "apiVersion": "batch/v1", "kind": "Job",
+        "apiVersion": "batch/v1",
+        "kind": "Job",
         "metadata": {"name": migration_job_name(WEB), "labels": labels(WEB, "migration"), "annotations": dict(JOB_SUPPRESSIONS)},
-        "spec": {"backoffLimit": 3, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 86400,
-                 "template": {"metadata": {"labels": labels(WEB, "migration")},
-                              "spec": pod_spec([container(args=["migrate"])], restartPolicy="Never")}},
+        "spec": {
+            "backoffLimit": 3,
+            "activeDeadlineSeconds": 600,
+            "ttlSecondsAfterFinished": 86400,
+            "template": {
+                "metadata": {"labels": labels(WEB, "migration")},
+                "spec": pod_spec([container(args=["migrate"])], restartPolicy="Never"),
+            },
+        },
     }
 
 
@@ -124,11 +151,25 @@ def ingress(annotations: dict[str, str]) -> dict[str, Any]:
     """Its own host, everything on it to the web app. The annotations are the APIs' Ingress's: HSTS
     from the shared response-headers ConfigMap (the app sets its own CSP and the other headers),
     body size and per-address limits."""
-    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": _meta(WEB, annotations=dict(annotations)),
-            "spec": {"ingressClassName": "nginx", "tls": [{"hosts": [HOST], "secretName": TLS_SECRET}],
-                     "rules": [{"host": HOST, "http": {"paths": [
-                         {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": WEB, "port": {"name": "http"}}}}]}}]}}
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": _meta(WEB, annotations=dict(annotations)),
+        "spec": {
+            "ingressClassName": "nginx",
+            "tls": [{"hosts": [HOST], "secretName": TLS_SECRET}],
+            "rules": [
+                {
+                    "host": HOST,
+                    "http": {
+                        "paths": [
+                            {"path": "/", "pathType": "Prefix", "backend": {"service": {"name": WEB, "port": {"name": "http"}}}}
+                        ]
+                    },
+                }
+            ],
+        },
+    }
 
 
 def web_resources(ingress_annotations: dict[str, str]) -> list[dict[str, Any]]:
@@ -136,15 +177,33 @@ def web_resources(ingress_annotations: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(WEB), "automountServiceAccountToken": False},
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(f"{WEB}-config"), "data": config()},
-        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": _meta(WEB, annotations=dict(SUPPRESSIONS)),
-         "spec": {"replicas": 2, "revisionHistoryLimit": 5, "selector": {"matchLabels": selector},
-                  "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                  "template": {"metadata": {"labels": labels(WEB, COMPONENT)},
-                               "spec": pod_spec([container()], terminationGracePeriodSeconds=30)}}},
-        {"apiVersion": "v1", "kind": "Service", "metadata": _meta(WEB),
-         "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]}},
-        {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": _meta(WEB),
-         "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}}},
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": _meta(WEB, annotations=dict(SUPPRESSIONS)),
+            "spec": {
+                "replicas": 2,
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": selector},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
+                "template": {
+                    "metadata": {"labels": labels(WEB, COMPONENT)},
+                    "spec": pod_spec([container()], terminationGracePeriodSeconds=30),
+                },
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta(WEB),
+            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": _meta(WEB),
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
+        },
         network_policy(),
         migration_job(),
         ingress(ingress_annotations),

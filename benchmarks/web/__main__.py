@@ -20,8 +20,11 @@ async def run(config: LocalConfig, requests: int, people: int, keep: bool) -> No
     try:
         started = time.monotonic()
         stack, reused = await asyncio.to_thread(start_stack, config)
-        print(f"platform {'reused' if reused else 'started'} in {time.monotonic() - started:.0f} s: app {config.web_url}, "
-              f"IdP {config.oidc_issuer}, services {config.service_url('profile')}..{config.http_port('notify')}", flush=True)
+        print(
+            f"platform {'reused' if reused else 'started'} in {time.monotonic() - started:.0f} s: app {config.web_url}, "
+            f"IdP {config.oidc_issuer}, services {config.service_url('profile')}..{config.http_port('notify')}",
+            flush=True,
+        )
         marker = config.state_dir / "bench-web-data.json"
         data = Data.load(marker) if reused else None
         if data is None or len(data.people) < people:
@@ -40,8 +43,10 @@ async def run(config: LocalConfig, requests: int, people: int, keep: bool) -> No
                 results.append(await load(config, page, clients, anonymous, requests, people) | {"alone": alone})
                 print(json.dumps({"benchmark": "web", "figure": "page", **results[-1]}), flush=True)
             load_after = [round(x, 2) for x in os.getloadavg()]
-            visits = [("first visit, signed out", await first_visit(config, browser(), "/")),
-                      ("first visit, signed in (the home page, empty cache)", await first_visit(config, clients[0], "/"))]
+            visits = [
+                ("first visit, signed out", await first_visit(config, browser(), "/")),
+                ("first visit, signed in (the home page, empty cache)", await first_visit(config, clients[0], "/")),
+            ]
             for title, visit in visits:
                 print(json.dumps({"benchmark": "web", "figure": title, **visit}), flush=True)
             browser_visits = await chromium_first_visits(config, data.people[0].username)
@@ -52,16 +57,23 @@ async def run(config: LocalConfig, requests: int, people: int, keep: bool) -> No
             await anonymous.aclose()
             for client in clients:
                 await client.aclose()
-        report(results, visits, browser_visits, refused,
-               {"people": people, "requests": requests, "alone": ALONE, "load_before": load_before,
-                "load_after": load_after}, console)
+        report(
+            results,
+            visits,
+            browser_visits,
+            refused,
+            {"people": people, "requests": requests, "alone": ALONE, "load_before": load_before, "load_after": load_after},
+            console,
+        )
     finally:
         if stack is not None and not keep:
             stopped = await asyncio.to_thread(stack.stop_all)
             print(f"\nstopped the bench stack ({', '.join(stopped)})")
         elif stack is not None:
-            print(f"\nthe bench stack keeps running (--keep) at {config.web_url}; the next run reuses it; "
-                  "stop it with: python -m benchmarks.web --stop")
+            print(
+                f"\nthe bench stack keeps running (--keep) at {config.web_url}; the next run reuses it; "
+                "stop it with: python -m benchmarks.web --stop"
+            )
 
 
 if __name__ == "__main__":
@@ -69,5 +81,5 @@ if __name__ == "__main__":
         print("stopped: " + (", ".join(LocalStack(bench_config()).stop_all()) or "nothing was running"))
         sys.exit(0)
     arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
-    numbers = [int(a) for a in arguments] + [300, 8][len(arguments):]
+    numbers = [int(a) for a in arguments] + [300, 8][len(arguments) :]
     asyncio.run(run(bench_config(), numbers[0], numbers[1], "--keep" in sys.argv))

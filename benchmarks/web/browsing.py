@@ -43,9 +43,12 @@ class Browser(httpx.AsyncClient):
 
     def __init__(self, timeout: float = 30) -> None:
         self.kept = httpx.Cookies(http.cookiejar.CookieJar(policy=BrowserCookies()))
-        super().__init__(timeout=timeout, event_hooks={"request": [self._send_cookies], "response": [self._keep_cookies]},
-                         headers={"accept-encoding": "gzip", "accept-language": "en", "user-agent": "mesh-bench-web"},
-                         limits=httpx.Limits(max_connections=32, max_keepalive_connections=32))
+        super().__init__(
+            timeout=timeout,
+            event_hooks={"request": [self._send_cookies], "response": [self._keep_cookies]},
+            headers={"accept-encoding": "gzip", "accept-language": "en", "user-agent": "mesh-bench-web"},
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+        )
 
     async def _send_cookies(self, request: httpx.Request) -> None:
         if "cookie" in request.headers:
@@ -72,8 +75,11 @@ async def sign_in(config: LocalConfig, username: str, lands: str = "") -> Browse
     form = next((f for f in parser.forms if f.get("id") == "kc-form-login" or "login-actions" in f.get("action", "")), None)
     if form is None:
         raise JourneyError("no login form on the IdP's page")
-    home = await client.post(urljoin(str(form_page.url), html.unescape(form["action"])), follow_redirects=True,
-                             data={"username": username, "password": DEMO_PASSWORD, "credentialId": ""})
+    home = await client.post(
+        urljoin(str(form_page.url), html.unescape(form["action"])),
+        follow_redirects=True,
+        data={"username": username, "password": DEMO_PASSWORD, "credentialId": ""},
+    )
     cookie = next((c for c in client.kept.jar if c.name == COOKIE), None)
     if home.status_code != 200 or str(home.url).rstrip("/") != config.web_url + lands or cookie is None:
         raise JourneyError(f"signing {username} in ended at {home.status_code} {home.url} (cookie: {cookie is not None})")
@@ -85,6 +91,7 @@ async def sign_in(config: LocalConfig, username: str, lands: str = "") -> Browse
 
 
 # --- which pages -------------------------------------------------------------------------------------------
+
 
 class Links(HTMLParser):
     """Same-site links and the assets a page makes a browser fetch."""
@@ -113,23 +120,40 @@ class Links(HTMLParser):
 def route_of(path: str) -> str:
     """/pairs/<uuid>/sessions/<uuid>/move -> /pairs/{id}/sessions/{id}/move; a program's slug -> {program}."""
     parts = path.split("?")[0].split("/")
-    return "/".join("{id}" if UUID_SEGMENT.match(part) else "{program}" if index > 1 and parts[index - 1] == "programs"
-                    else part for index, part in enumerate(parts))
+    return "/".join(
+        "{id}" if UUID_SEGMENT.match(part) else "{program}" if index > 1 and parts[index - 1] == "programs" else part
+        for index, part in enumerate(parts)
+    )
 
 
 def crawlable(path: str) -> bool:
-    return (path.startswith("/") and not path.startswith("//") and "?" not in path and "#" not in path
-            and not path.startswith(("/auth/", "/assets/", "/theme/", "/language")))
+    return (
+        path.startswith("/")
+        and not path.startswith("//")
+        and "?" not in path
+        and "#" not in path
+        and not path.startswith(("/auth/", "/assets/", "/theme/", "/language"))
+    )
 
 
 async def candidates(config: LocalConfig, data: Data, person: Person) -> list[str]:
     """The pages the data gives this person, by the services' ids (their tokens, as the demo does)."""
     urls = {service: config.service_url(service) for service in SERVICES}
     pid = person.participant_id
-    paths = ["/", "/inbox", "/settings", "/accessibility", f"/participations/{pid}", f"/participations/{pid}/profile",
-             f"/participations/{pid}/leave", f"/participations/{pid}/erase", f"/participations/{pid}/erasure",
-             f"/programs/{data.open_program_id}/join", f"/programs/{data.roster_program_id}/claim",
-             f"/programs/{data.program_id}/join"]
+    paths = [
+        "/",
+        "/inbox",
+        "/settings",
+        "/accessibility",
+        f"/participations/{pid}",
+        f"/participations/{pid}/profile",
+        f"/participations/{pid}/leave",
+        f"/participations/{pid}/erase",
+        f"/participations/{pid}/erasure",
+        f"/programs/{data.open_program_id}/join",
+        f"/programs/{data.roster_program_id}/claim",
+        f"/programs/{data.program_id}/join",
+    ]
     token = await asyncio.to_thread(user_token, config, person.username)
     async with httpx.AsyncClient(timeout=30) as http:
         listed = await http.get(f"{urls['notify']}/notifications", params={"recipient_id": pid}, headers=as_(token))
@@ -137,13 +161,18 @@ async def candidates(config: LocalConfig, data: Data, person: Person) -> list[st
             paths.append(f"/inbox/{item['notification_id']}")
         matches = await http.get(f"{urls['matching']}/participants/{pid}/matches", headers=as_(token))
         for match in matches.json() if matches.status_code == 200 else []:
-            paths += [f"/pairs/{match['match_id']}", f"/pairs/{match['match_id']}/agreement",
-                      f"/matches/{match['match_id']}/decline"]
+            paths += [
+                f"/pairs/{match['match_id']}",
+                f"/pairs/{match['match_id']}/agreement",
+                f"/matches/{match['match_id']}/decline",
+            ]
             sessions = await http.get(f"{urls['scheduling']}/matches/{match['match_id']}/sessions", headers=as_(token))
             upcoming = [s for s in (sessions.json() if sessions.status_code == 200 else []) if s["status"] == "scheduled"]
             for session in upcoming[:1]:
-                paths += [f"/pairs/{match['match_id']}/sessions/{session['session_id']}/{action}"
-                          for action in ("move", "cancel", "complete")]
+                paths += [
+                    f"/pairs/{match['match_id']}/sessions/{session['session_id']}/{action}"
+                    for action in ("move", "cancel", "complete")
+                ]
     return paths
 
 
@@ -153,8 +182,9 @@ class Page:
     instances: list[tuple[int | None, str]]  # (whose client: None = signed out, path)
 
 
-async def discover(config: LocalConfig, data: Data, clients: list[httpx.AsyncClient],
-                   anonymous: httpx.AsyncClient) -> tuple[list[Page], dict[str, str]]:
+async def discover(
+    config: LocalConfig, data: Data, clients: list[httpx.AsyncClient], anonymous: httpx.AsyncClient
+) -> tuple[list[Page], dict[str, str]]:
     """Every page answering 200 to the people signed in, by route; the routes that did not, and why."""
     found: dict[str, list[tuple[int | None, str]]] = defaultdict(list)
     refused: dict[str, str] = {}
@@ -175,7 +205,7 @@ async def discover(config: LocalConfig, data: Data, clients: list[httpx.AsyncCli
             refused[route] = f"{answer.status_code}{' -> ' + route_of(where) if where else ''}"
         return None
 
-    for who, person in enumerate(data.people[:len(clients)]):
+    for who, person in enumerate(data.people[: len(clients)]):
         pages = [text for path in await candidates(config, data, person) if (text := await ask(who, path))]
         for text in pages:  # and the same-site links those pages show (one step)
             parser = Links()

@@ -27,8 +27,7 @@ DEEP = 20  # pages in, by their Next links
 PREVIEW_TIMEOUT = 600.0  # seconds
 
 
-async def console_figures(config: LocalConfig, requests: int, people: int, reused: bool,
-                          baseline_program: str) -> dict[str, Any]:
+async def console_figures(config: LocalConfig, requests: int, people: int, reused: bool, baseline_program: str) -> dict[str, Any]:
     """The data (loaded once; a stack kept by --keep keeps it), each page timed, then the round preview.
     ``baseline_program``: the demo cohort's (36 people): its first page of participants is timed too, the
     same page without the scale."""
@@ -38,15 +37,19 @@ async def console_figures(config: LocalConfig, requests: int, people: int, reuse
         data = await load_console_data(config)
         data.save(marker)
     else:
-        print(f"  console data: reusing {data.program_id} and {data.preview_program_id} (written straight into "
-              "matching's database by an earlier run)", flush=True)
+        print(
+            f"  console data: reusing {data.program_id} and {data.preview_program_id} (written straight into "
+            "matching's database by an earlier run)",
+            flush=True,
+        )
     coordinators = [await sign_in(config, COORDINATOR, "/console") for _ in range(people)]
     admins = [await sign_in(config, ADMIN, "/console") for _ in range(people)]
     print(f"  {people} sessions each of {COORDINATOR} (coordinator, campus north) and {ADMIN} (admin) signed in", flush=True)
     try:
         pages = await console_pages(config, data, coordinators[0])
-        pages.append((Page("participants, program of 36 (baseline)",
-                           [(0, f"/console/programs/{baseline_program}/participants")]), False))
+        pages.append(
+            (Page("participants, program of 36 (baseline)", [(0, f"/console/programs/{baseline_program}/participants")]), False)
+        )
         load_before = [round(x, 2) for x in os.getloadavg()]
         results = []
         for page, admin in pages:
@@ -57,8 +60,16 @@ async def console_figures(config: LocalConfig, requests: int, people: int, reuse
             before = cpu.sample(config)
             timed = await load(config, page, clients, anonymous, requests, people, TARGET_CONSOLE_P95_MS)
             spent = cpu.per_request(before, cpu.sample(config), requests)
-            results.append(timed | {"alone": alone, "as": ADMIN if admin else COORDINATOR, "path": page.instances[0][1],
-                                    "cpu_ms": spent, "baseline": "baseline" in page.route})
+            results.append(
+                timed
+                | {
+                    "alone": alone,
+                    "as": ADMIN if admin else COORDINATOR,
+                    "path": page.instances[0][1],
+                    "cpu_ms": spent,
+                    "baseline": "baseline" in page.route,
+                }
+            )
             print(json.dumps({"benchmark": "web", "figure": "console page", **results[-1]}), flush=True)
         load_after = [round(x, 2) for x in os.getloadavg()]
         preview = await round_preview(config, coordinators[0], data.preview_program_id)
@@ -66,8 +77,15 @@ async def console_figures(config: LocalConfig, requests: int, people: int, reuse
     finally:
         for client in coordinators + admins:
             await client.aclose()
-    return {"data": data, "pages": results, "preview": preview, "people": people, "requests": requests,
-            "load_before": load_before, "load_after": load_after}
+    return {
+        "data": data,
+        "pages": results,
+        "preview": preview,
+        "people": people,
+        "requests": requests,
+        "load_before": load_before,
+        "load_after": load_after,
+    }
 
 
 async def console_pages(config: LocalConfig, data: ConsoleData, client: Browser) -> list[tuple[Page, bool]]:
@@ -86,10 +104,16 @@ async def console_pages(config: LocalConfig, data: ConsoleData, client: Browser)
     person = f"{listed}/{data.person_id}"
     await ok(client, config, person, "Pair formed")  # a person with matches: their history shows them
     chosen = [
-        ("participants: first page", listed), (f"participants: ?q={SEARCHED}", f"{listed}?q={SEARCHED}"),
-        ("participants: ?state=waiting", f"{listed}?state=waiting"), (f"participants: page {DEEP + 1} (Next links)", path),
-        ("a participant (pairs, history)", person), ("health", f"{base}/health"), ("attention", f"{base}/attention"),
-        ("matching", f"{base}/matching"), ("/console (programs)", "/console")]
+        ("participants: first page", listed),
+        (f"participants: ?q={SEARCHED}", f"{listed}?q={SEARCHED}"),
+        ("participants: ?state=waiting", f"{listed}?state=waiting"),
+        (f"participants: page {DEEP + 1} (Next links)", path),
+        ("a participant (pairs, history)", person),
+        ("health", f"{base}/health"),
+        ("attention", f"{base}/attention"),
+        ("matching", f"{base}/matching"),
+        ("/console (programs)", "/console"),
+    ]
     pages = [(Page(title, [(0, url)]), False) for title, url in chosen]
     await ok(client, config, f"{base}/health", "100,000")
     return pages + [(Page("/console/institution (admin)", [(0, "/console/institution")]), True)]
@@ -156,14 +180,29 @@ async def round_preview(config: LocalConfig, client: Browser, program_id: str) -
         answer = await client.get(httpx.URL(config.web_url).join(where))
         page = PreviewPage()
         page.feed(answer.text)
-        polls.append({"at": round(time.monotonic() - started, 1), "status": answer.status_code, "state": page.state,
-                      "phase": page.phase, "progress": list(page.progress) if page.progress else None})
+        polls.append(
+            {
+                "at": round(time.monotonic() - started, 1),
+                "status": answer.status_code,
+                "state": page.state,
+                "phase": page.phase,
+                "progress": list(page.progress) if page.progress else None,
+            }
+        )
         if answer.status_code != 200 or page.state != "running":
             break
         await asyncio.sleep(1.0)
     seen = [tuple(poll["progress"]) for poll in polls if poll["progress"]]
     phases = list(dict.fromkeys(re.sub(r":.*", "", poll["phase"]) for poll in polls if poll["phase"]))
-    return {"program_id": program_id, "preview": where.rsplit("/", 1)[-1], "state": page.state,
-            "seconds_to_ready": polls[-1]["at"] if page.state == "ready" else None, "polls": len(polls),
-            "phases": phases, "progress_seen": [list(p) for p in dict.fromkeys(seen)],
-            "progress_moved": len(set(seen)) > 1, "figures": page.figures, "poll_log": polls}
+    return {
+        "program_id": program_id,
+        "preview": where.rsplit("/", 1)[-1],
+        "state": page.state,
+        "seconds_to_ready": polls[-1]["at"] if page.state == "ready" else None,
+        "polls": len(polls),
+        "phases": phases,
+        "progress_seen": [list(p) for p in dict.fromkeys(seen)],
+        "progress_moved": len(set(seen)) > 1,
+        "figures": page.figures,
+        "poll_log": polls,
+    }

@@ -39,8 +39,24 @@ PEOPLE, PAIRS, PREVIEWED = 100_000, 20_000, 10_000
 MENTOR_TEMPLATES, MENTEE_TEMPLATES, PREVIEW_TEMPLATES = 200, 400, 1_000
 SHARED_TOPIC = "Calculus II"  # every person of the big program has it: their pairs are on it
 COURSES = [f"Course {i:02d}" for i in range(40)]
-WORDS = ["statistics", "chess", "robotics", "debating", "climbing", "poetry", "coding", "music", "film", "cooking",
-         "time management", "exam anxiety", "lab reports", "group projects", "public speaking", "internships"]
+WORDS = [
+    "statistics",
+    "chess",
+    "robotics",
+    "debating",
+    "climbing",
+    "poetry",
+    "coding",
+    "music",
+    "film",
+    "cooking",
+    "time management",
+    "exam anxiety",
+    "lab reports",
+    "group projects",
+    "public speaking",
+    "internships",
+]
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 PERSON_K = 4_000  # the participant timed: a mentor in an active pair with sessions, who also had one declined
 
@@ -72,14 +88,26 @@ def templates(program_id: str, count: int, role_of, topics_of, seed: int) -> lis
     for n in range(count):
         role = role_of(n)
         start = rng.choice([16, 17, 18, 19])
-        made.append(profile(
-            program_id=program_id, campus="north", topics=[{"topic": t, "role": role} for t in topics_of(rng)],
-            experiences=rng.sample(WORDS, 2), goals=rng.sample(WORDS, 2), challenges=rng.sample(WORDS, 1),
-            interests=rng.sample(WORDS, 3), languages=["en"] + (["es"] if rng.random() < 0.3 else []),
-            time_zone="Europe/London", meeting_modes=rng.choice([["online"], ["online", "in_person"], ["in_person"]]),
-            weekly_availability=[{"weekday": day, "start": f"{start:02d}:00", "end": f"{start + rng.choice([2, 3, 4]):02d}:00"}
-                                 for day in sorted(rng.sample(DAYS, 3), key=DAYS.index)],
-            preferred_cadence=rng.choice(["weekly", "biweekly"]), mentor_capacity=2 if role == "mentor" else 0))
+        made.append(
+            profile(
+                program_id=program_id,
+                campus="north",
+                topics=[{"topic": t, "role": role} for t in topics_of(rng)],
+                experiences=rng.sample(WORDS, 2),
+                goals=rng.sample(WORDS, 2),
+                challenges=rng.sample(WORDS, 1),
+                interests=rng.sample(WORDS, 3),
+                languages=["en"] + (["es"] if rng.random() < 0.3 else []),
+                time_zone="Europe/London",
+                meeting_modes=rng.choice([["online"], ["online", "in_person"], ["in_person"]]),
+                weekly_availability=[
+                    {"weekday": day, "start": f"{start:02d}:00", "end": f"{start + rng.choice([2, 3, 4]):02d}:00"}
+                    for day in sorted(rng.sample(DAYS, 3), key=DAYS.index)
+                ],
+                preferred_cadence=rng.choice(["weekly", "biweekly"]),
+                mentor_capacity=2 if role == "mentor" else 0,
+            )
+        )
     return made
 
 
@@ -87,27 +115,39 @@ async def load_console_data(config: LocalConfig) -> ConsoleData:
     run = uuid.uuid4().hex[:6]
     big, previewed = f"bench-scale-{run}", f"bench-round-{run}"
     today = datetime.now(UTC).date()
-    term = {"term_id": "this-term", "name": "This term", "starts_on": (today - timedelta(weeks=10)).isoformat(),
-            "ends_on": (today + timedelta(weeks=6)).isoformat()}
+    term = {
+        "term_id": "this-term",
+        "name": "This term",
+        "starts_on": (today - timedelta(weeks=10)).isoformat(),
+        "ends_on": (today + timedelta(weeks=6)).isoformat(),
+    }
     admin = await asyncio.to_thread(user_token, config, ADMIN)
     async with httpx.AsyncClient(timeout=30) as http:
         for pid, name in ((big, "Peer mentoring at scale (100,000)"), (previewed, "Round preview (10,000 waiting)")):
-            body = program_body(pid, name) | {"campuses": ["north"], "roles_offered": ["mentor", "mentee"],
-                                               "terms": [term]}
-            await expect(await http.post(f"{config.service_url('profile')}/programs", json=body, headers=as_(admin)),
-                         f"creating {pid}", 201)
-    print(f"  console data: programs {big} and {previewed} created through profile's API (as {ADMIN}); their "
-          f"{PEOPLE + PREVIEWED:,} people are written straight into matching's database by set-based SQL, in the "
-          "shape its own code writes them (joining them through profile's roster API and matching's Kafka intake "
-          "would take many minutes; only matching's tables are read by these pages)", flush=True)
+            body = program_body(pid, name) | {"campuses": ["north"], "roles_offered": ["mentor", "mentee"], "terms": [term]}
+            await expect(
+                await http.post(f"{config.service_url('profile')}/programs", json=body, headers=as_(admin)),
+                f"creating {pid}",
+                201,
+            )
+    print(
+        f"  console data: programs {big} and {previewed} created through profile's API (as {ADMIN}); their "
+        f"{PEOPLE + PREVIEWED:,} people are written straight into matching's database by set-based SQL, in the "
+        "shape its own code writes them (joining them through profile's roster API and matching's Kafka intake "
+        "would take many minutes; only matching's tables are read by these pages)",
+        flush=True,
+    )
     seconds: dict[str, float] = {}
     service = await asyncpg.connect(config.database_url("matching"))
     try:
+
         async def known() -> bool | None:
             async with service.transaction():
                 await service.execute("SELECT set_config('mesh.institution', $1, true)", INSTITUTION)
-                return await service.fetchval("SELECT count(*) = 2 FROM programs WHERE program_id = ANY($1)",
-                                              [big, previewed]) or None
+                return (
+                    await service.fetchval("SELECT count(*) = 2 FROM programs WHERE program_id = ANY($1)", [big, previewed])
+                    or None
+                )
 
         await eventually(known, "matching hearing of both programs (ProgramCreated)", timeout=60)
         for name, load in (("big_program", big_program), ("preview_program", preview_program)):
@@ -124,14 +164,27 @@ async def load_console_data(config: LocalConfig) -> ConsoleData:
     started = time.monotonic()
     owner = await asyncpg.connect(config.database_migration_url("matching"))  # the tables' owner: VACUUM is its
     try:
-        for table in ("candidates", "candidate_name_words", "open_slots", "matches", "excluded_pairs", "pair_sessions",
-                      "health_people", "health_counts", "health_counts_by_date", "health_pair_weeks"):
+        for table in (
+            "candidates",
+            "candidate_name_words",
+            "open_slots",
+            "matches",
+            "excluded_pairs",
+            "pair_sessions",
+            "health_people",
+            "health_counts",
+            "health_counts_by_date",
+            "health_pair_weeks",
+        ):
             await owner.execute(f"VACUUM ANALYZE {table}")  # as autovacuum would have, over days
     finally:
         await owner.close()
     seconds["vacuum"] = round(time.monotonic() - started, 1)
-    print(f"  console data: {PEOPLE:,} people and {PAIRS:,} pairs in {seconds['big_program']} s, {PREVIEWED:,} waiting "
-          f"in {seconds['preview_program']} s, vacuumed in {seconds['vacuum']} s", flush=True)
+    print(
+        f"  console data: {PEOPLE:,} people and {PAIRS:,} pairs in {seconds['big_program']} s, {PREVIEWED:,} waiting "
+        f"in {seconds['preview_program']} s, vacuumed in {seconds['vacuum']} s",
+        flush=True,
+    )
     return ConsoleData(big, previewed, str(participant_id(big, 3 * PERSON_K)), seconds)
 
 
@@ -141,23 +194,42 @@ async def big_program(connection: asyncpg.Connection, program_id: str) -> None:
     dormant, 7-8 proposed (8: the mentor accepted), 9 ended. Every fourth mentor also had a proposal with
     mentee 3k+2, who declined it (every fortieth's mentee also declined mentors 3k+3 and 3k+6: declined often).
     Every 97th person beyond the pairs has left. The rest wait."""
-    people = templates(program_id, MENTOR_TEMPLATES + MENTEE_TEMPLATES,
-                       lambda n: "mentor" if n < MENTOR_TEMPLATES else "mentee",
-                       lambda rng: [SHARED_TOPIC, rng.choice(COURSES)], seed=29)
+    people = templates(
+        program_id,
+        MENTOR_TEMPLATES + MENTEE_TEMPLATES,
+        lambda n: "mentor" if n < MENTOR_TEMPLATES else "mentee",
+        lambda rng: [SHARED_TOPIC, rng.choice(COURSES)],
+        seed=29,
+    )
     in_pairs = 3 * PAIRS + 2
     await add_candidates(
-        connection, program_id, people, range(1, PEOPLE + 1), ids=f"md5('{program_id}:' || i)::uuid",
+        connection,
+        program_id,
+        people,
+        range(1, PEOPLE + 1),
+        ids=f"md5('{program_id}:' || i)::uuid",
         template=f"CASE WHEN i % 3 = 0 THEN 1 + (i / 3) % {MENTOR_TEMPLATES} "
-                 f"ELSE 1 + {MENTOR_TEMPLATES} + (i / 3) % {MENTEE_TEMPLATES} END",
+        f"ELSE 1 + {MENTOR_TEMPLATES} + (i / 3) % {MENTEE_TEMPLATES} END",
         used=f"CASE WHEN i % 3 <> 2 AND i / 3 BETWEEN 1 AND {PAIRS} AND (i / 3) % 10 <> 9 THEN 1 ELSE 0 END",
         joined_at="now() - interval '100 days' + i * interval '20 seconds'",
-        columns={"active": f"NOT (i > {in_pairs} AND i % 97 = 0)",
-                 "left_at": f"CASE WHEN i > {in_pairs} AND i % 97 = 0 THEN now() - interval '3 days' END"})
+        columns={
+            "active": f"NOT (i > {in_pairs} AND i % 97 = 0)",
+            "left_at": f"CASE WHEN i > {in_pairs} AND i % 97 = 0 THEN now() - interval '3 days' END",
+        },
+    )
     # Each pair as scored on the shared topic (pair k: mentor template k % 200, mentee template k % 400).
     week = datetime.combine(date.today() - timedelta(days=date.today().weekday()), datetime.min.time(), UTC)
-    scored = [score_given(Candidate(uuid.uuid4(), people[j % MENTOR_TEMPLATES]),
-                          Candidate(uuid.uuid4(), people[MENTOR_TEMPLATES + j]), MatchingPolicy(), week, SHARED_TOPIC,
-                          ("mentor", "mentee")) for j in range(MENTEE_TEMPLATES)]
+    scored = [
+        score_given(
+            Candidate(uuid.uuid4(), people[j % MENTOR_TEMPLATES]),
+            Candidate(uuid.uuid4(), people[MENTOR_TEMPLATES + j]),
+            MatchingPolicy(),
+            week,
+            SHARED_TOPIC,
+            ("mentor", "mentee"),
+        )
+        for j in range(MENTEE_TEMPLATES)
+    ]
     await connection.execute(
         f"""
         INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b, score,
@@ -192,12 +264,21 @@ async def big_program(connection: asyncpg.Connection, program_id: str) -> None:
                              WHEN k % 10 = 9 THEN formed + interval '20 days' END AS closed) closing
         WHERE n = 0 OR n = 1 AND k % 4 = 0 OR n > 1 AND k % 40 = 0
         ORDER BY n DESC, k
-        """, program_id, SHARED_TOPIC, [p.score for p in scored], [json.dumps([x.model_dump() for x in p.parts]) for p in scored],
-        [json.dumps(list(p.reasons)) for p in scored], [json.dumps(list(p.participant_reasons)) for p in scored], PAIRS)
+        """,
+        program_id,
+        SHARED_TOPIC,
+        [p.score for p in scored],
+        [json.dumps([x.model_dump() for x in p.parts]) for p in scored],
+        [json.dumps(list(p.reasons)) for p in scored],
+        [json.dumps(list(p.participant_reasons)) for p in scored],
+        PAIRS,
+    )
     await connection.execute(
         """INSERT INTO excluded_pairs (participant_low, participant_high)
            SELECT least(participant_a, participant_b), greatest(participant_a, participant_b) FROM matches
-           WHERE program_id = $1 ON CONFLICT DO NOTHING""", program_id)
+           WHERE program_id = $1 ON CONFLICT DO NOTHING""",
+        program_id,
+    )
     # Active pairs meet weekly from the day after they formed: completed up to now, the next one scheduled.
     await connection.execute(
         """
@@ -209,18 +290,29 @@ async def big_program(connection: asyncpg.Connection, program_id: str) -> None:
              LATERAL (SELECT starts + interval '1 hour' < now() AS done) d
         WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NULL
           AND starts < now() + interval '7 days'
-        """, program_id)
+        """,
+        program_id,
+    )
     await connection.execute(  # the state of those in matches and those who left, as refresh_states derives it
         """UPDATE candidates c SET state = mesh_participant_state(c.participant_id, c.active)
            WHERE c.program_id = $1 AND (NOT c.active OR c.participant_id IN (
                      SELECT participant_a FROM matches WHERE program_id = $1
                      UNION SELECT participant_b FROM matches WHERE program_id = $1))
-             AND c.state <> mesh_participant_state(c.participant_id, c.active)""", program_id)
+             AND c.state <> mesh_participant_state(c.participant_id, c.active)""",
+        program_id,
+    )
 
 
 async def preview_program(connection: asyncpg.Connection, program_id: str) -> None:
     """10,000 waiting on campus north, a third mentors: each takes two of 40 courses (bench-matching's mix)."""
-    people = templates(program_id, PREVIEW_TEMPLATES, lambda n: "mentor" if n % 3 == 0 else "mentee",
-                       lambda rng: rng.sample(COURSES, 2), seed=31)
-    await add_candidates(connection, program_id, people, range(1, PREVIEWED + 1), ids=f"md5('{program_id}:' || i)::uuid",
-                         joined_at="now() - interval '14 days' + i * interval '1 minute'")
+    people = templates(
+        program_id, PREVIEW_TEMPLATES, lambda n: "mentor" if n % 3 == 0 else "mentee", lambda rng: rng.sample(COURSES, 2), seed=31
+    )
+    await add_candidates(
+        connection,
+        program_id,
+        people,
+        range(1, PREVIEWED + 1),
+        ids=f"md5('{program_id}:' || i)::uuid",
+        joined_at="now() - interval '14 days' + i * interval '1 minute'",
+    )

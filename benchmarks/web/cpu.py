@@ -12,9 +12,12 @@ TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 def _pid_files(config: LocalConfig) -> dict[str, Path]:
     state = config.state_dir
-    return {**{name: state / "services" / f"{name}.pid" for name in ("web", *SERVICES)},
-            "postgres": state / "postgres" / "data" / "postmaster.pid", "kafka": state / "kafka" / "kafka.pid",
-            "keycloak": state / "keycloak" / "keycloak.pid"}
+    return {
+        **{name: state / "services" / f"{name}.pid" for name in ("web", *SERVICES)},
+        "postgres": state / "postgres" / "data" / "postmaster.pid",
+        "kafka": state / "kafka" / "kafka.pid",
+        "keycloak": state / "keycloak" / "keycloak.pid",
+    }
 
 
 def sample(config: LocalConfig) -> dict[str, float]:
@@ -56,11 +59,16 @@ def per_request(before: dict[str, float], after: dict[str, float], requests: int
     """CPU ms per request of each part, the rest of the machine's as ``other work``, and ``busy`` (0-1)."""
     if not before or not after:
         return {}
-    parts = {name: (after.get(name, 0.0) - before.get(name, 0.0)) * 1000 / requests
-             for name in after if not name.startswith("machine_")}
+    parts = {
+        name: (after.get(name, 0.0) - before.get(name, 0.0)) * 1000 / requests
+        for name in after
+        if not name.startswith("machine_")
+    }
     busy = after["machine_busy"] - before["machine_busy"]
     total = after["machine_total"] - before["machine_total"]
     ours = sum(parts.values())
     shown = {name: round(ms, 1) for name, ms in sorted(parts.items(), key=lambda item: -item[1]) if ms >= 0.5}
-    return shown | {"other work": round(max(0.0, busy * 1000 / requests - ours), 1),
-                    "busy": round(busy / total, 2) if total else 0.0}
+    return shown | {
+        "other work": round(max(0.0, busy * 1000 / requests - ours), 1),
+        "busy": round(busy / total, 2) if total else 0.0,
+    }

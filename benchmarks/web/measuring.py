@@ -33,14 +33,20 @@ def server_timing(header: str) -> dict[str, float]:
     return spent
 
 
-async def load(config: LocalConfig, page: Page, clients: list[httpx.AsyncClient], anonymous: httpx.AsyncClient,
-               requests: int, concurrency: int, target_ms: float = TARGET_P95_MS) -> dict[str, Any]:
+async def load(
+    config: LocalConfig,
+    page: Page,
+    clients: list[httpx.AsyncClient],
+    anonymous: httpx.AsyncClient,
+    requests: int,
+    concurrency: int,
+    target_ms: float = TARGET_P95_MS,
+) -> dict[str, Any]:
     client_ms: list[float] = []
     timings: list[dict[str, float]] = []
     statuses: dict[int, int] = defaultdict(int)
     plan = [page.instances[index % len(page.instances)] for index in range(requests)]
-    warm = [page.instances[index % len(page.instances)]
-            for index in range(max(WARM_UP * concurrency, len(page.instances)))]
+    warm = [page.instances[index % len(page.instances)] for index in range(max(WARM_UP * concurrency, len(page.instances)))]
 
     async def worker(queue: list[tuple[int | None, str]], record: bool) -> None:
         while queue:
@@ -63,20 +69,35 @@ async def load(config: LocalConfig, page: Page, clients: list[httpx.AsyncClient]
     services = [sum(t.get(service, 0.0) for service in SERVICES) for t in timings]
     own = [max(0.0, a - s) for a, s in zip(app, services, strict=True)]  # see "overlapped"
     store = [t.get("sessions", 0.0) for t in timings]
-    per_service = {service: round(percentile([t[service] for t in timings if service in t], 0.5), 1)
-                   for service in SERVICES if any(service in t for t in timings)}
+    per_service = {
+        service: round(percentile([t[service] for t in timings if service in t], 0.5), 1)
+        for service in SERVICES
+        if any(service in t for t in timings)
+    }
     calls = {service: round(sum(service in t for t in timings) / max(1, len(timings)), 2) for service in per_service}
 
     def pair(values: list[float]) -> list[float]:
         return [round(percentile(values, 0.5), 1), round(percentile(values, 0.95), 1)]
 
-    return {"page": page.route, "instances": len(page.instances), "requests": requests, "ok": len(timings),
-            "statuses": dict(statuses), "per_second": round(requests / wall, 1),
-            "app_ms": pair(app), "services_ms": pair(services), "own_ms": pair(own), "session_store_ms": pair(store),
-            "overlapped": round(sum(s > a for a, s in zip(app, services, strict=True)) / max(1, len(app)), 2),
-            "client_ms": pair(client_ms), "service_p50_ms": per_service, "services_asked": calls,
-            "target_ms": target_ms, "server_p95_pass": percentile(app, 0.95) < target_ms,
-            "client_p95_pass": percentile(client_ms, 0.95) < target_ms}
+    return {
+        "page": page.route,
+        "instances": len(page.instances),
+        "requests": requests,
+        "ok": len(timings),
+        "statuses": dict(statuses),
+        "per_second": round(requests / wall, 1),
+        "app_ms": pair(app),
+        "services_ms": pair(services),
+        "own_ms": pair(own),
+        "session_store_ms": pair(store),
+        "overlapped": round(sum(s > a for a, s in zip(app, services, strict=True)) / max(1, len(app)), 2),
+        "client_ms": pair(client_ms),
+        "service_p50_ms": per_service,
+        "services_asked": calls,
+        "target_ms": target_ms,
+        "server_p95_pass": percentile(app, 0.95) < target_ms,
+        "client_p95_pass": percentile(client_ms, 0.95) < target_ms,
+    }
 
 
 # --- a first visit's bytes ----------------------------------------------------------------------------------
@@ -94,9 +115,17 @@ async def fetch(client: httpx.AsyncClient, url: str) -> dict[str, Any]:
         wire = b"".join([chunk async for chunk in answer.aiter_raw()])
         encoding = answer.headers.get("content-encoding", "")
         body = gzip.decompress(wire) if encoding == "gzip" else wire
-        return {"url": url, "status": answer.status_code, "encoding": encoding or "none", "wire": len(wire),
-                "raw": len(body), "gzip_if_compressed": len(gzip.compress(body, 6)), "headers": header_bytes(answer),
-                "type": answer.headers.get("content-type", ""), "body": body}
+        return {
+            "url": url,
+            "status": answer.status_code,
+            "encoding": encoding or "none",
+            "wire": len(wire),
+            "raw": len(body),
+            "gzip_if_compressed": len(gzip.compress(body, 6)),
+            "headers": header_bytes(answer),
+            "type": answer.headers.get("content-type", ""),
+            "body": body,
+        }
 
 
 async def first_visit(config: LocalConfig, client: httpx.AsyncClient, path: str) -> dict[str, Any]:
@@ -126,9 +155,16 @@ async def first_visit(config: LocalConfig, client: httpx.AsyncClient, path: str)
             raise JourneyError(f"{item['url']} answered {item['status']}")
     wire = sum(item["wire"] for item in fetched)
     headers = sum(item["headers"] for item in fetched)
-    return {"page": path, "resources": fetched, "body_bytes": wire, "header_bytes": headers,
-            "kb": round(wire / 1000, 1), "kb_with_headers": round((wire + headers) / 1000, 1),
-            "pass": (wire + headers) / 1000 < TARGET_FIRST_VISIT_KB, "not_fetched": sorted(set(declared_elsewhere))}
+    return {
+        "page": path,
+        "resources": fetched,
+        "body_bytes": wire,
+        "header_bytes": headers,
+        "kb": round(wire / 1000, 1),
+        "kb_with_headers": round((wire + headers) / 1000, 1),
+        "pass": (wire + headers) / 1000 < TARGET_FIRST_VISIT_KB,
+        "not_fetched": sorted(set(declared_elsewhere)),
+    }
 
 
 async def chromium_first_visits(config: LocalConfig, username: str) -> dict[str, Any] | None:
@@ -167,12 +203,15 @@ async def chromium_first_visits(config: LocalConfig, username: str) -> dict[str,
                     if not request.url.startswith(config.web_url) or urlsplit(request.url).path.startswith("/auth/"):
                         continue
                     sizes = await request.sizes()
-                    items.append({"url": request.url, "body": sizes["responseBodySize"],
-                                  "headers": sizes["responseHeadersSize"]})
+                    items.append({"url": request.url, "body": sizes["responseBodySize"], "headers": sizes["responseHeadersSize"]})
                 body, headers = sum(i["body"] for i in items), sum(i["headers"] for i in items)
-                results[name] = {"resources": items, "body_bytes": body, "header_bytes": headers,
-                                 "kb_with_headers": round((body + headers) / 1000, 1),
-                                 "pass": (body + headers) / 1000 < TARGET_FIRST_VISIT_KB}
+                results[name] = {
+                    "resources": items,
+                    "body_bytes": body,
+                    "header_bytes": headers,
+                    "kb_with_headers": round((body + headers) / 1000, 1),
+                    "pass": (body + headers) / 1000 < TARGET_FIRST_VISIT_KB,
+                }
                 await context.close()
         finally:
             await chromium.close()

@@ -38,12 +38,23 @@ USED_FONTS = ("sourcesanspro-regular-webfont.woff2", "sourcesanspro-bold-webfont
 
 def bench_config() -> LocalConfig:
     return LocalConfig(
-        state_dir=REPO_ROOT / ".mesh" / "bench-web", host="127.0.0.1", kafka_port=27092, kafka_controller_port=27093,
-        postgres_port=27432, smtp_port=27525, http_port_base=27000, keycloak_port=27080, keycloak_management_port=27090,
-        oidc_issuer_override=None, durable=True, timed_work_interval_seconds=30.0)  # the services' default interval
+        state_dir=REPO_ROOT / ".mesh" / "bench-web",
+        host="127.0.0.1",
+        kafka_port=27092,
+        kafka_controller_port=27093,
+        postgres_port=27432,
+        smtp_port=27525,
+        http_port_base=27000,
+        keycloak_port=27080,
+        keycloak_management_port=27090,
+        oidc_issuer_override=None,
+        durable=True,
+        timed_work_interval_seconds=30.0,
+    )  # the services' default interval
 
 
 # --- the platform -------------------------------------------------------------------------------------
+
 
 def start_stack(config: LocalConfig) -> tuple[LocalStack, bool]:
     """Starts what is not running; a stack left by ``--keep`` is reused (returns True then)."""
@@ -61,6 +72,7 @@ def start_stack(config: LocalConfig) -> tuple[LocalStack, bool]:
 
 
 # --- the data ------------------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class Person:
@@ -90,11 +102,27 @@ class Data:
 
 def program_body(program_id: str, name: str) -> dict[str, Any]:
     """As the demo journey's admin creates its program: both campuses, every role, both ways of pairing."""
-    return {"program_id": program_id, "name": name, "setting": "academic", "campuses": ["north", "south"],
-            "matching_mode": "mentor_mentee", "matchmaking": "both", "roles_offered": ["mentor", "mentee", "peer"],
-            "topics": list(TOPICS), "default_cadence": "weekly", "session_minutes": 60, "eligibility": [
-                {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student",
-                 "summary": "students of Northbridge"}]}
+    return {
+        "program_id": program_id,
+        "name": name,
+        "setting": "academic",
+        "campuses": ["north", "south"],
+        "matching_mode": "mentor_mentee",
+        "matchmaking": "both",
+        "roles_offered": ["mentor", "mentee", "peer"],
+        "topics": list(TOPICS),
+        "default_cadence": "weekly",
+        "session_minutes": 60,
+        "eligibility": [
+            {
+                "rule_id": "students",
+                "attribute": "affiliation",
+                "operator": "equals",
+                "value": "student",
+                "summary": "students of Northbridge",
+            }
+        ],
+    }
 
 
 async def expect(response: httpx.Response, what: str, *codes: int) -> Any:
@@ -103,15 +131,26 @@ async def expect(response: httpx.Response, what: str, *codes: int) -> Any:
     return response.json() if response.content else None
 
 
-async def import_roster(config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]],
-                        usernames: list[str]) -> None:
+async def import_roster(
+    config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]], usernames: list[str]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-web-roster-") as folder:
         path = Path(folder) / "roster.csv"
         write_roster(path, cohort, usernames)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "mesh_roster.cli", "import", str(path), "--program", program_id,
-            "--url", config.service_url("profile"), env=os.environ | {"MESH_TOKEN": admin},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "mesh_roster.cli",
+            "import",
+            str(path),
+            "--program",
+            program_id,
+            "--url",
+            config.service_url("profile"),
+            env=os.environ | {"MESH_TOKEN": admin},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         out, err = await process.communicate()
     if process.returncode != 0:
         raise JourneyError(f"the roster import failed ({process.returncode}): {out.decode()} {err.decode()}")
@@ -123,10 +162,16 @@ async def load_data(config: LocalConfig, people: int) -> Data:
     program_id, open_id, roster_id = f"bench-stem-{run}", f"bench-open-{run}", f"bench-roster-{run}"
     async with httpx.AsyncClient(timeout=30) as http:
         admin = await asyncio.to_thread(user_token, config, ADMIN)
-        for pid, name in ((program_id, "First-year STEM peer mentoring"), (open_id, "Study buddies"),
-                          (roster_id, "Second-term tutoring")):
-            await expect(await http.post(f"{urls['profile']}/programs", json=program_body(pid, name), headers=as_(admin)),
-                         f"creating {pid}", 201)
+        for pid, name in (
+            (program_id, "First-year STEM peer mentoring"),
+            (open_id, "Study buddies"),
+            (roster_id, "Second-term tutoring"),
+        ):
+            await expect(
+                await http.post(f"{urls['profile']}/programs", json=program_body(pid, name), headers=as_(admin)),
+                f"creating {pid}",
+                201,
+            )
         usernames = [cohort_username(index) for index in range(COHORT)]
         cohort = demo_cohort(COHORT, program_id=program_id)
         for person, username in zip(cohort, usernames, strict=True):
@@ -136,8 +181,12 @@ async def load_data(config: LocalConfig, people: int) -> Data:
         ids: dict[str, str] = {}  # participant id -> username
         for username in usernames:
             tokens[username] = await asyncio.to_thread(user_token, config, username)
-            claimed = await expect(await http.post(f"{urls['profile']}/participants/claim", json={"program_id": program_id},
-                                                   headers=as_(tokens[username])), f"{username}'s claim")
+            claimed = await expect(
+                await http.post(
+                    f"{urls['profile']}/participants/claim", json={"program_id": program_id}, headers=as_(tokens[username])
+                ),
+                f"{username}'s claim",
+            )
             ids[claimed["participant_id"]] = username
         print(f"  data: program {program_id}, {COHORT} students claimed their profiles", flush=True)
 
@@ -160,9 +209,11 @@ async def load_data(config: LocalConfig, people: int) -> Data:
                 continue
             answer = None
             for member in match["participants"]:
-                answer = await http.post(f"{urls['matching']}/matches/{match['match_id']}/accept",
-                                         json={"participant_id": member["participant_id"]},
-                                         headers=as_(tokens[ids[member["participant_id"]]]))
+                answer = await http.post(
+                    f"{urls['matching']}/matches/{match['match_id']}/accept",
+                    json={"participant_id": member["participant_id"]},
+                    headers=as_(tokens[ids[member["participant_id"]]]),
+                )
                 if answer.status_code != 200:
                     break
             if answer is not None and answer.status_code == 200:
@@ -180,19 +231,42 @@ async def load_data(config: LocalConfig, people: int) -> Data:
             sessions = await eventually(scheduled, "a pair's first session", timeout=90)
             if index % 2 == 0:  # half the pairs agree their terms: one proposes, the other confirms
                 agreements = f"{urls['scheduling']}/matches/{match['match_id']}/agreements"
-                await expect(await http.post(agreements, headers=as_(token), json={
-                    "participant_id": first, "goals": [{"description": "pass the Calculus II final"},
-                                                       {"description": "a study plan for the term"}],
-                    "expectations": ["come prepared", "reply within two days"], "cadence": "weekly",
-                    "meeting_mode": "online", "session_minutes": 45}), "proposing an agreement", 201)
-                await expect(await http.post(f"{agreements}/1/confirm", json={"participant_id": second},
-                                             headers=as_(tokens[ids[second]])), "confirming an agreement")
+                await expect(
+                    await http.post(
+                        agreements,
+                        headers=as_(token),
+                        json={
+                            "participant_id": first,
+                            "goals": [
+                                {"description": "pass the Calculus II final"},
+                                {"description": "a study plan for the term"},
+                            ],
+                            "expectations": ["come prepared", "reply within two days"],
+                            "cadence": "weekly",
+                            "meeting_mode": "online",
+                            "session_minutes": 45,
+                        },
+                    ),
+                    "proposing an agreement",
+                    201,
+                )
+                await expect(
+                    await http.post(f"{agreements}/1/confirm", json={"participant_id": second}, headers=as_(tokens[ids[second]])),
+                    "confirming an agreement",
+                )
             if index % 3 == 0:  # some have met once and written a reflection
-                await expect(await http.post(
-                    f"{urls['scheduling']}/sessions/{sessions[0]['session_id']}/complete", headers=as_(token), json={
-                        "participant_id": first, "progress_rating": 4,
-                        "notes": "We agreed on goals for the term and worked through two past exam questions."}),
-                    "completing a session")
+                await expect(
+                    await http.post(
+                        f"{urls['scheduling']}/sessions/{sessions[0]['session_id']}/complete",
+                        headers=as_(token),
+                        json={
+                            "participant_id": first,
+                            "progress_rating": 4,
+                            "notes": "We agreed on goals for the term and worked through two past exam questions.",
+                        },
+                    ),
+                    "completing a session",
+                )
         paired = [(member["participant_id"], match["match_id"]) for match in accepted for member in match["participants"]]
         # The signed-in people: the first member of each pair, then second members, then the waiting.
         order = paired[::2] + paired[1::2] + [(pid, None) for pid in ids if pid not in {p for p, _ in paired}]
@@ -201,19 +275,28 @@ async def load_data(config: LocalConfig, people: int) -> Data:
             if pid not in {person.participant_id for person in chosen}:
                 chosen.append(Person(ids[pid], pid, match_id))
         signed = chosen[:people]
-        waiting = [dict(person, program_id=roster_id) for person, username in zip(cohort, usernames, strict=True)
-                   if username in {p.username for p in signed}]
+        waiting = [
+            dict(person, program_id=roster_id)
+            for person, username in zip(cohort, usernames, strict=True)
+            if username in {p.username for p in signed}
+        ]
         await import_roster(config, admin, roster_id, waiting, [u for u in usernames if u in {p.username for p in signed}])
 
         async def told() -> bool:
             person = signed[0]
-            listed = await http.get(f"{urls['notify']}/notifications", params={"recipient_id": person.participant_id},
-                                    headers=as_(tokens[person.username]))
+            listed = await http.get(
+                f"{urls['notify']}/notifications",
+                params={"recipient_id": person.participant_id},
+                headers=as_(tokens[person.username]),
+            )
             return listed.status_code == 200 and sum(item["status"] == "sent" for item in listed.json()) >= 2
 
         await eventually(told, "the first signed-in person's mail in their inbox", timeout=90)
-    print(f"  data: agreements in {(len(accepted) + 1) // 2} pairs, a session completed in {(len(accepted) + 2) // 3}; "
-          f"programs {open_id} (open to join) and {roster_id} (a roster of the {len(signed)} signed-in people)", flush=True)
+    print(
+        f"  data: agreements in {(len(accepted) + 1) // 2} pairs, a session completed in {(len(accepted) + 2) // 3}; "
+        f"programs {open_id} (open to join) and {roster_id} (a roster of the {len(signed)} signed-in people)",
+        flush=True,
+    )
     return Data(program_id, open_id, roster_id, chosen, len(accepted))
 
 

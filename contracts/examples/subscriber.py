@@ -36,8 +36,10 @@ class SeenEvents:
 
 def handle(envelope: EventEnvelope) -> None:
     """Your system's reaction. Here: one line per event."""
-    print(f"{envelope.time.isoformat()} {envelope.data.name:<26} subject={envelope.subject} "
-          f"correlation={envelope.correlationid}", flush=True)
+    print(
+        f"{envelope.time.isoformat()} {envelope.data.name:<26} subject={envelope.subject} correlation={envelope.correlationid}",
+        flush=True,
+    )
 
 
 async def run(bootstrap: str, group: str, state: str, idle_seconds: float | None) -> int:

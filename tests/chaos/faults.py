@@ -37,9 +37,13 @@ class FaultRecord:
     note: str = ""
 
     def summary(self) -> dict[str, object]:
-        return {"fault": self.fault.kind, "target": self.fault.target, "at_seconds": round(self.injected_at, 1),
-                "recovered_seconds": None if self.recovered_seconds is None else round(self.recovered_seconds, 2),
-                **({"note": self.note} if self.note else {})}
+        return {
+            "fault": self.fault.kind,
+            "target": self.fault.target,
+            "at_seconds": round(self.injected_at, 1),
+            "recovered_seconds": None if self.recovered_seconds is None else round(self.recovered_seconds, 2),
+            **({"note": self.note} if self.note else {}),
+        }
 
 
 def schedule(seconds: float, kills_per_service: int, seed: int) -> list[Fault]:
@@ -64,8 +68,14 @@ class Injector:
             await asyncio.sleep(max(0.0, started + fault.at - time.monotonic()))
             injected = time.monotonic()
             if fault.kind in ("kafka", "postgres") and self.stack is None:
-                records.append(FaultRecord(fault, injected - started, None, "not injected: the broker and database "
-                                           "are not this launcher's to restart"))
+                records.append(
+                    FaultRecord(
+                        fault,
+                        injected - started,
+                        None,
+                        "not injected: the broker and database are not this launcher's to restart",
+                    )
+                )
                 continue
             note = await getattr(self, fault.kind)(fault.target)
             records.append(FaultRecord(fault, injected - started, time.monotonic() - injected, note))

@@ -21,11 +21,11 @@ from tests.chaos.load import LoadPlan
 DEAD_LETTER_TOPICS = tuple(dead_letter_topic(service) for service in SERVICES)
 STORES = {  # one count per row: "<what>:<kind>"
     "profile": "SELECT 'participants:' || status, count(*) FROM participants GROUP BY status "
-               "UNION ALL SELECT 'erasures:' || CASE WHEN (SELECT count(*) FROM jsonb_object_keys(confirmations)) >= 3 "
-               "THEN 'confirmed by all' ELSE 'unconfirmed' END, count(*) FROM erasures GROUP BY 1",
+    "UNION ALL SELECT 'erasures:' || CASE WHEN (SELECT count(*) FROM jsonb_object_keys(confirmations)) >= 3 "
+    "THEN 'confirmed by all' ELSE 'unconfirmed' END, count(*) FROM erasures GROUP BY 1",
     "matching": "SELECT 'matches:' || status, count(*) FROM matches GROUP BY status",
     "scheduling": "SELECT 'sessions:' || status, count(*) FROM sessions GROUP BY status "
-                  "UNION ALL SELECT 'pairs', count(*) FROM pairs",
+    "UNION ALL SELECT 'pairs', count(*) FROM pairs",
     "notify": "SELECT 'notifications:' || template || ':' || status, count(*) FROM notifications GROUP BY template, status",
 }
 
@@ -42,18 +42,31 @@ class Ledger:
 
     def outcome(self) -> Counter[str]:
         """Everything a user would call the outcome, under one name each."""
-        return Counter({**{f"store {k}": v for k, v in self.stores.items()}, **{f"event {k}": v for k, v in self.events.items()},
-                        "mails received": self.mails - self.mails_repeated})
+        return Counter(
+            {
+                **{f"store {k}": v for k, v in self.stores.items()},
+                **{f"event {k}": v for k, v in self.events.items()},
+                "mails received": self.mails - self.mails_repeated,
+            }
+        )
 
 
 def expected_by_plan(plan: LoadPlan) -> Counter[str]:
     """What the plan alone says must exist, whatever happened on the way."""
-    return Counter({
-        "store profile.participants:active": 2 * plan.pairs, "store profile.erasures:confirmed by all": plan.erasures,
-        "store matching.matches:accepted": plan.pairs, "store scheduling.sessions:completed": plan.pairs,
-        "event ParticipantJoined": plan.people, "event MatchProposed": plan.pairs, "event MatchAccepted": plan.pairs,
-        "event SessionCompleted": plan.pairs, "event ParticipantErased": plan.erasures,
-        "event ParticipantErasureConfirmed": 3 * plan.erasures})
+    return Counter(
+        {
+            "store profile.participants:active": 2 * plan.pairs,
+            "store profile.erasures:confirmed by all": plan.erasures,
+            "store matching.matches:accepted": plan.pairs,
+            "store scheduling.sessions:completed": plan.pairs,
+            "event ParticipantJoined": plan.people,
+            "event MatchProposed": plan.pairs,
+            "event MatchAccepted": plan.pairs,
+            "event SessionCompleted": plan.pairs,
+            "event ParticipantErased": plan.erasures,
+            "event ParticipantErasureConfirmed": 3 * plan.erasures,
+        }
+    )
 
 
 def compare(expected: Counter[str], actual: Counter[str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -96,8 +109,10 @@ async def count(platform: Platform, since: dict[TopicPartition, int]) -> Ledger:
     ledger.mails = sum(received.values())
     ledger.mails_repeated = ledger.mails - len(received)
     async with platform.database("notify") as connection:
-        sent = {str(row["notification_id"]) for row in await connection.fetch(
-            "SELECT notification_id FROM notifications WHERE status = 'sent'")}
+        sent = {
+            str(row["notification_id"])
+            for row in await connection.fetch("SELECT notification_id FROM notifications WHERE status = 'sent'")
+        }
     ledger.sent_without_mail = len(sent - received.keys())
     return ledger
 
@@ -108,8 +123,12 @@ async def _records(bootstrap: str, since: dict[TopicPartition, int]):  # type: i
     try:
         existing = await consumer.topics()
         partitions = [TopicPartition(topic.name, p) for topic in TOPICS for p in range(topic.partitions)]
-        partitions += [TopicPartition(name, p) for name in DEAD_LETTER_TOPICS if name in existing
-                       for p in consumer.partitions_for_topic(name) or ()]
+        partitions += [
+            TopicPartition(name, p)
+            for name in DEAD_LETTER_TOPICS
+            if name in existing
+            for p in consumer.partitions_for_topic(name) or ()
+        ]
         consumer.assign(partitions)
         end = await consumer.end_offsets(partitions)
         for tp in partitions:
@@ -139,7 +158,8 @@ async def settled(platform: Platform) -> bool:
             return False
     async with platform.database("profile") as connection:
         return not await connection.fetchval(
-            "SELECT count(*) FROM erasures WHERE (SELECT count(*) FROM jsonb_object_keys(confirmations)) < 3")
+            "SELECT count(*) FROM erasures WHERE (SELECT count(*) FROM jsonb_object_keys(confirmations)) < 3"
+        )
 
 
 async def converge(platform: Platform, timeout: float = 600.0) -> float:

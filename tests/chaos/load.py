@@ -101,8 +101,10 @@ class Load:
         """Every journey, started evenly over the plan's seconds, at most ``in_flight`` at once."""
         await ensure_program(self.client.http, self.platform, self.plan.program_id)
         spread = self.plan.pairs / max(self.plan.erasures, 1)  # the erasures fall evenly among the pairs
-        journeys = sorted([(float(index), "pair", index) for index in range(self.plan.pairs)]
-                          + [((index + 0.5) * spread, "erasure", index) for index in range(self.plan.erasures)])
+        journeys = sorted(
+            [(float(index), "pair", index) for index in range(self.plan.pairs)]
+            + [((index + 0.5) * spread, "erasure", index) for index in range(self.plan.erasures)]
+        )
         gate, pace = asyncio.Semaphore(self.plan.in_flight), self.plan.seconds / max(len(journeys), 1)
         started = time.monotonic()
 
@@ -116,30 +118,52 @@ class Load:
 
     async def pair(self, index: int) -> None:
         topic = f"chaos topic {index}"
-        mentor = Person(mentor_profile(program_id=self.plan.program_id, mentor_capacity=1, email=_email("mentor", index),
-                                       topics=[{"topic": topic, "role": "mentor"}], weekly_availability=self._availability))
-        mentee = Person(profile(program_id=self.plan.program_id, email=_email("mentee", index),
-                                topics=[{"topic": topic, "role": "mentee"}], weekly_availability=self._availability))
-        for person in ((mentor, mentee) if index % 2 else (mentee, mentor)):
+        mentor = Person(
+            mentor_profile(
+                program_id=self.plan.program_id,
+                mentor_capacity=1,
+                email=_email("mentor", index),
+                topics=[{"topic": topic, "role": "mentor"}],
+                weekly_availability=self._availability,
+            )
+        )
+        mentee = Person(
+            profile(
+                program_id=self.plan.program_id,
+                email=_email("mentee", index),
+                topics=[{"topic": topic, "role": "mentee"}],
+                weekly_availability=self._availability,
+            )
+        )
+        for person in (mentor, mentee) if index % 2 else (mentee, mentor):
             await self.join(person)
         match = await eventually(lambda: self._proposal(mentee), f"pair {index}'s proposal", timeout=PATIENCE, interval=0.5)
         for person in (mentor, mentee):
             await self.accept(match, person)
-        session = await eventually(lambda: self._first_session(match, mentor), f"pair {index}'s first session", timeout=PATIENCE, interval=0.5)
+        session = await eventually(
+            lambda: self._first_session(match, mentor), f"pair {index}'s first session", timeout=PATIENCE, interval=0.5
+        )
         await self.complete(session, mentor)
 
     async def erasure(self, index: int) -> None:
-        person = Person(profile(program_id=self.plan.program_id, email=_email("leaver", index),
-                                topics=[{"topic": f"chaos alone {index}", "role": "mentee"}]))
+        person = Person(
+            profile(
+                program_id=self.plan.program_id,
+                email=_email("leaver", index),
+                topics=[{"topic": f"chaos alone {index}", "role": "mentee"}],
+            )
+        )
         await self.join(person)
         await eventually(lambda: self._welcomed(person), f"leaver {index}'s welcome", timeout=PATIENCE, interval=0.5)
-        response = await self.client.send("DELETE", self.url("profile", f"/participants/{person.participant_id}"),
-                                          person.token("profile"))
+        response = await self.client.send(
+            "DELETE", self.url("profile", f"/participants/{person.participant_id}"), person.token("profile")
+        )
         _expect(response, (202,), f"leaver {index}'s erasure")
 
     async def join(self, person: Person) -> None:
-        response = await self.client.send("POST", self.url("profile", "/participants"), person.token("profile"),
-                                          person.profile.model_dump(mode="json"))
+        response = await self.client.send(
+            "POST", self.url("profile", "/participants"), person.token("profile"), person.profile.model_dump(mode="json")
+        )
         if response.status_code == 409 and response.json().get("participant_id"):  # an earlier try got through
             self.client.seen["join_answered_already_joined"] += 1
             person.participant_id = response.json()["participant_id"]
@@ -147,15 +171,22 @@ class Load:
         person.participant_id = _expect(response, (201,), "a join").json()["participant_id"]
 
     async def accept(self, match: dict[str, Any], person: Person) -> None:
-        response = await self.client.send("POST", self.url("matching", f"/matches/{match['match_id']}/accept"),
-                                          person.token("matching"), {"participant_id": person.participant_id})
+        response = await self.client.send(
+            "POST",
+            self.url("matching", f"/matches/{match['match_id']}/accept"),
+            person.token("matching"),
+            {"participant_id": person.participant_id},
+        )
         _expect(response, (200,), f"accepting match {match['match_id']}")
 
     async def complete(self, session: dict[str, Any], person: Person) -> None:
         path = f"/sessions/{session['session_id']}"
-        response = await self.client.send("POST", self.url("scheduling", f"{path}/complete"), person.token("scheduling"),
-                                          {"participant_id": person.participant_id, "progress_rating": 4,
-                                           "notes": "Worked through two past exam questions."})
+        response = await self.client.send(
+            "POST",
+            self.url("scheduling", f"{path}/complete"),
+            person.token("scheduling"),
+            {"participant_id": person.participant_id, "progress_rating": 4, "notes": "Worked through two past exam questions."},
+        )
         if response.status_code == 409:  # an earlier try got through: the session must say so
             again = await self.client.send("GET", self.url("scheduling", path), person.token("scheduling"))
             if _expect(again, (200,), "reading a session").json()["status"] == "completed":
@@ -164,20 +195,23 @@ class Load:
         _expect(response, (200,), f"completing session {session['session_id']}")
 
     async def _proposal(self, mentee: Person) -> dict[str, Any] | None:
-        response = await self.client.send("GET", self.url("matching", f"/participants/{mentee.participant_id}/matches"),
-                                          mentee.token("matching"))
+        response = await self.client.send(
+            "GET", self.url("matching", f"/participants/{mentee.participant_id}/matches"), mentee.token("matching")
+        )
         if response.status_code == 404:  # matching has not heard of the join yet
             return None
         return next(iter(_expect(response, (200,), "listing matches").json()), None)
 
     async def _first_session(self, match: dict[str, Any], member: Person) -> dict[str, Any] | None:
-        response = await self.client.send("GET", self.url("scheduling", f"/matches/{match['match_id']}/sessions"),
-                                          member.token("scheduling"))
+        response = await self.client.send(
+            "GET", self.url("scheduling", f"/matches/{match['match_id']}/sessions"), member.token("scheduling")
+        )
         return next(iter(_expect(response, (200,), "listing sessions").json()), None)
 
     async def _welcomed(self, person: Person) -> bool:
-        response = await self.client.send("GET", self.url("notify", f"/notifications?recipient_id={person.participant_id}"),
-                                          person.token("notify"))
+        response = await self.client.send(
+            "GET", self.url("notify", f"/notifications?recipient_id={person.participant_id}"), person.token("notify")
+        )
         if response.status_code == 404:
             return False
         listed = _expect(response, (200,), "listing notifications").json()

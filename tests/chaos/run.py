@@ -42,11 +42,14 @@ class RunResult:
     unhandled: dict[str, list[str]] = field(default_factory=dict)
 
 
-async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], stack: LocalStack | None,
-                   database_down_seconds: float = 0.0) -> RunResult:
+async def run_once(
+    endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], stack: LocalStack | None, database_down_seconds: float = 0.0
+) -> RunResult:
     """The plan's load on a platform started from empty databases, with these faults injected."""
-    async with platform(endpoints, name="chaos", http_port_base=HTTP_PORT_BASE) as running, \
-            httpx.AsyncClient(timeout=httpx.Timeout(30, connect=5)) as http:
+    async with (
+        platform(endpoints, name="chaos", http_port_base=HTTP_PORT_BASE) as running,
+        httpx.AsyncClient(timeout=httpx.Timeout(30, connect=5)) as http,
+    ):
         since = await topic_positions(endpoints.kafka_bootstrap)
         logged = {service: running.services.log_file(service).stat().st_size for service in SERVICES}
         load, injector = Load(running, http, plan), Injector(running, stack, database_down_seconds)
@@ -56,8 +59,9 @@ async def run_once(endpoints: Endpoints, plan: LoadPlan, faults: list[Fault], st
         await load_task
         load_seconds = time.monotonic() - started
         converged = await converge(running)
-        return RunResult(await count(running, since), load_seconds, converged, records, load.client.seen,
-                         unhandled_errors(running, logged))
+        return RunResult(
+            await count(running, since), load_seconds, converged, records, load.client.seen, unhandled_errors(running, logged)
+        )
 
 
 def unhandled_errors(running: Platform, since: dict[str, int]) -> dict[str, list[str]]:
@@ -84,40 +88,58 @@ def _json_or_none(line: bytes) -> dict[str, Any] | None:
     return entry if isinstance(entry, dict) else None
 
 
-async def chaos(endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, seed: int = 16,
-                database_down_seconds: float = 0.0) -> dict[str, Any]:
+async def chaos(
+    endpoints: Endpoints, plan: LoadPlan, kills_per_service: int, seed: int = 16, database_down_seconds: float = 0.0
+) -> dict[str, Any]:
     """Both runs, and the figures: lost and doubled against the run without faults (and against
     what the plan alone demands), dead letters, republished records, mails, each fault's recovery.
     The database server stays down ``database_down_seconds`` before it is started again."""
     stack = LocalStack(local_test_config()) if endpoints.provider == "launcher" else None
     calm = await run_once(endpoints, plan, [], stack)
     faults = schedule(plan.seconds, kills_per_service, seed)
-    broken = await run_once(endpoints, LoadPlan(plan.pairs, plan.erasures, in_flight=plan.in_flight, seconds=plan.seconds),
-                            faults, stack, database_down_seconds)
+    broken = await run_once(
+        endpoints,
+        LoadPlan(plan.pairs, plan.erasures, in_flight=plan.in_flight, seconds=plan.seconds),
+        faults,
+        stack,
+        database_down_seconds,
+    )
     lost, doubled = compare(calm.ledger.outcome(), broken.ledger.outcome())
     short, beyond = compare(expected_by_plan(plan), _planned(broken.ledger.outcome(), plan))
     if broken.ledger.sent_without_mail:
         lost["mails marked sent, never received"] = broken.ledger.sent_without_mail
     return {
-        "chaos": {"pairs": plan.pairs, "erasures": plan.erasures, "people": plan.people,
-                  "faults_injected": sum(r.recovered_seconds is not None for r in broken.faults),
-                  "load_seconds": round(broken.load_seconds, 1), "load_seconds_without_faults": round(calm.load_seconds, 1),
-                  "settled_after_load_seconds": round(broken.converged_seconds, 1)},
-        "lost": lost, "doubled": doubled,
+        "chaos": {
+            "pairs": plan.pairs,
+            "erasures": plan.erasures,
+            "people": plan.people,
+            "faults_injected": sum(r.recovered_seconds is not None for r in broken.faults),
+            "load_seconds": round(broken.load_seconds, 1),
+            "load_seconds_without_faults": round(calm.load_seconds, 1),
+            "settled_after_load_seconds": round(broken.converged_seconds, 1),
+        },
+        "lost": lost,
+        "doubled": doubled,
         "dead_lettered": dict(broken.ledger.dead_letters) | {"without_faults": sum(calm.ledger.dead_letters.values())},
         "against_the_plan": {"short": short, "beyond": beyond},
         "republished_records": broken.ledger.republished,
         # SMTP has no exactly-once: a mail the server accepted just before notify died is sent again,
         # with the same Message-ID (receivers fold it). Notify has at most its senders' mails in
         # flight, so at most that many per kill.
-        "mails": {"received": broken.ledger.mails, "distinct": broken.ledger.mails - broken.ledger.mails_repeated,
-                  "received_without_faults": calm.ledger.mails,
-                  "repeated_with_same_message_id": broken.ledger.mails_repeated,
-                  "repeats_bound": concurrent_sends() * sum(f.fault.kind == "sigkill" and f.fault.target == "notify"
-                                                            for f in broken.faults)},
-        "outcome": {"proposals": broken.ledger.events["MatchProposed"], "matches": broken.ledger.stores["matching.matches:accepted"],
-                    "sessions_completed": broken.ledger.stores["scheduling.sessions:completed"],
-                    "notifications": sum(v for k, v in broken.ledger.stores.items() if k.startswith("notify."))},
+        "mails": {
+            "received": broken.ledger.mails,
+            "distinct": broken.ledger.mails - broken.ledger.mails_repeated,
+            "received_without_faults": calm.ledger.mails,
+            "repeated_with_same_message_id": broken.ledger.mails_repeated,
+            "repeats_bound": concurrent_sends()
+            * sum(f.fault.kind == "sigkill" and f.fault.target == "notify" for f in broken.faults),
+        },
+        "outcome": {
+            "proposals": broken.ledger.events["MatchProposed"],
+            "matches": broken.ledger.stores["matching.matches:accepted"],
+            "sessions_completed": broken.ledger.stores["scheduling.sessions:completed"],
+            "notifications": sum(v for k, v in broken.ledger.stores.items() if k.startswith("notify.")),
+        },
         "client": dict(broken.client),
         "unhandled_errors_logged": broken.unhandled | ({"without_faults": calm.unhandled} if calm.unhandled else {}),
         "faults": [record.summary() for record in broken.faults],
@@ -145,17 +167,30 @@ def shortfalls(figures: dict[str, Any], *, restarts_expected: bool) -> list[str]
     if mails["distinct"] != mails["received_without_faults"]:
         found.append(f"distinct mails {mails['distinct']} against {mails['received_without_faults']} without faults")
     if mails["repeated_with_same_message_id"] > mails["repeats_bound"]:
-        found.append(f"mails repeated {mails['repeated_with_same_message_id']} times, over the "
-                     f"{mails['repeats_bound']} notify's kills can cause (its senders per kill)")
-    errors = {k: n for k, n in figures["client"].items() if k == "503_without_retry_after"  # 503s are expected, with it
-              or (k.startswith("status_5") and k != "status_503") or (k[:1] == "5" and not k.startswith("503"))}
+        found.append(
+            f"mails repeated {mails['repeated_with_same_message_id']} times, over the "
+            f"{mails['repeats_bound']} notify's kills can cause (its senders per kill)"
+        )
+    errors = {
+        k: n
+        for k, n in figures["client"].items()
+        if k == "503_without_retry_after"  # 503s are expected, with it
+        or (k.startswith("status_5") and k != "status_503")
+        or (k[:1] == "5" and not k.startswith("503"))
+    }
     found += [f"clients met: {errors}"] if errors else []
     found += [f"unhandled errors logged: {figures['unhandled_errors_logged']}"] if figures["unhandled_errors_logged"] else []
-    missed = [f"{f['fault']} {f['target']}" for f in figures["faults"] if f["recovered_seconds"] is None
-              and (restarts_expected or f["fault"] in ("sigkill", "sigterm"))]
+    missed = [
+        f"{f['fault']} {f['target']}"
+        for f in figures["faults"]
+        if f["recovered_seconds"] is None and (restarts_expected or f["fault"] in ("sigkill", "sigterm"))
+    ]
     found += [f"faults not injected: {missed}"] if missed else []
-    late = [f"{f['fault']} {f['target']} at {f['at_seconds']} s" for f in figures["faults"]
-            if f["at_seconds"] > figures["chaos"]["load_seconds"]]
+    late = [
+        f"{f['fault']} {f['target']} at {f['at_seconds']} s"
+        for f in figures["faults"]
+        if f["at_seconds"] > figures["chaos"]["load_seconds"]
+    ]
     found += [f"faults after the load had ended: {late}"] if late else []
     return found
 
@@ -165,11 +200,21 @@ def _planned(outcome: Counter[str], plan: LoadPlan) -> Counter[str]:
 
 
 def main(argv: list[str]) -> int:
-    pairs, erasures, kills, seconds = (int(argv[0]) if argv else 1000, int(argv[1]) if len(argv) > 1 else 100,
-                                       int(argv[2]) if len(argv) > 2 else 3, float(argv[3]) if len(argv) > 3 else 240.0)
+    pairs, erasures, kills, seconds = (
+        int(argv[0]) if argv else 1000,
+        int(argv[1]) if len(argv) > 1 else 100,
+        int(argv[2]) if len(argv) > 2 else 3,
+        float(argv[3]) if len(argv) > 3 else 240.0,
+    )
     with infrastructure.provide() as provided:
-        figures = asyncio.run(chaos(provided, LoadPlan(pairs, erasures, in_flight=48, seconds=seconds), kills,
-                                    database_down_seconds=LONG_RUN_DATABASE_DOWN_SECONDS))
+        figures = asyncio.run(
+            chaos(
+                provided,
+                LoadPlan(pairs, erasures, in_flight=48, seconds=seconds),
+                kills,
+                database_down_seconds=LONG_RUN_DATABASE_DOWN_SECONDS,
+            )
+        )
     print(json.dumps(figures, sort_keys=True), flush=True)
     failed = shortfalls(figures, restarts_expected=True)  # make chaos runs the launcher's broker and database
     for shortfall in failed:

@@ -20,8 +20,18 @@ from tests.integration.kafka_helpers import read_to_end
 from tools.contracts_docs import SCHEMAS, SERVICES
 
 pytestmark = pytest.mark.contract_audit
-REQUIRED_HEADERS = {"ce_id", "ce_source", "ce_type", "ce_specversion", "ce_time", "ce_subject", "ce_dataschema",
-                    "ce_correlationid", "ce_institution", "content-type"}
+REQUIRED_HEADERS = {
+    "ce_id",
+    "ce_source",
+    "ce_type",
+    "ce_specversion",
+    "ce_time",
+    "ce_subject",
+    "ce_dataschema",
+    "ce_correlationid",
+    "ce_institution",
+    "content-type",
+}
 
 
 def _validators() -> dict[str, Draft202012Validator]:

@@ -17,10 +17,14 @@ async def test_every_operation_of_every_service_answers_as_documented_under_fuzz
     for result in results:
         print(json.dumps(result, sort_keys=True))
     assert {(r["service"], r["as"]) for r in results} == {
-        (service, role) for service in ("profile", "matching", "scheduling", "notify") for role in ROLES}
+        (service, role) for service in ("profile", "matching", "scheduling", "notify") for role in ROLES
+    }
     assert set(ROLES) == {"admin", "coordinator", "participant", "service"}
     assert not [r["unseeded"] for r in results if r["unseeded"]], "the platform was not seeded with every kind of id"
-    failing = [f"{r['service']} as {r['as']}: {r['failures'] or 'exit ' + str(r['exit_code'])}, see {r['output']}"
-               for r in results if r["exit_code"] != 0 or r["failures"] or r["server_errors"]]
+    failing = [
+        f"{r['service']} as {r['as']}: {r['failures'] or 'exit ' + str(r['exit_code'])}, see {r['output']}"
+        for r in results
+        if r["exit_code"] != 0 or r["failures"] or r["server_errors"]
+    ]
     assert not failing, "\n".join(failing)
     assert all(r["operations"] >= 10 and r["checks_run"] > r["requests"] for r in results), results

@@ -57,8 +57,16 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
     assert welcomed == sorted(report.emails)  # each of this run's participants welcomed exactly once
     for fragment in ("a proposed mentoring match", "are now a mentoring pair", "Session 1 with", "recorded"):
         assert any(fragment in s for s in subjects), fragment
-    for event_type in ("ProgramCreated", "ParticipantJoined", "ParticipantProfileUpdated", "MatchProposed", "MatchAccepted", "SessionScheduled",
-                       "SessionCompleted", "NotificationSent"):
+    for event_type in (
+        "ProgramCreated",
+        "ParticipantJoined",
+        "ParticipantProfileUpdated",
+        "MatchProposed",
+        "MatchAccepted",
+        "SessionScheduled",
+        "SessionCompleted",
+        "NotificationSent",
+    ):
         assert report.events[event_type] >= 1, event_type
     for service in ("matching", "scheduling", "notify"):
         assert await read_all(endpoints.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout=2) == []
@@ -71,9 +79,18 @@ async def test_a_mentoring_journey_flows_through_all_four_services(platform, smt
 
 def test_the_example_subscriber_prints_the_journey_once_and_resumes_where_it_left(platform, tmp_path) -> None:
     config, _ = platform
-    command = [sys.executable, "contracts/examples/subscriber.py", "--bootstrap", config.kafka_bootstrap,
-               "--group", f"example-{uuid.uuid4().hex[:6]}", "--state", str(tmp_path / "seen.sqlite3"),
-               "--idle-seconds", "4"]
+    command = [
+        sys.executable,
+        "contracts/examples/subscriber.py",
+        "--bootstrap",
+        config.kafka_bootstrap,
+        "--group",
+        f"example-{uuid.uuid4().hex[:6]}",
+        "--state",
+        str(tmp_path / "seen.sqlite3"),
+        "--idle-seconds",
+        "4",
+    ]
     first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
     for name in ("ParticipantJoined", "MatchProposed", "MatchAccepted", "SessionScheduled", "SessionCompleted"):
         assert f" {name} " in first.stdout, name
@@ -88,15 +105,33 @@ def test_each_services_api_docs_render_in_a_real_browser_without_a_cdn(platform,
     config, _ = platform
     chromium = shutil.which("chromium")
     assert chromium, "make test installs Debian's chromium; run it through make test"
-    expected = {"profile": "Join a mentoring program", "matching": "Accept a proposed match",
-                "scheduling": "Record a session as done", "notify": "Notifications of one recipient"}
+    expected = {
+        "profile": "Join a mentoring program",
+        "matching": "Accept a proposed match",
+        "scheduling": "Record a session as done",
+        "notify": "Notifications of one recipient",
+    }
     for service, operation in expected.items():
         dom = subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / service}", "--virtual-time-budget=10000", "--dump-dom",
-             f"{config.service_url(service)}/docs"],
-            capture_output=True, text=True, timeout=90, check=False,
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / service}",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                f"{config.service_url(service)}/docs",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
         ).stdout
         assert "swagger-ui" in dom, f"{service}: docs page did not load"
         assert operation in dom, f"{service}: Swagger UI did not render the OpenAPI document"
@@ -105,10 +140,18 @@ def test_each_services_api_docs_render_in_a_real_browser_without_a_cdn(platform,
 async def test_keycloak_tokens_open_every_service_and_a_tampered_one_opens_none(platform) -> None:
     """Real tokens from the local Keycloak, for people and for the automation client."""
     config, _ = platform
-    paths = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
-             "notify": "/notifications/{id}"}
-    tokens = {"student01": user_token(config, "student01"), "cole": user_token(config, "cole"),
-              "nadia": user_token(config, "nadia"), "automation": automation_token(config)}
+    paths = {
+        "profile": "/participants/{id}",
+        "matching": "/matches/{id}",
+        "scheduling": "/sessions/{id}",
+        "notify": "/notifications/{id}",
+    }
+    tokens = {
+        "student01": user_token(config, "student01"),
+        "cole": user_token(config, "cole"),
+        "nadia": user_token(config, "nadia"),
+        "automation": automation_token(config),
+    }
     header, payload, signature = tokens["student01"].split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["roles"] = ["admin"]  # a participant promoting themself
@@ -137,28 +180,56 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
     urls = {service: config.service_url(service) for service in SERVICES}
     # What identifies them, one traceable value for every free-text field the contracts mark as personal
     # data (the shared goal stays: it is in their partner's own profile too).
-    personal = {"name": f"Erin Erasable {tag}", "email": "student40@northbridge.example.edu", "own goal": own_goal,
-                "challenge": challenge, "reflection": note, "account": leaving_sub,
-                "experience": f"led a study group {tag}", "interest": f"bouldering {tag}",
-                "agreed goal": f"a proof a week {tag}", "expectation": f"answer within a day {tag}",
-                "reason for cancelling": f"my grandmother's birthday {tag}"}
+    personal = {
+        "name": f"Erin Erasable {tag}",
+        "email": "student40@northbridge.example.edu",
+        "own goal": own_goal,
+        "challenge": challenge,
+        "reflection": note,
+        "account": leaving_sub,
+        "experience": f"led a study group {tag}",
+        "interest": f"bouldering {tag}",
+        "agreed goal": f"a proof a week {tag}",
+        "expectation": f"answer within a day {tag}",
+        "reason for cancelling": f"my grandmother's birthday {tag}",
+    }
     assert marked_personal_data() <= set(SEARCHED_AS) | CHECKED_IN_THEIR_STORE, (
         "a field the contracts mark as personal data that this test neither searches for nor knows to be checked: "
-        f"{sorted(marked_personal_data() - set(SEARCHED_AS) - CHECKED_IN_THEIR_STORE)}")
+        f"{sorted(marked_personal_data() - set(SEARCHED_AS) - CHECKED_IN_THEIR_STORE)}"
+    )
 
     async with httpx.AsyncClient(timeout=10) as http:
+
         async def call(method: str, service: str, path: str, token: str, **kwargs) -> httpx.Response:
             return await http.request(method, urls[service] + path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
 
-        created = await call("POST", "profile", "/programs", user_token(config, ADMIN), json={
-            "program_id": program, "name": "Erasure check", "setting": "academic", "campuses": ["north", "south"],
-            "matching_mode": "mentor_mentee"})
+        created = await call(
+            "POST",
+            "profile",
+            "/programs",
+            user_token(config, ADMIN),
+            json={
+                "program_id": program,
+                "name": "Erasure check",
+                "setting": "academic",
+                "campuses": ["north", "south"],
+                "matching_mode": "mentor_mentee",
+            },
+        )
         assert created.status_code == 201, created.text
-        mentor = mentor_profile(program_id=program, campus="north", goals=[goal], mentor_capacity=1,
-                                email="student39@northbridge.example.edu")
-        mentee = profile(program_id=program, campus="south", display_name=personal["name"], email=personal["email"],
-                         goals=[goal, own_goal], challenges=[challenge], experiences=[personal["experience"]],
-                         interests=[personal["interest"]])
+        mentor = mentor_profile(
+            program_id=program, campus="north", goals=[goal], mentor_capacity=1, email="student39@northbridge.example.edu"
+        )
+        mentee = profile(
+            program_id=program,
+            campus="south",
+            display_name=personal["name"],
+            email=personal["email"],
+            goals=[goal, own_goal],
+            challenges=[challenge],
+            experiences=[personal["experience"]],
+            interests=[personal["interest"]],
+        )
         assert (await call("POST", "profile", "/participants", staying, json=mentor.model_dump(mode="json"))).status_code == 201
         joined = await call("POST", "profile", "/participants", leaving, json=mentee.model_dump(mode="json"))
         assert joined.status_code == 201, joined.text
@@ -172,25 +243,51 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         assert any(goal in reason for reason in match["reasons"])
         for member in match["participants"]:
             token = leaving if member["participant_id"] == me else staying
-            accepted = await call("POST", "matching", f"/matches/{match['match_id']}/accept", token,
-                                  json={"participant_id": member["participant_id"]})
+            accepted = await call(
+                "POST",
+                "matching",
+                f"/matches/{match['match_id']}/accept",
+                token,
+                json={"participant_id": member["participant_id"]},
+            )
             assert accepted.status_code == 200, accepted.text
 
         async def scheduled() -> list:
             return (await call("GET", "scheduling", f"/matches/{match['match_id']}/sessions", leaving)).json()
 
         [session] = await run_until(scheduled)
-        done = await call("POST", "scheduling", f"/sessions/{session['session_id']}/complete", leaving,
-                          json={"participant_id": me, "progress_rating": 4, "notes": note})
+        done = await call(
+            "POST",
+            "scheduling",
+            f"/sessions/{session['session_id']}/complete",
+            leaving,
+            json={"participant_id": me, "progress_rating": 4, "notes": note},
+        )
         assert done.status_code == 200, done.text
-        proposed_terms = await call("POST", "scheduling", f"/matches/{match['match_id']}/agreements", leaving, json={
-            "participant_id": me, "goals": [{"description": personal["agreed goal"]}],
-            "expectations": [personal["expectation"]], "cadence": "weekly", "meeting_mode": "online",
-            "session_minutes": 45, "runs_until": "2027-06-30"})
+        proposed_terms = await call(
+            "POST",
+            "scheduling",
+            f"/matches/{match['match_id']}/agreements",
+            leaving,
+            json={
+                "participant_id": me,
+                "goals": [{"description": personal["agreed goal"]}],
+                "expectations": [personal["expectation"]],
+                "cadence": "weekly",
+                "meeting_mode": "online",
+                "session_minutes": 45,
+                "runs_until": "2027-06-30",
+            },
+        )
         assert proposed_terms.status_code == 201, proposed_terms.text
         [following] = [s for s in await scheduled() if s["session_id"] != session["session_id"]][:1]
-        cancelled = await call("POST", "scheduling", f"/sessions/{following['session_id']}/cancel", leaving,
-                               json={"participant_id": me, "reason": personal["reason for cancelling"]})
+        cancelled = await call(
+            "POST",
+            "scheduling",
+            f"/sessions/{following['session_id']}/cancel",
+            leaving,
+            json={"participant_id": me, "reason": personal["reason for cancelling"]},
+        )
         assert cancelled.status_code == 200, cancelled.text
         before = await _program_count(endpoints.postgres_admin_url, config, program)
 
@@ -202,6 +299,7 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
             async def probe() -> dict | None:
                 status = (await call("GET", "profile", f"/participants/{me}/erasure", leaving)).json()
                 return status if {c["service"] for c in status["confirmations"] if c["confirmed_at"]} == wanted else None
+
             return await run_until(probe)
 
         assert not (await confirmed_by({"profile", "matching", "scheduling"}))["complete"]  # notify is away
@@ -211,7 +309,10 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
         assert status["complete"]
         print("erasure confirmations:", json.dumps(status["confirmations"]))  # shown with -s; quoted in closing notes
         erased = {c["service"]: set(c["erased"]) for c in status["confirmations"]}
-        assert {"reflection notes"} <= erased["scheduling"] and {"match reasons and the reasons given for declining or ending", "name and email"} <= erased["matching"]
+        assert {"reflection notes"} <= erased["scheduling"] and {
+            "match reasons and the reasons given for declining or ending",
+            "name and email",
+        } <= erased["matching"]
         assert {"name and email address"} <= erased["notify"]
         ended = (await call("GET", "matching", f"/matches/{match['match_id']}", staying)).json()
         assert ended["status"] == "ended" and ended["reasons"] == []  # the pair ended; the partner's place is free
@@ -223,18 +324,33 @@ async def test_a_participant_erases_themself_every_service_confirms_and_no_store
     # of it either: events carry ids and non-identifying attributes only (contracts 2.0).
     records = await read_to_end(endpoints.kafka_bootstrap)
     assert any(record.key == me.encode() for record in records)  # their events are there, anonymous
-    on_kafka = sorted({f"{record.topic}: {what}" for record in records for what, value in personal.items()
-                       if value.encode() in b"".join([record.key or b"", record.value or b"",
-                                                      *(v for _, v in record.headers)])})
+    on_kafka = sorted(
+        {
+            f"{record.topic}: {what}"
+            for record in records
+            for what, value in personal.items()
+            if value.encode() in b"".join([record.key or b"", record.value or b"", *(v for _, v in record.headers)])
+        }
+    )
     assert on_kafka == [], on_kafka
 
 
 # Each field a current contract marks as personal data, and what the erasure test above calls the
 # value it gives it, searched for as text in every table of the four databases after the erasure.
-SEARCHED_AS = {"display_name": "name", "email": "email", "goals": "own goal", "challenges": "challenge",
-               "experiences": "experience", "interests": "interest", "notes": "reflection", "subject": "account",
-               "description": "agreed goal", "expectations": "expectation", "reason": "reason for cancelling",
-               "reasons": "challenge"}
+SEARCHED_AS = {
+    "display_name": "name",
+    "email": "email",
+    "goals": "own goal",
+    "challenges": "challenge",
+    "experiences": "experience",
+    "interests": "interest",
+    "notes": "reflection",
+    "subject": "account",
+    "description": "agreed goal",
+    "expectations": "expectation",
+    "reason": "reason for cancelling",
+    "reasons": "challenge",
+}
 # Facts that identify nobody alone (a self-joined person takes them from the IdP: "student", 1,
 # "Mathematics"), so no text search can find them: profile clears them on erasure and matching never
 # stores them (tests/integration/matching/test_privacy.py, tests/unit/profile).
@@ -246,10 +362,13 @@ def marked_personal_data() -> set[str]:
     (their history may still be in a store)."""
     import mentoring_contracts
 
-    models = [model for model in vars(mentoring_contracts).values()
-              if isinstance(model, type) and issubclass(model, BaseModel)]
-    return {name for model in models for name, field in model.model_fields.items()
-            if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("x-personal-data")}
+    models = [model for model in vars(mentoring_contracts).values() if isinstance(model, type) and issubclass(model, BaseModel)]
+    return {
+        name
+        for model in models
+        for name, field in model.model_fields.items()
+        if isinstance(field.json_schema_extra, dict) and field.json_schema_extra.get("x-personal-data")
+    }
 
 
 async def run_until(probe, timeout: float = 60.0):
@@ -280,13 +399,19 @@ async def _find_anywhere(admin_url: str, config, personal: dict[str, str]) -> li
     for service in SERVICES:
         connection = await asyncpg.connect(_database_url(admin_url, config.database_name(service)))
         try:
-            tables = [row["relname"] for row in await connection.fetch(
-                "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace")]
+            tables = [
+                row["relname"]
+                for row in await connection.fetch(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+                )
+            ]
             for table in tables:
                 for what, value in personal.items():
                     hits = await connection.fetchval(
                         f'SELECT count(*) FROM "{table}" t WHERE strpos(t::text, $1) > 0'
-                        + (" OR position(convert_to($1, 'UTF8') IN value) > 0" if table == "mesh_outbox" else ""), value)
+                        + (" OR position(convert_to($1, 'UTF8') IN value) > 0" if table == "mesh_outbox" else ""),
+                        value,
+                    )
                     if hits:
                         found.append(f"{service}.{table}: {what} in {hits} row(s)")
         finally:
@@ -322,6 +447,9 @@ def test_no_service_log_holds_a_bearer_token_a_feed_token_or_an_email_address(pl
     found = []
     for service in SERVICES:
         for number, line in enumerate(services.log_file(service).read_text().splitlines(), 1):
-            found += [f"{service}.log:{number}: {what}: {match.group(0)[:24]}…"
-                      for what, pattern in SECRETS_IN_LOGS.items() for match in pattern.finditer(line)]
+            found += [
+                f"{service}.log:{number}: {what}: {match.group(0)[:24]}…"
+                for what, pattern in SECRETS_IN_LOGS.items()
+                for match in pattern.finditer(line)
+            ]
     assert found == [], "\n".join(found[:20])

@@ -85,13 +85,19 @@ def map_case(context, case):  # type: ignore[no-untyped-def]
     for location, container in ((ParameterLocation.PATH, "path_parameters"), (ParameterLocation.QUERY, "query")):
         given = getattr(case, container)
         if given and untouched(location) and any(name in pool for name in given):
-            setattr(case, container, {name: value if varied == (location, name) else real(label, name, value, pool, share)
-                                      for name, value in given.items()})
+            setattr(
+                case,
+                container,
+                {
+                    name: value if varied == (location, name) else real(label, name, value, pool, share)
+                    for name, value in given.items()
+                },
+            )
     body = case.body
     if isinstance(body, dict) and untouched(ParameterLocation.BODY):
         keep = CREATES.get((operation.method.upper(), operation.path), set()) | {
-            name for location, name in ([varied] if varied else []) if location == ParameterLocation.BODY}
+            name for location, name in ([varied] if varied else []) if location == ParameterLocation.BODY
+        }
         if any(name in pool and name not in keep for name in body):
-            case.body = {name: value if name in keep else real(label, name, value, pool, share)
-                         for name, value in body.items()}
+            case.body = {name: value if name in keep else real(label, name, value, pool, share) for name, value in body.items()}
     return case

@@ -37,8 +37,15 @@ from tests.support.identity import INSTITUTION, bearer, local_issuer
 from tests.support.infrastructure import Endpoints
 from tests.unit.factories import mentor_profile, profile
 
-CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance", "response_headers_conformance",
-          "response_schema_conformance", "negative_data_rejection", "problem_details")
+CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "problem_details",
+)
 HTTP_PORT_BASE = 29400
 ROLES = ("admin", "coordinator", "participant", "service")
 SERVICE_CLIENT = "mesh-matching"  # the platform service whose client-credentials token the service role carries
@@ -46,12 +53,21 @@ SEEDS = (16, 17, 18, 19, 20, 21, 22, 23)  # --seeds N takes the first N
 PHASES = "examples,coverage,fuzzing,stateful"
 # The fuzzer is one client sending thousands of requests a minute: no rate limit of the platform's own
 # (mesh_runtime.rate_limit; 0 turns a budget off) may stand between it and the behaviour it probes.
-ENVIRONMENT = {"MESH_RATE_LIMIT_PER_SUBJECT_PER_MINUTE": "0", "MESH_RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",
-               "MESH_RATE_LIMIT_PER_SERVICE_PER_MINUTE": "0", "MESH_RATE_LIMIT_PROFILE_CHANGES_PER_HOUR": "0"}
+ENVIRONMENT = {
+    "MESH_RATE_LIMIT_PER_SUBJECT_PER_MINUTE": "0",
+    "MESH_RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",
+    "MESH_RATE_LIMIT_PER_SERVICE_PER_MINUTE": "0",
+    "MESH_RATE_LIMIT_PROFILE_CHANGES_PER_HOUR": "0",
+}
 # Operations that end what they reach: they are given the world's expendable resources (a person who
 # only joined, their proposal, a second program), so the rest of the run keeps the pair and its sessions.
-DESTRUCTIVE = ("DELETE /participants/{participant_id}", "POST /participants/{participant_id}/leave",
-               "POST /programs/{program_id}/close", "POST /matches/{match_id}/decline", "POST /matches/{match_id}/end")
+DESTRUCTIVE = (
+    "DELETE /participants/{participant_id}",
+    "POST /participants/{participant_id}/leave",
+    "POST /programs/{program_id}/close",
+    "POST /matches/{match_id}/decline",
+    "POST /matches/{match_id}/end",
+)
 POLL_SECONDS = 60
 
 
@@ -77,11 +93,24 @@ class World:
 def role_token(role: str, service: str, world: World) -> str:
     issuer = local_issuer()
     if role == "service":  # as LocalIssuer.client_credentials mints it, for longer than its 600 s
-        return issuer.token(audience=[f"mesh-{s}" for s in SERVICES], subject=f"service-account-{SERVICE_CLIENT}",
-                            institution=None, campuses=(), roles=("service",), azp=SERVICE_CLIENT, lifetime=7200)
+        return issuer.token(
+            audience=[f"mesh-{s}" for s in SERVICES],
+            subject=f"service-account-{SERVICE_CLIENT}",
+            institution=None,
+            campuses=(),
+            roles=("service",),
+            azp=SERVICE_CLIENT,
+            lifetime=7200,
+        )
     if role == "participant":
-        return issuer.token(audience=f"mesh-{service}", roles=("participant",), subject=world.subject,
-                            campuses=("north",), email=world.email, lifetime=7200)
+        return issuer.token(
+            audience=f"mesh-{service}",
+            roles=("participant",),
+            subject=world.subject,
+            campuses=("north",),
+            email=world.email,
+            lifetime=7200,
+        )
     return issuer.token(audience=f"mesh-{service}", roles=(role,), campuses=("north", "south"), lifetime=7200)
 
 
@@ -93,20 +122,29 @@ async def seed_world(http: httpx.AsyncClient, running: Platform) -> World:
     program, closable = f"fuzz-{tag}", f"fuzz-{tag}-closable"
     for program_id in (program, closable):
         await ensure_program(http, running, program_id)
-    mentee, mentor, leaver = (profile(program_id=program, campus="north"),
-                              mentor_profile(program_id=program, campus="north", mentor_capacity=2),
-                              profile(program_id=program, campus="north", display_name="Lee L."))
+    mentee, mentor, leaver = (
+        profile(program_id=program, campus="north"),
+        mentor_profile(program_id=program, campus="north", mentor_capacity=2),
+        profile(program_id=program, campus="north", display_name="Lee L."),
+    )
     (me, subject), (partner, partner_subject) = [await join(http, running, given) for given in (mentee, mentor)]
     leaving, leaving_subject = await join(http, running, leaver)
     world = World(subject=subject, email=str(mentee.email))
-    world.ids = {"participant_id": [me, partner], "recipient_id": [me, partner], "program_id": [program],
-                 "institution": [INSTITUTION]}
+    world.ids = {
+        "participant_id": [me, partner],
+        "recipient_id": [me, partner],
+        "program_id": [program],
+        "institution": [INSTITUTION],
+    }
     world.expendable = {"participant_id": [leaving], "program_id": [closable]}
     accounts = {me: subject, partner: partner_subject, leaving: leaving_subject}
 
     def as_(service: str, participant: str) -> dict[str, str]:
-        return bearer(local_issuer().token(audience=f"mesh-{service}", roles=("participant",),
-                                           subject=accounts[participant], campuses=("north",)))
+        return bearer(
+            local_issuer().token(
+                audience=f"mesh-{service}", roles=("participant",), subject=accounts[participant], campuses=("north",)
+            )
+        )
 
     async def call(method: str, service: str, path: str, who: str | None, **kwargs: Any) -> httpx.Response:
         headers = as_(service, who) if who else bearer(local_issuer().token(audience=f"mesh-{service}", roles=("admin",)))
@@ -132,43 +170,88 @@ async def seed_world(http: httpx.AsyncClient, running: Platform) -> World:
             await call("POST", "matching", f"/matches/{match_id}/accept", member, json={"participant_id": member})
         sessions = await listed("sessions", lambda: call("GET", "scheduling", f"/matches/{match_id}/sessions", me))
         world.ids["session_id"] = [s["session_id"] for s in sessions][:3]
-        agreed = await call("POST", "scheduling", f"/matches/{match_id}/agreements", me, json={
-            "participant_id": me, "goals": [{"description": "pass the final"}], "expectations": ["come prepared"],
-            "cadence": "weekly", "meeting_mode": "online", "session_minutes": 45})
+        agreed = await call(
+            "POST",
+            "scheduling",
+            f"/matches/{match_id}/agreements",
+            me,
+            json={
+                "participant_id": me,
+                "goals": [{"description": "pass the final"}],
+                "expectations": ["come prepared"],
+                "cadence": "weekly",
+                "meeting_mode": "online",
+                "session_minutes": 45,
+            },
+        )
         world.ids["version"] = [agreed.json()["version"]] if agreed.status_code == 201 else [1]
     feed = await call("POST", "scheduling", f"/participants/{me}/calendar-feed", me)
     if feed.status_code == 200:
         world.ids["token"] = [urlsplit(feed.json()["url"]).path.rsplit("/", 1)[-1].removesuffix(".ics")]
-    notifications = await listed("notifications", lambda: call("GET", "notify", "/notifications", None,
-                                                               params={"recipient_id": me}))
+    notifications = await listed(
+        "notifications", lambda: call("GET", "notify", "/notifications", None, params={"recipient_id": me})
+    )
     world.ids["notification_id"] = [n["notification_id"] for n in notifications][:3]
     return world
 
 
-async def fuzz_service(running: Platform, service: str, role: str, examples: int, seed: int, world: World,
-                       phases: str = PHASES) -> dict[str, Any]:
+async def fuzz_service(
+    running: Platform, service: str, role: str, examples: int, seed: int, world: World, phases: str = PHASES
+) -> dict[str, Any]:
     """One schemathesis run over one service's operations; its figures from the run's JSON report."""
     token = role_token(role, service, world)
     with tempfile.TemporaryDirectory(prefix="mesh-fuzz-") as folder:
         ids = Path(folder) / "ids.json"
         report = running.config.state_dir / f"fuzz-{seed}-{service}-{role}.ndjson"  # every request and answer
         ids.write_text(json.dumps(world.for_role(role)))
-        command = [str(Path(sys.executable).parent / "schemathesis"), "run", f"{running.url(service)}/openapi.json",
-                   "--checks", ",".join(CHECKS), "--max-examples", str(examples), "--seed", str(seed),
-                   "--header", f"Authorization: {bearer(token)['Authorization']}", "--workers", "1",  # hypothesis reads lambda sources; threads race there
-                   "--phases", phases, "--generation-database", "none", "--no-color",
-                   "--report", "ndjson", "--report-ndjson-path", str(report), "--request-timeout", "30"]
+        command = [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{running.url(service)}/openapi.json",
+            "--checks",
+            ",".join(CHECKS),
+            "--max-examples",
+            str(examples),
+            "--seed",
+            str(seed),
+            "--header",
+            f"Authorization: {bearer(token)['Authorization']}",
+            "--workers",
+            "1",  # hypothesis reads lambda sources; threads race there
+            "--phases",
+            phases,
+            "--generation-database",
+            "none",
+            "--no-color",
+            "--report",
+            "ndjson",
+            "--report-ndjson-path",
+            str(report),
+            "--request-timeout",
+            "30",
+        ]
         started = time.monotonic()
         process = await asyncio.create_subprocess_exec(
-            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-            env=os.environ | {"SCHEMATHESIS_HOOKS": "tests.fuzz.checks", "MESH_FUZZ_IDS": str(ids),
-                              "PYTHONPATH": str(infrastructure.REPO_ROOT)})
+            *command,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=os.environ
+            | {"SCHEMATHESIS_HOOKS": "tests.fuzz.checks", "MESH_FUZZ_IDS": str(ids), "PYTHONPATH": str(infrastructure.REPO_ROOT)},
+        )
         output, _ = await process.communicate()
         figures = _figures(report.read_text() if report.exists() else "")
     written = running.config.state_dir / f"fuzz-{seed}-{service}-{role}.txt"  # what schemathesis said, failures reproducible
     written.write_bytes(output)
-    return {"seed": seed, "service": service, "as": role, "exit_code": process.returncode,
-            "seconds": round(time.monotonic() - started, 1), **figures, "unseeded": world.missing, "output": str(written)}
+    return {
+        "seed": seed,
+        "service": service,
+        "as": role,
+        "exit_code": process.returncode,
+        "seconds": round(time.monotonic() - started, 1),
+        **figures,
+        "unseeded": world.missing,
+        "output": str(written),
+    }
 
 
 def _figures(ndjson: str) -> dict[str, Any]:
@@ -191,12 +274,23 @@ def _figures(ndjson: str) -> dict[str, Any]:
                     checked += 1
                     if str(check.get("status")).lower() == "failure":
                         failures[check["name"]] = failures.get(check["name"], 0) + 1
-    return {"operations": len(operations - {None}), "requests": requests, "checks_run": checked,
-            "server_errors": server_errors, "failures": failures}
+    return {
+        "operations": len(operations - {None}),
+        "requests": requests,
+        "checks_run": checked,
+        "server_errors": server_errors,
+        "failures": failures,
+    }
 
 
-async def fuzz(endpoints: Endpoints, examples: int, seeds: tuple[int, ...] = SEEDS[:1], *, phases: str = PHASES,
-               report: Callable[[dict[str, Any]], None] = lambda result: None) -> list[dict[str, Any]]:
+async def fuzz(
+    endpoints: Endpoints,
+    examples: int,
+    seeds: tuple[int, ...] = SEEDS[:1],
+    *,
+    phases: str = PHASES,
+    report: Callable[[dict[str, Any]], None] = lambda result: None,
+) -> list[dict[str, Any]]:
     """Every seed, every service, as each role, each run on a world of its own seeded just before it."""
     results = []
     async with platform(endpoints, name="fuzz", http_port_base=HTTP_PORT_BASE, environment=ENVIRONMENT) as running:
@@ -211,11 +305,17 @@ async def fuzz(endpoints: Endpoints, examples: int, seeds: tuple[int, ...] = SEE
 
 
 def summary(results: list[dict[str, Any]], **labels: Any) -> dict[str, Any]:
-    return {"fuzz": "summary", **labels, "runs": len(results), "operations": sum(r["operations"] for r in results),
-            "requests": sum(r["requests"] for r in results), "checks_run": sum(r["checks_run"] for r in results),
-            "server_errors": sum(r["server_errors"] for r in results),
-            "failures": sum(sum(r["failures"].values()) for r in results),
-            "failed_runs": sum(r["exit_code"] != 0 for r in results)}
+    return {
+        "fuzz": "summary",
+        **labels,
+        "runs": len(results),
+        "operations": sum(r["operations"] for r in results),
+        "requests": sum(r["requests"] for r in results),
+        "checks_run": sum(r["checks_run"] for r in results),
+        "server_errors": sum(r["server_errors"] for r in results),
+        "failures": sum(sum(r["failures"].values()) for r in results),
+        "failed_runs": sum(r["exit_code"] != 0 for r in results),
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -235,8 +335,7 @@ def main(argv: list[str]) -> int:
         results = asyncio.run(fuzz(provided, options.examples, seeds, phases=options.phases, report=report))
     for seed in seeds:
         print(json.dumps(summary([r for r in results if r["seed"] == seed], seed=seed), sort_keys=True), flush=True)
-    print(json.dumps(summary(results, seeds=list(seeds), examples_per_operation=options.examples), sort_keys=True),
-          flush=True)
+    print(json.dumps(summary(results, seeds=list(seeds), examples_per_operation=options.examples), sort_keys=True), flush=True)
     return 0 if all(r["exit_code"] == 0 for r in results) else 1
 
 

@@ -18,8 +18,21 @@ from mesh_matching.adapters.candidates_store import stored_form
 from mesh_matching.domain.candidate import Candidate, MatchingProfile
 
 FIRST_NAMES = ["Ana", "José", "Zoë", "Ben", "María", "Łukasz", "Chloé", "Ngozi", "Søren", "Ana María", "Yuki", "Omar"]
-LAST_NAMES = ["García", "Smith", "Müller", "Okafor", "Núñez", "Brontë", "Lee", "Nakamura", "O'Brien", "Ivanova",
-              "Dubois", "Rossi", "Kowalski"]
+LAST_NAMES = [
+    "García",
+    "Smith",
+    "Müller",
+    "Okafor",
+    "Núñez",
+    "Brontë",
+    "Lee",
+    "Nakamura",
+    "O'Brien",
+    "Ivanova",
+    "Dubois",
+    "Rossi",
+    "Kowalski",
+]
 # A cohort's names: a first name, an initial, a family name and the row's number (each name unique; a
 # family name's people dispersed through the list), from FIRST_NAMES and LAST_NAMES as add_candidates passes them.
 COHORT_NAME = """first_names[1 + abs(hashtext('first' || i)) % cardinality(first_names)] || ' '
@@ -27,11 +40,22 @@ COHORT_NAME = """first_names[1 + abs(hashtext('first' || i)) % cardinality(first
                  || last_names[1 + abs(hashtext('last' || i)) % cardinality(last_names)] || ' ' || i"""
 
 
-async def add_candidates(connection: Any, program_id: str, templates: Sequence[ParticipantProfile | MatchingProfile],
-                         rows: range, *, template: str | None = None, ids: str = "gen_random_uuid()",
-                         name: str = COHORT_NAME, campus: str | None = None, capacity: str | None = None,
-                         used: str = "0", subject: str = "gen_random_uuid()::text", joined_at: str = "now()",
-                         columns: dict[str, str] | None = None) -> None:
+async def add_candidates(
+    connection: Any,
+    program_id: str,
+    templates: Sequence[ParticipantProfile | MatchingProfile],
+    rows: range,
+    *,
+    template: str | None = None,
+    ids: str = "gen_random_uuid()",
+    name: str = COHORT_NAME,
+    campus: str | None = None,
+    capacity: str | None = None,
+    used: str = "0",
+    subject: str = "gen_random_uuid()::text",
+    joined_at: str = "now()",
+    columns: dict[str, str] | None = None,
+) -> None:
     """One candidate for each ``i`` of ``rows``, from the template profile ``template`` picks (an SQL
     expression of ``i``, 1-based; ``1 + i % len(templates)`` when not given), with the other arguments'
     SQL expressions of ``i`` for its id, display name, campus (the template's when None), capacity (the
@@ -55,16 +79,23 @@ async def add_candidates(connection: Any, program_id: str, templates: Sequence[P
     await connection.execute(
         f"""
         INSERT INTO candidates (participant_id, program_id, profile, capacity, used, subject, slots, joined_at
-                                {''.join(', ' + column for column in extra)})
-        SELECT {ids}, $1, {profile}, {capacity or 'capacities[t]'}, {used}, {subject},
+                                {"".join(", " + column for column in extra)})
+        SELECT {ids}, $1, {profile}, {capacity or "capacities[t]"}, {used}, {subject},
                ARRAY(SELECT jsonb_array_elements_text((($4::text[])[t])::jsonb)), {joined_at}
-               {''.join(', ' + expression for expression in extra.values())}
-        FROM generate_series($7::int, $8::int) AS i, LATERAL (SELECT {template or f'1 + i % {len(made)}'} AS t,
+               {"".join(", " + expression for expression in extra.values())}
+        FROM generate_series($7::int, $8::int) AS i, LATERAL (SELECT {template or f"1 + i % {len(made)}"} AS t,
                                                                 $3::int[] AS capacities, $5::text[] AS first_names,
                                                                 $6::text[] AS last_names) picked
         """,
-        program_id, [json.dumps(stored_form(c.profile)) for c in made], [c.capacity for c in made],
-        [json.dumps(c.slots()) for c in made], FIRST_NAMES, LAST_NAMES, rows.start, rows.stop - 1)
+        program_id,
+        [json.dumps(stored_form(c.profile)) for c in made],
+        [c.capacity for c in made],
+        [json.dumps(c.slots()) for c in made],
+        FIRST_NAMES,
+        LAST_NAMES,
+        rows.start,
+        rows.stop - 1,
+    )
     await connection.execute("SELECT set_config('enable_seqscan', $1, true)", scans)
 
 
@@ -74,4 +105,5 @@ async def fill_name_words(connection: Any) -> None:
         """INSERT INTO candidate_name_words (program_id, word, name_key, participant_id, institution)
            SELECT c.program_id, word, c.name_key, c.participant_id, c.institution
            FROM candidates c, unnest(mesh_name_words(c.name_key)) AS word
-           WHERE NOT EXISTS (SELECT 1 FROM candidate_name_words w WHERE w.participant_id = c.participant_id)""")
+           WHERE NOT EXISTS (SELECT 1 FROM candidate_name_words w WHERE w.participant_id = c.participant_id)"""
+    )

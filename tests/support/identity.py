@@ -70,13 +70,30 @@ class LocalIssuer:
     def public_pem(self) -> bytes:
         return self.rsa_key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
-    def claims(self, *, audience: str | list[str], subject: str | None = None, institution: str | None = INSTITUTION,
-               campuses: tuple[str, ...] = CAMPUSES, roles: tuple[str, ...] = ("admin",), lifetime: int = 4 * 3600,
-               **extra: Any) -> dict[str, Any]:
+    def claims(
+        self,
+        *,
+        audience: str | list[str],
+        subject: str | None = None,
+        institution: str | None = INSTITUTION,
+        campuses: tuple[str, ...] = CAMPUSES,
+        roles: tuple[str, ...] = ("admin",),
+        lifetime: int = 4 * 3600,
+        **extra: Any,
+    ) -> dict[str, Any]:
         now = int(time.time())  # lifetime: hours, since modules mint tokens at import and the suite runs long
-        claims = {"iss": self.url, "aud": audience, "sub": subject or str(uuid.uuid4()), "iat": now, "nbf": now,
-                  "exp": now + lifetime, "jti": str(uuid.uuid4()), "azp": "mesh-cli", "roles": list(roles),
-                  "campuses": list(campuses)}
+        claims = {
+            "iss": self.url,
+            "aud": audience,
+            "sub": subject or str(uuid.uuid4()),
+            "iat": now,
+            "nbf": now,
+            "exp": now + lifetime,
+            "jti": str(uuid.uuid4()),
+            "azp": "mesh-cli",
+            "roles": list(roles),
+            "campuses": list(campuses),
+        }
         if institution is not None:
             claims["institution"] = institution
         if "email" in extra:  # as Keycloak: an address comes with whether the IdP verified it
@@ -111,8 +128,14 @@ class LocalIssuer:
         if client_id is None or not hmac.compare_digest(self.service_clients.get(client_id, "\0"), secret or ""):
             return None
         self.tokens_issued += 1
-        return self.token(audience=[f"mesh-{s}" for s in SERVICES], subject=f"service-account-{client_id}",
-                          institution=None, campuses=(), roles=("service",), azp=client_id)
+        return self.token(
+            audience=[f"mesh-{s}" for s in SERVICES],
+            subject=f"service-account-{client_id}",
+            institution=None,
+            campuses=(),
+            roles=("service",),
+            azp=client_id,
+        )
 
     def close(self) -> None:
         self._server.shutdown()
@@ -125,8 +148,11 @@ def _handler(issuer: LocalIssuer) -> type[BaseHTTPRequestHandler]:
                 self.send_error(503)
                 return
             if self.path.endswith("/.well-known/openid-configuration"):
-                body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/protocol/openid-connect/certs",
-                        "token_endpoint": f"{issuer.url}/protocol/openid-connect/token"}
+                body = {
+                    "issuer": issuer.url,
+                    "jwks_uri": f"{issuer.url}/protocol/openid-connect/certs",
+                    "token_endpoint": f"{issuer.url}/protocol/openid-connect/token",
+                }
             elif self.path.endswith("/protocol/openid-connect/certs"):
                 issuer.fetches += 1
                 body = issuer.jwks()
@@ -181,16 +207,25 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def as_(service: str, *roles: str, subject: str | None = None, institution: str = INSTITUTION,
-        campuses: tuple[str, ...] = CAMPUSES, **claims: Any) -> dict[str, str]:
+def as_(
+    service: str,
+    *roles: str,
+    subject: str | None = None,
+    institution: str = INSTITUTION,
+    campuses: tuple[str, ...] = CAMPUSES,
+    **claims: Any,
+) -> dict[str, str]:
     """Headers of a request to ``service`` by a principal with these roles (a new account unless ``subject``)."""
-    return bearer(local_issuer().token(audience=f"mesh-{service}", roles=roles, subject=subject,
-                                       institution=institution, campuses=campuses, **claims))
+    return bearer(
+        local_issuer().token(
+            audience=f"mesh-{service}", roles=roles, subject=subject, institution=institution, campuses=campuses, **claims
+        )
+    )
 
 
-def as_person(service: str, subject: str | None = None, campuses: tuple[str, ...] = ("north",),
-              email: str | None = None, **claims: Any) -> dict[str, str]:
+def as_person(
+    service: str, subject: str | None = None, campuses: tuple[str, ...] = ("north",), email: str | None = None, **claims: Any
+) -> dict[str, str]:
     """A participant; ``email``: the address their institution vouches for (``email_verified: true``),
     without which they cannot join; ``claims``: what else it says of them (``affiliation=``...)."""
-    return as_(service, "participant", subject=subject, campuses=campuses,
-               **({"email": email} if email else {}), **claims)
+    return as_(service, "participant", subject=subject, campuses=campuses, **({"email": email} if email else {}), **claims)

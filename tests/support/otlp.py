@@ -52,8 +52,12 @@ class OtlpReceiver:
             for resource_spans in request.resource_spans:
                 service = next((a.value.string_value for a in resource_spans.resource.attributes if a.key == "service.name"), "?")
                 for scope in resource_spans.scope_spans:
-                    self.spans += [ReceivedSpan(service, span.name, span.trace_id.hex(), span.span_id.hex(),
-                                                span.parent_span_id.hex(), span.kind) for span in scope.spans]
+                    self.spans += [
+                        ReceivedSpan(
+                            service, span.name, span.trace_id.hex(), span.span_id.hex(), span.parent_span_id.hex(), span.kind
+                        )
+                        for span in scope.spans
+                    ]
 
     def trace(self, trace_id: str) -> list[ReceivedSpan]:
         with self._lock:

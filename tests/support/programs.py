@@ -5,8 +5,12 @@ from typing import Any
 from tests.support.identity import INSTITUTION, as_
 from tests.unit.factories import profile
 
-OPEN_DOOR = {"setting": "academic", "matching_mode": "mentor_mentee", "campuses": ["north", "south"],
-             "roles_offered": ["mentor", "mentee", "peer"]}
+OPEN_DOOR = {
+    "setting": "academic",
+    "matching_mode": "mentor_mentee",
+    "campuses": ["north", "south"],
+    "roles_offered": ["mentor", "mentee", "peer"],
+}
 
 
 def program_body(program_id: str = "first-year-stem", **overrides: Any) -> dict[str, Any]:
@@ -14,11 +18,13 @@ def program_body(program_id: str = "first-year-stem", **overrides: Any) -> dict[
     return {"program_id": program_id, "name": program_id.replace("-", " ").title(), **OPEN_DOOR, **overrides}
 
 
-async def create_program(client, program_id: str = "first-year-stem", *, institution: str = INSTITUTION,
-                         **overrides: Any) -> dict[str, Any]:
+async def create_program(
+    client, program_id: str = "first-year-stem", *, institution: str = INSTITUTION, **overrides: Any
+) -> dict[str, Any]:
     """Created by an admin of the institution; returns the program as profile shows it."""
-    response = await client.post("/programs", json=program_body(program_id, **overrides),
-                                 headers=as_("profile", "admin", institution=institution))
+    response = await client.post(
+        "/programs", json=program_body(program_id, **overrides), headers=as_("profile", "admin", institution=institution)
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

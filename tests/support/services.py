@@ -28,20 +28,23 @@ async def running(
     app = build_service(definition, _settings(definition, kafka, database_url, consumers_enabled=consumers, **settings))
     admin = local_issuer().token(audience=f"mesh-{definition.name}", roles=("admin",))
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=60):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://service",
-                                     headers=bearer(admin)) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://service", headers=bearer(admin)
+        ) as client:
             yield app, client
 
 
 @asynccontextmanager
-async def serving(definition: ServiceDefinition, kafka: str, database_url: str,
-                  **settings: Any) -> AsyncIterator[tuple[FastAPI, str]]:
+async def serving(
+    definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any
+) -> AsyncIterator[tuple[FastAPI, str]]:
     """The service over real HTTP on a loopback port, for the services that read it as a peer."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = build_service(definition, _settings(definition, kafka, database_url, consumers_enabled=False, http_port=port,
-                                              **settings))
+    app = build_service(
+        definition, _settings(definition, kafka, database_url, consumers_enabled=False, http_port=port, **settings)
+    )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -58,8 +61,12 @@ async def serving(definition: ServiceDefinition, kafka: str, database_url: str,
 
 def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any) -> Any:
     """A service's settings against the test run's Kafka, PostgreSQL and token issuer (its own client secret)."""
-    defaults = {"oidc_issuer": local_issuer().url, "service_client_secret": service_secret(definition.name),
-                "log_format": "console", "log_level": "WARNING"}
+    defaults = {
+        "oidc_issuer": local_issuer().url,
+        "service_client_secret": service_secret(definition.name),
+        "log_format": "console",
+        "log_level": "WARNING",
+    }
     if urlsplit(database_url).username == SERVICE_ROLE:  # a database of create_database: its owner migrates
         defaults["database_migration_url"] = owner_url(database_url)
     return definition.settings_class(database_url=database_url, kafka_bootstrap_servers=kafka, **(defaults | settings))
@@ -68,14 +75,16 @@ def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **se
 async def outbox_types(app: FastAPI, topic: str | None = None) -> list[str]:
     """The types of the events a service wrote, in order (``topic``: only those for it)."""
     rows = await app.state.components.database.pool.fetch(
-        "SELECT event_type FROM mesh_outbox WHERE $1::text IS NULL OR topic = $1 ORDER BY id", topic)
+        "SELECT event_type FROM mesh_outbox WHERE $1::text IS NULL OR topic = $1 ORDER BY id", topic
+    )
     return [row["event_type"].split(".")[-2] for row in rows]
 
 
 async def outbox_data(app: FastAPI, event_type: str) -> list[dict]:
     """The data of each event of this type the service wrote, in order."""
     rows = await app.state.components.database.pool.fetch(
-        "SELECT value FROM mesh_outbox WHERE split_part(event_type, '.', -2) = $1 ORDER BY id", event_type)
+        "SELECT value FROM mesh_outbox WHERE split_part(event_type, '.', -2) = $1 ORDER BY id", event_type
+    )
     return [json.loads(row["value"]) for row in rows]
 
 

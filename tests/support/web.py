@@ -25,8 +25,12 @@ KID = "signing-1"
 def jwks() -> dict[str, Any]:
     public = jwt.algorithms.RSAAlgorithm.to_jwk(KEY.public_key(), as_dict=True)
     encryption = jwt.algorithms.RSAAlgorithm.to_jwk(OTHER_KEY.public_key(), as_dict=True)
-    return {"keys": [public | {"kid": KID, "use": "sig", "alg": "RS256"},
-                     encryption | {"kid": "encryption-1", "use": "enc", "alg": "RSA-OAEP"}]}
+    return {
+        "keys": [
+            public | {"kid": KID, "use": "sig", "alg": "RS256"},
+            encryption | {"kid": "encryption-1", "use": "enc", "alg": "RSA-OAEP"},
+        ]
+    }
 
 
 def sign(claims: dict[str, Any], *, key: Any = KEY, kid: str = KID, algorithm: str = "RS256") -> str:
@@ -35,16 +39,33 @@ def sign(claims: dict[str, Any], *, key: Any = KEY, kid: str = KID, algorithm: s
 
 def id_claims(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims = {"iss": ISSUER, "aud": CLIENT, "sub": "subject-1", "sid": "idp-session-1", "iat": now, "exp": now + 300,
-              "nonce": "the-nonce", "name": "Ana Ruiz", "preferred_username": "ana"}
+    claims = {
+        "iss": ISSUER,
+        "aud": CLIENT,
+        "sub": "subject-1",
+        "sid": "idp-session-1",
+        "iat": now,
+        "exp": now + 300,
+        "nonce": "the-nonce",
+        "name": "Ana Ruiz",
+        "preferred_username": "ana",
+    }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
 
 
 def logout_claims(**changes: Any) -> dict[str, Any]:
     now = int(time.time())
-    claims = {"iss": ISSUER, "aud": CLIENT, "sub": "subject-1", "sid": "idp-session-1", "iat": now, "exp": now + 300,
-              "jti": "logout-1", "events": {LOGOUT_EVENT: {}}}
+    claims = {
+        "iss": ISSUER,
+        "aud": CLIENT,
+        "sub": "subject-1",
+        "sid": "idp-session-1",
+        "iat": now,
+        "exp": now + 300,
+        "jti": "logout-1",
+        "events": {LOGOUT_EVENT: {}},
+    }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
 
@@ -60,27 +81,53 @@ class FakeIdP:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.calls.append(request.url.path)
         if request.url.path.endswith("/.well-known/openid-configuration"):
-            return httpx.Response(200, json={"issuer": ISSUER, "jwks_uri": f"{ISSUER}/certs",
-                                             "authorization_endpoint": f"{ISSUER}/auth", "token_endpoint": f"{ISSUER}/token",
-                                             "end_session_endpoint": f"{ISSUER}/logout"})
+            return httpx.Response(
+                200,
+                json={
+                    "issuer": ISSUER,
+                    "jwks_uri": f"{ISSUER}/certs",
+                    "authorization_endpoint": f"{ISSUER}/auth",
+                    "token_endpoint": f"{ISSUER}/token",
+                    "end_session_endpoint": f"{ISSUER}/logout",
+                },
+            )
         if request.url.path.endswith("/certs"):
             return httpx.Response(200, json=jwks())
         if request.url.path.endswith("/token"):
             self.token_requests.append(parse_qs(request.content.decode()))
-            return httpx.Response(200, json={"access_token": "access-1", "refresh_token": "refresh-1", "expires_in": 300,
-                                             "token_type": "Bearer", "id_token": self.id_token})
+            return httpx.Response(
+                200,
+                json={
+                    "access_token": "access-1",
+                    "refresh_token": "refresh-1",
+                    "expires_in": 300,
+                    "token_type": "Bearer",
+                    "id_token": self.id_token,
+                },
+            )
         return httpx.Response(404)
 
 
 class MockedIdentityProvider(IdentityProvider):
     def __init__(self, fake: FakeIdP) -> None:
         self.transport = httpx.MockTransport(fake)
-        super().__init__(ISSUER, CLIENT, "client-secret", "https://mentoring.example.edu/auth/callback",
-                         httpx.AsyncClient(transport=self.transport))
+        super().__init__(
+            ISSUER,
+            CLIENT,
+            "client-secret",
+            "https://mentoring.example.edu/auth/callback",
+            httpx.AsyncClient(transport=self.transport),
+        )
 
     def _client(self, **kwargs: Any) -> AsyncOAuth2Client:  # the token endpoint through the same fake
-        return AsyncOAuth2Client(self.client_id, self._secret, code_challenge_method="S256",
-                                 redirect_uri=self.redirect_uri, transport=self.transport, **kwargs)
+        return AsyncOAuth2Client(
+            self.client_id,
+            self._secret,
+            code_challenge_method="S256",
+            redirect_uri=self.redirect_uri,
+            transport=self.transport,
+            **kwargs,
+        )
 
 
 NPM_FILES = {

@@ -31,11 +31,13 @@ def profile(**overrides: Any) -> ParticipantProfile:
 
 
 def mentor_profile(**overrides: Any) -> ParticipantProfile:
-    return profile(**{"topics": [{"topic": "Calculus II", "role": "mentor"}], "mentor_capacity": 2,
-                      "display_name": "Ben M.", **overrides})
+    return profile(
+        **{"topics": [{"topic": "Calculus II", "role": "mentor"}], "mentor_capacity": 2, "display_name": "Ben M.", **overrides}
+    )
 
 
 def joined(participant_id: uuid.UUID | None = None, **overrides: Any) -> ParticipantJoined:
     """A ParticipantJoined as profile writes it: the attributes of ``profile(**overrides)``."""
-    return ParticipantJoined(participant_id=participant_id or uuid.uuid4(), attributes=profile(**overrides).attributes(),
-                             joined_at=datetime.now(UTC))
+    return ParticipantJoined(
+        participant_id=participant_id or uuid.uuid4(), attributes=profile(**overrides).attributes(), joined_at=datetime.now(UTC)
+    )

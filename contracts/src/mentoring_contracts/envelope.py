@@ -39,11 +39,17 @@ class EventEnvelope(BaseModel, Generic[DataT]):
     dataschema: str
     correlationid: UUID
     causationid: UUID | None = None
-    institution: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
-                                    description="The institution (tenant) the event belongs to; never "
-                                                f"{RESERVED_TENANT!r}, the tenant of rows from before identity.")
-    traceparent: str | None = Field(default=None, pattern=TRACEPARENT_PATTERN, description=(
-        "CloudEvents distributed-tracing extension: the W3C trace context of the span that emitted it."))
+    institution: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+        description="The institution (tenant) the event belongs to; never "
+        f"{RESERVED_TENANT!r}, the tenant of rows from before identity.",
+    )
+    traceparent: str | None = Field(
+        default=None,
+        pattern=TRACEPARENT_PATTERN,
+        description=("CloudEvents distributed-tracing extension: the W3C trace context of the span that emitted it."),
+    )
     tracestate: str | None = Field(default=None, max_length=512, description="W3C tracestate, with traceparent.")
     data: DataT
 

@@ -126,17 +126,27 @@ async def check_database(definition: ServiceDefinition, pool: asyncpg.Pool) -> N
         await check_runtime_role(connection)
         pending = await pending_migrations(connection, load_migrations(RUNTIME_MIGRATIONS, definition.migrations_package))
     if pending:
-        raise MigrationError(f"{len(pending)} migration(s) not applied ({', '.join(pending[:3])}…): run "
-                             f"`python -m mesh_{definition.name} migrate` as the owner, or set MESH_DATABASE_MIGRATION_URL")
+        raise MigrationError(
+            f"{len(pending)} migration(s) not applied ({', '.join(pending[:3])}…): run "
+            f"`python -m mesh_{definition.name} migrate` as the owner, or set MESH_DATABASE_MIGRATION_URL"
+        )
 
 
 def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
-    keys = IssuerKeys(settings.oidc_issuer, discovery_url=settings.oidc_discovery_url,
-                      min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
-                      max_age_seconds=settings.oidc_jwks_max_age_seconds)
-    return TokenVerifier(keys, settings.oidc_audience or f"mesh-{service}", algorithms=settings.oidc_algorithms,
-                         leeway_seconds=settings.oidc_leeway_seconds, mapping=settings.claim_mapping(),
-                         allowed_clients=settings.oidc_allowed_clients)
+    keys = IssuerKeys(
+        settings.oidc_issuer,
+        discovery_url=settings.oidc_discovery_url,
+        min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
+        max_age_seconds=settings.oidc_jwks_max_age_seconds,
+    )
+    return TokenVerifier(
+        keys,
+        settings.oidc_audience or f"mesh-{service}",
+        algorithms=settings.oidc_algorithms,
+        leeway_seconds=settings.oidc_leeway_seconds,
+        mapping=settings.claim_mapping(),
+        allowed_clients=settings.oidc_allowed_clients,
+    )
 
 
 def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
@@ -170,18 +180,32 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         app.state.components = components
         handlers = definition.handlers(components) if settings.consumers_enabled else {}
         if handlers and set(handlers) != set(definition.consumes):
-            raise RuntimeError(f"{definition.name}: handlers {sorted(m.name for m in handlers)} differ from the "
-                               f"declared consumes {sorted(m.name for m in definition.consumes)}")
+            raise RuntimeError(
+                f"{definition.name}: handlers {sorted(m.name for m in handlers)} differ from the "
+                f"declared consumes {sorted(m.name for m in definition.consumes)}"
+            )
         consumer = None
         if handlers:
-            consumer = EventConsumer(definition.name, components.database, handlers, record_publisher(broker),
-                                     prefetch=definition.prefetch(components), metrics=app.state.metrics)
-            subscribe(broker, consumer, retry_backoff=settings.consumer_retry_backoff_seconds,
-                      max_records=settings.consumer_batch_max_records, batch_timeout_ms=settings.consumer_batch_wait_ms)
+            consumer = EventConsumer(
+                definition.name,
+                components.database,
+                handlers,
+                record_publisher(broker),
+                prefetch=definition.prefetch(components),
+                metrics=app.state.metrics,
+            )
+            subscribe(
+                broker,
+                consumer,
+                retry_backoff=settings.consumer_retry_backoff_seconds,
+                max_records=settings.consumer_batch_max_records,
+                batch_timeout_ms=settings.consumer_batch_wait_ms,
+            )
         if settings.kafka_create_topics:
             wanted = [*TOPICS, *([dead_letter_spec(consumer.group)] if consumer else [])]
-            await ensure_topics(settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor,
-                                **client_options(settings))
+            await ensure_topics(
+                settings.kafka_bootstrap_servers, wanted, settings.kafka_topic_replication_factor, **client_options(settings)
+            )
         await broker.start()
         relay = OutboxRelay(
             pool,
@@ -241,13 +265,16 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
 
     document_every_answer(app)
     if tracer_provider is not None:  # a server span per request, continuing a caller's traceparent
-        FastAPIInstrumentor.instrument_app(app, tracer_provider=tracer_provider,
-                                           excluded_urls="health/live,health/ready,metrics,docs,openapi.json")
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=tracer_provider, excluded_urls="health/live,health/ready,metrics,docs,openapi.json"
+        )
 
     @app.get("/asyncapi.json", tags=["docs"], summary="AsyncAPI 3.0 document of this service's events.")
     async def asyncapi() -> Any:
-        return AsyncAPI(broker, title=definition.title, version=definition.version, schema_version="3.0.0").to_specification().to_jsonable()
+        return (
+            AsyncAPI(broker, title=definition.title, version=definition.version, schema_version="3.0.0")
+            .to_specification()
+            .to_jsonable()
+        )
 
     return app
-
-

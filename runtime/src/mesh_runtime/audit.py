@@ -28,28 +28,37 @@ from mesh_runtime.index_order import in_index_order
 router = APIRouter(tags=["audit"])
 
 
-async def record(transaction: Transaction, principal: Principal, cause: Cause, action: str, resource: str,
-                 **details: Any) -> None:
+async def record(
+    transaction: Transaction, principal: Principal, cause: Cause, action: str, resource: str, **details: Any
+) -> None:
     await transaction.connection.execute(
         """
         INSERT INTO mesh_audit (actor_subject, actor_roles, client_id, token_id, action, resource, details, correlation_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
         """,
-        principal.subject, sorted(role.value for role in principal.roles), principal.client_id, principal.token_id,
-        action, resource, details, cause.correlation_id,
+        principal.subject,
+        sorted(role.value for role in principal.roles),
+        principal.client_id,
+        principal.token_id,
+        action,
+        resource,
+        details,
+        cause.correlation_id,
     )
 
 
-async def record_if_privileged(transaction: Transaction, principal: Principal, cause: Cause, action: str, resource: str,
-                               **details: Any) -> None:
+async def record_if_privileged(
+    transaction: Transaction, principal: Principal, cause: Cause, action: str, resource: str, **details: Any
+) -> None:
     """A change made by someone holding the coordinator or admin role is audited (e.g. an admin acting
     for a participant); a participant's own changes are their history, not an audit entry."""
     if principal.is_admin or principal.is_coordinator:
         await record(transaction, principal, cause, action, resource, **details)
 
 
-async def record_reads(transaction: Transaction, principal: Principal, cause: Cause, resource: str,
-                       read: Mapping[str, Sequence[str]]) -> None:
+async def record_reads(
+    transaction: Transaction, principal: Principal, cause: Cause, resource: str, read: Mapping[str, Sequence[str]]
+) -> None:
     """Staff (coordinators, admins) and platform services reading people's personal data: one entry per
     institution read, naming whom, in that institution's trail (a service reads across institutions).
     A person reading their own data is not audited."""
@@ -77,10 +86,11 @@ class AuditEntry(BaseModel):
     correlation_id: UUID | None
 
 
-ACTION_RULE = ("an action ('round.run') or the start of one ending in '.' ('round.'): words of a-z, 0-9, '_' and '-' "
-               "joined by '.'")
-RESOURCE_RULE = ("a resource ('program/first-year-stem') or the start of one ending in '/' ('program/'): parts of "
-                 "letters, digits and . _ : @ ~ - joined by '/'")
+ACTION_RULE = "an action ('round.run') or the start of one ending in '.' ('round.'): words of a-z, 0-9, '_' and '-' joined by '.'"
+RESOURCE_RULE = (
+    "a resource ('program/first-year-stem') or the start of one ending in '/' ('program/'): parts of "
+    "letters, digits and . _ : @ ~ - joined by '/'"
+)
 ACTOR_RULE = "an account id (a token's sub): 1 to 255 printable ASCII characters, no spaces"
 _ACTION = re.compile(r"[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?")
 _RESOURCE = re.compile(r"[A-Za-z0-9._:@~-]+(/[A-Za-z0-9._:@~-]+)*/?")
@@ -92,6 +102,7 @@ def _shaped(pattern: re.Pattern[str], rule: str) -> AfterValidator:
         if value is not None and not pattern.fullmatch(value):
             raise ValueError(f"expected {rule}")
         return value
+
     return AfterValidator(check)
 
 
@@ -117,8 +128,9 @@ class AuditFilters:
 _COLUMNS = "audit_id, at, actor_subject, actor_roles, client_id, token_id, action, resource, details, correlation_id"
 
 
-async def read_trail(connection: asyncpg.Connection, institution: str, filters: AuditFilters,
-                     before: tuple[datetime, int] | None, limit: int) -> list[AuditEntry]:
+async def read_trail(
+    connection: asyncpg.Connection, institution: str, filters: AuditFilters, before: tuple[datetime, int] | None, limit: int
+) -> list[AuditEntry]:
     """A page of the institution's trail, newest first (by when, then by id), after ``before`` (the
     last entry of the page before, as (at, audit_id)); read along the index of its most telling filter
     (runtime migration 005), so it reads the rows it shows, and, with several filters, the rows of
@@ -130,14 +142,16 @@ async def read_trail(connection: asyncpg.Connection, institution: str, filters: 
         return f"${len(args)}"
 
     where = ["institution = $1"]
-    for value, column, first_word, separator in ((filters.action, "action", "action_family", "."),
-                                                 (filters.resource, "resource", "resource_kind", "/")):
+    for value, column, first_word, separator in (
+        (filters.action, "action", "action_family", "."),
+        (filters.resource, "resource", "resource_kind", "/"),
+    ):
         if value is None:
             continue
         if not value.endswith(separator):
             where.append(f"{column} = {arg(value)}")
             continue
-        word = value[:value.index(separator) + 1]
+        word = value[: value.index(separator) + 1]
         where.append(f"{first_word} = {arg(word)}")  # the index's column; a longer start is checked on its rows
         if value != word:
             where.append(f"starts_with({column}, {arg(value)})")
@@ -149,8 +163,7 @@ async def read_trail(connection: asyncpg.Connection, institution: str, filters: 
         where.append(f"at < {arg(filters.until)}")
     if before is not None:
         where.append(f"(at, audit_id) < ({arg(before[0])}, {arg(before[1])})")
-    query = (f"SELECT {_COLUMNS} FROM mesh_audit WHERE {' AND '.join(where)} "
-             f"ORDER BY at DESC, audit_id DESC LIMIT {arg(limit)}")
+    query = f"SELECT {_COLUMNS} FROM mesh_audit WHERE {' AND '.join(where)} ORDER BY at DESC, audit_id DESC LIMIT {arg(limit)}"
     return [AuditEntry.model_validate(dict(row)) for row in await in_index_order(connection, query, args)]
 
 
@@ -172,32 +185,62 @@ def _written_as_a_moment(value: Any) -> Any:
 
 Time = Annotated[AwareDatetime | None, BeforeValidator(_written_as_a_moment), AfterValidator(_storable)]
 Limit = Annotated[int, Query(ge=1, le=1000)]
-Before = Annotated[int | None, Query(ge=1, le=2**63 - 1,  # audit_id is a bigint
-                                     description="The `audit_id` of the last entry of the page before: only entries "
-                                                 "listed after it.")]
-ActionFilter = Annotated[str | None, Query(
-    max_length=100, description="Only entries of this action (round.run), or of every action that starts with it "
-                                "when it ends with '.' (round.)."), _shaped(_ACTION, ACTION_RULE)]
-ActorFilter = Annotated[str | None, Query(
-    max_length=255, description="Only entries by this account (`actor_subject`, exact)."), _shaped(_ACTOR, ACTOR_RULE)]
-ResourceFilter = Annotated[str | None, Query(
-    max_length=300, description="Only entries on this resource (program/first-year-stem), or on every resource that "
-                                "starts with it when it ends with '/' (program/)."), _shaped(_RESOURCE, RESOURCE_RULE)]
-Since = Annotated[Time, Query(description="Only entries at or after this time (ISO 8601 with an offset: "
-                                          "2026-03-01T00:00:00Z).")]
+Before = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=2**63 - 1,  # audit_id is a bigint
+        description="The `audit_id` of the last entry of the page before: only entries listed after it.",
+    ),
+]
+ActionFilter = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Only entries of this action (round.run), or of every action that starts with it "
+        "when it ends with '.' (round.).",
+    ),
+    _shaped(_ACTION, ACTION_RULE),
+]
+ActorFilter = Annotated[
+    str | None,
+    Query(max_length=255, description="Only entries by this account (`actor_subject`, exact)."),
+    _shaped(_ACTOR, ACTOR_RULE),
+]
+ResourceFilter = Annotated[
+    str | None,
+    Query(
+        max_length=300,
+        description="Only entries on this resource (program/first-year-stem), or on every resource that "
+        "starts with it when it ends with '/' (program/).",
+    ),
+    _shaped(_RESOURCE, RESOURCE_RULE),
+]
+Since = Annotated[Time, Query(description="Only entries at or after this time (ISO 8601 with an offset: 2026-03-01T00:00:00Z).")]
 Until = Annotated[Time, Query(description="Only entries before this time (ISO 8601 with an offset).")]
 
 
-@router.get("/audit", summary="Coordinator and admin actions in this service, newest first (admins of the institution)",
-            description="The institution's entries, newest first (by `at`, then `audit_id`), `limit` at a time; the next "
-                        "page is `before=<audit_id of the last entry>` with the same filters. Each filter given must "
-                        "hold. 403 to anyone but an admin; an admin sees only their institution's entries. A filter of "
-                        "the wrong shape, a time without an offset, `until` not after `since`, or a `before` that is "
-                        "not an entry of this trail is a 422 (`invalid-request`) naming the parameter.",
-            responses={403: {"description": "not an admin"}})
-async def audit_trail(request: Request, principal: PrincipalDep, limit: Limit = 100, before: Before = None,
-                      action: ActionFilter = None, actor: ActorFilter = None, resource: ResourceFilter = None,
-                      since: Since = None, until: Until = None) -> list[AuditEntry]:
+@router.get(
+    "/audit",
+    summary="Coordinator and admin actions in this service, newest first (admins of the institution)",
+    description="The institution's entries, newest first (by `at`, then `audit_id`), `limit` at a time; the next "
+    "page is `before=<audit_id of the last entry>` with the same filters. Each filter given must "
+    "hold. 403 to anyone but an admin; an admin sees only their institution's entries. A filter of "
+    "the wrong shape, a time without an offset, `until` not after `since`, or a `before` that is "
+    "not an entry of this trail is a 422 (`invalid-request`) naming the parameter.",
+    responses={403: {"description": "not an admin"}},
+)
+async def audit_trail(
+    request: Request,
+    principal: PrincipalDep,
+    limit: Limit = 100,
+    before: Before = None,
+    action: ActionFilter = None,
+    actor: ActorFilter = None,
+    resource: ResourceFilter = None,
+    since: Since = None,
+    until: Until = None,
+) -> list[AuditEntry]:
     require_role(principal, Role.ADMIN, "read the audit trail")
     if since is not None and until is not None and until <= since:
         raise _refused("until", "must be later than since", until.isoformat())
@@ -207,7 +250,10 @@ async def audit_trail(request: Request, principal: PrincipalDep, limit: Limit = 
         if before is not None:
             at = await transaction.connection.fetchval("SELECT at FROM mesh_audit WHERE audit_id = $1", before)
             if at is None:  # none, or another institution's (row-level security): the same answer
-                raise _refused("before", "is not an entry of this audit trail: pass the audit_id of the last entry "
-                                         "of the page before", before)
+                raise _refused(
+                    "before",
+                    "is not an entry of this audit trail: pass the audit_id of the last entry of the page before",
+                    before,
+                )
             place = (at, before)
         return await read_trail(transaction.connection, principal.institution, filters, place, limit)

@@ -46,6 +46,7 @@ def replaying(messages: Sequence[Message], receive: Receive) -> Receive:
         if pending:
             return pending.pop(0)
         return await receive()
+
     return replay
 
 
@@ -76,9 +77,14 @@ class BodyLimitMiddleware:
         await self.app(scope, replaying(messages, receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem_response(413, f"the request body is larger than this service takes ({self.max_bytes:,} bytes)",
-                                    kind="body-too-large", title="Content too large", max_bytes=self.max_bytes,
-                                    headers={"Connection": "close"})  # the rest of the body is not read
+        response = problem_response(
+            413,
+            f"the request body is larger than this service takes ({self.max_bytes:,} bytes)",
+            kind="body-too-large",
+            title="Content too large",
+            max_bytes=self.max_bytes,
+            headers={"Connection": "close"},
+        )  # the rest of the body is not read
         await response(scope, receive, send)
 
 

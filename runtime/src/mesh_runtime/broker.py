@@ -81,7 +81,9 @@ async def ensure_topics(
             if topic.name in existing:
                 continue
             try:
-                await admin.create_topics([NewTopic(topic.name, topic.partitions, replication_factor, topic_configs=topic.config)])
+                await admin.create_topics(
+                    [NewTopic(topic.name, topic.partitions, replication_factor, topic_configs=topic.config)]
+                )
                 created.append(topic.name)
             except TopicAlreadyExistsError:
                 pass  # another replica created it first
@@ -97,8 +99,9 @@ async def _undecoded(message: KafkaMessage) -> list[bytes]:
 
 
 def _readable_headers(record: ConsumerRecord) -> ConsumerRecord:
-    return dataclasses.replace(record, headers=[(name, value.decode(errors="replace").encode())
-                                                for name, value in record.headers])
+    return dataclasses.replace(
+        record, headers=[(name, value.decode(errors="replace").encode()) for name, value in record.headers]
+    )
 
 
 async def _tolerant_parse(records: tuple[ConsumerRecord, ...], parse: Callable[..., Awaitable[KafkaMessage]]) -> KafkaMessage:
@@ -113,8 +116,9 @@ async def _tolerant_parse(records: tuple[ConsumerRecord, ...], parse: Callable[.
     return message
 
 
-def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float, max_records: int = 200,
-              batch_timeout_ms: int = 50) -> None:
+def subscribe(
+    broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: float, max_records: int = 200, batch_timeout_ms: int = 50
+) -> None:
     """Register the consumer; records come in batches of up to ``max_records`` (each partition's in
     order) and the offsets are committed only after ``process_batch`` returned.
 
@@ -138,16 +142,28 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, *, retry_backoff: fl
     )
     async def on_batch(bodies: list[bytes], message: KafkaMessage) -> None:
         batch = [
-            InboundRecord(topic=raw.topic, partition=raw.partition, offset=raw.offset, key=raw.key,
-                          headers=list(raw.headers or ()), value=raw.value)
+            InboundRecord(
+                topic=raw.topic,
+                partition=raw.partition,
+                offset=raw.offset,
+                key=raw.key,
+                headers=list(raw.headers or ()),
+                value=raw.value,
+            )
             for raw in message.raw_message
         ]
         try:
             await consumer.process_batch(batch)
         except TransientFailure as failure:
             pause = state["backoff"]
-            log.warning("transient failure; will redeliver the batch", error=str(failure), retry_in_seconds=pause,
-                        records=len(batch), first_topic=batch[0].topic, first_offset=batch[0].offset)
+            log.warning(
+                "transient failure; will redeliver the batch",
+                error=str(failure),
+                retry_in_seconds=pause,
+                records=len(batch),
+                first_topic=batch[0].topic,
+                first_offset=batch[0].offset,
+            )
             await asyncio.sleep(pause)
             state["backoff"] = min(pause * 2, MAX_RETRY_BACKOFF_SECONDS)
             raise NackMessage from failure

@@ -150,14 +150,23 @@ class EventConsumer:
             try:
                 outcomes |= await self._apply(work)
             except _HandlerFailed as failure:  # replay with each event alone in a savepoint
-                log.info("a handler failed in the batch; applying the rest one by one",
-                         event_id=str(failure.work.envelope.id), batch_size=len(work))
+                log.info(
+                    "a handler failed in the batch; applying the rest one by one",
+                    event_id=str(failure.work.envelope.id),
+                    batch_size=len(work),
+                )
                 applied, failed = await self._apply_isolated(work)
                 outcomes |= applied
                 for item, error in failed:
                     record = records[item.index]
-                    log.error("handler failed; dead-lettering", event_id=str(item.envelope.id), event_type=item.envelope.type,
-                              topic=record.topic, offset=record.offset, exc_info=error)
+                    log.error(
+                        "handler failed; dead-lettering",
+                        event_id=str(item.envelope.id),
+                        event_type=item.envelope.type,
+                        topic=record.topic,
+                        offset=record.offset,
+                        exc_info=error,
+                    )
                     poison[item.index] = error
         for index, error in sorted(poison.items()):  # after the commit: a dead letter means the rest was applied
             outcomes[index] = await self._dead_letter(records[index], error)
@@ -226,10 +235,20 @@ class EventConsumer:
         envelope = item.envelope
         await transaction.act_in(envelope.institution)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
-        with structlog.contextvars.bound_contextvars(**bound), continued(
-                f"{self.group} process {envelope.data.name}", envelope.traceparent, envelope.tracestate,
-                **{"messaging.system": "kafka", "messaging.consumer.group.name": self.group,
-                   "messaging.message.id": str(envelope.id), "cloudevents.event_type": envelope.type}):
+        with (
+            structlog.contextvars.bound_contextvars(**bound),
+            continued(
+                f"{self.group} process {envelope.data.name}",
+                envelope.traceparent,
+                envelope.tracestate,
+                **{
+                    "messaging.system": "kafka",
+                    "messaging.consumer.group.name": self.group,
+                    "messaging.message.id": str(envelope.id),
+                    "cloudevents.event_type": envelope.type,
+                },
+            ),
+        ):
             started = time.perf_counter()
             await item.handler(transaction, envelope)
             if self.metrics is not None:
@@ -243,7 +262,10 @@ class EventConsumer:
             SELECT $1, event_id, event_type FROM unnest($2::uuid[], $3::text[]) AS batch (event_id, event_type)
             ON CONFLICT DO NOTHING RETURNING event_id
             """,
-            self.group, [item.envelope.id for item in work], [item.envelope.type for item in work])
+            self.group,
+            [item.envelope.id for item in work],
+            [item.envelope.type for item in work],
+        )
         return {row["event_id"] for row in rows}
 
     async def _dead_letter(self, record: InboundRecord, error: BaseException) -> Outcome:

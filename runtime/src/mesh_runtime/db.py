@@ -68,11 +68,17 @@ class UnitOfWork:
             """
             DELETE FROM mesh_outbox WHERE published_at IS NOT NULL
             AND (key = convert_to($1::text, 'UTF8') OR position(convert_to($1::text, 'UTF8') IN value) > 0)
-            """, str(participant_id))
+            """,
+            str(participant_id),
+        )
         return int(status.split()[-1])
 
     async def emit(
-        self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None,
+        self,
+        event: Event,
+        *,
+        correlation_id: UUID | None = None,
+        causation_id: UUID | None = None,
         institution: str | None = None,
     ) -> EventEnvelope[Any]:
         """Background work across tenants names each event's ``institution``; otherwise it is the cause's."""
@@ -81,8 +87,12 @@ class UnitOfWork:
         if tenant is None:
             raise ContractError(f"{event.name}: no institution to publish it under")
         envelope = new_envelope(
-            event, source=self._source, correlation_id=cause.correlation_id, causation_id=cause.causation_id,
-            institution=tenant, **current_context(),
+            event,
+            source=self._source,
+            correlation_id=cause.correlation_id,
+            causation_id=cause.causation_id,
+            institution=tenant,
+            **current_context(),
         )
         await self._transaction.emit(envelope)
         return envelope
@@ -92,10 +102,19 @@ class UnitOfWork:
         if self._cause.institution is None:
             raise ContractError("no institution to publish under")
         trace = current_context()
-        await self._transaction.emit_many([
-            new_envelope(event, source=self._source, correlation_id=self._cause.correlation_id,
-                         causation_id=self._cause.causation_id, institution=self._cause.institution, **trace)
-            for event in events])
+        await self._transaction.emit_many(
+            [
+                new_envelope(
+                    event,
+                    source=self._source,
+                    correlation_id=self._cause.correlation_id,
+                    causation_id=self._cause.causation_id,
+                    institution=self._cause.institution,
+                    **trace,
+                )
+                for event in events
+            ]
+        )
 
 
 class Transaction:
@@ -163,11 +182,21 @@ class DatabaseUnavailable(ConnectionError):
 
 # What says the database is down when a connection is taken (refused, timed out, not accepting
 # connections) and when it is lost mid-way; anything else is the caller's own error.
-_DOWN_ON_ACQUIRE = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                    asyncpg.exceptions.CannotConnectNowError, asyncpg.exceptions.TooManyConnectionsError,
-                    asyncpg.exceptions.ObjectNotInPrerequisiteStateError)
-_LOST_MID_WAY = (asyncpg.PostgresConnectionError, asyncpg.exceptions.ConnectionDoesNotExistError,
-                 asyncpg.exceptions.AdminShutdownError, asyncpg.exceptions.CannotConnectNowError)
+_DOWN_ON_ACQUIRE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.ObjectNotInPrerequisiteStateError,
+)
+_LOST_MID_WAY = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
 # What a read meets when the database is away or cuts the connection (for work that skips a turn
 # rather than fail: a metrics scrape, the outbox relay's listener).
 DATABASE_TROUBLE = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)

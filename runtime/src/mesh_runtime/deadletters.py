@@ -41,8 +41,11 @@ class DeadLetter:
 
     @property
     def why(self) -> dict[str, str]:
-        return {name.removeprefix("dlt_"): raw.decode(errors="replace") for name, raw in self.headers.items()
-                if name.startswith("dlt_")}
+        return {
+            name.removeprefix("dlt_"): raw.decode(errors="replace")
+            for name, raw in self.headers.items()
+            if name.startswith("dlt_")
+        }
 
     @property
     def original_headers(self) -> list[tuple[str, bytes]]:
@@ -87,9 +90,11 @@ async def replay(bootstrap: str, letters: Sequence[DeadLetter], **security: Any)
 
 
 def select(letters: Sequence[DeadLetter], error_class: str | None, offsets: Sequence[int] | None) -> list[DeadLetter]:
-    return [letter for letter in letters
-            if (error_class is None or letter.why.get("error_class") == error_class)
-            and (not offsets or letter.offset in offsets)]
+    return [
+        letter
+        for letter in letters
+        if (error_class is None or letter.why.get("error_class") == error_class) and (not offsets or letter.offset in offsets)
+    ]
 
 
 async def _main(args: argparse.Namespace, security: dict[str, Any]) -> int:
@@ -107,8 +112,9 @@ async def _main(args: argparse.Namespace, security: dict[str, Any]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="mesh-deadletters", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="mesh-deadletters", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=("list", "replay"))
     parser.add_argument("--group", required=True, help="the consumer group: a service's name (matching, notify, ...)")
     try:
@@ -116,8 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         parser.error("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in error.errors()))
     configured = "kafka_bootstrap_servers" in settings.model_fields_set
-    parser.add_argument("--bootstrap", default=settings.kafka_bootstrap_servers if configured else LOCAL_BOOTSTRAP,
-                        help=f"host:port,... (default: MESH_KAFKA_BOOTSTRAP_SERVERS, else mesh-local's {LOCAL_BOOTSTRAP})")
+    parser.add_argument(
+        "--bootstrap",
+        default=settings.kafka_bootstrap_servers if configured else LOCAL_BOOTSTRAP,
+        help=f"host:port,... (default: MESH_KAFKA_BOOTSTRAP_SERVERS, else mesh-local's {LOCAL_BOOTSTRAP})",
+    )
     parser.add_argument("--error-class", help="only dead letters of this error class (dlt_error_class)")
     parser.add_argument("--offset", type=int, action="append", help="only this dead-letter offset (repeatable)")
     return asyncio.run(_main(parser.parse_args(argv), client_options(settings)))

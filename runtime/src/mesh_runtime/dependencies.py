@@ -10,7 +10,16 @@ from mesh_runtime.http import request_cause
 from mesh_runtime.identity.http import OPEN_TO_SERVICES, PrincipalDep, authorize, require_role
 from mesh_runtime.problems import PROBLEM_JSON, Problem, ProblemBody
 
-__all__ = ["OPEN_TO_SERVICES", "CauseDep", "Problem", "ComponentsDep", "PrincipalDep", "authorize", "error_responses", "require_role"]
+__all__ = [
+    "OPEN_TO_SERVICES",
+    "CauseDep",
+    "Problem",
+    "ComponentsDep",
+    "PrincipalDep",
+    "authorize",
+    "error_responses",
+    "require_role",
+]
 
 ComponentsDep = Annotated[Components, Depends(components_of)]
 CauseDep = Annotated[Cause, Depends(request_cause)]

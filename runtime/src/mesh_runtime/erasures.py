@@ -16,9 +16,12 @@ class PostgresErasures:
     async def remember(self, participant_id: UUID, at: datetime) -> None:
         await self._connection.execute(
             "INSERT INTO erased_participants (participant_id, erased_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            participant_id, at)
+            participant_id,
+            at,
+        )
 
     async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]:
         rows = await self._connection.fetch(
-            "SELECT participant_id FROM erased_participants WHERE participant_id = ANY($1::uuid[])", list(participant_ids))
+            "SELECT participant_id FROM erased_participants WHERE participant_id = ANY($1::uuid[])", list(participant_ids)
+        )
         return {row["participant_id"] for row in rows}

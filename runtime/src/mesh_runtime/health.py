@@ -19,9 +19,16 @@ async def live() -> dict[str, str]:
     return {"status": "alive"}
 
 
-@router.get("/health/ready", summary="The service can do its work: database and broker reachable, not draining.",
-            responses={503: {"description": "Not ready: the same body, each check saying what failed (or draining).",
-                             "content": {"application/json": {"schema": {"type": "object"}}}}})
+@router.get(
+    "/health/ready",
+    summary="The service can do its work: database and broker reachable, not draining.",
+    responses={
+        503: {
+            "description": "Not ready: the same body, each check saying what failed (or draining).",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
 async def ready(request: Request, response: Response) -> dict[str, Any]:
     components = request.app.state.components
     checks: dict[str, str] = {}

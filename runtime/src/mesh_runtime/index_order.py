@@ -13,8 +13,13 @@ from collections.abc import Sequence
 
 import asyncpg
 
-_ALONG_AN_INDEX = (("enable_sort", "off"), ("enable_seqscan", "off"), ("enable_bitmapscan", "off"),
-                   ("max_parallel_workers_per_gather", "0"), ("plan_cache_mode", "force_custom_plan"))
+_ALONG_AN_INDEX = (
+    ("enable_sort", "off"),
+    ("enable_seqscan", "off"),
+    ("enable_bitmapscan", "off"),
+    ("max_parallel_workers_per_gather", "0"),
+    ("plan_cache_mode", "force_custom_plan"),
+)
 _SET = "SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)"
 
 

@@ -29,24 +29,37 @@ class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
         labels = {"registry": self.registry}
-        self.requests = Histogram("mesh_http_request_duration_seconds", "HTTP requests, by route template and status.",
-                                  ["service", "method", "route", "status"], **labels)
-        self.handling = Histogram("mesh_event_handling_duration_seconds", "One event's handler, by event type.",
-                                  ["service", "event_type"], **labels)
-        self.outcomes = Counter("mesh_events_consumed_total", "Consumed records, by outcome.",
-                                ["service", "outcome"], **labels)
-        self.dead_letters = Counter("mesh_dead_letters_total", "Records sent to the dead-letter topic, by reason.",
-                                    ["service", "reason"], **labels)
-        self.duplicates = Counter("mesh_inbox_duplicates_total", "Redelivered events the inbox skipped, by event type.",
-                                  ["service", "event_type"], **labels)
+        self.requests = Histogram(
+            "mesh_http_request_duration_seconds",
+            "HTTP requests, by route template and status.",
+            ["service", "method", "route", "status"],
+            **labels,
+        )
+        self.handling = Histogram(
+            "mesh_event_handling_duration_seconds", "One event's handler, by event type.", ["service", "event_type"], **labels
+        )
+        self.outcomes = Counter("mesh_events_consumed_total", "Consumed records, by outcome.", ["service", "outcome"], **labels)
+        self.dead_letters = Counter(
+            "mesh_dead_letters_total", "Records sent to the dead-letter topic, by reason.", ["service", "reason"], **labels
+        )
+        self.duplicates = Counter(
+            "mesh_inbox_duplicates_total",
+            "Redelivered events the inbox skipped, by event type.",
+            ["service", "event_type"],
+            **labels,
+        )
         self.outbox_backlog = Gauge("mesh_outbox_backlog", "Outbox rows not yet published.", ["service"], **labels)
-        self.outbox_oldest = Gauge("mesh_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0: none).",
-                                   ["service"], **labels)
-        self.pool_in_use = Gauge("mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"],
-                                 **labels)
+        self.outbox_oldest = Gauge(
+            "mesh_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0: none).", ["service"], **labels
+        )
+        self.pool_in_use = Gauge("mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"], **labels)
         self.pool_size = Gauge("mesh_db_pool_connections", "Database connections open.", ["service"], **labels)
-        self.consumer_lag = Gauge("mesh_consumer_lag_records", "Records on a partition the group has not committed yet "
-                                  "(log end offset minus committed offset).", ["service", "topic", "partition"], **labels)
+        self.consumer_lag = Gauge(
+            "mesh_consumer_lag_records",
+            "Records on a partition the group has not committed yet (log end offset minus committed offset).",
+            ["service", "topic", "partition"],
+            **labels,
+        )
         self.service = service
 
     def handled(self, event_type: str, seconds: float) -> None:
@@ -75,14 +88,17 @@ def request_timer(metrics: ServiceMetrics) -> Callable[[Request, Callable[[Reque
         finally:
             route = request.scope.get("route")
             template = getattr(route, "path", None) or UNMATCHED
-            metrics.requests.labels(metrics.service, request.method, template, str(status)).observe(
-                time.perf_counter() - started)
+            metrics.requests.labels(metrics.service, request.method, template, str(status)).observe(time.perf_counter() - started)
 
     return timed
 
 
-@router.get("/metrics", summary="Prometheus metrics (text exposition format).", response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (text exposition format).",
+    response_class=Response,
+    responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+)
 async def metrics(request: Request) -> Response:
     found: ServiceMetrics = request.app.state.metrics
     components = getattr(request.app.state, "components", None)
@@ -94,7 +110,9 @@ async def metrics(request: Request) -> Response:
             async with pool.acquire(timeout=SCRAPE_READ_SECONDS) as connection:  # a full pool: not waited for long
                 row = await connection.fetchrow(
                     "SELECT count(*) AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0) AS oldest "
-                    "FROM mesh_outbox WHERE published_at IS NULL", timeout=SCRAPE_READ_SECONDS)
+                    "FROM mesh_outbox WHERE published_at IS NULL",
+                    timeout=SCRAPE_READ_SECONDS,
+                )
             found.outbox_backlog.labels(found.service).set(row["backlog"])
             found.outbox_oldest.labels(found.service).set(float(row["oldest"]))
         except DATABASE_TROUBLE as error:

@@ -140,21 +140,29 @@ async def check_runtime_role(connection: asyncpg.Connection) -> None:
                  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
                    AND pg_has_role(r.oid, c.relowner, 'MEMBER')) AS owned
           FROM pg_roles r WHERE r.rolname = current_user
-        """)
-    reasons = [reason for reason, holds in (("is a superuser", row["rolsuper"]),
-                                            ("has BYPASSRLS", row["rolbypassrls"]),
-                                            (f"owns tables ({', '.join((row['owned'] or [])[:5])})", row["owned"]))
-               if holds]
+        """
+    )
+    reasons = [
+        reason
+        for reason, holds in (
+            ("is a superuser", row["rolsuper"]),
+            ("has BYPASSRLS", row["rolbypassrls"]),
+            (f"owns tables ({', '.join((row['owned'] or [])[:5])})", row["owned"]),
+        )
+        if holds
+    ]
     if reasons:
         raise UnsafeRuntimeRole(
             f"the service's database role {row['rolname']!r} {' and '.join(reasons)}: run the service as a role that "
-            "owns nothing and apply migrations as the owner (MESH_DATABASE_MIGRATION_URL; docs/configuration.md)")
+            "owns nothing and apply migrations as the owner (MESH_DATABASE_MIGRATION_URL; docs/configuration.md)"
+        )
 
 
 async def pending_migrations(connection: asyncpg.Connection, migrations: list[Migration]) -> list[str]:
     """The migrations not yet applied (none while the table of applied ones does not exist yet: all)."""
     if not await connection.fetchval("SELECT to_regclass('public.mesh_schema_migrations') IS NOT NULL"):
         return [f"{m.package}/{m.name}" for m in migrations]
-    applied = {(row["package"], row["name"]) for row in await connection.fetch(
-        "SELECT package, name FROM mesh_schema_migrations")}
+    applied = {
+        (row["package"], row["name"]) for row in await connection.fetch("SELECT package, name FROM mesh_schema_migrations")
+    }
     return [f"{m.package}/{m.name}" for m in migrations if (m.package, m.name) not in applied]

@@ -20,13 +20,21 @@ def _problem(description: str, model: str = "ProblemBody", **extra: Any) -> dict
     return {"description": description, "content": {PROBLEM_JSON: {"schema": {"$ref": REF.format(model=model)}}}, **extra}
 
 
-UNAVAILABLE = _problem("The service's database is unavailable just now.", headers={
-    "Retry-After": {"description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS}).",
-                    "schema": {"type": "integer"}}})
+UNAVAILABLE = _problem(
+    "The service's database is unavailable just now.",
+    headers={
+        "Retry-After": {
+            "description": f"Seconds to wait before trying again ({RETRY_AFTER_SECONDS}).",
+            "schema": {"type": "integer"},
+        }
+    },
+)
 
-RATE_LIMITED = _problem("Too many requests: a budget of the caller's (its person, its address, or the profile's "
-                        "changes) is spent for now (a problem of type ...:rate-limited).", headers={
-    "Retry-After": {"description": "Whole seconds until a request will be taken again.", "schema": {"type": "integer"}}})
+RATE_LIMITED = _problem(
+    "Too many requests: a budget of the caller's (its person, its address, or the profile's "
+    "changes) is spent for now (a problem of type ...:rate-limited).",
+    headers={"Retry-After": {"description": "Whole seconds until a request will be taken again.", "schema": {"type": "integer"}}},
+)
 
 
 def document_every_answer(app: FastAPI) -> None:
@@ -47,8 +55,13 @@ def document_every_answer(app: FastAPI) -> None:
         schemas.pop("ValidationError", None)
         for path, operations in schema.get("paths", {}).items():
             for operation in operations.values():
-                _complete(operation.setdefault("responses", {}), bool(operation.get("security")), "{" in path,
-                          "requestBody" in operation, not {"health", "docs"} & set(operation.get("tags", ())))
+                _complete(
+                    operation.setdefault("responses", {}),
+                    bool(operation.get("security")),
+                    "{" in path,
+                    "requestBody" in operation,
+                    not {"health", "docs"} & set(operation.get("tags", ())),
+                )
         _local_times(schema)
         app.openapi_schema = schema
         return schema
@@ -79,8 +92,9 @@ def _local_times(node: Any) -> None:
 def _complete(responses: dict[str, Any], guarded: bool, has_id: bool, has_body: bool, reads_database: bool) -> None:
     """Every route but the probes, metrics and documents reads the database, guarded (a token) or not (a calendar feed)."""
     if "422" in responses:
-        responses["422"] = _problem("The request does not fit the schema, or breaks a rule: the problem says which.",
-                                    "ValidationProblem")
+        responses["422"] = _problem(
+            "The request does not fit the schema, or breaks a rule: the problem says which.", "ValidationProblem"
+        )
     if guarded:
         responses.setdefault("401", _problem("No bearer token, or one this service does not accept."))
         responses.setdefault("403", _problem("The caller's role or campus does not allow this."))

@@ -113,9 +113,7 @@ class OutboxRelay:
 
     async def purge_published(self) -> int:
         """Published rows are kept a while for inspection, then dropped."""
-        result = await self._pool.execute(
-            f"DELETE FROM mesh_outbox WHERE published_at < now() - interval '{_RETENTION}'"
-        )
+        result = await self._pool.execute(f"DELETE FROM mesh_outbox WHERE published_at < now() - interval '{_RETENTION}'")
         return int(result.split()[-1])
 
     async def _run(self) -> None:
@@ -143,4 +141,3 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-

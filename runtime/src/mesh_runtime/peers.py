@@ -35,15 +35,18 @@ class ServiceIdentity:
     def __init__(self, keys: IssuerKeys, client_id: str, client_secret: str | None, timeout_seconds: float = 5.0) -> None:
         self._keys = keys
         self.client_id = client_id
-        self._client = AsyncOAuth2Client(client_id=client_id, client_secret=client_secret,
-                                         grant_type="client_credentials", timeout=timeout_seconds, leeway=30)
+        self._client = AsyncOAuth2Client(
+            client_id=client_id, client_secret=client_secret, grant_type="client_credentials", timeout=timeout_seconds, leeway=30
+        )
         self.configured = client_secret is not None
 
     async def client(self) -> AsyncOAuth2Client:
         """The HTTP client, with a token that is current (fetched the first time, renewed near expiry)."""
         if not self.configured:
-            raise PeerRefused(f"no client secret for {self.client_id!r} (MESH_SERVICE_CLIENT_SECRET): "
-                              "this service cannot read personal data from the other services")
+            raise PeerRefused(
+                f"no client secret for {self.client_id!r} (MESH_SERVICE_CLIENT_SECRET): "
+                "this service cannot read personal data from the other services"
+            )
         if not self._client.token:
             try:
                 endpoint = await self._keys.discovered_token_endpoint()
@@ -89,8 +92,12 @@ class Peer:
         if response.status_code == 404:
             return None
         if response.status_code in (401, 403):
-            log.error("peer refused this service's token", peer=self.name, status=response.status_code,
-                      client_id=self._identity.client_id)
+            log.error(
+                "peer refused this service's token",
+                peer=self.name,
+                status=response.status_code,
+                client_id=self._identity.client_id,
+            )
             self._identity.forget_token()  # a rotated key or a changed role: the next try gets a new one
             raise PeerRefused(f"{self.name} refused {method} {path}: {response.status_code} {response.text[:300]}")
         if response.status_code >= 500 or response.status_code == 429:

@@ -20,8 +20,16 @@ PROBLEM_TYPE = "urn:mentoringmesh:problem:"  # + the problem's kind; about:blank
 class Problem(HTTPException):
     """A refusal with a kind of its own (``type``) and members that say more than words."""
 
-    def __init__(self, status: int, detail: str, *, kind: str, title: str | None = None,
-                 headers: dict[str, str] | None = None, **members: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **members: Any,
+    ) -> None:
         super().__init__(status, detail=detail, headers=headers)
         self.kind = kind
         self.title = title
@@ -33,17 +41,31 @@ class ProblemBody(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    type: str = Field(default="about:blank", description="What kind of problem: about:blank, or "
-                      f"{PROBLEM_TYPE}<kind> for one with members of its own.")
+    type: str = Field(
+        default="about:blank",
+        description=f"What kind of problem: about:blank, or {PROBLEM_TYPE}<kind> for one with members of its own.",
+    )
     title: str = Field(description="The kind of problem, in words.", examples=["Not Found"])
     status: int = Field(examples=[404])
     detail: str = Field(description="This occurrence, in words.", examples=["no participant 0b7c6f2e-…"])
 
 
-def problem_response(status: int, detail: str, *, kind: str | None = None, title: str | None = None,
-                     headers: dict[str, str] | None = None, **members: Any) -> JSONResponse:
-    body = {"type": f"{PROBLEM_TYPE}{kind}" if kind else "about:blank",
-            "title": title or _phrase(status), "status": status, "detail": detail, **members}
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    **members: Any,
+) -> JSONResponse:
+    body = {
+        "type": f"{PROBLEM_TYPE}{kind}" if kind else "about:blank",
+        "title": title or _phrase(status),
+        "status": status,
+        "detail": detail,
+        **members,
+    }
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
@@ -51,8 +73,9 @@ async def http_exception_as_problem(request: Request, error: Exception) -> JSONR
     assert isinstance(error, HTTPException)
     detail = error.detail if isinstance(error.detail, str) else _phrase(error.status_code)
     if isinstance(error, Problem):
-        return problem_response(error.status_code, detail, kind=error.kind, title=error.title, headers=error.headers,
-                                **error.members)
+        return problem_response(
+            error.status_code, detail, kind=error.kind, title=error.title, headers=error.headers, **error.members
+        )
     return problem_response(error.status_code, detail, headers=getattr(error, "headers", None))
 
 
@@ -68,13 +91,18 @@ RETRY_AFTER_SECONDS = 5
 
 async def unavailable_as_problem(request: Request, error: Exception) -> JSONResponse:
     """The database is down: 503 and when to try again, never a 500 nor a hang."""
-    return problem_response(503, "the service's database is unavailable just now; try again shortly",
-                            kind="unavailable", headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return problem_response(
+        503,
+        "the service's database is unavailable just now; try again shortly",
+        kind="unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 class FieldError(BaseModel):
-    location: str = Field(description="Where in the request, dotted: body.weekly_availability.0.start, query.limit.",
-                          examples=["body.email"])
+    location: str = Field(
+        description="Where in the request, dotted: body.weekly_availability.0.start, query.limit.", examples=["body.email"]
+    )
     message: str = Field(examples=["value is not a valid email address"])
     type: str = Field(description="The kind of error (pydantic's error type).", examples=["value_error"])
 
@@ -91,19 +119,33 @@ SHOWN_IN_DETAIL = 3  # the first errors are in ``detail`` too, for clients that 
 async def validation_error_as_problem(request: Request, error: Exception) -> JSONResponse:
     """422: the request does not fit the schema; ``errors`` says where and why, without echoing input."""
     assert isinstance(error, RequestValidationError)
-    errors = [FieldError(location=".".join(str(part) for part in item.get("loc", ())) or "request",
-                         message=str(item.get("msg", "invalid")), type=str(item.get("type", "invalid")))
-              for item in error.errors()]
+    errors = [
+        FieldError(
+            location=".".join(str(part) for part in item.get("loc", ())) or "request",
+            message=str(item.get("msg", "invalid")),
+            type=str(item.get("type", "invalid")),
+        )
+        for item in error.errors()
+    ]
     shown = "; ".join(f"{e.location}: {e.message}" for e in errors[:SHOWN_IN_DETAIL])
     more = f" (and {len(errors) - SHOWN_IN_DETAIL} more)" if len(errors) > SHOWN_IN_DETAIL else ""
-    return problem_response(422, f"the request does not fit the schema: {shown}{more}", kind="invalid-request",
-                            title="Invalid request", errors=[e.model_dump() for e in errors])
+    return problem_response(
+        422,
+        f"the request does not fit the schema: {shown}{more}",
+        kind="invalid-request",
+        title="Invalid request",
+        errors=[e.model_dump() for e in errors],
+    )
 
 
 async def unstorable_text_as_problem(request: Request, error: Exception) -> JSONResponse:
     """422: text PostgreSQL cannot hold (the NUL character, ``\\u0000``, anywhere in a string or a
     JSON value). Whatever field it came in, the transaction it reached is rolled back whole."""
     message = "text may not contain the NUL character (\\u0000)"
-    return problem_response(422, f"the request does not fit the schema: {message}", kind="invalid-request",
-                            title="Invalid request",
-                            errors=[FieldError(location="request", message=message, type="nul_character").model_dump()])
+    return problem_response(
+        422,
+        f"the request does not fit the schema: {message}",
+        kind="invalid-request",
+        title="Invalid request",
+        errors=[FieldError(location="request", message=message, type="nul_character").model_dump()],
+    )

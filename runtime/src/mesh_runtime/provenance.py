@@ -21,8 +21,9 @@ def check_owner(topic: str, envelope: EventEnvelope[Any]) -> None:
     on one it may write (an erasure confirmation found on profile's participants topic)."""
     own = type(envelope.data).topic
     if topic in _PLAN_TOPICS and topic != own.name:
-        raise NotFromItsOwner(f"{envelope.type} travels on {own.name}, written by {', '.join(own.writers)}; "
-                              f"read from {topic}, where they do not write it")
+        raise NotFromItsOwner(
+            f"{envelope.type} travels on {own.name}, written by {', '.join(own.writers)}; "
+            f"read from {topic}, where they do not write it"
+        )
     if envelope.source not in own.sources:
-        raise NotFromItsOwner(f"{envelope.type} is published by {', '.join(sorted(own.sources))}, "
-                              f"not {envelope.source!r}")
+        raise NotFromItsOwner(f"{envelope.type} is published by {', '.join(sorted(own.sources))}, not {envelope.source!r}")

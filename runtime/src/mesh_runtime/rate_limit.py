@@ -52,8 +52,9 @@ class TokenBuckets:
     second; a request takes one. A key not seen is a full bucket, so forgetting the least recently
     used key (past ``max_keys``) changes nothing once it has refilled."""
 
-    def __init__(self, capacity: int, per_seconds: float, max_keys: int = MAX_KEYS,
-                 now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, capacity: int, per_seconds: float, max_keys: int = MAX_KEYS, now: Callable[[], float] = time.monotonic
+    ) -> None:
         if capacity < 1 or per_seconds <= 0:
             raise ValueError("a bucket holds at least one token and refills over a positive time")
         self.capacity, self.rate, self._max_keys, self._now = capacity, capacity / per_seconds, max_keys, now
@@ -79,9 +80,15 @@ class RateLimited(Problem):
 
     def __init__(self, budget: str, wait: float) -> None:
         seconds = retry_after(wait)
-        super().__init__(429, f"too many requests ({budget}); try again in {seconds} s", kind=KIND,
-                         title="Too many requests", headers={"Retry-After": str(seconds)}, budget=budget,
-                         retry_after_seconds=seconds)
+        super().__init__(
+            429,
+            f"too many requests ({budget}); try again in {seconds} s",
+            kind=KIND,
+            title="Too many requests",
+            headers={"Retry-After": str(seconds)},
+            budget=budget,
+            retry_after_seconds=seconds,
+        )
 
 
 def retry_after(wait: float) -> int:
@@ -103,10 +110,12 @@ class RateLimits:
 
     @classmethod
     def from_settings(cls, settings: "ServiceSettings") -> "RateLimits":
-        return cls(_buckets(settings.rate_limit_per_subject_per_minute, 60.0),
-                   _buckets(settings.rate_limit_per_address_per_minute, 60.0),
-                   _buckets(settings.rate_limit_per_service_per_minute, 60.0),
-                   _buckets(settings.rate_limit_profile_changes_per_hour, 3600.0))
+        return cls(
+            _buckets(settings.rate_limit_per_subject_per_minute, 60.0),
+            _buckets(settings.rate_limit_per_address_per_minute, 60.0),
+            _buckets(settings.rate_limit_per_service_per_minute, 60.0),
+            _buckets(settings.rate_limit_profile_changes_per_hour, 3600.0),
+        )
 
     def charge_address(self, address: str) -> None:
         _charge(self.addresses, address, "per client address")
@@ -118,8 +127,11 @@ class RateLimits:
             _charge(self.subjects, (principal.institution, principal.subject), "per person")
         if (method, route) in SCORED_WRITES:  # per writer and profile: an admin's edits of many are not pooled,
             # and a caller refused the profile spends only their own budget, never its owner's
-            _charge(self.profile_changes, (principal.institution, principal.subject, str(path_params.get("participant_id"))),
-                    "profile changes per hour")
+            _charge(
+                self.profile_changes,
+                (principal.institution, principal.subject, str(path_params.get("participant_id"))),
+                "profile changes per hour",
+            )
 
 
 def _charge(buckets: TokenBuckets | None, key: Hashable, budget: str) -> None:
@@ -158,8 +170,9 @@ class AddressRateLimit:
             try:
                 self.limits.charge_address(client_address(scope))
             except RateLimited as refused:
-                response = problem_response(429, refused.detail, kind=KIND, title=refused.title,
-                                            headers=refused.headers, **refused.members)
+                response = problem_response(
+                    429, refused.detail, kind=KIND, title=refused.title, headers=refused.headers, **refused.members
+                )
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)

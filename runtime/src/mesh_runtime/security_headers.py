@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-DOCS_POLICY = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-               "connect-src 'self'; worker-src 'self' blob:; font-src 'self'; "
-               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+DOCS_POLICY = (
+    "default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self' blob:; font-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
 STATIC_DOCS_PREFIX = "/static-offline-docs/"  # fastapi-offline's mount: Swagger UI's and ReDoc's own files
 _ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"))
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -73,8 +75,13 @@ class SecurityHeaders:
             await self.app(scope, receive, secured)
         except Exception:
             if not sent:  # the server's own 500 would carry none of the headers
-                await send({"type": "http.response.start", "status": 500,
-                            "headers": _secure([(b"content-type", b"text/plain; charset=utf-8")], API_POLICY, False)})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": _secure([(b"content-type", b"text/plain; charset=utf-8")], API_POLICY, False),
+                    }
+                )
                 await send({"type": "http.response.body", "body": b"Internal Server Error"})
             raise
 

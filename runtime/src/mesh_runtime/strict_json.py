@@ -54,8 +54,13 @@ class StrictJsonMiddleware:
         messages = await read_body(receive)  # bounded by the body limit, registered outside this
         if holds_non_finite(body_of(messages)):
             error = FieldError(location="body", message=MESSAGE, type="finite_number")
-            response = problem_response(422, f"the request does not fit the schema: body: {MESSAGE}",
-                                        kind="invalid-request", title="Invalid request", errors=[error.model_dump()])
+            response = problem_response(
+                422,
+                f"the request does not fit the schema: body: {MESSAGE}",
+                kind="invalid-request",
+                title="Invalid request",
+                errors=[error.model_dump()],
+            )
             await response(scope, replaying(messages, receive), send)
             return
         await self.app(scope, replaying(messages, receive), send)
@@ -63,11 +68,11 @@ class StrictJsonMiddleware:
 
 def _read_as_json(scope: Scope) -> bool:
     """As FastAPI decides to parse a body as JSON: no content type, or application/json or +json."""
-    content_type = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"content-type"),
-                        None)
+    content_type = next((value.decode("latin-1") for name, value in scope.get("headers", ()) if name == b"content-type"), None)
     if not content_type:
         return True
     header = HeaderMessage()
     header["content-type"] = content_type
     return header.get_content_maintype() == "application" and (
-        header.get_content_subtype() == "json" or header.get_content_subtype().endswith("+json"))
+        header.get_content_subtype() == "json" or header.get_content_subtype().endswith("+json")
+    )

@@ -57,13 +57,13 @@ def current_context() -> dict[str, str]:
 
 
 @contextmanager
-def continued(name: str, traceparent: str | None, tracestate: str | None = None, *,
-              kind: SpanKind = SpanKind.CONSUMER, **attributes: str) -> Iterator[Span]:
+def continued(
+    name: str, traceparent: str | None, tracestate: str | None = None, *, kind: SpanKind = SpanKind.CONSUMER, **attributes: str
+) -> Iterator[Span]:
     """A span continuing the trace an event (or a stored row) carries; a new trace without one."""
     carrier = {"traceparent": traceparent} if traceparent else {}
     if traceparent and tracestate:
         carrier["tracestate"] = tracestate
     parent = propagate.extract(carrier) if carrier else None
-    with trace.get_tracer("mesh_runtime").start_as_current_span(name, context=parent, kind=kind,
-                                                                attributes=attributes) as span:
+    with trace.get_tracer("mesh_runtime").start_as_current_span(name, context=parent, kind=kind, attributes=attributes) as span:
         yield span

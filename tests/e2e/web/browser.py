@@ -20,8 +20,15 @@ AXE = REPO / "clients" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(os.environ.get("MESH_TEST_OUTPUT_DIR", REPO / ".mesh" / "test-output")) / "web-screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-quic", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 720}  # WCAG 1.4.10: content reflows at 320 CSS pixels
 PSEUDO = "en-XA"  # the pseudo-locale (MESH_WEB_PSEUDO_LOCALE in the tests' app)
@@ -40,8 +47,9 @@ class Person:
 
     @staticmethod
     async def open(browser: Browser, username: str, base_url: str, language: str = "en") -> "Person":
-        context = await browser.new_context(viewport=DESKTOP, locale="es-ES" if language == "es" else "en-US",
-                                            java_script_enabled=True)
+        context = await browser.new_context(
+            viewport=DESKTOP, locale="es-ES" if language == "es" else "en-US", java_script_enabled=True
+        )
         if language == PSEUDO:
             await context.add_cookies([{"name": "mesh_language", "value": PSEUDO, "url": base_url}])
         page = await context.new_page()
@@ -77,8 +85,9 @@ class Person:
         for _ in range(await self.page.locator(f"input[type='radio'][name='{name}']").count() + 1):
             if await target.is_checked():
                 return
-            await self.page.keyboard.press("ArrowDown" if await self.page.evaluate(
-                "() => document.activeElement.checked") else "Space")
+            await self.page.keyboard.press(
+                "ArrowDown" if await self.page.evaluate("() => document.activeElement.checked") else "Space"
+            )
         assert await target.is_checked(), f"could not choose {name}={value} by keyboard"
 
     async def tick(self, selector: "str | Locator", on: bool = True) -> None:
@@ -135,8 +144,9 @@ class Person:
         violations = await axe(page)
         assert not violations, f"{name}: axe found {json.dumps(violations, indent=1)[:4000]}"
         html = await page.content()
-        storage = await page.evaluate("() => JSON.stringify([Object.entries(localStorage), "
-                                      "Object.entries(sessionStorage), document.cookie])")
+        storage = await page.evaluate(
+            "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])"
+        )
         for where, text in (("page", html), ("storage", storage)):
             assert not JWT.search(text), f"{name}: a token is visible to the browser in the {where}"
         refused = [error for error in self.console_errors if "Content Security Policy" in error]
@@ -187,5 +197,7 @@ async def axe(page: Page) -> list[dict]:
     if not await page.evaluate("() => typeof window.axe === 'object'"):
         await page.evaluate(AXE.read_text())  # through the DevTools protocol: the page's CSP stays as it is
     result = await page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [node["target"] for node in v["nodes"]][:5]} for v in result["violations"]]
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [node["target"] for node in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]

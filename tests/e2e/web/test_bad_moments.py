@@ -20,16 +20,40 @@ def joined(platform, web) -> None:
     config, _ = platform
     program = f"moments-{uuid.uuid4().hex[:6]}"
     admin = {"authorization": f"Bearer {user_token(config, 'nadia')}"}
-    created = httpx.post(f"{config.service_url('profile')}/programs", headers=admin, timeout=10, json={
-        "program_id": program, "name": "Writing circle", "setting": "academic", "campuses": ["north", "south"],
-        "matching_mode": "peer", "matchmaking": "self_selection", "roles_offered": ["peer"], "topics": ["Essays"]})
+    created = httpx.post(
+        f"{config.service_url('profile')}/programs",
+        headers=admin,
+        timeout=10,
+        json={
+            "program_id": program,
+            "name": "Writing circle",
+            "setting": "academic",
+            "campuses": ["north", "south"],
+            "matching_mode": "peer",
+            "matchmaking": "self_selection",
+            "roles_offered": ["peer"],
+            "topics": ["Essays"],
+        },
+    )
     assert created.status_code == 201, created.text
     student = {"authorization": f"Bearer {user_token(config, STUDENT)}"}
-    joined = httpx.post(f"{config.service_url('profile')}/participants", headers=student, timeout=10, json={
-        "program_id": program, "program_setting": "academic", "campus": "north", "display_name": "Sam W.",
-        "email": f"{STUDENT}@northbridge.example.edu", "topics": [{"topic": "Essays", "role": "peer"}],
-        "languages": ["en"], "time_zone": "Europe/Madrid", "meeting_modes": ["online"],
-        "weekly_availability": [{"weekday": "tue", "start": "17:00", "end": "19:00"}]})
+    joined = httpx.post(
+        f"{config.service_url('profile')}/participants",
+        headers=student,
+        timeout=10,
+        json={
+            "program_id": program,
+            "program_setting": "academic",
+            "campus": "north",
+            "display_name": "Sam W.",
+            "email": f"{STUDENT}@northbridge.example.edu",
+            "topics": [{"topic": "Essays", "role": "peer"}],
+            "languages": ["en"],
+            "time_zone": "Europe/Madrid",
+            "meeting_modes": ["online"],
+            "weekly_availability": [{"weekday": "tue", "start": "17:00", "end": "19:00"}],
+        },
+    )
     assert joined.status_code == 201, joined.text
 
 
@@ -60,8 +84,7 @@ async def test_a_form_sent_after_the_session_ended_is_there_again_after_signing_
         await person.close()
 
 
-async def test_a_form_sent_while_a_service_is_down_is_kept_for_when_they_try_again(web, platform, browser,
-                                                                                   joined) -> None:
+async def test_a_form_sent_while_a_service_is_down_is_kept_for_when_they_try_again(web, platform, browser, joined) -> None:
     _, services = platform
     person = await Person.open(browser, STUDENT, web)
     try:
@@ -84,22 +107,48 @@ async def test_a_form_sent_while_a_service_is_down_is_kept_for_when_they_try_aga
         await person.close()
 
 
-async def test_a_student_a_roster_brought_in_finds_the_profile_waiting_and_confirms_it(platform, web, browser,
-                                                                                        joined) -> None:
+async def test_a_student_a_roster_brought_in_finds_the_profile_waiting_and_confirms_it(platform, web, browser, joined) -> None:
     config, _ = platform
     program = f"rostered-{uuid.uuid4().hex[:6]}"
     admin = {"authorization": f"Bearer {user_token(config, 'nadia')}"}
     async with httpx.AsyncClient(timeout=10) as http:
-        created = await http.post(f"{config.service_url('profile')}/programs", headers=admin, json={
-            "program_id": program, "name": "First-year buddies", "setting": "academic", "campuses": ["north", "south"],
-            "matching_mode": "peer", "matchmaking": "self_selection", "roles_offered": ["peer"],
-            "topics": ["Settling in"]})
+        created = await http.post(
+            f"{config.service_url('profile')}/programs",
+            headers=admin,
+            json={
+                "program_id": program,
+                "name": "First-year buddies",
+                "setting": "academic",
+                "campuses": ["north", "south"],
+                "matching_mode": "peer",
+                "matchmaking": "self_selection",
+                "roles_offered": ["peer"],
+                "topics": ["Settling in"],
+            },
+        )
         assert created.status_code == 201, created.text
-        imported = await http.post(f"{config.service_url('profile')}/programs/{program}/roster", headers=admin, json={
-            "rows": [{"line": 1, "external_id": "s-0027", "profile": {
-                "campus": "north", "display_name": "Student27 N.", "email": "student27@northbridge.example.edu",
-                "topics": [{"topic": "Settling in", "role": "peer"}], "languages": ["en"], "time_zone": "Europe/London",
-                "meeting_modes": ["online"], "weekly_availability": [{"weekday": "thu", "start": "12:00", "end": "13:00"}]}}]})
+        imported = await http.post(
+            f"{config.service_url('profile')}/programs/{program}/roster",
+            headers=admin,
+            json={
+                "rows": [
+                    {
+                        "line": 1,
+                        "external_id": "s-0027",
+                        "profile": {
+                            "campus": "north",
+                            "display_name": "Student27 N.",
+                            "email": "student27@northbridge.example.edu",
+                            "topics": [{"topic": "Settling in", "role": "peer"}],
+                            "languages": ["en"],
+                            "time_zone": "Europe/London",
+                            "meeting_modes": ["online"],
+                            "weekly_availability": [{"weekday": "thu", "start": "12:00", "end": "13:00"}],
+                        },
+                    }
+                ]
+            },
+        )
         assert imported.json()["new"] == 1, imported.text
     person = await Person.open(browser, "student27", web)
     try:

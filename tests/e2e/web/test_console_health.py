@@ -19,8 +19,13 @@ ADMIN, NORTH_COORDINATOR, OTHER_ADMIN = "nadia", "cole", "rita"
 
 
 def _api(config, service: str, method: str, path: str, who: str, **kwargs) -> httpx.Response:
-    return httpx.request(method, f"{config.service_url(service)}{path}", timeout=30,
-                         headers={"authorization": f"Bearer {user_token(config, who)}"}, **kwargs)
+    return httpx.request(
+        method,
+        f"{config.service_url(service)}{path}",
+        timeout=30,
+        headers={"authorization": f"Bearer {user_token(config, who)}"},
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -29,16 +34,36 @@ def populated(platform, web) -> str:
     as they join."""
     config, _ = platform
     program_id = f"health-{uuid.uuid4().hex[:6]}"
-    created = _api(config, "profile", "POST", "/programs", ADMIN, json={
-        "program_id": program_id, "name": "Chemistry peer mentors", "setting": "academic", "campuses": ["north", "south"],
-        "matching_mode": "mentor_mentee", "matchmaking": "coordinator_rounds", "topics": ["Organic chemistry"]})
+    created = _api(
+        config,
+        "profile",
+        "POST",
+        "/programs",
+        ADMIN,
+        json={
+            "program_id": program_id,
+            "name": "Chemistry peer mentors",
+            "setting": "academic",
+            "campuses": ["north", "south"],
+            "matching_mode": "mentor_mentee",
+            "matchmaking": "coordinator_rounds",
+            "topics": ["Organic chemistry"],
+        },
+    )
     assert created.status_code == 201, created.text
     rows = []
     for index in range(8):
         role = "mentor" if index % 2 == 0 else "mentee"
-        rows.append(roster_row(index + 1, f"chem-{program_id}-{index}", campus=("north", "south")[index // 4],
-                               display_name=f"Chemist {index}", topics=[{"topic": "Organic chemistry", "role": role}],
-                               mentor_capacity=1 if role == "mentor" else 0))
+        rows.append(
+            roster_row(
+                index + 1,
+                f"chem-{program_id}-{index}",
+                campus=("north", "south")[index // 4],
+                display_name=f"Chemist {index}",
+                topics=[{"topic": "Organic chemistry", "role": role}],
+                mentor_capacity=1 if role == "mentor" else 0,
+            )
+        )
     imported = _api(config, "profile", "POST", f"/programs/{program_id}/roster", ADMIN, json={"rows": rows})
     assert imported.status_code == 200 and imported.json()["new"] == 8, imported.text
     for _ in range(180):  # matching learns of the joins through Kafka (after a restart, its group rejoins first)
@@ -53,12 +78,15 @@ def populated(platform, web) -> str:
 
 async def _figures_on_page(person: Person, table: str) -> list[list[str]]:
     """The rows of the table captioned ``<table>-caption``: each row's header and cells, as shown."""
-    return await person.page.evaluate("""name => {
+    return await person.page.evaluate(
+        """name => {
         const caption = document.querySelector(`#${name}-caption`);
         if (!caption) return [];
         return [...caption.closest('table').querySelectorAll('tbody tr')]
             .map(row => [...row.querySelectorAll('th, td')].map(cell => cell.innerText.trim()));
-    }""", table)
+    }""",
+        table,
+    )
 
 
 async def test_health_figures_are_the_apis_on_the_page_and_in_each_csv(platform, web, browser, populated) -> None:
@@ -73,11 +101,13 @@ async def test_health_figures_are_the_apis_on_the_page_and_in_each_csv(platform,
         await admin.check("console-health")
         everyone = expected["all_campuses"]
         funnel = await _figures_on_page(admin, "funnel")
-        assert [int(row[1]) for row in funnel] == [everyone["funnel"][stage] for stage in
-                                                   ("joined", "proposed", "matched", "active")]
+        assert [int(row[1]) for row in funnel] == [
+            everyone["funnel"][stage] for stage in ("joined", "proposed", "matched", "active")
+        ]
         campuses = await _figures_on_page(admin, "campuses")
-        assert [(row[0], int(row[1])) for row in campuses] == [(item["campus"], item["active_pairs"])
-                                                               for item in expected["campuses"]]
+        assert [(row[0], int(row[1])) for row in campuses] == [
+            (item["campus"], item["active_pairs"]) for item in expected["campuses"]
+        ]
         for chart in ("funnel", "weeks", "ended", "campuses"):
             link = admin.page.locator(f"a[href^='/console/programs/{populated}/health/{chart}.csv']")
             async with admin.page.expect_download() as started:
@@ -102,7 +132,8 @@ async def test_health_figures_are_the_apis_on_the_page_and_in_each_csv(platform,
 
 
 async def test_a_coordinator_of_one_campus_sees_it_alone_and_another_institution_nothing(
-        platform, web, browser, populated) -> None:
+    platform, web, browser, populated
+) -> None:
     coordinator = await Person.open(browser, NORTH_COORDINATOR, web)
     other = await Person.open(browser, OTHER_ADMIN, web)
     try:
@@ -111,8 +142,11 @@ async def test_a_coordinator_of_one_campus_sees_it_alone_and_another_institution
         assert await coordinator.page.locator("a[href='?campus=south']").count() == 0
         assert await coordinator.page.locator("a[href='?campus=']").count() == 0, "no 'all campuses' for one campus"
         await other.sign_in(by_keyboard=False)
-        for path in (f"/console/programs/{populated}", f"/console/programs/{populated}/health",
-                     f"/console/programs/{populated}/health/funnel.csv"):
+        for path in (
+            f"/console/programs/{populated}",
+            f"/console/programs/{populated}/health",
+            f"/console/programs/{populated}/health/funnel.csv",
+        ):
             answer = await other.page.goto(web + path)
             assert answer is not None and answer.status == 404, path
     finally:

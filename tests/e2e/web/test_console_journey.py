@@ -78,8 +78,9 @@ async def _create_program(person: Person, program_id: str, screenshots: bool) ->
     await shot("console-program-check")
     await person.press_on("a[href='/console/new-program/preview']")
     await shot("console-program-preview")
-    assert await person.page.locator("select[name='custom_attributes.lab-group'], "
-                                     "[name='custom_attributes.lab_group']").count() >= 1
+    assert (
+        await person.page.locator("select[name='custom_attributes.lab-group'], [name='custom_attributes.lab_group']").count() >= 1
+    )
     await person.goto("/console/new-program/check")
     await person.press_on("form#program button[type='submit']")
     assert person.page.url.endswith(f"/console/programs/{program_id}"), person.page.url
@@ -95,15 +96,24 @@ async def test_a_coordinator_creates_changes_and_closes_programs_by_keyboard(pla
         created = f"physics-{uuid.uuid4().hex[:6]}"
         await _create_program(english, created, screenshots=True)
         # What the API holds is what was typed
-        answer = await asyncio.to_thread(httpx.get, f"{config.service_url('profile')}/programs/{created}", timeout=10,
-                                         headers={"authorization": f"Bearer {user_token(config, COORDINATOR)}"})
+        answer = await asyncio.to_thread(
+            httpx.get,
+            f"{config.service_url('profile')}/programs/{created}",
+            timeout=10,
+            headers={"authorization": f"Bearer {user_token(config, COORDINATOR)}"},
+        )
         assert answer.status_code == 200, answer.text
         program = answer.json()
         assert program["campuses"] == ["north"] and program["matchmaking"] == "coordinator_rounds"
         assert program["terms"][0]["starts_on"] == "2027-01-11" and program["capacity"] == [{"role": "mentor", "most": 40}]
         assert program["custom_attributes"][0] | {"help": None} == {
-            "name": "lab_group", "label": "Lab group", "kind": "choice", "choices": ["A", "B", "C"], "asked": True,
-            "help": None}
+            "name": "lab_group",
+            "label": "Lab group",
+            "kind": "choice",
+            "choices": ["A", "B", "C"],
+            "asked": True,
+            "help": None,
+        }
         # Spanish: the same journey, photographed in Spanish
         await spanish.sign_in(by_keyboard=False)
         await _create_program(spanish, f"fisica-{uuid.uuid4().hex[:6]}", screenshots=True)

@@ -20,8 +20,13 @@ ADMIN, COORDINATOR, OTHER_ADMIN = "nadia", "cole", "rita"  # cole coordinates ca
 
 
 def _api(config, service: str, method: str, path: str, who: str = ADMIN, **kwargs) -> httpx.Response:
-    return httpx.request(method, f"{config.service_url(service)}{path}", timeout=30,
-                         headers={"authorization": f"Bearer {user_token(config, who)}"}, **kwargs)
+    return httpx.request(
+        method,
+        f"{config.service_url(service)}{path}",
+        timeout=30,
+        headers={"authorization": f"Bearer {user_token(config, who)}"},
+        **kwargs,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -31,17 +36,48 @@ def term(platform, web) -> dict:
     mentee is free only when no mentor is, so a round leaves that mentee and a place over."""
     config, _ = platform
     program_id = f"term-{uuid.uuid4().hex[:6]}"
-    created = _api(config, "profile", "POST", "/programs", json={
-        "program_id": program_id, "name": "Statistics mentoring", "setting": "academic", "campuses": ["north"],
-        "matching_mode": "mentor_mentee", "matchmaking": "coordinator_rounds", "topics": ["Statistics"]})
+    created = _api(
+        config,
+        "profile",
+        "POST",
+        "/programs",
+        json={
+            "program_id": program_id,
+            "name": "Statistics mentoring",
+            "setting": "academic",
+            "campuses": ["north"],
+            "matching_mode": "mentor_mentee",
+            "matchmaking": "coordinator_rounds",
+            "topics": ["Statistics"],
+        },
+    )
     assert created.status_code == 201, created.text
-    rows = [roster_row(index + 1, f"{program_id}-mentor-{index}", campus="north", display_name=f"Mentor {index}",
-                       languages=["de"], topics=[{"topic": "Statistics", "role": "mentor"}],
-                       mentor_capacity=3 if index == 0 else 1) for index in range(3)]
-    rows += [roster_row(index + 4, f"{program_id}-mentee-{index}", campus="north", display_name=f"Mentee {index}",
-                        languages=["en"], topics=[{"topic": "Statistics", "role": "mentee"}],
-                        weekly_availability=[{"weekday": "sun", "start": "08:00", "end": "09:00"}] if index == 4 else
-                        [{"weekday": "mon", "start": "17:00", "end": "19:00"}]) for index in range(5)]
+    rows = [
+        roster_row(
+            index + 1,
+            f"{program_id}-mentor-{index}",
+            campus="north",
+            display_name=f"Mentor {index}",
+            languages=["de"],
+            topics=[{"topic": "Statistics", "role": "mentor"}],
+            mentor_capacity=3 if index == 0 else 1,
+        )
+        for index in range(3)
+    ]
+    rows += [
+        roster_row(
+            index + 4,
+            f"{program_id}-mentee-{index}",
+            campus="north",
+            display_name=f"Mentee {index}",
+            languages=["en"],
+            topics=[{"topic": "Statistics", "role": "mentee"}],
+            weekly_availability=[{"weekday": "sun", "start": "08:00", "end": "09:00"}]
+            if index == 4
+            else [{"weekday": "mon", "start": "17:00", "end": "19:00"}],
+        )
+        for index in range(5)
+    ]
     imported = _api(config, "profile", "POST", f"/programs/{program_id}/roster", json={"rows": rows})
     assert imported.status_code == 200 and imported.json()["new"] == 8, imported.text
     for _ in range(180):  # through Kafka; a matching just restarted rejoins its group first
@@ -51,8 +87,10 @@ def term(platform, web) -> dict:
         time.sleep(0.5)
     else:
         raise AssertionError(f"matching never listed the eight: {listed.text}")
-    return {"program_id": program_id, "people": {item["display_name"]: item["participant_id"]
-                                                 for item in listed.json()["participants"]}}
+    return {
+        "program_id": program_id,
+        "people": {item["display_name"]: item["participant_id"] for item in listed.json()["participants"]},
+    }
 
 
 async def _until_ready(person: Person, running: str = "progress.mesh-progress", tries: int = 120) -> None:
@@ -102,17 +140,25 @@ async def test_a_coordinator_runs_a_term_by_keyboard(platform, web, browser, ter
         await cole.check("console-round-preview")
         await cole.press_on("form#publish button")
         await cole.check("console-round-published")
-        listed = (await asyncio.to_thread(_api, config, "matching", "GET", f"/programs/{program}/participants",
-                                          COORDINATOR, params={"state": "proposed"})).json()["participants"]
+        listed = (
+            await asyncio.to_thread(
+                _api, config, "matching", "GET", f"/programs/{program}/participants", COORDINATOR, params={"state": "proposed"}
+            )
+        ).json()["participants"]
         assert len(listed) >= 6, listed
         await cole.goto(f"/console/programs/{program}/attention")
         await cole.check("console-attention")
         waiting = await cole.page.locator("#waiting-heading + ul li a[translate='no']").all_inner_texts()
         assert "Mentee 4" in waiting, waiting
         # By hand: a mentor with room left and the mentee left over (never free when the mentors are)
-        records = [(await asyncio.to_thread(_api, config, "matching", "GET", f"/programs/{program}/participants/"
-                                            f"{term['people'][name]}", COORDINATOR)).json()
-                   for name in ("Mentor 0", "Mentor 1", "Mentor 2")]
+        records = [
+            (
+                await asyncio.to_thread(
+                    _api, config, "matching", "GET", f"/programs/{program}/participants/{term['people'][name]}", COORDINATOR
+                )
+            ).json()
+            for name in ("Mentor 0", "Mentor 1", "Mentor 2")
+        ]
         mentor = next(record["participant_id"] for record in records if record["used"] < record["capacity"])
         await cole.goto(f"/console/programs/{program}/participants/{mentor}")
         await cole.check("console-participant")
@@ -128,8 +174,7 @@ async def test_a_coordinator_runs_a_term_by_keyboard(platform, web, browser, ter
         await cole.type_into("#note", "You both like R.")
         await cole.press_on("main form button[type='submit']")
         await cole.check("console-pair-by-hand-done")
-        mine = (await asyncio.to_thread(_api, config, "matching", "GET", f"/participants/{mentor}/matches",
-                                        ADMIN)).json()
+        mine = (await asyncio.to_thread(_api, config, "matching", "GET", f"/participants/{mentor}/matches", ADMIN)).json()
         assert any(match.get("arranged") for match in mine), mine
         await cole.goto(f"/console/programs/{program}/attention")
         await cole.check("console-attention-after")
@@ -150,10 +195,14 @@ async def test_the_same_pages_in_spanish(platform, web, browser, term) -> None:
     nadia = await Person.open(browser, ADMIN, web, language="es")
     try:
         await cole.sign_in(by_keyboard=False)
-        for name, path in (("console-participants", "participants"), ("console-matching", "matching"),
-                           ("console-policy", "matching/policy"), ("console-attention", "attention"),
-                           ("console-participant", f"participants/{mentor}"),
-                           ("console-pair-by-hand-choose", f"pair-by-hand?first={mentor}")):
+        for name, path in (
+            ("console-participants", "participants"),
+            ("console-matching", "matching"),
+            ("console-policy", "matching/policy"),
+            ("console-attention", "attention"),
+            ("console-participant", f"participants/{mentor}"),
+            ("console-pair-by-hand-choose", f"pair-by-hand?first={mentor}"),
+        ):
             await cole.goto(f"/console/programs/{program}/{path}")
             await cole.check(name)
         await cole.goto(f"/console/programs/{program}/matching")
@@ -166,18 +215,31 @@ async def test_the_same_pages_in_spanish(platform, web, browser, term) -> None:
         await cole.check("console-policy-compare")
         await cole.goto("/console/digest")
         await cole.check("console-digest")
-        [match] = [item for item in (await asyncio.to_thread(
-            _api, platform[0], "matching", "GET", f"/programs/{program}/participants/{term['people']['Mentee 0']}",
-            COORDINATOR)).json()["matches"] if item["state"] == "proposed"][:1]
-        await cole.goto(f"/console/programs/{program}/pairs/{match['match_id']}/end?participant="
-                        f"{term['people']['Mentee 0']}")
+        [match] = [
+            item
+            for item in (
+                await asyncio.to_thread(
+                    _api,
+                    platform[0],
+                    "matching",
+                    "GET",
+                    f"/programs/{program}/participants/{term['people']['Mentee 0']}",
+                    COORDINATOR,
+                )
+            ).json()["matches"]
+            if item["state"] == "proposed"
+        ][:1]
+        await cole.goto(f"/console/programs/{program}/pairs/{match['match_id']}/end?participant={term['people']['Mentee 0']}")
         await cole.check("console-pair-end")
         await cole.page.locator("main form button[type='submit']").click()
         assert await cole.page.locator("#message-error").count() == 1, "a coordinator says why a pair ends"
         await cole.check("console-pair-end-errors")
         await nadia.sign_in(by_keyboard=False)
-        for name, path in (("console-audit", "/console/audit"), ("console-erasures", "/console/erasures"),
-                           ("console-institution", "/console/institution")):
+        for name, path in (
+            ("console-audit", "/console/audit"),
+            ("console-erasures", "/console/erasures"),
+            ("console-institution", "/console/institution"),
+        ):
             await nadia.goto(path)
             await nadia.check(name)
     finally:
@@ -204,8 +266,7 @@ async def test_an_admin_reads_the_audit_trail_erasures_and_the_institution(platf
         await nadia.check("console-institution")
         assert await nadia.page.locator(f"a[href='/console/programs/{term['program_id']}/health']").count() == 1
         await rita.sign_in(by_keyboard=False)
-        for path in (f"/console/programs/{term['program_id']}/participants",
-                     f"/console/programs/{term['program_id']}/matching"):
+        for path in (f"/console/programs/{term['program_id']}/participants", f"/console/programs/{term['program_id']}/matching"):
             answer = await rita.page.goto(web + path)
             assert answer is not None and answer.status == 404, path
         await rita.goto(f"/console/audit?resource=program/{term['program_id']}")

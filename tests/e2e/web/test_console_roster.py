@@ -22,8 +22,7 @@ from tests.e2e.web.browser import Person
 
 COORDINATOR, ADMIN, SOUTH, OTHER_ADMIN, STUDENT = "cole", "nadia", "sara", "rita", "student35"
 INSTITUTION = "northbridge"
-HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
-          "custom.course"]
+HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability", "custom.course"]
 BAD_LINES = {4: "time_zone is empty", 6: "Mars/Olympus", 8: "south"}  # the file's error, then two of profile's
 
 
@@ -31,28 +30,52 @@ BAD_LINES = {4: "time_zone is empty", 6: "Mars/Olympus", 8: "south"}  # the file
 def program(platform, web) -> dict:
     """A program on campus north only, created by the institution's admin, with one roster-only question."""
     config, _ = platform
-    body = {"program_id": f"tutoring-{uuid.uuid4().hex[:6]}", "name": "Maths peer tutoring", "setting": "academic",
-            "campuses": ["north"], "matching_mode": "mentor_mentee", "matchmaking": "coordinator_rounds",
-            "topics": ["Calculus II", "Statistics"],
-            "custom_attributes": [{"name": "course", "label": "Course code", "kind": "text", "asked": False}]}
-    answer = httpx.post(f"{config.service_url('profile')}/programs", json=body, timeout=10,
-                        headers={"authorization": f"Bearer {user_token(config, ADMIN)}"})
+    body = {
+        "program_id": f"tutoring-{uuid.uuid4().hex[:6]}",
+        "name": "Maths peer tutoring",
+        "setting": "academic",
+        "campuses": ["north"],
+        "matching_mode": "mentor_mentee",
+        "matchmaking": "coordinator_rounds",
+        "topics": ["Calculus II", "Statistics"],
+        "custom_attributes": [{"name": "course", "label": "Course code", "kind": "text", "asked": False}],
+    }
+    answer = httpx.post(
+        f"{config.service_url('profile')}/programs",
+        json=body,
+        timeout=10,
+        headers={"authorization": f"Bearer {user_token(config, ADMIN)}"},
+    )
     assert answer.status_code == 201, answer.text
     return body
 
 
 def roster(tag: str) -> bytes:
     """Four good rows and three bad ones (lines 4, 6 and 8)."""
+
     def person(index: int, **changes: str) -> list[str]:
-        values = {"external_id": f"{tag}-{index:03d}", "email": f"{tag}.{index}@northbridge.example.edu",
-                  "display_name": f"Tutor {index}", "campus": "north",
-                  "topics": "Calculus II:mentor" if index % 2 else "Statistics:mentee", "languages": "en; es",
-                  "time_zone": "America/New_York", "availability": "mon 17:00-19:00; thu 12:00-13:00",
-                  "custom.course": "MATH101"} | changes
+        values = {
+            "external_id": f"{tag}-{index:03d}",
+            "email": f"{tag}.{index}@northbridge.example.edu",
+            "display_name": f"Tutor {index}",
+            "campus": "north",
+            "topics": "Calculus II:mentor" if index % 2 else "Statistics:mentee",
+            "languages": "en; es",
+            "time_zone": "America/New_York",
+            "availability": "mon 17:00-19:00; thu 12:00-13:00",
+            "custom.course": "MATH101",
+        } | changes
         return [values[name] for name in HEADER]
 
-    rows = [person(1), person(2), person(3, time_zone=""), person(4), person(5, time_zone="Mars/Olympus"), person(6),
-            person(7, campus="south")]
+    rows = [
+        person(1),
+        person(2),
+        person(3, time_zone=""),
+        person(4),
+        person(5, time_zone="Mars/Olympus"),
+        person(6),
+        person(7, campus="south"),
+    ]
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerows([HEADER, *rows])
@@ -96,9 +119,18 @@ async def _seed_import(config, program_id: str, status: str = "running", **count
             "file_format, file_bytes, sha256, status, bytes_done, rows_read, rows_sent, new, updated, unchanged, rejected, "
             "started_at, heartbeat_at, finished_at) VALUES ($1, $2, $3, 'seeded', 'Cole Coordinator', 'spring-intake.csv', "
             "'csv', 200000, $4, $5, 83000, 1500, 1500, $6, $7, $8, $9, $10, now() + interval '1 hour', $11)",
-            import_id, INSTITUTION, program_id, "0" * 64, status, counts.get("new", 1400), counts.get("updated", 60),
-            counts.get("unchanged", 30), counts.get("rejected", 10), datetime.now(UTC) - timedelta(minutes=2),
-            None if status == "running" else datetime.now(UTC))
+            import_id,
+            INSTITUTION,
+            program_id,
+            "0" * 64,
+            status,
+            counts.get("new", 1400),
+            counts.get("updated", 60),
+            counts.get("unchanged", 30),
+            counts.get("rejected", 10),
+            datetime.now(UTC) - timedelta(minutes=2),
+            None if status == "running" else datetime.now(UTC),
+        )
     finally:
         await connection.close()
     return import_id
@@ -107,8 +139,10 @@ async def _seed_import(config, program_id: str, status: str = "running", **count
 async def _end_seeded(config, import_id: uuid.UUID) -> None:
     connection = await asyncpg.connect(config.database_url("web"))
     try:
-        await connection.execute("UPDATE roster_imports SET status = 'done', bytes_done = file_bytes, finished_at = now() "
-                                 "WHERE import_id = $1", import_id)
+        await connection.execute(
+            "UPDATE roster_imports SET status = 'done', bytes_done = file_bytes, finished_at = now() WHERE import_id = $1",
+            import_id,
+        )
     finally:
         await connection.close()
 
@@ -169,8 +203,7 @@ async def _the_journey(person: Person, config, program: dict, tag: str, screensh
     assert list((await _counts(person)).values()) == [7, 0, 0, 4, 3]
     # Good rows only: done, nothing to report
     await person.goto(base)
-    good_only = b"\n".join(line for number, line in enumerate(content.split(b"\n"), start=1)
-                           if number not in BAD_LINES) + b"\n"
+    good_only = b"\n".join(line for number, line in enumerate(content.split(b"\n"), start=1) if number not in BAD_LINES) + b"\n"
     await _upload(person, f"{tag}-good.csv", good_only)
     await _until_ended(person)
     assert await person.page.locator("a[href$='/errors.csv']").count() == 0

@@ -22,17 +22,43 @@ MENTOR, MENTEE = "student35", "student37"  # both on campus north
 @pytest.fixture(scope="module")
 def program(platform, web) -> dict:
     config, _ = platform
-    body = {"program_id": f"study-{uuid.uuid4().hex[:6]}", "name": "Calculus study partners", "setting": "academic",
-            "campuses": ["north", "south"], "matching_mode": "mentor_mentee", "matchmaking": "self_selection",
-            "roles_offered": ["mentor", "mentee"], "topics": ["Calculus II", "Linear algebra"],
-            "default_cadence": "weekly", "session_minutes": 60,
-            "custom_attributes": [{"name": "course", "label": "Course you are taking", "kind": "choice", "asked": True,
-                                   "help": "The mathematics course you take this term",
-                                   "choices": ["MATH101", "MATH102", "ART100"]}],
-            "eligibility": [{"rule_id": "maths-course", "attribute": "custom.course", "operator": "one_of",
-                             "values": ["MATH101", "MATH102"], "summary": "students of a first-year mathematics course"}]}
-    answer = httpx.post(f"{config.service_url('profile')}/programs", json=body, timeout=10,
-                        headers={"authorization": f"Bearer {user_token(config, 'nadia')}"})
+    body = {
+        "program_id": f"study-{uuid.uuid4().hex[:6]}",
+        "name": "Calculus study partners",
+        "setting": "academic",
+        "campuses": ["north", "south"],
+        "matching_mode": "mentor_mentee",
+        "matchmaking": "self_selection",
+        "roles_offered": ["mentor", "mentee"],
+        "topics": ["Calculus II", "Linear algebra"],
+        "default_cadence": "weekly",
+        "session_minutes": 60,
+        "custom_attributes": [
+            {
+                "name": "course",
+                "label": "Course you are taking",
+                "kind": "choice",
+                "asked": True,
+                "help": "The mathematics course you take this term",
+                "choices": ["MATH101", "MATH102", "ART100"],
+            }
+        ],
+        "eligibility": [
+            {
+                "rule_id": "maths-course",
+                "attribute": "custom.course",
+                "operator": "one_of",
+                "values": ["MATH101", "MATH102"],
+                "summary": "students of a first-year mathematics course",
+            }
+        ],
+    }
+    answer = httpx.post(
+        f"{config.service_url('profile')}/programs",
+        json=body,
+        timeout=10,
+        headers={"authorization": f"Bearer {user_token(config, 'nadia')}"},
+    )
     assert answer.status_code == 201, answer.text
     return body
 
@@ -53,8 +79,7 @@ async def _participation_path(person: Person) -> str:
     return href.split("#")[0]
 
 
-async def test_a_mentor_by_keyboard_and_a_mentee_in_spanish_go_through_the_whole_journey(
-        platform, web, browser, program) -> None:
+async def test_a_mentor_by_keyboard_and_a_mentee_in_spanish_go_through_the_whole_journey(platform, web, browser, program) -> None:
     config, _ = platform
     mentor = await Person.open(browser, MENTOR, web, language="en")
     mentee = await Person.open(browser, MENTEE, web, language="es")
@@ -115,8 +140,9 @@ async def test_a_mentor_by_keyboard_and_a_mentee_in_spanish_go_through_the_whole
         assert await mentor.page.get_by_text("Why matching proposes it").count()
         await mentor.check("journey-proposal")
         await mentor.press_on("form[action$='/accept'] button", navigates=False)  # htmx swaps the proposals' region
-        assert await mentor.page.evaluate("() => !!document.activeElement.closest('#matches')"), \
+        assert await mentor.page.evaluate("() => !!document.activeElement.closest('#matches')"), (
             "focus lands on the changed region after an enhanced update"
+        )
         await mentor.check("journey-accepted")
         await _until(mentor, mentor_hub, "a[href^='/pairs/']")
         pair = await mentor.page.locator("a[href^='/pairs/']").first.get_attribute("href")

@@ -50,8 +50,9 @@ async def test_a_cross_site_form_post_is_refused_and_the_session_survives_it(web
     person = await Person.open(browser, "student22", web)
     try:
         await person.sign_in(by_keyboard=False)
-        attack = (f"<!doctype html><title>win a prize</title><form method=post action='{web}/auth/logout'>"
-                  "<button>claim</button></form>")
+        attack = (
+            f"<!doctype html><title>win a prize</title><form method=post action='{web}/auth/logout'><button>claim</button></form>"
+        )
         await person.context.route(f"{EVIL}/**", lambda route: route.fulfill(body=attack, content_type="text/html"))
         await person.page.goto(f"{EVIL}/prize")
         async with person.page.expect_navigation():

@@ -28,8 +28,7 @@ def _kind(path: str) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "es", PSEUDO])
-async def test_every_page_a_paired_student_can_reach_passes_the_checks_in_both_languages(
-        web, browser, journey, language) -> None:
+async def test_every_page_a_paired_student_can_reach_passes_the_checks_in_both_languages(web, browser, journey, language) -> None:
     person = await Person.open(browser, "student01", web, language=language)
     try:
         await person.sign_in(by_keyboard=False)
@@ -51,7 +50,8 @@ async def test_every_page_a_paired_student_can_reach_passes_the_checks_in_both_l
             else:
                 await person.check(name)
             for href in await person.page.locator("main a[href], nav a[href], footer a[href]").evaluate_all(
-                    "links => links.map(link => link.getAttribute('href'))"):
+                "links => links.map(link => link.getAttribute('href'))"
+            ):
                 target = urlsplit(href)
                 if target.netloc or not target.path.startswith("/") or target.path.startswith(SKIP):
                     continue

@@ -29,9 +29,11 @@ def assert_rate_limited(response: httpx.Response, budget: str) -> None:
 
 
 async def test_m10_rapid_suggestions_from_one_subject_get_429_after_the_budget_and_others_are_unaffected(
-        endpoints, database_factory) -> None:
-    async with running(MATCHING, endpoints.kafka_bootstrap, await database_factory(),
-                       rate_limit_per_subject_per_minute=BUDGET) as (app, client):
+    endpoints, database_factory
+) -> None:
+    async with running(
+        MATCHING, endpoints.kafka_bootstrap, await database_factory(), rate_limit_per_subject_per_minute=BUDGET
+    ) as (app, client):
         asker = Candidate(uuid.uuid4(), profile(), f"sub-{uuid.uuid4().hex[:8]}")
         other = Candidate(uuid.uuid4(), mentor_profile(), f"sub-{uuid.uuid4().hex[:8]}")
         async with app.state.components.database.transaction(INSTITUTION) as transaction:
@@ -54,8 +56,10 @@ async def test_m10_rapid_suggestions_from_one_subject_get_429_after_the_budget_a
 
 async def test_m10_an_anonymous_address_is_limited_on_the_public_feed_and_for_failed_tokens(endpoints, database_factory) -> None:
     """Over real HTTP from loopback, the proxy uvicorn trusts by default: X-Forwarded-For names the client."""
-    async with serving(SCHEDULING, endpoints.kafka_bootstrap, await database_factory(),
-                       rate_limit_per_address_per_minute=5) as (_, url):
+    async with serving(SCHEDULING, endpoints.kafka_bootstrap, await database_factory(), rate_limit_per_address_per_minute=5) as (
+        _,
+        url,
+    ):
         async with httpx.AsyncClient(base_url=url) as client:
             feed = f"/calendars/{INSTITUTION}/{secrets.token_urlsafe(32)}.ics"
             first = {"X-Forwarded-For": "203.0.113.9"}
@@ -75,8 +79,10 @@ async def test_m10_an_anonymous_address_is_limited_on_the_public_feed_and_for_fa
 
 
 async def test_m10_the_changes_of_a_profile_that_feed_scoring_have_an_hourly_budget(endpoints, database_factory) -> None:
-    async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(),
-                       rate_limit_profile_changes_per_hour=3) as (_, client):
+    async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), rate_limit_profile_changes_per_hour=3) as (
+        _,
+        client,
+    ):
         await create_programs(client, "first-year-stem")
         body = profile().model_dump(mode="json")
         me = as_person("profile", email=body["email"])
@@ -85,10 +91,15 @@ async def test_m10_the_changes_of_a_profile_that_feed_scoring_have_an_hourly_bud
         participant_id = joined.json()["participant_id"]
         stranger = as_person("profile", campuses=("south",))
         for _ in range(4):  # refused, and spending only the stranger's own budget, never the owner's
-            assert (await client.put(f"/participants/{participant_id}/profile", json=body,
-                                     headers=stranger)).status_code in (403, 404, 429)
-        changes = [await client.put(f"/participants/{participant_id}/profile", json=body | {"goals": [f"goal {n}"]},
-                                    headers=me) for n in range(4)]
+            assert (await client.put(f"/participants/{participant_id}/profile", json=body, headers=stranger)).status_code in (
+                403,
+                404,
+                429,
+            )
+        changes = [
+            await client.put(f"/participants/{participant_id}/profile", json=body | {"goals": [f"goal {n}"]}, headers=me)
+            for n in range(4)
+        ]
         assert [c.status_code for c in changes[:3]] == [200] * 3
         assert_rate_limited(changes[3], "profile changes per hour")
         assert int(changes[3].headers["Retry-After"]) > 60  # three an hour: the next in about twenty minutes

@@ -24,21 +24,23 @@ async def scheduling(endpoints, database_factory):
         yield service
 
 
-async def test_l4_staff_reading_a_pairs_agreement_and_sessions_is_audited_and_the_pair_reading_theirs_is_not(
-        scheduling) -> None:
+async def test_l4_staff_reading_a_pairs_agreement_and_sessions_is_audited_and_the_pair_reading_theirs_is_not(scheduling) -> None:
     app, client = scheduling
     accepted, tokens = await formed_pair(app)
     a = accepted.participants[0].participant_id
     match_id = str(accepted.match_id)
-    proposed = await client.post(f"/matches/{match_id}/agreements", json=AGREEMENT | {"participant_id": str(a)},
-                                 headers=tokens[a])
+    proposed = await client.post(
+        f"/matches/{match_id}/agreements", json=AGREEMENT | {"participant_id": str(a)}, headers=tokens[a]
+    )
     assert proposed.status_code == 201, proposed.text
     for who in (tokens[a], as_("scheduling", "coordinator", campuses=("north",))):
         assert (await client.get(f"/matches/{match_id}/agreements", headers=who)).status_code == 200
         assert (await client.get(f"/matches/{match_id}/sessions", headers=who)).status_code == 200
     sessions = [s["session_id"] for s in (await client.get(f"/matches/{match_id}/sessions", headers=tokens[a])).json()]
     assert reads((await client.get("/audit", headers=ADMIN)).json()) == [
-        (["coordinator"], "sessions", sorted(sessions)), (["coordinator"], "agreements", [match_id])]
+        (["coordinator"], "sessions", sorted(sessions)),
+        (["coordinator"], "agreements", [match_id]),
+    ]
 
 
 async def test_l4_an_admin_reading_the_mail_sent_to_someone_is_audited(endpoints, database_factory) -> None:

@@ -17,8 +17,12 @@ from tests.support.services import running
 DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
 # /calendars/: a private feed whose unguessable URL is the credential (calendar apps send no token)
 PUBLIC = ("/health/", "/metrics", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs", "/calendars/")
-READ_PATH = {"profile": "/participants/{id}", "matching": "/matches/{id}", "scheduling": "/sessions/{id}",
-             "notify": "/notifications/{id}"}
+READ_PATH = {
+    "profile": "/participants/{id}",
+    "matching": "/matches/{id}",
+    "scheduling": "/sessions/{id}",
+    "notify": "/notifications/{id}",
+}
 
 
 @pytest.fixture(params=DEFINITIONS, ids=lambda d: d.name)
@@ -37,20 +41,34 @@ def refusals(audience: str) -> list[tuple[str, dict[str, str], int, str]]:
         ("malformed token", bearer("not-a.jwt"), 401, "malformed token"),
         ("bad signature", bearer(issuer.token(audience=audience, key=stranger)), 401, "signature does not verify"),
         ("alg none", bearer(issuer.unsigned_token(audience=audience)), 401, "algorithm 'none' is not accepted"),
-        ("HS256 signed with the public key", bearer(issuer.hs256_with_public_key(audience=audience)), 401,
-         "algorithm 'HS256' is not accepted"),
-        ("expired", bearer(issuer.token(audience=audience, exp=now - 120, iat=now - 900, nbf=now - 900)), 401,
-         "token expired"),
+        (
+            "HS256 signed with the public key",
+            bearer(issuer.hs256_with_public_key(audience=audience)),
+            401,
+            "algorithm 'HS256' is not accepted",
+        ),
+        ("expired", bearer(issuer.token(audience=audience, exp=now - 120, iat=now - 900, nbf=now - 900)), 401, "token expired"),
         ("not yet valid", bearer(issuer.token(audience=audience, nbf=now + 600)), 401, "not yet valid"),
-        ("wrong issuer", bearer(issuer.token(audience=audience, iss="https://idp.elsewhere.example/realms/x")), 401,
-         "was not issued by"),
+        (
+            "wrong issuer",
+            bearer(issuer.token(audience=audience, iss="https://idp.elsewhere.example/realms/x")),
+            401,
+            "was not issued by",
+        ),
         ("wrong audience", bearer(issuer.token(audience="mesh-somebody-else")), 401, "not for this service"),
-        ("unknown key", bearer(issuer.token(audience=audience, key=stranger, kid="retired-2019")), 401,
-         "signing key 'retired-2019' is not one the issuer publishes"),
-        ("no institution claim", bearer(issuer.token(audience=audience, institution=None)), 403,
-         "no institution claim"),
-        ("a key id no header can carry", bearer(issuer.token(audience=audience, kid="clé-€")), 401,
-         "signing key 'cl?-?' is not one the issuer publishes"),
+        (
+            "unknown key",
+            bearer(issuer.token(audience=audience, key=stranger, kid="retired-2019")),
+            401,
+            "signing key 'retired-2019' is not one the issuer publishes",
+        ),
+        ("no institution claim", bearer(issuer.token(audience=audience, institution=None)), 403, "no institution claim"),
+        (
+            "a key id no header can carry",
+            bearer(issuer.token(audience=audience, kid="clé-€")),
+            401,
+            "signing key 'cl?-?' is not one the issuer publishes",
+        ),
     ]
 
 
@@ -101,15 +119,19 @@ async def test_m2_m5_hostile_headers_and_claims_are_a_401_with_a_challenge_never
         response = await client.get(path, headers=bearer(token))
         challenge = response.headers.get("WWW-Authenticate", "")
         assert (response.status_code, challenge.startswith('Bearer realm="mentoring-mesh", error="invalid_token"')) == (
-            401, True), (case, response.status_code, challenge)
+            401,
+            True,
+        ), (case, response.status_code, challenge)
 
 
 async def test_m6_the_service_role_in_a_token_not_of_a_platform_service_client_opens_nothing(service) -> None:
     definition, client = service
     issuer = local_issuer()
     path = READ_PATH[definition.name].format(id=uuid.uuid4())
-    for case, claims in [("a person's app", {"azp": "mesh-cli", "institution": None}),
-                         ("a service client naming an institution", {"azp": "mesh-matching"})]:
+    for case, claims in [
+        ("a person's app", {"azp": "mesh-cli", "institution": None}),
+        ("a service client naming an institution", {"azp": "mesh-matching"}),
+    ]:
         token = issuer.token(audience=f"mesh-{definition.name}", roles=("service",), campuses=(), **claims)
         response = await client.get(path, headers=bearer(token))
         assert response.status_code == 403 and "service" in response.headers["WWW-Authenticate"], case
@@ -161,8 +183,9 @@ async def test_public_routes_stay_open(service) -> None:
 async def test_cached_keys_keep_working_while_the_issuer_is_down_and_unknown_keys_fail_closed(endpoints, database_factory):
     issuer = LocalIssuer()
     try:
-        async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url,
-                           oidc_jwks_min_refresh_seconds=0) as (_, client):
+        async with running(
+            PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url, oidc_jwks_min_refresh_seconds=0
+        ) as (_, client):
             path = f"/participants/{uuid.uuid4()}"
             good = issuer.token(audience="mesh-profile")
             assert (await client.get(path, headers=bearer(good))).status_code == 404
@@ -186,8 +209,9 @@ async def test_cached_keys_keep_working_while_the_issuer_is_down_and_unknown_key
 async def test_a_burst_of_unknown_key_ids_costs_the_issuer_at_most_one_fetch(endpoints, database_factory):
     issuer = LocalIssuer()
     try:
-        async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url,
-                           oidc_jwks_min_refresh_seconds=60) as (_, client):
+        async with running(
+            PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url, oidc_jwks_min_refresh_seconds=60
+        ) as (_, client):
             fetches = issuer.fetches
             for index in range(20):
                 token = issuer.token(audience="mesh-profile", kid=f"made-up-{index}")

@@ -11,17 +11,41 @@ from mesh_runtime.migrations import UnsafeRuntimeRole, check_runtime_role
 from tests.support.databases import owner_url, with_database
 from tests.support.services import in_tenant, running
 
-PACKAGES = {"profile": "mesh_profile.migrations", "matching": "mesh_matching.migrations",
-            "scheduling": "mesh_scheduling.migrations", "notify": "mesh_notify.migrations"}
-TENANT_TABLES = {"profile": {"participants", "programs", "program_seats", "erasures"},
-                 "matching": {"candidates", "matches", "program_policies", "open_slots", "programs", "pair_sessions",
-                              "excluded_pairs", "pair_nudges", "candidate_name_words", "round_previews",
-                              "health_people", "health_pair_weeks", "health_counts", "health_counts_by_date",
-                              "health_deltas"},
-                 "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress",
-                                "calendar_feeds"},
-                 "notify": {"contacts", "notifications", "erased_participants", "session_revisions",
-                            "notification_preferences", "coordinator_digests"}}
+PACKAGES = {
+    "profile": "mesh_profile.migrations",
+    "matching": "mesh_matching.migrations",
+    "scheduling": "mesh_scheduling.migrations",
+    "notify": "mesh_notify.migrations",
+}
+TENANT_TABLES = {
+    "profile": {"participants", "programs", "program_seats", "erasures"},
+    "matching": {
+        "candidates",
+        "matches",
+        "program_policies",
+        "open_slots",
+        "programs",
+        "pair_sessions",
+        "excluded_pairs",
+        "pair_nudges",
+        "candidate_name_words",
+        "round_previews",
+        "health_people",
+        "health_pair_weeks",
+        "health_counts",
+        "health_counts_by_date",
+        "health_deltas",
+    },
+    "scheduling": {"pairs", "sessions", "erased_participants", "agreements", "goal_progress", "calendar_feeds"},
+    "notify": {
+        "contacts",
+        "notifications",
+        "erased_participants",
+        "session_revisions",
+        "notification_preferences",
+        "coordinator_digests",
+    },
+}
 RUNTIME_TENANT_TABLES = {"mesh_audit"}
 
 
@@ -39,7 +63,8 @@ async def test_every_table_with_an_institution_is_row_secured_even_for_its_owner
             SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity AS forced FROM pg_class c
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'institution' AND NOT a.attisdropped
             WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace
-            """)
+            """
+        )
         assert {row["relname"] for row in secured} == TENANT_TABLES[service] | RUNTIME_TENANT_TABLES
         assert all(row["forced"] for row in secured), secured
         assert not await connection.fetchval("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
@@ -51,7 +76,8 @@ async def test_another_tenant_a_forgotten_tenant_and_a_sweep_see_what_they_shoul
     database = Database(await create_pool(await database_factory(PACKAGES["matching"])))
     try:
         await in_tenant(database, "northbridge").execute(
-            "INSERT INTO program_policies (program_id, version, policy) VALUES ('stem', 1, '{}')")
+            "INSERT INTO program_policies (program_id, version, policy) VALUES ('stem', 1, '{}')"
+        )
         count = "SELECT count(*) FROM program_policies"
         assert await in_tenant(database, "northbridge").fetchval(count) == 1
         assert await in_tenant(database, "riverside").fetchval(count) == 0
@@ -60,10 +86,12 @@ async def test_another_tenant_a_forgotten_tenant_and_a_sweep_see_what_they_shoul
         assert await in_tenant(database, ALL_TENANTS).fetchval(count) == 1  # an explicit sweep sees all
         with pytest.raises(asyncpg.InsufficientPrivilegeError):  # writing into another tenant's rows
             await in_tenant(database, "riverside").execute(
-                "INSERT INTO program_policies (institution, program_id, version, policy) VALUES ('northbridge', 'x', 1, '{}')")
+                "INSERT INTO program_policies (institution, program_id, version, policy) VALUES ('northbridge', 'x', 1, '{}')"
+            )
         with pytest.raises(asyncpg.InsufficientPrivilegeError):  # a sweep cannot make a row everyone sees
             await in_tenant(database, ALL_TENANTS).execute(
-                "INSERT INTO program_policies (program_id, version, policy) VALUES ('y', 1, '{}')")
+                "INSERT INTO program_policies (program_id, version, policy) VALUES ('y', 1, '{}')"
+            )
         # And no row is written without a tenant at all: an unset setting fails the column default, one
         # reset to '' by an earlier transaction on the same connection fails the policy.
         with pytest.raises((asyncpg.UndefinedObjectError, asyncpg.InsufficientPrivilegeError)):
@@ -76,7 +104,8 @@ async def test_another_tenant_a_forgotten_tenant_and_a_sweep_see_what_they_shoul
 
 @pytest.mark.parametrize("service", PACKAGES)
 async def test_l5_the_service_role_owns_nothing_and_cannot_lift_row_security_or_rewrite_the_audit_trail(
-        service, database_factory) -> None:
+    service, database_factory
+) -> None:
     url = await database_factory(PACKAGES[service])
     connection = await asyncpg.connect(url)
     try:
@@ -87,10 +116,15 @@ async def test_l5_the_service_role_owns_nothing_and_cannot_lift_row_security_or_
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await connection.execute("CREATE TABLE sneaky (x int)")
         await connection.execute("SELECT set_config('mesh.institution', 'northbridge', false)")
-        await connection.execute("INSERT INTO mesh_audit (actor_subject, actor_roles, action, resource) "
-                                 "VALUES ('a', '{admin}', 'x', 'y')")  # appended
-        for change in ("UPDATE mesh_audit SET action = 'nothing happened'", "DELETE FROM mesh_audit",
-                       "TRUNCATE mesh_audit", "UPDATE mesh_schema_migrations SET checksum = ''"):
+        await connection.execute(
+            "INSERT INTO mesh_audit (actor_subject, actor_roles, action, resource) VALUES ('a', '{admin}', 'x', 'y')"
+        )  # appended
+        for change in (
+            "UPDATE mesh_audit SET action = 'nothing happened'",
+            "DELETE FROM mesh_audit",
+            "TRUNCATE mesh_audit",
+            "UPDATE mesh_schema_migrations SET checksum = ''",
+        ):
             with pytest.raises(asyncpg.InsufficientPrivilegeError):  # L4: append-only for the role that writes it
                 await connection.execute(change)
     finally:

@@ -25,14 +25,18 @@ from tests.unit.factories import mentor_profile, profile
 
 async def published(app, event_type: str) -> list[EventEnvelope]:
     rows = await app.state.components.database.pool.fetch(
-        "SELECT headers, value FROM mesh_outbox WHERE event_type LIKE $1 ORDER BY id", f"%.{event_type}.%")
+        "SELECT headers, value FROM mesh_outbox WHERE event_type LIKE $1 ORDER BY id", f"%.{event_type}.%"
+    )
     return [from_kafka([(k, v.encode()) for k, v in row["headers"].items()], bytes(row["value"])) for row in rows]
 
 
 def reader(name: str, url: str | None, secret: str | None = None) -> Peer:
     keys = IssuerKeys(local_issuer().url)
-    return Peer(name, url, ServiceIdentity(keys, f"mesh-{name}-reader", None) if secret is None else
-                ServiceIdentity(keys, "mesh-matching", secret))
+    return Peer(
+        name,
+        url,
+        ServiceIdentity(keys, f"mesh-{name}-reader", None) if secret is None else ServiceIdentity(keys, "mesh-matching", secret),
+    )
 
 
 @pytest.fixture
@@ -49,8 +53,9 @@ async def profile_served(endpoints, database_factory):
 async def join(url: str, given, *, institution: str = INSTITUTION) -> str:
     import httpx
 
-    headers = as_("profile", "participant", subject=str(uuid.uuid4()), institution=institution, campuses=("north",),
-                  email=str(given.email))
+    headers = as_(
+        "profile", "participant", subject=str(uuid.uuid4()), institution=institution, campuses=("north",), email=str(given.email)
+    )
     async with httpx.AsyncClient(base_url=url) as client:
         response = await client.post("/participants", json=given.model_dump(mode="json"), headers=headers)
     assert response.status_code == 201, response.text
@@ -70,8 +75,12 @@ async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(pro
         await ProfileReads(peer).candidate(uuid.uuid4())
     # Only routes opened to services: a service token changes nothing and lists nothing.
     identity_client = await peer._identity.client()
-    for method, path in (("GET", f"/participants/{ours}/erasure"), ("DELETE", f"/participants/{ours}"),
-                         ("PUT", f"/participants/{ours}/profile"), ("GET", "/audit")):
+    for method, path in (
+        ("GET", f"/participants/{ours}/erasure"),
+        ("DELETE", f"/participants/{ours}"),
+        ("PUT", f"/participants/{ours}/profile"),
+        ("GET", "/audit"),
+    ):
         refused = await identity_client.request(method, f"{url}{path}", json=profile().model_dump(mode="json"))
         assert refused.status_code == 403 and "not open to platform services" in refused.json()["detail"], (method, path)
     # And a person's token is not a service's: the profile of someone else stays theirs.
@@ -144,28 +153,39 @@ async def test_a_wrong_secret_or_a_service_down_is_retried_never_dead_lettered(p
 
 
 async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_published(
-        endpoints, database_factory, profile_served) -> None:
+    endpoints, database_factory, profile_served
+) -> None:
     profile_app, profile_url = profile_served
-    mentor = await join(profile_url, mentor_profile(display_name="Ben M.", mentor_capacity=1,
-                                                    experiences=["took Calculus II"], goals=["pass the final exam"]))
+    mentor = await join(
+        profile_url,
+        mentor_profile(display_name="Ben M.", mentor_capacity=1, experiences=["took Calculus II"], goals=["pass the final exam"]),
+    )
     mentee = await join(profile_url, profile(display_name="Ada L.", goals=["pass the final exam"]))
     joins = await published(profile_app, "ParticipantJoined")
     assert len(joins) == 2 and not any(b"Ada L." in e.model_dump_json().encode() for e in joins)
     async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory(), profile_api_url=profile_url) as (
-            matching_app, matching_url):
+        matching_app,
+        matching_url,
+    ):
         handle = matching_handlers(matching_app.state.components)
         for envelope in joins:  # what matching's consumer does with each record
             async with matching_app.state.components.database.transaction(envelope.institution) as transaction:
                 await handle[type(envelope.data)](transaction, envelope)
         stored = await in_tenant(matching_app.state.components.database).fetchval(
-            "SELECT profile->'goals' FROM candidates WHERE participant_id = $1", uuid.UUID(mentee))
+            "SELECT profile->'goals' FROM candidates WHERE participant_id = $1", uuid.UUID(mentee)
+        )
         assert stored == ["pass the final exam"]  # scored on the free text it read, not on the event
         [proposed] = await published(matching_app, "MatchProposed")
         assert {str(p.participant_id) for p in proposed.data.participants} == {mentor, mentee}
         assert b"pass the final exam" not in proposed.model_dump_json().encode()
 
-        async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory(), profile_api_url=profile_url,
-                           matching_api_url=matching_url) as (notify_app, _):
+        async with running(
+            NOTIFY,
+            endpoints.kafka_bootstrap,
+            await database_factory(),
+            profile_api_url=profile_url,
+            matching_api_url=matching_url,
+        ) as (notify_app, _):
             handle = notify_handlers(notify_app.state.components)
             for envelope in [*joins, proposed]:
                 async with notify_app.state.components.database.transaction(envelope.institution) as transaction:
@@ -174,19 +194,20 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
             names = {row["display_name"] for row in await tenant.fetch("SELECT display_name FROM contacts")}
             assert names == {"Ben M.", "Ada L."}
             [context] = await tenant.fetch(
-                "SELECT context FROM notifications WHERE template = 'match_proposed' AND recipient_id = $1",
-                uuid.UUID(mentee))
+                "SELECT context FROM notifications WHERE template = 'match_proposed' AND recipient_id = $1", uuid.UUID(mentee)
+            )
             assert any("pass the final exam" in reason for reason in context["context"]["reasons"])
 
 
-async def test_m6_each_service_reads_only_what_its_work_needs_and_every_staff_or_service_read_is_audited(
-        profile_served) -> None:
+async def test_m6_each_service_reads_only_what_its_work_needs_and_every_staff_or_service_read_is_audited(profile_served) -> None:
     import httpx
 
     _, url = profile_served
     ours = await join(url, profile(display_name="Ada Contact", challenges=["grief"], goals=["a thesis"]))
-    as_service = {name: as_("profile", "service", institution=None, campuses=(), azp=f"mesh-{name}")
-                  for name in ("matching", "scheduling", "notify")}
+    as_service = {
+        name: as_("profile", "service", institution=None, campuses=(), azp=f"mesh-{name}")
+        for name in ("matching", "scheduling", "notify")
+    }
     async with httpx.AsyncClient(base_url=url) as client:
         assert (await client.get(f"/participants/{ours}", headers=as_service["matching"])).status_code == 200
         for name in ("scheduling", "notify"):  # contact details, never a person's words
@@ -198,13 +219,25 @@ async def test_m6_each_service_reads_only_what_its_work_needs_and_every_staff_or
             assert contact.status_code == 200 and contact.json()["display_name"] == "Ada Contact", name
             assert "grief" not in contact.text and "a thesis" not in contact.text, name
         assert (await client.get(f"/participants/{ours}/contact", headers=as_person("profile"))).status_code == 403
-        for outsider in (as_person("profile", campuses=("south",)), as_("profile", "coordinator", campuses=("south",)),
-                         as_("profile", "admin", institution="other-college")):  # not known to exist
+        for outsider in (
+            as_person("profile", campuses=("south",)),
+            as_("profile", "coordinator", campuses=("south",)),
+            as_("profile", "admin", institution="other-college"),
+        ):  # not known to exist
             assert (await client.get(f"/participants/{ours}/contact", headers=outsider)).status_code == 404
         assert (await client.get(f"/participants/{ours}", headers=as_("profile", "coordinator"))).status_code == 200
         trail = (await client.get("/audit", headers=as_("profile", "admin"), params={"limit": 50})).json()
-    reads = [(e["actor_roles"], e["client_id"], e["resource"]) for e in trail
-             if e["action"] == "personal_data.read" and e["details"]["ids"] == [ours]]
-    assert sorted(reads, key=str) == sorted([
-        (["service"], "mesh-matching", "participants"), (["service"], "mesh-scheduling", "participants/contact"),
-        (["service"], "mesh-notify", "participants/contact"), (["coordinator"], "mesh-cli", "participants")], key=str)
+    reads = [
+        (e["actor_roles"], e["client_id"], e["resource"])
+        for e in trail
+        if e["action"] == "personal_data.read" and e["details"]["ids"] == [ours]
+    ]
+    assert sorted(reads, key=str) == sorted(
+        [
+            (["service"], "mesh-matching", "participants"),
+            (["service"], "mesh-scheduling", "participants/contact"),
+            (["service"], "mesh-notify", "participants/contact"),
+            (["coordinator"], "mesh-cli", "participants"),
+        ],
+        key=str,
+    )

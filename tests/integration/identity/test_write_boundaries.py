@@ -118,8 +118,14 @@ class Seeded:
 
     def unseen(self) -> dict[str, str]:
         """Ids of the same kinds that nobody has, for the twin request (an agreement's version is its pair's)."""
-        return {name: f"nobody-{uuid.uuid4().hex[:8]}" if name in PER_INSTITUTION
-                else value if name == "version" else str(uuid.uuid4()) for name, value in self.path_ids.items()}
+        return {
+            name: f"nobody-{uuid.uuid4().hex[:8]}"
+            if name in PER_INSTITUTION
+            else value
+            if name == "version"
+            else str(uuid.uuid4())
+            for name, value in self.path_ids.items()
+        }
 
 
 async def seed_profile(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
@@ -130,13 +136,26 @@ async def seed_profile(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     participant_id = imported.json()["rows"][0]["participant_id"]
     stored = (await client.get(f"/participants/{participant_id}")).json()["profile"]
     email = stored["email"]
-    return Seeded({"participant_id": participant_id, "program_id": PROGRAM},
-                  {"participant_id": participant_id, "participant_ids": [participant_id], "program_id": PROGRAM,
-                   "external_id": external_id, "email": email, "time_zone": stored["time_zone"],
-                   "weekly_availability": stored["weekly_availability"]},
-                  (external_id, email),
-                  [f"/participants/{participant_id}", f"/participants/{participant_id}/erasure", f"/programs/{PROGRAM}",
-                   "/programs", "/audit"])
+    return Seeded(
+        {"participant_id": participant_id, "program_id": PROGRAM},
+        {
+            "participant_id": participant_id,
+            "participant_ids": [participant_id],
+            "program_id": PROGRAM,
+            "external_id": external_id,
+            "email": email,
+            "time_zone": stored["time_zone"],
+            "weekly_availability": stored["weekly_availability"],
+        },
+        (external_id, email),
+        [
+            f"/participants/{participant_id}",
+            f"/participants/{participant_id}/erasure",
+            f"/programs/{PROGRAM}",
+            "/programs",
+            "/audit",
+        ],
+    )
 
 
 async def seed_matching(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
@@ -148,32 +167,52 @@ async def seed_matching(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     assert (await client.put(f"/programs/{PROGRAM}/policy", json={"weights": {"goals": 3.0}})).status_code == 200
     preview = await client.post(f"/programs/{PROGRAM}/round-previews", json={})
     assert preview.status_code == 202, preview.text
-    return Seeded({"match_id": match["match_id"], "participant_id": str(mentee), "program_id": PROGRAM,
-                   "preview_id": preview.json()["preview_id"]},
-                  {"participant_id": str(mentee), "partner_ids": [str(mentor)], "match_id": match["match_id"],
-                   "program_id": PROGRAM},
-                  (mentor_email, mentee_email),
-                  [f"/matches/{match['match_id']}", f"/participants/{mentee}/matches", f"/participants/{mentor}/matches",
-                   f"/programs/{PROGRAM}/policy/versions", "/audit"])
+    return Seeded(
+        {
+            "match_id": match["match_id"],
+            "participant_id": str(mentee),
+            "program_id": PROGRAM,
+            "preview_id": preview.json()["preview_id"],
+        },
+        {"participant_id": str(mentee), "partner_ids": [str(mentor)], "match_id": match["match_id"], "program_id": PROGRAM},
+        (mentor_email, mentee_email),
+        [
+            f"/matches/{match['match_id']}",
+            f"/participants/{mentee}/matches",
+            f"/participants/{mentor}/matches",
+            f"/programs/{PROGRAM}/policy/versions",
+            "/audit",
+        ],
+    )
 
 
 async def seed_scheduling(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     accepted, tokens = await formed_pair(app)
     a = accepted.participants[0].participant_id
     [session] = (await client.get(f"/matches/{accepted.match_id}/sessions")).json()
-    proposed = await client.post(f"/matches/{accepted.match_id}/agreements", json=AGREEMENT | {"participant_id": str(a)},
-                                 headers=tokens[a])
+    proposed = await client.post(
+        f"/matches/{accepted.match_id}/agreements", json=AGREEMENT | {"participant_id": str(a)}, headers=tokens[a]
+    )
     assert proposed.status_code == 201, proposed.text
     feed = await client.post(f"/participants/{a}/calendar-feed", headers=tokens[a])
     assert feed.status_code == 200, feed.text
     feed_path = "/" + feed.json()["url"].split("/", 3)[3]
-    return Seeded({"session_id": session["session_id"], "match_id": str(accepted.match_id), "participant_id": str(a),
-                   "version": "1"},
-                  {"participant_id": str(a), "match_id": str(accepted.match_id),
-                   "starts_at": session["starts_at"]},  # a time in the years a session may move to
-                  (feed_path.rsplit("/", 1)[1].removesuffix(".ics"),),
-                  [f"/sessions/{session['session_id']}", f"/matches/{accepted.match_id}/sessions",
-                   f"/matches/{accepted.match_id}/agreements", feed_path, "/audit"])
+    return Seeded(
+        {"session_id": session["session_id"], "match_id": str(accepted.match_id), "participant_id": str(a), "version": "1"},
+        {
+            "participant_id": str(a),
+            "match_id": str(accepted.match_id),
+            "starts_at": session["starts_at"],
+        },  # a time in the years a session may move to
+        (feed_path.rsplit("/", 1)[1].removesuffix(".ics"),),
+        [
+            f"/sessions/{session['session_id']}",
+            f"/matches/{accepted.match_id}/sessions",
+            f"/matches/{accepted.match_id}/agreements",
+            feed_path,
+            "/audit",
+        ],
+    )
 
 
 async def seed_notify(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
@@ -184,19 +223,30 @@ async def seed_notify(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     contact = Contact(event.participant_id, "Ada L.", email, "Europe/Berlin", subject=owner, campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        [welcome] = await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
-                                             envelope, contact)
+        [welcome] = await plan_notifications(
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+        )
     path = f"/participants/{event.participant_id}/notification-preferences"
-    mine = await client.put(path, json={"preferences": [{"kind": "nudges", "enabled": False}]},
-                            headers=as_("notify", "participant", subject=owner, campuses=("north",)))
+    mine = await client.put(
+        path,
+        json={"preferences": [{"kind": "nudges", "enabled": False}]},
+        headers=as_("notify", "participant", subject=owner, campuses=("north",)),
+    )
     assert mine.status_code == 200, mine.text
-    return Seeded({"participant_id": str(event.participant_id), "notification_id": str(welcome.notification_id)},
-                  {"participant_id": str(event.participant_id)},
-                  (email,), [path, "/audit"])  # not its notifications: their delivery goes on meanwhile
+    return Seeded(
+        {"participant_id": str(event.participant_id), "notification_id": str(welcome.notification_id)},
+        {"participant_id": str(event.participant_id)},
+        (email,),
+        [path, "/audit"],
+    )  # not its notifications: their delivery goes on meanwhile
 
 
 SEEDS: dict[str, Callable[[FastAPI, httpx.AsyncClient], Awaitable[Seeded]]] = {
-    "profile": seed_profile, "matching": seed_matching, "scheduling": seed_scheduling, "notify": seed_notify}
+    "profile": seed_profile,
+    "matching": seed_matching,
+    "scheduling": seed_scheduling,
+    "notify": seed_notify,
+}
 
 
 @pytest.fixture(params=[PROFILE, MATCHING, SCHEDULING, NOTIFY], ids=lambda d: d.name)
@@ -216,8 +266,9 @@ async def owners_view(app: FastAPI, client: httpx.AsyncClient, seeded: Seeded) -
             view[path] = (response.status_code, response.json())
         else:  # the calendar feed: whether its URL still works (its stamps are of each reading)
             view[path] = response.status_code
-    view["outbox"] = [row["event_id"] for row in await app.state.components.database.pool.fetch(
-        "SELECT event_id FROM mesh_outbox ORDER BY id")]
+    view["outbox"] = [
+        row["event_id"] for row in await app.state.components.database.pool.fetch("SELECT event_id FROM mesh_outbox ORDER BY id")
+    ]
     return view
 
 
@@ -228,8 +279,14 @@ def bodies(schema: Any, path: str, method: str, operation: dict[str, Any], seede
     drawn: list[Any] = []
     strategy = schema[path][method.upper()].as_strategy(path_parameters=seeded.path_ids)
 
-    @settings(max_examples=EXAMPLES, database=None, derandomize=True, deadline=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        database=None,
+        derandomize=True,
+        deadline=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def draw(case) -> None:
         drawn.append(case.body)
@@ -254,8 +311,9 @@ def not_reached(response: httpx.Response) -> bool:
 async def send(client: httpx.AsyncClient, method: str, url: str, body: Any, headers: dict[str, str]) -> httpx.Response:
     if body is None:
         return await client.request(method.upper(), url, headers=headers)
-    return await client.request(method.upper(), url, content=json.dumps(body).encode(),
-                                headers=headers | {"Content-Type": "application/json"})
+    return await client.request(
+        method.upper(), url, content=json.dumps(body).encode(), headers=headers | {"Content-Type": "application/json"}
+    )
 
 
 async def walk(service: str, app: FastAPI, client: httpx.AsyncClient, seeded: Seeded, who: str) -> list[str]:
@@ -285,8 +343,9 @@ async def walk(service: str, app: FastAPI, client: httpx.AsyncClient, seeded: Se
                     findings.append(f"{what} (not a refusal)")
                 if response.status_code != unseen.status_code:
                     findings.append(f"{what}, but {unseen.status_code} for an id nobody has (it tells ours exists)")
-                findings += [f"{what} (shows {secret!r})" for secret in seeded.secrets
-                             if secret.casefold() in response.text.casefold()]
+                findings += [
+                    f"{what} (shows {secret!r})" for secret in seeded.secrets if secret.casefold() in response.text.casefold()
+                ]
             assert reached, f"{who}: could not reach {route}: every example drawn was refused as an invalid request"
             walked.append(route)
     assert not findings, "\n".join(findings)
@@ -295,7 +354,11 @@ async def walk(service: str, app: FastAPI, client: httpx.AsyncClient, seeded: Se
 
 
 EXPECTED = {  # every write route that names a seeded resource: a route added later is walked by itself
-    "profile": 7, "matching": 10, "scheduling": 8, "notify": 3}
+    "profile": 7,
+    "matching": 10,
+    "scheduling": 8,
+    "notify": 3,
+}
 
 
 async def test_every_write_route_refuses_a_participant_of_another_campus(seeded) -> None:

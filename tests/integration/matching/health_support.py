@@ -30,15 +30,24 @@ async def formed_pair(app, client, mentor, **mentee) -> dict:
 
 
 def session(kind, match: dict, **fields) -> Any:
-    base = {"session_id": fields.pop("session_id", uuid.uuid4()), "match_id": match["match_id"], "program_id": PROGRAM,
-            "participant_ids": [p["participant_id"] for p in match["participants"]]}
+    base = {
+        "session_id": fields.pop("session_id", uuid.uuid4()),
+        "match_id": match["match_id"],
+        "program_id": PROGRAM,
+        "participant_ids": [p["participant_id"] for p in match["participants"]],
+    }
     return kind.model_validate(base | fields)
 
 
 def completion(match: dict, at: datetime, session_id=None, ratings=(4,)) -> SessionCompleted:
     ids = [p["participant_id"] for p in match["participants"]]
-    return session(SessionCompleted, match, session_id=session_id or uuid.uuid4(), completed_at=at,
-                   reflections=[ProgressRating(participant_id=ids[n % 2], progress_rating=r) for n, r in enumerate(ratings)])
+    return session(
+        SessionCompleted,
+        match,
+        session_id=session_id or uuid.uuid4(),
+        completed_at=at,
+        reflections=[ProgressRating(participant_id=ids[n % 2], progress_rating=r) for n, r in enumerate(ratings)],
+    )
 
 
 async def seen(app, *events) -> None:
@@ -56,10 +65,13 @@ async def counts_match_the_rows(app) -> None:
     recounted = await tenant.fetch("SELECT program_id, campus, measure, on_date, amount FROM health_counts_recounted")
     assert Counter(map(tuple, kept)) == Counter(map(tuple, recounted))
     # declines count for those still in the program (for those who left, the rows cannot say which were theirs)
-    columns = "participant_id, campus, active, has_room, open_matches, active_pairs, first_proposed_at, ever_matched, " \
-              "first_session_at, CASE WHEN active THEN declines END"
-    assert Counter(map(tuple, await tenant.fetch(f"SELECT {columns} FROM health_people"))) == \
-        Counter(map(tuple, await tenant.fetch(f"SELECT {columns} FROM health_people_recounted")))
+    columns = (
+        "participant_id, campus, active, has_room, open_matches, active_pairs, first_proposed_at, ever_matched, "
+        "first_session_at, CASE WHEN active THEN declines END"
+    )
+    assert Counter(map(tuple, await tenant.fetch(f"SELECT {columns} FROM health_people"))) == Counter(
+        map(tuple, await tenant.fetch(f"SELECT {columns} FROM health_people_recounted"))
+    )
 
 
 async def scanned_figures(app, program_id: str, now: datetime) -> dict[str, dict]:
@@ -115,18 +127,33 @@ SELECT {campus} AS campus,
        count(*) FILTER (WHERE s.completed_at IS NOT NULL) AS sessions_completed
 FROM pair_sessions s JOIN matches m ON m.match_id = s.match_id WHERE s.program_id = $1 GROUP BY 1
 """
-SCANNED = ("joined", "waiting", "proposed", "matched", "active_pairs", "dormant_pairs", "sessions_completed",
-           "reflected_share", "average_rating", "sessions_per_week")
+SCANNED = (
+    "joined",
+    "waiting",
+    "proposed",
+    "matched",
+    "active_pairs",
+    "dormant_pairs",
+    "sessions_completed",
+    "reflected_share",
+    "average_rating",
+    "sessions_per_week",
+)
 
 
 def as_scanned(figures: dict) -> dict:
     """The API's figures as the scan has them (ended reasons, funnel's proposed step, the shared fields)."""
-    return {**{name: figures[name] for name in SCANNED}, "ended_by_reason": figures["ended_by_reason"],
-            "funnel_proposed": figures["funnel"]["proposed"]}
+    return {
+        **{name: figures[name] for name in SCANNED},
+        "ended_by_reason": figures["ended_by_reason"],
+        "funnel_proposed": figures["funnel"]["proposed"],
+    }
 
 
 def scanned(values: dict) -> dict:
-    return {**{name: values.get(name, 0 if name not in ("reflected_share", "average_rating") else None)
-               for name in SCANNED},
-            "sessions_per_week": float(values.get("sessions_per_week") or 0),
-            "ended_by_reason": values.get("ended_by_reason", {}), "funnel_proposed": values.get("funnel_proposed", 0)}
+    return {
+        **{name: values.get(name, 0 if name not in ("reflected_share", "average_rating") else None) for name in SCANNED},
+        "sessions_per_week": float(values.get("sessions_per_week") or 0),
+        "ended_by_reason": values.get("ended_by_reason", {}),
+        "funnel_proposed": values.get("funnel_proposed", 0),
+    }

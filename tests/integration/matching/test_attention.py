@@ -29,8 +29,12 @@ SOUTH_ONLY = as_("matching", "coordinator", campuses=("south",))
 @pytest.fixture
 async def matching(endpoints, database_factory):
     # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"])
+    own_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
+        ],
+    )
     async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
@@ -44,7 +48,8 @@ async def join_at(app, given, joined_at: datetime) -> uuid.UUID:
 async def gone_quiet(app, pair: dict, found_at: datetime) -> None:
     """Formed 40 days before ``found_at`` and found dormant then (ending the program's grace later)."""
     await in_tenant(app.state.components.database).execute(
-        "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(pair["match_id"]), found_at - timedelta(days=40))
+        "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(pair["match_id"]), found_at - timedelta(days=40)
+    )
     assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, found_at))).found_dormant == 1
 
 
@@ -70,19 +75,24 @@ async def test_the_lists_hold_what_needs_attention_in_order_of_urgency_per_campu
     await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(), NOW))
     mentor = await join(app, mentor_profile(mentor_capacity=3, campus="north"))
     first, second = await formed_pair(app, client, mentor), await formed_pair(app, client, mentor, campus="south")
-    southern = await formed_pair(app, client, await join(app, mentor_profile(mentor_capacity=1, campus="south")),
-                                 campus="south")
+    southern = await formed_pair(app, client, await join(app, mentor_profile(mentor_capacity=1, campus="south")), campus="south")
     await seen(app, completion(second, NOW - timedelta(days=35)))  # met once, long ago: still quiet
     await gone_quiet(app, second, NOW)  # found first, ends first
     await gone_quiet(app, first, NOW + timedelta(hours=1))
     await gone_quiet(app, southern, NOW + timedelta(hours=2))
 
-    lonely = [await join_at(app, profile(campus=campus, topics=[{"topic": topic, "role": "peer"}]), NOW - timedelta(days=days))
-              for campus, topic, days in (("north", "Chess", 10), ("south", "Go", 5), ("north", "Bridge", 1))]
-    physics = [await join(app, mentor_profile(mentor_capacity=1, campus="north", topics=[{"topic": "Physics", "role": "mentor"}]))
-               for _ in range(3)]
-    biology = [await join(app, mentor_profile(mentor_capacity=1, campus="south", topics=[{"topic": "Biology", "role": "mentor"}]))
-               for _ in range(4)]
+    lonely = [
+        await join_at(app, profile(campus=campus, topics=[{"topic": topic, "role": "peer"}]), NOW - timedelta(days=days))
+        for campus, topic, days in (("north", "Chess", 10), ("south", "Go", 5), ("north", "Bridge", 1))
+    ]
+    physics = [
+        await join(app, mentor_profile(mentor_capacity=1, campus="north", topics=[{"topic": "Physics", "role": "mentor"}]))
+        for _ in range(3)
+    ]
+    biology = [
+        await join(app, mentor_profile(mentor_capacity=1, campus="south", topics=[{"topic": "Biology", "role": "mentor"}]))
+        for _ in range(4)
+    ]
     picky = await join(app, profile(campus="north", topics=[{"topic": "Physics", "role": "mentee"}]))
     pickier = await join(app, profile(campus="south", topics=[{"topic": "Biology", "role": "mentee"}]))
     await declines_every_proposal(client, picky, 3)
@@ -94,7 +104,8 @@ async def test_the_lists_hold_what_needs_attention_in_order_of_urgency_per_campu
     soonest = report["dormant_pairs"][0]
     assert soonest["campuses"] == ["north", "south"] and soonest["last_session_at"] is not None
     assert [(m["participant_id"], m["role"], m["campus"]) for m in soonest["members"]] == [
-        (p["participant_id"], p["role"], {"mentor": "north", "mentee": "south"}[p["role"]]) for p in second["participants"]]
+        (p["participant_id"], p["role"], {"mentor": "north", "mentee": "south"}[p["role"]]) for p in second["participants"]
+    ]
     assert all(m["display_name"] for m in soonest["members"])
     assert report["dormant_pairs"][1]["last_session_at"] is None
     assert datetime.fromisoformat(soonest["ends_on"]) < datetime.fromisoformat(report["dormant_pairs"][1]["ends_on"])
@@ -106,7 +117,8 @@ async def test_the_lists_hold_what_needs_attention_in_order_of_urgency_per_campu
     assert totals(report) == (3, 3 + 7 + 2, 2)
     everyone = (await client.get(f"/programs/{PROGRAM}/attention", params={"limit": 100})).json()
     assert len(everyone["waiting_longest"]) == 12 and set(ids(everyone["waiting_longest"])) >= {
-        str(p) for p in (*physics, *biology, picky, pickier)}
+        str(p) for p in (*physics, *biology, picky, pickier)
+    }
     waiting = [datetime.fromisoformat(p["waiting_since"]) for p in everyone["waiting_longest"]]
     assert waiting == sorted(waiting)
 
@@ -121,7 +133,8 @@ async def test_the_lists_hold_what_needs_attention_in_order_of_urgency_per_campu
     both = (await client.get(f"/programs/{PROGRAM}/attention", headers=as_("matching", "coordinator"))).json()
     assert totals(both) == totals(report)  # a coordinator of both campuses: each pair counted once
     audited = await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM mesh_audit WHERE action = 'personal_data.read' AND resource = 'participants'")
+        "SELECT count(*) FROM mesh_audit WHERE action = 'personal_data.read' AND resource = 'participants'"
+    )
     assert audited == 5
     await counts_match_the_rows(app)
 
@@ -130,11 +143,15 @@ async def test_leaving_closes_proposals_without_counting_as_a_decline(matching) 
     app, client = matching
     mentor = await join(app, mentor_profile(mentor_capacity=1))
     leaver = await join(app, profile())
-    await in_transaction(app, lambda uow: withdraw_participant(uow, ParticipantLeft(
-        participant_id=leaver, program_id=PROGRAM, left_at=NOW)))
+    await in_transaction(
+        app, lambda uow: withdraw_participant(uow, ParticipantLeft(participant_id=leaver, program_id=PROGRAM, left_at=NOW))
+    )
     row = await in_tenant(app.state.components.database).fetchrow(
         "SELECT (SELECT declines FROM health_people WHERE participant_id = $1) AS declines, "
-        "(SELECT declined_by_partners FROM health_people WHERE participant_id = $2) AS declined_by_partners", leaver, mentor)
+        "(SELECT declined_by_partners FROM health_people WHERE participant_id = $2) AS declined_by_partners",
+        leaver,
+        mentor,
+    )
     assert (row["declines"], row["declined_by_partners"]) == (0, 0)
     report = (await client.get(f"/programs/{PROGRAM}/attention")).json()
     assert ids(report["waiting_longest"]) == [str(mentor)] and report["declined_often"] == []

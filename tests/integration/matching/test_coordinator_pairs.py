@@ -42,9 +42,16 @@ async def matching(endpoints, database):
 def definition(**overrides) -> ProgramDefinition:
     """Participants choose their partners themselves: matching proposes nobody on joining, so every
     pair here is the coordinator's."""
-    return ProgramDefinition.model_validate({"name": "STEM", "setting": "academic", "campuses": ["north", "south"],
-                                             "matching_mode": "mentor_mentee", "matchmaking": "self_selection",
-                                             **overrides})
+    return ProgramDefinition.model_validate(
+        {
+            "name": "STEM",
+            "setting": "academic",
+            "campuses": ["north", "south"],
+            "matching_mode": "mentor_mentee",
+            "matchmaking": "self_selection",
+            **overrides,
+        }
+    )
 
 
 async def in_transaction(app, use_case):
@@ -64,8 +71,11 @@ def coordinator(*campuses: str, **claims) -> dict[str, str]:
 
 
 async def propose(client, *people: Candidate, dry_run: bool = False, headers=None, **body):
-    return await client.post(f"/programs/{PROGRAM}/matches", headers=headers,
-                             json={"participant_ids": [str(p.participant_id) for p in people], "dry_run": dry_run, **body})
+    return await client.post(
+        f"/programs/{PROGRAM}/matches",
+        headers=headers,
+        json={"participant_ids": [str(p.participant_id) for p in people], "dry_run": dry_run, **body},
+    )
 
 
 def refused(response, kind: str) -> dict:
@@ -78,7 +88,8 @@ def refused(response, kind: str) -> dict:
 async def audit_actions(app) -> list[str]:
     """What staff did (their reads of people's data aside)."""
     rows = await in_tenant(app.state.components.database).fetch(
-        "SELECT action FROM mesh_audit WHERE action <> 'personal_data.read' ORDER BY audit_id")
+        "SELECT action FROM mesh_audit WHERE action <> 'personal_data.read' ORDER BY audit_id"
+    )
     return [row["action"] for row in rows]
 
 
@@ -91,7 +102,9 @@ async def test_a_dry_run_shows_the_pair_as_the_policy_scores_it_and_proposes_not
     expected = score_pair(mentee, mentor, MatchingPolicy(), reference_week(app.state.components.clock.now()))
     assert view["dry_run"] is True and view["match_id"] is None and view["program_id"] == PROGRAM
     assert [(p["participant_id"], p["display_name"], p["role"], p["campus"]) for p in view["participants"]] == [
-        (str(mentee.participant_id), "Ada L.", "mentee", "north"), (str(mentor.participant_id), "Ben M.", "mentor", "north")]
+        (str(mentee.participant_id), "Ada L.", "mentee", "north"),
+        (str(mentor.participant_id), "Ben M.", "mentor", "north"),
+    ]
     assert (view["topic"], view["kind"], view["score"]) == ("Calculus II", "mentor_mentee", expected.score)
     assert view["parts"] == [part.model_dump() for part in expected.parts]
     assert view["reasons"] == list(expected.reasons)  # in full: the coordinator's view, as a match shows it
@@ -114,21 +127,25 @@ async def test_a_proposal_by_hand_is_a_proposal_like_any_other_announced_as_arra
     assert event["match_id"] == match_id and event["arranged_by"] == "coordinator" and event["with_note"] is True
     assert event["overridden"] == [] and event["score"] == made.json()["score"]
     assert [(p["participant_id"], p["role"]) for p in event["participants"]] == [
-        (str(mentor.participant_id), "mentor"), (str(mentee.participant_id), "mentee")]
+        (str(mentor.participant_id), "mentor"),
+        (str(mentee.participant_id), "mentee"),
+    ]
     assert "Ito" not in str(await app.state.components.database.pool.fetch("SELECT value FROM mesh_outbox"))
 
     match = (await client.get(f"/matches/{match_id}")).json()
     assert (match["status"], match["arranged"], match["note"]) == ("proposed", True, note)
     assert match["reasons"] == made.json()["reasons"]
     used = await in_tenant(app.state.components.database).fetch(
-        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor.participant_id, mentee.participant_id])
+        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor.participant_id, mentee.participant_id]
+    )
     assert [row["used"] for row in used] == [1, 1]  # both places held, as any proposal of matching's
     health = (await client.get(f"/programs/{PROGRAM}/health")).json()
     assert health["all_campuses"]["proposed"] == 1 and health["all_campuses"]["waiting"] == 0
 
     for person in (mentor, mentee):  # the existing answers; everything downstream as for any proposal
-        assert (await client.post(f"/matches/{match_id}/accept",
-                                  json={"participant_id": str(person.participant_id)})).status_code == 200
+        assert (
+            await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(person.participant_id)})
+        ).status_code == 200
     assert await outbox_types(app) == ["MatchArranged", "MatchAccepted"]
     assert (await client.get(f"/programs/{PROGRAM}/health")).json()["all_campuses"]["matched"] == 1
     assert await audit_actions(app) == ["match.propose_by_hand", "match.accept", "match.accept"]
@@ -137,13 +154,23 @@ async def test_a_proposal_by_hand_is_a_proposal_like_any_other_announced_as_arra
 
 async def test_a_coordinator_knowingly_overrides_what_matching_would_never_propose(matching) -> None:
     app, client = matching
-    mentor = await join(app, mentor_profile(languages=["fr"], topics=[{"topic": "Physics", "role": "mentor"}],
-                                            weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}]))
+    mentor = await join(
+        app,
+        mentor_profile(
+            languages=["fr"],
+            topics=[{"topic": "Physics", "role": "mentor"}],
+            weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}],
+        ),
+    )
     mentee = await join(app, profile())
     shown = (await propose(client, mentor, mentee, dry_run=True)).json()
     warnings = {w["code"]: w["policy_rule"] for w in shown["warnings"]}
-    assert warnings == {"no-shared-language": True, "no-shared-topic": True, "too-little-shared-time": True,
-                        "no-shared-availability": False}
+    assert warnings == {
+        "no-shared-language": True,
+        "no-shared-topic": True,
+        "too-little-shared-time": True,
+        "no-shared-availability": False,
+    }
     assert shown["policy_eligible"] is False and shown["topic"] == "Calculus II"
     assert [p["role"] for p in shown["participants"]] == ["mentor", "mentee"]
     made = await propose(client, mentor, mentee)
@@ -172,8 +199,9 @@ async def test_every_hard_refusal_says_its_kind_and_changes_nothing(matching) ->
     second_mentor = await join(app, mentor_profile(display_name="Dora"))
     body = refused(await propose(client, second_mentor, mentee, dry_run=True), "already-matched")
     assert "already has an open match as mentee" in body["detail"]
-    declined = await client.post(f"/matches/{first.json()['match_id']}/decline",
-                                 json={"participant_id": str(mentee.participant_id)})
+    declined = await client.post(
+        f"/matches/{first.json()['match_id']}/decline", json={"participant_id": str(mentee.participant_id)}
+    )
     assert declined.status_code == 200
     body = refused(await propose(client, mentor, mentee), "pair-excluded")
     assert (body["match_id"], body["match_status"]) == (first.json()["match_id"], "declined")
@@ -217,8 +245,12 @@ async def test_only_admins_and_coordinators_of_both_peoples_campuses_may_propose
     assert (await propose(client, north_mentor, north_mentee, headers=also_a_mentee)).status_code == 403
     nobody = Candidate(uuid.uuid4(), profile())
     assert (await propose(client, north_mentor, nobody, dry_run=True)).status_code == 404
-    assert (await client.post("/programs/no-such-program/matches", json={
-        "participant_ids": [str(north_mentor.participant_id), str(north_mentee.participant_id)]})).status_code == 404
+    assert (
+        await client.post(
+            "/programs/no-such-program/matches",
+            json={"participant_ids": [str(north_mentor.participant_id), str(north_mentee.participant_id)]},
+        )
+    ).status_code == 404
     assert (await propose(client, north_mentor, north_mentee, dry_run=0)).status_code == 422  # strictly true or false
     assert (await propose(client, north_mentor, north_mentee, note="x" * 501)).status_code == 422
     assert await outbox_types(app) == []
@@ -254,15 +286,23 @@ async def formed_pair(client, app, **mentee_profile) -> tuple[str, Candidate, Ca
 async def test_a_formed_pair_is_nudged_at_most_once_a_day(matching) -> None:
     app, client = matching
     match_id, mentor, mentee = await formed_pair(client, app)
-    nudged = await client.post(f"/matches/{match_id}/nudge", json={"message": "How is it going?\nTell me!"},
-                               headers=coordinator("north"))
+    nudged = await client.post(
+        f"/matches/{match_id}/nudge", json={"message": "How is it going?\nTell me!"}, headers=coordinator("north")
+    )
     assert nudged.status_code == 201, nudged.text
     first = nudged.json()
     assert (first["message"], first["nudged_by"], first["dormant"]) == ("How is it going?\nTell me!", "coordinator", False)
     [event] = await outbox_data(app, "MatchNudged")
-    assert event == {"match_id": match_id, "program_id": PROGRAM, "nudge_id": first["nudge_id"],
-                     "participant_ids": [str(mentor.participant_id), str(mentee.participant_id)],
-                     "nudged_by": "coordinator", "with_message": True, "dormant": False, "nudged_at": event["nudged_at"]}
+    assert event == {
+        "match_id": match_id,
+        "program_id": PROGRAM,
+        "nudge_id": first["nudge_id"],
+        "participant_ids": [str(mentor.participant_id), str(mentee.participant_id)],
+        "nudged_by": "coordinator",
+        "with_message": True,
+        "dormant": False,
+        "nudged_at": event["nudged_at"],
+    }
 
     again = await client.post(f"/matches/{match_id}/nudge", json={})
     body = refused(again, "nudged-recently")
@@ -274,8 +314,11 @@ async def test_a_formed_pair_is_nudged_at_most_once_a_day(matching) -> None:
 
     tenant = in_tenant(app.state.components.database)
     await tenant.execute("UPDATE pair_nudges SET nudged_at = nudged_at - interval '24 hours'")  # a day later
-    await tenant.execute("UPDATE matches SET stalled_at = now(), stalled_activity_at = now() - interval '30 days', "
-                         "stall_ends_at = now() + interval '14 days' WHERE match_id = $1", uuid.UUID(match_id))
+    await tenant.execute(
+        "UPDATE matches SET stalled_at = now(), stalled_activity_at = now() - interval '30 days', "
+        "stall_ends_at = now() + interval '14 days' WHERE match_id = $1",
+        uuid.UUID(match_id),
+    )
     later = await client.post(f"/matches/{match_id}/nudge", json={})  # no message
     assert later.status_code == 201 and later.json()["message"] is None and later.json()["dormant"] is True
     assert [e["with_message"] for e in await outbox_data(app, "MatchNudged")] == [True, False]
@@ -297,15 +340,19 @@ async def test_only_a_formed_pair_is_nudged_and_only_by_its_campuses_coordinator
     proposed = (await propose(client, mentor, mentee)).json()["match_id"]
     assert refused(await client.post(f"/matches/{proposed}/nudge", json={}), "pair-not-formed")["match_status"] == "proposed"
     match_id, mentor, mentee = await formed_pair(client, app, campus="south", display_name="Sam")
-    for headers, expected in ((coordinator("north"), 403), (coordinator("south"), 403),  # half the pair's campuses
-                              (coordinator("east"), 404),
-                              (as_("matching", "admin", institution="other-college"), 404),
-                              (as_("matching", "participant", subject=mentee.subject, campuses=("south",)), 403)):
+    for headers, expected in (
+        (coordinator("north"), 403),
+        (coordinator("south"), 403),  # half the pair's campuses
+        (coordinator("east"), 404),
+        (as_("matching", "admin", institution="other-college"), 404),
+        (as_("matching", "participant", subject=mentee.subject, campuses=("south",)), 403),
+    ):
         answer = await client.post(f"/matches/{match_id}/nudge", json={}, headers=headers)
         assert answer.status_code == expected, (headers, answer.text)
     assert (await client.post(f"/matches/{match_id}/nudge", json={}, headers=coordinator("north", "south"))).status_code == 201
-    ended = await client.post(f"/matches/{match_id}/end", json={"participant_id": str(mentee.participant_id),
-                                                                 "outcome": "completed"})
+    ended = await client.post(
+        f"/matches/{match_id}/end", json={"participant_id": str(mentee.participant_id), "outcome": "completed"}
+    )
     assert ended.status_code == 200
     refused(await client.post(f"/matches/{match_id}/nudge", json={}), "pair-ended")
     assert (await client.post(f"/matches/{uuid.uuid4()}/nudge", json={})).status_code == 404
@@ -315,8 +362,9 @@ async def test_only_a_formed_pair_is_nudged_and_only_by_its_campuses_coordinator
 async def test_an_erasure_takes_the_coordinators_words_to_the_pair_with_it(matching) -> None:
     app, client = matching
     match_id, mentor, mentee = await formed_pair(client, app)
-    await in_tenant(app.state.components.database).execute("UPDATE matches SET note = 'For Ada and Ben' WHERE match_id = $1",
-                                                           uuid.UUID(match_id))
+    await in_tenant(app.state.components.database).execute(
+        "UPDATE matches SET note = 'For Ada and Ben' WHERE match_id = $1", uuid.UUID(match_id)
+    )
     nudge = (await client.post(f"/matches/{match_id}/nudge", json={"message": "Ada, Ben: meet!"})).json()
     erased = ParticipantErased(participant_id=mentee.participant_id, erased_at=datetime.now(UTC))
     await in_transaction(app, lambda uow: forget_participant(uow, erased))
@@ -337,8 +385,11 @@ async def test_a_coordinator_of_both_campuses_ends_a_pair_early_with_a_reason(ma
     app, client = matching
     match_id, mentor, mentee = await formed_pair(client, app, campus="south", display_name="Sam")
     body = {"participant_id": str(mentee.participant_id), "outcome": "ended_early", "reason": "they stopped meeting"}
-    for headers, expected in ((coordinator("north"), 403), (coordinator("east"), 404),
-                              (as_("matching", "admin", institution="other-college"), 404)):
+    for headers, expected in (
+        (coordinator("north"), 403),
+        (coordinator("east"), 404),
+        (as_("matching", "admin", institution="other-college"), 404),
+    ):
         answer = await client.post(f"/matches/{match_id}/end", json=body, headers=headers)
         assert answer.status_code == expected, (headers, answer.text)
     both = coordinator("north", "south")

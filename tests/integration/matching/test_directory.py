@@ -37,8 +37,12 @@ LIST = f"/programs/{PROGRAM}/participants"
 @pytest.fixture
 async def matching(endpoints, database_factory):
     # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"])
+    own_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
+        ],
+    )
     async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
@@ -61,18 +65,26 @@ async def listed(client, **query) -> list[dict]:
 async def derived_everywhere(app) -> bool:
     """The state kept on every row is the one derived from the rows as they are now."""
     return await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) = 0 FROM candidates WHERE state <> mesh_participant_state(participant_id, active)")
+        "SELECT count(*) = 0 FROM candidates WHERE state <> mesh_participant_state(participant_id, active)"
+    )
 
 
 def completed(match_id: str, people, at: datetime) -> SessionCompleted:
-    return SessionCompleted(session_id=uuid.uuid4(), match_id=match_id, program_id=PROGRAM, participant_ids=list(people),
-                            completed_at=at, reflections=[ProgressRating(participant_id=people[0], progress_rating=4)])
+    return SessionCompleted(
+        session_id=uuid.uuid4(),
+        match_id=match_id,
+        program_id=PROGRAM,
+        participant_ids=list(people),
+        completed_at=at,
+        reflections=[ProgressRating(participant_id=people[0], progress_rating=4)],
+    )
 
 
 async def test_a_whole_life_join_proposed_matched_dormant_ended_left_each_state_once_whatever_redelivery(matching) -> None:
     app, client = matching
-    await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10,
-                                                                                  dormant_grace_days=5), NOW))
+    await in_transaction(
+        app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10, dormant_grace_days=5), NOW)
+    )
     mentor_joined = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=1, display_name="Ben Mentor"), "ben")
     await in_transaction(app, lambda uow: register_candidate(uow, mentor_joined, now=NOW))
     mentor = mentor_joined.participant_id
@@ -110,10 +122,21 @@ async def test_a_whole_life_join_proposed_matched_dormant_ended_left_each_state_
     record = (await client.get(f"{LIST}/{mentee}")).json()
     assert datetime.fromisoformat(record["left_at"]) == NOW + timedelta(days=29)
     assert [step["what"] for step in record["history"]] == [
-        "joined", "proposed", "accepted", "accepted", "formed", "dormant", "ended", "left"]  # its last dormancy
+        "joined",
+        "proposed",
+        "accepted",
+        "accepted",
+        "formed",
+        "dormant",
+        "ended",
+        "left",
+    ]  # its last dormancy
     [entry] = record["matches"]
     assert (entry["state"], entry["partner"]["participant_id"], entry["partner"]["display_name"]) == (
-        "ended", str(mentor), "Ben Mentor")
+        "ended",
+        str(mentor),
+        "Ben Mentor",
+    )
     assert entry["end_reason"].startswith("the pair lay dormant") and entry["ended_at"] is not None
     assert [step["by"] for step in record["history"] if step["what"] == "accepted"] == [str(mentor), str(mentee)]
     listed_mentor = [p for p in await listed(client) if p["participant_id"] == str(mentor)][0]
@@ -126,16 +149,14 @@ async def test_the_same_events_in_either_order_leave_the_same_state(matching, or
     await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10), NOW))
     mentor = await join(app, mentor_profile(mentor_capacity=2))
     quiet, meeting = await join(app, profile()), await join(app, profile())
-    matches = {person: (await client.get(f"/participants/{person}/matches")).json()[0]["match_id"]
-               for person in (quiet, meeting)}
+    matches = {person: (await client.get(f"/participants/{person}/matches")).json()[0]["match_id"] for person in (quiet, meeting)}
     for person, match_id in matches.items():
         for who in (mentor, person):
             await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(who)})
-    await in_tenant(app.state.components.database).execute(
-        "UPDATE matches SET formed_at = $1", NOW - timedelta(days=20))
+    await in_tenant(app.state.components.database).execute("UPDATE matches SET formed_at = $1", NOW - timedelta(days=20))
     met = completed(matches[meeting], (mentor, meeting), NOW - timedelta(days=1))  # met yesterday, reported late
     sweep = lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW)
-    for step in ([met, sweep] if order == "completion_then_sweep" else [sweep, met]):
+    for step in [met, sweep] if order == "completion_then_sweep" else [sweep, met]:
         await in_transaction(app, step if callable(step) else lambda uow, event=step: follow_session(uow, event))
     # the mentor has one dormant pair and one active one: matched, while any pair of theirs is active
     assert await states(client, mentor, quiet, meeting) == ["matched", "dormant", "matched"]
@@ -154,10 +175,10 @@ async def test_two_transactions_changing_one_persons_matches_at_once_leave_the_s
     [outcome] = await in_transaction(app, lambda uow: request_partners(uow, first, [mentor]))
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as asking:
-        await request_partners(PostgresMatchingUnitOfWork(asking, components.source, Cause(institution=INSTITUTION)),
-                               second, [mentor])
-        declining = asyncio.create_task(in_transaction(app, lambda uow: decline_match(
-            uow, outcome.match.match_id, mentor, None)))
+        await request_partners(
+            PostgresMatchingUnitOfWork(asking, components.source, Cause(institution=INSTITUTION)), second, [mentor]
+        )
+        declining = asyncio.create_task(in_transaction(app, lambda uow: decline_match(uow, outcome.match.match_id, mentor, None)))
         await asyncio.sleep(0.5)
         assert not declining.done(), "the decline waits for the mentor's row"
     await declining
@@ -168,27 +189,57 @@ async def test_two_transactions_changing_one_persons_matches_at_once_leave_the_s
 async def test_filters_and_search_by_name_ignore_case_and_accents(matching) -> None:
     app, client = matching
     await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(matchmaking="self_selection"), NOW))
-    people = {name: await join(app, profile(display_name=name, campus=campus, topics=[{"topic": "Chess", "role": role}],
-                                            mentor_capacity=1 if role == "mentor" else 0))
-              for name, campus, role in [("José María García", "north", "mentee"), ("JOSE luis", "south", "mentor"),
-                                         ("Zoë Núñez", "north", "peer"), ("Chloé O'Brien-Smith", "south", "mentee"),
-                                         ("ana", "north", "mentor"), ("Åna Ötzi", "south", "mentee")]}
+    people = {
+        name: await join(
+            app,
+            profile(
+                display_name=name,
+                campus=campus,
+                topics=[{"topic": "Chess", "role": role}],
+                mentor_capacity=1 if role == "mentor" else 0,
+            ),
+        )
+        for name, campus, role in [
+            ("José María García", "north", "mentee"),
+            ("JOSE luis", "south", "mentor"),
+            ("Zoë Núñez", "north", "peer"),
+            ("Chloé O'Brien-Smith", "south", "mentee"),
+            ("ana", "north", "mentor"),
+            ("Åna Ötzi", "south", "mentee"),
+        ]
+    }
     gone = await join(app, profile(display_name="Yusuf Erased", campus="north"))
-    await in_transaction(app, lambda uow: forget_participant(uow, ParticipantErased(
-        participant_id=gone, erased_at=NOW)))
+    await in_transaction(app, lambda uow: forget_participant(uow, ParticipantErased(participant_id=gone, erased_at=NOW)))
 
     def names(found):
         return [p["display_name"] for p in found]
 
     everyone = await listed(client)
-    assert names(everyone) == ["ana", "Åna Ötzi", "Chloé O'Brien-Smith", "Erased participant", "JOSE luis",
-                               "José María García", "Zoë Núñez"]  # by name, case and accents aside
+    assert names(everyone) == [
+        "ana",
+        "Åna Ötzi",
+        "Chloé O'Brien-Smith",
+        "Erased participant",
+        "JOSE luis",
+        "José María García",
+        "Zoë Núñez",
+    ]  # by name, case and accents aside
     assert [p["state"] for p in everyone if p["participant_id"] == str(gone)] == ["left"]
-    for search, expected in [("jose", ["JOSE luis", "José María García"]), ("GARC", ["José María García"]),
-                             ("maria gar", ["José María García"]), ("nunez", ["Zoë Núñez"]), ("zoe", ["Zoë Núñez"]),
-                             ("smith", ["Chloé O'Brien-Smith"]), ("brien", ["Chloé O'Brien-Smith"]),
-                             ("ana", ["ana", "Åna Ötzi"]), ("otzi ana", ["Åna Ötzi"]), ("arcia", []), ("zz", []),
-                             ("  ", names(everyone)), ("!!", names(everyone))]:
+    for search, expected in [
+        ("jose", ["JOSE luis", "José María García"]),
+        ("GARC", ["José María García"]),
+        ("maria gar", ["José María García"]),
+        ("nunez", ["Zoë Núñez"]),
+        ("zoe", ["Zoë Núñez"]),
+        ("smith", ["Chloé O'Brien-Smith"]),
+        ("brien", ["Chloé O'Brien-Smith"]),
+        ("ana", ["ana", "Åna Ötzi"]),
+        ("otzi ana", ["Åna Ötzi"]),
+        ("arcia", []),
+        ("zz", []),
+        ("  ", names(everyone)),
+        ("!!", names(everyone)),
+    ]:
         assert names(await listed(client, q=search)) == expected, search
     assert names(await listed(client, campus="north")) == ["ana", "Erased participant", "José María García", "Zoë Núñez"]
     assert names(await listed(client, role="mentor")) == ["ana", "JOSE luis"]
@@ -227,7 +278,10 @@ async def test_a_declined_request_counts_for_who_declined_and_tells_who_asked(ma
     assert (entry["requested_by"], entry["declined_by"], entry["decline_reason"]) == (str(asker), str(mentor), "full")
     assert entry["answered_at"] == by_name["Ada Asker"]["waiting_since"]
     assert [(step["what"], step["by"], step["detail"]) for step in record["history"]] == [
-        ("joined", None, None), ("proposed", str(asker), None), ("declined", str(mentor), "full")]
+        ("joined", None, None),
+        ("proposed", str(asker), None),
+        ("declined", str(mentor), "full"),
+    ]
 
 
 async def test_pages_by_key_lose_and_repeat_no_one_while_people_join_between_pages(matching) -> None:
@@ -244,8 +298,10 @@ async def test_pages_by_key_lose_and_repeat_no_one_while_people_join_between_pag
         if (after := page["next"]) is None:
             break
         # between pages, people join before and after where the list stands
-        joined_later += [await join(app, profile(display_name="Aaron")),
-                         await join(app, profile(display_name=f"Zzz {len(joined_later):03d}"))]
+        joined_later += [
+            await join(app, profile(display_name="Aaron")),
+            await join(app, profile(display_name=f"Zzz {len(joined_later):03d}")),
+        ]
     assert len(seen) == len(set(seen)), "someone was shown twice"
     assert before <= set(seen), "someone was missed"
     assert not {str(p) for p in joined_later[0::2]} & set(seen)  # joined behind the pages: the next list shows them
@@ -262,9 +318,16 @@ async def test_a_cursor_that_is_altered_made_up_or_from_other_filters_is_a_422(m
     cursor = (await client.get(LIST, params={"limit": 1})).json()["next"]
     assert (await client.get(LIST, params={"limit": 1, "after": cursor})).json()["participants"][0]["display_name"] == "Bea"
     body, _, check = cursor.partition(".")
-    for bad, params in [("not-a-cursor", {}), (cursor, {"state": "waiting"}), (cursor, {"q": "bea"}),
-                        (f"{body[:-2]}xx.{check}", {}), (f"{body}.{check[:-1]}", {}), ("", {}), ("é" * 300, {}),
-                        (f"{body}.{check}.{check}", {})]:
+    for bad, params in [
+        ("not-a-cursor", {}),
+        (cursor, {"state": "waiting"}),
+        (cursor, {"q": "bea"}),
+        (f"{body[:-2]}xx.{check}", {}),
+        (f"{body}.{check[:-1]}", {}),
+        ("", {}),
+        ("é" * 300, {}),
+        (f"{body}.{check}.{check}", {}),
+    ]:
         refused = await client.get(LIST, params={"after": bad, **params})
         assert refused.status_code == 422, (bad, params, refused.text)
         assert refused.headers["content-type"] == "application/problem+json"

@@ -32,16 +32,29 @@ async def big_program(endpoints):
     async with database.transaction(INSTITUTION) as transaction:
         for program_id, rows in (("big", range(1, PEOPLE + 1)), ("small", range(PEOPLE + 1, PEOPLE + 1001))):
             await add_candidates(
-                transaction.connection, program_id, [cohort_profile(program_id, role, topic) for role, topic in (
-                    ("mentor", "calculus"), ("peer", "chess"), ("mentee", "calculus"))], rows,
+                transaction.connection,
+                program_id,
+                [
+                    cohort_profile(program_id, role, topic)
+                    for role, topic in (("mentor", "calculus"), ("peer", "chess"), ("mentee", "calculus"))
+                ],
+                rows,
                 template="CASE WHEN i % 5 = 0 THEN 1 WHEN i % 100 = 1 THEN 2 ELSE 3 END",
-                campus="CASE WHEN i % 3 = 0 THEN 'south' ELSE 'north' END", capacity="2", used="1",
-                subject="'subject-' || i", joined_at="now() - i * interval '1 minute'",
-                columns={"state": "(ARRAY['matched', 'matched', 'matched', 'waiting', 'waiting', 'proposed', 'matched', "
-                                  "'dormant', 'matched', 'left'])[1 + i % 10]", "active": "i % 10 <> 9"})
+                campus="CASE WHEN i % 3 = 0 THEN 'south' ELSE 'north' END",
+                capacity="2",
+                used="1",
+                subject="'subject-' || i",
+                joined_at="now() - i * interval '1 minute'",
+                columns={
+                    "state": "(ARRAY['matched', 'matched', 'matched', 'waiting', 'waiting', 'proposed', 'matched', "
+                    "'dormant', 'matched', 'left'])[1 + i % 10]",
+                    "active": "i % 10 <> 9",
+                },
+            )
         await fill_name_words(transaction.connection)
-    await as_owner(url, "ALTER TABLE candidates ENABLE TRIGGER USER", "VACUUM ANALYZE candidates",
-                   "VACUUM ANALYZE candidate_name_words")
+    await as_owner(
+        url, "ALTER TABLE candidates ENABLE TRIGGER USER", "VACUUM ANALYZE candidates", "VACUUM ANALYZE candidate_name_words"
+    )
     try:
         yield database
     finally:
@@ -50,8 +63,7 @@ async def big_program(endpoints):
 
 
 def cohort_profile(program_id: str, role: str, topic: str) -> ParticipantProfile:
-    return profile(program_id=program_id, topics=[{"topic": topic, "role": role}],
-                   mentor_capacity=2 if role == "mentor" else 0)
+    return profile(program_id=program_id, topics=[{"topic": topic, "role": role}], mentor_capacity=2 if role == "mentor" else 0)
 
 
 class Explained:
@@ -97,18 +109,25 @@ async def middle_of(database: Database, program_id: str) -> Place:
     async with database.transaction(INSTITUTION) as transaction:
         row = await transaction.connection.fetchrow(
             "SELECT name_key, participant_id FROM candidates WHERE program_id = $1 ORDER BY name_key, participant_id "
-            "OFFSET $2 LIMIT 1", program_id, PEOPLE // 2)
+            "OFFSET $2 LIMIT 1",
+            program_id,
+            PEOPLE // 2,
+        )
     return Place(row["name_key"], row["participant_id"])
 
 
-@pytest.mark.parametrize("filters", [
-    Filters("big"),
-    Filters("big", state="dormant"),
-    Filters("big", campuses=("north", "south"), state="waiting"),
-    Filters("big", campuses=("south",), state="left"),
-    Filters("big", role="peer"),
-    Filters("big", campuses=("north",), role="mentor", state="proposed"),
-], ids=["everyone", "dormant", "two-campuses-waiting", "one-campus-left", "peers", "campus-mentors-proposed"])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters("big"),
+        Filters("big", state="dormant"),
+        Filters("big", campuses=("north", "south"), state="waiting"),
+        Filters("big", campuses=("south",), state="left"),
+        Filters("big", role="peer"),
+        Filters("big", campuses=("north",), role="mentor", state="proposed"),
+    ],
+    ids=["everyone", "dormant", "two-campuses-waiting", "one-campus-left", "peers", "campus-mentors-proposed"],
+)
 async def test_a_first_page_and_a_deep_page_read_about_a_page_of_a_hundred_thousand(big_program, filters) -> None:
     rows, count, examined = await page_of(big_program, filters)
     assert len(rows) == PAGE

@@ -32,14 +32,22 @@ async def formed_pair(app, client, mentor) -> dict:
     mentee = await join(app, profile())
     match = (await client.get(f"/participants/{mentee}/matches")).json()[0]
     for person in (mentor, mentee):
-        assert (await client.post(f"/matches/{match['match_id']}/accept", json={"participant_id": str(person)})).status_code == 200
+        assert (
+            await client.post(f"/matches/{match['match_id']}/accept", json={"participant_id": str(person)})
+        ).status_code == 200
     return (await client.get(f"/matches/{match['match_id']}")).json()
 
 
 def completed(match: dict, at: datetime) -> SessionCompleted:
     ids = [p["participant_id"] for p in match["participants"]]
-    return SessionCompleted(session_id=uuid.uuid4(), match_id=match["match_id"], program_id=PROGRAM, participant_ids=ids,
-                            completed_at=at, reflections=[ProgressRating(participant_id=ids[0], progress_rating=4)])
+    return SessionCompleted(
+        session_id=uuid.uuid4(),
+        match_id=match["match_id"],
+        program_id=PROGRAM,
+        participant_ids=ids,
+        completed_at=at,
+        reflections=[ProgressRating(participant_id=ids[0], progress_rating=4)],
+    )
 
 
 async def sweep(app, at: datetime) -> DormancySweep:
@@ -48,8 +56,9 @@ async def sweep(app, at: datetime) -> DormancySweep:
 
 async def test_a_quiet_pair_is_nudged_then_ended_and_its_places_go_to_others_while_a_pair_that_met_stays(matching) -> None:
     app, client = matching
-    await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10,
-                                                                                  dormant_grace_days=5), NOW))
+    await in_transaction(
+        app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10, dormant_grace_days=5), NOW)
+    )
     mentor = await join(app, mentor_profile(mentor_capacity=2))
     quiet, meeting = await formed_pair(app, client, mentor), await formed_pair(app, client, mentor)
     assert quiet["formed_at"] is not None
@@ -74,7 +83,8 @@ async def test_a_quiet_pair_is_nudged_then_ended_and_its_places_go_to_others_whi
     assert await sweep(app, found_at + timedelta(days=5)) == DormancySweep(ended=1)
     ended = await outbox_data(app, "MatchEnded")
     assert [(e["match_id"], e["cause"], e["outcome"], e["ended_by"]) for e in ended] == [
-        (quiet["match_id"], "dormant", "ended_early", None)]
+        (quiet["match_id"], "dormant", "ended_early", None)
+    ]
     assert (await client.get(f"/matches/{meeting['match_id']}")).json()["status"] == "accepted"
     # the mentor's freed place goes to the person waiting, at once; never back to the dormant partner
     offered = (await client.get(f"/participants/{waiting}/matches")).json()
@@ -91,8 +101,9 @@ async def test_a_quiet_pair_is_nudged_then_ended_and_its_places_go_to_others_whi
 async def test_a_session_completed_before_it_was_found_dormant_counts_in_either_order(matching, order) -> None:
     """The completion happened on day 8 and reaches matching late: either way the pair does not end."""
     app, client = matching
-    await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10,
-                                                                                  dormant_grace_days=5), NOW))
+    await in_transaction(
+        app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10, dormant_grace_days=5), NOW)
+    )
     pair = await formed_pair(app, client, await join(app, mentor_profile()))
     met = completed(pair, NOW + timedelta(days=8))
     if order == "completion_reported_before_the_sweep":
@@ -107,17 +118,25 @@ async def test_a_session_completed_before_it_was_found_dormant_counts_in_either_
     assert (await sweep(app, NOW + timedelta(days=19))).found_dormant == 1
 
 
-async def test_the_sweep_by_the_clock_ends_only_after_the_margin_and_a_relaxed_rule_revives(endpoints, database_factory,
-                                                                                             tmp_path) -> None:
+async def test_the_sweep_by_the_clock_ends_only_after_the_margin_and_a_relaxed_rule_revives(
+    endpoints, database_factory, tmp_path
+) -> None:
     clock_file = tmp_path / "clock-offset"
     # the test runs the sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"])
+    own_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
+        ],
+    )
     async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file) as (
-            app, client):
+        app,
+        client,
+    ):
         components = app.state.components
-        await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10,
-                                                                                      dormant_grace_days=5), NOW))
+        await in_transaction(
+            app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10, dormant_grace_days=5), NOW)
+        )
         mentor = await join(app, mentor_profile(mentor_capacity=2))
         quiet, relaxed = await formed_pair(app, client, mentor), await formed_pair(app, client, mentor)
         advance(clock_file, timedelta(days=11))
@@ -126,8 +145,12 @@ async def test_the_sweep_by_the_clock_ends_only_after_the_margin_and_a_relaxed_r
         advance(clock_file, timedelta(days=5, minutes=30))  # past the grace, not past the hour's margin
         assert await sweep_dormant(components) == DormancySweep()
         # the coordinator relaxes the rule to 20 days: both are active again, and stay so at the old end
-        await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(
-            dormant_after_days=20, dormant_grace_days=5), NOW + timedelta(minutes=1)))
+        await in_transaction(
+            app,
+            lambda uow: follow_program(
+                uow, PROGRAM, definition(dormant_after_days=20, dormant_grace_days=5), NOW + timedelta(minutes=1)
+            ),
+        )
         advance(clock_file, timedelta(hours=1))
         assert await sweep_dormant(components) == DormancySweep(revived=2)
         for pair in (quiet, relaxed):

@@ -35,8 +35,12 @@ NOW = datetime.now(UTC)
 @pytest.fixture
 async def matching(endpoints, database_factory):
     # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"])
+    own_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
+        ],
+    )
     async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
@@ -47,8 +51,12 @@ async def accept(client, match_id: str, *people) -> None:
 
 
 def session(kind, match: dict, **fields):
-    base = {"session_id": fields.pop("session_id", uuid.uuid4()), "match_id": match["match_id"],
-            "program_id": "first-year-stem", "participant_ids": [p["participant_id"] for p in match["participants"]]}
+    base = {
+        "session_id": fields.pop("session_id", uuid.uuid4()),
+        "match_id": match["match_id"],
+        "program_id": "first-year-stem",
+        "participant_ids": [p["participant_id"] for p in match["participants"]],
+    }
     return kind.model_validate(base | fields)
 
 
@@ -65,21 +73,50 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     await accept(client, formed["match_id"], mentor, north)
     await accept(client, crossing["match_id"], mentor, south)
 
-    done = session(SessionScheduled, formed, sequence=1, starts_at=NOW - timedelta(days=2),
-                   ends_at=NOW - timedelta(days=2) + timedelta(hours=1), meeting_mode="online", cadence="weekly")
-    await in_transaction(app, lambda uow: follow_session(uow, session(
-        SessionCompleted, formed, session_id=done.session_id, completed_at=NOW - timedelta(days=1),
-        reflections=[ProgressRating(participant_id=north, progress_rating=4),
-                     ProgressRating(participant_id=mentor, progress_rating=2)])))
+    done = session(
+        SessionScheduled,
+        formed,
+        sequence=1,
+        starts_at=NOW - timedelta(days=2),
+        ends_at=NOW - timedelta(days=2) + timedelta(hours=1),
+        meeting_mode="online",
+        cadence="weekly",
+    )
+    await in_transaction(
+        app,
+        lambda uow: follow_session(
+            uow,
+            session(
+                SessionCompleted,
+                formed,
+                session_id=done.session_id,
+                completed_at=NOW - timedelta(days=1),
+                reflections=[
+                    ProgressRating(participant_id=north, progress_rating=4),
+                    ProgressRating(participant_id=mentor, progress_rating=2),
+                ],
+            ),
+        ),
+    )
     await in_transaction(app, lambda uow: follow_session(uow, done))  # its scheduling arrives after the completion
-    missed = session(SessionScheduled, formed, sequence=2, starts_at=NOW - timedelta(hours=3),
-                     ends_at=NOW - timedelta(hours=2), meeting_mode="online", cadence="weekly")
+    missed = session(
+        SessionScheduled,
+        formed,
+        sequence=2,
+        starts_at=NOW - timedelta(hours=3),
+        ends_at=NOW - timedelta(hours=2),
+        meeting_mode="online",
+        cadence="weekly",
+    )
     await in_transaction(app, lambda uow: follow_session(uow, missed))
-    await in_transaction(app, lambda uow: follow_session(uow, session(
-        SessionCancelled, crossing, starts_at=NOW + timedelta(days=3), cancelled_at=NOW)))
+    await in_transaction(
+        app,
+        lambda uow: follow_session(uow, session(SessionCancelled, crossing, starts_at=NOW + timedelta(days=3), cancelled_at=NOW)),
+    )
     # the crossing pair formed 40 days ago and never met: found dormant by the program's 30 days
     await in_tenant(app.state.components.database).execute(
-        "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(crossing["match_id"]), NOW - timedelta(days=40))
+        "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(crossing["match_id"]), NOW - timedelta(days=40)
+    )
     assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, "first-year-stem", NOW))).found_dormant == 1
 
     report = (await client.get("/programs/first-year-stem/health")).json()
@@ -97,8 +134,10 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     assert (by_campus["north"]["matched"], by_campus["south"]["matched"]) == (2, 1)  # the crossing pair on both
     assert by_campus["south"]["waiting"] == 1 and by_campus["north"]["waiting"] == 1  # waiting (south), lone_peer (north)
 
-    await in_transaction(app, lambda uow: withdraw_participant(uow, ParticipantLeft(
-        participant_id=south, program_id="first-year-stem", left_at=NOW)))
+    await in_transaction(
+        app,
+        lambda uow: withdraw_participant(uow, ParticipantLeft(participant_id=south, program_id="first-year-stem", left_at=NOW)),
+    )
     after = (await client.get("/programs/first-year-stem/health")).json()["all_campuses"]
     assert after["ended_by_reason"] == {"participant left": 1} and after["dormant_pairs"] == 0
     await counts_match_the_rows(app)

@@ -23,8 +23,16 @@ X, Y, Z, W = (uuid.uuid4() for _ in range(4))
 
 
 def person(campus: str, role: str, name: str) -> str:
-    return json.dumps(stored_form(profile(campus=campus, display_name=name, topics=[{"topic": "Calculus II", "role": role}],
-                                          mentor_capacity=3 if role == "mentor" else 0)))
+    return json.dumps(
+        stored_form(
+            profile(
+                campus=campus,
+                display_name=name,
+                topics=[{"topic": "Calculus II", "role": role}],
+                mentor_capacity=3 if role == "mentor" else 0,
+            )
+        )
+    )
 
 
 async def history(database: Database) -> None:
@@ -37,10 +45,23 @@ async def history(database: Database) -> None:
         SELECT id, $1, profile::jsonb, capacity, used, active, $2::timestamptz - joined * interval '1 day'
         FROM unnest($3::uuid[], $4::text[], $5::int[], $6::int[], $7::bool[], $8::int[])
              AS p (id, profile, capacity, used, active, joined)
-        """, PROGRAM, NOW, [M, A, B, C, D, E],
-        [person("north", "mentor", "Mo"), person("north", "mentee", "Al"), person("south", "mentee", "Bo"),
-         person("north", "mentee", "Cy"), person("south", "mentee", "Di"), person("south", "peer", "Ed")],
-        [3, 1, 1, 1, 1, 1], [2, 1, 1, 0, 0, 0], [True, True, True, True, False, True], [30, 20, 20, 10, 25, 5])
+        """,
+        PROGRAM,
+        NOW,
+        [M, A, B, C, D, E],
+        [
+            person("north", "mentor", "Mo"),
+            person("north", "mentee", "Al"),
+            person("south", "mentee", "Bo"),
+            person("north", "mentee", "Cy"),
+            person("south", "mentee", "Di"),
+            person("south", "peer", "Ed"),
+        ],
+        [3, 1, 1, 1, 1, 1],
+        [2, 1, 1, 0, 0, 0],
+        [True, True, True, True, False, True],
+        [30, 20, 20, 10, 25, 5],
+    )
     await tenant.execute(
         """
         INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b, score,
@@ -56,16 +77,30 @@ async def history(database: Database) -> None:
                CASE WHEN status IN ('declined', 'ended') THEN $3::timestamptz - closed * interval '1 day' END
         FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::int[], $9::int[], $10::bool[], $11::text[])
              AS m (id, mentee, campus, status, proposed, closed, dormant, reason)
-        """, PROGRAM, M, NOW, [X, Y, Z, W], [A, B, C, D], ["north", "south", "north", "south"],
-        ["accepted", "accepted", "declined", "ended"], [19, 19, 9, 24], [0, 0, 3, 2], [False, True, False, False],
-        [None, None, "not now", "participant left the program"])
+        """,
+        PROGRAM,
+        M,
+        NOW,
+        [X, Y, Z, W],
+        [A, B, C, D],
+        ["north", "south", "north", "south"],
+        ["accepted", "accepted", "declined", "ended"],
+        [19, 19, 9, 24],
+        [0, 0, 3, 2],
+        [False, True, False, False],
+        [None, None, "not now", "participant left the program"],
+    )
     await tenant.execute(
         """
         INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at, completed_at, reflections, rating_sum)
         VALUES (gen_random_uuid(), $1, $2, $3::timestamptz - interval '15 days', $3::timestamptz - interval '15 days', 2, 7),
                (gen_random_uuid(), $1, $2, $3::timestamptz - interval '8 days', $3::timestamptz - interval '8 days', 0, 0),
                (gen_random_uuid(), $1, $2, $3::timestamptz - interval '1 day', NULL, 0, 0)
-        """, X, PROGRAM, NOW)
+        """,
+        X,
+        PROGRAM,
+        NOW,
+    )
 
 
 async def test_the_migration_counts_the_history_already_there(endpoints, database_factory) -> None:
@@ -79,8 +114,12 @@ async def test_the_migration_counts_the_history_already_there(endpoints, databas
         await pool.close()
 
     # applies 019; the test's pair gone dormant is not swept meanwhile
-    no_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"])
+    no_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
+        ],
+    )
     async with running(no_sweep, endpoints.kafka_bootstrap, url) as (app, client):
         await counts_match_the_rows(app)
         report = (await client.get(f"/programs/{PROGRAM}/health")).json()
@@ -99,8 +138,12 @@ async def test_the_migration_counts_the_history_already_there(endpoints, databas
         assert list(waiting) == [str(E), str(C)]  # waiting since: joined 5 days ago; declined 3 days ago
         assert waiting[str(C)]["declines"] == 1
         assert datetime.fromisoformat(waiting[str(C)]["waiting_since"]) == NOW - timedelta(days=3)
-        people = {row["participant_id"]: row for row in await in_tenant(app.state.components.database).fetch(
-            "SELECT participant_id, declines, declined_by_partners, first_session_at FROM health_people")}
+        people = {
+            row["participant_id"]: row
+            for row in await in_tenant(app.state.components.database).fetch(
+                "SELECT participant_id, declines, declined_by_partners, first_session_at FROM health_people"
+            )
+        }
         assert (people[M]["declined_by_partners"], people[D]["declines"]) == (1, 0)  # the leaver's close is no decline
         assert people[A]["first_session_at"] == people[M]["first_session_at"] == NOW - timedelta(days=15)
         assert await in_tenant(app.state.components.database, INSTITUTION).fetchval("SELECT count(*) FROM health_deltas") == 0

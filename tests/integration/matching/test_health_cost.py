@@ -30,10 +30,17 @@ async def big_program(database: Database, url: str) -> None:
     async with database.transaction(INSTITUTION) as transaction:
         connection = transaction.connection
         await add_candidates(  # even rows on campus north (the first template), odd ones on south
-            connection, PROGRAM, [profile(program_id=PROGRAM, campus="north"), profile(program_id=PROGRAM, campus="south")],
-            range(1, PEOPLE + 1), ids="md5('p' || i)::uuid", name="'Person ' || i", capacity="1",
-            used="CASE WHEN i % 3 = 0 THEN 0 ELSE 1 END", subject="NULL",
-            joined_at=f"'{now.isoformat()}'::timestamptz - i * interval '1 minute'")
+            connection,
+            PROGRAM,
+            [profile(program_id=PROGRAM, campus="north"), profile(program_id=PROGRAM, campus="south")],
+            range(1, PEOPLE + 1),
+            ids="md5('p' || i)::uuid",
+            name="'Person ' || i",
+            capacity="1",
+            used="CASE WHEN i % 3 = 0 THEN 0 ELSE 1 END",
+            subject="NULL",
+            joined_at=f"'{now.isoformat()}'::timestamptz - i * interval '1 minute'",
+        )
         await connection.execute(  # pairs of two people with no room left (i % 3 <> 0), on one campus: 6k+1 with
             # 6k+5 and 6k+2 with 6k+4
             """
@@ -46,23 +53,49 @@ async def big_program(database: Database, url: str) -> None:
                    CASE WHEN n <= $4 THEN $2::timestamptz END, CASE WHEN n <= $4 THEN $2::timestamptz - interval '40 days' END,
                    CASE WHEN n <= $4 THEN $2::timestamptz + n * interval '1 minute' END
             FROM generate_series(1, $3) n, LATERAL (SELECT (n / 2) * 6 + 1 + n % 2 AS a) pair
-            """, PROGRAM, now, PAIRS, DORMANT)
+            """,
+            PROGRAM,
+            now,
+            PAIRS,
+            DORMANT,
+        )
         await connection.execute(  # a session completed by each of the first pairs, and a hundred to start later today
             """
             INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at, completed_at, reflections, rating_sum)
             SELECT gen_random_uuid(), md5('m' || ((n - 1) % $3::int + 1))::uuid, $1, $2::timestamptz - n * interval '1 minute',
                    CASE WHEN n <= $3::int THEN $2::timestamptz - n * interval '1 minute' END, 1, 4
             FROM generate_series(1, $3::int + $4::int) n
-            """, PROGRAM, now, SESSIONS, SOON)
+            """,
+            PROGRAM,
+            now,
+            SESSIONS,
+            SOON,
+        )
         await connection.execute(
-            "UPDATE pair_sessions SET starts_at = $1::timestamptz + interval '1 hour' WHERE completed_at IS NULL", now)
+            "UPDATE pair_sessions SET starts_at = $1::timestamptz + interval '1 hour' WHERE completed_at IS NULL", now
+        )
         await connection.execute(
             """
             UPDATE health_people SET declines = 3 + (hashtext(participant_id::text) & 3), last_declined_at = $1
             WHERE participant_id IN (SELECT md5('p' || i)::uuid FROM generate_series(7, $2, 7) i)
-            """, now - timedelta(days=1), PEOPLE)
-    await as_owner(url, *(f"VACUUM ANALYZE {table}" for table in (  # as autovacuum would
-        "candidates", "matches", "health_people", "health_counts", "health_counts_by_date", "pair_sessions")))
+            """,
+            now - timedelta(days=1),
+            PEOPLE,
+        )
+    await as_owner(
+        url,
+        *(
+            f"VACUUM ANALYZE {table}"
+            for table in (  # as autovacuum would
+                "candidates",
+                "matches",
+                "health_people",
+                "health_counts",
+                "health_counts_by_date",
+                "pair_sessions",
+            )
+        ),
+    )
 
 
 async def test_lists_and_figures_read_what_they_show_among_a_hundred_thousand(database_factory) -> None:
@@ -82,10 +115,20 @@ async def test_lists_and_figures_read_what_they_show_among_a_hundred_thousand(da
             ("dormant pairs", DORMANT_PAIRS, (INSTITUTION, PROGRAM, None, 20), 20, 3 * 20),
             ("dormant pairs, one campus", DORMANT_PAIRS, (INSTITUTION, PROGRAM, ["north"], 20), 20, 5 * 20),
             # the counts, and the sessions still to start today (read from the sessions: a day's, at most)
-            ("a program's figures", COUNTS, (INSTITUTION, [PROGRAM], today - timedelta(days=27), today, now,
-                                             tomorrow), None, 2 * SOON),
-            ("the institution's figures", COUNTS, (INSTITUTION, None, today - timedelta(days=27), today, now,
-                                                   tomorrow), None, 2 * SOON),
+            (
+                "a program's figures",
+                COUNTS,
+                (INSTITUTION, [PROGRAM], today - timedelta(days=27), today, now, tomorrow),
+                None,
+                2 * SOON,
+            ),
+            (
+                "the institution's figures",
+                COUNTS,
+                (INSTITUTION, None, today - timedelta(days=27), today, now, tomorrow),
+                None,
+                2 * SOON,
+            ),
         ]
         async with database.transaction(INSTITUTION) as transaction:
             for what, query, args, shown, most in checks:
@@ -95,7 +138,8 @@ async def test_lists_and_figures_read_what_they_show_among_a_hundred_thousand(da
                 assert shown is None or len(found) == shown, what
                 assert rows_read(plan, PEOPLES_TABLES) <= most, f"{what}: read {rows_read(plan, PEOPLES_TABLES)}: {explained}"
             waiting = await transaction.connection.fetchval(
-                "SELECT amount FROM health_counts WHERE program_id = $1 AND campus = '*' AND measure = 'waiting'", PROGRAM)
+                "SELECT amount FROM health_counts WHERE program_id = $1 AND campus = '*' AND measure = 'waiting'", PROGRAM
+            )
             assert waiting == PEOPLE // 3
     finally:
         await pool.close()

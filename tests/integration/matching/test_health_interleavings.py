@@ -39,9 +39,14 @@ NOW = datetime.now(UTC)
 @pytest.fixture
 async def matching(endpoints, database_factory):
     # the test sweeps and expires itself: no background sweep may change rows between two reads
-    by_hand = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components)
-        if getattr(worker, "name", None) not in ("dormant-pairs", "proposal-expiry")])
+    by_hand = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker
+            for worker in DEFINITION.workers(components)
+            if getattr(worker, "name", None) not in ("dormant-pairs", "proposal-expiry")
+        ],
+    )
     async with running(by_hand, endpoints.kafka_bootstrap, await database_factory()) as service:
         yield service
 
@@ -54,11 +59,27 @@ async def session_events(pool: Pool, rng: random.Random, pair) -> list:
     """What scheduling might send of one session of this pair: scheduled, completed, cancelled, in some order."""
     view = {"match_id": str(pair.match_id), "participants": [{"participant_id": str(p)} for p in pair.participants]}
     session_id, starts = uuid.uuid4(), NOW - timedelta(days=rng.randint(-3, 60), hours=rng.randint(0, 23))
-    events = [session(SessionScheduled, view, session_id=session_id, sequence=1, starts_at=starts,
-                      ends_at=starts + timedelta(hours=1), meeting_mode="online", cadence="weekly")]
+    events = [
+        session(
+            SessionScheduled,
+            view,
+            session_id=session_id,
+            sequence=1,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            meeting_mode="online",
+            cadence="weekly",
+        )
+    ]
     if rng.random() < 0.6:
-        events.append(completion(view, starts + timedelta(hours=rng.randint(1, 30)), session_id,
-                                 ratings=rng.sample([1, 2, 3, 4, 5], rng.randint(1, 2))))
+        events.append(
+            completion(
+                view,
+                starts + timedelta(hours=rng.randint(1, 30)),
+                session_id,
+                ratings=rng.sample([1, 2, 3, 4, 5], rng.randint(1, 2)),
+            )
+        )
     elif rng.random() < 0.5:
         events.append(session(SessionCancelled, view, session_id=session_id, starts_at=starts, cancelled_at=starts))
     return rng.sample(events, len(events)) + rng.sample(events, rng.randint(0, len(events)))
@@ -70,8 +91,21 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
     rng = random.Random(seed)
     pool = Pool(app)
     people: list[Candidate] = []
-    steps = ["join"] * 10 + ["update", "leave", "erase", "accept", "accept", "decline", "expire", "end", "round",
-                             "dormant", "sessions", "sessions", "sessions"]
+    steps = ["join"] * 10 + [
+        "update",
+        "leave",
+        "erase",
+        "accept",
+        "accept",
+        "decline",
+        "expire",
+        "end",
+        "round",
+        "dormant",
+        "sessions",
+        "sessions",
+        "sessions",
+    ]
     for step in [rng.choice(steps) for _ in range(80)]:
         proposed, accepted = await pool.matches("proposed"), await pool.matches("accepted")
         if step == "join" or not people:
@@ -82,8 +116,9 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
         elif step in ("leave", "erase"):
             gone = people.pop(rng.randrange(len(people))).participant_id
             if step == "leave":
-                await pool.run(withdraw_participant, ParticipantLeft(participant_id=gone, program_id=PROGRAM, left_at=NOW),
-                               POLICY)
+                await pool.run(
+                    withdraw_participant, ParticipantLeft(participant_id=gone, program_id=PROGRAM, left_at=NOW), POLICY
+                )
             else:
                 await pool.run(forget_participant, ParticipantErased(participant_id=gone, erased_at=NOW))
         elif step in ("accept", "decline", "expire") and proposed:
@@ -94,8 +129,9 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
             elif step == "decline":
                 await pool.run(decline_match, match.match_id, rng.choice(match.participants), rng.choice([None, "busy"]))
             else:
-                await pool.tenant.execute("UPDATE matches SET expires_at = now() - interval '1 second' WHERE match_id = $1",
-                                          match.match_id)
+                await pool.tenant.execute(
+                    "UPDATE matches SET expires_at = now() - interval '1 second' WHERE match_id = $1", match.match_id
+                )
                 await pool.run(expire_proposals, PROGRAM)
         elif step == "end" and accepted:
             match = rng.choice(accepted)
@@ -103,8 +139,9 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
         elif step == "round":
             await pool.run(run_round, PROGRAM, None, "score", True, POLICY)
         elif step == "dormant" and accepted:
-            await pool.tenant.execute("UPDATE matches SET formed_at = $2 WHERE match_id = $1",
-                                      rng.choice(accepted).match_id, NOW - timedelta(days=45))
+            await pool.tenant.execute(
+                "UPDATE matches SET formed_at = $2 WHERE match_id = $1", rng.choice(accepted).match_id, NOW - timedelta(days=45)
+            )
             await pool.run(watch_dormant_pairs, PROGRAM, NOW + timedelta(days=rng.choice([0, 0, 20])))
         elif step == "sessions" and accepted:
             for event in await session_events(pool, rng, rng.choice(accepted)):

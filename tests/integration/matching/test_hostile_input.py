@@ -13,12 +13,12 @@ async def matching(endpoints, database_factory):
         yield service
 
 
-@pytest.mark.parametrize("body", [b'{"weights":{"goals":Infinity}}', b'{"weights":{"goals":NaN,"interests":1}}',
-                                  b'{"min_overlap_hours":-Infinity}'])
+@pytest.mark.parametrize(
+    "body", [b'{"weights":{"goals":Infinity}}', b'{"weights":{"goals":NaN,"interests":1}}', b'{"min_overlap_hours":-Infinity}']
+)
 async def test_l2_put_a_policy_with_infinity_or_nan_is_a_422_problem(matching, body: bytes) -> None:
     _, client = matching
-    response = await client.put("/programs/first-year-stem/policy", content=body,
-                                headers={"Content-Type": "application/json"})
+    response = await client.put("/programs/first-year-stem/policy", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == "urn:mentoringmesh:problem:invalid-request"

@@ -44,14 +44,17 @@ def without_weeks(figures: dict) -> dict:
 
 
 def added(*figures: dict) -> dict:
-    return {**{name: sum(f[name] for f in figures) for name in ADDED},
-            "funnel": {step: sum(f["funnel"][step] for f in figures) for step in figures[0]["funnel"]}}
+    return {
+        **{name: sum(f[name] for f in figures) for name in ADDED},
+        "funnel": {step: sum(f["funnel"][step] for f in figures) for step in figures[0]["funnel"]},
+    }
 
 
 async def two_programs(app, client) -> None:
     await in_transaction(app, lambda uow: follow_program(uow, PROGRAM, definition(), NOW))
-    await in_transaction(app, lambda uow: follow_program(uow, WRITING, definition(name="Writing circle",
-                                                                                  campuses=["north", "east"]), NOW))
+    await in_transaction(
+        app, lambda uow: follow_program(uow, WRITING, definition(name="Writing circle", campuses=["north", "east"]), NOW)
+    )
     stem_mentor = await join(app, mentor_profile(mentor_capacity=2, campus="north"))
     met = await formed_pair(app, client, stem_mentor, campus="north")
     await formed_pair(app, client, stem_mentor, campus="south")
@@ -77,7 +80,8 @@ async def test_the_roll_up_is_each_programs_health_and_their_sums(matching) -> N
     assert list(campuses) == ["east", "north", "south"]
     per_program = {(program, row["campus"]): row for program, report in own.items() for row in report["campuses"]}
     assert {name: campuses["north"][name] for name in (*ADDED, "funnel")} == added(
-        per_program[(PROGRAM, "north")], per_program[(WRITING, "north")])
+        per_program[(PROGRAM, "north")], per_program[(WRITING, "north")]
+    )
     assert campuses["east"]["joined"] == 2 and campuses["south"]["joined"] == 1
     await counts_match_the_rows(app)
 
@@ -91,8 +95,11 @@ async def test_the_roll_up_is_each_programs_health_and_their_sums(matching) -> N
     exported = await client.get("/institution/health.csv")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text)))
-    shown = [*(("program", p["program_id"], p["figures"]) for p in rolled["programs"]),
-             *(("campus", "", c["figures"]) for c in rolled["campuses"]), ("institution", "", institution)]
+    shown = [
+        *(("program", p["program_id"], p["figures"]) for p in rolled["programs"]),
+        *(("campus", "", c["figures"]) for c in rolled["campuses"]),
+        ("institution", "", institution),
+    ]
     assert [(r["scope"], r["program_id"], r["campus"]) for r in rows] == [(s, p, f["campus"]) for s, p, f in shown]
     for row, (_, _, figures) in zip(rows, shown, strict=True):
         assert {name: int(row[name]) for name in ADDED} == {name: figures[name] for name in ADDED}

@@ -49,9 +49,13 @@ def random_profile(rng: random.Random) -> ParticipantProfile:
     roles = [rng.choice(["mentor", "mentee", "mentee", "peer"]) for _ in topics]
     mentors = "mentor" in roles
     slots = [{"weekday": rng.choice(["mon", "tue"]), "start": "17:00", "end": rng.choice(["18:00", "19:00"])}]
-    return profile(topics=[{"topic": t, "role": r} for t, r in zip(topics, roles, strict=True)],
-                   mentor_capacity=rng.randint(1, 3) if mentors else 0, languages=rng.choice([["en"], ["de"], ["en", "de"]]),
-                   weekly_availability=slots, goals=rng.sample(["pass", "publish", "network"], rng.randint(0, 2)))
+    return profile(
+        topics=[{"topic": t, "role": r} for t, r in zip(topics, roles, strict=True)],
+        mentor_capacity=rng.randint(1, 3) if mentors else 0,
+        languages=rng.choice([["en"], ["de"], ["en", "de"]]),
+        weekly_availability=slots,
+        goals=rng.sample(["pass", "publish", "network"], rng.randint(0, 2)),
+    )
 
 
 class Pool:
@@ -69,35 +73,46 @@ class Pool:
             return await use_case(self.uow(transaction), *args, **kwargs)
 
     async def open_candidates(self) -> list[tuple[Candidate, int]]:
-        rows = await self.tenant.fetch("SELECT participant_id, profile, subject, capacity - used AS room FROM candidates "
-                                       "WHERE active AND used < capacity ORDER BY joined_seq")
-        return [(Candidate(r["participant_id"], stored_profile(r["profile"]), r["subject"]), r["room"])
-                for r in rows]
+        rows = await self.tenant.fetch(
+            "SELECT participant_id, profile, subject, capacity - used AS room FROM candidates "
+            "WHERE active AND used < capacity ORDER BY joined_seq"
+        )
+        return [(Candidate(r["participant_id"], stored_profile(r["profile"]), r["subject"]), r["room"]) for r in rows]
 
     async def excluded(self) -> set[frozenset[uuid.UUID]]:
         rows = await self.tenant.fetch("SELECT participant_low, participant_high FROM excluded_pairs")
         return {frozenset((r["participant_low"], r["participant_high"])) for r in rows}
 
     async def matches(self, status: str) -> list:
-        return [match_from_row(r) for r in await self.tenant.fetch(
-            "SELECT * FROM matches WHERE status = $1 ORDER BY proposed_at", status)]
+        return [
+            match_from_row(r)
+            for r in await self.tenant.fetch("SELECT * FROM matches WHERE status = $1 ORDER BY proposed_at", status)
+        ]
 
     async def full_recompute(self, newcomer: Candidate) -> list[uuid.UUID]:
         """Whom a join should be proposed to: every open candidate scored, best first, while places last."""
         excluded = await self.excluded()
-        pool = [(c, room) for c, room in await self.open_candidates()
-                if c.participant_id != newcomer.participant_id and frozenset((c.participant_id, newcomer.participant_id)) not in excluded]
+        pool = [
+            (c, room)
+            for c, room in await self.open_candidates()
+            if c.participant_id != newcomer.participant_id
+            and frozenset((c.participant_id, newcomer.participant_id)) not in excluded
+        ]
         ranked = rank_partners(newcomer, [c for c, _ in pool], POLICY, reference_week(datetime.now(UTC)))
-        return [p.partner.participant_id for p in ranked][:newcomer.capacity]
+        return [p.partner.participant_id for p in ranked][: newcomer.capacity]
 
     async def waiting_pairs(self) -> list[tuple[uuid.UUID, uuid.UUID]]:
         """Pairs of people with room who fit each other and were never proposed: must be none."""
         open_ = await self.open_candidates()
         excluded = await self.excluded()
         week = reference_week(datetime.now(UTC))
-        return [(a.participant_id, b.participant_id) for i, (a, _) in enumerate(open_) for b, _ in open_[i + 1:]
-                if frozenset((a.participant_id, b.participant_id)) not in excluded
-                and isinstance(score_pair(a, b, POLICY, week), PairScore)]
+        return [
+            (a.participant_id, b.participant_id)
+            for i, (a, _) in enumerate(open_)
+            for b, _ in open_[i + 1 :]
+            if frozenset((a.participant_id, b.participant_id)) not in excluded
+            and isinstance(score_pair(a, b, POLICY, week), PairScore)
+        ]
 
 
 async def test_a_mentor_with_three_places_who_joins_last_is_proposed_three_waiting_mentees(matching) -> None:
@@ -107,7 +122,9 @@ async def test_a_mentor_with_three_places_who_joins_last_is_proposed_three_waiti
         assert await pool.run(register_candidate, mentee, POLICY) == []  # nobody to fit yet
     mentor = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Calculus II", "role": "mentor"}], mentor_capacity=3))
     proposed = await pool.run(register_candidate, mentor, POLICY)
-    assert [m.partner_of(mentor.participant_id) for m in proposed] == [m.participant_id for m in mentees[:3]]  # join order breaks ties
+    assert [m.partner_of(mentor.participant_id) for m in proposed] == [
+        m.participant_id for m in mentees[:3]
+    ]  # join order breaks ties
     assert await pool.waiting_pairs() == []
 
 
@@ -135,8 +152,10 @@ async def test_a_place_freed_by_a_decline_an_expiry_or_an_end_is_offered_again_a
 
 def cohort(rng: random.Random, mentors: int, mentees_per_mentor: int) -> list[Candidate]:
     """As measured in the issue: one mentor with two places per three mentees, all of whom fit."""
-    people = [Candidate(uuid.uuid4(), profile(topics=[{"topic": "Calculus II", "role": "mentor"}], mentor_capacity=2))
-              for _ in range(mentors)]
+    people = [
+        Candidate(uuid.uuid4(), profile(topics=[{"topic": "Calculus II", "role": "mentor"}], mentor_capacity=2))
+        for _ in range(mentors)
+    ]
     people += [Candidate(uuid.uuid4(), profile()) for _ in range(mentors * mentees_per_mentor)]
     rng.shuffle(people)
     return people
@@ -148,8 +167,10 @@ async def test_the_same_joins_in_any_order_fill_every_place(endpoints, database_
     people = cohort(rng, mentors=8, mentees_per_mentor=3)
     people = {"reversed": people[::-1], "shuffled": rng.sample(people, len(people))}.get(order, people)
     url = await database_factory()
-    async with running(DEFINITION, endpoints.kafka_bootstrap, url) as first, \
-            running(DEFINITION, endpoints.kafka_bootstrap, url) as second:
+    async with (
+        running(DEFINITION, endpoints.kafka_bootstrap, url) as first,
+        running(DEFINITION, endpoints.kafka_bootstrap, url) as second,
+    ):
         replicas = [Pool(first[0]), Pool(second[0])] if order == "two replicas" else [Pool(first[0])]
 
         async def join(index: int, person: Candidate) -> None:
@@ -161,6 +182,7 @@ async def test_the_same_joins_in_any_order_fill_every_place(endpoints, database_
             async def gated(index: int, person: Candidate) -> None:
                 async with gate:
                     await join(index, person)
+
             await asyncio.gather(*(gated(i, p) for i, p in enumerate(people)))
         else:
             for i, person in enumerate(people):
@@ -204,13 +226,15 @@ async def test_random_interleavings_always_agree_with_a_full_recompute(matching,
             elif step == "decline":
                 await pool.run(decline_match, match.match_id, rng.choice(match.participants), None)
             else:
-                await pool.tenant.execute("UPDATE matches SET expires_at = now() - interval '1 second' WHERE match_id = $1",
-                                          match.match_id)
+                await pool.tenant.execute(
+                    "UPDATE matches SET expires_at = now() - interval '1 second' WHERE match_id = $1", match.match_id
+                )
                 assert await pool.run(expire_proposals, PROGRAM) == 1
         elif step == "end" and accepted:
             match = rng.choice(accepted)
-            await pool.run(end_match, match.match_id, match.participants[0], rng.choice(["completed", "ended_early"]),
-                           None, POLICY)
+            await pool.run(
+                end_match, match.match_id, match.participants[0], rng.choice(["completed", "ended_early"]), None, POLICY
+            )
         else:
             continue
         steps[step] += 1
@@ -242,8 +266,7 @@ async def test_partners_are_read_with_their_stored_profile_after_an_update_and_a
     the erased profile is not kept in memory."""
     app, _ = matching
     database = app.state.components.database
-    mentor = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentor"}], mentor_capacity=2,
-                                             goals=["pass"]))
+    mentor = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentor"}], mentor_capacity=2, goals=["pass"]))
     mentee = Candidate(uuid.uuid4(), profile(topics=[{"topic": "Physics", "role": "mentee"}]))
 
     async def partner_seen() -> MatchingProfile:
@@ -260,7 +283,8 @@ async def test_partners_are_read_with_their_stored_profile_after_an_update_and_a
         await PostgresCandidates(transaction.connection).update_profile(Candidate(mentor.participant_id, updated))
     assert (await partner_seen()).goals == ["publish"]
     version = await in_tenant(database).fetchval(
-        "SELECT profile_version FROM candidates WHERE participant_id = $1", mentor.participant_id)
+        "SELECT profile_version FROM candidates WHERE participant_id = $1", mentor.participant_id
+    )
     assert DECODED.get(mentor.participant_id, version) is not None
     async with database.transaction(INSTITUTION) as transaction:
         assert await PostgresCandidates(transaction.connection).anonymise(mentor.participant_id)

@@ -27,8 +27,9 @@ async def join(app, p) -> uuid.UUID:
     newcomer = Candidate(uuid.uuid4(), p)
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await register_candidate(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)),
-                                 newcomer)
+        await register_candidate(
+            PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), newcomer
+        )
     return newcomer.participant_id
 
 
@@ -68,7 +69,9 @@ async def test_declining_frees_capacity_and_the_pair_is_never_proposed_again(mat
     assert declined.json()["status"] == "declined" and declined.json()["closing_reason"] == "timing"
     published = await app.state.components.database.pool.fetch("SELECT value FROM mesh_outbox")
     assert published and not any(b"timing" in bytes(row["value"]) for row in published)  # their words stay here
-    used = await in_tenant(app.state.components.database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor)
+    used = await in_tenant(app.state.components.database).fetchval(
+        "SELECT used FROM candidates WHERE participant_id = $1", mentor
+    )
     assert used == 0
     newcomer = await join(app, profile())
     assert len((await client.get(f"/participants/{newcomer}/matches")).json()) == 1  # the freed mentor
@@ -111,7 +114,9 @@ async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> No
         assert await expire_proposals(uow, "first-year-stem", now=later) == 0
     match = (await client.get(f"/matches/{match_id}")).json()
     assert match["status"] == "expired"
-    used = await in_tenant(components.database).fetch("SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor, mentee])
+    used = await in_tenant(components.database).fetch(
+        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [mentor, mentee]
+    )
     assert [row["used"] for row in used] == [0, 0]
     late = await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentee)})
     assert late.status_code == 409
@@ -137,11 +142,20 @@ async def test_a_leaver_is_withdrawn_their_matches_close_and_partners_are_offere
     assert {m.partner_of(other_mentor) for m in rematches} == {formed_with, proposed_to}
     statuses = {m["match_id"]: m["status"] for m in (await client.get(f"/participants/{leaving_mentor}/matches")).json()}
     assert statuses[formed] == "ended" and sorted(statuses.values()) == ["declined", "ended"]
-    assert await outbox_types(app) == ["MatchProposed", "MatchProposed", "MatchAccepted",  # each freed place at once:
-                                       "MatchEnded", "MatchProposed", "MatchDeclined", "MatchProposed"]
+    assert await outbox_types(app) == [
+        "MatchProposed",
+        "MatchProposed",
+        "MatchAccepted",  # each freed place at once:
+        "MatchEnded",
+        "MatchProposed",
+        "MatchDeclined",
+        "MatchProposed",
+    ]
     newcomer = await join(app, profile())  # the leaver is in no pool any more
-    assert all(leaving_mentor not in (m["participants"][0]["participant_id"], m["participants"][1]["participant_id"])
-               for m in (await client.get(f"/participants/{newcomer}/matches")).json())
+    assert all(
+        leaving_mentor not in (m["participants"][0]["participant_id"], m["participants"][1]["participant_id"])
+        for m in (await client.get(f"/participants/{newcomer}/matches")).json()
+    )
 
 
 async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching) -> None:
@@ -154,8 +168,12 @@ async def test_a_profile_update_never_drops_capacity_below_what_is_held(matching
     components = app.state.components
     smaller = Candidate(mentor, mentor_profile(mentor_capacity=1))
     async with components.database.transaction(INSTITUTION) as transaction:
-        await follow_profile_update(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), smaller)
-    row = await in_tenant(components.database).fetchrow("SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor)
+        await follow_profile_update(
+            PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), smaller
+        )
+    row = await in_tenant(components.database).fetchrow(
+        "SELECT capacity, used, profile FROM candidates WHERE participant_id = $1", mentor
+    )
     assert (row["capacity"], row["used"]) == (2, 2) and row["profile"]["mentor_capacity"] == 1
 
 
@@ -182,7 +200,8 @@ async def test_a_coordinator_previews_then_runs_an_optimal_round(matching) -> No
     assert len(run["proposed_match_ids"]) == 4
     assert await outbox_types(app) == ["MatchProposed"] * 4
     used = await in_tenant(components.database).fetch(
-        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [m.participant_id for m in mentors])
+        "SELECT used FROM candidates WHERE participant_id = ANY($1::uuid[])", [m.participant_id for m in mentors]
+    )
     assert sorted(row["used"] for row in used) == [2, 2]
     again = (await client.post("/programs/first-year-stem/rounds", json={"mode": "mentor_mentee"})).json()
     assert again["pairs"] == 0 and again["pool_size"] == 2  # the unmatched mentee and the loner remain
@@ -201,8 +220,9 @@ async def test_a_participant_ends_a_formed_pair_early_and_the_other_is_offered_a
     other_mentor = await join(app, mentor_profile(mentor_capacity=1, display_name="Cleo M."))  # waits: nobody free
     outsider = await client.post(f"/matches/{match_id}/end", json={"participant_id": str(uuid.uuid4()), "outcome": "completed"})
     assert outsider.status_code == 403
-    ended = await client.post(f"/matches/{match_id}/end",
-                              json={"participant_id": str(mentor), "outcome": "ended_early", "reason": "changed jobs"})
+    ended = await client.post(
+        f"/matches/{match_id}/end", json={"participant_id": str(mentor), "outcome": "ended_early", "reason": "changed jobs"}
+    )
     assert ended.status_code == 200 and ended.json()["status"] == "ended"
     rematch = [m for m in (await client.get(f"/participants/{mentee}/matches")).json() if m["status"] == "proposed"]
     assert {p["participant_id"] for p in rematch[0]["participants"]} == {str(mentee), str(other_mentor)}
@@ -224,24 +244,36 @@ async def test_self_selection_suggests_then_many_accepts_at_once_never_exceed_ca
     assert suggested[0]["reasons"] and suggested[0]["kind"] == "mentor_mentee"
     match_ids = []
     for mentee in mentees:  # ten requests to one mentor with two places: none is refused
-        result = (await client.post(f"/participants/{mentee.participant_id}/requests",
-                                    json={"partner_ids": [str(mentor.participant_id)]})).json()
+        result = (
+            await client.post(
+                f"/participants/{mentee.participant_id}/requests", json={"partner_ids": [str(mentor.participant_id)]}
+            )
+        ).json()
         assert result[0]["refused"] is None
         match_ids.append(result[0]["match_id"])
-    again = (await client.post(f"/participants/{mentees[0].participant_id}/requests",
-                               json={"partner_ids": [str(mentor.participant_id), str(mentees[1].participant_id)]})).json()
+    again = (
+        await client.post(
+            f"/participants/{mentees[0].participant_id}/requests",
+            json={"partner_ids": [str(mentor.participant_id), str(mentees[1].participant_id)]},
+        )
+    ).json()
     assert again[0]["refused"] == "this pair was proposed before" and again[1]["refused"].startswith("not an eligible pair")
-    answers = await asyncio.gather(*(
-        client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor.participant_id)})
-        for match_id in match_ids
-    ))
+    answers = await asyncio.gather(
+        *(
+            client.post(f"/matches/{match_id}/accept", json={"participant_id": str(mentor.participant_id)})
+            for match_id in match_ids
+        )
+    )
     assert sorted(a.status_code for a in answers) == [200] * 2 + [409] * 8  # the database refused the other eight
-    used = await in_tenant(components.database).fetchval("SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id)
+    used = await in_tenant(components.database).fetchval(
+        "SELECT used FROM candidates WHERE participant_id = $1", mentor.participant_id
+    )
     assert used == 2
     formed = await in_tenant(components.database).fetchval("SELECT count(*) FROM matches WHERE status = 'accepted'")
     assert formed == 2
-    assert (await client.post(f"/participants/{uuid.uuid4()}/requests",
-                              json={"partner_ids": [str(mentor.participant_id)]})).status_code == 404  # nobody known
+    assert (
+        await client.post(f"/participants/{uuid.uuid4()}/requests", json={"partner_ids": [str(mentor.participant_id)]})
+    ).status_code == 404  # nobody known
     assert (await client.post(f"/participants/{mentees[0].participant_id}/requests", json={"partner_ids": []})).status_code == 422
 
 
@@ -249,15 +281,22 @@ async def test_a_coordinator_versions_the_program_policy_and_matching_obeys_it(m
     app, client = matching
     default = (await client.get("/programs/first-year-stem/policy")).json()
     assert default["version"] == 0 and default["policy"]["shared_language_required"] is True
-    body = default["policy"] | {"same_campus_required": True, "must_match": "goals",
-                                "weights": default["policy"]["weights"] | {"interests": 0.0}}
+    body = default["policy"] | {
+        "same_campus_required": True,
+        "must_match": "goals",
+        "weights": default["policy"]["weights"] | {"interests": 0.0},
+    }
     first = await client.put("/programs/first-year-stem/policy", json=body)
     assert first.status_code == 200 and first.json()["version"] == 1
     second = await client.put("/programs/first-year-stem/policy", json=body | {"mode": "peer"})
     assert second.json()["version"] == 2
     assert [v["version"] for v in (await client.get("/programs/first-year-stem/policy/versions")).json()] == [1, 2]
-    for invalid in ({"weights": {"goals": 0.0, **{k: 0.0 for k in default["policy"]["weights"]}}},
-                    {"weights": {"astrology": 1.0}}, {"max_time_zone_gap_hours": -1}, {"must_match": "campus"}):
+    for invalid in (
+        {"weights": {"goals": 0.0, **{k: 0.0 for k in default["policy"]["weights"]}}},
+        {"weights": {"astrology": 1.0}},
+        {"max_time_zone_gap_hours": -1},
+        {"must_match": "campus"},
+    ):
         response = await client.put("/programs/first-year-stem/policy", json=body | invalid)
         assert response.status_code == 422, invalid
     await client.put("/programs/first-year-stem/policy", json=body)  # version 3: mentor-mentee again

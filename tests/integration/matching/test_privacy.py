@@ -41,9 +41,19 @@ def person(given, subject: str | None = None) -> Candidate:
 
 async def test_m1_an_erased_candidate_keeps_no_personal_value_in_any_column(matching) -> None:
     app, _ = matching
-    erased = person(profile(affiliation="staff", department="Maths", year_of_study=3, custom_attributes={"course": "MATH101"},
-                            display_name="Zelda Q.", experiences=["ran the chess club"], goals=["win the olympiad"],
-                            challenges=["insomnia"], interests=["origami"]))
+    erased = person(
+        profile(
+            affiliation="staff",
+            department="Maths",
+            year_of_study=3,
+            custom_attributes={"course": "MATH101"},
+            display_name="Zelda Q.",
+            experiences=["ran the chess club"],
+            goals=["win the olympiad"],
+            challenges=["insomnia"],
+            interests=["origami"],
+        )
+    )
     partner = person(mentor_profile())
     await in_transaction(app, lambda uow: register_candidate(uow, partner))
     [match] = await in_transaction(app, lambda uow: register_candidate(uow, erased))
@@ -51,19 +61,37 @@ async def test_m1_an_erased_candidate_keeps_no_personal_value_in_any_column(matc
     before = await in_tenant(database).fetchrow("SELECT profile FROM candidates WHERE participant_id = $1", erased.participant_id)
     assert before["profile"]["display_name"] == "Zelda Q."
 
-    await in_transaction(app, lambda uow: forget_participant(
-        uow, ParticipantErased(participant_id=erased.participant_id, erased_at=datetime.now(UTC))))
+    await in_transaction(
+        app,
+        lambda uow: forget_participant(uow, ParticipantErased(participant_id=erased.participant_id, erased_at=datetime.now(UTC))),
+    )
 
     rows = await in_tenant(database).fetch("SELECT * FROM candidates WHERE participant_id = $1", erased.participant_id)
     assert len(rows) == 1
     held = json.dumps([dict(row) for row in rows], default=str)
-    for value in ("staff", "Maths", "MATH101", "course", "Zelda", erased.profile.email, erased.subject, "ran the chess club",
-                  "win the olympiad", "insomnia", "origami", "affiliation", "department", "year_of_study", "email"):
+    for value in (
+        "staff",
+        "Maths",
+        "MATH101",
+        "course",
+        "Zelda",
+        erased.profile.email,
+        erased.subject,
+        "ran the chess club",
+        "win the olympiad",
+        "insomnia",
+        "origami",
+        "affiliation",
+        "department",
+        "year_of_study",
+        "email",
+    ):
         assert value not in held, value
     kept = rows[0]["profile"]
     assert kept["display_name"] == "Erased participant" and kept["campus"] == "north" and kept["program_id"] == "first-year-stem"
-    reasons = await in_tenant(database).fetchrow("SELECT reasons, participant_reasons FROM matches WHERE match_id = $1",
-                                                 match.match_id)
+    reasons = await in_tenant(database).fetchrow(
+        "SELECT reasons, participant_reasons FROM matches WHERE match_id = $1", match.match_id
+    )
     assert (reasons["reasons"], reasons["participant_reasons"]) == ([], [])
 
 
@@ -139,8 +167,11 @@ async def test_m9_a_participant_never_reads_another_persons_challenges_but_coord
         [full] = (await client.get(f"/participants/{asker.participant_id}/suggestions", headers=staff)).json()
         assert "both face the same challenges: depression" in full["reasons"]
 
-    [requested] = (await client.post(f"/participants/{asker.participant_id}/requests", headers=as_asker,
-                                     json={"partner_ids": [str(other.participant_id)]})).json()
+    [requested] = (
+        await client.post(
+            f"/participants/{asker.participant_id}/requests", headers=as_asker, json={"partner_ids": [str(other.participant_id)]}
+        )
+    ).json()
     match_id = requested["match_id"]
     notify = bearer(local_issuer().client_credentials("mesh-notify", service_secret("notify")))
     for reader in (as_asker, as_other, notify):  # the pair, and notify, which mails the reasons to the pair
@@ -150,10 +181,13 @@ async def test_m9_a_participant_never_reads_another_persons_challenges_but_coord
         [listed] = (await client.get(f"/participants/{owner.participant_id}/matches", headers=headers)).json()
         assert not quotes(listed["reasons"], "depression", "adhd")
         names = {member["participant_id"]: member["display_name"] for member in listed["participants"]}
-        assert names == {str(asker.participant_id): asker.profile.display_name,  # whom they are asked to meet
-                         str(other.participant_id): other.profile.display_name}
-    answered = (await client.post(f"/matches/{match_id}/accept", headers=as_other,
-                                  json={"participant_id": str(other.participant_id)})).json()
+        assert names == {
+            str(asker.participant_id): asker.profile.display_name,  # whom they are asked to meet
+            str(other.participant_id): other.profile.display_name,
+        }
+    answered = (
+        await client.post(f"/matches/{match_id}/accept", headers=as_other, json={"participant_id": str(other.participant_id)})
+    ).json()
     assert answered["status"] == "accepted" and not quotes(answered["reasons"], "depression", "adhd")
     for staff in (as_coordinator, None):
         assert quotes((await client.get(f"/matches/{match_id}", headers=staff)).json()["reasons"], "depression")

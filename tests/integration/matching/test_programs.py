@@ -41,13 +41,15 @@ async def join(app, given) -> uuid.UUID:
 
 
 def definition(**overrides) -> ProgramDefinition:
-    return ProgramDefinition.model_validate({"name": "STEM", "setting": "academic", "campuses": ["north", "south"],
-                                             "matching_mode": "mentor_mentee", **overrides})
+    return ProgramDefinition.model_validate(
+        {"name": "STEM", "setting": "academic", "campuses": ["north", "south"], "matching_mode": "mentor_mentee", **overrides}
+    )
 
 
 async def open_matches(app) -> int:
     return await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM matches WHERE status IN ('proposed', 'accepted')")
+        "SELECT count(*) FROM matches WHERE status IN ('proposed', 'accepted')"
+    )
 
 
 async def test_closing_ends_formed_pairs_and_lapses_proposals_with_its_reason_and_proposes_nothing_again(matching) -> None:
@@ -62,8 +64,13 @@ async def test_closing_ends_formed_pairs_and_lapses_proposals_with_its_reason_an
 
     assert await in_transaction(app, lambda uow: close_program(uow, CLOSED)) == 2
     assert await in_transaction(app, lambda uow: close_program(uow, CLOSED)) == 0  # redelivered: nothing more
-    assert await outbox_types(app, MATCHES.name) == ["MatchProposed", "MatchAccepted", "MatchProposed", "MatchEnded",
-                                                     "MatchExpired"]
+    assert await outbox_types(app, MATCHES.name) == [
+        "MatchProposed",
+        "MatchAccepted",
+        "MatchProposed",
+        "MatchEnded",
+        "MatchExpired",
+    ]
     ended, lapsed = [(await client.get(f"/matches/{match_id}")).json() for match_id in (formed, proposed)]
     assert (ended["status"], lapsed["status"]) == ("ended", "expired")
     assert ended["closing_reason"] == lapsed["closing_reason"] == "the program closed: end of the year"

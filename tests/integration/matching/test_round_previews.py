@@ -42,10 +42,18 @@ async def add(app, *candidates: Candidate) -> None:
 
 async def a_pool(app) -> None:
     """Two mentors with two places each, five mentees on both campuses, and one who fits nobody."""
-    await add(app, *[Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2, display_name=f"Mentor {i}")) for i in range(2)],
-              *[Candidate(uuid.uuid4(), profile(campus=("north", "south")[i % 2], display_name=f"Mentee {i}",
-                                                goals=["pass the final exam", f"goal {i}"])) for i in range(5)],
-              Candidate(uuid.uuid4(), profile(languages=["fr"], display_name="Loner")))
+    await add(
+        app,
+        *[Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=2, display_name=f"Mentor {i}")) for i in range(2)],
+        *[
+            Candidate(
+                uuid.uuid4(),
+                profile(campus=("north", "south")[i % 2], display_name=f"Mentee {i}", goals=["pass the final exam", f"goal {i}"]),
+            )
+            for i in range(5)
+        ],
+        Candidate(uuid.uuid4(), profile(languages=["fr"], display_name="Loner")),
+    )
 
 
 async def finished(client, preview_id: str, path: str = PREVIEWS, seen: list | None = None) -> dict:
@@ -105,7 +113,8 @@ async def test_a_preview_gives_the_dry_runs_report_and_publishing_proposes_exact
     assert published.json()["status"] == "published" and len(published.json()["published_match_ids"]) == 4
     assert await outbox_types(app) == ["MatchProposed"] * 4
     rows = await in_tenant(app.state.components.database).fetch(
-        "SELECT match_id, participant_a, participant_b FROM matches WHERE status = 'proposed'")
+        "SELECT match_id, participant_a, participant_b FROM matches WHERE status = 'proposed'"
+    )
     assert {frozenset((str(r["participant_a"]), str(r["participant_b"]))) for r in rows} == pairs_of(view)
     assert {str(r["match_id"]) for r in rows} == set(published.json()["published_match_ids"])
 
@@ -123,7 +132,8 @@ async def test_progress_is_told_while_a_large_pool_is_previewed_and_never_goes_b
     async with app.state.components.database.transaction(INSTITUTION) as transaction:
         await transaction.connection.executemany(
             "INSERT INTO candidates (participant_id, program_id, profile, capacity, slots) VALUES ($1, $2, $3, $4, $5)",
-            [(c.participant_id, "bench", c.profile.model_dump(mode="json"), c.capacity, c.slots()) for c in people])
+            [(c.participant_id, "bench", c.profile.model_dump(mode="json"), c.capacity, c.slots()) for c in people],
+        )
     written: list[tuple[str, int, int]] = []
     told = PostgresRoundPreviews.progress
 
@@ -173,22 +183,34 @@ async def test_a_candidate_policy_is_previewed_side_by_side_but_never_published(
     app, client = matching
     await a_pool(app)
     current = await previewed(client)
-    weights = {"goals": 0.0, "experiences": 0.0, "challenges": 0.0, "interests": 0.0, "languages": 0.0,
-               "availability": 0.0, "campus": 1.0, "meeting_mode": 0.0, "cadence": 0.0}
+    weights = {
+        "goals": 0.0,
+        "experiences": 0.0,
+        "challenges": 0.0,
+        "interests": 0.0,
+        "languages": 0.0,
+        "availability": 0.0,
+        "campus": 1.0,
+        "meeting_mode": 0.0,
+        "cadence": 0.0,
+    }
     candidate_policy = (await client.get(f"/programs/{PROGRAM}/policy")).json()["policy"] | {"weights": weights}
     candidate = await previewed(client, {"policy": candidate_policy})
     assert (candidate["policy"], candidate["candidate_policy"]["weights"]) == ("candidate", weights)
     assert candidate["report"]["total_score"] != current["report"]["total_score"]
-    assert all(e["parts"] == [{"criterion": "campus", "weight": 1.0, "value": e["score"]}]
-               for e in candidate["report"]["examples"])
+    assert all(
+        e["parts"] == [{"criterion": "campus", "weight": 1.0, "value": e["score"]}] for e in candidate["report"]["examples"]
+    )
     refused = await client.post(f"{PREVIEWS}/{candidate['preview_id']}/publish")
     assert refused.status_code == 409 and refused.json()["type"].endswith("candidate-policy")
     assert (await client.get(f"/programs/{PROGRAM}/policy")).json()["version"] == 0  # nothing saved
     assert await outbox_types(app) == []
 
-    for bad, location in (({"weights": {"goals": -1.0}}, "body.policy"), ({"weights": {"astrology": 1.0}},
-                                                                            "body.policy.weights.astrology"),
-                          ({"same_campus_required": "no"}, "body.policy.same_campus_required")):
+    for bad, location in (
+        ({"weights": {"goals": -1.0}}, "body.policy"),
+        ({"weights": {"astrology": 1.0}}, "body.policy.weights.astrology"),
+        ({"same_campus_required": "no"}, "body.policy.same_campus_required"),
+    ):
         answer = await client.post(PREVIEWS, json={"policy": candidate_policy | bad})
         assert answer.status_code == 422, answer.text
         assert any(e["location"].startswith(location) for e in answer.json()["errors"]), answer.text
@@ -202,8 +224,12 @@ async def test_only_the_programs_admins_and_coordinators_of_all_its_campuses_pre
     one_campus = as_("matching", "coordinator", campuses=("north",))
     participant = as_person("matching", campuses=("north",))
     other_admin = as_("matching", "admin", institution="other-college")
-    routes = (("post", PREVIEWS), ("get", PREVIEWS), ("get", f"{PREVIEWS}/{view['preview_id']}"),
-              ("post", f"{PREVIEWS}/{view['preview_id']}/publish"))
+    routes = (
+        ("post", PREVIEWS),
+        ("get", PREVIEWS),
+        ("get", f"{PREVIEWS}/{view['preview_id']}"),
+        ("post", f"{PREVIEWS}/{view['preview_id']}/publish"),
+    )
     for headers in (one_campus, participant):
         for method, path in routes:
             answer = await client.request(method, path, headers=headers, json={} if method == "post" else None)
@@ -225,8 +251,9 @@ async def test_two_coordinators_publishing_at_once_make_one_set_of_proposals(mat
     app, client = matching
     await a_pool(app)
     view = await previewed(client)
-    answers = await asyncio.gather(*(client.post(f"{PREVIEWS}/{view['preview_id']}/publish",
-                                                 headers=as_("matching", "coordinator")) for _ in range(3)))
+    answers = await asyncio.gather(
+        *(client.post(f"{PREVIEWS}/{view['preview_id']}/publish", headers=as_("matching", "coordinator")) for _ in range(3))
+    )
     assert [a.status_code for a in answers] == [200] * 3
     assert len({tuple(a.json()["published_match_ids"]) for a in answers}) == 1
     assert await outbox_types(app) == ["MatchProposed"] * 4
@@ -265,7 +292,8 @@ async def test_one_preview_runs_at_a_time_and_one_whose_job_is_gone_reads_interr
         assert await PostgresRoundPreviews(transaction.connection).begin(INSTITUTION, dead, order, False, 0) is None
     assert (await client.get(f"{PREVIEWS}/{dead}")).json()["status"] == "running"
     await in_tenant(components.database).execute(
-        "UPDATE round_previews SET heartbeat_at = now() - interval '61 seconds' WHERE preview_id = $1", dead)
+        "UPDATE round_previews SET heartbeat_at = now() - interval '61 seconds' WHERE preview_id = $1", dead
+    )
     assert (await client.get(f"{PREVIEWS}/{dead}")).json()["status"] == "interrupted"
     assert (await client.get(PREVIEWS)).json()[0]["status"] == "interrupted"
     refused = await client.post(f"{PREVIEWS}/{dead}/publish")

@@ -38,15 +38,24 @@ async def platform(endpoints, database_factory, smtp_server):
     controller, inbox = smtp_server
     async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory()) as (matching, url):
         components = matching.state.components
-        people = [Candidate(uuid.uuid4(), mentor_profile(), subject=f"ben-{uuid.uuid4()}"),
-                  Candidate(uuid.uuid4(), profile(), subject=f"ada-{uuid.uuid4()}")]
+        people = [
+            Candidate(uuid.uuid4(), mentor_profile(), subject=f"ben-{uuid.uuid4()}"),
+            Candidate(uuid.uuid4(), profile(), subject=f"ada-{uuid.uuid4()}"),
+        ]
         async with components.database.transaction(INSTITUTION) as transaction:
             uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
             await follow_program(uow, PROGRAM, definition(), datetime.now(UTC))
             for person in people:
                 await register_candidate(uow, person)
-        async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory(), matching_api_url=url,
-                           smtp_host="127.0.0.1", smtp_port=controller.port, delivery_poll_interval_seconds=0.1) as notify:
+        async with running(
+            NOTIFY,
+            endpoints.kafka_bootstrap,
+            await database_factory(),
+            matching_api_url=url,
+            smtp_host="127.0.0.1",
+            smtp_port=controller.port,
+            delivery_poll_interval_seconds=0.1,
+        ) as notify:
             async with httpx.AsyncClient(base_url=url, headers=as_("matching", "coordinator", campuses=("north",))) as staff:
                 yield matching, staff, notify, people, inbox
 
@@ -61,16 +70,31 @@ async def know_contacts(notify_app, people: list[Candidate]) -> None:
     async with components.database.transaction(INSTITUTION) as transaction:
         uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
         for person in people:
-            await uow.contacts.upsert(Contact(person.participant_id, person.profile.display_name, addresses(person),
-                                              person.profile.time_zone, subject=person.subject, campus="north"))
+            await uow.contacts.upsert(
+                Contact(
+                    person.participant_id,
+                    person.profile.display_name,
+                    addresses(person),
+                    person.profile.time_zone,
+                    subject=person.subject,
+                    campus="north",
+                )
+            )
 
 
 async def record_of(matching_app, event_type: str) -> InboundRecord:
     """The last such record matching's outbox holds, as the broker hands it to notify's consumer."""
     row = await matching_app.state.components.database.pool.fetchrow(
-        "SELECT key, headers, value FROM mesh_outbox WHERE event_type LIKE $1 ORDER BY id DESC LIMIT 1", f"%.{event_type}.%")
-    return InboundRecord(topic=MATCHES.name, partition=0, offset=0, key=bytes(row["key"]),
-                         headers=[(name, value.encode()) for name, value in row["headers"].items()], value=bytes(row["value"]))
+        "SELECT key, headers, value FROM mesh_outbox WHERE event_type LIKE $1 ORDER BY id DESC LIMIT 1", f"%.{event_type}.%"
+    )
+    return InboundRecord(
+        topic=MATCHES.name,
+        partition=0,
+        offset=0,
+        key=bytes(row["key"]),
+        headers=[(name, value.encode()) for name, value in row["headers"].items()],
+        value=bytes(row["value"]),
+    )
 
 
 def consumer(notify_app) -> EventConsumer:
@@ -91,8 +115,10 @@ async def test_both_are_mailed_a_coordinators_proposal_and_nudge_once_each_with_
     matching, staff, (notify, notify_client), (mentor, mentee), inbox = platform
     await know_contacts(notify, [mentor, mentee])
     note = "You both took Calculus I.\nStart before the midterm!"
-    made = await staff.post(f"/programs/{PROGRAM}/matches", json={
-        "participant_ids": [str(mentor.participant_id), str(mentee.participant_id)], "dry_run": False, "note": note})
+    made = await staff.post(
+        f"/programs/{PROGRAM}/matches",
+        json={"participant_ids": [str(mentor.participant_id), str(mentee.participant_id)], "dry_run": False, "note": note},
+    )
     assert made.status_code == 201, made.text
     match_id = made.json()["match_id"]
     arranged = await record_of(matching, "MatchArranged")
@@ -115,13 +141,17 @@ async def test_both_are_mailed_a_coordinators_proposal_and_nudge_once_each_with_
     assert "Meet Ada L." in mails[f'"Ben M." <{addresses(mentor)}>']["Subject"]
 
     for person in (mentor, mentee):
-        answer = await staff.post(f"/matches/{match_id}/accept", json={"participant_id": str(person.participant_id)},
-                                  headers=as_("matching", "admin"))
+        answer = await staff.post(
+            f"/matches/{match_id}/accept", json={"participant_id": str(person.participant_id)}, headers=as_("matching", "admin")
+        )
         assert answer.status_code == 200
     # the mentor does not want nudges: only the mentee hears of this one
     mentor_says = as_("notify", "participant", subject=mentor.subject, campuses=("north",))
-    turned_off = await notify_client.put(f"/participants/{mentor.participant_id}/notification-preferences",
-                                         json={"preferences": [{"kind": "nudges", "enabled": False}]}, headers=mentor_says)
+    turned_off = await notify_client.put(
+        f"/participants/{mentor.participant_id}/notification-preferences",
+        json={"preferences": [{"kind": "nudges", "enabled": False}]},
+        headers=mentor_says,
+    )
     assert turned_off.status_code == 200, turned_off.text
     nudged = await staff.post(f"/matches/{match_id}/nudge", json={"message": "How are your sessions going?"})
     assert nudged.status_code == 201, nudged.text
@@ -146,10 +176,13 @@ async def test_both_are_mailed_a_coordinators_proposal_and_nudge_once_each_with_
     # Once the mentor is erased, the mentee's mails keep no coordinator's words about them either.
     components = notify.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await forget_participant(PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)),
-                                 ParticipantErased(participant_id=mentor.participant_id, erased_at=datetime.now(UTC)))
+        await forget_participant(
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)),
+            ParticipantErased(participant_id=mentor.participant_id, erased_at=datetime.now(UTC)),
+        )
     contexts = await in_tenant(components.database).fetch(
-        "SELECT template, context FROM notifications WHERE recipient_id = $1", mentee.participant_id)
+        "SELECT template, context FROM notifications WHERE recipient_id = $1", mentee.participant_id
+    )
     kept = {row["template"]: row["context"] for row in contexts}
     assert "note" not in kept["match_arranged"] and "message" not in kept["pair_nudged"]
     assert kept["match_arranged"]["reasons"] == [] and kept["match_arranged"]["topic_name"] == "Calculus II"

@@ -23,12 +23,13 @@ async def plan_welcome(app) -> uuid.UUID:
     contact = Contact(event.participant_id, "Ada L.", "ada.l@uni.example.edu", "Europe/Berlin", campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope,
-                                 contact)
+        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact)
     return event.participant_id
 
 
-async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_event(endpoints, database_factory, smtp_server) -> None:
+async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_event(
+    endpoints, database_factory, smtp_server
+) -> None:
     controller, inbox = smtp_server
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
@@ -49,8 +50,12 @@ async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_eve
 
 
 async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, database_factory) -> None:
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
-                "smtp_timeout_seconds": 2}
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": free_port(),
+        "delivery_poll_interval_seconds": 0.1,
+        "smtp_timeout_seconds": 2,
+    }
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         participant = await plan_welcome(app)
 
@@ -67,12 +72,18 @@ async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, d
 async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database_factory) -> None:
     from mesh_notify.domain.notification import MAX_ATTEMPTS
 
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": free_port(), "delivery_poll_interval_seconds": 0.1,
-                "smtp_timeout_seconds": 2}
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": free_port(),
+        "delivery_poll_interval_seconds": 0.1,
+        "smtp_timeout_seconds": 2,
+    }
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         participant = await plan_welcome(app)
         # As if every attempt but the last had already failed.
-        await in_tenant(app.state.components.database).execute("UPDATE notifications SET attempts = $1, next_attempt_at = now()", MAX_ATTEMPTS - 1)
+        await in_tenant(app.state.components.database).execute(
+            "UPDATE notifications SET attempts = $1, next_attempt_at = now()", MAX_ATTEMPTS - 1
+        )
 
         async def given_up() -> list:
             found = (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
@@ -84,23 +95,26 @@ async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database
 
 
 async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_once_and_announced(
-        endpoints, database_factory, smtp_server) -> None:
+    endpoints, database_factory, smtp_server
+) -> None:
     controller, inbox = smtp_server
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         participant = await plan_welcome(app)
         assert await eventually(lambda: outbox_types(app), timeout=15) == ["NotificationSent"]  # the welcome went out
-        moved = ParticipantProfileUpdated(participant_id=participant, attributes=profile().attributes(),
-                                          updated_at=datetime.now(UTC))
+        moved = ParticipantProfileUpdated(
+            participant_id=participant, attributes=profile().attributes(), updated_at=datetime.now(UTC)
+        )
         envelope = new_envelope(moved, source="/test", institution=INSTITUTION)
         typo = Contact(participant, "Ada L.", f"ada.l@{NO_MAIL_DOMAIN}", "Europe/Berlin", campus="north")
         components = app.state.components
         async with components.database.transaction(INSTITUTION) as transaction:
-            await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
-                                     envelope, typo)
+            await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, typo)
 
         async def settled() -> dict | None:
-            found = {n["template"]: n for n in (await client.get("/notifications", params={"recipient_id": str(participant)})).json()}
+            found = {
+                n["template"]: n for n in (await client.get("/notifications", params={"recipient_id": str(participant)})).json()
+            }
             return found if {n["status"] for n in found.values()} <= {"sent", "failed"} and len(found) == 3 else None
 
         found = await eventually(settled, timeout=15)
@@ -111,5 +125,6 @@ async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_onc
         assert sorted(await outbox_types(app)) == ["NotificationFailed", "NotificationSent", "NotificationSent"]
     assert [(m["Subject"], m["To"]) for m in inbox.messages] == [
         ("Welcome to first-year-stem", '"Ada L." <ada.l@uni.example.edu>'),
-        ("Your Mentoring Mesh mail goes to another address now", '"Ada L." <ada.l@uni.example.edu>')]
+        ("Your Mentoring Mesh mail goes to another address now", '"Ada L." <ada.l@uni.example.edu>'),
+    ]
     assert NO_MAIL_DOMAIN not in inbox.messages[1].get_payload(decode=True).decode()

@@ -53,21 +53,26 @@ def watched_server():
 
 
 async def test_a_burst_goes_out_through_several_senders_over_kept_connections_each_mail_once(
-        endpoints, database_factory, watched_server) -> None:
+    endpoints, database_factory, watched_server
+) -> None:
     controller, inbox = watched_server
     burst = 40
-    settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1,
-                "delivery_concurrency": 4}
+    settings = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": controller.port,
+        "delivery_poll_interval_seconds": 0.1,
+        "delivery_concurrency": 4,
+    }
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, _):
         components = app.state.components
         async with components.database.transaction(INSTITUTION) as transaction:  # all due at once
             for i in range(burst):
                 event = joined()
                 envelope = new_envelope(event, source="/test", institution=INSTITUTION)
-                contact = Contact(event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin",
-                                  campus="north")
-                await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
-                                         envelope, contact)
+                contact = Contact(event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin", campus="north")
+                await plan_notifications(
+                    PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+                )
         database = in_tenant(components.database)
 
         async def all_sent() -> bool:
@@ -81,8 +86,11 @@ async def test_a_burst_goes_out_through_several_senders_over_kept_connections_ea
     assert len(set(inbox.peers)) <= 8 < burst  # connections kept from mail to mail, not one per mail
 
 
-UNUSED = {"database_url": "postgresql://unused/x", "kafka_bootstrap_servers": "unused:9092",
-          "oidc_issuer": "https://unused.example.edu/realms/x"}
+UNUSED = {
+    "database_url": "postgresql://unused/x",
+    "kafka_bootstrap_servers": "unused:9092",
+    "oidc_issuer": "https://unused.example.edu/realms/x",
+}
 
 
 def _mailer(port: int) -> SmtpMailer:
@@ -90,8 +98,9 @@ def _mailer(port: int) -> SmtpMailer:
 
 
 async def _send(mailer: SmtpMailer, to: str) -> None:
-    await mailer.send(to_name="Ada L.", to_email=to, message=Message("Hello", "Hello Ada."),
-                      message_id=f"<{uuid.uuid4()}@mentoring-mesh>")
+    await mailer.send(
+        to_name="Ada L.", to_email=to, message=Message("Hello", "Hello Ada."), message_id=f"<{uuid.uuid4()}@mentoring-mesh>"
+    )
 
 
 async def test_a_connection_is_kept_across_mails_and_a_refusal_until_closed_when_idle(watched_server) -> None:
@@ -105,7 +114,10 @@ async def test_a_connection_is_kept_across_mails_and_a_refusal_until_closed_when
     await _send(mailer, "cy@uni.example.edu")
     await mailer.close_idle()
     assert [mail["To"] for mail in inbox.messages] == [
-        '"Ada L." <ada@uni.example.edu>', '"Ada L." <bob@uni.example.edu>', '"Ada L." <cy@uni.example.edu>']
+        '"Ada L." <ada@uni.example.edu>',
+        '"Ada L." <bob@uni.example.edu>',
+        '"Ada L." <cy@uni.example.edu>',
+    ]
     first, second, third = inbox.peers
     assert first == second != third
 

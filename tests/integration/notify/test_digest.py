@@ -25,26 +25,41 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 async def propose(app, campus: str) -> None:
     """A proposal told to both of a pair on ``campus``."""
-    people = [Contact(uuid.uuid4(), name, f"{name.lower()}@uni.example.edu", "Europe/Berlin", campus=campus)
-              for name in ("Ada", "Ben")]
-    event = MatchProposed(match_id=uuid.uuid4(), program_id="first-year-stem", topic_name="Calculus II", kind="peer",
-                          participants=[MatchParticipant(participant_id=p.participant_id, role="peer") for p in people],
-                          score=0.7, score_parts=[], proposed_at=datetime.now(UTC),
-                          expires_at=datetime.now(UTC) + timedelta(days=7))
+    people = [
+        Contact(uuid.uuid4(), name, f"{name.lower()}@uni.example.edu", "Europe/Berlin", campus=campus) for name in ("Ada", "Ben")
+    ]
+    event = MatchProposed(
+        match_id=uuid.uuid4(),
+        program_id="first-year-stem",
+        topic_name="Calculus II",
+        kind="peer",
+        participants=[MatchParticipant(participant_id=p.participant_id, role="peer") for p in people],
+        score=0.7,
+        score_parts=[],
+        proposed_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(days=7),
+    )
     components = app.state.components
     for contact in people:
         async with components.database.transaction(INSTITUTION) as transaction:
             await transaction.connection.execute(
                 "INSERT INTO contacts (participant_id, display_name, email, time_zone, campus) VALUES ($1, $2, $3, $4, $5)",
-                contact.participant_id, contact.display_name, contact.email, contact.time_zone, contact.campus)
+                contact.participant_id,
+                contact.display_name,
+                contact.email,
+                contact.time_zone,
+                contact.campus,
+            )
     envelope = new_envelope(event, source="/matching", institution=INSTITUTION)
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope,
-                                 now=components.clock.now())
+        await plan_notifications(
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, now=components.clock.now()
+        )
 
 
 async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campuses_only(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, inbox = smtp_server
     clock_file = tmp_path / "clock-offset"
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "clock_offset_file": clock_file}
@@ -61,17 +76,25 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         assert (asked.json()["email"], asked.json()["campuses"]) == ("cole@uni.example.edu", ["north"])
         assert (await client.get("/coordinators/me/digest", headers=north)).json()["hour"] == 8
         subject = jwt_subject(north)
-        elsewhere = as_("notify", "coordinator", subject=subject, institution="other-college", campuses=("north",),
-                        email="cole@uni.example.edu")
+        elsewhere = as_(
+            "notify",
+            "coordinator",
+            subject=subject,
+            institution="other-college",
+            campuses=("north",),
+            email="cole@uni.example.edu",
+        )
         assert (await client.get("/coordinators/me/digest", headers=elsewhere)).status_code == 404  # one institution's
         assert (await client.get("/coordinators/me/digest", headers={"Authorization": ""})).status_code == 401
         wrong_zone = await client.put("/coordinators/me/digest", json={"time_zone": "Mars/Olympus"}, headers=north)
         assert wrong_zone.status_code == 422 and "IANA" in wrong_zone.text
-        no_email = await client.put("/coordinators/me/digest", json={"time_zone": "Europe/Berlin"},
-                                    headers=as_("notify", "coordinator", campuses=("north",)))
+        no_email = await client.put(
+            "/coordinators/me/digest",
+            json={"time_zone": "Europe/Berlin"},
+            headers=as_("notify", "coordinator", campuses=("north",)),
+        )
         assert no_email.status_code == 422 and "email" in no_email.text
-        refused = await client.put("/coordinators/me/digest", json={"time_zone": "Europe/Berlin"},
-                                   headers=as_person("notify"))
+        refused = await client.put("/coordinators/me/digest", json={"time_zone": "Europe/Berlin"}, headers=as_person("notify"))
         assert refused.status_code == 403
 
         for campus in ("north", "north", "south"):

@@ -28,7 +28,9 @@ async def test_the_next_due_lookup_reads_a_handful_of_rows_among_twenty_thousand
             await connection.execute(
                 """INSERT INTO contacts (participant_id, display_name, email, time_zone, campus)
                    SELECT md5('p' || i)::uuid, 'Person ' || i, 'p' || i || '@uni.example.edu', 'UTC', 'north'
-                   FROM generate_series(1, $1) i""", PEOPLE)
+                   FROM generate_series(1, $1) i""",
+                PEOPLE,
+            )
             # Mail kept from before (sent), then the due ones, oldest first by next_attempt_at.
             await connection.execute(
                 """INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
@@ -37,13 +39,16 @@ async def test_the_next_due_lookup_reads_a_handful_of_rows_among_twenty_thousand
                           gen_random_uuid(), CASE WHEN i <= $1 THEN 'sent' ELSE 'pending' END,
                           CASE WHEN i <= $1 THEN NULL ELSE now() - interval '1 hour' + i * interval '1 ms' END,
                           now() - interval '2 hours', 'north'
-                   FROM generate_series(1, $1::integer + $2::integer) i""", KEPT, DUE, PEOPLE)
+                   FROM generate_series(1, $1::integer + $2::integer) i""",
+                KEPT,
+                DUE,
+                PEOPLE,
+            )
         await as_owner(url, "ANALYZE contacts", "ANALYZE notifications")  # only a table's owner may
         for query, tenant in ((NEXT_DUE_INSTITUTION, ALL_TENANTS), (NEXT_DUE, INSTITUTION)):
             async with database.transaction(tenant) as transaction:
                 found = await transaction.connection.fetchval(query, datetime.now(UTC))
-                explained = await transaction.connection.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}",
-                                                                  datetime.now(UTC))
+                explained = await transaction.connection.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", datetime.now(UTC))
             assert found is not None
             plans = json.loads(explained) if isinstance(explained, str) else explained  # the pool decodes json
             read = _rows_read(plans[0]["Plan"])

@@ -39,10 +39,18 @@ async def handle(app, event) -> None:
 
 def proposal(a: uuid.UUID, b: uuid.UUID) -> MatchProposedV1:
     now = datetime.now(UTC)
-    return MatchProposedV1(match_id=uuid.uuid4(), program_id="stem", topic_name="Calculus II", kind="peer",
-                         participants=[MatchParticipant(participant_id=a, role="peer"), MatchParticipant(participant_id=b, role="peer")],
-                         score=0.8, score_parts=[ScorePart(criterion="goals", weight=1, value=1)],
-                         reasons=["both share goals: a secret goal"], proposed_at=now, expires_at=now + timedelta(days=7))
+    return MatchProposedV1(
+        match_id=uuid.uuid4(),
+        program_id="stem",
+        topic_name="Calculus II",
+        kind="peer",
+        participants=[MatchParticipant(participant_id=a, role="peer"), MatchParticipant(participant_id=b, role="peer")],
+        score=0.8,
+        score_parts=[ScorePart(criterion="goals", weight=1, value=1)],
+        reasons=["both share goals: a secret goal"],
+        proposed_at=now,
+        expires_at=now + timedelta(days=7),
+    )
 
 
 @pytest.mark.parametrize("erased_first", [True, False], ids=["erasure first", "proposal first"])
@@ -50,15 +58,22 @@ async def test_a_proposal_and_an_erasure_in_either_order_end_the_same(notify, er
     app, _ = notify
     leaving, staying = uuid.uuid4(), uuid.uuid4()
     for pid, name in ((leaving, "Erin E."), (staying, "Sam S.")):
-        await handle(app, ParticipantJoinedV1(participant_id=pid, profile=profile(display_name=name), joined_at=datetime.now(UTC)))
+        await handle(
+            app, ParticipantJoinedV1(participant_id=pid, profile=profile(display_name=name), joined_at=datetime.now(UTC))
+        )
     erasure = ParticipantErased(participant_id=leaving, erased_at=datetime.now(UTC))
-    for event in ((erasure, proposal(leaving, staying)) if erased_first else (proposal(leaving, staying), erasure)):
+    for event in (erasure, proposal(leaving, staying)) if erased_first else (proposal(leaving, staying), erasure):
         await handle(app, event)
     rows = await in_tenant(app.state.components.database).fetch(
-        "SELECT recipient_id, template, status, context::text AS context FROM notifications ORDER BY created_at")
+        "SELECT recipient_id, template, status, context::text AS context FROM notifications ORDER BY created_at"
+    )
     to_leaver = [r for r in rows if r["recipient_id"] == leaving]
     assert to_leaver and all(r["status"] != "pending" and r["context"] == "{}" for r in to_leaver)
     [to_partner] = [r for r in rows if r["recipient_id"] == staying and r["template"] == "match_proposed"]
     assert "a secret goal" not in to_partner["context"] and to_partner["status"] == "pending"
-    assert await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM contacts WHERE participant_id = $1", leaving) == 0
+    assert (
+        await in_tenant(app.state.components.database).fetchval(
+            "SELECT count(*) FROM contacts WHERE participant_id = $1", leaving
+        )
+        == 0
+    )

@@ -32,8 +32,7 @@ async def deliver_due(app) -> int:
         while True:
             async with components.database.transaction(INSTITUTION) as transaction:
                 uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-                if await deliver_next(uow, mailer, Links(components.settings.public_base_url),
-                                      components.clock.now()) is None:
+                if await deliver_next(uow, mailer, Links(components.settings.public_base_url), components.clock.now()) is None:
                     return delivered
             delivered += 1
     finally:
@@ -55,12 +54,14 @@ async def joined_pair(app, pair: Pair) -> None:
 
 
 async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_erasure_takes_the_words(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, mailbox = smtp_server
     pair = Pair()
     ada = as_person("notify", pair.ada.subject)
-    async with running(WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         await joined_pair(app, pair)
         assert await deliver_due(app) == 2  # both welcomes
         lapsed = []
@@ -73,20 +74,27 @@ async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_eras
         assert await deliver_due(app) == 2 and len(mailbox.messages) == 10
 
         async def listed(**params) -> list[dict]:
-            response = await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id)} | params,
-                                        headers=ada)
+            response = await client.get(
+                "/notifications", params={"recipient_id": str(pair.ada.participant_id)} | params, headers=ada
+            )
             assert response.status_code == 200, response.text
             return response.json()
 
         async def unread(headers=ada) -> int:
-            response = await client.get("/notifications/unread-count",
-                                        params={"recipient_id": str(pair.ada.participant_id)}, headers=headers)
+            response = await client.get(
+                "/notifications/unread-count", params={"recipient_id": str(pair.ada.participant_id)}, headers=headers
+            )
             assert response.status_code == 200, response.text
             return response.json()["unread"]
 
         everything = await listed()  # as before: oldest first, every status
-        assert [n["template"] for n in everything] == ["welcome", *3 * ["match_expired"], "session_reminder_1h",
-                                                       "session_reminder_24h", "session_scheduled"]
+        assert [n["template"] for n in everything] == [
+            "welcome",
+            *3 * ["match_expired"],
+            "session_reminder_1h",
+            "session_reminder_24h",
+            "session_scheduled",
+        ]
         inbox = await listed(status="sent", order="newest")
         assert [n["template"] for n in inbox] == ["session_scheduled", *3 * ["match_expired"], "welcome"]
         assert [n["match_id"] for n in inbox[1:4]] == [str(m) for m in reversed(lapsed)]
@@ -106,12 +114,15 @@ async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_eras
             if len(page) < 2:
                 break
             before = {"before": page[-1]["notification_id"]}
-        assert pages == [[n["notification_id"] for n in inbox[i:i + 2]] for i in (0, 2, 4)]
+        assert pages == [[n["notification_id"] for n in inbox[i : i + 2]] for i in (0, 2, 4)]
         oldest_after_welcome = await listed(status="sent", after=inbox[-1]["notification_id"], limit=1)
         assert [n["notification_id"] for n in oldest_after_welcome] == [inbox[3]["notification_id"]]
         bens = (await client.get("/notifications", params={"recipient_id": str(pair.ben.participant_id)})).json()
-        refused = await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id),
-                                                             "before": bens[0]["notification_id"]}, headers=ada)
+        refused = await client.get(
+            "/notifications",
+            params={"recipient_id": str(pair.ada.participant_id), "before": bens[0]["notification_id"]},
+            headers=ada,
+        )
         assert refused.status_code == 422 and "no notification of recipient" in refused.json()["detail"]
 
         # read one: again keeps when it was first read; unread again; a reminder not sent yet is not in the inbox
@@ -134,39 +145,54 @@ async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_eras
         done = await client.post("/notifications/read", json=seen, headers=ada)
         assert done.status_code == 200 and done.json() == {"recipient_id": seen["recipient_id"], "marked": 3, "unread": 2}
         assert [n["notification_id"] for n in await listed(unread="true", order="newest")] == [
-            n["notification_id"] for n in inbox[:2]]
+            n["notification_id"] for n in inbox[:2]
+        ]
         everyone = {"recipient_id": str(pair.ada.participant_id)}
         assert (await client.post("/notifications/read", json=everyone, headers=ada)).json()["marked"] == 2
         assert (await client.post("/notifications/read", json=everyone, headers=ada)).json() == everyone | {
-            "marked": 0, "unread": 0}
+            "marked": 0,
+            "unread": 0,
+        }
         ben_unread = await client.get("/notifications/unread-count", params={"recipient_id": str(pair.ben.participant_id)})
         assert ben_unread.json()["unread"] == 5  # Ben's are his own
 
         # erased: when each was sent and read stays (statistics), the words and who they were about go
         read_before = {n["notification_id"]: n["read_at"] for n in await listed(status="sent")}
-        erasure = new_envelope(ParticipantErased(participant_id=pair.ada.participant_id, erased_at=datetime.now(UTC)),
-                               source="/test", institution=INSTITUTION)
+        erasure = new_envelope(
+            ParticipantErased(participant_id=pair.ada.participant_id, erased_at=datetime.now(UTC)),
+            source="/test",
+            institution=INSTITUTION,
+        )
         async with app.state.components.database.transaction(INSTITUTION) as transaction:
             await event_handlers(app.state.components)[ParticipantErased](transaction, erasure)
-        kept = (await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id),
-                                                           "status": "sent"})).json()
+        kept = (
+            await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id), "status": "sent"})
+        ).json()
         assert {n["notification_id"]: n["read_at"] for n in kept} == read_before and all(
-            n["sent_at"] and n["subject"] is None and n["match_id"] is None and n["partner_id"] is None for n in kept)
+            n["sent_at"] and n["subject"] is None and n["match_id"] is None and n["partner_id"] is None for n in kept
+        )
         assert (await client.get(f"/notifications/{kept[0]['notification_id']}")).json()["body"] is None
-        assert (await client.get("/notifications/unread-count",
-                                 params={"recipient_id": str(pair.ada.participant_id)})).json()["unread"] == 0
-        told_ben = (await client.get("/notifications", params={"recipient_id": str(pair.ben.participant_id),
-                                                               "status": "sent", "order": "newest", "limit": 1})).json()
+        assert (await client.get("/notifications/unread-count", params={"recipient_id": str(pair.ada.participant_id)})).json()[
+            "unread"
+        ] == 0
+        told_ben = (
+            await client.get(
+                "/notifications",
+                params={"recipient_id": str(pair.ben.participant_id), "status": "sent", "order": "newest", "limit": 1},
+            )
+        ).json()
         assert told_ben[0]["subject"].startswith("Session 1 with your match")  # her name is gone from his too
 
 
 async def test_a_mail_due_in_quiet_hours_goes_at_their_end_and_lists_by_when_it_went(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, mailbox = smtp_server
     pair = Pair()
     ada = as_person("notify", pair.ada.subject)
-    async with running(WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         await joined_pair(app, pair)
         assert await deliver_due(app) == 2
         # quiet for matches from an hour ago until two hours from now, in Ada's zone (Berlin)
@@ -178,27 +204,49 @@ async def test_a_mail_due_in_quiet_hours_goes_at_their_end_and_lists_by_when_it_
         assert preferences.status_code == 200, preferences.text
         assert preferences.json()["time_zone"] == "Europe/Berlin"
         assert {p["kind"]: p["quiet_hours"] for p in preferences.json()["preferences"]}["matches"] == {
-            "start": start.strftime("%H:%M:00"), "end": end.strftime("%H:%M:00")}
+            "start": start.strftime("%H:%M:00"),
+            "end": end.strftime("%H:%M:00"),
+        }
 
         await handle(app, expired(pair, app.state.components.clock.now()))  # a match lapses, inside her quiet hours
-        await handle(app, AgreementProposed(match_id=pair.match_id, program_id="p", participant_ids=pair.ids,
-                                            agreement_version=1, proposed_by=pair.ben.participant_id,
-                                            proposed_at=datetime.now(UTC)))  # agreements: no quiet hours
+        await handle(
+            app,
+            AgreementProposed(
+                match_id=pair.match_id,
+                program_id="p",
+                participant_ids=pair.ids,
+                agreement_version=1,
+                proposed_by=pair.ben.participant_id,
+                proposed_at=datetime.now(UTC),
+            ),
+        )  # agreements: no quiet hours
         assert await deliver_due(app) == 2  # Ben's lapse, Ada's agreement; Ada's lapse waits
-        [held] = [n for n in (await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id),
-                                                                         "status": "pending"}, headers=ada)).json()]
+        [held] = [
+            n
+            for n in (
+                await client.get(
+                    "/notifications", params={"recipient_id": str(pair.ada.participant_id), "status": "pending"}, headers=ada
+                )
+            ).json()
+        ]
         assert held["template"] == "match_expired" and datetime.fromisoformat(held["due_at"]) == end.astimezone(UTC)
 
         later(app, end - local - timedelta(minutes=1))  # a minute before the end: still held
         assert await deliver_due(app) == 0
         assert [m["Subject"] for m in mailbox.messages if "ada.l@" in m["To"]] == [
-            "Welcome to first-year-stem", "Ben M. proposed your mentoring agreement"]
+            "Welcome to first-year-stem",
+            "Ben M. proposed your mentoring agreement",
+        ]
         gone_at = later(app, timedelta(minutes=2))  # past the end: it goes
         assert await deliver_due(app) == 1
-        assert [m["Subject"] for m in mailbox.messages if "ada.l@" in m["To"]][-1] == \
-            "Your proposed match with Ben M. has lapsed"
-        inbox = (await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id),
-                                                            "status": "sent", "order": "newest"}, headers=ada)).json()
+        assert [m["Subject"] for m in mailbox.messages if "ada.l@" in m["To"]][-1] == "Your proposed match with Ben M. has lapsed"
+        inbox = (
+            await client.get(
+                "/notifications",
+                params={"recipient_id": str(pair.ada.participant_id), "status": "sent", "order": "newest"},
+                headers=ada,
+            )
+        ).json()
         # planned before the agreement's mail, sent after it: the inbox lists it first
         assert [n["template"] for n in inbox] == ["match_expired", "agreement_proposed", "welcome"]
         sent_at = datetime.fromisoformat(inbox[0]["sent_at"])  # by the service's clock, once past the end

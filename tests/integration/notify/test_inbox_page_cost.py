@@ -31,7 +31,10 @@ async def long_inbox(database_factory):
                       'welcome', '{}', gen_random_uuid(), gen_random_uuid(), 'sent',
                       now() - interval '30 days', now() - interval '30 days' + i * interval '1 second',
                       CASE WHEN i % 500 = 0 THEN NULL ELSE now() END, 'north'
-               FROM generate_series(1, $2::integer) i""", RECIPIENT, 2 * MINE)
+               FROM generate_series(1, $2::integer) i""",
+            RECIPIENT,
+            2 * MINE,
+        )
     await as_owner(url, "ANALYZE notifications")  # only a table's owner may
     try:
         yield database
@@ -56,12 +59,20 @@ async def test_a_page_deep_in_a_long_inbox_reads_about_one_page_of_rows(long_inb
         everything = await inbox.page(RECIPIENT)
         assert len(everything) == MINE and await inbox.unread_count(RECIPIENT) == UNREAD
     deep = Place.of(everything[MINE // 2])
-    for shape in ({"newest_first": True, "before": deep}, {"after": deep},
-                  {"newest_first": True, "before": deep, "statuses": ["sent"]}):
+    for shape in (
+        {"newest_first": True, "before": deep},
+        {"after": deep},
+        {"newest_first": True, "before": deep, "statuses": ["sent"]},
+    ):
         read, found = await rows_read(long_inbox, *page_query(RECIPIENT, limit=PAGE, **shape))
         assert [row["notification_id"] for row in found] == [
-            n.notification_id for n in (everything[MINE // 2 - PAGE:MINE // 2][::-1] if shape.get("newest_first")
-                                        else everything[MINE // 2 + 1:MINE // 2 + 1 + PAGE])]
+            n.notification_id
+            for n in (
+                everything[MINE // 2 - PAGE : MINE // 2][::-1]
+                if shape.get("newest_first")
+                else everything[MINE // 2 + 1 : MINE // 2 + 1 + PAGE]
+            )
+        ]
         assert read <= PAGE + 5, f"{shape}: read {read} rows for a page of {PAGE}"
     read, found = await rows_read(long_inbox, *page_query(RECIPIENT, limit=PAGE, newest_first=True, unread_only=True))
     assert len(found) == PAGE and read <= PAGE + 5, f"read {read} rows for the newest {PAGE} unread of {UNREAD}"

@@ -44,8 +44,12 @@ async def handle(app, event, contact: Contact | None = None, envelope=None):
     envelope = envelope or new_envelope(event, source="/scheduling", institution=INSTITUTION)
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope,
-                                 contact, now=components.clock.now())
+        await plan_notifications(
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
+            envelope,
+            contact,
+            now=components.clock.now(),
+        )
     return envelope
 
 
@@ -54,14 +58,27 @@ async def mails_to(client, contact: Contact) -> list[dict]:
 
 
 def scheduled(pair: Pair, starts_at: datetime) -> SessionScheduled:
-    return SessionScheduled(session_id=pair.session_id, match_id=pair.match_id, program_id="p", participant_ids=pair.ids,
-                            sequence=1, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1), meeting_mode="online",
-                            cadence="weekly", occurrence=0)
+    return SessionScheduled(
+        session_id=pair.session_id,
+        match_id=pair.match_id,
+        program_id="p",
+        participant_ids=pair.ids,
+        sequence=1,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        meeting_mode="online",
+        cadence="weekly",
+        occurrence=0,
+    )
 
 
 def settings(tmp_path, port: int) -> dict:
-    return {"smtp_host": "127.0.0.1", "smtp_port": port, "delivery_poll_interval_seconds": 0.1,
-            "clock_offset_file": tmp_path / "clock-offset"}
+    return {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": port,
+        "delivery_poll_interval_seconds": 0.1,
+        "clock_offset_file": tmp_path / "clock-offset",
+    }
 
 
 def days_ahead_at(days: int, hour: int, zone: ZoneInfo) -> datetime:
@@ -70,11 +87,13 @@ def days_ahead_at(days: int, hour: int, zone: ZoneInfo) -> datetime:
 
 
 async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_move_and_a_cancel(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, inbox = smtp_server
     pair = Pair()
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
         # Ben wants no reminders at night, in his own zone; Ada may not set Ben's preferences
@@ -97,13 +116,28 @@ async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_m
 
         # moved a day later: the old reminders are cancelled, new ones planned for the new time
         moved_to = starts + timedelta(days=1)
-        await handle(app, SessionRescheduled(
-            session_id=pair.session_id, match_id=pair.match_id, program_id="p", participant_ids=pair.ids,
-            starts_at=moved_to, ends_at=moved_to + timedelta(hours=1), previous_starts_at=starts,
-            rescheduled_by=pair.ada.participant_id, revision=1, meeting_mode="online"))
+        await handle(
+            app,
+            SessionRescheduled(
+                session_id=pair.session_id,
+                match_id=pair.match_id,
+                program_id="p",
+                participant_ids=pair.ids,
+                starts_at=moved_to,
+                ends_at=moved_to + timedelta(hours=1),
+                previous_starts_at=starts,
+                rescheduled_by=pair.ada.participant_id,
+                revision=1,
+                meeting_mode="online",
+            ),
+        )
         reminders = [n for n in await mails_to(client, pair.ada) if n["template"].startswith("session_reminder")]
         assert sorted((n["status"], n["due_at"] is not None) for n in reminders) == [
-            ("cancelled", False), ("cancelled", False), ("pending", True), ("pending", True)]
+            ("cancelled", False),
+            ("cancelled", False),
+            ("pending", True),
+            ("pending", True),
+        ]
 
         # the clock reaches the new 24 h reminder: sent to Ada once, with nothing for the old time
         await _advance_to(app, moved_to - timedelta(hours=24) + timedelta(minutes=1))
@@ -114,17 +148,30 @@ async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_m
 
         # the scheduling and the move each carried an invitation for the same calendar event; senders work
         # side by side, so they may arrive in either order: calendars order them by SEQUENCE, not arrival
-        invitations = [_calendar(m) for m in inbox.messages if m["To"].endswith("<ada.l@uni.example.edu>")
-                       and _calendar(m) is not None]
+        invitations = [
+            _calendar(m) for m in inbox.messages if m["To"].endswith("<ada.l@uni.example.edu>") and _calendar(m) is not None
+        ]
         assert sorted((str(c["METHOD"]), int(c.walk("VEVENT")[0]["SEQUENCE"])) for c in invitations) == [
-            ("REQUEST", 0), ("REQUEST", 1)]
+            ("REQUEST", 0),
+            ("REQUEST", 1),
+        ]
         assert {str(c.walk("VEVENT")[0]["UID"]) for c in invitations} == {f"{pair.session_id}@mentoring-mesh"}
 
         # cancelled: the 1 h reminder never goes, the cancellation cancels the calendar event
-        await handle(app, SessionCancelled(session_id=pair.session_id, match_id=pair.match_id, program_id="p",
-                                           participant_ids=pair.ids, starts_at=moved_to, ends_at=moved_to + timedelta(hours=1),
-                                           cancelled_by=pair.ben.participant_id, cancelled_at=app.state.components.clock.now(),
-                                           revision=2))
+        await handle(
+            app,
+            SessionCancelled(
+                session_id=pair.session_id,
+                match_id=pair.match_id,
+                program_id="p",
+                participant_ids=pair.ids,
+                starts_at=moved_to,
+                ends_at=moved_to + timedelta(hours=1),
+                cancelled_by=pair.ben.participant_id,
+                cancelled_at=app.state.components.clock.now(),
+                revision=2,
+            ),
+        )
         await _advance_to(app, moved_to)
         assert await eventually(lambda: _sent(client, pair.ada, "session_cancelled"), timeout=15)
         pending = [n for n in await mails_to(client, pair.ada) if n["status"] == "pending"]
@@ -132,12 +179,15 @@ async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_m
         cancel = _calendar(next(m for m in inbox.messages if m["Subject"].startswith("Session with Ben M. cancelled")))
         assert str(cancel["METHOD"]) == "CANCEL" and str(cancel.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
         # a late redelivery of the first scheduling plans nothing again
-        assert await handle(app, scheduled(pair, starts)) and [
-            n for n in await mails_to(client, pair.ada) if n["status"] == "pending"] == []
+        assert (
+            await handle(app, scheduled(pair, starts))
+            and [n for n in await mails_to(client, pair.ada) if n["status"] == "pending"] == []
+        )
 
 
 async def test_each_reminder_is_sent_exactly_once_when_notify_restarts_between_planning_and_sending(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, inbox = smtp_server
     pair, database = Pair(), await database_factory()
     starts = days_ahead_at(2, 12, BERLIN)
@@ -156,11 +206,14 @@ async def test_each_reminder_is_sent_exactly_once_when_notify_restarts_between_p
     assert sorted(reminders) == sorted(2 * ["ada.l@uni.example.edu", "ben.m@uni.example.edu"])
 
 
-async def test_a_kind_turned_off_is_not_sent_even_when_already_planned(endpoints, database_factory, smtp_server, tmp_path) -> None:
+async def test_a_kind_turned_off_is_not_sent_even_when_already_planned(
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, inbox = smtp_server
     pair = Pair()
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
         starts = days_ahead_at(2, 12, BERLIN)
@@ -169,7 +222,12 @@ async def test_a_kind_turned_off_is_not_sent_even_when_already_planned(endpoints
         off = {"preferences": [{"kind": "reminders", "enabled": False}]}
         shown = (await client.put(path, json=off, headers=as_person("notify", pair.ada.subject))).json()
         assert {p["kind"]: p["enabled"] for p in shown["preferences"]} == {
-            "matches": True, "agreements": True, "sessions": True, "reminders": False, "nudges": True}
+            "matches": True,
+            "agreements": True,
+            "sessions": True,
+            "reminders": False,
+            "nudges": True,
+        }
         await _advance_to(app, starts - timedelta(minutes=30))
         assert await eventually(lambda: _sent(client, pair.ben, "session_reminder_1h"), timeout=15)
         ada = {n["template"]: n["status"] for n in await mails_to(client, pair.ada)}
@@ -201,16 +259,24 @@ def _calendar(message: email.message.Message) -> icalendar.Calendar | None:
 
 
 async def test_news_that_waited_over_a_week_is_not_mailed_but_its_reminders_still_come(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     """As when notify first reads a topic's history: a year of agreements is not mailed again."""
     controller, _ = smtp_server
     pair = Pair()
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
-        old = AgreementProposed(match_id=pair.match_id, program_id="p", participant_ids=pair.ids, agreement_version=1,
-                                proposed_by=pair.ada.participant_id, proposed_at=datetime.now(UTC) - timedelta(days=30))
+        old = AgreementProposed(
+            match_id=pair.match_id,
+            program_id="p",
+            participant_ids=pair.ids,
+            agreement_version=1,
+            proposed_by=pair.ada.participant_id,
+            proposed_at=datetime.now(UTC) - timedelta(days=30),
+        )
         envelope = new_envelope(old, source="/scheduling", institution=INSTITUTION)
         await handle(app, old, envelope=envelope.model_copy(update={"time": datetime.now(UTC) - timedelta(days=30)}))
         assert [n["template"] for n in await mails_to(client, pair.ben)] == ["welcome"]
@@ -218,17 +284,22 @@ async def test_news_that_waited_over_a_week_is_not_mailed_but_its_reminders_stil
         late = new_envelope(scheduled(pair, starts), source="/scheduling", institution=INSTITUTION)
         await handle(app, None, envelope=late.model_copy(update={"time": datetime.now(UTC) - timedelta(days=8)}))
         assert sorted(n["template"] for n in await mails_to(client, pair.ben)) == [
-            "session_reminder_1h", "session_reminder_24h", "welcome"]
+            "session_reminder_1h",
+            "session_reminder_24h",
+            "welcome",
+        ]
 
 
 async def test_a_reminder_planned_just_before_quiet_hours_still_goes_when_delivery_runs_late(
-        endpoints, database_factory, smtp_server, tmp_path) -> None:
+    endpoints, database_factory, smtp_server, tmp_path
+) -> None:
     controller, inbox = smtp_server
     pair = Pair()
     # the test delivers itself, late: no background delivery racing it for the rows
     without_workers = dataclasses.replace(DEFINITION, workers=lambda _: [])
-    async with running(without_workers, endpoints.kafka_bootstrap, await database_factory(),
-                       **settings(tmp_path, controller.port)) as (app, client):
+    async with running(
+        without_workers, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+    ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
         quiet = {"preferences": [{"kind": "reminders", "quiet_hours": {"start": "22:00", "end": "07:00"}}]}

@@ -29,12 +29,18 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     me = as_person("profile", subject=account, email="grace@uni.example.edu")
     body = profile(display_name="Grace H.", email="grace@uni.example.edu", goals=["finish my thesis"]).model_dump(mode="json")
     participant_id = (await client.post("/participants", json=body, headers=me)).json()["participant_id"]
-    other = (await client.post("/participants", json=(new := profile().model_dump(mode="json")),
-                               headers=as_person("profile", email=new["email"]))).json()
+    other = (
+        await client.post(
+            "/participants", json=(new := profile().model_dump(mode="json")), headers=as_person("profile", email=new["email"])
+        )
+    ).json()
     assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile"))).status_code == 403
-    assert (await client.delete(f"/participants/{participant_id}",
-                                headers=as_("profile", "coordinator", campuses=("north",)))).status_code == 403
-    assert (await client.delete(f"/participants/{participant_id}", headers=as_person("profile", campuses=("south",)))).status_code == 404
+    assert (
+        await client.delete(f"/participants/{participant_id}", headers=as_("profile", "coordinator", campuses=("north",)))
+    ).status_code == 403
+    assert (
+        await client.delete(f"/participants/{participant_id}", headers=as_person("profile", campuses=("south",)))
+    ).status_code == 404
     elsewhere = as_("profile", "admin", institution="other-college")
     assert (await client.delete(f"/participants/{participant_id}", headers=elsewhere)).status_code == 404
     assert (await client.delete(f"/participants/{participant_id}", headers={"Authorization": ""})).status_code == 401
@@ -45,7 +51,11 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     status = erased.json()
     assert status["requested_by"] == "participant" and status["complete"] is False
     assert {c["service"]: c["confirmed_at"] is not None for c in status["confirmations"]} == {
-        "profile": True, "matching": False, "scheduling": False, "notify": False}
+        "profile": True,
+        "matching": False,
+        "scheduling": False,
+        "notify": False,
+    }
     again = await client.delete(f"/participants/{participant_id}", headers=me)  # idempotent: the same erasure
     assert again.status_code == 202 and again.json()["requested_at"] == status["requested_at"]
     assert (await client.get(f"/participants/{participant_id}/erasure", headers=me)).json() == again.json()
@@ -54,7 +64,8 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
 
     stored = await in_tenant(app.state.components.database).fetchrow(
         "SELECT profile::text AS profile, email_key, subject, status FROM participants WHERE participant_id = $1",
-        uuid.UUID(participant_id))
+        uuid.UUID(participant_id),
+    )
     for personal in ("Grace H.", "grace@uni.example.edu", "finish my thesis", account):
         assert personal not in str(dict(stored)), personal
     assert stored["status"] == "erased"
@@ -62,19 +73,27 @@ async def test_a_participant_erases_themself_once_and_anonymous_history_stays(pr
     assert shown["status"] == "erased" and shown["profile"]["program_id"] == body["program_id"]
     assert shown["profile"]["campus"] == "north" and shown["profile"]["goals"] == []
     counts = await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM participants WHERE program_id = $1", body["program_id"])
+        "SELECT count(*) FROM participants WHERE program_id = $1", body["program_id"]
+    )
     assert counts == 2  # the program still counts them
     assert (await client.get(f"/participants/{other['participant_id']}/erasure")).status_code == 404
-    assert (await client.put(f"/participants/{participant_id}/profile", json=body, headers=as_("profile", "admin"))).status_code == 409
+    assert (
+        await client.put(f"/participants/{participant_id}/profile", json=body, headers=as_("profile", "admin"))
+    ).status_code == 409
     # Their ParticipantJoined, already published, is purged from the outbox; the other's stays.
     assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantErased"]
     audit = [e for e in (await client.get("/audit")).json() if e["action"] != "personal_data.read"]  # the admin's reads
     assert [entry["action"] for entry in audit] == ["program.create"]  # the person's own request is not an admin action
-    by_admin = (await client.post("/participants", json=(new := profile().model_dump(mode="json")),
-                               headers=as_person("profile", email=new["email"]))).json()
+    by_admin = (
+        await client.post(
+            "/participants", json=(new := profile().model_dump(mode="json")), headers=as_person("profile", email=new["email"])
+        )
+    ).json()
     assert (await client.delete(f"/participants/{by_admin['participant_id']}")).status_code == 202
-    assert [e["action"] for e in (await client.get("/audit")).json()
-            if e["action"] != "personal_data.read"] == ["participant.erase", "program.create"]
+    assert [e["action"] for e in (await client.get("/audit")).json() if e["action"] != "personal_data.read"] == [
+        "participant.erase",
+        "program.create",
+    ]
 
 
 async def test_a_service_confirms_only_its_own_erasure(profile_service) -> None:
@@ -82,8 +101,9 @@ async def test_a_service_confirms_only_its_own_erasure(profile_service) -> None:
     app, _ = profile_service
     components = app.state.components
     on_confirmed = event_handlers(components)[ParticipantErasureConfirmed]
-    for_matching = ParticipantErasureConfirmed(participant_id=uuid.uuid4(), service="matching", erased=["match reasons"],
-                                               confirmed_at=datetime.now(UTC))
+    for_matching = ParticipantErasureConfirmed(
+        participant_id=uuid.uuid4(), service="matching", erased=["match reasons"], confirmed_at=datetime.now(UTC)
+    )
     forged = new_envelope(for_matching, source=service_source("notify"), institution=INSTITUTION)
     async with components.database.transaction(INSTITUTION) as transaction:
         with pytest.raises(NotFromItsOwner, match="matching"):

@@ -43,15 +43,18 @@ async def _confirm(app, participant_id: str, *services: str) -> None:
     """Each service confirms its own erasure, as its ParticipantErasureConfirmed would."""
     on_confirmed = event_handlers(app.state.components)[ParticipantErasureConfirmed]
     for service in services:
-        confirmed = ParticipantErasureConfirmed(participant_id=uuid.UUID(participant_id), service=service,
-                                                erased=[f"{service} data"], confirmed_at=datetime.now(UTC))
+        confirmed = ParticipantErasureConfirmed(
+            participant_id=uuid.UUID(participant_id), service=service, erased=[f"{service} data"], confirmed_at=datetime.now(UTC)
+        )
         async with app.state.components.database.transaction(INSTITUTION) as transaction:
             await on_confirmed(transaction, new_envelope(confirmed, source=service_source(service), institution=INSTITUTION))
 
 
 def _newest_first(erasures: list[dict]) -> list[str]:
-    return [e["participant_id"] for e in sorted(erasures, key=lambda e: (datetime.fromisoformat(e["requested_at"]),
-                                                                          e["participant_id"]), reverse=True)]
+    return [
+        e["participant_id"]
+        for e in sorted(erasures, key=lambda e: (datetime.fromisoformat(e["requested_at"]), e["participant_id"]), reverse=True)
+    ]
 
 
 async def _all_pages(client, **params) -> list[list[str]]:
@@ -66,11 +69,13 @@ async def _all_pages(client, **params) -> list[list[str]]:
 
 async def test_admins_list_erasures_newest_first_by_state_a_page_at_a_time(profile_service) -> None:
     app, client = profile_service
-    made = [await _erased(client, "first-year-stem", "north", by_admin=False),
-            await _erased(client, "grad-peers", "south", by_admin=True),
-            await _erased(client, "first-year-stem", "south", by_admin=False),
-            await _erased(client, "grad-peers", "north", by_admin=True),
-            await _erased(client, "first-year-stem", "north", by_admin=False)]
+    made = [
+        await _erased(client, "first-year-stem", "north", by_admin=False),
+        await _erased(client, "grad-peers", "south", by_admin=True),
+        await _erased(client, "first-year-stem", "south", by_admin=False),
+        await _erased(client, "grad-peers", "north", by_admin=True),
+        await _erased(client, "first-year-stem", "north", by_admin=False),
+    ]
     others = [service for service in SERVICES_HOLDING_PERSONAL_DATA if service != "profile"]
     complete = [made[0]["participant_id"], made[3]["participant_id"]]
     for participant_id in complete:
@@ -89,13 +94,20 @@ async def test_admins_list_erasures_newest_first_by_state_a_page_at_a_time(profi
         assert entry == own | {"program_id": given["program_id"], "campus": given["campus"]}
     requested_by = {e["participant_id"]: e["requested_by"] for e in erasures}
     assert [requested_by[m["participant_id"]] for m in made] == [
-        "participant", ADMIN_ACCOUNT, "participant", ADMIN_ACCOUNT, "participant"]  # as the per-participant view
+        "participant",
+        ADMIN_ACCOUNT,
+        "participant",
+        ADMIN_ACCOUNT,
+        "participant",
+    ]  # as the per-participant view
     done = next(e for e in erasures if e["participant_id"] == made[0]["participant_id"])
     assert done["complete"] is True and all(c["confirmed_at"] for c in done["confirmations"])
     assert [c["service"] for c in done["confirmations"]] == list(SERVICES_HOLDING_PERSONAL_DATA)
     partly = next(e for e in erasures if e["participant_id"] == made[2]["participant_id"])
     assert partly["complete"] is False and [c["service"] for c in partly["confirmations"] if c["confirmed_at"]] == [
-        "profile", others[0]]
+        "profile",
+        others[0],
+    ]
 
     assert await _all_pages(client, state="complete") == [[p for p in _newest_first(made) if p in complete]]
     pending = [p for p in _newest_first(made) if p not in complete]
@@ -107,13 +119,23 @@ async def test_admins_list_erasures_newest_first_by_state_a_page_at_a_time(profi
     # A cursor is good only for the list it came from, whole.
     first = (await client.get("/erasures", params={"state": "pending", "limit": 1}, headers=ADMIN)).json()
     cursor = first["next"]
-    for bad, params in ((cursor, {"state": "complete"}), (cursor, {}), (cursor[:-2], {"state": "pending"}),
-                        ("x" + cursor, {"state": "pending"}), ("not-a-cursor", {}), ("", {})):
+    for bad, params in (
+        (cursor, {"state": "complete"}),
+        (cursor, {}),
+        (cursor[:-2], {"state": "pending"}),
+        ("x" + cursor, {"state": "pending"}),
+        ("not-a-cursor", {}),
+        ("", {}),
+    ):
         refused = await client.get("/erasures", params=params | {"before": bad}, headers=ADMIN)
         assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json", bad
         assert refused.json()["type"] == "urn:mentoringmesh:problem:invalid-cursor", refused.json()
-    for params, location in (({"state": "erased"}, "query.state"), ({"limit": 0}, "query.limit"),
-                             ({"limit": 101}, "query.limit"), ({"before": "x" * 513}, "query.before")):
+    for params, location in (
+        ({"state": "erased"}, "query.state"),
+        ({"limit": 0}, "query.limit"),
+        ({"limit": 101}, "query.limit"),
+        ({"before": "x" * 513}, "query.before"),
+    ):
         refused = await client.get("/erasures", params=params, headers=ADMIN)
         assert refused.status_code == 422 and refused.json()["errors"][0]["location"] == location, refused.text
 
@@ -121,8 +143,11 @@ async def test_admins_list_erasures_newest_first_by_state_a_page_at_a_time(profi
 async def test_only_admins_of_the_institution_see_its_erasures(profile_service) -> None:
     app, client = profile_service
     erased = await _erased(client, "first-year-stem", "north", by_admin=False)
-    for refused in (as_("profile", "coordinator", campuses=("north",)), as_person("profile"),
-                    bearer(local_issuer().client_credentials("mesh-matching", "matching-test-secret"))):
+    for refused in (
+        as_("profile", "coordinator", campuses=("north",)),
+        as_person("profile"),
+        bearer(local_issuer().client_credentials("mesh-matching", "matching-test-secret")),
+    ):
         answer = await client.get("/erasures", headers=refused)
         assert answer.status_code == 403 and answer.headers["content-type"] == "application/problem+json"
         assert erased["participant_id"] not in answer.text

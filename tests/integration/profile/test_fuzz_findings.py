@@ -30,8 +30,9 @@ async def test_whether_mentors_need_approval_is_true_or_false_not_a_number_or_a_
     assert refused.status_code == 422, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "mentors_need_approval" in refused.text
-    created = await client.post("/programs", json=program_body("approvals-lax", mentors_need_approval=lax),
-                                headers=as_("profile", "admin"))
+    created = await client.post(
+        "/programs", json=program_body("approvals-lax", mentors_need_approval=lax), headers=as_("profile", "admin")
+    )
     assert created.status_code == 422, created.text
     body["mentors_need_approval"] = True
     taken = await client.put("/programs/approvals", json=body, headers=as_("profile", "admin"))
@@ -42,11 +43,13 @@ async def test_whether_mentors_need_approval_is_true_or_false_not_a_number_or_a_
 async def test_a_roles_capacity_is_a_whole_number_not_a_boolean(profile_service, lax) -> None:
     """Schemathesis sent ``"capacity": [{"role": "mentor", "most": false}]`` and it was taken as 0."""
     _, client = profile_service
-    refused = await client.post("/programs", json=program_body("capped", capacity=[{"role": "mentor", "most": lax}]),
-                                headers=as_("profile", "admin"))
+    refused = await client.post(
+        "/programs", json=program_body("capped", capacity=[{"role": "mentor", "most": lax}]), headers=as_("profile", "admin")
+    )
     assert refused.status_code == 422 and "most" in refused.text, refused.text
-    taken = await client.post("/programs", json=program_body("capped", capacity=[{"role": "mentor", "most": 0}]),
-                              headers=as_("profile", "admin"))
+    taken = await client.post(
+        "/programs", json=program_body("capped", capacity=[{"role": "mentor", "most": 0}]), headers=as_("profile", "admin")
+    )
     assert taken.status_code == 201 and taken.json()["capacity"] == [{"role": "mentor", "most": 0}], taken.text
 
 
@@ -61,13 +64,16 @@ async def test_a_time_of_day_is_documented_as_the_local_time_the_api_takes_and_s
     assert '"format":"time"' not in json.dumps(document, separators=(",", ":"))
     pattern = re.compile(slot["start"]["pattern"])
     given = profile(weekly_availability=[{"weekday": "mon", "start": "17:00", "end": "19:15"}])
-    joined = await client.post("/participants", json=given.model_dump(mode="json"),
-                               headers=as_person("profile", email=str(given.email)))
+    joined = await client.post(
+        "/participants", json=given.model_dump(mode="json"), headers=as_person("profile", email=str(given.email))
+    )
     assert joined.status_code == 201, joined.text
     shown = joined.json()["profile"]["weekly_availability"][0]
     assert pattern.match(shown["start"]) and pattern.match(shown["end"]), shown
     assert pattern.match("17:00") and not pattern.match("17:00:00Z") and not pattern.match("17:00+01:00")
-    with_offset = given.model_dump(mode="json") | {"weekly_availability": [{"weekday": "mon", "start": "17:00Z", "end": "19:00Z"}]}
+    with_offset = given.model_dump(mode="json") | {
+        "weekly_availability": [{"weekday": "mon", "start": "17:00Z", "end": "19:00Z"}]
+    }
     refused = await client.post("/participants", json=with_offset, headers=as_person("profile", email=str(given.email)))
     assert refused.status_code == 422, refused.text
 
@@ -79,8 +85,9 @@ async def test_a_terms_dates_are_written_as_dates_not_numbers(profile_service, l
     term = {"term_id": "2026-autumn", "name": "Autumn 2026", "starts_on": lax, "ends_on": "2026-12-18"}
     refused = await client.post("/programs", json=program_body("termed", terms=[term]), headers=as_("profile", "admin"))
     assert refused.status_code == 422 and "starts_on" in refused.text, refused.text
-    taken = await client.post("/programs", json=program_body("termed", terms=[term | {"starts_on": "2026-09-14"}]),
-                              headers=as_("profile", "admin"))
+    taken = await client.post(
+        "/programs", json=program_body("termed", terms=[term | {"starts_on": "2026-09-14"}]), headers=as_("profile", "admin")
+    )
     assert taken.status_code == 201 and taken.json()["terms"][0]["starts_on"] == "2026-09-14", taken.text
 
 
@@ -90,11 +97,15 @@ async def test_an_availability_with_an_offset_on_one_side_is_refused_not_a_serve
     _, client = profile_service
     await create_program(client)
     given = profile()
-    joined = await client.post("/participants", json=given.model_dump(mode="json"),
-                               headers=as_person("profile", subject=(subject := str(uuid.uuid4())), email=str(given.email)))
+    joined = await client.post(
+        "/participants",
+        json=given.model_dump(mode="json"),
+        headers=as_person("profile", subject=(subject := str(uuid.uuid4())), email=str(given.email)),
+    )
     assert joined.status_code == 201, joined.text
     changed = given.model_dump(mode="json") | {"weekly_availability": [{"weekday": "mon", "start": start, "end": end}]}
     for method, path in (("POST", "/participants"), ("PUT", f"/participants/{joined.json()['participant_id']}/profile")):
-        answer = await client.request(method, path, json=changed, headers=as_person("profile", subject=subject,
-                                                                                    email=str(given.email)))
+        answer = await client.request(
+            method, path, json=changed, headers=as_person("profile", subject=subject, email=str(given.email))
+        )
         assert answer.status_code == 422 and "without an offset" in answer.text, (method, answer.text)

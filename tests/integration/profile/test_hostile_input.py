@@ -46,8 +46,11 @@ async def test_l1_a_display_name_with_cr_lf_is_a_422_problem(profile_service) ->
     body = profile(display_name="Ada").model_dump(mode="json") | {"display_name": "Ada\r\nBcc: x@example.org"}
     response = await client.post("/participants", json=body, headers=as_person_with(body))
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
-    assert response.json()["errors"][0] | {"message": ""} == {"location": "body.display_name", "message": "",
-                                                              "type": "control_character"}
+    assert response.json()["errors"][0] | {"message": ""} == {
+        "location": "body.display_name",
+        "message": "",
+        "type": "control_character",
+    }
     assert await outbox_types(app, PARTICIPANTS.name) == []
 
 
@@ -57,8 +60,9 @@ async def test_l2_a_non_finite_custom_attribute_is_a_422_problem(profile_service
     body = profile().model_dump(mode="json")
     text = profile().model_copy(update={"email": body["email"]}).model_dump_json(exclude={"custom_attributes"})
     content = text[:-1].encode() + b',"custom_attributes":{"grade":' + literal + b"}}"
-    response = await client.post("/participants", content=content,
-                                 headers={"Content-Type": "application/json"} | as_person_with(body))
+    response = await client.post(
+        "/participants", content=content, headers={"Content-Type": "application/json"} | as_person_with(body)
+    )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
     assert await outbox_types(app, PARTICIPANTS.name) == []

@@ -23,14 +23,17 @@ async def test_joining_stores_the_participant_and_emits_participant_joined(profi
     app, client = profile_service
     body = profile().model_dump(mode="json")
     correlation = str(uuid.uuid4())
-    response = await client.post("/participants", json=body, headers={"X-Correlation-ID": correlation} | as_person("profile", email=body["email"]))
+    response = await client.post(
+        "/participants", json=body, headers={"X-Correlation-ID": correlation} | as_person("profile", email=body["email"])
+    )
     assert response.status_code == 201, response.text
     participant_id = response.json()["participant_id"]
     fetched = await client.get(f"/participants/{participant_id}")
     assert fetched.json()["profile"]["email"] == body["email"]
     assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined"]
-    headers = await app.state.components.database.pool.fetchval("SELECT headers FROM mesh_outbox WHERE topic = $1",
-                                                                PARTICIPANTS.name)
+    headers = await app.state.components.database.pool.fetchval(
+        "SELECT headers FROM mesh_outbox WHERE topic = $1", PARTICIPANTS.name
+    )
     assert headers["ce_correlationid"] == correlation
     assert headers["ce_subject"] == participant_id
 
@@ -42,8 +45,11 @@ async def test_the_same_email_joins_a_program_once_whatever_its_case(profile_ser
     grace = as_person("profile", subject=subject, email=body["email"])
     joined = await client.post("/participants", json=body, headers=grace)
     assert joined.status_code == 201
-    again = await client.post("/participants", json=body | {"email": "grace.hopper@uni.example.edu"},
-                              headers=as_person("profile", email="grace.hopper@uni.example.edu"))
+    again = await client.post(
+        "/participants",
+        json=body | {"email": "grace.hopper@uni.example.edu"},
+        headers=as_person("profile", email="grace.hopper@uni.example.edu"),
+    )
     assert again.status_code == 409
     assert "this email already joined program" in again.json()["detail"]
     assert "participant_id" not in again.json() and "Location" not in again.headers  # not another account's to know
@@ -65,11 +71,15 @@ async def test_a_join_needs_a_program_of_the_institution_and_ids_are_the_platfor
     unknown = await client.post("/participants", json=nowhere, headers=as_person("profile", email=nowhere["email"]))
     assert unknown.status_code == 404 and "no program 'no-such-program'" in unknown.json()["detail"]
     body = profile().model_dump(mode="json")
-    elsewhere = await client.post("/participants", json=body, headers=as_(
-        "profile", "participant", institution="other-college", campuses=("north",), email=body["email"]))
+    elsewhere = await client.post(
+        "/participants",
+        json=body,
+        headers=as_("profile", "participant", institution="other-college", campuses=("north",), email=body["email"]),
+    )
     assert elsewhere.status_code == 404  # first-year-stem is this institution's: invisible to another
-    taken = await client.post("/programs", json=program_body("first-year-stem"),
-                              headers=as_("profile", "admin", institution="other-college"))
+    taken = await client.post(
+        "/programs", json=program_body("first-year-stem"), headers=as_("profile", "admin", institution="other-college")
+    )
     assert taken.status_code == 409 and taken.json()["type"] == "urn:mentoringmesh:problem:program-id-taken"
     assert taken.headers["content-type"] == "application/problem+json"
     assert await outbox_types(app, PROGRAMS.name) == ["ProgramCreated", "ProgramCreated"]  # the fixture's two
@@ -84,8 +94,9 @@ async def test_bad_input_is_refused_with_the_field_and_the_reason(profile_servic
     assert any("Mars/Olympus" in message for location, message in problems.items() if location == "body.time_zone")
     assert "body.email" in problems
     assert "body.time_zone" in response.json()["detail"] and "body.email" in response.json()["detail"]
-    broken = await client.post("/participants", content=b"{not json",
-                               headers={"content-type": "application/json"} | as_person("profile"))
+    broken = await client.post(
+        "/participants", content=b"{not json", headers={"content-type": "application/json"} | as_person("profile")
+    )
     assert broken.status_code == 422 and broken.headers["content-type"] == "application/problem+json"
     assert broken.json()["errors"][0]["type"] == "json_invalid"
     assert await outbox_types(app, PARTICIPANTS.name) == []
@@ -95,8 +106,9 @@ async def test_a_participant_updates_their_profile_then_leaves(profile_service) 
     app, client = profile_service
     body = profile().model_dump(mode="json")
     other = profile().model_dump(mode="json")
-    participant_id = (await client.post("/participants", json=body,
-                                        headers=as_person("profile", email=body["email"]))).json()["participant_id"]
+    participant_id = (await client.post("/participants", json=body, headers=as_person("profile", email=body["email"]))).json()[
+        "participant_id"
+    ]
     await client.post("/participants", json=other, headers=as_person("profile", email=other["email"]))
     changed = body | {"goals": ["find a research project"], "time_zone": "America/New_York"}
     response = await client.put(f"/participants/{participant_id}/profile", json=changed)
@@ -110,4 +122,9 @@ async def test_a_participant_updates_their_profile_then_leaves(profile_service) 
     assert (await client.post(f"/participants/{participant_id}/leave", json={})).status_code == 409
     assert (await client.put(f"/participants/{participant_id}/profile", json=changed)).status_code == 409
     assert (await client.post(f"/participants/{uuid.uuid4()}/leave", json={})).status_code == 404
-    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft"]
+    assert await outbox_types(app, PARTICIPANTS.name) == [
+        "ParticipantJoined",
+        "ParticipantJoined",
+        "ParticipantProfileUpdated",
+        "ParticipantLeft",
+    ]

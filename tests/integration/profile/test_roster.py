@@ -15,8 +15,11 @@ ADMIN = as_("profile", "admin")
 @pytest.fixture
 async def profile_service(endpoints, database_factory):
     async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_program(service[1], "first-years", eligibility=[
-            {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}])
+        await create_program(
+            service[1],
+            "first-years",
+            eligibility=[{"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}],
+        )
         yield service
 
 
@@ -30,12 +33,12 @@ async def send(client, rows, headers=ADMIN):
 
 
 async def test_rows_are_upserted_by_external_id_each_with_its_outcome_and_a_batch_sent_again_changes_nothing(
-        profile_service) -> None:
+    profile_service,
+) -> None:
     app, client = profile_service
     bad_zone = row(4, "s4")
     bad_zone["profile"]["time_zone"] = "Mars/Olympus"
-    rows = [row(2, "s2"), row(3, "s3"), bad_zone, row(5, "s2"), row(6, "s6", affiliation="staff"),
-            row(7, "s7", campus="south")]
+    rows = [row(2, "s2"), row(3, "s3"), bad_zone, row(5, "s2"), row(6, "s6", affiliation="staff"), row(7, "s7", campus="south")]
     first = await send(client, rows)
     assert (first["new"], first["updated"], first["unchanged"], first["rejected"]) == (3, 0, 0, 3)
     reasons = {r["line"]: r["reasons"] for r in first["rows"] if r["outcome"] == "rejected"}
@@ -47,14 +50,19 @@ async def test_rows_are_upserted_by_external_id_each_with_its_outcome_and_a_batc
     again = await send(client, rows)  # the same batch after a crash: nothing twice
     assert (again["new"], again["unchanged"], again["rejected"]) == (0, 3, 3)
     assert {r["participant_id"] for r in again["rows"] if r["outcome"] == "unchanged"} == {
-        r["participant_id"] for r in first["rows"] if r["outcome"] == "new"}
+        r["participant_id"] for r in first["rows"] if r["outcome"] == "new"
+    }
     moved = await send(client, [row(2, "s2", campus="south")])
     assert moved["updated"] == 1
     assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined"] * 3 + ["ParticipantProfileUpdated"]
     stored = await in_tenant(app.state.components.database).fetch(
-        "SELECT external_id, campus, subject FROM participants ORDER BY external_id")
+        "SELECT external_id, campus, subject FROM participants ORDER BY external_id"
+    )
     assert [(r["external_id"], r["campus"], r["subject"]) for r in stored] == [
-        ("s2", "south", None), ("s3", "north", None), ("s7", "south", None)]
+        ("s2", "south", None),
+        ("s3", "north", None),
+        ("s7", "south", None),
+    ]
 
 
 async def test_a_coordinator_places_people_only_on_their_campuses_and_others_may_not_import(profile_service) -> None:
@@ -63,19 +71,23 @@ async def test_a_coordinator_places_people_only_on_their_campuses_and_others_may
     outcome = await send(client, [row(2, "n1"), row(3, "s1", campus="south")], headers=north)
     assert [r["outcome"] for r in outcome["rows"]] == ["new", "rejected"]
     assert outcome["rows"][1]["reasons"] == ["campus 'south' is not one you coordinate"]
-    student = await client.post("/programs/first-years/roster", json={"rows": [row(2, "x")]},
-                                headers=as_("profile", "participant"))
+    student = await client.post(
+        "/programs/first-years/roster", json={"rows": [row(2, "x")]}, headers=as_("profile", "participant")
+    )
     assert student.status_code == 403
-    elsewhere = await client.post("/programs/first-years/roster", json={"rows": [row(2, "x")]},
-                                  headers=as_("profile", "admin", institution="other-college"))
+    elsewhere = await client.post(
+        "/programs/first-years/roster", json={"rows": [row(2, "x")]}, headers=as_("profile", "admin", institution="other-college")
+    )
     assert elsewhere.status_code == 404
 
 
 async def test_the_person_claims_the_profile_the_roster_made_and_one_who_joined_first_is_recognised(profile_service) -> None:
     app, client = profile_service
-    joined_first = await client.post("/participants", json=profile(
-        program_id="first-years", affiliation="student", email="early@uni.example.edu").model_dump(mode="json"),
-        headers=as_("profile", "participant", subject="early-bird", email="early@uni.example.edu", affiliation="student"))
+    joined_first = await client.post(
+        "/participants",
+        json=profile(program_id="first-years", affiliation="student", email="early@uni.example.edu").model_dump(mode="json"),
+        headers=as_("profile", "participant", subject="early-bird", email="early@uni.example.edu", affiliation="student"),
+    )
     assert joined_first.status_code == 201
     early = row(2, "s-early")
     early["profile"]["email"] = "early@uni.example.edu"
@@ -104,13 +116,17 @@ async def test_a_line_number_must_be_a_number_not_true(profile_service) -> None:
 
 
 async def test_h1_a_coordinator_of_one_campus_can_neither_rewrite_nor_adopt_nor_discover_another_campuss_people(
-        profile_service) -> None:
+    profile_service,
+) -> None:
     app, client = profile_service
     await send(client, [row(2, "s9", campus="south")])
-    south_person = await client.post("/participants", json=profile(
-        program_id="first-years", affiliation="student", campus="south",
-        email="own@uni.example.edu").model_dump(mode="json"),
-        headers=as_("profile", "participant", campuses=("south",), email="own@uni.example.edu", affiliation="student"))
+    south_person = await client.post(
+        "/participants",
+        json=profile(program_id="first-years", affiliation="student", campus="south", email="own@uni.example.edu").model_dump(
+            mode="json"
+        ),
+        headers=as_("profile", "participant", campuses=("south",), email="own@uni.example.edu", affiliation="student"),
+    )
     assert south_person.status_code == 201
     north = as_("profile", "coordinator", campuses=("north",))
     by_external_id = row(2, "s9", campus="north", email="x@evil.example")
@@ -124,7 +140,8 @@ async def test_h1_a_coordinator_of_one_campus_can_neither_rewrite_nor_adopt_nor_
     assert "s9" not in told.replace("s9@uni", "") and "(external id" not in told  # no other campus's external id
     assert south_person.json()["participant_id"] not in told
     stored = await in_tenant(app.state.components.database).fetch(
-        "SELECT external_id, campus, email_key FROM participants ORDER BY joined_at")
+        "SELECT external_id, campus, email_key FROM participants ORDER BY joined_at"
+    )
     assert [tuple(r) for r in stored] == [("s9", "south", "s9@uni.example.edu"), (None, "south", "own@uni.example.edu")]
 
 
@@ -136,8 +153,10 @@ async def test_h1_the_audit_trail_names_each_participant_a_roster_changed_and_wh
     imports = [entry for entry in trail if entry["action"] == "roster.import"]
     latest, earliest = imports[0]["details"]["participants"], imports[-1]["details"]["participants"]
     ids = {r["external_id"]: r["participant_id"] for r in first["rows"]}
-    assert earliest == [{"participant_id": ids["a1"], "outcome": "new", "fields": []},
-                        {"participant_id": ids["a2"], "outcome": "new", "fields": []}]
+    assert earliest == [
+        {"participant_id": ids["a1"], "outcome": "new", "fields": []},
+        {"participant_id": ids["a2"], "outcome": "new", "fields": []},
+    ]
     assert latest == [{"participant_id": ids["a1"], "outcome": "updated", "fields": ["display_name"]}]
 
 
@@ -145,8 +164,11 @@ async def test_h1_an_admins_change_to_a_profile_is_audited_with_the_fields_it_ch
     _, client = profile_service
     participant_id = (await send(client, [row(2, "e1")]))["rows"][0]["participant_id"]
     given = (await client.get(f"/participants/{participant_id}", headers=ADMIN)).json()["profile"]
-    changed = await client.put(f"/participants/{participant_id}/profile", headers=ADMIN,
-                               json=given | {"display_name": "New Name", "goals": ["Finish the thesis"]})
+    changed = await client.put(
+        f"/participants/{participant_id}/profile",
+        headers=ADMIN,
+        json=given | {"display_name": "New Name", "goals": ["Finish the thesis"]},
+    )
     assert changed.status_code == 200, changed.text
     entry = next(e for e in (await client.get("/audit", headers=ADMIN)).json() if e["action"] == "participant.update")
     assert (entry["resource"], entry["details"]) == (f"participant/{participant_id}", {"fields": ["display_name", "goals"]})

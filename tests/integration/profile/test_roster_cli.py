@@ -18,24 +18,34 @@ from tests.support.identity import CAMPUSES, INSTITUTION, local_issuer
 from tests.support.programs import create_program
 from tests.support.services import all_published, in_tenant, serving
 
-HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
-          "affiliation"]
+HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability", "affiliation"]
 
 
 @pytest.fixture
 async def profile_served(endpoints, database_factory):
     async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as served:
         async with httpx.AsyncClient(base_url=served[1]) as client:
-            await create_program(client, "term-start", eligibility=[
-                {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}])
+            await create_program(
+                client,
+                "term-start",
+                eligibility=[{"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}],
+            )
         yield served
 
 
 def person(index: int, tag: str, **overrides) -> list[str]:
-    values = {"external_id": f"{tag}{index:06d}", "email": f"{tag}{index}@uni.example.edu", "display_name": f"P {index}",
-              "campus": ("north", "south")[index % 2], "topics": "Calculus II:" + ("mentor" if index % 5 == 0 else "mentee"),
-              "languages": "en", "time_zone": "Europe/Berlin", "availability": "mon 17:00-19:00", "affiliation": "student",
-              **overrides}
+    values = {
+        "external_id": f"{tag}{index:06d}",
+        "email": f"{tag}{index}@uni.example.edu",
+        "display_name": f"P {index}",
+        "campus": ("north", "south")[index % 2],
+        "topics": "Calculus II:" + ("mentor" if index % 5 == 0 else "mentee"),
+        "languages": "en",
+        "time_zone": "Europe/Berlin",
+        "availability": "mon 17:00-19:00",
+        "affiliation": "student",
+        **overrides,
+    }
     return [values[name] for name in HEADER]
 
 
@@ -48,8 +58,10 @@ def write_roster(path, rows: list[list[str]]) -> None:
 
 def roster_command(path, url: str, *extra: str) -> tuple[list[str], dict[str, str]]:
     token = local_issuer().token(audience="mesh-profile", roles=("admin",), institution=INSTITUTION, campuses=CAMPUSES)
-    return ([sys.executable, "-m", "mesh_roster.cli", "import", str(path), "--program", "term-start", "--url", url, *extra],
-            os.environ | {"MESH_TOKEN": token})
+    return (
+        [sys.executable, "-m", "mesh_roster.cli", "import", str(path), "--program", "term-start", "--url", url, *extra],
+        os.environ | {"MESH_TOKEN": token},
+    )
 
 
 async def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -61,11 +73,13 @@ async def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedPr
 
 async def stored(app) -> int:
     return await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM participants WHERE program_id = 'term-start'")
+        "SELECT count(*) FROM participants WHERE program_id = 'term-start'"
+    )
 
 
 async def test_an_import_killed_halfway_and_run_again_takes_every_row_and_announces_every_person_once(
-        profile_served, endpoints, tmp_path) -> None:
+    profile_served, endpoints, tmp_path
+) -> None:
     app, url = profile_served
     total = 3000
     path = tmp_path / "autumn.csv"
@@ -89,21 +103,38 @@ async def test_an_import_killed_halfway_and_run_again_takes_every_row_and_announ
     assert again.returncode == 0 and f"unchanged {total:,}, rejected 0" in again.stdout, again.stdout
 
     await all_published(app)
-    ids = {str(row["participant_id"]) for row in await in_tenant(app.state.components.database).fetch(
-        "SELECT participant_id FROM participants WHERE program_id = 'term-start'")}
+    ids = {
+        str(row["participant_id"])
+        for row in await in_tenant(app.state.components.database).fetch(
+            "SELECT participant_id FROM participants WHERE program_id = 'term-start'"
+        )
+    }
     records = await read_to_end(endpoints.kafka_bootstrap, [PARTICIPANTS.name])
-    joined = [record.key.decode() for record in records if record.key and record.key.decode() in ids
-              and dict(record.headers)["ce_type"].endswith(b"ParticipantJoined.v2")]
+    joined = [
+        record.key.decode()
+        for record in records
+        if record.key and record.key.decode() in ids and dict(record.headers)["ce_type"].endswith(b"ParticipantJoined.v2")
+    ]
     assert len(joined) == total and set(joined) == ids  # each person announced once
 
 
 async def test_a_malformed_roster_loses_no_good_row_and_reports_every_bad_one_by_line(profile_served, tmp_path) -> None:
     app, url = profile_served
     path = tmp_path / "messy.csv"
-    write_roster(path, [person(0, "m"), person(1, "m", time_zone="Mars/Olympus"), person(0, "m", email="dup@uni.example.edu"),
-                        person(3, "m", affiliation="staff"), person(4, "m")])
+    write_roster(
+        path,
+        [
+            person(0, "m"),
+            person(1, "m", time_zone="Mars/Olympus"),
+            person(0, "m", email="dup@uni.example.edu"),
+            person(3, "m", affiliation="staff"),
+            person(4, "m"),
+        ],
+    )
     with path.open("ab") as file:
-        file.write("m000005,eve@uni.example.edu,Zoë,north,Art:mentee,en,Europe/Berlin,mon 10:00-11:00,student\n".encode("latin-1"))
+        file.write(
+            "m000005,eve@uni.example.edu,Zoë,north,Art:mentee,en,Europe/Berlin,mon 10:00-11:00,student\n".encode("latin-1")
+        )
     command, env = roster_command(path, url)
     result = await run(command, env)
     assert result.returncode == 1

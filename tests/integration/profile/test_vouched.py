@@ -40,12 +40,14 @@ async def test_m7_a_token_without_a_vouched_email_cannot_join_with_anyones_addre
 
 
 async def test_m7_a_participant_keeps_their_address_without_a_vouched_email_but_changes_it_only_to_the_vouched_one(
-        profile_service) -> None:
+    profile_service,
+) -> None:
     _, client = profile_service
     body = profile(email="ada@uni.example.edu").model_dump(mode="json")
     account = str(uuid.uuid4())
-    participant_id = (await client.post("/participants", json=body, headers=as_person(
-        "profile", subject=account, email="ada@uni.example.edu"))).json()["participant_id"]
+    participant_id = (
+        await client.post("/participants", json=body, headers=as_person("profile", subject=account, email="ada@uni.example.edu"))
+    ).json()["participant_id"]
     path = f"/participants/{participant_id}/profile"
     silent = as_person("profile", subject=account)  # a token with no email, later
     assert (await client.put(path, json=body | {"goals": ["pass"]}, headers=silent)).status_code == 200
@@ -76,7 +78,10 @@ async def test_m8_a_student_cannot_declare_themself_staff_to_pass_a_staff_only_r
     joined = await client.post("/participants", json=body | {"affiliation": None}, headers=staff)
     assert joined.status_code == 201, joined.text
     assert {k: joined.json()["profile"][k] for k in ("affiliation", "department", "year_of_study")} == {
-        "affiliation": "staff", "department": "Registry", "year_of_study": 2}  # the token's, not the body's
+        "affiliation": "staff",
+        "department": "Registry",
+        "year_of_study": 2,
+    }  # the token's, not the body's
     course = profile(custom_attributes={"course": "MATH101"}).model_dump(mode="json")
     declared = await client.post("/participants", json=course, headers=as_person("profile", email=course["email"]))
     assert declared.status_code == 422 and declared.json()["violations"][0]["attribute"] == "custom_attributes.course"
@@ -85,16 +90,27 @@ async def test_m8_a_student_cannot_declare_themself_staff_to_pass_a_staff_only_r
 async def test_m8_a_rostered_student_cannot_change_what_the_roster_gave(profile_service) -> None:
     _, client = profile_service
     await create_program(client, "first-years", custom_attributes=[{"name": "course", "label": "Course"}])
-    given = profile(program_id="first-years", affiliation="student", year_of_study=1, department="Physics",
-                    email="s1@uni.example.edu", custom_attributes={"course": "PHYS101"}).model_dump(mode="json")
+    given = profile(
+        program_id="first-years",
+        affiliation="student",
+        year_of_study=1,
+        department="Physics",
+        email="s1@uni.example.edu",
+        custom_attributes={"course": "PHYS101"},
+    ).model_dump(mode="json")
     rows = {"rows": [{"line": 2, "external_id": "s1", "profile": given}]}
     assert (await client.post("/programs/first-years/roster", json=rows)).json()["new"] == 1
     student = as_person("profile", subject="s1-account", email="s1@uni.example.edu", affiliation="staff")
-    participant_id = (await client.post("/participants/claim", json={"program_id": "first-years"},
-                                        headers=student)).json()["participant_id"]
+    participant_id = (await client.post("/participants/claim", json={"program_id": "first-years"}, headers=student)).json()[
+        "participant_id"
+    ]
     path = f"/participants/{participant_id}/profile"
-    for field, value in (("affiliation", "staff"), ("year_of_study", 3), ("department", "Law"),
-                         ("custom_attributes", {"course": "LAW100"})):
+    for field, value in (
+        ("affiliation", "staff"),
+        ("year_of_study", 3),
+        ("department", "Law"),
+        ("custom_attributes", {"course": "LAW100"}),
+    ):
         changed = await client.put(path, json=given | {field: value}, headers=student)
         assert changed.status_code == 403, (field, changed.text)
         assert changed.json()["detail"].startswith(field) and "roster" in changed.json()["detail"]
@@ -105,12 +121,14 @@ async def test_m8_a_rostered_student_cannot_change_what_the_roster_gave(profile_
     assert by_admin.status_code == 200 and by_admin.json()["profile"]["department"] == "Mathematics"
 
 
-async def test_m8_in_an_approval_program_a_mentor_is_published_as_one_only_once_a_coordinator_approves(
-        profile_service) -> None:
+async def test_m8_in_an_approval_program_a_mentor_is_published_as_one_only_once_a_coordinator_approves(profile_service) -> None:
     app, client = profile_service
     await create_program(client, "vetted", mentors_need_approval=True)
-    both = mentor_profile(program_id="vetted", mentor_capacity=3, topics=[
-        {"topic": "Calculus II", "role": "mentor"}, {"topic": "Physics", "role": "mentee"}]).model_dump(mode="json")
+    both = mentor_profile(
+        program_id="vetted",
+        mentor_capacity=3,
+        topics=[{"topic": "Calculus II", "role": "mentor"}, {"topic": "Physics", "role": "mentee"}],
+    ).model_dump(mode="json")
     only = mentor_profile(program_id="vetted", topics=[{"topic": "Chemistry", "role": "mentor"}]).model_dump(mode="json")
     account = str(uuid.uuid4())
     me = as_person("profile", subject=account, email=both["email"])
@@ -138,8 +156,7 @@ async def test_m8_in_an_approval_program_a_mentor_is_published_as_one_only_once_
     [update] = await outbox_data(app, "ParticipantProfileUpdated")
     assert update["attributes"]["topics"] == both["topics"] and update["attributes"]["mentor_capacity"] == 3
     assert (await client.post(f"/participants/{solo_id}/mentoring/approval", headers=north)).status_code == 200
-    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantProfileUpdated",
-                                                          "ParticipantJoined"]
+    assert await outbox_types(app, PARTICIPANTS.name) == ["ParticipantJoined", "ParticipantProfileUpdated", "ParticipantJoined"]
     audit = (await client.get("/audit")).json()
     assert [e["action"] for e in audit].count("participant.approve_mentoring") == 2
     # Approval stands: a later change needs none.

@@ -6,8 +6,10 @@ import pytest
 from mesh_runtime.db import Database, create_pool
 from tests.support.databases import as_owner
 
-EFFECTS_TABLE = ("CREATE TABLE effects (seq bigserial, event_id uuid, participant_id uuid, campus text)",
-                 "SELECT mesh_secure_by_institution('effects')")  # rows take the event's tenant
+EFFECTS_TABLE = (
+    "CREATE TABLE effects (seq bigserial, event_id uuid, participant_id uuid, campus text)",
+    "SELECT mesh_secure_by_institution('effects')",
+)  # rows take the event's tenant
 
 
 @pytest.fixture

@@ -25,10 +25,18 @@ from tests.support.identity import INSTITUTION
 from tests.unit.factories import profile
 
 
-def joined_record(event_id: uuid.UUID | None = None, *, participant_id: uuid.UUID | None = None,
-                  institution: str = INSTITUTION, **profile_overrides):
-    event = ParticipantJoined(participant_id=participant_id or uuid.uuid4(), attributes=profile(**profile_overrides).attributes(),
-                              joined_at=datetime.now(UTC))
+def joined_record(
+    event_id: uuid.UUID | None = None,
+    *,
+    participant_id: uuid.UUID | None = None,
+    institution: str = INSTITUTION,
+    **profile_overrides,
+):
+    event = ParticipantJoined(
+        participant_id=participant_id or uuid.uuid4(),
+        attributes=profile(**profile_overrides).attributes(),
+        joined_at=datetime.now(UTC),
+    )
     envelope = new_envelope(event, source=service_source("profile"), institution=institution)
     if event_id:
         envelope = envelope.model_copy(update={"id": event_id})
@@ -65,11 +73,20 @@ class Harness:
                 raise RetryLater("waiting for something that will come")
             await transaction.connection.execute(
                 "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
-                envelope.id, envelope.data.participant_id, name)
+                envelope.id,
+                envelope.data.participant_id,
+                name,
+            )
 
         self.metrics = ServiceMetrics(self.group)
-        self.consumer = EventConsumer(self.group, database, {ParticipantJoined: handler}, record_publisher(self.broker),
-                                      topics=(topic,), metrics=self.metrics)
+        self.consumer = EventConsumer(
+            self.group,
+            database,
+            {ParticipantJoined: handler},
+            record_publisher(self.broker),
+            topics=(topic,),
+            metrics=self.metrics,
+        )
 
     def sample(self, name: str, **labels: str) -> float:
         return self.metrics.registry.get_sample_value(name, {"service": self.group, **labels}) or 0.0
@@ -110,18 +127,25 @@ async def test_the_same_event_delivered_twice_has_one_effect(endpoints, database
         assert harness.sample("mesh_event_handling_duration_seconds_count", event_type=joined) == 1
         assert harness.sample("mesh_events_consumed_total", outcome="processed") == 1
         await record_consumer_lag(harness.metrics, harness.broker.subscribers)  # both committed: nothing behind
-        assert harness.metrics.registry.get_sample_value(
-            "mesh_consumer_lag_records", {"service": harness.group, "topic": topic, "partition": "0"}) == 0
+        assert (
+            harness.metrics.registry.get_sample_value(
+                "mesh_consumer_lag_records", {"service": harness.group, "topic": topic, "partition": "0"}
+            )
+            == 0
+        )
     # a group that has read nothing of the topic is behind by all of it
-    idle = AIOKafkaConsumer(bootstrap_servers=endpoints.kafka_bootstrap, group_id=f"idle-{uuid.uuid4().hex[:8]}",
-                            enable_auto_commit=False)
+    idle = AIOKafkaConsumer(
+        bootstrap_servers=endpoints.kafka_bootstrap, group_id=f"idle-{uuid.uuid4().hex[:8]}", enable_auto_commit=False
+    )
     await idle.start()
     try:
         idle.assign([TopicPartition(topic, 0)])
         behind = ServiceMetrics("idle")
         await record_consumer_lag(behind, [SimpleNamespace(consumer=idle)])
-        assert behind.registry.get_sample_value(
-            "mesh_consumer_lag_records", {"service": "idle", "topic": topic, "partition": "0"}) == 2
+        assert (
+            behind.registry.get_sample_value("mesh_consumer_lag_records", {"service": "idle", "topic": topic, "partition": "0"})
+            == 2
+        )
     finally:
         await idle.stop()
 
@@ -144,9 +168,10 @@ async def test_poison_records_go_to_the_dead_letter_topic_and_the_next_good_one_
         assert await eventually(lambda: _equals(harness.committed(), 6))
         assert await harness.effects() == 1
         dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=5)
-        assert {reason: harness.sample("mesh_dead_letters_total", reason=reason) for reason in (
-            "MalformedEvent", "UnknownEventType", "ValueError")} == {"MalformedEvent": 3, "UnknownEventType": 1,
-                                                                    "ValueError": 1}
+        assert {
+            reason: harness.sample("mesh_dead_letters_total", reason=reason)
+            for reason in ("MalformedEvent", "UnknownEventType", "ValueError")
+        } == {"MalformedEvent": 3, "UnknownEventType": 1, "ValueError": 1}
         assert harness.sample("mesh_events_consumed_total", outcome="dead_lettered") == 5
     assert len(dead) == 5
     by_offset = {int(dict(r.headers)["dlt_original_offset"]): dict(r.headers) for r in dead}
@@ -217,7 +242,9 @@ async def test_a_batch_delivered_again_has_no_second_effect_and_each_event_acts_
     assert await harness.consumer.process_batch(batch) == [Outcome.DUPLICATE] * 20
     rows = await harness.effect_rows()
     assert len(rows) == 20
-    assert {row["campus"]: row["institution"] for row in rows} == {f"c{i}": ("north-uni" if i % 2 else "south-uni") for i in range(20)}
+    assert {row["campus"]: row["institution"] for row in rows} == {
+        f"c{i}": ("north-uni" if i % 2 else "south-uni") for i in range(20)
+    }
 
 
 async def test_a_forged_participant_erased_is_dead_lettered_and_profiles_is_applied(endpoints, database) -> None:
@@ -226,18 +253,33 @@ async def test_a_forged_participant_erased_is_dead_lettered_and_profiles_is_appl
     notify's is dead-lettered, never applied, and the next one is."""
     topic = await create_topic(endpoints.kafka_bootstrap)
     forged_by_matching, forged_by_notify, erased = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
-    await produce(endpoints.kafka_bootstrap, topic, [erased_record("matching", forged_by_matching),
-                                                     erased_record("notify", forged_by_notify),
-                                                     erased_record("profile", erased)])
+    await produce(
+        endpoints.kafka_bootstrap,
+        topic,
+        [
+            erased_record("matching", forged_by_matching),
+            erased_record("notify", forged_by_notify),
+            erased_record("profile", erased),
+        ],
+    )
     harness = Harness(endpoints.kafka_bootstrap, database, topic)
 
     async def erase(transaction, envelope) -> None:
         await transaction.connection.execute(
             "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
-            envelope.id, envelope.data.participant_id, envelope.source)
+            envelope.id,
+            envelope.data.participant_id,
+            envelope.source,
+        )
 
-    harness.consumer = EventConsumer(harness.group, database, {ParticipantErased: erase}, record_publisher(harness.broker),
-                                     topics=(topic,), metrics=harness.metrics)
+    harness.consumer = EventConsumer(
+        harness.group,
+        database,
+        {ParticipantErased: erase},
+        record_publisher(harness.broker),
+        topics=(topic,),
+        metrics=harness.metrics,
+    )
     async with harness:
         assert await eventually(lambda: _equals(harness.committed(), 3))
         dead = await read_all(endpoints.kafka_bootstrap, harness.consumer.dead_letter_topic, expect=2)
@@ -263,7 +305,10 @@ async def test_an_event_read_off_a_topic_other_than_its_own_is_refused_whatever_
     async def confirm(transaction, envelope) -> None:
         await transaction.connection.execute(
             "INSERT INTO effects (event_id, participant_id, campus) VALUES ($1, $2, $3)",
-            envelope.id, envelope.data.participant_id, envelope.data.service)
+            envelope.id,
+            envelope.data.participant_id,
+            envelope.data.service,
+        )
 
     async def dead_letter(record) -> None:
         dead.append(record)
@@ -271,15 +316,17 @@ async def test_an_event_read_off_a_topic_other_than_its_own_is_refused_whatever_
     consumer = EventConsumer("test-moved", database, {ParticipantErasureConfirmed: confirm}, dead_letter)
     assert consumer.topics == ("mentoring.erasure-confirmations.v1", "mentoring.participants.v1")
     participant = uuid.uuid4()
-    confirmed = ParticipantErasureConfirmed(participant_id=participant, service="matching", erased=["match reasons"],
-                                            confirmed_at=datetime.now(UTC))
+    confirmed = ParticipantErasureConfirmed(
+        participant_id=participant, service="matching", erased=["match reasons"], confirmed_at=datetime.now(UTC)
+    )
 
     def read_from(topic: str, offset: int) -> InboundRecord:
         key, headers, value = _as_record(new_envelope(confirmed, source=service_source("matching"), institution=INSTITUTION))
         return InboundRecord(topic=topic, partition=0, offset=offset, key=key, headers=headers, value=value)
 
-    outcomes = await consumer.process_batch([read_from("mentoring.participants.v1", 0),
-                                             read_from("mentoring.erasure-confirmations.v1", 0)])
+    outcomes = await consumer.process_batch(
+        [read_from("mentoring.participants.v1", 0), read_from("mentoring.erasure-confirmations.v1", 0)]
+    )
     assert outcomes == [Outcome.DEAD_LETTERED, Outcome.PROCESSED]
     assert [row["participant_id"] for row in await harness.effect_rows()] == [participant]
     assert [r.headers["dlt_error_class"] for r in dead] == ["NotFromItsOwner"]

@@ -60,11 +60,16 @@ def _gauges(text: str) -> dict[str, float]:
 
 
 def _requests(text: str, route: str, status: str) -> float:
-    return sum(value for name, labels, value in samples(text) if name == "mesh_http_request_duration_seconds_count"
-               and labels["route"] == route and labels["status"] == status)
+    return sum(
+        value
+        for name, labels, value in samples(text)
+        if name == "mesh_http_request_duration_seconds_count" and labels["route"] == route and labels["status"] == status
+    )
 
 
-async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches_up_by_itself(endpoints, database_factory) -> None:
+async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches_up_by_itself(
+    endpoints, database_factory
+) -> None:
     """Records keep arriving while PostgreSQL refuses the service: nothing is committed past what was
     applied, nothing is dead-lettered, and once it is back every record is applied exactly once."""
     url = await database_factory()
@@ -90,8 +95,7 @@ async def test_a_consumer_pauses_in_place_while_the_database_is_down_and_catches
                 await admin.close()
             assert await eventually(lambda: _equals(harness.committed(), 100), timeout=60)
             rows = await harness.effect_rows()
-            assert sorted(row["campus"] for row in rows) == sorted(
-                [f"b{i}" for i in range(40)] + [f"d{i}" for i in range(60)])
+            assert sorted(row["campus"] for row in rows) == sorted([f"b{i}" for i in range(40)] + [f"d{i}" for i in range(60)])
             assert harness.sample("mesh_events_consumed_total", outcome="dead_lettered") == 0
             assert not await read_dead_letters(endpoints.kafka_bootstrap, harness.group)
     finally:

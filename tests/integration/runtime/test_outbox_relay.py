@@ -110,7 +110,9 @@ async def test_one_aggregates_events_arrive_in_the_order_they_were_written(relay
     written = []
     async with database.transaction() as transaction:
         for _ in range(300):  # one pipelined batch, all on one partition
-            event = ParticipantJoined(participant_id=participant_id, attributes=profile().attributes(), joined_at=datetime.now(UTC))
+            event = ParticipantJoined(
+                participant_id=participant_id, attributes=profile().attributes(), joined_at=datetime.now(UTC)
+            )
             envelope = new_envelope(event, source=service_source("profile"), institution=INSTITUTION)
             await transaction.emit(envelope)
             written.append(envelope.id)
@@ -149,7 +151,6 @@ async def test_topics_are_created_with_the_plans_partitions_and_retention(endpoi
     assert retention == {t.name: t.config["retention.ms"] for t in TOPICS}
 
 
-
 async def test_a_relay_whose_listening_connection_is_cut_listens_again(endpoints, database_factory) -> None:
     """A database restart cuts the connection that hears commits' NOTIFY: the relay connects again by
     itself, so a commit still wakes it at once (its poll here is an hour: only a NOTIFY can wake it)."""
@@ -166,8 +167,7 @@ async def test_a_relay_whose_listening_connection_is_cut_listens_again(endpoints
     try:
         name = await pool.fetchval("SELECT current_database()")
         for cut in range(2):  # and cut again once it listens again
-            listeners = await admin.fetch(
-                "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", name)
+            listeners = await admin.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND query LIKE 'LISTEN%'", name)
             assert len(listeners) == 1, listeners
             await admin.execute("SELECT pg_terminate_backend($1)", listeners[0]["pid"])
 

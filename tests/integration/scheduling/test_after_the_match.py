@@ -22,10 +22,16 @@ from tests.support.services import outbox_types, running
 async def scheduling(endpoints, database_factory, tmp_path):
     clock_file = tmp_path / "clock-offset"
     # the tests run the missed-session sweep themselves: the background one must not race them
-    own_sweep = dataclasses.replace(DEFINITION, workers=lambda components: [
-        worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "missed-sessions"])
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(),
-                       clock_offset_file=clock_file) as (app, client):
+    own_sweep = dataclasses.replace(
+        DEFINITION,
+        workers=lambda components: [
+            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "missed-sessions"
+        ],
+    )
+    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file) as (
+        app,
+        client,
+    ):
         yield app, client, clock_file
 
 
@@ -56,12 +62,22 @@ async def test_an_agreement_holds_once_the_other_confirms_and_sessions_follow_it
     length = datetime.fromisoformat(upcoming["ends_at"]) - datetime.fromisoformat(upcoming["starts_at"])
     assert length == timedelta(minutes=45) and upcoming["cadence"] == "biweekly"
     # completing it schedules the next one two weeks on, with the goals' progress recorded
-    done = await client.post(f"/sessions/{upcoming['session_id']}/complete", headers=tokens[b], json={
-        "participant_id": str(b), "progress_rating": 4, "notes": "Planned the term.",
-        "goal_progress": [{"goal": 1, "percent": 20}, {"goal": 2, "percent": 50}]})
+    done = await client.post(
+        f"/sessions/{upcoming['session_id']}/complete",
+        headers=tokens[b],
+        json={
+            "participant_id": str(b),
+            "progress_rating": 4,
+            "notes": "Planned the term.",
+            "goal_progress": [{"goal": 1, "percent": 20}, {"goal": 2, "percent": 50}],
+        },
+    )
     assert done.status_code == 200, done.text
-    unknown_goal = await client.post(f"/sessions/{upcoming['session_id']}/complete", headers=tokens[a], json={
-        "participant_id": str(a), "progress_rating": 4, "notes": "x", "goal_progress": [{"goal": 3, "percent": 20}]})
+    unknown_goal = await client.post(
+        f"/sessions/{upcoming['session_id']}/complete",
+        headers=tokens[a],
+        json={"participant_id": str(a), "progress_rating": 4, "notes": "x", "goal_progress": [{"goal": 3, "percent": 20}]},
+    )
     assert unknown_goal.status_code in (409, 422)
     later = await sessions_of(client, accepted.match_id)
     gap = datetime.fromisoformat(later[1]["starts_at"]) - datetime.fromisoformat(later[0]["starts_at"])
@@ -85,23 +101,34 @@ async def test_a_move_inside_both_availabilities_holds_at_once_outside_them_once
     session = (await sessions_of(client, accepted.match_id))[0]
     start = datetime.fromisoformat(session["starts_at"])
     inside = start + timedelta(days=1)  # the next weekday, same hour: both are free then
-    moved = await client.post(f"/sessions/{session['session_id']}/reschedule", headers=tokens[a],
-                              json={"participant_id": str(a), "starts_at": inside.isoformat()})
+    moved = await client.post(
+        f"/sessions/{session['session_id']}/reschedule",
+        headers=tokens[a],
+        json={"participant_id": str(a), "starts_at": inside.isoformat()},
+    )
     assert moved.status_code == 200, moved.text
     assert moved.json()["starts_at"].startswith(inside.strftime("%Y-%m-%dT%H:%M")) and moved.json()["revision"] == 1
     outside = inside.replace(hour=6)  # 07:00 Berlin: nobody offered it
-    pending = await client.post(f"/sessions/{session['session_id']}/reschedule", headers=tokens[a],
-                                json={"participant_id": str(a), "starts_at": outside.isoformat()})
+    pending = await client.post(
+        f"/sessions/{session['session_id']}/reschedule",
+        headers=tokens[a],
+        json={"participant_id": str(a), "starts_at": outside.isoformat()},
+    )
     assert pending.json()["proposed_move"]["proposed_by"] == str(a) and pending.json()["revision"] == 1
-    by_proposer = await client.post(f"/sessions/{session['session_id']}/reschedule/confirm", headers=tokens[a],
-                                    json={"participant_id": str(a)})
+    by_proposer = await client.post(
+        f"/sessions/{session['session_id']}/reschedule/confirm", headers=tokens[a], json={"participant_id": str(a)}
+    )
     assert by_proposer.status_code == 409
-    confirmed = await client.post(f"/sessions/{session['session_id']}/reschedule/confirm", headers=tokens[b],
-                                  json={"participant_id": str(b)})
+    confirmed = await client.post(
+        f"/sessions/{session['session_id']}/reschedule/confirm", headers=tokens[b], json={"participant_id": str(b)}
+    )
     assert confirmed.status_code == 200 and confirmed.json()["revision"] == 2
     assert datetime.fromisoformat(confirmed.json()["starts_at"]) == outside
-    past = await client.post(f"/sessions/{session['session_id']}/reschedule", headers=tokens[a],
-                             json={"participant_id": str(a), "starts_at": "2020-01-01T10:00:00Z"})
+    past = await client.post(
+        f"/sessions/{session['session_id']}/reschedule",
+        headers=tokens[a],
+        json={"participant_id": str(a), "starts_at": "2020-01-01T10:00:00Z"},
+    )
     assert past.status_code == 409 and past.json()["type"].endswith("session-not-movable")
     assert await outbox_types(app) == ["SessionScheduled", "SessionRescheduled", "SessionRescheduled"]
 
@@ -111,18 +138,22 @@ async def test_a_cancel_keeps_the_reason_here_and_the_series_goes_on(scheduling)
     accepted, tokens = await formed_pair(app)
     a = accepted.participants[0].participant_id
     first = (await sessions_of(client, accepted.match_id))[0]
-    cancelled = await client.post(f"/sessions/{first['session_id']}/cancel", headers=tokens[a],
-                                  json={"participant_id": str(a), "reason": "exam moved"})
+    cancelled = await client.post(
+        f"/sessions/{first['session_id']}/cancel", headers=tokens[a], json={"participant_id": str(a), "reason": "exam moved"}
+    )
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["revision"] == 1
-    again = await client.post(f"/sessions/{first['session_id']}/cancel", headers=tokens[a],
-                              json={"participant_id": str(a), "reason": "twice"})
+    again = await client.post(
+        f"/sessions/{first['session_id']}/cancel", headers=tokens[a], json={"participant_id": str(a), "reason": "twice"}
+    )
     assert again.status_code == 409
     sessions = await sessions_of(client, accepted.match_id)
     assert [s["status"] for s in sessions] == ["cancelled", "scheduled"]
     assert (datetime.fromisoformat(sessions[1]["starts_at"]) - datetime.fromisoformat(first["starts_at"])).days == 7
     assert await outbox_types(app) == ["SessionScheduled", "SessionCancelled", "SessionScheduled"]
-    stored = await app.state.components.database.pool.fetchval("SELECT count(*) FROM mesh_outbox WHERE position('exam moved' in convert_from(value, 'UTF8')) > 0")
+    stored = await app.state.components.database.pool.fetchval(
+        "SELECT count(*) FROM mesh_outbox WHERE position('exam moved' in convert_from(value, 'UTF8')) > 0"
+    )
     assert stored == 0  # the reason is their words: never on an event
 
 
@@ -138,8 +169,11 @@ async def test_a_session_nobody_recorded_becomes_missed_by_the_clock_and_may_sti
     assert await sweep_missed(app.state.components) == 0  # once
     sessions = await sessions_of(client, accepted.match_id)
     assert [s["status"] for s in sessions] == ["missed", "scheduled"]
-    it_happened = await client.post(f"/sessions/{first['session_id']}/complete", headers=tokens[b], json={
-        "participant_id": str(b), "progress_rating": 3, "notes": "We met after all."})
+    it_happened = await client.post(
+        f"/sessions/{first['session_id']}/complete",
+        headers=tokens[b],
+        json={"participant_id": str(b), "progress_rating": 3, "notes": "We met after all."},
+    )
     assert it_happened.status_code == 200 and it_happened.json()["status"] == "completed"
     assert len(await sessions_of(client, accepted.match_id)) == 2  # its next was set when it was missed
     assert await outbox_types(app) == ["SessionScheduled", "SessionMissed", "SessionScheduled", "SessionCompleted"]
@@ -155,10 +189,14 @@ async def test_the_private_calendar_feed_follows_every_change_and_can_be_revoked
     path = "/" + url.split("/", 3)[3]
     first = (await sessions_of(client, accepted.match_id))[0]
     start = datetime.fromisoformat(first["starts_at"])
-    await client.post(f"/sessions/{first['session_id']}/reschedule", headers=tokens[a],
-                      json={"participant_id": str(a), "starts_at": (start + timedelta(days=1)).isoformat()})
-    await client.post(f"/sessions/{first['session_id']}/cancel", headers=tokens[b],
-                      json={"participant_id": str(b), "reason": "ill"})
+    await client.post(
+        f"/sessions/{first['session_id']}/reschedule",
+        headers=tokens[a],
+        json={"participant_id": str(a), "starts_at": (start + timedelta(days=1)).isoformat()},
+    )
+    await client.post(
+        f"/sessions/{first['session_id']}/cancel", headers=tokens[b], json={"participant_id": str(b), "reason": "ill"}
+    )
     response = await client.get(path, headers={"Authorization": ""})
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
     events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
@@ -201,14 +239,19 @@ async def test_a_calendar_feed_is_as_unknown_to_whom_its_owner_is_on_no_campus_o
     a = accepted.participants[0].participant_id
     for path in (f"/participants/{a}/calendar-feed", f"/participants/{uuid.uuid4()}/calendar-feed"):
         for method in ("POST", "DELETE"):
-            for outsider in (as_("scheduling", "participant", campuses=("south",)),
-                             as_("scheduling", "coordinator", campuses=("south",)),
-                             as_("scheduling", "admin", institution="other-college")):
+            for outsider in (
+                as_("scheduling", "participant", campuses=("south",)),
+                as_("scheduling", "coordinator", campuses=("south",)),
+                as_("scheduling", "admin", institution="other-college"),
+            ):
                 answer = await client.request(method, path, headers=outsider)
                 assert answer.status_code == 404, (method, path, answer.text)
                 assert answer.json()["detail"] == f"participant {path.split('/')[2]} is in no pair here yet"
     feed = f"/participants/{a}/calendar-feed"
-    for known_but_not_theirs in (as_("scheduling", "participant", campuses=("north",)),
-                                 as_("scheduling", "coordinator", campuses=("north",)), as_("scheduling", "admin")):
+    for known_but_not_theirs in (
+        as_("scheduling", "participant", campuses=("north",)),
+        as_("scheduling", "coordinator", campuses=("north",)),
+        as_("scheduling", "admin"),
+    ):
         assert (await client.post(feed, headers=known_but_not_theirs)).status_code == 403
     assert (await client.post(feed, headers=tokens[a])).status_code == 200

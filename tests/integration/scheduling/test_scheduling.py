@@ -16,15 +16,28 @@ from tests.support.services import in_tenant, outbox_types, running
 
 def member(**overrides) -> ParticipantSchedule:
     return ParticipantSchedule.model_validate(
-        {"participant_id": uuid.uuid4(), "role": "peer", "campus": "north", "time_zone": "Europe/Berlin",
-         "weekly_availability": [{"weekday": day, "start": "17:00", "end": "20:00"} for day in ("mon", "wed")],
-         "meeting_modes": ["online"], "preferred_cadence": "weekly"} | overrides
+        {
+            "participant_id": uuid.uuid4(),
+            "role": "peer",
+            "campus": "north",
+            "time_zone": "Europe/Berlin",
+            "weekly_availability": [{"weekday": day, "start": "17:00", "end": "20:00"} for day in ("mon", "wed")],
+            "meeting_modes": ["online"],
+            "preferred_cadence": "weekly",
+        }
+        | overrides
     )
 
 
 def accepted(*members: ParticipantSchedule) -> MatchAccepted:
-    return MatchAccepted(match_id=uuid.uuid4(), program_id="p", topic_name="Calculus II", kind="peer",
-                         participants=list(members), accepted_at=datetime.now(UTC))
+    return MatchAccepted(
+        match_id=uuid.uuid4(),
+        program_id="p",
+        topic_name="Calculus II",
+        kind="peer",
+        participants=list(members),
+        accepted_at=datetime.now(UTC),
+    )
 
 
 @pytest.fixture
@@ -36,7 +49,9 @@ async def scheduling(endpoints, database_factory):
 async def handle(app, event: MatchAccepted):
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        return await schedule_first_session(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event)
+        return await schedule_first_session(
+            PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), event
+        )
 
 
 async def test_a_formed_pair_gets_a_first_session_and_completing_it_schedules_the_next(scheduling) -> None:
@@ -94,11 +109,19 @@ async def test_an_ended_match_cancels_its_upcoming_sessions_and_gets_no_new_ones
     event = accepted(a, b)
     first = await handle(app, event)
     components = app.state.components
-    ended = MatchEnded(match_id=event.match_id, program_id="p", participant_ids=[a.participant_id, b.participant_id],
-                       outcome="ended_early", ended_by=a.participant_id,
-                       ended_at=datetime.now(UTC))
+    ended = MatchEnded(
+        match_id=event.match_id,
+        program_id="p",
+        participant_ids=[a.participant_id, b.participant_id],
+        outcome="ended_early",
+        ended_by=a.participant_id,
+        ended_at=datetime.now(UTC),
+    )
     async with components.database.transaction(INSTITUTION) as transaction:
-        assert await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), ended) == 1
+        assert (
+            await end_pair(PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)), ended)
+            == 1
+        )
     session = (await client.get(f"/sessions/{first.session_id}")).json()
     assert session["status"] == "cancelled"
     reflection = {"participant_id": str(a.participant_id), "progress_rating": 3, "notes": "too late"}

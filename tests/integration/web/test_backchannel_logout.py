@@ -31,8 +31,7 @@ async def sign_in(store: SessionStore, subject: str, sid: str | None) -> str:
     return session.cookie
 
 
-async def test_a_valid_logout_token_ends_that_idp_sessions_sessions_here(client: httpx.AsyncClient,
-                                                                          store: SessionStore) -> None:
+async def test_a_valid_logout_token_ends_that_idp_sessions_sessions_here(client: httpx.AsyncClient, store: SessionStore) -> None:
     ended = await sign_in(store, "subject-1", "idp-session-1")
     same_person_elsewhere = await sign_in(store, "subject-1", "idp-session-2")
 
@@ -44,8 +43,7 @@ async def test_a_valid_logout_token_ends_that_idp_sessions_sessions_here(client:
     assert await store.load(same_person_elsewhere) is not None
 
 
-async def test_a_logout_token_without_a_session_ends_all_of_the_subjects(client: httpx.AsyncClient,
-                                                                        store: SessionStore) -> None:
+async def test_a_logout_token_without_a_session_ends_all_of_the_subjects(client: httpx.AsyncClient, store: SessionStore) -> None:
     cookies = [await sign_in(store, "subject-1", sid) for sid in ("idp-session-1", "idp-session-2")]
     other = await sign_in(store, "subject-2", "idp-session-3")
 
@@ -57,14 +55,17 @@ async def test_a_logout_token_without_a_session_ends_all_of_the_subjects(client:
     assert await store.load(other) is not None
 
 
-@pytest.mark.parametrize("token", [
-    lambda: sign(logout_claims(), key=OTHER_KEY),
-    lambda: sign(logout_claims(events={})),
-    lambda: sign(logout_claims(nonce="n")),
-    lambda: "not-a-token",
-], ids=["forged", "no-event", "with-nonce", "garbage"])
-async def test_a_bad_logout_token_ends_nothing(client: httpx.AsyncClient, store: SessionStore,
-                                               token: Callable[[], str]) -> None:
+@pytest.mark.parametrize(
+    "token",
+    [
+        lambda: sign(logout_claims(), key=OTHER_KEY),
+        lambda: sign(logout_claims(events={})),
+        lambda: sign(logout_claims(nonce="n")),
+        lambda: "not-a-token",
+    ],
+    ids=["forged", "no-event", "with-nonce", "garbage"],
+)
+async def test_a_bad_logout_token_ends_nothing(client: httpx.AsyncClient, store: SessionStore, token: Callable[[], str]) -> None:
     cookie = await sign_in(store, "subject-1", "idp-session-1")
 
     answer = await client.post("/auth/backchannel-logout", data={"logout_token": token()})

@@ -25,8 +25,7 @@ from tests.support.programs import create_program
 from tests.support.services import in_tenant, serving
 
 PROGRAM = "term-start"
-HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
-          "affiliation"]
+HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability", "affiliation"]
 GOOD = 1200  # three batches of 500 (the last one short), two in flight
 
 
@@ -34,20 +33,32 @@ GOOD = 1200  # three batches of 500 (the last one short), two in flight
 async def profile(endpoints, database_factory):
     async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as served:
         async with httpx.AsyncClient(base_url=served[1]) as client:
-            await create_program(client, PROGRAM, eligibility=[
-                {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}])
+            await create_program(
+                client,
+                PROGRAM,
+                eligibility=[{"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}],
+            )
         yield served
 
 
 def coordinator_token(campuses: tuple[str, ...] = ("north", "south"), **claims) -> str:
-    return local_issuer().token(audience="mesh-profile", roles=("coordinator",), institution=INSTITUTION,
-                                campuses=campuses, subject="cole", **claims)
+    return local_issuer().token(
+        audience="mesh-profile", roles=("coordinator",), institution=INSTITUTION, campuses=campuses, subject="cole", **claims
+    )
 
 
 def person(index: int, **overrides: str) -> list[str]:
-    values = {"external_id": f"p{index:06d}", "email": f"p{index}@uni.example.edu", "display_name": f"P {index}",
-              "campus": ("north", "south")[index % 2], "topics": "Calculus II:mentee", "languages": "en",
-              "time_zone": "Europe/Berlin", "availability": "mon 17:00-19:00", "affiliation": "student"} | overrides
+    values = {
+        "external_id": f"p{index:06d}",
+        "email": f"p{index}@uni.example.edu",
+        "display_name": f"P {index}",
+        "campus": ("north", "south")[index % 2],
+        "topics": "Calculus II:mentee",
+        "languages": "en",
+        "time_zone": "Europe/Berlin",
+        "availability": "mon 17:00-19:00",
+        "affiliation": "student",
+    } | overrides
     return [values[name] for name in HEADER]
 
 
@@ -70,8 +81,18 @@ async def new_import(pool: asyncpg.Pool, source: Path, folder: Path, *, program_
     """The import's record, and its own copy of the file (which the import deletes when it ends)."""
     import_id = uuid.uuid4()
     copy, size = _copied(source, folder / f"{import_id}.upload")
-    await records.create(pool, import_id=import_id, institution=INSTITUTION, program_id=program_id, subject="cole",
-                         name="Cole", file_name=source.name, file_format="csv", file_bytes=size, sha256="x" * 64)
+    await records.create(
+        pool,
+        import_id=import_id,
+        institution=INSTITUTION,
+        program_id=program_id,
+        subject="cole",
+        name="Cole",
+        file_name=source.name,
+        file_format="csv",
+        file_bytes=size,
+        sha256="x" * 64,
+    )
     return runner.Upload(import_id, program_id, copy, "csv", size)
 
 
@@ -88,8 +109,11 @@ class Refresher:
 
     async def __call__(self, tokens: dict) -> dict:
         self.calls += 1
-        return {"access_token": coordinator_token(**self.claims), "refresh_token": f"refresh-{self.calls}",
-                "expires_at": time.time() + 3600}
+        return {
+            "access_token": coordinator_token(**self.claims),
+            "refresh_token": f"refresh-{self.calls}",
+            "expires_at": time.time() + 3600,
+        }
 
 
 async def signed_in(sessions: SessionStore, token: str | None = None, expires_in: float = 3600):
@@ -99,11 +123,13 @@ async def signed_in(sessions: SessionStore, token: str | None = None, expires_in
 
 async def stored_participants(app) -> int:
     return await in_tenant(app.state.components.database).fetchval(
-        "SELECT count(*) FROM participants WHERE program_id = $1", PROGRAM)
+        "SELECT count(*) FROM participants WHERE program_id = $1", PROGRAM
+    )
 
 
 async def test_every_good_row_is_taken_once_every_bad_one_kept_by_line_and_the_same_file_again_doubles_nobody(
-        profile, pool, store: SessionStore, tmp_path) -> None:
+    profile, pool, store: SessionStore, tmp_path
+) -> None:
     app, url = profile
     source = roster_file(tmp_path)
     session = await signed_in(store)
@@ -115,8 +141,9 @@ async def test_every_good_row_is_taken_once_every_bad_one_kept_by_line_and_the_s
     done = await _one(pool, first)
     assert (done["status"], done["new"], done["updated"], done["unchanged"], done["rejected"]) == ("done", GOOD, 0, 0, 4)
     assert (done["rows_read"], done["rows_sent"], done["bytes_done"]) == (GOOD + 4, GOOD + 2, first.file_bytes)
-    reasons = {row["line"]: (row["external_id"], row["reason"])
-               for row in await records.rejections(pool, first.import_id, 0, 100)}
+    reasons = {
+        row["line"]: (row["external_id"], row["reason"]) for row in await records.rejections(pool, first.import_id, 0, 100)
+    }
     assert set(reasons) == {12, 602, 702, 1205}
     assert reasons[12] == ("p009001", "time_zone is empty") and "Mars/Olympus" in reasons[602][1]
     assert "affiliation is 'staff'" in reasons[702][1] and reasons[1205] == ("p000005", "external id 'p000005' is also on line 7")
@@ -127,7 +154,12 @@ async def test_every_good_row_is_taken_once_every_bad_one_kept_by_line_and_the_s
     await runner.run(pool, url, tokens, again)
     repeated = await _one(pool, again)
     assert (repeated["status"], repeated["new"], repeated["updated"], repeated["unchanged"], repeated["rejected"]) == (
-        "done", 0, 0, GOOD, 4)
+        "done",
+        0,
+        0,
+        GOOD,
+        4,
+    )
     assert await stored_participants(app) == GOOD  # nobody doubled
 
 
@@ -194,10 +226,14 @@ async def test_signing_out_stops_the_import_and_nothing_more_is_sent_in_that_nam
     assert not upload.path.exists()
 
 
-@pytest.mark.parametrize(("claims", "kind"), [
-    ({"campuses": ("west",)}, "not_found"),  # not on the program's campuses: profile does not show it
-    ({"programs": ["another-program"]}, "forbidden"),  # a coordinator of other programs only
-], ids=["another-campus", "another-program"])
+@pytest.mark.parametrize(
+    ("claims", "kind"),
+    [
+        ({"campuses": ("west",)}, "not_found"),  # not on the program's campuses: profile does not show it
+        ({"programs": ["another-program"]}, "forbidden"),  # a coordinator of other programs only
+    ],
+    ids=["another-campus", "another-program"],
+)
 async def test_profiles_refusal_of_the_whole_import_is_kept_with_why(profile, pool, store, tmp_path, claims, kind) -> None:
     app, url = profile
     session = await signed_in(store, coordinator_token(**claims))
@@ -210,14 +246,16 @@ async def test_profiles_refusal_of_the_whole_import_is_kept_with_why(profile, po
     assert await stored_participants(app) == 0 and not upload.path.exists()
 
 
-async def test_an_import_whose_app_stopped_shows_as_interrupted_and_only_to_its_institution_and_program(
-        pool, tmp_path) -> None:
+async def test_an_import_whose_app_stopped_shows_as_interrupted_and_only_to_its_institution_and_program(pool, tmp_path) -> None:
     source = tmp_path / "a.csv"
     source.write_text(",".join(HEADER) + "\n")
     upload = await new_import(pool, source, tmp_path)
     assert (await _one(pool, upload))["status"] == "running"
-    await pool.execute("UPDATE roster_imports SET heartbeat_at = now() - $2::interval WHERE import_id = $1",
-                       upload.import_id, timedelta(seconds=records.STALE_SECONDS + 1))
+    await pool.execute(
+        "UPDATE roster_imports SET heartbeat_at = now() - $2::interval WHERE import_id = $1",
+        upload.import_id,
+        timedelta(seconds=records.STALE_SECONDS + 1),
+    )
     assert (await _one(pool, upload))["status"] == "interrupted"
     assert [item["status"] for item in await records.recent(pool, INSTITUTION, PROGRAM)] == ["interrupted"]
 

@@ -16,15 +16,21 @@ from mesh_web.sessions.sealing import Sealer
 from mesh_web.sessions.store import Session, SessionStore
 from tests.integration.web.conftest import IDLE, KEY, LIFETIME, Clock
 
-TOKENS = {"access_token": "AT-eyJhbGciOiJSUzI1NiJ9.access-secret", "refresh_token": "RT-refresh-secret-0001",
-          "id_token": "IDT-id-token-secret-0001", "expires_at": time.time() + 24 * 3600}  # fresh however long the suite runs
+TOKENS = {
+    "access_token": "AT-eyJhbGciOiJSUzI1NiJ9.access-secret",
+    "refresh_token": "RT-refresh-secret-0001",
+    "id_token": "IDT-id-token-secret-0001",
+    "expires_at": time.time() + 24 * 3600,
+}  # fresh however long the suite runs
 WHO = {"subject": "subject-ana", "name": "Ana Ruiz", "username": "ana"}
 
 
-async def signed_in(store: SessionStore, subject: str = "subject-ana", sid: str | None = "idp-session-1",
-                    tokens: dict[str, Any] | None = None) -> Session:
-    return await store.begin_signed_in(None, {"tokens": dict(tokens or TOKENS), "who": WHO | {"subject": subject}},
-                                       subject=subject, idp_session=sid)
+async def signed_in(
+    store: SessionStore, subject: str = "subject-ana", sid: str | None = "idp-session-1", tokens: dict[str, Any] | None = None
+) -> Session:
+    return await store.begin_signed_in(
+        None, {"tokens": dict(tokens or TOKENS), "who": WHO | {"subject": subject}}, subject=subject, idp_session=sid
+    )
 
 
 async def rows(pool: asyncpg.Pool) -> list[asyncpg.Record]:
@@ -37,6 +43,7 @@ def as_bytes(value: Any) -> bytes:
 
 # What is kept
 
+
 async def test_only_the_hash_of_the_cookie_and_no_token_in_clear_is_stored(store: SessionStore, pool: asyncpg.Pool) -> None:
     session = await signed_in(store)
 
@@ -44,9 +51,15 @@ async def test_only_the_hash_of_the_cookie_and_no_token_in_clear_is_stored(store
     stored = [as_bytes(value) for value in row.values()]
     stored.append(as_bytes(await pool.fetchval("SELECT t::text FROM web_sessions t")))  # the row as PostgreSQL shows it
     cookie_bytes = base64.urlsafe_b64decode(session.cookie + "=" * (-len(session.cookie) % 4))
-    secrets = [session.cookie.encode(), cookie_bytes, cookie_bytes.hex().encode(),
-               *(TOKENS[name].encode() for name in ("access_token", "refresh_token", "id_token")),
-               b"access-secret", b"refresh-secret", b"Ana Ruiz"]
+    secrets = [
+        session.cookie.encode(),
+        cookie_bytes,
+        cookie_bytes.hex().encode(),
+        *(TOKENS[name].encode() for name in ("access_token", "refresh_token", "id_token")),
+        b"access-secret",
+        b"refresh-secret",
+        b"Ana Ruiz",
+    ]
     for secret in secrets:
         assert not any(secret in value for value in stored), secret
     assert row["id_hash"] == hashlib.sha256(session.cookie.encode()).digest()
@@ -58,8 +71,12 @@ async def test_only_the_hash_of_the_cookie_and_no_token_in_clear_is_stored(store
 async def test_a_sealed_row_copied_onto_another_session_opens_nothing(store: SessionStore, pool: asyncpg.Pool) -> None:
     victim, attacker = await signed_in(store, "subject-ana"), await signed_in(store, "subject-bo")
 
-    await pool.execute("UPDATE web_sessions SET sealed = (SELECT sealed FROM web_sessions WHERE id_hash = $1), "
-                       "subject = 'subject-ana' WHERE id_hash = $2", victim.id_hash, attacker.id_hash)
+    await pool.execute(
+        "UPDATE web_sessions SET sealed = (SELECT sealed FROM web_sessions WHERE id_hash = $1), "
+        "subject = 'subject-ana' WHERE id_hash = $2",
+        victim.id_hash,
+        attacker.id_hash,
+    )
 
     assert await store.load(attacker.cookie) is None
     assert (await store.load(victim.cookie)).subject == "subject-ana"
@@ -84,7 +101,8 @@ async def test_nothing_is_written_for_a_visitor_until_something_is_kept(store: S
 
 
 async def test_sessions_sealed_with_a_rotated_out_key_still_open_and_are_resealed_with_the_new(
-        store: SessionStore, pool: asyncpg.Pool, clock: Clock) -> None:
+    store: SessionStore, pool: asyncpg.Pool, clock: Clock
+) -> None:
     session = await signed_in(store)
     new_key = b"n" * 32
     rotated = SessionStore(pool, Sealer([new_key, KEY]), idle=IDLE, lifetime=LIFETIME, clock=clock)
@@ -100,6 +118,7 @@ async def test_sessions_sealed_with_a_rotated_out_key_still_open_and_are_reseale
 
 
 # When a session ends
+
 
 async def test_a_session_ends_after_being_idle_too_long(store: SessionStore, clock: Clock) -> None:
     session = await signed_in(store)
@@ -127,8 +146,9 @@ async def test_a_session_ends_its_lifetime_after_sign_in_however_busy(store: Ses
     assert await store.load(session.cookie) is None
 
 
-async def test_forget_expired_removes_idle_and_outlived_sessions_only(store: SessionStore, pool: asyncpg.Pool,
-                                                                     clock: Clock) -> None:
+async def test_forget_expired_removes_idle_and_outlived_sessions_only(
+    store: SessionStore, pool: asyncpg.Pool, clock: Clock
+) -> None:
     began = clock.now
     outlived = await signed_in(store, "subject-outlived")  # used all along, but its life ends at began + 2h
     never_seen = await signed_in(store, "subject-never-seen")
@@ -153,6 +173,7 @@ async def test_forget_expired_removes_idle_and_outlived_sessions_only(store: Ses
 
 # Signing in
 
+
 async def test_signing_in_issues_a_new_id_and_removes_the_old_row(store: SessionStore, pool: asyncpg.Pool) -> None:
     planted = store.fresh()  # an id an attacker could have planted before sign-in
     planted.data["sign_in"] = {"state": "s"}
@@ -160,8 +181,9 @@ async def test_signing_in_issues_a_new_id_and_removes_the_old_row(store: Session
     await store.save(planted)
     before = await store.load(planted.cookie)
 
-    session = await store.begin_signed_in(before, {"tokens": TOKENS, "who": WHO, "form": before.data["form"]},
-                                          subject="subject-ana", idp_session="idp-session-1")
+    session = await store.begin_signed_in(
+        before, {"tokens": TOKENS, "who": WHO, "form": before.data["form"]}, subject="subject-ana", idp_session="idp-session-1"
+    )
 
     assert session.cookie != planted.cookie
     assert await store.load(planted.cookie) is None
@@ -179,8 +201,8 @@ async def test_each_sign_in_gets_its_own_id(store: SessionStore) -> None:
 
 # Saving never writes back stale tokens
 
-async def test_a_request_holding_old_tokens_saves_after_another_refreshed_and_the_stored_tokens_win(
-        store: SessionStore) -> None:
+
+async def test_a_request_holding_old_tokens_saves_after_another_refreshed_and_the_stored_tokens_win(store: SessionStore) -> None:
     session = await signed_in(store, tokens=TOKENS | {"expires_at": time.time() - 10})
     slow_request = await store.load(session.cookie)  # began before the refresh, holds the old tokens
     fast_request = await store.load(session.cookie)
@@ -211,6 +233,7 @@ async def test_tokens_put_in_a_session_by_a_request_are_never_stored(store: Sess
 
 # Refreshing once
 
+
 async def test_refresh_once_however_many_requests_race(store: SessionStore) -> None:
     session = await signed_in(store, tokens=TOKENS | {"expires_at": time.time() - 10})
     requests = [await store.load(session.cookie) for _ in range(20)]  # 20 requests, each with its own copy
@@ -219,8 +242,12 @@ async def test_refresh_once_however_many_requests_race(store: SessionStore) -> N
     async def refresh(tokens: dict[str, Any]) -> dict[str, Any]:
         calls.append(tokens)
         await asyncio.sleep(0.2)  # the IdP takes its time: everyone else is waiting meanwhile
-        return {"access_token": f"AT-new-{len(calls)}", "refresh_token": f"RT-new-{len(calls)}",
-                "id_token": tokens["id_token"], "expires_at": time.time() + 300}
+        return {
+            "access_token": f"AT-new-{len(calls)}",
+            "refresh_token": f"RT-new-{len(calls)}",
+            "id_token": tokens["id_token"],
+            "expires_at": time.time() + 300,
+        }
 
     results = await asyncio.gather(*(store.refresh_once(request, tokens_fresh, refresh) for request in requests))
 
@@ -265,6 +292,7 @@ async def test_refreshing_a_session_that_ended_meanwhile_gives_none(store: Sessi
 
 # Ending sessions
 
+
 async def test_back_channel_logout_by_idp_session_ends_exactly_that_session(store: SessionStore, pool: asyncpg.Pool) -> None:
     laptop = await signed_in(store, "subject-ana", "idp-session-laptop")
     phone = await signed_in(store, "subject-ana", "idp-session-phone")
@@ -292,7 +320,8 @@ async def test_back_channel_logout_by_subject_ends_every_session_of_theirs(store
 
 @pytest.mark.parametrize("how", ["back-channel", "sign-out", "forgotten"])
 async def test_a_request_in_flight_when_its_session_ended_does_not_bring_it_back(
-        store: SessionStore, pool: asyncpg.Pool, clock: Clock, how: str) -> None:
+    store: SessionStore, pool: asyncpg.Pool, clock: Clock, how: str
+) -> None:
     session = await signed_in(store, "subject-ana", "idp-session-1")
     in_flight = await store.load(session.cookie)
     if how == "back-channel":

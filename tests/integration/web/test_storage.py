@@ -23,13 +23,16 @@ async def test_a_migration_changed_after_it_was_applied_is_refused(web_database:
         await storage.migrate(owner_url(web_database), web_database)
 
 
-@pytest.mark.parametrize("statement", [
-    "DROP TABLE web_sessions",
-    "ALTER TABLE web_sessions ADD COLUMN token text",
-    "TRUNCATE web_sessions",
-    "CREATE TABLE stolen (value text)",
-    "INSERT INTO web_schema_migrations (name, checksum) VALUES ('999_x.sql', 'x')",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DROP TABLE web_sessions",
+        "ALTER TABLE web_sessions ADD COLUMN token text",
+        "TRUNCATE web_sessions",
+        "CREATE TABLE stolen (value text)",
+        "INSERT INTO web_schema_migrations (name, checksum) VALUES ('999_x.sql', 'x')",
+    ],
+)
 async def test_the_apps_role_uses_rows_and_changes_nothing_else(web_database: str, statement: str) -> None:
     runtime = await asyncpg.connect(web_database)
     try:

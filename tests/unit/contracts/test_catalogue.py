@@ -10,8 +10,16 @@ from tools import contracts_docs
 FAMILIES = {
     "mentoring.programs.v1": {"ProgramCreated", "ProgramUpdated", "ProgramClosed"},
     "mentoring.participants.v1": {"ParticipantJoined", "ParticipantProfileUpdated", "ParticipantLeft", "ParticipantErased"},
-    "mentoring.matches.v1": {"MatchProposed", "MatchAccepted", "MatchDeclined", "MatchExpired", "MatchEnded",
-                              "MatchStalled", "MatchArranged", "MatchNudged"},
+    "mentoring.matches.v1": {
+        "MatchProposed",
+        "MatchAccepted",
+        "MatchDeclined",
+        "MatchExpired",
+        "MatchEnded",
+        "MatchStalled",
+        "MatchArranged",
+        "MatchNudged",
+    },
     "mentoring.agreements.v1": {"AgreementProposed", "AgreementSet"},
     "mentoring.sessions.v1": {"SessionScheduled", "SessionRescheduled", "SessionCancelled", "SessionCompleted", "SessionMissed"},
     "mentoring.notifications.v1": {"NotificationSent", "NotificationFailed"},

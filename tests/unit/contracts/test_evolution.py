@@ -38,9 +38,12 @@ class NewerJoined(ParticipantJoined):
 
 
 def test_an_older_consumer_reads_what_a_newer_producer_writes() -> None:
-    newer = NewerJoined(participant_id=uuid.uuid4(),
-                        attributes=NewerAttributes(**profile().attributes().model_dump(), faculty="science"),
-                        referral="campus fair", joined_at=datetime.now(UTC))
+    newer = NewerJoined(
+        participant_id=uuid.uuid4(),
+        attributes=NewerAttributes(**profile().attributes().model_dump(), faculty="science"),
+        referral="campus fair",
+        joined_at=datetime.now(UTC),
+    )
     headers, value = record_of(newer)
     assert b"faculty" in value and b"referral" in value
     envelope = from_kafka(headers, value)  # today's catalogue: the older consumer

@@ -95,8 +95,12 @@ def test_l1_ordinary_text_in_any_script_passes() -> None:
 def test_l2_non_finite_numbers_are_refused_in_every_float_of_the_contracts(number: float) -> None:
     with pytest.raises(ValidationError):
         profile(custom_attributes={"grade": number})
-    for operands in ({"operator": "range", "minimum": number}, {"operator": "range", "maximum": number},
-                     {"operator": "equals", "value": number}, {"operator": "one_of", "values": [1, number]}):
+    for operands in (
+        {"operator": "range", "minimum": number},
+        {"operator": "range", "maximum": number},
+        {"operator": "equals", "value": number},
+        {"operator": "one_of", "values": [1, number]},
+    ):
         with pytest.raises(ValidationError):
             EligibilityRule(rule_id="r", attribute="year_of_study", **operands)
     with pytest.raises(ValidationError):
@@ -121,9 +125,30 @@ def test_l2_finite_numbers_still_pass() -> None:
     assert profile(custom_attributes={"grade": 2.5, "course": "MATH101", "year": 2}).custom_attributes["grade"] == 2.5
 
 
-HOSTILE_ZONES = ["x" * 300, "Europe/" + "x" * 300, "a/" * 200, "../../etc/passwd", "/etc/passwd", "Europe/../../etc/passwd",
-                 "\x00", "UTC\x00", "UTC\n", "\nUTC", "UTC ", " UTC", "", "Europe\\Berlin", "Europe//Berlin", "Europe/",
-                 "America", "Etc", "zone.tab", "tzdata.zi", "Mars/Olympus", "UTC\u2028"]
+HOSTILE_ZONES = [
+    "x" * 300,
+    "Europe/" + "x" * 300,
+    "a/" * 200,
+    "../../etc/passwd",
+    "/etc/passwd",
+    "Europe/../../etc/passwd",
+    "\x00",
+    "UTC\x00",
+    "UTC\n",
+    "\nUTC",
+    "UTC ",
+    " UTC",
+    "",
+    "Europe\\Berlin",
+    "Europe//Berlin",
+    "Europe/",
+    "America",
+    "Etc",
+    "zone.tab",
+    "tzdata.zi",
+    "Mars/Olympus",
+    "UTC\u2028",
+]
 
 
 @pytest.mark.parametrize("zone", HOSTILE_ZONES)
@@ -141,13 +166,22 @@ def test_time_zone_the_check_itself_raises_only_value_errors(zone: str) -> None:
         base._known_time_zone(zone)
 
 
-@pytest.mark.parametrize("raised", [OSError(36, "File name too long"), IsADirectoryError(21, "Is a directory"),
-                                    PermissionError(13, "Permission denied"), KeyError("x"), ValueError("bad TZif"),
-                                    zoneinfo.ZoneInfoNotFoundError("x"), UnicodeEncodeError("utf-8", "x", 0, 1, "bad")])
-def test_time_zone_every_failure_of_the_lookup_is_a_validation_error(monkeypatch: pytest.MonkeyPatch,
-                                                                       raised: Exception) -> None:
+@pytest.mark.parametrize(
+    "raised",
+    [
+        OSError(36, "File name too long"),
+        IsADirectoryError(21, "Is a directory"),
+        PermissionError(13, "Permission denied"),
+        KeyError("x"),
+        ValueError("bad TZif"),
+        zoneinfo.ZoneInfoNotFoundError("x"),
+        UnicodeEncodeError("utf-8", "x", 0, 1, "bad"),
+    ],
+)
+def test_time_zone_every_failure_of_the_lookup_is_a_validation_error(monkeypatch: pytest.MonkeyPatch, raised: Exception) -> None:
     def failing(key: str) -> None:
         raise raised
+
     monkeypatch.setattr(base, "ZoneInfo", failing)
     with pytest.raises(ValidationError, match="unknown IANA time zone"):
         Texts(zone="Europe/Berlin")

@@ -119,11 +119,15 @@ def test_trace_context_travels_in_the_distributed_tracing_extension() -> None:
 @pytest.mark.parametrize("traceparent", ["not-a-trace", "00-XYZ-00f067aa0ba902b7-01", "00-" + "a" * 32 + "-" + "b" * 16])
 def test_a_malformed_trace_context_is_dropped_never_the_event(traceparent: str) -> None:
     record = to_kafka(new_envelope(joined(), source="/mentoring-mesh/profile"))
-    headers = [(k, v.encode()) for k, v in record.headers.items()] + [("ce_traceparent", traceparent.encode()),
-                                                                         ("ce_tracestate", b"a=b")]
+    headers = [(k, v.encode()) for k, v in record.headers.items()] + [
+        ("ce_traceparent", traceparent.encode()),
+        ("ce_tracestate", b"a=b"),
+    ]
     decoded = from_kafka(headers, record.value)
     assert decoded.traceparent is None and decoded.tracestate is None
     too_long = [(k, v.encode()) for k, v in record.headers.items()] + [
-        ("ce_traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), ("ce_tracestate", b"x" * 600)]
+        ("ce_traceparent", b"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+        ("ce_tracestate", b"x" * 600),
+    ]
     kept = from_kafka(too_long, record.value)
     assert kept.traceparent is not None and kept.tracestate is None

@@ -10,8 +10,21 @@ from mentoring_contracts.schemas import event_schema
 
 # Field names that hold personal data whatever their type; a new field with one of these names in a
 # current event fails here even if it was not marked.
-PERSONAL_NAMES = {"display_name", "email", "subject", "experiences", "goals", "challenges", "interests", "reason",
-                  "reasons", "notes", "description", "expectations", "profile"}
+PERSONAL_NAMES = {
+    "display_name",
+    "email",
+    "subject",
+    "experiences",
+    "goals",
+    "challenges",
+    "interests",
+    "reason",
+    "reasons",
+    "notes",
+    "description",
+    "expectations",
+    "profile",
+}
 
 
 def _personal_fields(node: Any, path: str = "") -> list[str]:

@@ -52,8 +52,11 @@ def test_grace_period_covers_the_drain() -> None:
 def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
     for definition in SERVICES:
         user = next(d for d in resources(definition) if d["kind"] == "KafkaUser")
-        topics = {(a["resource"]["name"], tuple(a["operations"])) for a in user["spec"]["authorization"]["acls"]
-                  if a["resource"]["type"] == "topic"}
+        topics = {
+            (a["resource"]["name"], tuple(a["operations"]))
+            for a in user["spec"]["authorization"]["acls"]
+            if a["resource"]["type"] == "topic"
+        }
         reads = {name for name, ops in topics if "Read" in ops}
         writes = {name for name, ops in topics if "Write" in ops}
         own_dead_letters = {f"mentoring.deadletter.{definition.name}.v1"} if definition.consumes else set()
@@ -73,15 +76,22 @@ def test_m4_each_kafka_user_writes_only_topics_whose_every_event_type_its_servic
         carried.setdefault(model.topic.name, set()).add(model.name)
     writers = {topic.name: set(topic.writers) for topic in TOPICS}
     manifests = sorted((ROOT / "deploy/kubernetes/base").glob("*.yaml"))
-    users = [doc for path in manifests for doc in yaml.safe_load_all(path.read_text())
-             if doc and doc.get("kind") == "KafkaUser" and doc["metadata"]["name"] != DEAD_LETTER_OPERATOR]
+    users = [
+        doc
+        for path in manifests
+        for doc in yaml.safe_load_all(path.read_text())
+        if doc and doc.get("kind") == "KafkaUser" and doc["metadata"]["name"] != DEAD_LETTER_OPERATOR
+    ]
     by_user = {f"mesh-{definition.name}": definition for definition in SERVICES}
     assert sorted(user["metadata"]["name"] for user in users) == sorted(by_user)
     for user in users:
         definition = by_user[user["metadata"]["name"]]
         published = {model.name for model in definition.publishes}
-        writes = {acl["resource"]["name"] for acl in user["spec"]["authorization"]["acls"]
-                  if acl["resource"]["type"] == "topic" and "Write" in acl["operations"]}
+        writes = {
+            acl["resource"]["name"]
+            for acl in user["spec"]["authorization"]["acls"]
+            if acl["resource"]["type"] == "topic" and "Write" in acl["operations"]
+        }
         assert writes, definition.name
         for topic in writes:
             if topic == dead_letter_topic(definition.name):
@@ -106,8 +116,10 @@ def test_the_ingress_passes_every_api_route_and_never_the_probes_or_metrics() ->
     rules = {rule["host"].split(".")[0]: rule["http"]["paths"] for rule in ingress()["spec"]["rules"]}
 
     def passes(service: str, path: str) -> bool:
-        return any(path == p["path"] if p["pathType"] == "Exact" else
-                   (path == p["path"] or path.startswith(p["path"].rstrip("/") + "/")) for p in rules[service])
+        return any(
+            path == p["path"] if p["pathType"] == "Exact" else (path == p["path"] or path.startswith(p["path"].rstrip("/") + "/"))
+            for p in rules[service]
+        )
 
     for definition in SERVICES:
         routes = [r.path for router in [*definition.routers, *definition.public_routers] for r in router.routes]
@@ -129,19 +141,26 @@ def test_a_service_reading_its_peers_is_given_their_urls_its_secret_and_a_way_th
     for definition in SERVICES:
         docs = resources(definition)
         config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
-        secrets = {e["name"] for e in next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
-                   ["containers"][0]["env"]}
+        secrets = {
+            e["name"]
+            for e in next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]["containers"][0]["env"]
+        }
         local = LocalConfig().service_env(definition.name)
         for peer in definition.reads_from:
             variable = f"MESH_{peer.upper()}_API_URL"
             assert variable in config and variable in compose["services"][definition.name]["environment"]
             assert variable in local
             assert "MESH_SERVICE_CLIENT_SECRET" in secrets | set(compose["services"][definition.name]["environment"])
-            allowed = [rule for rule in policies[peer]["spec"]["ingress"][0]["from"]
-                       if rule.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == definition.name]
+            allowed = [
+                rule
+                for rule in policies[peer]["spec"]["ingress"][0]["from"]
+                if rule.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == definition.name
+            ]
             assert allowed, f"{peer} does not let {definition.name} in"
-            assert any(rule["to"][0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == peer
-                       for rule in policies[definition.name]["spec"]["egress"]), f"{definition.name} cannot reach {peer}"
+            assert any(
+                rule["to"][0].get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/name") == peer
+                for rule in policies[definition.name]["spec"]["egress"]
+            ), f"{definition.name} cannot reach {peer}"
 
 
 def test_l6_scheduling_on_kubernetes_hands_out_feed_urls_over_https_and_refuses_plain_http_elsewhere() -> None:

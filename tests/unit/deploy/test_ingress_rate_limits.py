@@ -27,8 +27,9 @@ def test_m10_the_ingress_rate_limit_annotations_match_the_app_defaults() -> None
 
 
 def test_m10_the_generated_ingress_carries_the_limits() -> None:
-    generated = [d for d in yaml.safe_load_all((ROOT / "deploy/kubernetes/base/ingress.yaml").read_text())
-                 if d["kind"] == "Ingress"]
+    generated = [
+        d for d in yaml.safe_load_all((ROOT / "deploy/kubernetes/base/ingress.yaml").read_text()) if d["kind"] == "Ingress"
+    ]
     assert generated == [ingress()]
 
 

@@ -42,8 +42,14 @@ def queried(expression: str) -> list[tuple[str, set[str]]]:
 
 def test_every_expression_reads_metrics_and_labels_the_services_expose() -> None:
     series = exposed()
-    queries = expressions() + [trigger["metadata"]["query"] for definition in SERVICES for doc in resources(definition)
-                               if doc["kind"] == "ScaledObject" for trigger in doc["spec"]["triggers"] if trigger["type"] == "prometheus"]
+    queries = expressions() + [
+        trigger["metadata"]["query"]
+        for definition in SERVICES
+        for doc in resources(definition)
+        if doc["kind"] == "ScaledObject"
+        for trigger in doc["spec"]["triggers"]
+        if trigger["type"] == "prometheus"
+    ]
     assert len(queries) >= len(ALERTS) + 8
     for expression in queries:
         for name, labels in queried(expression):

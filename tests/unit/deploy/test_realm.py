@@ -16,8 +16,9 @@ def test_the_checked_in_realm_file_is_current() -> None:
 def test_tokens_carry_each_audience_and_the_claims_services_map_by_default() -> None:
     definition = json.loads(render())
     mappers = {m["name"]: m["config"] for m in definition["clientScopes"][0]["protocolMappers"]}
-    assert {f"mesh-{s}" for s in SERVICES} == {c["included.custom.audience"] for c in mappers.values()
-                                                if "included.custom.audience" in c}
+    assert {f"mesh-{s}" for s in SERVICES} == {
+        c["included.custom.audience"] for c in mappers.values() if "included.custom.audience" in c
+    }
     mapping = ClaimMapping()
     claims = {c.get("claim.name") for c in mappers.values()}
     assert {mapping.roles, mapping.institution, mapping.campuses, mapping.programs} <= claims
@@ -27,8 +28,12 @@ def test_tokens_carry_each_audience_and_the_claims_services_map_by_default() -> 
 
 def test_demo_people_cover_every_role_on_two_campuses_and_a_second_institution() -> None:
     users = [u for u in realm()["users"] if "serviceAccountClientId" not in u]
-    seen = {(u["attributes"]["institution"][0], campus, role) for u in users
-            for campus in u["attributes"]["campuses"] for role in u["realmRoles"]}
+    seen = {
+        (u["attributes"]["institution"][0], campus, role)
+        for u in users
+        for campus in u["attributes"]["campuses"]
+        for role in u["realmRoles"]
+    }
     for role in (Role.PARTICIPANT, Role.COORDINATOR, Role.ADMIN):  # people; the platform's services are clients
         for campus in ("north", "south"):
             assert ("northbridge", campus, role.value) in seen, (campus, role)

@@ -21,8 +21,11 @@ from tools.web_manifests import HOST, WEB, web_resources
 ROOT = Path(__file__).resolve().parents[3]
 APIS = [service.name for service in SERVICES]
 UVICORN = {"FORWARDED_ALLOW_IPS"}  # uvicorn's own (--forwarded-allow-ips), read where the app starts it
-SECRETS = {"MESH_WEB_OIDC_CLIENT_SECRET": ("web-oidc", "client-secret"), "MESH_WEB_SESSION_KEYS": ("web-session", "keys"),
-           "MESH_WEB_DATABASE_URL": ("web-database", "url")}
+SECRETS = {
+    "MESH_WEB_OIDC_CLIENT_SECRET": ("web-oidc", "client-secret"),
+    "MESH_WEB_SESSION_KEYS": ("web-session", "keys"),
+    "MESH_WEB_DATABASE_URL": ("web-database", "url"),
+}
 MIGRATION_SECRETS = {"MESH_WEB_DATABASE_MIGRATION_URL": ("web-database", "migration-url")}
 ASSETS = ("@uswds/uswds/dist", "htmx.org/dist")  # under node_modules: all the app serves of npm's packages
 
@@ -56,13 +59,13 @@ def required() -> set[str]:
 
 
 def secret_refs(container: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    return {e["name"]: (e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"])
-            for e in container["env"]}
+    return {e["name"]: (e["valueFrom"]["secretKeyRef"]["name"], e["valueFrom"]["secretKeyRef"]["key"]) for e in container["env"]}
 
 
 def settings_from(values: dict[str, str]) -> Any:
-    return settings_class()(**{name.removeprefix("MESH_WEB_").lower(): value for name, value in values.items()
-                          if name in variables()})
+    return settings_class()(
+        **{name.removeprefix("MESH_WEB_").lower(): value for name, value in values.items() if name in variables()}
+    )
 
 
 def test_kubernetes_gives_the_web_app_every_setting_it_requires_and_only_settings_it_reads() -> None:
@@ -83,15 +86,20 @@ def test_the_web_app_calls_the_four_apis_by_their_services_in_the_cluster() -> N
     for api in APIS:
         service = next(d for d in resources(next(s for s in SERVICES if s.name == api)) if d["kind"] == "Service")
         port = service["spec"]["ports"][0]["port"]
-        assert config[f"MESH_WEB_{api.upper()}_URL"] == f"http://{service['metadata']['name']}" + ("" if port == 80 else f":{port}")
+        assert config[f"MESH_WEB_{api.upper()}_URL"] == f"http://{service['metadata']['name']}" + (
+            "" if port == 80 else f":{port}"
+        )
 
 
 def test_the_web_apps_secrets_are_referenced_never_inlined() -> None:
     assert secret_refs(pod("Deployment")["containers"][0]) == SECRETS
     # Only the migration Job holds the owner's DSN: the pods run as a role that owns nothing.
     assert secret_refs(pod("Job")["containers"][0]) == SECRETS | MIGRATION_SECRETS
-    secret_fields = {f"MESH_WEB_{name.upper()}" for name, field in settings_class().model_fields.items()
-                     if field.annotation in (SecretStr, SecretStr | None) or "database" in name}
+    secret_fields = {
+        f"MESH_WEB_{name.upper()}"
+        for name, field in settings_class().model_fields.items()
+        if field.annotation in (SecretStr, SecretStr | None) or "database" in name
+    }
     assert secret_fields == set(SECRETS) | set(MIGRATION_SECRETS)
     assert not secret_fields & set(one("ConfigMap")["data"])
     for kind in ("Deployment", "Job"):
@@ -141,10 +149,13 @@ def test_the_image_builds_assets_with_node_and_runs_non_root_on_python_slim() ->
     images = dict(re.fullmatch(r"ARG (\w+)=(\S+)", line).groups() for line in preamble)
     assert final[0] == "FROM ${PYTHON_IMAGE}" and re.fullmatch(r"python:3\.11-slim-\w+", images["PYTHON_IMAGE"])
     assert images["NODE_IMAGE"].startswith("node:")
-    assert any(stage[0] == "FROM ${NODE_IMAGE} AS assets" and "RUN npm ci --ignore-scripts --no-audit --no-fund" in stage
-               for stage in stages[:-1])
+    assert any(
+        stage[0] == "FROM ${NODE_IMAGE} AS assets" and "RUN npm ci --ignore-scripts --no-audit --no-fund" in stage
+        for stage in stages[:-1]
+    )
     assert "USER 10001:10001" in final and final.index("USER 10001:10001") > max(
-        i for i, line in enumerate(final) if line.startswith(("RUN", "COPY")))
+        i for i, line in enumerate(final) if line.startswith(("RUN", "COPY"))
+    )
     assert final[-1] == 'ENTRYPOINT ["mesh-web"]'
     build = next(stage for stage in stages if stage[0].endswith(" AS build"))
     assert "RUN uv sync --frozen --no-dev --no-editable --package mesh-web" in build
@@ -160,8 +171,12 @@ def test_the_web_apps_network_policy_lets_it_reach_the_four_apis_its_idp_its_dat
     policy = one("NetworkPolicy")
     assert policy["spec"]["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": WEB}}  # its pods and its Job's
     assert set(policy["spec"]["policyTypes"]) == {"Ingress", "Egress"}
-    assert policy["spec"]["ingress"] == [{"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}],
-                                          "ports": [{"protocol": "TCP", "port": 8000}]}]
+    assert policy["spec"]["ingress"] == [
+        {
+            "from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}],
+            "ports": [{"protocol": "TCP", "port": 8000}],
+        }
+    ]
     reached = []
     for rule in policy["spec"]["egress"]:
         [target] = rule["to"]
@@ -176,8 +191,14 @@ def test_the_web_apps_network_policy_lets_it_reach_the_four_apis_its_idp_its_dat
             labels = target["podSelector"]["matchLabels"]
             assert labels["app.kubernetes.io/component"] == "api"
             reached.append((labels["app.kubernetes.io/name"], ports))
-    assert sorted(reached) == sorted([("dns", [("TCP", 53), ("UDP", 53)]), ("outside", [("TCP", 5432)]),
-                                      ("outside", [("TCP", 443)]), *((api, [("TCP", 8000)]) for api in APIS)])
+    assert sorted(reached) == sorted(
+        [
+            ("dns", [("TCP", 53), ("UDP", 53)]),
+            ("outside", [("TCP", 5432)]),
+            ("outside", [("TCP", 443)]),
+            *((api, [("TCP", 8000)]) for api in APIS),
+        ]
+    )
     # PostgreSQL and the IdP exactly as the services reach them (the overlays narrow both the same way)
     service_egress = next(d for d in resources(SERVICES[0]) if d["kind"] == "NetworkPolicy")["spec"]["egress"]
     for rule in policy["spec"]["egress"]:
@@ -226,13 +247,16 @@ def test_every_overlay_sets_the_web_apps_image_issuer_and_hsts_namespace() -> No
         values: dict[tuple[str, str], Any] = {}
         for patch in kustomization["patches"]:
             target = patch["target"]
-            if target.get("kind") in ("ConfigMap", "Ingress") and re.fullmatch(target.get("name", ".*"), f"{WEB}-config"
-                                                                               if target["kind"] == "ConfigMap" else WEB):
+            if target.get("kind") in ("ConfigMap", "Ingress") and re.fullmatch(
+                target.get("name", ".*"), f"{WEB}-config" if target["kind"] == "ConfigMap" else WEB
+            ):
                 for operation in yaml.safe_load(patch["patch"]):
                     values[(target["kind"], operation["path"])] = operation["value"]
         assert values[("ConfigMap", "/data/MESH_WEB_OIDC_ISSUER")].startswith("https://"), overlay
-        named = values.get(("Ingress", "/metadata/annotations/nginx.ingress.kubernetes.io~1custom-headers"),
-                           one("Ingress")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/custom-headers"])
+        named = values.get(
+            ("Ingress", "/metadata/annotations/nginx.ingress.kubernetes.io~1custom-headers"),
+            one("Ingress")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/custom-headers"],
+        )
         assert named == f"{kustomization['namespace']}/{RESPONSE_HEADERS}", overlay
 
 

@@ -28,22 +28,24 @@ def slots(draw):
 def candidates(draw, roles=("mentor", "mentee", "peer")):
     role = draw(st.sampled_from(roles))
     topics = draw(st.lists(st.sampled_from(TOPICS), min_size=1, max_size=2, unique=True))
-    profile = ParticipantProfile.model_validate({
-        "program_id": draw(st.sampled_from(["p1", "p1", "p1", "p1", "p2"])),
-        "program_setting": "academic",
-        "campus": draw(st.sampled_from(["north", "North", "south"])),
-        "display_name": "X",
-        "email": f"x{uuid.uuid4().hex[:8]}@uni.example.edu",
-        "topics": [{"topic": t, "role": role} for t in topics],
-        "experiences": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
-        "goals": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
-        "challenges": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
-        "interests": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
-        "languages": draw(st.lists(st.sampled_from(["en", "en", "EN", "de", "fr"]), min_size=1, max_size=2)),
-        "time_zone": draw(st.sampled_from(ZONES)),
-        "weekly_availability": draw(st.lists(slots(), min_size=2, max_size=5)),
-        "meeting_modes": draw(st.sampled_from([["online"], ["in_person"], ["online", "in_person"], ["online", "in_person"]])),
-        "preferred_cadence": draw(st.sampled_from(["weekly", "monthly"])),
-        "mentor_capacity": draw(st.integers(1, 3)) if role == "mentor" else 0,
-    })
+    profile = ParticipantProfile.model_validate(
+        {
+            "program_id": draw(st.sampled_from(["p1", "p1", "p1", "p1", "p2"])),
+            "program_setting": "academic",
+            "campus": draw(st.sampled_from(["north", "North", "south"])),
+            "display_name": "X",
+            "email": f"x{uuid.uuid4().hex[:8]}@uni.example.edu",
+            "topics": [{"topic": t, "role": role} for t in topics],
+            "experiences": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
+            "goals": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
+            "challenges": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
+            "interests": draw(st.lists(st.sampled_from(WORDS), max_size=3)),
+            "languages": draw(st.lists(st.sampled_from(["en", "en", "EN", "de", "fr"]), min_size=1, max_size=2)),
+            "time_zone": draw(st.sampled_from(ZONES)),
+            "weekly_availability": draw(st.lists(slots(), min_size=2, max_size=5)),
+            "meeting_modes": draw(st.sampled_from([["online"], ["in_person"], ["online", "in_person"], ["online", "in_person"]])),
+            "preferred_cadence": draw(st.sampled_from(["weekly", "monthly"])),
+            "mentor_capacity": draw(st.integers(1, 3)) if role == "mentor" else 0,
+        }
+    )
     return Candidate(uuid.uuid4(), profile)

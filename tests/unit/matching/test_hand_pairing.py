@@ -41,8 +41,7 @@ def test_two_mentees_or_two_mentors_are_refused_clearly() -> None:
     with pytest.raises(RolesDoNotFit):
         pair_by_hand(person(mentor_profile()), person(mentor_profile()), POLICY, WEEK)
     with pytest.raises(RolesDoNotFit):  # a mentor and a peer: neither is mentored
-        pair_by_hand(person(mentor_profile()), person(profile(topics=[{"topic": "Calculus II", "role": "peer"}])),
-                     POLICY, WEEK)
+        pair_by_hand(person(mentor_profile()), person(profile(topics=[{"topic": "Calculus II", "role": "peer"}])), POLICY, WEEK)
 
 
 def test_a_mentor_of_another_topic_mentors_on_the_mentees_topic_with_a_warning() -> None:
@@ -68,25 +67,44 @@ def test_either_could_mentor_the_first_named_mentors() -> None:
 
 
 def test_soft_mismatches_are_warnings_saying_whether_the_policy_would_exclude_the_pair() -> None:
-    mentor = person(mentor_profile(languages=["fr"], weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}],
-                                   meeting_modes=["in_person"], campus="south"))
+    mentor = person(
+        mentor_profile(
+            languages=["fr"],
+            weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}],
+            meeting_modes=["in_person"],
+            campus="south",
+        )
+    )
     mentee = person(profile())
     hand = pair_by_hand(mentor, mentee, POLICY, WEEK)
-    assert codes(hand) == {"no-shared-language": True, "no-meeting-mode": True, "too-little-shared-time": True,
-                           "no-shared-availability": False}
+    assert codes(hand) == {
+        "no-shared-language": True,
+        "no-meeting-mode": True,
+        "too-little-shared-time": True,
+        "no-shared-availability": False,
+    }
     assert hand.overridden == ("no-shared-language", "no-meeting-mode", "too-little-shared-time")
     assert isinstance(score_pair(mentor, mentee, POLICY, WEEK), Ineligible)
     assert 0 <= hand.pair.score <= 1 and {p.criterion for p in hand.pair.parts} == set(POLICY.weights)
     assert not any("can meet" in reason for reason in hand.pair.reasons)  # no mode they both accept
     lenient = replace(POLICY, shared_language_required=False, min_overlap_hours=0.0)
     assert codes(pair_by_hand(mentor, mentee, lenient, WEEK)) == {
-        "no-shared-language": False, "no-meeting-mode": True, "no-shared-availability": False}
+        "no-shared-language": False,
+        "no-meeting-mode": True,
+        "no-shared-availability": False,
+    }
 
 
 def test_every_policy_rule_is_a_warning_a_coordinator_may_override() -> None:
     strict = replace(POLICY, same_campus_required=True, max_time_zone_gap_hours=1.0, must_match="interests")
-    mentor = person(mentor_profile(campus="south", time_zone="America/New_York", interests=["rowing"],
-                                   weekly_availability=[{"weekday": "mon", "start": "11:00", "end": "13:00"}]))
+    mentor = person(
+        mentor_profile(
+            campus="south",
+            time_zone="America/New_York",
+            interests=["rowing"],
+            weekly_availability=[{"weekday": "mon", "start": "11:00", "end": "13:00"}],
+        )
+    )
     hand = pair_by_hand(mentor, person(profile()), strict, WEEK)
     assert {code for code, rule in codes(hand).items() if rule} == {"different-campuses", "time-zone-gap", "nothing-in-common"}
     assert score_pair(mentor, person(profile()), strict, WEEK).reason == hand.warnings[0].detail

@@ -15,8 +15,17 @@ NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
 
 def proposed() -> Match:
-    return Match(uuid.uuid4(), "p", "Calculus II", "mentor_mentee", (uuid.uuid4(), uuid.uuid4()),
-                 ("mentor", "mentee"), 0.7, NOW, NOW + timedelta(days=7))
+    return Match(
+        uuid.uuid4(),
+        "p",
+        "Calculus II",
+        "mentor_mentee",
+        (uuid.uuid4(), uuid.uuid4()),
+        ("mentor", "mentee"),
+        0.7,
+        NOW,
+        NOW + timedelta(days=7),
+    )
 
 
 def test_formed_only_when_both_accept_and_accepting_twice_is_harmless() -> None:

@@ -59,9 +59,11 @@ def test_vectorized_scores_equal_score_pair_under_any_program_policy(pool, polic
         for i, a in enumerate(pool):
             for j, b in enumerate(pool):
                 expected = score_pair(a, b, policy, WEEK)
-                fits = (isinstance(expected, PairScore)
-                        and {t.role for t in a.profile.topics} == {row_role}
-                        and {t.role for t in b.profile.topics} == {col_role})
+                fits = (
+                    isinstance(expected, PairScore)
+                    and {t.role for t in a.profile.topics} == {row_role}
+                    and {t.role for t in b.profile.topics} == {col_role}
+                )
                 if fits:
                     assert matrix[i, j] == expected.score, (i, j, matrix[i, j], expected, policy)
                 else:

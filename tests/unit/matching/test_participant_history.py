@@ -12,9 +12,20 @@ NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 
 def proposed(*, requested: bool = False) -> Match:
     a, b = uuid.uuid4(), uuid.uuid4()
-    return Match(uuid.uuid4(), "p", "Calculus II", "mentor_mentee", (a, b), ("mentor", "mentee"), 0.7, NOW,
-                 NOW + timedelta(days=7), accepted_by=frozenset({a}) if requested else frozenset(),
-                 capacity_reserved=not requested, accepted_at=(NOW, None) if requested else (None, None))
+    return Match(
+        uuid.uuid4(),
+        "p",
+        "Calculus II",
+        "mentor_mentee",
+        (a, b),
+        ("mentor", "mentee"),
+        0.7,
+        NOW,
+        NOW + timedelta(days=7),
+        accepted_by=frozenset({a}) if requested else frozenset(),
+        capacity_reserved=not requested,
+        accepted_at=(NOW, None) if requested else (None, None),
+    )
 
 
 def test_answers_and_closes_keep_who_and_when() -> None:
@@ -36,10 +47,8 @@ def test_a_life_in_order_with_the_steps_of_one_moment_as_a_match_lives() -> None
     a, b = match.participants
     formed = match.accept(a, NOW).accept(b, NOW)  # both at the proposal's moment
     ended = formed.end(NOW + timedelta(days=40), "the pair lay dormant")
-    steps = history_of(NOW - timedelta(days=1), NOW + timedelta(days=41), [ended],
-                       {ended.match_id: NOW + timedelta(days=30)})
-    assert [step.what for step in steps] == ["joined", "proposed", "accepted", "accepted", "formed", "dormant", "ended",
-                                             "left"]
+    steps = history_of(NOW - timedelta(days=1), NOW + timedelta(days=41), [ended], {ended.match_id: NOW + timedelta(days=30)})
+    assert [step.what for step in steps] == ["joined", "proposed", "accepted", "accepted", "formed", "dormant", "ended", "left"]
     assert [step.by for step in steps if step.what == "accepted"] == [a, b]
     assert steps[-2].detail == "the pair lay dormant"
 
@@ -55,6 +64,12 @@ def test_a_request_is_its_askers_proposal_not_their_acceptance() -> None:
 def test_a_step_whose_time_was_never_kept_is_left_out() -> None:
     old = proposed()
     a, b = old.participants
-    formed = Match(**{**{f: getattr(old, f) for f in old.__slots__}, "accepted_by": frozenset({a, b}), "status": MatchStatus.ACCEPTED,
-                      "formed_at": NOW})  # formed before the times were kept: no one's acceptance time
+    formed = Match(
+        **{
+            **{f: getattr(old, f) for f in old.__slots__},
+            "accepted_by": frozenset({a, b}),
+            "status": MatchStatus.ACCEPTED,
+            "formed_at": NOW,
+        }
+    )  # formed before the times were kept: no one's acceptance time
     assert [step.what for step in history_of(None, None, [formed], {})] == ["proposed", "formed"]

@@ -35,8 +35,9 @@ def test_m9_a_single_shared_challenge_is_counted_in_the_singular() -> None:
 
 def test_m9_other_lists_quote_only_what_both_wrote_in_neither_ones_spelling() -> None:
     mine = profile(goals=["Pass the exam", "publish"], interests=["chess"], experiences=["took Calculus I"])
-    theirs = mentor_profile(goals=["pass THE exam", "leave my job quietly"], interests=["Chess", "poker"],
-                            experiences=["failed Calculus I"])
+    theirs = mentor_profile(
+        goals=["pass THE exam", "leave my job quietly"], interests=["Chess", "poker"], experiences=["failed Calculus I"]
+    )
     for pair in (scored(mine, theirs), scored(theirs, mine)):
         assert "both share goals: pass the exam" in pair.participant_reasons
         assert "both share interests: chess" in pair.participant_reasons
@@ -49,15 +50,28 @@ def test_m9_other_lists_quote_only_what_both_wrote_in_neither_ones_spelling() ->
 def test_m9_reasons_that_quote_no_ones_words_read_the_same_in_both_views() -> None:
     pair = scored(profile(), mentor_profile())
     shared_prefixes = ("both share", "both face", "1 shared", "2 shared")
-    assert [r for r in pair.reasons if not r.startswith(shared_prefixes)] == \
-           [r for r in pair.participant_reasons if not r.startswith(shared_prefixes)]
+    assert [r for r in pair.reasons if not r.startswith(shared_prefixes)] == [
+        r for r in pair.participant_reasons if not r.startswith(shared_prefixes)
+    ]
     assert "Calculus II: one mentors, the other is mentored" in pair.participant_reasons
 
 
 def test_m9_the_two_views_keep_one_order() -> None:
-    reasons = ("Calculus II: one mentors, the other is mentored", Shared("goals", ("Pass",)),
-               Shared("challenges", ("a", "b")), "both speak en")
-    assert in_full(reasons) == ("Calculus II: one mentors, the other is mentored", "both share goals: Pass",
-                                "both face the same challenges: a, b", "both speak en")
-    assert for_participant(reasons) == ("Calculus II: one mentors, the other is mentored", "both share goals: pass",
-                                        "2 shared challenges", "both speak en")
+    reasons = (
+        "Calculus II: one mentors, the other is mentored",
+        Shared("goals", ("Pass",)),
+        Shared("challenges", ("a", "b")),
+        "both speak en",
+    )
+    assert in_full(reasons) == (
+        "Calculus II: one mentors, the other is mentored",
+        "both share goals: Pass",
+        "both face the same challenges: a, b",
+        "both speak en",
+    )
+    assert for_participant(reasons) == (
+        "Calculus II: one mentors, the other is mentored",
+        "both share goals: pass",
+        "2 shared challenges",
+        "both speak en",
+    )

@@ -25,8 +25,9 @@ def test_l2_a_nan_weight_does_not_slip_past_the_weights_are_zero_or_more_rule() 
         Policy(weights={"goals": math.nan, "interests": 1.0})
 
 
-@pytest.mark.parametrize("body", [b'{"weights":{"goals":Infinity}}', b'{"weights":{"goals":NaN}}',
-                                  b'{"min_overlap_hours":-Infinity}'])
+@pytest.mark.parametrize(
+    "body", [b'{"weights":{"goals":Infinity}}', b'{"weights":{"goals":NaN}}', b'{"min_overlap_hours":-Infinity}']
+)
 async def test_l2_put_policy_with_infinity_is_a_422_problem_not_a_500(body: bytes) -> None:
     app = FastAPI()
 

@@ -14,8 +14,7 @@ from mesh_matching.domain.rounds.potentials import shortest_distances
 def acyclic_graphs(draw):
     """Arcs only from lower to higher node numbers: negative lengths, but never a cycle."""
     nodes = draw(st.integers(2, 12))
-    arcs = draw(st.lists(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1), st.integers(-50, 50)),
-                         max_size=40))
+    arcs = draw(st.lists(st.tuples(st.integers(0, nodes - 1), st.integers(0, nodes - 1), st.integers(-50, 50)), max_size=40))
     arcs = [(a, b, w) for a, b, w in arcs if a < b] + [(0, node, 1000) for node in range(1, nodes)]  # all reachable
     return nodes, arcs
 
@@ -30,8 +29,9 @@ def test_distances_meet_every_arc_and_equal_bellman_ford(graph) -> None:
     best = {}
     for a, b, w in arcs:  # parallel arcs: scipy keeps one entry, the shortest
         best[a, b] = min(w, best.get((a, b), w))
-    matrix = csr_matrix(([w if w != 0 else 1e-12 for w in best.values()],
-                         ([a for a, _ in best], [b for _, b in best])), shape=(nodes, nodes))
+    matrix = csr_matrix(
+        ([w if w != 0 else 1e-12 for w in best.values()], ([a for a, _ in best], [b for _, b in best])), shape=(nodes, nodes)
+    )
     assert np.allclose(distance, bellman_ford(matrix, indices=0), atol=1e-9)
 
 

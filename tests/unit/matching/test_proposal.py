@@ -21,8 +21,9 @@ def test_a_large_block_through_the_kernel_is_ranked_exactly_as_rank_partners(new
     """Read to the end (as when every chosen partner's last place went to someone else), the kernel's
     order is rank_partners' order, partner for partner and score for score."""
     exact = [(p.partner.participant_id, p.pair) for p in rank_partners(newcomer, pool, MatchingPolicy(), WEEK)]
-    through_kernel = [(p.partner.participant_id, p.pair)
-                      for p in best_partners(newcomer, pool, MatchingPolicy(), WEEK, places, large_block=0)]
+    through_kernel = [
+        (p.partner.participant_id, p.pair) for p in best_partners(newcomer, pool, MatchingPolicy(), WEEK, places, large_block=0)
+    ]
     assert through_kernel == exact
 
 

@@ -34,7 +34,12 @@ def test_the_digest_changes_with_anyones_profile_room_or_place_in_the_pool() -> 
     a, b = PoolMember(uuid.uuid4(), uuid.uuid4(), 1), PoolMember(uuid.uuid4(), uuid.uuid4(), 2)
     digest = pool_digest([a, b])
     assert digest == pool_digest([a, b]) and len(digest) == 32
-    for changed in ([a], [b, a], [a, PoolMember(b.participant_id, uuid.uuid4(), 2)], [a, PoolMember(b.participant_id, b.version, 1)]):
+    for changed in (
+        [a],
+        [b, a],
+        [a, PoolMember(b.participant_id, uuid.uuid4(), 2)],
+        [a, PoolMember(b.participant_id, b.version, 1)],
+    ):
         assert pool_digest(changed) != digest
     assert pool_digest([]) == "d41d8cd98f00b204e9800998ecf8427e"  # PostgreSQL's md5('') for an empty pool
 
@@ -54,8 +59,16 @@ def test_a_round_told_as_it_goes_plans_the_same_and_its_progress_never_goes_back
     places = [c.profile.mentor_capacity if any(t.role == "mentor" for t in c.profile.topics) else 1 for c in pool]
     told: list[tuple[str, int, int]] = []
     quiet = plan_round(pool, places, set(), "mentor_mentee", objective, MatchingPolicy(), WEEK)
-    heard = plan_round(pool, places, set(), "mentor_mentee", objective, MatchingPolicy(), WEEK,
-                       lambda phase, done, total: told.append((phase, done, total)))
+    heard = plan_round(
+        pool,
+        places,
+        set(),
+        "mentor_mentee",
+        objective,
+        MatchingPolicy(),
+        WEEK,
+        lambda phase, done, total: told.append((phase, done, total)),
+    )
     assert heard == quiet
     order = [(("scoring", "solving").index(phase), done) for phase, done, _ in told]
     assert order == sorted(order) and all(0 <= done <= total for _, done, total in told)

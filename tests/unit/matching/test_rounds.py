@@ -149,8 +149,9 @@ def test_coverage_first_rounds_priced_from_one_partner_each_match_as_many_as_the
     features = build(pool, WEEK)
     capacity = mentor_capacity(pool)
     priced, _ = best_round(PairSearch.of(features, "mentor_mentee", POLICY), capacity, "coverage", k=1, tolerance=0.0)
-    full = solve_mentor_mentee(candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=len(pool))[0],
-                               capacity, "coverage")
+    full = solve_mentor_mentee(
+        candidate_graph(PairSearch.of(features, "mentor_mentee", POLICY), k=len(pool))[0], capacity, "coverage"
+    )
     assert priced.optimal
     assert len(priced.pairs) == len(full.pairs)
     assert abs(priced.total_score - full.total_score) <= 1e-6

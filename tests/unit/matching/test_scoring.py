@@ -49,7 +49,10 @@ def test_identical_profiles_score_higher_than_partly_shared_ones() -> None:
         (profile(), "no topic where one mentors"),  # two mentees
         (mentor_profile(program_id="other-program"), "different programs"),
         (mentor_profile(languages=["fr"]), "no shared language"),
-        (mentor_profile(weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}]), "shared weekly availability"),
+        (
+            mentor_profile(weekly_availability=[{"weekday": "tue", "start": "08:00", "end": "09:00"}]),
+            "shared weekly availability",
+        ),
         (mentor_profile(meeting_modes=["in_person"], campus="south"), "no meeting mode"),
     ],
 )
@@ -68,8 +71,9 @@ def test_peers_pair_on_a_shared_topic_regardless_of_case() -> None:
 
 def test_availability_overlap_counts_across_time_zones() -> None:
     berlin = candidate(mentor_profile(weekly_availability=[{"weekday": "mon", "start": "17:00", "end": "21:00"}]))
-    new_york = candidate(profile(time_zone="America/New_York",
-                                 weekly_availability=[{"weekday": "mon", "start": "12:00", "end": "14:00"}]))
+    new_york = candidate(
+        profile(time_zone="America/New_York", weekly_availability=[{"weekday": "mon", "start": "12:00", "end": "14:00"}])
+    )
     result = score_pair(berlin, new_york, POLICY, WEEK)
     assert isinstance(result, PairScore)
     assert result.overlap_hours == 2.0  # 17-19 UTC in both

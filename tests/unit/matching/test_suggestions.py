@@ -46,8 +46,9 @@ class Store:
 
     def __init__(self, me: Candidate, pool: list[Candidate]) -> None:
         self.me, self.pool = me, pool
-        self.candidates = SimpleNamespace(get=self._get, room=self._room, open_partners=self._open,
-                                          open_partners_digest=self._digest)
+        self.candidates = SimpleNamespace(
+            get=self._get, room=self._room, open_partners=self._open, open_partners_digest=self._digest
+        )
         self.pool_reads = 0
         self.policies = SimpleNamespace(current=self._policy)
         self.matches = SimpleNamespace(excluded_partners=self._excluded)
@@ -63,8 +64,7 @@ class Store:
         return list(self.pool)
 
     async def _digest(self, candidate, campuses):  # as the database gives it: partners and versions, in order
-        return ",".join(f"{c.participant_id}{c.version}" for c in self.pool
-                        if campuses is None or c.profile.campus in campuses)
+        return ",".join(f"{c.participant_id}{c.version}" for c in self.pool if campuses is None or c.profile.campus in campuses)
 
     async def _policy(self, program_id):
         return 3, MatchingPolicy()

@@ -44,8 +44,7 @@ print(json.dumps({"after_warm_up": compiled, "pairs": [len(plan.pairs) for plan 
 
 
 def test_after_the_warm_up_rounds_of_either_mode_compile_nothing() -> None:
-    run = subprocess.run([sys.executable, "-c", ROUNDS_AFTER_WARM_UP], capture_output=True, text=True, check=False,
-                         timeout=300)
+    run = subprocess.run([sys.executable, "-c", ROUNDS_AFTER_WARM_UP], capture_output=True, text=True, check=False, timeout=300)
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout.strip().splitlines()[-1])
     assert all(count >= 1 for count in report["after_warm_up"].values()), report

@@ -17,18 +17,42 @@ A, B = uuid.uuid4(), uuid.uuid4()
 
 
 def arranged(**overrides) -> MatchArranged:
-    return MatchArranged.model_validate({
-        "match_id": uuid.uuid4(), "program_id": "p", "topic_name": "Calculus II", "kind": "mentor_mentee",
-        "participants": [MatchParticipant(participant_id=A, role="mentor"), MatchParticipant(participant_id=B, role="mentee")],
-        "score": 0.42, "score_parts": [ScorePart(criterion="goals", weight=2.0, value=0.5)], "proposed_at": NOW,
-        "expires_at": NOW + timedelta(days=7), "arranged_by": "coordinator", "overridden": ["no-shared-language"],
-        "with_note": True} | overrides)
+    return MatchArranged.model_validate(
+        {
+            "match_id": uuid.uuid4(),
+            "program_id": "p",
+            "topic_name": "Calculus II",
+            "kind": "mentor_mentee",
+            "participants": [
+                MatchParticipant(participant_id=A, role="mentor"),
+                MatchParticipant(participant_id=B, role="mentee"),
+            ],
+            "score": 0.42,
+            "score_parts": [ScorePart(criterion="goals", weight=2.0, value=0.5)],
+            "proposed_at": NOW,
+            "expires_at": NOW + timedelta(days=7),
+            "arranged_by": "coordinator",
+            "overridden": ["no-shared-language"],
+            "with_note": True,
+        }
+        | overrides
+    )
 
 
 def nudged(**overrides) -> MatchNudged:
-    return MatchNudged.model_validate({
-        "match_id": uuid.uuid4(), "program_id": "p", "participant_ids": [A, B], "nudge_id": uuid.uuid4(),
-        "nudged_by": "coordinator", "with_message": True, "dormant": False, "nudged_at": NOW} | overrides)
+    return MatchNudged.model_validate(
+        {
+            "match_id": uuid.uuid4(),
+            "program_id": "p",
+            "participant_ids": [A, B],
+            "nudge_id": uuid.uuid4(),
+            "nudged_by": "coordinator",
+            "with_message": True,
+            "dormant": False,
+            "nudged_at": NOW,
+        }
+        | overrides
+    )
 
 
 def test_both_hear_of_a_hand_made_proposal_as_a_proposal_with_the_coordinators_note() -> None:
@@ -56,15 +80,20 @@ def test_both_of_a_pair_are_nudged_with_the_message_and_where_their_pair_is() ->
     event = nudged(dormant=True)
     assert recipients(event) == [(A, "pair_nudged", B), (B, "pair_nudged", A)]
     assert kind_of("pair_nudged") == "nudges"  # turned off with the dormant pair's nudge
-    message = render(notification("pair_nudged", context_of(event) | {"message": "How are the sessions going?"}),
-                     contact("Ben"), contact("Ada"), "http://m")
+    message = render(
+        notification("pair_nudged", context_of(event) | {"message": "How are the sessions going?"}),
+        contact("Ben"),
+        contact("Ada"),
+        "http://m",
+    )
     assert message.subject == "Your coordinator checks in on you and Ada"
     assert "a coordinator of your program is checking in on your mentoring with Ada." in message.body
     assert "It has been a while since you two completed a session." in message.body
     assert "Their message:\n  How are the sessions going?" in message.body
     assert f"Your pair: GET http://m/matches/{event.match_id}" in message.body
-    quiet = render(notification("pair_nudged", context_of(nudged(with_message=False))), contact("Ben"), contact("Ada"),
-                   "http://m")
+    quiet = render(
+        notification("pair_nudged", context_of(nudged(with_message=False))), contact("Ben"), contact("Ada"), "http://m"
+    )
     assert "message" not in quiet.body and "a while" not in quiet.body
 
 
@@ -76,7 +105,8 @@ def test_the_events_name_no_one_and_quote_no_one() -> None:
 
 
 def test_a_coordinators_digest_counts_a_hand_made_proposal_as_a_proposal_and_counts_nudges() -> None:
-    subscription = DigestSubscription("cole", "cole@uni.example.edu", "Europe/Berlin", 8, frozenset({"north"}),
-                                      expires_on=date(2026, 3, 1))
+    subscription = DigestSubscription(
+        "cole", "cole@uni.example.edu", "Europe/Berlin", 8, frozenset({"north"}), expires_on=date(2026, 3, 1)
+    )
     _, body = digest_text({"match_proposed": 2, "match_arranged": 1, "pair_nudged": 1}, 0, subscription, date(2026, 1, 5))
     assert "     3  matches proposed" in body and "     1  pairs a coordinator checked in on" in body

@@ -7,8 +7,22 @@ from pydantic import ValidationError
 from mesh_notify.adapters.digest_http import DigestRequest
 
 
-@pytest.mark.parametrize("zone", ["x" * 300, "Europe/" + "x" * 300, "../../etc/passwd", "/etc/passwd", "\x00", "UTC\n",
-                                  "Europe\\Berlin", "America", "zone.tab", "Mars/Olympus", ""])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "x" * 300,
+        "Europe/" + "x" * 300,
+        "../../etc/passwd",
+        "/etc/passwd",
+        "\x00",
+        "UTC\n",
+        "Europe\\Berlin",
+        "America",
+        "zone.tab",
+        "Mars/Olympus",
+        "",
+    ],
+)
 def test_time_zone_a_hostile_digest_zone_is_a_validation_error(zone: str) -> None:
     with pytest.raises(ValidationError):
         DigestRequest(hour=8, time_zone=zone)

@@ -31,8 +31,10 @@ class MemoryInbox:
         return Place.of(found) if found and found.recipient_id == recipient_id else None
 
     async def unread_count(self, recipient_id):
-        return sum(n.recipient_id == recipient_id and n.status is NotificationStatus.SENT and n.read_at is None
-                   for n in self.rows.values())
+        return sum(
+            n.recipient_id == recipient_id and n.status is NotificationStatus.SENT and n.read_at is None
+            for n in self.rows.values()
+        )
 
     async def get_locked(self, notification_id):
         return self.rows.get(notification_id)
@@ -42,8 +44,14 @@ class MemoryInbox:
         self.rows[notification.notification_id] = notification
 
     async def read_all(self, recipient_id, through, at):
-        marked = [n for n in self.rows.values() if n.recipient_id == recipient_id and n.status is NotificationStatus.SENT
-                  and n.read_at is None and (through is None or Place.of(n) <= through)]
+        marked = [
+            n
+            for n in self.rows.values()
+            if n.recipient_id == recipient_id
+            and n.status is NotificationStatus.SENT
+            and n.read_at is None
+            and (through is None or Place.of(n) <= through)
+        ]
         for n in marked:
             await self.record_read(n.read(at))
         return len(marked)
@@ -74,7 +82,12 @@ def test_the_inbox_places_each_by_when_it_was_sent_else_when_it_was_planned_then
     pending = dataclasses.replace(notification("session_reminder_24h", {}), created_at=NOW - timedelta(days=2))
     same_moment = [sent("agreement_set", NOW), sent("agreement_proposed", NOW)]
     assert sorted([reminder, news, pending, *same_moment], key=Place.of) == [
-        pending, news, same_moment[1], same_moment[0], reminder]
+        pending,
+        news,
+        same_moment[1],
+        same_moment[0],
+        reminder,
+    ]
     twins = sorted([sent("welcome", NOW), sent("welcome", NOW)], key=Place.of)
     assert twins[0].notification_id < twins[1].notification_id  # the id settles it: every one has a place of its own
 

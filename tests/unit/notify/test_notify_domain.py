@@ -23,15 +23,25 @@ def notification(template: str, context: dict) -> Notification:
 def test_both_participants_hear_of_a_proposal_each_naming_the_other() -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
     event = MatchProposed(
-        match_id=uuid.uuid4(), program_id="p", topic_name="Calculus II", kind="mentor_mentee",
+        match_id=uuid.uuid4(),
+        program_id="p",
+        topic_name="Calculus II",
+        kind="mentor_mentee",
         participants=[MatchParticipant(participant_id=a, role="mentor"), MatchParticipant(participant_id=b, role="mentee")],
-        score=0.8, score_parts=[], proposed_at=NOW, expires_at=NOW + timedelta(days=7),
+        score=0.8,
+        score_parts=[],
+        proposed_at=NOW,
+        expires_at=NOW + timedelta(days=7),
     )
     assert recipients(event) == [(a, "match_proposed", b), (b, "match_proposed", a)]
     assert recipients(joined(a)) == [(a, "welcome", None)]
     # The reasons come from matching (details), not from the event, and the mail quotes them.
-    message = render(notification("match_proposed", context_of(event) | {"reasons": ["both share goals: pass"]}),
-                     contact("Ada"), contact("Ben"), "http://matching")
+    message = render(
+        notification("match_proposed", context_of(event) | {"reasons": ["both share goals: pass"]}),
+        contact("Ada"),
+        contact("Ben"),
+        "http://matching",
+    )
     assert "Meet Ben" in message.subject and "both share goals: pass" in message.body
 
 
@@ -45,12 +55,22 @@ def test_a_welcome_from_history_and_from_today_reads_the_same() -> None:
 
 def test_session_time_is_written_in_the_recipients_own_zone() -> None:
     event = SessionScheduled(
-        session_id=uuid.uuid4(), match_id=uuid.uuid4(), program_id="p", participant_ids=[uuid.uuid4(), uuid.uuid4()],
-        sequence=1, starts_at=datetime(2026, 1, 7, 17, tzinfo=UTC), ends_at=datetime(2026, 1, 7, 18, tzinfo=UTC),
-        meeting_mode="online", cadence="weekly",
+        session_id=uuid.uuid4(),
+        match_id=uuid.uuid4(),
+        program_id="p",
+        participant_ids=[uuid.uuid4(), uuid.uuid4()],
+        sequence=1,
+        starts_at=datetime(2026, 1, 7, 17, tzinfo=UTC),
+        ends_at=datetime(2026, 1, 7, 18, tzinfo=UTC),
+        meeting_mode="online",
+        cadence="weekly",
     )
-    message = render(notification("session_scheduled", context_of(event)), contact("Ada", "America/New_York"),
-                     contact("Ben"), "http://matching")
+    message = render(
+        notification("session_scheduled", context_of(event)),
+        contact("Ada", "America/New_York"),
+        contact("Ben"),
+        "http://matching",
+    )
     assert "Session 1 with Ben" in message.subject
     assert "12:00 EST" in message.body and "13:00 EST" in message.body and "online" in message.body
 
@@ -83,8 +103,9 @@ def test_an_ended_match_is_told_to_whoever_did_not_end_it() -> None:
     from mentoring_contracts import MatchEnded
 
     a, b = uuid.uuid4(), uuid.uuid4()
-    by_a = MatchEnded(match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], outcome="ended_early",
-                      ended_by=a, ended_at=NOW)
+    by_a = MatchEnded(
+        match_id=uuid.uuid4(), program_id="p", participant_ids=[a, b], outcome="ended_early", ended_by=a, ended_at=NOW
+    )
     assert recipients(by_a) == [(b, "match_ended", a)]
     by_program = by_a.model_copy(update={"ended_by": None, "outcome": "completed"})
     assert [r[0] for r in recipients(by_program)] == [a, b]

@@ -21,7 +21,9 @@ def test_joining_creates_the_participant_and_the_event_others_learn_from() -> No
 
 
 def test_emails_are_compared_without_case() -> None:
-    participant, _ = join(uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC), institution="nb", subject="a")
+    participant, _ = join(
+        uuid.uuid4(), profile(email="Ada.Lovelace@Uni.Example.edu"), datetime.now(UTC), institution="nb", subject="a"
+    )
     assert participant.email_key == "ada.lovelace@uni.example.edu"
 
 
@@ -83,12 +85,27 @@ def test_m8_until_approved_a_mentor_is_published_without_their_mentoring() -> No
 def test_m1_erasure_keeps_an_allow_list_so_a_field_added_later_goes_too() -> None:
     from mentoring_contracts.events.participants import ParticipantAttributes
 
-    joined, _ = join(uuid.uuid4(), profile(experiences=["x"], interests=["y"], affiliation="staff", year_of_study=3,
-                                           department="Maths", custom_attributes={"course": "MATH101"}),
-                     datetime.now(UTC), institution="nb", subject="s", external_id="e1")
+    joined, _ = join(
+        uuid.uuid4(),
+        profile(
+            experiences=["x"],
+            interests=["y"],
+            affiliation="staff",
+            year_of_study=3,
+            department="Maths",
+            custom_attributes={"course": "MATH101"},
+        ),
+        datetime.now(UTC),
+        institution="nb",
+        subject="s",
+        external_id="e1",
+    )
     erased, _ = joined.erase(datetime.now(UTC))
-    kept = {name for name in type(erased.profile).model_fields
-            if getattr(erased.profile, name) != type(erased.profile).model_fields[name].get_default(call_default_factory=True)}
+    kept = {
+        name
+        for name in type(erased.profile).model_fields
+        if getattr(erased.profile, name) != type(erased.profile).model_fields[name].get_default(call_default_factory=True)
+    }
     assert kept <= set(ParticipantAttributes.model_fields) | {"display_name", "email"}  # nothing else has a value
     assert erased.profile.display_name == "Erased participant" and erased.profile.email.endswith("@erased.example.org")
     assert (erased.subject, erased.external_id, erased.left_reason) == (None, None, None)

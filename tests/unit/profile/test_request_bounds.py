@@ -10,8 +10,19 @@ from mesh_profile.adapters.roster_http import Row
 from tests.unit.factories import profile
 
 
-@pytest.mark.parametrize("zone", ["Europe/" + "Berlin" * 60, "x" * 300, "../../etc/passwd", "\x00", "UTC\n",
-                                  "Europe/Berlin/", "America", "right/../../etc/passwd"])
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/" + "Berlin" * 60,
+        "x" * 300,
+        "../../etc/passwd",
+        "\x00",
+        "UTC\n",
+        "Europe/Berlin/",
+        "America",
+        "right/../../etc/passwd",
+    ],
+)
 def test_time_zone_a_hostile_zone_in_a_profile_put_is_a_validation_error(zone: str) -> None:
     body = profile().model_dump(mode="json") | {"time_zone": zone}
     with pytest.raises(ValidationError) as refused:

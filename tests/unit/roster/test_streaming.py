@@ -13,20 +13,42 @@ HEADER = "external_id,email,display_name,campus,topics,languages,time_zone,avail
 
 
 def person(index: int, **changes: str) -> str:
-    values = {"external_id": f"s{index}", "email": f"p{index}@uni.edu", "display_name": f"Zoë {index}",
-              "campus": "north", "topics": "Art:mentee", "languages": "en", "time_zone": "Europe/Berlin",
-              "availability": "mon 10:00-11:00", "year_of_study": "1", "custom.course": "MATH101"} | changes
+    values = {
+        "external_id": f"s{index}",
+        "email": f"p{index}@uni.edu",
+        "display_name": f"Zoë {index}",
+        "campus": "north",
+        "topics": "Art:mentee",
+        "languages": "en",
+        "time_zone": "Europe/Berlin",
+        "availability": "mon 10:00-11:00",
+        "year_of_study": "1",
+        "custom.course": "MATH101",
+    } | changes
     return ",".join(f'"{value}"' if ";" in value or "," in value else value for value in values.values())
 
 
-MESSY = (HEADER + person(1) + "\r\n" + person(2, topics="Art") + "\n" + person(3, external_id="s1") + "\n"
-         + '"s4","multi\nline@uni.edu",Quoted,north,Art:mentee,en,Europe/Berlin,mon 10:00-11:00,,\n'
-         + "\n" + person(5, time_zone="") + "\n" + "s6,too,few\n" + person(7) + "\n").encode()
+MESSY = (
+    HEADER
+    + person(1)
+    + "\r\n"
+    + person(2, topics="Art")
+    + "\n"
+    + person(3, external_id="s1")
+    + "\n"
+    + '"s4","multi\nline@uni.edu",Quoted,north,Art:mentee,en,Europe/Berlin,mon 10:00-11:00,,\n'
+    + "\n"
+    + person(5, time_zone="")
+    + "\n"
+    + "s6,too,few\n"
+    + person(7)
+    + "\n"
+).encode()
 MESSY = b"\xef\xbb\xbf" + MESSY + "s8,é@uni.edu,É,north,Art:mentee,en,Europe/Paris,mon 10:00-11:00,,\n".encode("latin-1")
 
 
 def chunks(data: bytes, size: int):
-    return (data[start:start + size] for start in range(0, len(data), size))
+    return (data[start : start + size] for start in range(0, len(data), size))
 
 
 def as_lists(records) -> tuple[list[Row], list[RowError]]:
@@ -46,11 +68,21 @@ def test_csv_in_chunks_of_any_size_reads_as_the_whole_file_does(tmp_path, size) 
 
 
 def test_json_lines_from_a_file_object_read_as_the_whole_file_does(tmp_path) -> None:
-    record = {"external_id": "j1", "email": "jo@uni.edu", "display_name": "Jo", "campus": "north",
-              "topics": [{"topic": "Art", "role": "peer"}], "languages": ["en"], "time_zone": "Europe/Berlin",
-              "availability": [{"weekday": "tue", "start": "10:00", "end": "11:00"}]}
-    text = "\ufeff" + "\n".join([json.dumps(record), '{"external_id": ', "", json.dumps([1]),
-                                 json.dumps(record | {"external_id": "j2"})]) + "\r\n"
+    record = {
+        "external_id": "j1",
+        "email": "jo@uni.edu",
+        "display_name": "Jo",
+        "campus": "north",
+        "topics": [{"topic": "Art", "role": "peer"}],
+        "languages": ["en"],
+        "time_zone": "Europe/Berlin",
+        "availability": [{"weekday": "tue", "start": "10:00", "end": "11:00"}],
+    }
+    text = (
+        "\ufeff"
+        + "\n".join([json.dumps(record), '{"external_id": ', "", json.dumps([1]), json.dumps(record | {"external_id": "j2"})])
+        + "\r\n"
+    )
     path = tmp_path / "roster.jsonl"
     path.write_bytes(text.encode())
     with path.open("rb") as file:
@@ -77,9 +109,18 @@ def test_the_callers_file_stays_open_and_says_how_far_it_was_read() -> None:
 
 
 def test_a_json_line_longer_than_allowed_is_a_row_error_and_the_next_line_is_read() -> None:
-    good = json.dumps({"external_id": "j1", "email": "jo@uni.edu", "display_name": "Jo", "campus": "north",
-                       "topics": "Art:peer", "languages": "en", "time_zone": "Europe/Berlin",
-                       "availability": "tue 10:00-11:00"})
+    good = json.dumps(
+        {
+            "external_id": "j1",
+            "email": "jo@uni.edu",
+            "display_name": "Jo",
+            "campus": "north",
+            "topics": "Art:peer",
+            "languages": "en",
+            "time_zone": "Europe/Berlin",
+            "availability": "tue 10:00-11:00",
+        }
+    )
     data = ('{"external_id": "' + "x" * 5000 + '"}\n' + good + "\n").encode()
     rows, errors = as_lists(read_records(io.BytesIO(data), "jsonl", longest_line=1000))
     assert [(error.line, error.reason) for error in errors] == [(1, "longer than 1,000 bytes")]

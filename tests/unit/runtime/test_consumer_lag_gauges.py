@@ -37,8 +37,12 @@ class Subscriber:
 
 
 def lag(metrics: ServiceMetrics) -> dict[tuple[str, str], float]:
-    return {(s.labels["topic"], s.labels["partition"]): s.value
-            for family in metrics.registry.collect() if family.name == "mesh_consumer_lag_records" for s in family.samples}
+    return {
+        (s.labels["topic"], s.labels["partition"]): s.value
+        for family in metrics.registry.collect()
+        if family.name == "mesh_consumer_lag_records"
+        for s in family.samples
+    }
 
 
 async def test_lag_per_partition_held_and_kept_while_the_broker_cannot_be_read() -> None:

@@ -16,8 +16,7 @@ from mesh_runtime import spreadsheet
 
 ROOT = Path(__file__).resolve().parents[3]
 HELPERS = [spreadsheet, roster_spreadsheet]
-ATTACKS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
-           "\t=1+1", "\r=1+1", "=", "-"]
+ATTACKS = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=", "-"]
 
 
 @pytest.mark.parametrize("helper", HELPERS, ids=lambda m: m.__name__)
@@ -51,7 +50,10 @@ def test_l7_the_roster_clients_copy_is_the_runtimes() -> None:
 def test_l7_no_csv_writer_bypasses_the_formula_safe_one() -> None:
     helpers = {Path(inspect.getfile(module)).resolve() for module in HELPERS}
     writers = re.compile(r"\bcsv\.(writer|DictWriter)\b|from csv import[^\n]*\b(writer|DictWriter)\b")
-    bypassing = [str(path.relative_to(ROOT)) for folder in ("services", "runtime", "clients")
-                 for path in (ROOT / folder).rglob("*.py")
-                 if path.resolve() not in helpers and writers.search(path.read_text(encoding="utf-8"))]
+    bypassing = [
+        str(path.relative_to(ROOT))
+        for folder in ("services", "runtime", "clients")
+        for path in (ROOT / folder).rglob("*.py")
+        if path.resolve() not in helpers and writers.search(path.read_text(encoding="utf-8"))
+    ]
     assert bypassing == []

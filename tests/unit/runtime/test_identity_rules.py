@@ -6,21 +6,37 @@ from mesh_runtime.identity import ClaimMapping, Decision, Principal, Role, Tenan
 from mesh_runtime.identity.claims import ClaimsIncomplete, principal_from_claims
 from mesh_runtime.identity.tokens import TokenVerifier
 
-KEYCLOAK_DEFAULTS = {"sub": "u-1", "realm_access": {"roles": ["offline_access", "mesh-coordinator"]},
-                     "org": {"id": "northbridge"}, "campus": "north south", "azp": "mesh-cli", "jti": "t-1"}
+KEYCLOAK_DEFAULTS = {
+    "sub": "u-1",
+    "realm_access": {"roles": ["offline_access", "mesh-coordinator"]},
+    "org": {"id": "northbridge"},
+    "campus": "north south",
+    "azp": "mesh-cli",
+    "jti": "t-1",
+}
 
 
 def test_claims_are_read_where_the_mapping_says_with_renamed_roles() -> None:
-    mapping = ClaimMapping(roles="realm_access.roles", institution="org.id", campuses="campus",
-                           role_names={Role.COORDINATOR: "mesh-coordinator"}, space_delimited_lists=True)
+    mapping = ClaimMapping(
+        roles="realm_access.roles",
+        institution="org.id",
+        campuses="campus",
+        role_names={Role.COORDINATOR: "mesh-coordinator"},
+        space_delimited_lists=True,
+    )
     principal = principal_from_claims(KEYCLOAK_DEFAULTS, mapping)
-    assert principal == Principal(subject="u-1", institution="northbridge", campuses=frozenset({"north", "south"}),
-                                  roles=frozenset({Role.COORDINATOR}), client_id="mesh-cli", token_id="t-1")
+    assert principal == Principal(
+        subject="u-1",
+        institution="northbridge",
+        campuses=frozenset({"north", "south"}),
+        roles=frozenset({Role.COORDINATOR}),
+        client_id="mesh-cli",
+        token_id="t-1",
+    )
 
 
 def test_unknown_role_values_grant_nothing_and_missing_tenancy_is_refused() -> None:
-    principal = principal_from_claims({"sub": "u", "institution": ["x"], "roles": ["superuser", "Coordinator"]},
-                                      ClaimMapping())
+    principal = principal_from_claims({"sub": "u", "institution": ["x"], "roles": ["superuser", "Coordinator"]}, ClaimMapping())
     assert principal.roles == frozenset() and principal.institution == "x"  # exact names only
     with pytest.raises(ClaimsIncomplete, match="institution"):
         principal_from_claims({"sub": "u", "roles": ["admin"]}, ClaimMapping())
@@ -43,18 +59,21 @@ SOUTH_MATCH = Tenancy("nb", frozenset({"south"}), "stem", owners=frozenset({"x",
 OTHER_INSTITUTION = Tenancy("rv", frozenset({"north"}), "stem", owners=frozenset({"me"}))
 
 
-@pytest.mark.parametrize(("principal", "resource", "expected"), [
-    (person(Role.PARTICIPANT), NORTH_MATCH, Decision.ALLOW),  # their own
-    (person(Role.PARTICIPANT, subject="someone"), NORTH_MATCH, Decision.FORBIDDEN),  # same campus, not theirs
-    (person(Role.PARTICIPANT), SOUTH_MATCH, Decision.HIDDEN),  # a campus they cannot see
-    (person(Role.PARTICIPANT), OTHER_INSTITUTION, Decision.HIDDEN),  # same subject, another institution
-    (person(Role.COORDINATOR, subject="c"), NORTH_MATCH, Decision.ALLOW),
-    (person(Role.COORDINATOR, subject="c"), SOUTH_MATCH, Decision.HIDDEN),  # campus A coordinator on campus B
-    (person(Role.COORDINATOR, subject="c", programs=("arts",)), NORTH_MATCH, Decision.FORBIDDEN),  # not their program
-    (person(Role.ADMIN, subject="a", campuses=()), SOUTH_MATCH, Decision.ALLOW),
-    (person(Role.ADMIN, subject="a"), OTHER_INSTITUTION, Decision.HIDDEN),  # admin of X on Y
-    (person(subject="me"), NORTH_MATCH, Decision.FORBIDDEN),  # no role at all: known, not allowed
-])
+@pytest.mark.parametrize(
+    ("principal", "resource", "expected"),
+    [
+        (person(Role.PARTICIPANT), NORTH_MATCH, Decision.ALLOW),  # their own
+        (person(Role.PARTICIPANT, subject="someone"), NORTH_MATCH, Decision.FORBIDDEN),  # same campus, not theirs
+        (person(Role.PARTICIPANT), SOUTH_MATCH, Decision.HIDDEN),  # a campus they cannot see
+        (person(Role.PARTICIPANT), OTHER_INSTITUTION, Decision.HIDDEN),  # same subject, another institution
+        (person(Role.COORDINATOR, subject="c"), NORTH_MATCH, Decision.ALLOW),
+        (person(Role.COORDINATOR, subject="c"), SOUTH_MATCH, Decision.HIDDEN),  # campus A coordinator on campus B
+        (person(Role.COORDINATOR, subject="c", programs=("arts",)), NORTH_MATCH, Decision.FORBIDDEN),  # not their program
+        (person(Role.ADMIN, subject="a", campuses=()), SOUTH_MATCH, Decision.ALLOW),
+        (person(Role.ADMIN, subject="a"), OTHER_INSTITUTION, Decision.HIDDEN),  # admin of X on Y
+        (person(subject="me"), NORTH_MATCH, Decision.FORBIDDEN),  # no role at all: known, not allowed
+    ],
+)
 def test_who_may_touch_what(principal: Principal, resource: Tenancy, expected: Decision) -> None:
     assert decide(principal, resource) is expected
 
@@ -78,8 +97,9 @@ def test_m7_an_address_counts_as_the_persons_only_when_the_issuer_says_it_verifi
 
 def test_m8_the_facts_programs_rules_read_come_from_the_configured_claims() -> None:
     base = {"sub": "u", "institution": "nb"}
-    facts = principal_from_claims(base | {"affiliation": ["Student"], "year_of_study": "2", "department": "Physics"},
-                                  ClaimMapping())
+    facts = principal_from_claims(
+        base | {"affiliation": ["Student"], "year_of_study": "2", "department": "Physics"}, ClaimMapping()
+    )
     assert (facts.affiliation, facts.year_of_study, facts.department) == ("student", 2, "Physics")
     mapped = ClaimMapping(affiliation="ldap.eduPersonAffiliation", year_of_study="ldap.year", department="ldap.ou")
     other = principal_from_claims(base | {"ldap": {"eduPersonAffiliation": "staff", "year": 3}}, mapped)
@@ -95,25 +115,30 @@ def test_the_reserved_tenant_of_rows_from_before_identity_is_no_tokens_instituti
 
 
 def test_a_platform_service_is_no_person_and_reads_only_what_is_opened_to_services() -> None:
-    service = principal_from_claims({"sub": "svc-matching", "roles": ["service", "admin"], "azp": "mesh-matching"},
-                                    ClaimMapping())
+    service = principal_from_claims(
+        {"sub": "svc-matching", "roles": ["service", "admin"], "azp": "mesh-matching"}, ClaimMapping()
+    )
     assert service.roles == frozenset({Role.SERVICE}) and service.is_service and not service.is_admin  # never also admin
     assert service.institution == "*" and service.campuses == frozenset()
     for resource in (NORTH_MATCH, SOUTH_MATCH, OTHER_INSTITUTION):
         assert decide(service, resource) is Decision.HIDDEN  # nothing unless a route opens it
         assert decide(service, resource, services_may=True) is Decision.ALLOW  # in every institution
     assert decide(person(Role.PARTICIPANT), SOUTH_MATCH, services_may=True) is Decision.HIDDEN  # opens nothing to people
-    renamed = principal_from_claims({"sub": "s", "roles": ["mesh-service"], "azp": "mesh-notify"},
-                                    ClaimMapping(role_names={Role.SERVICE: "mesh-service"}))
+    renamed = principal_from_claims(
+        {"sub": "s", "roles": ["mesh-service"], "azp": "mesh-notify"}, ClaimMapping(role_names={Role.SERVICE: "mesh-service"})
+    )
     assert renamed.is_service
 
 
-@pytest.mark.parametrize("claims", [
-    {"sub": "u", "roles": ["service"], "azp": "portal"},  # another client of the realm
-    {"sub": "u", "roles": ["service"]},  # no client at all
-    {"sub": "u", "roles": ["service"], "client_id": "mesh-cli"},  # a people's app, not a service
-    {"sub": "u", "roles": ["service"], "azp": "mesh-matching", "institution": "nb"},  # a person's token: it has a tenant
-])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "u", "roles": ["service"], "azp": "portal"},  # another client of the realm
+        {"sub": "u", "roles": ["service"]},  # no client at all
+        {"sub": "u", "roles": ["service"], "client_id": "mesh-cli"},  # a people's app, not a service
+        {"sub": "u", "roles": ["service"], "azp": "mesh-matching", "institution": "nb"},  # a person's token: it has a tenant
+    ],
+)
 def test_m6_the_service_role_counts_only_in_a_platform_service_clients_token(claims) -> None:
     with pytest.raises(ClaimsIncomplete, match="service"):
         principal_from_claims(claims, ClaimMapping())
@@ -125,7 +150,6 @@ def test_l11_a_string_claim_is_one_value_unless_the_idp_is_said_to_delimit_with_
     assert principal.roles == frozenset() and principal.campuses == frozenset({"north south"})  # grants nothing
     spaced = principal_from_claims(claims | {"roles": "participant admin"}, ClaimMapping(space_delimited_lists=True))
     assert spaced.roles == frozenset({Role.PARTICIPANT, Role.ADMIN}) and spaced.campuses == frozenset({"north", "south"})
-
 
 
 def test_l5_the_reserved_tenant_is_no_institution_a_feed_url_or_an_event_may_name() -> None:

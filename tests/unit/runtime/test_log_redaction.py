@@ -40,13 +40,21 @@ def render():
 
 def access_record(path: str) -> logging.LogRecord:
     """What uvicorn's httptools/h11 protocol logs for each request."""
-    return logging.LogRecord("uvicorn.access", logging.INFO, __file__, 0, '%s - "%s %s HTTP/%s" %d',
-                             ("10.0.0.7:51324", "GET", path, "1.1", 200), None)
+    return logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 0, '%s - "%s %s HTTP/%s" %d', ("10.0.0.7:51324", "GET", path, "1.1", 200), None
+    )
 
 
-@pytest.mark.parametrize("path", [f"/calendars/northbridge/{TOKEN}.ics", f"/calendars/northbridge/{TOKEN}.ics?x=1",
-                                  f"/calendars/northbridge%2F{TOKEN}.ics", f"/calendars/{TOKEN}.ics",
-                                  f"/calendars/northbridge/{TOKEN}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/calendars/northbridge/{TOKEN}.ics",
+        f"/calendars/northbridge/{TOKEN}.ics?x=1",
+        f"/calendars/northbridge%2F{TOKEN}.ics",
+        f"/calendars/{TOKEN}.ics",
+        f"/calendars/northbridge/{TOKEN}",
+    ],
+)
 def test_m3_the_access_log_never_holds_a_calendar_feed_token(render, path) -> None:
     logging.getLogger("uvicorn.access").handle(access_record(path))
     line = render()

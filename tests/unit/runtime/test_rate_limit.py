@@ -28,9 +28,17 @@ def service() -> Principal:
 
 
 def settings(**overrides: int) -> SimpleNamespace:
-    return SimpleNamespace(**({"rate_limit_per_subject_per_minute": 10, "rate_limit_per_address_per_minute": 3,
-                               "rate_limit_per_service_per_minute": 0, "rate_limit_profile_changes_per_hour": 2}
-                              | overrides))
+    return SimpleNamespace(
+        **(
+            {
+                "rate_limit_per_subject_per_minute": 10,
+                "rate_limit_per_address_per_minute": 3,
+                "rate_limit_per_service_per_minute": 0,
+                "rate_limit_profile_changes_per_hour": 2,
+            }
+            | overrides
+        )
+    )
 
 
 def test_m10_a_bucket_takes_its_budget_at_once_then_refuses_until_a_token_has_refilled() -> None:
@@ -99,8 +107,9 @@ def test_m10_profile_changes_draw_on_the_hourly_budget_of_the_profile_changed() 
 
 
 def test_m10_a_limit_of_zero_is_no_limit() -> None:
-    limits = RateLimits.from_settings(settings(rate_limit_per_subject_per_minute=0, rate_limit_per_address_per_minute=0,
-                                               rate_limit_profile_changes_per_hour=0))
+    limits = RateLimits.from_settings(
+        settings(rate_limit_per_subject_per_minute=0, rate_limit_per_address_per_minute=0, rate_limit_profile_changes_per_hour=0)
+    )
     for _ in range(10_000):
         limits.charge_principal(person(), "PUT", "/participants/{participant_id}/profile", {"participant_id": "x"})
         limits.charge_address("192.0.2.1")
@@ -123,8 +132,9 @@ def anonymous_app() -> FastAPI:
 
 async def test_m10_anonymous_requests_are_limited_per_address_with_a_problem_and_retry_after() -> None:
     app = anonymous_app()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app, client=("192.0.2.7", 1234)),
-                                 base_url="http://test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app, client=("192.0.2.7", 1234)), base_url="http://test"
+    ) as client:
         statuses = [(await client.get("/calendars/abc")).status_code for _ in range(5)]
         refused = await client.get("/calendars/abc", headers={"Authorization": " "})  # an empty header is none
         health = [(await client.get("/health/live")).status_code for _ in range(20)]
@@ -134,6 +144,5 @@ async def test_m10_anonymous_requests_are_limited_per_address_with_a_problem_and
     assert int(refused.headers["Retry-After"]) >= 1
     body = refused.json()
     assert body["type"].endswith(":rate-limited") and body["status"] == 429 and body["budget"] == "per client address"
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app, client=("192.0.2.8", 1234)),
-                                 base_url="http://test") as other:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app, client=("192.0.2.8", 1234)), base_url="http://test") as other:
         assert (await other.get("/calendars/abc")).status_code == 200  # another address has its own budget

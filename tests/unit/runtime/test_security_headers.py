@@ -21,8 +21,11 @@ public = APIRouter()
 
 @public.get("/calendars/{institution}/{token}.ics")
 async def feed(institution: str, token: str) -> Response:  # as scheduling's feed answers
-    return Response("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300"})
+    return Response(
+        "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "private, max-age=300"},
+    )
 
 
 @public.get("/report.csv")
@@ -39,10 +42,15 @@ async def broken() -> None:
 async def client():
     root = logging.getLogger()
     saved = root.handlers[:], root.level
-    settings = ServiceSettings(database_url="postgresql://mesh:hunter2@db.internal/mesh",
-                               oidc_issuer="https://idp.example.edu/realms/x", log_level="CRITICAL")
-    app = build_service(ServiceDefinition("headers", "Headers", "A test service.", "mesh_runtime.sql", routers=[],
-                                          public_routers=[public]), settings)
+    settings = ServiceSettings(
+        database_url="postgresql://mesh:hunter2@db.internal/mesh",
+        oidc_issuer="https://idp.example.edu/realms/x",
+        log_level="CRITICAL",
+    )
+    app = build_service(
+        ServiceDefinition("headers", "Headers", "A test service.", "mesh_runtime.sql", routers=[], public_routers=[public]),
+        settings,
+    )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://service") as http:
         yield app, http
@@ -58,8 +66,19 @@ def assert_secured(response: httpx.Response) -> None:
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 
 
-@pytest.mark.parametrize("path", ["/health/live", "/openapi.json", "/asyncapi.json", "/calendars/north/t0k3n.ics",
-                                  "/report.csv", "/audit", "/no-such-route", "/broken"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/health/live",
+        "/openapi.json",
+        "/asyncapi.json",
+        "/calendars/north/t0k3n.ics",
+        "/report.csv",
+        "/audit",
+        "/no-such-route",
+        "/broken",
+    ],
+)
 async def test_l8_every_answer_carries_nosniff_no_referrer_a_csp_and_no_store(client, path) -> None:
     _, http = client
     response = await http.get(path)

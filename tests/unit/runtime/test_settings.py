@@ -16,8 +16,14 @@ def test_plaintext_needs_no_security_options() -> None:
 
 
 def test_sasl_over_tls_as_strimzi_scram_users_connect() -> None:
-    options = client_options(settings(kafka_security_protocol="SASL_SSL", kafka_sasl_mechanism="SCRAM-SHA-512",
-                                      kafka_sasl_username="matching", kafka_sasl_password="s3cret"))
+    options = client_options(
+        settings(
+            kafka_security_protocol="SASL_SSL",
+            kafka_sasl_mechanism="SCRAM-SHA-512",
+            kafka_sasl_username="matching",
+            kafka_sasl_password="s3cret",
+        )
+    )
     assert options["security_protocol"] == "SASL_SSL"
     assert options["sasl_mechanism"] == "SCRAM-SHA-512"
     assert options["sasl_plain_username"] == "matching" and options["sasl_plain_password"] == "s3cret"

@@ -33,18 +33,32 @@ async def put(app: FastAPI, content: bytes, content_type: str | None = "applicat
         return await client.put("/anything", content=content, headers=headers)
 
 
-@pytest.mark.parametrize("body", [b'{"weights":{"goals":Infinity}}', b'{"a":NaN}', b'{"a":-Infinity}',
-                                  b'{"a":[1,2,{"b":[NaN]}]}', b'{"x":"NaN","y":Infinity}'])
-@pytest.mark.parametrize("content_type", ["application/json", "application/merge-patch+json", None,
-                                          "application/json; charset=utf-8"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"weights":{"goals":Infinity}}',
+        b'{"a":NaN}',
+        b'{"a":-Infinity}',
+        b'{"a":[1,2,{"b":[NaN]}]}',
+        b'{"x":"NaN","y":Infinity}',
+    ],
+)
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/merge-patch+json", None, "application/json; charset=utf-8"]
+)
 async def test_l2_a_non_finite_number_anywhere_in_a_json_body_is_a_422_problem(body: bytes, content_type: str | None) -> None:
     app, seen = strict_app()
     response = await put(app, body, content_type)
     assert response.status_code == 422 and response.headers["content-type"] == PROBLEM_JSON
     problem = response.json()
     assert problem["type"] == "urn:mentoringmesh:problem:invalid-request"
-    assert problem["errors"] == [{"location": "body", "message": "JSON numbers are finite: NaN, Infinity and "
-                                  "-Infinity are not JSON", "type": "finite_number"}]
+    assert problem["errors"] == [
+        {
+            "location": "body",
+            "message": "JSON numbers are finite: NaN, Infinity and -Infinity are not JSON",
+            "type": "finite_number",
+        }
+    ]
     assert seen == []
 
 

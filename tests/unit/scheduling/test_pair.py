@@ -12,9 +12,13 @@ from mesh_scheduling.domain.recurrence import rule_for
 
 def member(**overrides) -> ParticipantSchedule:
     data = {
-        "participant_id": uuid.uuid4(), "role": "mentor", "campus": "north", "time_zone": "Europe/Berlin",
+        "participant_id": uuid.uuid4(),
+        "role": "mentor",
+        "campus": "north",
+        "time_zone": "Europe/Berlin",
         "weekly_availability": [{"weekday": "wed", "start": "17:00", "end": "20:00"}],
-        "meeting_modes": ["online", "in_person"], "preferred_cadence": "weekly",
+        "meeting_modes": ["online", "in_person"],
+        "preferred_cadence": "weekly",
     }
     return ParticipantSchedule.model_validate(data | overrides)
 
@@ -25,8 +29,9 @@ def pair(a: ParticipantSchedule, b: ParticipantSchedule) -> Pair:
 
 def test_first_slot_is_inside_both_availabilities_in_their_own_zones() -> None:
     berlin = member()  # Wed 17-20 Berlin = 16-19 UTC in winter
-    new_york = member(time_zone="America/New_York",
-                      weekly_availability=[{"weekday": "wed", "start": "12:30", "end": "16:00"}])  # 17:30-21 UTC
+    new_york = member(
+        time_zone="America/New_York", weekly_availability=[{"weekday": "wed", "start": "12:30", "end": "16:00"}]
+    )  # 17:30-21 UTC
     not_before = datetime(2026, 1, 5, 9, tzinfo=UTC)  # a Monday
     start, end = first_common_slot(pair(berlin, new_york), not_before)
     assert start == datetime(2026, 1, 7, 17, 30, tzinfo=UTC)
@@ -52,10 +57,19 @@ def test_meeting_mode_and_cadence_rules() -> None:
     assert pair(member(), member(meeting_modes=["online"])).meeting_mode == "online"
 
 
-BERLIN = member(weekly_availability=[{"weekday": "wed", "start": "19:00", "end": "21:00"},
-                                     {"weekday": "thu", "start": "18:00", "end": "21:00"}])
-NEW_YORK = member(time_zone="America/New_York", weekly_availability=[{"weekday": "wed", "start": "13:00", "end": "14:00"},
-                                                                     {"weekday": "thu", "start": "13:00", "end": "15:00"}])
+BERLIN = member(
+    weekly_availability=[
+        {"weekday": "wed", "start": "19:00", "end": "21:00"},
+        {"weekday": "thu", "start": "18:00", "end": "21:00"},
+    ]
+)
+NEW_YORK = member(
+    time_zone="America/New_York",
+    weekly_availability=[
+        {"weekday": "wed", "start": "13:00", "end": "14:00"},
+        {"weekday": "thu", "start": "13:00", "end": "15:00"},
+    ],
+)
 SERIES_START = datetime(2026, 1, 7, 18, tzinfo=UTC)  # Wed 19:00 Berlin, 13:00 New York
 
 
@@ -67,14 +81,20 @@ def series_pair(cadence: str = "weekly", **agreed) -> Pair:
 def test_the_series_keeps_its_wall_clock_time_across_daylight_saving() -> None:
     # EU clocks move on 29 March 2026: 19:00 Berlin is 18:00 UTC before, 17:00 UTC after.
     assert series_pair().next_slot(11, now=datetime(2026, 3, 20, tzinfo=UTC)) == (
-        12, datetime(2026, 4, 1, 17, tzinfo=UTC), datetime(2026, 4, 1, 18, tzinfo=UTC))
+        12,
+        datetime(2026, 4, 1, 17, tzinfo=UTC),
+        datetime(2026, 4, 1, 18, tzinfo=UTC),
+    )
 
 
 def test_an_occurrence_outside_the_partners_availability_moves_to_the_first_shared_slot() -> None:
     # 11 March 2026: New York is on summer time already, Berlin not yet; 18:00 UTC is 14:00 in New
     # York, past its Wednesday hour; Thursday 13:00 New York = 18:00 Berlin is shared.
     assert series_pair().next_slot(8, now=datetime(2026, 3, 1, tzinfo=UTC)) == (
-        9, datetime(2026, 3, 12, 17, tzinfo=UTC), datetime(2026, 3, 12, 18, tzinfo=UTC))
+        9,
+        datetime(2026, 3, 12, 17, tzinfo=UTC),
+        datetime(2026, 3, 12, 18, tzinfo=UTC),
+    )
 
 
 def test_the_next_occurrence_is_never_without_a_days_notice() -> None:
@@ -99,8 +119,9 @@ def test_no_session_past_the_agreed_end_and_an_agreement_sets_length_and_mode() 
 
 
 def test_a_pair_sharing_no_time_before_the_next_occurrence_says_so() -> None:
-    only_wednesday = member(time_zone="America/New_York",
-                            weekly_availability=[{"weekday": "wed", "start": "13:00", "end": "14:00"}])
+    only_wednesday = member(
+        time_zone="America/New_York", weekly_availability=[{"weekday": "wed", "start": "13:00", "end": "14:00"}]
+    )
     stuck = Pair(uuid.uuid4(), "p", (BERLIN, only_wednesday), series_start=SERIES_START)
     with pytest.raises(NoSharedTime):
         stuck.next_slot(8, now=datetime(2026, 3, 1, tzinfo=UTC))

@@ -15,8 +15,15 @@ ME = uuid.uuid4()
 
 
 def proposal(**overrides: object) -> ProposalBody:
-    return ProposalBody.model_validate({"participant_id": ME, "goals": [{"description": "pass the final"}],
-                                        "cadence": "weekly", "meeting_mode": "online", **overrides})
+    return ProposalBody.model_validate(
+        {
+            "participant_id": ME,
+            "goals": [{"description": "pass the final"}],
+            "cadence": "weekly",
+            "meeting_mode": "online",
+            **overrides,
+        }
+    )
 
 
 def test_l10_each_expectation_is_at_most_500_characters() -> None:
@@ -38,9 +45,19 @@ def test_l1_an_expectation_is_one_line_without_control_characters(control: str) 
 
 
 def test_l10_versions_stored_before_the_bound_are_still_shown() -> None:
-    stored = {"participant_id": ME, "goals": [{"description": "pass"}], "cadence": "weekly", "meeting_mode": "online",
-              "expectations": ["y" * 5000], "match_id": uuid.uuid4(), "version": 1, "status": "proposed",
-              "proposed_at": datetime.now(UTC), "confirmed_by": None, "confirmed_at": None}
+    stored = {
+        "participant_id": ME,
+        "goals": [{"description": "pass"}],
+        "cadence": "weekly",
+        "meeting_mode": "online",
+        "expectations": ["y" * 5000],
+        "match_id": uuid.uuid4(),
+        "version": 1,
+        "status": "proposed",
+        "proposed_at": datetime.now(UTC),
+        "confirmed_by": None,
+        "confirmed_at": None,
+    }
     assert AgreementView.model_validate(stored).expectations == ["y" * 5000]
 
 
@@ -52,8 +69,16 @@ def test_l10_a_reflection_is_bounded_and_keeps_its_lines_only() -> None:
             CompletionBody.model_validate(body | {"notes": bad})
 
 
-@pytest.mark.parametrize("starts_at", ["9999-12-31T23:30:00Z", "9999-12-31T23:59:00-14:00", "0001-01-01T00:00:00+14:00",
-                                       "3000-01-01T00:00:00Z", "1999-12-31T23:59:59Z"])
+@pytest.mark.parametrize(
+    "starts_at",
+    [
+        "9999-12-31T23:30:00Z",
+        "9999-12-31T23:59:00-14:00",
+        "0001-01-01T00:00:00+14:00",
+        "3000-01-01T00:00:00Z",
+        "1999-12-31T23:59:59Z",
+    ],
+)
 def test_time_a_move_outside_the_years_2000_to_2999_is_a_validation_error(starts_at: str) -> None:
     with pytest.raises(ValidationError, match="between the years 2000 and 2999"):
         MoveBody.model_validate({"participant_id": ME, "starts_at": starts_at})

@@ -12,8 +12,9 @@ NOW = datetime(2026, 1, 7, 18, tzinfo=UTC)
 
 
 def session() -> Session:
-    return Session(uuid.uuid4(), uuid.uuid4(), "p", (uuid.uuid4(), uuid.uuid4()), 1, NOW, NOW + timedelta(hours=1),
-                   "online", "weekly")
+    return Session(
+        uuid.uuid4(), uuid.uuid4(), "p", (uuid.uuid4(), uuid.uuid4()), 1, NOW, NOW + timedelta(hours=1), "online", "weekly"
+    )
 
 
 def reflection(pid: uuid.UUID) -> Reflection:

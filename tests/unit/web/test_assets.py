@@ -26,8 +26,18 @@ def version(assets: Assets) -> str:
     return assets.prefix.strip("/").split("/")[1]
 
 
-@pytest.mark.parametrize("name", ["css/uswds.min.css", "js/htmx.min.js", "mesh.css", "mesh.js", "favicon.svg",
-                                  "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2", "img/close.svg"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "css/uswds.min.css",
+        "js/htmx.min.js",
+        "mesh.css",
+        "mesh.js",
+        "favicon.svg",
+        "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2",
+        "img/close.svg",
+    ],
+)
 def test_allow_listed_files_are_served(assets: Assets, name: str) -> None:
     answer = assets.response(request(), version(assets), name)
 
@@ -36,12 +46,25 @@ def test_allow_listed_files_are_served(assets: Assets, name: str) -> None:
     assert assets.url(name) == assets.prefix + name
 
 
-@pytest.mark.parametrize("name", [
-    "../../settings.py", "../static/mesh.css", "fonts/../mesh.css", "/etc/passwd", "..", "",
-    "secret.txt", "package.json", "@uswds/uswds/package.json", "js/uswds.min.js", "dist/js/uswds.min.js",
-    "fonts/source-sans-pro/sourcesanspro-bold-webfont.ttf",  # in the package, not on the list
-    "MESH.CSS", "mesh.css/",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../../settings.py",
+        "../static/mesh.css",
+        "fonts/../mesh.css",
+        "/etc/passwd",
+        "..",
+        "",
+        "secret.txt",
+        "package.json",
+        "@uswds/uswds/package.json",
+        "js/uswds.min.js",
+        "dist/js/uswds.min.js",
+        "fonts/source-sans-pro/sourcesanspro-bold-webfont.ttf",  # in the package, not on the list
+        "MESH.CSS",
+        "mesh.css/",
+    ],
+)
 def test_anything_else_is_not_found(assets: Assets, name: str) -> None:
     answer = assets.response(request("gzip"), version(assets), name)
 

@@ -70,8 +70,9 @@ def _literal_text(source: str) -> list[str]:
 
 
 # macros/ hold attribute fragments of form fields (no prose of their own: labels and hints come from callers)
-@pytest.mark.parametrize("template", sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html")
-                                            if path.parent.name != "macros"))
+@pytest.mark.parametrize(
+    "template", sorted(str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*.html") if path.parent.name != "macros")
+)
 def test_templates_show_no_text_that_no_catalogue_can_translate(template: str) -> None:
     assert _literal_text((TEMPLATES / template).read_text()) == []
 
@@ -83,7 +84,8 @@ def test_the_catalogue_template_is_current(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(catalogue, "TEMPLATE", tmp_path / "messages.pot")
     extract()
     assert _ids(tmp_path / "messages.pot") == _ids(LOCALES_DIR / "messages.pot"), (
-        "run `python -m mesh_web.i18n.catalogue update` in clients/web and translate what is new")
+        "run `python -m mesh_web.i18n.catalogue update` in clients/web and translate what is new"
+    )
     assert current
 
 
@@ -108,7 +110,9 @@ def test_every_language_translates_every_string_with_the_same_placeholders(langu
             missing.append(source)
         elif message.fuzzy:
             fuzzy.append(source)
-        elif sorted(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", source)) != sorted(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", translated)):
+        elif sorted(re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", source)) != sorted(
+            re.findall(r"%\(\w+\)s|\{\{ ?\w+ ?\}\}", translated)
+        ):
             mismatched.append(source)
     absent = wanted - {str(message.id) for message in catalogue if message.id}
     assert not absent, f"{language}: not in the catalogue: {sorted(absent)[:10]}"

@@ -8,7 +8,7 @@ import pytest
 from mesh_web import i18n
 from mesh_web.i18n import PSEUDO, Catalogues
 
-SPANISH = r'''
+SPANISH = r"""
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -20,7 +20,7 @@ msgstr "Iniciar sesión"
 
 msgid "Hello %(name)s"
 msgstr "Hola %(name)s"
-'''
+"""
 
 
 @pytest.fixture
@@ -41,25 +41,29 @@ def test_the_languages_are_those_with_a_catalogue(catalogues: Catalogues) -> Non
     assert catalogues.get("de").gettext("Sign in") == "Sign in"  # no catalogue: English
 
 
-@pytest.mark.parametrize(("chosen", "saved", "accept_language", "expected"), [
-    ("es", "en", "en-US,en;q=0.9", "en"),  # the saved preference wins over everything
-    ("en", "es", "en", "es"),
-    ("es", None, "en-US,en;q=0.9", "es"),  # then the switcher's choice (before signing in)
-    ("de", "es", "en", "es"),  # a choice we have no catalogue for is passed over
-    (None, None, "es-MX,es;q=0.9", "es"),  # then the browser's
-    (None, None, "es-MX", "es"),
-    (None, None, "fr-CA,fr;q=0.9,es;q=0.5", "es"),  # the first we have
-    (None, None, "en-GB,es;q=0.5", "en"),
-    (None, "de", "fr", "en"),  # then English
-    (None, None, "fr", "en"),
-    (None, None, None, "en"),
-    (None, None, "", "en"),
-    (None, None, "*", "en"),
-    (None, None, ";q=0.5,,,x-klingon;;", "en"),  # nonsense is no language, and no failure
-    (PSEUDO, None, "es", PSEUDO),  # the pseudo-locale, chosen on purpose
-])
-def test_which_language_a_visit_gets(catalogues: Catalogues, chosen: str | None, saved: str | None,
-                                     accept_language: str | None, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("chosen", "saved", "accept_language", "expected"),
+    [
+        ("es", "en", "en-US,en;q=0.9", "en"),  # the saved preference wins over everything
+        ("en", "es", "en", "es"),
+        ("es", None, "en-US,en;q=0.9", "es"),  # then the switcher's choice (before signing in)
+        ("de", "es", "en", "es"),  # a choice we have no catalogue for is passed over
+        (None, None, "es-MX,es;q=0.9", "es"),  # then the browser's
+        (None, None, "es-MX", "es"),
+        (None, None, "fr-CA,fr;q=0.9,es;q=0.5", "es"),  # the first we have
+        (None, None, "en-GB,es;q=0.5", "en"),
+        (None, "de", "fr", "en"),  # then English
+        (None, None, "fr", "en"),
+        (None, None, None, "en"),
+        (None, None, "", "en"),
+        (None, None, "*", "en"),
+        (None, None, ";q=0.5,,,x-klingon;;", "en"),  # nonsense is no language, and no failure
+        (PSEUDO, None, "es", PSEUDO),  # the pseudo-locale, chosen on purpose
+    ],
+)
+def test_which_language_a_visit_gets(
+    catalogues: Catalogues, chosen: str | None, saved: str | None, accept_language: str | None, expected: str
+) -> None:
     assert catalogues.choose(chosen=chosen, saved=saved, accept_language=accept_language) == expected
 
 
@@ -71,13 +75,15 @@ def test_the_pseudo_locale_marks_catalogued_strings(catalogues: Catalogues) -> N
     assert marked.strip("⟦⟧").lower().replace("î", "i").replace("ñ", "n").replace("š", "s") == "sign in"
 
 
-@pytest.mark.parametrize(("message", "variables", "kept"), [
-    ("Hello %(name)s", {"name": "Ana"}, "Ana"),
-    ("%(count)d of %(total)d sessions done (%(share).1f%%)", {"count": 3, "total": 4, "share": 75.0}, "(75.0%)"),
-    ("Your session with %(partner)s is on %(when)s", {"partner": "Bo", "when": "Tue"}, "Bo"),
-])
-def test_the_pseudo_locale_keeps_placeholders_intact(catalogues: Catalogues, message: str, variables: dict,
-                                                     kept: str) -> None:
+@pytest.mark.parametrize(
+    ("message", "variables", "kept"),
+    [
+        ("Hello %(name)s", {"name": "Ana"}, "Ana"),
+        ("%(count)d of %(total)d sessions done (%(share).1f%%)", {"count": 3, "total": 4, "share": 75.0}, "(75.0%)"),
+        ("Your session with %(partner)s is on %(when)s", {"partner": "Bo", "when": "Tue"}, "Bo"),
+    ],
+)
+def test_the_pseudo_locale_keeps_placeholders_intact(catalogues: Catalogues, message: str, variables: dict, kept: str) -> None:
     marked = catalogues.get(PSEUDO).gettext(message)
 
     for name in variables:

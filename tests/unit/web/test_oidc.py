@@ -54,15 +54,19 @@ async def test_a_good_id_token_signs_in(fake: FakeIdP, idp: MockedIdentityProvid
 
 # Tokens are made when the test runs (lambdas), not when it is collected: a token made at collection could
 # have expired by then, and be refused for that rather than for what the case is about.
-@pytest.mark.parametrize("claims", [
-    lambda: id_claims(nonce="another-sign-ins-nonce"),
-    lambda: id_claims(nonce=None),
-    lambda: id_claims(aud="another-client"),
-    lambda: id_claims(iss="https://idp.example.edu/realms/other"),
-    lambda: id_claims(exp=int(time.time()) - 120),  # past the 30 s leeway
-    lambda: id_claims(exp=None),
-    lambda: id_claims(iat=None),
-], ids=["wrong-nonce", "no-nonce", "wrong-audience", "wrong-issuer", "expired", "no-expiry", "no-issued-at"])
+@pytest.mark.parametrize(
+    "claims",
+    [
+        lambda: id_claims(nonce="another-sign-ins-nonce"),
+        lambda: id_claims(nonce=None),
+        lambda: id_claims(aud="another-client"),
+        lambda: id_claims(iss="https://idp.example.edu/realms/other"),
+        lambda: id_claims(exp=int(time.time()) - 120),  # past the 30 s leeway
+        lambda: id_claims(exp=None),
+        lambda: id_claims(iat=None),
+    ],
+    ids=["wrong-nonce", "no-nonce", "wrong-audience", "wrong-issuer", "expired", "no-expiry", "no-issued-at"],
+)
 async def test_a_bad_id_token_signs_no_one_in(fake: FakeIdP, idp: MockedIdentityProvider, claims: Callable[[], dict]) -> None:
     fake.id_token = sign(claims())
 
@@ -70,16 +74,21 @@ async def test_a_bad_id_token_signs_no_one_in(fake: FakeIdP, idp: MockedIdentity
         await idp.finish(SIGN_IN, "the-code")
 
 
-@pytest.mark.parametrize("token", [
-    lambda: sign(id_claims(), key=OTHER_KEY),  # not the IdP's key, though it claims to be
-    lambda: sign(id_claims(), key=OTHER_KEY, kid="encryption-1"),  # a key published for encryption, not signing
-    lambda: sign(id_claims(), kid="unknown-kid"),
-    lambda: jwt.encode(id_claims(), "", algorithm="none"),
-    lambda: "not-a-jwt",
-    lambda: "",
-], ids=["other-key", "encryption-key", "unknown-kid", "alg-none", "garbage", "missing"])
-async def test_an_id_token_not_signed_by_the_idp_is_refused(fake: FakeIdP, idp: MockedIdentityProvider,
-                                                             token: Callable[[], str]) -> None:
+@pytest.mark.parametrize(
+    "token",
+    [
+        lambda: sign(id_claims(), key=OTHER_KEY),  # not the IdP's key, though it claims to be
+        lambda: sign(id_claims(), key=OTHER_KEY, kid="encryption-1"),  # a key published for encryption, not signing
+        lambda: sign(id_claims(), kid="unknown-kid"),
+        lambda: jwt.encode(id_claims(), "", algorithm="none"),
+        lambda: "not-a-jwt",
+        lambda: "",
+    ],
+    ids=["other-key", "encryption-key", "unknown-kid", "alg-none", "garbage", "missing"],
+)
+async def test_an_id_token_not_signed_by_the_idp_is_refused(
+    fake: FakeIdP, idp: MockedIdentityProvider, token: Callable[[], str]
+) -> None:
     fake.id_token = token()
 
     with pytest.raises(SignInFailed):
@@ -128,15 +137,19 @@ async def test_a_logout_token_naming_only_a_subject_is_valid(idp: MockedIdentity
     assert claims["sub"] == "subject-1" and "sid" not in claims
 
 
-@pytest.mark.parametrize("changes", [
-    {"events": None},
-    {"events": {}},
-    {"events": {"http://schemas.openid.net/event/other": {}}},
-    {"nonce": "a-nonce"},  # an ID token passed off as a logout token
-    {"sid": None, "sub": None},
-    {"aud": "another-client"},
-    {"iss": "https://elsewhere.example"},
-], ids=["no-events", "empty-events", "other-event", "with-nonce", "names-no-one", "other-audience", "other-issuer"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"events": None},
+        {"events": {}},
+        {"events": {"http://schemas.openid.net/event/other": {}}},
+        {"nonce": "a-nonce"},  # an ID token passed off as a logout token
+        {"sid": None, "sub": None},
+        {"aud": "another-client"},
+        {"iss": "https://elsewhere.example"},
+    ],
+    ids=["no-events", "empty-events", "other-event", "with-nonce", "names-no-one", "other-audience", "other-issuer"],
+)
 async def test_a_bad_logout_token_is_refused(idp: MockedIdentityProvider, changes: dict) -> None:
     with pytest.raises(SignInFailed):
         await idp.verify_logout_token(sign(logout_claims(**changes)))

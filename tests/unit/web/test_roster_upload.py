@@ -29,8 +29,16 @@ def client(tmp_path, monkeypatch) -> httpx.AsyncClient:
             got = await roster_upload.receive(request, uuid.uuid4())
         except roster_upload.UploadRefused as refused:
             return JSONResponse({"refused": refused.message}, status_code=refused.status)
-        return JSONResponse({"path": str(got.path), "name": got.file_name, "format": got.file_format, "size": got.size,
-                             "sha256": got.sha256, "bytes": got.path.read_bytes().decode("latin-1")})
+        return JSONResponse(
+            {
+                "path": str(got.path),
+                "name": got.file_name,
+                "format": got.file_format,
+                "size": got.size,
+                "sha256": got.sha256,
+                "bytes": got.path.read_bytes().decode("latin-1"),
+            }
+        )
 
     return httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://test")
 
@@ -55,19 +63,32 @@ async def test_the_file_is_copied_whole_hashed_and_named_by_its_format(client, t
     assert answer.json()["format"] == "jsonl"
 
 
-@pytest.mark.parametrize(("files", "data", "message"), [
-    (None, {"roster": "not a file"}, "Choose a roster file to upload."),
-    ({"roster": ("people.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")}, None, "Choose a CSV file (.csv) or a JSON Lines"),
-    ({"roster": ("people.csv", b"", "text/csv")}, None, "The file is empty."),
-    ({"roster": ("people.csv", HEADER, "text/csv")}, None, "The file has no rows to import."),
-    ({"roster": ("people.csv", b"external_id,email,nickname\n" + ROW, "text/csv")}, None,
-     "The file lacks these columns: display_name, campus, topics, languages, time_zone, availability. "
-     "The file has columns a roster does not have: nickname."),
-    ({"roster": ("people.csv", HEADER.replace(b"\n", b",email\n") + ROW, "text/csv")}, None,
-     "These columns appear more than once: email."),
-], ids=["no-file", "spreadsheet", "empty", "header-only", "unknown-columns", "duplicated-column"])
-async def test_a_file_that_cannot_be_a_roster_is_refused_saying_why_and_not_kept(client, tmp_path, files, data,
-                                                                               message) -> None:
+@pytest.mark.parametrize(
+    ("files", "data", "message"),
+    [
+        (None, {"roster": "not a file"}, "Choose a roster file to upload."),
+        (
+            {"roster": ("people.xlsx", b"PK\x03\x04", "application/vnd.ms-excel")},
+            None,
+            "Choose a CSV file (.csv) or a JSON Lines",
+        ),
+        ({"roster": ("people.csv", b"", "text/csv")}, None, "The file is empty."),
+        ({"roster": ("people.csv", HEADER, "text/csv")}, None, "The file has no rows to import."),
+        (
+            {"roster": ("people.csv", b"external_id,email,nickname\n" + ROW, "text/csv")},
+            None,
+            "The file lacks these columns: display_name, campus, topics, languages, time_zone, availability. "
+            "The file has columns a roster does not have: nickname.",
+        ),
+        (
+            {"roster": ("people.csv", HEADER.replace(b"\n", b",email\n") + ROW, "text/csv")},
+            None,
+            "These columns appear more than once: email.",
+        ),
+    ],
+    ids=["no-file", "spreadsheet", "empty", "header-only", "unknown-columns", "duplicated-column"],
+)
+async def test_a_file_that_cannot_be_a_roster_is_refused_saying_why_and_not_kept(client, tmp_path, files, data, message) -> None:
     answer = await client.post("/upload", files=files, data=data) if files else await client.post("/upload", data=data)
     assert answer.status_code == 422
     assert answer.json()["refused"].startswith(message)
@@ -88,9 +109,8 @@ async def test_a_file_over_the_bound_is_refused_however_it_is_sent_and_not_kept(
 
     async def undeclared():  # chunked, no length: cut off as it passes the bound
         for start in range(0, len(body), 4096):
-            yield body[start:start + 4096]
+            yield body[start : start + 4096]
 
-    chunked = await client.post("/upload", content=undeclared(),
-                                headers={"content-type": request.headers["content-type"]})
+    chunked = await client.post("/upload", content=undeclared(), headers={"content-type": request.headers["content-type"]})
     assert chunked.status_code == 413
     assert kept(tmp_path) == []

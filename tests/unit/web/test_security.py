@@ -32,9 +32,13 @@ def tiny_app(tmp_path: Path, origin: str = ORIGIN) -> tuple[httpx.AsyncClient, A
     async def asset(request: Request) -> Response:
         return assets.response(request, request.path_params["version"], request.path_params["name"])
 
-    app = Starlette(routes=[Route("/profile", form, methods=["GET", "POST"]),
-                            Route("/auth/backchannel-logout", form, methods=["POST"]),
-                            Route("/assets/{version}/{name:path}", asset)])
+    app = Starlette(
+        routes=[
+            Route("/profile", form, methods=["GET", "POST"]),
+            Route("/auth/backchannel-logout", form, methods=["POST"]),
+            Route("/assets/{version}/{name:path}", asset),
+        ]
+    )
     secured = WebSecurity(app, origin=origin, idp_issuer=IDP)
     return httpx.AsyncClient(transport=httpx.ASGITransport(secured), base_url=origin), assets
 
@@ -45,17 +49,29 @@ def client(tmp_path: Path):
     return tiny_app(tmp_path)[0]
 
 
-@pytest.mark.parametrize("headers", [
-    {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
-    {"sec-fetch-site": "cross-site", "origin": ORIGIN},  # Fetch Metadata decides when a browser sends it
-    {"sec-fetch-site": "same-site", "origin": "https://other-campus.example.edu"},  # a sibling subdomain is not us
-    {"origin": "https://evil.example"},
-    {"origin": "https://mentoring.example.edu.evil.example"},
-    {"origin": "http://mentoring.example.edu"},  # same host, other scheme: another origin
-    {"origin": "null"},
-    {},  # neither header: refused
-], ids=["cross-site", "cross-site-with-our-origin", "same-site", "other-origin", "suffix-origin", "other-scheme",
-        "null-origin", "no-headers"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "cross-site", "origin": "https://evil.example"},
+        {"sec-fetch-site": "cross-site", "origin": ORIGIN},  # Fetch Metadata decides when a browser sends it
+        {"sec-fetch-site": "same-site", "origin": "https://other-campus.example.edu"},  # a sibling subdomain is not us
+        {"origin": "https://evil.example"},
+        {"origin": "https://mentoring.example.edu.evil.example"},
+        {"origin": "http://mentoring.example.edu"},  # same host, other scheme: another origin
+        {"origin": "null"},
+        {},  # neither header: refused
+    ],
+    ids=[
+        "cross-site",
+        "cross-site-with-our-origin",
+        "same-site",
+        "other-origin",
+        "suffix-origin",
+        "other-scheme",
+        "null-origin",
+        "no-headers",
+    ],
+)
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 async def test_writes_from_anywhere_but_here_are_refused(client: httpx.AsyncClient, headers: dict, method: str) -> None:
     answer = await client.request(method, "/profile", headers=headers, content=b"name=x")
@@ -64,11 +80,15 @@ async def test_writes_from_anywhere_but_here_are_refused(client: httpx.AsyncClie
     assert reached == []  # refused before the page ran
 
 
-@pytest.mark.parametrize("headers", [
-    {"sec-fetch-site": "same-origin", "origin": ORIGIN},
-    {"sec-fetch-site": "same-origin"},
-    {"origin": ORIGIN},  # a browser without Fetch Metadata
-], ids=["same-origin", "same-origin-without-origin", "origin-only"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "same-origin", "origin": ORIGIN},
+        {"sec-fetch-site": "same-origin"},
+        {"origin": ORIGIN},  # a browser without Fetch Metadata
+    ],
+    ids=["same-origin", "same-origin-without-origin", "origin-only"],
+)
 async def test_writes_from_here_pass(client: httpx.AsyncClient, headers: dict) -> None:
     answer = await client.post("/profile", headers=headers, content=b"name=x")
 
@@ -135,11 +155,24 @@ async def test_hsts_only_when_the_public_origin_is_https(tmp_path: Path) -> None
     assert "strict-transport-security" not in (await plain.get("/profile")).headers
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example", "//evil.example/inbox", "https://evil.example", "http:/evil.example", "/\\evil.example",
-    "\\\\evil.example", "/\t/evil.example", "/\n/evil.example", "evil.example", "javascript:alert(1)", "", None,
-    "/" + "a" * 2001,
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example",
+        "//evil.example/inbox",
+        "https://evil.example",
+        "http:/evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "evil.example",
+        "javascript:alert(1)",
+        "",
+        None,
+        "/" + "a" * 2001,
+    ],
+)
 def test_a_sign_in_never_returns_to_another_host(target: str | None) -> None:
     assert safe_return(target) == "/"
 

@@ -62,17 +62,31 @@ async def import_file(args: argparse.Namespace, console: Console) -> int:
         console.print(f"resuming: {progress.sent_rows:,} of {len(rows):,} rows were taken before")
     headers = {"Authorization": f"Bearer {args.token}"}
     async with httpx.AsyncClient(base_url=args.url, headers=headers, timeout=120) as client:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, disable=not console.is_terminal) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        ) as bar:
             task = bar.add_task(f"importing into {args.program}", total=len(rows), completed=progress.sent_rows)
-            progress = await send_rows(client, args.program, rows, progress, state,
-                                       on_batch=lambda n: bar.advance(task, n), batch_size=min(max(args.batch, 1), 1000))
+            progress = await send_rows(
+                client,
+                args.program,
+                rows,
+                progress,
+                state,
+                on_batch=lambda n: bar.advance(task, n),
+                batch_size=min(max(args.batch, 1), 1000),
+            )
     counts = dict(progress.counts)
     counts["rejected"] += len(file_errors)
     rejected = write_error_report(errors, file_errors, progress)
-    print(f"{args.file.name}: {len(rows) + len(file_errors):,} rows: new {counts['new']:,}, updated {counts['updated']:,}, "
-          f"unchanged {counts['unchanged']:,}, rejected {counts['rejected']:,}"
-          + (f" (why, by line: {errors})" if rejected else ""))
+    print(
+        f"{args.file.name}: {len(rows) + len(file_errors):,} rows: new {counts['new']:,}, updated {counts['updated']:,}, "
+        f"unchanged {counts['unchanged']:,}, rejected {counts['rejected']:,}" + (f" (why, by line: {errors})" if rejected else "")
+    )
     return 1 if rejected else 0
 
 

@@ -63,9 +63,16 @@ def save_progress(state: Path, progress: Progress) -> None:
     os.replace(partial, state)  # atomic: a kill leaves the old state or the new, never half
 
 
-async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row], progress: Progress, state: Path,
-                    on_batch: Callable[[int], None] = lambda _: None, batch_size: int = BATCH,
-                    in_flight: int = IN_FLIGHT) -> Progress:
+async def send_rows(
+    client: httpx.AsyncClient,
+    program_id: str,
+    rows: list[Row],
+    progress: Progress,
+    state: Path,
+    on_batch: Callable[[int], None] = lambda _: None,
+    batch_size: int = BATCH,
+    in_flight: int = IN_FLIGHT,
+) -> Progress:
     """Sends the rows after ``progress.sent_rows``, ``in_flight`` batches at a time (profile checks one
     while it writes the one before); acknowledgements are taken in file order and the state saved after
     each, so it always names a prefix of the file that profile has taken."""
@@ -73,7 +80,7 @@ async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row],
 
     async def batches() -> AsyncIterator[list[Row]]:
         for start in range(progress.sent_rows, len(rows), batch_size):
-            batch = rows[start:start + batch_size]
+            batch = rows[start : start + batch_size]
             ends[id(batch)] = min(start + batch_size, len(rows))
             yield batch
 
@@ -89,8 +96,13 @@ async def send_rows(client: httpx.AsyncClient, program_id: str, rows: list[Row],
     return progress
 
 
-async def send_batches(client: httpx.AsyncClient, program_id: str, batches: AsyncIterable[B],
-                       acknowledged: Callable[[B, dict], Awaitable[None]], in_flight: int = IN_FLIGHT) -> None:
+async def send_batches(
+    client: httpx.AsyncClient,
+    program_id: str,
+    batches: AsyncIterable[B],
+    acknowledged: Callable[[B, dict], Awaitable[None]],
+    in_flight: int = IN_FLIGHT,
+) -> None:
     """Posts each batch (a sequence of rows) to profile's bulk endpoint, ``in_flight`` at a time, and hands
     each batch with profile's outcome to ``acknowledged`` in the order the batches came (so whatever it
     records always names a prefix of the file). A refusal (``ImportRefused``) or any other error stops
@@ -129,10 +141,11 @@ async def _post(client: httpx.AsyncClient, path: str, body: dict) -> dict:
             if response.status_code == 200:
                 return response.json()
             if response.status_code not in (429, 500, 502, 503, 504):
-                raise ImportRefused(f"{response.status_code}: {_detail(response)}", status=response.status_code,
-                                    kind=_kind(response))
+                raise ImportRefused(
+                    f"{response.status_code}: {_detail(response)}", status=response.status_code, kind=_kind(response)
+                )
             failure = f"{response.status_code}: {_detail(response)}"
-        await asyncio.sleep(min(0.5 * 2 ** attempt, 10))
+        await asyncio.sleep(min(0.5 * 2**attempt, 10))
     raise ImportRefused(f"gave up after {RETRIES} tries: {failure}")
 
 

@@ -24,8 +24,19 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 REQUIRED = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability")
-OPTIONAL = ("role", "meeting_modes", "cadence", "mentor_capacity", "affiliation", "year_of_study", "department",
-            "experiences", "goals", "challenges", "interests")
+OPTIONAL = (
+    "role",
+    "meeting_modes",
+    "cadence",
+    "mentor_capacity",
+    "affiliation",
+    "year_of_study",
+    "department",
+    "experiences",
+    "goals",
+    "challenges",
+    "interests",
+)
 LISTS = ("languages", "meeting_modes", "experiences", "goals", "challenges", "interests")
 CUSTOM = re.compile(r"^custom\.[a-z0-9][a-z0-9_-]{0,62}$")
 SLOT = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$", re.IGNORECASE)
@@ -35,8 +46,9 @@ class RosterFileError(Exception):
     """The file as a whole cannot be read (its columns, its format): nothing is sent. The columns it
     names, for a caller that words the refusal itself (the web app, in the reader's language)."""
 
-    def __init__(self, message: str, *, missing: Sequence[str] = (), unknown: Sequence[str] = (),
-                 duplicated: Sequence[str] = ()) -> None:
+    def __init__(
+        self, message: str, *, missing: Sequence[str] = (), unknown: Sequence[str] = (), duplicated: Sequence[str] = ()
+    ) -> None:
         super().__init__(message)
         self.missing, self.unknown, self.duplicated = list(missing), list(unknown), list(duplicated)
 
@@ -76,8 +88,9 @@ def format_of(name: str, file_format: str | None = None) -> str:
     return kind
 
 
-def read_records(source: BinaryIO | Iterable[bytes], file_format: str, *,
-                 longest_line: int | None = None) -> Iterator[Row | RowError]:
+def read_records(
+    source: BinaryIO | Iterable[bytes], file_format: str, *, longest_line: int | None = None
+) -> Iterator[Row | RowError]:
     """The file's rows and row errors in file order, one record at a time: nothing but the external ids
     seen so far is kept (to name a duplicate's first line). ``source`` is a binary file or an iterable
     of byte chunks (lines, or any split). A header the mapping cannot read raises ``RosterFileError``
@@ -144,10 +157,19 @@ def _csv_lines(reader: Any):
     missing = [name for name in REQUIRED if name not in columns]
     unknown = [name for name in columns if name not in REQUIRED + OPTIONAL and not CUSTOM.match(name)]
     if missing or unknown:
-        raise RosterFileError("; ".join(part for part in (
-            f"the file lacks the columns {', '.join(missing)}" if missing else "",
-            f"unknown columns {', '.join(unknown)} (custom attributes are named custom.<name>)" if unknown else "")
-            if part) + " (see docs/programs.md)", missing=missing, unknown=unknown)
+        raise RosterFileError(
+            "; ".join(
+                part
+                for part in (
+                    f"the file lacks the columns {', '.join(missing)}" if missing else "",
+                    f"unknown columns {', '.join(unknown)} (custom attributes are named custom.<name>)" if unknown else "",
+                )
+                if part
+            )
+            + " (see docs/programs.md)",
+            missing=missing,
+            unknown=unknown,
+        )
     duplicated = sorted({name for name in columns if columns.count(name) > 1})
     if duplicated:
         raise RosterFileError(f"the columns {', '.join(duplicated)} appear more than once", duplicated=duplicated)
@@ -195,8 +217,17 @@ def _jsonl_records(binary: BinaryIO, longest_line: int | None = None):
         missing = [name for name in REQUIRED if record.get(name) in (None, "", [])]
         unknown = [name for name in record if name not in REQUIRED + OPTIONAL and not CUSTOM.match(name)]
         if missing or unknown:
-            yield line, "; ".join(part for part in (f"{', '.join(missing)} missing" if missing else "",
-                                                     f"unknown keys {', '.join(unknown)}" if unknown else "") if part)
+            yield (
+                line,
+                "; ".join(
+                    part
+                    for part in (
+                        f"{', '.join(missing)} missing" if missing else "",
+                        f"unknown keys {', '.join(unknown)}" if unknown else "",
+                    )
+                    if part
+                ),
+            )
             continue
         yield line, record
 
@@ -212,12 +243,18 @@ def _profile(record: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} empty")
     topics = _topics(record["topics"], record.get("role"))
     profile: dict[str, Any] = {
-        "email": record["email"], "display_name": record["display_name"], "campus": record["campus"],
-        "time_zone": record["time_zone"], "topics": topics, "weekly_availability": _slots(record["availability"]),
-        "languages": _list(record["languages"]), "meeting_modes": _list(record.get("meeting_modes") or "online"),
+        "email": record["email"],
+        "display_name": record["display_name"],
+        "campus": record["campus"],
+        "time_zone": record["time_zone"],
+        "topics": topics,
+        "weekly_availability": _slots(record["availability"]),
+        "languages": _list(record["languages"]),
+        "meeting_modes": _list(record.get("meeting_modes") or "online"),
         "preferred_cadence": record.get("cadence") or "weekly",
         "mentor_capacity": _number(record.get("mentor_capacity"), "mentor_capacity")
-        if record.get("mentor_capacity") not in (None, "") else (1 if any(t["role"] == "mentor" for t in topics) else 0),
+        if record.get("mentor_capacity") not in (None, "")
+        else (1 if any(t["role"] == "mentor" for t in topics) else 0),
     }
     for name in ("experiences", "goals", "challenges", "interests"):
         if record.get(name):
@@ -227,8 +264,11 @@ def _profile(record: dict[str, Any]) -> dict[str, Any]:
             profile[name] = record[name]
     if record.get("year_of_study") not in (None, ""):
         profile["year_of_study"] = _number(record["year_of_study"], "year_of_study")
-    custom = {name.removeprefix("custom."): _maybe_number(value) for name, value in record.items()
-              if name.startswith("custom.") and value not in (None, "")}
+    custom = {
+        name.removeprefix("custom."): _maybe_number(value)
+        for name, value in record.items()
+        if name.startswith("custom.") and value not in (None, "")
+    }
     if custom:
         profile["custom_attributes"] = custom
     return profile

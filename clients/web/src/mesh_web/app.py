@@ -59,13 +59,31 @@ def create_app(settings: WebSettings | None = None, themes_file: Path | None = N
         pool = await storage.open_pool(settings.database_url)
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=40)
         async with httpx.AsyncClient(timeout=settings.api_timeout_seconds, limits=limits) as http:
-            idp = IdentityProvider(settings.oidc_issuer, settings.oidc_client_id,
-                                   settings.oidc_client_secret.get_secret_value(), f"{settings.origin}/auth/callback", http,
-                                   settings.oidc_discovery_url)
-            sessions = SessionStore(pool, Sealer(settings.keys()), idle=timedelta(minutes=settings.session_idle_minutes),
-                                    lifetime=timedelta(hours=settings.session_max_hours))
-            app.state.wiring = Wiring(settings, pool, http, idp, sessions, Catalogues(settings.pseudo_locale), assets, themes,
-                                      environment(assets, themes))
+            idp = IdentityProvider(
+                settings.oidc_issuer,
+                settings.oidc_client_id,
+                settings.oidc_client_secret.get_secret_value(),
+                f"{settings.origin}/auth/callback",
+                http,
+                settings.oidc_discovery_url,
+            )
+            sessions = SessionStore(
+                pool,
+                Sealer(settings.keys()),
+                idle=timedelta(minutes=settings.session_idle_minutes),
+                lifetime=timedelta(hours=settings.session_max_hours),
+            )
+            app.state.wiring = Wiring(
+                settings,
+                pool,
+                http,
+                idp,
+                sessions,
+                Catalogues(settings.pseudo_locale),
+                assets,
+                themes,
+                environment(assets, themes),
+            )
             try:
                 yield
             finally:

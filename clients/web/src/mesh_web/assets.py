@@ -21,8 +21,12 @@ VENDORED = {  # URL path under the prefix -> file under the npm packages' direct
 }
 COMPRESSIBLE = (".css", ".js", ".svg")
 FIRST_VISIT = (  # what the base page (templates/base.html) makes a browser fetch, fonts as uswds.min.css asks
-    "css/uswds.min.css", "mesh.css", "js/htmx.min.js", "mesh.js",
-    "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2", "fonts/source-sans-pro/sourcesanspro-bold-webfont.woff2",
+    "css/uswds.min.css",
+    "mesh.css",
+    "js/htmx.min.js",
+    "mesh.js",
+    "fonts/source-sans-pro/sourcesanspro-regular-webfont.woff2",
+    "fonts/source-sans-pro/sourcesanspro-bold-webfont.woff2",
 )
 
 
@@ -42,8 +46,10 @@ class Assets:
         files |= {str(path.relative_to(STATIC)): path for path in STATIC.rglob("*") if path.is_file()}
         missing = sorted(str(path) for path in files.values() if not path.is_file())
         if any("@uswds" in name or "htmx" in name for name in missing):
-            raise RuntimeError(f"front-end packages missing ({missing[0]}): run `npm ci` in clients/web "
-                               "(make setup does), or set MESH_WEB_ASSETS_DIR")
+            raise RuntimeError(
+                f"front-end packages missing ({missing[0]}): run `npm ci` in clients/web "
+                "(make setup does), or set MESH_WEB_ASSETS_DIR"
+            )
         self._files: dict[str, Asset] = {}
         digest = hashlib.sha256()
         for name, path in sorted(files.items()):
@@ -65,8 +71,10 @@ class Assets:
 
     def transferred(self, names: Iterable[str] = FIRST_VISIT) -> int:
         """The bytes a browser accepting gzip downloads for these assets: by default, a first visit's."""
-        return sum(len(asset.compressed if asset.compressed is not None else asset.body)
-                   for asset in (self._files[name] for name in names))
+        return sum(
+            len(asset.compressed if asset.compressed is not None else asset.body)
+            for asset in (self._files[name] for name in names)
+        )
 
     def response(self, request: Request, version: str, name: str) -> Response:
         asset = self._files.get(name)

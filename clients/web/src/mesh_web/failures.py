@@ -39,8 +39,11 @@ async def _keep_form(request: Request) -> str | None:
     for key, value in posted.multi_items():
         if isinstance(value, UploadFile) or key == PAGE_FIELD:
             continue
-        values[key] = [*values[key], value] if key in values and isinstance(values[key], list) else (
-            [values[key], value] if key in values else value)
+        values[key] = (
+            [*values[key], value]
+            if key in values and isinstance(values[key], list)
+            else ([values[key], value] if key in values else value)
+        )
     target = safe_return(posted.get(PAGE_FIELD) if isinstance(posted.get(PAGE_FIELD), str) else None)
     visit = await open_visit(request)
     visit.session.data["form"] = {"page": target, "values": values}
@@ -80,8 +83,7 @@ async def unavailable(request: Request, error: Exception) -> Response:
     kept = await _keep_form(request)
     visit = await open_visit(request)
     retry = kept or safe_return(request.url.path)
-    return page(visit, "unavailable.html", status=503, retry=retry, service=getattr(error, "service", ""),
-                kept=kept is not None)
+    return page(visit, "unavailable.html", status=503, retry=retry, service=getattr(error, "service", ""), kept=kept is not None)
 
 
 async def unreadable_request(request: Request, error: Exception) -> Response:
@@ -102,5 +104,6 @@ async def broken(request: Request, error: Exception) -> Response:
     log.exception("page failed", path=request.url.path, error=type(error).__name__)
     kept = await _keep_form(request)
     visit = await open_visit(request)
-    return page(visit, "unavailable.html", status=500, retry=kept or safe_return(request.url.path), service="",
-                kept=kept is not None)
+    return page(
+        visit, "unavailable.html", status=500, retry=kept or safe_return(request.url.path), service="", kept=kept is not None
+    )

@@ -41,11 +41,23 @@ class Form:
 
 
 def environment(assets: Any, themes: Any) -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(asset=assets.url, when=i18n.when, day=i18n.day, clock_time=i18n.clock_time, themes=themes,
-                       time_of=time_of, date_of=date_of)
+    env.globals.update(
+        asset=assets.url,
+        when=i18n.when,
+        day=i18n.day,
+        clock_time=i18n.clock_time,
+        themes=themes,
+        time_of=time_of,
+        date_of=date_of,
+    )
     return env
 
 
@@ -71,9 +83,16 @@ def page(visit: Visit, template: str, *, status: int = 200, form: Form | None = 
     if flashes:
         visit.session.changed = True
     body = wiring.templates.get_template(template).render(
-        visit=visit, who=visit.who, form=form or Form(), language=visit.language, flashes=flashes,
-        languages=wiring.catalogues.languages, theme=wiring.themes.of(visit.who.institution if visit.who else None),
-        request=visit.request, **context)
+        visit=visit,
+        who=visit.who,
+        form=form or Form(),
+        language=visit.language,
+        flashes=flashes,
+        languages=wiring.catalogues.languages,
+        theme=wiring.themes.of(visit.who.institution if visit.who else None),
+        request=visit.request,
+        **context,
+    )
     return HTMLResponse(body, status_code=status)
 
 
@@ -81,8 +100,9 @@ def fragment(visit: Visit, template: str, block: str, **context: Any) -> HTMLRes
     """One block of a page, for an enhanced (htmx) update of that region."""
     wiring = visit.request.app.state.wiring
     compiled = wiring.templates.get_template(template)
-    rendered = compiled.blocks[block](compiled.new_context({"visit": visit, "who": visit.who, "form": Form(),
-                                                            "language": visit.language, **context}))
+    rendered = compiled.blocks[block](
+        compiled.new_context({"visit": visit, "who": visit.who, "form": Form(), "language": visit.language, **context})
+    )
     return HTMLResponse("".join(rendered))
 
 

@@ -21,9 +21,11 @@ CACHEABLE_PREFIXES = ("/assets/", "/theme/")  # content-addressed URLs
 
 
 def content_security_policy(idp_origin: str) -> str:
-    return ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-            f"connect-src 'self'; form-action 'self' {idp_origin}; frame-ancestors 'none'; base-uri 'none'; "
-            "manifest-src 'self'")
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src 'self'; form-action 'self' {idp_origin}; frame-ancestors 'none'; base-uri 'none'; "
+        "manifest-src 'self'"
+    )
 
 
 class WebSecurity:
@@ -44,12 +46,19 @@ class WebSecurity:
 
         async def secured(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(name, value) for name, value in message.get("headers", [])
-                           if name.lower() not in (b"cache-control",) or cacheable]
-                headers += [(b"content-security-policy", self.policy), (b"x-content-type-options", b"nosniff"),
-                            (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY"),
-                            (b"cross-origin-opener-policy", b"same-origin"),
-                            (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()")]
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() not in (b"cache-control",) or cacheable
+                ]
+                headers += [
+                    (b"content-security-policy", self.policy),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+                ]
                 if not cacheable:
                     headers.append((b"cache-control", b"no-store"))
                 if self.https:
@@ -73,7 +82,15 @@ class WebSecurity:
 
 async def _refuse(send: Send) -> None:
     body = b"Cross-site request refused: this form must be sent from the Mentoring Mesh site itself."
-    await send({"type": "http.response.start", "status": 403,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
-                            (b"cache-control", b"no-store")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

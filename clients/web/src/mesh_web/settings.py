@@ -14,19 +14,28 @@ DEFAULT_ASSETS = Path(__file__).resolve().parents[2] / "node_modules"  # clients
 class WebSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MESH_WEB_", extra="ignore")
 
-    public_url: str = Field(description="The origin browsers use, e.g. https://mentoring.example.edu (no path). "
-                            "Cross-site posts are refused by comparing with it.")
+    public_url: str = Field(
+        description="The origin browsers use, e.g. https://mentoring.example.edu (no path). "
+        "Cross-site posts are refused by comparing with it."
+    )
     oidc_issuer: str = Field(description="The identity provider's issuer URL (its discovery document is read at start).")
-    oidc_discovery_url: str | None = Field(default=None, description="Where to read the IdP's discovery document "
-                                           "when the app reaches the IdP at another address than browsers do "
-                                           "(compose: http://keycloak:8080/...); default: the issuer's.")
+    oidc_discovery_url: str | None = Field(
+        default=None,
+        description="Where to read the IdP's discovery document "
+        "when the app reaches the IdP at another address than browsers do "
+        "(compose: http://keycloak:8080/...); default: the issuer's.",
+    )
     oidc_client_id: str = "mesh-web"
     oidc_client_secret: SecretStr = Field(description="The confidential client's secret.")
-    session_keys: SecretStr = Field(description="Comma-separated base64 keys of 32 bytes (AES-256-GCM) that encrypt "
-                                    "the tokens kept in sessions; the first encrypts, all decrypt (rotate by prepending).")
+    session_keys: SecretStr = Field(
+        description="Comma-separated base64 keys of 32 bytes (AES-256-GCM) that encrypt "
+        "the tokens kept in sessions; the first encrypts, all decrypt (rotate by prepending)."
+    )
     database_url: str = Field(description="PostgreSQL DSN of mesh-web's own database (sessions), as its runtime role.")
-    database_migration_url: str | None = Field(default=None, description="DSN of the same database as its owner: "
-                                               "set, migrations run at start; unset, `mesh-web migrate` runs them.")
+    database_migration_url: str | None = Field(
+        default=None,
+        description="DSN of the same database as its owner: set, migrations run at start; unset, `mesh-web migrate` runs them.",
+    )
     profile_url: str
     matching_url: str
     scheduling_url: str
@@ -38,8 +47,11 @@ class WebSettings(BaseSettings):
     session_max_hours: int = Field(default=10, ge=1, description="A session ends this long after sign-in whatever happens.")
     api_timeout_seconds: float = Field(default=10.0, gt=0)
     default_locale: str = "en"
-    pseudo_locale: bool = Field(default=False, description="Tests only: serve the pseudo-locale en-XA (every "
-                                "catalogued string marked), chosen by the mesh_language cookie, to find untranslated text.")
+    pseudo_locale: bool = Field(
+        default=False,
+        description="Tests only: serve the pseudo-locale en-XA (every "
+        "catalogued string marked), chosen by the mesh_language cookie, to find untranslated text.",
+    )
     log_format: str = Field(default="json", pattern="^(json|console)$")
 
     @model_validator(mode="after")
@@ -56,8 +68,11 @@ class WebSettings(BaseSettings):
         return f"{parts.scheme}://{parts.netloc}"
 
     def keys(self) -> list[bytes]:
-        keys = [base64.b64decode(part.strip(), validate=True) for part in self.session_keys.get_secret_value().split(",")
-                if part.strip()]
+        keys = [
+            base64.b64decode(part.strip(), validate=True)
+            for part in self.session_keys.get_secret_value().split(",")
+            if part.strip()
+        ]
         if not keys or any(len(key) != 32 for key in keys):
             raise ValueError("MESH_WEB_SESSION_KEYS must list base64 keys of exactly 32 bytes")
         return keys

@@ -25,8 +25,10 @@ class Theme:
     logo_svg: str | None = None  # an SVG of the institution's mark (served from here, never another host)
 
     def css(self) -> str:
-        return (f":root{{--mesh-primary:{self.primary};--mesh-primary-dark:{self.primary_dark};"
-                f"--mesh-on-primary:{self.on_primary};--mesh-link:{self.link}}}\n")
+        return (
+            f":root{{--mesh-primary:{self.primary};--mesh-primary-dark:{self.primary_dark};"
+            f"--mesh-on-primary:{self.on_primary};--mesh-link:{self.link}}}\n"
+        )
 
     @property
     def version(self) -> str:
@@ -37,10 +39,12 @@ class Theme:
         for colour in (self.primary, self.primary_dark, self.on_primary, self.link):
             if not _HEX.match(colour):
                 return [f"{self.institution}: {colour!r} is not a #rrggbb colour"]
-        for fore, back, what in ((self.on_primary, self.primary, "text on the primary colour"),
-                                 (self.on_primary, self.primary_dark, "text on the dark primary colour"),
-                                 (self.link, "#ffffff", "links on white"),
-                                 (self.primary, "#ffffff", "the primary colour on white")):
+        for fore, back, what in (
+            (self.on_primary, self.primary, "text on the primary colour"),
+            (self.on_primary, self.primary_dark, "text on the dark primary colour"),
+            (self.link, "#ffffff", "links on white"),
+            (self.primary, "#ffffff", "the primary colour on white"),
+        ):
             ratio = contrast(fore, back)
             if ratio < MINIMUM_CONTRAST:
                 found.append(f"{self.institution}: {what} has contrast {ratio:.2f}:1, below {MINIMUM_CONTRAST}:1")
@@ -48,7 +52,7 @@ class Theme:
 
 
 def _luminance(colour: str) -> float:
-    channels = [int(colour[index:index + 2], 16) / 255 for index in (1, 3, 5)]
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -60,15 +64,21 @@ def contrast(first: str, second: str) -> float:
 
 
 DEFAULT = Theme("", "Mentoring Mesh")
-_BRIDGE = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 26h44M6 26V16M42 26V16M2 16c8-12 36-12 44 0'
-           'M14 26v-9M24 26v-11M34 26v-9" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>')
-_RIVER = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 10c7-6 15 6 22 0s15 6 22 0M2 18c7-6 15 6 22 0'
-          's15 6 22 0M2 26c7-6 15 6 22 0s15 6 22 0" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>')
+_BRIDGE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 26h44M6 26V16M42 26V16M2 16c8-12 36-12 44 0'
+    'M14 26v-9M24 26v-11M34 26v-9" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>'
+)
+_RIVER = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 32"><path d="M2 10c7-6 15 6 22 0s15 6 22 0M2 18c7-6 15 6 22 0'
+    's15 6 22 0M2 26c7-6 15 6 22 0s15 6 22 0" fill="none" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>'
+)
 DEMO = {
-    "northbridge": Theme("northbridge", "Northbridge University", primary="#1b5e20", primary_dark="#0f3d14", link="#1b5e20",
-                         logo_svg=_BRIDGE),
-    "riverside": Theme("riverside", "Riverside College", primary="#7a1f3d", primary_dark="#521328", link="#7a1f3d",
-                       logo_svg=_RIVER),
+    "northbridge": Theme(
+        "northbridge", "Northbridge University", primary="#1b5e20", primary_dark="#0f3d14", link="#1b5e20", logo_svg=_BRIDGE
+    ),
+    "riverside": Theme(
+        "riverside", "Riverside College", primary="#7a1f3d", primary_dark="#521328", link="#7a1f3d", logo_svg=_RIVER
+    ),
 }
 
 

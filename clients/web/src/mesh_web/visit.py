@@ -49,8 +49,11 @@ class Who:
 
     @staticmethod
     def of(data: dict[str, Any]) -> "Who":
-        return Who(**{key: data.get(key) for key in ("subject", "name", "username", "email", "institution", "locale")},
-                   campuses=list(data.get("campuses") or []), roles=list(data.get("roles") or []))
+        return Who(
+            **{key: data.get(key) for key in ("subject", "name", "username", "email", "institution", "locale")},
+            campuses=list(data.get("campuses") or []),
+            roles=list(data.get("roles") or []),
+        )
 
 
 @dataclass
@@ -150,9 +153,11 @@ async def open_visit(request: Request) -> Visit:
     started = time.perf_counter()
     session = await wiring.sessions.load(request.cookies.get(COOKIE)) or wiring.sessions.fresh()
     who = session.data.get("who") or {}
-    language = wiring.catalogues.choose(saved=who.get("locale"),
-                                        chosen=session.data.get("language") or request.cookies.get(LANGUAGE_COOKIE),
-                                        accept_language=request.headers.get("accept-language"))
+    language = wiring.catalogues.choose(
+        saved=who.get("locale"),
+        chosen=session.data.get("language") or request.cookies.get(LANGUAGE_COOKIE),
+        accept_language=request.headers.get("accept-language"),
+    )
     zone_name = session.data.get("zone") or "UTC"
     visit = Visit(request, session, language, zone_name)
     visit.spent("sessions", time.perf_counter() - started)

@@ -57,22 +57,30 @@ class AgreementSet(_Agreement):
 
     goal_count: int = Field(ge=1, le=20, description="How many goals they work towards.", examples=[2])
     participant_ids: PairIds | None = Field(
-        default=None, description="The pair (contracts 2.2).",
-        examples=[["4f6c2a9e-5b1d-4c3e-9a8f-2d7e6b5c4a31", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]])
-    agreement_version: int | None = Field(default=None, ge=1, description="Which version holds now (contracts 2.2).",
-                                          examples=[1])
-    session_minutes: int | None = Field(default=None, ge=15, le=240, description="Agreed length of a session "
-                                        "(contracts 2.2).", examples=[60])
-    runs_until: date | None = Field(default=None, description="The last day the mentorship runs, if agreed "
-                                    "(contracts 2.2).", examples=["2027-06-30"])
+        default=None,
+        description="The pair (contracts 2.2).",
+        examples=[["4f6c2a9e-5b1d-4c3e-9a8f-2d7e6b5c4a31", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]],
+    )
+    agreement_version: int | None = Field(
+        default=None, ge=1, description="Which version holds now (contracts 2.2).", examples=[1]
+    )
+    session_minutes: int | None = Field(
+        default=None, ge=15, le=240, description="Agreed length of a session (contracts 2.2).", examples=[60]
+    )
+    runs_until: date | None = Field(
+        default=None, description="The last day the mentorship runs, if agreed (contracts 2.2).", examples=["2027-06-30"]
+    )
 
 
 class Goal(ContractModel):
     """One goal the pair works towards."""
 
-    description: Label = Field(description="The goal, in the pair's words.", examples=["pass the Calculus II final"],
-                               json_schema_extra=PERSONAL_DATA)
-    owner: ParticipantId | None = Field(default=None, description="Whose goal it is; none if shared.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"])
+    description: Label = Field(
+        description="The goal, in the pair's words.", examples=["pass the Calculus II final"], json_schema_extra=PERSONAL_DATA
+    )
+    owner: ParticipantId | None = Field(
+        default=None, description="Whose goal it is; none if shared.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
+    )
 
 
 class AgreementSetV1(_Agreement):
@@ -82,6 +90,10 @@ class AgreementSetV1(_Agreement):
     retired: ClassVar[bool] = True
 
     goals: list[Goal] = Field(min_length=1, max_length=20, description="What they work towards.")
-    expectations: list[Label] = Field(default_factory=list, max_length=20, description="How they work together.",
-                                      examples=[["reply within two days", "come prepared"]],
-                                      json_schema_extra=PERSONAL_DATA)
+    expectations: list[Label] = Field(
+        default_factory=list,
+        max_length=20,
+        description="How they work together.",
+        examples=[["reply within two days", "come prepared"]],
+        json_schema_extra=PERSONAL_DATA,
+    )

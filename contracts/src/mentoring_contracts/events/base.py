@@ -57,11 +57,14 @@ _SINGLE_LINE, _MULTI_LINE = re.compile(f"[{_CONTROLS}]"), re.compile(f"[{_CONTRO
 def _sent_at_most(limit: int) -> BeforeValidator:
     """The documented maxLength holds for the text as sent, before its surrounding whitespace is
     trimmed: 2,000 spaces around a word are refused, not quietly cut."""
+
     def check(value: object) -> object:
         if isinstance(value, str) and len(value) > limit:
-            raise PydanticCustomError("string_too_long", "String should have at most {max_length} characters",
-                                      {"max_length": limit})
+            raise PydanticCustomError(
+                "string_too_long", "String should have at most {max_length} characters", {"max_length": limit}
+            )
         return value
+
     return BeforeValidator(check)
 
 
@@ -80,18 +83,24 @@ def _without_controls(multi_line: bool) -> BeforeValidator:
             return value
         if found.group() == "\x00":  # worded as the refusal PostgreSQL's would be (problems.py)
             raise PydanticCustomError("control_character", "Text may not contain the NUL character (\\u0000)")
-        rule = ("Text may hold line feeds and tabs but no other control characters or line separators" if multi_line
-                else "Text may not hold control characters or line separators")
+        rule = (
+            "Text may hold line feeds and tabs but no other control characters or line separators"
+            if multi_line
+            else "Text may not hold control characters or line separators"
+        )
         raise PydanticCustomError("control_character", rule + " (found U+{code})", {"code": f"{ord(found.group()):04X}"})
+
     return BeforeValidator(check)
 
 
 def plain_text(max_length: int, *, multi_line: bool = False) -> object:
     """Text of 1 to ``max_length`` characters, kept as sent, without control characters (line feeds
     and tabs allowed in ``multi_line`` text)."""
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length,
-                                            pattern=MULTI_LINE if multi_line else SINGLE_LINE),
-                     _without_controls(multi_line)]
+    return Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=max_length, pattern=MULTI_LINE if multi_line else SINGLE_LINE),
+        _without_controls(multi_line),
+    ]
 
 
 def trimmed_text(max_length: int, *, multi_line: bool = False) -> object:
@@ -101,9 +110,11 @@ def trimmed_text(max_length: int, *, multi_line: bool = False) -> object:
     # lengths before trimming, and a blank text would pass as empty. The pattern inside documents
     # the rule in the published schema; the check outside holds it for the text as sent.
     pattern = MULTI_LINE if multi_line else SINGLE_LINE
-    return Annotated[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
-                                                      pattern=pattern)],
-                     _without_controls(multi_line), _sent_at_most(max_length)]
+    return Annotated[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=pattern)],
+        _without_controls(multi_line),
+        _sent_at_most(max_length),
+    ]
 
 
 Label = trimmed_text(120)
@@ -115,21 +126,29 @@ SessionId = Annotated[UUID, Field(description="A session's id.", examples=["9a8b
 ProgramId = Annotated[Slug, Field(description="The program's id.", examples=["first-year-stem"])]
 PairIds = Annotated[
     list[UUID],
-    Field(min_length=2, max_length=2, description="The pair's two participant ids.",
-          examples=[["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]]),
+    Field(
+        min_length=2,
+        max_length=2,
+        description="The pair's two participant ids.",
+        examples=[["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11", "1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]],
+    ),
 ]
 # Marks a field that holds personal data (a name, an address, an account id, a person's own words).
 # Only retired event versions carry such fields: current versions hold ids and non-identifying
 # attributes, and the personal data stays behind the services' authorised APIs, where erasure reaches it.
 PERSONAL_DATA = {"x-personal-data": True}
-SUBJECT_DESCRIPTION = ("The participant's account at the institution's identity provider (the access token's `sub`): "
-                       "how services recognise the person acting. An opaque id, never a name or an address; "
-                       "absent for participants from before identity.")
+SUBJECT_DESCRIPTION = (
+    "The participant's account at the institution's identity provider (the access token's `sub`): "
+    "how services recognise the person acting. An opaque id, never a name or an address; "
+    "absent for participants from before identity."
+)
 SUBJECT_EXAMPLE = "f10b93f7-9629-5cdf-b8fe-2682af5640dd"
 AccountSubject = plain_text(255)
 Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
-Reason = Annotated[trimmed_text(1000, multi_line=True),  # type: ignore[valid-type]
-                   Field(examples=["moved to another campus"])]
+Reason = Annotated[
+    trimmed_text(1000, multi_line=True),  # type: ignore[valid-type]
+    Field(examples=["moved to another campus"]),
+]
 
 
 class ContractModel(BaseModel):

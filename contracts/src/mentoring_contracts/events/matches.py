@@ -74,9 +74,11 @@ class MatchProposedV1(MatchProposed):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reasons: list[str] = Field(description="Why, in words a person understands.",
-                               examples=[["both took Calculus II", "4 h of shared weekly availability"]],
-                               json_schema_extra=PERSONAL_DATA)
+    reasons: list[str] = Field(
+        description="Why, in words a person understands.",
+        examples=[["both took Calculus II", "4 h of shared weekly availability"]],
+        json_schema_extra=PERSONAL_DATA,
+    )
 
 
 class ParticipantSchedule(ContractModel):
@@ -94,8 +96,9 @@ class ParticipantSchedule(ContractModel):
 class ParticipantScheduleV1(ParticipantSchedule):
     """Retired with MatchAccepted v1: carried the person's account id."""
 
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
-                                           json_schema_extra=PERSONAL_DATA)
+    subject: AccountSubject | None = Field(
+        default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class MatchAccepted(_MatchEvent):
@@ -108,8 +111,9 @@ class MatchAccepted(_MatchEvent):
     program_id: ProgramId
     topic_name: Label = Field(description="The topic the pair meets about.", examples=["Calculus II"])
     kind: MatchKind = Field(description="Mentor with mentee, or two peers.", examples=["peer"])
-    participants: list[ParticipantSchedule] = Field(min_length=2, max_length=2,
-                                                    description="Both, with what scheduling needs of each.")
+    participants: list[ParticipantSchedule] = Field(
+        min_length=2, max_length=2, description="Both, with what scheduling needs of each."
+    )
     accepted_at: Instant = Field(description="When the second acceptance came.")
 
 
@@ -119,8 +123,11 @@ class MatchAcceptedV1(MatchAccepted):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    participants: list[ParticipantScheduleV1] = Field(min_length=2, max_length=2,  # type: ignore[assignment]
-                                                      description="Both, with what scheduling needs of each.")
+    participants: list[ParticipantScheduleV1] = Field(
+        min_length=2,
+        max_length=2,  # type: ignore[assignment]
+        description="Both, with what scheduling needs of each.",
+    )
 
 
 class MatchDeclined(_MatchEvent):
@@ -143,8 +150,9 @@ class MatchDeclinedV1(MatchDeclined):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["our schedules do not fit"],
-                                  json_schema_extra=PERSONAL_DATA)
+    reason: Reason | None = Field(
+        default=None, description="Why, if they said.", examples=["our schedules do not fit"], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class MatchExpired(_MatchEvent):
@@ -155,8 +163,7 @@ class MatchExpired(_MatchEvent):
     match_id: MatchId
     program_id: ProgramId
     participant_ids: PairIds
-    accepted_by: list[ParticipantId] = Field(description="Who had accepted before it expired (0 or 1 of the two).",
-                                             examples=[[]])
+    accepted_by: list[ParticipantId] = Field(description="Who had accepted before it expired (0 or 1 of the two).", examples=[[]])
     expired_at: Instant = Field(description="When it lapsed.")
 
 
@@ -172,12 +179,17 @@ class MatchEnded(_MatchEvent):
     participant_ids: PairIds
     outcome: Literal["completed", "ended_early"] = Field(description="As planned, or early.", examples=["completed"])
     ended_by: ParticipantId | None = Field(
-        default=None, description="Who ended it, if one of the pair (else a coordinator or the program).", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
+        default=None,
+        description="Who ended it, if one of the pair (else a coordinator or the program).",
+        examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"],
     )
     ended_at: Instant = Field(description="When.")
-    cause: EndCause | None = Field(default=None, description="What ended it, if known (contracts 2.2): one of the "
-                                   "pair, a participant leaving, the program closing, or the pair lying dormant.",
-                                   examples=["dormant"])
+    cause: EndCause | None = Field(
+        default=None,
+        description="What ended it, if known (contracts 2.2): one of the "
+        "pair, a participant leaving, the program closing, or the pair lying dormant.",
+        examples=["dormant"],
+    )
 
 
 class MatchStalled(_MatchEvent):
@@ -196,10 +208,15 @@ class MatchStalled(_MatchEvent):
 
 
 Arranger = Literal["coordinator", "admin"]
-RuleCode = Annotated[Slug, Field(description="A rule, as a code: no-shared-language, no-shared-topic, "
-                                 "different-campuses, time-zone-gap, nothing-in-common, no-meeting-mode, "
-                                 "too-little-shared-time; read an unknown one as 'another rule'.",
-                                 examples=["no-shared-language"])]
+RuleCode = Annotated[
+    Slug,
+    Field(
+        description="A rule, as a code: no-shared-language, no-shared-topic, "
+        "different-campuses, time-zone-gap, nothing-in-common, no-meeting-mode, "
+        "too-little-shared-time; read an unknown one as 'another rule'.",
+        examples=["no-shared-language"],
+    ),
+]
 
 
 class MatchArranged(_MatchEvent):
@@ -218,19 +235,27 @@ class MatchArranged(_MatchEvent):
     topic_name: Label = Field(description="The topic the pair meets about.", examples=["Calculus II"])
     kind: MatchKind = Field(description="Mentor with mentee, or two peers.", examples=["mentor_mentee"])
     participants: list[MatchParticipant] = Field(min_length=2, max_length=2, description="The pair and their roles.")
-    score: float = Field(ge=0, le=1, description="Weighted mean of the score parts, 0 to 1, under the program's "
-                                                 "current policy.", examples=[0.64])
+    score: float = Field(
+        ge=0, le=1, description="Weighted mean of the score parts, 0 to 1, under the program's current policy.", examples=[0.64]
+    )
     score_parts: list[ScorePart] = Field(description="Each criterion's contribution.")
     proposed_at: Instant = Field(description="When it was proposed.")
     expires_at: Instant = Field(description="Until when both may accept.")
-    arranged_by: Arranger = Field(description="The role of whoever proposed it (who, the audit trail says).",
-                                  examples=["coordinator"])
-    overridden: list[RuleCode] = Field(default_factory=list, max_length=20,
-                                       description="The program policy's rules under which matching itself would "
-                                                   "never have proposed this pair, knowingly overridden.",
-                                       examples=[["no-shared-language"]])
-    with_note: bool = Field(default=False, description="Whether the coordinator wrote the pair a note (its words: "
-                                                       "GET /matches/{id}, `note`).", examples=[True])
+    arranged_by: Arranger = Field(
+        description="The role of whoever proposed it (who, the audit trail says).", examples=["coordinator"]
+    )
+    overridden: list[RuleCode] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The program policy's rules under which matching itself would "
+        "never have proposed this pair, knowingly overridden.",
+        examples=[["no-shared-language"]],
+    )
+    with_note: bool = Field(
+        default=False,
+        description="Whether the coordinator wrote the pair a note (its words: GET /matches/{id}, `note`).",
+        examples=[True],
+    )
 
 
 NudgeId = Annotated[UUID, Field(description="A nudge's id.", examples=["3e9a1b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b"])]
@@ -247,11 +272,11 @@ class MatchNudged(_MatchEvent):
     program_id: ProgramId
     participant_ids: PairIds
     nudge_id: NudgeId
-    nudged_by: Arranger = Field(description="The role of whoever nudged them (who, the audit trail says).",
-                                examples=["coordinator"])
+    nudged_by: Arranger = Field(
+        description="The role of whoever nudged them (who, the audit trail says).", examples=["coordinator"]
+    )
     with_message: bool = Field(description="Whether it came with a message (its words: matching's API).", examples=[True])
-    dormant: bool = Field(description="Whether the pair was dormant (MatchStalled, not revived) when nudged.",
-                          examples=[False])
+    dormant: bool = Field(description="Whether the pair was dormant (MatchStalled, not revived) when nudged.", examples=[False])
     nudged_at: Instant = Field(description="When.")
 
 
@@ -261,5 +286,9 @@ class MatchEndedV1(MatchEnded):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reason: Reason | None = Field(default=None, description="Why it ended early, if it did.", examples=["goals reached early"],
-                                  json_schema_extra=PERSONAL_DATA)
+    reason: Reason | None = Field(
+        default=None,
+        description="Why it ended early, if it did.",
+        examples=["goals reached early"],
+        json_schema_extra=PERSONAL_DATA,
+    )

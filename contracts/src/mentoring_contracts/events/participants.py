@@ -33,8 +33,9 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 
 
 def _labels(description: str, example: list[str]) -> object:
-    return Field(default_factory=list, max_length=30, description=description, examples=[example],
-                 json_schema_extra=PERSONAL_DATA)
+    return Field(
+        default_factory=list, max_length=30, description=description, examples=[example], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class TopicRole(ContractModel):
@@ -49,8 +50,9 @@ class AvailabilitySlot(ContractModel):
 
     weekday: Weekday = Field(description="Day of the week.", examples=["mon"])
     start: time = Field(description="Local wall-clock start, no offset, on a quarter hour.", examples=["17:00"])
-    end: time = Field(description="Local wall-clock end (exclusive), after start on the same day, on a quarter hour.",
-                      examples=["19:00"])
+    end: time = Field(
+        description="Local wall-clock end (exclusive), after start on the same day, on a quarter hour.", examples=["19:00"]
+    )
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Self:
@@ -72,21 +74,31 @@ class ParticipantAttributes(ContractModel):
     program_id: ProgramId
     program_setting: ProgramSetting = Field(description="Where the program runs.", examples=["academic"])
     campus: Label = Field(description="Campus, site or chapter.", examples=["north"])
-    topics: list[TopicRole] = Field(min_length=1, max_length=20, description="Topics and the role taken in each.",
-                                    examples=[[{"topic": "Calculus II", "role": "mentee"}]])
-    languages: list[Label] = Field(min_length=1, max_length=10, description="Languages spoken (BCP 47 tags).",
-                                   examples=[["en", "de"]])
+    topics: list[TopicRole] = Field(
+        min_length=1,
+        max_length=20,
+        description="Topics and the role taken in each.",
+        examples=[[{"topic": "Calculus II", "role": "mentee"}]],
+    )
+    languages: list[Label] = Field(
+        min_length=1, max_length=10, description="Languages spoken (BCP 47 tags).", examples=[["en", "de"]]
+    )
     time_zone: TimeZoneName
     weekly_availability: list[AvailabilitySlot] = Field(
-        min_length=1, max_length=50, description="When the participant can meet, every week, in their time zone.",
+        min_length=1,
+        max_length=50,
+        description="When the participant can meet, every week, in their time zone.",
         examples=[[{"weekday": "mon", "start": "17:00", "end": "19:00"}]],
     )
-    meeting_modes: list[MeetingMode] = Field(min_length=1, max_length=2, description="How the participant can meet.",
-                                             examples=[["online", "in_person"]])
-    preferred_cadence: Cadence = Field(default="weekly", description="How often the participant wants to meet.",
-                                       examples=["weekly"])
-    mentor_capacity: int = Field(default=0, ge=0, le=20, description="How many mentees this person can mentor at once.",
-                                 examples=[2])
+    meeting_modes: list[MeetingMode] = Field(
+        min_length=1, max_length=2, description="How the participant can meet.", examples=[["online", "in_person"]]
+    )
+    preferred_cadence: Cadence = Field(
+        default="weekly", description="How often the participant wants to meet.", examples=["weekly"]
+    )
+    mentor_capacity: int = Field(
+        default=0, ge=0, le=20, description="How many mentees this person can mentor at once.", examples=[2]
+    )
 
     @model_validator(mode="after")
     def _mentors_have_capacity(self) -> Self:
@@ -102,24 +114,36 @@ class ParticipantProfile(ParticipantAttributes):
     """Everything matching, scheduling and notification need to know about a participant: the
     attributes, plus the personal data (name, address, and their own words) no current event carries."""
 
-    display_name: Label = Field(description="How the participant is addressed.", examples=["Ada L."],
-                                json_schema_extra=PERSONAL_DATA)
-    email: EmailStr = Field(description="Where notifications go.", examples=["ada@students.example.edu"],
-                            json_schema_extra=PERSONAL_DATA)
+    display_name: Label = Field(
+        description="How the participant is addressed.", examples=["Ada L."], json_schema_extra=PERSONAL_DATA
+    )
+    email: EmailStr = Field(
+        description="Where notifications go.", examples=["ada@students.example.edu"], json_schema_extra=PERSONAL_DATA
+    )
     experiences: Annotated[list[Label], _labels("Experiences to share.", ["took Calculus I"])]
     goals: Annotated[list[Label], _labels("What the participant wants to achieve.", ["pass the final exam"])]
     challenges: Annotated[list[Label], _labels("What the participant struggles with.", ["exam anxiety"])]
     interests: Annotated[list[Label], _labels("Interests beyond the topic.", ["chess"])]
     # What programs' participation rules read (contracts 2.1); personal, so never on an event.
-    affiliation: Affiliation | None = Field(default=None, description="Student, staff, faculty, alumni or community.",
-                                            examples=["student"], json_schema_extra=PERSONAL_DATA)
-    year_of_study: int | None = Field(default=None, ge=1, le=12, description="For students: their year.", examples=[1],
-                                      json_schema_extra=PERSONAL_DATA)
-    department: Label | None = Field(default=None, description="Department, school or faculty.", examples=["Mathematics"],
-                                     json_schema_extra=PERSONAL_DATA)
+    affiliation: Affiliation | None = Field(
+        default=None,
+        description="Student, staff, faculty, alumni or community.",
+        examples=["student"],
+        json_schema_extra=PERSONAL_DATA,
+    )
+    year_of_study: int | None = Field(
+        default=None, ge=1, le=12, description="For students: their year.", examples=[1], json_schema_extra=PERSONAL_DATA
+    )
+    department: Label | None = Field(
+        default=None, description="Department, school or faculty.", examples=["Mathematics"], json_schema_extra=PERSONAL_DATA
+    )
     custom_attributes: dict[CustomName, Label | int | float] = Field(
-        default_factory=dict, max_length=30, description="Values of the attributes the program defines, by name.",
-        examples=[{"course": "MATH101"}], json_schema_extra=PERSONAL_DATA)
+        default_factory=dict,
+        max_length=30,
+        description="Values of the attributes the program defines, by name.",
+        examples=[{"course": "MATH101"}],
+        json_schema_extra=PERSONAL_DATA,
+    )
 
     def attributes(self) -> ParticipantAttributes:
         """The non-identifying part, as validated already (the same values: nothing to check again)."""
@@ -173,8 +197,9 @@ class ParticipantJoinedV1(_ParticipantEvent):
     retired: ClassVar[bool] = True
 
     participant_id: ParticipantId
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
-                                           json_schema_extra=PERSONAL_DATA)
+    subject: AccountSubject | None = Field(
+        default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE], json_schema_extra=PERSONAL_DATA
+    )
     profile: ParticipantProfile = Field(description="The profile as given when joining.")
     joined_at: Instant = Field(description="When they joined.")
 
@@ -186,8 +211,9 @@ class ParticipantProfileUpdatedV1(_ParticipantEvent):
     retired: ClassVar[bool] = True
 
     participant_id: ParticipantId
-    subject: AccountSubject | None = Field(default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE],
-                                           json_schema_extra=PERSONAL_DATA)
+    subject: AccountSubject | None = Field(
+        default=None, description=SUBJECT_DESCRIPTION, examples=[SUBJECT_EXAMPLE], json_schema_extra=PERSONAL_DATA
+    )
     profile: ParticipantProfile = Field(description="The complete profile after the change.")
     updated_at: Instant = Field(description="When the change was made.")
 
@@ -198,8 +224,9 @@ class ParticipantLeftV1(ParticipantLeft):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reason: Reason | None = Field(default=None, description="Why, if they said.", examples=["moved to another campus"],
-                                  json_schema_extra=PERSONAL_DATA)
+    reason: Reason | None = Field(
+        default=None, description="Why, if they said.", examples=["moved to another campus"], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class ParticipantErased(_ParticipantEvent):
@@ -225,6 +252,7 @@ class ParticipantErasureConfirmed(_ParticipantEvent):
 
     participant_id: ParticipantId
     service: Slug = Field(description="The service that erased its data.", examples=["matching"])
-    erased: list[Label] = Field(max_length=20, description="What it erased or anonymised, in words.",
-                                examples=[["profile free text", "match reasons"]])
+    erased: list[Label] = Field(
+        max_length=20, description="What it erased or anonymised, in words.", examples=[["profile free text", "match reasons"]]
+    )
     confirmed_at: Instant = Field(description="When its erasure was committed.")

@@ -21,11 +21,18 @@ Matchmaking = Literal["coordinator_rounds", "self_selection", "both"]
 BUILT_IN_ATTRIBUTES = ("year_of_study", "department", "affiliation", "campus", "language")
 NUMERIC_ATTRIBUTES = ("year_of_study",)
 # A rule reads a profile attribute, or one the program defines (``custom.<name>``).
-AttributeName = Annotated[str, StringConstraints(pattern=r"^(year_of_study|department|affiliation|campus|language|"
-                                                         r"custom\.[a-z0-9][a-z0-9_-]{0,62})$"),
-                          Field(description="The attribute the rule reads: year_of_study, department, affiliation, "
-                                            "campus, language, or custom.<name> for one the program defines.",
-                                examples=["year_of_study"])]
+AttributeName = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(year_of_study|department|affiliation|campus|language|"
+        r"custom\.[a-z0-9][a-z0-9_-]{0,62})$"
+    ),
+    Field(
+        description="The attribute the rule reads: year_of_study, department, affiliation, "
+        "campus, language, or custom.<name> for one the program defines.",
+        examples=["year_of_study"],
+    ),
+]
 RuleValue = trimmed_text(120) | int | float  # type: ignore[operator]
 
 
@@ -56,19 +63,30 @@ class CustomAttribute(ContractModel):
     A rule over an asked attribute rests on the person's own word."""
 
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")] = Field(
-        description="How profiles (``custom_attributes``) and rules (``custom.<name>``) name it.", examples=["course"])
+        description="How profiles (``custom_attributes``) and rules (``custom.<name>``) name it.", examples=["course"]
+    )
     label: Label = Field(description="How forms and rosters name it.", examples=["Course code"])
-    kind: AttributeKind = Field(default="text", description="Words, a number, or one of ``choices`` (since 2.5).",
-                                examples=["text"])
-    asked: bool = Field(default=False, description="A registration question: the participant gives its value "
-                                                   "themself (joining, and changing their profile). False: only the "
-                                                   "program's roster or an admin gives it.", examples=[False])
+    kind: AttributeKind = Field(
+        default="text", description="Words, a number, or one of ``choices`` (since 2.5).", examples=["text"]
+    )
+    asked: bool = Field(
+        default=False,
+        description="A registration question: the participant gives its value "
+        "themself (joining, and changing their profile). False: only the "
+        "program's roster or an admin gives it.",
+        examples=[False],
+    )
     help: trimmed_text(500) | None = Field(  # type: ignore[valid-type]
-        default=None, description="What the question means, for the form that asks it.",
-        examples=["The code of the course you are enrolled in this term"])
-    choices: list[Label] = Field(default_factory=list, max_length=100,
-                                 description="For kind choice: the values allowed (compared without case).",
-                                 examples=[["MATH101", "PHYS101"]])
+        default=None,
+        description="What the question means, for the form that asks it.",
+        examples=["The code of the course you are enrolled in this term"],
+    )
+    choices: list[Label] = Field(
+        default_factory=list,
+        max_length=100,
+        description="For kind choice: the values allowed (compared without case).",
+        examples=[["MATH101", "PHYS101"]],
+    )
 
     @model_validator(mode="after")
     def _choices_fit_the_kind(self) -> Self:
@@ -95,17 +113,22 @@ class EligibilityRule(ContractModel):
     attribute: AttributeName
     operator: Literal["equals", "one_of", "range"] = Field(description="How the attribute is compared.", examples=["range"])
     value: RuleValue | None = Field(default=None, description="For equals.", examples=["student"])
-    values: list[RuleValue] = Field(default_factory=list, max_length=200, description="For one_of.",
-                                    examples=[["Mathematics", "Physics"]])
+    values: list[RuleValue] = Field(
+        default_factory=list, max_length=200, description="For one_of.", examples=[["Mathematics", "Physics"]]
+    )
     minimum: float | None = Field(default=None, description="For range: the least value allowed.", examples=[1])
     maximum: float | None = Field(default=None, description="For range: the most value allowed.", examples=[2])
-    summary: Label | None = Field(default=None, description="What the rule asks, in the program's words.",
-                                  examples=["first- and second-year students"])
+    summary: Label | None = Field(
+        default=None, description="What the rule asks, in the program's words.", examples=["first- and second-year students"]
+    )
 
     @model_validator(mode="after")
     def _operands_fit_the_operator(self) -> Self:
-        given = {"equals": self.value is not None, "one_of": bool(self.values),
-                 "range": self.minimum is not None or self.maximum is not None}
+        given = {
+            "equals": self.value is not None,
+            "one_of": bool(self.values),
+            "range": self.minimum is not None or self.maximum is not None,
+        }
         if not given[self.operator]:
             needs = {"equals": "a value", "one_of": "values", "range": "a minimum or a maximum"}[self.operator]
             raise ValueError(f"rule {self.rule_id}: {self.operator} needs {needs}")
@@ -130,43 +153,70 @@ class ProgramDefinition(ContractModel):
 
     name: Label = Field(description="The program's name as participants see it.", examples=["First-year STEM peer mentoring"])
     setting: ProgramSetting = Field(description="Where the program runs.", examples=["academic"])
-    campuses: list[Label] = Field(min_length=1, max_length=100, description="Campuses, sites or chapters it runs on.",
-                                  examples=[["north", "south"]])
+    campuses: list[Label] = Field(
+        min_length=1, max_length=100, description="Campuses, sites or chapters it runs on.", examples=[["north", "south"]]
+    )
     matching_mode: MatchingMode = Field(description="Mentors with mentees, or peers with peers.", examples=["mentor_mentee"])
     participation_criteria: list[Label] = Field(
-        default_factory=list, max_length=30, description="Who may take part, in the program's own words.",
+        default_factory=list,
+        max_length=30,
+        description="Who may take part, in the program's own words.",
         examples=[["enrolled in a first-year STEM course"]],
     )
     terms: list[Term] = Field(default_factory=list, max_length=50, description="Its terms or cohorts.")
     matchmaking: Matchmaking = Field(
-        default="both", description="How pairs are made: matching proposes them (on joining and in coordinators' "
-                                    "rounds), participants choose a partner themselves, or both.", examples=["both"])
-    roles_offered: list[Role] = Field(default_factory=list, max_length=3,
-                                      description="The roles people may take; empty: those of the matching mode.",
-                                      examples=[["mentor", "mentee"]])
-    topics: list[Label] = Field(default_factory=list, max_length=200,
-                                description="The topics it offers; empty: any topic.", examples=[["Calculus II"]])
-    default_cadence: Cadence = Field(default="weekly", description="How often pairs meet unless they agree otherwise.",
-                                     examples=["weekly"])
-    session_minutes: int = Field(default=60, ge=15, le=240, description="A session's length unless a pair agrees otherwise.",
-                                 examples=[60])
-    dormant_after_days: int = Field(default=30, ge=1, le=365,
-                                    description="A formed pair with no completed session for this many days is dormant: "
-                                                "both are nudged and its coordinators see it.", examples=[30])
-    dormant_grace_days: int = Field(default=14, ge=1, le=180,
-                                    description="A dormant pair with no completed session for this many days more ends "
-                                                "(cause dormant) and both may be matched again.", examples=[14])
-    custom_attributes: list[CustomAttribute] = Field(default_factory=list, max_length=30,
-                                                     description="Attributes it asks of participants beyond the profile's.")
-    eligibility: list[EligibilityRule] = Field(default_factory=list, max_length=50,
-                                               description="Every rule must hold for a person to join.")
-    capacity: list[RoleCapacity] = Field(default_factory=list, max_length=3,
-                                         description="The most active participants per role; a role not named has no limit.")
+        default="both",
+        description="How pairs are made: matching proposes them (on joining and in coordinators' "
+        "rounds), participants choose a partner themselves, or both.",
+        examples=["both"],
+    )
+    roles_offered: list[Role] = Field(
+        default_factory=list,
+        max_length=3,
+        description="The roles people may take; empty: those of the matching mode.",
+        examples=[["mentor", "mentee"]],
+    )
+    topics: list[Label] = Field(
+        default_factory=list, max_length=200, description="The topics it offers; empty: any topic.", examples=[["Calculus II"]]
+    )
+    default_cadence: Cadence = Field(
+        default="weekly", description="How often pairs meet unless they agree otherwise.", examples=["weekly"]
+    )
+    session_minutes: int = Field(
+        default=60, ge=15, le=240, description="A session's length unless a pair agrees otherwise.", examples=[60]
+    )
+    dormant_after_days: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="A formed pair with no completed session for this many days is dormant: "
+        "both are nudged and its coordinators see it.",
+        examples=[30],
+    )
+    dormant_grace_days: int = Field(
+        default=14,
+        ge=1,
+        le=180,
+        description="A dormant pair with no completed session for this many days more ends "
+        "(cause dormant) and both may be matched again.",
+        examples=[14],
+    )
+    custom_attributes: list[CustomAttribute] = Field(
+        default_factory=list, max_length=30, description="Attributes it asks of participants beyond the profile's."
+    )
+    eligibility: list[EligibilityRule] = Field(
+        default_factory=list, max_length=50, description="Every rule must hold for a person to join."
+    )
+    capacity: list[RoleCapacity] = Field(
+        default_factory=list, max_length=3, description="The most active participants per role; a role not named has no limit."
+    )
     mentors_need_approval: bool = Field(
-        default=False, description="A person who joins (or changes their profile) to mentor is published without "
-                                   "their mentor topics and capacity until a coordinator of their campus approves them: "
-                                   "matching never pairs them as a mentor before. Roster rows need no approval.",
-        examples=[False])
+        default=False,
+        description="A person who joins (or changes their profile) to mentor is published without "
+        "their mentor topics and capacity until a coordinator of their campus approves them: "
+        "matching never pairs them as a mentor before. Roster rows need no approval.",
+        examples=[False],
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -205,8 +255,9 @@ def _rule_fits_the_choices(rule: EligibilityRule, attribute: CustomAttribute | N
         raise ValueError(f"rule {rule.rule_id}: {rule.attribute} is a choice, not a number; use equals or one_of")
     for value in [rule.value] if rule.operator == "equals" else rule.values:
         if attribute.choice(value) is None:
-            raise ValueError(f"rule {rule.rule_id}: {value!r} is not one of the choices of {rule.attribute} "
-                             f"({', '.join(attribute.choices)})")
+            raise ValueError(
+                f"rule {rule.rule_id}: {value!r} is not one of the choices of {rule.attribute} ({', '.join(attribute.choices)})"
+            )
 
 
 class ProgramCreated(Event):

@@ -33,8 +33,9 @@ class Reflection(ProgressRating):
 
     notes: plain_text(4000, multi_line=True) = Field(  # type: ignore[valid-type]
         description="Their reflection in their words (line feeds and tabs, no other control characters).",
-                       examples=["We agreed on goals and worked through two past exam questions."],
-                       json_schema_extra=PERSONAL_DATA)
+        examples=["We agreed on goals and worked through two past exam questions."],
+        json_schema_extra=PERSONAL_DATA,
+    )
 
 
 class _SessionEvent(Event):
@@ -64,8 +65,9 @@ class SessionScheduled(_Timed):
     ends_at: Instant = Field(description="End, UTC.", examples=["2026-11-25T18:00:00Z"])
     meeting_mode: MeetingMode = Field(description="In person or online.", examples=["online"])
     cadence: Cadence = Field(description="The pair's cadence that set this date.", examples=["weekly"])
-    occurrence: int | None = Field(default=None, ge=0, description="Its place in the pair's recurring series, "
-                                   "0 first (contracts 2.2).", examples=[0])
+    occurrence: int | None = Field(
+        default=None, ge=0, description="Its place in the pair's recurring series, 0 first (contracts 2.2).", examples=[0]
+    )
 
 
 class SessionRescheduled(_Timed):
@@ -84,10 +86,10 @@ class SessionRescheduled(_Timed):
     rescheduled_by: ParticipantId | None = Field(
         default=None, description="Who moved it; none if scheduling did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
-    revision: int | None = Field(default=None, ge=1, description="How many times it changed: the iCalendar "
-                                 "SEQUENCE (contracts 2.2).", examples=[1])
-    meeting_mode: MeetingMode | None = Field(default=None, description="How they meet (contracts 2.2).",
-                                             examples=["online"])
+    revision: int | None = Field(
+        default=None, ge=1, description="How many times it changed: the iCalendar SEQUENCE (contracts 2.2).", examples=[1]
+    )
+    meeting_mode: MeetingMode | None = Field(default=None, description="How they meet (contracts 2.2).", examples=["online"])
 
 
 class SessionRescheduledV1(SessionRescheduled):
@@ -96,8 +98,9 @@ class SessionRescheduledV1(SessionRescheduled):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"],
-                                  json_schema_extra=PERSONAL_DATA)
+    reason: Reason | None = Field(
+        default=None, description="Why, if given.", examples=["exam moved"], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class SessionCancelled(_SessionEvent):
@@ -115,10 +118,12 @@ class SessionCancelled(_SessionEvent):
         default=None, description="Who cancelled; none if the platform did.", examples=["1c8d7e3f-4a2b-4d66-8e1f-7b2a5a1a9b22"]
     )
     cancelled_at: Instant = Field(description="When.")
-    ends_at: Instant | None = Field(default=None, description="When it was to end, UTC (contracts 2.2).",
-                                    examples=["2026-11-26T18:00:00Z"])
-    revision: int | None = Field(default=None, ge=1, description="The iCalendar SEQUENCE of the cancel "
-                                 "(contracts 2.2).", examples=[1])
+    ends_at: Instant | None = Field(
+        default=None, description="When it was to end, UTC (contracts 2.2).", examples=["2026-11-26T18:00:00Z"]
+    )
+    revision: int | None = Field(
+        default=None, ge=1, description="The iCalendar SEQUENCE of the cancel (contracts 2.2).", examples=[1]
+    )
 
 
 class SessionCancelledV1(SessionCancelled):
@@ -127,8 +132,9 @@ class SessionCancelledV1(SessionCancelled):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reason: Reason | None = Field(default=None, description="Why, if given.", examples=["exam moved"],
-                                  json_schema_extra=PERSONAL_DATA)
+    reason: Reason | None = Field(
+        default=None, description="Why, if given.", examples=["exam moved"], json_schema_extra=PERSONAL_DATA
+    )
 
 
 class SessionCompleted(_SessionEvent):
@@ -143,8 +149,9 @@ class SessionCompleted(_SessionEvent):
     program_id: ProgramId
     participant_ids: PairIds
     completed_at: Instant = Field(description="When it was recorded as done.")
-    reflections: list[ProgressRating] = Field(min_length=1, max_length=2,
-                                              description="The rating of each reflection recorded with it.")
+    reflections: list[ProgressRating] = Field(
+        min_length=1, max_length=2, description="The rating of each reflection recorded with it."
+    )
 
 
 class SessionCompletedV1(SessionCompleted):
@@ -153,8 +160,11 @@ class SessionCompletedV1(SessionCompleted):
     version: ClassVar[int] = 1
     retired: ClassVar[bool] = True
 
-    reflections: list[Reflection] = Field(min_length=1, max_length=2,  # type: ignore[assignment]
-                                          description="The reflections recorded with it.")
+    reflections: list[Reflection] = Field(
+        min_length=1,
+        max_length=2,  # type: ignore[assignment]
+        description="The reflections recorded with it.",
+    )
 
 
 class SessionMissed(_SessionEvent):

@@ -1,15 +1,15 @@
 """mesh-local: start, inspect and stop Mentoring Mesh on this machine.
 
-  mesh-local up        start Kafka, PostgreSQL, Keycloak, the SMTP catcher and the four services (idempotent)
-  mesh-local infra     start only Kafka, PostgreSQL, Keycloak and the SMTP catcher
-  mesh-local demo      load a demo cohort, drive a journey, print what flowed
-  mesh-local token U   print an access token for demo user U (e.g. student01, cole, nadia; see deploy/README.md)
-  mesh-local token --automation   print a token of the automation client (client credentials)
-  mesh-local clock     how far the services' clock runs ahead of this machine's
-  mesh-local clock advance 2d   move it forward (m, h, d): reminders, missed sessions, lapsed proposals and
-                       dormant pairs fall due as if that much time had passed (never backwards)
-  mesh-local status    what is running, truthfully (by PID)
-  mesh-local down      stop everything it started, services first
+mesh-local up        start Kafka, PostgreSQL, Keycloak, the SMTP catcher and the four services (idempotent)
+mesh-local infra     start only Kafka, PostgreSQL, Keycloak and the SMTP catcher
+mesh-local demo      load a demo cohort, drive a journey, print what flowed
+mesh-local token U   print an access token for demo user U (e.g. student01, cole, nadia; see deploy/README.md)
+mesh-local token --automation   print a token of the automation client (client credentials)
+mesh-local clock     how far the services' clock runs ahead of this machine's
+mesh-local clock advance 2d   move it forward (m, h, d): reminders, missed sessions, lapsed proposals and
+                     dormant pairs fall due as if that much time had passed (never backwards)
+mesh-local status    what is running, truthfully (by PID)
+mesh-local down      stop everything it started, services first
 """
 
 import argparse
@@ -38,8 +38,11 @@ def _print_where_to_look(config: LocalConfig) -> None:
     print(f"                    admin nadia; every demo password is {DEMO_PASSWORD})")
     print(f"  Kafka bootstrap   {config.kafka_bootstrap}")
     print(f"  Identity (OIDC)   {config.oidc_issuer}  (tokens: mesh-local token student01)")
-    print(f"  PostgreSQL        {config.host}:{config.postgres_port} (one database per service: "
-          + ", ".join(config.database_name(s) for s in SERVICES) + ")")
+    print(
+        f"  PostgreSQL        {config.host}:{config.postgres_port} (one database per service: "
+        + ", ".join(config.database_name(s) for s in SERVICES)
+        + ")"
+    )
     for service in SERVICES:
         url = config.service_url(service)
         print(f"  {service:<11}       API docs {url}/docs   AsyncAPI {url}/asyncapi.json")
@@ -101,10 +104,14 @@ def _print_report(report) -> None:
         print(f"      - {reason}")
     print(f"  {len(report.accepted)} matches accepted by both participants")
     for session in report.sessions:
-        print(f"  session {session['sequence']} scheduled {session['starts_at']} ({session['meeting_mode']}, {session['cadence']})")
+        print(
+            f"  session {session['sequence']} scheduled {session['starts_at']} ({session['meeting_mode']}, {session['cadence']})"
+        )
     if report.completed:
-        print(f"  session {report.completed['session_id']} completed with a reflection (rating "
-              f"{report.completed['reflections'][0]['progress_rating']}/5)")
+        print(
+            f"  session {report.completed['session_id']} completed with a reflection (rating "
+            f"{report.completed['reflections'][0]['progress_rating']}/5)"
+        )
     print(f"  {report.notifications_sent} emails delivered to the first pair through SMTP")
     for step in report.after.said:
         print(f"  {step}")

@@ -19,5 +19,7 @@ def parse_duration(text: str) -> timedelta:
 
 def describe_clock(config: LocalConfig) -> str:
     clock = Clock(config.clock_offset_file)
-    return (f"the services' clock reads {clock.now().isoformat(timespec='seconds')}, "
-            f"{clock.offset()} ahead of this machine's ({config.clock_offset_file})")
+    return (
+        f"the services' clock reads {clock.now().isoformat(timespec='seconds')}, "
+        f"{clock.offset()} ahead of this machine's ({config.clock_offset_file})"
+    )

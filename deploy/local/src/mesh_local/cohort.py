@@ -5,19 +5,88 @@ import random
 from pathlib import Path
 from typing import Any
 
-ROSTER_COLUMNS = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability",
-                  "meeting_modes", "cadence", "mentor_capacity", "affiliation", "year_of_study", "experiences", "goals",
-                  "challenges", "interests")
+ROSTER_COLUMNS = (
+    "external_id",
+    "email",
+    "display_name",
+    "campus",
+    "topics",
+    "languages",
+    "time_zone",
+    "availability",
+    "meeting_modes",
+    "cadence",
+    "mentor_capacity",
+    "affiliation",
+    "year_of_study",
+    "experiences",
+    "goals",
+    "challenges",
+    "interests",
+)
 
 TOPICS = ("Calculus II", "Programming 101", "Academic writing", "Time management")
-GOALS = ("pass the final exam", "build a study routine", "find a research project", "improve my grades", "make friends in my cohort")
-CHALLENGES = ("exam anxiety", "balancing a job and studies", "first time living away from home", "English as a second language", "procrastination")
-EXPERIENCES = ("took Calculus II", "transferred from another university", "works part-time", "first-generation student", "completed Programming 101")
+GOALS = (
+    "pass the final exam",
+    "build a study routine",
+    "find a research project",
+    "improve my grades",
+    "make friends in my cohort",
+)
+CHALLENGES = (
+    "exam anxiety",
+    "balancing a job and studies",
+    "first time living away from home",
+    "English as a second language",
+    "procrastination",
+)
+EXPERIENCES = (
+    "took Calculus II",
+    "transferred from another university",
+    "works part-time",
+    "first-generation student",
+    "completed Programming 101",
+)
 INTERESTS = ("chess", "hiking", "music", "robotics", "photography", "football")
 ZONES = ("Europe/Berlin",) * 6 + ("Europe/London", "America/New_York")
-NAMES = ("Ada", "Ben", "Chiara", "Dev", "Elif", "Farah", "Goran", "Hana", "Ivan", "Jun", "Kemal", "Lena", "Mateo",
-         "Noor", "Olu", "Priya", "Quinn", "Rosa", "Sami", "Tomas", "Uma", "Viktor", "Wen", "Ximena", "Yusuf", "Zoe",
-         "Arjun", "Bea", "Carlos", "Dana", "Emil", "Fatou", "Greta", "Hugo", "Ines", "Jonas")
+NAMES = (
+    "Ada",
+    "Ben",
+    "Chiara",
+    "Dev",
+    "Elif",
+    "Farah",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jun",
+    "Kemal",
+    "Lena",
+    "Mateo",
+    "Noor",
+    "Olu",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Arjun",
+    "Bea",
+    "Carlos",
+    "Dana",
+    "Emil",
+    "Fatou",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+)
 
 
 def demo_cohort(size: int = 36, seed: int = 7, program_id: str = "first-year-stem", run_tag: str = "") -> list[dict[str, Any]]:
@@ -61,10 +130,24 @@ def write_roster(path: Path, cohort: list[dict[str, Any]], usernames: list[str])
         writer = csv.writer(file)
         writer.writerow(ROSTER_COLUMNS)
         for person, username in zip(cohort, usernames, strict=True):
-            writer.writerow([
-                f"NB-{username}", person["email"], person["display_name"], person["campus"],
-                "; ".join(f"{t['topic']}:{t['role']}" for t in person["topics"]), "; ".join(person["languages"]),
-                person["time_zone"], "; ".join(f"{s['weekday']} {s['start']}-{s['end']}" for s in person["weekly_availability"]),
-                "; ".join(person["meeting_modes"]), person["preferred_cadence"], person["mentor_capacity"], "student", 1,
-                "; ".join(person["experiences"]), "; ".join(person["goals"]), "; ".join(person["challenges"]),
-                "; ".join(person["interests"])])
+            writer.writerow(
+                [
+                    f"NB-{username}",
+                    person["email"],
+                    person["display_name"],
+                    person["campus"],
+                    "; ".join(f"{t['topic']}:{t['role']}" for t in person["topics"]),
+                    "; ".join(person["languages"]),
+                    person["time_zone"],
+                    "; ".join(f"{s['weekday']} {s['start']}-{s['end']}" for s in person["weekly_availability"]),
+                    "; ".join(person["meeting_modes"]),
+                    person["preferred_cadence"],
+                    person["mentor_capacity"],
+                    "student",
+                    1,
+                    "; ".join(person["experiences"]),
+                    "; ".join(person["goals"]),
+                    "; ".join(person["challenges"]),
+                    "; ".join(person["interests"]),
+                ]
+            )

@@ -36,7 +36,8 @@ class LocalConfig:
     # Time-driven work (reminders, missed sessions, lapsed proposals, dormant pairs) looks this often:
     # the demo moves the clock and wants to see it happen within seconds.
     timed_work_interval_seconds: float = field(
-        default_factory=lambda: float(os.environ.get("MESH_LOCAL_TIMED_WORK_INTERVAL_SECONDS", "2")))
+        default_factory=lambda: float(os.environ.get("MESH_LOCAL_TIMED_WORK_INTERVAL_SECONDS", "2"))
+    )
 
     @property
     def kafka_bootstrap(self) -> str:

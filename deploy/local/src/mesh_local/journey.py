@@ -41,8 +41,9 @@ class JourneyReport:
     seconds: float = 0.0
 
 
-async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4,
-                      pause: Callable[[], Awaitable[None]] | None = None) -> JourneyReport:
+async def run_journey(
+    config: LocalConfig, cohort_size: int = 36, pairs_to_accept: int = 4, pause: Callable[[], Awaitable[None]] | None = None
+) -> JourneyReport:
     """Northbridge's admin creates a program and imports its roster with ``mesh-roster``; each student
     claims their profile, and every later step is taken by the person it belongs to, with their own
     token from the identity provider. ``pause``: awaited after the sessions are planned and before the
@@ -65,8 +66,9 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
         ids, tokens = [], {}
         for person, username in zip(cohort, usernames, strict=True):
             token = await asyncio.to_thread(user_token, config, username)
-            response = await http.post(f"{urls['profile']}/participants/claim", json={"program_id": program_id},
-                                       headers=as_(token))
+            response = await http.post(
+                f"{urls['profile']}/participants/claim", json={"program_id": program_id}, headers=as_(token)
+            )
             if response.status_code != 200:
                 raise JourneyError(f"claiming {username}'s profile failed: {response.status_code} {response.text}")
             ids.append(response.json()["participant_id"])
@@ -92,7 +94,8 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             for member in match["participants"]:
                 response = await http.post(
                     f"{urls['matching']}/matches/{match['match_id']}/accept",
-                    json={"participant_id": member["participant_id"]}, headers=as_(tokens[member["participant_id"]]),
+                    json={"participant_id": member["participant_id"]},
+                    headers=as_(tokens[member["participant_id"]]),
                 )
                 if response.status_code != 200:
                     raise JourneyError(f"accept failed: {response.status_code} {response.text}")
@@ -112,8 +115,11 @@ async def run_journey(config: LocalConfig, cohort_size: int = 36, pairs_to_accep
             "progress_rating": 4,
             "notes": "We agreed on goals for the term and worked through two past exam questions.",
         }
-        response = await http.post(f"{urls['scheduling']}/sessions/{session['session_id']}/complete", json=reflection,
-                                   headers=as_(tokens[reflection["participant_id"]]))
+        response = await http.post(
+            f"{urls['scheduling']}/sessions/{session['session_id']}/complete",
+            json=reflection,
+            headers=as_(tokens[reflection["participant_id"]]),
+        )
         if response.status_code != 200:
             raise JourneyError(f"completing the session failed: {response.status_code} {response.text}")
         report.completed = response.json()
@@ -146,28 +152,54 @@ def _member_ids(match: dict[str, Any]) -> set[str]:
 
 async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program_id: str) -> dict[str, Any]:
     """The demo program, as Northbridge's admin creates it: both campuses, every role, both ways of pairing."""
-    body = {"program_id": program_id, "name": "First-year STEM peer mentoring", "setting": "academic",
-            "campuses": ["north", "south"], "matching_mode": "mentor_mentee", "matchmaking": "both",
-            "roles_offered": ["mentor", "mentee", "peer"], "topics": list(COHORT_TOPICS), "default_cadence": "weekly",
-            "session_minutes": 60, "eligibility": [
-                {"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student",
-                 "summary": "students of Northbridge"}]}
+    body = {
+        "program_id": program_id,
+        "name": "First-year STEM peer mentoring",
+        "setting": "academic",
+        "campuses": ["north", "south"],
+        "matching_mode": "mentor_mentee",
+        "matchmaking": "both",
+        "roles_offered": ["mentor", "mentee", "peer"],
+        "topics": list(COHORT_TOPICS),
+        "default_cadence": "weekly",
+        "session_minutes": 60,
+        "eligibility": [
+            {
+                "rule_id": "students",
+                "attribute": "affiliation",
+                "operator": "equals",
+                "value": "student",
+                "summary": "students of Northbridge",
+            }
+        ],
+    }
     response = await http.post(f"{url}/programs", json=body, headers=as_(admin))
     if response.status_code != 201:
         raise JourneyError(f"creating the program failed: {response.status_code} {response.text}")
     return body
 
 
-async def _import_roster(config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]],
-                         usernames: list[str]) -> str:
+async def _import_roster(
+    config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]], usernames: list[str]
+) -> str:
     """The cohort as a term-start roster, imported with ``mesh-roster``; returns what it printed."""
     with tempfile.TemporaryDirectory(prefix="mesh-roster-") as folder:
         path = Path(folder) / "roster.csv"
         write_roster(path, cohort, usernames)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "mesh_roster.cli", "import", str(path), "--program", program_id,
-            "--url", config.service_url("profile"), env=os.environ | {"MESH_TOKEN": admin},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "mesh_roster.cli",
+            "import",
+            str(path),
+            "--program",
+            program_id,
+            "--url",
+            config.service_url("profile"),
+            env=os.environ | {"MESH_TOKEN": admin},
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
         stdout, stderr = await process.communicate()
     if process.returncode != 0:
         raise JourneyError(f"the roster import failed ({process.returncode}): {stdout.decode()} {stderr.decode()}")

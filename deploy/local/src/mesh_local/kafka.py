@@ -40,9 +40,19 @@ def fetch_jars(config: LocalConfig) -> Path:
         raise KafkaError("Maven (mvn) is needed to fetch Kafka's jars: apt-get install maven")
     libs.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-         f"-DoutputDirectory={libs}", "-DincludeScope=runtime"],
-        capture_output=True, text=True, check=False,
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={libs}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0 or not any(libs.glob("kafka_2.13-*.jar")):
         raise KafkaError(f"fetching Kafka jars failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
@@ -100,9 +110,21 @@ class LocalKafka:
         if (self.dir / "data" / "meta.properties").exists():
             return
         result = subprocess.run(
-            [self._java(), "-cp", self._classpath(), "kafka.tools.StorageTool", "format", "--standalone",
-             "-t", str(uuid.uuid4()), "-c", str(self.properties_file)],
-            capture_output=True, text=True, check=False,
+            [
+                self._java(),
+                "-cp",
+                self._classpath(),
+                "kafka.tools.StorageTool",
+                "format",
+                "--standalone",
+                "-t",
+                str(uuid.uuid4()),
+                "-c",
+                str(self.properties_file),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode != 0:
             raise KafkaError(f"formatting Kafka storage failed: {result.stdout}{result.stderr}")
@@ -117,10 +139,20 @@ class LocalKafka:
         self._write_properties()
         self._format_storage()
         processes.start(
-            [self._java(), f"-Xmx{self.config.kafka_heap}", f"-Xms{self.config.kafka_heap}",
-             "-XX:+UseG1GC", f"-Dlog4j2.configurationFile={LOG4J}", "-Dkafka.logs.dir=" + str(self.dir),
-             "-cp", self._classpath(), "kafka.Kafka", str(self.properties_file)],
-            pid_file=self.pid_file, log_file=self.log_file,
+            [
+                self._java(),
+                f"-Xmx{self.config.kafka_heap}",
+                f"-Xms{self.config.kafka_heap}",
+                "-XX:+UseG1GC",
+                f"-Dlog4j2.configurationFile={LOG4J}",
+                "-Dkafka.logs.dir=" + str(self.dir),
+                "-cp",
+                self._classpath(),
+                "kafka.Kafka",
+                str(self.properties_file),
+            ],
+            pid_file=self.pid_file,
+            log_file=self.log_file,
         )
         return True
 

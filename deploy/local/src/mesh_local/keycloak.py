@@ -42,15 +42,33 @@ def install(config: LocalConfig) -> Path:
     archive = download / f"keycloak-quarkus-dist-{keycloak_version()}.zip"
     if not archive.exists():
         result = subprocess.run(
-            ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies", f"-DoutputDirectory={download}",
-             "-DincludeTypes=zip", "-DexcludeTransitive=true"], capture_output=True, text=True, check=False)
+            [
+                "mvn",
+                "-q",
+                "-B",
+                "-f",
+                str(POM),
+                "dependency:copy-dependencies",
+                f"-DoutputDirectory={download}",
+                "-DincludeTypes=zip",
+                "-DexcludeTransitive=true",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0 or not archive.exists():
             raise KeycloakError(f"fetching Keycloak failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     shutil.rmtree(home, ignore_errors=True)
     with zipfile.ZipFile(archive) as zipped:
         zipped.extractall(config.cache_dir)  # the archive's one folder is keycloak-<version>
-    result = subprocess.run(["bash", str(home / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
-                            capture_output=True, text=True, check=False, env=_env(config))
+    result = subprocess.run(
+        ["bash", str(home / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=_env(config),
+    )
     if result.returncode != 0:
         raise KeycloakError(f"building Keycloak failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     built.write_text(keycloak_version())
@@ -58,9 +76,12 @@ def install(config: LocalConfig) -> Path:
 
 
 def _env(config: LocalConfig) -> dict[str, str]:
-    return {"JAVA_OPTS_KC_HEAP": f"-Xms64m -Xmx{config.keycloak_heap}",
-            "KC_BOOTSTRAP_ADMIN_USERNAME": "admin", "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin-local-secret",
-            "MESH_WEB_PUBLIC_URL": config.web_url}  # the realm's mesh-web client points back at this stack's app
+    return {
+        "JAVA_OPTS_KC_HEAP": f"-Xms64m -Xmx{config.keycloak_heap}",
+        "KC_BOOTSTRAP_ADMIN_USERNAME": "admin",
+        "KC_BOOTSTRAP_ADMIN_PASSWORD": "admin-local-secret",
+        "MESH_WEB_PUBLIC_URL": config.web_url,
+    }  # the realm's mesh-web client points back at this stack's app
 
 
 class LocalKeycloak:
@@ -82,10 +103,22 @@ class LocalKeycloak:
         shutil.copyfile(REALM_FILE, imports / "mentoring-mesh.json")
         self.dir.mkdir(parents=True, exist_ok=True)
         processes.start(
-            ["bash", str(home / "bin" / "kc.sh"), "start", "--optimized", "--import-realm", "--http-enabled=true",
-             f"--http-host={c.host}", f"--http-port={c.keycloak_port}", f"--http-management-port={c.keycloak_management_port}",
-             f"--hostname=http://{c.host}:{c.keycloak_port}"],
-            pid_file=self.pid_file, log_file=self.log_file, env=_env(c), cwd=home,
+            [
+                "bash",
+                str(home / "bin" / "kc.sh"),
+                "start",
+                "--optimized",
+                "--import-realm",
+                "--http-enabled=true",
+                f"--http-host={c.host}",
+                f"--http-port={c.keycloak_port}",
+                f"--http-management-port={c.keycloak_management_port}",
+                f"--hostname=http://{c.host}:{c.keycloak_port}",
+            ],
+            pid_file=self.pid_file,
+            log_file=self.log_file,
+            env=_env(c),
+            cwd=home,
         )
         return True
 
@@ -120,14 +153,20 @@ def token_endpoint(config: LocalConfig) -> str:
 
 def user_token(config: LocalConfig, username: str, password: str = DEMO_PASSWORD) -> str:
     """An access token for a demo user (the password grant of the public client: local demo only)."""
-    return _token(config, {"grant_type": "password", "client_id": PUBLIC_CLIENT, "username": username,
-                           "password": password, "scope": "openid"}, f"user {username!r}")
+    return _token(
+        config,
+        {"grant_type": "password", "client_id": PUBLIC_CLIENT, "username": username, "password": password, "scope": "openid"},
+        f"user {username!r}",
+    )
 
 
 def automation_token(config: LocalConfig) -> str:
     """An access token of the confidential automation client (client credentials)."""
-    return _token(config, {"grant_type": "client_credentials", "client_id": AUTOMATION_CLIENT,
-                           "client_secret": AUTOMATION_SECRET}, f"client {AUTOMATION_CLIENT!r}")
+    return _token(
+        config,
+        {"grant_type": "client_credentials", "client_id": AUTOMATION_CLIENT, "client_secret": AUTOMATION_SECRET},
+        f"client {AUTOMATION_CLIENT!r}",
+    )
 
 
 def _token(config: LocalConfig, form: dict[str, str], who: str) -> str:

@@ -66,8 +66,20 @@ class LocalPostgres:
                     f"the 'postgres' account cannot reach {self.dir}: make its parent folders traversable "
                     "(chmod o+x) or set MESH_LOCAL_STATE_DIR to a folder it can reach, e.g. /var/tmp/mentoring-mesh"
                 )
-        self._run([str(bin_dir() / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth-local=trust",
-                   "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
+        self._run(
+            [
+                str(bin_dir() / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        )
 
     def _settings(self) -> list[str]:
         settings = [
@@ -89,14 +101,31 @@ class LocalPostgres:
         if os.geteuid() == 0:
             self.log_file.touch()
             shutil.chown(self.log_file, "postgres", "postgres")
-        self._run([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_file), "-o", options,
-                   "-w", "-t", "60", "start"])
+        self._run(
+            [str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-l", str(self.log_file), "-o", options, "-w", "-t", "60", "start"]
+        )
         self._provision()
         return True
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        return self._run([str(bin_dir() / "psql"), "-h", str(self.socket_dir), "-p", str(self.config.postgres_port),
-                          "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tA", "-c", sql]).stdout
+        return self._run(
+            [
+                str(bin_dir() / "psql"),
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.config.postgres_port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-tA",
+                "-c",
+                sql,
+            ]
+        ).stdout
 
     def _provision(self) -> None:
         # Only the admin role needs the local socket; the rest works against any PostgreSQL.
@@ -130,11 +159,17 @@ async def provision_service_databases(admin_url: str, config: LocalConfig) -> No
     connection = await asyncpg.connect(admin_url)
     try:
         for service in (*SERVICES, "web"):  # and mesh-web's own (its sessions)
-            role, owner, database = config.database_role(service), config.database_owner_role(service), config.database_name(service)
+            role, owner, database = (
+                config.database_role(service),
+                config.database_owner_role(service),
+                config.database_name(service),
+            )
             for name, password in ((role, config.database_password(service)), (owner, config.database_owner_password(service))):
                 verb = "ALTER" if await connection.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", name) else "CREATE"
-                await connection.execute(f"{verb} ROLE \"{name}\" WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE "
-                                         f"PASSWORD '{password.replace(chr(39), chr(39) * 2)}'")
+                await connection.execute(
+                    f'{verb} ROLE "{name}" WITH LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE '
+                    f"PASSWORD '{password.replace(chr(39), chr(39) * 2)}'"
+                )
             if not await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database):
                 await connection.execute(f'CREATE DATABASE "{database}" OWNER "{owner}"')
             await connection.execute(f'ALTER DATABASE "{database}" OWNER TO "{owner}"')

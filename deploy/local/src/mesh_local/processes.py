@@ -27,8 +27,7 @@ def running_pid(pid_file: Path) -> int | None:
     return pid if pid is not None and is_alive(pid) else None
 
 
-def start(argv: list[str], *, pid_file: Path, log_file: Path, env: dict[str, str] | None = None,
-          cwd: Path | None = None) -> int:
+def start(argv: list[str], *, pid_file: Path, log_file: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
     """Start detached (own session, so a terminal's Ctrl-C does not reach it); returns the PID."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("ab") as log:
@@ -85,4 +84,6 @@ def require_free_ports(what: str, host: str, *ports: int) -> None:
     """Refuse to start on a port someone else holds: we would report their process as ours."""
     taken = [port for port in ports if port_in_use(host, port)]
     if taken:
-        raise RuntimeError(f"cannot start {what}: port(s) {', '.join(map(str, taken))} on {host} already in use by another process")
+        raise RuntimeError(
+            f"cannot start {what}: port(s) {', '.join(map(str, taken))} on {host} already in use by another process"
+        )

@@ -23,9 +23,19 @@ class LocalSmtp:
         for part in ("tmp", "new", "cur"):  # a Maildir's three folders; aiosmtpd creates none of them in an existing folder
             (self.config.maildir / part).mkdir(parents=True, exist_ok=True)
         processes.start(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"{self.config.host}:{self.config.smtp_port}",
-             "-c", "mesh_local.mailserver.RefusingMailbox", str(self.config.maildir)],
-            pid_file=self.pid_file, log_file=self.log_file,
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"{self.config.host}:{self.config.smtp_port}",
+                "-c",
+                "mesh_local.mailserver.RefusingMailbox",
+                str(self.config.maildir),
+            ],
+            pid_file=self.pid_file,
+            log_file=self.log_file,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -38,7 +48,11 @@ class LocalSmtp:
 
     def status(self) -> str:
         pid = processes.running_pid(self.pid_file)
-        return f"running (pid {pid}) on {self.config.host}:{self.config.smtp_port}, mail in {self.config.maildir}" if pid else "stopped"
+        return (
+            f"running (pid {pid}) on {self.config.host}:{self.config.smtp_port}, mail in {self.config.maildir}"
+            if pid
+            else "stopped"
+        )
 
     def stop(self) -> bool:
         return processes.stop(self.pid_file)

@@ -26,8 +26,9 @@ def as_(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def call(http: httpx.AsyncClient, method: str, url: str, token: str, what: str, body: Any = None,
-               expect: tuple[int, ...] = (200,)) -> Any:
+async def call(
+    http: httpx.AsyncClient, method: str, url: str, token: str, what: str, body: Any = None, expect: tuple[int, ...] = (200,)
+) -> Any:
     """One request as the token's owner; a JourneyError saying what failed and how."""
     response = await http.request(method, url, json=body, headers=as_(token))
     if response.status_code not in expect:

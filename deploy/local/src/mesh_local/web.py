@@ -26,12 +26,18 @@ class LocalWeb:
     def env(self) -> dict[str, str]:
         c = self.config
         return {
-            "MESH_WEB_PUBLIC_URL": c.web_url, "MESH_WEB_HTTP_HOST": c.host, "MESH_WEB_HTTP_PORT": str(c.web_port),
-            "MESH_WEB_OIDC_ISSUER": c.oidc_issuer, "MESH_WEB_OIDC_CLIENT_SECRET": WEB_SECRET,
+            "MESH_WEB_PUBLIC_URL": c.web_url,
+            "MESH_WEB_HTTP_HOST": c.host,
+            "MESH_WEB_HTTP_PORT": str(c.web_port),
+            "MESH_WEB_OIDC_ISSUER": c.oidc_issuer,
+            "MESH_WEB_OIDC_CLIENT_SECRET": WEB_SECRET,
             "MESH_WEB_SESSION_KEYS": LOCAL_SESSION_KEY,
-            "MESH_WEB_DATABASE_URL": c.database_url(WEB), "MESH_WEB_DATABASE_MIGRATION_URL": c.database_migration_url(WEB),
-            **{f"MESH_WEB_{service.upper()}_URL": c.service_url(service)
-               for service in ("profile", "matching", "scheduling", "notify")},
+            "MESH_WEB_DATABASE_URL": c.database_url(WEB),
+            "MESH_WEB_DATABASE_MIGRATION_URL": c.database_migration_url(WEB),
+            **{
+                f"MESH_WEB_{service.upper()}_URL": c.service_url(service)
+                for service in ("profile", "matching", "scheduling", "notify")
+            },
             "MESH_WEB_LOG_FORMAT": "console",
         }
 
@@ -40,8 +46,12 @@ class LocalWeb:
         if processes.running_pid(self.pid_file):
             return False
         processes.require_free_ports("mesh-web", self.config.host, self.config.web_port)
-        processes.start([sys.executable, "-m", "mesh_web.main"], pid_file=self.pid_file, log_file=self.log_file,
-                        env={**self.env(), **(extra_env or {})})
+        processes.start(
+            [sys.executable, "-m", "mesh_web.main"],
+            pid_file=self.pid_file,
+            log_file=self.log_file,
+            env={**self.env(), **(extra_env or {})},
+        )
         return True
 
     def wait_ready(self, timeout: float = 60.0) -> None:

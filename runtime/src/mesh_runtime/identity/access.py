@@ -31,8 +31,9 @@ class Tenancy:
     owners: frozenset[str] = frozenset()  # subjects of the participants it belongs to
 
 
-def decide(principal: Principal, resource: Tenancy, *, coordinators_may: bool = True,
-           owners_may: bool = True, services_may: bool = False) -> Decision:
+def decide(
+    principal: Principal, resource: Tenancy, *, coordinators_may: bool = True, owners_may: bool = True, services_may: bool = False
+) -> Decision:
     """``coordinators_may`` / ``owners_may`` / ``services_may``: whether the action is open to a
     coordinator of the resource's program, to the participant it belongs to, or to a platform service
     (an admin of the institution always may)."""
@@ -47,6 +48,8 @@ def decide(principal: Principal, resource: Tenancy, *, coordinators_may: bool = 
         return Decision.ALLOW
     if Role.PARTICIPANT in principal.roles and principal.subject in resource.owners and owners_may:
         return Decision.ALLOW
-    return Decision.FORBIDDEN if coordinates or principal.subject in resource.owners or (
-        principal.campuses & resource.campuses) else Decision.HIDDEN
-
+    return (
+        Decision.FORBIDDEN
+        if coordinates or principal.subject in resource.owners or (principal.campuses & resource.campuses)
+        else Decision.HIDDEN
+    )

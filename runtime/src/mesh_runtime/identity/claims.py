@@ -99,8 +99,7 @@ class Principal:
 
     def coordinates(self, program_id: str, campuses: frozenset[str] | set[str]) -> bool:
         """A coordinator of this program on at least one of these campuses."""
-        return self.is_coordinator and bool(self.campuses & set(campuses)) and (
-            not self.programs or program_id in self.programs)
+        return self.is_coordinator and bool(self.campuses & set(campuses)) and (not self.programs or program_id in self.programs)
 
 
 def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> Principal:
@@ -112,14 +111,22 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
     client = _text(claims.get("azp") or claims.get("client_id"))
     if Role.SERVICE in roles:  # a platform service: no person's role, no one institution
         _require_platform_service(claims, mapping, client)
-        return Principal(subject=subject, institution=EVERY_INSTITUTION, campuses=frozenset(),
-                         roles=frozenset({Role.SERVICE}), client_id=client, token_id=_text(claims.get("jti")))
+        return Principal(
+            subject=subject,
+            institution=EVERY_INSTITUTION,
+            campuses=frozenset(),
+            roles=frozenset({Role.SERVICE}),
+            client_id=client,
+            token_id=_text(claims.get("jti")),
+        )
     institution = _text(_claim(claims, mapping.institution))
     if not institution:
         raise ClaimsIncomplete(f"token has no institution claim {mapping.institution!r}")
     if not is_institution_id(institution):
-        raise ClaimsIncomplete(f"institution claim {institution!r} is not an institution's id (lower-case letters, "
-                               f"digits, dashes; {UNASSIGNED!r} is reserved for rows from before identity)")
+        raise ClaimsIncomplete(
+            f"institution claim {institution!r} is not an institution's id (lower-case letters, "
+            f"digits, dashes; {UNASSIGNED!r} is reserved for rows from before identity)"
+        )
     return Principal(
         subject=subject,
         institution=institution,

@@ -21,9 +21,16 @@ class KeysUnavailable(Exception):
 
 
 class IssuerKeys:
-    def __init__(self, issuer: str, *, discovery_url: str | None = None, min_refresh_seconds: float = 30.0,
-                 max_age_seconds: float = 3600.0, timeout_seconds: float = 5.0,
-                 client: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        *,
+        discovery_url: str | None = None,
+        min_refresh_seconds: float = 30.0,
+        max_age_seconds: float = 3600.0,
+        timeout_seconds: float = 5.0,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
         self.issuer = issuer  # compared exactly with ``iss``: some issuers end in a slash
         self.discovery_url = discovery_url or f"{issuer.rstrip('/')}/.well-known/openid-configuration"
         self.min_refresh_seconds = min_refresh_seconds
@@ -86,16 +93,18 @@ class IssuerKeys:
             try:
                 await self._fetch()
             except KeysUnavailable as error:
-                log.warning("issuer keys not refreshed; cached keys still used", error=str(error),
-                            cached_key_ids=self.cached_key_ids)
+                log.warning(
+                    "issuer keys not refreshed; cached keys still used", error=str(error), cached_key_ids=self.cached_key_ids
+                )
 
     async def _fetch(self) -> None:
         self._tried_at = time.monotonic()
         try:
             discovery = await self._json(self.discovery_url)
             if discovery.get("issuer") != self.issuer:
-                raise KeysUnavailable(f"discovery at {self.discovery_url} names issuer {discovery.get('issuer')!r}, "
-                                      f"not {self.issuer!r}")
+                raise KeysUnavailable(
+                    f"discovery at {self.discovery_url} names issuer {discovery.get('issuer')!r}, not {self.issuer!r}"
+                )
             jwks = await self._json(discovery["jwks_uri"])
             signing = [key for key in jwks.get("keys", []) if key.get("use", "sig") == "sig"]
             keys = {key.key_id: key for key in jwt.PyJWKSet.from_dict({"keys": signing}).keys if key.key_id}

@@ -43,9 +43,16 @@ class TokenRejected(Exception):
 
 
 class TokenVerifier:
-    def __init__(self, keys: IssuerKeys, audience: str, *, algorithms: Sequence[str] = ("RS256", "ES256"),
-                 leeway_seconds: float = 30.0, mapping: ClaimMapping | None = None,
-                 allowed_clients: Collection[str] = PEOPLES_CLIENTS) -> None:
+    def __init__(
+        self,
+        keys: IssuerKeys,
+        audience: str,
+        *,
+        algorithms: Sequence[str] = ("RS256", "ES256"),
+        leeway_seconds: float = 30.0,
+        mapping: ClaimMapping | None = None,
+        allowed_clients: Collection[str] = PEOPLES_CLIENTS,
+    ) -> None:
         unsafe = set(algorithms) - ASYMMETRIC_ALGORITHMS
         if unsafe:
             raise ValueError(f"algorithms {sorted(unsafe)} are not allowed: only {sorted(ASYMMETRIC_ALGORITHMS)}")
@@ -104,8 +111,13 @@ class TokenVerifier:
     def _decoded(self, token: str, key: Any, algorithm: str) -> dict[str, Any]:
         try:
             return jwt.decode(
-                token, key=key, algorithms=[algorithm], audience=self.audience, issuer=self.keys.issuer,
-                leeway=self.leeway, options={"require": ["exp", "iss", "aud", "sub"]},
+                token,
+                key=key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.keys.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError as error:
             raise TokenRejected("token expired") from error

@@ -8,5 +8,8 @@ from mesh_runtime.settings import ServiceSettings
 class MatchingSettings(ServiceSettings):
     expiry_sweep_interval_seconds: float = Field(default=60.0, gt=0, description="How often lapsed proposals are expired.")
     dormant_end_margin_minutes: float = Field(
-        default=60, ge=0, description="A dormant pair ends this long after its grace, so that a session recorded "
-                                      "just inside the grace reaches matching first: an end is for good.")
+        default=60,
+        ge=0,
+        description="A dormant pair ends this long after its grace, so that a session recorded "
+        "just inside the grace reaches matching first: an end is for good.",
+    )

@@ -25,8 +25,8 @@ DEFINITION = ServiceDefinition(
     name="notify",
     title="Mentoring Mesh: notify",
     description="Emails participants at each step of their journey (with calendar invitations), reminds them "
-                "before sessions, honours their preferences, records every delivery, and keeps each "
-                "participant's inbox of what was sent to them, read or unread.",
+    "before sessions, honours their preferences, records every delivery, and keeps each "
+    "participant's inbox of what was sent to them, read or unread.",
     migrations_package="mesh_notify.migrations",
     routers=[router, inbox_router, preferences_router, digest_router],
     handlers=event_handlers,

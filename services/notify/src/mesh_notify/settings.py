@@ -17,17 +17,26 @@ class NotifySettings(ServiceSettings):
     smtp_timeout_seconds: float = 15.0
     smtp_from: str = "Mentoring Mesh <no-reply@mentoring-mesh.invalid>"
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base URL of the matching API, for links in mail.")
-    scheduling_public_base_url: str | None = Field(default=None, description="Base URL of the scheduling API, for "
-                                                   "links in session and agreement mail (default: public_base_url).")
+    scheduling_public_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the scheduling API, for links in session and agreement mail (default: public_base_url).",
+    )
     delivery_poll_interval_seconds: float = Field(default=0.5, gt=0)
-    delivery_concurrency: int = Field(default=4, ge=1, le=64, description=(
-        "How many mails one replica sends at once while mail is due; each sender holds a database connection "
-        "and an SMTP connection for its mail."))
+    delivery_concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=64,
+        description=(
+            "How many mails one replica sends at once while mail is due; each sender holds a database connection "
+            "and an SMTP connection for its mail."
+        ),
+    )
 
     @model_validator(mode="after")
     def _senders_leave_room_in_the_pool(self) -> Self:
         if self.delivery_concurrency > self.db_pool_max_size - 2:
             raise ValueError(
                 f"delivery_concurrency ({self.delivery_concurrency}) must leave at least 2 of the db_pool_max_size "
-                f"({self.db_pool_max_size}) connections to requests and consumers: lower it or raise the pool")
+                f"({self.db_pool_max_size}) connections to requests and consumers: lower it or raise the pool"
+            )
         return self

@@ -24,10 +24,18 @@ DEFINITION = ServiceDefinition(
     name="profile",
     title="Mentoring Mesh: profile",
     description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
-                "personal data erased.",
+    "personal data erased.",
     migrations_package="mesh_profile.migrations",
     routers=[programs_router, roster_router, router, reads_router, mentoring_router, me_router, erasures_router],
     handlers=event_handlers,
-    publishes=[ProgramCreated, ProgramUpdated, ProgramClosed, ParticipantJoined, ParticipantProfileUpdated, ParticipantLeft, ParticipantErased],
+    publishes=[
+        ProgramCreated,
+        ProgramUpdated,
+        ProgramClosed,
+        ParticipantJoined,
+        ParticipantProfileUpdated,
+        ParticipantLeft,
+        ParticipantErased,
+    ],
     consumes=[ParticipantErasureConfirmed],
 )

@@ -45,8 +45,9 @@ class ApiProblem(Exception):
         found: dict[str, str] = {}
         for error in self.body.get("errors") or []:
             if isinstance(error, dict) and error.get("location"):
-                found.setdefault(str(error["location"]).removeprefix("body.").removeprefix("query."),
-                                 str(error.get("message", "")))
+                found.setdefault(
+                    str(error["location"]).removeprefix("body.").removeprefix("query."), str(error.get("message", ""))
+                )
         for violation in self.body.get("violations") or self.body.get("rules") or []:
             if isinstance(violation, dict) and violation.get("field"):
                 found.setdefault(str(violation["field"]), str(violation.get("message") or violation.get("rule") or ""))
@@ -74,17 +75,30 @@ class ServiceClient:
     def __init__(self, base_url: str, http: httpx.AsyncClient, token: TokenSource, timing: Timing) -> None:
         self._base, self._http, self._token, self._timing = base_url.rstrip("/"), http, token, timing
 
-    async def call(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                   expect_body: bool = True, timeout: float | None = None) -> Any:
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        expect_body: bool = True,
+        timeout: float | None = None,
+    ) -> Any:
         """``timeout``: for the rare call that may take longer than the app's usual (a round published)."""
         query = {key: value for key, value in (params or {}).items() if value is not None}
         for attempt in range(2):
             token = await self._token(attempt > 0)
             started = time.perf_counter()
             try:
-                answer = await self._http.request(method, f"{self._base}{path}", json=json, params=query,
-                                                  headers={"authorization": f"Bearer {token}", "accept": "application/json"},
-                                                  **({"timeout": timeout} if timeout is not None else {}))
+                answer = await self._http.request(
+                    method,
+                    f"{self._base}{path}",
+                    json=json,
+                    params=query,
+                    headers={"authorization": f"Bearer {token}", "accept": "application/json"},
+                    **({"timeout": timeout} if timeout is not None else {}),
+                )
             except httpx.HTTPError as error:
                 raise ServiceUnavailable(self.name, type(error).__name__) from error
             finally:
@@ -97,8 +111,13 @@ class ServiceClient:
                 raise ServiceUnavailable(self.name, f"{answer.status_code}")
             if answer.status_code >= 400:
                 body = _json_or_empty(answer)
-                raise ApiProblem(self.name, answer.status_code, str(body.get("detail") or answer.reason_phrase),
-                                 str(body.get("type") or "about:blank"), body)
+                raise ApiProblem(
+                    self.name,
+                    answer.status_code,
+                    str(body.get("detail") or answer.reason_phrase),
+                    str(body.get("type") or "about:blank"),
+                    body,
+                )
             if not expect_body or answer.status_code == 204 or not answer.content:
                 return None
             return answer.json()
@@ -108,12 +127,30 @@ class ServiceClient:
 class AuditedService(ServiceClient):
     """Every service keeps the audit trail of the staff actions it took (``GET /audit``, admins)."""
 
-    async def audit(self, *, before: int | None = None, limit: int = 50, action: str | None = None,
-                    actor: str | None = None, resource: str | None = None, since: str | None = None,
-                    until: str | None = None) -> list[dict[str, Any]]:
-        return await self.call("GET", "/audit", params={"before": before, "limit": limit, "action": action,
-                                                        "actor": actor, "resource": resource, "since": since,
-                                                        "until": until})
+    async def audit(
+        self,
+        *,
+        before: int | None = None,
+        limit: int = 50,
+        action: str | None = None,
+        actor: str | None = None,
+        resource: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        return await self.call(
+            "GET",
+            "/audit",
+            params={
+                "before": before,
+                "limit": limit,
+                "action": action,
+                "actor": actor,
+                "resource": resource,
+                "since": since,
+                "until": until,
+            },
+        )
 
 
 def _json_or_empty(answer: httpx.Response) -> dict[str, Any]:

@@ -9,12 +9,29 @@ from mesh_web.api.base import ApiProblem, AuditedService, segment
 class NotifyApi(AuditedService):
     name = "notify"
 
-    async def notifications(self, recipient_id: UUID, *, status: str | None = None, unread: bool = False,
-                            order: str = "newest", before: UUID | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    async def notifications(
+        self,
+        recipient_id: UUID,
+        *,
+        status: str | None = None,
+        unread: bool = False,
+        order: str = "newest",
+        before: UUID | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
         """One recipient's notifications; ``before`` (with order=newest): the page after that one."""
-        return await self.call("GET", "/notifications", params={
-            "recipient_id": str(recipient_id), "status": status, "unread": "true" if unread else None, "order": order,
-            "before": str(before) if before else None, "limit": limit})
+        return await self.call(
+            "GET",
+            "/notifications",
+            params={
+                "recipient_id": str(recipient_id),
+                "status": status,
+                "unread": "true" if unread else None,
+                "order": order,
+                "before": str(before) if before else None,
+                "limit": limit,
+            },
+        )
 
     async def unread_count(self, recipient_id: UUID) -> int:
         answer = await self.call("GET", "/notifications/unread-count", params={"recipient_id": str(recipient_id)})
@@ -28,8 +45,9 @@ class NotifyApi(AuditedService):
 
     async def mark_all_read(self, recipient_id: UUID, through: UUID | None = None) -> dict[str, Any]:
         """Every one sent to them so far read, or only up to ``through`` (the newest they saw)."""
-        return await self.call("POST", "/notifications/read",
-                               json={"recipient_id": str(recipient_id), "through": str(through) if through else None})
+        return await self.call(
+            "POST", "/notifications/read", json={"recipient_id": str(recipient_id), "through": str(through) if through else None}
+        )
 
     async def preferences(self, participant_id: UUID) -> dict[str, Any]:
         return await self.call("GET", f"/participants/{segment(participant_id)}/notification-preferences")

@@ -26,12 +26,16 @@ class SchedulingApi(AuditedService):
         return await self.call("GET", f"/matches/{segment(match_id)}/agreements")
 
     async def propose_agreement(self, match_id: UUID, participant_id: UUID, terms: dict[str, Any]) -> dict[str, Any]:
-        return await self.call("POST", f"/matches/{segment(match_id)}/agreements",
-                               json={"participant_id": str(participant_id), **terms})
+        return await self.call(
+            "POST", f"/matches/{segment(match_id)}/agreements", json={"participant_id": str(participant_id), **terms}
+        )
 
     async def confirm_agreement(self, match_id: UUID, version: int, participant_id: UUID) -> dict[str, Any]:
-        return await self.call("POST", f"/matches/{segment(match_id)}/agreements/{segment(version)}/confirm",
-                               json={"participant_id": str(participant_id)})
+        return await self.call(
+            "POST",
+            f"/matches/{segment(match_id)}/agreements/{segment(version)}/confirm",
+            json={"participant_id": str(participant_id)},
+        )
 
     async def schedule(self, match_id: UUID) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """The pair's agreement (every version, goal progress) and its sessions, in one request."""
@@ -45,22 +49,35 @@ class SchedulingApi(AuditedService):
         return await self.call("GET", f"/sessions/{segment(session_id)}")
 
     async def reschedule(self, session_id: UUID, participant_id: UUID, starts_at: datetime) -> dict[str, Any]:
-        return await self.call("POST", f"/sessions/{segment(session_id)}/reschedule",
-                               json={"participant_id": str(participant_id), "starts_at": starts_at.isoformat()})
+        return await self.call(
+            "POST",
+            f"/sessions/{segment(session_id)}/reschedule",
+            json={"participant_id": str(participant_id), "starts_at": starts_at.isoformat()},
+        )
 
     async def confirm_reschedule(self, session_id: UUID, participant_id: UUID) -> dict[str, Any]:
-        return await self.call("POST", f"/sessions/{segment(session_id)}/reschedule/confirm",
-                               json={"participant_id": str(participant_id)})
+        return await self.call(
+            "POST", f"/sessions/{segment(session_id)}/reschedule/confirm", json={"participant_id": str(participant_id)}
+        )
 
     async def cancel(self, session_id: UUID, participant_id: UUID, reason: str) -> dict[str, Any]:
-        return await self.call("POST", f"/sessions/{segment(session_id)}/cancel",
-                               json={"participant_id": str(participant_id), "reason": reason})
+        return await self.call(
+            "POST", f"/sessions/{segment(session_id)}/cancel", json={"participant_id": str(participant_id), "reason": reason}
+        )
 
-    async def complete(self, session_id: UUID, participant_id: UUID, progress_rating: int, notes: str,
-                       goal_progress: dict[int, int]) -> dict[str, Any]:
-        return await self.call("POST", f"/sessions/{segment(session_id)}/complete", json={
-            "participant_id": str(participant_id), "progress_rating": progress_rating, "notes": notes,
-            "goal_progress": [{"goal": goal, "percent": percent} for goal, percent in sorted(goal_progress.items())]})
+    async def complete(
+        self, session_id: UUID, participant_id: UUID, progress_rating: int, notes: str, goal_progress: dict[int, int]
+    ) -> dict[str, Any]:
+        return await self.call(
+            "POST",
+            f"/sessions/{segment(session_id)}/complete",
+            json={
+                "participant_id": str(participant_id),
+                "progress_rating": progress_rating,
+                "notes": notes,
+                "goal_progress": [{"goal": goal, "percent": percent} for goal, percent in sorted(goal_progress.items())],
+            },
+        )
 
     async def make_calendar_link(self, participant_id: UUID) -> dict[str, Any]:
         return await self.call("POST", f"/participants/{segment(participant_id)}/calendar-feed")

@@ -51,8 +51,15 @@ def tokens_fresh(tokens: dict[str, Any], now: float | None = None) -> bool:
 
 
 class IdentityProvider:
-    def __init__(self, issuer: str, client_id: str, client_secret: str, redirect_uri: str,
-                 http: httpx.AsyncClient, discovery_url: str | None = None) -> None:
+    def __init__(
+        self,
+        issuer: str,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        http: httpx.AsyncClient,
+        discovery_url: str | None = None,
+    ) -> None:
         self.issuer, self.client_id, self._secret, self.redirect_uri = issuer.rstrip("/"), client_id, client_secret, redirect_uri
         self._discovery = discovery_url or f"{self.issuer}/.well-known/openid-configuration"
         self._http = http
@@ -68,14 +75,16 @@ class IdentityProvider:
         return self._metadata
 
     def _client(self, **kwargs: Any) -> AsyncOAuth2Client:
-        return AsyncOAuth2Client(self.client_id, self._secret, code_challenge_method="S256",
-                                 redirect_uri=self.redirect_uri, timeout=10, **kwargs)
+        return AsyncOAuth2Client(
+            self.client_id, self._secret, code_challenge_method="S256", redirect_uri=self.redirect_uri, timeout=10, **kwargs
+        )
 
     async def authorization_url(self, sign_in: SignIn, locale: str) -> str:
         endpoint = (await self.metadata())["authorization_endpoint"]
         async with self._client(scope="openid mesh") as client:
-            url, _ = client.create_authorization_url(endpoint, state=sign_in.state, nonce=sign_in.nonce,
-                                                     code_verifier=sign_in.verifier, ui_locales=locale)
+            url, _ = client.create_authorization_url(
+                endpoint, state=sign_in.state, nonce=sign_in.nonce, code_verifier=sign_in.verifier, ui_locales=locale
+            )
         return url
 
     async def finish(self, sign_in: SignIn, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -83,8 +92,9 @@ class IdentityProvider:
         endpoint = (await self.metadata())["token_endpoint"]
         try:
             async with self._client() as client:
-                token = await client.fetch_token(endpoint, grant_type="authorization_code", code=code,
-                                                 code_verifier=sign_in.verifier)
+                token = await client.fetch_token(
+                    endpoint, grant_type="authorization_code", code=code, code_verifier=sign_in.verifier
+                )
         except Exception as error:
             raise SignInFailed(f"the IdP refused the code: {error}") from error
         claims = await self.verify(token.get("id_token", ""), audience=self.client_id)
@@ -125,9 +135,15 @@ class IdentityProvider:
         try:
             header = jwt.get_unverified_header(token)
             key = await self._key(header.get("kid"))
-            return jwt.decode(token, key.key, algorithms=[header.get("alg", "RS256")], audience=audience,
-                              issuer=self.issuer, leeway=30,
-                              options={"verify_exp": expiry, "require": ["iss", "aud", "iat", *(["exp"] if expiry else [])]})
+            return jwt.decode(
+                token,
+                key.key,
+                algorithms=[header.get("alg", "RS256")],
+                audience=audience,
+                issuer=self.issuer,
+                leeway=30,
+                options={"verify_exp": expiry, "require": ["iss", "aud", "iat", *(["exp"] if expiry else [])]},
+            )
         except (jwt.PyJWTError, KeyError, TypeError) as error:
             raise SignInFailed(f"token rejected: {error}") from error
 
@@ -136,8 +152,9 @@ class IdentityProvider:
             if self._keys is None or (attempt and time.monotonic() - self._keys_at > KEYS_REFETCH_SECONDS):
                 answer = await self._http.get((await self.metadata())["jwks_uri"])
                 answer.raise_for_status()
-                self._keys = jwt.PyJWKSet.from_dict({"keys": [key for key in answer.json()["keys"]
-                                                             if key.get("use", "sig") == "sig"]})
+                self._keys = jwt.PyJWKSet.from_dict(
+                    {"keys": [key for key in answer.json()["keys"] if key.get("use", "sig") == "sig"]}
+                )
                 self._keys_at = time.monotonic()
             for key in self._keys.keys:
                 if key.key_id == kid:
@@ -147,5 +164,9 @@ class IdentityProvider:
 
 def _kept(token: dict[str, Any]) -> dict[str, Any]:
     expires_at = token.get("expires_at") or time.time() + int(token.get("expires_in", 60))
-    return {"access_token": token["access_token"], "refresh_token": token.get("refresh_token"),
-            "id_token": token.get("id_token"), "expires_at": expires_at}
+    return {
+        "access_token": token["access_token"],
+        "refresh_token": token.get("refresh_token"),
+        "id_token": token.get("id_token"),
+        "expires_at": expires_at,
+    }

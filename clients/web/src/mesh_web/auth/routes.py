@@ -24,8 +24,14 @@ router = APIRouter(prefix="/auth")
 def safe_return(path: str | None) -> str:
     """Only a path of this site: never another host (an open redirect). No control characters either: a
     browser drops tabs and newlines from a link, so ``/\\t/evil.example`` written into a page is ``//evil.example``."""
-    if (not path or not path.startswith("/") or path.startswith("//") or "\\" in path or len(path) > 2000
-            or not path.isprintable()):
+    if (
+        not path
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or len(path) > 2000
+        or not path.isprintable()
+    ):
         return "/"
     return path
 
@@ -55,16 +61,22 @@ async def callback(visit: VisitDep, state: str = "", code: str = "", error: str 
     who["locale"] = await storage.saved_language(wiring.pool, claims["sub"]) or who["locale"]
     kept = {key: visit.session.data[key] for key in ("form", "language", "zone") if key in visit.session.data}
     visit.request.state.new_session = await wiring.sessions.begin_signed_in(
-        visit.session, {"tokens": tokens, "who": who, **kept}, subject=claims["sub"], idp_session=claims.get("sid"))
+        visit.session, {"tokens": tokens, "who": who, **kept}, subject=claims["sub"], idp_session=claims.get("sid")
+    )
     return see_other(sign_in.return_to)
 
 
 def who_from(id_claims: dict[str, Any], access: dict[str, Any]) -> dict[str, Any]:
-    return {"subject": id_claims["sub"], "name": id_claims.get("name") or id_claims.get("preferred_username") or "",
-            "username": id_claims.get("preferred_username") or "",
-            "email": access.get("email") if access.get("email_verified") else None,
-            "institution": access.get("institution"), "campuses": access.get("campuses") or [],
-            "roles": access.get("roles") or [], "locale": id_claims.get("locale")}
+    return {
+        "subject": id_claims["sub"],
+        "name": id_claims.get("name") or id_claims.get("preferred_username") or "",
+        "username": id_claims.get("preferred_username") or "",
+        "email": access.get("email") if access.get("email_verified") else None,
+        "institution": access.get("institution"),
+        "campuses": access.get("campuses") or [],
+        "roles": access.get("roles") or [],
+        "locale": id_claims.get("locale"),
+    }
 
 
 @router.post("/logout")

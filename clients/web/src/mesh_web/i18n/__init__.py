@@ -55,7 +55,7 @@ _PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[a-zA-Z%]|\{[^{}
 def _accent(message: str, table: dict[int, str]) -> str:
     out, at = [], 0
     for placeholder in _PLACEHOLDER.finditer(message):
-        out += [message[at:placeholder.start()].translate(table), placeholder.group()]
+        out += [message[at : placeholder.start()].translate(table), placeholder.group()]
         at = placeholder.end()
     out.append(message[at:].translate(table))
     return "".join(out)
@@ -64,8 +64,16 @@ def _accent(message: str, table: dict[int, str]) -> str:
 class Catalogues:
     def __init__(self, pseudo: bool = False) -> None:
         """``pseudo``: also serve the pseudo-locale (tests: MESH_WEB_PSEUDO_LOCALE), never offered in the switcher."""
-        self.languages = sorted([DEFAULT, *[path.name for path in LOCALES_DIR.iterdir()
-                                            if (path / "LC_MESSAGES" / "messages.po").is_file() and path.name != DEFAULT]])
+        self.languages = sorted(
+            [
+                DEFAULT,
+                *[
+                    path.name
+                    for path in LOCALES_DIR.iterdir()
+                    if (path / "LC_MESSAGES" / "messages.po").is_file() and path.name != DEFAULT
+                ],
+            ]
+        )
         self._translations: dict[str, NullTranslations] = {code: _load(code) for code in self.languages}
         if pseudo:
             self._translations[PSEUDO] = Pseudo()

@@ -14,9 +14,27 @@ TEMPLATE = LOCALES / "messages.pot"
 
 
 def extract() -> None:
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(WEB / "babel.cfg"), "--no-location",
-                                "--sort-output", "--project=mesh-web", "-k", "_", "-k", "gettext", "-k", "ngettext:1,2",
-                                "-o", str(TEMPLATE), str(WEB)])
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "-q",
+            "extract",
+            "-F",
+            str(WEB / "babel.cfg"),
+            "--no-location",
+            "--sort-output",
+            "--project=mesh-web",
+            "-k",
+            "_",
+            "-k",
+            "gettext",
+            "-k",
+            "ngettext:1,2",
+            "-o",
+            str(TEMPLATE),
+            str(WEB),
+        ]
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -25,8 +43,9 @@ def main(argv: list[str]) -> int:
     if command == "new":
         CommandLineInterface().run(["pybabel", "-q", "init", "-i", str(TEMPLATE), "-d", str(LOCALES), "-l", argv[1]])
     else:
-        CommandLineInterface().run(["pybabel", "-q", "update", "-i", str(TEMPLATE), "-d", str(LOCALES),
-                                    "--no-fuzzy-matching", "--ignore-obsolete"])
+        CommandLineInterface().run(
+            ["pybabel", "-q", "update", "-i", str(TEMPLATE), "-d", str(LOCALES), "--no-fuzzy-matching", "--ignore-obsolete"]
+        )
     return 0
 
 

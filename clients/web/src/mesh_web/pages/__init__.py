@@ -3,5 +3,14 @@
 from mesh_web.pages import common, home, inbox, pair, participation, profile, programs, settings
 from mesh_web.pages.console import ROUTERS as CONSOLE_ROUTERS
 
-ROUTERS = [common.router, home.router, programs.router, profile.router, participation.router, pair.router,
-           inbox.router, settings.router, *CONSOLE_ROUTERS]
+ROUTERS = [
+    common.router,
+    home.router,
+    programs.router,
+    profile.router,
+    participation.router,
+    pair.router,
+    inbox.router,
+    settings.router,
+    *CONSOLE_ROUTERS,
+]

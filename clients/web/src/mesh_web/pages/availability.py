@@ -109,8 +109,13 @@ def grid(checked: list[str]) -> list[Row]:
     rows = []
     for hour in range(first, last):
         start, end = _label(hour), _label(hour + 1)
-        rows.append(Row(hour, start, [Cell(cell(day, hour), f"{names[index]} {start}–{end}", (day, hour) in ticked)
-                                      for index, day in enumerate(DAYS)]))
+        rows.append(
+            Row(
+                hour,
+                start,
+                [Cell(cell(day, hour), f"{names[index]} {start}–{end}", (day, hour) in ticked) for index, day in enumerate(DAYS)],
+            )
+        )
     return rows
 
 

@@ -14,8 +14,9 @@ router = APIRouter()
 
 
 @router.post("/language")
-async def choose_language(visit: VisitDep, language: Annotated[str, Form(max_length=10)],
-                          page_path: Annotated[str, Form(alias="_page")] = "/") -> Response:
+async def choose_language(
+    visit: VisitDep, language: Annotated[str, Form(max_length=10)], page_path: Annotated[str, Form(alias="_page")] = "/"
+) -> Response:
     wiring = visit.request.app.state.wiring
     if language not in wiring.catalogues.languages:
         language = "en"
@@ -27,8 +28,7 @@ async def choose_language(visit: VisitDep, language: Annotated[str, Form(max_len
         visit.session.data["language"] = language
         visit.session.changed = True
     response = see_other(safe_return(page_path))
-    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, path="/", secure=True, httponly=True,
-                        samesite="lax")
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, path="/", secure=True, httponly=True, samesite="lax")
     return response
 
 
@@ -40,8 +40,11 @@ async def accessibility(visit: VisitDep) -> Response:
 @router.get("/theme/{name}-{version}.css")
 async def theme_css(request: Request, name: str, version: str) -> Response:
     theme = request.app.state.wiring.themes.of(None if name == "default" else name)
-    return Response(theme.css(), media_type="text/css",
-                    headers={"cache-control": "public, max-age=31536000, immutable"} if version == theme.version else {})
+    return Response(
+        theme.css(),
+        media_type="text/css",
+        headers={"cache-control": "public, max-age=31536000, immutable"} if version == theme.version else {},
+    )
 
 
 @router.get("/theme/{name}-{version}.svg")

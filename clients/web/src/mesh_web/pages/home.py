@@ -20,6 +20,7 @@ async def home(visit: VisitDep) -> Response:
         return see_other("/console")  # staff who take part in no program start from what they run
     participations, programs = await asyncio.gather(visit.my_participations(), visit.profile.programs())
     mine = {item.get("program_id") for item in participations}
-    open_to_join = [program for program in programs if program.get("program_id") not in mine
-                    and program.get("status", "open") == "open"]
+    open_to_join = [
+        program for program in programs if program.get("program_id") not in mine and program.get("status", "open") == "open"
+    ]
     return page(visit, "home.html", participations=participations, open_programs=open_to_join)

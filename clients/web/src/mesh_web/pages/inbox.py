@@ -23,8 +23,9 @@ PAGE_SIZE = 20
 
 
 @router.get("/inbox")
-async def inbox(visit: PersonDep, participant: UUID | None = None,
-                older: Annotated[list[str] | None, Query(max_length=80)] = None) -> Response:
+async def inbox(
+    visit: PersonDep, participant: UUID | None = None, older: Annotated[list[str] | None, Query(max_length=80)] = None
+) -> Response:
     """``participant``: one program's only. ``older``: the next page, one ``<participant>:<notification>``
     (or a bare ``<participant>``: from its newest) per participation that has more."""
     everyone = await mine.participations(visit)
@@ -32,17 +33,30 @@ async def inbox(visit: PersonDep, participant: UUID | None = None,
     if participant is not None and not listed:
         raise HTTPException(404)
     cursors = _cursors(older, listed)
-    pages = await asyncio.gather(*(visit.notify.notifications(UUID(pid), status="sent", order="newest",
-                                                              limit=PAGE_SIZE + 1, before=before)
-                                   for pid, before in cursors.items()))
+    pages = await asyncio.gather(
+        *(
+            visit.notify.notifications(UUID(pid), status="sent", order="newest", limit=PAGE_SIZE + 1, before=before)
+            for pid, before in cursors.items()
+        )
+    )
     fetched = dict(zip(cursors, pages, strict=True))
     merged = sorted((item for items in fetched.values() for item in items), key=_place, reverse=True)
     shown = merged[:PAGE_SIZE]
     unread = 0 if older else await _unread(visit, everyone)
-    return page(visit, "inbox/list.html", form=failures.restore(visit, visit.request.url.path),
-                notifications=shown, programs=_programs(everyone), participations=everyone, participant=participant,
-                older=_older_link(participant, cursors, fetched, shown) if len(merged) > PAGE_SIZE else None,
-                paged=bool(older), unread=unread, through=_newest_of_each(shown), back=_here(visit))
+    return page(
+        visit,
+        "inbox/list.html",
+        form=failures.restore(visit, visit.request.url.path),
+        notifications=shown,
+        programs=_programs(everyone),
+        participations=everyone,
+        participant=participant,
+        older=_older_link(participant, cursors, fetched, shown) if len(merged) > PAGE_SIZE else None,
+        paged=bool(older),
+        unread=unread,
+        through=_newest_of_each(shown),
+        back=_here(visit),
+    )
 
 
 @router.get("/inbox/{notification_id}")
@@ -61,9 +75,16 @@ async def notification(visit: PersonDep, notification_id: UUID) -> Response:
         except ApiProblem as problem:
             if problem.status not in (403, 409):  # not theirs to mark, or no longer in the inbox: shown all the same
                 raise
-    return page(visit, "inbox/notification.html", form=failures.restore(visit, visit.request.url.path), item=item,
-                program=_programs(everyone).get(item["recipient_id"], ""), several=len(everyone) > 1,
-                kind=mine.kind_label(mine.template_kind(item["template"])), pair=_pair_of(item))
+    return page(
+        visit,
+        "inbox/notification.html",
+        form=failures.restore(visit, visit.request.url.path),
+        item=item,
+        program=_programs(everyone).get(item["recipient_id"], ""),
+        several=len(everyone) > 1,
+        kind=mine.kind_label(mine.template_kind(item["template"])),
+        pair=_pair_of(item),
+    )
 
 
 @router.post("/inbox/{notification_id}/read")
@@ -104,14 +125,24 @@ async def _mark(visit: Visit, notification_id: UUID, read: bool) -> Response:
     back = safe_return(str(form.value("back", "/inbox")))
     if mine.is_enhanced(visit):
         everyone = await mine.participations(visit)
-        return fragment(visit, "inbox/row.html", "row", item=item, programs=_programs(everyone), back=back,
-                        request=visit.request, unread_total=await _unread(visit, everyone))
+        return fragment(
+            visit,
+            "inbox/row.html",
+            "row",
+            item=item,
+            programs=_programs(everyone),
+            back=back,
+            request=visit.request,
+            unread_total=await _unread(visit, everyone),
+        )
     return see_other(f"{back}#notification-{notification_id}" if back.startswith("/inbox") and "#" not in back else back)
 
 
 def _pair_of(item: dict[str, Any]) -> str | None:
     """The pair a notification is about, once there is one (a proposal is answered on the program's page)."""
-    paired = item["template"] in ("match_accepted", "pair_dormant", "pair_nudged") or item["template"].startswith(("session_", "agreement_"))
+    paired = item["template"] in ("match_accepted", "pair_dormant", "pair_nudged") or item["template"].startswith(
+        ("session_", "agreement_")
+    )
     return item.get("match_id") if paired else None
 
 
@@ -140,8 +171,12 @@ def _cursors(older: list[str] | None, listed: list[dict[str, Any]]) -> dict[str,
     return cursors
 
 
-def _older_link(participant: UUID | None, cursors: dict[str, UUID | None], fetched: dict[str, list[dict[str, Any]]],
-                shown: list[dict[str, Any]]) -> str:
+def _older_link(
+    participant: UUID | None,
+    cursors: dict[str, UUID | None],
+    fetched: dict[str, list[dict[str, Any]]],
+    shown: list[dict[str, Any]],
+) -> str:
     parts = [f"participant={participant}"] if participant else []
     for pid, before in cursors.items():
         theirs = [item for item in shown if item["recipient_id"] == pid]

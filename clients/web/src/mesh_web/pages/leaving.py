@@ -31,8 +31,13 @@ async def leave_page(visit: PersonDep, participant_id: UUID) -> Response:
     if participation["state"] != "active":
         flash(visit, _("You have already left %(program)s.", program=participation.get("program_name", "")))
         return see_other("/")
-    return page(visit, "settings/leave.html", form=failures.restore(visit, visit.request.url.path),
-                participation=participation, limit=REASON_LIMIT)
+    return page(
+        visit,
+        "settings/leave.html",
+        form=failures.restore(visit, visit.request.url.path),
+        participation=participation,
+        limit=REASON_LIMIT,
+    )
 
 
 @router.post("/participations/{participant_id}/leave")
@@ -64,8 +69,7 @@ async def erase_page(visit: PersonDep, participant_id: UUID) -> Response:
     if str(participant_id) in _erasures(visit):
         return see_other(f"/participations/{participant_id}/erasure")
     participation = await mine.participation(visit, participant_id)
-    return page(visit, "settings/erase.html", form=failures.restore(visit, visit.request.url.path),
-                participation=participation)
+    return page(visit, "settings/erase.html", form=failures.restore(visit, visit.request.url.path), participation=participation)
 
 
 @router.post("/participations/{participant_id}/erase")
@@ -98,14 +102,27 @@ async def erasure(visit: PersonDep, participant_id: UUID, seen: int | None = Non
             raise
         status = None
     if status is None and kept is None:
-        return page(visit, "settings/erasure.html", status=404, erasure=None, program="", rows=[], confirmed=0,
-                    participant_id=participant_id)
+        return page(
+            visit,
+            "settings/erasure.html",
+            status=404,
+            erasure=None,
+            program="",
+            rows=[],
+            confirmed=0,
+            participant_id=participant_id,
+        )
     if status is not None:
         _remember(visit, participant_id, (kept or {}).get("program", ""), status)
     rows = _rows(status)
     confirmed = sum(1 for row in rows if row["confirmed_at"])
-    context = {"erasure": status, "program": (kept or {}).get("program", ""), "rows": rows, "confirmed": confirmed,
-               "participant_id": participant_id}
+    context = {
+        "erasure": status,
+        "program": (kept or {}).get("program", ""),
+        "rows": rows,
+        "confirmed": confirmed,
+        "participant_id": participant_id,
+    }
     if mine.is_enhanced(visit):
         if seen == confirmed and status is not None and not status.get("complete"):
             return Response(status_code=204)
@@ -121,8 +138,11 @@ def _remember(visit: Visit, participant_id: UUID, program: str, status: dict[str
     """Which of theirs they erased, for this session: the program's name (profile forgets whose it was)
     and whether every service confirmed, so the settings page can point to the status."""
     erasures = visit.session.data.setdefault("erasures", {})
-    entry = {"program": program, "complete": bool(status.get("complete")),
-             "requested_at": status.get("requested_at") or datetime.now(UTC).isoformat()}
+    entry = {
+        "program": program,
+        "complete": bool(status.get("complete")),
+        "requested_at": status.get("requested_at") or datetime.now(UTC).isoformat(),
+    }
     if erasures.get(str(participant_id)) != entry:
         erasures[str(participant_id)] = entry
         visit.session.changed = True
@@ -132,26 +152,42 @@ def _rows(status: dict[str, Any] | None) -> list[dict[str, Any]]:
     """One row per service holding personal data, in a fixed order, with what it erased in words."""
     found = {item.get("service"): item for item in (status or {}).get("confirmations") or []}
     names = [*SERVICES, *sorted(name for name in found if name not in SERVICES)]
-    return [{"service": name, "label": _service_label(name), "confirmed_at": (found.get(name) or {}).get("confirmed_at"),
-             "erased": [_erased_label(words) for words in (found.get(name) or {}).get("erased") or []]}
-            for name in names]
+    return [
+        {
+            "service": name,
+            "label": _service_label(name),
+            "confirmed_at": (found.get(name) or {}).get("confirmed_at"),
+            "erased": [_erased_label(words) for words in (found.get(name) or {}).get("erased") or []],
+        }
+        for name in names
+    ]
 
 
 def _service_label(name: str) -> str:
-    return {"profile": _("Profiles"), "matching": _("Matching"), "scheduling": _("Sessions and calendars"),
-            "notify": _("Notifications")}.get(name, name)
+    return {
+        "profile": _("Profiles"),
+        "matching": _("Matching"),
+        "scheduling": _("Sessions and calendars"),
+        "notify": _("Notifications"),
+    }.get(name, name)
 
 
 def _erased_label(words: str) -> str:
     """What a service says it erased: in the visitor's language when it is one of the phrases known here."""
-    return {"name and email": _("name and email"), "name and email address": _("name and email address"),
-            "profile free text": _("what you wrote in your profile"), "reason for leaving": _("your reason for leaving"),
-            "account link": _("the link to your sign-in account"), "reflection notes": _("your reflection notes"),
-            "reasons given for cancelling": _("your reasons for cancelling sessions"),
-            "match reasons and the reasons given for declining or ending":
-                _("match reasons, and your reasons for declining or ending a match"),
-            "published events kept in the outbox": _("copies of messages between the services"),
-            "notification contents and addresses": _("the contents and addresses of your notifications"),
-            "mentions in others' notifications": _("mentions of you in other people's notifications"),
-            "agreements' goals and expectations": _("the goals and expectations in your agreements"),
-            "calendar feed": _("your private calendar link")}.get(words, words)
+    return {
+        "name and email": _("name and email"),
+        "name and email address": _("name and email address"),
+        "profile free text": _("what you wrote in your profile"),
+        "reason for leaving": _("your reason for leaving"),
+        "account link": _("the link to your sign-in account"),
+        "reflection notes": _("your reflection notes"),
+        "reasons given for cancelling": _("your reasons for cancelling sessions"),
+        "match reasons and the reasons given for declining or ending": _(
+            "match reasons, and your reasons for declining or ending a match"
+        ),
+        "published events kept in the outbox": _("copies of messages between the services"),
+        "notification contents and addresses": _("the contents and addresses of your notifications"),
+        "mentions in others' notifications": _("mentions of you in other people's notifications"),
+        "agreements' goals and expectations": _("the goals and expectations in your agreements"),
+        "calendar feed": _("your private calendar link"),
+    }.get(words, words)

@@ -59,28 +59,45 @@ def is_enhanced(visit: Visit) -> bool:
 
 
 KIND_OF_TEMPLATE = {  # as notify sorts its templates into the kinds a participant may turn off
-    "match_proposed": "matches", "match_accepted": "matches", "match_declined": "matches",
-    "match_expired": "matches", "match_ended": "matches",
-    "agreement_proposed": "agreements", "agreement_set": "agreements",
-    "session_scheduled": "sessions", "session_rescheduled": "sessions", "session_cancelled": "sessions",
-    "session_completed": "sessions", "session_missed": "sessions",
-    "session_reminder_24h": "reminders", "session_reminder_1h": "reminders",
-    "pair_dormant": "nudges", "match_arranged": "matches", "pair_nudged": "nudges",
+    "match_proposed": "matches",
+    "match_accepted": "matches",
+    "match_declined": "matches",
+    "match_expired": "matches",
+    "match_ended": "matches",
+    "agreement_proposed": "agreements",
+    "agreement_set": "agreements",
+    "session_scheduled": "sessions",
+    "session_rescheduled": "sessions",
+    "session_cancelled": "sessions",
+    "session_completed": "sessions",
+    "session_missed": "sessions",
+    "session_reminder_24h": "reminders",
+    "session_reminder_1h": "reminders",
+    "pair_dormant": "nudges",
+    "match_arranged": "matches",
+    "pair_nudged": "nudges",
 }
 KINDS = ("matches", "agreements", "sessions", "reminders", "nudges")
 
 
 def kind_label(kind: str) -> str:
-    return {"matches": _("Matches"), "agreements": _("Agreements"), "sessions": _("Sessions"),
-            "reminders": _("Reminders"), "nudges": _("Nudges")}.get(kind, _("Your account"))
+    return {
+        "matches": _("Matches"),
+        "agreements": _("Agreements"),
+        "sessions": _("Sessions"),
+        "reminders": _("Reminders"),
+        "nudges": _("Nudges"),
+    }.get(kind, _("Your account"))
 
 
 def kind_hint(kind: str) -> str:
-    return {"matches": _("A partner proposed to you, their answer, and a match that lapses or ends."),
-            "agreements": _("An agreement on goals and cadence proposed or confirmed."),
-            "sessions": _("A session scheduled, moved, cancelled, recorded or missed."),
-            "reminders": _("A reminder a day and an hour before each session."),
-            "nudges": _("A note when you and your partner have not met for a while.")}.get(kind, "")
+    return {
+        "matches": _("A partner proposed to you, their answer, and a match that lapses or ends."),
+        "agreements": _("An agreement on goals and cadence proposed or confirmed."),
+        "sessions": _("A session scheduled, moved, cancelled, recorded or missed."),
+        "reminders": _("A reminder a day and an hour before each session."),
+        "nudges": _("A note when you and your partner have not met for a while."),
+    }.get(kind, "")
 
 
 def template_kind(template: str) -> str:

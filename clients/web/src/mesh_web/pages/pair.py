@@ -38,9 +38,19 @@ async def pair_page(visit: PersonDep, match_id: UUID) -> Response:
     for row in sorted(agreements.get("goal_progress") or [], key=lambda row: row["recorded_at"]):
         progress[row["goal"]] = row  # the latest, by either of the pair
     links = visit.session.data.get("calendar_links") or {}
-    return page(visit, "pair/page.html", pair=pair, match=pair.match, me=pair.me, partner=pair.partner,
-                holding=holding, waiting=waiting, progress=progress, sessions=sessions,
-                calendar_url=links.get(str(pair.my_id)))
+    return page(
+        visit,
+        "pair/page.html",
+        pair=pair,
+        match=pair.match,
+        me=pair.me,
+        partner=pair.partner,
+        holding=holding,
+        waiting=waiting,
+        progress=progress,
+        sessions=sessions,
+        calendar_url=links.get(str(pair.my_id)),
+    )
 
 
 @router.get("/pairs/{match_id}/agreement")
@@ -63,8 +73,13 @@ async def propose_agreement(visit: PersonDep, match_id: UUID) -> Response:
             await visit.scheduling.propose_agreement(match_id, pair.my_id, terms)
         except ApiProblem as problem:
             goal_fields = {f"goals.{i}.{part}" for i in range(_rows(values)) for part in ("description", "target_date")}
-            refused(form, problem, general="agreement-form", fields=AGREEMENT_FIELDS | goal_fields, kinds={
-                "pair-not-formed": ("agreement-form", _("Only a pair both of you accepted has an agreement."))})
+            refused(
+                form,
+                problem,
+                general="agreement-form",
+                fields=AGREEMENT_FIELDS | goal_fields,
+                kinds={"pair-not-formed": ("agreement-form", _("Only a pair both of you accepted has an agreement."))},
+            )
         else:
             flash(visit, _("You proposed the agreement. It holds once your partner confirms it."))
             return see_other(f"/pairs/{match_id}#agreement")
@@ -75,8 +90,19 @@ def _agreement_page(visit: Visit, pair: Pair, form: Form, status: int = 200, row
     if not pair.formed:
         raise not_found()
     rows = min(MAX_GOALS, rows or max(_rows(form.values) + 1, 3))  # one empty row past those filled in
-    return page(visit, "pair/agreement.html", status=status, form=form, pair=pair, match=pair.match,
-                partner=pair.partner, rows=rows, max_goals=MAX_GOALS, cadences=CADENCES, modes=MODES)
+    return page(
+        visit,
+        "pair/agreement.html",
+        status=status,
+        form=form,
+        pair=pair,
+        match=pair.match,
+        partner=pair.partner,
+        rows=rows,
+        max_goals=MAX_GOALS,
+        cadences=CADENCES,
+        modes=MODES,
+    )
 
 
 def _rows(values: dict[str, Any]) -> int:
@@ -113,9 +139,14 @@ def _terms(form: Form, values: dict[str, Any]) -> dict[str, Any]:
     minutes = text_of(values, "session_minutes")
     if not minutes.isdigit() or not 15 <= int(minutes) <= 240:
         form.error("session_minutes", _("Enter a length between 15 and 240 minutes, in whole minutes."))
-    return {"goals": goals, "expectations": lines, "cadence": cadence, "meeting_mode": mode,
-            "session_minutes": int(minutes) if minutes.isdigit() else None,
-            "runs_until": _date(form, "runs_until", text_of(values, "runs_until"))}
+    return {
+        "goals": goals,
+        "expectations": lines,
+        "cadence": cadence,
+        "meeting_mode": mode,
+        "session_minutes": int(minutes) if minutes.isdigit() else None,
+        "runs_until": _date(form, "runs_until", text_of(values, "runs_until")),
+    }
 
 
 def _date(form: Form, name: str, text: str) -> str | None:
@@ -133,10 +164,13 @@ def _terms_as_fields(agreements: dict[str, Any], sessions: list[dict[str, Any]])
     versions = agreements.get("versions") or []
     if versions:
         latest = versions[-1]
-        values: dict[str, Any] = {"expectations": "\n".join(latest.get("expectations") or []),
-                                  "cadence": latest["cadence"], "meeting_mode": latest["meeting_mode"],
-                                  "session_minutes": str(latest["session_minutes"]),
-                                  "runs_until": latest.get("runs_until") or ""}
+        values: dict[str, Any] = {
+            "expectations": "\n".join(latest.get("expectations") or []),
+            "cadence": latest["cadence"],
+            "meeting_mode": latest["meeting_mode"],
+            "session_minutes": str(latest["session_minutes"]),
+            "runs_until": latest.get("runs_until") or "",
+        }
         for index, goal in enumerate(latest.get("goals") or []):
             values[f"goals.{index}.description"] = goal["description"]
             values[f"goals.{index}.target_date"] = goal.get("target_date") or ""
@@ -144,8 +178,11 @@ def _terms_as_fields(agreements: dict[str, Any], sessions: list[dict[str, Any]])
     if sessions:
         last = sessions[-1]
         minutes = int((datetime.fromisoformat(last["ends_at"]) - datetime.fromisoformat(last["starts_at"])).total_seconds() // 60)
-        return {"cadence": last.get("cadence", "weekly"), "meeting_mode": last.get("meeting_mode", "online"),
-                "session_minutes": str(minutes)}
+        return {
+            "cadence": last.get("cadence", "weekly"),
+            "meeting_mode": last.get("meeting_mode", "online"),
+            "session_minutes": str(minutes),
+        }
     return {"cadence": "weekly", "meeting_mode": "online", "session_minutes": "60"}
 
 

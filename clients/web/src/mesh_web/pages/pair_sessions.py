@@ -23,8 +23,12 @@ OPEN_TO = {"move": ("scheduled",), "cancel": ("scheduled",), "complete": ("sched
 
 
 def _not_upcoming() -> dict[str, tuple[str, str]]:
-    return {"session-not-upcoming": ("session-form", _("This session is no longer upcoming: it was recorded, "
-                                                       "cancelled or missed meanwhile."))}
+    return {
+        "session-not-upcoming": (
+            "session-form",
+            _("This session is no longer upcoming: it was recorded, cancelled or missed meanwhile."),
+        )
+    }
 
 
 async def _load(visit: Visit, match_id: UUID, session_id: UUID, *also: Any) -> tuple[Pair, dict[str, Any], list[Any]]:
@@ -34,20 +38,32 @@ async def _load(visit: Visit, match_id: UUID, session_id: UUID, *also: Any) -> t
     return pair, session, more
 
 
-async def _form_page(visit: Visit, action: str, match_id: UUID, session_id: UUID, form: Form | None = None,
-                     status: int = 200) -> Response:
+async def _form_page(
+    visit: Visit, action: str, match_id: UUID, session_id: UUID, form: Form | None = None, status: int = 200
+) -> Response:
     pair, ((agreements, sessions),) = await load_pair(visit, match_id, visit.scheduling.schedule(match_id))
     session = next((one for one in sessions if str(one.get("session_id")) == str(session_id)), None)
     if session is None:  # not this pair's session
         raise not_found()
     if form is None:
         form = restore(visit, visit.request.url.path) or Form(
-            values={"starts_at": input_moment(session["starts_at"])} if action == "move" else {})
+            values={"starts_at": input_moment(session["starts_at"])} if action == "move" else {}
+        )
     versions = agreements.get("versions") or []
     holding = next((v for v in reversed(versions) if v["status"] == "confirmed"), None)
-    return page(visit, ACTIONS[action], status=status, form=form, pair=pair, match=pair.match, partner=pair.partner,
-                session=session, open=session["status"] in OPEN_TO[action], goals=(holding or {}).get("goals") or [],
-                zone_name=visit.zone_name)
+    return page(
+        visit,
+        ACTIONS[action],
+        status=status,
+        form=form,
+        pair=pair,
+        match=pair.match,
+        partner=pair.partner,
+        session=session,
+        open=session["status"] in OPEN_TO[action],
+        goals=(holding or {}).get("goals") or [],
+        zone_name=visit.zone_name,
+    )
 
 
 @router.get("/{action}")
@@ -69,12 +85,22 @@ async def move(visit: PersonDep, match_id: UUID, session_id: UUID) -> Response:
         try:
             moved = await visit.scheduling.reschedule(session_id, pair.my_id, starts_at)
         except ApiProblem as problem:
-            refused(form, problem, general="session-form", fields={"starts_at"}, kinds={
-                **_not_upcoming(), "session-not-movable": ("starts_at", _("Choose a time still to come."))})
+            refused(
+                form,
+                problem,
+                general="session-form",
+                fields={"starts_at"},
+                kinds={**_not_upcoming(), "session-not-movable": ("starts_at", _("Choose a time still to come."))},
+            )
         else:
             if moved.get("proposed_move"):
-                flash(visit, _("You proposed %(time)s. The session moves once your partner confirms it.",
-                               time=when(moved["proposed_move"]["starts_at"])))
+                flash(
+                    visit,
+                    _(
+                        "You proposed %(time)s. The session moves once your partner confirms it.",
+                        time=when(moved["proposed_move"]["starts_at"]),
+                    ),
+                )
             else:
                 flash(visit, _("The session moved to %(time)s.", time=when(moved["starts_at"])))
             return see_other(f"/pairs/{match_id}#sessions")
@@ -101,8 +127,7 @@ async def cancel(visit: PersonDep, match_id: UUID, session_id: UUID) -> Response
     form = Form(values=values)
     pair, _session, _more = await _load(visit, match_id, session_id)
     reason = text_of(values, "reason")
-    check_text(form, "reason", reason, 1000, multi_line=True,
-               missing=_("Say why you cancel the session: your partner reads it."))
+    check_text(form, "reason", reason, 1000, multi_line=True, missing=_("Say why you cancel the session: your partner reads it."))
     if form.ok:
         try:
             await visit.scheduling.cancel(session_id, pair.my_id, reason)
@@ -123,8 +148,14 @@ async def complete(visit: PersonDep, match_id: UUID, session_id: UUID) -> Respon
     if rating not in {"1", "2", "3", "4", "5"}:
         form.error("progress_rating", _("Choose how much progress the session made."))
     notes = text_of(values, "notes")
-    check_text(form, "notes", notes, 4000, multi_line=True,
-               missing=_("Write your reflection: a few words on what you did and took from the session."))
+    check_text(
+        form,
+        "notes",
+        notes,
+        4000,
+        multi_line=True,
+        missing=_("Write your reflection: a few words on what you did and took from the session."),
+    )
     progress: dict[int, int] = {}
     for key in values:
         if key.startswith("goal_progress.") and key.split(".")[1].isdigit():
@@ -139,9 +170,16 @@ async def complete(visit: PersonDep, match_id: UUID, session_id: UUID) -> Respon
         try:
             await visit.scheduling.complete(session_id, pair.my_id, int(rating), notes, progress)
         except ApiProblem as problem:
-            refused(form, problem, general="session-form", fields={"progress_rating", "notes"}, kinds={
-                **_not_upcoming(), "unknown-goal": ("session-form", _("The agreement's goals changed meanwhile: "
-                                                                       "check them and try again."))})
+            refused(
+                form,
+                problem,
+                general="session-form",
+                fields={"progress_rating", "notes"},
+                kinds={
+                    **_not_upcoming(),
+                    "unknown-goal": ("session-form", _("The agreement's goals changed meanwhile: check them and try again.")),
+                },
+            )
         else:
             flash(visit, _("The session is recorded as done, with your reflection. Thank you."))
             return see_other(f"/pairs/{match_id}#sessions")

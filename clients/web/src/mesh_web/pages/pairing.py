@@ -38,8 +38,9 @@ async def read(call: Any) -> Any:
 
 
 async def my_participant_ids(visit: Visit) -> set[UUID]:
-    return {UUID(str(item["participant_id"])) for item in await visit.my_participations()
-            if item.get("state") != "waiting_for_you"}
+    return {
+        UUID(str(item["participant_id"])) for item in await visit.my_participations() if item.get("state") != "waiting_for_you"
+    }
 
 
 def sides(match: dict[str, Any], mine: set[UUID]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -90,15 +91,19 @@ def has_controls(text: str, multi_line: bool = False) -> bool:
     return any((ord(char) < 32 or 127 <= ord(char) < 160) and char not in allowed for char in text)
 
 
-def check_text(form: Form, name: str, text: str, limit: int, *, missing: str | None = None,
-               multi_line: bool = False) -> None:
+def check_text(form: Form, name: str, text: str, limit: int, *, missing: str | None = None, multi_line: bool = False) -> None:
     """``missing``: the message when the text is required and left empty."""
     if missing and not text:
         form.error(name, missing)
     elif len(text) > limit:
-        form.error(name, _("Write at most %(limit)s characters (you wrote %(count)s).",
-                           limit=format_decimal(limit, locale=i18n.babel_locale()),
-                           count=format_decimal(len(text), locale=i18n.babel_locale())))
+        form.error(
+            name,
+            _(
+                "Write at most %(limit)s characters (you wrote %(count)s).",
+                limit=format_decimal(limit, locale=i18n.babel_locale()),
+                count=format_decimal(len(text), locale=i18n.babel_locale()),
+            ),
+        )
     elif has_controls(text, multi_line):
         form.error(name, _("Remove the special characters this text holds."))
 
@@ -123,8 +128,14 @@ def input_moment(moment: str | datetime | None) -> str:
     return moment.astimezone(i18n.current_zone.get() or i18n.zone(None)).strftime("%Y-%m-%dT%H:%M")
 
 
-def refused(form: Form, problem: ApiProblem, *, general: str, fields: set[str] | tuple[str, ...] = (),
-            kinds: dict[str, tuple[str, str]] | None = None) -> None:
+def refused(
+    form: Form,
+    problem: ApiProblem,
+    *,
+    general: str,
+    fields: set[str] | tuple[str, ...] = (),
+    kinds: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """A service's refusal as messages: on the field it names (a dotted name such as ``goals.0.description``,
     or the field it belongs to, ``expectations`` for ``expectations.3``), on the field a known refusal
     kind concerns (``kinds``: kind -> (field, message)), else at the top (``general``: the form's id)."""
@@ -166,8 +177,9 @@ class Pair:
 
 async def load_pair(visit: Visit, match_id: UUID, *also: Any) -> tuple[Pair, list[Any]]:
     """The match and who is who in it, with whatever else is read at the same time (``also``)."""
-    match, mine, *more = await asyncio.gather(read(visit.matching.match(match_id)), my_participant_ids(visit),
-                                         *(read(call) for call in also))
+    match, mine, *more = await asyncio.gather(
+        read(visit.matching.match(match_id)), my_participant_ids(visit), *(read(call) for call in also)
+    )
     me, partner = sides(match, mine)
     pair = Pair(match, me, partner)
     if not visit.session.data.get("zone"):

@@ -40,24 +40,35 @@ async def participation(visit: PersonDep, participant_id: UUID) -> Response:
 
 
 async def hub(visit: Visit, participant_id: UUID, form: Form | None = None, status: int = 200) -> Response:
-    participant, matches = await asyncio.gather(read(visit.profile.participant(participant_id)),
-                                                _matches(visit, participant_id))
+    participant, matches = await asyncio.gather(read(visit.profile.participant(participant_id)), _matches(visit, participant_id))
     profile = participant.get("profile") or {}
     use_zone(visit, profile.get("time_zone"))
     program = await _program(visit, profile.get("program_id"))
     for match in matches:
         match["me"], match["partner"] = sides(match, {participant_id})
-    return page(visit, "participation/hub.html", status=status, form=form, participant=participant, profile=profile,
-                program=program, active=participant.get("status") == "active", choosing=_choosing(participant, program),
-                proposals=[m for m in matches if m["status"] == "proposed"],
-                pairs=[m for m in matches if m["status"] == "accepted"],
-                past=[m for m in matches if m["status"] in PAST][:10])
+    return page(
+        visit,
+        "participation/hub.html",
+        status=status,
+        form=form,
+        participant=participant,
+        profile=profile,
+        program=program,
+        active=participant.get("status") == "active",
+        choosing=_choosing(participant, program),
+        proposals=[m for m in matches if m["status"] == "proposed"],
+        pairs=[m for m in matches if m["status"] == "accepted"],
+        past=[m for m in matches if m["status"] in PAST][:10],
+    )
 
 
 def _choosing(participant: dict[str, Any], program: dict[str, Any]) -> bool:
     """Whether they may ask partners themselves: active, in an open program that lets people choose."""
-    return (participant.get("status") == "active" and program.get("matchmaking", "both") in CHOOSING
-            and program.get("status", "open") == "open")
+    return (
+        participant.get("status") == "active"
+        and program.get("matchmaking", "both") in CHOOSING
+        and program.get("status", "open") == "open"
+    )
 
 
 @router.get("/participations/{participant_id}/partners")
@@ -75,9 +86,18 @@ async def partners(visit: Visit, participant_id: UUID, form: Form | None = None,
     results = visit.session.data.pop("partner_requests", None)
     if results is not None:
         visit.session.changed = True
-    return page(visit, "participation/partners.html", status=status, form=form, participant=participant,
-                program=program, max_requests=MAX_REQUESTS, suggestions=suggestions, no_suggestions=no_suggestions,
-                request_results=results if results and results.get("for") == str(participant_id) else None)
+    return page(
+        visit,
+        "participation/partners.html",
+        status=status,
+        form=form,
+        participant=participant,
+        program=program,
+        max_requests=MAX_REQUESTS,
+        suggestions=suggestions,
+        no_suggestions=no_suggestions,
+        request_results=results if results and results.get("for") == str(participant_id) else None,
+    )
 
 
 async def _matches(visit: Visit, participant_id: UUID) -> list[dict[str, Any]]:
@@ -127,17 +147,32 @@ async def ask_partners(visit: PersonDep, participant_id: UUID) -> Response:
         try:
             outcomes = await visit.matching.request_partners(participant_id, list(dict.fromkeys(partner_ids)))
         except ApiProblem as problem:
-            refused(form, problem, general="partner_ids", fields={"partner_ids"}, kinds={
-                "program-not-proposing": ("partner_ids", _("The program does not make new pairs just now."))})
+            refused(
+                form,
+                problem,
+                general="partner_ids",
+                fields={"partner_ids"},
+                kinds={"program-not-proposing": ("partner_ids", _("The program does not make new pairs just now."))},
+            )
         else:
             names = {item: text_of(values, f"name.{item}") for item in chosen}
             asked = [o for o in outcomes if o.get("match_id")]
-            visit.session.data["partner_requests"] = {"for": str(participant_id), "outcomes": [
-                {"name": names.get(str(o["partner_id"])) or "", "match_id": o.get("match_id"), "refused": o.get("refused")}
-                for o in outcomes]}
+            visit.session.data["partner_requests"] = {
+                "for": str(participant_id),
+                "outcomes": [
+                    {"name": names.get(str(o["partner_id"])) or "", "match_id": o.get("match_id"), "refused": o.get("refused")}
+                    for o in outcomes
+                ],
+            }
             if asked:
-                flash(visit, ngettext("You asked %(num)s person. They see your request among their proposals.",
-                                      "You asked %(num)s people. They see your request among their proposals.", len(asked)))
+                flash(
+                    visit,
+                    ngettext(
+                        "You asked %(num)s person. They see your request among their proposals.",
+                        "You asked %(num)s people. They see your request among their proposals.",
+                        len(asked),
+                    ),
+                )
             return see_other(f"/participations/{participant_id}/partners")
     return await partners(visit, participant_id, form, status=422)
 

@@ -41,8 +41,11 @@ async def change_profile(visit: PersonDep, participant_id: UUID) -> Response:
     fields = profile_form.checked(form, program, _campuses(visit, program, current))
     if not form.ok:
         return _page(visit, participant, program, form, status=422)
-    body = fields | {"program_id": current["program_id"], "program_setting": current["program_setting"],
-                     "email": current["email"]}  # the facts left out: kept as the institution gave them
+    body = fields | {
+        "program_id": current["program_id"],
+        "program_setting": current["program_setting"],
+        "email": current["email"],
+    }  # the facts left out: kept as the institution gave them
     try:
         await visit.profile.replace_profile(participant_id, body)
     except ApiProblem as problem:
@@ -72,8 +75,13 @@ async def _load(visit: Visit, participant_id: UUID) -> tuple[dict[str, Any], dic
     except ApiProblem as problem:
         if problem.status not in (403, 404):
             raise
-        program = {"program_id": program_id, "name": program_id, "topics": [], "custom_attributes": [],
-                   "joinable_roles": sorted({topic["role"] for topic in participant["profile"].get("topics") or []})}
+        program = {
+            "program_id": program_id,
+            "name": program_id,
+            "topics": [],
+            "custom_attributes": [],
+            "joinable_roles": sorted({topic["role"] for topic in participant["profile"].get("topics") or []}),
+        }
     return participant, program
 
 
@@ -84,17 +92,28 @@ def _campuses(visit: Visit, program: dict[str, Any], profile: dict[str, Any]) ->
     return found if profile.get("campus") in found else [profile.get("campus"), *found]
 
 
-def _page(visit: Visit, participant: dict[str, Any], program: dict[str, Any], form: Form, *, status: int = 200,
-          rounded: bool = False) -> Response:
+def _page(
+    visit: Visit, participant: dict[str, Any], program: dict[str, Any], form: Form, *, status: int = 200, rounded: bool = False
+) -> Response:
     profile = participant["profile"]
     closed = participant.get("status") != "active"
     if closed and status == 409:
         form.error(profile_refusals.GENERAL, _("You left this program, so your profile there can no longer change."))
     campuses = _campuses(visit, program, profile)
-    return page(visit, "profile/edit.html", status=status, form=form, participant=participant, program=program,
-                program_name=program.get("name") or profile["program_id"], closed=closed,
-                ctx=form_context(program, form, rounded), campuses=campuses,
-                facts=_campus_fact(campuses, profile) + facts_of(program, profile), email=profile.get("email"))
+    return page(
+        visit,
+        "profile/edit.html",
+        status=status,
+        form=form,
+        participant=participant,
+        program=program,
+        program_name=program.get("name") or profile["program_id"],
+        closed=closed,
+        ctx=form_context(program, form, rounded),
+        campuses=campuses,
+        facts=_campus_fact(campuses, profile) + facts_of(program, profile),
+        email=profile.get("email"),
+    )
 
 
 def _campus_fact(campuses: list[str], profile: dict[str, Any]) -> list[dict[str, Any]]:

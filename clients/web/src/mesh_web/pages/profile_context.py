@@ -12,20 +12,29 @@ from mesh_web.visit import Visit
 def form_context(program: dict[str, Any], form: Form, rounded: bool = False) -> dict[str, Any]:
     roles = profile_form.roles(program)
     return {
-        "roles": roles, "legends": profile_choices.role_legends(),
+        "roles": roles,
+        "legends": profile_choices.role_legends(),
         "topic_options": profile_form.topic_options(program, form) if program.get("topics") else [],
-        "questions": profile_form.questions(program), "required": profile_form.required_questions(program),
-        "languages": profile_choices.language_options(), "modes": list(profile_choices.mode_names().items()),
+        "questions": profile_form.questions(program),
+        "required": profile_form.required_questions(program),
+        "languages": profile_choices.language_options(),
+        "modes": list(profile_choices.mode_names().items()),
         "cadences": list(profile_choices.cadence_names().items()),
         "zones": profile_choices.zone_groups(str(form.value("time_zone"))),
-        "rows": availability.grid(form.values_of("availability")), "columns": availability.columns(),
+        "rows": availability.grid(form.values_of("availability")),
+        "columns": availability.columns(),
         "rounded": rounded,
     }
 
 
 def affiliation_names() -> dict[str, str]:
-    return {"student": _("Student"), "staff": _("Staff"), "faculty": _("Faculty"), "alumni": _("Alumni"),
-            "community": _("Community member")}
+    return {
+        "student": _("Student"),
+        "staff": _("Staff"),
+        "faculty": _("Faculty"),
+        "alumni": _("Alumni"),
+        "community": _("Community member"),
+    }
 
 
 def facts_of(program: dict[str, Any], profile: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -35,8 +44,12 @@ def facts_of(program: dict[str, Any], profile: dict[str, Any] | None) -> list[di
     affiliation = profile.get("affiliation")
     year = profile.get("year_of_study")
     facts = [
-        {"field": "affiliation", "label": _("Affiliation"), "words": False,
-         "value": affiliation_names().get(affiliation, affiliation) if affiliation else None},
+        {
+            "field": "affiliation",
+            "label": _("Affiliation"),
+            "words": False,
+            "value": affiliation_names().get(affiliation, affiliation) if affiliation else None,
+        },
         {"field": "year_of_study", "label": _("Year of study"), "words": False, "value": str(year) if year else None},
         {"field": "department", "label": _("Department"), "words": True, "value": profile.get("department")},
     ]
@@ -45,8 +58,14 @@ def facts_of(program: dict[str, Any], profile: dict[str, Any] | None) -> list[di
         if attribute.get("asked"):
             continue
         value = answers.get(attribute["name"])
-        facts.append({"field": f"custom_attributes.{attribute['name']}", "label": attribute.get("label") or attribute["name"],
-                      "words": True, "value": None if value is None else profile_form.shown(value)})
+        facts.append(
+            {
+                "field": f"custom_attributes.{attribute['name']}",
+                "label": attribute.get("label") or attribute["name"],
+                "words": True,
+                "value": None if value is None else profile_form.shown(value),
+            }
+        )
     return facts
 
 

@@ -29,8 +29,11 @@ LONGEST, MOST_TOPICS, MOST_LANGUAGES, MOST_LINES, MOST_MENTEES = 120, 20, 10, 30
 
 def roles(program: dict[str, Any]) -> list[str]:
     """The roles a person may take in the program (profile's ``joinable_roles``)."""
-    offered = program.get("joinable_roles") or program.get("roles_offered") or (
-        ["mentor", "mentee"] if program.get("matching_mode") == "mentor_mentee" else ["peer"])
+    offered = (
+        program.get("joinable_roles")
+        or program.get("roles_offered")
+        or (["mentor", "mentee"] if program.get("matching_mode") == "mentor_mentee" else ["peer"])
+    )
     return [role for role in ROLES if role in offered]
 
 
@@ -41,8 +44,11 @@ def questions(program: dict[str, Any]) -> list[dict[str, Any]]:
 
 def required_questions(program: dict[str, Any]) -> set[str]:
     """The questions a rule reads: without an answer the rule cannot hold, so they must be answered."""
-    return {rule["attribute"].removeprefix("custom.") for rule in program.get("eligibility") or []
-            if str(rule.get("attribute", "")).startswith("custom.")}
+    return {
+        rule["attribute"].removeprefix("custom.")
+        for rule in program.get("eligibility") or []
+        if str(rule.get("attribute", "")).startswith("custom.")
+    }
 
 
 async def posted(request: Request) -> Form:
@@ -78,9 +84,13 @@ def topic_options(program: dict[str, Any], form: Form) -> list[str]:
 def newcomer(program: dict[str, Any], *, name: str, language: str, zone: str, campuses: list[str]) -> dict[str, Any]:
     """What a join form starts from: their name, their campus if only one fits, the page's language."""
     return {name_: [] for name_ in LISTS} | {
-        "display_name": name, "campus": campuses[0] if len(campuses) == 1 else "", "time_zone": zone,
+        "display_name": name,
+        "campus": campuses[0] if len(campuses) == 1 else "",
+        "time_zone": zone,
         "languages": [language.split("-")[0]] if language.split("-")[0] in COMMON_LANGUAGES else [],
-        "preferred_cadence": program.get("default_cadence", "weekly"), "mentor_capacity": "1"}
+        "preferred_cadence": program.get("default_cadence", "weekly"),
+        "mentor_capacity": "1",
+    }
 
 
 def values_of(profile: dict[str, Any], program: dict[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -90,17 +100,25 @@ def values_of(profile: dict[str, Any], program: dict[str, Any]) -> tuple[dict[st
     languages = list(profile.get("languages") or [])
     answers = profile.get("custom_attributes") or {}
     values: dict[str, Any] = {
-        "display_name": profile.get("display_name", ""), "campus": profile.get("campus", ""),
-        "time_zone": profile.get("time_zone", "UTC"), "preferred_cadence": profile.get("preferred_cadence", "weekly"),
-        "mentor_capacity": str(profile.get("mentor_capacity") or 1), "availability": cells,
+        "display_name": profile.get("display_name", ""),
+        "campus": profile.get("campus", ""),
+        "time_zone": profile.get("time_zone", "UTC"),
+        "preferred_cadence": profile.get("preferred_cadence", "weekly"),
+        "mentor_capacity": str(profile.get("mentor_capacity") or 1),
+        "availability": cells,
         "meeting_modes": list(profile.get("meeting_modes") or []),
         "languages": [code for code in languages if code in COMMON_LANGUAGES],
         "languages_other": ", ".join(code for code in languages if code not in COMMON_LANGUAGES),
-        **{f"topics.{role}": [offered.get(topic["topic"].casefold(), topic["topic"])
-                              for topic in profile.get("topics") or [] if topic.get("role") == role] for role in ROLES},
+        **{
+            f"topics.{role}": [
+                offered.get(topic["topic"].casefold(), topic["topic"])
+                for topic in profile.get("topics") or []
+                if topic.get("role") == role
+            ]
+            for role in ROLES
+        },
         **{name: "\n".join(profile.get(name) or []) for name in WORD_LISTS},
-        **{f"custom_attributes.{attribute['name']}": shown(answers.get(attribute["name"]))
-           for attribute in questions(program)},
+        **{f"custom_attributes.{attribute['name']}": shown(answers.get(attribute["name"])) for attribute in questions(program)},
     }
     return values, rounded
 
@@ -174,8 +192,10 @@ def _capacity(form: Form) -> int:
     raw = str(form.value("mentor_capacity")).strip()
     if raw.isdigit() and 1 <= int(raw) <= MOST_MENTEES:
         return int(raw)
-    form.error("mentor_capacity", _("Enter how many mentees you can mentor at once, a whole number from 1 to %(most)s.",
-                                    most=MOST_MENTEES))
+    form.error(
+        "mentor_capacity",
+        _("Enter how many mentees you can mentor at once, a whole number from 1 to %(most)s.", most=MOST_MENTEES),
+    )
     return 1
 
 
@@ -190,8 +210,7 @@ def _languages(form: Form) -> list[str]:
     elif len(found) > MOST_LANGUAGES:
         form.error("languages", _("Choose at most %(most)s languages.", most=MOST_LANGUAGES))
     if any(not LANGUAGE_TAG.match(part) for part in others):
-        form.error("languages_other", _("Write other languages as language codes separated by commas, "
-                                        "for example: nl, pt-BR."))
+        form.error("languages_other", _("Write other languages as language codes separated by commas, for example: nl, pt-BR."))
     return list(found.values())
 
 
@@ -204,8 +223,10 @@ def _availability(form: Form) -> list[dict[str, str]]:
     if not slots:
         form.error("weekly_availability", _("Tick at least one hour when you can meet."))
     elif len(slots) > availability.MOST_SLOTS:
-        form.error("weekly_availability", _("Join some of your times up: at most %(most)s separate times a week.",
-                                            most=availability.MOST_SLOTS))
+        form.error(
+            "weekly_availability",
+            _("Join some of your times up: at most %(most)s separate times a week.", most=availability.MOST_SLOTS),
+        )
     return slots
 
 

@@ -16,8 +16,19 @@ from mesh_web.rendering import Form
 
 GENERAL = "refusal"  # the id of the form's own message region
 FACTS = ("affiliation", "year_of_study", "department")
-SINGLE = ("display_name", "campus", "mentor_capacity", "languages", "meeting_modes", "preferred_cadence", "time_zone",
-          "weekly_availability", "topics", *profile_form.WORD_LISTS, *FACTS)
+SINGLE = (
+    "display_name",
+    "campus",
+    "mentor_capacity",
+    "languages",
+    "meeting_modes",
+    "preferred_cadence",
+    "time_zone",
+    "weekly_availability",
+    "topics",
+    *profile_form.WORD_LISTS,
+    *FACTS,
+)
 
 
 def field_of(location: str | None, on_page: set[str]) -> str:
@@ -29,8 +40,11 @@ def field_of(location: str | None, on_page: set[str]) -> str:
 
 
 def fields_on_page(program: dict[str, Any], institution_fields: list[str] = ()) -> set[str]:
-    return {*SINGLE, *(f"custom_attributes.{attribute['name']}" for attribute in profile_form.questions(program)),
-            *institution_fields}
+    return {
+        *SINGLE,
+        *(f"custom_attributes.{attribute['name']}" for attribute in profile_form.questions(program)),
+        *institution_fields,
+    }
 
 
 def apply(form: Form, problem: ApiProblem, program: dict[str, Any], on_page: set[str]) -> None:
@@ -68,8 +82,10 @@ def general_message(problem: ApiProblem) -> str:
     if problem.status == 409 and "approves you as a mentor" in problem.detail:
         return _("Until a coordinator approves you as a mentor, keep at least one topic in another role.")
     if problem.status == 403 and "email" in problem.detail:
-        return _("Your institution has not given us a verified email address for you, so this cannot be done here. "
-                 "Ask your institution, or the program's coordinator.")
+        return _(
+            "Your institution has not given us a verified email address for you, so this cannot be done here. "
+            "Ask your institution, or the program's coordinator."
+        )
     return _("The profile service refused this: %(reason)s", reason=problem.detail)
 
 
@@ -78,11 +94,18 @@ def attribute_label(attribute: str | None, program: dict[str, Any]) -> str:
     name = str(attribute or "")
     if name.startswith(("custom.", "custom_attributes.")):
         wanted = name.split(".", 1)[1]
-        return next((item.get("label") or wanted for item in program.get("custom_attributes") or []
-                     if item.get("name") == wanted), wanted)
-    return {"year_of_study": _("Year of study"), "department": _("Department"), "affiliation": _("Affiliation"),
-            "campus": _("Campus"), "language": _("Languages"), "languages": _("Languages"),
-            "topics": _("Topics and roles")}.get(name, name)
+        return next(
+            (item.get("label") or wanted for item in program.get("custom_attributes") or [] if item.get("name") == wanted), wanted
+        )
+    return {
+        "year_of_study": _("Year of study"),
+        "department": _("Department"),
+        "affiliation": _("Affiliation"),
+        "campus": _("Campus"),
+        "language": _("Languages"),
+        "languages": _("Languages"),
+        "topics": _("Topics and roles"),
+    }.get(name, name)
 
 
 def rule_text(rule: dict[str, Any]) -> str:
@@ -103,9 +126,16 @@ def rule_text(rule: dict[str, Any]) -> str:
 
 def rules(program: dict[str, Any]) -> list[dict[str, str]]:
     """The program's rules as its join page lists them: what each reads and asks."""
-    return [{"rule_id": rule["rule_id"], "label": attribute_label(rule.get("attribute"), program), "asks": rule_text(rule),
-             "label_words": str(rule.get("attribute", "")).startswith("custom."), "asks_words": bool(rule.get("summary"))}
-            for rule in program.get("eligibility") or []]
+    return [
+        {
+            "rule_id": rule["rule_id"],
+            "label": attribute_label(rule.get("attribute"), program),
+            "asks": rule_text(rule),
+            "label_words": str(rule.get("attribute", "")).startswith("custom."),
+            "asks_words": bool(rule.get("summary")),
+        }
+        for rule in program.get("eligibility") or []
+    ]
 
 
 def violation_message(violation: dict[str, Any], program: dict[str, Any]) -> str:
@@ -118,17 +148,18 @@ def violation_message(violation: dict[str, Any], program: dict[str, Any]) -> str
         asks = rule_text(stated[rule_id])
         if actual in (None, "", []):
             return _("%(label)s: this program asks for %(asks)s, and none was given.", label=label, asks=asks)
-        return _("%(label)s: this program asks for %(asks)s, not %(actual)s.", label=label, asks=asks,
-                 actual=_shown(actual))
+        return _("%(label)s: this program asks for %(asks)s, not %(actual)s.", label=label, asks=asks, actual=_shown(actual))
     if rule_id.startswith("capacity-"):
         role = profile_choices.role_names().get(str(actual), str(actual))
         return _("This program has no places left for the role %(role)s.", role=role)
     if rule_id == "institution-facts":
         return fact_message(field, program)
-    built_in = {"program-campus": _("This program does not run on this campus."),
-                "roles-offered": _("This program does not offer one of the roles you chose."),
-                "topics-offered": _("This program does not offer one of the topics you chose."),
-                "program-setting": _("This profile is for another kind of program.")}
+    built_in = {
+        "program-campus": _("This program does not run on this campus."),
+        "roles-offered": _("This program does not offer one of the roles you chose."),
+        "topics-offered": _("This program does not offer one of the topics you chose."),
+        "program-setting": _("This profile is for another kind of program."),
+    }
     if rule_id in built_in:
         return built_in[rule_id]
     if rule_id == "custom-attributes":
@@ -141,8 +172,9 @@ def violation_message(violation: dict[str, Any], program: dict[str, Any]) -> str
 
 
 def fact_message(field: str, program: dict[str, Any]) -> str:
-    return _("%(label)s comes from your institution, so it cannot be given or changed here.",
-             label=attribute_label(field, program))
+    return _(
+        "%(label)s comes from your institution, so it cannot be given or changed here.", label=attribute_label(field, program)
+    )
 
 
 def _shown(value: Any) -> str:

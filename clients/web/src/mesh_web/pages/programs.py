@@ -33,8 +33,15 @@ async def join_form(visit: PersonDep, program_id: str) -> Response:
     if kept:
         return _join_page(visit, program, profile_form.restored(kept))
     zone = await _guessed_zone(visit, everything)
-    return _join_page(visit, program, Form(values=profile_form.newcomer(
-        program, name=visit.who.name, language=visit.language, zone=zone, campuses=_campuses(visit, program))))
+    return _join_page(
+        visit,
+        program,
+        Form(
+            values=profile_form.newcomer(
+                program, name=visit.who.name, language=visit.language, zone=zone, campuses=_campuses(visit, program)
+            )
+        ),
+    )
 
 
 @router.post("/programs/{program_id}/join")
@@ -69,8 +76,13 @@ async def claim_form(visit: PersonDep, program_id: str) -> Response:
     if not isinstance(waiting, dict):
         return waiting
     kept = failures.restore(visit, visit.request.url.path)
-    return page(visit, "programs/claim.html", form=kept or Form(), item=waiting,
-                roles=[profile_choices.role_names().get(role, role) for role in waiting.get("roles") or []])
+    return page(
+        visit,
+        "programs/claim.html",
+        form=kept or Form(),
+        item=waiting,
+        roles=[profile_choices.role_names().get(role, role) for role in waiting.get("roles") or []],
+    )
 
 
 @router.post("/programs/{program_id}/claim")
@@ -84,8 +96,14 @@ async def claim(visit: PersonDep, program_id: str) -> Response:
     except ApiProblem as problem:
         form = Form()
         form.error(profile_refusals.GENERAL, _claim_refusal(problem))
-        return page(visit, "programs/claim.html", status=422 if problem.status != 409 else 409, form=form, item=waiting,
-                    roles=[profile_choices.role_names().get(role, role) for role in waiting.get("roles") or []])
+        return page(
+            visit,
+            "programs/claim.html",
+            status=422 if problem.status != 409 else 409,
+            form=form,
+            item=waiting,
+            roles=[profile_choices.role_names().get(role, role) for role in waiting.get("roles") or []],
+        )
     remember_zone(visit, (claimed.get("profile") or {}).get("time_zone"))
     flash(visit, _("Welcome: your place in %(program)s is confirmed.", program=waiting.get("program_name", "")))
     return see_other(f"/participations/{claimed['participant_id']}")
@@ -163,8 +181,10 @@ def _blocked(visit: Visit, program: dict[str, Any]) -> str | None:
     if not _campuses(visit, program):
         return _("This program does not run on any of your campuses.")
     if not visit.who.email:
-        return _("Your institution has not given us a verified email address for you, so you cannot join here. "
-                 "Ask the program's coordinator to add you through the program's roster.")
+        return _(
+            "Your institution has not given us a verified email address for you, so you cannot join here. "
+            "Ask the program's coordinator to add you through the program's roster."
+        )
     if not profile_form.roles(program):
         return _("This program takes no new participants just now.")
     return None
@@ -178,9 +198,13 @@ def _join_page(visit: Visit, program: dict[str, Any], form: Form, status: int = 
     blocked = _blocked(visit, program)
     context: dict[str, Any] = {"program": program, "blocked": blocked}
     if not blocked:
-        context |= {"ctx": form_context(program, form), "campuses": _campuses(visit, program),
-                    "facts": facts_of(program, None), "rules": profile_refusals.rules(program),
-                    "criteria": program.get("participation_criteria") or []}
+        context |= {
+            "ctx": form_context(program, form),
+            "campuses": _campuses(visit, program),
+            "facts": facts_of(program, None),
+            "rules": profile_refusals.rules(program),
+            "criteria": program.get("participation_criteria") or [],
+        }
     return page(visit, "programs/join.html", status=status, form=form, **context)
 
 
@@ -190,6 +214,8 @@ def _claim_refusal(problem: ApiProblem) -> str:
     if problem.status == 409:
         return _("This profile is already someone's, or you are in this program already. Ask its coordinator for help.")
     if problem.status == 403:
-        return _("Your institution has not given us a verified email address for you, or this profile is on a campus "
-                 "of someone else's, so it cannot be confirmed here. Ask the program's coordinator for help.")
+        return _(
+            "Your institution has not given us a verified email address for you, or this profile is on a campus "
+            "of someone else's, so it cannot be confirmed here. Ask the program's coordinator for help."
+        )
     return profile_refusals.general_message(problem)

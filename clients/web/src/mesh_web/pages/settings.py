@@ -48,8 +48,10 @@ async def save_settings(visit: PersonDep) -> Response:
         except ApiProblem as problem:
             _refused(form, problem, target)
             return await _render(visit, UUID(chosen["participant_id"]), form, status=422)
-    flash(visit, _("Your mail settings are saved.") if len(targets) == 1
-          else _("Your mail settings are saved for all your programs."))
+    flash(
+        visit,
+        _("Your mail settings are saved.") if len(targets) == 1 else _("Your mail settings are saved for all your programs."),
+    )
     return see_other(f"/settings?participant={chosen['participant_id']}")
 
 
@@ -59,8 +61,14 @@ async def _render(visit: Visit, participant: UUID | None, form: Form | None, sta
     chosen = mine.find(active, participant) if participant else (active[0] if active else None)
     if participant and chosen is None:
         raise HTTPException(404)
-    current: dict[str, Any] = {"kinds": list(mine.KINDS), "quiet_start": "", "quiet_end": "", "mixed": False,
-                               "time_zone": None, "ready": True}
+    current: dict[str, Any] = {
+        "kinds": list(mine.KINDS),
+        "quiet_start": "",
+        "quiet_end": "",
+        "mixed": False,
+        "time_zone": None,
+        "ready": True,
+    }
     if chosen is not None:
         try:
             current = _current(await visit.notify.preferences(UUID(chosen["participant_id"])))
@@ -69,22 +77,37 @@ async def _render(visit: Visit, participant: UUID | None, form: Form | None, sta
                 raise
             current["ready"] = False  # notify has not heard of this participation yet
     erasures = visit.session.data.get("erasures") or {}
-    return page(visit, "settings/settings.html", status=status, form=form, participations=everyone, active=active,
-                chosen=chosen, current=current, erasures=erasures,
-                kinds=[(kind, mine.kind_label(kind), mine.kind_hint(kind)) for kind in mine.KINDS],
-                language_names={"en": "English", "es": "Español"})
+    return page(
+        visit,
+        "settings/settings.html",
+        status=status,
+        form=form,
+        participations=everyone,
+        active=active,
+        chosen=chosen,
+        current=current,
+        erasures=erasures,
+        kinds=[(kind, mine.kind_label(kind), mine.kind_hint(kind)) for kind in mine.KINDS],
+        language_names={"en": "English", "es": "Español"},
+    )
 
 
 def _current(preferences: dict[str, Any]) -> dict[str, Any]:
     """Notify's preferences as the form shows them: quiet hours are one setting here, kept for every kind."""
     items = preferences.get("preferences") or []
-    quiet = [(item["quiet_hours"]["start"][:5], item["quiet_hours"]["end"][:5]) if item.get("quiet_hours") else None
-             for item in items]
+    quiet = [
+        (item["quiet_hours"]["start"][:5], item["quiet_hours"]["end"][:5]) if item.get("quiet_hours") else None for item in items
+    ]
     shown = next((hours for hours in quiet if hours), None)
     by_kind = {item["kind"]: item for item in items}
-    return {"kinds": [kind for kind in mine.KINDS if by_kind.get(kind, {}).get("enabled", True)],
-            "quiet_start": shown[0] if shown else "", "quiet_end": shown[1] if shown else "",
-            "mixed": len(set(quiet)) > 1, "time_zone": preferences.get("time_zone"), "ready": True}
+    return {
+        "kinds": [kind for kind in mine.KINDS if by_kind.get(kind, {}).get("enabled", True)],
+        "quiet_start": shown[0] if shown else "",
+        "quiet_end": shown[1] if shown else "",
+        "mixed": len(set(quiet)) > 1,
+        "time_zone": preferences.get("time_zone"),
+        "ready": True,
+    }
 
 
 def _quiet_hours(form: Form) -> dict[str, str] | None:
@@ -120,8 +143,10 @@ def _hhmm(value: str) -> str:
 def _refused(form: Form, problem: ApiProblem, target: dict[str, Any]) -> None:
     """Notify's refusal, on the field it concerns."""
     if problem.status == 404:
-        form.error("kinds", _("Mail settings for %(program)s are not ready yet: try again in a minute.",
-                              program=target.get("program_name", "")))
+        form.error(
+            "kinds",
+            _("Mail settings for %(program)s are not ready yet: try again in a minute.", program=target.get("program_name", "")),
+        )
         return
     if problem.status == 403:
         raise HTTPException(404) from problem

@@ -49,8 +49,15 @@ class Session:
 
 
 class SessionStore:
-    def __init__(self, pool: asyncpg.Pool, sealer: Sealer, *, idle: timedelta, lifetime: timedelta,
-                 clock: Clock = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        sealer: Sealer,
+        *,
+        idle: timedelta,
+        lifetime: timedelta,
+        clock: Clock = lambda: datetime.now(UTC),
+    ) -> None:
         self._pool, self._sealer, self._idle, self._lifetime, self._now = pool, sealer, idle, lifetime, clock
 
     @staticmethod
@@ -64,7 +71,11 @@ class SessionStore:
         now = self._now()
         row = await self._pool.fetchrow(
             "SELECT subject, idp_session, sealed, seen_at, expires_at FROM web_sessions "
-            "WHERE id_hash = $1 AND expires_at > $2 AND seen_at > $3", _hash(cookie), now, now - self._idle)
+            "WHERE id_hash = $1 AND expires_at > $2 AND seen_at > $3",
+            _hash(cookie),
+            now,
+            now - self._idle,
+        )
         if row is None:
             return None
         try:
@@ -83,8 +94,7 @@ class SessionStore:
         if session.expires_at is None:
             session.expires_at = now + self._lifetime
         async with self._pool.acquire() as connection, connection.transaction():
-            row = await connection.fetchrow("SELECT sealed FROM web_sessions WHERE id_hash = $1 FOR UPDATE",
-                                            session.id_hash)
+            row = await connection.fetchrow("SELECT sealed FROM web_sessions WHERE id_hash = $1 FOR UPDATE", session.id_hash)
             if row is not None:
                 try:
                     stored = self._sealer.open(row["sealed"], session.id_hash)
@@ -106,12 +116,19 @@ class SessionStore:
         await connection.execute(
             "INSERT INTO web_sessions (id_hash, subject, idp_session, sealed, created_at, seen_at, expires_at) "
             "VALUES ($1, $2, $3, $4, $5, $5, $6) ON CONFLICT (id_hash) DO UPDATE SET subject = $2, idp_session = $3, "
-            "sealed = $4, seen_at = $5", session.id_hash, session.subject, session.idp_session, sealed, now,
-            session.expires_at)
+            "sealed = $4, seen_at = $5",
+            session.id_hash,
+            session.subject,
+            session.idp_session,
+            sealed,
+            now,
+            session.expires_at,
+        )
         session.stored = True
 
-    async def begin_signed_in(self, previous: Session | None, data: dict[str, Any], subject: str,
-                              idp_session: str | None) -> Session:
+    async def begin_signed_in(
+        self, previous: Session | None, data: dict[str, Any], subject: str, idp_session: str | None
+    ) -> Session:
         """Sign-in: the old session (and its id) goes; a new one, with a new id, begins."""
         if previous is not None and previous.stored:
             await self.end(previous)
@@ -138,23 +155,30 @@ class SessionStore:
 
     async def forget_expired(self) -> int:
         now = self._now()
-        status = await self._pool.execute("DELETE FROM web_sessions WHERE expires_at <= $1 OR seen_at <= $2",
-                                          now, now - self._idle)
+        status = await self._pool.execute(
+            "DELETE FROM web_sessions WHERE expires_at <= $1 OR seen_at <= $2", now, now - self._idle
+        )
         return int(status.split()[-1])
 
-    async def refresh_once(self, session: Session, is_fresh: Callable[[dict[str, Any]], bool],
-                           refresh: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]) -> dict[str, Any] | None:
+    async def refresh_once(
+        self,
+        session: Session,
+        is_fresh: Callable[[dict[str, Any]], bool],
+        refresh: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
+    ) -> dict[str, Any] | None:
         """Fresh tokens for ``session``: if another request refreshed while this one waited for the row,
         theirs; else ``refresh``'s, stored before the lock goes. None when the session ended meanwhile."""
         async with self._pool.acquire() as connection, connection.transaction():
-            row = await connection.fetchrow("SELECT sealed FROM web_sessions WHERE id_hash = $1 FOR UPDATE",
-                                            session.id_hash)
+            row = await connection.fetchrow("SELECT sealed FROM web_sessions WHERE id_hash = $1 FOR UPDATE", session.id_hash)
             if row is None:
                 return None
             data = self._sealer.open(row["sealed"], session.id_hash)
             if not is_fresh(data.get("tokens", {})):
                 data["tokens"] = await refresh(data.get("tokens", {}))
-                await connection.execute("UPDATE web_sessions SET sealed = $2 WHERE id_hash = $1", session.id_hash,
-                                         self._sealer.seal(data, session.id_hash))
+                await connection.execute(
+                    "UPDATE web_sessions SET sealed = $2 WHERE id_hash = $1",
+                    session.id_hash,
+                    self._sealer.seal(data, session.id_hash),
+                )
         session.data["tokens"] = data["tokens"]
         return data["tokens"]

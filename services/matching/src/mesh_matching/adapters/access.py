@@ -14,9 +14,14 @@ from mesh_runtime.identity import Principal, Tenancy
 
 async def participant_tenancy(connection: asyncpg.Connection, participant_id: UUID) -> Tenancy | None:
     row = await connection.fetchrow(
-        "SELECT institution, campus, program_id, subject FROM candidates WHERE participant_id = $1", participant_id)
-    return row and Tenancy(row["institution"], frozenset({row["campus"]}), row["program_id"],
-                           frozenset({row["subject"]}) if row["subject"] else frozenset())
+        "SELECT institution, campus, program_id, subject FROM candidates WHERE participant_id = $1", participant_id
+    )
+    return row and Tenancy(
+        row["institution"],
+        frozenset({row["campus"]}),
+        row["program_id"],
+        frozenset({row["subject"]}) if row["subject"] else frozenset(),
+    )
 
 
 async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenancy | None:
@@ -27,16 +32,21 @@ async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenan
         FROM matches m JOIN candidates a ON a.participant_id = m.participant_a
                        JOIN candidates b ON b.participant_id = m.participant_b
         WHERE m.match_id = $1
-        """, match_id)
-    return row and Tenancy(row["institution"], frozenset({row["campus_a"], row["campus_b"]}), row["program_id"],
-                           frozenset(s for s in (row["subject_a"], row["subject_b"]) if s))
+        """,
+        match_id,
+    )
+    return row and Tenancy(
+        row["institution"],
+        frozenset({row["campus_a"], row["campus_b"]}),
+        row["program_id"],
+        frozenset(s for s in (row["subject_a"], row["subject_b"]) if s),
+    )
 
 
 async def program_tenancy(connection: asyncpg.Connection, program_id: str, institution: str) -> Tenancy:
     """A program spans the campuses it is defined on (profile's program events), or, for one matching
     has not heard of, the campuses its participants are on."""
-    defined = await connection.fetchval("SELECT campuses FROM programs WHERE program_id = $1 AND campuses <> '{}'",
-                                        program_id)
+    defined = await connection.fetchval("SELECT campuses FROM programs WHERE program_id = $1 AND campuses <> '{}'", program_id)
     if defined is not None:
         return Tenancy(institution, frozenset(defined), program_id)
     # A skip scan over the (institution, program_id, campus) index: one probe per campus, however
@@ -51,22 +61,31 @@ async def program_tenancy(connection: asyncpg.Connection, program_id: str, insti
             FROM seen WHERE seen.campus IS NOT NULL
         )
         SELECT coalesce(array_agg(campus) FILTER (WHERE campus IS NOT NULL), '{}') FROM seen
-        """, program_id, institution)
+        """,
+        program_id,
+        institution,
+    )
     return Tenancy(institution, frozenset(campuses), program_id)
 
 
 def covers_program(principal: Principal, program: Tenancy) -> bool:
     """Acting on a whole program (its policy, its rounds) takes coordinating every campus it spans."""
-    return principal.is_admin or (bool(program.campuses) and principal.coordinates(program.program_id or "", program.campuses)
-                                  and program.campuses <= principal.campuses)
+    return principal.is_admin or (
+        bool(program.campuses)
+        and principal.coordinates(program.program_id or "", program.campuses)
+        and program.campuses <= principal.campuses
+    )
 
 
 async def require_whole_program(connection: asyncpg.Connection, principal: Principal, program_id: str, action: str) -> None:
     program = await program_tenancy(connection, program_id, principal.institution)
     authorize(principal, program, f"program {program_id}", owners_may=False)
     if not covers_program(principal, program):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only an admin or a coordinator of every campus of "
-                            f"{program_id!r} ({', '.join(sorted(program.campuses))}) may {action}")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"only an admin or a coordinator of every campus of "
+            f"{program_id!r} ({', '.join(sorted(program.campuses))}) may {action}",
+        )
 
 
 def sees_full_reasons(principal: Principal, resource: Tenancy | None) -> bool:
@@ -90,13 +109,18 @@ async def require_acting_as_themself(connection: asyncpg.Connection, principal: 
 
 def coordinates_pair(principal: Principal, pair: Tenancy | None) -> bool:
     """Acting on a pair for its members (ending it) takes coordinating every campus the pair is on."""
-    return pair is not None and bool(pair.campuses) and principal.coordinates(pair.program_id or "", pair.campuses) \
+    return (
+        pair is not None
+        and bool(pair.campuses)
+        and principal.coordinates(pair.program_id or "", pair.campuses)
         and pair.campuses <= principal.campuses
+    )
 
 
 async def require_member(connection: asyncpg.Connection, match_id: UUID, participant_id: UUID) -> None:
     """Staff act for one of the pair: ``participant_id`` must be one of its two."""
-    found = await connection.fetchval("SELECT true FROM matches WHERE match_id = $1 AND $2 IN (participant_a, "
-                                      "participant_b)", match_id, participant_id)
+    found = await connection.fetchval(
+        "SELECT true FROM matches WHERE match_id = $1 AND $2 IN (participant_a, participant_b)", match_id, participant_id
+    )
     if not found:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{participant_id} is not one of the pair {match_id}")

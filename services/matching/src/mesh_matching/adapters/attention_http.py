@@ -43,8 +43,10 @@ class WaitingPerson(BaseModel):
     display_name: str | None
     campus: str
     roles: list[str] = Field(description="The roles they offer (mentor, mentee, peer).")
-    waiting_since: datetime | None = Field(description="The later of joining and the close of their last proposal or "
-                                                       "pair (None: unknown, joined before this was kept).")
+    waiting_since: datetime | None = Field(
+        description="The later of joining and the close of their last proposal or "
+        "pair (None: unknown, joined before this was kept)."
+    )
     declines: int = Field(description="Proposals they declined while in the program.")
 
 
@@ -54,8 +56,9 @@ class DecliningPerson(BaseModel):
     campus: str
     declines: int = Field(description=f"Proposals they declined while in the program ({lists.DECLINED_OFTEN} or more).")
     last_declined_at: datetime | None
-    declined_by_partners: int = Field(description="Their proposals the other person declined (not counting those "
-                                                  "closed because the other left or was erased).")
+    declined_by_partners: int = Field(
+        description="Their proposals the other person declined (not counting those closed because the other left or was erased)."
+    )
 
 
 class Attention(BaseModel):
@@ -70,35 +73,51 @@ class Attention(BaseModel):
     declined_often_total: int
 
 
-@router.get("/programs/{program_id}/attention", summary="What needs attention: dormant pairs, people waiting longest, "
-            "people who declined often", responses=error_responses(403, 404))
-async def attention(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
-                    campus: Annotated[str | None, Query(min_length=1, max_length=200,
-                                                        description="Only this campus (one the caller sees).")] = None,
-                    limit: Annotated[int, Query(ge=1, le=100, description="At most this many in each list.")] = 20,
-                    ) -> Attention:
+@router.get(
+    "/programs/{program_id}/attention",
+    summary="What needs attention: dormant pairs, people waiting longest, people who declined often",
+    responses=error_responses(403, 404),
+)
+async def attention(
+    program_id: str,
+    components: ComponentsDep,
+    cause: CauseDep,
+    principal: PrincipalDep,
+    campus: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="Only this campus (one the caller sees).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many in each list.")] = 20,
+) -> Attention:
     now = components.clock.now()
     institution = principal.institution
     async with components.database.transaction(institution) as transaction:
         connection = transaction.connection
         program = await program_tenancy(connection, program_id, institution)
         authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        visible = (program.campuses | await counted_campuses(connection, institution, program_id) if principal.is_admin
-                   else program.campuses & principal.campuses)
+        visible = (
+            program.campuses | await counted_campuses(connection, institution, program_id)
+            if principal.is_admin
+            else program.campuses & principal.campuses
+        )
         if campus is not None and campus not in visible:
-            raise Problem(status.HTTP_404_NOT_FOUND, f"no campus {campus!r} of program {program_id} that you may see",
-                          kind="unknown-campus")
+            raise Problem(
+                status.HTTP_404_NOT_FOUND, f"no campus {campus!r} of program {program_id} that you may see", kind="unknown-campus"
+            )
         shown = sorted({campus} if campus else visible)
         whole = principal.is_admin and campus is None  # the program's '*' counts are exactly what is shown
         dormant = await lists.dormant_pairs(connection, institution, program_id, None if whole else shown, limit)
         waiting = await lists.waiting_longest(connection, institution, program_id, shown, limit)
         declining = await lists.declined_often(connection, institution, program_id, shown, limit)
         counts = await health_counts(connection, institution, [program_id], now)
-        totals = {"dormant_pairs_total": await _dormant_total(connection, institution, program_id, shown, whole, counts),
-                  "waiting_longest_total": _total(counts, program_id, shown, whole, "waiting"),
-                  "declined_often_total": _total(counts, program_id, shown, whole, "declined_often")}
-        named = [*(p for pair in dormant for p in (pair["participant_a"], pair["participant_b"])),
-                 *(row["participant_id"] for row in (*waiting, *declining))]
+        totals = {
+            "dormant_pairs_total": await _dormant_total(connection, institution, program_id, shown, whole, counts),
+            "waiting_longest_total": _total(counts, program_id, shown, whole, "waiting"),
+            "declined_often_total": _total(counts, program_id, shown, whole, "declined_often"),
+        }
+        named = [
+            *(p for pair in dormant for p in (pair["participant_a"], pair["participant_b"])),
+            *(row["participant_id"] for row in (*waiting, *declining)),
+        ]
         people = await lists.people(connection, named)
         await audit.record_reads(transaction, principal, cause, "participants", {institution: [str(p) for p in named]})
 
@@ -106,22 +125,48 @@ async def attention(program_id: str, components: ComponentsDep, cause: CauseDep,
         return people[participant_id]["display_name"] if participant_id in people else None
 
     return Attention(
-        program_id=program_id, as_of=now, campuses=shown,
-        dormant_pairs=[DormantPair(
-            match_id=pair["match_id"], campuses=sorted(set(pair["campuses"])),
-            members=[Member(participant_id=p, display_name=name(p), role=role,
-                            campus=people[p]["campus"] if p in people else None)
-                     for p, role in ((pair["participant_a"], pair["role_a"]), (pair["participant_b"], pair["role_b"]))],
-            formed_at=pair["formed_at"], last_session_at=pair["last_session_at"], dormant_since=pair["stalled_at"],
-            ends_on=pair["stall_ends_at"]) for pair in dormant],
-        waiting_longest=[WaitingPerson(participant_id=row["participant_id"], display_name=name(row["participant_id"]),
-                                       campus=row["campus"], roles=list(people[row["participant_id"]]["roles"]),
-                                       waiting_since=row["waiting_since"], declines=row["declines"]) for row in waiting],
-        declined_often=[DecliningPerson(participant_id=row["participant_id"], display_name=name(row["participant_id"]),
-                                        campus=row["campus"], declines=row["declines"],
-                                        last_declined_at=row["last_declined_at"],
-                                        declined_by_partners=row["declined_by_partners"]) for row in declining],
-        **totals)
+        program_id=program_id,
+        as_of=now,
+        campuses=shown,
+        dormant_pairs=[
+            DormantPair(
+                match_id=pair["match_id"],
+                campuses=sorted(set(pair["campuses"])),
+                members=[
+                    Member(participant_id=p, display_name=name(p), role=role, campus=people[p]["campus"] if p in people else None)
+                    for p, role in ((pair["participant_a"], pair["role_a"]), (pair["participant_b"], pair["role_b"]))
+                ],
+                formed_at=pair["formed_at"],
+                last_session_at=pair["last_session_at"],
+                dormant_since=pair["stalled_at"],
+                ends_on=pair["stall_ends_at"],
+            )
+            for pair in dormant
+        ],
+        waiting_longest=[
+            WaitingPerson(
+                participant_id=row["participant_id"],
+                display_name=name(row["participant_id"]),
+                campus=row["campus"],
+                roles=list(people[row["participant_id"]]["roles"]),
+                waiting_since=row["waiting_since"],
+                declines=row["declines"],
+            )
+            for row in waiting
+        ],
+        declined_often=[
+            DecliningPerson(
+                participant_id=row["participant_id"],
+                display_name=name(row["participant_id"]),
+                campus=row["campus"],
+                declines=row["declines"],
+                last_declined_at=row["last_declined_at"],
+                declined_by_partners=row["declined_by_partners"],
+            )
+            for row in declining
+        ],
+        **totals,
+    )
 
 
 def _total(counts, program_id: str, shown: list[str], whole: bool, measure: str) -> int:

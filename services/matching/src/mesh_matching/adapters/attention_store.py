@@ -47,30 +47,36 @@ ORDER BY d.declines DESC, d.last_declined_at DESC, d.participant_id LIMIT $4
 """
 
 
-async def dormant_pairs(connection: asyncpg.Connection, institution: str, program_id: str,
-                        campuses: list[str] | None, limit: int) -> Sequence[asyncpg.Record]:
+async def dormant_pairs(
+    connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str] | None, limit: int
+) -> Sequence[asyncpg.Record]:
     """On these campuses (a pair on either of them; all: None)."""
     return await connection.fetch(DORMANT_PAIRS, institution, program_id, campuses, limit)
 
 
-async def count_dormant_pairs(connection: asyncpg.Connection, institution: str, program_id: str,
-                              campuses: list[str]) -> int:
+async def count_dormant_pairs(connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str]) -> int:
     """Dormant pairs on any of several campuses, each once (the counts would count a pair on two twice)."""
     return await connection.fetchval(
         """
         SELECT count(*) FROM matches x
         WHERE x.institution = $1 AND x.program_id = $2 AND x.status = 'accepted' AND x.stalled_at IS NOT NULL
           AND x.campuses && $3::text[]
-        """, institution, program_id, campuses)
+        """,
+        institution,
+        program_id,
+        campuses,
+    )
 
 
-async def waiting_longest(connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str],
-                          limit: int) -> Sequence[asyncpg.Record]:
+async def waiting_longest(
+    connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str], limit: int
+) -> Sequence[asyncpg.Record]:
     return await connection.fetch(WAITING_LONGEST, institution, program_id, campuses, limit)
 
 
-async def declined_often(connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str],
-                         limit: int) -> Sequence[asyncpg.Record]:
+async def declined_often(
+    connection: asyncpg.Connection, institution: str, program_id: str, campuses: list[str], limit: int
+) -> Sequence[asyncpg.Record]:
     return await connection.fetch(DECLINING_PEOPLE, institution, program_id, campuses, limit)
 
 
@@ -81,5 +87,7 @@ async def people(connection: asyncpg.Connection, participant_ids: list[UUID]) ->
         SELECT participant_id, campus, profile->>'display_name' AS display_name,
                ARRAY(SELECT DISTINCT topic->>'role' FROM jsonb_array_elements(profile->'topics') AS topic ORDER BY 1) AS roles
         FROM candidates WHERE participant_id = ANY($1::uuid[])
-        """, participant_ids)
+        """,
+        participant_ids,
+    )
     return {row["participant_id"]: row for row in rows}

@@ -58,14 +58,16 @@ class PostgresCandidates:
 
     async def get(self, participant_id: UUID) -> Candidate | None:
         row = await self._connection.fetchrow(
-            "SELECT participant_id, profile, subject, profile_version FROM candidates WHERE participant_id = $1", participant_id)
+            "SELECT participant_id, profile, subject, profile_version FROM candidates WHERE participant_id = $1", participant_id
+        )
         return _candidate(row) if row else None
 
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]:
         # In join order (the tie-break). Ids and versions first; only profiles this process has not
         # decoded yet are read.
-        rows = await self._connection.fetch(f"{OPEN_PARTNERS} ORDER BY joined_seq", candidate.program_id,
-                                            candidate.wanted_slots(), candidate.participant_id)
+        rows = await self._connection.fetch(
+            f"{OPEN_PARTNERS} ORDER BY joined_seq", candidate.program_id, candidate.wanted_slots(), candidate.participant_id
+        )
         return await self._decoded(rows)
 
     async def open_partners_digest(self, candidate: Candidate, campuses: frozenset[str] | None) -> str:
@@ -77,8 +79,12 @@ class PostgresCandidates:
             SELECT count(*)::text || ':' || coalesce(md5(string_agg(participant_id::text || profile_version::text, ','
                                                                     ORDER BY joined_seq)), '')
             FROM ({OPEN_PARTNERS}) partners WHERE $4::text[] IS NULL OR campus = ANY($4::text[])
-            """, candidate.program_id, candidate.wanted_slots(), candidate.participant_id,
-            None if campuses is None else sorted(campuses))
+            """,
+            candidate.program_id,
+            candidate.wanted_slots(),
+            candidate.participant_id,
+            None if campuses is None else sorted(campuses),
+        )
 
     async def _decoded(self, rows: Sequence[asyncpg.Record]) -> list[Candidate]:
         decoded = self._decoded_profiles
@@ -90,21 +96,27 @@ class PostgresCandidates:
         unseen = [row["participant_id"] for row in rows if row["participant_id"] not in known]
         if unseen:
             fetched = await self._connection.fetch(
-                "SELECT participant_id, profile_version, profile FROM candidates WHERE participant_id = ANY($1::uuid[])",
-                unseen)
+                "SELECT participant_id, profile_version, profile FROM candidates WHERE participant_id = ANY($1::uuid[])", unseen
+            )
             profiles = await _off_the_loop(len(fetched), lambda: [stored_profile(row["profile"]) for row in fetched])
             for row, profile in zip(fetched, profiles, strict=True):  # each kept under the version read with it
                 known[row["participant_id"]] = decoded.keep(row["participant_id"], row["profile_version"], profile)
-        return await _off_the_loop(len(rows), lambda: [
-            Candidate(row["participant_id"], known[row["participant_id"]], row["subject"], version=row["profile_version"])
-            for row in rows])
+        return await _off_the_loop(
+            len(rows),
+            lambda: [
+                Candidate(row["participant_id"], known[row["participant_id"]], row["subject"], version=row["profile_version"])
+                for row in rows
+            ],
+        )
 
     async def fill_in_slots(self, limit: int = 1000) -> int:
         rows = await self._connection.fetch(
-            "SELECT participant_id, profile FROM candidates WHERE slots IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED", limit)
+            "SELECT participant_id, profile FROM candidates WHERE slots IS NULL LIMIT $1 FOR UPDATE SKIP LOCKED", limit
+        )
         for row in rows:
-            await self._connection.execute("UPDATE candidates SET slots = $2 WHERE participant_id = $1",
-                                           row["participant_id"], _candidate(row).slots())
+            await self._connection.execute(
+                "UPDATE candidates SET slots = $2 WHERE participant_id = $1", row["participant_id"], _candidate(row).slots()
+            )
         return len(rows)
 
     async def reserve(self, participant_id: UUID) -> bool:
@@ -127,7 +139,10 @@ class PostgresCandidates:
                                    WHERE c.participant_id = w.id AND c.active AND c.used + w.n <= c.capacity
                                    RETURNING 1)
                     SELECT count(*) FROM taken
-                    """, ids, counts)
+                    """,
+                    ids,
+                    counts,
+                )
                 if taken != len(ids):
                     raise _PlacesChanged
         except _PlacesChanged:
@@ -139,14 +154,16 @@ class PostgresCandidates:
             "UPDATE candidates SET used = used - 1 WHERE participant_id = $1 AND used > 0", participant_id
         )
 
-
     async def update_profile(self, candidate: Candidate) -> None:
         await self._connection.execute(
             """
             UPDATE candidates SET profile = $2, profile_version = gen_random_uuid(), capacity = GREATEST($3, used), subject = coalesce($4, subject), slots = $5
             WHERE participant_id = $1
             """,
-            candidate.participant_id, stored_form(candidate.profile), candidate.capacity, candidate.subject,
+            candidate.participant_id,
+            stored_form(candidate.profile),
+            candidate.capacity,
+            candidate.subject,
             candidate.slots(),
         )
 
@@ -161,9 +178,13 @@ class PostgresCandidates:
         return [(_candidate(row), row["room"]) for row in rows]
 
     async def room(self, participant_id: UUID) -> int:
-        return await self._connection.fetchval(
-            "SELECT CASE WHEN active THEN capacity - used ELSE 0 END FROM candidates WHERE participant_id = $1",
-            participant_id) or 0
+        return (
+            await self._connection.fetchval(
+                "SELECT CASE WHEN active THEN capacity - used ELSE 0 END FROM candidates WHERE participant_id = $1",
+                participant_id,
+            )
+            or 0
+        )
 
     async def anonymise(self, participant_id: UUID) -> bool:
         """Keeps of the profile only the attributes that identify nobody (``ANONYMOUS``, an
@@ -174,15 +195,19 @@ class PostgresCandidates:
             UPDATE candidates SET subject = NULL, profile_version = gen_random_uuid(),
                 profile = (SELECT jsonb_object_agg(key, value) FROM jsonb_each(profile) WHERE key = ANY($2::text[])) || $3::jsonb
             WHERE participant_id = $1 RETURNING true
-            """, participant_id, list(ANONYMOUS), ERASED)
+            """,
+            participant_id,
+            list(ANONYMOUS),
+            ERASED,
+        )
         self._decoded_profiles.forget(participant_id)  # at once here; other replicas when the erasure commits
         await announce_forgotten(self._connection, participant_id)
         return bool(erased)
 
     async def withdraw(self, participant_id: UUID, at: datetime | None = None) -> None:
         await self._connection.execute(
-            "UPDATE candidates SET active = false, left_at = coalesce(left_at, $2) WHERE participant_id = $1",
-            participant_id, at)
+            "UPDATE candidates SET active = false, left_at = coalesce(left_at, $2) WHERE participant_id = $1", participant_id, at
+        )
         await refresh_states(self._connection, [participant_id])
 
 
@@ -199,8 +224,12 @@ async def _off_the_loop(rows: int, build: Callable[[], list[T]]) -> list[T]:
 
 
 def _candidate(row: asyncpg.Record) -> Candidate:
-    return Candidate(row["participant_id"], stored_profile(row["profile"]), row["subject"] if "subject" in row else None,
-                     version=row["profile_version"] if "profile_version" in row else None)
+    return Candidate(
+        row["participant_id"],
+        stored_profile(row["profile"]),
+        row["subject"] if "subject" in row else None,
+        version=row["profile_version"] if "profile_version" in row else None,
+    )
 
 
 def stored_form(profile: ParticipantProfile | MatchingProfile) -> dict[str, Any]:
@@ -211,11 +240,15 @@ def stored_form(profile: ParticipantProfile | MatchingProfile) -> dict[str, Any]
 def stored_profile(data: dict) -> MatchingProfile:
     """A profile as this service stored it, validated when it came in: read back without validating
     again (checking it costs more than scoring the pair). Only the fields matching keeps are read."""
-    return MatchingProfile.model_construct(**{
-        **{name: data[name] for name in KEPT},
-        "topics": [TopicRole.model_construct(**topic) for topic in data["topics"]],
-        "weekly_availability": [AvailabilitySlot.model_construct(weekday=slot["weekday"], start=time.fromisoformat(slot["start"]),
-                                                                 end=time.fromisoformat(slot["end"]))
-                                for slot in data["weekly_availability"]],
-    })
-
+    return MatchingProfile.model_construct(
+        **{
+            **{name: data[name] for name in KEPT},
+            "topics": [TopicRole.model_construct(**topic) for topic in data["topics"]],
+            "weekly_availability": [
+                AvailabilitySlot.model_construct(
+                    weekday=slot["weekday"], start=time.fromisoformat(slot["start"]), end=time.fromisoformat(slot["end"])
+                )
+                for slot in data["weekly_availability"]
+            ],
+        }
+    )

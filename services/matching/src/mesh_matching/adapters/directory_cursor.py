@@ -35,8 +35,9 @@ def last_shown(cursor: str, list_key: str) -> UUID:
     """Who the page before ended with."""
     body, dot, check = cursor.partition(".")
     if not dot or len(cursor) > MAX_CURSOR_LENGTH or not hmac.compare_digest(check, _check(body, list_key)):
-        raise BadCursor("the cursor is not one this list gave (altered, cut, or from other filters): "
-                        "start again from the first page")
+        raise BadCursor(
+            "the cursor is not one this list gave (altered, cut, or from other filters): start again from the first page"
+        )
     try:
         return UUID(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode())
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:

@@ -31,10 +31,12 @@ from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["participants directory"])
 
-STATES_RULE = ("One state each, the first that holds: left (left the program, or erased), proposed (an open "
-               "proposal of theirs awaits an answer), matched (in a formed pair that is not dormant), dormant (in "
-               "formed pairs only, all found dormant and not active since), waiting (none of these). A mentor with "
-               "several places is proposed while any proposal of theirs is open, else matched while any pair is active.")
+STATES_RULE = (
+    "One state each, the first that holds: left (left the program, or erased), proposed (an open "
+    "proposal of theirs awaits an answer), matched (in a formed pair that is not dormant), dormant (in "
+    "formed pairs only, all found dormant and not active since), waiting (none of these). A mentor with "
+    "several places is proposed while any proposal of theirs is open, else matched while any pair is active."
+)
 
 
 class ListedParticipant(BaseModel):
@@ -44,34 +46,54 @@ class ListedParticipant(BaseModel):
     roles: list[Role] = Field(description="The roles they take in their topics, each once, in order.")
     state: ParticipantState = Field(description=STATES_RULE)
     joined_at: datetime | None = Field(description="When they joined (None: not known to matching).")
-    waiting_since: datetime | None = Field(description="While waiting: since they joined, or since a match of theirs "
-                                                       "last closed, whichever is later. None in any other state.")
+    waiting_since: datetime | None = Field(
+        description="While waiting: since they joined, or since a match of theirs "
+        "last closed, whichever is later. None in any other state."
+    )
     declines: int = Field(description="Proposals they declined while in the program (not those closed by their leaving).")
     open_matches: int = Field(description="Their matches proposed or formed now.")
 
 
 class DirectoryPage(BaseModel):
     participants: list[ListedParticipant]
-    next: str | None = Field(description="Opaque: pass as `after` (with the same filters) for the next page; None "
-                                         "after the last.")
-    count: int | None = Field(description=f"How many people the filters select, on a first page (no `after`) when at "
-                                          f"most {COUNTED_UP_TO}; None beyond that, on later pages, and for a search "
-                                          f"whose every word starts more than {SORTED_UP_TO} names (not counted).")
+    next: str | None = Field(
+        description="Opaque: pass as `after` (with the same filters) for the next page; None after the last."
+    )
+    count: int | None = Field(
+        description=f"How many people the filters select, on a first page (no `after`) when at "
+        f"most {COUNTED_UP_TO}; None beyond that, on later pages, and for a search "
+        f"whose every word starts more than {SORTED_UP_TO} names (not counted)."
+    )
 
 
-@router.get("/programs/{program_id}/participants", summary="A program's participants, by name, a page at a time",
-            description="Admins of the institution and the program's coordinators (their campuses only). Sorted by "
-                        "name (accents and case aside), then id; keyset paging with `after`. " + STATES_RULE,
-            responses=error_responses(403, 404, 422))
-async def participants(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
-                       q: str | None = Query(default=None, max_length=100, description=(
-                           "Words of the name, each the start of a word of it (case and accents aside): 'gar' and "
-                           "'jose gar' both find José María García.")),
-                       campus: str | None = Query(default=None, max_length=100, description=(
-                           "One campus; a coordinator's own only (another gives nobody).")),
-                       role: Role | None = None, state: ParticipantState | None = None,
-                       after: str | None = Query(default=None, max_length=1024, description="`next` of the page before."),
-                       limit: int = Query(default=50, ge=1, le=100, description="People on a page.")) -> DirectoryPage:
+@router.get(
+    "/programs/{program_id}/participants",
+    summary="A program's participants, by name, a page at a time",
+    description="Admins of the institution and the program's coordinators (their campuses only). Sorted by "
+    "name (accents and case aside), then id; keyset paging with `after`. " + STATES_RULE,
+    responses=error_responses(403, 404, 422),
+)
+async def participants(
+    program_id: str,
+    components: ComponentsDep,
+    cause: CauseDep,
+    principal: PrincipalDep,
+    q: str | None = Query(
+        default=None,
+        max_length=100,
+        description=(
+            "Words of the name, each the start of a word of it (case and accents aside): 'gar' and "
+            "'jose gar' both find José María García."
+        ),
+    ),
+    campus: str | None = Query(
+        default=None, max_length=100, description=("One campus; a coordinator's own only (another gives nobody).")
+    ),
+    role: Role | None = None,
+    state: ParticipantState | None = None,
+    after: str | None = Query(default=None, max_length=1024, description="`next` of the page before."),
+    limit: int = Query(default=50, ge=1, le=100, description="People on a page."),
+) -> DirectoryPage:
     list_key = list_key_of(program_id, q=q, campus=campus, role=role, state=state)
     try:
         shown_last = last_shown(after, list_key) if after is not None else None
@@ -85,23 +107,31 @@ async def participants(program_id: str, components: ComponentsDep, cause: CauseD
         start = await place_of(connection, program_id, shown_last) if shown_last else None
         if shown_last and start is None:
             raise _bad_cursor("the cursor names no one of this program: start again from the first page")
-        filters = Filters(program_id, _campuses(principal, campus), state, role,
-                          await search_words(connection, q) if q else ())
+        filters = Filters(program_id, _campuses(principal, campus), state, role, await search_words(connection, q) if q else ())
         page = await directory_page(connection, filters, start, limit)
         figures = await page_figures(connection, [row["participant_id"] for row in page.rows])
-        await audit.record_reads(transaction, principal, cause, "participants",
-                                 {principal.institution: [str(row["participant_id"]) for row in page.rows]})
+        await audit.record_reads(
+            transaction,
+            principal,
+            cause,
+            "participants",
+            {principal.institution: [str(row["participant_id"]) for row in page.rows]},
+        )
     listed = [_listed(row, figures[row["participant_id"]]) for row in page.rows]
-    return DirectoryPage(participants=listed, count=page.count,
-                         next=cursor_for(page.rows[-1]["participant_id"], list_key) if page.more else None)
+    return DirectoryPage(
+        participants=listed, count=page.count, next=cursor_for(page.rows[-1]["participant_id"], list_key) if page.more else None
+    )
 
 
-@router.get("/programs/{program_id}/participants/{participant_id}",
-            summary="A participant's record: profile in brief, every match, and their history",
-            description="Admins of the institution and the program's coordinators of the participant's campus.",
-            responses=error_responses(403, 404))
-async def participant(program_id: str, participant_id: UUID, components: ComponentsDep, cause: CauseDep,
-                      principal: PrincipalDep) -> ParticipantRecord:
+@router.get(
+    "/programs/{program_id}/participants/{participant_id}",
+    summary="A participant's record: profile in brief, every match, and their history",
+    description="Admins of the institution and the program's coordinators of the participant's campus.",
+    responses=error_responses(403, 404),
+)
+async def participant(
+    program_id: str, participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ParticipantRecord:
     async with components.database.transaction(principal.institution) as transaction:
         connection = transaction.connection
         tenancy = await participant_tenancy(connection, participant_id)
@@ -113,8 +143,13 @@ async def participant(program_id: str, participant_id: UUID, components: Compone
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no participant {participant_id}")
         people = [str(participant_id), *(str(match.partner.participant_id) for match in record.matches)]
         await audit.record_reads(transaction, principal, cause, "participants", {principal.institution: people})
-        await audit.record_reads(transaction, principal, cause, "matches",  # their reasons quote people's words
-                                 {principal.institution: [str(match.match_id) for match in record.matches]})
+        await audit.record_reads(
+            transaction,
+            principal,
+            cause,
+            "matches",  # their reasons quote people's words
+            {principal.institution: [str(match.match_id) for match in record.matches]},
+        )
     return record
 
 
@@ -135,7 +170,13 @@ def _listed(row: asyncpg.Record, figures: asyncpg.Record) -> ListedParticipant:
     waiting = row["state"] == "waiting"
     since = [at for at in (row["joined_at"], figures["last_closed_at"]) if at is not None]
     return ListedParticipant(
-        participant_id=row["participant_id"], display_name=row["display_name"], campus=row["campus"],
-        roles=row["roles"], state=row["state"], joined_at=row["joined_at"],
-        waiting_since=max(since) if waiting and since else None, declines=figures["declines"],
-        open_matches=figures["open_matches"])
+        participant_id=row["participant_id"],
+        display_name=row["display_name"],
+        campus=row["campus"],
+        roles=row["roles"],
+        state=row["state"],
+        joined_at=row["joined_at"],
+        waiting_since=max(since) if waiting and since else None,
+        declines=figures["declines"],
+        open_matches=figures["open_matches"],
+    )

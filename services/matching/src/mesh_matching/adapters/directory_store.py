@@ -69,8 +69,7 @@ async def search_words(connection: asyncpg.Connection, search: str) -> tuple[str
     return tuple(sorted(words, key=lambda word: (-len(word), word))[:MAX_SEARCH_WORDS])
 
 
-async def directory_page(connection: asyncpg.Connection, filters: Filters, after: Place | None,
-                         limit: int) -> DirectoryRows:
+async def directory_page(connection: asyncpg.Connection, filters: Filters, after: Place | None, limit: int) -> DirectoryRows:
     """Up to ``limit`` people in order after ``after``; ``more``: whether any follow."""
     if filters.campuses == ():
         return DirectoryRows([], False, 0 if after is None else None)
@@ -80,17 +79,21 @@ async def directory_page(connection: asyncpg.Connection, filters: Filters, after
         count = None if after else (await _fetch(connection, _counted(_named(filters, narrow, None, None))))[0][0]
     else:
         rows = await _in_index_order(connection, _along_index(filters, after, limit + 1))
-        count = None if after or filters.words else (
-            await _in_index_order(connection, _counted(_along_index(filters, None, None))))[0][0]
-    return DirectoryRows(list(rows[:limit]), len(rows) > limit,
-                         None if count is None or count > COUNTED_UP_TO else count)
+        count = (
+            None
+            if after or filters.words
+            else (await _in_index_order(connection, _counted(_along_index(filters, None, None))))[0][0]
+        )
+    return DirectoryRows(list(rows[:limit]), len(rows) > limit, None if count is None or count > COUNTED_UP_TO else count)
 
 
 async def place_of(connection: asyncpg.Connection, program_id: str, participant_id: UUID) -> Place | None:
     """Where a participant of the program stands in its list now; None if not in it."""
     row = await connection.fetchrow(
         "SELECT name_key, participant_id FROM candidates WHERE participant_id = $1 AND program_id = $2",
-        participant_id, program_id)
+        participant_id,
+        program_id,
+    )
     return Place(row["name_key"], row["participant_id"]) if row else None
 
 
@@ -109,20 +112,25 @@ async def page_figures(connection: asyncpg.Connection, participant_ids: Sequence
                   SELECT status, declined_by, closed_at FROM matches WHERE participant_b = c.participant_id) m
         ) figures
         WHERE c.participant_id = ANY($1::uuid[])
-        """, list(participant_ids))
+        """,
+        list(participant_ids),
+    )
     return {row["participant_id"]: row for row in rows}
 
 
 async def participant_record(connection: asyncpg.Connection, participant_id: UUID) -> asyncpg.Record | None:
     return await connection.fetchrow(
         f"""SELECT {PAGE_COLUMNS}, c.program_id, c.profile->'topics' AS topics, c.capacity, c.used, c.active
-            FROM candidates c WHERE c.participant_id = $1""", participant_id)
+            FROM candidates c WHERE c.participant_id = $1""",
+        participant_id,
+    )
 
 
 async def participant_matches(connection: asyncpg.Connection, participant_id: UUID) -> list[asyncpg.Record]:
     """Every match of theirs, newest first, with their partner's id, name and role, and their own role."""
-    return list(await connection.fetch(
-        """
+    return list(
+        await connection.fetch(
+            """
         SELECT m.*, mine.role AS own_role, mine.partner_id, partner.profile->>'display_name' AS partner_name,
                mine.partner_role
         FROM matches m
@@ -133,7 +141,10 @@ async def participant_matches(connection: asyncpg.Connection, participant_id: UU
         WHERE m.match_id IN (SELECT match_id FROM matches WHERE participant_a = $1
                              UNION ALL SELECT match_id FROM matches WHERE participant_b = $1)
         ORDER BY m.proposed_at DESC, m.match_id
-        """, participant_id))
+        """,
+            participant_id,
+        )
+    )
 
 
 async def _narrow_words(connection: asyncpg.Connection, filters: Filters) -> list[str]:
@@ -148,7 +159,11 @@ async def _narrow_words(connection: asyncpg.Connection, filters: Filters) -> lis
                                    AND n.word >= searched.word AND n.word < searched.word || {_PREFIX_END} LIMIT $3) named
                               ) AS names
         FROM unnest($2::text[]) AS searched (word) ORDER BY names, searched.word
-        """, filters.program_id, list(filters.words), SORTED_UP_TO + 1)
+        """,
+        filters.program_id,
+        list(filters.words),
+        SORTED_UP_TO + 1,
+    )
     return [row["word"] for row in counted if row["names"] <= SORTED_UP_TO]
 
 
@@ -163,8 +178,9 @@ class _Query:
         return f"${len(self.args)}{cast}"
 
 
-def _conditions(query: _Query, filters: Filters, after: Place | None, *, campus: str | None = None,
-                words: Sequence[str] = ()) -> str:
+def _conditions(
+    query: _Query, filters: Filters, after: Place | None, *, campus: str | None = None, words: Sequence[str] = ()
+) -> str:
     """Everything but how the rows are reached. ``campus``: this one of the filter's campuses only;
     ``words``: the search's words to check on each row."""
     conditions = [f"c.program_id = {query.arg(filters.program_id)}"]
@@ -183,7 +199,8 @@ def _conditions(query: _Query, filters: Filters, after: Place | None, *, campus:
                                       AND w.word >= {bound} AND w.word < {bound} || {_PREFIX_END})""")
     if after is not None:
         conditions.append(
-            f"(c.name_key, c.participant_id) > ({query.arg(after.name_key)}, {query.arg(after.participant_id, '::uuid')})")
+            f"(c.name_key, c.participant_id) > ({query.arg(after.name_key)}, {query.arg(after.participant_id, '::uuid')})"
+        )
     return " AND ".join(conditions)
 
 
@@ -196,8 +213,10 @@ def _along_index(filters: Filters, after: Place | None, limit: int | None) -> St
     """Along the index for the filters, the search's words checked on each row; for several campuses,
     one scan per campus, merged."""
     query = _Query()
-    branches = [_page(query, _conditions(query, filters, after, campus=campus, words=filters.words), limit)
-                for campus in filters.campuses or (None,)]
+    branches = [
+        _page(query, _conditions(query, filters, after, campus=campus, words=filters.words), limit)
+        for campus in filters.campuses or (None,)
+    ]
     if len(branches) == 1:
         return branches[0], query.args
     merged = " UNION ALL ".join(f"({branch})" for branch in branches)
@@ -210,17 +229,23 @@ def _named(filters: Filters, narrow: list[str], after: Place | None, limit: int 
     the words' index, each checked against the filters and the search's other words."""
     query = _Query()
     program = query.arg(filters.program_id)
-    start = "" if after is None else \
-        f" AND (n.name_key, n.participant_id) > ({query.arg(after.name_key)}, {query.arg(after.participant_id, '::uuid')})"
+    start = (
+        ""
+        if after is None
+        else f" AND (n.name_key, n.participant_id) > ({query.arg(after.name_key)}, {query.arg(after.participant_id, '::uuid')})"
+    )
     named = " INTERSECT ".join(
         f"""SELECT n.name_key, n.participant_id FROM candidate_name_words n
             WHERE n.program_id = {program} AND n.word >= {(bound := query.arg(word))} AND n.word < {bound} || {_PREFIX_END}{start}"""
-        for word in narrow)
+        for word in narrow
+    )
     where = _conditions(query, filters, None, words=[word for word in filters.words if word not in narrow])
     bounded = f" LIMIT {query.arg(limit)}" if limit is not None else ""
-    return (f"""SELECT {PAGE_COLUMNS} FROM (SELECT DISTINCT * FROM ({named}) named ORDER BY 1, 2) named
+    return (
+        f"""SELECT {PAGE_COLUMNS} FROM (SELECT DISTINCT * FROM ({named}) named ORDER BY 1, 2) named
                 CROSS JOIN LATERAL (SELECT * FROM candidates c WHERE c.participant_id = named.participant_id AND {where}) c
-                ORDER BY named.name_key, named.participant_id{bounded}"""), query.args
+                ORDER BY named.name_key, named.participant_id{bounded}"""
+    ), query.args
 
 
 def _counted(statement: Statement) -> Statement:
@@ -234,8 +259,13 @@ async def _fetch(connection: asyncpg.Connection, statement: Statement) -> list[a
     return await connection.fetch(query, *args)
 
 
-_ALONG_AN_INDEX = (("enable_sort", "off"), ("enable_seqscan", "off"), ("enable_bitmapscan", "off"),
-                   ("max_parallel_workers_per_gather", "0"), ("plan_cache_mode", "force_custom_plan"))
+_ALONG_AN_INDEX = (
+    ("enable_sort", "off"),
+    ("enable_seqscan", "off"),
+    ("enable_bitmapscan", "off"),
+    ("max_parallel_workers_per_gather", "0"),
+    ("plan_cache_mode", "force_custom_plan"),
+)
 
 
 async def _in_index_order(connection: asyncpg.Connection, statement: Statement) -> list[asyncpg.Record]:
@@ -244,9 +274,15 @@ async def _in_index_order(connection: asyncpg.Connection, statement: Statement) 
     fills); the settings go back after it (one that fails goes with its transaction)."""
     names = [name for name, _ in _ALONG_AN_INDEX]
     was = await connection.fetch("SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[])", names)
-    await connection.execute("SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
-                             names, [setting for _, setting in _ALONG_AN_INDEX])
+    await connection.execute(
+        "SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
+        names,
+        [setting for _, setting in _ALONG_AN_INDEX],
+    )
     rows = await _fetch(connection, statement)
-    await connection.execute("SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
-                             [row["name"] for row in was], [row["setting"] for row in was])
+    await connection.execute(
+        "SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
+        [row["name"] for row in was],
+        [row["setting"] for row in was],
+    )
     return rows

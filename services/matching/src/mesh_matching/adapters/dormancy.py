@@ -15,6 +15,7 @@ def dormancy_worker(components: Components) -> PeriodicWorker:
     async def sweep() -> int:
         found = await sweep_dormant(components)
         return found.found_dormant + found.ended
+
     return PeriodicWorker("dormant-pairs", sweep, components.settings.timed_work_interval_seconds)
 
 
@@ -31,8 +32,9 @@ async def sweep_dormant(components: Components) -> DormancySweep:
             async with components.database.transaction(row["institution"]) as transaction:
                 uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=row["institution"]))
                 batch = await watch_dormant_pairs(uow, row["program_id"], now, margin=margin)
-            total = DormancySweep(total.revived + batch.revived, total.found_dormant + batch.found_dormant,
-                                  total.ended + batch.ended)
+            total = DormancySweep(
+                total.revived + batch.revived, total.found_dormant + batch.found_dormant, total.ended + batch.ended
+            )
             if batch.found_dormant + batch.ended == 0:
                 break
     return total

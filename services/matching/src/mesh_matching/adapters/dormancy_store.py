@@ -28,7 +28,11 @@ class PostgresDormantPairs:
             SELECT m.*, {_LAST_ACTIVITY} AS last_activity FROM matches m
             WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NULL AND {_LAST_ACTIVITY} < $2
             ORDER BY m.match_id LIMIT $3 FOR UPDATE OF m SKIP LOCKED
-            """, program_id, quiet_before, limit)
+            """,
+            program_id,
+            quiet_before,
+            limit,
+        )
         return [(match_from_row(row), row["last_activity"]) for row in rows]
 
     async def mark_dormant(self, match_id: UUID, judged_on: datetime, at: datetime, ends_at: datetime) -> None:
@@ -36,7 +40,12 @@ class PostgresDormantPairs:
             """
             UPDATE matches SET stalled_at = $2, stalled_activity_at = $3, stall_ends_at = $4 WHERE match_id = $1
             RETURNING participant_a, participant_b
-            """, match_id, at, judged_on, ends_at)
+            """,
+            match_id,
+            at,
+            judged_on,
+            ends_at,
+        )
         await refresh_states(self._connection, pair.values() if pair else [])
 
     async def revive_pair(self, match_id: UUID, completed_at: datetime) -> bool:
@@ -45,7 +54,10 @@ class PostgresDormantPairs:
             """
             UPDATE matches SET stalled_at = NULL, stalled_activity_at = NULL, stall_ends_at = NULL
             WHERE match_id = $1 AND status = 'accepted' AND stalled_activity_at < $2 RETURNING participant_a, participant_b
-            """, match_id, completed_at)
+            """,
+            match_id,
+            completed_at,
+        )
         await refresh_states(self._connection, pair.values() if pair else [])
         return pair is not None
 
@@ -58,7 +70,10 @@ class PostgresDormantPairs:
             WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stalled_at IS NOT NULL
               AND ({_NEWER_COMPLETION} OR {_LAST_ACTIVITY} >= $2)
             RETURNING m.participant_a, m.participant_b
-            """, program_id, quiet_before)
+            """,
+            program_id,
+            quiet_before,
+        )
         await refresh_states(self._connection, (pid for pair in pairs for pid in pair.values()))
         return len(pairs)
 
@@ -69,12 +84,17 @@ class PostgresDormantPairs:
             SELECT m.* FROM matches m
             WHERE m.program_id = $1 AND m.status = 'accepted' AND m.stall_ends_at <= $2 AND NOT {_NEWER_COMPLETION}
             ORDER BY m.stall_ends_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED
-            """, program_id, now, limit)
+            """,
+            program_id,
+            now,
+            limit,
+        )
         return [match_from_row(row) for row in rows]
 
 
-async def programs_with_dormancy_work(connection: asyncpg.Connection, now: datetime,
-                                      end_before: datetime) -> Sequence[asyncpg.Record]:
+async def programs_with_dormancy_work(
+    connection: asyncpg.Connection, now: datetime, end_before: datetime
+) -> Sequence[asyncpg.Record]:
     """(institution, program_id) of the programs where a sweep would change something: a pair gone
     quiet by its program's rule, a dormant pair to revive, or one past its grace. Read across every
     institution, without locks, so a sweep locks only the programs it has work in."""
@@ -87,4 +107,7 @@ async def programs_with_dormancy_work(connection: asyncpg.Connection, now: datet
             OR (m.stalled_at IS NOT NULL AND ({_NEWER_COMPLETION}
                 OR {_LAST_ACTIVITY} >= $1::timestamptz - make_interval(days => coalesce(p.dormant_after_days, 30))))
             OR m.stall_ends_at <= $2)
-        """, now, end_before)
+        """,
+        now,
+        end_before,
+    )

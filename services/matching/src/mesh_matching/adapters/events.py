@@ -52,8 +52,12 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def candidate_of(envelope: EventEnvelope[Any]) -> Candidate | None:
         event = envelope.data
         if isinstance(event, ParticipantJoinedV1 | ParticipantProfileUpdatedV1):  # history: the profile is on the event
-            return Candidate(event.participant_id, event.profile, event.subject,
-                             event.joined_at if isinstance(event, ParticipantJoinedV1) else None)
+            return Candidate(
+                event.participant_id,
+                event.profile,
+                event.subject,
+                event.joined_at if isinstance(event, ParticipantJoinedV1) else None,
+            )
         return await profiles.candidate(event.participant_id)
 
     async def on_participant_joined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
@@ -77,12 +81,14 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def on_program_defined(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         event = envelope.data
         at = event.created_at if isinstance(event, ProgramCreated) else event.updated_at
-        await follow_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)),
-                             event.program_id, event.definition, at)
+        await follow_program(
+            PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), event.program_id, event.definition, at
+        )
 
     async def on_program_closed(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
-        await close_program(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data,
-                            components.clock.now())
+        await close_program(
+            PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data, components.clock.now()
+        )
 
     async def on_session(transaction: Transaction, envelope: EventEnvelope[Any]) -> None:
         await follow_session(PostgresMatchingUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data)

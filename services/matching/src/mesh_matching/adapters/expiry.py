@@ -17,7 +17,8 @@ def expiry_worker(components: Components) -> PeriodicWorker:
         now = components.clock.now()
         async with components.database.transaction(ALL_TENANTS) as transaction:
             programs = await transaction.connection.fetch(
-                "SELECT DISTINCT institution, program_id FROM matches WHERE status = 'proposed' AND expires_at <= $1", now)
+                "SELECT DISTINCT institution, program_id FROM matches WHERE status = 'proposed' AND expires_at <= $1", now
+            )
         expired = 0
         for row in programs:
             async with components.database.transaction(row["institution"]) as transaction:

@@ -48,22 +48,32 @@ class Health(BaseModel):
     all_campuses: Figures | None = Field(description="None for a coordinator of only some of its campuses.")
 
 
-@router.get("/programs/{program_id}/health", summary="How a program is doing, per campus and overall, week by week",
-            responses=error_responses(403, 404))
+@router.get(
+    "/programs/{program_id}/health",
+    summary="How a program is doing, per campus and overall, week by week",
+    responses=error_responses(403, 404),
+)
 async def health(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Health:
     return await _health(components, principal, program_id)
 
 
-@router.get("/programs/{program_id}/health.csv", summary="The same figures as CSV: one row per campus, then '*'",
-            response_class=Response, responses=CSV)
+@router.get(
+    "/programs/{program_id}/health.csv",
+    summary="The same figures as CSV: one row per campus, then '*'",
+    response_class=Response,
+    responses=CSV,
+)
 async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
     report = await _health(components, principal, program_id)
     return _csv(health_csv_text(program_id, report), f"{program_id}-health.csv")
 
 
-@router.get("/programs/{program_id}/health/weeks.csv",
-            summary="Sessions completed and pairs that met, week by week: per campus, then '*'",
-            response_class=Response, responses=CSV)
+@router.get(
+    "/programs/{program_id}/health/weeks.csv",
+    summary="Sessions completed and pairs that met, week by week: per campus, then '*'",
+    response_class=Response,
+    responses=CSV,
+)
 async def weeks_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
     report = await _health(components, principal, program_id)
     return _csv(weeks_csv_text(program_id, report), f"{program_id}-health-weeks.csv")
@@ -108,9 +118,19 @@ async def _health(components, principal: Principal, program_id: str) -> Health:
         return figures_of(campus, counts.get((program_id, campus), {}), weeks_of(mondays, weekly.get(campus, {})))
 
     term = shown.term
-    return Health(program_id=program_id, as_of=now, dormant_after_days=rule.after.days, dormant_grace_days=rule.grace.days,
-                  weeks_of=WeeksOf(first_week=shown.first_week, last_week=shown.last_week,
-                                   term_id=term and term.term_id, term_name=term and term.name,
-                                   term_starts_on=term and term.starts_on, term_ends_on=term and term.ends_on),
-                  campuses=[figures(campus) for campus in sorted(visible)],
-                  all_campuses=figures(ALL_CAMPUSES) if covers_program(principal, program) else None)
+    return Health(
+        program_id=program_id,
+        as_of=now,
+        dormant_after_days=rule.after.days,
+        dormant_grace_days=rule.grace.days,
+        weeks_of=WeeksOf(
+            first_week=shown.first_week,
+            last_week=shown.last_week,
+            term_id=term and term.term_id,
+            term_name=term and term.name,
+            term_starts_on=term and term.starts_on,
+            term_ends_on=term and term.ends_on,
+        ),
+        campuses=[figures(campus) for campus in sorted(visible)],
+        all_campuses=figures(ALL_CAMPUSES) if covers_program(principal, program) else None,
+    )

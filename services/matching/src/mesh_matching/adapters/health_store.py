@@ -28,7 +28,12 @@ class PostgresSessionsSeen:
             """
             INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (session_id) DO UPDATE SET starts_at = excluded.starts_at
-            """, event.session_id, event.match_id, event.program_id, event.starts_at)
+            """,
+            event.session_id,
+            event.match_id,
+            event.program_id,
+            event.starts_at,
+        )
 
     async def completed(self, event: SessionCompleted) -> None:
         # Completion may arrive before the scheduling it followed (another partition); both orders end alike.
@@ -38,27 +43,41 @@ class PostgresSessionsSeen:
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (session_id) DO UPDATE SET completed_at = excluded.completed_at,
                 reflections = excluded.reflections, rating_sum = excluded.rating_sum
-            """, event.session_id, event.match_id, event.program_id, event.completed_at, len(event.reflections),
-            sum(reflection.progress_rating for reflection in event.reflections))
+            """,
+            event.session_id,
+            event.match_id,
+            event.program_id,
+            event.completed_at,
+            len(event.reflections),
+            sum(reflection.progress_rating for reflection in event.reflections),
+        )
 
     async def cancelled(self, event: SessionCancelled) -> None:
         await self._connection.execute(
             """
             INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at, cancelled_at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (session_id) DO UPDATE SET cancelled_at = excluded.cancelled_at
-            """, event.session_id, event.match_id, event.program_id, event.starts_at, event.cancelled_at)
+            """,
+            event.session_id,
+            event.match_id,
+            event.program_id,
+            event.starts_at,
+            event.cancelled_at,
+        )
 
 
-async def health_counts(connection: asyncpg.Connection, institution: str, program_ids: list[str] | None,
-                        now: datetime) -> dict[tuple[str, str], Measures]:
+async def health_counts(
+    connection: asyncpg.Connection, institution: str, program_ids: list[str] | None, now: datetime
+) -> dict[tuple[str, str], Measures]:
     """Every measure of these programs (all the institution's: None), by (program, campus), with two
     read at ``now``: ``sessions_completed_recent`` (on the last ``RECENT_DAYS`` days) and
     ``sessions_pending_later`` (scheduled to start after now, not completed nor cancelled)."""
     today = now.astimezone(UTC).date()
     tomorrow = datetime.combine(today + timedelta(days=1), time(), UTC)
     counts: dict[tuple[str, str], Measures] = defaultdict(dict)
-    for row in await connection.fetch(COUNTS, institution, program_ids, today - timedelta(days=RECENT_DAYS - 1), today,
-                                      now, tomorrow):
+    for row in await connection.fetch(
+        COUNTS, institution, program_ids, today - timedelta(days=RECENT_DAYS - 1), today, now, tomorrow
+    ):
         measures = counts[(row["program_id"], row["campus"])]
         measures[row["measure"]] = measures.get(row["measure"], Decimal(0)) + row["amount"]
     return counts
@@ -88,26 +107,32 @@ GROUP BY 1, 2
 """
 
 
-async def weekly_counts(connection: asyncpg.Connection, institution: str, program_id: str, first_week: date,
-                        last_week: date) -> dict[str, dict[date, tuple[int, int]]]:
+async def weekly_counts(
+    connection: asyncpg.Connection, institution: str, program_id: str, first_week: date, last_week: date
+) -> dict[str, dict[date, tuple[int, int]]]:
     """Per campus (and ``ALL_CAMPUSES``): per week (its Monday) of these, (sessions completed, pairs that met)."""
     weeks: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for row in await connection.fetch(
-            """
+        """
             SELECT campus, measure, on_date, amount FROM health_counts_by_date
             WHERE institution = $1 AND program_id = $2 AND measure IN ('sessions_completed', 'pairs_met')
               AND on_date BETWEEN $3 AND $4
-            """, institution, program_id, first_week, last_week + timedelta(days=6)):
+            """,
+        institution,
+        program_id,
+        first_week,
+        last_week + timedelta(days=6),
+    ):
         weeks[row["campus"]][monday_of(row["on_date"])][row["measure"] == "pairs_met"] += int(row["amount"])
-    return {campus: {week: (sessions, pairs) for week, (sessions, pairs) in by_week.items()}
-            for campus, by_week in weeks.items()}
+    return {campus: {week: (sessions, pairs) for week, (sessions, pairs) in by_week.items()} for campus, by_week in weeks.items()}
 
 
 async def program_terms(connection: asyncpg.Connection, program_id: str) -> list[TermDates]:
     """The terms of its definition as matching last heard it (none before its first definition since 019)."""
     terms = await connection.fetchval("SELECT terms FROM programs WHERE program_id = $1", program_id) or []
-    return [TermDates(t["term_id"], t["name"], date.fromisoformat(t["starts_on"]), date.fromisoformat(t["ends_on"]))
-            for t in terms]
+    return [
+        TermDates(t["term_id"], t["name"], date.fromisoformat(t["starts_on"]), date.fromisoformat(t["ends_on"])) for t in terms
+    ]
 
 
 async def institution_programs(connection: asyncpg.Connection, institution: str) -> dict[str, str | None]:
@@ -118,7 +143,9 @@ async def institution_programs(connection: asyncpg.Connection, institution: str)
         UNION
         SELECT program_id, NULL FROM health_counts WHERE institution = $1 AND campus = '*' AND measure = 'joined'
           AND program_id NOT IN (SELECT program_id FROM programs WHERE institution = $1)
-        """, institution)
+        """,
+        institution,
+    )
     return {row["program_id"]: row["name"] for row in sorted(rows, key=lambda r: r["program_id"])}
 
 
@@ -126,5 +153,7 @@ async def counted_campuses(connection: asyncpg.Connection, institution: str, pro
     """The campuses a program has counts on (someone joined there, or a pair or session of theirs)."""
     rows = await connection.fetch(
         "SELECT DISTINCT campus FROM health_counts WHERE institution = $1 AND program_id = $2 AND campus <> '*'",
-        institution, program_id)
+        institution,
+        program_id,
+    )
     return {row["campus"] for row in rows}

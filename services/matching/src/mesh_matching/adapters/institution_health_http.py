@@ -23,8 +23,14 @@ from mesh_runtime.identity import Principal
 
 router = APIRouter(tags=["program health"])
 Program = Annotated[str | None, Query(min_length=1, max_length=200, description="Only this program.")]
-Campus = Annotated[str | None, Query(min_length=1, max_length=200, description="Only this campus: every figure is "
-                                     "that campus's (a program's, the institution's).")]
+Campus = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=200,
+        description="Only this campus: every figure is that campus's (a program's, the institution's).",
+    ),
+]
 
 
 class ProgramHealth(BaseModel):
@@ -35,48 +41,69 @@ class ProgramHealth(BaseModel):
 
 class CampusHealth(BaseModel):
     campus: str
-    figures: Figures = Field(description="Its programs' figures on this campus, together (a pair across two "
-                                         "campuses counts on both).")
+    figures: Figures = Field(
+        description="Its programs' figures on this campus, together (a pair across two campuses counts on both)."
+    )
 
 
 class InstitutionHealth(BaseModel):
     as_of: datetime
     program: str | None = Field(description="The program asked for, if any.")
     campus: str | None = Field(description="The campus asked for, if any.")
-    programs: list[ProgramHealth] = Field(description="By program id. Each program's figures: its campuses together "
-                                                      "(each person and pair once), or the campus asked for.")
+    programs: list[ProgramHealth] = Field(
+        description="By program id. Each program's figures: its campuses together "
+        "(each person and pair once), or the campus asked for."
+    )
     campuses: list[CampusHealth] = Field(description="By campus.")
     institution: Figures = Field(description="The programs shown, together: the sum of their figures' measures.")
 
 
-@router.get("/institution/health", summary="Every program's health, per program, per campus and for the institution (admins)",
-            responses=error_responses(403, 404))
-async def institution_health(components: ComponentsDep, principal: PrincipalDep, program: Program = None,
-                             campus: Campus = None) -> InstitutionHealth:
+@router.get(
+    "/institution/health",
+    summary="Every program's health, per program, per campus and for the institution (admins)",
+    responses=error_responses(403, 404),
+)
+async def institution_health(
+    components: ComponentsDep, principal: PrincipalDep, program: Program = None, campus: Campus = None
+) -> InstitutionHealth:
     return await _rolled_up(components, principal, program, campus)
 
 
-@router.get("/institution/health.csv", summary="The same as CSV: one row per program, then per campus, then the institution",
-            response_class=Response, responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)})
-async def institution_health_csv(components: ComponentsDep, principal: PrincipalDep, program: Program = None,
-                                 campus: Campus = None) -> Response:
+@router.get(
+    "/institution/health.csv",
+    summary="The same as CSV: one row per program, then per campus, then the institution",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)},
+)
+async def institution_health_csv(
+    components: ComponentsDep, principal: PrincipalDep, program: Program = None, campus: Campus = None
+) -> Response:
     report = await _rolled_up(components, principal, program, campus)
-    return Response(institution_csv_text(report), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="health.csv"'})
+    return Response(
+        institution_csv_text(report), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="health.csv"'}
+    )
 
 
 def institution_csv_text(report: InstitutionHealth) -> str:
     """``scope`` says what a row is: program (with its id), campus, or institution."""
-    return figures_csv(["scope", "program_id", "name"], [
-        *((["program", row.program_id, row.name or ""], row.figures) for row in report.programs),
-        *((["campus", "", ""], row.figures) for row in report.campuses),
-        (["institution", "", ""], report.institution)])
+    return figures_csv(
+        ["scope", "program_id", "name"],
+        [
+            *((["program", row.program_id, row.name or ""], row.figures) for row in report.programs),
+            *((["campus", "", ""], row.figures) for row in report.campuses),
+            (["institution", "", ""], report.institution),
+        ],
+    )
 
 
 async def _rolled_up(components, principal: Principal, program: str | None, campus: str | None) -> InstitutionHealth:
     if not principal.is_admin:
-        raise Problem(status.HTTP_403_FORBIDDEN, "only an admin of the institution reads its health as a whole; "
-                      "coordinators read each program's at /programs/{program_id}/health", kind="admins-only")
+        raise Problem(
+            status.HTTP_403_FORBIDDEN,
+            "only an admin of the institution reads its health as a whole; "
+            "coordinators read each program's at /programs/{program_id}/health",
+            kind="admins-only",
+        )
     now = components.clock.now()
     async with components.database.transaction(principal.institution) as transaction:
         known = await institution_programs(transaction.connection, principal.institution)
@@ -94,8 +121,15 @@ async def _rolled_up(components, principal: Principal, program: str | None, camp
     programs = [program_id for program_id in shown if campus is None or (program_id, campus) in counts]
     program_measures = {program_id: counts.get((program_id, scope), {}) for program_id in programs}
     return InstitutionHealth(
-        as_of=now, program=program, campus=campus,
-        programs=[ProgramHealth(program_id=program_id, name=known[program_id], figures=figures_of(scope, measures))
-                  for program_id, measures in program_measures.items()],
-        campuses=[CampusHealth(campus=name, figures=figures_of(name, summed(parts))) for name, parts in sorted(by_campus.items())],
-        institution=figures_of(scope, summed(program_measures.values())))
+        as_of=now,
+        program=program,
+        campus=campus,
+        programs=[
+            ProgramHealth(program_id=program_id, name=known[program_id], figures=figures_of(scope, measures))
+            for program_id, measures in program_measures.items()
+        ],
+        campuses=[
+            CampusHealth(campus=name, figures=figures_of(name, summed(parts))) for name, parts in sorted(by_campus.items())
+        ],
+        institution=figures_of(scope, summed(program_measures.values())),
+    )

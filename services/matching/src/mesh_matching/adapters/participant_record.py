@@ -37,8 +37,9 @@ class ParticipantMatch(BaseModel):
     reasons: list[str] = Field(description="Why they were proposed, in full (empty once either is erased).")
     proposed_at: datetime
     expires_at: datetime
-    answered_at: datetime | None = Field(description="When the proposal was settled by an answer: formed (the "
-                                                     "second acceptance) or declined.")
+    answered_at: datetime | None = Field(
+        description="When the proposal was settled by an answer: formed (the second acceptance) or declined."
+    )
     formed_at: datetime | None
     dormant_since: datetime | None = Field(description="While dormant: when it was found so.")
     ended_at: datetime | None = Field(description="When the formed pair ended.")
@@ -65,14 +66,17 @@ class ParticipantRecord(BaseModel):
     topics: list[TopicRole]
     state: ParticipantState = Field(description="As in the directory's list (participant_states).")
     joined_at: datetime | None
-    left_at: datetime | None = Field(description="When they left (or were erased); None while in the program, or if "
-                                                 "they left before matching kept it.")
+    left_at: datetime | None = Field(
+        description="When they left (or were erased); None while in the program, or if they left before matching kept it."
+    )
     capacity: int = Field(description="How many matches they may hold at once.")
     used: int = Field(description="Places their open matches hold now.")
     matches: list[ParticipantMatch]
-    history: list[HistoryStep] = Field(description="Oldest first. Only a pair's last dormancy is known (one that met "
-                                                    "again is not kept as having been dormant); steps whose time was "
-                                                    "never kept (before the directory) are left out.")
+    history: list[HistoryStep] = Field(
+        description="Oldest first. Only a pair's last dormancy is known (one that met "
+        "again is not kept as having been dormant); steps whose time was "
+        "never kept (before the directory) are left out."
+    )
 
 
 async def read_record(connection: asyncpg.Connection, participant_id: UUID) -> ParticipantRecord | None:
@@ -83,31 +87,51 @@ async def read_record(connection: asyncpg.Connection, participant_id: UUID) -> P
     matches = [match_from_row(match) for match in rows]
     # found dormant and not active since: a pair now, or one that ended so
     stalled = {match["match_id"]: match["stalled_at"] for match in rows if match["stalled_at"] is not None}
-    dormant = {match.match_id: stalled[match.match_id] for match in matches
-               if match.status is MatchStatus.ACCEPTED and match.match_id in stalled}
+    dormant = {
+        match.match_id: stalled[match.match_id]
+        for match in matches
+        if match.status is MatchStatus.ACCEPTED and match.match_id in stalled
+    }
     steps = history_of(row["joined_at"], row["left_at"] if not row["active"] else None, matches, stalled)
     return ParticipantRecord(
-        participant_id=row["participant_id"], program_id=row["program_id"], display_name=row["display_name"],
-        campus=row["campus"], roles=row["roles"], topics=[TopicRole(**topic) for topic in row["topics"]],
-        state=row["state"], joined_at=row["joined_at"], left_at=row["left_at"], capacity=row["capacity"],
-        used=row["used"], matches=[_entry(match_row, match, dormant.get(match.match_id))
-                                   for match_row, match in zip(rows, matches, strict=True)],
-        history=[HistoryStep(at=step.at, what=step.what, match_id=step.match_id, by=step.by, detail=step.detail)
-                 for step in steps])
+        participant_id=row["participant_id"],
+        program_id=row["program_id"],
+        display_name=row["display_name"],
+        campus=row["campus"],
+        roles=row["roles"],
+        topics=[TopicRole(**topic) for topic in row["topics"]],
+        state=row["state"],
+        joined_at=row["joined_at"],
+        left_at=row["left_at"],
+        capacity=row["capacity"],
+        used=row["used"],
+        matches=[_entry(match_row, match, dormant.get(match.match_id)) for match_row, match in zip(rows, matches, strict=True)],
+        history=[
+            HistoryStep(at=step.at, what=step.what, match_id=step.match_id, by=step.by, detail=step.detail) for step in steps
+        ],
+    )
 
 
 def _entry(row: asyncpg.Record, match: Match, dormant_since: datetime | None) -> ParticipantMatch:
     status = row["status"]
     return ParticipantMatch(
-        match_id=match.match_id, state="dormant" if dormant_since else status, topic=match.topic, kind=match.kind,
-        role=row["own_role"], partner=MatchPartner(participant_id=row["partner_id"], display_name=row["partner_name"],
-                                                   role=row["partner_role"]),
-        requested_by=asker_of(match), score=match.score, reasons=row["reasons"], proposed_at=match.proposed_at,
+        match_id=match.match_id,
+        state="dormant" if dormant_since else status,
+        topic=match.topic,
+        kind=match.kind,
+        role=row["own_role"],
+        partner=MatchPartner(participant_id=row["partner_id"], display_name=row["partner_name"], role=row["partner_role"]),
+        requested_by=asker_of(match),
+        score=match.score,
+        reasons=row["reasons"],
+        proposed_at=match.proposed_at,
         expires_at=match.expires_at,
         answered_at=match.formed_at if status in ("accepted", "ended") else match.closed_at if status == "declined" else None,
-        formed_at=match.formed_at, dormant_since=dormant_since,
+        formed_at=match.formed_at,
+        dormant_since=dormant_since,
         ended_at=match.closed_at if status == "ended" else None,
         expired_at=match.closed_at if status == "expired" else None,
         end_reason=match.closing_reason if status in ("ended", "expired") else None,
         declined_by=match.declined_by if status == "declined" else None,
-        decline_reason=match.closing_reason if status == "declined" else None)
+        decline_reason=match.closing_reason if status == "declined" else None,
+    )

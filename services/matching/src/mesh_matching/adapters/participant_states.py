@@ -28,11 +28,14 @@ async def refresh_states(connection: asyncpg.Connection, participant_ids: Iterab
     if not ids:
         return
     await connection.execute(
-        "SELECT 1 FROM candidates WHERE participant_id = ANY($1::uuid[]) ORDER BY participant_id FOR UPDATE", ids)
+        "SELECT 1 FROM candidates WHERE participant_id = ANY($1::uuid[]) ORDER BY participant_id FOR UPDATE", ids
+    )
     await connection.execute(
         """
         UPDATE candidates c SET state = derived.state
         FROM (SELECT participant_id, mesh_participant_state(participant_id, active) AS state FROM candidates
               WHERE participant_id = ANY($1::uuid[])) derived
         WHERE c.participant_id = derived.participant_id AND c.state <> derived.state
-        """, ids)
+        """,
+        ids,
+    )

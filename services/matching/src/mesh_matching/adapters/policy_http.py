@@ -14,8 +14,9 @@ from mesh_runtime import audit
 from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
 
 router = APIRouter(tags=["policies"])
-Criterion = Literal["experiences", "goals", "challenges", "interests", "languages", "availability", "campus",
-                    "meeting_mode", "cadence"]
+Criterion = Literal[
+    "experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode", "cadence"
+]
 DEFAULT = MatchingPolicy()
 
 
@@ -27,13 +28,15 @@ class Policy(BaseModel):
 
     weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT.weights))
     min_overlap_hours: float = Field(default=DEFAULT.min_overlap_hours, ge=0, le=40)
-    full_overlap_hours: float = Field(default=DEFAULT.full_overlap_hours, gt=0, le=40,
-                                      description="Shared hours a week that count as a perfect fit.")
+    full_overlap_hours: float = Field(
+        default=DEFAULT.full_overlap_hours, gt=0, le=40, description="Shared hours a week that count as a perfect fit."
+    )
     same_campus_required: StrictBool = False  # strict: a rule is switched by true or false, not by 0 or "no"
     shared_language_required: StrictBool = True
     max_time_zone_gap_hours: float | None = Field(default=None, ge=0, le=26)
     must_match: Literal["experiences", "goals", "challenges", "interests"] | None = Field(
-        default=None, description="An attribute in which every pair must share at least one item.")
+        default=None, description="An attribute in which every pair must share at least one item."
+    )
     mode: Literal["mentor_mentee", "peer"] = "mentor_mentee"
 
     @model_validator(mode="after")
@@ -59,33 +62,54 @@ def _model(policy: MatchingPolicy) -> Policy:
 ERRORS = error_responses(403, 404)
 
 
-@router.get("/programs/{program_id}/policy", summary="The program's current matching policy (its coordinators, admins)",
-            responses=ERRORS)
+@router.get(
+    "/programs/{program_id}/policy", summary="The program's current matching policy (its coordinators, admins)", responses=ERRORS
+)
 async def current(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> VersionedPolicy:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await program_tenancy(transaction.connection, program_id, principal.institution),
-                  f"program {program_id}", owners_may=False)
+        authorize(
+            principal,
+            await program_tenancy(transaction.connection, program_id, principal.institution),
+            f"program {program_id}",
+            owners_may=False,
+        )
         version, policy = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.current(program_id)
     return VersionedPolicy(program_id=program_id, version=version, policy=_model(policy))
 
 
-@router.put("/programs/{program_id}/policy", summary="Set the program's matching policy (a new version)",
-            description="Coordinators of every campus the program spans, or admins of its institution.", responses=ERRORS)
-async def set_policy(program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep,
-                     principal: PrincipalDep) -> VersionedPolicy:
+@router.put(
+    "/programs/{program_id}/policy",
+    summary="Set the program's matching policy (a new version)",
+    description="Coordinators of every campus the program spans, or admins of its institution.",
+    responses=ERRORS,
+)
+async def set_policy(
+    program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> VersionedPolicy:
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "set its matching policy")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         version = await uow.policies.set(program_id, MatchingPolicy(**body.model_dump()))
-        await audit.record(transaction, principal, cause, "policy.set", f"program/{program_id}", version=version,
-                           policy=body.model_dump(mode="json"))
+        await audit.record(
+            transaction,
+            principal,
+            cause,
+            "policy.set",
+            f"program/{program_id}",
+            version=version,
+            policy=body.model_dump(mode="json"),
+        )
     return VersionedPolicy(program_id=program_id, version=version, policy=body)
 
 
 @router.get("/programs/{program_id}/policy/versions", summary="Every version of the program's policy", responses=ERRORS)
 async def versions(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> list[VersionedPolicy]:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await program_tenancy(transaction.connection, program_id, principal.institution),
-                  f"program {program_id}", owners_may=False)
+        authorize(
+            principal,
+            await program_tenancy(transaction.connection, program_id, principal.institution),
+            f"program {program_id}",
+            owners_may=False,
+        )
         history = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.history(program_id)
     return [VersionedPolicy(program_id=program_id, version=v, policy=_model(p), set_at=at) for v, p, at in history]

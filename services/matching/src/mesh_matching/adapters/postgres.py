@@ -36,11 +36,27 @@ class PostgresMatches:
                     ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
                           (SELECT campus FROM candidates WHERE participant_id = $6)], $17, $18, $19)
             """,
-            [(match.match_id, match.program_id, match.topic, match.kind, *match.participants, *match.roles,
-              match.score, [part.model_dump() for part in pair.parts], list(pair.reasons), match.status.value,
-              match.proposed_at, match.expires_at, sorted(match.accepted_by), match.capacity_reserved,
-              list(pair.participant_reasons), *_accepted_at(match))
-             for match, pair in proposed],
+            [
+                (
+                    match.match_id,
+                    match.program_id,
+                    match.topic,
+                    match.kind,
+                    *match.participants,
+                    *match.roles,
+                    match.score,
+                    [part.model_dump() for part in pair.parts],
+                    list(pair.reasons),
+                    match.status.value,
+                    match.proposed_at,
+                    match.expires_at,
+                    sorted(match.accepted_by),
+                    match.capacity_reserved,
+                    list(pair.participant_reasons),
+                    *_accepted_at(match),
+                )
+                for match, pair in proposed
+            ],
         )
         await refresh_states(self._connection, (pid for match, _ in proposed for pid in match.participants))
 
@@ -55,8 +71,14 @@ class PostgresMatches:
                                accepted_at_a = $6, accepted_at_b = $7, declined_by = $8, closed_at = $9
             WHERE match_id = $1
             """,
-            match.match_id, match.status.value, sorted(match.accepted_by), match.closing_reason, match.formed_at,
-            *match.accepted_at, match.declined_by, match.closed_at,
+            match.match_id,
+            match.status.value,
+            sorted(match.accepted_by),
+            match.closing_reason,
+            match.formed_at,
+            *match.accepted_at,
+            match.declined_by,
+            match.closed_at,
         )
         await refresh_states(self._connection, match.participants)
 
@@ -66,7 +88,9 @@ class PostgresMatches:
             SELECT * FROM matches WHERE program_id = $3 AND status = 'proposed' AND expires_at <= $1
             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
             """,
-            now, limit, program_id,
+            now,
+            limit,
+            program_id,
         )
         return [match_from_row(row) for row in rows]
 
@@ -85,21 +109,26 @@ class PostgresMatches:
             """
             SELECT * FROM matches WHERE program_id = $1 AND status IN ('proposed', 'accepted')
             ORDER BY proposed_at FOR UPDATE
-            """, program_id)
+            """,
+            program_id,
+        )
         return [match_from_row(row) for row in rows]
 
     async def pair_excluded(self, a: UUID, b: UUID) -> bool:
         low, high = sorted((a, b))
-        return bool(await self._connection.fetchval(
-            "SELECT true FROM excluded_pairs WHERE participant_low = $1 AND participant_high = $2", low, high
-        ))
+        return bool(
+            await self._connection.fetchval(
+                "SELECT true FROM excluded_pairs WHERE participant_low = $1 AND participant_high = $2", low, high
+            )
+        )
 
     async def exclude_pair(self, a: UUID, b: UUID) -> None:
         await self.exclude_pairs([(a, b)])
 
     async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
         await self._connection.executemany(
-            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs])
+            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs]
+        )
 
     async def redact_reasons(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
@@ -108,7 +137,8 @@ class PostgresMatches:
             WHERE (participant_a = $1 OR participant_b = $1)
               AND (reasons <> '[]' OR participant_reasons <> '[]' OR closing_reason IS NOT NULL)
             """,
-            participant_id)
+            participant_id,
+        )
         return int(status.split()[-1]) + await PostgresHandPairings(self._connection).forget_words(participant_id)
 
     async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
@@ -116,7 +146,9 @@ class PostgresMatches:
             """
             SELECT participant_high AS other FROM excluded_pairs WHERE participant_low = $1
             UNION ALL SELECT participant_low FROM excluded_pairs WHERE participant_high = $1
-            """, participant_id)
+            """,
+            participant_id,
+        )
         return {row["other"] for row in rows}
 
     async def program_of(self, match_id: UUID) -> str | None:
@@ -136,8 +168,10 @@ class PostgresMatches:
 def _accepted_at(match: Match) -> tuple[datetime | None, datetime | None]:
     """When each of a new proposal's pair accepted: whoever it names as accepted already (a request's
     asker) did so by asking, when it was proposed."""
-    first, second = (at or (match.proposed_at if pid in match.accepted_by else None)
-                     for pid, at in zip(match.participants, match.accepted_at, strict=True))
+    first, second = (
+        at or (match.proposed_at if pid in match.accepted_by else None)
+        for pid, at in zip(match.participants, match.accepted_at, strict=True)
+    )
     return first, second
 
 
@@ -147,22 +181,28 @@ class PostgresPolicies:
 
     async def current(self, program_id: str) -> tuple[int, MatchingPolicy]:
         row = await self._connection.fetchrow(
-            "SELECT version, policy FROM program_policies WHERE program_id = $1 ORDER BY version DESC LIMIT 1", program_id)
+            "SELECT version, policy FROM program_policies WHERE program_id = $1 ORDER BY version DESC LIMIT 1", program_id
+        )
         return (row["version"], MatchingPolicy(**row["policy"])) if row else (0, MatchingPolicy())
 
     async def set(self, program_id: str, policy: MatchingPolicy) -> int:
         # Serialised per program by the advisory lock: two coordinators never write the same version.
         await self._connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", program_id)
         version = await self._connection.fetchval(
-            "SELECT coalesce(max(version), 0) + 1 FROM program_policies WHERE program_id = $1", program_id)
+            "SELECT coalesce(max(version), 0) + 1 FROM program_policies WHERE program_id = $1", program_id
+        )
         await self._connection.execute(
             "INSERT INTO program_policies (program_id, version, policy) VALUES ($1, $2, $3)",
-            program_id, version, dataclasses.asdict(policy))
+            program_id,
+            version,
+            dataclasses.asdict(policy),
+        )
         return version
 
     async def history(self, program_id: str) -> Sequence[tuple[int, MatchingPolicy, datetime]]:
         rows = await self._connection.fetch(
-            "SELECT version, policy, set_at FROM program_policies WHERE program_id = $1 ORDER BY version", program_id)
+            "SELECT version, policy, set_at FROM program_policies WHERE program_id = $1 ORDER BY version", program_id
+        )
         return [(row["version"], MatchingPolicy(**row["policy"]), row["set_at"]) for row in rows]
 
 
@@ -179,8 +219,14 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
     async def lock_program(self, program_id: str) -> None:
         # One program's places change one transaction at a time, on any replica: a join and a freed
         # place committed side by side would each miss the other (both wait, unproposed).
-        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                                      f"{self.institution}/{program_id}")
+        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{self.institution}/{program_id}")
 
-__all__ = ["PostgresCandidates", "PostgresMatches", "PostgresMatchingUnitOfWork", "PostgresPolicies", "match_from_row",
-           "stored_profile"]
+
+__all__ = [
+    "PostgresCandidates",
+    "PostgresMatches",
+    "PostgresMatchingUnitOfWork",
+    "PostgresPolicies",
+    "match_from_row",
+    "stored_profile",
+]

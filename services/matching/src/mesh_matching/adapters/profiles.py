@@ -29,11 +29,18 @@ class ProfileReads:
     async def prefetch(self, envelopes: Sequence[EventEnvelope[Any]]) -> None:
         """The consumer's ``Prefetch``: the profiles of the batch's joins and updates."""
         self._batch = {}
-        wanted = list(dict.fromkeys(envelope.data.participant_id for envelope in envelopes
-                                    if isinstance(envelope.data, ParticipantJoined | ParticipantProfileUpdated)))
+        wanted = list(
+            dict.fromkeys(
+                envelope.data.participant_id
+                for envelope in envelopes
+                if isinstance(envelope.data, ParticipantJoined | ParticipantProfileUpdated)
+            )
+        )
         for start in range(0, len(wanted), LOOKUP_LIMIT):
-            found = await self._profiles.post("/participants/lookup", {"participant_ids": [
-                str(participant_id) for participant_id in wanted[start:start + LOOKUP_LIMIT]]})
+            found = await self._profiles.post(
+                "/participants/lookup",
+                {"participant_ids": [str(participant_id) for participant_id in wanted[start : start + LOOKUP_LIMIT]]},
+            )
             for view in (found or {}).get("participants", ()):
                 self._batch[UUID(view["participant_id"])] = view
 
@@ -46,5 +53,9 @@ class ProfileReads:
             raise UnknownParticipant(f"the profile service has no participant {participant_id}")
         if view["status"] == "erased":
             return None
-        return Candidate(participant_id, ParticipantProfile.model_validate(view["profile"]), view.get("subject"),
-                         datetime.fromisoformat(view["joined_at"]) if view.get("joined_at") else None)
+        return Candidate(
+            participant_id,
+            ParticipantProfile.model_validate(view["profile"]),
+            view.get("subject"),
+            datetime.fromisoformat(view["joined_at"]) if view.get("joined_at") else None,
+        )

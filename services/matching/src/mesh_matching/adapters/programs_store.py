@@ -25,8 +25,16 @@ class PostgresPrograms:
                 defined_at = excluded.defined_at, dormant_after_days = excluded.dormant_after_days,
                 dormant_grace_days = excluded.dormant_grace_days, name = excluded.name, terms = excluded.terms
             WHERE programs.defined_at < excluded.defined_at
-            """, program_id, list(definition.campuses), definition.matchmaking, at, definition.dormant_after_days,
-            definition.dormant_grace_days, definition.name, [term.model_dump(mode="json") for term in definition.terms])
+            """,
+            program_id,
+            list(definition.campuses),
+            definition.matchmaking,
+            at,
+            definition.dormant_after_days,
+            definition.dormant_grace_days,
+            definition.name,
+            [term.model_dump(mode="json") for term in definition.terms],
+        )
 
     async def close(self, program_id: str, reason: str | None, at: datetime) -> bool:
         """True the first time; a program closed before it was defined here is still closed."""
@@ -38,7 +46,11 @@ class PostgresPrograms:
                                                    closing_reason = excluded.closing_reason
             WHERE programs.status = 'open'
             RETURNING true
-            """, program_id, at, reason)
+            """,
+            program_id,
+            at,
+            reason,
+        )
         return bool(closed)
 
     async def standing(self, program_id: str) -> ProgramStanding:
@@ -50,5 +62,6 @@ class PostgresPrograms:
     async def dormancy(self, program_id: str) -> DormancyRule:
         """How long its pairs may go without a completed session (the contract's defaults until it is heard of)."""
         row = await self._connection.fetchrow(
-            "SELECT dormant_after_days, dormant_grace_days FROM programs WHERE program_id = $1", program_id)
+            "SELECT dormant_after_days, dormant_grace_days FROM programs WHERE program_id = $1", program_id
+        )
         return DormancyRule() if row is None else DormancyRule.of_days(row["dormant_after_days"], row["dormant_grace_days"])

@@ -71,9 +71,17 @@ class RoundPreviewJobs:
             async with self._planning:
                 preview = await self._plan(institution, order, cause, progress)
             await _stopped(heartbeat)
-            await self._write(institution, lambda store: store.ready(
-                preview_id, self._components.clock.now(), preview.pool_size, preview.digest, report(preview, order),
-                [(p.first.participant_id, p.second.participant_id) for p in preview.plan.pairs]))
+            await self._write(
+                institution,
+                lambda store: store.ready(
+                    preview_id,
+                    self._components.clock.now(),
+                    preview.pool_size,
+                    preview.digest,
+                    report(preview, order),
+                    [(p.first.participant_id, p.second.participant_id) for p in preview.plan.pairs],
+                ),
+            )
         except asyncio.CancelledError:
             await _stopped(heartbeat)
             await self._end(institution, preview_id, "interrupted", "the service stopped while the preview ran; preview again")
@@ -141,15 +149,35 @@ def report(preview: Preview, order: PreviewOrder) -> dict:
     parts: their names and reasons are read when shown)."""
     plan, scores = preview.plan, [p.score for p in preview.plan.pairs]
     return {
-        "program_id": order.program_id, "mode": order.mode, "objective": order.objective, "dry_run": True,
-        "pool_size": preview.pool_size, "pairs": len(scores), "people_matched": 2 * len(scores),
-        "total_score": plan.total_score, "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
-        "lowest_score": min(scores) if scores else None, "upper_bound": plan.upper_bound, "optimal": plan.optimal,
-        "distribution": plan.distribution(), "proposed_match_ids": [],
-        "unmatched": [{"participant_id": str(pid), "reason": reason}
-                      for pid, reason in list(plan.unmatched.items())[:UNMATCHED_SHOWN]],
+        "program_id": order.program_id,
+        "mode": order.mode,
+        "objective": order.objective,
+        "dry_run": True,
+        "pool_size": preview.pool_size,
+        "pairs": len(scores),
+        "people_matched": 2 * len(scores),
+        "total_score": plan.total_score,
+        "mean_score": round(sum(scores) / len(scores), 4) if scores else None,
+        "lowest_score": min(scores) if scores else None,
+        "upper_bound": plan.upper_bound,
+        "optimal": plan.optimal,
+        "distribution": plan.distribution(),
+        "proposed_match_ids": [],
+        "unmatched": [
+            {"participant_id": str(pid), "reason": reason} for pid, reason in list(plan.unmatched.items())[:UNMATCHED_SHOWN]
+        ],
         "unmatched_count": len(plan.unmatched),
-        "examples": [{"first": str(e.first), "second": str(e.second), "rank": e.rank, "topic": e.pair.topic,
-                      "kind": e.pair.kind, "roles": list(e.pair.roles), "score": e.pair.score,
-                      "parts": [part.model_dump() for part in e.pair.parts]} for e in preview.examples],
+        "examples": [
+            {
+                "first": str(e.first),
+                "second": str(e.second),
+                "rank": e.rank,
+                "topic": e.pair.topic,
+                "kind": e.pair.kind,
+                "roles": list(e.pair.roles),
+                "score": e.pair.score,
+                "parts": [part.model_dump() for part in e.pair.parts],
+            }
+            for e in preview.examples
+        ],
     }

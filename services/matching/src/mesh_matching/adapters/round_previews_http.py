@@ -35,11 +35,16 @@ router = APIRouter(tags=["rounds"])
 
 class PreviewRequest(BaseModel):
     mode: Literal["mentor_mentee", "peer"] | None = Field(
-        default=None, description="Mentors with mentees (capacities), or peers; default: the policy's mode.")
+        default=None, description="Mentors with mentees (capacities), or peers; default: the policy's mode."
+    )
     objective: Literal["score", "coverage"] = Field(
-        default="score", description="Maximise the total score, or match as many people as possible first.")
-    policy: Policy | None = Field(default=None, description="A candidate policy (what PUT /programs/{id}/policy takes) to "
-                                  "plan under without saving it; default: the program's current policy.")
+        default="score", description="Maximise the total score, or match as many people as possible first."
+    )
+    policy: Policy | None = Field(
+        default=None,
+        description="A candidate policy (what PUT /programs/{id}/policy takes) to "
+        "plan under without saving it; default: the program's current policy.",
+    )
 
 
 class Member(BaseModel):
@@ -63,8 +68,9 @@ class UnmatchedPerson(Unmatched):
 
 
 class PreviewReport(RoundReport):
-    unmatched: list[UnmatchedPerson] = Field(description=f"The first {UNMATCHED_SHOWN} left unmatched, in join order, "
-                                                         "with the reason.")
+    unmatched: list[UnmatchedPerson] = Field(
+        description=f"The first {UNMATCHED_SHOWN} left unmatched, in join order, with the reason."
+    )
     unmatched_count: int = Field(description="Everyone left unmatched.")
     examples: list[Example] = Field(description="The 5 best pairs, the 5 around the median and the 5 lowest (each once).")
 
@@ -72,8 +78,10 @@ class PreviewReport(RoundReport):
 class PreviewView(BaseModel):
     preview_id: UUID
     program_id: str
-    status: Status = Field(description="running; ready; failed; published; stale (the pool or policy changed since: "
-                                       "preview again); interrupted (its process stopped: preview again).")
+    status: Status = Field(
+        description="running; ready; failed; published; stale (the pool or policy changed since: "
+        "preview again); interrupted (its process stopped: preview again)."
+    )
     phase: Phase
     done: int = Field(description="Progress within the phase: people (reading, scoring) or solving passes.")
     total: int
@@ -93,16 +101,30 @@ class PreviewView(BaseModel):
 ERRORS = error_responses(403, 404, 409)
 
 
-STARTED = {202: {"description": "Started: read it at Location.", "headers": {"Location": {
-    "description": "The preview: /programs/{program_id}/round-previews/{preview_id}.", "schema": {"type": "string"}}}}}
+STARTED = {
+    202: {
+        "description": "Started: read it at Location.",
+        "headers": {
+            "Location": {
+                "description": "The preview: /programs/{program_id}/round-previews/{preview_id}.",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+}
 
 
-@router.post("/programs/{program_id}/round-previews", status_code=status.HTTP_202_ACCEPTED, responses=STARTED | ERRORS,
-             summary="Preview a round as a job (under the current policy, or a candidate one)",
-             description="Answers at once; read its progress and report at the Location given. One preview runs at "
-                         "a time per program (409 preview-running, with its preview_id).")
-async def start_preview(program_id: str, body: PreviewRequest, response: Response, components: ComponentsDep,
-                        cause: CauseDep, principal: PrincipalDep) -> PreviewView:
+@router.post(
+    "/programs/{program_id}/round-previews",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=STARTED | ERRORS,
+    summary="Preview a round as a job (under the current policy, or a candidate one)",
+    description="Answers at once; read its progress and report at the Location given. One preview runs at "
+    "a time per program (409 preview-running, with its preview_id).",
+)
+async def start_preview(
+    program_id: str, body: PreviewRequest, response: Response, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> PreviewView:
     preview_id = uuid4()
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "preview its rounds")
@@ -113,62 +135,103 @@ async def start_preview(program_id: str, body: PreviewRequest, response: Respons
             raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
         version, current = await uow.policies.current(program_id)
         policy = MatchingPolicy(**body.policy.model_dump()) if body.policy else current
-        order = PreviewOrder(program_id, body.mode or policy.mode, body.objective, policy,  # type: ignore[arg-type]
-                             components.clock.now())
+        order = PreviewOrder(
+            program_id,
+            body.mode or policy.mode,
+            body.objective,
+            policy,  # type: ignore[arg-type]
+            components.clock.now(),
+        )
         store = PostgresRoundPreviews(transaction.connection)
         running = await store.begin(principal.institution, preview_id, order, body.policy is not None, version)
         if running is not None:
-            raise Problem(status.HTTP_409_CONFLICT, f"a preview of {program_id!r} is running; wait for it",
-                          kind="preview-running", preview_id=str(running))
-        await audit.record(transaction, principal, cause, "round.preview", f"program/{program_id}",
-                           preview_id=str(preview_id), mode=order.mode, objective=order.objective,
-                           policy="candidate" if body.policy else "current", policy_version=version,
-                           candidate_policy=body.policy.model_dump(mode="json") if body.policy else None)
+            raise Problem(
+                status.HTTP_409_CONFLICT,
+                f"a preview of {program_id!r} is running; wait for it",
+                kind="preview-running",
+                preview_id=str(running),
+            )
+        await audit.record(
+            transaction,
+            principal,
+            cause,
+            "round.preview",
+            f"program/{program_id}",
+            preview_id=str(preview_id),
+            mode=order.mode,
+            objective=order.objective,
+            policy="candidate" if body.policy else "current",
+            policy_version=version,
+            candidate_policy=body.policy.model_dump(mode="json") if body.policy else None,
+        )
         row = await store.get(program_id, preview_id)
     jobs_of(components).launch(principal.institution, preview_id, order, cause)  # once its row is committed
     response.headers["Location"] = f"/programs/{program_id}/round-previews/{preview_id}"
     return _view(row, row["shown_status"])
 
 
-@router.get("/programs/{program_id}/round-previews", responses=error_responses(403, 404),
-            summary="The program's latest round previews, newest first (without reports)",
-            description="A ready preview shows stale here once the program's policy changed; whether the pool did "
-                        "is checked when one preview is read, and when it is published.")
-async def latest_previews(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
-                          limit: int = Query(default=10, ge=1, le=20)) -> list[PreviewView]:
+@router.get(
+    "/programs/{program_id}/round-previews",
+    responses=error_responses(403, 404),
+    summary="The program's latest round previews, newest first (without reports)",
+    description="A ready preview shows stale here once the program's policy changed; whether the pool did "
+    "is checked when one preview is read, and when it is published.",
+)
+async def latest_previews(
+    program_id: str,
+    components: ComponentsDep,
+    cause: CauseDep,
+    principal: PrincipalDep,
+    limit: int = Query(default=10, ge=1, le=20),
+) -> list[PreviewView]:
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "read its round previews")
         rows = await PostgresRoundPreviews(transaction.connection).latest(program_id, limit)
         version, _ = await PostgresPolicies(transaction.connection).current(program_id)
-    return [_view(row, "stale" if row["shown_status"] == "ready" and not row["candidate"] and row["policy_version"] != version
-                  else row["shown_status"]) for row in rows]
+    return [
+        _view(
+            row,
+            "stale"
+            if row["shown_status"] == "ready" and not row["candidate"] and row["policy_version"] != version
+            else row["shown_status"],
+        )
+        for row in rows
+    ]
 
 
-@router.get("/programs/{program_id}/round-previews/{preview_id}", responses=error_responses(403, 404),
-            summary="A round preview: its progress, then its report with example pairs and their reasons",
-            description="A ready preview reads stale once the program's pool or policy changed since (publishing "
-                        "would be refused).")
-async def read_preview(program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep,
-                       principal: PrincipalDep) -> PreviewView:
+@router.get(
+    "/programs/{program_id}/round-previews/{preview_id}",
+    responses=error_responses(403, 404),
+    summary="A round preview: its progress, then its report with example pairs and their reasons",
+    description="A ready preview reads stale once the program's pool or policy changed since (publishing would be refused).",
+)
+async def read_preview(
+    program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> PreviewView:
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "read its round previews")
         return await _detail(transaction, principal, cause, program_id, preview_id)
 
 
-@router.post("/programs/{program_id}/round-previews/{preview_id}/publish", responses=ERRORS,
-             summary="Publish exactly the pairs previewed (a MatchProposed each)",
-             description="Only a ready preview under the current policy, while the program's pool and policy are as "
-                         "they were: else 409 preview-not-ready, candidate-policy, preview-stale (preview again) or "
-                         "program-not-proposing. Publishing again answers the published preview.")
-async def publish(program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep,
-                  principal: PrincipalDep) -> PreviewView:
+@router.post(
+    "/programs/{program_id}/round-previews/{preview_id}/publish",
+    responses=ERRORS,
+    summary="Publish exactly the pairs previewed (a MatchProposed each)",
+    description="Only a ready preview under the current policy, while the program's pool and policy are as "
+    "they were: else 409 preview-not-ready, candidate-policy, preview-stale (preview again) or "
+    "program-not-proposing. Publishing again answers the published preview.",
+)
+async def publish(
+    program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> PreviewView:
     refused = None
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "publish its rounds")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            match_ids, proposed_now = await publish_preview(uow, PostgresRoundPreviews(transaction.connection),
-                                                            program_id, preview_id, components.clock.now())
+            match_ids, proposed_now = await publish_preview(
+                uow, PostgresRoundPreviews(transaction.connection), program_id, preview_id, components.clock.now()
+            )
         except PreviewNotFound as error:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
         except NotProposing as error:
@@ -177,15 +240,21 @@ async def publish(program_id: str, preview_id: UUID, components: ComponentsDep, 
             refused = error  # committed: a preview found stale stays so
         else:
             if proposed_now:  # publishing again changed nothing
-                await audit.record(transaction, principal, cause, "round.publish", f"program/{program_id}",
-                                   preview_id=str(preview_id), proposed=len(match_ids))
+                await audit.record(
+                    transaction,
+                    principal,
+                    cause,
+                    "round.publish",
+                    f"program/{program_id}",
+                    preview_id=str(preview_id),
+                    proposed=len(match_ids),
+                )
     if refused is not None:
         raise Problem(status.HTTP_409_CONFLICT, str(refused), kind=refused.kind, preview_id=str(preview_id))
     return await read_preview(program_id, preview_id, components, cause, principal)
 
 
-async def _detail(transaction: Transaction, principal: Principal, cause: Cause, program_id: str,
-                  preview_id: UUID) -> PreviewView:
+async def _detail(transaction: Transaction, principal: Principal, cause: Cause, program_id: str, preview_id: UUID) -> PreviewView:
     store = PostgresRoundPreviews(transaction.connection)
     row = await store.get(program_id, preview_id)
     if row is None:
@@ -193,8 +262,13 @@ async def _detail(transaction: Transaction, principal: Principal, cause: Cause, 
     shown = row["shown_status"]
     if shown == "ready":
         version, _ = await PostgresPolicies(transaction.connection).current(program_id)
-        if stale_because(candidate=row["candidate"], version_then=row["policy_version"], version_now=version,
-                         digest_then=row["pool_digest"], digest_now=await store.pool_digest(program_id)):
+        if stale_because(
+            candidate=row["candidate"],
+            version_then=row["policy_version"],
+            version_now=version,
+            digest_then=row["pool_digest"],
+            digest_now=await store.pool_digest(program_id),
+        ):
             shown = "stale"
     report = row["report"]
     if report is None:
@@ -203,8 +277,13 @@ async def _detail(transaction: Transaction, principal: Principal, cause: Cause, 
     named |= {UUID(u["participant_id"]) for u in report["unmatched"]}
     people = {c.participant_id: c for c in await store.candidates(sorted(named))}
     # Coordinators reading names and reasons (people's own words) is audited, as reading a match is.
-    await audit.record_reads(transaction, principal, cause, f"round-previews/{preview_id}",
-                             {principal.institution: [str(pid) for pid in sorted(named)]})
+    await audit.record_reads(
+        transaction,
+        principal,
+        cause,
+        f"round-previews/{preview_id}",
+        {principal.institution: [str(pid) for pid in sorted(named)]},
+    )
     policy, week = MatchingPolicy(**row["policy"]), reference_week(row["started_at"])
 
     def name(pid: UUID) -> str | None:
@@ -213,22 +292,51 @@ async def _detail(transaction: Transaction, principal: Principal, cause: Cause, 
     def example(e: dict) -> Example:
         first, second = UUID(e["first"]), UUID(e["second"])
         pair = score_pair(people[first], people[second], policy, week) if first in people and second in people else None
-        return Example(rank=e["rank"], topic=e["topic"], kind=e["kind"], score=e["score"], parts=e["parts"],
-                       participants=[Member(participant_id=pid, display_name=name(pid), role=role)
-                                     for pid, role in zip((first, second), e["roles"], strict=True)],
-                       reasons=list(pair.reasons) if isinstance(pair, PairScore) else [])
+        return Example(
+            rank=e["rank"],
+            topic=e["topic"],
+            kind=e["kind"],
+            score=e["score"],
+            parts=e["parts"],
+            participants=[
+                Member(participant_id=pid, display_name=name(pid), role=role)
+                for pid, role in zip((first, second), e["roles"], strict=True)
+            ],
+            reasons=list(pair.reasons) if isinstance(pair, PairScore) else [],
+        )
 
-    shown_report = PreviewReport.model_validate({
-        **report, "examples": [example(e) for e in report["examples"]],
-        "unmatched": [UnmatchedPerson(participant_id=u["participant_id"], reason=u["reason"],
-                                      display_name=name(UUID(u["participant_id"]))) for u in report["unmatched"]]})
+    shown_report = PreviewReport.model_validate(
+        {
+            **report,
+            "examples": [example(e) for e in report["examples"]],
+            "unmatched": [
+                UnmatchedPerson(
+                    participant_id=u["participant_id"], reason=u["reason"], display_name=name(UUID(u["participant_id"]))
+                )
+                for u in report["unmatched"]
+            ],
+        }
+    )
     return _view(row, shown, shown_report)
 
 
 def _view(row: asyncpg.Record, shown: str, report: PreviewReport | None = None) -> PreviewView:
     return PreviewView(
-        preview_id=row["preview_id"], program_id=row["program_id"], status=shown, phase=row["phase"],  # type: ignore[arg-type]
-        done=row["done"], total=row["total"], started_at=row["started_at"], finished_at=row["finished_at"],
-        mode=row["mode"], objective=row["objective"], policy="candidate" if row["candidate"] else "current",
-        policy_version=row["policy_version"], candidate_policy=Policy(**row["policy"]) if row["candidate"] else None,
-        report=report, published_match_ids=row["published_match_ids"], published_at=row["published_at"], error=row["error"])
+        preview_id=row["preview_id"],
+        program_id=row["program_id"],
+        status=shown,
+        phase=row["phase"],  # type: ignore[arg-type]
+        done=row["done"],
+        total=row["total"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+        mode=row["mode"],
+        objective=row["objective"],
+        policy="candidate" if row["candidate"] else "current",
+        policy_version=row["policy_version"],
+        candidate_policy=Policy(**row["policy"]) if row["candidate"] else None,
+        report=report,
+        published_match_ids=row["published_match_ids"],
+        published_at=row["published_at"],
+        error=row["error"],
+    )

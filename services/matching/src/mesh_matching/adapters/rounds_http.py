@@ -18,9 +18,11 @@ router = APIRouter(tags=["rounds"])
 
 class RoundRequest(BaseModel):
     mode: Literal["mentor_mentee", "peer"] | None = Field(
-        default=None, description="Mentors with mentees (capacities), or peers; default: the program policy's mode.")
+        default=None, description="Mentors with mentees (capacities), or peers; default: the program policy's mode."
+    )
     objective: Literal["score", "coverage"] = Field(
-        default="score", description="Maximise the total score, or match as many people as possible first.")
+        default="score", description="Maximise the total score, or match as many people as possible first."
+    )
     # Strict: a lax 0 or "no" read as false would run a real round when a preview was meant.
     dry_run: StrictBool = Field(default=True, description="Preview only; nothing is proposed.")
 
@@ -48,30 +50,52 @@ class RoundReport(BaseModel):
     proposed_match_ids: list[UUID]
 
 
-@router.post("/programs/{program_id}/rounds", summary="Preview or run a matching round over a program's pool",
-             description="Coordinators of every campus the program spans, or admins of its institution. Refused "
-                         "(409) in a closed program, or one whose participants choose their partners only.",
-             responses=error_responses(403, 404, 409))
-async def round_for_program(program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep,
-                            principal: PrincipalDep) -> RoundReport:
+@router.post(
+    "/programs/{program_id}/rounds",
+    summary="Preview or run a matching round over a program's pool",
+    description="Coordinators of every campus the program spans, or admins of its institution. Refused "
+    "(409) in a closed program, or one whose participants choose their partners only.",
+    responses=error_responses(403, 404, 409),
+)
+async def round_for_program(
+    program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> RoundReport:
     async with components.database.transaction(principal.institution) as transaction:
         await require_whole_program(transaction.connection, principal, program_id, "preview or run its rounds")
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run,
-                                      now=components.clock.now())
+            outcome = await run_round(
+                uow, program_id, request.mode, request.objective, not request.dry_run, now=components.clock.now()
+            )
         except NotProposing as error:
             raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
-        await audit.record(transaction, principal, cause, "round.preview" if request.dry_run else "round.run",
-                           f"program/{program_id}", mode=outcome.mode, objective=request.objective,
-                           pool_size=outcome.pool_size, pairs=len(outcome.plan.pairs), proposed=len(outcome.proposed))
+        await audit.record(
+            transaction,
+            principal,
+            cause,
+            "round.preview" if request.dry_run else "round.run",
+            f"program/{program_id}",
+            mode=outcome.mode,
+            objective=request.objective,
+            pool_size=outcome.pool_size,
+            pairs=len(outcome.plan.pairs),
+            proposed=len(outcome.proposed),
+        )
     scores = [p.score for p in outcome.plan.pairs]
     return RoundReport(
-        program_id=program_id, mode=outcome.mode, objective=request.objective, dry_run=request.dry_run,
-        pool_size=outcome.pool_size, pairs=len(scores), people_matched=2 * len(scores),
-        total_score=outcome.plan.total_score, mean_score=round(sum(scores) / len(scores), 4) if scores else None,
-        lowest_score=min(scores) if scores else None, upper_bound=outcome.plan.upper_bound,
-        optimal=outcome.plan.optimal, distribution=outcome.plan.distribution(),
+        program_id=program_id,
+        mode=outcome.mode,
+        objective=request.objective,
+        dry_run=request.dry_run,
+        pool_size=outcome.pool_size,
+        pairs=len(scores),
+        people_matched=2 * len(scores),
+        total_score=outcome.plan.total_score,
+        mean_score=round(sum(scores) / len(scores), 4) if scores else None,
+        lowest_score=min(scores) if scores else None,
+        upper_bound=outcome.plan.upper_bound,
+        optimal=outcome.plan.optimal,
+        distribution=outcome.plan.distribution(),
         unmatched=[Unmatched(participant_id=pid, reason=reason) for pid, reason in outcome.unmatched.items()],
         proposed_match_ids=outcome.proposed,
     )

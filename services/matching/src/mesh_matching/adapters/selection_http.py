@@ -21,8 +21,9 @@ class Suggestion(BaseModel):
     topic: str
     kind: str
     score: float
-    reasons: list[str] = Field(description="Why they fit, in words; to the participant: what both wrote, and only "
-                                           "how many challenges both named.")
+    reasons: list[str] = Field(
+        description="Why they fit, in words; to the participant: what both wrote, and only how many challenges both named."
+    )
 
 
 class PartnerRequest(BaseModel):
@@ -35,10 +36,18 @@ class RequestResult(BaseModel):
     refused: str | None = Field(description="Why no proposal was made.")
 
 
-@router.get("/participants/{participant_id}/suggestions", summary="Best possible partners, with reasons",
-            responses=error_responses(403, 404, 409))
-async def suggestions(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
-                      limit: int = Query(default=5, ge=1, le=20)) -> list[Suggestion]:
+@router.get(
+    "/participants/{participant_id}/suggestions",
+    summary="Best possible partners, with reasons",
+    responses=error_responses(403, 404, 409),
+)
+async def suggestions(
+    participant_id: UUID,
+    components: ComponentsDep,
+    cause: CauseDep,
+    principal: PrincipalDep,
+    limit: int = Query(default=5, ge=1, le=20),
+) -> list[Suggestion]:
     async with components.database.transaction(principal.institution) as transaction:
         tenancy = await participant_tenancy(transaction.connection, participant_id)
         authorize(principal, tenancy, f"participant {participant_id}")
@@ -48,30 +57,46 @@ async def suggestions(participant_id: UUID, components: ComponentsDep, cause: Ca
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     full = sees_full_reasons(principal, tenancy)
-    return [Suggestion(participant_id=p.partner.participant_id, display_name=p.partner.profile.display_name,
-                       topic=p.pair.topic, kind=p.pair.kind, score=p.pair.score,
-                       reasons=list(p.pair.reasons if full else p.pair.participant_reasons))
-            for p in ranked]
+    return [
+        Suggestion(
+            participant_id=p.partner.participant_id,
+            display_name=p.partner.profile.display_name,
+            topic=p.pair.topic,
+            kind=p.pair.kind,
+            score=p.pair.score,
+            reasons=list(p.pair.reasons if full else p.pair.participant_reasons),
+        )
+        for p in ranked
+    ]
 
 
-@router.post("/participants/{participant_id}/requests", summary="Ask several partners at once",
-             responses=error_responses(403, 404, 409))
-async def requests(participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep,
-                   principal: PrincipalDep) -> list[RequestResult]:
+@router.post(
+    "/participants/{participant_id}/requests", summary="Ask several partners at once", responses=error_responses(403, 404, 409)
+)
+async def requests(
+    participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> list[RequestResult]:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await participant_tenancy(transaction.connection, participant_id), f"participant {participant_id}",
-                  coordinators_may=False)
+        authorize(
+            principal,
+            await participant_tenancy(transaction.connection, participant_id),
+            f"participant {participant_id}",
+            coordinators_may=False,
+        )
         await require_acting_as_themself(transaction.connection, principal, participant_id)
         uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
         try:
-            outcomes = await request_partners(uow, participant_id, body.partner_ids, now=components.clock.now(),
-                                              campuses=_visible(principal))
+            outcomes = await request_partners(
+                uow, participant_id, body.partner_ids, now=components.clock.now(), campuses=_visible(principal)
+            )
         except NotInPool as error:
             raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
         except NotProposing as error:
             raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
-    return [RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
-            for o in outcomes]
+    return [
+        RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
+        for o in outcomes
+    ]
 
 
 def _visible(principal: Principal) -> frozenset[str] | None:

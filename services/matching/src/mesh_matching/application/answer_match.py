@@ -59,21 +59,24 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
     return updated
 
 
-async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None,
-                        now: datetime | None = None) -> Match:
+async def decline_match(
+    uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None, now: datetime | None = None
+) -> Match:
     """Declining frees both participants' capacity; the pair stays excluded from proposals."""
     match = await _load(uow, match_id)
     now = now or datetime.now(UTC)
     updated = match.decline(participant_id, now, reason)
     await close_match(
-        uow, match, updated,
+        uow,
+        match,
+        updated,
         MatchDeclined(
             match_id=updated.match_id,
             program_id=updated.program_id,
             participant_ids=list(updated.participants),
             declined_by=participant_id,
             declined_at=now,
-        )
+        ),
     )
     return updated
 
@@ -97,8 +100,15 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
     return match
 
 
-async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, outcome: str, reason: str | None,
-                    policy: MatchingPolicy | None = None, now: datetime | None = None) -> Match:
+async def end_match(
+    uow: MatchingUnitOfWork,
+    match_id: UUID,
+    participant_id: UUID,
+    outcome: str,
+    reason: str | None,
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+) -> Match:
     """One of a formed pair ends it: both places are freed and offered again at once, to anyone but
     each other (the pair itself is never proposed again)."""
     match = await _load(uow, match_id)
@@ -106,7 +116,20 @@ async def end_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUI
         raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
     now = now or datetime.now(UTC)
     ended = match.end(now, reason)
-    await close_match(uow, match, ended, MatchEnded(
-        match_id=ended.match_id, program_id=ended.program_id, participant_ids=list(ended.participants),
-        outcome=outcome, ended_by=participant_id, ended_at=now, cause="pair"), policy, now)  # type: ignore[arg-type]
+    await close_match(
+        uow,
+        match,
+        ended,
+        MatchEnded(
+            match_id=ended.match_id,
+            program_id=ended.program_id,
+            participant_ids=list(ended.participants),
+            outcome=outcome,
+            ended_by=participant_id,
+            ended_at=now,
+            cause="pair",
+        ),
+        policy,
+        now,
+    )  # type: ignore[arg-type]
     return ended

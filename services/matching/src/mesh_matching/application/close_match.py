@@ -9,8 +9,14 @@ from mesh_matching.domain.match import Match
 from mesh_matching.domain.scoring import MatchingPolicy
 
 
-async def close_match(uow: MatchingUnitOfWork, before: Match, after: Match, event: Event,
-                      policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[Match]:
+async def close_match(
+    uow: MatchingUnitOfWork,
+    before: Match,
+    after: Match,
+    event: Event,
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+) -> list[Match]:
     """Declined, expired or ended: the match is saved as it now is, both places it held go back
     to the pool (a participant's unaccepted request held none), the change is announced, and each
     place freed is offered again at once. Returns the proposals that made. The caller holds the

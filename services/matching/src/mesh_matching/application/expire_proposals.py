@@ -7,8 +7,7 @@ from mesh_matching.application.close_match import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 
 
-async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: datetime | None = None,
-                           limit: int = 500) -> int:
+async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: datetime | None = None, limit: int = 500) -> int:
     """A program's lapsed proposals; returns how many expired. The pair stays excluded from future
     proposals; both places are offered again at once."""
     now = now or datetime.now(UTC)
@@ -19,7 +18,9 @@ async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: dateti
         if lapsed is match:
             continue
         await close_match(
-            uow, match, lapsed,
+            uow,
+            match,
+            lapsed,
             MatchExpired(
                 match_id=lapsed.match_id,
                 program_id=lapsed.program_id,

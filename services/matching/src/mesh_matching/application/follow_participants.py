@@ -14,8 +14,9 @@ from mesh_matching.domain.scoring import MatchingPolicy
 LEFT_REASON = "participant left the program"
 
 
-async def follow_profile_update(uow: MatchingUnitOfWork, updated: Candidate, policy: MatchingPolicy | None = None,
-                                now: datetime | None = None) -> list[Match]:
+async def follow_profile_update(
+    uow: MatchingUnitOfWork, updated: Candidate, policy: MatchingPolicy | None = None, now: datetime | None = None
+) -> list[Match]:
     """The new profile counts from now on (capacity never below the places held); with more room, or
     other topics, they may fit someone waiting: those places are filled at once. Returns those proposals."""
     await uow.lock_program(updated.program_id)
@@ -31,8 +32,14 @@ async def withdraw_participant(
     return await withdraw(uow, left.participant_id, left.program_id, LEFT_REASON, policy, now)
 
 
-async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, reason: str,
-                   policy: MatchingPolicy | None = None, now: datetime | None = None) -> list[Match]:
+async def withdraw(
+    uow: MatchingUnitOfWork,
+    participant_id,
+    program_id: str,
+    reason: str,
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+) -> list[Match]:
     """Out of every pool; each open match closes (declined, expired or ended with ``reason``), and each
     partner is offered a rematch at once. Returns those rematches."""
     now = now or datetime.now(UTC)
@@ -44,18 +51,32 @@ async def withdraw(uow: MatchingUnitOfWork, participant_id, program_id: str, rea
     for match in await uow.matches.open_for(participant_id):
         if match.status is MatchStatus.PROPOSED and now >= match.expires_at:
             closed = match.expire(now)  # lapsed already; the sweep had not come by yet
-            event = MatchExpired(match_id=match.match_id, program_id=match.program_id,
-                                 participant_ids=list(match.participants), accepted_by=sorted(match.accepted_by),
-                                 expired_at=now)
+            event = MatchExpired(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                participant_ids=list(match.participants),
+                accepted_by=sorted(match.accepted_by),
+                expired_at=now,
+            )
         elif match.status is MatchStatus.PROPOSED:
             closed = match.decline(participant_id, now, reason)
-            event = MatchDeclined(match_id=match.match_id, program_id=match.program_id,
-                                  participant_ids=list(match.participants), declined_by=participant_id,
-                                  declined_at=now)
+            event = MatchDeclined(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                participant_ids=list(match.participants),
+                declined_by=participant_id,
+                declined_at=now,
+            )
         else:
             closed = match.end(now, reason)
-            event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
-                               participant_ids=list(match.participants), outcome="ended_early",
-                               ended_by=participant_id, ended_at=now, cause="participant_left")
+            event = MatchEnded(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                participant_ids=list(match.participants),
+                outcome="ended_early",
+                ended_by=participant_id,
+                ended_at=now,
+                cause="participant_left",
+            )
         rematches += await close_match(uow, match, closed, event, policy, now)
     return rematches

@@ -29,13 +29,23 @@ async def close_program(uow: MatchingUnitOfWork, closed: ProgramClosed, now: dat
         after = match.stop_with_program(now, reason)
         event: MatchExpired | MatchEnded
         if match.status is MatchStatus.PROPOSED:
-            event = MatchExpired(match_id=match.match_id, program_id=match.program_id,
-                                 participant_ids=list(match.participants), accepted_by=sorted(match.accepted_by),
-                                 expired_at=now)
+            event = MatchExpired(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                participant_ids=list(match.participants),
+                accepted_by=sorted(match.accepted_by),
+                expired_at=now,
+            )
         else:
-            event = MatchEnded(match_id=match.match_id, program_id=match.program_id,
-                               participant_ids=list(match.participants), outcome="ended_early", ended_by=None,
-                               ended_at=now, cause="program_closed")
+            event = MatchEnded(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                participant_ids=list(match.participants),
+                outcome="ended_early",
+                ended_by=None,
+                ended_at=now,
+                cause="program_closed",
+            )
         await close_match(uow, match, after, event, now=now)
         stopped += 1
     return stopped

@@ -24,5 +24,8 @@ async def forget_participant(uow: MatchingUnitOfWork, erased: ParticipantErased,
             erased_what.append("match reasons and the reasons given for declining or ending")
     if await uow.purge_published_mentions(erased.participant_id):
         erased_what.append("published events kept in the outbox")
-    await uow.emit(ParticipantErasureConfirmed(participant_id=erased.participant_id, service="matching",
-                                               erased=erased_what, confirmed_at=now))
+    await uow.emit(
+        ParticipantErasureConfirmed(
+            participant_id=erased.participant_id, service="matching", erased=erased_what, confirmed_at=now
+        )
+    )

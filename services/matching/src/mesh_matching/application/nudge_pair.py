@@ -23,25 +23,42 @@ class NudgeRefused(MatchError):
         self.members = members
 
 
-async def nudge_pair(uow: MatchingUnitOfWork, hands: HandPairings, match_id: UUID, *, nudged_by: str,
-                     message: str | None, now: datetime) -> Nudge:
+async def nudge_pair(
+    uow: MatchingUnitOfWork, hands: HandPairings, match_id: UUID, *, nudged_by: str, message: str | None, now: datetime
+) -> Nudge:
     match = await uow.matches.get_for_update(match_id)
     if match is None:
         raise MatchNotFound(f"no match {match_id}")
     if match.status is MatchStatus.ENDED:
         raise NudgeRefused("pair-ended", f"match {match_id} has ended: there is no pair to check in on")
     if match.status is not MatchStatus.ACCEPTED:
-        raise NudgeRefused("pair-not-formed", f"match {match_id} is {match.status.value}, not a formed pair: only a "
-                           "pair both accepted may be nudged", match_status=match.status.value)
+        raise NudgeRefused(
+            "pair-not-formed",
+            f"match {match_id} is {match.status.value}, not a formed pair: only a pair both accepted may be nudged",
+            match_status=match.status.value,
+        )
     last = await hands.last_nudged_at(match_id)
     if last is not None and now < last + NUDGE_INTERVAL:
         allowed = last + NUDGE_INTERVAL
-        raise NudgeRefused("nudged-recently", f"this pair was nudged at {last.isoformat()}: the next nudge may go from "
-                           f"{allowed.isoformat()}", last_nudged_at=last, next_allowed_at=allowed,
-                           retry_after_seconds=max(1, int((allowed - now).total_seconds()) + 1))
+        raise NudgeRefused(
+            "nudged-recently",
+            f"this pair was nudged at {last.isoformat()}: the next nudge may go from {allowed.isoformat()}",
+            last_nudged_at=last,
+            next_allowed_at=allowed,
+            retry_after_seconds=max(1, int((allowed - now).total_seconds()) + 1),
+        )
     nudge = Nudge(uuid4(), match_id, match.program_id, nudged_by, message, await hands.dormant(match_id), now)
     await hands.add_nudge(nudge)
-    await uow.emit(MatchNudged(match_id=match_id, program_id=match.program_id, participant_ids=list(match.participants),
-                               nudge_id=nudge.nudge_id, nudged_by=nudged_by, with_message=bool(message),  # type: ignore[arg-type]
-                               dormant=nudge.dormant, nudged_at=now))
+    await uow.emit(
+        MatchNudged(
+            match_id=match_id,
+            program_id=match.program_id,
+            participant_ids=list(match.participants),
+            nudge_id=nudge.nudge_id,
+            nudged_by=nudged_by,
+            with_message=bool(message),  # type: ignore[arg-type]
+            dormant=nudge.dormant,
+            nudged_at=now,
+        )
+    )
     return nudge

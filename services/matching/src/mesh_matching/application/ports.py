@@ -23,10 +23,12 @@ class Candidates(Protocol):
         """Everyone else in the program with room left who offers a topic and role this candidate
         could pair on (``Candidate.wanted_slots``), in join order; never the rest of the pool."""
         ...
+
     async def open_partners_digest(self, candidate: Candidate, campuses: frozenset[str] | None) -> str:
         """A digest of ``open_partners`` on these campuses (all: None), each partner with their profile's
         version, in order: equal while nothing a ranking reads has changed."""
         ...
+
     async def reserve(self, participant_id: UUID) -> bool:
         """Take one unit of capacity; False when none is left (enforced by the database)."""
         ...
@@ -91,6 +93,7 @@ class Matches(Protocol):
     async def redact_reasons(self, participant_id: UUID) -> int:
         """A match's reasons quote both people's goals and interests: they go; score and parts stay."""
         ...
+
     async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
         """Excluded pairs within a pool, each as (lower id, higher id)."""
         ...
@@ -134,6 +137,7 @@ class DormantPairs(Protocol):
     async def revive_program(self, program_id: str, quiet_before: datetime) -> int:
         """Dormant pairs with a newer completion, or not quiet long enough under the rule as it is now."""
         ...
+
     async def past_grace(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
         """Dormant pairs whose grace ended with nothing completed since; locked."""
         ...

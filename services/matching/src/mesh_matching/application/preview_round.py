@@ -80,7 +80,7 @@ async def read_pool(uow: MatchingUnitOfWork, store: PreviewPool, order: PreviewO
     progress("reading", 0, len(members))
     pool: list[Candidate] = []
     for start in range(0, len(members), PAGE):
-        page = members[start:start + PAGE]
+        page = members[start : start + PAGE]
         found = {c.participant_id: c for c in await store.candidates([m.participant_id for m in page])}
         pool.extend(found[m.participant_id] for m in page if m.participant_id in found)
         progress("reading", start + len(page), len(members))
@@ -105,8 +105,9 @@ async def plan_preview(snapshot: PoolSnapshot, order: PreviewOrder, progress: Pr
 
     progress("scoring", 0, size)
     week = reference_week(order.now)
-    plan = await asyncio.to_thread(plan_round, snapshot.pool, snapshot.places, snapshot.excluded, order.mode,
-                                   order.objective, order.policy, week, told)
+    plan = await asyncio.to_thread(
+        plan_round, snapshot.pool, snapshot.places, snapshot.excluded, order.mode, order.objective, order.policy, week, told
+    )
     examples = []
     for index, rank in example_pairs([planned.score for planned in plan.pairs]):
         planned = plan.pairs[index]

@@ -53,9 +53,17 @@ class HandProposal:
     replayed: bool = False  # the same proposal was made before and is still open: nothing new
 
 
-async def propose_by_hand(uow: MatchingUnitOfWork, hands: HandPairings, program_id: str,
-                          participant_ids: tuple[UUID, UUID], *, arranged_by: str, note: str | None,
-                          publish: bool, now: datetime) -> HandProposal:
+async def propose_by_hand(
+    uow: MatchingUnitOfWork,
+    hands: HandPairings,
+    program_id: str,
+    participant_ids: tuple[UUID, UUID],
+    *,
+    arranged_by: str,
+    note: str | None,
+    publish: bool,
+    now: datetime,
+) -> HandProposal:
     """``arranged_by``: coordinator or admin. The caller has checked the two are visible to them."""
     first_id, second_id = participant_ids
     if first_id == second_id:
@@ -77,11 +85,17 @@ async def propose_by_hand(uow: MatchingUnitOfWork, hands: HandPairings, program_
         if publish and latest is not None and latest.status == "proposed" and latest.arranged_by is not None:
             match = await uow.matches.get_for_update(latest.match_id)
             return HandProposal(program_id, people, hand, policy_version, match, replayed=True)  # type: ignore[arg-type]
-        said = f"were proposed to each other before ({latest.status}, match {latest.match_id})" if latest else \
-            "may not be proposed to each other (an exclusion kept of them)"
-        raise HandProposalRefused("pair-excluded", f"{_name(first)} and {_name(second)} {said}: matching never "
-                                  "proposes a pair twice", match_id=str(latest.match_id) if latest else None,
-                                  match_status=latest.status if latest else None)
+        said = (
+            f"were proposed to each other before ({latest.status}, match {latest.match_id})"
+            if latest
+            else "may not be proposed to each other (an exclusion kept of them)"
+        )
+        raise HandProposalRefused(
+            "pair-excluded",
+            f"{_name(first)} and {_name(second)} {said}: matching never proposes a pair twice",
+            match_id=str(latest.match_id) if latest else None,
+            match_status=latest.status if latest else None,
+        )
     for person, role in zip(people, hand.pair.roles, strict=True):
         await _require_place(hands, person, role)
     if not publish:
@@ -92,18 +106,39 @@ async def propose_by_hand(uow: MatchingUnitOfWork, hands: HandPairings, program_
         await uow.candidates.release(first_id)
         raise _no_room(second)
     pair = hand.pair
-    match = Match(match_id=uuid4(), program_id=program_id, topic=pair.topic, kind=pair.kind,
-                  participants=(first_id, second_id), roles=pair.roles, score=pair.score, proposed_at=now,
-                  expires_at=now + PROPOSAL_LIFETIME)
+    match = Match(
+        match_id=uuid4(),
+        program_id=program_id,
+        topic=pair.topic,
+        kind=pair.kind,
+        participants=(first_id, second_id),
+        roles=pair.roles,
+        score=pair.score,
+        proposed_at=now,
+        expires_at=now + PROPOSAL_LIFETIME,
+    )
     await uow.matches.add(match, pair)
     await uow.matches.exclude_pair(first_id, second_id)
     await hands.mark_arranged(match.match_id, arranged_by, note)
-    await uow.emit(MatchArranged(
-        match_id=match.match_id, program_id=program_id, topic_name=match.topic, kind=match.kind,  # type: ignore[arg-type]
-        participants=[MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
-                      for pid, role in zip(match.participants, match.roles, strict=True)],
-        score=match.score, score_parts=list(pair.parts), proposed_at=now, expires_at=match.expires_at,
-        arranged_by=arranged_by, overridden=list(hand.overridden), with_note=bool(note)))  # type: ignore[arg-type]
+    await uow.emit(
+        MatchArranged(
+            match_id=match.match_id,
+            program_id=program_id,
+            topic_name=match.topic,
+            kind=match.kind,  # type: ignore[arg-type]
+            participants=[
+                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
+                for pid, role in zip(match.participants, match.roles, strict=True)
+            ],
+            score=match.score,
+            score_parts=list(pair.parts),
+            proposed_at=now,
+            expires_at=match.expires_at,
+            arranged_by=arranged_by,
+            overridden=list(hand.overridden),
+            with_note=bool(note),
+        )
+    )  # type: ignore[arg-type]
     return HandProposal(program_id, people, hand, policy_version, match)  # type: ignore[arg-type]
 
 
@@ -111,31 +146,44 @@ async def _taking_part(uow: MatchingUnitOfWork, hands: HandPairings, program_id:
     participation = await hands.participation(participant_id)
     candidate = await uow.candidates.get(participant_id)
     if participation is None or candidate is None or participation.program_id != program_id:
-        raise HandProposalRefused("not-an-active-participant", f"participant {participant_id} does not take part in "
-                                  f"program {program_id!r}", participant_id=str(participant_id))
+        raise HandProposalRefused(
+            "not-an-active-participant",
+            f"participant {participant_id} does not take part in program {program_id!r}",
+            participant_id=str(participant_id),
+        )
     if not participation.active:
-        raise HandProposalRefused("not-an-active-participant", f"{_name(candidate)} has left program {program_id!r}",
-                                  participant_id=str(participant_id))
+        raise HandProposalRefused(
+            "not-an-active-participant", f"{_name(candidate)} has left program {program_id!r}", participant_id=str(participant_id)
+        )
     return candidate
 
 
 async def _require_place(hands: HandPairings, person: Candidate, role: str) -> None:
     held = await hands.roles_held(person.participant_id)
     if role in ONE_AT_A_TIME and (taken := [r for r in held if r in ONE_AT_A_TIME]):
-        raise HandProposalRefused("already-matched", f"{_name(person)} already has an open match as {taken[0]}: one "
-                                  "partner at a time as a mentee or a peer", participant_id=str(person.participant_id))
+        raise HandProposalRefused(
+            "already-matched",
+            f"{_name(person)} already has an open match as {taken[0]}: one partner at a time as a mentee or a peer",
+            participant_id=str(person.participant_id),
+        )
     mentor_places = person.profile.mentor_capacity
     if role == "mentor" and held.count("mentor") >= mentor_places:
-        raise HandProposalRefused("no-room", f"{_name(person)} mentors as many as they offered ({mentor_places})",
-                                  participant_id=str(person.participant_id))
+        raise HandProposalRefused(
+            "no-room",
+            f"{_name(person)} mentors as many as they offered ({mentor_places})",
+            participant_id=str(person.participant_id),
+        )
     participation = await hands.participation(person.participant_id)
     if participation is None or participation.room < 1:
         raise _no_room(person)
 
 
 def _no_room(person: Candidate) -> HandProposalRefused:
-    return HandProposalRefused("no-room", f"{_name(person)} has no place left: their open matches hold all of them",
-                               participant_id=str(person.participant_id))
+    return HandProposalRefused(
+        "no-room",
+        f"{_name(person)} has no place left: their open matches hold all of them",
+        participant_id=str(person.participant_id),
+    )
 
 
 def _name(person: Candidate) -> str:

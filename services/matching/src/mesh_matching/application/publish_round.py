@@ -44,8 +44,9 @@ class PreviewRefused(MatchError):
         self.kind = kind
 
 
-async def publish_preview(uow: MatchingUnitOfWork, ledger: PreviewLedger, program_id: str, preview_id: UUID,
-                          now: datetime) -> tuple[list[UUID], bool]:
+async def publish_preview(
+    uow: MatchingUnitOfWork, ledger: PreviewLedger, program_id: str, preview_id: UUID, now: datetime
+) -> tuple[list[UUID], bool]:
     """The published matches' ids, and whether they were proposed now (False: published before).
     Raises PreviewNotFound, PreviewRefused, or NotProposing (the program closed, or its participants
     choose their partners only)."""
@@ -58,20 +59,36 @@ async def publish_preview(uow: MatchingUnitOfWork, ledger: PreviewLedger, progra
     if preview.status == "stale":
         raise PreviewRefused("preview-stale", "the program's pool or policy changed since this preview; preview again")
     if preview.status != "ready":
-        raise PreviewRefused("preview-not-ready", f"the preview is {preview.status}, not ready: "
-                             + ("wait until it is" if preview.status == "running" else "preview again"))
+        raise PreviewRefused(
+            "preview-not-ready",
+            f"the preview is {preview.status}, not ready: "
+            + ("wait until it is" if preview.status == "running" else "preview again"),
+        )
     if preview.candidate:
-        raise PreviewRefused("candidate-policy", "this preview was planned under a candidate policy that is not saved: "
-                             "save the policy (PUT /programs/{id}/policy), then preview again and publish that")
+        raise PreviewRefused(
+            "candidate-policy",
+            "this preview was planned under a candidate policy that is not saved: "
+            "save the policy (PUT /programs/{id}/policy), then preview again and publish that",
+        )
     (await uow.programs.standing(program_id)).require_rounds()
     version, _ = await uow.policies.current(program_id)
-    reason = stale_because(candidate=False, version_then=preview.policy_version, version_now=version,
-                           digest_then=preview.digest, digest_now=await ledger.pool_digest(program_id))
+    reason = stale_because(
+        candidate=False,
+        version_then=preview.policy_version,
+        version_now=version,
+        digest_then=preview.digest,
+        digest_now=await ledger.pool_digest(program_id),
+    )
     proposals = [] if reason else await _scored(uow, ledger, preview)
     if reason is None and proposals is None:
         reason = "a previewed pair was proposed, requested or declined since the preview; preview again"
-    if reason is None and proposals and not await uow.candidates.reserve_all(
-            dict(Counter(pid for first, second, _ in proposals for pid in (first.participant_id, second.participant_id)))):
+    if (
+        reason is None
+        and proposals
+        and not await uow.candidates.reserve_all(
+            dict(Counter(pid for first, second, _ in proposals for pid in (first.participant_id, second.participant_id)))
+        )
+    ):
         reason = "a place was taken since the preview; preview again"  # not under the program's lock: never expected
     if reason is not None:
         await ledger.mark_stale(preview_id, reason)

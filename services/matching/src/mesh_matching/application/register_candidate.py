@@ -58,8 +58,9 @@ async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: Matchi
     return proposed
 
 
-async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime,
-                  requested_by: UUID | None = None) -> Match:
+async def propose(
+    uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime, requested_by: UUID | None = None
+) -> Match:
     """Records a proposed match with the score's parts and reasons, and emits MatchProposed (the
     reasons quote both profiles, so they stay here, read through the API); the pair is never
     proposed again. Matching's own proposals come with both places reserved; a participant's
@@ -68,39 +69,45 @@ async def propose(uow: MatchingUnitOfWork, first: Candidate, second: Candidate, 
     return match
 
 
-async def propose_all(uow: MatchingUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime,
-                      requested_by: UUID | None = None) -> list[Match]:
+async def propose_all(
+    uow: MatchingUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime, requested_by: UUID | None = None
+) -> list[Match]:
     """``propose`` for many pairs, written together (a round's thousands in a few round trips)."""
-    matches = [Match(
-        match_id=uuid4(),
-        program_id=first.program_id,
-        topic=pair.topic,
-        kind=pair.kind,
-        participants=(first.participant_id, second.participant_id),
-        roles=pair.roles,
-        score=pair.score,
-        proposed_at=now,
-        expires_at=now + PROPOSAL_LIFETIME,
-        accepted_by=frozenset({requested_by}) if requested_by else frozenset(),
-        capacity_reserved=requested_by is None,
-    ) for first, second, pair in pairs]
+    matches = [
+        Match(
+            match_id=uuid4(),
+            program_id=first.program_id,
+            topic=pair.topic,
+            kind=pair.kind,
+            participants=(first.participant_id, second.participant_id),
+            roles=pair.roles,
+            score=pair.score,
+            proposed_at=now,
+            expires_at=now + PROPOSAL_LIFETIME,
+            accepted_by=frozenset({requested_by}) if requested_by else frozenset(),
+            capacity_reserved=requested_by is None,
+        )
+        for first, second, pair in pairs
+    ]
     await uow.matches.add_many([(match, pair) for match, (_, _, pair) in zip(matches, pairs, strict=True)])
     await uow.matches.exclude_pairs([match.participants for match in matches])
-    await uow.emit_many([
-        MatchProposed(
-            match_id=match.match_id,
-            program_id=match.program_id,
-            topic_name=match.topic,
-            kind=match.kind,  # type: ignore[arg-type]
-            participants=[
-                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
-                for pid, role in zip(match.participants, match.roles, strict=True)
-            ],
-            score=match.score,
-            score_parts=list(pair.parts),
-            proposed_at=now,
-            expires_at=match.expires_at,
-        )
-        for match, (_, _, pair) in zip(matches, pairs, strict=True)
-    ])
+    await uow.emit_many(
+        [
+            MatchProposed(
+                match_id=match.match_id,
+                program_id=match.program_id,
+                topic_name=match.topic,
+                kind=match.kind,  # type: ignore[arg-type]
+                participants=[
+                    MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
+                    for pid, role in zip(match.participants, match.roles, strict=True)
+                ],
+                score=match.score,
+                score_parts=list(pair.parts),
+                proposed_at=now,
+                expires_at=match.expires_at,
+            )
+            for match, (_, _, pair) in zip(matches, pairs, strict=True)
+        ]
+    )
     return matches

@@ -35,8 +35,15 @@ def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
     return min(room, 1) if "mentee" in roles else 0
 
 
-async def run_round(uow: MatchingUnitOfWork, program_id: str, mode: RoundMode | None, objective: Objective, publish: bool,
-                    policy: MatchingPolicy | None = None, now: datetime | None = None) -> RoundOutcome:
+async def run_round(
+    uow: MatchingUnitOfWork,
+    program_id: str,
+    mode: RoundMode | None,
+    objective: Objective,
+    publish: bool,
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+) -> RoundOutcome:
     """Under the program's current policy unless one is given; refused (NotProposing) in a closed
     program, or one whose participants choose their partners only."""
     now = now or datetime.now(UTC)

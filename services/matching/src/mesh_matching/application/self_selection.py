@@ -34,9 +34,14 @@ class RequestOutcome:
     refused: str | None
 
 
-async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit: int,
-                           policy: MatchingPolicy | None = None, now: datetime | None = None,
-                           campuses: frozenset[str] | None = None) -> list[Proposal]:
+async def suggest_partners(
+    uow: MatchingUnitOfWork,
+    participant_id: UUID,
+    limit: int,
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+    campuses: frozenset[str] | None = None,
+) -> list[Proposal]:
     """The best eligible partners with room left, never someone excluded before, best first.
     ``campuses``: the campuses the asking person may see (None: all, for admins and coordinators);
     nobody elsewhere is shown, by name or otherwise.
@@ -55,8 +60,11 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
         key = (participant_id, me.version, digest, frozenset(excluded), policy_version, week, limit)
         if (kept := SUGGESTIONS.get(key)) is not None:
             return list(kept)
-    allowed = [c for c in await uow.candidates.open_partners(me)
-               if c.participant_id not in excluded and (campuses is None or c.profile.campus in campuses)]
+    allowed = [
+        c
+        for c in await uow.candidates.open_partners(me)
+        if c.participant_id not in excluded and (campuses is None or c.profile.campus in campuses)
+    ]
     if len(allowed) > LARGE_BLOCK:  # a pass over the pool: the event loop serves others meanwhile
         ranked = await asyncio.to_thread(best_suggestions, me, allowed, policy, week, limit)
     else:
@@ -64,15 +72,21 @@ async def suggest_partners(uow: MatchingUnitOfWork, participant_id: UUID, limit:
     return list(SUGGESTIONS.keep(key, tuple(ranked)) if key is not None else ranked)
 
 
-def best_suggestions(me: Candidate, allowed: Sequence[Candidate], policy: MatchingPolicy, week: datetime,
-                     limit: int) -> list[Proposal]:
+def best_suggestions(
+    me: Candidate, allowed: Sequence[Candidate], policy: MatchingPolicy, week: datetime, limit: int
+) -> list[Proposal]:
     """rank_partners(...)[:limit], the same partners and scores in the same order (property-tested)."""
     return list(islice(best_partners(me, allowed, policy, week, limit), limit))
 
 
-async def request_partners(uow: MatchingUnitOfWork, participant_id: UUID, partner_ids: list[UUID],
-                           policy: MatchingPolicy | None = None, now: datetime | None = None,
-                           campuses: frozenset[str] | None = None) -> list[RequestOutcome]:
+async def request_partners(
+    uow: MatchingUnitOfWork,
+    participant_id: UUID,
+    partner_ids: list[UUID],
+    policy: MatchingPolicy | None = None,
+    now: datetime | None = None,
+    campuses: frozenset[str] | None = None,
+) -> list[RequestOutcome]:
     """Someone on a campus the asker may not see is answered as someone unknown: existence never leaks.
     Refused (NotProposing) in a closed program, or one whose pairs are made in coordinators' rounds only."""
     now = now or datetime.now(UTC)
@@ -102,4 +116,3 @@ async def _with_room(uow: MatchingUnitOfWork, participant_id: UUID) -> Candidate
     if me is None or await uow.candidates.room(participant_id) < 1:
         raise NotInPool(f"participant {participant_id} is not in a pool with room left")
     return me
-

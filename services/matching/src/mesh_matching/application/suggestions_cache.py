@@ -15,8 +15,7 @@ SUGGESTIONS_MAX_AGE = 60.0
 
 
 class SuggestionsCache:
-    def __init__(self, size: int, max_age: float = SUGGESTIONS_MAX_AGE,
-                 now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, size: int, max_age: float = SUGGESTIONS_MAX_AGE, now: Callable[[], float] = time.monotonic) -> None:
         self._size, self._max_age, self._now = size, max_age, now
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()  # oldest first
 
@@ -40,10 +39,12 @@ class SuggestionsCache:
 
     def forget(self, participant_id: Any) -> None:
         """Every list asked by this person, or naming them among its partners."""
-        for key in [key for key, (_, value) in self._entries.items()
-                    if (isinstance(key, tuple) and key[:1] == (participant_id,))
-                    or any(getattr(getattr(shown, "partner", None), "participant_id", None) == participant_id
-                           for shown in value)]:
+        for key in [
+            key
+            for key, (_, value) in self._entries.items()
+            if (isinstance(key, tuple) and key[:1] == (participant_id,))
+            or any(getattr(getattr(shown, "partner", None), "participant_id", None) == participant_id for shown in value)
+        ]:
             del self._entries[key]
 
     def _sweep(self) -> None:

@@ -16,8 +16,9 @@ class DormancySweep:
     ended: int = 0
 
 
-async def watch_dormant_pairs(uow: MatchingUnitOfWork, program_id: str, now: datetime, limit: int = 500,
-                              margin: timedelta = timedelta()) -> DormancySweep:
+async def watch_dormant_pairs(
+    uow: MatchingUnitOfWork, program_id: str, now: datetime, limit: int = 500, margin: timedelta = timedelta()
+) -> DormancySweep:
     """By the program's rule: dormant pairs with a newer completion are active again; pairs quiet for
     ``after`` days are found dormant (MatchStalled, once per quiet spell: notify nudges both); dormant
     pairs still quiet ``margin`` after the end of their grace end (MatchEnded, cause dormant), their
@@ -31,13 +32,33 @@ async def watch_dormant_pairs(uow: MatchingUnitOfWork, program_id: str, now: dat
     for match, last_activity in await uow.dormant_pairs.gone_quiet(program_id, rule.quiet_before(now), limit):
         ends_at = rule.ends_at(now)
         await uow.dormant_pairs.mark_dormant(match.match_id, last_activity, now, ends_at)
-        await uow.emit(MatchStalled(match_id=match.match_id, program_id=program_id, participant_ids=list(match.participants),
-                                    last_activity_at=last_activity, dormant_at=now, ends_at=ends_at))
+        await uow.emit(
+            MatchStalled(
+                match_id=match.match_id,
+                program_id=program_id,
+                participant_ids=list(match.participants),
+                last_activity_at=last_activity,
+                dormant_at=now,
+                ends_at=ends_at,
+            )
+        )
         found += 1
     ended = 0
     for match in await uow.dormant_pairs.past_grace(program_id, now - margin, limit):
-        await close_match(uow, match, match.end(now, DORMANT_REASON), MatchEnded(
-            match_id=match.match_id, program_id=program_id, participant_ids=list(match.participants),
-            outcome="ended_early", ended_by=None, ended_at=now, cause="dormant"), now=now)
+        await close_match(
+            uow,
+            match,
+            match.end(now, DORMANT_REASON),
+            MatchEnded(
+                match_id=match.match_id,
+                program_id=program_id,
+                participant_ids=list(match.participants),
+                outcome="ended_early",
+                ended_by=None,
+                ended_at=now,
+                cause="dormant",
+            ),
+            now=now,
+        )
         ended += 1
     return DormancySweep(revived, found, ended)

@@ -35,8 +35,18 @@ KEPT = tuple(MatchingProfile.model_fields)
 # What stays of an erased person: the attributes that identify nobody (a subset of the contract's
 # ParticipantAttributes), so that their program's figures still count them. Everything else of
 # MatchingProfile is replaced by these fixed values, which say nothing of anyone.
-ANONYMOUS = ("program_id", "program_setting", "campus", "topics", "languages", "time_zone", "weekly_availability",
-             "meeting_modes", "preferred_cadence", "mentor_capacity")
+ANONYMOUS = (
+    "program_id",
+    "program_setting",
+    "campus",
+    "topics",
+    "languages",
+    "time_zone",
+    "weekly_availability",
+    "meeting_modes",
+    "preferred_cadence",
+    "mentor_capacity",
+)
 ERASED = {"display_name": "Erased participant", "experiences": [], "goals": [], "challenges": [], "interests": []}
 
 

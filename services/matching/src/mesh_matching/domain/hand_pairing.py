@@ -56,14 +56,20 @@ def pair_by_hand(first: Candidate, second: Candidate, policy: MatchingPolicy, we
     """Both of one program, two different people (the caller's checks)."""
     topic, roles, notes = _roles(first, second, policy.mode)
     pair = score_given(first, second, policy, week_start, topic, roles)
-    cautions = [Caution(code, _worded(code, words, pair), rule=True)
-                for code, words in broken_rules(first, second, policy, week_start)]
+    cautions = [
+        Caution(code, _worded(code, words, pair), rule=True) for code, words in broken_rules(first, second, policy, week_start)
+    ]
     codes = {caution.code for caution in cautions}
     if "no-shared-language" not in codes and not _folded(first.profile.languages) & _folded(second.profile.languages):
         cautions.append(Caution("no-shared-language", "no shared language (the program's policy allows it)"))
     if pair.overlap_hours == 0:
-        cautions.append(Caution("no-shared-availability", "no hour of their weekly availabilities overlaps: "
-                                "scheduling cannot plan their sessions until one of them changes theirs"))
+        cautions.append(
+            Caution(
+                "no-shared-availability",
+                "no hour of their weekly availabilities overlaps: "
+                "scheduling cannot plan their sessions until one of them changes theirs",
+            )
+        )
     if "no-shared-topic" not in codes and not _both_hold(first, second, topic, roles):
         held = "as peers" if roles == ("peer", "peer") else "where one mentors the other"
         cautions.append(Caution("no-shared-topic", f"no topic both take {held}: the match is about {pair.topic}"))
@@ -106,8 +112,17 @@ def _roles(a: Candidate, b: Candidate, mode: str) -> tuple[str, tuple[str, str],
     a_mentors = _first_topic(a, "mentor") is not None and _first_topic(b, "mentee") is not None
     b_mentors = _first_topic(b, "mentor") is not None and _first_topic(a, "mentee") is not None
     if a_mentors:
-        notes = [Caution("either-could-mentor", f"either could mentor the other: {a.profile.display_name}, named "
-                         "first, mentors (name them the other way round to swap)")] if b_mentors else []
+        notes = (
+            [
+                Caution(
+                    "either-could-mentor",
+                    f"either could mentor the other: {a.profile.display_name}, named "
+                    "first, mentors (name them the other way round to swap)",
+                )
+            ]
+            if b_mentors
+            else []
+        )
         return _first_topic(b, "mentee"), ("mentor", "mentee"), notes  # type: ignore[return-value]
     if b_mentors:
         return _first_topic(a, "mentee"), ("mentee", "mentor"), []  # type: ignore[return-value]

@@ -69,8 +69,10 @@ class Match:
         self._check_can_answer(participant_id, now)
         accepted = self.accepted_by | {participant_id}
         first, second = self.participants
-        when = (self.accepted_at[0] or (now if participant_id == first else None),
-                self.accepted_at[1] or (now if participant_id == second else None))
+        when = (
+            self.accepted_at[0] or (now if participant_id == first else None),
+            self.accepted_at[1] or (now if participant_id == second else None),
+        )
         if accepted != set(self.participants):
             return replace(self, accepted_by=frozenset(accepted), accepted_at=when)
         return replace(self, accepted_by=frozenset(accepted), accepted_at=when, status=MatchStatus.ACCEPTED, formed_at=now)

@@ -26,8 +26,9 @@ class Step:
     detail: str | None = None  # why it was declined, lapsed or ended, in words, where kept
 
 
-def history_of(joined_at: datetime | None, left_at: datetime | None, matches: Sequence[Match],
-               dormant_since: Mapping[UUID, datetime]) -> list[Step]:
+def history_of(
+    joined_at: datetime | None, left_at: datetime | None, matches: Sequence[Match], dormant_since: Mapping[UUID, datetime]
+) -> list[Step]:
     """``dormant_since``: the pairs found dormant and not active since (now, or when they ended), and when."""
     steps = [Step(joined_at, "joined")] if joined_at else []
     for match in matches:
@@ -41,22 +42,30 @@ def asker_of(match: Match) -> UUID | None:
     """Who asked for this match themself (a request holds no places until formed), if anyone did."""
     if match.capacity_reserved:
         return None
-    return next((pid for pid, at in zip(match.participants, match.accepted_at, strict=True) if at == match.proposed_at),
-                None)
+    return next((pid for pid, at in zip(match.participants, match.accepted_at, strict=True) if at == match.proposed_at), None)
 
 
 def _steps_of(match: Match, dormant_since: datetime | None) -> list[Step]:
     asker = asker_of(match)
     steps = [Step(match.proposed_at, "proposed", match.match_id, by=asker)]
-    steps += [Step(at, "accepted", match.match_id, by=pid)
-              for pid, at in zip(match.participants, match.accepted_at, strict=True) if at and pid != asker]
+    steps += [
+        Step(at, "accepted", match.match_id, by=pid)
+        for pid, at in zip(match.participants, match.accepted_at, strict=True)
+        if at and pid != asker
+    ]
     if match.formed_at:
         steps.append(Step(match.formed_at, "formed", match.match_id))
     if dormant_since and match.status in (MatchStatus.ACCEPTED, MatchStatus.ENDED):
         steps.append(Step(dormant_since, "dormant", match.match_id))
     closed = {MatchStatus.DECLINED: "declined", MatchStatus.EXPIRED: "expired", MatchStatus.ENDED: "ended"}
     if match.status in closed and match.closed_at:
-        steps.append(Step(match.closed_at, closed[match.status], match.match_id,
-                          by=match.declined_by if match.status is MatchStatus.DECLINED else None,
-                          detail=match.closing_reason))
+        steps.append(
+            Step(
+                match.closed_at,
+                closed[match.status],
+                match.match_id,
+                by=match.declined_by if match.status is MatchStatus.DECLINED else None,
+                detail=match.closing_reason,
+            )
+        )
     return steps

@@ -35,5 +35,7 @@ class ProgramStanding:
         if not self.open:
             raise NotProposing(f"program {self.program_id!r} is closed: it makes no more matches")
         if not self.participants_choose:
-            raise NotProposing(f"program {self.program_id!r} makes pairs in coordinators' rounds only: "
-                               "participants do not ask partners themselves")
+            raise NotProposing(
+                f"program {self.program_id!r} makes pairs in coordinators' rounds only: "
+                "participants do not ask partners themselves"
+            )

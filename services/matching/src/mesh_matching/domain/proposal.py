@@ -18,9 +18,7 @@ class Proposal:
     pair: PairScore
 
 
-def rank_partners(
-    newcomer: Candidate, pool: Iterable[Candidate], policy: MatchingPolicy, week_start: datetime
-) -> list[Proposal]:
+def rank_partners(newcomer: Candidate, pool: Iterable[Candidate], policy: MatchingPolicy, week_start: datetime) -> list[Proposal]:
     """Eligible partners, best first; ties broken by who joined first (pool order), then id."""
     ranked: list[tuple[float, int, str, Proposal]] = []
     for position, other in enumerate(pool):
@@ -34,8 +32,14 @@ def rank_partners(
 LARGE_BLOCK = 48  # past this many possible partners, the compiled kernel ranks them
 
 
-def best_partners(newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy, week_start: datetime,
-                  places: int, large_block: int = LARGE_BLOCK) -> Iterator[Proposal]:
+def best_partners(
+    newcomer: Candidate,
+    pool: Sequence[Candidate],
+    policy: MatchingPolicy,
+    week_start: datetime,
+    places: int,
+    large_block: int = LARGE_BLOCK,
+) -> Iterator[Proposal]:
     """``rank_partners``' order, read as far as the caller needs (usually ``places`` partners).
 
     A large block (a mentor who fits a whole waiting cohort) is ranked by the compiled kernel the
@@ -63,8 +67,7 @@ class _KernelRanking:
     pool is the columns (its best ``k``), and each pool member is a row of its own where the
     newcomer is the only column."""
 
-    def __init__(self, newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy,
-                 week_start: datetime) -> None:
+    def __init__(self, newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy, week_start: datetime) -> None:
         features = build([newcomer, *pool], week_start)
         self._me, self._others = np.zeros(1, dtype=np.int64), np.arange(1, len(pool) + 1, dtype=np.int64)
         as_mentor = score_block(features, self._others, self._me, "mentor_mentee", policy)[:, 0]

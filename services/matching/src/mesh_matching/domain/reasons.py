@@ -12,8 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 SHARED_CRITERIA = ("experiences", "goals", "challenges", "interests")
-VERBS = {"experiences": "share experiences", "goals": "share goals", "challenges": "face the same challenges",
-         "interests": "share interests"}
+VERBS = {
+    "experiences": "share experiences",
+    "goals": "share goals",
+    "challenges": "face the same challenges",
+    "interests": "share interests",
+}
 COUNTED_ONLY = frozenset({"challenges"})  # a participant learns how many are shared, never which
 NOUNS = {"challenges": ("shared challenge", "shared challenges")}
 

@@ -71,7 +71,7 @@ def example_pairs(scores: Sequence[float], each: int = EXAMPLES_EACH) -> list[tu
     order; a pair is shown once (a small round shows each of its pairs once)."""
     order = sorted(range(len(scores)), key=lambda index: (-scores[index], index))
     middle = max(0, (len(order) - each) // 2)
-    groups = (("best", order[:each]), ("median", order[middle:middle + each]), ("lowest", order[max(0, len(order) - each):]))
+    groups = (("best", order[:each]), ("median", order[middle : middle + each]), ("lowest", order[max(0, len(order) - each) :]))
     shown: dict[int, str] = {}
     for rank, indexes in groups:
         for index in indexes:
@@ -79,13 +79,16 @@ def example_pairs(scores: Sequence[float], each: int = EXAMPLES_EACH) -> list[tu
     return list(shown.items())
 
 
-def stale_because(*, candidate: bool, version_then: int, version_now: int, digest_then: str | None,
-                  digest_now: str) -> str | None:
+def stale_because(
+    *, candidate: bool, version_then: int, version_now: int, digest_then: str | None, digest_now: str
+) -> str | None:
     """Why a ready preview no longer shows what a round would do now (None: it still does). A
     candidate policy's preview compares with the pool only: its policy was never a version."""
     if not candidate and version_now != version_then:
         return f"the program's policy changed since the preview (version {version_then}, now {version_now}); preview again"
     if digest_now != digest_then:
-        return ("the program's pool changed since the preview (someone joined, left or changed their profile, or a place "
-                "was taken or freed); preview again")
+        return (
+            "the program's pool changed since the preview (someone joined, left or changed their profile, or a place "
+            "was taken or freed); preview again"
+        )
     return None

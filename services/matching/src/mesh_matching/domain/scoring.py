@@ -97,8 +97,9 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
     return _scored(a, b, policy, languages, same_campus, modes, overlap, _topic_reason(topic_name, roles), topic_name, roles)
 
 
-def score_given(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime, topic: str,
-                roles: tuple[str, str]) -> PairScore:
+def score_given(
+    a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime, topic: str, roles: tuple[str, str]
+) -> PairScore:
     """The pair scored as ``score_pair`` scores it (the same parts, weights and reasons), on the topic and
     in the roles given, whatever rule of the policy the pair breaks: a coordinator's own proposal, whose
     broken rules ``broken_rules`` names. The topic's reason is given only where both hold the topic in
@@ -111,8 +112,18 @@ def score_given(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: 
     key = topic.strip().casefold()
     mine, theirs = a.topic_roles().get(key), b.topic_roles().get(key)
     holds = mine is not None and theirs is not None and (mine.role, theirs.role) == roles and roles in COMPLEMENTARY
-    return _scored(a, b, policy, languages, same_campus, modes, overlap_hours(a, b, week_start),
-                   _topic_reason(topic, roles) if holds else None, topic, roles)
+    return _scored(
+        a,
+        b,
+        policy,
+        languages,
+        same_campus,
+        modes,
+        overlap_hours(a, b, week_start),
+        _topic_reason(topic, roles) if holds else None,
+        topic,
+        roles,
+    )
 
 
 def broken_rules(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime) -> list[tuple[str, str]]:
@@ -129,8 +140,9 @@ def broken_rules(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start:
     if policy.max_time_zone_gap_hours is not None:
         gap = abs(utc_offset_hours(a.profile.time_zone, week_start) - utc_offset_hours(b.profile.time_zone, week_start))
         if gap > policy.max_time_zone_gap_hours:
-            broken.append(("time-zone-gap", f"{gap:g} h apart in time zones, more than the program's "
-                                            f"{policy.max_time_zone_gap_hours:g} h"))
+            broken.append(
+                ("time-zone-gap", f"{gap:g} h apart in time zones, more than the program's {policy.max_time_zone_gap_hours:g} h")
+            )
     if policy.must_match and not _common(getattr(a.profile, policy.must_match), getattr(b.profile, policy.must_match)):
         broken.append(("nothing-in-common", f"nothing in common in {policy.must_match}, which the program requires"))
     modes = set(a.profile.meeting_modes) & set(b.profile.meeting_modes)
@@ -144,8 +156,18 @@ def broken_rules(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start:
     return broken
 
 
-def _scored(a: Candidate, b: Candidate, policy: MatchingPolicy, languages: list[str], same_campus: bool, modes: set[str],
-            overlap: float, topic_reason: str | None, topic_name: str, roles: tuple[str, str]) -> PairScore:
+def _scored(
+    a: Candidate,
+    b: Candidate,
+    policy: MatchingPolicy,
+    languages: list[str],
+    same_campus: bool,
+    modes: set[str],
+    overlap: float,
+    topic_reason: str | None,
+    topic_name: str,
+    roles: tuple[str, str],
+) -> PairScore:
     """The score, its parts and its reasons, once a topic is chosen (score_pair: the gates passed)."""
     values: dict[str, tuple[float, Reason | None]] = {}
     for criterion in SHARED_CRITERIA:
@@ -162,10 +184,13 @@ def _scored(a: Candidate, b: Candidate, policy: MatchingPolicy, languages: list[
     )
     values["campus"] = (1.0 if same_campus else 0.0, f"same campus ({a.profile.campus})" if same_campus else None)
     values["meeting_mode"] = (  # no mode at all only where a coordinator proposes the pair anyway
-        (1.0, "both can meet in person") if "in_person" in modes else (0.5, "both can meet online") if modes
-        else (0.0, None))
+        (1.0, "both can meet in person") if "in_person" in modes else (0.5, "both can meet online") if modes else (0.0, None)
+    )
     same_cadence = a.profile.preferred_cadence == b.profile.preferred_cadence
-    values["cadence"] = (1.0 if same_cadence else 0.5, f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None)
+    values["cadence"] = (
+        1.0 if same_cadence else 0.5,
+        f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None,
+    )
 
     parts = tuple(
         ScorePart(criterion=name, weight=policy.weights[name], value=round4(value))
@@ -192,8 +217,10 @@ def utc_offset_hours(time_zone: str, moment: datetime) -> float:
 
 def overlap_hours(a: Candidate, b: Candidate, week_start: datetime) -> float:
     """Shared availability over one reference week, across both time zones, in hours (0.25 h steps)."""
-    shared = intersect(_week_windows(tuple(a.profile.weekly_availability), a.profile.time_zone, week_start),
-                       _week_windows(tuple(b.profile.weekly_availability), b.profile.time_zone, week_start))
+    shared = intersect(
+        _week_windows(tuple(a.profile.weekly_availability), a.profile.time_zone, week_start),
+        _week_windows(tuple(b.profile.weekly_availability), b.profile.time_zone, week_start),
+    )
     minutes = sum((finish - begin).total_seconds() for begin, finish in shared) / 60
     return round(minutes / 15) * 15 / 60
 

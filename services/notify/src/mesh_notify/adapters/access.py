@@ -15,13 +15,18 @@ _RECIPIENT = """
 
 
 def _tenancy(row: asyncpg.Record | None) -> Tenancy | None:
-    return row and Tenancy(row["institution"], frozenset({row["campus"]} if row["campus"] else ()), None,
-                           frozenset({row["subject"]} if row["subject"] else ()))
+    return row and Tenancy(
+        row["institution"],
+        frozenset({row["campus"]} if row["campus"] else ()),
+        None,
+        frozenset({row["subject"]} if row["subject"] else ()),
+    )
 
 
 async def recipient_tenancy(connection: asyncpg.Connection, recipient_id: UUID) -> Tenancy | None:
-    contact = await connection.fetchrow("SELECT institution, campus, subject FROM contacts WHERE participant_id = $1",
-                                        recipient_id)
+    contact = await connection.fetchrow(
+        "SELECT institution, campus, subject FROM contacts WHERE participant_id = $1", recipient_id
+    )
     return _tenancy(contact or await connection.fetchrow(_RECIPIENT + " WHERE n.recipient_id = $1 LIMIT 1", recipient_id))
 
 

@@ -48,8 +48,7 @@ def delivery_worker(components: Components, mailer: SmtpMailer) -> PeriodicWorke
                 return 0
             # Each sender ends by itself (nothing due, stopping, or an error of its own); none is
             # cancelled half-way through a mail because another failed.
-            outcomes = await asyncio.gather(*(sender() for _ in range(settings.delivery_concurrency)),
-                                            return_exceptions=True)
+            outcomes = await asyncio.gather(*(sender() for _ in range(settings.delivery_concurrency)), return_exceptions=True)
             for outcome in outcomes:
                 if isinstance(outcome, BaseException):
                     raise outcome

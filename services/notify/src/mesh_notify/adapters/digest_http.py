@@ -36,9 +36,11 @@ async def get_digest(components: ComponentsDep, principal: PrincipalDep) -> Dige
     return _view(found)
 
 
-@router.put(PATH, summary="Ask for a daily digest of your campuses for 90 days, or renew it, or change when it comes "
-                          "(coordinators)",
-            responses=error_responses(403, 422))
+@router.put(
+    PATH,
+    summary="Ask for a daily digest of your campuses for 90 days, or renew it, or change when it comes (coordinators)",
+    responses=error_responses(403, 422),
+)
 async def set_digest(request: DigestRequest, components: ComponentsDep, principal: PrincipalDep) -> DigestView:
     subscription = _subscription(principal, request).renewed(components.clock.now())
     async with components.database.transaction(principal.institution) as transaction:
@@ -49,8 +51,12 @@ async def set_digest(request: DigestRequest, components: ComponentsDep, principa
     return _view(stored)
 
 
-@router.delete(PATH, status_code=status.HTTP_204_NO_CONTENT, summary="Stop your daily digest (coordinators)",
-               responses=error_responses(403, 404))
+@router.delete(
+    PATH,
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop your daily digest (coordinators)",
+    responses=error_responses(403, 404),
+)
 async def stop_digest(components: ComponentsDep, principal: PrincipalDep) -> None:
     require_role(principal, Role.COORDINATOR, "have a coordinator's digest")
     async with components.database.transaction(principal.institution) as transaction:
@@ -61,16 +67,23 @@ async def stop_digest(components: ComponentsDep, principal: PrincipalDep) -> Non
 def _subscription(principal: Principal, request: DigestRequest) -> DigestSubscription:
     require_role(principal, Role.COORDINATOR, "have a coordinator's digest")
     if principal.email is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail="your token carries no verified email: nowhere to send a digest")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail="your token carries no verified email: nowhere to send a digest"
+        )
     if not principal.campuses:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail="your token names no campus to summarise")
-    return DigestSubscription(principal.subject, principal.email, request.time_zone, request.hour,
-                              principal.campuses, principal.programs)
+    return DigestSubscription(
+        principal.subject, principal.email, request.time_zone, request.hour, principal.campuses, principal.programs
+    )
 
 
 def _view(found: DigestSubscription) -> DigestView:
-    return DigestView(hour=found.hour, time_zone=found.time_zone, email=found.email, campuses=sorted(found.campuses),
-                      programs=sorted(found.programs),
-                      last_sent_on=found.last_sent_on.isoformat() if found.last_sent_on else None,
-                      expires_on=str(found.expires_on))
+    return DigestView(
+        hour=found.hour,
+        time_zone=found.time_zone,
+        email=found.email,
+        campuses=sorted(found.campuses),
+        programs=sorted(found.programs),
+        last_sent_on=found.last_sent_on.isoformat() if found.last_sent_on else None,
+        expires_on=str(found.expires_on),
+    )

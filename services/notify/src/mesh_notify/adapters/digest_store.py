@@ -20,8 +20,15 @@ class PostgresDigests:
             ON CONFLICT (institution, subject) DO UPDATE SET email = excluded.email, time_zone = excluded.time_zone,
                 hour = excluded.hour, campuses = excluded.campuses, programs = excluded.programs,
                 expires_on = excluded.expires_on, updated_at = now()
-            """, subscription.subject, subscription.email, subscription.time_zone, subscription.hour,
-            sorted(subscription.campuses), sorted(subscription.programs), subscription.expires_on)
+            """,
+            subscription.subject,
+            subscription.email,
+            subscription.time_zone,
+            subscription.hour,
+            sorted(subscription.campuses),
+            sorted(subscription.programs),
+            subscription.expires_on,
+        )
 
     async def drop(self, subject: str) -> bool:
         return await self.unsubscribe(subject)
@@ -49,7 +56,12 @@ class PostgresDigests:
             WHERE campus = ANY($1) AND created_at >= $2 AND created_at < $3
               AND (cardinality($4::text[]) = 0 OR context->>'program_id' = ANY($4))
             GROUP BY template
-            """, sorted(subscription.campuses), since, until, sorted(subscription.programs))
+            """,
+            sorted(subscription.campuses),
+            since,
+            until,
+            sorted(subscription.programs),
+        )
         return {row["template"]: row["events"] for row in rows}, sum(row["failed"] for row in rows)
 
     async def mark_sent(self, subject: str, day: date) -> None:
@@ -57,5 +69,13 @@ class PostgresDigests:
 
 
 def _subscription(row: asyncpg.Record) -> DigestSubscription:
-    return DigestSubscription(row["subject"], row["email"], row["time_zone"], row["hour"], frozenset(row["campuses"]),
-                              frozenset(row["programs"]), row["expires_on"], row["last_sent_on"])
+    return DigestSubscription(
+        row["subject"],
+        row["email"],
+        row["time_zone"],
+        row["hour"],
+        frozenset(row["campuses"]),
+        frozenset(row["programs"]),
+        row["expires_on"],
+        row["last_sent_on"],
+    )

@@ -9,8 +9,9 @@ from mesh_runtime.workers import PeriodicWorker
 
 
 def digest_worker(components: Components, mailer: Mailer) -> PeriodicWorker:
-    return PeriodicWorker("coordinator-digests", lambda: send_digests(components, mailer),
-                          components.settings.timed_work_interval_seconds)
+    return PeriodicWorker(
+        "coordinator-digests", lambda: send_digests(components, mailer), components.settings.timed_work_interval_seconds
+    )
 
 
 async def send_digests(components: Components, mailer: Mailer) -> int:

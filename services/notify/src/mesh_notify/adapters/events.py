@@ -44,13 +44,38 @@ from mesh_runtime.consumer import Handler
 from mesh_runtime.db import Cause, Transaction
 
 # Retired versions still arrive from history written before contracts 2.0; they carry what v2 reads.
-HISTORY = (ParticipantJoinedV1, ParticipantProfileUpdatedV1, MatchProposedV1, MatchAcceptedV1, MatchDeclinedV1,
-           MatchEndedV1, SessionCancelledV1, SessionCompletedV1)
+HISTORY = (
+    ParticipantJoinedV1,
+    ParticipantProfileUpdatedV1,
+    MatchProposedV1,
+    MatchAcceptedV1,
+    MatchDeclinedV1,
+    MatchEndedV1,
+    SessionCancelledV1,
+    SessionCompletedV1,
+)
 
 # Every event someone should hear of: each plans its notifications.
-PLANNED_FROM = (ParticipantJoined, ParticipantProfileUpdated, MatchProposed, MatchAccepted, MatchDeclined, MatchExpired,
-                MatchEnded, MatchStalled, MatchArranged, MatchNudged, AgreementProposed, AgreementSet, SessionScheduled, SessionRescheduled,
-                SessionCancelled, SessionCompleted, SessionMissed, *HISTORY)
+PLANNED_FROM = (
+    ParticipantJoined,
+    ParticipantProfileUpdated,
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchExpired,
+    MatchEnded,
+    MatchStalled,
+    MatchArranged,
+    MatchNudged,
+    AgreementProposed,
+    AgreementSet,
+    SessionScheduled,
+    SessionRescheduled,
+    SessionCancelled,
+    SessionCompleted,
+    SessionMissed,
+    *HISTORY,
+)
 
 
 def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
@@ -59,8 +84,14 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
     async def contact_of(event: Event) -> Contact | None:
         if isinstance(event, ParticipantJoinedV1 | ParticipantProfileUpdatedV1):
             profile = event.profile
-            return Contact(event.participant_id, profile.display_name, str(profile.email), profile.time_zone,
-                           subject=event.subject, campus=profile.campus)
+            return Contact(
+                event.participant_id,
+                profile.display_name,
+                str(profile.email),
+                profile.time_zone,
+                subject=event.subject,
+                campus=profile.campus,
+            )
         if isinstance(event, ParticipantJoined | ParticipantProfileUpdated):
             return await contact_from_profile(profiles, event.participant_id)
         return None
@@ -88,6 +119,5 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
 
     return {
         ParticipantErased: on_participant_erased,
-        **{model: on_event
-           for model in PLANNED_FROM},
+        **{model: on_event for model in PLANNED_FROM},
     }

@@ -24,23 +24,44 @@ class UnreadCount(BaseModel):
     unread: int = Field(description="How many notifications were sent to them and not read yet.")
 
 
-@router.get("/notifications", summary="Notifications of one recipient, oldest first or newest first, whole or a page "
-                                      "at a time (theirs, and their admins')",
-            responses=error_responses(403, 422))
+@router.get(
+    "/notifications",
+    summary="Notifications of one recipient, oldest first or newest first, whole or a page at a time (theirs, and their admins')",
+    responses=error_responses(403, 422),
+)
 async def list_notifications(
-    components: ComponentsDep, cause: CauseDep, principal: PrincipalDep,
+    components: ComponentsDep,
+    cause: CauseDep,
+    principal: PrincipalDep,
     recipient_id: Annotated[UUID, Query(description="The participant.")],
-    state: Annotated[list[Status] | None, Query(
-        alias="status", description="Only these (repeat it for several); status=sent is their inbox.")] = None,
+    state: Annotated[
+        list[Status] | None, Query(alias="status", description="Only these (repeat it for several); status=sent is their inbox.")
+    ] = None,
     unread: Annotated[bool, Query(description="Only those sent and not read yet.")] = False,
-    order: Annotated[Literal["oldest", "newest"], Query(
-        description="By when each was sent (one not sent: when it was planned); newest: the latest first.")] = "oldest",
-    before: Annotated[UUID | None, Query(description="Only those listed before this notification of theirs (sent "
-                                                     "earlier): with order=newest, the next page after its last one.")] = None,
-    after: Annotated[UUID | None, Query(description="Only those listed after this notification of theirs (sent "
-                                                    "later): with order=oldest, the next page after its last one.")] = None,
-    limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE, description="At most this many; omitted: all of them. "
-                                                                     "A page shorter than the limit is the last.")] = None,
+    order: Annotated[
+        Literal["oldest", "newest"],
+        Query(description="By when each was sent (one not sent: when it was planned); newest: the latest first."),
+    ] = "oldest",
+    before: Annotated[
+        UUID | None,
+        Query(
+            description="Only those listed before this notification of theirs (sent "
+            "earlier): with order=newest, the next page after its last one."
+        ),
+    ] = None,
+    after: Annotated[
+        UUID | None,
+        Query(
+            description="Only those listed after this notification of theirs (sent "
+            "later): with order=oldest, the next page after its last one."
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(
+            ge=1, le=MAX_PAGE, description="At most this many; omitted: all of them. A page shorter than the limit is the last."
+        ),
+    ] = None,
 ) -> list[NotificationView]:
     async with components.database.transaction(principal.institution) as transaction:
         recipient = await recipient_tenancy(transaction.connection, recipient_id)
@@ -48,37 +69,55 @@ async def list_notifications(
             return []  # nothing yet, or not the caller's to know of: the same answer, so nothing leaks
         authorize(principal, recipient, f"notifications of {recipient_id}", coordinators_may=False)
         inbox = PostgresInbox(transaction.connection)
-        places = {name: await _place(inbox, recipient_id, name, cursor) for name, cursor in (("before", before), ("after", after))}
-        found = await inbox.page(recipient_id, statuses=state or (), unread_only=unread, newest_first=order == "newest",
-                                 before=places["before"], after=places["after"], limit=limit)
-        await audit.record_reads(transaction, principal, cause, "notifications",  # mail quotes people's words
-                                 {recipient.institution: [str(n.notification_id) for n in found]})
+        places = {
+            name: await _place(inbox, recipient_id, name, cursor) for name, cursor in (("before", before), ("after", after))
+        }
+        found = await inbox.page(
+            recipient_id,
+            statuses=state or (),
+            unread_only=unread,
+            newest_first=order == "newest",
+            before=places["before"],
+            after=places["after"],
+            limit=limit,
+        )
+        await audit.record_reads(
+            transaction,
+            principal,
+            cause,
+            "notifications",  # mail quotes people's words
+            {recipient.institution: [str(n.notification_id) for n in found]},
+        )
         return await views(transaction.connection, components, found)
 
 
-@router.get("/notifications/unread-count", summary="How many of one recipient's notifications are unread (theirs, and "
-                                                   "their admins')",
-            responses=error_responses(403))
-async def unread_count(components: ComponentsDep, principal: PrincipalDep,
-                       recipient_id: Annotated[UUID, Query(description="The participant.")]) -> UnreadCount:
+@router.get(
+    "/notifications/unread-count",
+    summary="How many of one recipient's notifications are unread (theirs, and their admins')",
+    responses=error_responses(403),
+)
+async def unread_count(
+    components: ComponentsDep, principal: PrincipalDep, recipient_id: Annotated[UUID, Query(description="The participant.")]
+) -> UnreadCount:
     async with components.database.transaction(principal.institution) as transaction:
         recipient = await recipient_tenancy(transaction.connection, recipient_id)
         if recipient is None or decide(principal, recipient, coordinators_may=False) is Decision.HIDDEN:
             return UnreadCount(recipient_id=recipient_id, unread=0)  # as the list: nothing leaks
         authorize(principal, recipient, f"notifications of {recipient_id}", coordinators_may=False)
-        return UnreadCount(recipient_id=recipient_id,
-                           unread=await PostgresInbox(transaction.connection).unread_count(recipient_id))
+        return UnreadCount(
+            recipient_id=recipient_id, unread=await PostgresInbox(transaction.connection).unread_count(recipient_id)
+        )
 
 
 @router.get("/notifications/{notification_id}", summary="One notification", responses=error_responses(403, 404))
-async def get_notification(notification_id: UUID, components: ComponentsDep, cause: CauseDep,
-                           principal: PrincipalDep) -> NotificationView:
+async def get_notification(
+    notification_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> NotificationView:
     async with components.database.transaction(principal.institution) as transaction:
         tenancy = await notification_tenancy(transaction.connection, notification_id)
         authorize(principal, tenancy, f"notification {notification_id}", coordinators_may=False)
         row = await transaction.connection.fetchrow("SELECT * FROM notifications WHERE notification_id = $1", notification_id)
-        await audit.record_reads(transaction, principal, cause, "notifications",
-                                 {tenancy.institution: [str(notification_id)]})  # type: ignore[union-attr]
+        await audit.record_reads(transaction, principal, cause, "notifications", {tenancy.institution: [str(notification_id)]})  # type: ignore[union-attr]
         [view] = await views(transaction.connection, components, [notification_from_row(row)], with_body=True)
     return view
 
@@ -87,6 +126,7 @@ async def _place(inbox: PostgresInbox, recipient_id: UUID, name: str, cursor: UU
     if cursor is None:
         return None
     if (place := await inbox.place(recipient_id, cursor)) is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            detail=f"{name} names no notification of recipient {recipient_id}")
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT, detail=f"{name} names no notification of recipient {recipient_id}"
+        )
     return place

@@ -25,9 +25,12 @@ router = APIRouter(tags=["notifications"])
 
 class ReadAll(BaseModel):
     recipient_id: UUID = Field(description="The participant: the caller themself.")
-    through: UUID | None = Field(default=None, description="The newest notification they saw: it and every one "
-                                                           "listed before it are read, one sent since stays unread. "
-                                                           "Omitted: every one sent so far.")
+    through: UUID | None = Field(
+        default=None,
+        description="The newest notification they saw: it and every one "
+        "listed before it are read, one sent since stays unread. "
+        "Omitted: every one sent so far.",
+    )
 
 
 class ReadAllDone(BaseModel):
@@ -36,9 +39,11 @@ class ReadAllDone(BaseModel):
     unread: int = Field(description="How many are still unread.")
 
 
-@router.post("/notifications/read", summary="Mark all of one's notifications read, or those up to one (the recipient "
-                                            "only); again: no change",
-             responses=error_responses(403, 404, 422))
+@router.post(
+    "/notifications/read",
+    summary="Mark all of one's notifications read, or those up to one (the recipient only); again: no change",
+    responses=error_responses(403, 404, 422),
+)
 async def read_all(body: ReadAll, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ReadAllDone:
     async with components.database.transaction(principal.institution) as transaction:
         tenancy = await recipient_tenancy(transaction.connection, body.recipient_id)
@@ -53,36 +58,44 @@ async def read_all(body: ReadAll, components: ComponentsDep, cause: CauseDep, pr
     return ReadAllDone(recipient_id=body.recipient_id, marked=marked, unread=unread)
 
 
-@router.post("/notifications/{notification_id}/read", summary="Mark a sent notification read (its recipient only); "
-                                                              "again: it keeps when it was first read",
-             responses=error_responses(403, 404, 409))
-async def read_one(notification_id: UUID, components: ComponentsDep, cause: CauseDep,
-                   principal: PrincipalDep) -> NotificationView:
+@router.post(
+    "/notifications/{notification_id}/read",
+    summary="Mark a sent notification read (its recipient only); again: it keeps when it was first read",
+    responses=error_responses(403, 404, 409),
+)
+async def read_one(
+    notification_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> NotificationView:
     async with components.database.transaction(principal.institution) as transaction:
         uow = await _recipients_own(transaction, components, cause, principal, notification_id)
         return await _marked(transaction, components, lambda: mark_read(uow, notification_id, components.clock.now()))
 
 
-@router.post("/notifications/{notification_id}/unread", summary="Mark a sent notification unread again (its "
-                                                                "recipient only); again: no change",
-             responses=error_responses(403, 404, 409))
-async def unread_one(notification_id: UUID, components: ComponentsDep, cause: CauseDep,
-                     principal: PrincipalDep) -> NotificationView:
+@router.post(
+    "/notifications/{notification_id}/unread",
+    summary="Mark a sent notification unread again (its recipient only); again: no change",
+    responses=error_responses(403, 404, 409),
+)
+async def unread_one(
+    notification_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> NotificationView:
     async with components.database.transaction(principal.institution) as transaction:
         uow = await _recipients_own(transaction, components, cause, principal, notification_id)
         return await _marked(transaction, components, lambda: mark_unread(uow, notification_id))
 
 
-async def _recipients_own(transaction: Transaction, components: Components, cause: Cause, principal: Principal,
-                          notification_id: UUID) -> PostgresNotifyUnitOfWork:
+async def _recipients_own(
+    transaction: Transaction, components: Components, cause: Cause, principal: Principal, notification_id: UUID
+) -> PostgresNotifyUnitOfWork:
     tenancy = await notification_tenancy(transaction.connection, notification_id)
     authorize(principal, tenancy, f"notification {notification_id}", coordinators_may=False)
     _the_recipient_only(principal, tenancy)
     return PostgresNotifyUnitOfWork(transaction, components.source, cause)
 
 
-async def _marked(transaction: Transaction, components: Components,
-                  mark: Callable[[], Awaitable[Notification | None]]) -> NotificationView:
+async def _marked(
+    transaction: Transaction, components: Components, mark: Callable[[], Awaitable[Notification | None]]
+) -> NotificationView:
     try:
         marked = await mark()
     except NotInInbox as error:

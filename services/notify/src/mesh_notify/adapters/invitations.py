@@ -11,8 +11,9 @@ from mesh_notify.domain.invitations import Invitation
 PRODUCT = "-//Mentoring Mesh//notify//EN"
 
 
-def invitation_ics(invitation: Invitation, *, organizer: str, attendee_name: str, attendee_email: str,
-                   stamped_at: datetime | None = None) -> bytes:
+def invitation_ics(
+    invitation: Invitation, *, organizer: str, attendee_name: str, attendee_email: str, stamped_at: datetime | None = None
+) -> bytes:
     """``organizer``: the From address the mail is sent from (an iTIP request names its organizer)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
@@ -29,8 +30,13 @@ def invitation_ics(invitation: Invitation, *, organizer: str, attendee_name: str
     event.add("location", invitation.location)
     event.add("status", "CANCELLED" if invitation.method == "CANCEL" else "CONFIRMED")
     organizer_name, organizer_email = parseaddr(organizer)
-    event.add("organizer", icalendar.vCalAddress(f"mailto:{organizer_email}"), parameters={"cn": organizer_name or "Mentoring Mesh"})
-    event.add("attendee", icalendar.vCalAddress(f"mailto:{attendee_email}"),
-              parameters={"cn": attendee_name, "role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"})
+    event.add(
+        "organizer", icalendar.vCalAddress(f"mailto:{organizer_email}"), parameters={"cn": organizer_name or "Mentoring Mesh"}
+    )
+    event.add(
+        "attendee",
+        icalendar.vCalAddress(f"mailto:{attendee_email}"),
+        parameters={"cn": attendee_name, "role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"},
+    )
     calendar.add_component(event)
     return calendar.to_ical()

@@ -23,14 +23,18 @@ class NotificationView(BaseModel):
     recipient_id: UUID
     template: str
     status: Status
-    subject: str | None = Field(default=None, description="The mail's subject line, in the recipient's time zone; "
-                                                          "none once its words are erased.")
-    body: str | None = Field(default=None, description="The mail's text, as plain text, when one notification is "
-                                                       "asked for (none in lists); none once its words are erased.")
-    due_at: datetime | None = Field(default=None, description="When a pending one is (next) sent: a reminder's "
-                                                              "moment, after quiet hours.")
-    sent_at: datetime | None = Field(default=None, description="When it was sent: from then on it is in the "
-                                                               "recipient's inbox.")
+    subject: str | None = Field(
+        default=None, description="The mail's subject line, in the recipient's time zone; none once its words are erased."
+    )
+    body: str | None = Field(
+        default=None,
+        description="The mail's text, as plain text, when one notification is "
+        "asked for (none in lists); none once its words are erased.",
+    )
+    due_at: datetime | None = Field(
+        default=None, description="When a pending one is (next) sent: a reminder's moment, after quiet hours."
+    )
+    sent_at: datetime | None = Field(default=None, description="When it was sent: from then on it is in the recipient's inbox.")
     read_at: datetime | None = Field(default=None, description="When its recipient read it; none while unread.")
     match_id: UUID | None = Field(default=None, description="The match it is about, if any.")
     session_id: UUID | None = Field(default=None, description="The session it is about: a reminder's, a session mail's.")
@@ -44,16 +48,29 @@ class NotificationView(BaseModel):
     @classmethod
     def of(cls, n: Notification, subject: str | None = None, body: str | None = None) -> "NotificationView":
         return cls(
-            notification_id=n.notification_id, recipient_id=n.recipient_id, template=n.template,
-            status=n.status.value, subject=subject, body=body, due_at=n.next_attempt_at, sent_at=n.sent_at, read_at=n.read_at,
-            match_id=_id(n.context.get("match_id")), session_id=n.session_id or _id(n.context.get("session_id")),
-            partner_id=_id(n.context.get("partner_id")), attempts=n.attempts, last_error=n.last_error,
-            caused_by_event_id=n.caused_by_event_id, correlation_id=n.correlation_id, created_at=n.created_at,
+            notification_id=n.notification_id,
+            recipient_id=n.recipient_id,
+            template=n.template,
+            status=n.status.value,
+            subject=subject,
+            body=body,
+            due_at=n.next_attempt_at,
+            sent_at=n.sent_at,
+            read_at=n.read_at,
+            match_id=_id(n.context.get("match_id")),
+            session_id=n.session_id or _id(n.context.get("session_id")),
+            partner_id=_id(n.context.get("partner_id")),
+            attempts=n.attempts,
+            last_error=n.last_error,
+            caused_by_event_id=n.caused_by_event_id,
+            correlation_id=n.correlation_id,
+            created_at=n.created_at,
         )
 
 
-async def views(connection: asyncpg.Connection, components: Components, notifications: Sequence[Notification], *,
-                with_body: bool = False) -> list[NotificationView]:
+async def views(
+    connection: asyncpg.Connection, components: Components, notifications: Sequence[Notification], *, with_body: bool = False
+) -> list[NotificationView]:
     """Each with its subject (and its text, ``with_body``), as its recipient's mail said it (their zone,
     their partner's name now)."""
     settings = components.settings
@@ -64,8 +81,11 @@ async def views(connection: asyncpg.Connection, components: Components, notifica
     found = []
     for n in notifications:
         message = _message(n, contacts, links)
-        found.append(NotificationView.of(n, subject=message.subject if message else None,
-                                         body=message.body if message and with_body else None))
+        found.append(
+            NotificationView.of(
+                n, subject=message.subject if message else None, body=message.body if message and with_body else None
+            )
+        )
     return found
 
 
@@ -75,8 +95,7 @@ def _message(notification: Notification, contacts: dict[UUID, Contact], links: L
         return None  # erased, or not known yet
     partner_id = _id(notification.context.get("partner_id"))
     try:
-        return render(notification, recipient, contacts.get(partner_id) if partner_id else None, links.matching,
-                      links.scheduling)
+        return render(notification, recipient, contacts.get(partner_id) if partner_id else None, links.matching, links.scheduling)
     except (KeyError, ValueError, TypeError):
         return None  # its words are erased (or it never could be rendered: then it failed)
 

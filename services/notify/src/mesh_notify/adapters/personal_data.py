@@ -14,8 +14,9 @@ async def contact_from_profile(profiles: Peer, participant_id: UUID) -> Contact 
     view = await profiles.get(f"/participants/{participant_id}/contact")
     if view is None or view["status"] == "erased":
         return None
-    return Contact(participant_id, view["display_name"], view["email"], view["time_zone"],
-                   subject=view.get("subject"), campus=view["campus"])
+    return Contact(
+        participant_id, view["display_name"], view["email"], view["time_zone"], subject=view.get("subject"), campus=view["campus"]
+    )
 
 
 async def match_details(matches: Peer, match_id: UUID, *, with_note: bool = False) -> dict[str, Any]:

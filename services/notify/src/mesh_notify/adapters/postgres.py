@@ -27,7 +27,12 @@ class PostgresContacts:
             SET display_name = excluded.display_name, email = excluded.email, time_zone = excluded.time_zone,
                 subject = coalesce(excluded.subject, contacts.subject), campus = excluded.campus
             """,
-            contact.participant_id, contact.display_name, contact.email, contact.time_zone, contact.subject, contact.campus,
+            contact.participant_id,
+            contact.display_name,
+            contact.email,
+            contact.time_zone,
+            contact.subject,
+            contact.campus,
         )
 
     async def get(self, participant_id: UUID) -> Contact | None:
@@ -73,10 +78,19 @@ class PostgresNotifications:
                     $11, $12, $13)
             ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
             """,
-            notification.notification_id, notification.recipient_id, notification.template, notification.context,
-            notification.caused_by_event_id, notification.correlation_id, notification.status.value,
-            notification.attempts, notification.next_attempt_at, notification.created_at,
-            notification.session_id, notification.session_revision, notification.trace_parent,
+            notification.notification_id,
+            notification.recipient_id,
+            notification.template,
+            notification.context,
+            notification.caused_by_event_id,
+            notification.correlation_id,
+            notification.status.value,
+            notification.attempts,
+            notification.next_attempt_at,
+            notification.created_at,
+            notification.session_id,
+            notification.session_revision,
+            notification.trace_parent,
         )
 
     async def forget_recipient(self, participant_id: UUID) -> int:
@@ -87,7 +101,9 @@ class PostgresNotifications:
                    status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
                    next_attempt_at = NULL, updated_at = now()
             WHERE recipient_id = $1
-            """, participant_id)
+            """,
+            participant_id,
+        )
         return int(status.split()[-1])
 
     async def redact_mentions(self, participant_id: UUID) -> int:
@@ -98,7 +114,9 @@ class PostgresNotifications:
                 'reflections', CASE WHEN context ? 'reflections' THEN (
                     SELECT coalesce(jsonb_agg(r - 'notes'), '[]') FROM jsonb_array_elements(context->'reflections') r) END))
             WHERE recipient_id <> $1 AND strpos(context::text, $1::text) > 0
-            """, str(participant_id))
+            """,
+            str(participant_id),
+        )
         return int(status.split()[-1])
 
     async def next_due_institution(self, now: datetime) -> str | None:
@@ -113,7 +131,11 @@ class PostgresNotifications:
             UPDATE notifications SET status = 'cancelled', next_attempt_at = NULL, last_error = $3, updated_at = now()
             WHERE session_id = $1 AND status = 'pending' AND template LIKE 'session_reminder_%'
               AND ($2::integer IS NULL OR session_revision < $2)
-            """, session_id, before_revision, why)
+            """,
+            session_id,
+            before_revision,
+            why,
+        )
         return int(status.split()[-1])
 
     async def next_due(self, now: datetime) -> Notification | None:
@@ -128,8 +150,12 @@ class PostgresNotifications:
                                      updated_at = now()
             WHERE notification_id = $1
             """,
-            notification.notification_id, notification.status.value, notification.attempts,
-            notification.next_attempt_at, notification.last_error, notification.sent_at,
+            notification.notification_id,
+            notification.status.value,
+            notification.attempts,
+            notification.next_attempt_at,
+            notification.last_error,
+            notification.sent_at,
         )
 
 

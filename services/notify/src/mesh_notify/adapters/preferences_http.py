@@ -31,9 +31,11 @@ class QuietHoursView(BaseModel):
 
 
 class PreferenceView(BaseModel):
-    kind: Kind = Field(description="matches (proposals and their answers), agreements, sessions (scheduled, moved, "
-                                   "cancelled, recorded, missed), reminders (before each session), nudges (a pair "
-                                   "gone quiet). The welcome is always sent.")
+    kind: Kind = Field(
+        description="matches (proposals and their answers), agreements, sessions (scheduled, moved, "
+        "cancelled, recorded, missed), reminders (before each session), nudges (a pair "
+        "gone quiet). The welcome is always sent."
+    )
     enabled: StrictBool = True
     quiet_hours: QuietHoursView | None = None
 
@@ -45,8 +47,9 @@ class Preferences(BaseModel):
 
 
 class PreferencesChange(BaseModel):
-    preferences: list[PreferenceView] = Field(min_length=1, max_length=len(KINDS),
-                                              description="The kinds to set; kinds not named stay as they are.")
+    preferences: list[PreferenceView] = Field(
+        min_length=1, max_length=len(KINDS), description="The kinds to set; kinds not named stay as they are."
+    )
 
     @model_validator(mode="after")
     def _once_each(self) -> Self:
@@ -62,14 +65,19 @@ PATH = "/participants/{participant_id}/notification-preferences"
 @router.get(PATH, summary="What a participant wants to hear (theirs, and their admins')", responses=error_responses(403, 404))
 async def get_preferences(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> Preferences:
     async with components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await recipient_tenancy(transaction.connection, participant_id),
-                  f"participant {participant_id}", coordinators_may=False)
+        authorize(
+            principal,
+            await recipient_tenancy(transaction.connection, participant_id),
+            f"participant {participant_id}",
+            coordinators_may=False,
+        )
         return await _current(transaction.connection, participant_id)
 
 
 @router.put(PATH, summary="Set what a participant wants to hear (themself only)", responses=error_responses(403, 404, 422))
-async def set_preferences(participant_id: UUID, change: PreferencesChange, components: ComponentsDep,
-                          principal: PrincipalDep) -> Preferences:
+async def set_preferences(
+    participant_id: UUID, change: PreferencesChange, components: ComponentsDep, principal: PrincipalDep
+) -> Preferences:
     async with components.database.transaction(principal.institution) as transaction:
         tenancy = await recipient_tenancy(transaction.connection, participant_id)
         authorize(principal, tenancy, f"participant {participant_id}", coordinators_may=False)
@@ -85,7 +93,15 @@ async def set_preferences(participant_id: UUID, change: PreferencesChange, compo
 async def _current(connection, participant_id: UUID) -> Preferences:  # type: ignore[no-untyped-def]
     contact = await PostgresContacts(connection).get(participant_id)
     stored = await PostgresPreferences(connection).all_of(participant_id)
-    return Preferences(participant_id=participant_id, time_zone=contact.time_zone if contact else None, preferences=[
-        PreferenceView(kind=p.kind, enabled=p.enabled,  # type: ignore[arg-type]
-                       quiet_hours=QuietHoursView(start=p.quiet_hours.start, end=p.quiet_hours.end) if p.quiet_hours else None)
-        for p in stored])
+    return Preferences(
+        participant_id=participant_id,
+        time_zone=contact.time_zone if contact else None,
+        preferences=[
+            PreferenceView(
+                kind=p.kind,
+                enabled=p.enabled,  # type: ignore[arg-type]
+                quiet_hours=QuietHoursView(start=p.quiet_hours.start, end=p.quiet_hours.end) if p.quiet_hours else None,
+            )
+            for p in stored
+        ],
+    )

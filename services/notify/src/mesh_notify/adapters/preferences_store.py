@@ -13,13 +13,13 @@ class PostgresPreferences:
 
     async def get(self, participant_id: UUID, kind: str) -> Preference:
         row = await self._connection.fetchrow(
-            "SELECT * FROM notification_preferences WHERE participant_id = $1 AND kind = $2", participant_id, kind)
+            "SELECT * FROM notification_preferences WHERE participant_id = $1 AND kind = $2", participant_id, kind
+        )
         return _preference(row) if row else Preference(kind)
 
     async def all_of(self, participant_id: UUID) -> list[Preference]:
         """One per kind, in KINDS order; defaults where none was set."""
-        rows = await self._connection.fetch("SELECT * FROM notification_preferences WHERE participant_id = $1",
-                                            participant_id)
+        rows = await self._connection.fetch("SELECT * FROM notification_preferences WHERE participant_id = $1", participant_id)
         stored = {row["kind"]: _preference(row) for row in rows}
         return [stored.get(kind, Preference(kind)) for kind in KINDS]
 
@@ -31,8 +31,13 @@ class PostgresPreferences:
             VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (participant_id, kind) DO UPDATE SET enabled = excluded.enabled, quiet_start = excluded.quiet_start,
                 quiet_end = excluded.quiet_end, updated_at = now()
-            """, participant_id, preference.kind, preference.enabled, quiet.start if quiet else None,
-            quiet.end if quiet else None)
+            """,
+            participant_id,
+            preference.kind,
+            preference.enabled,
+            quiet.start if quiet else None,
+            quiet.end if quiet else None,
+        )
 
     async def forget(self, participant_id: UUID) -> None:
         await self._connection.execute("DELETE FROM notification_preferences WHERE participant_id = $1", participant_id)
@@ -55,5 +60,9 @@ class PostgresSessionRevisions:
             ON CONFLICT (session_id) DO UPDATE SET revision = excluded.revision, cancelled = excluded.cancelled
             WHERE NOT session_revisions.cancelled AND session_revisions.revision <= excluded.revision
             RETURNING true
-            """, session_id, revision, cancelled)
+            """,
+            session_id,
+            revision,
+            cancelled,
+        )
         return bool(latest)

@@ -22,8 +22,9 @@ class SmtpMailer:
         self._settings = settings
         self._idle: list[aiosmtplib.SMTP] = []
 
-    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str,
-                   trace_parent: str | None = None) -> None:
+    async def send(
+        self, *, to_name: str, to_email: str, message: Message, message_id: str, trace_parent: str | None = None
+    ) -> None:
         with continued("notify send mail", trace_parent, kind=SpanKind.CLIENT, **{"messaging.message.id": message_id}):
             await self._compose_and_send(to_name=to_name, to_email=to_email, message=message, message_id=message_id)
 
@@ -38,8 +39,9 @@ class SmtpMailer:
         if message.invitation is not None:
             # The calendar part as an alternative (how calendars recognise an invitation) and as an
             # attachment (for clients that show only attachments).
-            ics = invitation_ics(message.invitation, organizer=self._settings.smtp_from, attendee_name=to_name,
-                                 attendee_email=to_email)
+            ics = invitation_ics(
+                message.invitation, organizer=self._settings.smtp_from, attendee_name=to_name, attendee_email=to_email
+            )
             email.add_alternative(ics.decode(), subtype="calendar", params={"method": message.invitation.method})
             email.add_attachment(ics, maintype="application", subtype="ics", filename="invite.ics")
         try:

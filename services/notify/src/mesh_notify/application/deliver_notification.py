@@ -25,8 +25,9 @@ class Links:
     scheduling: str | None = None
 
 
-async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links: Links | str,
-                       now: datetime | None = None) -> Notification | None:
+async def deliver_next(
+    uow: NotifyUnitOfWork, mailer: Mailer, links: Links | str, now: datetime | None = None
+) -> Notification | None:
     """Returns the notification handled (sent, deferred, cancelled, or with its failed attempt
     recorded), or None when nothing is due. Delivery is at least once: a crash after the server
     accepted the mail but before commit sends it again, with the same Message-ID so clients can
@@ -43,8 +44,9 @@ async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links: Links | str
         return await _deliver(uow, mailer, links if isinstance(links, Links) else Links(links), notification, now)
 
 
-async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notification: Notification,
-                   now: datetime) -> Notification:
+async def _deliver(
+    uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notification: Notification, now: datetime
+) -> Notification:
     recipient = await uow.contacts.get(notification.recipient_id)
     assert recipient is not None, "next_due only returns notifications whose recipient is known"
     if (held := await _held_back(uow, notification, recipient, now)) is not None:
@@ -68,8 +70,9 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
             trace_parent=notification.trace_parent,
         )
     except RefusedForGood as error:
-        failed = notification.refused(without_contact(f"the mail server refused the recipient: {error}", recipient,
-                                                      notification.context.get("send_to")))
+        failed = notification.refused(
+            without_contact(f"the mail server refused the recipient: {error}", recipient, notification.context.get("send_to"))
+        )
         log.warning("recipient refused for good", notification_id=str(notification.notification_id), error=failed.last_error)
         await _record_failure(uow, failed, now=now)
         return failed
@@ -78,8 +81,13 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
         # carries an address, so the error is kept without it.
         reason = without_contact(f"{type(error).__name__}: {error}", recipient, notification.context.get("send_to"))
         updated = notification.failed_attempt(reason, now)
-        log.warning("delivery failed", notification_id=str(notification.notification_id),
-                    attempts=updated.attempts, status=updated.status.value, error=reason)
+        log.warning(
+            "delivery failed",
+            notification_id=str(notification.notification_id),
+            attempts=updated.attempts,
+            status=updated.status.value,
+            error=reason,
+        )
         await _record_failure(uow, updated, now=now)
         return updated
     sent = notification.sent(now)
@@ -99,8 +107,7 @@ async def _deliver(uow: NotifyUnitOfWork, mailer: Mailer, links: Links, notifica
     return sent
 
 
-async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipient: Contact,
-                     now: datetime) -> Notification | None:
+async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipient: Contact, now: datetime) -> Notification | None:
     """Cancelled (kind turned off; a reminder whose session has begun, or that quiet hours would
     hold past it) or deferred to the end of quiet hours; None when it goes now."""
     preference = await uow.preferences.get(notification.recipient_id, kind_of(notification.template))
@@ -123,8 +130,11 @@ async def _held_back(uow: NotifyUnitOfWork, notification: Notification, recipien
 
 def without_contact(text: str, contact: Contact, other_address: str | None = None) -> str:
     """The text with the recipient's addresses and name replaced, however the server cased them."""
-    for personal, placeholder in ((contact.email, "<recipient address>"), (other_address, "<recipient address>"),
-                                  (contact.display_name, "<recipient>")):
+    for personal, placeholder in (
+        (contact.email, "<recipient address>"),
+        (other_address, "<recipient address>"),
+        (contact.display_name, "<recipient>"),
+    ):
         if personal:
             text = re.sub(re.escape(personal), placeholder, text, flags=re.IGNORECASE)
     return text

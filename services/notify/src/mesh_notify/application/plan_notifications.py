@@ -17,8 +17,13 @@ NEWEST = 2**31 - 1  # a cancellation without a revision (history) outranks every
 STALE_AFTER = timedelta(days=7)
 
 
-async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any], contact: Contact | None = None,
-                             details: dict[str, Any] | None = None, now: datetime | None = None) -> list[Notification]:
+async def plan_notifications(
+    uow: NotifyUnitOfWork,
+    envelope: EventEnvelope[Any],
+    contact: Contact | None = None,
+    details: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> list[Notification]:
     """``contact``: the participant a profile event is about, as the profile service has them (contacts
     follow the profile); ``details``: what the messages quote that the event does not carry (a
     match's reasons), kept with each notification until it is delivered or its people are erased.
@@ -39,8 +44,9 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
             extra.append((contact.participant_id, "email_changed_away", None))  # and at the old one
         await uow.contacts.upsert(contact)
     revision = _revision(event)
-    latest = revision is None or await uow.sessions.advance(event.session_id, revision,
-                                                            cancelled=isinstance(event, SessionCancelled))
+    latest = revision is None or await uow.sessions.advance(
+        event.session_id, revision, cancelled=isinstance(event, SessionCancelled)
+    )
     if not latest:
         return []
     if isinstance(event, SessionRescheduled | SessionCancelled):
@@ -60,10 +66,18 @@ async def plan_notifications(uow: NotifyUnitOfWork, envelope: EventEnvelope[Any]
             if moment is None:
                 continue
             notification = Notification(
-                notification_id=uuid4(), recipient_id=recipient_id, template=chosen, context=context,
-                caused_by_event_id=envelope.id, correlation_id=envelope.correlationid, created_at=now,
-                next_attempt_at=moment, session_id=getattr(event, "session_id", None),
-                session_revision=revision, trace_parent=envelope.traceparent)
+                notification_id=uuid4(),
+                recipient_id=recipient_id,
+                template=chosen,
+                context=context,
+                caused_by_event_id=envelope.id,
+                correlation_id=envelope.correlationid,
+                created_at=now,
+                next_attempt_at=moment,
+                session_id=getattr(event, "session_id", None),
+                session_revision=revision,
+                trace_parent=envelope.traceparent,
+            )
             await uow.notifications.add(notification)
             planned.append(notification)
     return planned
@@ -80,8 +94,9 @@ def _revision(event: object) -> int | None:
     return None
 
 
-async def _first_moment(uow: NotifyUnitOfWork, recipient_id: UUID, template: str, context: dict[str, Any],
-                        now: datetime) -> datetime | None:
+async def _first_moment(
+    uow: NotifyUnitOfWork, recipient_id: UUID, template: str, context: dict[str, Any], now: datetime
+) -> datetime | None:
     """Now, or the end of the recipient's quiet hours for this kind; None when they turned it off."""
     kind = kind_of(template)
     preference = await uow.preferences.get(recipient_id, kind)
@@ -91,8 +106,9 @@ async def _first_moment(uow: NotifyUnitOfWork, recipient_id: UUID, template: str
     return hold_until(now, template, context, preference, recipient.time_zone) if recipient else now
 
 
-async def _reminders(uow: NotifyUnitOfWork, recipient_id: UUID, starts_at: datetime,
-                     now: datetime) -> list[tuple[str, datetime | None]]:
+async def _reminders(
+    uow: NotifyUnitOfWork, recipient_id: UUID, starts_at: datetime, now: datetime
+) -> list[tuple[str, datetime | None]]:
     recipient = await uow.contacts.get(recipient_id)
     preference = await uow.preferences.get(recipient_id, "reminders")
     return list(reminder_moments(starts_at, now, preference, recipient.time_zone if recipient else "UTC"))

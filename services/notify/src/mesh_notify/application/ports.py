@@ -34,6 +34,7 @@ class Notifications(Protocol):
         """Their notifications keep only what counts (template, status, dates: when each was sent and read);
         pending ones are never sent."""
         ...
+
     async def redact_mentions(self, participant_id: UUID) -> int:
         """Others' notifications that quote them lose the quotes (reasons, reflections' words, free-text reasons)."""
         ...
@@ -100,8 +101,9 @@ class RefusedForGood(Exception):
 
 
 class Mailer(Protocol):
-    async def send(self, *, to_name: str, to_email: str, message: Message, message_id: str,
-                   trace_parent: str | None = None) -> None:
+    async def send(
+        self, *, to_name: str, to_email: str, message: Message, message_id: str, trace_parent: str | None = None
+    ) -> None:
         """Hand the message to the mail server; raises RefusedForGood on a permanent refusal, any
         other exception when it was not accepted this time. ``trace_parent``: the trace it continues."""
         ...

@@ -21,8 +21,9 @@ async def mark_unread(uow: NotifyUnitOfWork, notification_id: UUID) -> Notificat
     return await _mark(uow, notification_id, lambda found: found.unread())
 
 
-async def _mark(uow: NotifyUnitOfWork, notification_id: UUID,
-                change: Callable[[Notification], Notification]) -> Notification | None:
+async def _mark(
+    uow: NotifyUnitOfWork, notification_id: UUID, change: Callable[[Notification], Notification]
+) -> Notification | None:
     found = await uow.inbox.get_locked(notification_id)
     if found is None:
         return None

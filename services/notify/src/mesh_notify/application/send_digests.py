@@ -28,8 +28,12 @@ async def send_due_digests(digests: Digests, mailer: Mailer, now: datetime) -> i
         subject, body = digest_text(counts, failed, subscription, day)
         account = hashlib.sha256(subscription.subject.encode()).hexdigest()[:16]  # stable, and names nobody
         try:
-            await mailer.send(to_name="Coordinator", to_email=subscription.email, message=Message(subject, body),
-                              message_id=f"<digest-{day.isoformat()}-{account}@mentoring-mesh>")
+            await mailer.send(
+                to_name="Coordinator",
+                to_email=subscription.email,
+                message=Message(subject, body),
+                message_id=f"<digest-{day.isoformat()}-{account}@mentoring-mesh>",
+            )
         except Exception as error:  # noqa: BLE001 - one coordinator's mail server trouble stops nobody else's digest
             log.warning("digest not sent; tried again at the next look", account=account, error=type(error).__name__)
             continue

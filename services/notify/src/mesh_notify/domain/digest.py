@@ -59,7 +59,10 @@ def digest_text(counts: dict[str, int], failed: int, subscription: DigestSubscri
     where = ", ".join(sorted(subscription.campuses))
     lines = [f"  {sum(counts.get(template, 0) for template in templates):>4}  {label}" for templates, label in LINES]
     lines.append(f"  {failed:>4}  mails that could not be delivered")
-    body = (f"Hello,\n\nthe last 24 hours of peer mentoring on {where}, up to {day.isoformat()}:\n\n"
-            + "\n".join(lines) + "\n\nProgram health, per campus, has the rest. This digest comes until "
-            f"{subscription.expires_on}: ask for it again to keep it.\n\n— Mentoring Mesh")
+    body = (
+        f"Hello,\n\nthe last 24 hours of peer mentoring on {where}, up to {day.isoformat()}:\n\n"
+        + "\n".join(lines)
+        + "\n\nProgram health, per campus, has the rest. This digest comes until "
+        f"{subscription.expires_on}: ask for it again to keep it.\n\n— Mentoring Mesh"
+    )
     return f"Mentoring Mesh daily digest: {where}, {day.isoformat()}", body

@@ -70,8 +70,9 @@ class Notification:
 
     def _in_inbox(self) -> None:
         if self.status is not NotificationStatus.SENT:
-            raise NotInInbox(f"notification {self.notification_id} is {self.status.value}, not sent: "
-                             "only a sent one is in the inbox")
+            raise NotInInbox(
+                f"notification {self.notification_id} is {self.status.value}, not sent: only a sent one is in the inbox"
+            )
 
     def cancelled(self, why: str) -> "Notification":
         return replace(self, status=NotificationStatus.CANCELLED, next_attempt_at=None, last_error=why)
@@ -82,8 +83,7 @@ class Notification:
 
     def refused(self, error: str) -> "Notification":
         """The mail server refused the recipient for good: failed after this one attempt."""
-        return replace(self, status=NotificationStatus.FAILED, attempts=self.attempts + 1, next_attempt_at=None,
-                       last_error=error)
+        return replace(self, status=NotificationStatus.FAILED, attempts=self.attempts + 1, next_attempt_at=None, last_error=error)
 
     def undeliverable(self, error: str) -> "Notification":
         """A notification that can never be rendered is failed at once, not retried."""

@@ -13,14 +13,26 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 KIND_OF_TEMPLATE = {
-    "welcome": "account", "email_changed": "account", "email_changed_away": "account",
-    "match_proposed": "matches", "match_accepted": "matches", "match_declined": "matches",
-    "match_expired": "matches", "match_ended": "matches", "match_arranged": "matches",
-    "agreement_proposed": "agreements", "agreement_set": "agreements",
-    "session_scheduled": "sessions", "session_rescheduled": "sessions", "session_cancelled": "sessions",
-    "session_completed": "sessions", "session_missed": "sessions",
-    "session_reminder_24h": "reminders", "session_reminder_1h": "reminders",
-    "pair_dormant": "nudges", "pair_nudged": "nudges",
+    "welcome": "account",
+    "email_changed": "account",
+    "email_changed_away": "account",
+    "match_proposed": "matches",
+    "match_accepted": "matches",
+    "match_declined": "matches",
+    "match_expired": "matches",
+    "match_ended": "matches",
+    "match_arranged": "matches",
+    "agreement_proposed": "agreements",
+    "agreement_set": "agreements",
+    "session_scheduled": "sessions",
+    "session_rescheduled": "sessions",
+    "session_cancelled": "sessions",
+    "session_completed": "sessions",
+    "session_missed": "sessions",
+    "session_reminder_24h": "reminders",
+    "session_reminder_1h": "reminders",
+    "pair_dormant": "nudges",
+    "pair_nudged": "nudges",
 }
 KINDS = ("matches", "agreements", "sessions", "reminders", "nudges")  # the kinds a participant may set
 ALWAYS_SENT = frozenset({"account"})
@@ -81,8 +93,7 @@ def last_allowed_before(moment: datetime, preference: Preference, time_zone: str
     return datetime.combine(start_day, quiet.start, tzinfo=local.tzinfo).astimezone(UTC) - timedelta(minutes=1)
 
 
-def hold_until(moment: datetime, template: str, context: dict[str, Any], preference: Preference,
-               time_zone: str) -> datetime:
+def hold_until(moment: datetime, template: str, context: dict[str, Any], preference: Preference, time_zone: str) -> datetime:
     """When a notification due at ``moment`` may go: then, or at the end of the quiet hours; a session
     mail whose session, or its old time, comes before that end goes then all the same."""
     allowed = first_allowed(moment, preference, time_zone)

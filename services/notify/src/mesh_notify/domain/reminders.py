@@ -13,8 +13,7 @@ from mesh_notify.domain.preferences import Preference, first_allowed, last_allow
 LEADS = {"session_reminder_24h": timedelta(hours=24), "session_reminder_1h": timedelta(hours=1)}
 
 
-def reminder_moments(starts_at: datetime, now: datetime, preference: Preference,
-                     time_zone: str) -> list[tuple[str, datetime]]:
+def reminder_moments(starts_at: datetime, now: datetime, preference: Preference, time_zone: str) -> list[tuple[str, datetime]]:
     """(template, when) for each reminder still to send; none when reminders are off."""
     if not preference.enabled:
         return []

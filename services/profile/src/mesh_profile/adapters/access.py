@@ -12,5 +12,6 @@ def participant_tenancy(participant: Participant, erasure: Erasure | None = None
     owners = {participant.subject} if participant.subject else set()
     if erasure is not None and asking is not None and erasure.requested_by_account(asking):
         owners.add(asking)
-    return Tenancy(participant.institution, frozenset({participant.profile.campus}), participant.profile.program_id,
-                   frozenset(owners))
+    return Tenancy(
+        participant.institution, frozenset({participant.profile.campus}), participant.profile.program_id, frozenset(owners)
+    )

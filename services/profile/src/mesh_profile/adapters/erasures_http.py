@@ -39,37 +39,46 @@ class ListedErasure(ErasureView):
 
 class ErasurePage(BaseModel):
     erasures: list[ListedErasure]
-    next: str | None = Field(description="Opaque: pass as `before` (with the same `state`) for the next page; None "
-                                         "after the last.")
+    next: str | None = Field(
+        description="Opaque: pass as `before` (with the same `state`) for the next page; None after the last."
+    )
 
 
 class BadCursor(ValueError):
     pass
 
 
-@router.get("/erasures", summary="The institution's erasures, newest first, a page at a time (admins)",
-            description="Newest first by when each was asked for, then by participant id. `state`: only those every "
-                        "service has confirmed (`complete`) or not yet (`pending`). Each is shown as GET "
-                        "/participants/{id}/erasure shows it, with the participant's program and campus. A cursor "
-                        "that is not one this list gave is refused (422, `invalid-cursor`).",
-            responses=error_responses(403, 422))
-async def erasures(components: ComponentsDep, principal: PrincipalDep, state: State | None = None,
-                   before: str | None = Query(default=None, max_length=MAX_CURSOR_LENGTH,
-                                              description="`next` of the page before."),
-                   limit: int = Query(default=50, ge=1, le=100)) -> ErasurePage:
+@router.get(
+    "/erasures",
+    summary="The institution's erasures, newest first, a page at a time (admins)",
+    description="Newest first by when each was asked for, then by participant id. `state`: only those every "
+    "service has confirmed (`complete`) or not yet (`pending`). Each is shown as GET "
+    "/participants/{id}/erasure shows it, with the participant's program and campus. A cursor "
+    "that is not one this list gave is refused (422, `invalid-cursor`).",
+    responses=error_responses(403, 422),
+)
+async def erasures(
+    components: ComponentsDep,
+    principal: PrincipalDep,
+    state: State | None = None,
+    before: str | None = Query(default=None, max_length=MAX_CURSOR_LENGTH, description="`next` of the page before."),
+    limit: int = Query(default=50, ge=1, le=100),
+) -> ErasurePage:
     require_role(principal, Role.ADMIN, "list the institution's erasures")
     try:
         after = place_of(before, state) if before is not None else None
     except BadCursor as error:
-        raise Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="invalid-cursor",
-                      title="Invalid cursor") from error
+        raise Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="invalid-cursor", title="Invalid cursor") from error
     async with components.database.transaction(principal.institution) as transaction:
         page = await erasures_page(transaction.connection, principal.institution, state, after, limit + 1)
     shown = page[:limit]
     return ErasurePage(
-        erasures=[ListedErasure(**ErasureView.of(listed.erasure).model_dump(), program_id=listed.program_id,
-                                campus=listed.campus) for listed in shown],
-        next=cursor_for(shown[-1].place, state) if len(page) > limit else None)
+        erasures=[
+            ListedErasure(**ErasureView.of(listed.erasure).model_dump(), program_id=listed.program_id, campus=listed.campus)
+            for listed in shown
+        ],
+        next=cursor_for(shown[-1].place, state) if len(page) > limit else None,
+    )
 
 
 def cursor_for(place: Place, state: State | None) -> str:
@@ -80,8 +89,9 @@ def cursor_for(place: Place, state: State | None) -> str:
 def place_of(cursor: str, state: State | None) -> Place:
     body, dot, check = cursor.partition(".")
     if not dot or not hmac.compare_digest(check, _check(body, state)):
-        raise BadCursor("the cursor is not one this list gave (altered, cut, or from another state): "
-                        "start again from the first page")
+        raise BadCursor(
+            "the cursor is not one this list gave (altered, cut, or from another state): start again from the first page"
+        )
     try:
         requested_at, participant_id = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         place = Place(datetime.fromisoformat(requested_at), UUID(participant_id))

@@ -34,8 +34,9 @@ class ListedErasure:
         return Place(self.erasure.requested_at, self.erasure.participant_id)
 
 
-async def erasures_page(connection: asyncpg.Connection, institution: str, state: State | None, after: Place | None,
-                        limit: int) -> list[ListedErasure]:
+async def erasures_page(
+    connection: asyncpg.Connection, institution: str, state: State | None, after: Place | None, limit: int
+) -> list[ListedErasure]:
     """Up to ``limit`` erasures of the institution after ``after``, newest first; with the program and
     campus the participant was in (kept after erasure: they identify nobody)."""
     args: list[object] = [institution]
@@ -47,19 +48,28 @@ async def erasures_page(connection: asyncpg.Connection, institution: str, state:
         args += [after.requested_at, after.participant_id]
         where.append(f"(e.requested_at, e.participant_id) < (${len(args) - 1}, ${len(args)})")
     args.append(limit)
-    rows = await in_index_order(connection, f"""
+    rows = await in_index_order(
+        connection,
+        f"""
         SELECT e.participant_id, e.requested_at, e.requested_by, e.requester_digest, e.confirmations,
                p.program_id, p.campus
         FROM erasures e JOIN participants p ON p.participant_id = e.participant_id
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY e.requested_at DESC, e.participant_id DESC LIMIT ${len(args)}
-        """, args)
+        """,
+        args,
+    )
     return [ListedErasure(_erasure(row), row["program_id"], row["campus"]) for row in rows]
 
 
 def _erasure(row: asyncpg.Record) -> Erasure:
     """As PostgresParticipants.erasure reads one: confirmations are service -> {at, erased}."""
     confirmations = row["confirmations"]
-    return Erasure(row["participant_id"], row["requested_at"], row["requested_by"], row["requester_digest"],
-                   {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
-                   {service: c["erased"] for service, c in confirmations.items()})
+    return Erasure(
+        row["participant_id"],
+        row["requested_at"],
+        row["requested_by"],
+        row["requester_digest"],
+        {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
+        {service: c["erased"] for service, c in confirmations.items()},
+    )

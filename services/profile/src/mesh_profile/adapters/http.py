@@ -51,24 +51,37 @@ class ParticipantView(BaseModel):
     left_at: datetime | None
     erased_at: datetime | None = None
     left_reason: str | None = Field(default=None, description="Why they left, in their words, if they said.")
-    subject: str | None = Field(default=None, description="Their account at the institution's identity provider; "
-                                "none after erasure, nor before a person a roster brought claims their profile.")
+    subject: str | None = Field(
+        default=None,
+        description="Their account at the institution's identity provider; "
+        "none after erasure, nor before a person a roster brought claims their profile.",
+    )
     external_id: str | None = Field(default=None, description="The institution's id for them, from a roster.")
-    profile: ParticipantProfile = Field(description="After erasure: only what is anonymous (program, campus, roles, "
-                                                    "availability); name and email are placeholders, free text is gone. "
-                                                    "To the platform's services: as published (without mentoring that "
-                                                    "awaits a coordinator's approval).")
+    profile: ParticipantProfile = Field(
+        description="After erasure: only what is anonymous (program, campus, roles, "
+        "availability); name and email are placeholders, free text is gone. "
+        "To the platform's services: as published (without mentoring that "
+        "awaits a coordinator's approval)."
+    )
     mentoring: Literal["awaiting_approval", "approved"] | None = Field(
-        default=None, description="In a program that asks a coordinator's approval of mentors: whether theirs is given.")
+        default=None, description="In a program that asks a coordinator's approval of mentors: whether theirs is given."
+    )
 
     @classmethod
     def of(cls, participant: Participant, *, published: bool = False) -> "ParticipantView":
         """``published``: as the other services may know them (a service reads it)."""
-        return cls(participant_id=participant.participant_id, status=participant.status.value,
-                   joined_at=participant.joined_at, left_at=participant.left_at, erased_at=participant.erased_at,
-                   left_reason=participant.left_reason, subject=participant.subject,
-                   external_id=participant.external_id, mentoring=participant.mentoring,
-                   profile=participant.published if published else participant.profile)
+        return cls(
+            participant_id=participant.participant_id,
+            status=participant.status.value,
+            joined_at=participant.joined_at,
+            left_at=participant.left_at,
+            erased_at=participant.erased_at,
+            left_reason=participant.left_reason,
+            subject=participant.subject,
+            external_id=participant.external_id,
+            mentoring=participant.mentoring,
+            profile=participant.published if published else participant.profile,
+        )
 
 
 class Confirmation(BaseModel):
@@ -86,10 +99,16 @@ class ErasureView(BaseModel):
 
     @classmethod
     def of(cls, erasure: Erasure) -> "ErasureView":
-        return cls(participant_id=erasure.participant_id, requested_at=erasure.requested_at,
-                   requested_by=erasure.requested_by, complete=erasure.complete,
-                   confirmations=[Confirmation(service=s, confirmed_at=erasure.confirmations.get(s),
-                                               erased=erasure.erased.get(s, [])) for s in SERVICES_HOLDING_PERSONAL_DATA])
+        return cls(
+            participant_id=erasure.participant_id,
+            requested_at=erasure.requested_at,
+            requested_by=erasure.requested_by,
+            complete=erasure.complete,
+            confirmations=[
+                Confirmation(service=s, confirmed_at=erasure.confirmations.get(s), erased=erasure.erased.get(s, []))
+                for s in SERVICES_HOLDING_PERSONAL_DATA
+            ],
+        )
 
 
 class Claim(BaseModel):
@@ -105,21 +124,22 @@ class Leave(BaseModel):
     status_code=status.HTTP_201_CREATED,
     summary="Join a mentoring program",
     description="The caller joins as themself: the participant is bound to their account, in their institution, "
-                "on one of their campuses, with the email their institution vouches for (the token's verified "
-                "address; 403 without one). Affiliation, year of study and department are the token's: one given "
-                "that differs, or that the token lacks, is refused as `not-eligible` (422) naming the field; of "
-                "the program's custom attributes, give only the answers to its registration questions (those "
-                "`asked`; the others come only from a roster, and giving one is refused the same way). The "
-                "program must be open and admit them by every rule: a refusal is a "
-                "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
-                "whose `violations` name each rule failed, why, and the `field` of the profile it reads "
-                "(`custom_attributes.<name>` for an answer). Sent again by the same account (a retry after a "
-                "lost answer), it is refused as `urn:mentoringmesh:problem:already-joined` (409) with the "
-                "`participant_id` it made, also in `Location`.",
+    "on one of their campuses, with the email their institution vouches for (the token's verified "
+    "address; 403 without one). Affiliation, year of study and department are the token's: one given "
+    "that differs, or that the token lacks, is refused as `not-eligible` (422) naming the field; of "
+    "the program's custom attributes, give only the answers to its registration questions (those "
+    "`asked`; the others come only from a roster, and giving one is refused the same way). The "
+    "program must be open and admit them by every rule: a refusal is a "
+    "problem (`urn:mentoringmesh:problem:not-eligible`, 422; 409 when only places are lacking) "
+    "whose `violations` name each rule failed, why, and the `field` of the profile it reads "
+    "(`custom_attributes.<name>` for an answer). Sent again by the same account (a retry after a "
+    "lost answer), it is refused as `urn:mentoringmesh:problem:already-joined` (409) with the "
+    "`participant_id` it made, also in `Location`.",
     responses=error_responses(403, 404, 409, 422),
 )
-async def join(profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
-               principal: PrincipalDep) -> ParticipantView:
+async def join(
+    profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ParticipantView:
     require_role(principal, Role.PARTICIPANT, "join a program (a person joins as themself)")
     _require_own_campus(principal, profile.campus)
     email = _vouched_email(principal)
@@ -128,23 +148,32 @@ async def join(profile: ParticipantProfile, components: ComponentsDep, cause: Ca
     try:
         async with program_refusals(), components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-            participant = await join_program(uow, profile, institution=principal.institution, subject=principal.subject,
-                                             vouched=_vouched(principal))
+            participant = await join_program(
+                uow, profile, institution=principal.institution, subject=principal.subject, vouched=_vouched(principal)
+            )
     except NotVouched as error:
         raise not_vouched(error) from error
     except AlreadyJoined as error:
         if error.yours and error.participant_id is not None:
-            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="already-joined", title="Already joined",
-                          headers={"Location": f"/participants/{error.participant_id}"},
-                          participant_id=str(error.participant_id)) from error
+            raise Problem(
+                status.HTTP_409_CONFLICT,
+                str(error),
+                kind="already-joined",
+                title="Already joined",
+                headers={"Location": f"/participants/{error.participant_id}"},
+                participant_id=str(error.participant_id),
+            ) from error
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
     return ParticipantView.of(participant)
 
 
-@router.post("/claim", summary="Take the profile a program's roster made for you",
-             description="The participant in the program with the email your institution vouches for (the token's "
-                         "verified email) becomes yours, once. From then on you act on it as if you had joined.",
-             responses=error_responses(403, 404, 409))
+@router.post(
+    "/claim",
+    summary="Take the profile a program's roster made for you",
+    description="The participant in the program with the email your institution vouches for (the token's "
+    "verified email) becomes yours, once. From then on you act on it as if you had joined.",
+    responses=error_responses(403, 404, 409),
+)
 async def claim(body: Claim, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ParticipantView:
     require_role(principal, Role.PARTICIPANT, "claim a profile (a person claims their own)")
     if principal.email is None:
@@ -161,38 +190,61 @@ async def claim(body: Claim, components: ComponentsDep, cause: CauseDep, princip
     return ParticipantView.of(participant)
 
 
-@router.put("/{participant_id}/profile", summary="Replace a participant's profile (the participant, or an admin)",
-            description="A participant keeps their stored email, or changes it to the one their institution vouches "
-                        "for. Affiliation, year of study, department and custom attributes stay as the institution "
-                        "gave them (left out: kept); changing one is refused (403) naming it, except to the value "
-                        "their token now carries when no roster gave it. The answers to the program's registration "
-                        "questions (custom attributes it marks `asked`) are the participant's to change (left out: "
-                        "kept), held to the program's rules as on joining. An admin sets them all as they are.",
-            responses=error_responses(403, 404, 409, 422))
-async def update(participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep,
-                 principal: PrincipalDep) -> ParticipantView:
+@router.put(
+    "/{participant_id}/profile",
+    summary="Replace a participant's profile (the participant, or an admin)",
+    description="A participant keeps their stored email, or changes it to the one their institution vouches "
+    "for. Affiliation, year of study, department and custom attributes stay as the institution "
+    "gave them (left out: kept); changing one is refused (403) naming it, except to the value "
+    "their token now carries when no roster gave it. The answers to the program's registration "
+    "questions (custom attributes it marks `asked`) are the participant's to change (left out: "
+    "kept), held to the program's rules as on joining. An admin sets them all as they are.",
+    responses=error_responses(403, 404, 409, 422),
+)
+async def update(
+    participant_id: UUID, profile: ParticipantProfile, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ParticipantView:
     vouched = None if principal.is_admin else _vouched(principal)
-    return await _change(components, cause, principal, participant_id, "participant.update",
-                         lambda uow: update_profile(uow, participant_id, profile, vouched), moving_to=profile.campus,
-                         new_email=str(profile.email))
+    return await _change(
+        components,
+        cause,
+        principal,
+        participant_id,
+        "participant.update",
+        lambda uow: update_profile(uow, participant_id, profile, vouched),
+        moving_to=profile.campus,
+        new_email=str(profile.email),
+    )
 
 
-@router.post("/{participant_id}/leave", summary="Leave the program (the participant, or an admin)",
-             responses=error_responses(403, 404, 409))
-async def leave(participant_id: UUID, body: Leave, components: ComponentsDep, cause: CauseDep,
-                principal: PrincipalDep) -> ParticipantView:
-    return await _change(components, cause, principal, participant_id, "participant.leave",
-                         lambda uow: leave_program(uow, participant_id, body.reason))
+@router.post(
+    "/{participant_id}/leave",
+    summary="Leave the program (the participant, or an admin)",
+    responses=error_responses(403, 404, 409),
+)
+async def leave(
+    participant_id: UUID, body: Leave, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ParticipantView:
+    return await _change(
+        components,
+        cause,
+        principal,
+        participant_id,
+        "participant.leave",
+        lambda uow: leave_program(uow, participant_id, body.reason),
+    )
 
 
 def _vouched_email(principal: Principal) -> str:
     """The address the institution vouches for: without one, a person could join with anyone's (and the
     roster would then adopt them as that person)."""
     if principal.email is None:
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail="your institution vouches for no email address of yours (your token carries no "
-                                   "verified email), so you cannot join with one: ask your institution, or a "
-                                   "coordinator to add you through the program's roster")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail="your institution vouches for no email address of yours (your token carries no "
+            "verified email), so you cannot join with one: ask your institution, or a "
+            "coordinator to add you through the program's roster",
+        )
     return principal.email
 
 
@@ -202,8 +254,9 @@ def _require_own_email(principal: Principal, email: str, stored: str | None = No
     if stored is not None and stored.casefold() == email.casefold():
         return
     if _vouched_email(principal).casefold() != email.casefold():
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail=f"the email must be the one your institution gives for you ({principal.email})")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=f"the email must be the one your institution gives for you ({principal.email})"
+        )
 
 
 def _vouched(principal: Principal) -> Vouched:
@@ -215,22 +268,37 @@ def _require_own_campus(principal: Principal, campus: str) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"campus {campus!r} is not one of yours")
 
 
-async def _change(components, cause, principal: Principal, participant_id: UUID, action: str, use_case,
-                  moving_to: str | None = None, new_email: str | None = None) -> ParticipantView:
+async def _change(
+    components,
+    cause,
+    principal: Principal,
+    participant_id: UUID,
+    action: str,
+    use_case,
+    moving_to: str | None = None,
+    new_email: str | None = None,
+) -> ParticipantView:
     """The participant themself, or an admin; a participant moves only to a campus of their own."""
     try:
         async with program_refusals(), components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             current = await uow.participants.get_for_update(participant_id)
-            authorize(principal, current and participant_tenancy(current), f"participant {participant_id}",
-                      coordinators_may=False)
+            authorize(
+                principal, current and participant_tenancy(current), f"participant {participant_id}", coordinators_may=False
+            )
             if moving_to is not None and not principal.is_admin:
                 _require_own_campus(principal, moving_to)
             if new_email is not None and not principal.is_admin:
                 _require_own_email(principal, new_email, stored=str(current.profile.email))
             participant = await use_case(uow)
-            await audit.record_if_privileged(transaction, principal, cause, action, f"participant/{participant_id}",
-                                             fields=changed_fields(current.profile, participant.profile))
+            await audit.record_if_privileged(
+                transaction,
+                principal,
+                cause,
+                action,
+                f"participant/{participant_id}",
+                fields=changed_fields(current.profile, participant.profile),
+            )
     except ParticipantNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except NotVouched as error:
@@ -242,11 +310,15 @@ async def _change(components, cause, principal: Principal, participant_id: UUID,
     return ParticipantView.of(participant)
 
 
-@router.delete("/{participant_id}", status_code=status.HTTP_202_ACCEPTED, response_model=ErasureView,
-               summary="Erase a participant's personal data (the participant themself, or an admin)",
-               description="Personal data goes from every service; anonymous history stays. Asking again answers "
-                           "with the erasure under way. Follow it at GET /participants/{id}/erasure.",
-               responses=error_responses(403, 404))
+@router.delete(
+    "/{participant_id}",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=ErasureView,
+    summary="Erase a participant's personal data (the participant themself, or an admin)",
+    description="Personal data goes from every service; anonymous history stays. Asking again answers "
+    "with the erasure under way. Follow it at GET /participants/{id}/erasure.",
+    responses=error_responses(403, 404),
+)
 async def erase(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ErasureView:
     async with components.database.transaction(principal.institution) as transaction:
         uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
@@ -256,8 +328,11 @@ async def erase(participant_id: UUID, components: ComponentsDep, cause: CauseDep
     return ErasureView.of(erasure)
 
 
-@router.get("/{participant_id}/erasure", summary="Where a participant's erasure stands: who confirmed, when",
-            responses=error_responses(403, 404))
+@router.get(
+    "/{participant_id}/erasure",
+    summary="Where a participant's erasure stands: who confirmed, when",
+    responses=error_responses(403, 404),
+)
 async def erasure_status(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> ErasureView:
     async with components.database.transaction(principal.institution) as transaction:
         participants = PostgresParticipants(transaction.connection)
@@ -271,5 +346,9 @@ async def erasure_status(participant_id: UUID, components: ComponentsDep, princi
 async def _authorize_erasure(participants: PostgresParticipants, principal: Principal, participant_id: UUID) -> None:
     participant = await participants.get(participant_id)
     erasure = await participants.erasure(participant_id) if participant else None
-    authorize(principal, participant and participant_tenancy(participant, erasure, principal.subject),
-              f"participant {participant_id}", coordinators_may=False)
+    authorize(
+        principal,
+        participant and participant_tenancy(participant, erasure, principal.subject),
+        f"participant {participant_id}",
+        coordinators_may=False,
+    )

@@ -16,24 +16,25 @@ from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, aut
 router = APIRouter(prefix="/participants", tags=["participants"])
 
 
-@router.post("/{participant_id}/mentoring/approval",
-             summary="Approve a participant as a mentor (a coordinator of their program and campus, or an admin)",
-             description="In a program with `mentors_need_approval`, someone who mentors is published without their "
-                         "mentor topics and capacity (not at all if they only mentor) until this is done; then the "
-                         "other services learn their mentoring (ParticipantProfileUpdated, or ParticipantJoined). "
-                         "The approval stands for later changes; approving again changes nothing. Audited.",
-             responses=error_responses(403, 404, 409))
-async def approve(participant_id: UUID, components: ComponentsDep, cause: CauseDep,
-                  principal: PrincipalDep) -> ParticipantView:
+@router.post(
+    "/{participant_id}/mentoring/approval",
+    summary="Approve a participant as a mentor (a coordinator of their program and campus, or an admin)",
+    description="In a program with `mentors_need_approval`, someone who mentors is published without their "
+    "mentor topics and capacity (not at all if they only mentor) until this is done; then the "
+    "other services learn their mentoring (ParticipantProfileUpdated, or ParticipantJoined). "
+    "The approval stands for later changes; approving again changes nothing. Audited.",
+    responses=error_responses(403, 404, 409),
+)
+async def approve(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ParticipantView:
     try:
         async with components.database.transaction(principal.institution) as transaction:
             uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
             current = await uow.participants.get_for_update(participant_id)
-            authorize(principal, current and participant_tenancy(current), f"participant {participant_id}",
-                      owners_may=False)  # nobody approves themself
+            authorize(
+                principal, current and participant_tenancy(current), f"participant {participant_id}", owners_may=False
+            )  # nobody approves themself
             participant = await approve_mentoring(uow, participant_id)
-            await audit.record(transaction, principal, cause, "participant.approve_mentoring",
-                               f"participant/{participant_id}")
+            await audit.record(transaction, principal, cause, "participant.approve_mentoring", f"participant/{participant_id}")
     except ParticipantNotFound as error:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
     except ProfileError as error:

@@ -31,9 +31,23 @@ class PostgresParticipants:
                                       institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
-            [(p.participant_id, p.profile.program_id, p.email_key, p.profile.model_dump(mode="json"), p.joined_at,
-              p.institution, p.profile.campus, p.subject, p.external_id, p.mentoring_pending, p.mentoring_approved_at)
-             for p in participants])
+            [
+                (
+                    p.participant_id,
+                    p.profile.program_id,
+                    p.email_key,
+                    p.profile.model_dump(mode="json"),
+                    p.joined_at,
+                    p.institution,
+                    p.profile.campus,
+                    p.subject,
+                    p.external_id,
+                    p.mentoring_pending,
+                    p.mentoring_approved_at,
+                )
+                for p in participants
+            ],
+        )
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
@@ -61,20 +75,39 @@ class PostgresParticipants:
                                     mentoring_pending = $11, mentoring_approved_at = $12
             WHERE participant_id = $1
             """,
-            [(p.participant_id, p.email_key, p.profile.model_dump(mode="json"), p.status.value, p.left_at,
-              p.profile.campus, p.subject, p.erased_at, p.left_reason, p.external_id, p.mentoring_pending,
-              p.mentoring_approved_at) for p in participants])
+            [
+                (
+                    p.participant_id,
+                    p.email_key,
+                    p.profile.model_dump(mode="json"),
+                    p.status.value,
+                    p.left_at,
+                    p.profile.campus,
+                    p.subject,
+                    p.erased_at,
+                    p.left_reason,
+                    p.external_id,
+                    p.mentoring_pending,
+                    p.mentoring_approved_at,
+                )
+                for p in participants
+            ],
+        )
 
     async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]:
         rows = await self._connection.fetch(
             "SELECT * FROM participants WHERE program_id = $1 AND external_id = ANY($2::text[]) FOR UPDATE",
-            program_id, list(external_ids))
+            program_id,
+            list(external_ids),
+        )
         return {row["external_id"]: _participant(row) for row in rows}
 
     async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]:
         rows = await self._connection.fetch(
             "SELECT * FROM participants WHERE program_id = $1 AND email_key = ANY($2::text[]) FOR UPDATE",
-            program_id, list(email_keys))
+            program_id,
+            list(email_keys),
+        )
         return {row["email_key"]: _participant(row) for row in rows}
 
     async def find_by_email(self, program_id: str, email_key: str) -> Participant | None:
@@ -97,15 +130,23 @@ class PostgresParticipants:
             SELECT * FROM participants WHERE subject = $1
             UNION ALL
             SELECT * FROM participants WHERE subject IS NULL AND $2::text IS NOT NULL AND email_key = $2
-            """, subject, email_key)
+            """,
+            subject,
+            email_key,
+        )
         return [_participant(row) for row in rows]
 
     async def erasure(self, participant_id: UUID) -> Erasure | None:
         row = await self._connection.fetchrow("SELECT * FROM erasures WHERE participant_id = $1", participant_id)
         confirmations = row["confirmations"] if row else {}
-        return row and Erasure(row["participant_id"], row["requested_at"], row["requested_by"], row["requester_digest"],
-                               {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
-                               {service: c["erased"] for service, c in confirmations.items()})
+        return row and Erasure(
+            row["participant_id"],
+            row["requested_at"],
+            row["requested_by"],
+            row["requester_digest"],
+            {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
+            {service: c["erased"] for service, c in confirmations.items()},
+        )
 
     async def add_erasure(self, erasure: Erasure) -> None:
         await self._connection.execute(
@@ -113,9 +154,15 @@ class PostgresParticipants:
             INSERT INTO erasures (participant_id, requested_at, requested_by, requester_digest, confirmations)
             VALUES ($1, $2, $3, $4, $5)
             """,
-            erasure.participant_id, erasure.requested_at, erasure.requested_by, erasure.requester_digest,
-            {service: {"at": at.isoformat(), "erased": erasure.erased.get(service, [])}
-             for service, at in erasure.confirmations.items()})
+            erasure.participant_id,
+            erasure.requested_at,
+            erasure.requested_by,
+            erasure.requester_digest,
+            {
+                service: {"at": at.isoformat(), "erased": erasure.erased.get(service, [])}
+                for service, at in erasure.confirmations.items()
+            },
+        )
 
     async def confirm_erasure(self, participant_id: UUID, service: str, at: datetime, erased: list[str]) -> None:
         # A confirmation seen twice (or late) keeps the first one given.
@@ -123,14 +170,27 @@ class PostgresParticipants:
             """
             UPDATE erasures SET confirmations = jsonb_build_object($2::text, $3::jsonb) || confirmations
             WHERE participant_id = $1
-            """, participant_id, service, {"at": at.isoformat(), "erased": erased})
+            """,
+            participant_id,
+            service,
+            {"at": at.isoformat(), "erased": erased},
+        )
 
 
 def _participant(row: asyncpg.Record) -> Participant:
     return Participant(
-        row["participant_id"], ParticipantProfile.model_validate(row["profile"]), row["joined_at"],
-        row["institution"], row["subject"], ParticipantStatus(row["status"]), row["left_at"], row["erased_at"],
-        row["left_reason"], row["external_id"], row["mentoring_pending"], row["mentoring_approved_at"],
+        row["participant_id"],
+        ParticipantProfile.model_validate(row["profile"]),
+        row["joined_at"],
+        row["institution"],
+        row["subject"],
+        ParticipantStatus(row["status"]),
+        row["left_at"],
+        row["erased_at"],
+        row["left_reason"],
+        row["external_id"],
+        row["mentoring_pending"],
+        row["mentoring_approved_at"],
     )
 
 
@@ -142,5 +202,6 @@ class PostgresProfileUnitOfWork(UnitOfWork):
         self.seats = PostgresSeats(self.connection)
 
     async def lock_roster(self, program_id: str) -> None:
-        await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                                      f"roster/{self.institution}/{program_id}")
+        await self.connection.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"roster/{self.institution}/{program_id}"
+        )

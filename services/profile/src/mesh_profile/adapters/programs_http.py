@@ -27,9 +27,14 @@ from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, err
 from mesh_runtime.identity import Principal
 
 router = APIRouter(prefix="/programs", tags=["programs"])
-Coordinators = Annotated[list[AccountSubject], Field(
-    default_factory=list, max_length=50,
-    description="Accounts (token subjects) of the staff who coordinate it; the creator when none are given.")]
+Coordinators = Annotated[
+    list[AccountSubject],
+    Field(
+        default_factory=list,
+        max_length=50,
+        description="Accounts (token subjects) of the staff who coordinate it; the creator when none are given.",
+    ),
+]
 
 
 def _iso_date(value: object) -> object:
@@ -49,8 +54,7 @@ class TermSpec(Term):
 
 class Capacity(RoleCapacity):
     # Strict: a lax false read as 0 would close the role to everyone (fuzzing sent it and it was taken).
-    most: StrictInt = Field(ge=0, le=1_000_000, description=RoleCapacity.model_fields["most"].description,
-                            examples=[150])
+    most: StrictInt = Field(ge=0, le=1_000_000, description=RoleCapacity.model_fields["most"].description, examples=[150])
 
 
 class CustomAttributeSpec(CustomAttribute):
@@ -58,8 +62,7 @@ class CustomAttributeSpec(CustomAttribute):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     # Strict: a lax "yes" or 1 read as true would open the attribute to the participant's own word.
-    asked: StrictBool = Field(default=False, description=CustomAttribute.model_fields["asked"].description,
-                              examples=[True])
+    asked: StrictBool = Field(default=False, description=CustomAttribute.model_fields["asked"].description, examples=[True])
 
 
 class ProgramSpec(ProgramDefinition):
@@ -68,14 +71,22 @@ class ProgramSpec(ProgramDefinition):
     model_config = ConfigDict(frozen=True, extra="forbid")
     coordinators: Coordinators
     custom_attributes: list[CustomAttributeSpec] = Field(  # type: ignore[assignment]
-        default_factory=list, max_length=30, description=ProgramDefinition.model_fields["custom_attributes"].description)
-    terms: list[TermSpec] = Field(default_factory=list, max_length=50,  # type: ignore[assignment]
-                                  description=ProgramDefinition.model_fields["terms"].description)
-    capacity: list[Capacity] = Field(default_factory=list, max_length=3,  # type: ignore[assignment]
-                                     description=ProgramDefinition.model_fields["capacity"].description)
+        default_factory=list, max_length=30, description=ProgramDefinition.model_fields["custom_attributes"].description
+    )
+    terms: list[TermSpec] = Field(
+        default_factory=list,
+        max_length=50,  # type: ignore[assignment]
+        description=ProgramDefinition.model_fields["terms"].description,
+    )
+    capacity: list[Capacity] = Field(
+        default_factory=list,
+        max_length=3,  # type: ignore[assignment]
+        description=ProgramDefinition.model_fields["capacity"].description,
+    )
     # Strict: a lax 0 or "no" read as false would publish mentors unapproved (fuzzing sent 0 and it was taken).
     mentors_need_approval: StrictBool = Field(
-        default=False, description=ProgramDefinition.model_fields["mentors_need_approval"].description, examples=[False])
+        default=False, description=ProgramDefinition.model_fields["mentors_need_approval"].description, examples=[False]
+    )
 
     def definition(self) -> ProgramDefinition:
         return ProgramDefinition.model_validate(self.model_dump(exclude={"coordinators", "program_id"}))
@@ -99,21 +110,35 @@ class ProgramView(ProgramDefinition):
     closed_at: datetime | None
     closed_reason: str | None
     coordinators: list[str] | None = Field(description="Shown to the institution's staff; none for participants.")
-    joinable_roles: list[Role] = Field(description="The roles a person may join in: roles_offered, else those of the "
-                                                   "matching mode (whether places are left is known on joining).")
+    joinable_roles: list[Role] = Field(
+        description="The roles a person may join in: roles_offered, else those of the "
+        "matching mode (whether places are left is known on joining)."
+    )
 
     @classmethod
     def of(cls, program: Program, principal: Principal) -> "ProgramView":
         staff = principal.is_admin or principal.is_coordinator
-        return cls(**program.definition.model_dump(), program_id=program.program_id, status=program.status.value,
-                   joinable_roles=list(program.definition.roles),
-                   version=program.version, created_at=program.created_at, updated_at=program.updated_at,
-                   closed_at=program.closed_at, closed_reason=program.closed_reason,
-                   coordinators=list(program.coordinators) if staff else None)
+        return cls(
+            **program.definition.model_dump(),
+            program_id=program.program_id,
+            status=program.status.value,
+            joinable_roles=list(program.definition.roles),
+            version=program.version,
+            created_at=program.created_at,
+            updated_at=program.updated_at,
+            closed_at=program.closed_at,
+            closed_reason=program.closed_reason,
+            coordinators=list(program.coordinators) if staff else None,
+        )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a program (admins; coordinators of all its campuses)",
-             description="Emits ProgramCreated.", responses=error_responses(403, 409))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a program (admins; coordinators of all its campuses)",
+    description="Emits ProgramCreated.",
+    responses=error_responses(403, 409),
+)
 async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ProgramView:
     definition = body.definition()
     _require_manager(principal, body.program_id, definition.campuses)
@@ -126,21 +151,26 @@ async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, p
     return ProgramView.of(program, principal)
 
 
-@router.get("", summary="The institution's programs you may see",
-            description="Staff: the institution's programs (coordinators: those on their campuses); a participant: "
-                        "those on their campuses, each with what a join form asks (`joinable_roles`, `topics`, "
-                        "`custom_attributes` with the registration questions marked `asked`, the `eligibility` rules "
-                        "and `matching_mode`). `status=open` keeps to those that take joins.",
-            responses=error_responses())
-async def listing(components: ComponentsDep, principal: PrincipalDep,
-                  state: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
-                  campus: str | None = None) -> list[ProgramView]:
+@router.get(
+    "",
+    summary="The institution's programs you may see",
+    description="Staff: the institution's programs (coordinators: those on their campuses); a participant: "
+    "those on their campuses, each with what a join form asks (`joinable_roles`, `topics`, "
+    "`custom_attributes` with the registration questions marked `asked`, the `eligibility` rules "
+    "and `matching_mode`). `status=open` keeps to those that take joins.",
+    responses=error_responses(),
+)
+async def listing(
+    components: ComponentsDep,
+    principal: PrincipalDep,
+    state: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
+    campus: str | None = None,
+) -> list[ProgramView]:
     campuses = None if principal.is_admin else set(principal.campuses)
     if campus is not None:
         campuses = {campus} & campuses if campuses is not None else {campus}
     async with components.database.transaction(principal.institution) as transaction:
-        programs = await PostgresPrograms(transaction.connection).listing(ProgramStatus(state) if state else None,
-                                                                          campuses)
+        programs = await PostgresPrograms(transaction.connection).listing(ProgramStatus(state) if state else None, campuses)
     return [ProgramView.of(program, principal) for program in programs]
 
 
@@ -154,11 +184,15 @@ async def read(program_id: str, components: ComponentsDep, principal: PrincipalD
     return ProgramView.of(program, principal)
 
 
-@router.put("/{program_id}", summary="Change a program (its whole definition)",
-            description="Emits ProgramUpdated with the whole definition. A closed program cannot change.",
-            responses=error_responses(403, 404, 409))
-async def update(program_id: str, body: ProgramSpec, components: ComponentsDep, cause: CauseDep,
-                 principal: PrincipalDep) -> ProgramView:
+@router.put(
+    "/{program_id}",
+    summary="Change a program (its whole definition)",
+    description="Emits ProgramUpdated with the whole definition. A closed program cannot change.",
+    responses=error_responses(403, 404, 409),
+)
+async def update(
+    program_id: str, body: ProgramSpec, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ProgramView:
     definition = body.definition()
     async with program_refusals(), components.database.transaction(principal.institution) as transaction:
         uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
@@ -166,17 +200,20 @@ async def update(program_id: str, body: ProgramSpec, components: ComponentsDep, 
         _require_visible(principal, current)
         _require_manager(principal, program_id, {*current.definition.campuses, *definition.campuses})
         program = await update_program(uow, program_id, definition, tuple(body.coordinators) or current.coordinators)
-        await audit.record(transaction, principal, cause, "program.update", f"program/{program_id}",
-                           version=program.version)
+        await audit.record(transaction, principal, cause, "program.update", f"program/{program_id}", version=program.version)
     return ProgramView.of(program, principal)
 
 
-@router.post("/{program_id}/close", summary="Close a program",
-             description="Emits ProgramClosed (once: closing again answers with the closed program). Joins stop; "
-                         "matching ends the open matches with the reason and proposes no more; history stays readable.",
-             responses=error_responses(403, 404))
-async def close(program_id: str, body: Closing, components: ComponentsDep, cause: CauseDep,
-                principal: PrincipalDep) -> ProgramView:
+@router.post(
+    "/{program_id}/close",
+    summary="Close a program",
+    description="Emits ProgramClosed (once: closing again answers with the closed program). Joins stop; "
+    "matching ends the open matches with the reason and proposes no more; history stays readable.",
+    responses=error_responses(403, 404),
+)
+async def close(
+    program_id: str, body: Closing, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> ProgramView:
     async with program_refusals(), components.database.transaction(principal.institution) as transaction:
         uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
         current = await load_program(uow, program_id, for_update=True)
@@ -198,5 +235,8 @@ def _require_manager(principal: Principal, program_id: str, campuses) -> None:
     campuses = set(campuses)
     if principal.is_admin or (principal.coordinates(program_id, campuses) and campuses <= principal.campuses):
         return
-    raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"only an admin or a coordinator of every campus of "
-                        f"{program_id!r} ({', '.join(sorted(campuses))}) may create, change or close it")
+    raise HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        detail=f"only an admin or a coordinator of every campus of "
+        f"{program_id!r} ({', '.join(sorted(campuses))}) may create, change or close it",
+    )

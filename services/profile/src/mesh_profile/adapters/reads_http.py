@@ -54,33 +54,50 @@ class ContactView(BaseModel):
     @classmethod
     def of(cls, participant: Participant) -> "ContactView":
         profile = participant.profile
-        return cls(participant_id=participant.participant_id, status=participant.status.value,
-                   subject=participant.subject, display_name=profile.display_name, email=profile.email,
-                   time_zone=profile.time_zone, campus=profile.campus)
+        return cls(
+            participant_id=participant.participant_id,
+            status=participant.status.value,
+            subject=participant.subject,
+            display_name=profile.display_name,
+            email=profile.email,
+            time_zone=profile.time_zone,
+            campus=profile.campus,
+        )
 
 
-@router.get("/{participant_id}", summary="A participant's profile (theirs, their coordinators', their admins')",
-            description="Also open to the platform's service that scores profiles (matching); the other services "
-                        "read `GET /participants/{id}/contact`.",
-            responses=error_responses(403, 404), openapi_extra=OPEN_TO_SERVICES)
+@router.get(
+    "/{participant_id}",
+    summary="A participant's profile (theirs, their coordinators', their admins')",
+    description="Also open to the platform's service that scores profiles (matching); the other services "
+    "read `GET /participants/{id}/contact`.",
+    responses=error_responses(403, 404),
+    openapi_extra=OPEN_TO_SERVICES,
+)
 async def get(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ParticipantView:
     _require_profile_reader(principal)
     participant = await _read_one(components, cause, principal, participant_id, "participants")
     return ParticipantView.of(participant, published=principal.is_service)
 
 
-@router.get("/{participant_id}/contact", summary="A participant's contact details (theirs, staff's, services')",
-            description="Name, address, time zone, campus and account: what a mail or a calendar needs, none of "
-                        "their words.", responses=error_responses(403, 404), openapi_extra=OPEN_TO_SERVICES)
-async def contact(participant_id: UUID, components: ComponentsDep, cause: CauseDep,
-                  principal: PrincipalDep) -> ContactView:
+@router.get(
+    "/{participant_id}/contact",
+    summary="A participant's contact details (theirs, staff's, services')",
+    description="Name, address, time zone, campus and account: what a mail or a calendar needs, none of their words.",
+    responses=error_responses(403, 404),
+    openapi_extra=OPEN_TO_SERVICES,
+)
+async def contact(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ContactView:
     return ContactView.of(await _read_one(components, cause, principal, participant_id, "participants/contact"))
 
 
-@router.post("/lookup", summary="Many participants at once (the platform's service that scores profiles)",
-             description="What `GET /participants/{id}` shows, for a batch of events in one call: a consumer that "
-                         "takes 200 joins at a time reads their profiles here.",
-             responses=error_responses(403), openapi_extra=OPEN_TO_SERVICES)
+@router.post(
+    "/lookup",
+    summary="Many participants at once (the platform's service that scores profiles)",
+    description="What `GET /participants/{id}` shows, for a batch of events in one call: a consumer that "
+    "takes 200 joins at a time reads their profiles here.",
+    responses=error_responses(403),
+    openapi_extra=OPEN_TO_SERVICES,
+)
 async def lookup(body: Lookup, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> LookupResult:
     require_role(principal, Role.SERVICE, "read participants in bulk")
     _require_profile_reader(principal)
@@ -92,21 +109,22 @@ async def lookup(body: Lookup, components: ComponentsDep, cause: CauseDep, princ
             by_institution.setdefault(participant.institution, []).append(str(participant.participant_id))
         await audit.record_reads(transaction, principal, cause, "participants", by_institution)
     known = {participant.participant_id for participant in found}
-    return LookupResult(participants=[ParticipantView.of(participant, published=True) for participant in found],
-                        unknown=[pid for pid in wanted if pid not in known])
+    return LookupResult(
+        participants=[ParticipantView.of(participant, published=True) for participant in found],
+        unknown=[pid for pid in wanted if pid not in known],
+    )
 
 
 async def _read_one(components, cause, principal: Principal, participant_id: UUID, resource: str) -> Participant:
     async with components.database.transaction(principal.institution) as transaction:
         participant = await PostgresParticipants(transaction.connection).get(participant_id)
-        authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}",
-                  services_may=True)
-        await audit.record_reads(transaction, principal, cause, resource,
-                                 {participant.institution: [str(participant_id)]})  # type: ignore[union-attr]
+        authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}", services_may=True)
+        await audit.record_reads(transaction, principal, cause, resource, {participant.institution: [str(participant_id)]})  # type: ignore[union-attr]
     return participant  # type: ignore[return-value]
 
 
 def _require_profile_reader(principal: Principal) -> None:
     if principal.is_service and principal.client_id not in PROFILE_READERS:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this service reads contact details only: "
-                                                              "GET /participants/{id}/contact")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail="this service reads contact details only: GET /participants/{id}/contact"
+        )

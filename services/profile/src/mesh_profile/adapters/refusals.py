@@ -14,17 +14,34 @@ from mesh_runtime.dependencies import Problem
 
 def not_eligible(error: NotEligible) -> Problem:
     """422 names every rule that failed; 409 when the profile fits and only places are lacking."""
-    return Problem(status.HTTP_409_CONFLICT if error.only_capacity else status.HTTP_422_UNPROCESSABLE_CONTENT,
-                   str(error), kind="not-eligible", title="Not eligible for this program", program_id=error.program_id,
-                   violations=[violation.as_json() for violation in error.violations])
+    return Problem(
+        status.HTTP_409_CONFLICT if error.only_capacity else status.HTTP_422_UNPROCESSABLE_CONTENT,
+        str(error),
+        kind="not-eligible",
+        title="Not eligible for this program",
+        program_id=error.program_id,
+        violations=[violation.as_json() for violation in error.violations],
+    )
 
 
 def not_vouched(error: NotVouched) -> Problem:
     """A join that declares a fact the institution did not give: refused as not eligible, naming the field."""
-    return Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="not-eligible",
-                   title="Not eligible for this program", violations=[{
-                       "rule_id": "institution-facts", "attribute": error.field, "field": error.field, "message": str(error),
-                       "expected": None, "actual": None}])
+    return Problem(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        str(error),
+        kind="not-eligible",
+        title="Not eligible for this program",
+        violations=[
+            {
+                "rule_id": "institution-facts",
+                "attribute": error.field,
+                "field": error.field,
+                "message": str(error),
+                "expected": None,
+                "actual": None,
+            }
+        ],
+    )
 
 
 @contextlib.asynccontextmanager

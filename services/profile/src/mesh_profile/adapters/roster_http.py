@@ -26,11 +26,18 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     line: StrictInt = Field(ge=1, description="Where the row is in the file, for the error report.")
-    external_id: str = Field(min_length=1, max_length=120, pattern=r"^\S(.*\S)?$",
-                             description="The institution's id for the person (student or staff number).")
-    profile: dict[FieldName, Any] = Field(max_length=64, description="The participant's profile; program_id and "
-                                          "program_setting default to the program's. Checked per row: a bad row is "
-                                          "rejected alone.")
+    external_id: str = Field(
+        min_length=1,
+        max_length=120,
+        pattern=r"^\S(.*\S)?$",
+        description="The institution's id for the person (student or staff number).",
+    )
+    profile: dict[FieldName, Any] = Field(
+        max_length=64,
+        description="The participant's profile; program_id and "
+        "program_setting default to the program's. Checked per row: a bad row is "
+        "rejected alone.",
+    )
 
 
 class Batch(BaseModel):
@@ -54,34 +61,59 @@ class BatchOutcome(BaseModel):
     rows: list[RowOutcome]
 
 
-@router.post("/{program_id}/roster", summary="Import a batch of a program's roster (admins, its coordinators)",
-             description="Upserts each row by its external id: new ones join (ParticipantJoined), changed ones are "
-                         "updated (ParticipantProfileUpdated), the same row again changes nothing; every rejected row "
-                         "says why. Idempotent: a batch sent twice has the effect of once.",
-             responses=error_responses(403, 404, 409))
-async def import_batch(program_id: str, batch: Batch, components: ComponentsDep, cause: CauseDep,
-                       principal: PrincipalDep) -> BatchOutcome:
+@router.post(
+    "/{program_id}/roster",
+    summary="Import a batch of a program's roster (admins, its coordinators)",
+    description="Upserts each row by its external id: new ones join (ParticipantJoined), changed ones are "
+    "updated (ParticipantProfileUpdated), the same row again changes nothing; every rejected row "
+    "says why. Idempotent: a batch sent twice has the effect of once.",
+    responses=error_responses(403, 404, 409),
+)
+async def import_batch(
+    program_id: str, batch: Batch, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> BatchOutcome:
     async with program_refusals(), components.database.transaction(principal.institution) as transaction:
         program = await PostgresPrograms(transaction.connection).get(program_id)
         if program is None or not (principal.is_admin or principal.campuses & set(program.definition.campuses)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id!r}")
         _require_importer(principal, program_id, program.definition.campuses)
         uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-        results = await import_roster(uow, program_id, [RosterRow(r.line, r.external_id, r.profile) for r in batch.rows],
-                                      institution=principal.institution,
-                                      may_place=lambda campus: principal.is_admin or campus in principal.campuses)
-        counts = {kind: sum(result.outcome == kind for result in results)
-                  for kind in ("new", "updated", "unchanged", "rejected")}
-        await audit.record(transaction, principal, cause, "roster.import", f"program/{program_id}",
-                           lines=[batch.rows[0].line, batch.rows[-1].line], **counts,
-                           participants=[{"participant_id": str(r.participant_id), "outcome": r.outcome,
-                                          "fields": r.changed} for r in results if r.outcome in ("new", "updated")])
-    return BatchOutcome(**counts, rows=[RowOutcome(line=r.line, external_id=r.external_id, outcome=r.outcome,
-                                                   participant_id=r.participant_id, reasons=r.reasons) for r in results])
+        results = await import_roster(
+            uow,
+            program_id,
+            [RosterRow(r.line, r.external_id, r.profile) for r in batch.rows],
+            institution=principal.institution,
+            may_place=lambda campus: principal.is_admin or campus in principal.campuses,
+        )
+        counts = {kind: sum(result.outcome == kind for result in results) for kind in ("new", "updated", "unchanged", "rejected")}
+        await audit.record(
+            transaction,
+            principal,
+            cause,
+            "roster.import",
+            f"program/{program_id}",
+            lines=[batch.rows[0].line, batch.rows[-1].line],
+            **counts,
+            participants=[
+                {"participant_id": str(r.participant_id), "outcome": r.outcome, "fields": r.changed}
+                for r in results
+                if r.outcome in ("new", "updated")
+            ],
+        )
+    return BatchOutcome(
+        **counts,
+        rows=[
+            RowOutcome(
+                line=r.line, external_id=r.external_id, outcome=r.outcome, participant_id=r.participant_id, reasons=r.reasons
+            )
+            for r in results
+        ],
+    )
 
 
 def _require_importer(principal: Principal, program_id: str, campuses: list[str]) -> None:
     if principal.is_admin or principal.coordinates(program_id, set(campuses)):
         return
-    raise HTTPException(status.HTTP_403_FORBIDDEN,
-                        detail=f"only an admin or a coordinator of {program_id!r} may import its roster")
+    raise HTTPException(
+        status.HTTP_403_FORBIDDEN, detail=f"only an admin or a coordinator of {program_id!r} may import its roster"
+    )

@@ -36,8 +36,7 @@ def roles_of(profile: ParticipantProfile) -> list[Role]:
 
 
 def full_roles(roles: Iterable[str]) -> list[Violation]:
-    return [Violation(f"{CAPACITY}{role}", f"the program has no {role} places left", "topics.role", None, role)
-            for role in roles]
+    return [Violation(f"{CAPACITY}{role}", f"the program has no {role} places left", "topics.role", None, role) for role in roles]
 
 
 async def program_of(uow: ProfileUnitOfWork, program_id: str) -> Program:
@@ -48,8 +47,9 @@ async def program_of(uow: ProfileUnitOfWork, program_id: str) -> Program:
     return program
 
 
-async def admit(uow: ProfileUnitOfWork, profile: ParticipantProfile, seats_for: Iterable[Role] | None = None,
-                program: Program | None = None) -> Program:
+async def admit(
+    uow: ProfileUnitOfWork, profile: ParticipantProfile, seats_for: Iterable[Role] | None = None, program: Program | None = None
+) -> Program:
     """The open program the profile is for (``program``: read already), if every rule holds and a seat
     is free in each limited role it takes (``seats_for``: the roles newly taken; default all of the
     profile's). Seats are taken here; the transaction that fails afterwards gives them back."""

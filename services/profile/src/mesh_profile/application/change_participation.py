@@ -15,8 +15,9 @@ class ParticipantNotFound(ProfileError):
     pass
 
 
-async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile,
-                         vouched: Vouched | None = None) -> Participant:
+async def update_profile(
+    uow: ProfileUnitOfWork, participant_id: UUID, profile: ParticipantProfile, vouched: Vouched | None = None
+) -> Participant:
     """Emits ParticipantProfileUpdated with the whole profile (as published: see ``Participant.published``).
     The program's rules hold for the new profile as for a join (a role newly taken needs a seat; a role
     given up frees one); a new email must still be unique in the program. The participant's own change
@@ -27,8 +28,9 @@ async def update_profile(uow: ProfileUnitOfWork, participant_id: UUID, profile: 
     participant = await _load(uow, participant_id)
     program = await program_of(uow, participant.profile.program_id)
     if vouched is not None:
-        profile = kept_facts(participant.profile, profile, vouched, rostered=participant.external_id is not None,
-                             asked=asked(program.definition))
+        profile = kept_facts(
+            participant.profile, profile, vouched, rostered=participant.external_id is not None, asked=asked(program.definition)
+        )
     profile = as_the_program_spells_it(program.definition, profile)
     now = datetime.now(UTC)
     participant.update(profile, now)  # first what no program allows: a closed profile, another program

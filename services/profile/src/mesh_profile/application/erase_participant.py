@@ -64,8 +64,14 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
     if participant.status is ParticipantStatus.ACTIVE:
         await uow.seats.give_back(participant.profile.program_id, roles_of(participant.profile))
     who = requested_by if by_admin and requested_by != participant.subject else "participant"
-    erasure = Erasure(participant_id, now, who, digest(requested_by), {"profile": now},
-                      {"profile": ["name and email", "profile free text", "reason for leaving", "account link"]})
+    erasure = Erasure(
+        participant_id,
+        now,
+        who,
+        digest(requested_by),
+        {"profile": now},
+        {"profile": ["name and email", "profile free text", "reason for leaving", "account link"]},
+    )
     await uow.participants.add_erasure(erasure)
     await uow.purge_published_mentions(participant_id)
     await uow.emit(event)
@@ -73,5 +79,6 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
 
 
 async def confirm_erasure(uow: ProfileUnitOfWork, confirmed: ParticipantErasureConfirmed) -> None:
-    await uow.participants.confirm_erasure(confirmed.participant_id, confirmed.service, confirmed.confirmed_at,
-                                           list(confirmed.erased))
+    await uow.participants.confirm_erasure(
+        confirmed.participant_id, confirmed.service, confirmed.confirmed_at, list(confirmed.erased)
+    )

@@ -47,8 +47,9 @@ class RowResult:
     changed: list[str] = field(default_factory=list)  # the profile fields an update changed, for the audit trail
 
 
-async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[RosterRow], *, institution: str,
-                        may_place: Callable[[str], bool]) -> list[RowResult]:
+async def import_roster(
+    uow: ProfileUnitOfWork, program_id: str, rows: Sequence[RosterRow], *, institution: str, may_place: Callable[[str], bool]
+) -> list[RowResult]:
     """``may_place(campus)``: whether the importing coordinator may place people on that campus."""
     program = await uow.programs.get_for_share(program_id)
     if program is None:
@@ -74,24 +75,26 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
         if owner is not None and owner.participant_id != (current.participant_id if current else None):
             visible = may_place(owner.profile.campus)
             if current is not None or owner.external_id is not None or not visible:
-                result.reasons.append(f"email {profile.email} belongs to another participant" + (
-                    f" (external id {owner.external_id})" if visible and owner.external_id else ""))
+                result.reasons.append(
+                    f"email {profile.email} belongs to another participant"
+                    + (f" (external id {owner.external_id})" if visible and owner.external_id else "")
+                )
                 continue
             current = owner  # joined themself before the roster came: the roster recognises them by email
         if current is None:
             if full := seats.take(roles_of(profile)):
                 result.reasons += [violation.message for violation in full_roles(full)]
                 continue
-            participant, event = join(uuid4(), profile, now, institution=institution, subject=None,
-                                      external_id=row.external_id)
+            participant, event = join(uuid4(), profile, now, institution=institution, subject=None, external_id=row.external_id)
             joined.append(_roster_approved(participant, now))
             events += [event] if event is not None else []
             result.outcome, result.participant_id = "new", participant.participant_id
             continue
         result.participant_id = current.participant_id
         if current.status is not ParticipantStatus.ACTIVE:
-            result.reasons.append(f"participant {current.participant_id} has {current.status.value}; "
-                                  "a roster does not bring them back")
+            result.reasons.append(
+                f"participant {current.participant_id} has {current.status.value}; a roster does not bring them back"
+            )
             continue
         if current.profile == profile and current.external_id == row.external_id:
             result.outcome = "unchanged"
@@ -107,7 +110,8 @@ async def import_roster(uow: ProfileUnitOfWork, program_id: str, rows: Sequence[
             events += [event] if event is not None else []
         result.outcome = "updated"
         result.changed = changed_fields(current.profile, profile) + (
-            ["external_id"] if current.external_id != row.external_id else [])
+            ["external_id"] if current.external_id != row.external_id else []
+        )
     await uow.seats.change(program_id, seats.changes)
     await uow.participants.add_many(joined)
     await uow.participants.save_many(changed)
@@ -139,8 +143,9 @@ class SeatCount:
                 self.changes[role] -= 1
 
 
-def _validated(program: Program, rows: Sequence[RosterRow],
-               may_place: Callable[[str], bool]) -> tuple[list[RowResult], list[tuple[RosterRow, ParticipantProfile]]]:
+def _validated(
+    program: Program, rows: Sequence[RosterRow], may_place: Callable[[str], bool]
+) -> tuple[list[RowResult], list[tuple[RosterRow, ParticipantProfile]]]:
     """Rows that are valid profiles the program admits, once each; the others rejected with every reason."""
     rejected: list[RowResult] = []
     valid: list[tuple[RosterRow, ParticipantProfile]] = []
@@ -152,8 +157,12 @@ def _validated(program: Program, rows: Sequence[RosterRow],
             reasons.append(f"external id {row.external_id!r} is also on line {first_line[row.external_id]}")
         first_line.setdefault(row.external_id, row.line)
         try:
-            profile = as_the_program_spells_it(program.definition, ParticipantProfile.model_validate(
-                {"program_id": program.program_id, "program_setting": program.definition.setting, **row.profile}))
+            profile = as_the_program_spells_it(
+                program.definition,
+                ParticipantProfile.model_validate(
+                    {"program_id": program.program_id, "program_setting": program.definition.setting, **row.profile}
+                ),
+            )
         except ValidationError as error:
             reasons += [_explained(problem) for problem in error.errors()]
             rejected.append(RowResult(row.line, row.external_id, "rejected", reasons=reasons))

@@ -11,8 +11,9 @@ from mesh_profile.domain.questions import as_the_program_spells_it, asked
 from mesh_profile.domain.vouched import Vouched, self_joined
 
 
-async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str,
-                       vouched: Vouched) -> Participant:
+async def join_program(
+    uow: ProfileUnitOfWork, profile: ParticipantProfile, *, institution: str, subject: str, vouched: Vouched
+) -> Participant:
     """Stores the participant and emits ParticipantJoined. The facts the program's rules read are the
     institution's (``vouched``: their token's), never the person's own word (NotVouched). The program
     must exist in the institution, be open, admit the profile by every rule and have a seat in each
@@ -25,8 +26,14 @@ async def join_program(uow: ProfileUnitOfWork, profile: ParticipantProfile, *, i
     program = await program_of(uow, profile.program_id)
     profile = as_the_program_spells_it(program.definition, self_joined(profile, vouched, asked(program.definition)))
     await admit(uow, profile, program=program)
-    participant, joined = join(uuid4(), profile, datetime.now(UTC), institution=institution, subject=subject,
-                               approval_needed=program.definition.mentors_need_approval)
+    participant, joined = join(
+        uuid4(),
+        profile,
+        datetime.now(UTC),
+        institution=institution,
+        subject=subject,
+        approval_needed=program.definition.mentors_need_approval,
+    )
     existing = await uow.participants.find_by_email(profile.program_id, participant.email_key)
     if existing is not None:
         raise AlreadyJoined(profile.program_id, existing.participant_id, yours=existing.subject == subject)

@@ -8,8 +8,9 @@ from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.program import Program, create
 
 
-async def create_program(uow: ProfileUnitOfWork, program_id: str, institution: str, definition: ProgramDefinition,
-                         coordinators: tuple[str, ...]) -> Program:
+async def create_program(
+    uow: ProfileUnitOfWork, program_id: str, institution: str, definition: ProgramDefinition, coordinators: tuple[str, ...]
+) -> Program:
     """Stores the program with its seats per limited role and emits ProgramCreated; ids are unique
     across the platform."""
     program, created = create(program_id, institution, definition, coordinators, datetime.now(UTC))
@@ -19,8 +20,9 @@ async def create_program(uow: ProfileUnitOfWork, program_id: str, institution: s
     return program
 
 
-async def update_program(uow: ProfileUnitOfWork, program_id: str, definition: ProgramDefinition,
-                         coordinators: tuple[str, ...]) -> Program:
+async def update_program(
+    uow: ProfileUnitOfWork, program_id: str, definition: ProgramDefinition, coordinators: tuple[str, ...]
+) -> Program:
     """Replaces the definition and emits ProgramUpdated with all of it. A lowered capacity takes no
     one out: it only stops joins until people leave."""
     program = await load_program(uow, program_id, for_update=True)

@@ -11,8 +11,13 @@ from mentoring_contracts import ParticipantProfile, ProgramDefinition
 from mentoring_contracts.events.programs import EligibilityRule
 
 # The rules every program has, named so that a refusal can say which one failed.
-SETTING, CAMPUS, ROLES, TOPICS, ATTRIBUTES = ("program-setting", "program-campus", "roles-offered", "topics-offered",
-                                              "custom-attributes")
+SETTING, CAMPUS, ROLES, TOPICS, ATTRIBUTES = (
+    "program-setting",
+    "program-campus",
+    "roles-offered",
+    "topics-offered",
+    "custom-attributes",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +33,14 @@ class Violation:
     field: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule_id": self.rule_id, "attribute": self.attribute, "field": self.field or field_of(self.attribute),
-                "message": self.message, "expected": self.expected, "actual": self.actual}
+        return {
+            "rule_id": self.rule_id,
+            "attribute": self.attribute,
+            "field": self.field or field_of(self.attribute),
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+        }
 
 
 def field_of(attribute: str | None) -> str | None:
@@ -43,27 +54,57 @@ def field_of(attribute: str | None) -> str | None:
 
 def violations(definition: ProgramDefinition, profile: ParticipantProfile) -> list[Violation]:
     """Every rule of the program the profile fails; none: they may take part."""
-    return [*_built_in(definition, profile), *(found for rule in definition.eligibility
-                                              if (found := _check(rule, profile)) is not None)]
+    return [
+        *_built_in(definition, profile),
+        *(found for rule in definition.eligibility if (found := _check(rule, profile)) is not None),
+    ]
 
 
 def _built_in(definition: ProgramDefinition, profile: ParticipantProfile) -> list[Violation]:
     found = []
     if profile.program_setting != definition.setting:
-        found.append(Violation(SETTING, f"the program is a {definition.setting} one, not {profile.program_setting}",
-                               "program_setting", definition.setting, profile.program_setting))
+        found.append(
+            Violation(
+                SETTING,
+                f"the program is a {definition.setting} one, not {profile.program_setting}",
+                "program_setting",
+                definition.setting,
+                profile.program_setting,
+            )
+        )
     if profile.campus not in definition.campuses:
-        found.append(Violation(CAMPUS, f"the program runs on {_listed(definition.campuses)}, not on {profile.campus!r}",
-                               "campus", list(definition.campuses), profile.campus))
+        found.append(
+            Violation(
+                CAMPUS,
+                f"the program runs on {_listed(definition.campuses)}, not on {profile.campus!r}",
+                "campus",
+                list(definition.campuses),
+                profile.campus,
+            )
+        )
     roles = sorted({topic.role for topic in profile.topics} - set(definition.roles))
     if roles:
-        found.append(Violation(ROLES, f"the program offers the roles {_listed(definition.roles)}, not {_listed(roles)}",
-                               "topics.role", list(definition.roles), roles))
+        found.append(
+            Violation(
+                ROLES,
+                f"the program offers the roles {_listed(definition.roles)}, not {_listed(roles)}",
+                "topics.role",
+                list(definition.roles),
+                roles,
+            )
+        )
     offered = {topic.casefold() for topic in definition.topics}
     topics = [topic.topic for topic in profile.topics if offered and topic.topic.casefold() not in offered]
     if topics:
-        found.append(Violation(TOPICS, f"the program offers the topics {_listed(definition.topics)}, not {_listed(topics)}",
-                               "topics.topic", list(definition.topics), topics))
+        found.append(
+            Violation(
+                TOPICS,
+                f"the program offers the topics {_listed(definition.topics)}, not {_listed(topics)}",
+                "topics.topic",
+                list(definition.topics),
+                topics,
+            )
+        )
     return found + _attributes(definition, profile)
 
 
@@ -71,20 +112,43 @@ def _attributes(definition: ProgramDefinition, profile: ParticipantProfile) -> l
     """Each custom attribute given that the program does not define, or whose value is not of its
     kind: one violation each, naming its field."""
     defined = {attribute.name: attribute for attribute in definition.custom_attributes}
-    found = [Violation(ATTRIBUTES, f"the program defines no attribute {name!r}"
-                       + (f" (it defines {_listed(sorted(defined))})" if defined else ""),
-                       "custom_attributes", sorted(defined), [name], f"custom_attributes.{name}")
-             for name in sorted(set(profile.custom_attributes) - set(defined))]
+    found = [
+        Violation(
+            ATTRIBUTES,
+            f"the program defines no attribute {name!r}" + (f" (it defines {_listed(sorted(defined))})" if defined else ""),
+            "custom_attributes",
+            sorted(defined),
+            [name],
+            f"custom_attributes.{name}",
+        )
+        for name in sorted(set(profile.custom_attributes) - set(defined))
+    ]
     for name, value in sorted(profile.custom_attributes.items()):
         attribute = defined.get(name)
         if attribute is None:
             continue
         if attribute.kind == "number" and not _is_number(value):
-            found.append(Violation(ATTRIBUTES, f"{name!r} must be a number", "custom_attributes", "number",
-                                   {name: value}, f"custom_attributes.{name}"))
+            found.append(
+                Violation(
+                    ATTRIBUTES,
+                    f"{name!r} must be a number",
+                    "custom_attributes",
+                    "number",
+                    {name: value},
+                    f"custom_attributes.{name}",
+                )
+            )
         elif attribute.kind == "choice" and attribute.choice(value) is None:
-            found.append(Violation(ATTRIBUTES, f"{name!r} must be one of {_listed(attribute.choices)}, not {_shown(value)}",
-                                   "custom_attributes", list(attribute.choices), {name: value}, f"custom_attributes.{name}"))
+            found.append(
+                Violation(
+                    ATTRIBUTES,
+                    f"{name!r} must be one of {_listed(attribute.choices)}, not {_shown(value)}",
+                    "custom_attributes",
+                    list(attribute.choices),
+                    {name: value},
+                    f"custom_attributes.{name}",
+                )
+            )
     return found
 
 
@@ -92,13 +156,19 @@ def _check(rule: EligibilityRule, profile: ParticipantProfile) -> Violation | No
     values = _values(rule.attribute, profile)
     asked = rule.summary or _asked(rule)
     if not values:
-        return Violation(rule.rule_id, f"no {rule.attribute} given; the program asks for {asked}", rule.attribute,
-                         _expected(rule), None)
+        return Violation(
+            rule.rule_id, f"no {rule.attribute} given; the program asks for {asked}", rule.attribute, _expected(rule), None
+        )
     if any(_holds(rule, value) for value in values):
         return None
     actual = values if rule.attribute == "language" else values[0]
-    return Violation(rule.rule_id, f"{rule.attribute} is {_shown(actual)}; the program asks for {asked}",
-                     rule.attribute, _expected(rule), actual)
+    return Violation(
+        rule.rule_id,
+        f"{rule.attribute} is {_shown(actual)}; the program asks for {asked}",
+        rule.attribute,
+        _expected(rule),
+        actual,
+    )
 
 
 def _values(attribute: str, profile: ParticipantProfile) -> list[Any]:

@@ -78,8 +78,9 @@ class Participant:
         matching never pairs them as a mentor."""
         if not self.mentoring_pending:
             return self.profile
-        return self.profile.model_copy(update={
-            "topics": [topic for topic in self.profile.topics if topic.role != "mentor"], "mentor_capacity": 0})
+        return self.profile.model_copy(
+            update={"topics": [topic for topic in self.profile.topics if topic.role != "mentor"], "mentor_capacity": 0}
+        )
 
     @property
     def mentoring(self) -> Literal["awaiting_approval", "approved"] | None:
@@ -103,18 +104,23 @@ class Participant:
         if self.withheld:
             return None
         if before.withheld:
-            return ParticipantJoined(participant_id=self.participant_id, attributes=self.published.attributes(),
-                                     joined_at=now)
-        return ParticipantProfileUpdated(participant_id=self.participant_id, attributes=self.published.attributes(),
-                                         updated_at=now)
+            return ParticipantJoined(participant_id=self.participant_id, attributes=self.published.attributes(), joined_at=now)
+        return ParticipantProfileUpdated(
+            participant_id=self.participant_id, attributes=self.published.attributes(), updated_at=now
+        )
 
     @property
     def email_key(self) -> str:
         """Emails compare case-insensitively: Ada@Uni.edu and ada@uni.edu are one person."""
         return str(self.profile.email).lower()
 
-    def update(self, profile: ParticipantProfile, now: datetime, *, approval_needed: bool = False,
-               ) -> tuple["Participant", ParticipantJoined | ParticipantProfileUpdated | None]:
+    def update(
+        self,
+        profile: ParticipantProfile,
+        now: datetime,
+        *,
+        approval_needed: bool = False,
+    ) -> tuple["Participant", ParticipantJoined | ParticipantProfileUpdated | None]:
         """The whole profile is replaced; the program is not: moving programs is leaving and joining.
         ``approval_needed``: the program asks a coordinator's approval of mentors (not given yet to them:
         their mentoring is left out of what is published until it is). None: nothing to announce yet."""
@@ -156,9 +162,19 @@ class Participant:
         # profile must have a value; every other field, one added later too, is left at its default.
         anonymous = ParticipantProfile.model_construct(
             **{name: getattr(self.profile, name) for name in ParticipantAttributes.model_fields},
-            display_name=ERASED_NAME, email=f"erased-{self.participant_id.hex}@erased.example.org")
-        erased = replace(self, profile=anonymous, subject=None, status=ParticipantStatus.ERASED, erased_at=now,
-                         left_at=self.left_at or now, left_reason=None, external_id=None)
+            display_name=ERASED_NAME,
+            email=f"erased-{self.participant_id.hex}@erased.example.org",
+        )
+        erased = replace(
+            self,
+            profile=anonymous,
+            subject=None,
+            status=ParticipantStatus.ERASED,
+            erased_at=now,
+            left_at=self.left_at or now,
+            left_reason=None,
+            external_id=None,
+        )
         return erased, ParticipantErased(participant_id=self.participant_id, erased_at=now)
 
     def leave(self, reason: str | None, now: datetime) -> tuple["Participant", ParticipantLeft]:
@@ -168,18 +184,33 @@ class Participant:
         return left, ParticipantLeft(participant_id=self.participant_id, program_id=self.profile.program_id, left_at=now)
 
 
-def join(participant_id: UUID, profile: ParticipantProfile, now: datetime, *, institution: str,
-         subject: str | None, external_id: str | None = None,
-         approval_needed: bool = False) -> tuple[Participant, ParticipantJoined | None]:
+def join(
+    participant_id: UUID,
+    profile: ParticipantProfile,
+    now: datetime,
+    *,
+    institution: str,
+    subject: str | None,
+    external_id: str | None = None,
+    approval_needed: bool = False,
+) -> tuple[Participant, ParticipantJoined | None]:
     """Joining creates the participant, bound to the account that joined (none yet when a roster
     brought them, by the institution's id), and the fact every other service learns them from: none
     yet when they only mentor and the program asks a coordinator's approval of mentors first."""
-    participant = Participant(participant_id, profile, now, institution, subject, external_id=external_id,
-                              mentoring_pending=approval_needed and mentors(profile))
+    participant = Participant(
+        participant_id,
+        profile,
+        now,
+        institution,
+        subject,
+        external_id=external_id,
+        mentoring_pending=approval_needed and mentors(profile),
+    )
     if participant.withheld:
         return participant, None
-    return participant, ParticipantJoined(participant_id=participant_id, attributes=participant.published.attributes(),
-                                          joined_at=now)
+    return participant, ParticipantJoined(
+        participant_id=participant_id, attributes=participant.published.attributes(), joined_at=now
+    )
 
 
 def changed_fields(before: ParticipantProfile, after: ParticipantProfile) -> list[str]:

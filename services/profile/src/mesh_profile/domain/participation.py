@@ -34,8 +34,14 @@ class Participation:
     mentoring: Literal["awaiting_approval", "approved"] | None  # None: no approval asked of them
 
 
-def participations(participants: Iterable[Participant], programs: Mapping[str, Program], *, subject: str,
-                   email: str | None, campuses: Iterable[str]) -> list[Participation]:
+def participations(
+    participants: Iterable[Participant],
+    programs: Mapping[str, Program],
+    *,
+    subject: str,
+    email: str | None,
+    campuses: Iterable[str],
+) -> list[Participation]:
     """What the person with this account sees of ``participants``: those bound to their account (active
     or left; an erased one is bound to nobody), and the active ones no account has claimed yet whose
     address is the one their institution vouches for (``email``; None: none is vouched for) on one of
@@ -50,15 +56,28 @@ def participations(participants: Iterable[Participant], programs: Mapping[str, P
         else:
             continue
         program = programs.get(participant.profile.program_id)
-        found.append(Participation(
-            participant.participant_id, participant.profile.program_id,
-            program.definition.name if program else participant.profile.program_id,
-            program.is_open if program else False, state,
-            tuple(sorted({topic.role for topic in participant.profile.topics})), participant.profile.campus,
-            participant.joined_at, participant.left_at, participant.mentoring))
+        found.append(
+            Participation(
+                participant.participant_id,
+                participant.profile.program_id,
+                program.definition.name if program else participant.profile.program_id,
+                program.is_open if program else False,
+                state,
+                tuple(sorted({topic.role for topic in participant.profile.topics})),
+                participant.profile.campus,
+                participant.joined_at,
+                participant.left_at,
+                participant.mentoring,
+            )
+        )
     return sorted(found, key=lambda found: (found.joined_at, found.program_id))
 
 
 def _waiting(participant: Participant, email_key: str | None, campuses: frozenset[str]) -> bool:
-    return (participant.subject is None and participant.status is ParticipantStatus.ACTIVE and email_key is not None
-            and participant.email_key == email_key and participant.profile.campus in campuses)
+    return (
+        participant.subject is None
+        and participant.status is ParticipantStatus.ACTIVE
+        and email_key is not None
+        and participant.email_key == email_key
+        and participant.profile.campus in campuses
+    )

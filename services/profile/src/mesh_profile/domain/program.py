@@ -40,8 +40,9 @@ class Program:
     def is_open(self) -> bool:
         return self.status is ProgramStatus.OPEN
 
-    def update(self, definition: ProgramDefinition, coordinators: tuple[str, ...],
-               now: datetime) -> tuple["Program", ProgramUpdated]:
+    def update(
+        self, definition: ProgramDefinition, coordinators: tuple[str, ...], now: datetime
+    ) -> tuple["Program", ProgramUpdated]:
         """The whole definition is replaced (the event carries all of it); people who joined under the
         old rules stay, the new ones apply to joins and profile changes from now on."""
         self._require_open()
@@ -52,20 +53,23 @@ class Program:
         """Closing a closed program changes nothing and announces nothing (a retried request is safe)."""
         if not self.is_open:
             return self, None
-        closed = replace(self, status=ProgramStatus.CLOSED, closed_at=now, closed_reason=reason, updated_at=now,
-                         version=self.version + 1)
+        closed = replace(
+            self, status=ProgramStatus.CLOSED, closed_at=now, closed_reason=reason, updated_at=now, version=self.version + 1
+        )
         return closed, ProgramClosed(program_id=self.program_id, reason=reason, closed_at=now)
 
     def _require_open(self) -> None:
         if not self.is_open:
-            raise ProgramClosedForChanges(f"program {self.program_id!r} closed on {self.closed_at:%Y-%m-%d}; "
-                                          "it takes no joins and no changes")
+            raise ProgramClosedForChanges(
+                f"program {self.program_id!r} closed on {self.closed_at:%Y-%m-%d}; it takes no joins and no changes"
+            )
 
     def require_open_for_joins(self) -> None:
         self._require_open()
 
 
-def create(program_id: str, institution: str, definition: ProgramDefinition, coordinators: tuple[str, ...],
-           now: datetime) -> tuple[Program, ProgramCreated]:
+def create(
+    program_id: str, institution: str, definition: ProgramDefinition, coordinators: tuple[str, ...], now: datetime
+) -> tuple[Program, ProgramCreated]:
     program = Program(program_id, institution, definition, coordinators, now, now)
     return program, ProgramCreated(program_id=program_id, definition=definition, created_at=now)

@@ -14,8 +14,10 @@ def as_the_program_spells_it(definition: ProgramDefinition, profile: Participant
     """The profile with each answer to a choice in the program's own spelling (``math101`` is kept as
     ``MATH101``); a value that is none of the choices stays as given, for the rules to refuse."""
     choices = {attribute.name: attribute for attribute in definition.custom_attributes if attribute.kind == "choice"}
-    spelled = {name: (choices[name].choice(value) or value) if name in choices else value
-               for name, value in profile.custom_attributes.items()}
+    spelled = {
+        name: (choices[name].choice(value) or value) if name in choices else value
+        for name, value in profile.custom_attributes.items()
+    }
     if spelled == profile.custom_attributes:
         return profile
     return profile.model_copy(update={"custom_attributes": spelled})

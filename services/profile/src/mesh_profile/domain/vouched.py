@@ -49,9 +49,11 @@ class Vouched:
     def of(cls, affiliation: str | None, year_of_study: int | None, department: str | None) -> "Vouched":
         """Keeps only what a profile can hold: one of the five affiliations, a year from 1 to 12, a
         department of at most 120 characters (an IdP's ``member`` or ``alum`` counts as none)."""
-        return cls(affiliation if affiliation in AFFILIATIONS else None,
-                   year_of_study if year_of_study is not None and 1 <= year_of_study <= MOST_YEARS else None,
-                   department if department is not None and len(department) <= 120 else None)
+        return cls(
+            affiliation if affiliation in AFFILIATIONS else None,
+            year_of_study if year_of_study is not None and 1 <= year_of_study <= MOST_YEARS else None,
+            department if department is not None and len(department) <= 120 else None,
+        )
 
 
 def self_joined(profile: ParticipantProfile, vouched: Vouched, asked: frozenset[str] = frozenset()) -> ParticipantProfile:
@@ -61,17 +63,24 @@ def self_joined(profile: ParticipantProfile, vouched: Vouched, asked: frozenset[
     for name in FACTS:
         given, theirs = getattr(profile, name), getattr(vouched, name)
         if given is not None and not _same(given, theirs):
-            raise NotVouched(name, f"{name} comes from your institution, not from you: "
-                                   + (f"your token says {theirs!r}" if theirs is not None else "your token gives none"))
+            raise NotVouched(
+                name,
+                f"{name} comes from your institution, not from you: "
+                + (f"your token says {theirs!r}" if theirs is not None else "your token gives none"),
+            )
     if declared := sorted(set(profile.custom_attributes) - asked):
         name = declared[0]
-        raise NotVouched(f"custom_attributes.{name}", f"custom_attributes.{name} comes from your institution (the "
-                                                      "program's roster), not from you: the program does not ask it")
+        raise NotVouched(
+            f"custom_attributes.{name}",
+            f"custom_attributes.{name} comes from your institution (the "
+            "program's roster), not from you: the program does not ask it",
+        )
     return profile.model_copy(update={name: getattr(vouched, name) for name in FACTS})
 
 
-def kept_facts(current: ParticipantProfile, new: ParticipantProfile, vouched: Vouched, *,
-               rostered: bool, asked: frozenset[str] = frozenset()) -> ParticipantProfile:
+def kept_facts(
+    current: ParticipantProfile, new: ParticipantProfile, vouched: Vouched, *, rostered: bool, asked: frozenset[str] = frozenset()
+) -> ParticipantProfile:
     """A participant's own change of their profile: each fact stays as stored (left out, it is kept),
     or, unless a roster gave it (``rostered``), takes the value of their token. Custom attributes stay
     as stored (left out: kept), but for the answers to the program's registration questions
@@ -86,11 +95,15 @@ def kept_facts(current: ParticipantProfile, new: ParticipantProfile, vouched: Vo
         else:
             source = "your program's roster" if rostered else "your institution"
             raise NotVouched(name, f"{name} comes from {source}; you cannot change it")
-    if changed := sorted(name for name, value in new.custom_attributes.items()
-                         if name not in asked and value != current.custom_attributes.get(name)):
+    if changed := sorted(
+        name
+        for name, value in new.custom_attributes.items()
+        if name not in asked and value != current.custom_attributes.get(name)
+    ):
         name = changed[0]
-        raise NotVouched(f"custom_attributes.{name}", f"custom_attributes.{name} comes from your program's roster; "
-                                                      "you cannot change it")
+        raise NotVouched(
+            f"custom_attributes.{name}", f"custom_attributes.{name} comes from your program's roster; you cannot change it"
+        )
     answers = {name: value for name, value in new.custom_attributes.items() if name in asked}
     return new.model_copy(update=facts | {"custom_attributes": current.custom_attributes | answers})
 

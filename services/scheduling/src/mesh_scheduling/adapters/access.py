@@ -27,39 +27,48 @@ async def pair_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenanc
 
 
 async def session_tenancy(connection: asyncpg.Connection, session_id: UUID) -> Tenancy | None:
-    return _tenancy(await connection.fetchrow(
-        _PAIR + " JOIN sessions s ON s.match_id = p.match_id WHERE s.session_id = $1", session_id))
+    return _tenancy(
+        await connection.fetchrow(_PAIR + " JOIN sessions s ON s.match_id = p.match_id WHERE s.session_id = $1", session_id)
+    )
 
 
 async def own_members(connection: asyncpg.Connection, principal: Principal, match_id: UUID) -> set[UUID] | None:
     """Whose reflections' words the caller may read: None for all of them (the program's coordinators,
     the institution's admins), else only the pair members bound to the caller's own account."""
     tenancy = await pair_tenancy(connection, match_id)
-    if principal.is_admin or (tenancy and tenancy.program_id
-                              and principal.coordinates(tenancy.program_id, tenancy.campuses)):
+    if principal.is_admin or (tenancy and tenancy.program_id and principal.coordinates(tenancy.program_id, tenancy.campuses)):
         return None
     rows = await connection.fetch(
         "SELECT (m->>'participant_id')::uuid AS id FROM pairs p, jsonb_array_elements(p.members) m "
-        "WHERE p.match_id = $1 AND m->>'subject' = $2", match_id, principal.subject)
+        "WHERE p.match_id = $1 AND m->>'subject' = $2",
+        match_id,
+        principal.subject,
+    )
     return {row["id"] for row in rows}
 
 
-async def require_acting_as_themself(connection: asyncpg.Connection, principal: Principal, session_id: UUID,
-                                     participant_id: UUID) -> None:
+async def require_acting_as_themself(
+    connection: asyncpg.Connection, principal: Principal, session_id: UUID, participant_id: UUID
+) -> None:
     """One of the pair acts on a session as themself (an admin may for them)."""
     match_id = await connection.fetchval("SELECT match_id FROM sessions WHERE session_id = $1", session_id)
     await require_member_as_themself(connection, principal, match_id, participant_id)
 
 
-async def require_member_as_themself(connection: asyncpg.Connection, principal: Principal, match_id: UUID | None,
-                                     participant_id: UUID) -> None:
+async def require_member_as_themself(
+    connection: asyncpg.Connection, principal: Principal, match_id: UUID | None, participant_id: UUID
+) -> None:
     if principal.is_admin:
         return
     subject = await connection.fetchval(
         """
         SELECT m->>'subject' FROM pairs p, jsonb_array_elements(p.members) m
         WHERE p.match_id = $1 AND m->>'participant_id' = $2::text
-        """, match_id, str(participant_id))
+        """,
+        match_id,
+        str(participant_id),
+    )
     if subject is None or subject != principal.subject:
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            detail=f"you may act for your pair only as yourself, not as participant {participant_id}")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail=f"you may act for your pair only as yourself, not as participant {participant_id}"
+        )

@@ -33,9 +33,11 @@ class GoalBody(BaseModel):
 class ProposalBody(BaseModel):
     participant_id: UUID = Field(description="Who proposes: one of the pair, acting as themself.")
     goals: list[GoalBody] = Field(min_length=1, max_length=20)
-    expectations: list[Expectation] = Field(default_factory=list, max_length=20,  # type: ignore[valid-type]
-                                            description="How they work together, in their words: each one line "
-                                                        "of at most 500 characters.")
+    expectations: list[Expectation] = Field(
+        default_factory=list,
+        max_length=20,  # type: ignore[valid-type]
+        description="How they work together, in their words: each one line of at most 500 characters.",
+    )
     cadence: Cadence
     meeting_mode: MeetingMode
     session_minutes: int = Field(default=60, ge=15, le=240, description="Length of each session.")
@@ -67,13 +69,21 @@ class AgreementView(ProposalBody):
     @classmethod
     def of(cls, agreement: Agreement) -> "AgreementView":
         terms = agreement.terms
-        return cls(match_id=agreement.match_id, version=agreement.version, status=agreement.status.value,
-                   participant_id=agreement.proposed_by, proposed_at=agreement.proposed_at,
-                   confirmed_by=agreement.confirmed_by, confirmed_at=agreement.confirmed_at,
-                   goals=[GoalBody(description=g.description, target_date=g.target_date) for g in terms.goals],
-                   expectations=list(terms.expectations), cadence=terms.cadence,  # type: ignore[arg-type]
-                   meeting_mode=terms.meeting_mode, session_minutes=terms.session_minutes,  # type: ignore[arg-type]
-                   runs_until=terms.runs_until)
+        return cls(
+            match_id=agreement.match_id,
+            version=agreement.version,
+            status=agreement.status.value,
+            participant_id=agreement.proposed_by,
+            proposed_at=agreement.proposed_at,
+            confirmed_by=agreement.confirmed_by,
+            confirmed_at=agreement.confirmed_at,
+            goals=[GoalBody(description=g.description, target_date=g.target_date) for g in terms.goals],
+            expectations=list(terms.expectations),
+            cadence=terms.cadence,  # type: ignore[arg-type]
+            meeting_mode=terms.meeting_mode,
+            session_minutes=terms.session_minutes,  # type: ignore[arg-type]
+            runs_until=terms.runs_until,
+        )
 
 
 class AgreementsView(BaseModel):
@@ -81,16 +91,25 @@ class AgreementsView(BaseModel):
     goal_progress: list[GoalProgressView]
 
 
-@router.post("/matches/{match_id}/agreements", status_code=status.HTTP_201_CREATED, responses=ERRORS,
-             summary="Propose a version of the pair's agreement (one of a formed pair); the other confirms it")
-async def propose(match_id: UUID, body: ProposalBody, components: ComponentsDep, cause: CauseDep,
-                  principal: PrincipalDep) -> AgreementView:
-    terms = Terms(goals=tuple(Goal(g.description, g.target_date) for g in body.goals),
-                  expectations=tuple(body.expectations), cadence=body.cadence, meeting_mode=body.meeting_mode,
-                  session_minutes=body.session_minutes, runs_until=body.runs_until)
+@router.post(
+    "/matches/{match_id}/agreements",
+    status_code=status.HTTP_201_CREATED,
+    responses=ERRORS,
+    summary="Propose a version of the pair's agreement (one of a formed pair); the other confirms it",
+)
+async def propose(
+    match_id: UUID, body: ProposalBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> AgreementView:
+    terms = Terms(
+        goals=tuple(Goal(g.description, g.target_date) for g in body.goals),
+        expectations=tuple(body.expectations),
+        cadence=body.cadence,
+        meeting_mode=body.meeting_mode,
+        session_minutes=body.session_minutes,
+        runs_until=body.runs_until,
+    )
     async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}",
-                  coordinators_may=False)
+        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}", coordinators_may=False)
         await require_member_as_themself(transaction.connection, principal, match_id, body.participant_id)
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
         agreement = await propose_agreement(uow, match_id, terms, body.participant_id, components.clock.now())
@@ -98,13 +117,16 @@ async def propose(match_id: UUID, body: ProposalBody, components: ComponentsDep,
     return AgreementView.of(agreement)
 
 
-@router.post("/matches/{match_id}/agreements/{version}/confirm", responses=ERRORS,
-             summary="Confirm a proposed version (the other one of the pair): from then it holds")
-async def confirm(match_id: UUID, version: int, body: ConfirmationBody, components: ComponentsDep, cause: CauseDep,
-                  principal: PrincipalDep) -> AgreementView:
+@router.post(
+    "/matches/{match_id}/agreements/{version}/confirm",
+    responses=ERRORS,
+    summary="Confirm a proposed version (the other one of the pair): from then it holds",
+)
+async def confirm(
+    match_id: UUID, version: int, body: ConfirmationBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> AgreementView:
     async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}",
-                  coordinators_may=False)
+        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}", coordinators_may=False)
         await require_member_as_themself(transaction.connection, principal, match_id, body.participant_id)
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
         agreement = await confirm_agreement(uow, match_id, version, body.participant_id, components.clock.now())
@@ -112,8 +134,11 @@ async def confirm(match_id: UUID, version: int, body: ConfirmationBody, componen
     return AgreementView.of(agreement)
 
 
-@router.get("/matches/{match_id}/agreements", responses=error_responses(403),
-            summary="A pair's agreement, every version, and the progress on its goals (the pair, coordinators, admins)")
+@router.get(
+    "/matches/{match_id}/agreements",
+    responses=error_responses(403),
+    summary="A pair's agreement, every version, and the progress on its goals (the pair, coordinators, admins)",
+)
 async def agreements(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> AgreementsView:
     async with components.database.transaction(principal.institution) as transaction:
         pair = await pair_tenancy(transaction.connection, match_id)
@@ -121,8 +146,13 @@ async def agreements(match_id: UUID, components: ComponentsDep, cause: CauseDep,
             return AgreementsView(versions=[], goal_progress=[])  # the same answer as for a pair not formed yet
         authorize(principal, pair, f"match {match_id}")
         view = await read_agreements(transaction.connection, match_id)
-        await audit.record_reads(transaction, principal, cause, "agreements",  # goals and expectations: their words
-                                 {pair.institution: [str(match_id)]})
+        await audit.record_reads(
+            transaction,
+            principal,
+            cause,
+            "agreements",  # goals and expectations: their words
+            {pair.institution: [str(match_id)]},
+        )
     return view
 
 
@@ -131,7 +161,16 @@ async def read_agreements(connection: asyncpg.Connection, match_id: UUID) -> Agr
     stored = PostgresAgreements(connection)
     versions = await stored.history(match_id)
     progress = await stored.progress(match_id)
-    return AgreementsView(versions=[AgreementView.of(version) for version in versions],
-                          goal_progress=[GoalProgressView(session_id=row["session_id"], participant_id=row["participant_id"],
-                                                          goal=row["goal_number"], percent=row["percent"],
-                                                          recorded_at=row["recorded_at"]) for row in progress])
+    return AgreementsView(
+        versions=[AgreementView.of(version) for version in versions],
+        goal_progress=[
+            GoalProgressView(
+                session_id=row["session_id"],
+                participant_id=row["participant_id"],
+                goal=row["goal_number"],
+                percent=row["percent"],
+                recorded_at=row["recorded_at"],
+            )
+            for row in progress
+        ],
+    )

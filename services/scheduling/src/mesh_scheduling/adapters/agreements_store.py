@@ -12,25 +12,36 @@ from mesh_scheduling.domain.pair import AgreedTerms
 
 
 def terms_json(terms: Terms) -> dict[str, Any]:
-    return {"goals": [{"description": goal.description,
-                       "target_date": goal.target_date.isoformat() if goal.target_date else None} for goal in terms.goals],
-            "expectations": list(terms.expectations), "cadence": terms.cadence, "meeting_mode": terms.meeting_mode,
-            "session_minutes": terms.session_minutes,
-            "runs_until": terms.runs_until.isoformat() if terms.runs_until else None}
+    return {
+        "goals": [
+            {"description": goal.description, "target_date": goal.target_date.isoformat() if goal.target_date else None}
+            for goal in terms.goals
+        ],
+        "expectations": list(terms.expectations),
+        "cadence": terms.cadence,
+        "meeting_mode": terms.meeting_mode,
+        "session_minutes": terms.session_minutes,
+        "runs_until": terms.runs_until.isoformat() if terms.runs_until else None,
+    }
 
 
 def terms_from_json(value: dict[str, Any]) -> Terms:
-    return Terms(goals=tuple(Goal(goal["description"], _date(goal.get("target_date"))) for goal in value["goals"]),
-                 expectations=tuple(value["expectations"]), cadence=value["cadence"],
-                 meeting_mode=value["meeting_mode"], session_minutes=value["session_minutes"],
-                 runs_until=_date(value.get("runs_until")))
+    return Terms(
+        goals=tuple(Goal(goal["description"], _date(goal.get("target_date"))) for goal in value["goals"]),
+        expectations=tuple(value["expectations"]),
+        cadence=value["cadence"],
+        meeting_mode=value["meeting_mode"],
+        session_minutes=value["session_minutes"],
+        runs_until=_date(value.get("runs_until")),
+    )
 
 
 def agreed_from_json(value: dict[str, Any] | None) -> AgreedTerms | None:
     if value is None:
         return None
-    return AgreedTerms(value["version"], value["cadence"], value["meeting_mode"], value["session_minutes"],
-                       _date(value.get("runs_until")))
+    return AgreedTerms(
+        value["version"], value["cadence"], value["meeting_mode"], value["session_minutes"], _date(value.get("runs_until"))
+    )
 
 
 def _date(value: str | None) -> date | None:
@@ -38,9 +49,17 @@ def _date(value: str | None) -> date | None:
 
 
 def _agreement(row: asyncpg.Record) -> Agreement:
-    return Agreement(row["match_id"], row["program_id"], row["version"], terms_from_json(row["terms"]),
-                     row["proposed_by"], row["proposed_at"], AgreementStatus(row["status"]), row["confirmed_by"],
-                     row["confirmed_at"])
+    return Agreement(
+        row["match_id"],
+        row["program_id"],
+        row["version"],
+        terms_from_json(row["terms"]),
+        row["proposed_by"],
+        row["proposed_at"],
+        AgreementStatus(row["status"]),
+        row["confirmed_by"],
+        row["confirmed_at"],
+    )
 
 
 class PostgresAgreements:
@@ -49,7 +68,8 @@ class PostgresAgreements:
 
     async def latest_for_update(self, match_id: UUID) -> Agreement | None:
         row = await self._connection.fetchrow(
-            "SELECT * FROM agreements WHERE match_id = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE", match_id)
+            "SELECT * FROM agreements WHERE match_id = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE", match_id
+        )
         return _agreement(row) if row else None
 
     async def history(self, match_id: UUID) -> list[Agreement]:
@@ -59,36 +79,55 @@ class PostgresAgreements:
     async def add(self, agreement: Agreement) -> None:
         """The versions before it are superseded: a waiting proposal by the new one, a held one once it is confirmed."""
         await self._connection.execute(
-            "UPDATE agreements SET status = 'superseded' WHERE match_id = $1 AND status = 'proposed'", agreement.match_id)
+            "UPDATE agreements SET status = 'superseded' WHERE match_id = $1 AND status = 'proposed'", agreement.match_id
+        )
         await self._connection.execute(
             """
             INSERT INTO agreements (match_id, version, program_id, terms, proposed_by, proposed_at, status)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, agreement.match_id, agreement.version, agreement.program_id, terms_json(agreement.terms),
-            agreement.proposed_by, agreement.proposed_at, agreement.status.value)
+            """,
+            agreement.match_id,
+            agreement.version,
+            agreement.program_id,
+            terms_json(agreement.terms),
+            agreement.proposed_by,
+            agreement.proposed_at,
+            agreement.status.value,
+        )
 
     async def confirm(self, agreement: Agreement) -> None:
         await self._connection.execute(
-            "UPDATE agreements SET status = 'superseded' WHERE match_id = $1 AND status = 'confirmed'", agreement.match_id)
+            "UPDATE agreements SET status = 'superseded' WHERE match_id = $1 AND status = 'confirmed'", agreement.match_id
+        )
         await self._connection.execute(
             "UPDATE agreements SET status = $3, confirmed_by = $4, confirmed_at = $5 WHERE match_id = $1 AND version = $2",
-            agreement.match_id, agreement.version, agreement.status.value, agreement.confirmed_by, agreement.confirmed_at)
+            agreement.match_id,
+            agreement.version,
+            agreement.status.value,
+            agreement.confirmed_by,
+            agreement.confirmed_at,
+        )
 
-    async def record_progress(self, session_id: UUID, participant_id: UUID, version: int,
-                              progress: dict[int, int], at: datetime) -> None:
+    async def record_progress(
+        self, session_id: UUID, participant_id: UUID, version: int, progress: dict[int, int], at: datetime
+    ) -> None:
         await self._connection.executemany(
             """
             INSERT INTO goal_progress (session_id, participant_id, agreement_version, goal_number, percent, recorded_at)
             VALUES ($1, $2, $3, $4, $5, $6)
             ON CONFLICT (session_id, participant_id, goal_number) DO UPDATE SET percent = excluded.percent
-            """, [(session_id, participant_id, version, goal, percent, at) for goal, percent in sorted(progress.items())])
+            """,
+            [(session_id, participant_id, version, goal, percent, at) for goal, percent in sorted(progress.items())],
+        )
 
     async def progress(self, match_id: UUID) -> list[asyncpg.Record]:
         return await self._connection.fetch(
             """
             SELECT g.* FROM goal_progress g JOIN sessions s ON s.session_id = g.session_id
             WHERE s.match_id = $1 ORDER BY g.recorded_at, g.goal_number
-            """, match_id)
+            """,
+            match_id,
+        )
 
     async def redact_terms(self, participant_id: UUID) -> int:
         """An erased member's pair keeps its agreement's shape, not its words (goals and expectations are joint)."""
@@ -102,7 +141,9 @@ class PostgresAgreements:
             WHERE p.match_id = a.match_id
               AND p.members @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
               AND a.terms->'goals'->0->>'description' <> '(erased)'
-            """, str(participant_id))
+            """,
+            str(participant_id),
+        )
         return int(status.split()[-1])
 
 
@@ -119,12 +160,18 @@ class PostgresCalendarFeeds:
             """
             INSERT INTO calendar_feeds (participant_id, token_sha256, created_at) VALUES ($1, $2, $3)
             ON CONFLICT (participant_id) DO UPDATE SET token_sha256 = excluded.token_sha256, created_at = excluded.created_at
-            """, participant_id, token_hash(token), at)
+            """,
+            participant_id,
+            token_hash(token),
+            at,
+        )
 
     async def revoke(self, participant_id: UUID) -> bool:
-        return (await self._connection.execute("DELETE FROM calendar_feeds WHERE participant_id = $1",
-                                               participant_id)).endswith(" 1")
+        return (await self._connection.execute("DELETE FROM calendar_feeds WHERE participant_id = $1", participant_id)).endswith(
+            " 1"
+        )
 
     async def owner(self, token: str) -> UUID | None:
-        return await self._connection.fetchval("SELECT participant_id FROM calendar_feeds WHERE token_sha256 = $1",
-                                               token_hash(token))
+        return await self._connection.fetchval(
+            "SELECT participant_id FROM calendar_feeds WHERE token_sha256 = $1", token_hash(token)
+        )

@@ -21,12 +21,17 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
 class FeedView(BaseModel):
-    url: str = Field(description="Subscribe to it in any calendar app. Anyone with it reads your sessions: "
-                                 "keep it private; making a new one revokes this one.")
+    url: str = Field(
+        description="Subscribe to it in any calendar app. Anyone with it reads your sessions: "
+        "keep it private; making a new one revokes this one."
+    )
 
 
-@router.post("/participants/{participant_id}/calendar-feed", responses=error_responses(403, 404),
-             summary="Make your private calendar feed URL (a new one revokes the old)")
+@router.post(
+    "/participants/{participant_id}/calendar-feed",
+    responses=error_responses(403, 404),
+    summary="Make your private calendar feed URL (a new one revokes the old)",
+)
 async def make_feed(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> FeedView:
     token = secrets.token_urlsafe(32)  # 256 bits
     async with components.database.transaction(principal.institution) as transaction:
@@ -37,8 +42,12 @@ async def make_feed(participant_id: UUID, components: ComponentsDep, principal: 
     return FeedView(url=f"{settings.calendar_base_url.rstrip('/')}/calendars/{principal.institution}/{token}.ics")
 
 
-@router.delete("/participants/{participant_id}/calendar-feed", status_code=status.HTTP_204_NO_CONTENT,
-               responses=error_responses(403, 404), summary="Revoke your calendar feed URL")
+@router.delete(
+    "/participants/{participant_id}/calendar-feed",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=error_responses(403, 404),
+    summary="Revoke your calendar feed URL",
+)
 async def revoke_feed(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> None:
     async with components.database.transaction(principal.institution) as transaction:
         await _require_own(transaction.connection, principal, participant_id)
@@ -46,9 +55,15 @@ async def revoke_feed(participant_id: UUID, components: ComponentsDep, principal
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"participant {participant_id} has no calendar feed")
 
 
-@public_router.get("/calendars/{institution}/{token}.ics", response_class=Response, responses={
-    200: {"content": {"text/calendar": {}}, "description": "The participant's sessions, RFC 5545."},
-    404: {"description": "No such feed (never made, or revoked)."}}, summary="A private calendar feed")
+@public_router.get(
+    "/calendars/{institution}/{token}.ics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "The participant's sessions, RFC 5545."},
+        404: {"description": "No such feed (never made, or revoked)."},
+    },
+    summary="A private calendar feed",
+)
 async def read_feed(institution: str, token: str, components: ComponentsDep) -> Response:
     if not is_institution_id(institution) or len(token) > 100:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such calendar feed")
@@ -57,7 +72,8 @@ async def read_feed(institution: str, token: str, components: ComponentsDep) -> 
         if owner is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail="no such calendar feed")
         rows = await transaction.connection.fetch(
-            "SELECT * FROM sessions WHERE $1 = ANY(participant_ids) ORDER BY starts_at", owner)
+            "SELECT * FROM sessions WHERE $1 = ANY(participant_ids) ORDER BY starts_at", owner
+        )
     body = feed(((session_from_row(row), row["updated_at"]) for row in rows), "Peer mentoring")
     return Response(body, media_type=CALENDAR_TYPE, headers={"Cache-Control": "private, max-age=300"})
 
@@ -67,10 +83,23 @@ async def _require_own(connection, principal: Principal, participant_id: UUID) -
     rule hides them (on no campus of the caller's), they are as unknown as someone in no pair."""
     members = await connection.fetch(
         "SELECT p.program_id, m->>'subject' AS subject, m->>'campus' AS campus FROM pairs p, "
-        "jsonb_array_elements(p.members) m WHERE m->>'participant_id' = $1::text", str(participant_id))
+        "jsonb_array_elements(p.members) m WHERE m->>'participant_id' = $1::text",
+        str(participant_id),
+    )
     subjects = frozenset(row["subject"] for row in members if row["subject"])
-    hidden = not members or decide(principal, Tenancy(principal.institution, frozenset(
-        row["campus"] for row in members if row["campus"]), members[0]["program_id"], subjects)) is Decision.HIDDEN
+    hidden = (
+        not members
+        or decide(
+            principal,
+            Tenancy(
+                principal.institution,
+                frozenset(row["campus"] for row in members if row["campus"]),
+                members[0]["program_id"],
+                subjects,
+            ),
+        )
+        is Decision.HIDDEN
+    )
     if hidden:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"participant {participant_id} is in no pair here yet")
     if principal.subject not in subjects:

@@ -52,6 +52,12 @@ def event_handlers(components: Components) -> Mapping[type[Event], Handler]:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause.of(envelope))
         await revoke_leavers_feed(uow, envelope.data)
 
-    return {MatchAccepted: on_match_accepted, MatchAcceptedV1: on_match_accepted, MatchEnded: on_match_ended,
-            MatchEndedV1: on_match_ended, ParticipantErased: on_participant_erased,
-            ParticipantLeft: on_participant_left, ParticipantLeftV1: on_participant_left}
+    return {
+        MatchAccepted: on_match_accepted,
+        MatchAcceptedV1: on_match_accepted,
+        MatchEnded: on_match_ended,
+        MatchEndedV1: on_match_ended,
+        ParticipantErased: on_participant_erased,
+        ParticipantLeft: on_participant_left,
+        ParticipantLeftV1: on_participant_left,
+    }

@@ -28,15 +28,17 @@ class GoalProgressBody(BaseModel):
 
 
 class CompletionBody(Reflection):
-    goal_progress: list[GoalProgressBody] = Field(default_factory=list, max_length=20,
-                                                  description="Progress on the agreement's goals, recorded with the reflection.")
+    goal_progress: list[GoalProgressBody] = Field(
+        default_factory=list, max_length=20, description="Progress on the agreement's goals, recorded with the reflection."
+    )
 
 
 class ReflectionView(BaseModel):
     participant_id: UUID
     progress_rating: int
-    notes: str | None = Field(description="Their words: shown to their author, the program's coordinators and admins; "
-                                          "to the partner only the rating.")
+    notes: str | None = Field(
+        description="Their words: shown to their author, the program's coordinators and admins; to the partner only the rating."
+    )
 
 
 class MoveView(BaseModel):
@@ -66,45 +68,73 @@ class SessionView(BaseModel):
     def of(cls, session: Session, words_of: set[UUID] | None = None) -> "SessionView":
         """``words_of``: whose reflection notes the caller may read (None: everyone's)."""
         return cls(
-            session_id=session.session_id, match_id=session.match_id, program_id=session.program_id,
-            participant_ids=list(session.participant_ids), sequence=session.sequence, starts_at=session.starts_at,
-            ends_at=session.ends_at, meeting_mode=session.meeting_mode, cadence=session.cadence,  # type: ignore[arg-type]
-            status=session.status.value, completed_at=session.completed_at,
-            reflections=[ReflectionView(participant_id=r.participant_id, progress_rating=r.progress_rating,
-                                        notes=r.notes if words_of is None or r.participant_id in words_of else None)
-                         for r in session.reflections],
-            revision=session.revision, cancelled_by=session.cancelled_by,
-            proposed_move=MoveView(starts_at=session.proposed_move.starts_at, ends_at=session.proposed_move.ends_at,
-                                   proposed_by=session.proposed_move.proposed_by) if session.proposed_move else None,
+            session_id=session.session_id,
+            match_id=session.match_id,
+            program_id=session.program_id,
+            participant_ids=list(session.participant_ids),
+            sequence=session.sequence,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            meeting_mode=session.meeting_mode,
+            cadence=session.cadence,  # type: ignore[arg-type]
+            status=session.status.value,
+            completed_at=session.completed_at,
+            reflections=[
+                ReflectionView(
+                    participant_id=r.participant_id,
+                    progress_rating=r.progress_rating,
+                    notes=r.notes if words_of is None or r.participant_id in words_of else None,
+                )
+                for r in session.reflections
+            ],
+            revision=session.revision,
+            cancelled_by=session.cancelled_by,
+            proposed_move=MoveView(
+                starts_at=session.proposed_move.starts_at,
+                ends_at=session.proposed_move.ends_at,
+                proposed_by=session.proposed_move.proposed_by,
+            )
+            if session.proposed_move
+            else None,
         )
 
 
 @router.get("/sessions/{session_id}", summary="A session (the pair, coordinators, admins)", responses=ERRORS)
-async def get_session(session_id: UUID, components: ComponentsDep, cause: CauseDep,
-                      principal: PrincipalDep) -> SessionView:
+async def get_session(session_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> SessionView:
     async with components.database.transaction(principal.institution) as transaction:
         tenancy = await session_tenancy(transaction.connection, session_id)
         authorize(principal, tenancy, f"session {session_id}")
-        await audit.record_reads(transaction, principal, cause, "sessions",  # reasons given for cancelling
-                                 {tenancy.institution: [str(session_id)]})  # type: ignore[union-attr]
-        session = session_from_row(await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1",
-                                                                          session_id))
+        await audit.record_reads(
+            transaction,
+            principal,
+            cause,
+            "sessions",  # reasons given for cancelling
+            {tenancy.institution: [str(session_id)]},
+        )  # type: ignore[union-attr]
+        session = session_from_row(
+            await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
+        )
         words_of = await own_members(transaction.connection, principal, session.match_id)
     return SessionView.of(session, words_of)
 
 
-@router.get("/matches/{match_id}/sessions", summary="A pair's sessions in order (empty until the pair is known)",
-            responses=error_responses(403))
-async def match_sessions(match_id: UUID, components: ComponentsDep, cause: CauseDep,
-                         principal: PrincipalDep) -> list[SessionView]:
+@router.get(
+    "/matches/{match_id}/sessions",
+    summary="A pair's sessions in order (empty until the pair is known)",
+    responses=error_responses(403),
+)
+async def match_sessions(
+    match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> list[SessionView]:
     async with components.database.transaction(principal.institution) as transaction:
         pair = await pair_tenancy(transaction.connection, match_id)
         if pair is None or decide(principal, pair) is Decision.HIDDEN:
             return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
         authorize(principal, pair, f"match {match_id}")
         views = await read_sessions(transaction.connection, principal, match_id)
-        await audit.record_reads(transaction, principal, cause, "sessions",
-                                 {pair.institution: [str(view.session_id) for view in views]})
+        await audit.record_reads(
+            transaction, principal, cause, "sessions", {pair.institution: [str(view.session_id) for view in views]}
+        )
     return views
 
 
@@ -115,20 +145,29 @@ async def read_sessions(connection: asyncpg.Connection, principal: Principal, ma
     return [SessionView.of(session_from_row(row), words_of) for row in rows]
 
 
-@router.post("/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)",
-             responses=ERRORS)
-async def complete(session_id: UUID, body: CompletionBody, components: ComponentsDep, cause: CauseDep,
-                   principal: PrincipalDep) -> SessionView:
+@router.post(
+    "/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)", responses=ERRORS
+)
+async def complete(
+    session_id: UUID, body: CompletionBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> SessionView:
     """A missed session may still be recorded: the pair was asked whether it happened."""
     reflection = Reflection(participant_id=body.participant_id, progress_rating=body.progress_rating, notes=body.notes)
     async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}",
-                  coordinators_may=False)
+        authorize(
+            principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}", coordinators_may=False
+        )
         await require_acting_as_themself(transaction.connection, principal, session_id, reflection.participant_id)
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
-        session = await complete_session(uow, session_id, reflection,
-                                         {item.goal: item.percent for item in body.goal_progress},
-                                         components.clock.now())
-        await audit.record_if_privileged(transaction, principal, cause, "session.complete", f"session/{session_id}",
-                                         participant_id=str(reflection.participant_id))
+        session = await complete_session(
+            uow, session_id, reflection, {item.goal: item.percent for item in body.goal_progress}, components.clock.now()
+        )
+        await audit.record_if_privileged(
+            transaction,
+            principal,
+            cause,
+            "session.complete",
+            f"session/{session_id}",
+            participant_id=str(reflection.participant_id),
+        )
     return SessionView.of(session)

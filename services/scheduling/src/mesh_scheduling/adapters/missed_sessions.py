@@ -24,7 +24,8 @@ async def sweep_missed(components: Components) -> int:
     grace = timedelta(hours=settings.session_missed_after_hours)
     async with components.database.transaction(ALL_TENANTS) as transaction:
         institutions = await transaction.connection.fetch(
-            "SELECT DISTINCT institution FROM sessions WHERE status = 'scheduled' AND ends_at < $1", now - grace)
+            "SELECT DISTINCT institution FROM sessions WHERE status = 'scheduled' AND ends_at < $1", now - grace
+        )
     marked = 0
     for row in institutions:
         while True:

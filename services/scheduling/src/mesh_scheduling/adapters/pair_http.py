@@ -22,8 +22,11 @@ class PairSchedule(BaseModel):
     sessions: list[SessionView]
 
 
-@router.get("/matches/{match_id}/schedule", responses=error_responses(403),
-            summary="A pair's agreement and sessions at once (the pair, coordinators, admins)")
+@router.get(
+    "/matches/{match_id}/schedule",
+    responses=error_responses(403),
+    summary="A pair's agreement and sessions at once (the pair, coordinators, admins)",
+)
 async def pair_schedule(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> PairSchedule:
     async with components.database.transaction(principal.institution) as transaction:
         pair = await pair_tenancy(transaction.connection, match_id)
@@ -33,6 +36,7 @@ async def pair_schedule(match_id: UUID, components: ComponentsDep, cause: CauseD
         agreements = await read_agreements(transaction.connection, match_id)
         sessions = await read_sessions(transaction.connection, principal, match_id)
         await audit.record_reads(transaction, principal, cause, "agreements", {pair.institution: [str(match_id)]})
-        await audit.record_reads(transaction, principal, cause, "sessions",
-                                 {pair.institution: [str(view.session_id) for view in sessions]})
+        await audit.record_reads(
+            transaction, principal, cause, "sessions", {pair.institution: [str(view.session_id) for view in sessions]}
+        )
     return PairSchedule(agreements=agreements, sessions=sessions)

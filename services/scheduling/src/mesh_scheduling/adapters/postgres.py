@@ -18,15 +18,20 @@ class PostgresPairs:
         self._connection = connection
 
     async def add(self, pair: Pair) -> bool:
-        return bool(await self._connection.fetchval(
-            """
+        return bool(
+            await self._connection.fetchval(
+                """
             INSERT INTO pairs (match_id, program_id, members) VALUES ($1, $2, $3)
             ON CONFLICT (match_id) DO NOTHING RETURNING true
             """,
-            pair.match_id, pair.program_id,
-            [member.model_dump(mode="json") | {"subject": subject} for member, subject in zip(pair.members, pair.subjects,
-                                                                                                strict=True)],
-        ))
+                pair.match_id,
+                pair.program_id,
+                [
+                    member.model_dump(mode="json") | {"subject": subject}
+                    for member, subject in zip(pair.members, pair.subjects, strict=True)
+                ],
+            )
+        )
 
     async def get(self, match_id: UUID) -> Pair | None:
         row = await self._connection.fetchrow("SELECT * FROM pairs WHERE match_id = $1", match_id)
@@ -34,8 +39,15 @@ class PostgresPairs:
             return None
         first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
         subjects = tuple(member.get("subject") for member in row["members"])
-        return Pair(row["match_id"], row["program_id"], (first, second), row["ended_at"], subjects,  # type: ignore[arg-type]
-                    agreed_from_json(row["agreed"]), row["series_start"])
+        return Pair(
+            row["match_id"],
+            row["program_id"],
+            (first, second),
+            row["ended_at"],
+            subjects,  # type: ignore[arg-type]
+            agreed_from_json(row["agreed"]),
+            row["series_start"],
+        )
 
     async def start_series(self, match_id: UUID, first_start: datetime) -> None:
         await self._connection.execute("UPDATE pairs SET series_start = $2 WHERE match_id = $1", match_id, first_start)
@@ -43,13 +55,19 @@ class PostgresPairs:
     async def agree(self, match_id: UUID, terms: AgreedTerms, series_start: datetime | None) -> None:
         await self._connection.execute(
             "UPDATE pairs SET agreed = $2, series_start = coalesce($3, series_start) WHERE match_id = $1",
-            match_id, {"version": terms.version, "cadence": terms.cadence, "meeting_mode": terms.meeting_mode,
-                       "session_minutes": terms.session_minutes,
-                       "runs_until": terms.runs_until.isoformat() if terms.runs_until else None}, series_start)
+            match_id,
+            {
+                "version": terms.version,
+                "cadence": terms.cadence,
+                "meeting_mode": terms.meeting_mode,
+                "session_minutes": terms.session_minutes,
+                "runs_until": terms.runs_until.isoformat() if terms.runs_until else None,
+            },
+            series_start,
+        )
 
     async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
         await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
-
 
     async def forget_account(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
@@ -58,7 +76,9 @@ class PostgresPairs:
                 SELECT jsonb_agg(CASE WHEN m->>'participant_id' = $1::text THEN m || '{"subject": null}' ELSE m END)
                 FROM jsonb_array_elements(members) m)
             WHERE members @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
-            """, str(participant_id))
+            """,
+            str(participant_id),
+        )
         return int(status.split()[-1])
 
     async def mark_ended(self, match_id: UUID, when: datetime) -> None:
@@ -77,8 +97,16 @@ class PostgresSessions:
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
                     array(SELECT m->>'campus' FROM pairs p, jsonb_array_elements(p.members) m WHERE p.match_id = $2))
             """,
-            session.session_id, session.match_id, session.program_id, list(session.participant_ids), session.sequence,
-            session.starts_at, session.ends_at, session.meeting_mode, session.cadence, session.status.value,
+            session.session_id,
+            session.match_id,
+            session.program_id,
+            list(session.participant_ids),
+            session.sequence,
+            session.starts_at,
+            session.ends_at,
+            session.meeting_mode,
+            session.cadence,
+            session.status.value,
             session.occurrence,
         )
 
@@ -94,30 +122,41 @@ class PostgresSessions:
                                 meeting_mode = $11, occurrence = $12, cadence = $13, updated_at = now()
             WHERE session_id = $1
             """,
-            session.session_id, session.status.value, session.completed_at,
+            session.session_id,
+            session.status.value,
+            session.completed_at,
             [reflection.model_dump(mode="json") for reflection in session.reflections],
-            session.starts_at, session.ends_at, session.revision, session.cancelled_by, session.cancel_reason,
-            _move_json(session.proposed_move), session.meeting_mode, session.occurrence, session.cadence,
+            session.starts_at,
+            session.ends_at,
+            session.revision,
+            session.cancelled_by,
+            session.cancel_reason,
+            _move_json(session.proposed_move),
+            session.meeting_mode,
+            session.occurrence,
+            session.cadence,
         )
 
     async def unrecorded_before(self, moment: datetime, limit: int) -> list[Session]:
         """Scheduled sessions that ended before ``moment``, oldest first, locked (other replicas skip them)."""
         rows = await self._connection.fetch(
-            "SELECT * FROM sessions WHERE status = 'scheduled' AND ends_at < $1 ORDER BY ends_at LIMIT $2 "
-            "FOR UPDATE SKIP LOCKED", moment, limit)
+            "SELECT * FROM sessions WHERE status = 'scheduled' AND ends_at < $1 ORDER BY ends_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            moment,
+            limit,
+        )
         return [session_from_row(row) for row in rows]
 
     async def latest(self, match_id: UUID) -> Session | None:
-        row = await self._connection.fetchrow("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence DESC LIMIT 1",
-                                              match_id)
+        row = await self._connection.fetchrow(
+            "SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence DESC LIMIT 1", match_id
+        )
         return session_from_row(row) if row else None
 
     async def forget_cancel_reasons(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
-            "UPDATE sessions SET cancel_reason = '(erased)' WHERE cancelled_by = $1 AND cancel_reason IS NOT NULL",
-            participant_id)
+            "UPDATE sessions SET cancel_reason = '(erased)' WHERE cancelled_by = $1 AND cancel_reason IS NOT NULL", participant_id
+        )
         return int(status.split()[-1])
-
 
     async def redact_reflections(self, participant_id: UUID) -> int:
         status = await self._connection.execute(
@@ -126,13 +165,16 @@ class PostgresSessions:
                 SELECT jsonb_agg(CASE WHEN r->>'participant_id' = $1::text THEN r || '{"notes": "(erased)"}' ELSE r END)
                 FROM jsonb_array_elements(reflections) r)
             WHERE reflections @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
-            """, str(participant_id))
+            """,
+            str(participant_id),
+        )
         return int(status.split()[-1])
 
     async def upcoming_for_update(self, match_id: UUID, now: datetime) -> list[Session]:
         rows = await self._connection.fetch(
             "SELECT * FROM sessions WHERE match_id = $1 AND status = 'scheduled' AND ends_at > $2 ORDER BY sequence FOR UPDATE",
-            match_id, now,
+            match_id,
+            now,
         )
         return [session_from_row(row) for row in rows]
 
@@ -161,13 +203,17 @@ def session_from_row(row: asyncpg.Record) -> Session:
 
 
 def _move_json(move: ProposedMove | None) -> dict[str, str] | None:
-    return move and {"starts_at": move.starts_at.isoformat(), "ends_at": move.ends_at.isoformat(),
-                     "proposed_by": str(move.proposed_by)}
+    return move and {
+        "starts_at": move.starts_at.isoformat(),
+        "ends_at": move.ends_at.isoformat(),
+        "proposed_by": str(move.proposed_by),
+    }
 
 
 def _move_from_json(value: dict[str, str] | None) -> ProposedMove | None:
-    return value and ProposedMove(datetime.fromisoformat(value["starts_at"]), datetime.fromisoformat(value["ends_at"]),
-                                  UUID(value["proposed_by"]))
+    return value and ProposedMove(
+        datetime.fromisoformat(value["starts_at"]), datetime.fromisoformat(value["ends_at"]), UUID(value["proposed_by"])
+    )
 
 
 class PostgresSchedulingUnitOfWork(UnitOfWork):

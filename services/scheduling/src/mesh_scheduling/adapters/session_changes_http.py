@@ -39,7 +39,8 @@ def _calendar_time(value: datetime) -> datetime:
 class MoveBody(BaseModel):
     participant_id: UUID = Field(description="Who moves it: one of the pair, acting as themself.")
     starts_at: Annotated[AwareDatetime, AfterValidator(_calendar_time)] = Field(
-        description="The new start, with its offset, in the years 2000 to 2999; the session keeps its length.")
+        description="The new start, with its offset, in the years 2000 to 2999; the session keeps its length."
+    )
 
 
 class ConfirmBody(BaseModel):
@@ -48,14 +49,21 @@ class ConfirmBody(BaseModel):
 
 class CancelBody(BaseModel):
     participant_id: UUID = Field(description="Who cancels: one of the pair, acting as themself.")
-    reason: str = Field(min_length=1, max_length=1000, description="Why, in their words: kept in scheduling, "
-                        "shown to the pair and their coordinators, never put on an event.")
+    reason: str = Field(
+        min_length=1,
+        max_length=1000,
+        description="Why, in their words: kept in scheduling, shown to the pair and their coordinators, never put on an event.",
+    )
 
 
-@router.post("/sessions/{session_id}/reschedule", responses=ERRORS,
-             summary="Move a session (one of the pair): inside both availabilities at once, else once the other confirms")
-async def reschedule(session_id: UUID, body: MoveBody, components: ComponentsDep, cause: CauseDep,
-                     principal: PrincipalDep) -> SessionView:
+@router.post(
+    "/sessions/{session_id}/reschedule",
+    responses=ERRORS,
+    summary="Move a session (one of the pair): inside both availabilities at once, else once the other confirms",
+)
+async def reschedule(
+    session_id: UUID, body: MoveBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> SessionView:
     async with _acting(components, principal, session_id, body.participant_id) as transaction:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
         session = await move_session(uow, session_id, body.participant_id, body.starts_at, components.clock.now())
@@ -63,10 +71,14 @@ async def reschedule(session_id: UUID, body: MoveBody, components: ComponentsDep
     return SessionView.of(session)
 
 
-@router.post("/sessions/{session_id}/reschedule/confirm", responses=ERRORS,
-             summary="Confirm the new time the other one of the pair proposed")
-async def confirm_reschedule(session_id: UUID, body: ConfirmBody, components: ComponentsDep, cause: CauseDep,
-                             principal: PrincipalDep) -> SessionView:
+@router.post(
+    "/sessions/{session_id}/reschedule/confirm",
+    responses=ERRORS,
+    summary="Confirm the new time the other one of the pair proposed",
+)
+async def confirm_reschedule(
+    session_id: UUID, body: ConfirmBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> SessionView:
     async with _acting(components, principal, session_id, body.participant_id) as transaction:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
         session = await confirm_move(uow, session_id, body.participant_id, components.clock.now())
@@ -74,10 +86,14 @@ async def confirm_reschedule(session_id: UUID, body: ConfirmBody, components: Co
     return SessionView.of(session)
 
 
-@router.post("/sessions/{session_id}/cancel", responses=ERRORS,
-             summary="Cancel a session with a reason (one of the pair); the series' next one is scheduled")
-async def cancel(session_id: UUID, body: CancelBody, components: ComponentsDep, cause: CauseDep,
-                 principal: PrincipalDep) -> SessionView:
+@router.post(
+    "/sessions/{session_id}/cancel",
+    responses=ERRORS,
+    summary="Cancel a session with a reason (one of the pair); the series' next one is scheduled",
+)
+async def cancel(
+    session_id: UUID, body: CancelBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
+) -> SessionView:
     async with _acting(components, principal, session_id, body.participant_id) as transaction:
         uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
         session = await cancel_session(uow, session_id, body.participant_id, body.reason, components.clock.now())
@@ -86,11 +102,13 @@ async def cancel(session_id: UUID, body: CancelBody, components: ComponentsDep, 
 
 
 @contextlib.asynccontextmanager
-async def _acting(components: Components, principal: Principal, session_id: UUID,
-                  participant_id: UUID) -> AsyncIterator[Transaction]:
+async def _acting(
+    components: Components, principal: Principal, session_id: UUID, participant_id: UUID
+) -> AsyncIterator[Transaction]:
     """A transaction in which the caller acts on a session of their own pair, as themself."""
     async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}",
-                  coordinators_may=False)
+        authorize(
+            principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}", coordinators_may=False
+        )
         await require_acting_as_themself(transaction.connection, principal, session_id, participant_id)
         yield transaction

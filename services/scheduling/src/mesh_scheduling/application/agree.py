@@ -19,22 +19,30 @@ class PairNotFormed(AgreementError):
     """No formed pair of that match here (not both accepted yet), or it has ended."""
 
 
-async def propose_agreement(uow: SchedulingUnitOfWork, match_id: UUID, terms: Terms, by: UUID,
-                            now: datetime | None = None) -> Agreement:
+async def propose_agreement(
+    uow: SchedulingUnitOfWork, match_id: UUID, terms: Terms, by: UUID, now: datetime | None = None
+) -> Agreement:
     now = now or datetime.now(UTC)
     pair = await _formed_pair(uow, match_id)
     latest = await uow.agreements.latest_for_update(match_id)
-    agreement = propose(match_id, pair.program_id, terms, by, pair.participant_ids,
-                        latest.version if latest else 0, now)
+    agreement = propose(match_id, pair.program_id, terms, by, pair.participant_ids, latest.version if latest else 0, now)
     await uow.agreements.add(agreement)
-    await uow.emit(AgreementProposed(match_id=match_id, program_id=pair.program_id,
-                                     participant_ids=list(pair.participant_ids), agreement_version=agreement.version,
-                                     proposed_by=by, proposed_at=now))
+    await uow.emit(
+        AgreementProposed(
+            match_id=match_id,
+            program_id=pair.program_id,
+            participant_ids=list(pair.participant_ids),
+            agreement_version=agreement.version,
+            proposed_by=by,
+            proposed_at=now,
+        )
+    )
     return agreement
 
 
-async def confirm_agreement(uow: SchedulingUnitOfWork, match_id: UUID, version: int, by: UUID,
-                            now: datetime | None = None) -> Agreement:
+async def confirm_agreement(
+    uow: SchedulingUnitOfWork, match_id: UUID, version: int, by: UUID, now: datetime | None = None
+) -> Agreement:
     now = now or datetime.now(UTC)
     pair = await _formed_pair(uow, match_id)
     latest = await uow.agreements.latest_for_update(match_id)
@@ -44,11 +52,21 @@ async def confirm_agreement(uow: SchedulingUnitOfWork, match_id: UUID, version: 
     await uow.agreements.confirm(confirmed)
     terms = confirmed.terms
     agreed = AgreedTerms(confirmed.version, terms.cadence, terms.meeting_mode, terms.session_minutes, terms.runs_until)
-    await uow.emit(AgreementSet(match_id=match_id, program_id=pair.program_id, cadence=terms.cadence,  # type: ignore[arg-type]
-                                meeting_mode=terms.meeting_mode, set_by=confirmed.proposed_by,  # type: ignore[arg-type]
-                                set_at=now, goal_count=len(terms.goals), participant_ids=list(pair.participant_ids),
-                                agreement_version=confirmed.version, session_minutes=terms.session_minutes,
-                                runs_until=terms.runs_until))
+    await uow.emit(
+        AgreementSet(
+            match_id=match_id,
+            program_id=pair.program_id,
+            cadence=terms.cadence,  # type: ignore[arg-type]
+            meeting_mode=terms.meeting_mode,
+            set_by=confirmed.proposed_by,  # type: ignore[arg-type]
+            set_at=now,
+            goal_count=len(terms.goals),
+            participant_ids=list(pair.participant_ids),
+            agreement_version=confirmed.version,
+            session_minutes=terms.session_minutes,
+            runs_until=terms.runs_until,
+        )
+    )
     await _follow(uow, replace(pair, agreed=agreed), now)
     return confirmed
 
@@ -70,8 +88,7 @@ async def _follow(uow: SchedulingUnitOfWork, pair: Pair, now: datetime) -> None:
         start, end = slot if slot else (start, end)
     await uow.pairs.agree(pair.match_id, pair.agreed, start)  # type: ignore[arg-type]
     if (start, end, pair.meeting_mode) != (session.starts_at, session.ends_at, session.meeting_mode):
-        moved = replace(session.move(start, end, now), meeting_mode=pair.meeting_mode, cadence=pair.cadence,
-                        occurrence=0)
+        moved = replace(session.move(start, end, now), meeting_mode=pair.meeting_mode, cadence=pair.cadence, occurrence=0)
         await record_move(uow, session, moved, None)
     else:
         await uow.sessions.save(replace(session, occurrence=0, cadence=pair.cadence))

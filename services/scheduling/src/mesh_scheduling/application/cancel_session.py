@@ -10,8 +10,9 @@ from mesh_scheduling.application.schedule_session import schedule_next
 from mesh_scheduling.domain.session import Session
 
 
-async def cancel_session(uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, reason: str,
-                         now: datetime | None = None) -> Session:
+async def cancel_session(
+    uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, reason: str, now: datetime | None = None
+) -> Session:
     """The next occurrence of the series is scheduled in its place."""
     now = now or datetime.now(UTC)
     session = await get_session(uow, session_id)
@@ -24,6 +25,13 @@ async def cancel_session(uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, 
 
 def cancelled_event(session: Session, now: datetime) -> SessionCancelled:
     return SessionCancelled(
-        session_id=session.session_id, match_id=session.match_id, program_id=session.program_id,
-        participant_ids=list(session.participant_ids), starts_at=session.starts_at, ends_at=session.ends_at,
-        cancelled_by=session.cancelled_by, cancelled_at=now, revision=session.revision)
+        session_id=session.session_id,
+        match_id=session.match_id,
+        program_id=session.program_id,
+        participant_ids=list(session.participant_ids),
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        cancelled_by=session.cancelled_by,
+        cancelled_at=now,
+        revision=session.revision,
+    )

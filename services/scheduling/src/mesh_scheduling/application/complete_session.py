@@ -17,8 +17,13 @@ class UnknownGoal(SessionError):
     pass
 
 
-async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflection: Reflection,
-                           goal_progress: dict[int, int] | None = None, now: datetime | None = None) -> Session:
+async def complete_session(
+    uow: SchedulingUnitOfWork,
+    session_id: UUID,
+    reflection: Reflection,
+    goal_progress: dict[int, int] | None = None,
+    now: datetime | None = None,
+) -> Session:
     """Completing a session emits SessionCompleted and schedules the series' next session; a
     missed one may still be recorded as done (its next was set when it was missed).
 
@@ -37,8 +42,9 @@ async def complete_session(uow: SchedulingUnitOfWork, session_id: UUID, reflecti
             program_id=completed.program_id,
             participant_ids=list(completed.participant_ids),
             completed_at=now,
-            reflections=[ProgressRating(participant_id=r.participant_id, progress_rating=r.progress_rating)
-                         for r in completed.reflections],  # their words stay here
+            reflections=[
+                ProgressRating(participant_id=r.participant_id, progress_rating=r.progress_rating) for r in completed.reflections
+            ],  # their words stay here
         )
     )
     if not was_missed:
@@ -53,8 +59,9 @@ async def get_session(uow: SchedulingUnitOfWork, session_id: UUID) -> Session:
     return session
 
 
-async def _record_progress(uow: SchedulingUnitOfWork, session: Session, participant_id: UUID,
-                           progress: dict[int, int], now: datetime) -> None:
+async def _record_progress(
+    uow: SchedulingUnitOfWork, session: Session, participant_id: UUID, progress: dict[int, int], now: datetime
+) -> None:
     pair = await uow.pairs.get(session.match_id)
     held = pair.agreed if pair else None
     if held is None:

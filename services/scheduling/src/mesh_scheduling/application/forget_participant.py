@@ -18,8 +18,11 @@ async def forget_participant(uow: SchedulingUnitOfWork, erased: ParticipantErase
     erased_what = await _strip(uow, erased.participant_id)
     if await uow.purge_published_mentions(erased.participant_id):
         erased_what.append("published events kept in the outbox")
-    await uow.emit(ParticipantErasureConfirmed(participant_id=erased.participant_id, service="scheduling",
-                                               erased=erased_what, confirmed_at=now))
+    await uow.emit(
+        ParticipantErasureConfirmed(
+            participant_id=erased.participant_id, service="scheduling", erased=erased_what, confirmed_at=now
+        )
+    )
 
 
 async def strip_erased(uow: SchedulingUnitOfWork, participant_ids: Iterable[UUID]) -> None:

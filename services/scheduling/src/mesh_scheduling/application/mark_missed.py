@@ -9,17 +9,23 @@ from mesh_scheduling.application.schedule_session import schedule_next
 MISSED_AFTER = timedelta(hours=48)
 
 
-async def mark_missed(uow: SchedulingUnitOfWork, now: datetime, grace: timedelta = MISSED_AFTER,
-                      limit: int = 500) -> int:
+async def mark_missed(uow: SchedulingUnitOfWork, now: datetime, grace: timedelta = MISSED_AFTER, limit: int = 500) -> int:
     """SessionMissed asks the pair whether it happened (they may still record it as done); the
     series' next session is scheduled. Returns how many were marked."""
     marked = 0
     for session in await uow.sessions.unrecorded_before(now - grace, limit):
         missed = session.miss(now)
         await uow.sessions.save(missed)
-        await uow.emit(SessionMissed(session_id=missed.session_id, match_id=missed.match_id,
-                                     program_id=missed.program_id, participant_ids=list(missed.participant_ids),
-                                     missed_by=[], recorded_at=now))
+        await uow.emit(
+            SessionMissed(
+                session_id=missed.session_id,
+                match_id=missed.match_id,
+                program_id=missed.program_id,
+                participant_ids=list(missed.participant_ids),
+                missed_by=[],
+                recorded_at=now,
+            )
+        )
         await schedule_next(uow, await uow.pairs.get(missed.match_id), missed, now)
         marked += 1
     return marked

@@ -10,8 +10,9 @@ from mesh_scheduling.domain.recurrence import inside_both
 from mesh_scheduling.domain.session import Session
 
 
-async def move_session(uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, starts_at: datetime,
-                       now: datetime | None = None) -> Session:
+async def move_session(
+    uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, starts_at: datetime, now: datetime | None = None
+) -> Session:
     """To a time inside both weekly availabilities: moved at once. Outside them: proposed, and
     moved when the other one confirms. The session keeps its length."""
     now = now or datetime.now(UTC)
@@ -34,9 +35,18 @@ async def confirm_move(uow: SchedulingUnitOfWork, session_id: UUID, by: UUID, no
 
 async def record_move(uow: SchedulingUnitOfWork, before: Session, after: Session, by: UUID | None) -> Session:
     await uow.sessions.save(after)
-    await uow.emit(SessionRescheduled(
-        session_id=after.session_id, match_id=after.match_id, program_id=after.program_id,
-        participant_ids=list(after.participant_ids), starts_at=after.starts_at, ends_at=after.ends_at,
-        previous_starts_at=before.starts_at, rescheduled_by=by, revision=after.revision,
-        meeting_mode=after.meeting_mode))  # type: ignore[arg-type]
+    await uow.emit(
+        SessionRescheduled(
+            session_id=after.session_id,
+            match_id=after.match_id,
+            program_id=after.program_id,
+            participant_ids=list(after.participant_ids),
+            starts_at=after.starts_at,
+            ends_at=after.ends_at,
+            previous_starts_at=before.starts_at,
+            rescheduled_by=by,
+            revision=after.revision,
+            meeting_mode=after.meeting_mode,
+        )
+    )  # type: ignore[arg-type]
     return after

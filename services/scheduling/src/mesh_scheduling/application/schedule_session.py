@@ -14,14 +14,16 @@ log = structlog.get_logger(__name__)
 NO_SHARED_TIME = "no shared hour in both weekly availabilities within four weeks"
 
 
-async def schedule_first_session(uow: SchedulingUnitOfWork, accepted: MatchAccepted,
-                                 subjects: tuple[str | None, str | None] = (None, None),
-                                 now: datetime | None = None) -> Session | None:
+async def schedule_first_session(
+    uow: SchedulingUnitOfWork,
+    accepted: MatchAccepted,
+    subjects: tuple[str | None, str | None] = (None, None),
+    now: datetime | None = None,
+) -> Session | None:
     """``subjects``: the pair's accounts (read from the profile service; events carry none). The
     first session is the first shared slot a day ahead; it starts the pair's series."""
     now = now or datetime.now(UTC)
-    pair = Pair(accepted.match_id, accepted.program_id, (accepted.participants[0], accepted.participants[1]),
-                subjects=subjects)
+    pair = Pair(accepted.match_id, accepted.program_id, (accepted.participants[0], accepted.participants[1]), subjects=subjects)
     if not await uow.pairs.add(pair):
         return None
     return await start_series(uow, pair, sequence=1, now=now)
@@ -49,8 +51,7 @@ async def schedule_next(uow: SchedulingUnitOfWork, pair: Pair | None, after: Ses
         return None
     if pair.series_start is None:  # a pair from before series: its series starts at this session
         await uow.pairs.start_series(pair.match_id, after.starts_at)
-        pair = Pair(pair.match_id, pair.program_id, pair.members, pair.ended_at, pair.subjects, pair.agreed,
-                    after.starts_at)
+        pair = Pair(pair.match_id, pair.program_id, pair.members, pair.ended_at, pair.subjects, pair.agreed, after.starts_at)
         after_occurrence = 0
     else:
         after_occurrence = after.occurrence
@@ -65,20 +66,34 @@ async def schedule_next(uow: SchedulingUnitOfWork, pair: Pair | None, after: Ses
     return await add_session(uow, pair, sequence=after.sequence + 1, occurrence=occurrence, slot=(starts_at, ends_at))
 
 
-async def add_session(uow: SchedulingUnitOfWork, pair: Pair, *, sequence: int, occurrence: int,
-                      slot: tuple[datetime, datetime]) -> Session:
+async def add_session(
+    uow: SchedulingUnitOfWork, pair: Pair, *, sequence: int, occurrence: int, slot: tuple[datetime, datetime]
+) -> Session:
     session = Session(
-        session_id=uuid4(), match_id=pair.match_id, program_id=pair.program_id, participant_ids=pair.participant_ids,
-        sequence=sequence, starts_at=slot[0], ends_at=slot[1], meeting_mode=pair.meeting_mode, cadence=pair.cadence,
+        session_id=uuid4(),
+        match_id=pair.match_id,
+        program_id=pair.program_id,
+        participant_ids=pair.participant_ids,
+        sequence=sequence,
+        starts_at=slot[0],
+        ends_at=slot[1],
+        meeting_mode=pair.meeting_mode,
+        cadence=pair.cadence,
         occurrence=occurrence,
     )
     await uow.sessions.add(session)
     await uow.emit(
         SessionScheduled(
-            session_id=session.session_id, match_id=session.match_id, program_id=session.program_id,
-            participant_ids=list(session.participant_ids), sequence=session.sequence, starts_at=session.starts_at,
-            ends_at=session.ends_at, meeting_mode=session.meeting_mode,  # type: ignore[arg-type]
-            cadence=session.cadence, occurrence=session.occurrence,  # type: ignore[arg-type]
+            session_id=session.session_id,
+            match_id=session.match_id,
+            program_id=session.program_id,
+            participant_ids=list(session.participant_ids),
+            sequence=session.sequence,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            meeting_mode=session.meeting_mode,  # type: ignore[arg-type]
+            cadence=session.cadence,
+            occurrence=session.occurrence,  # type: ignore[arg-type]
         )
     )
     return session

@@ -58,15 +58,18 @@ class Agreement:
         if by not in pair:
             raise NotInPair(f"participant {by} is not in match {self.match_id}")
         if self.status is not AgreementStatus.PROPOSED or version != self.version:
-            raise NothingToConfirm(f"version {version} of the agreement of match {self.match_id} does not wait for "
-                                   f"confirmation (version {self.version} is {self.status.value})")
+            raise NothingToConfirm(
+                f"version {version} of the agreement of match {self.match_id} does not wait for "
+                f"confirmation (version {self.version} is {self.status.value})"
+            )
         if by == self.proposed_by:
             raise NothingToConfirm("the other one of the pair confirms an agreement, not who proposed it")
         return replace(self, status=AgreementStatus.CONFIRMED, confirmed_by=by, confirmed_at=now)
 
 
-def propose(match_id: UUID, program_id: str, terms: Terms, by: UUID, pair: tuple[UUID, UUID],
-            latest_version: int, now: datetime) -> Agreement:
+def propose(
+    match_id: UUID, program_id: str, terms: Terms, by: UUID, pair: tuple[UUID, UUID], latest_version: int, now: datetime
+) -> Agreement:
     """A new version, one past the latest; a proposal still waiting is replaced by it."""
     if by not in pair:
         raise NotInPair(f"participant {by} is not in match {match_id}")

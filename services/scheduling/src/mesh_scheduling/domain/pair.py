@@ -87,14 +87,17 @@ class Pair:
         following = series.occurrence(index + 1)
         if start is None or following is None:
             return None
-        if self.agreed and self.agreed.runs_until and start.astimezone(ZoneInfo(series.time_zone)).date() > self.agreed.runs_until:
+        if (
+            self.agreed
+            and self.agreed.runs_until
+            and start.astimezone(ZoneInfo(series.time_zone)).date() > self.agreed.runs_until
+        ):
             return None
         end = start + self.session_length
         if inside_both(self.members, start, end):
             return index, start, end
         day_start = start.astimezone(ZoneInfo(series.time_zone)).replace(hour=0, minute=0)
-        slot = first_common_slot(self, max(day_start, now + MINIMUM_NOTICE), self.session_length,
-                                 horizon=following - day_start)
+        slot = first_common_slot(self, max(day_start, now + MINIMUM_NOTICE), self.session_length, horizon=following - day_start)
         if slot is None or slot[1] > following:
             raise NoSharedTime(f"no shared slot between {day_start.isoformat()} and {following.isoformat()}")
         return index, *slot

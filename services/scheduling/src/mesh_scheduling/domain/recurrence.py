@@ -65,14 +65,19 @@ class Series:
         return None  # pragma: no cover
 
 
-def shared_windows(members: tuple[ParticipantSchedule, ParticipantSchedule], start: datetime,
-                   until: datetime) -> list[tuple[datetime, datetime]]:
+def shared_windows(
+    members: tuple[ParticipantSchedule, ParticipantSchedule], start: datetime, until: datetime
+) -> list[tuple[datetime, datetime]]:
     a, b = members
-    return intersect(windows_utc(a.weekly_availability, a.time_zone, start, until),
-                     windows_utc(b.weekly_availability, b.time_zone, start, until))
+    return intersect(
+        windows_utc(a.weekly_availability, a.time_zone, start, until),
+        windows_utc(b.weekly_availability, b.time_zone, start, until),
+    )
 
 
 def inside_both(members: tuple[ParticipantSchedule, ParticipantSchedule], start: datetime, end: datetime) -> bool:
     """Whether [start, end) lies inside one window both members are available in, each in their zone."""
-    return any(begin <= start and end <= finish
-               for begin, finish in shared_windows(members, start - timedelta(days=1), end + timedelta(days=1)))
+    return any(
+        begin <= start and end <= finish
+        for begin, finish in shared_windows(members, start - timedelta(days=1), end + timedelta(days=1))
+    )

@@ -80,16 +80,21 @@ class Session:
             raise AlreadyCompleted(f"session {self.session_id} was already recorded as done")
         if self.status is SessionStatus.CANCELLED:
             raise AlreadyCompleted(f"session {self.session_id} was cancelled")
-        return replace(self, status=SessionStatus.COMPLETED, completed_at=now, reflections=(reflection,),
-                       proposed_move=None)
+        return replace(self, status=SessionStatus.COMPLETED, completed_at=now, reflections=(reflection,), proposed_move=None)
 
     def cancel(self, now: datetime, by: UUID | None = None, reason: str | None = None) -> "Session":
         """Only a session still to come is cancelled: by one of the pair, or by the platform (``by`` None)."""
         if by is not None:
             self._require_member(by)
         self._require_scheduled()
-        return replace(self, status=SessionStatus.CANCELLED, revision=self.revision + 1, cancelled_by=by,
-                       cancel_reason=reason, proposed_move=None)
+        return replace(
+            self,
+            status=SessionStatus.CANCELLED,
+            revision=self.revision + 1,
+            cancelled_by=by,
+            cancel_reason=reason,
+            proposed_move=None,
+        )
 
     def move(self, starts_at: datetime, ends_at: datetime, now: datetime) -> "Session":
         """To a new time still to come (checked against availability by the caller)."""

@@ -13,5 +13,15 @@ from mesh_web.pages.console import (
     roster,
 )
 
-ROUTERS = [program_pages.router, program_editor.router, health.router, participants.router, pairs.router,
-           matching.router, attention.router, roster.router, admin.router, digest.router]
+ROUTERS = [
+    program_pages.router,
+    program_editor.router,
+    health.router,
+    participants.router,
+    pairs.router,
+    matching.router,
+    attention.router,
+    roster.router,
+    admin.router,
+    digest.router,
+]

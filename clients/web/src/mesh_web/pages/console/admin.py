@@ -26,27 +26,47 @@ PAGE = 50
 
 
 @router.get("/console/audit")
-async def audit(visit: AdminDep, action: str = "", actor: str = "", resource: str = "", since: str = "",
-                until: str = "", before: str = "") -> Response:
-    form = Form(values={"action": action.strip()[:80], "actor": actor.strip()[:200], "resource": resource.strip()[:200],
-                        "since": since, "until": until})
+async def audit(
+    visit: AdminDep, action: str = "", actor: str = "", resource: str = "", since: str = "", until: str = "", before: str = ""
+) -> Response:
+    form = Form(
+        values={
+            "action": action.strip()[:80],
+            "actor": actor.strip()[:200],
+            "resource": resource.strip()[:200],
+            "since": since,
+            "until": until,
+        }
+    )
     filters = {name: value for name, value in form.values.items() if value}
     bounds = {name: _moment(form, name, visit) for name in ("since", "until")}
     cursors = _cursors(before)
     entries: list[dict[str, Any]] = []
     if form.ok:
         try:
-            found = await asyncio.gather(*(getattr(visit, service).audit(
-                before=cursors.get(service), limit=PAGE, action=form.values["action"] or None,
-                actor=form.values["actor"] or None, resource=form.values["resource"] or None, **bounds)
-                for service in SERVICES))
+            found = await asyncio.gather(
+                *(
+                    getattr(visit, service).audit(
+                        before=cursors.get(service),
+                        limit=PAGE,
+                        action=form.values["action"] or None,
+                        actor=form.values["actor"] or None,
+                        resource=form.values["resource"] or None,
+                        **bounds,
+                    )
+                    for service in SERVICES
+                )
+            )
         except ApiProblem as problem:
             if problem.status == 403:
                 raise not_found() from problem
             form.error("action", _("These filters cannot be read: %(reason)s", reason=problem.detail))
             found = [[] for _service in SERVICES]
-        merged = sorted(((service, entry) for service, listed in zip(SERVICES, found, strict=True) for entry in listed),
-                        key=lambda item: _when(item[1]), reverse=True)
+        merged = sorted(
+            ((service, entry) for service, listed in zip(SERVICES, found, strict=True) for entry in listed),
+            key=lambda item: _when(item[1]),
+            reverse=True,
+        )
         entries = merged[:PAGE]
         following = dict(cursors)
         for service, entry in entries:
@@ -55,8 +75,17 @@ async def audit(visit: AdminDep, action: str = "", actor: str = "", resource: st
         next_cursor = _cursor_text(following) if more else None
     else:
         next_cursor = None
-    return page(visit, "console/audit.html", status=200 if form.ok else 422, form=form, entries=entries,
-                filters=filters, next_cursor=next_cursor, before=before, service_names=_service_names())
+    return page(
+        visit,
+        "console/audit.html",
+        status=200 if form.ok else 422,
+        form=form,
+        entries=entries,
+        filters=filters,
+        next_cursor=next_cursor,
+        before=before,
+        service_names=_service_names(),
+    )
 
 
 @router.get("/console/erasures")
@@ -70,8 +99,7 @@ async def erasures(visit: AdminDep, state: str = "", before: str = "") -> Respon
         if problem.status != 422:
             raise
         found = {"erasures": [], "next": None}
-    return page(visit, "console/erasures.html", found=found, state=chosen or "", before=before,
-                service_names=_service_names())
+    return page(visit, "console/erasures.html", found=found, state=chosen or "", before=before, service_names=_service_names())
 
 
 @router.get("/console/institution")
@@ -85,10 +113,18 @@ async def institution(visit: AdminDep) -> Response:
     programs = {item["program_id"]: item.get("name") or item["program_id"] for item in await visit.profile.programs()}
     whole = health["institution"]
     tables = tables_of({"campuses": [item["figures"] | {"campus": item["campus"]} for item in health["campuses"]]}, whole)
-    funnel = [charts.Bar(str(row["label"]), float(row["values"][0] or 0), number(row["values"][0]))
-              for row in tables["funnel"]["rows"]]
-    return page(visit, "console/institution.html", health=health, programs=programs, tables=tables, number=number,
-                funnel=charts.bars("chart-institution-funnel", _("From joining to an active pair, every program"), funnel))
+    funnel = [
+        charts.Bar(str(row["label"]), float(row["values"][0] or 0), number(row["values"][0])) for row in tables["funnel"]["rows"]
+    ]
+    return page(
+        visit,
+        "console/institution.html",
+        health=health,
+        programs=programs,
+        tables=tables,
+        number=number,
+        funnel=charts.bars("chart-institution-funnel", _("From joining to an active pair, every program"), funnel),
+    )
 
 
 def _moment(form: Form, name: str, visit: Visit) -> str | None:
@@ -117,8 +153,7 @@ def _cursor_text(cursors: dict[str, int]) -> str:
 
 
 def _service_names() -> dict[str, str]:
-    return {"profile": _("Profiles"), "matching": _("Matching"), "scheduling": _("Scheduling"),
-            "notify": _("Notifications")}
+    return {"profile": _("Profiles"), "matching": _("Matching"), "scheduling": _("Scheduling"), "notify": _("Notifications")}
 
 
 def _when(entry: dict[str, Any]) -> datetime:

@@ -24,5 +24,4 @@ async def attention(visit: StaffDep, program_id: str, campus: str = "") -> Respo
         if problem.status in (403, 404):
             raise not_found() from problem
         raise
-    return page(visit, "console/attention.html", program=program, found=found,
-                role_names=profile_choices.role_names())
+    return page(visit, "console/attention.html", program=program, found=found, role_names=profile_choices.role_names())

@@ -17,8 +17,11 @@ router = APIRouter()
 @router.get("/console/digest")
 async def digest(visit: StaffDep) -> Response:
     current = await _current(visit)
-    values = {"hour": str(current["hour"]), "time_zone": current["time_zone"]} if current else {
-        "hour": "8", "time_zone": visit.zone_name}
+    values = (
+        {"hour": str(current["hour"]), "time_zone": current["time_zone"]}
+        if current
+        else {"hour": "8", "time_zone": visit.zone_name}
+    )
     return _page(visit, current, Form(values=values))
 
 
@@ -63,5 +66,12 @@ async def _current(visit: Visit) -> dict | None:
 
 def _page(visit: Visit, current: dict | None, form: Form, status: int = 200) -> Response:
     hours = [(str(hour), f"{hour:02d}:00") for hour in range(24)]
-    return page(visit, "console/digest.html", status=status, form=form, current=current, hours=hours,
-                zones=profile_choices.zone_groups(str(form.value("time_zone"))))
+    return page(
+        visit,
+        "console/digest.html",
+        status=status,
+        form=form,
+        current=current,
+        hours=hours,
+        zones=profile_choices.zone_groups(str(form.value("time_zone"))),
+    )

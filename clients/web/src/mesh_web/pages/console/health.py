@@ -37,8 +37,19 @@ async def health_page(visit: StaffDep, program_id: str, campus: str | None = Non
         "ended": charts.bars("chart-ended", _("Pairs ended, by reason"), _bars(tables["ended"])),
         "campuses": charts.bars("chart-campuses", _("Active pairs on each campus"), _bars(tables["campuses"])),
     }
-    return page(visit, "console/health.html", program=program, health=health, chosen=chosen, figures=figures,
-                tables=tables, drawn=drawn, key=_key_figures(figures), ALL=ALL, number=number)
+    return page(
+        visit,
+        "console/health.html",
+        program=program,
+        health=health,
+        chosen=chosen,
+        figures=figures,
+        tables=tables,
+        drawn=drawn,
+        key=_key_figures(figures),
+        ALL=ALL,
+        number=number,
+    )
 
 
 @router.get("/console/programs/{program_id}/health/{chart}.csv")
@@ -54,8 +65,9 @@ async def health_csv(visit: StaffDep, program_id: str, chart: str, campus: str |
     for row in table["rows"]:
         writer.writerow([row["key"], *row["values"]])
     name = f"{program_id}-{chart}-{'all' if chosen == ALL else chosen}.csv"
-    return Response(text.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        text.getvalue(), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 async def _health(visit: Visit, program_id: str) -> dict[str, Any]:
@@ -83,31 +95,65 @@ def _chosen(health: dict[str, Any], campus: str | None) -> tuple[str, dict[str, 
 def tables_of(health: dict[str, Any], figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each chart's figures as a table: columns, then rows of a key (matching's own: the CSV's), a label
     (the page's words) and its values (raw numbers; the page formats them, the CSV keeps them as they are)."""
-    reasons = {"participant left": _("A participant left"), "program closed": _("The program closed"),
-               "dormant": _("Dormant too long"), "ended by the pair or a coordinator": _("Ended by the pair or a coordinator")}
+    reasons = {
+        "participant left": _("A participant left"),
+        "program closed": _("The program closed"),
+        "dormant": _("Dormant too long"),
+        "ended by the pair or a coordinator": _("Ended by the pair or a coordinator"),
+    }
     funnel = figures.get("funnel") or {}
     weeks = figures.get("weeks") or []
     ended = figures.get("ended_by_reason") or {}
     return {
-        "funnel": {"columns": [_("Stage"), _("People")], "rows": [
-            {"key": stage, "label": label, "values": [funnel.get(stage, 0)]} for stage, label in (
-                ("joined", _("Joined")), ("proposed", _("Proposed a partner")), ("matched", _("Matched")),
-                ("active", _("In an active pair")))]},
-        "weeks": {"columns": [_("Week starting"), _("Sessions completed"), _("Pairs that met")], "rows": [
-            {"key": week["week_starting"], "label": week["week_starting"], "values": [week.get("sessions_completed", 0), week.get("pairs_met", 0)]}
-            for week in weeks]},
-        "ended": {"columns": [_("Reason"), _("Pairs")], "rows": [
-            {"key": reason, "label": reasons.get(reason, reason), "values": [count]}
-            for reason, count in sorted(ended.items(), key=lambda item: -item[1])]},
-        "campuses": {"columns": [_("Campus"), _("Active pairs"), _("Dormant pairs"), _("Waiting")], "rows": [
-            {"key": item["campus"], "label": item["campus"], "values": [item.get("active_pairs", 0), item.get("dormant_pairs", 0),
-                                                 item.get("waiting", 0)]} for item in health["campuses"]]},
+        "funnel": {
+            "columns": [_("Stage"), _("People")],
+            "rows": [
+                {"key": stage, "label": label, "values": [funnel.get(stage, 0)]}
+                for stage, label in (
+                    ("joined", _("Joined")),
+                    ("proposed", _("Proposed a partner")),
+                    ("matched", _("Matched")),
+                    ("active", _("In an active pair")),
+                )
+            ],
+        },
+        "weeks": {
+            "columns": [_("Week starting"), _("Sessions completed"), _("Pairs that met")],
+            "rows": [
+                {
+                    "key": week["week_starting"],
+                    "label": week["week_starting"],
+                    "values": [week.get("sessions_completed", 0), week.get("pairs_met", 0)],
+                }
+                for week in weeks
+            ],
+        },
+        "ended": {
+            "columns": [_("Reason"), _("Pairs")],
+            "rows": [
+                {"key": reason, "label": reasons.get(reason, reason), "values": [count]}
+                for reason, count in sorted(ended.items(), key=lambda item: -item[1])
+            ],
+        },
+        "campuses": {
+            "columns": [_("Campus"), _("Active pairs"), _("Dormant pairs"), _("Waiting")],
+            "rows": [
+                {
+                    "key": item["campus"],
+                    "label": item["campus"],
+                    "values": [item.get("active_pairs", 0), item.get("dormant_pairs", 0), item.get("waiting", 0)],
+                }
+                for item in health["campuses"]
+            ],
+        },
     }
 
 
 def _bars(table: dict[str, Any]) -> list[charts.Bar]:
-    return [charts.Bar(label=str(row["label"]), value=float(row["values"][0] or 0), shown=number(row["values"][0]))
-            for row in table["rows"]]
+    return [
+        charts.Bar(label=str(row["label"]), value=float(row["values"][0] or 0), shown=number(row["values"][0]))
+        for row in table["rows"]
+    ]
 
 
 def _key_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
@@ -126,8 +172,10 @@ def _key_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Active pairs"), number(figures.get("active_pairs", 0))),
         (_("Dormant pairs"), number(figures.get("dormant_pairs", 0))),
         (_("Sessions a week (last four weeks)"), number(round(figures.get("sessions_per_week", 0), 1))),
-        (_("Sessions with a reflection"), _("Not yet known") if share is None else
-         format_percent(share, locale=i18n.babel_locale())),
+        (
+            _("Sessions with a reflection"),
+            _("Not yet known") if share is None else format_percent(share, locale=i18n.babel_locale()),
+        ),
         (_("Average progress rating (1 to 5)"), _("Not yet known") if rating is None else number(round(rating, 2))),
         (_("Time from joining to a first proposal"), hours(figures.get("hours_to_first_proposal"))),
         (_("Time from joining to a first session"), hours(figures.get("hours_to_first_session"))),
@@ -136,4 +184,3 @@ def _key_figures(figures: dict[str, Any]) -> list[tuple[str, str]]:
 
 def number(value: Any) -> str:
     return format_decimal(value or 0, locale=i18n.babel_locale())
-

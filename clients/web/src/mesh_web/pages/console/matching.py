@@ -27,8 +27,15 @@ async def matching(visit: StaffDep, program_id: str) -> Response:
     program = await program_of(visit, program_id)
     current = await _read(visit.matching.policy(program_id))
     previews = await _read(visit.matching.round_previews(program_id))
-    return page(visit, "console/matching.html", program=program, current=current, previews=previews,
-                labels=policy_form.labels(), number=number)
+    return page(
+        visit,
+        "console/matching.html",
+        program=program,
+        current=current,
+        previews=previews,
+        labels=policy_form.labels(),
+        number=number,
+    )
 
 
 @router.post("/console/programs/{program_id}/matching/previews")
@@ -45,8 +52,9 @@ async def preview_page(visit: StaffDep, program_id: str, preview_id: UUID) -> Re
     program = await program_of(visit, program_id)
     preview = await _read(visit.matching.round_preview(program_id, preview_id))
     # htmx asks every second while it runs, and takes #preview from the page (hx-select)
-    return page(visit, "console/round_preview.html", program=program, preview=preview, number=number,
-                report=_report(preview, "preview"))
+    return page(
+        visit, "console/round_preview.html", program=program, preview=preview, number=number, report=_report(preview, "preview")
+    )
 
 
 @router.post("/console/programs/{program_id}/matching/previews/{preview_id}/publish")
@@ -60,8 +68,16 @@ async def publish(visit: StaffDep, program_id: str, preview_id: UUID) -> Respons
         preview = await _read(visit.matching.round_preview(program_id, preview_id))
         form = Form()
         form.error("publish", _publish_refusal(problem))
-        return page(visit, "console/round_preview.html", status=409, form=form, program=program, preview=preview,
-                    report=_report(preview, "preview"), number=number)
+        return page(
+            visit,
+            "console/round_preview.html",
+            status=409,
+            form=form,
+            program=program,
+            preview=preview,
+            report=_report(preview, "preview"),
+            number=number,
+        )
     count = len(published.get("published_match_ids") or [])
     flash(visit, _("Published: %(count)s pairs proposed. Each person is told and may accept or decline.", count=count))
     return see_other(f"/console/programs/{program_id}/matching")
@@ -84,8 +100,9 @@ async def policy_answer(visit: StaffDep, program_id: str) -> Response:
     form = Form(values=values)
     policy = policy_form.read(values, form)
     if not form.ok:
-        return page(visit, "console/policy.html", status=422, form=form, program=program, current=current,
-                    labels=policy_form.labels())
+        return page(
+            visit, "console/policy.html", status=422, form=form, program=program, current=current, labels=policy_form.labels()
+        )
     if values.get("_action") == "save":
         return await _save(visit, program, current, policy, form)
     candidate = await _start(visit, program_id, policy)
@@ -118,10 +135,17 @@ async def compare(visit: StaffDep, program_id: str) -> Response:
         except ApiProblem as problem:
             if problem.short_kind != "preview-running":
                 raise
-    return page(visit, "console/policy_compare.html", program=program, candidate=candidate, current=current,
-                policy=kept["policy"], labels=policy_form.labels(), number=number,
-                reports={"candidate": _report(candidate, "candidate"),
-                         "current": _report(current, "current") if current else None})
+    return page(
+        visit,
+        "console/policy_compare.html",
+        program=program,
+        candidate=candidate,
+        current=current,
+        policy=kept["policy"],
+        labels=policy_form.labels(),
+        number=number,
+        reports={"candidate": _report(candidate, "candidate"), "current": _report(current, "current") if current else None},
+    )
 
 
 @router.post("/console/programs/{program_id}/matching/compare")
@@ -134,25 +158,29 @@ async def save_compared(visit: StaffDep, program_id: str) -> Response:
     return await _save(visit, program, current, kept["policy"], Form(values=policy_form.values_of(kept["policy"])))
 
 
-async def _save(visit: Visit, program: dict[str, Any], current: dict[str, Any], policy: dict[str, Any],
-                form: Form) -> Response:
+async def _save(visit: Visit, program: dict[str, Any], current: dict[str, Any], policy: dict[str, Any], form: Form) -> Response:
     program_id = program["program_id"]
     try:
         saved = await visit.matching.set_policy(program_id, policy)
     except ApiProblem as problem:
         if problem.status in (403, 404):
-            form.error("weights", _("Only a coordinator of every campus of the program, or an admin, may change its "
-                                    "policy."))
+            form.error("weights", _("Only a coordinator of every campus of the program, or an admin, may change its policy."))
         else:
             for location, message in problem.field_errors().items():
                 form.error(policy_form.field_of(location), message)
             form.error("weights", problem.detail)
-        return page(visit, "console/policy.html", status=problem.status if problem.status == 403 else 422, form=form,
-                    program=program, current=current, labels=policy_form.labels())
+        return page(
+            visit,
+            "console/policy.html",
+            status=problem.status if problem.status == 403 else 422,
+            form=form,
+            program=program,
+            current=current,
+            labels=policy_form.labels(),
+        )
     (visit.session.data.get(COMPARING) or {}).pop(program_id, None)
     visit.session.changed = True
-    flash(visit, _("The matching policy is saved (version %(version)s). Proposals from now on use it.",
-                   version=saved["version"]))
+    flash(visit, _("The matching policy is saved (version %(version)s). Proposals from now on use it.", version=saved["version"]))
     return see_other(f"/console/programs/{program_id}/matching")
 
 
@@ -187,14 +215,19 @@ def _report(preview: dict[str, Any] | None, name: str) -> dict[str, Any] | None:
         return None
     tenths = sorted((report.get("distribution") or {}).items())
     bars = [charts.Bar(label=band.split("-")[0], value=count, shown=number(count)) for band, count in tenths]
-    return report | {"chart": charts.columns(f"chart-scores-{name}", _("Pairs by score, in tenths"), bars, width=320,
-                                     height=160),
-                     "bands": tenths}
+    return report | {
+        "chart": charts.columns(f"chart-scores-{name}", _("Pairs by score, in tenths"), bars, width=320, height=160),
+        "bands": tenths,
+    }
 
 
 def _publish_refusal(problem: ApiProblem) -> str:
-    return {"preview-stale": _("People joined, left or changed since this preview, or the policy changed: preview "
-                               "the round again and publish that."),
-            "preview-not-ready": _("This preview has not finished yet."),
-            "candidate-policy": _("This preview used a policy that is not saved. Save the policy first, then preview "
-                                  "and publish a round.")}.get(problem.short_kind, problem.detail)
+    return {
+        "preview-stale": _(
+            "People joined, left or changed since this preview, or the policy changed: preview the round again and publish that."
+        ),
+        "preview-not-ready": _("This preview has not finished yet."),
+        "candidate-policy": _(
+            "This preview used a policy that is not saved. Save the policy first, then preview and publish a round."
+        ),
+    }.get(problem.short_kind, problem.detail)

@@ -23,13 +23,17 @@ NOTE_MOST = 500
 
 def warning_names() -> dict[str, str]:
     """What a coordinator overrides by pairing two people by hand, in their words (matching's codes)."""
-    return {"no-shared-language": _("They share no language."), "no-shared-topic": _("They share no topic."),
-            "different-campuses": _("They are on different campuses."),
-            "time-zone-gap": _("Their time zones are far apart."), "nothing-in-common": _("They have nothing in common."),
-            "no-meeting-mode": _("They cannot meet the same way (online or in person)."),
-            "too-little-shared-time": _("They are free at the same time for too few hours."),
-            "no-shared-availability": _("They are never free at the same time."),
-            "either-could-mentor": _("Either could mentor the other: the first chosen mentors.")}
+    return {
+        "no-shared-language": _("They share no language."),
+        "no-shared-topic": _("They share no topic."),
+        "different-campuses": _("They are on different campuses."),
+        "time-zone-gap": _("Their time zones are far apart."),
+        "nothing-in-common": _("They have nothing in common."),
+        "no-meeting-mode": _("They cannot meet the same way (online or in person)."),
+        "too-little-shared-time": _("They are free at the same time for too few hours."),
+        "no-shared-availability": _("They are never free at the same time."),
+        "either-could-mentor": _("Either could mentor the other: the first chosen mentors."),
+    }
 
 
 def refusal_names() -> dict[str, str]:
@@ -49,8 +53,9 @@ def refusal_names() -> dict[str, str]:
 
 
 @router.get("/console/programs/{program_id}/pair-by-hand")
-async def pair_by_hand(visit: StaffDep, program_id: str, first: UUID | None = None, second: UUID | None = None,
-                       q: str = "") -> Response:
+async def pair_by_hand(
+    visit: StaffDep, program_id: str, first: UUID | None = None, second: UUID | None = None, q: str = ""
+) -> Response:
     program = await program_of(visit, program_id)
     return await _pair_page(visit, program, first, second, q.strip()[:120], Form())
 
@@ -74,12 +79,21 @@ async def propose(visit: StaffDep, program_id: str, first: UUID, second: UUID) -
     return see_other(f"/console/programs/{program_id}/participants/{first}")
 
 
-async def _pair_page(visit: Visit, program: dict[str, Any], first: UUID | None, second: UUID | None, q: str,
-                     form: Form, status: int = 200) -> Response:
+async def _pair_page(
+    visit: Visit, program: dict[str, Any], first: UUID | None, second: UUID | None, q: str, form: Form, status: int = 200
+) -> Response:
     """Choose the first person, then the second, then see the pair as matching scores it."""
-    context: dict[str, Any] = {"program": program, "q": q, "first": None, "second": None, "candidates": None,
-                               "pair": None, "state_names": state_names(), "role_names": profile_choices.role_names(),
-                               "warning_names": warning_names()}
+    context: dict[str, Any] = {
+        "program": program,
+        "q": q,
+        "first": None,
+        "second": None,
+        "candidates": None,
+        "pair": None,
+        "state_names": state_names(),
+        "role_names": profile_choices.role_names(),
+        "warning_names": warning_names(),
+    }
     if first is not None:
         context["first"] = await participant_of(visit, program["program_id"], first)
     if second is not None and first is not None:
@@ -89,8 +103,9 @@ async def _pair_page(visit: Visit, program: dict[str, Any], first: UUID | None, 
         except ApiProblem as problem:
             _refused(form, problem, "second")
     else:  # choose the first, or the second: by name, else among those waiting for a partner
-        found = await visit.matching.participants(program["program_id"], q=q or None, campus=None, role=None,
-                                                  state="waiting" if not q else None, after=None, limit=20)
+        found = await visit.matching.participants(
+            program["program_id"], q=q or None, campus=None, role=None, state="waiting" if not q else None, after=None, limit=20
+        )
         context["candidates"] = [item for item in found["participants"] if item["participant_id"] != str(first)]
     return page(visit, "console/pair_by_hand.html", status=status, form=form, **context)
 
@@ -113,8 +128,14 @@ async def pair_action(visit: StaffDep, program_id: str, match_id: UUID, action: 
     values = await posted(visit)
     form = Form(values=values)
     text = text_of(values, "message")
-    check_text(form, "message", text, NOTE_MOST if action == "nudge" else 1000, multi_line=True,
-               missing=_("Say why the pair ends: both partners read it.") if action == "end" else None)
+    check_text(
+        form,
+        "message",
+        text,
+        NOTE_MOST if action == "nudge" else 1000,
+        multi_line=True,
+        missing=_("Say why the pair ends: both partners read it.") if action == "end" else None,
+    )
     if form.ok:
         try:
             if action == "nudge":
@@ -124,14 +145,16 @@ async def pair_action(visit: StaffDep, program_id: str, match_id: UUID, action: 
         except ApiProblem as problem:
             _refused(form, problem, "message")
     if not form.ok:
-        return page(visit, "console/pair_action.html", status=422, form=form, program=program, person=person,
-                    match=match, action=action)
+        return page(
+            visit, "console/pair_action.html", status=422, form=form, program=program, person=person, match=match, action=action
+        )
     flash(visit, _("The pair is nudged: both get a note from you.") if action == "nudge" else _("The pair has ended."))
     return see_other(f"/console/programs/{program_id}/participants/{participant}")
 
 
-async def _pair_of(visit: Visit, program_id: str, match_id: UUID, participant: UUID,
-                   action: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+async def _pair_of(
+    visit: Visit, program_id: str, match_id: UUID, participant: UUID, action: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     if action not in ("nudge", "end"):
         raise not_found()
     program = await program_of(visit, program_id)

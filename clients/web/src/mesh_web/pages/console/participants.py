@@ -21,25 +21,49 @@ PAGE = 50
 
 
 def state_names() -> dict[str, str]:
-    return {"waiting": _("Waiting"), "proposed": _("Proposed"), "matched": _("Matched"), "dormant": _("Dormant"),
-            "left": _("Left")}
+    return {
+        "waiting": _("Waiting"),
+        "proposed": _("Proposed"),
+        "matched": _("Matched"),
+        "dormant": _("Dormant"),
+        "left": _("Left"),
+    }
 
 
 def match_state_names() -> dict[str, str]:
-    return {"proposed": _("Proposed"), "accepted": _("Active pair"), "dormant": _("Dormant pair"), "declined": _("Declined"),
-            "expired": _("Lapsed"), "ended": _("Ended")}
+    return {
+        "proposed": _("Proposed"),
+        "accepted": _("Active pair"),
+        "dormant": _("Dormant pair"),
+        "declined": _("Declined"),
+        "expired": _("Lapsed"),
+        "ended": _("Ended"),
+    }
 
 
 @router.get("/console/programs/{program_id}/participants")
-async def participants(visit: StaffDep, program_id: str, q: str = "", campus: str = "", role: str = "",
-                       state: str = "", after: str = "") -> Response:
+async def participants(
+    visit: StaffDep, program_id: str, q: str = "", campus: str = "", role: str = "", state: str = "", after: str = ""
+) -> Response:
     program = await program_of(visit, program_id)
-    form = Form(values={"q": q.strip()[:120], "campus": campus if campus in program["campuses"] else "",
-                        "role": role if role in profile_choices.ROLES else "", "state": state if state in STATES else ""})
+    form = Form(
+        values={
+            "q": q.strip()[:120],
+            "campus": campus if campus in program["campuses"] else "",
+            "role": role if role in profile_choices.ROLES else "",
+            "state": state if state in STATES else "",
+        }
+    )
     try:
-        found = await visit.matching.participants(program_id, q=form.values["q"] or None,
-                                                  campus=form.values["campus"] or None, role=form.values["role"] or None,
-                                                  state=form.values["state"] or None, after=after or None, limit=PAGE)
+        found = await visit.matching.participants(
+            program_id,
+            q=form.values["q"] or None,
+            campus=form.values["campus"] or None,
+            role=form.values["role"] or None,
+            state=form.values["state"] or None,
+            after=after or None,
+            limit=PAGE,
+        )
     except ApiProblem as problem:
         if problem.status in (403, 404):
             raise HTTPException(404) from problem
@@ -48,18 +72,34 @@ async def participants(visit: StaffDep, program_id: str, q: str = "", campus: st
         found = {"participants": [], "next": None, "count": None}  # a cursor from an older link: start again
         form.error("q", _("That page of results is no longer available: the list starts again from the top."))
     filters = {name: value for name, value in form.values.items() if value}
-    return page(visit, "console/participants.html", form=form, program=program, found=found, filters=filters,
-                after=after, state_names=state_names(), role_names=profile_choices.role_names(),
-                campuses=[(campus, campus) for campus in program["campuses"]])
+    return page(
+        visit,
+        "console/participants.html",
+        form=form,
+        program=program,
+        found=found,
+        filters=filters,
+        after=after,
+        state_names=state_names(),
+        role_names=profile_choices.role_names(),
+        campuses=[(campus, campus) for campus in program["campuses"]],
+    )
 
 
 @router.get("/console/programs/{program_id}/participants/{participant_id}")
 async def participant(visit: StaffDep, program_id: str, participant_id: UUID) -> Response:
     program = await program_of(visit, program_id)
     person = await participant_of(visit, program_id, participant_id)
-    return page(visit, "console/participant.html", program=program, person=person, state_names=state_names(),
-                match_state_names=match_state_names(), role_names=profile_choices.role_names(),
-                what_names=history_names())
+    return page(
+        visit,
+        "console/participant.html",
+        program=program,
+        person=person,
+        state_names=state_names(),
+        match_state_names=match_state_names(),
+        role_names=profile_choices.role_names(),
+        what_names=history_names(),
+    )
 
 
 async def participant_of(visit: Visit, program_id: str, participant_id: UUID) -> dict[str, Any]:
@@ -72,7 +112,15 @@ async def participant_of(visit: Visit, program_id: str, participant_id: UUID) ->
 
 
 def history_names() -> dict[str, str]:
-    return {"joined": _("Joined"), "proposed": _("Proposed a partner"), "accepted": _("Accepted"),
-            "declined": _("Declined"), "formed": _("Pair formed"), "dormant": _("Pair went dormant"),
-            "ended": _("Pair ended"), "left": _("Left the program"), "expired": _("Proposal lapsed"),
-            "erased": _("Data erased")}
+    return {
+        "joined": _("Joined"),
+        "proposed": _("Proposed a partner"),
+        "accepted": _("Accepted"),
+        "declined": _("Declined"),
+        "formed": _("Pair formed"),
+        "dormant": _("Pair went dormant"),
+        "ended": _("Pair ended"),
+        "left": _("Left the program"),
+        "expired": _("Proposal lapsed"),
+        "erased": _("Data erased"),
+    }

@@ -42,6 +42,7 @@ class Editing:
 
 # ---- routes: a new program and an existing one share every handler ------------------------------------
 
+
 @router.get("/console/new-program")
 async def start_new(visit: StaffDep) -> Response:
     if _draft(visit, Editing(None)) is None:
@@ -111,17 +112,29 @@ async def answer_edit(visit: StaffDep, program_id: str, step: str) -> Response:
 
 # ---- what they do ------------------------------------------------------------------------------------
 
-def _step_page(visit: Visit, editing: Editing, step: str, form: Form | None = None, status: int = 200,
-               more: bool = False) -> Response:
+
+def _step_page(
+    visit: Visit, editing: Editing, step: str, form: Form | None = None, status: int = 200, more: bool = False
+) -> Response:
     draft = _draft_or_404(visit, editing, step)
     if form is None:
         form = Form(values=steps.values_of(step, draft, draft.get("program_id") or editing.program_id))
     rows = steps.rows_shown(step, form.values, more) if step in ("terms", "questions", "rules") else 0
-    return page(visit, "console/program_step.html", status=status, form=form, step=step, steps=steps.STEPS, editing=editing,
-                draft=draft, rows=rows, campus_options=[(campus, campus) for campus in _campus_choices(visit, draft)],
-                titles=steps.step_titles(),
-                **program_pages.described(draft),
-                back=editing.program_id is not None or "check" in (visit.request.query_params.get("from"), form.values.get("_to")))
+    return page(
+        visit,
+        "console/program_step.html",
+        status=status,
+        form=form,
+        step=step,
+        steps=steps.STEPS,
+        editing=editing,
+        draft=draft,
+        rows=rows,
+        campus_options=[(campus, campus) for campus in _campus_choices(visit, draft)],
+        titles=steps.step_titles(),
+        **program_pages.described(draft),
+        back=editing.program_id is not None or "check" in (visit.request.query_params.get("from"), form.values.get("_to")),
+    )
 
 
 async def _answer(visit: Visit, editing: Editing, step: str) -> Response:
@@ -144,8 +157,17 @@ async def _check(visit: Visit, editing: Editing, form: Form | None = None, statu
     draft = _draft(visit, editing)
     if draft is None:
         return see_other(f"/console/programs/{editing.program_id}/edit" if editing.program_id else "/console/new-program")
-    return page(visit, "console/program_check.html", status=status, form=form or Form(), draft=draft, editing=editing,
-                steps=steps.STEPS, titles=steps.step_titles(), **program_pages.described(draft))
+    return page(
+        visit,
+        "console/program_check.html",
+        status=status,
+        form=form or Form(),
+        draft=draft,
+        editing=editing,
+        steps=steps.STEPS,
+        titles=steps.step_titles(),
+        **program_pages.described(draft),
+    )
 
 
 async def _save(visit: Visit, editing: Editing) -> Response:
@@ -158,14 +180,19 @@ async def _save(visit: Visit, editing: Editing) -> Response:
             saved = await visit.profile.create_program({"program_id": draft.get("program_id", ""), **definition})
         else:
             current = await program_pages.program_of(visit, editing.program_id)
-            saved = await visit.profile.change_program(editing.program_id,
-                                                        definition | {"coordinators": current.get("coordinators") or []})
+            saved = await visit.profile.change_program(
+                editing.program_id, definition | {"coordinators": current.get("coordinators") or []}
+            )
     except ApiProblem as problem:
         return await _refused(visit, editing, draft, problem)
     visit.session.data[DRAFTS].pop(editing.key, None)
     visit.session.changed = True
-    flash(visit, _("%(program)s is created.", program=saved["name"]) if editing.program_id is None
-          else _("Your changes to %(program)s are saved.", program=saved["name"]))
+    flash(
+        visit,
+        _("%(program)s is created.", program=saved["name"])
+        if editing.program_id is None
+        else _("Your changes to %(program)s are saved.", program=saved["name"]),
+    )
     return see_other(f"/console/programs/{saved['program_id']}")
 
 
@@ -179,7 +206,9 @@ async def _refused(visit: Visit, editing: Editing, draft: dict[str, Any], proble
         return _step_page(visit, editing, "about", form, status=409)
     named = problem.field_errors()
     for step in steps.STEPS:
-        here = {location: message for location, message in named.items() if steps.STEP_OF_FIELD.get(location.split(".")[0]) == step}
+        here = {
+            location: message for location, message in named.items() if steps.STEP_OF_FIELD.get(location.split(".")[0]) == step
+        }
         if here:
             form = Form(values=steps.values_of(step, draft, draft.get("program_id") or editing.program_id))
             for location, message in here.items():
@@ -187,8 +216,13 @@ async def _refused(visit: Visit, editing: Editing, draft: dict[str, Any], proble
             return _step_page(visit, editing, step, form, status=422)
     form = Form()
     if problem.status == 403:
-        form.error(GENERAL, _("Only an admin, or a coordinator of every campus the program runs on, may create or "
-                              "change it. Choose only campuses you coordinate, or ask an admin."))
+        form.error(
+            GENERAL,
+            _(
+                "Only an admin, or a coordinator of every campus the program runs on, may create or "
+                "change it. Choose only campuses you coordinate, or ask an admin."
+            ),
+        )
     elif problem.short_kind == "program-closed":
         form.error(GENERAL, _("This program has closed: it cannot change."))
     else:

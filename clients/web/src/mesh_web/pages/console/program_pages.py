@@ -72,12 +72,23 @@ async def program_of(visit: Visit, program_id: str) -> dict[str, Any]:
 def registration_preview(visit: Visit, draft: dict[str, Any], back: str) -> Response:
     """The join form exactly as a participant would get it, from the draft (nothing is sent from it)."""
     program = {"status": "open", "program_id": draft.get("program_id", ""), **draft}
-    form = Form(values=profile_form.newcomer(program, name="", language=visit.language, zone="UTC",
-                                             campuses=list(program["campuses"])))
-    return page(visit, "console/program_preview.html", form=form, program=program, back=back, preview=True,
-                blocked=None, ctx=form_context(program, form), campuses=list(program["campuses"]),
-                facts=facts_of(program, None), rules=profile_refusals.rules(program),
-                criteria=program.get("participation_criteria") or [])
+    form = Form(
+        values=profile_form.newcomer(program, name="", language=visit.language, zone="UTC", campuses=list(program["campuses"]))
+    )
+    return page(
+        visit,
+        "console/program_preview.html",
+        form=form,
+        program=program,
+        back=back,
+        preview=True,
+        blocked=None,
+        ctx=form_context(program, form),
+        campuses=list(program["campuses"]),
+        facts=facts_of(program, None),
+        rules=profile_refusals.rules(program),
+        criteria=program.get("participation_criteria") or [],
+    )
 
 
 def described(program: dict[str, Any]) -> dict[str, Any]:
@@ -85,14 +96,22 @@ def described(program: dict[str, Any]) -> dict[str, Any]:
     return {
         "setting_names": {"academic": _("Academic"), "workplace": _("Workplace"), "community": _("Community")},
         "mode_names": {"mentor_mentee": _("Mentors with mentees"), "peer": _("Peers with peers")},
-        "matchmaking_names": {"coordinator_rounds": _("Coordinators propose pairs in rounds"),
-                              "self_selection": _("Participants choose their partner"),
-                              "both": _("Both: proposals, and participants may choose")},
-        "cadence_names": profile_choices.cadence_names(), "role_names": profile_choices.role_names(),
+        "matchmaking_names": {
+            "coordinator_rounds": _("Coordinators propose pairs in rounds"),
+            "self_selection": _("Participants choose their partner"),
+            "both": _("Both: proposals, and participants may choose"),
+        },
+        "cadence_names": profile_choices.cadence_names(),
+        "role_names": profile_choices.role_names(),
         "kind_names": {"text": _("Words"), "number": _("A number"), "choice": _("One of a list")},
         "operator_names": {"equals": _("is"), "one_of": _("is one of"), "range": _("is between")},
         "rule_texts": [profile_refusals.rule_text(rule) for rule in program.get("eligibility") or []],
-        "attribute_options": [("year_of_study", _("Year of study")), ("department", _("Department")),
-                              ("affiliation", _("Affiliation")), ("campus", _("Campus")), ("language", _("Language")),
-                              *((f"custom.{item['name']}", item["label"]) for item in program.get("custom_attributes") or [])],
+        "attribute_options": [
+            ("year_of_study", _("Year of study")),
+            ("department", _("Department")),
+            ("affiliation", _("Affiliation")),
+            ("campus", _("Campus")),
+            ("language", _("Language")),
+            *((f"custom.{item['name']}", item["label"]) for item in program.get("custom_attributes") or []),
+        ],
     }

@@ -16,11 +16,24 @@ from mesh_web.rendering import Form
 
 STEPS = ("about", "terms", "matching", "limits", "questions", "rules")
 STEP_OF_FIELD = {
-    "program_id": "about", "name": "about", "setting": "about", "campuses": "about", "participation_criteria": "about",
-    "terms": "terms", "matching_mode": "matching", "matchmaking": "matching", "roles_offered": "matching",
-    "topics": "matching", "default_cadence": "matching", "session_minutes": "matching",
-    "mentors_need_approval": "matching", "dormant_after_days": "limits", "dormant_grace_days": "limits",
-    "capacity": "limits", "custom_attributes": "questions", "eligibility": "rules",
+    "program_id": "about",
+    "name": "about",
+    "setting": "about",
+    "campuses": "about",
+    "participation_criteria": "about",
+    "terms": "terms",
+    "matching_mode": "matching",
+    "matchmaking": "matching",
+    "roles_offered": "matching",
+    "topics": "matching",
+    "default_cadence": "matching",
+    "session_minutes": "matching",
+    "mentors_need_approval": "matching",
+    "dormant_after_days": "limits",
+    "dormant_grace_days": "limits",
+    "capacity": "limits",
+    "custom_attributes": "questions",
+    "eligibility": "rules",
 }
 DEFINITION = tuple(name for name in STEP_OF_FIELD if name != "program_id")
 ROLES = ("mentor", "mentee", "peer")
@@ -28,22 +41,44 @@ BUILT_IN_ATTRIBUTES = ("year_of_study", "department", "affiliation", "campus", "
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 LABEL_MOST = 120
-ROW_FIELDS = {"terms": ("term_id", "name", "starts_on", "ends_on"),
-              "custom_attributes": ("label", "name", "kind", "choices", "help", "asked"),
-              "eligibility": ("attribute", "operator", "value", "minimum", "maximum", "summary", "rule_id")}
+ROW_FIELDS = {
+    "terms": ("term_id", "name", "starts_on", "ends_on"),
+    "custom_attributes": ("label", "name", "kind", "choices", "help", "asked"),
+    "eligibility": ("attribute", "operator", "value", "minimum", "maximum", "summary", "rule_id"),
+}
 
 
 def step_titles() -> dict[str, str]:
-    return {"about": _("About the program"), "terms": _("Terms"), "matching": _("How pairs are made"),
-            "limits": _("Limits and dormant pairs"), "questions": _("Registration questions"),
-            "rules": _("Who can take part")}
+    return {
+        "about": _("About the program"),
+        "terms": _("Terms"),
+        "matching": _("How pairs are made"),
+        "limits": _("Limits and dormant pairs"),
+        "questions": _("Registration questions"),
+        "rules": _("Who can take part"),
+    }
 
 
 def blank_program() -> dict[str, Any]:
-    return {"name": "", "setting": "academic", "campuses": [], "matching_mode": "mentor_mentee",
-            "participation_criteria": [], "terms": [], "matchmaking": "both", "roles_offered": [], "topics": [],
-            "default_cadence": "weekly", "session_minutes": 60, "dormant_after_days": 30, "dormant_grace_days": 14,
-            "custom_attributes": [], "eligibility": [], "capacity": [], "mentors_need_approval": False}
+    return {
+        "name": "",
+        "setting": "academic",
+        "campuses": [],
+        "matching_mode": "mentor_mentee",
+        "participation_criteria": [],
+        "terms": [],
+        "matchmaking": "both",
+        "roles_offered": [],
+        "topics": [],
+        "default_cadence": "weekly",
+        "session_minutes": 60,
+        "dormant_after_days": 30,
+        "dormant_grace_days": 14,
+        "custom_attributes": [],
+        "eligibility": [],
+        "capacity": [],
+        "mentors_need_approval": False,
+    }
 
 
 def definition_of(program: dict[str, Any]) -> dict[str, Any]:
@@ -58,21 +93,34 @@ def slug_of(text: str, separator: str = "-") -> str:
 
 # ---- from the draft to the form ------------------------------------------------------------------------
 
+
 def values_of(step: str, draft: dict[str, Any], program_id: str | None) -> dict[str, Any]:
     """The step's fields as the form shows them."""
     if step == "about":
-        return {"program_id": program_id or "", "name": draft["name"], "setting": draft["setting"],
-                "campuses": list(draft["campuses"]), "participation_criteria": "\n".join(draft["participation_criteria"])}
+        return {
+            "program_id": program_id or "",
+            "name": draft["name"],
+            "setting": draft["setting"],
+            "campuses": list(draft["campuses"]),
+            "participation_criteria": "\n".join(draft["participation_criteria"]),
+        }
     if step == "matching":
-        return {"matching_mode": draft["matching_mode"], "matchmaking": draft["matchmaking"],
-                "roles_offered": list(draft["roles_offered"]), "topics": "\n".join(draft["topics"]),
-                "default_cadence": draft["default_cadence"], "session_minutes": str(draft["session_minutes"]),
-                "mentors_need_approval": ["yes"] if draft["mentors_need_approval"] else []}
+        return {
+            "matching_mode": draft["matching_mode"],
+            "matchmaking": draft["matchmaking"],
+            "roles_offered": list(draft["roles_offered"]),
+            "topics": "\n".join(draft["topics"]),
+            "default_cadence": draft["default_cadence"],
+            "session_minutes": str(draft["session_minutes"]),
+            "mentors_need_approval": ["yes"] if draft["mentors_need_approval"] else [],
+        }
     if step == "limits":
         most = {limit["role"]: str(limit["most"]) for limit in draft["capacity"]}
-        return {"dormant_after_days": str(draft["dormant_after_days"]),
-                "dormant_grace_days": str(draft["dormant_grace_days"]),
-                **{f"capacity.{role}": most.get(role, "") for role in ROLES}}
+        return {
+            "dormant_after_days": str(draft["dormant_after_days"]),
+            "dormant_grace_days": str(draft["dormant_grace_days"]),
+            **{f"capacity.{role}": most.get(role, "") for role in ROLES},
+        }
     rows = {"terms": draft["terms"], "questions": draft["custom_attributes"], "rules": draft["eligibility"]}[step]
     prefix = _list_of_step(step)
     values: dict[str, Any] = {}
@@ -115,10 +163,17 @@ def _row_indices(prefix: str, values: dict[str, Any]) -> list[int]:
 
 # ---- from the form to the draft ------------------------------------------------------------------------
 
+
 def read(step: str, values: dict[str, Any], form: Form, draft: dict[str, Any], *, new: bool) -> dict[str, Any]:
     """The draft with this step's answers; ``form`` gets a message for each field typed wrong."""
-    reader = {"about": _about, "terms": _terms, "matching": _matching, "limits": _limits,
-              "questions": _questions, "rules": _rules}[step]
+    reader = {
+        "about": _about,
+        "terms": _terms,
+        "matching": _matching,
+        "limits": _limits,
+        "questions": _questions,
+        "rules": _rules,
+    }[step]
     return draft | reader(values, form, draft, new)
 
 
@@ -129,8 +184,9 @@ def _about(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool)
         if not program_id:
             form.error("program_id", _("Enter the program's id, for example first-year-stem."))
         elif not SLUG.match(program_id):
-            form.error("program_id", _("Use lower-case letters, digits and dashes only, starting with a letter or "
-                                       "digit (at most 63)."))
+            form.error(
+                "program_id", _("Use lower-case letters, digits and dashes only, starting with a letter or digit (at most 63).")
+            )
         part["program_id"] = program_id
     part["name"] = text_of(values, "name")
     check_text(form, "name", part["name"], LABEL_MOST, missing=_("Enter the program's name."))
@@ -153,8 +209,10 @@ def _terms(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool)
         check_text(form, f"{field}.name", name, LABEL_MOST, missing=_("Enter the term's name."))
         term_id = text_of(values, f"{field}.term_id") or slug_of(name)
         if not SLUG.match(term_id):
-            form.error(f"{field}.term_id", _("Use lower-case letters, digits and dashes only, starting with a letter "
-                                             "or digit (at most 63)."))
+            form.error(
+                f"{field}.term_id",
+                _("Use lower-case letters, digits and dashes only, starting with a letter or digit (at most 63)."),
+            )
         starts, ends = (_day(form, f"{field}.{end}", text_of(values, f"{field}.{end}")) for end in ("starts_on", "ends_on"))
         if starts and ends and ends < starts:
             form.error(f"{field}.ends_on", _("The last day must be on or after the first day."))
@@ -165,10 +223,13 @@ def _terms(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool)
 
 
 def _matching(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool) -> dict[str, Any]:
-    part: dict[str, Any] = {"matching_mode": text_of(values, "matching_mode"), "matchmaking": text_of(values, "matchmaking"),
-                            "default_cadence": text_of(values, "default_cadence"),
-                            "roles_offered": [role for role in ROLES if role in list_of(values, "roles_offered")],
-                            "mentors_need_approval": "yes" in list_of(values, "mentors_need_approval")}
+    part: dict[str, Any] = {
+        "matching_mode": text_of(values, "matching_mode"),
+        "matchmaking": text_of(values, "matchmaking"),
+        "default_cadence": text_of(values, "default_cadence"),
+        "roles_offered": [role for role in ROLES if role in list_of(values, "roles_offered")],
+        "mentors_need_approval": "yes" in list_of(values, "mentors_need_approval"),
+    }
     if part["matching_mode"] not in ("mentor_mentee", "peer"):
         form.error("matching_mode", _("Choose how people are paired."))
     if part["matchmaking"] not in ("coordinator_rounds", "self_selection", "both"):
@@ -181,8 +242,10 @@ def _matching(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bo
 
 
 def _limits(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool) -> dict[str, Any]:
-    part = {name: _whole(form, name, text_of(values, name), low, high, draft)
-            for name, low, high in (("dormant_after_days", 1, 365), ("dormant_grace_days", 1, 180))}
+    part = {
+        name: _whole(form, name, text_of(values, name), low, high, draft)
+        for name, low, high in (("dormant_after_days", 1, 365), ("dormant_grace_days", 1, 180))
+    }
     capacity = []
     for role in ROLES:
         text = text_of(values, f"capacity.{role}")
@@ -207,12 +270,22 @@ def _questions(values: dict[str, Any], form: Form, draft: dict[str, Any], new: b
         if kind == "choice" and not choices:
             form.error(f"{field}.choices", _("List the answers people choose from, one per line."))
         if kind != "choice" and choices:
-            form.error(f"{field}.choices", _("Only a question with answers to choose from has choices: choose that "
-                                             "kind, or leave the choices empty."))
+            form.error(
+                f"{field}.choices",
+                _("Only a question with answers to choose from has choices: choose that kind, or leave the choices empty."),
+            )
         help_text = text_of(values, f"{field}.help")
         check_text(form, f"{field}.help", help_text, 500)
-        questions.append({"name": name, "label": label, "kind": kind, "choices": choices, "help": help_text or None,
-                          "asked": "yes" in list_of(values, f"{field}.asked")})
+        questions.append(
+            {
+                "name": name,
+                "label": label,
+                "kind": kind,
+                "choices": choices,
+                "help": help_text or None,
+                "asked": "yes" in list_of(values, f"{field}.asked"),
+            }
+        )
     if len({question["name"] for question in questions}) != len(questions):
         form.error("custom_attributes", _("Give each question its own name."))
     return {"custom_attributes": questions}
@@ -226,8 +299,11 @@ def _rules(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool)
         attribute, operator = text_of(values, f"{field}.attribute"), text_of(values, f"{field}.operator")
         if attribute not in known:
             form.error(f"{field}.attribute", _("Choose what the rule reads."))
-        rule: dict[str, Any] = {"attribute": attribute, "operator": operator,
-                                "summary": text_of(values, f"{field}.summary") or None}
+        rule: dict[str, Any] = {
+            "attribute": attribute,
+            "operator": operator,
+            "summary": text_of(values, f"{field}.summary") or None,
+        }
         check_text(form, f"{field}.summary", rule["summary"] or "", LABEL_MOST)
         if operator == "range":
             for end in ("minimum", "maximum"):
@@ -239,7 +315,7 @@ def _rules(values: dict[str, Any], form: Form, draft: dict[str, Any], new: bool)
             if not given:
                 form.error(f"{field}.value", _("Give the value the rule asks for (several: separated by ';')."))
             if operator == "equals" and len(given) > 1:
-                form.error(f"{field}.value", _("Give one value, or choose \"one of\" for several."))
+                form.error(f"{field}.value", _('Give one value, or choose "one of" for several.'))
             rule |= {"value": given[0] if given else None} if operator == "equals" else {"values": given}
         else:
             form.error(f"{field}.operator", _("Choose how the rule compares."))

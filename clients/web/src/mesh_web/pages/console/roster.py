@@ -50,10 +50,14 @@ async def template(visit: StaffDep, program_id: str) -> Response:
     """A CSV with the header row only: every column a roster may have, the program's questions last."""
     program = await program_of(visit, program_id)
     text = io.StringIO()
-    spreadsheet.writer(text).writerow([*REQUIRED, *OPTIONAL, *(f"custom.{question['name']}"
-                                                                 for question in program.get("custom_attributes") or [])])
-    return Response(text.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"content-disposition": f'attachment; filename="{_ascii(program_id)}-roster.csv"'})
+    spreadsheet.writer(text).writerow(
+        [*REQUIRED, *OPTIONAL, *(f"custom.{question['name']}" for question in program.get("custom_attributes") or [])]
+    )
+    return Response(
+        text.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{_ascii(program_id)}-roster.csv"'},
+    )
 
 
 @router.post("/console/programs/{program_id}/roster")
@@ -69,17 +73,29 @@ async def upload(visit: StaffDep, program_id: str) -> Response:
         return await _refused(visit, program, refused.message, refused.status)
     wiring = visit.request.app.state.wiring
     try:
-        await store.create(wiring.pool, import_id=import_id, institution=visit.who.institution or "", program_id=program_id,
-                           subject=visit.who.subject, name=visit.who.name or visit.who.username,
-                           file_name=received.file_name, file_format=received.file_format, file_bytes=received.size,
-                           sha256=received.sha256)
+        await store.create(
+            wiring.pool,
+            import_id=import_id,
+            institution=visit.who.institution or "",
+            program_id=program_id,
+            subject=visit.who.subject,
+            name=visit.who.name or visit.who.username,
+            file_name=received.file_name,
+            file_format=received.file_format,
+            file_bytes=received.size,
+            sha256=received.sha256,
+        )
     except BaseException:
         discard(received.path)
         raise
     # The import's own copy of the session (its id and tokens): the request's copy ends with the request.
     session = Session(visit.session.cookie, {"tokens": dict(visit.session.data.get("tokens") or {})}, visit.session.subject)
-    runner.start(wiring.pool, wiring.settings.profile_url, runner.session_tokens(wiring.sessions, wiring.idp.refresh, session),
-                 runner.Upload(import_id, program_id, received.path, received.file_format, received.size))
+    runner.start(
+        wiring.pool,
+        wiring.settings.profile_url,
+        runner.session_tokens(wiring.sessions, wiring.idp.refresh, session),
+        runner.Upload(import_id, program_id, received.path, received.file_format, received.size),
+    )
     return see_other(f"/console/programs/{program_id}/roster/imports/{import_id}")
 
 
@@ -90,8 +106,14 @@ async def import_page(visit: StaffDep, program_id: str, import_id: UUID, announc
     found = await _import_of(visit, program_id, import_id)
     context = {"program": program, "item": found, "number": words.number, **words.progress(found)}
     if enhanced:  # the region only; the live status line too when what it says has changed
-        return fragment(visit, "console/roster_import.html", "progress", request=visit.request,
-                        announce=context["announcement_key"] != announced, **context)
+        return fragment(
+            visit,
+            "console/roster_import.html",
+            "progress",
+            request=visit.request,
+            announce=context["announcement_key"] != announced,
+            **context,
+        )
     return page(visit, "console/roster_import.html", **context)
 
 
@@ -118,16 +140,27 @@ async def error_report(visit: StaffDep, program_id: str, import_id: UUID) -> Res
             after = rows[-1]["line"]
 
     name = _ascii(found["file_name"].rsplit(".", 1)[0]) or "roster"
-    return StreamingResponse(lines(), media_type="text/csv; charset=utf-8",
-                             headers={"content-disposition": f'attachment; filename="{name}.errors.csv"'})
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}.errors.csv"'},
+    )
 
 
 async def _roster_page(visit: Visit, program: dict[str, Any], form: Form | None = None, status: int = 200) -> Response:
-    imports = await store.recent(visit.request.app.state.wiring.pool, visit.who.institution or "", program["program_id"],
-                                 RECENT)
-    return page(visit, "console/roster.html", status=status, form=form, program=program,
-                imports=[item | words.progress(item) for item in imports], number=words.number, most=MOST_MEGABYTES,
-                field=FIELD, columns=words.columns(program))
+    imports = await store.recent(visit.request.app.state.wiring.pool, visit.who.institution or "", program["program_id"], RECENT)
+    return page(
+        visit,
+        "console/roster.html",
+        status=status,
+        form=form,
+        program=program,
+        imports=[item | words.progress(item) for item in imports],
+        number=words.number,
+        most=MOST_MEGABYTES,
+        field=FIELD,
+        columns=words.columns(program),
+    )
 
 
 async def _refused(visit: Visit, program: dict[str, Any], message: str, status: int) -> Response:

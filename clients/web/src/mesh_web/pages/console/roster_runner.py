@@ -78,15 +78,15 @@ def start(pool: asyncpg.Pool, profile_url: str, tokens: Tokens, upload: Upload) 
     def ended(done: asyncio.Task) -> None:
         _RUNNING.pop(upload.import_id, None)
         if not done.cancelled() and done.exception() is not None:  # its end could not be written: the heartbeat tells
-            log.error("roster import ended unrecorded", import_id=str(upload.import_id),
-                      error=type(done.exception()).__name__)
+            log.error("roster import ended unrecorded", import_id=str(upload.import_id), error=type(done.exception()).__name__)
 
     task.add_done_callback(ended)
     return task
 
 
-def session_tokens(sessions: SessionStore, refresh: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]],
-                   session: Session) -> Tokens:
+def session_tokens(
+    sessions: SessionStore, refresh: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]], session: Session
+) -> Tokens:
     """The uploader's access token for each batch, from their session as stored (the stored tokens win:
     a page may have refreshed them meanwhile); refreshed once however many batches ask at once."""
 
@@ -127,10 +127,15 @@ async def run(pool: asyncpg.Pool, profile_url: str, tokens: Tokens, upload: Uplo
     try:
         with upload.path.open("rb") as file:
             records = read_records(file, upload.file_format, longest_line=LONGEST_LINE)
-            async with httpx.AsyncClient(base_url=profile_url, auth=_Bearer(tokens), timeout=TIMEOUT_SECONDS,
-                                         headers={"accept": "application/json"}) as client:
-                await send_batches(client, upload.program_id, _batches(pool, upload, records, file),
-                                   lambda batch, outcome: _acknowledged(pool, upload, batch, outcome))
+            async with httpx.AsyncClient(
+                base_url=profile_url, auth=_Bearer(tokens), timeout=TIMEOUT_SECONDS, headers={"accept": "application/json"}
+            ) as client:
+                await send_batches(
+                    client,
+                    upload.program_id,
+                    _batches(pool, upload, records, file),
+                    lambda batch, outcome: _acknowledged(pool, upload, batch, outcome),
+                )
         await store.finish(pool, upload.import_id, "done", bytes_done=upload.file_bytes)
     except SignedOut:
         await store.finish(pool, upload.import_id, "stopped", reason_kind="signed_out")
@@ -169,14 +174,16 @@ async def _ended_meanwhile(pool: asyncpg.Pool, import_id: UUID) -> None:
         pass
 
 
-async def _batches(pool: asyncpg.Pool, upload: Upload, records: Iterator[Row | RowError],
-                   file: BinaryIO) -> AsyncIterator[_Batch]:
+async def _batches(
+    pool: asyncpg.Pool, upload: Upload, records: Iterator[Row | RowError], file: BinaryIO
+) -> AsyncIterator[_Batch]:
     """Batches of the file's rows, each read in a worker thread (the event loop keeps serving pages); the
     rows the file itself got wrong are recorded as they are read."""
     while True:
         rows, errors, offset, finished = await asyncio.to_thread(_take, records, file, BATCH)
-        await store.record_read(pool, upload.import_id, len(rows) + len(errors),
-                                [(error.line, error.external_id, error.reason) for error in errors])
+        await store.record_read(
+            pool, upload.import_id, len(rows) + len(errors), [(error.line, error.external_id, error.reason) for error in errors]
+        )
         if rows:
             yield _Batch(rows, offset)
         if finished:
@@ -195,9 +202,14 @@ def _take(records: Iterator[Row | RowError], file: BinaryIO, most: int) -> tuple
 
 
 async def _acknowledged(pool: asyncpg.Pool, upload: Upload, batch: _Batch, outcome: dict[str, Any]) -> None:
-    await store.record_acknowledged(pool, upload.import_id, rows_sent=len(batch),
-                                    counts={kind: int(outcome[kind]) for kind in store.COUNTS},
-                                    rejections=rejected_rows(outcome), bytes_done=batch.offset)
+    await store.record_acknowledged(
+        pool,
+        upload.import_id,
+        rows_sent=len(batch),
+        counts={kind: int(outcome[kind]) for kind in store.COUNTS},
+        rejections=rejected_rows(outcome),
+        bytes_done=batch.offset,
+    )
 
 
 async def _beat(pool: asyncpg.Pool, upload: Upload) -> None:

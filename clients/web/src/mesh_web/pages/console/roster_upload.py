@@ -38,7 +38,7 @@ FIELD = "roster"
 MOST_BYTES = 200 * 1024 * 1024
 MOST_MEGABYTES = MOST_BYTES // (1024 * 1024)
 FRAMING = 64 * 1024  # the multipart body's boundaries and headers around the file
-DRAIN_MOST = 1024 ** 3
+DRAIN_MOST = 1024**3
 CHUNK = 1024 * 1024
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -72,8 +72,7 @@ async def receive(request: Request, import_id: UUID) -> Received:
     if declared.isdigit() and int(declared) > MOST_BYTES + FRAMING:
         await _drain(request)
         raise UploadRefused(_too_large(), 413)
-    parser = MultiPartParser(request.headers, _bounded(request.stream(), MOST_BYTES + FRAMING), max_files=1,
-                             max_fields=10)
+    parser = MultiPartParser(request.headers, _bounded(request.stream(), MOST_BYTES + FRAMING), max_files=1, max_fields=10)
     try:
         form = await parser.parse()
     except _TooLarge:
@@ -118,8 +117,13 @@ def columns_refused(error: RosterFileError) -> str:
     if error.missing:
         parts.append(_("The file lacks these columns: %(columns)s.", columns=", ".join(error.missing)))
     if error.unknown:
-        parts.append(_("The file has columns a roster does not have: %(columns)s. Answers to registration questions "
-                       "go in columns named custom.<name>.", columns=", ".join(error.unknown)))
+        parts.append(
+            _(
+                "The file has columns a roster does not have: %(columns)s. Answers to registration questions "
+                "go in columns named custom.<name>.",
+                columns=", ".join(error.unknown),
+            )
+        )
     if error.duplicated:
         parts.append(_("These columns appear more than once: %(columns)s.", columns=", ".join(error.duplicated)))
     return " ".join(parts) or _("The file is empty.")

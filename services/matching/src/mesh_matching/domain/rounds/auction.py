@@ -111,7 +111,7 @@ def _bidders_by_mentor(mentee_start: np.ndarray, edge_mentor: np.ndarray, place_
             fill[edge_mentor[e]] += 1
     mentor_of = np.empty(place_start[-1], dtype=np.int64)
     for mentor in range(mentors):
-        mentor_of[place_start[mentor]:place_start[mentor + 1]] = mentor
+        mentor_of[place_start[mentor] : place_start[mentor + 1]] = mentor
     return by_mentor_start, by_mentor_mentee, by_mentor_edge, mentor_of
 
 
@@ -143,7 +143,7 @@ def _empty_places_to_zero(bidders: tuple, value, place_start, price, cheapest, h
                 best, second, best_mentee, best_edge = gain, best, i, e
             elif gain > second:
                 second = gain
-        price[place_start[mentor]:place_start[mentor + 1]] = max(0, second - epsilon) if best > epsilon else 0
+        price[place_start[mentor] : place_start[mentor + 1]] = max(0, second - epsilon) if best > epsilon else 0
         _note_cheapest(cheapest, price, place_start, mentor)
         if best <= epsilon:
             continue

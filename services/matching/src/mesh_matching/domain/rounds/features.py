@@ -48,8 +48,19 @@ class Features:
     def kernel_arrays(self, mode: str) -> tuple:
         """What the scoring kernels read; rows are mentees (or peers), columns mentors (or peers)."""
         rows, cols = (self.mentee_topics, self.mentor_topics) if mode == "mentor_mentee" else (self.peer_topics,) * 2
-        return (self.program, self.campus, self.cadence, self.modes, self.languages, rows, cols, self.sets,
-                self.set_sizes, self.availability, self.utc_offset)
+        return (
+            self.program,
+            self.campus,
+            self.cadence,
+            self.modes,
+            self.languages,
+            rows,
+            cols,
+            self.sets,
+            self.set_sizes,
+            self.availability,
+            self.utc_offset,
+        )
 
     def kernel_columns(self, mode: str, cols: np.ndarray) -> tuple:
         """``kernel_arrays`` of these candidates only, contiguous: a block's columns are read once per
@@ -66,8 +77,12 @@ class _Coder:
         self.rows = np.zeros(0, dtype=np.int64)
         self.columns = np.zeros(0, dtype=np.int64)
 
-    def code(self, values: list[Hashable], counts: list[int] | np.ndarray | None = None,
-             normal: Callable[[Hashable], Hashable] | None = None) -> "_Coder":
+    def code(
+        self,
+        values: list[Hashable],
+        counts: list[int] | np.ndarray | None = None,
+        normal: Callable[[Hashable], Hashable] | None = None,
+    ) -> "_Coder":
         """``values`` of all rows in row order, ``counts[row]`` of them per row (default one each);
         ``normal`` makes values that mean the same equal (applied once per distinct value)."""
         distinct = dict.fromkeys(values)  # each distinct value once, in order of first sight
@@ -114,15 +129,18 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     topic_lists = [p.topics for p in profiles]
     role_index = {role: index for index, role in enumerate(ROLES)}
     topic_roles = np.fromiter((role_index[t.role] for ts in topic_lists for t in ts), dtype=np.int8)
-    all_topics = _Coder().code([t.topic for ts in topic_lists for t in ts], list(map(len, topic_lists)),
-                               lambda topic: topic.strip().casefold())
+    all_topics = _Coder().code(
+        [t.topic for ts in topic_lists for t in ts], list(map(len, topic_lists)), lambda topic: topic.strip().casefold()
+    )
     topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
     topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
     sets = [_coded_lists([getattr(p, name) for p in profiles]) for name in SET_CRITERIA]
     zones = _Coder().code([p.time_zone for p in profiles])
     slot_lists = [p.weekly_availability for p in profiles]
-    slots = _Coder().code([(s.weekday, s.start, s.end, p.time_zone) for p, ss in zip(profiles, slot_lists, strict=True)
-                           for s in ss], list(map(len, slot_lists)))
+    slots = _Coder().code(
+        [(s.weekday, s.start, s.end, p.time_zone) for p, ss in zip(profiles, slot_lists, strict=True) for s in ss],
+        list(map(len, slot_lists)),
+    )
     topic_words = max(1, -(-len(topic_codes) // 64))
     set_words = max(max(1, -(-len(c.codes) // 64)) for c in sets)
     set_bits = np.stack([c.bitsets(n, set_words) for c in sets], axis=1)
@@ -132,8 +150,13 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
         program=_Coder().code([p.program_id for p in profiles]).columns.astype(np.int32),
         campus=_Coder().code([p.campus for p in profiles], normal=str.casefold).columns.astype(np.int32),
         cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
-        modes=np.array([(IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
-                        for p in profiles], dtype=np.uint8),
+        modes=np.array(
+            [
+                (IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
+                for p in profiles
+            ],
+            dtype=np.uint8,
+        ),
         languages=_coded_lists([p.languages for p in profiles]).bitsets(n),
         mentor_topics=topics["mentor"].bitsets(n, topic_words),
         mentee_topics=topics["mentee"].bitsets(n, topic_words),
@@ -157,11 +180,13 @@ def _availability(slots: _Coder, n: int, week_start: datetime) -> np.ndarray:
     for (weekday, start, end, zone), code in slots.codes.items():
         slot = AvailabilitySlot.model_construct(weekday=weekday, start=start, end=end)  # a validated slot's fields
         for begin, finish in windows_utc([slot], zone, week_start, week_end):
-            quarters[code, int((begin - week_start).total_seconds() // 900):int((finish - week_start).total_seconds() // 900)] = True
+            quarters[
+                code, int((begin - week_start).total_seconds() // 900) : int((finish - week_start).total_seconds() // 900)
+            ] = True
     used = quarters[:, quarters.any(axis=0)]  # every slot belongs to someone: these are the quarters in use
     words = max(1, -(-used.shape[1] // 64))
     padded = np.zeros((len(used), words * 64), dtype=bool)
-    padded[:, :used.shape[1]] = used
+    padded[:, : used.shape[1]] = used
     slot_words = np.packbits(padded, axis=1, bitorder="little").view(np.uint64).reshape(len(used), words)
     week = np.zeros((n, words), dtype=np.uint64)
     if len(slots.rows):  # rows arrive in order: each person's slots are one run

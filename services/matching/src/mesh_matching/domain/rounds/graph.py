@@ -36,8 +36,11 @@ class PairGraph:
         return len(self.scores)
 
     def __add__(self, other: "PairGraph") -> "PairGraph":
-        return PairGraph(np.concatenate([self.rows, other.rows]), np.concatenate([self.cols, other.cols]),
-                         np.concatenate([self.scores, other.scores]))
+        return PairGraph(
+            np.concatenate([self.rows, other.rows]),
+            np.concatenate([self.cols, other.cols]),
+            np.concatenate([self.scores, other.scores]),
+        )
 
 
 @dataclass(frozen=True)
@@ -58,11 +61,22 @@ class PairSearch:
         return list(_blocks(self))
 
     @classmethod
-    def of(cls, features: Features, mode: Mode, policy: MatchingPolicy, taking_part: np.ndarray | None = None,
-           excluded: np.ndarray | None = None) -> "PairSearch":
+    def of(
+        cls,
+        features: Features,
+        mode: Mode,
+        policy: MatchingPolicy,
+        taking_part: np.ndarray | None = None,
+        excluded: np.ndarray | None = None,
+    ) -> "PairSearch":
         n = len(features)
-        return cls(features, mode, policy, np.ones(n, dtype=bool) if taking_part is None else taking_part,
-                   np.zeros(0, dtype=np.int64) if excluded is None else np.sort(excluded.astype(np.int64)))
+        return cls(
+            features,
+            mode,
+            policy,
+            np.ones(n, dtype=bool) if taking_part is None else taking_part,
+            np.zeros(0, dtype=np.int64) if excluded is None else np.sort(excluded.astype(np.int64)),
+        )
 
 
 def candidate_graph(search: PairSearch, k: int = 6, progress: Progress | None = None) -> tuple[PairGraph, np.ndarray]:
@@ -81,8 +95,7 @@ def candidate_graph(search: PairSearch, k: int = 6, progress: Progress | None = 
     return _graph(search.mode, n, rows[keep], cols[keep], scores[keep]), caps
 
 
-def improving_pairs(search: PairSearch, floors: np.ndarray, prices: np.ndarray, caps: np.ndarray,
-                    k: int = 4) -> PairGraph:
+def improving_pairs(search: PairSearch, floors: np.ndarray, prices: np.ndarray, caps: np.ndarray, k: int = 4) -> PairGraph:
     """Each row's best pairs with ``score - prices[col] > floors[row]`` (a dual solution's reduced
     cost is positive): none means no pair outside the graph can improve the round. ``caps`` from
     ``candidate_graph``: a pair left out scores no more than its row's cap (in peer rounds, than
@@ -97,8 +110,14 @@ def _graph(mode: Mode, n: int, rows: np.ndarray, cols: np.ndarray, scores: np.nd
     return PairGraph(rows[first], cols[first], scores[first])
 
 
-def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: np.ndarray | None = None,
-            prices: np.ndarray | None = None, progress: Progress | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _search(
+    search: PairSearch,
+    k: int,
+    caps: np.ndarray | None = None,
+    floors: np.ndarray | None = None,
+    prices: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(row, column, score) of each row's k best per block, a row's pairs sharing two topics twice."""
     scorer = Scorer(search.features, search.mode, search.policy)
     col_caps = caps if search.mode == "peer" else None  # a mentor keeps no list: no cap of their own
@@ -106,9 +125,16 @@ def _search(search: PairSearch, k: int, caps: np.ndarray | None = None, floors: 
     def run(task: tuple[np.ndarray, np.ndarray, tuple]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         rows, cols, columns = task
         found, scores = scorer.best(
-            rows, cols, columns, k, excluded=search.excluded,
-            prices=None if prices is None else prices[cols], floors=None if floors is None else floors[rows],
-            row_caps=None if caps is None else caps[rows], col_caps=None if col_caps is None else col_caps[cols])
+            rows,
+            cols,
+            columns,
+            k,
+            excluded=search.excluded,
+            prices=None if prices is None else prices[cols],
+            floors=None if floors is None else floors[rows],
+            row_caps=None if caps is None else caps[rows],
+            col_caps=None if col_caps is None else col_caps[cols],
+        )
         r, c = np.nonzero(found >= 0)
         return rows[r], found[r, c], scores[r, c]
 
@@ -140,4 +166,4 @@ def _blocks(search: PairSearch) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]
             if len(rows) and len(cols):
                 step = max(1, TASK_PAIRS // len(cols))
                 columns = f.kernel_columns(search.mode, cols)
-                yield from ((rows[start:start + step], cols, columns) for start in range(0, len(rows), step))
+                yield from ((rows[start : start + step], cols, columns) for start in range(0, len(rows), step))

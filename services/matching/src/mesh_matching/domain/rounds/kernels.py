@@ -16,8 +16,7 @@ from numba.extending import intrinsic
 from mesh_matching.domain.rounds.features import IN_PERSON, ONLINE, SET_CRITERIA
 
 # The policy as a vector: weights in scoring order, then the hard rules.
-CRITERIA = ("experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode",
-            "cadence")
+CRITERIA = ("experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode", "cadence")
 LANGUAGES, AVAILABILITY, CAMPUS, MEETING_MODE, CADENCE = range(4, 9)
 MIN_OVERLAP, FULL_OVERLAP, SAME_CAMPUS, SHARED_LANGUAGE, MAX_ZONE_GAP, MUST_MATCH = range(9, 15)
 
@@ -60,9 +59,21 @@ def _common_in(sets: np.ndarray, sets_b: np.ndarray, criterion: int, i: int, j: 
 
 
 @njit(nogil=True, cache=True, error_model="numpy")
-def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray, floors: np.ndarray,
-                  row_caps: np.ndarray, col_caps: np.ndarray, excluded: np.ndarray, n: int, row_arrays: tuple,
-                  col_arrays: tuple, policy: np.ndarray, jaccard: np.ndarray):
+def best_partners(
+    rows: np.ndarray,
+    cols: np.ndarray,
+    k: int,
+    prices: np.ndarray,
+    floors: np.ndarray,
+    row_caps: np.ndarray,
+    col_caps: np.ndarray,
+    excluded: np.ndarray,
+    n: int,
+    row_arrays: tuple,
+    col_arrays: tuple,
+    policy: np.ndarray,
+    jaccard: np.ndarray,
+):
     """Each row's k columns with the highest ``score - prices[c]`` above ``floors[r]``, best first
     (ties to the earlier column). Rows are candidate indices ``rows``; columns are ``cols``, whose
     features ``col_arrays`` are gathered so a block's columns sit together in cache.
@@ -72,14 +83,20 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
     of pairs never to propose. Returns (candidate indices, scores): -1 and NaN where a row has
     fewer than k."""
     (program, campus, cadence, modes, languages, row_topics, _, sets, set_sizes, availability, utc_offset) = row_arrays
-    (program_b, campus_b, cadence_b, modes_b, languages_b, _, col_topics, sets_b, set_sizes_b, availability_b,
-     utc_offset_b) = col_arrays
+    (program_b, campus_b, cadence_b, modes_b, languages_b, _, col_topics, sets_b, set_sizes_b, availability_b, utc_offset_b) = (
+        col_arrays
+    )
     # The policy as locals: read from its array inside the loop, each value would be loaded again
     # for every pair (the compiler cannot tell the arrays written there apart from it).
     must = int(policy[MUST_MATCH])
-    set_weights = policy[:len(SET_CRITERIA)].copy()
+    set_weights = policy[: len(SET_CRITERIA)].copy()
     w_languages, w_availability, w_campus, w_mode, w_cadence = (
-        policy[LANGUAGES], policy[AVAILABILITY], policy[CAMPUS], policy[MEETING_MODE], policy[CADENCE])
+        policy[LANGUAGES],
+        policy[AVAILABILITY],
+        policy[CAMPUS],
+        policy[MEETING_MODE],
+        policy[CADENCE],
+    )
     min_overlap, full_overlap, max_zone_gap = policy[MIN_OVERLAP], policy[FULL_OVERLAP], policy[MAX_ZONE_GAP]
     any_language, any_campus = policy[SHARED_LANGUAGE] == 0, policy[SAME_CAMPUS] == 0
     # The availability part by quarter hours shared: score_pair's arithmetic, once per count.
@@ -118,16 +135,24 @@ def best_partners(rows: np.ndarray, cols: np.ndarray, k: int, prices: np.ndarray
             same_campus = campus_i == campus_b[c]
             shared_modes = modes_i & np.int64(modes_b[c]) & (IN_PERSON | ONLINE if same_campus else ONLINE)
             shared_language = _meet(languages, i, languages_b, c)
-            eligible = ((program_i == program_b[c]) & _meet(row_topics, i, col_topics, c) & (shared_modes != 0)
-                        & (shared_language | any_language) & (same_campus | any_campus)
-                        & (abs(offset_i - utc_offset_b[c]) <= max_zone_gap) & (overlap >= min_overlap))
+            eligible = (
+                (program_i == program_b[c])
+                & _meet(row_topics, i, col_topics, c)
+                & (shared_modes != 0)
+                & (shared_language | any_language)
+                & (same_campus | any_campus)
+                & (abs(offset_i - utc_offset_b[c]) <= max_zone_gap)
+                & (overlap >= min_overlap)
+            )
             if not eligible or (must >= 0 and _common_in(sets, sets_b, must, i, c) == 0):
                 continue
             total = 0.0
             for criterion in range(len(SET_CRITERIA)):
                 if set_weights[criterion] > 0:
                     shared = _common_in(sets, sets_b, criterion, i, c)
-                    total += set_weights[criterion] * jaccard[shared, set_sizes[i, criterion] + set_sizes_b[c, criterion] - shared]
+                    total += (
+                        set_weights[criterion] * jaccard[shared, set_sizes[i, criterion] + set_sizes_b[c, criterion] - shared]
+                    )
             if w_languages > 0:
                 total += w_languages * (1.0 if shared_language else 0.0)
             if w_availability > 0:

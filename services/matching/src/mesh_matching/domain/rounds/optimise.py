@@ -23,9 +23,17 @@ ROUND_TOLERANCE = {"mentor_mentee": 1e-3, "peer": 1e-2}
 RoundProgress = Callable[[str, int, int], None]
 
 
-def best_round(search: PairSearch, capacity: np.ndarray, objective: Objective = "score", k: int = CANDIDATES_PER_PERSON,
-               tolerance: float | None = None, passes: int = 8, exact_up_to: int = 2_000,
-               time_limit: float = 60.0, progress: RoundProgress | None = None) -> tuple[RoundResult, PairGraph]:
+def best_round(
+    search: PairSearch,
+    capacity: np.ndarray,
+    objective: Objective = "score",
+    k: int = CANDIDATES_PER_PERSON,
+    tolerance: float | None = None,
+    passes: int = 8,
+    exact_up_to: int = 2_000,
+    time_limit: float = 60.0,
+    progress: RoundProgress | None = None,
+) -> tuple[RoundResult, PairGraph]:
     """``capacity``: places left per candidate (a mentor's mentees; otherwise 0 or 1). Stops once
     the round is proven optimal or (score objective) proven within ``tolerance`` of the pool's
     optimum (a fraction: 1e-3 is 0.1 %; by default the mode's ``ROUND_TOLERANCE``). Returns the round and the graph it was solved over

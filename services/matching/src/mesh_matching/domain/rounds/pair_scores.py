@@ -17,13 +17,18 @@ NO_EXCLUSIONS = np.zeros(0, dtype=np.int64)
 
 def policy_vector(policy: MatchingPolicy) -> np.ndarray:
     """The policy as the kernel reads it (layout in ``kernels``)."""
-    return np.array([
-        *(float(policy.weights.get(name, 0.0)) for name in kernels.CRITERIA),
-        policy.min_overlap_hours, policy.full_overlap_hours,
-        float(policy.same_campus_required), float(policy.shared_language_required),
-        math.inf if policy.max_time_zone_gap_hours is None else policy.max_time_zone_gap_hours,
-        SET_CRITERIA.index(policy.must_match) if policy.must_match else -1,
-    ], dtype=np.float64)
+    return np.array(
+        [
+            *(float(policy.weights.get(name, 0.0)) for name in kernels.CRITERIA),
+            policy.min_overlap_hours,
+            policy.full_overlap_hours,
+            float(policy.same_campus_required),
+            float(policy.shared_language_required),
+            math.inf if policy.max_time_zone_gap_hours is None else policy.max_time_zone_gap_hours,
+            SET_CRITERIA.index(policy.must_match) if policy.must_match else -1,
+        ],
+        dtype=np.float64,
+    )
 
 
 @dataclass(frozen=True)
@@ -45,17 +50,39 @@ class Scorer:
         """The columns' features, gathered once per block."""
         return self.features.kernel_columns(self.mode, cols)
 
-    def best(self, rows: np.ndarray, cols: np.ndarray, columns: tuple, k: int, *, prices: np.ndarray | None = None,
-             floors: np.ndarray | None = None, row_caps: np.ndarray | None = None, col_caps: np.ndarray | None = None,
-             excluded: np.ndarray = NO_EXCLUSIONS) -> tuple[np.ndarray, np.ndarray]:
+    def best(
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        columns: tuple,
+        k: int,
+        *,
+        prices: np.ndarray | None = None,
+        floors: np.ndarray | None = None,
+        row_caps: np.ndarray | None = None,
+        col_caps: np.ndarray | None = None,
+        excluded: np.ndarray = NO_EXCLUSIONS,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """``kernels.best_partners``; prices, floors and caps default to none."""
+
         def given(values: np.ndarray | None, size: int, default: float) -> np.ndarray:
             return np.full(size, default) if values is None else np.ascontiguousarray(values, dtype=np.float64)
 
         return kernels.best_partners(
-            rows, cols, k, given(prices, len(cols), 0.0), given(floors, len(rows), -math.inf),
-            given(row_caps, len(rows), math.inf), given(col_caps, len(cols), math.inf), excluded, len(self.features),
-            self._arrays, columns, self._policy, self._jaccard)
+            rows,
+            cols,
+            k,
+            given(prices, len(cols), 0.0),
+            given(floors, len(rows), -math.inf),
+            given(row_caps, len(rows), math.inf),
+            given(col_caps, len(cols), math.inf),
+            excluded,
+            len(self.features),
+            self._arrays,
+            columns,
+            self._policy,
+            self._jaccard,
+        )
 
 
 def score_block(features: Features, rows: np.ndarray, cols: np.ndarray, mode: Mode, policy: MatchingPolicy) -> np.ndarray:

@@ -50,8 +50,14 @@ class RoundPlan:
 
 
 def plan_round(
-    pool: Sequence[Candidate], places: Sequence[int], excluded: set[tuple[UUID, UUID]], mode: Mode,
-    objective: Objective, policy: MatchingPolicy, week_start: datetime, progress: RoundProgress | None = None,
+    pool: Sequence[Candidate],
+    places: Sequence[int],
+    excluded: set[tuple[UUID, UUID]],
+    mode: Mode,
+    objective: Objective,
+    policy: MatchingPolicy,
+    week_start: datetime,
+    progress: RoundProgress | None = None,
 ) -> RoundPlan:
     """``places``: how many more partners each can take (mentors: mentees; others: 0 or 1).
     ``progress``: told how far scoring and solving are (``optimise.RoundProgress``); the plan is the same."""

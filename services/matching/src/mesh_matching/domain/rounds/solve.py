@@ -72,8 +72,9 @@ def solve_mentor_mentee(graph: PairGraph, capacity: np.ndarray, objective: Objec
     return RoundResult(pairs, total, round(max(bound, total), 4), True, Duals(floors, prices, dual_bound))
 
 
-def _optimal_duals(mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray,
-                   places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _optimal_duals(
+    mentee_node: np.ndarray, mentor_node: np.ndarray, weights: np.ndarray, used: np.ndarray, places: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Values u (per mentee) and prices v (per mentor), both >= 0, with u + v >= weight on every
     edge, equal on chosen ones, u = 0 for the unmatched and v = 0 for mentors with places left:
     an optimal dual. As distances from a root: a = u, b = -v, each constraint one arc."""
@@ -106,8 +107,9 @@ def _best_partner_bound(graph: PairGraph, peers: bool = False) -> float:
     return float(best.sum()) / (2 if peers else 1)
 
 
-def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_up_to: int = 2_000,
-               time_limit: float = 60.0) -> RoundResult:
+def solve_peer(
+    graph: PairGraph, n: int, objective: Objective = "score", exact_up_to: int = 2_000, time_limit: float = 60.0
+) -> RoundResult:
     """Maximum-weight matching on the graph's undirected edges among ``n`` candidates.
 
     Up to ``exact_up_to`` people: the integer programme, proven optimal. Beyond: the LP relaxation
@@ -129,8 +131,13 @@ def solve_peer(graph: PairGraph, n: int, objective: Objective = "score", exact_u
     person_value = np.maximum(-relaxed.ineqlin.marginals, 0.0)  # y_i: y_a + y_b >= weight on every edge
     chosen, optimal = None, False
     if n <= exact_up_to:
-        exact = milp(-weights, constraints=LinearConstraint(incidence, 0, 1), bounds=Bounds(0, 1),
-                     integrality=np.ones(len(graph)), options={"time_limit": time_limit})
+        exact = milp(
+            -weights,
+            constraints=LinearConstraint(incidence, 0, 1),
+            bounds=Bounds(0, 1),
+            integrality=np.ones(len(graph)),
+            options={"time_limit": time_limit},
+        )
         if exact.x is not None:
             chosen, optimal = exact.x > 0.5, exact.status == 0
     if chosen is None:

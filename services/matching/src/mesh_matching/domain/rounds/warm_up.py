@@ -26,10 +26,20 @@ def warm_up() -> None:
 
 def _person(number: int, role: str) -> Candidate:
     profile = ParticipantProfile(
-        program_id="warm-up", program_setting="academic", campus="main", display_name=f"Warm-up {number}",
-        email=f"warm-up-{number}@example.org", topics=[TopicRole(topic="warm-up", role=role)],
-        experiences=["x"], goals=["x"], challenges=["x"], interests=["x"], languages=["en"], time_zone="UTC",
-        weekly_availability=[AvailabilitySlot(weekday="mon", start=time(9), end=time(12))], meeting_modes=["online"],
+        program_id="warm-up",
+        program_setting="academic",
+        campus="main",
+        display_name=f"Warm-up {number}",
+        email=f"warm-up-{number}@example.org",
+        topics=[TopicRole(topic="warm-up", role=role)],
+        experiences=["x"],
+        goals=["x"],
+        challenges=["x"],
+        interests=["x"],
+        languages=["en"],
+        time_zone="UTC",
+        weekly_availability=[AvailabilitySlot(weekday="mon", start=time(9), end=time(12))],
+        meeting_modes=["online"],
         mentor_capacity=1 if role == "mentor" else 0,
     )
     return Candidate(UUID(int=number + 1), profile)
