@@ -3,25 +3,26 @@
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import asyncpg
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi_offline import FastAPIOffline
-from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mentoring_contracts import TOPICS, Event, dead_letter_spec, service_source
+from mentoring_contracts import TOPICS, Event, dead_letter_spec
 from mesh_runtime import audit, health, metrics, rate_limit
 from mesh_runtime.body_limit import BodyLimitMiddleware
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.clock import Clock
+from mesh_runtime.components import Components, Worker
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
-from mesh_runtime.db import Database, DatabaseUnavailable, create_pool
+from mesh_runtime.db import Database, DatabaseUnavailable, UnitOfWork, create_pool
+from mesh_runtime.handlers import HandlerTable, bind, consumed_events
 from mesh_runtime.http import correlation_middleware
 from mesh_runtime.identity.http import authenticate
 from mesh_runtime.identity.keys import IssuerKeys, KeysUnavailable
@@ -39,13 +40,14 @@ from mesh_runtime.migrations import (
 )
 from mesh_runtime.openapi import document_every_answer
 from mesh_runtime.outbox import OutboxRelay
-from mesh_runtime.peers import Peer, ServiceIdentity
+from mesh_runtime.peers import ServiceIdentity
 from mesh_runtime.problems import (
     http_exception_as_problem,
     unavailable_as_problem,
     unstorable_text_as_problem,
     validation_error_as_problem,
 )
+from mesh_runtime.refusals import RefusalTable, install_refusals
 from mesh_runtime.security_headers import SecurityHeaders
 from mesh_runtime.settings import ServiceSettings
 from mesh_runtime.strict_json import StrictJsonMiddleware
@@ -53,38 +55,6 @@ from mesh_runtime.tracing import configure_tracing, shutdown_tracing
 
 log = structlog.get_logger(__name__)
 RUNTIME_MIGRATIONS = "mesh_runtime.sql"
-
-
-@dataclass
-class Components:
-    """What routes, handlers and workers of a running service are given."""
-
-    service: str
-    settings: ServiceSettings
-    database: Database
-    broker: KafkaBroker
-    identity: ServiceIdentity
-    clock: Clock = field(default_factory=Clock)
-    draining: bool = False
-    # Adapters built once per running service and shared by its handlers, prefetch and workers
-    # (matching's batch of profiles read for its consumer's current batch).
-    shared: dict[str, Any] = field(default_factory=dict)
-
-    def peer(self, name: str) -> Peer:
-        """Another platform service's API, read as this service (``MESH_<NAME>_API_URL``)."""
-        return Peer(name, getattr(self.settings, f"{name}_api_url", None), self.identity)
-
-    @property
-    def source(self) -> str:
-        """The CloudEvents ``source`` of everything this service emits."""
-        return service_source(self.service)
-
-
-class Worker(Protocol):
-    """A background loop a service runs beside its consumers (see ``mesh_runtime.workers``)."""
-
-    async def start(self) -> None: ...
-    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -96,7 +66,15 @@ class ServiceDefinition:
     routers: Sequence[APIRouter]
     # Routes whose URL is itself the credential (a private calendar feed): no bearer token.
     public_routers: Sequence[APIRouter] = ()
-    handlers: Callable[[Components], Mapping[type[Event], Handler]] = lambda _: {}
+    # The unit of work the runtime builds (``UnitOfWork.of``) for every route, handler and worker.
+    unit_of_work: type[UnitOfWork] = UnitOfWork
+    # One table of module-level functions ``(uow, event)``; what the service consumes is derived
+    # from it. (A factory of the consumer's raw handlers is the older form, kept while services move.)
+    handlers: HandlerTable | Callable[[Components], Mapping[type[Event], Handler]] = field(default_factory=dict)
+    # Refusals of the use cases (``application/errors.py``), mapped to status and problem kind once.
+    refusals: RefusalTable = field(default_factory=dict)
+    # What it reads from peers, built once and kept on ``Components.peers`` for its units of work.
+    peers: Callable[[Components], Any] | None = None
     prefetch: Callable[[Components], Prefetch | None] = lambda _: None  # batch reads from peers (consumer.Prefetch)
     publishes: Sequence[type[Event]] = ()
     consumes: Sequence[type[Event]] = ()
@@ -105,6 +83,15 @@ class ServiceDefinition:
     settings_class: type[ServiceSettings] = ServiceSettings
     version: str = "0.1.0"
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.handlers, Mapping):
+            self.consumes = consumed_events(self.handlers)
+
+    def consumer_handlers(self, components: Components) -> Mapping[type[Event], Handler]:
+        if isinstance(self.handlers, Mapping):
+            return bind(self.handlers, self.unit_of_work, components)
+        return self.handlers(components)
 
 
 def components_of(request: Request) -> Components:
@@ -177,8 +164,10 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         secret = settings.service_client_secret.get_secret_value() if settings.service_client_secret else None
         identity = ServiceIdentity(verifier.keys, settings.service_client_id or f"mesh-{definition.name}", secret)
         components = Components(definition.name, settings, Database(pool), broker, identity, Clock(settings.clock_offset_file))
+        if definition.peers is not None:
+            components.peers = definition.peers(components)
         app.state.components = components
-        handlers = definition.handlers(components) if settings.consumers_enabled else {}
+        handlers = definition.consumer_handlers(components) if settings.consumers_enabled else {}
         if handlers and set(handlers) != set(definition.consumes):
             raise RuntimeError(
                 f"{definition.name}: handlers {sorted(m.name for m in handlers)} differ from the "
@@ -242,12 +231,14 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
     )
     app.state.token_verifier = verifier
+    app.state.unit_of_work = definition.unit_of_work
     app.state.metrics = ServiceMetrics(definition.name)
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     app.add_exception_handler(DatabaseUnavailable, unavailable_as_problem)
     app.add_exception_handler(RequestValidationError, validation_error_as_problem)
     for unstorable in (asyncpg.UntranslatableCharacterError, asyncpg.CharacterNotInRepertoireError):
         app.add_exception_handler(unstorable, unstorable_text_as_problem)
+    install_refusals(app, definition.refusals)
     # Added first, innermost: a body is measured before it is parsed, and either refusal is still
     # timed and carries its correlation id.
     app.add_middleware(StrictJsonMiddleware)

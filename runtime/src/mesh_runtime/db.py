@@ -5,14 +5,18 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 import asyncpg
 import structlog
 
 from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
+from mesh_runtime.clock import Clock
 from mesh_runtime.tracing import current_context
+
+if TYPE_CHECKING:
+    from mesh_runtime.components import Components
 
 OUTBOX_CHANNEL = "mesh_outbox"
 # A transaction sees (and may write) only its tenant's rows: row-level security on every table that
@@ -46,15 +50,37 @@ class Cause:
         return cls(correlation_id=envelope.correlationid, causation_id=envelope.id, institution=envelope.institution)
 
 
+SYSTEM_CLOCK = Clock()
+
+
 class UnitOfWork:
     """Base of each service's unit of work: repositories share one transaction; ``emit`` writes
-    events to its outbox, caused by the request or event being handled unless told otherwise."""
+    events to its outbox, caused by the request or event being handled unless told otherwise.
 
-    def __init__(self, transaction: "Transaction", source: str, cause: Cause) -> None:
+    The runtime builds it (``of``) for every route, event handler and worker, on a transaction it
+    opened in the right tenant, with the cause and the service's clock: use cases read the time
+    from ``clock`` only."""
+
+    def __init__(self, transaction: "Transaction", source: str, cause: Cause, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.connection = transaction.connection
         self._transaction = transaction
         self._source = source
         self._cause = cause
+        self.clock = clock
+
+    @classmethod
+    def of(cls, transaction: "Transaction", cause: Cause, components: "Components") -> Self:
+        """The seam: how the runtime builds a service's unit of work. A service whose unit of work
+        also holds what it reads from peers overrides this and takes them from ``components``."""
+        return cls(transaction, components.source, cause, clock=components.clock)
+
+    @property
+    def transaction(self) -> "Transaction":
+        return self._transaction
+
+    @property
+    def cause(self) -> Cause:
+        return self._cause
 
     @property
     def institution(self) -> str | None:
