@@ -231,6 +231,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
         title=definition.title, description=definition.description, version=definition.version, lifespan=lifespan
     )
     app.state.token_verifier = verifier
+    app.state.definition = definition
     app.state.unit_of_work = definition.unit_of_work
     app.state.metrics = ServiceMetrics(definition.name)
     app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
