@@ -42,8 +42,8 @@ class ProblemBody(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     type: str = Field(
-        default="about:blank",
-        description=f"What kind of problem: about:blank, or {PROBLEM_TYPE}<kind> for one with members of its own.",
+        description=f"What kind of problem: {PROBLEM_TYPE}<kind>, e.g. not-found, forbidden, invalid-request, or a "
+        "refusal's own kind (program-closed), which may add members of its own.",
     )
     title: str = Field(description="The kind of problem, in words.", examples=["Not Found"])
     status: int = Field(examples=[404])
@@ -76,7 +76,26 @@ async def http_exception_as_problem(request: Request, error: Exception) -> JSONR
         return problem_response(
             error.status_code, detail, kind=error.kind, title=error.title, headers=error.headers, **error.members
         )
-    return problem_response(error.status_code, detail, headers=getattr(error, "headers", None))
+    return problem_response(
+        error.status_code, detail, kind=KIND_OF_STATUS.get(error.status_code), headers=getattr(error, "headers", None)
+    )
+
+
+# Every 4xx says its kind: a refusal raised without one of its own takes its status's.
+KIND_OF_STATUS = {
+    400: "bad-request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    409: "conflict",
+    410: "gone",
+    413: "body-too-large",
+    415: "unsupported-media-type",
+    422: "invalid-request",
+    429: "too-many-requests",
+}
 
 
 def _phrase(status: int) -> str:

@@ -2,8 +2,10 @@
 kind, a subclass as its nearest declared ancestor, members read from the exception."""
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mesh_runtime.problems import http_exception_as_problem
 from mesh_runtime.refusals import Refusal, install_refusals
 
 
@@ -23,6 +25,7 @@ class RulesNotMet(Exception):
 
 def _app() -> FastAPI:
     app = FastAPI()
+    app.add_exception_handler(StarletteHTTPException, http_exception_as_problem)
     install_refusals(
         app,
         {
@@ -35,6 +38,8 @@ def _app() -> FastAPI:
     async def program(name: str) -> dict[str, str]:
         if name == "gone":
             raise NoSuchProgram(f"no program {name}")
+        if name == "hidden":
+            raise HTTPException(403, "not yours")
         if name == "closed":
             raise RulesNotMet(["campus", "year"])
         return {"name": name}
@@ -69,3 +74,9 @@ async def test_a_refusal_carries_the_members_its_exception_holds() -> None:
 async def test_what_is_not_refused_is_answered_as_usual() -> None:
     answer = await _get("/programs/open")
     assert answer.status_code == 200 and answer.json() == {"name": "open"}
+
+
+async def test_every_4xx_says_its_kind_even_one_raised_without_a_kind_of_its_own() -> None:
+    hidden, missing = await _get("/programs/hidden"), await _get("/nowhere")
+    assert (hidden.status_code, hidden.json()["type"]) == (403, "urn:mentoringmesh:problem:forbidden")
+    assert (missing.status_code, missing.json()["type"]) == (404, "urn:mentoringmesh:problem:not-found")
