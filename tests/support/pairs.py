@@ -41,8 +41,8 @@ async def formed_pair(app) -> tuple[MatchAccepted, dict[uuid.UUID, dict[str, str
     subjects = (f"alice-{uuid.uuid4()}", f"bob-{uuid.uuid4()}")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        uow = PostgresSchedulingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-        assert await schedule_first_session(uow, accepted, subjects, components.clock.now()) is not None
+        uow = PostgresSchedulingUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components)
+        assert await schedule_first_session(uow, accepted, subjects) is not None
     tokens = {
         a.participant_id: as_("scheduling", "participant", subject=subjects[0]),
         b.participant_id: as_("scheduling", "participant", subject=subjects[1]),

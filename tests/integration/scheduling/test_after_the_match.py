@@ -1,46 +1,27 @@
 """After the match, on a real database: an agreement both confirm, sessions moved, cancelled and
 missed, and the private calendar feed parsed back event by event."""
 
-import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import icalendar
-import pytest
 
 from mentoring_contracts import ParticipantLeft, new_envelope
 from mesh_runtime.clock import advance
-from mesh_scheduling.adapters.missed_sessions import sweep_missed
+from mesh_scheduling.adapters.workers import sweep_missed
 from mesh_scheduling.bootstrap import DEFINITION
 from tests.support.identity import INSTITUTION, as_
 from tests.support.pairs import AGREEMENT, formed_pair
-from tests.support.services import outbox_types, running
-
-
-@pytest.fixture
-async def scheduling(endpoints, database_factory, tmp_path):
-    clock_file = tmp_path / "clock-offset"
-    # the tests run the missed-session sweep themselves: the background one must not race them
-    own_sweep = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "missed-sessions"
-        ],
-    )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file) as (
-        app,
-        client,
-    ):
-        yield app, client, clock_file
+from tests.support.services import outbox_types
 
 
 async def sessions_of(client: httpx.AsyncClient, match_id: uuid.UUID) -> list[dict]:
     return (await client.get(f"/matches/{match_id}/sessions")).json()
 
 
-async def test_an_agreement_holds_once_the_other_confirms_and_sessions_follow_it(scheduling) -> None:
-    app, client, _ = scheduling
+async def test_an_agreement_holds_once_the_other_confirms_and_sessions_follow_it(scheduling_on_test_clock) -> None:
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a, b = (member.participant_id for member in accepted.participants)
     url = f"/matches/{accepted.match_id}/agreements"
@@ -94,8 +75,10 @@ async def test_an_agreement_holds_once_the_other_confirms_and_sessions_follow_it
     assert "SessionRescheduled" in types  # the upcoming session took the agreed length
 
 
-async def test_a_move_inside_both_availabilities_holds_at_once_outside_them_once_the_other_confirms(scheduling) -> None:
-    app, client, _ = scheduling
+async def test_a_move_inside_both_availabilities_holds_at_once_outside_them_once_the_other_confirms(
+    scheduling_on_test_clock,
+) -> None:
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a, b = (member.participant_id for member in accepted.participants)
     session = (await sessions_of(client, accepted.match_id))[0]
@@ -133,8 +116,8 @@ async def test_a_move_inside_both_availabilities_holds_at_once_outside_them_once
     assert await outbox_types(app) == ["SessionScheduled", "SessionRescheduled", "SessionRescheduled"]
 
 
-async def test_a_cancel_keeps_the_reason_here_and_the_series_goes_on(scheduling) -> None:
-    app, client, _ = scheduling
+async def test_a_cancel_keeps_the_reason_here_and_the_series_goes_on(scheduling_on_test_clock) -> None:
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a = accepted.participants[0].participant_id
     first = (await sessions_of(client, accepted.match_id))[0]
@@ -157,8 +140,8 @@ async def test_a_cancel_keeps_the_reason_here_and_the_series_goes_on(scheduling)
     assert stored == 0  # the reason is their words: never on an event
 
 
-async def test_a_session_nobody_recorded_becomes_missed_by_the_clock_and_may_still_be_recorded(scheduling) -> None:
-    app, client, clock_file = scheduling
+async def test_a_session_nobody_recorded_becomes_missed_by_the_clock_and_may_still_be_recorded(scheduling_on_test_clock) -> None:
+    app, client, clock_file = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     b = accepted.participants[1].participant_id
     first = (await sessions_of(client, accepted.match_id))[0]
@@ -179,8 +162,8 @@ async def test_a_session_nobody_recorded_becomes_missed_by_the_clock_and_may_sti
     assert await outbox_types(app) == ["SessionScheduled", "SessionMissed", "SessionScheduled", "SessionCompleted"]
 
 
-async def test_the_private_calendar_feed_follows_every_change_and_can_be_revoked(scheduling) -> None:
-    app, client, _ = scheduling
+async def test_the_private_calendar_feed_follows_every_change_and_can_be_revoked(scheduling_on_test_clock) -> None:
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a, b = (member.participant_id for member in accepted.participants)
     feed_path = f"/participants/{a}/calendar-feed"
@@ -215,15 +198,15 @@ async def test_the_private_calendar_feed_follows_every_change_and_can_be_revoked
     assert (await client.get("/" + renewed.split("/", 3)[3], headers={"Authorization": ""})).status_code == 404
 
 
-async def test_l12_leaving_the_program_revokes_the_leavers_calendar_feed_and_only_theirs(scheduling) -> None:
-    app, client, _ = scheduling
+async def test_l12_leaving_the_program_revokes_the_leavers_calendar_feed_and_only_theirs(scheduling_on_test_clock) -> None:
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a, b = (member.participant_id for member in accepted.participants)
     urls = {p: (await client.post(f"/participants/{p}/calendar-feed", headers=tokens[p])).json()["url"] for p in (a, b)}
     feeds = {p: "/" + url.split("/", 3)[3] for p, url in urls.items()}
     left = ParticipantLeft(participant_id=a, program_id="p", left_at=datetime.now(UTC))
     envelope = new_envelope(left, source="/mentoring-mesh/profile", institution=INSTITUTION)
-    handler = DEFINITION.handlers(app.state.components)[ParticipantLeft]
+    handler = DEFINITION.consumer_handlers(app.state.components)[ParticipantLeft]  # as the consumer calls it
     for _ in range(2):  # delivered again: the same outcome
         async with app.state.components.database.transaction(INSTITUTION) as transaction:
             await handler(transaction, envelope)
@@ -231,10 +214,10 @@ async def test_l12_leaving_the_program_revokes_the_leavers_calendar_feed_and_onl
     assert (await client.get(feeds[b], headers={"Authorization": ""})).status_code == 200  # the partner's still works
 
 
-async def test_a_calendar_feed_is_as_unknown_to_whom_its_owner_is_on_no_campus_of_theirs(scheduling) -> None:
+async def test_a_calendar_feed_is_as_unknown_to_whom_its_owner_is_on_no_campus_of_theirs(scheduling_on_test_clock) -> None:
     """The walk of tests/integration/identity/test_write_boundaries.py found a 403 here, for someone
     in no pair a 404: it told a participant of another campus that this one is in a pair."""
-    app, client, _ = scheduling
+    app, client, _ = scheduling_on_test_clock
     accepted, tokens = await formed_pair(app)
     a = accepted.participants[0].participant_id
     for path in (f"/participants/{a}/calendar-feed", f"/participants/{uuid.uuid4()}/calendar-feed"):

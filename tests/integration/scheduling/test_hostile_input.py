@@ -5,16 +5,7 @@ import uuid
 
 import pytest
 
-from mesh_scheduling.bootstrap import DEFINITION
-from tests.support.services import running
-
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-async def scheduling(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def test_l10_an_expectation_over_500_characters_is_a_422_problem(scheduling) -> None:

@@ -1,21 +1,11 @@
 """A pair's schedule in one read (what the web app's pair page asks): the same agreement and sessions
 as the two routes give, to the same people; nothing to a stranger; staff reads audited as both are."""
 
-import pytest
-
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.integration.identity.test_read_audit import reads
 from tests.support.identity import as_
 from tests.support.pairs import AGREEMENT, formed_pair
-from tests.support.services import running
 
 ADMIN = as_("scheduling", "admin")
-
-
-@pytest.fixture
-async def scheduling(endpoints, database_factory):
-    async with running(SCHEDULING, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def test_a_pairs_schedule_is_its_agreement_and_sessions_read_by_the_same_rules(scheduling) -> None:

@@ -3,15 +3,12 @@
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-
 from mentoring_contracts import MatchAccepted, ParticipantSchedule
 from mesh_runtime.db import Cause
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
 from mesh_scheduling.application.schedule_session import schedule_first_session
-from mesh_scheduling.bootstrap import DEFINITION
 from tests.support.identity import INSTITUTION
-from tests.support.services import in_tenant, outbox_types, running
+from tests.support.services import in_tenant, outbox_types
 
 
 def member(**overrides) -> ParticipantSchedule:
@@ -38,12 +35,6 @@ def accepted(*members: ParticipantSchedule) -> MatchAccepted:
         participants=list(members),
         accepted_at=datetime.now(UTC),
     )
-
-
-@pytest.fixture
-async def scheduling(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def handle(app, event: MatchAccepted):

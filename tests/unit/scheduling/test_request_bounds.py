@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from mesh_scheduling.adapters.agreements_http import AgreementView, ProposalBody
-from mesh_scheduling.adapters.http import CompletionBody
-from mesh_scheduling.adapters.session_changes_http import MoveBody
+from mesh_scheduling.adapters.http.agreements import AgreementView, ProposalBody
+from mesh_scheduling.adapters.http.session_changes import MoveBody
+from mesh_scheduling.adapters.http.sessions import CompletionBody
 
 ME = uuid.uuid4()
 

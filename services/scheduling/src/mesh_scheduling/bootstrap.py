@@ -3,14 +3,7 @@
 from mentoring_contracts import (
     AgreementProposed,
     AgreementSet,
-    MatchAccepted,
-    MatchAcceptedV1,
-    MatchEnded,
-    MatchEndedV1,
-    ParticipantErased,
     ParticipantErasureConfirmed,
-    ParticipantLeft,
-    ParticipantLeftV1,
     SessionCancelled,
     SessionCompleted,
     SessionMissed,
@@ -18,14 +11,12 @@ from mentoring_contracts import (
     SessionScheduled,
 )
 from mesh_runtime.app import ServiceDefinition
-from mesh_scheduling.adapters.agreements_http import router as agreements_router
-from mesh_scheduling.adapters.calendar_http import public_router as feed_router
-from mesh_scheduling.adapters.calendar_http import router as calendar_router
-from mesh_scheduling.adapters.events import event_handlers
-from mesh_scheduling.adapters.http import router
-from mesh_scheduling.adapters.missed_sessions import missed_sessions_worker
-from mesh_scheduling.adapters.pair_http import router as pair_router
-from mesh_scheduling.adapters.session_changes_http import router as session_changes_router
+from mesh_scheduling.adapters.events import HANDLERS
+from mesh_scheduling.adapters.http import PUBLIC_ROUTERS, ROUTERS
+from mesh_scheduling.adapters.http.refusals import REFUSALS
+from mesh_scheduling.adapters.peers import peers
+from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
+from mesh_scheduling.adapters.workers import workers
 from mesh_scheduling.settings import SchedulingSettings
 
 DEFINITION = ServiceDefinition(
@@ -34,18 +25,12 @@ DEFINITION = ServiceDefinition(
     description="Keeps formed pairs' agreements and their recurring sessions inside both weekly availabilities: "
     "moved, cancelled, done or missed; private calendar feeds.",
     migrations_package="mesh_scheduling.migrations",
-    routers=[router, session_changes_router, agreements_router, pair_router, calendar_router],
-    public_routers=[feed_router],
-    handlers=event_handlers,
-    consumes=[
-        MatchAccepted,
-        MatchEnded,
-        ParticipantErased,
-        ParticipantLeft,
-        MatchAcceptedV1,
-        MatchEndedV1,
-        ParticipantLeftV1,
-    ],  # v1: history from before 2.0
+    routers=ROUTERS,
+    public_routers=PUBLIC_ROUTERS,
+    unit_of_work=PostgresSchedulingUnitOfWork,
+    handlers=HANDLERS,
+    refusals=REFUSALS,
+    peers=peers,
     publishes=[
         AgreementProposed,
         AgreementSet,
@@ -56,7 +41,7 @@ DEFINITION = ServiceDefinition(
         SessionMissed,
         ParticipantErasureConfirmed,
     ],
-    workers=lambda components: [missed_sessions_worker(components)],
+    workers=workers,
     settings_class=SchedulingSettings,
     reads_from=["profile"],
 )

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
+from mesh_runtime.components import Components
 from mesh_runtime.settings import ServiceSettings
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -33,3 +34,12 @@ class SchedulingSettings(ServiceSettings):
                 "must be https (http only on localhost, for development)"
             )
         return self
+
+
+def settings_of(components: Components) -> SchedulingSettings:
+    """The running service's settings, as scheduling's own (``build_service`` makes them from its
+    ``settings_class``)."""
+    settings = components.settings
+    if not isinstance(settings, SchedulingSettings):
+        raise TypeError(f"scheduling runs with SchedulingSettings, not {type(settings).__name__}")
+    return settings

@@ -1,1 +1,3 @@
-"""Adapters of the scheduling service: PostgreSQL, HTTP and Kafka event handlers."""
+"""Adapters of the scheduling service: HTTP routes (``http/``), event handlers (``events.py``),
+background work (``workers.py``), its PostgreSQL database (``postgres/``) and what it reads from
+profile (``peers.py``)."""

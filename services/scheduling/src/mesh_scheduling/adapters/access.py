@@ -8,7 +8,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import HTTPException, status
 
-from mesh_runtime.identity import Principal, Tenancy
+from mesh_runtime.identity import Decision, Principal, Tenancy, decide
 
 _PAIR = """
     SELECT p.institution, p.program_id,
@@ -19,7 +19,9 @@ _PAIR = """
 
 
 def _tenancy(row: asyncpg.Record | None) -> Tenancy | None:
-    return row and Tenancy(row["institution"], frozenset(row["campuses"]), row["program_id"], frozenset(row["subjects"]))
+    if row is None:
+        return None
+    return Tenancy(row["institution"], frozenset(row["campuses"]), row["program_id"], frozenset(row["subjects"]))
 
 
 async def pair_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenancy | None:
@@ -72,3 +74,32 @@ async def require_member_as_themself(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, detail=f"you may act for your pair only as yourself, not as participant {participant_id}"
         )
+
+
+async def require_own_feed(connection: asyncpg.Connection, principal: Principal, participant_id: UUID) -> None:
+    """Only the participant themself manages their calendar feed: their account is bound to a pair they
+    are in. To whom the access rule hides them (on no campus of the caller's), they are as unknown as
+    someone in no pair."""
+    members = await connection.fetch(
+        "SELECT p.program_id, m->>'subject' AS subject, m->>'campus' AS campus FROM pairs p, "
+        "jsonb_array_elements(p.members) m WHERE m->>'participant_id' = $1::text",
+        str(participant_id),
+    )
+    subjects = frozenset(row["subject"] for row in members if row["subject"])
+    hidden = (
+        not members
+        or decide(
+            principal,
+            Tenancy(
+                principal.institution,
+                frozenset(row["campus"] for row in members if row["campus"]),
+                members[0]["program_id"],
+                subjects,
+            ),
+        )
+        is Decision.HIDDEN
+    )
+    if hidden:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"participant {participant_id} is in no pair here yet")
+    if principal.subject not in subjects:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail="only the participant themself manages their calendar feed")

@@ -2,27 +2,22 @@
 the pair's sessions follow its cadence, mode and length."""
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import AgreementProposed, AgreementSet
-from mesh_scheduling.application.move_session import record_move
+from mesh_scheduling.application.errors import PairNotFormed
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
-from mesh_scheduling.application.schedule_session import start_series
-from mesh_scheduling.domain.agreement import Agreement, AgreementError, Terms, propose
+from mesh_scheduling.application.series import record_move, start_series
+from mesh_scheduling.domain.agreement import Agreement, Terms, propose
 from mesh_scheduling.domain.pair import MINIMUM_NOTICE, AgreedTerms, Pair, first_common_slot
 from mesh_scheduling.domain.recurrence import inside_both
 from mesh_scheduling.domain.session import SessionStatus
 
 
-class PairNotFormed(AgreementError):
-    """No formed pair of that match here (not both accepted yet), or it has ended."""
-
-
-async def propose_agreement(
-    uow: SchedulingUnitOfWork, match_id: UUID, terms: Terms, by: UUID, now: datetime | None = None
-) -> Agreement:
-    now = now or datetime.now(UTC)
+async def propose_agreement(uow: SchedulingUnitOfWork, match_id: UUID, terms: Terms, by: UUID) -> Agreement:
+    """A new version, one past the latest; it holds once the other one of the pair confirms it."""
+    now = uow.clock.now()
     pair = await _formed_pair(uow, match_id)
     latest = await uow.agreements.latest_for_update(match_id)
     agreement = propose(match_id, pair.program_id, terms, by, pair.participant_ids, latest.version if latest else 0, now)
@@ -40,10 +35,10 @@ async def propose_agreement(
     return agreement
 
 
-async def confirm_agreement(
-    uow: SchedulingUnitOfWork, match_id: UUID, version: int, by: UUID, now: datetime | None = None
-) -> Agreement:
-    now = now or datetime.now(UTC)
+async def confirm_agreement(uow: SchedulingUnitOfWork, match_id: UUID, version: int, by: UUID) -> Agreement:
+    """The other one of the pair confirms the waiting version: from then it holds, and the pair's
+    sessions follow its cadence, mode and length."""
+    now = uow.clock.now()
     pair = await _formed_pair(uow, match_id)
     latest = await uow.agreements.latest_for_update(match_id)
     if latest is None:
@@ -56,9 +51,9 @@ async def confirm_agreement(
         AgreementSet(
             match_id=match_id,
             program_id=pair.program_id,
-            cadence=terms.cadence,  # type: ignore[arg-type]
-            meeting_mode=terms.meeting_mode,
-            set_by=confirmed.proposed_by,  # type: ignore[arg-type]
+            cadence=terms.cadence,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+            meeting_mode=terms.meeting_mode,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+            set_by=confirmed.proposed_by,
             set_at=now,
             goal_count=len(terms.goals),
             participant_ids=list(pair.participant_ids),
@@ -75,9 +70,10 @@ async def _follow(uow: SchedulingUnitOfWork, pair: Pair, now: datetime) -> None:
     """The series restarts from the session to come, now of the agreed length and mode (moved to
     the first shared slot from its day when the new length no longer fits there); with none to
     come, from the first shared slot a day ahead."""
+    assert pair.agreed is not None  # the terms just confirmed
     upcoming = await uow.sessions.latest(pair.match_id)
     if upcoming is None or upcoming.status is not SessionStatus.SCHEDULED or upcoming.starts_at <= now:
-        await uow.pairs.agree(pair.match_id, pair.agreed, None)  # type: ignore[arg-type]
+        await uow.pairs.agree(pair.match_id, pair.agreed, None)
         await start_series(uow, pair, sequence=(upcoming.sequence + 1) if upcoming else 1, now=now)
         return
     session = await uow.sessions.get_for_update(upcoming.session_id)
@@ -86,7 +82,7 @@ async def _follow(uow: SchedulingUnitOfWork, pair: Pair, now: datetime) -> None:
     if not inside_both(pair.members, start, end):
         slot = first_common_slot(pair, max(start.replace(hour=0, minute=0), now + MINIMUM_NOTICE), pair.session_length)
         start, end = slot if slot else (start, end)
-    await uow.pairs.agree(pair.match_id, pair.agreed, start)  # type: ignore[arg-type]
+    await uow.pairs.agree(pair.match_id, pair.agreed, start)
     if (start, end, pair.meeting_mode) != (session.starts_at, session.ends_at, session.meeting_mode):
         moved = replace(session.move(start, end, now), meeting_mode=pair.meeting_mode, cadence=pair.cadence, occurrence=0)
         await record_move(uow, session, moved, None)

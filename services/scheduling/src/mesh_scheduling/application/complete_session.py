@@ -1,20 +1,13 @@
 """Use case: a participant records a session as done with a reflection (and their goals' progress)."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import ProgressRating, Reflection, SessionCompleted
+from mesh_scheduling.application.errors import UnknownGoal
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
-from mesh_scheduling.application.schedule_session import schedule_next
-from mesh_scheduling.domain.session import Session, SessionError, SessionStatus
-
-
-class SessionNotFound(SessionError):
-    pass
-
-
-class UnknownGoal(SessionError):
-    pass
+from mesh_scheduling.application.series import get_session, schedule_next
+from mesh_scheduling.domain.session import Session, SessionStatus
 
 
 async def complete_session(
@@ -22,13 +15,12 @@ async def complete_session(
     session_id: UUID,
     reflection: Reflection,
     goal_progress: dict[int, int] | None = None,
-    now: datetime | None = None,
 ) -> Session:
     """Completing a session emits SessionCompleted and schedules the series' next session; a
     missed one may still be recorded as done (its next was set when it was missed).
 
     ``goal_progress``: percent reached per goal number of the agreement that holds."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     session = await get_session(uow, session_id)
     was_missed = session.status is SessionStatus.MISSED
     completed = session.complete(reflection, now)
@@ -50,13 +42,6 @@ async def complete_session(
     if not was_missed:
         await schedule_next(uow, await uow.pairs.get(completed.match_id), completed, now)
     return completed
-
-
-async def get_session(uow: SchedulingUnitOfWork, session_id: UUID) -> Session:
-    session = await uow.sessions.get_for_update(session_id)
-    if session is None:
-        raise SessionNotFound(f"no session {session_id}")
-    return session
 
 
 async def _record_progress(

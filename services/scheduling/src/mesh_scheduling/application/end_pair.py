@@ -1,15 +1,13 @@
 """Use case: a pair's match ended; their upcoming sessions are cancelled and no new ones are set."""
 
-from datetime import UTC, datetime
-
 from mentoring_contracts import MatchEnded
-from mesh_scheduling.application.cancel_session import cancelled_event
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
+from mesh_scheduling.application.series import cancelled_event
 
 
-async def end_pair(uow: SchedulingUnitOfWork, ended: MatchEnded, now: datetime | None = None) -> int:
+async def end_pair(uow: SchedulingUnitOfWork, ended: MatchEnded) -> int:
     """Returns how many sessions were cancelled."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     await uow.pairs.mark_ended(ended.match_id, now)
     cancelled = 0
     for session in await uow.sessions.upcoming_for_update(ended.match_id, now):

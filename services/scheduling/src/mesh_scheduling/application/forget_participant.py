@@ -1,19 +1,18 @@
 """Use case: a participant was erased; scheduling forgets their words and their account."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
 
 
-async def forget_participant(uow: SchedulingUnitOfWork, erased: ParticipantErased, now: datetime | None = None) -> None:
+async def forget_participant(uow: SchedulingUnitOfWork, erased: ParticipantErased) -> None:
     """What they wrote in reflections goes (the rating stays, so progress statistics hold), as do
     the link to their account, the reasons they gave for cancelling, their pairs' agreements' words
     and their calendar feed. Their upcoming sessions are cancelled when matching ends their pair
     (MatchEnded), as for anyone who leaves. Confirms, whether or not scheduling held anything."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     await uow.erasures.remember(erased.participant_id, now)
     erased_what = await _strip(uow, erased.participant_id)
     if await uow.purge_published_mentions(erased.participant_id):

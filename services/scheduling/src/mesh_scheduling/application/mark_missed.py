@@ -1,17 +1,18 @@
 """Use case: a session nobody recorded within the grace after its end becomes missed."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from mentoring_contracts import SessionMissed
 from mesh_scheduling.application.ports import SchedulingUnitOfWork
-from mesh_scheduling.application.schedule_session import schedule_next
+from mesh_scheduling.application.series import schedule_next
 
 MISSED_AFTER = timedelta(hours=48)
 
 
-async def mark_missed(uow: SchedulingUnitOfWork, now: datetime, grace: timedelta = MISSED_AFTER, limit: int = 500) -> int:
+async def mark_missed(uow: SchedulingUnitOfWork, grace: timedelta = MISSED_AFTER, limit: int = 500) -> int:
     """SessionMissed asks the pair whether it happened (they may still record it as done); the
-    series' next session is scheduled. Returns how many were marked."""
+    series' next session is scheduled. Returns how many were marked (at most ``limit``)."""
+    now = uow.clock.now()
     marked = 0
     for session in await uow.sessions.unrecorded_before(now - grace, limit):
         missed = session.miss(now)

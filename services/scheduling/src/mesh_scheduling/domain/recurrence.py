@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]  # python-dateutil ships no types; no stubs installed
 
 from mentoring_contracts import ParticipantSchedule
 from mentoring_contracts.availability import intersect, windows_utc

@@ -1,4 +1,4 @@
-"""Routes for a formed pair's agreement: propose a version, confirm it, read them and the goals' progress."""
+"""A formed pair's agreement: propose a version, confirm it, read them and the goals' progress."""
 
 from datetime import date, datetime
 from typing import Literal
@@ -11,16 +11,14 @@ from pydantic import BaseModel, Field
 from mentoring_contracts.events.base import plain_text
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
-from mesh_runtime.identity import Decision, decide
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Decision, Principal, decide
 from mesh_scheduling.adapters.access import pair_tenancy, require_member_as_themself
-from mesh_scheduling.adapters.agreements_store import PostgresAgreements
-from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
-from mesh_scheduling.adapters.refusals import scheduling_refusals
+from mesh_scheduling.adapters.http import Uow, queries
 from mesh_scheduling.application.agree import confirm_agreement, propose_agreement
 from mesh_scheduling.domain.agreement import Agreement, Goal, Terms
 
-router = APIRouter(tags=["agreements"])
+router: APIRouter = APIRouter(tags=["agreements"])
 ERRORS = error_responses(403, 409)
 Expectation = plain_text(500)  # one line, as long as a goal at most
 
@@ -33,9 +31,9 @@ class GoalBody(BaseModel):
 class ProposalBody(BaseModel):
     participant_id: UUID = Field(description="Who proposes: one of the pair, acting as themself.")
     goals: list[GoalBody] = Field(min_length=1, max_length=20)
-    expectations: list[Expectation] = Field(
+    expectations: list[Expectation] = Field(  # type: ignore[valid-type]  # an Annotated str made by a function
         default_factory=list,
-        max_length=20,  # type: ignore[valid-type]
+        max_length=20,
         description="How they work together, in their words: each one line of at most 500 characters.",
     )
     cadence: Cadence
@@ -58,7 +56,7 @@ class GoalProgressView(BaseModel):
 
 class AgreementView(ProposalBody):
     # Shown as stored: versions proposed before expectations were bounded must still be read.
-    expectations: list[str] = Field(description="How they work together, in their words.")  # type: ignore[assignment]
+    expectations: list[str] = Field(description="How they work together, in their words.")
     match_id: UUID
     version: int
     status: Literal["proposed", "confirmed", "superseded"]
@@ -79,9 +77,9 @@ class AgreementView(ProposalBody):
             confirmed_at=agreement.confirmed_at,
             goals=[GoalBody(description=g.description, target_date=g.target_date) for g in terms.goals],
             expectations=list(terms.expectations),
-            cadence=terms.cadence,  # type: ignore[arg-type]
-            meeting_mode=terms.meeting_mode,
-            session_minutes=terms.session_minutes,  # type: ignore[arg-type]
+            cadence=terms.cadence,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+            meeting_mode=terms.meeting_mode,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+            session_minutes=terms.session_minutes,
             runs_until=terms.runs_until,
         )
 
@@ -97,9 +95,7 @@ class AgreementsView(BaseModel):
     responses=ERRORS,
     summary="Propose a version of the pair's agreement (one of a formed pair); the other confirms it",
 )
-async def propose(
-    match_id: UUID, body: ProposalBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> AgreementView:
+async def propose(match_id: UUID, body: ProposalBody, uow: Uow, principal: PrincipalDep) -> AgreementView:
     terms = Terms(
         goals=tuple(Goal(g.description, g.target_date) for g in body.goals),
         expectations=tuple(body.expectations),
@@ -108,12 +104,9 @@ async def propose(
         session_minutes=body.session_minutes,
         runs_until=body.runs_until,
     )
-    async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}", coordinators_may=False)
-        await require_member_as_themself(transaction.connection, principal, match_id, body.participant_id)
-        uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
-        agreement = await propose_agreement(uow, match_id, terms, body.participant_id, components.clock.now())
-        await audit.record_if_privileged(transaction, principal, cause, "agreement.propose", f"match/{match_id}")
+    await _require_member(uow, principal, match_id, body.participant_id)
+    agreement = await propose_agreement(uow, match_id, terms, body.participant_id)
+    await audit.record_if_privileged(uow.transaction, principal, uow.cause, "agreement.propose", f"match/{match_id}")
     return AgreementView.of(agreement)
 
 
@@ -122,15 +115,10 @@ async def propose(
     responses=ERRORS,
     summary="Confirm a proposed version (the other one of the pair): from then it holds",
 )
-async def confirm(
-    match_id: UUID, version: int, body: ConfirmationBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> AgreementView:
-    async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(principal, await pair_tenancy(transaction.connection, match_id), f"match {match_id}", coordinators_may=False)
-        await require_member_as_themself(transaction.connection, principal, match_id, body.participant_id)
-        uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
-        agreement = await confirm_agreement(uow, match_id, version, body.participant_id, components.clock.now())
-        await audit.record_if_privileged(transaction, principal, cause, "agreement.confirm", f"match/{match_id}")
+async def confirm(match_id: UUID, version: int, body: ConfirmationBody, uow: Uow, principal: PrincipalDep) -> AgreementView:
+    await _require_member(uow, principal, match_id, body.participant_id)
+    agreement = await confirm_agreement(uow, match_id, version, body.participant_id)
+    await audit.record_if_privileged(uow.transaction, principal, uow.cause, "agreement.confirm", f"match/{match_id}")
     return AgreementView.of(agreement)
 
 
@@ -139,28 +127,26 @@ async def confirm(
     responses=error_responses(403),
     summary="A pair's agreement, every version, and the progress on its goals (the pair, coordinators, admins)",
 )
-async def agreements(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> AgreementsView:
-    async with components.database.transaction(principal.institution) as transaction:
-        pair = await pair_tenancy(transaction.connection, match_id)
-        if pair is None or decide(principal, pair) is Decision.HIDDEN:
-            return AgreementsView(versions=[], goal_progress=[])  # the same answer as for a pair not formed yet
-        authorize(principal, pair, f"match {match_id}")
-        view = await read_agreements(transaction.connection, match_id)
-        await audit.record_reads(
-            transaction,
-            principal,
-            cause,
-            "agreements",  # goals and expectations: their words
-            {pair.institution: [str(match_id)]},
-        )
+async def agreements(match_id: UUID, uow: Uow, principal: PrincipalDep) -> AgreementsView:
+    pair = await pair_tenancy(uow.connection, match_id)
+    if pair is None or decide(principal, pair) is Decision.HIDDEN:
+        return AgreementsView(versions=[], goal_progress=[])  # the same answer as for a pair not formed yet
+    authorize(principal, pair, f"match {match_id}")
+    view = await read_agreements(uow.connection, match_id)
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "agreements",  # goals and expectations: their words
+        {pair.institution: [str(match_id)]},
+    )
     return view
 
 
 async def read_agreements(connection: asyncpg.Connection, match_id: UUID) -> AgreementsView:
     """A pair's agreement, every version, and the progress on its goals (the caller checked who may read it)."""
-    stored = PostgresAgreements(connection)
-    versions = await stored.history(match_id)
-    progress = await stored.progress(match_id)
+    versions = await queries.agreement_versions(connection, match_id)
+    progress = await queries.goal_progress(connection, match_id)
     return AgreementsView(
         versions=[AgreementView.of(version) for version in versions],
         goal_progress=[
@@ -174,3 +160,9 @@ async def read_agreements(connection: asyncpg.Connection, match_id: UUID) -> Agr
             for row in progress
         ],
     )
+
+
+async def _require_member(uow: Uow, principal: Principal, match_id: UUID, participant_id: UUID) -> None:
+    """The caller acts for a pair of their own, as themself (an admin may for them)."""
+    authorize(principal, await pair_tenancy(uow.connection, match_id), f"match {match_id}", coordinators_may=False)
+    await require_member_as_themself(uow.connection, principal, match_id, participant_id)

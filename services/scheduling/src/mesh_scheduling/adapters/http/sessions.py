@@ -1,4 +1,4 @@
-"""The scheduling service's HTTP API: read sessions, record one as done."""
+"""Sessions: read one, or a pair's, and record one as done."""
 
 from datetime import datetime
 from typing import Literal
@@ -10,15 +10,14 @@ from pydantic import BaseModel, Field
 
 from mentoring_contracts import Reflection
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, Principal, decide
 from mesh_scheduling.adapters.access import own_members, pair_tenancy, require_acting_as_themself, session_tenancy
-from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork, session_from_row
-from mesh_scheduling.adapters.refusals import scheduling_refusals
+from mesh_scheduling.adapters.http import Uow, queries
 from mesh_scheduling.application.complete_session import complete_session
 from mesh_scheduling.domain.session import Session
 
-router = APIRouter(tags=["sessions"])
+router: APIRouter = APIRouter(tags=["sessions"])
 ERRORS = error_responses(403, 404, 409)
 
 
@@ -75,8 +74,8 @@ class SessionView(BaseModel):
             sequence=session.sequence,
             starts_at=session.starts_at,
             ends_at=session.ends_at,
-            meeting_mode=session.meeting_mode,
-            cadence=session.cadence,  # type: ignore[arg-type]
+            meeting_mode=session.meeting_mode,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+            cadence=session.cadence,
             status=session.status.value,
             completed_at=session.completed_at,
             reflections=[
@@ -100,22 +99,18 @@ class SessionView(BaseModel):
 
 
 @router.get("/sessions/{session_id}", summary="A session (the pair, coordinators, admins)", responses=ERRORS)
-async def get_session(session_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> SessionView:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await session_tenancy(transaction.connection, session_id)
-        authorize(principal, tenancy, f"session {session_id}")
-        await audit.record_reads(
-            transaction,
-            principal,
-            cause,
-            "sessions",  # reasons given for cancelling
-            {tenancy.institution: [str(session_id)]},
-        )  # type: ignore[union-attr]
-        session = session_from_row(
-            await transaction.connection.fetchrow("SELECT * FROM sessions WHERE session_id = $1", session_id)
-        )
-        words_of = await own_members(transaction.connection, principal, session.match_id)
-    return SessionView.of(session, words_of)
+async def get_session(session_id: UUID, uow: Uow, principal: PrincipalDep) -> SessionView:
+    tenancy = await session_tenancy(uow.connection, session_id)
+    authorize(principal, tenancy, f"session {session_id}")
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "sessions",  # reasons given for cancelling
+        {tenancy.institution: [str(session_id)]},  # type: ignore[union-attr]  # authorize refused a None
+    )
+    session = await queries.session(uow.connection, session_id)
+    return SessionView.of(session, await own_members(uow.connection, principal, session.match_id))
 
 
 @router.get(
@@ -123,51 +118,40 @@ async def get_session(session_id: UUID, components: ComponentsDep, cause: CauseD
     summary="A pair's sessions in order (empty until the pair is known)",
     responses=error_responses(403),
 )
-async def match_sessions(
-    match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> list[SessionView]:
-    async with components.database.transaction(principal.institution) as transaction:
-        pair = await pair_tenancy(transaction.connection, match_id)
-        if pair is None or decide(principal, pair) is Decision.HIDDEN:
-            return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
-        authorize(principal, pair, f"match {match_id}")
-        views = await read_sessions(transaction.connection, principal, match_id)
-        await audit.record_reads(
-            transaction, principal, cause, "sessions", {pair.institution: [str(view.session_id) for view in views]}
-        )
+async def match_sessions(match_id: UUID, uow: Uow, principal: PrincipalDep) -> list[SessionView]:
+    pair = await pair_tenancy(uow.connection, match_id)
+    if pair is None or decide(principal, pair) is Decision.HIDDEN:
+        return []  # not formed yet, or not the caller's to know of: the same answer, so nothing leaks
+    authorize(principal, pair, f"match {match_id}")
+    views = await read_sessions(uow.connection, principal, match_id)
+    await audit.record_reads(
+        uow.transaction, principal, uow.cause, "sessions", {pair.institution: [str(view.session_id) for view in views]}
+    )
     return views
 
 
 async def read_sessions(connection: asyncpg.Connection, principal: Principal, match_id: UUID) -> list[SessionView]:
     """A pair's sessions in order, with the words of reflections the caller may read (the caller checked the rest)."""
-    rows = await connection.fetch("SELECT * FROM sessions WHERE match_id = $1 ORDER BY sequence", match_id)
+    sessions = await queries.sessions_of_match(connection, match_id)
     words_of = await own_members(connection, principal, match_id)
-    return [SessionView.of(session_from_row(row), words_of) for row in rows]
+    return [SessionView.of(session, words_of) for session in sessions]
 
 
 @router.post(
     "/sessions/{session_id}/complete", summary="Record a session as done, with a reflection (one of the pair)", responses=ERRORS
 )
-async def complete(
-    session_id: UUID, body: CompletionBody, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> SessionView:
+async def complete(session_id: UUID, body: CompletionBody, uow: Uow, principal: PrincipalDep) -> SessionView:
     """A missed session may still be recorded: the pair was asked whether it happened."""
     reflection = Reflection(participant_id=body.participant_id, progress_rating=body.progress_rating, notes=body.notes)
-    async with scheduling_refusals(), components.database.transaction(principal.institution) as transaction:
-        authorize(
-            principal, await session_tenancy(transaction.connection, session_id), f"session {session_id}", coordinators_may=False
-        )
-        await require_acting_as_themself(transaction.connection, principal, session_id, reflection.participant_id)
-        uow = PostgresSchedulingUnitOfWork(transaction, components.source, cause)
-        session = await complete_session(
-            uow, session_id, reflection, {item.goal: item.percent for item in body.goal_progress}, components.clock.now()
-        )
-        await audit.record_if_privileged(
-            transaction,
-            principal,
-            cause,
-            "session.complete",
-            f"session/{session_id}",
-            participant_id=str(reflection.participant_id),
-        )
+    authorize(principal, await session_tenancy(uow.connection, session_id), f"session {session_id}", coordinators_may=False)
+    await require_acting_as_themself(uow.connection, principal, session_id, reflection.participant_id)
+    session = await complete_session(uow, session_id, reflection, {item.goal: item.percent for item in body.goal_progress})
+    await audit.record_if_privileged(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "session.complete",
+        f"session/{session_id}",
+        participant_id=str(reflection.participant_id),
+    )
     return SessionView.of(session)

@@ -1,88 +1,12 @@
-"""Pairs and sessions in the scheduling service's own PostgreSQL database."""
+"""A pair's sessions in scheduling's own database."""
 
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from mentoring_contracts import ParticipantSchedule, Reflection
-from mesh_runtime.db import Cause, Transaction, UnitOfWork
-from mesh_runtime.erasures import PostgresErasures
-from mesh_scheduling.adapters.agreements_store import PostgresAgreements, PostgresCalendarFeeds, agreed_from_json
-from mesh_scheduling.domain.pair import AgreedTerms, Pair
+from mentoring_contracts import Reflection
 from mesh_scheduling.domain.session import ProposedMove, Session, SessionStatus
-
-
-class PostgresPairs:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def add(self, pair: Pair) -> bool:
-        return bool(
-            await self._connection.fetchval(
-                """
-            INSERT INTO pairs (match_id, program_id, members) VALUES ($1, $2, $3)
-            ON CONFLICT (match_id) DO NOTHING RETURNING true
-            """,
-                pair.match_id,
-                pair.program_id,
-                [
-                    member.model_dump(mode="json") | {"subject": subject}
-                    for member, subject in zip(pair.members, pair.subjects, strict=True)
-                ],
-            )
-        )
-
-    async def get(self, match_id: UUID) -> Pair | None:
-        row = await self._connection.fetchrow("SELECT * FROM pairs WHERE match_id = $1", match_id)
-        if row is None:
-            return None
-        first, second = (ParticipantSchedule.model_validate(member) for member in row["members"])
-        subjects = tuple(member.get("subject") for member in row["members"])
-        return Pair(
-            row["match_id"],
-            row["program_id"],
-            (first, second),
-            row["ended_at"],
-            subjects,  # type: ignore[arg-type]
-            agreed_from_json(row["agreed"]),
-            row["series_start"],
-        )
-
-    async def start_series(self, match_id: UUID, first_start: datetime) -> None:
-        await self._connection.execute("UPDATE pairs SET series_start = $2 WHERE match_id = $1", match_id, first_start)
-
-    async def agree(self, match_id: UUID, terms: AgreedTerms, series_start: datetime | None) -> None:
-        await self._connection.execute(
-            "UPDATE pairs SET agreed = $2, series_start = coalesce($3, series_start) WHERE match_id = $1",
-            match_id,
-            {
-                "version": terms.version,
-                "cadence": terms.cadence,
-                "meeting_mode": terms.meeting_mode,
-                "session_minutes": terms.session_minutes,
-                "runs_until": terms.runs_until.isoformat() if terms.runs_until else None,
-            },
-            series_start,
-        )
-
-    async def mark_unschedulable(self, match_id: UUID, reason: str) -> None:
-        await self._connection.execute("UPDATE pairs SET unschedulable_reason = $2 WHERE match_id = $1", match_id, reason)
-
-    async def forget_account(self, participant_id: UUID) -> int:
-        status = await self._connection.execute(
-            """
-            UPDATE pairs SET members = (
-                SELECT jsonb_agg(CASE WHEN m->>'participant_id' = $1::text THEN m || '{"subject": null}' ELSE m END)
-                FROM jsonb_array_elements(members) m)
-            WHERE members @> jsonb_build_array(jsonb_build_object('participant_id', $1::text))
-            """,
-            str(participant_id),
-        )
-        return int(status.split()[-1])
-
-    async def mark_ended(self, match_id: UUID, when: datetime) -> None:
-        await self._connection.execute("UPDATE pairs SET ended_at = $2 WHERE match_id = $1", match_id, when)
 
 
 class PostgresSessions:
@@ -203,7 +127,9 @@ def session_from_row(row: asyncpg.Record) -> Session:
 
 
 def _move_json(move: ProposedMove | None) -> dict[str, str] | None:
-    return move and {
+    if move is None:
+        return None
+    return {
         "starts_at": move.starts_at.isoformat(),
         "ends_at": move.ends_at.isoformat(),
         "proposed_by": str(move.proposed_by),
@@ -211,16 +137,8 @@ def _move_json(move: ProposedMove | None) -> dict[str, str] | None:
 
 
 def _move_from_json(value: dict[str, str] | None) -> ProposedMove | None:
-    return value and ProposedMove(
+    if not value:
+        return None
+    return ProposedMove(
         datetime.fromisoformat(value["starts_at"]), datetime.fromisoformat(value["ends_at"]), UUID(value["proposed_by"])
     )
-
-
-class PostgresSchedulingUnitOfWork(UnitOfWork):
-    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        super().__init__(transaction, source, cause)
-        self.erasures = PostgresErasures(self.connection)
-        self.pairs = PostgresPairs(self.connection)
-        self.sessions = PostgresSessions(self.connection)
-        self.agreements = PostgresAgreements(self.connection)
-        self.calendar_feeds = PostgresCalendarFeeds(self.connection)

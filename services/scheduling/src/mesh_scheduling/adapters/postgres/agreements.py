@@ -1,6 +1,5 @@
-"""Agreements and calendar feeds in the scheduling service's own database."""
+"""A pair's agreements, every version, and the progress on their goals, in scheduling's own database."""
 
-import hashlib
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -120,15 +119,6 @@ class PostgresAgreements:
             [(session_id, participant_id, version, goal, percent, at) for goal, percent in sorted(progress.items())],
         )
 
-    async def progress(self, match_id: UUID) -> list[asyncpg.Record]:
-        return await self._connection.fetch(
-            """
-            SELECT g.* FROM goal_progress g JOIN sessions s ON s.session_id = g.session_id
-            WHERE s.match_id = $1 ORDER BY g.recorded_at, g.goal_number
-            """,
-            match_id,
-        )
-
     async def redact_terms(self, participant_id: UUID) -> int:
         """An erased member's pair keeps its agreement's shape, not its words (goals and expectations are joint)."""
         status = await self._connection.execute(
@@ -145,33 +135,3 @@ class PostgresAgreements:
             str(participant_id),
         )
         return int(status.split()[-1])
-
-
-def token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
-
-
-class PostgresCalendarFeeds:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def replace(self, participant_id: UUID, token: str, at: datetime) -> None:
-        await self._connection.execute(
-            """
-            INSERT INTO calendar_feeds (participant_id, token_sha256, created_at) VALUES ($1, $2, $3)
-            ON CONFLICT (participant_id) DO UPDATE SET token_sha256 = excluded.token_sha256, created_at = excluded.created_at
-            """,
-            participant_id,
-            token_hash(token),
-            at,
-        )
-
-    async def revoke(self, participant_id: UUID) -> bool:
-        return (await self._connection.execute("DELETE FROM calendar_feeds WHERE participant_id = $1", participant_id)).endswith(
-            " 1"
-        )
-
-    async def owner(self, token: str) -> UUID | None:
-        return await self._connection.fetchval(
-            "SELECT participant_id FROM calendar_feeds WHERE token_sha256 = $1", token_hash(token)
-        )

@@ -1,0 +1,1 @@
+"""Scheduling's use cases on an in-memory unit of work."""
