@@ -1,7 +1,7 @@
 # Mentoring Mesh. The README's two commands: `make run` and `make test`.
 .DEFAULT_GOAL := help
 VENV := .venv/bin
-LINT := $(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/lint-imports
+LINT := $(VENV)/ruff check . && $(VENV)/ruff format --check . && $(VENV)/lint-imports && $(VENV)/mypy
 DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernetes/validate.sh
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
@@ -42,7 +42,7 @@ test-unit: setup  ## only the pure domain tests (no I/O)
 setup-test:  ## setup, plus the browser the tests use
 	@bash deploy/local/setup.sh --with-browser
 
-lint: setup  ## static checks (ruff check, ruff format --check) and architecture contracts (import-linter)
+lint: setup  ## static checks (ruff check, ruff format --check, mypy) and architecture contracts (import-linter)
 	@$(LINT)
 
 format: setup  ## format the code (ruff format) and sort imports (ruff check --fix, imports only)

@@ -74,7 +74,8 @@ def new_envelope(
 ) -> EventEnvelope[DataT]:
     """Wrap an event for publishing; a new journey starts a new correlation id."""
     event_id = uuid4()
-    return EventEnvelope[type(data)](  # type: ignore[misc]
+    # Parametrised with the event's own class, so pydantic validates and serialises all its fields.
+    return EventEnvelope[type(data)](  # type: ignore[misc,operator]  # a class known at run time only
         id=event_id,
         source=source,
         type=data.event_type(),

@@ -74,8 +74,7 @@ def from_kafka(
         data = model.model_validate_json(value)
     except ValidationError as error:
         raise MalformedEvent(f"{model.name} data invalid: {_summarise(error)}") from error
-    attributes = {name: header_map.get(f"ce_{name}") for name in _ATTRIBUTES}
-    attributes = {name: text for name, text in attributes.items() if text is not None}
+    attributes = {name: text for name in _ATTRIBUTES if (text := header_map.get(f"ce_{name}")) is not None}
     if not re.fullmatch(TRACEPARENT_PATTERN, attributes.get("traceparent", "")):  # tracing never makes an event poison
         attributes.pop("traceparent", None)
         attributes.pop("tracestate", None)
@@ -85,7 +84,9 @@ def from_kafka(
     attributes.setdefault("dataschema", model.data_schema())
     attributes.setdefault("correlationid", attributes["id"])
     try:
-        return EventEnvelope[model](data=data, datacontenttype="application/json", **attributes)  # type: ignore[valid-type]
+        # Parametrised with the class read from the record: the data is validated and serialised as that event.
+        envelope = EventEnvelope[model]  # type: ignore[valid-type]  # a class known at run time only
+        return envelope.model_validate({**attributes, "data": data, "datacontenttype": "application/json"})
     except ValidationError as error:
         raise MalformedEvent(f"envelope invalid: {_summarise(error)}") from error
 

@@ -21,7 +21,7 @@ from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, r
 from mesh_runtime.clock import Clock
 from mesh_runtime.components import Components, Worker
 from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
-from mesh_runtime.db import Database, DatabaseUnavailable, UnitOfWork, create_pool
+from mesh_runtime.db import Database, DatabaseUnavailable, UnitOfWork, as_connection, create_pool
 from mesh_runtime.handlers import HandlerTable, bind, consumed_events
 from mesh_runtime.http import correlation_middleware
 from mesh_runtime.identity.http import authenticate
@@ -109,7 +109,8 @@ async def migrate(definition: ServiceDefinition, settings: ServiceSettings) -> l
 
 async def check_database(definition: ServiceDefinition, pool: asyncpg.Pool) -> None:
     """Refuse to serve as a role that could undo row-level security, or on a schema missing migrations."""
-    async with pool.acquire() as connection:
+    async with pool.acquire() as pooled:
+        connection = as_connection(pooled)
         await check_runtime_role(connection)
         pending = await pending_migrations(connection, load_migrations(RUNTIME_MIGRATIONS, definition.migrations_package))
     if pending:
@@ -137,7 +138,7 @@ def token_verifier(service: str, settings: ServiceSettings) -> TokenVerifier:
 
 
 def build_service(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or definition.settings_class()  # type: ignore[call-arg]
+    settings = settings or definition.settings_class()
     configure_logging(definition.name, settings.log_level, settings.log_format)
     tracer_provider = configure_tracing(definition.name)
     broker = create_broker(

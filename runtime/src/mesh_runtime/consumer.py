@@ -35,7 +35,7 @@ from mentoring_contracts import (
 from mesh_runtime.db import Database, Transaction
 from mesh_runtime.metrics import ServiceMetrics
 from mesh_runtime.provenance import NotFromItsOwner, check_owner
-from mesh_runtime.tracing import continued
+from mesh_runtime.tracing import SpanKind, continued
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +65,9 @@ class RetryLater(Exception):
 
 class TransientFailure(Exception):
     """Processing failed for a reason that may pass; the records must be redelivered."""
+
+
+_REDELIVERED: tuple[type[BaseException], ...] = (RetryLater, *TRANSIENT_ERRORS)  # the whole batch is tried again
 
 
 class Outcome(enum.Enum):
@@ -157,7 +160,7 @@ class EventConsumer:
                 )
                 applied, failed = await self._apply_isolated(work)
                 outcomes |= applied
-                for item, error in failed:
+                for item, handler_error in failed:
                     record = records[item.index]
                     log.error(
                         "handler failed; dead-lettering",
@@ -165,11 +168,11 @@ class EventConsumer:
                         event_type=item.envelope.type,
                         topic=record.topic,
                         offset=record.offset,
-                        exc_info=error,
+                        exc_info=handler_error,
                     )
-                    poison[item.index] = error
-        for index, error in sorted(poison.items()):  # after the commit: a dead letter means the rest was applied
-            outcomes[index] = await self._dead_letter(records[index], error)
+                    poison[item.index] = handler_error
+        for index, refusal in sorted(poison.items()):  # after the commit: a dead letter means the rest was applied
+            outcomes[index] = await self._dead_letter(records[index], refusal)
         if self.metrics is not None:
             types = {item.index: item.envelope.type for item in work}
             for index, outcome in outcomes.items():
@@ -202,7 +205,7 @@ class EventConsumer:
                     fresh.discard(item.envelope.id)  # the same event twice in one batch: once
                     try:
                         await self._handle(transaction, item)
-                    except (RetryLater, *TRANSIENT_ERRORS):
+                    except _REDELIVERED:
                         raise
                     except Exception as error:  # a handler bug must not block the partition
                         raise _HandlerFailed(item, error) from error
@@ -225,7 +228,7 @@ class EventConsumer:
                                 continue
                             await self._handle(transaction, item)
                             outcomes[item.index] = Outcome.PROCESSED
-                    except (RetryLater, *TRANSIENT_ERRORS):
+                    except _REDELIVERED:
                         raise
                     except Exception as error:  # noqa: BLE001 (dead-lettered with its error once the rest commits)
                         failed.append((item, error))
@@ -233,6 +236,7 @@ class EventConsumer:
 
     async def _handle(self, transaction: Transaction, item: _Work) -> None:
         envelope = item.envelope
+        assert envelope.institution is not None  # process_batch dead-letters an event without one
         await transaction.act_in(envelope.institution)
         bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
         with (
@@ -241,6 +245,7 @@ class EventConsumer:
                 f"{self.group} process {envelope.data.name}",
                 envelope.traceparent,
                 envelope.tracestate,
+                kind=SpanKind.CONSUMER,  # named, so the attributes below can only be attributes
                 **{
                     "messaging.system": "kafka",
                     "messaging.consumer.group.name": self.group,

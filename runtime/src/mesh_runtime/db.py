@@ -5,11 +5,13 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Self, cast
 from uuid import UUID
 
 import asyncpg
 import structlog
+from asyncpg.pool import PoolConnectionProxy
 
 from mentoring_contracts import CATALOG, ContractError, Event, EventEnvelope, new_envelope, to_kafka
 from mesh_runtime.clock import Clock
@@ -44,10 +46,20 @@ class Cause:
     correlation_id: UUID | None = None
     causation_id: UUID | None = None
     institution: str | None = None
+    # Of a causing event: when it happened (its producer's stamp) and the trace it carries, for work
+    # that outlives its handling and continues its trace (a mail sent later).
+    occurred_at: datetime | None = None
+    trace_parent: str | None = None
 
     @classmethod
     def of(cls, envelope: EventEnvelope[Any]) -> "Cause":
-        return cls(correlation_id=envelope.correlationid, causation_id=envelope.id, institution=envelope.institution)
+        return cls(
+            correlation_id=envelope.correlationid,
+            causation_id=envelope.id,
+            institution=envelope.institution,
+            occurred_at=envelope.time,
+            trace_parent=envelope.traceparent,
+        )
 
 
 SYSTEM_CLOCK = Clock()
@@ -230,7 +242,7 @@ DATABASE_TROUBLE = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.Interf
 _RESET_FAILED = (*DATABASE_TROUBLE, asyncpg.exceptions.InternalClientError)
 
 
-def _lost(error: Exception, connection: asyncpg.Connection, *, before_work: bool) -> bool:
+def _lost(error: Exception, connection: PoolConnectionProxy, *, before_work: bool) -> bool:
     """Whether the error says the connection is gone (a server restart or an admin cut it), not that
     the work was wrong. asyncpg may word it as what the loss led to: a transaction that cannot roll
     back on a closed connection, raised while handling the query's lost connection. Before any work,
@@ -252,11 +264,17 @@ def _chain(error: BaseException) -> list[BaseException]:
     return links
 
 
-def _closed(connection: asyncpg.Connection) -> bool:
+def _closed(connection: PoolConnectionProxy) -> bool:
     try:
         return connection.is_closed()
     except asyncpg.InterfaceError:  # the pool has already taken it back, as it does once a connection closes
         return True
+
+
+def as_connection(pooled: PoolConnectionProxy) -> asyncpg.Connection:
+    """What a pool hands out, as the Connection it stands for: the proxy forwards every method and
+    asyncpg counts it as one (``isinstance`` holds); only the type stubs keep the two apart."""
+    return cast(asyncpg.Connection, pooled)
 
 
 class Database:
@@ -276,7 +294,7 @@ class Database:
         started = False
         try:
             async with connection.transaction():
-                transaction = Transaction(connection)
+                transaction = Transaction(as_connection(connection))
                 if tenant is not None:
                     await transaction.act_in(tenant)
                 started = True
@@ -290,7 +308,7 @@ class Database:
         finally:
             await self._give_back(connection)
 
-    async def _give_back(self, connection: asyncpg.Connection) -> None:
+    async def _give_back(self, connection: PoolConnectionProxy) -> None:
         """Returns the connection to the pool. The pool resets it with a query first; when that fails
         (the server went down after the commit) the pool has already closed it and opens a new one
         when needed, and the transaction's own outcome, committed or raised, is the one that counts."""

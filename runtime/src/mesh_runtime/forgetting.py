@@ -72,8 +72,8 @@ class ForgetListener:
         self._connection = connection
         self._forget_all()  # whatever was announced while nobody here listened
 
-    def _heard(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+    def _heard(self, _connection: object, _pid: int, _channel: str, payload: object) -> None:
         try:
-            self._forget(UUID(payload))
+            self._forget(UUID(str(payload)))
         except ValueError:
-            log.warning("an erasure announcement that names nobody", payload=payload[:64])
+            log.warning("an erasure announcement that names nobody", payload=str(payload)[:64])

@@ -28,37 +28,50 @@ SCRAPE_READ_SECONDS = 2  # what a scrape reads from the database waits no longer
 class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.registry = CollectorRegistry()
-        labels = {"registry": self.registry}
+        registry = self.registry
         self.requests = Histogram(
             "mesh_http_request_duration_seconds",
             "HTTP requests, by route template and status.",
             ["service", "method", "route", "status"],
-            **labels,
+            registry=registry,
         )
         self.handling = Histogram(
-            "mesh_event_handling_duration_seconds", "One event's handler, by event type.", ["service", "event_type"], **labels
+            "mesh_event_handling_duration_seconds",
+            "One event's handler, by event type.",
+            ["service", "event_type"],
+            registry=registry,
         )
-        self.outcomes = Counter("mesh_events_consumed_total", "Consumed records, by outcome.", ["service", "outcome"], **labels)
+        self.outcomes = Counter(
+            "mesh_events_consumed_total", "Consumed records, by outcome.", ["service", "outcome"], registry=registry
+        )
         self.dead_letters = Counter(
-            "mesh_dead_letters_total", "Records sent to the dead-letter topic, by reason.", ["service", "reason"], **labels
+            "mesh_dead_letters_total",
+            "Records sent to the dead-letter topic, by reason.",
+            ["service", "reason"],
+            registry=registry,
         )
         self.duplicates = Counter(
             "mesh_inbox_duplicates_total",
             "Redelivered events the inbox skipped, by event type.",
             ["service", "event_type"],
-            **labels,
+            registry=registry,
         )
-        self.outbox_backlog = Gauge("mesh_outbox_backlog", "Outbox rows not yet published.", ["service"], **labels)
+        self.outbox_backlog = Gauge("mesh_outbox_backlog", "Outbox rows not yet published.", ["service"], registry=registry)
         self.outbox_oldest = Gauge(
-            "mesh_outbox_oldest_age_seconds", "Age of the oldest unpublished outbox row (0: none).", ["service"], **labels
+            "mesh_outbox_oldest_age_seconds",
+            "Age of the oldest unpublished outbox row (0: none).",
+            ["service"],
+            registry=registry,
         )
-        self.pool_in_use = Gauge("mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"], **labels)
-        self.pool_size = Gauge("mesh_db_pool_connections", "Database connections open.", ["service"], **labels)
+        self.pool_in_use = Gauge(
+            "mesh_db_pool_connections_in_use", "Database connections checked out.", ["service"], registry=registry
+        )
+        self.pool_size = Gauge("mesh_db_pool_connections", "Database connections open.", ["service"], registry=registry)
         self.consumer_lag = Gauge(
             "mesh_consumer_lag_records",
             "Records on a partition the group has not committed yet (log end offset minus committed offset).",
             ["service", "topic", "partition"],
-            **labels,
+            registry=registry,
         )
         self.service = service
 

@@ -142,6 +142,7 @@ async def check_runtime_role(connection: asyncpg.Connection) -> None:
           FROM pg_roles r WHERE r.rolname = current_user
         """
     )
+    assert row is not None  # the current user is always a role
     reasons = [
         reason
         for reason, holds in (

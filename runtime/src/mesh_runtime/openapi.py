@@ -66,7 +66,7 @@ def document_every_answer(app: FastAPI) -> None:
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented way to replace the schema
 
 
 # Every time of day the platform reads or shows is a local wall-clock time (availability, quiet hours):

@@ -62,7 +62,7 @@ class ServiceIdentity:
         self._client.token = None
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self._client.aclose()  # type: ignore[attr-defined]  # the stubs omit its base, httpx.AsyncClient
 
 
 class Peer:

@@ -4,6 +4,7 @@ Every ``HTTPException`` a route raises is answered as a problem: ``type``, ``tit
 ``detail`` (the words it was raised with), plus any members a ``Problem`` adds, such as the rules a
 join failed. A client that read ``detail`` before still finds it there."""
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -56,7 +57,7 @@ def problem_response(
     *,
     kind: str | None = None,
     title: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
     **members: Any,
 ) -> JSONResponse:
     body = {

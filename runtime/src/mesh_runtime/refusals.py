@@ -20,6 +20,9 @@ class Refusal:
     kind: str
     # Members the problem adds to its words (the rules a join failed), read from the exception.
     members: Callable[[Any], dict[str, Any]] = field(default=lambda _error: {})
+    title: str | None = None  # the kind in words; the status's phrase when None
+    # Headers of the answer, read from the exception (where the thing already made is: ``Location``).
+    headers: Callable[[Any], dict[str, str]] = field(default=lambda _error: {})
 
 
 RefusalTable = Mapping[type[Exception], Refusal]
@@ -31,6 +34,13 @@ def install_refusals(app: FastAPI, refusals: RefusalTable) -> None:
     for error_type, refusal in refusals.items():
 
         async def answer(request: Request, error: Exception, refusal: Refusal = refusal) -> JSONResponse:
-            return problem_response(refusal.status, str(error), kind=refusal.kind, **refusal.members(error))
+            return problem_response(
+                refusal.status,
+                str(error),
+                kind=refusal.kind,
+                title=refusal.title,
+                headers=refusal.headers(error) or None,
+                **refusal.members(error),
+            )
 
         app.add_exception_handler(error_type, answer)

@@ -43,7 +43,7 @@ class _DrainingServer(uvicorn.Server):
 def main(definition: ServiceDefinition, argv: list[str] | None = None) -> None:
     """``python -m mesh_<service>`` serves; ``... migrate`` applies migrations and exits."""
     args = sys.argv[1:] if argv is None else argv
-    settings: ServiceSettings = definition.settings_class()  # type: ignore[call-arg]
+    settings: ServiceSettings = definition.settings_class()
     if args[:1] == ["migrate"]:
         configure_logging(definition.name, settings.log_level, settings.log_format)
         applied = asyncio.run(migrate(definition, settings))

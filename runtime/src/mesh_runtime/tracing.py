@@ -11,6 +11,7 @@ Off by default. ``OTEL_SDK_DISABLED=true`` turns tracing off altogether.
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TypedDict
 
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
@@ -18,7 +19,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind
 
-__all__ = ["SpanKind", "configure_tracing", "continued", "current_context", "exporting", "shutdown_tracing"]
+__all__ = ["SpanKind", "TraceContext", "configure_tracing", "continued", "current_context", "exporting", "shutdown_tracing"]
 
 _provider: TracerProvider | None = None
 
@@ -49,11 +50,23 @@ def shutdown_tracing() -> None:
         _provider.force_flush(timeout_millis=5000)
 
 
-def current_context() -> dict[str, str]:
+class TraceContext(TypedDict, total=False):
+    """The W3C trace context, named as an envelope's distributed-tracing extension names it."""
+
+    traceparent: str
+    tracestate: str
+
+
+def current_context() -> TraceContext:
     """``traceparent`` (and ``tracestate``) of the current span, for an event's envelope; empty outside one."""
     carrier: dict[str, str] = {}
     propagate.inject(carrier)
-    return {key: carrier[key] for key in ("traceparent", "tracestate") if key in carrier}
+    context = TraceContext()
+    if "traceparent" in carrier:
+        context["traceparent"] = carrier["traceparent"]
+    if "tracestate" in carrier:
+        context["tracestate"] = carrier["tracestate"]
+    return context
 
 
 @contextmanager

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 REQUIRED = ("external_id", "email", "display_name", "campus", "topics", "languages", "time_zone", "availability")
 OPTIONAL = (
@@ -76,7 +76,10 @@ def read_roster(path: Path, file_format: str | None = None) -> tuple[list[Row], 
     errors: list[RowError] = []
     with path.open("rb") as file:
         for record in read_records(file, format_of(path.name, file_format)):
-            (rows if isinstance(record, Row) else errors).append(record)
+            if isinstance(record, Row):
+                rows.append(record)
+            else:
+                errors.append(record)
     return rows, errors
 
 
@@ -97,7 +100,7 @@ def read_records(
     on the first ``next``. ``longest_line`` (JSON Lines): a longer line is a row error, read no further."""
     if file_format not in ("csv", "jsonl"):
         raise RosterFileError(f"unknown format {file_format!r}: csv or jsonl")
-    binary = source if hasattr(source, "read") else io.BufferedReader(_ChunksFile(iter(source)))
+    binary = cast(BinaryIO, source) if hasattr(source, "read") else io.BufferedReader(_ChunksFile(iter(source)))
     records = _csv_records(binary) if file_format == "csv" else _jsonl_records(binary, longest_line)
     first: dict[str, int] = {}
     for line, record in records:
@@ -138,7 +141,11 @@ class _ChunksFile(io.RawIOBase):
         return size
 
 
-def _csv_records(binary: BinaryIO):
+# A line's number, and why it cannot be sent or the fields it holds.
+_Numbered = Iterator[tuple[int, str | dict[str, Any]]]
+
+
+def _csv_records(binary: BinaryIO) -> _Numbered:
     # Undecodable bytes are kept as surrogates so that only the rows holding them fail, with where.
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
     try:
@@ -148,7 +155,7 @@ def _csv_records(binary: BinaryIO):
             text.detach()  # the caller's file stays open: theirs to close (and to ask how far it was read)
 
 
-def _csv_lines(reader: Any):
+def _csv_lines(reader: Any) -> _Numbered:
     try:
         header = next(reader)
     except StopIteration:
@@ -188,7 +195,7 @@ def _csv_lines(reader: Any):
         yield line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True) if cell.strip()}
 
 
-def _jsonl_records(binary: BinaryIO, longest_line: int | None = None):
+def _jsonl_records(binary: BinaryIO, longest_line: int | None = None) -> _Numbered:
     line = 0
     while True:
         raw = binary.readline(-1 if longest_line is None else longest_line + 1)

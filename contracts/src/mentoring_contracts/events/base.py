@@ -6,6 +6,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic.json_schema import JsonDict
 from pydantic_core import PydanticCustomError
 
 from mentoring_contracts.topics import Topic
@@ -93,31 +94,40 @@ def _without_controls(multi_line: bool) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-def plain_text(max_length: int, *, multi_line: bool = False) -> object:
+def plain_text_rules(max_length: int, *, multi_line: bool = False) -> tuple[object, ...]:
     """Text of 1 to ``max_length`` characters, kept as sent, without control characters (line feeds
-    and tabs allowed in ``multi_line`` text)."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=max_length, pattern=MULTI_LINE if multi_line else SINGLE_LINE),
+    and tabs allowed in ``multi_line`` text): ``Annotated[str, *plain_text_rules(500)]``."""
+    pattern = MULTI_LINE if multi_line else SINGLE_LINE
+    return StringConstraints(min_length=1, max_length=max_length, pattern=pattern), _without_controls(multi_line)
+
+
+def trimmed_text_rules(max_length: int, *, multi_line: bool = False) -> tuple[object, ...]:
+    """Text of 1 to ``max_length`` characters as sent, kept without surrounding whitespace, and
+    without control characters (line feeds and tabs allowed in ``multi_line`` text):
+    ``Annotated[str, *trimmed_text_rules(500)]``."""
+    # The checks come after StringConstraints, as if wrapping the constrained type: placed before
+    # it, pydantic would apply the lengths before trimming, and a blank text would pass as empty.
+    # The pattern documents the rule in the published schema; the checks hold it for the text as sent.
+    pattern = MULTI_LINE if multi_line else SINGLE_LINE
+    return (
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=pattern),
         _without_controls(multi_line),
-    ]
+        _sent_at_most(max_length),
+    )
+
+
+# Built at run time, so a type checker cannot read them as types: write `Annotated[str, *..._rules(n)]`.
+def plain_text(max_length: int, *, multi_line: bool = False) -> object:
+    """The type ``Annotated[str, *plain_text_rules(max_length, multi_line=multi_line)]``."""
+    return Annotated[str, *plain_text_rules(max_length, multi_line=multi_line)]
 
 
 def trimmed_text(max_length: int, *, multi_line: bool = False) -> object:
-    """Text of 1 to ``max_length`` characters as sent, kept without surrounding whitespace, and
-    without control characters (line feeds and tabs allowed in ``multi_line`` text)."""
-    # The checks wrap the constrained type: placed beside StringConstraints, pydantic would apply the
-    # lengths before trimming, and a blank text would pass as empty. The pattern inside documents
-    # the rule in the published schema; the check outside holds it for the text as sent.
-    pattern = MULTI_LINE if multi_line else SINGLE_LINE
-    return Annotated[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=pattern)],
-        _without_controls(multi_line),
-        _sent_at_most(max_length),
-    ]
+    """The type ``Annotated[str, *trimmed_text_rules(max_length, multi_line=multi_line)]``."""
+    return Annotated[str, *trimmed_text_rules(max_length, multi_line=multi_line)]
 
 
-Label = trimmed_text(120)
+Label = Annotated[str, *trimmed_text_rules(120)]
 
 # Identifiers and times every event uses; a field may sharpen the description.
 ParticipantId = Annotated[UUID, Field(description="A participant's id.", examples=["0b7c6f2e-3f1a-4c55-9d0e-6a1f4f0f8a11"])]
@@ -136,19 +146,16 @@ PairIds = Annotated[
 # Marks a field that holds personal data (a name, an address, an account id, a person's own words).
 # Only retired event versions carry such fields: current versions hold ids and non-identifying
 # attributes, and the personal data stays behind the services' authorised APIs, where erasure reaches it.
-PERSONAL_DATA = {"x-personal-data": True}
+PERSONAL_DATA: JsonDict = {"x-personal-data": True}
 SUBJECT_DESCRIPTION = (
     "The participant's account at the institution's identity provider (the access token's `sub`): "
     "how services recognise the person acting. An opaque id, never a name or an address; "
     "absent for participants from before identity."
 )
 SUBJECT_EXAMPLE = "f10b93f7-9629-5cdf-b8fe-2682af5640dd"
-AccountSubject = plain_text(255)
+AccountSubject = Annotated[str, *plain_text_rules(255)]
 Instant = Annotated[AwareDatetime, Field(examples=["2026-11-25T17:00:00Z"])]
-Reason = Annotated[
-    trimmed_text(1000, multi_line=True),  # type: ignore[valid-type]
-    Field(examples=["moved to another campus"]),
-]
+Reason = Annotated[str, *trimmed_text_rules(1000, multi_line=True), Field(examples=["moved to another campus"])]
 
 
 class ContractModel(BaseModel):

@@ -125,7 +125,7 @@ class MatchAcceptedV1(MatchAccepted):
 
     participants: list[ParticipantScheduleV1] = Field(
         min_length=2,
-        max_length=2,  # type: ignore[assignment]
+        max_length=2,  # type: ignore[assignment]  # the retired items subclass the current ones; list is invariant
         description="Both, with what scheduling needs of each.",
     )
 

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from mentoring_contracts.events.base import ContractModel, Event, Instant, Label, ProgramId, Reason, Slug, trimmed_text
+from mentoring_contracts.events.base import ContractModel, Event, Instant, Label, ProgramId, Reason, Slug, trimmed_text_rules
 from mentoring_contracts.events.participants import Cadence, ProgramSetting, Role
 from mentoring_contracts.topics import PROGRAMS
 
@@ -33,7 +33,7 @@ AttributeName = Annotated[
         examples=["year_of_study"],
     ),
 ]
-RuleValue = trimmed_text(120) | int | float  # type: ignore[operator]
+RuleValue = Label | int | float
 
 
 class Term(ContractModel):
@@ -76,7 +76,7 @@ class CustomAttribute(ContractModel):
         "program's roster or an admin gives it.",
         examples=[False],
     )
-    help: trimmed_text(500) | None = Field(  # type: ignore[valid-type]
+    help: Annotated[str, *trimmed_text_rules(500)] | None = Field(
         default=None,
         description="What the question means, for the form that asks it.",
         examples=["The code of the course you are enrolled in this term"],

@@ -1,6 +1,7 @@
 """Events of the session aggregate (key: session_id): one meeting of a pair."""
 
-from typing import ClassVar, Self
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self
 
 from pydantic import Field, model_validator
 
@@ -15,7 +16,7 @@ from mentoring_contracts.events.base import (
     ProgramId,
     Reason,
     SessionId,
-    plain_text,
+    plain_text_rules,
 )
 from mentoring_contracts.events.participants import Cadence, MeetingMode
 from mentoring_contracts.topics import SESSIONS
@@ -31,7 +32,7 @@ class ProgressRating(ContractModel):
 class Reflection(ProgressRating):
     """What one participant took from a session: the rating and their own words."""
 
-    notes: plain_text(4000, multi_line=True) = Field(  # type: ignore[valid-type]
+    notes: Annotated[str, *plain_text_rules(4000, multi_line=True)] = Field(
         description="Their reflection in their words (line feeds and tabs, no other control characters).",
         examples=["We agreed on goals and worked through two past exam questions."],
         json_schema_extra=PERSONAL_DATA,
@@ -44,9 +45,13 @@ class _SessionEvent(Event):
 
 
 class _Timed(_SessionEvent):
+    if TYPE_CHECKING:  # every subclass declares both; declared here, they would lead its fields' order
+        starts_at: datetime
+        ends_at: datetime
+
     @model_validator(mode="after")
     def _ends_after_start(self) -> Self:
-        if self.ends_at <= self.starts_at:  # type: ignore[attr-defined]
+        if self.ends_at <= self.starts_at:
             raise ValueError("a session ends after it starts")
         return self
 
@@ -162,7 +167,7 @@ class SessionCompletedV1(SessionCompleted):
 
     reflections: list[Reflection] = Field(
         min_length=1,
-        max_length=2,  # type: ignore[assignment]
+        max_length=2,  # type: ignore[assignment]  # the retired items subclass the current ones; list is invariant
         description="The reflections recorded with it.",
     )
 

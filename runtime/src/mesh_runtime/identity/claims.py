@@ -107,7 +107,7 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
     if not subject:
         raise ClaimsIncomplete(f"token has no subject claim {mapping.subject!r}")
     values = _values_split_on_spaces if mapping.space_delimited_lists else _values
-    roles = {mapping.role_of(value) for value in values(_claim(claims, mapping.roles))} - {None}
+    roles = {role for value in values(_claim(claims, mapping.roles)) if (role := mapping.role_of(value)) is not None}
     client = _text(claims.get("azp") or claims.get("client_id"))
     if Role.SERVICE in roles:  # a platform service: no person's role, no one institution
         _require_platform_service(claims, mapping, client)
@@ -131,7 +131,7 @@ def principal_from_claims(claims: Mapping[str, Any], mapping: ClaimMapping) -> P
         subject=subject,
         institution=institution,
         campuses=frozenset(values(_claim(claims, mapping.campuses))),
-        roles=frozenset(roles),  # type: ignore[arg-type]
+        roles=frozenset(roles),
         programs=frozenset(values(_claim(claims, mapping.programs))),
         client_id=client,
         token_id=_text(claims.get("jti")),
