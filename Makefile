@@ -54,10 +54,10 @@ bench-outbox: setup  ## outbox relay throughput against real Kafka and PostgreSQ
 bench-delivery: setup  ## notify's mail delivery at 1, 4 and 8 senders against raw SMTP sends to the same real server (prints figures)
 	@$(VENV)/python -m benchmarks.notify_delivery 2000 1 4 8
 
-contracts: setup  ## regenerate the published contract documents (JSON Schemas, AsyncAPI) from the models
+contracts: setup  ## regenerate the published contract documents (JSON Schemas, AsyncAPI, the README's event table) from the models
 	@$(VENV)/python -m tools.contracts_docs generate
 
-contracts-check: setup  ## fail when contract documents are stale, invalid AsyncAPI, or break the last release
+contracts-check: setup  ## fail when contract documents (or the README's event table) are stale, invalid AsyncAPI, or break the last release
 	@$(CONTRACTS_CHECK)
 
 deploy-manifests: setup  ## regenerate deploy/kubernetes/base from the services' declarations

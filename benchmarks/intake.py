@@ -20,14 +20,14 @@ from datetime import UTC, datetime
 from mentoring_contracts import ParticipantProfile
 from mesh_local.cohort import demo_cohort
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.register_candidate import reference_week, register_candidate
+from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.proposal import rank_partners
-from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_matching.domain.scoring import MatchingPolicy, reference_week
 from mesh_runtime.db import Cause, Database, create_pool
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 INSTITUTION, PROGRAM = "bench-university", "first-year-stem"
 POOLS = (1_000, 10_000, 100_000)

@@ -30,9 +30,9 @@ from mesh_notify.domain.notification import Contact
 from mesh_runtime.db import Cause
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
+from tests.support.factories import joined
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
-from tests.unit.factories import joined
 
 
 def _mail(i: int) -> EmailMessage:
@@ -82,7 +82,7 @@ async def notify_delivers(endpoints: infrastructure.Endpoints, port: int, mails:
                         event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin", campus="north"
                     )
                     await plan_notifications(
-                        PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+                        PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data, contact
                     )
             started = time.monotonic()
             database = in_tenant(components.database)

@@ -17,7 +17,7 @@ from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 
 async def run(endpoints: infrastructure.Endpoints, events: int) -> dict[str, float]:

@@ -28,7 +28,7 @@ from mentoring_contracts import ParticipantJoined
 from mesh_local.config import SERVICES
 from tests.integration.kafka_helpers import create_topic, read_to_end
 from tests.support import infrastructure
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 
 async def intake(running: Platform, http, block: int) -> None:

@@ -7,7 +7,7 @@ import time
 
 from benchmarks.platform import Platform, Watcher, figure, join, join_all, lagless, percentile, person_token, until
 from mentoring_contracts import MatchProposed, ParticipantJoined, SessionScheduled
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 
 async def paced(rate: float, count: int, action) -> None:

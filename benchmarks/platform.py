@@ -25,10 +25,7 @@ from mesh_local import processes
 from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.postgres import provision_service_databases
 from mesh_local.services import LocalServices
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
-from mesh_profile.bootstrap import DEFINITION as PROFILE
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from mesh_runtime.registry import service_definitions
 from tests.support.identity import INSTITUTION, bearer, local_issuer, service_secret
 from tests.support.infrastructure import REPO_ROOT, Endpoints, local_test_config
 
@@ -230,12 +227,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-CONSUMES = {
-    "profile": PROFILE.consumes,
-    "matching": MATCHING.consumes,
-    "scheduling": SCHEDULING.consumes,
-    "notify": NOTIFY.consumes,
-}
+CONSUMES = {definition.name: definition.consumes for definition in service_definitions()}
 CONCURRENCY = 32  # joins in flight at once
 
 

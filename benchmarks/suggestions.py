@@ -27,14 +27,14 @@ from benchmarks.intake import INSTITUTION, PROGRAM, waiting_profiles
 from mesh_matching.adapters.kept_in_memory import DECODED
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application import self_selection
-from mesh_matching.application.register_candidate import reference_week
 from mesh_matching.application.suggestions_cache import SUGGESTIONS
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.proposal import rank_partners
+from mesh_matching.domain.scoring import reference_week
 from mesh_runtime.db import Cause, Database, create_pool
 from tests.support import infrastructure
 from tests.support.databases import as_owner, create_database, drop_database
-from tests.unit.factories import mentor_profile
+from tests.support.factories import mentor_profile
 
 LIMIT = 5  # the route's default
 

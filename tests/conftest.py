@@ -1,9 +1,11 @@
-"""Fixtures: real Kafka and PostgreSQL for the whole run, a fresh database per test that needs one."""
+"""Fixtures: real Kafka and PostgreSQL for the whole run, a fresh database (a copy of a migrated template) per test that
+needs one."""
 
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from mesh_runtime.app import ServiceDefinition
 from tests.support import infrastructure
 from tests.support.databases import create_database, drop_database
 
@@ -16,10 +18,13 @@ def endpoints() -> Iterator[infrastructure.Endpoints]:
 
 @pytest.fixture
 async def database_factory(endpoints: infrastructure.Endpoints) -> AsyncIterator:
-    """Call with migration packages; every database made is dropped after the test."""
+    """Call with the services (or migration packages) whose migrations the database should hold, copied from
+    a template migrated once; with none it holds the runtime's only, and a service started on it migrates
+    the rest. Every database made is dropped after the test."""
     made: list[str] = []
 
-    async def make(*packages: str) -> str:
+    async def make(*migrations: str | ServiceDefinition) -> str:
+        packages = [each if isinstance(each, str) else each.migrations_package for each in migrations]
         url = await create_database(endpoints.postgres_admin_url, *packages)
         made.append(url)
         return url

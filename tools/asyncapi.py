@@ -1,5 +1,6 @@
 """The platform's AsyncAPI 3.0 document, built from the contracts and the services' declarations."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from mentoring_contracts import CATALOG, TOPICS, Event, Topic, dead_letter_spec
@@ -37,7 +38,7 @@ CLOUDEVENT_HEADERS: dict[str, Any] = {
 }
 
 
-def build(services: list[ServiceDefinition]) -> dict[str, Any]:
+def build(services: Sequence[ServiceDefinition]) -> dict[str, Any]:
     schemas: dict[str, Any] = {"CloudEventHeaders": CLOUDEVENT_HEADERS}
     messages: dict[str, Any] = {}
     for model in CATALOG:

@@ -1,6 +1,7 @@
 """Generates and checks the published contract documents.
 
-python -m tools.contracts_docs generate   writes contracts/schemas/*.schema.json and contracts/asyncapi.yaml
+python -m tools.contracts_docs generate   writes contracts/schemas/*.schema.json, contracts/asyncapi.yaml and
+                                          the README's event table
 python -m tools.contracts_docs check      fails when they are stale, or when a schema breaks the last release
 """
 
@@ -13,17 +14,14 @@ import yaml
 from mentoring_contracts import CATALOG
 from mentoring_contracts import __version__ as contracts_version
 from mentoring_contracts.schemas import event_schema, schema_file_name
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
-from mesh_profile.bootstrap import DEFINITION as PROFILE
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
-from tools import asyncapi, compat
+from mesh_runtime.registry import service_definitions
+from tools import asyncapi, compat, event_table
 
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 SCHEMAS = CONTRACTS / "schemas"
 ASYNCAPI = CONTRACTS / "asyncapi.yaml"
 RELEASES = CONTRACTS / "releases"
-SERVICES = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
+README = CONTRACTS.parent / "README.md"
 
 
 def rendered() -> dict[Path, str]:
@@ -31,7 +29,9 @@ def rendered() -> dict[Path, str]:
     files = {
         SCHEMAS / schema_file_name(model): json.dumps(event_schema(model), indent=2, sort_keys=True) + "\n" for model in CATALOG
     }
-    files[ASYNCAPI] = yaml.safe_dump(asyncapi.build(SERVICES), sort_keys=False, width=120, allow_unicode=True)
+    services = service_definitions()
+    files[ASYNCAPI] = yaml.safe_dump(asyncapi.build(services), sort_keys=False, width=120, allow_unicode=True)
+    files[README] = event_table.with_table(README.read_text(), services)
     return files
 
 
@@ -46,7 +46,10 @@ def generate() -> list[Path]:
 
 
 def drift() -> list[str]:
-    files = rendered()
+    try:
+        files = rendered()
+    except event_table.MissingMarkers as missing:
+        return [str(missing)]
     problems = [
         f"{path.relative_to(CONTRACTS.parent)} is stale or missing"
         for path, text in files.items()

@@ -5,7 +5,7 @@ from typing import Any
 
 from mentoring_contracts import TOPICS, dead_letter_spec
 from mesh_runtime.app import ServiceDefinition
-from tools.contracts_docs import SERVICES
+from mesh_runtime.registry import service_definitions
 from tools.manifest_parts import KAFKA_CLUSTER, labels
 
 DEAD_LETTER_OPERATOR = "mesh-deadletters"
@@ -45,7 +45,7 @@ def kafka_user(service: ServiceDefinition, consumed: list[str], published: list[
 def dead_letter_operator() -> dict[str, Any]:
     """For replaying after a fix: reads every service's dead letters and writes them back to the topics
     they came from, which no service's own user may write (matching must not forge profile's events)."""
-    consuming = [s for s in SERVICES if s.consumes]
+    consuming = [s for s in service_definitions() if s.consumes]
     acls = [_topic_acl(dead_letter_spec(s.name).name, "Read", "Describe") for s in consuming]
     acls += [_topic_acl(topic, "Write", "Describe") for topic in sorted({e.topic.name for s in consuming for e in s.consumes})]
     return _user(
@@ -54,7 +54,7 @@ def dead_letter_operator() -> dict[str, Any]:
 
 
 def topics() -> list[dict[str, Any]]:
-    specs = [*TOPICS, *(dead_letter_spec(s.name) for s in SERVICES if s.consumes)]
+    specs = [*TOPICS, *(dead_letter_spec(s.name) for s in service_definitions() if s.consumes)]
     return [
         {
             "apiVersion": "kafka.strimzi.io/v1beta2",

@@ -15,27 +15,22 @@ import yaml
 
 from mentoring_contracts import TOPICS, topics_read
 from mesh_runtime.app import ServiceDefinition
+from mesh_runtime.registry import service_definitions
 from mesh_runtime.settings import ServiceSettings
-from tools.contracts_docs import SERVICES
+from tools import manifest_parts
 from tools.kafka_manifests import dead_letter_operator, kafka_user, topics
 from tools.manifest_parts import (
     BOOTSTRAP,
     INGRESS_NAMESPACE,
-    JOB_SUPPRESSIONS,
     KAFKA_CLUSTER,
     KAFKA_NAMESPACE,
     OIDC_ISSUER,
-    SUPPRESSIONS,
-    VERSION,
     api_egress,
-    container_security,
     dns_egress,
     idp_egress,
-    labels,
     meta,
-    migration_job_name,
-    pod_security,
     postgres_egress,
+    workload,
 )
 from tools.observability import MONITORING_NAMESPACE, dashboard, dashboard_config_map, prometheus_rule, service_monitor
 from tools.web_manifests import WEB, web_resources
@@ -73,50 +68,21 @@ def env(service: ServiceDefinition) -> list[dict[str, Any]]:
 
 
 def container(service: ServiceDefinition, args: list[str] | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "name": service.name,
-        "image": f"mentoring-mesh/{service.name}:{VERSION}",
-        "imagePullPolicy": "Always",
-        "envFrom": [{"configMapRef": {"name": f"{service.name}-config"}}],
-        "env": env(service),
-        "securityContext": container_security(),
-        "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
-        "volumeMounts": [
-            {"name": "kafka-ca", "mountPath": "/etc/kafka-ca", "readOnly": True},
-            {"name": "tmp", "mountPath": "/tmp"},
-        ],
-    }
-    if args:
-        spec["args"] = args
-    else:
-        spec["ports"] = [{"name": "http", "containerPort": 8000}]
-        probe = {"httpGet": {"path": "/health/live", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 3}
-        spec["startupProbe"] = {**probe, "periodSeconds": 2, "failureThreshold": 60}
-        spec["livenessProbe"] = {**probe, "failureThreshold": 3}
-        spec["readinessProbe"] = {
-            "httpGet": {"path": "/health/ready", "port": "http"},
-            "periodSeconds": 5,
-            "timeoutSeconds": 4,
-            "failureThreshold": 2,
-        }
-    return spec
+    mounts = [{"name": "kafka-ca", "mountPath": "/etc/kafka-ca", "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}]
+    return manifest_parts.container(
+        service.name, env(service), mounts, args, live="/health/live", ready="/health/ready", starting=60
+    )
 
 
 def pod_spec(service: ServiceDefinition, containers: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {
-        "serviceAccountName": service.name,
-        "automountServiceAccountToken": False,
-        "securityContext": pod_security(),
-        "containers": containers,
-        "volumes": [
-            {
-                "name": "kafka-ca",
-                "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "items": [{"key": "ca.crt", "path": "ca.crt"}]},
-            },
-            {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
-        ],
-        **extra,
-    }
+    volumes = [
+        {
+            "name": "kafka-ca",
+            "secret": {"secretName": f"{KAFKA_CLUSTER}-cluster-ca-cert", "items": [{"key": "ca.crt", "path": "ca.crt"}]},
+        },
+        {"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}},
+    ]
+    return manifest_parts.pod_spec(service.name, containers, volumes, **extra)
 
 
 def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
@@ -172,39 +138,9 @@ def resources(service: ServiceDefinition) -> list[dict[str, Any]]:
         }
     if name == "scheduling":  # the start of every private feed URL, itself a credential: https only
         config["MESH_CALENDAR_BASE_URL"] = "https://scheduling.mentoring.example.edu"
-    selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": "api"}
-    docs: list[dict[str, Any]] = [
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(name, name), "automountServiceAccountToken": False},
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta(f"{name}-config", name), "data": config},
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": meta(name, name, annotations=SUPPRESSIONS),
-            "spec": {
-                "replicas": 2,
-                "revisionHistoryLimit": 5,
-                "selector": {"matchLabels": selector},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                "template": {
-                    "metadata": {"labels": labels(name)},
-                    "spec": pod_spec(
-                        service, [container(service)], terminationGracePeriodSeconds=DRAIN_DELAY + DRAIN_TIMEOUT + 5
-                    ),
-                },
-            },
-        },
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": meta(name, name),
-            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
-        },
-        {
-            "apiVersion": "policy/v1",
-            "kind": "PodDisruptionBudget",
-            "metadata": meta(name, name),
-            "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
-        },
+    pod = pod_spec(service, [container(service)], terminationGracePeriodSeconds=DRAIN_DELAY + DRAIN_TIMEOUT + 5)
+    docs = [
+        *workload(name, "api", config, pod),
         network_policy(service),
         migration_job(service),
         kafka_user(service, consumed, published),
@@ -256,12 +192,10 @@ def network_policy(service: ServiceDefinition) -> dict[str, Any]:
 
 
 def readers_of(name: str) -> list[str]:
-    return sorted(service.name for service in SERVICES if name in service.reads_from)
+    return sorted(service.name for service in service_definitions() if name in service.reads_from)
 
 
 def migration_job(service: ServiceDefinition) -> dict[str, Any]:
-    """One Job per release applies migrations before the new pods start (not an init container
-    racing across replicas); the name carries the version because a Job is immutable."""
     name = service.name
     job_container = container(service, args=["migrate"])
     # Only the Job holds the owner's credentials: the service's pods run as a role that owns no table.
@@ -271,24 +205,7 @@ def migration_job(service: ServiceDefinition) -> dict[str, Any]:
             "valueFrom": {"secretKeyRef": {"name": f"{name}-database", "key": "migration-url"}},
         }
     )
-    return {
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": {
-            "name": migration_job_name(name),
-            "labels": labels(name, "migration"),
-            "annotations": dict(JOB_SUPPRESSIONS),
-        },
-        "spec": {
-            "backoffLimit": 3,
-            "activeDeadlineSeconds": 600,
-            "ttlSecondsAfterFinished": 86400,
-            "template": {
-                "metadata": {"labels": labels(name, "migration")},
-                "spec": pod_spec(service, [job_container], restartPolicy="Never"),
-            },
-        },
-    }
+    return manifest_parts.migration_job(name, pod_spec(service, [job_container], restartPolicy="Never"))
 
 
 def scaling(service: ServiceDefinition, consumed: list[str]) -> list[dict[str, Any]]:
@@ -394,7 +311,7 @@ def ingress_annotations() -> dict[str, str]:
 def ingress() -> dict[str, Any]:
     """The APIs' Ingress, one host per API, for scripts and integrations. The web app, people's door, has
     its own (tools/web_manifests.py): no host, rule or certificate is shared between the two."""
-    hosts = [f"{s.name}.mentoring.example.edu" for s in SERVICES]
+    hosts = [f"{s.name}.mentoring.example.edu" for s in service_definitions()]
     return {
         "apiVersion": "networking.k8s.io/v1",
         "kind": "Ingress",
@@ -420,7 +337,7 @@ def ingress() -> dict[str, Any]:
                         ]
                     },
                 }
-                for s in SERVICES
+                for s in service_definitions()
             ],
         },
     }
@@ -430,7 +347,7 @@ def rendered() -> dict[Path, str]:
     def dump(docs: list[dict[str, Any]]) -> str:
         return "---\n".join(yaml.safe_dump(d, sort_keys=False, width=140) for d in docs)
 
-    files = {BASE / f"{s.name}.yaml": dump(resources(s)) for s in SERVICES}
+    files = {BASE / f"{s.name}.yaml": dump(resources(s)) for s in service_definitions()}
     files[BASE / "kafka-topics.yaml"] = dump([*topics(), dead_letter_operator()])
     files[BASE / "ingress.yaml"] = dump([response_headers(), ingress()])
     files[BASE / f"{WEB}.yaml"] = dump(web_resources(ingress_annotations()))

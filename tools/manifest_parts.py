@@ -81,3 +81,109 @@ def api_egress(service: str) -> dict[str, Any]:
         "to": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": service, "app.kubernetes.io/component": "api"}}}],
         "ports": [{"protocol": "TCP", "port": 8000}],
     }
+
+
+def container(
+    name: str,
+    env: list[dict[str, Any]],
+    mounts: list[dict[str, Any]],
+    args: list[str] | None,
+    *,
+    live: str,
+    ready: str,
+    starting: int,
+) -> dict[str, Any]:
+    """One image of the release, its settings from ``<name>-config`` and ``env``; run with ``args`` (a
+    one-shot job: no port, no probe), or serving on port 8000 with probes on ``live`` and ``ready``,
+    allowed ``starting`` checks two seconds apart to start."""
+    spec: dict[str, Any] = {
+        "name": name,
+        "image": f"mentoring-mesh/{name}:{VERSION}",
+        "imagePullPolicy": "Always",
+        "envFrom": [{"configMapRef": {"name": f"{name}-config"}}],
+        "env": env,
+        "securityContext": container_security(),
+        "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
+        "volumeMounts": mounts,
+    }
+    if args:
+        spec["args"] = args
+        return spec
+    spec["ports"] = [{"name": "http", "containerPort": 8000}]
+    probe = {"httpGet": {"path": live, "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 3}
+    spec["startupProbe"] = {**probe, "periodSeconds": 2, "failureThreshold": starting}
+    spec["livenessProbe"] = {**probe, "failureThreshold": 3}
+    spec["readinessProbe"] = {
+        "httpGet": {"path": ready, "port": "http"},
+        "periodSeconds": 5,
+        "timeoutSeconds": 4,
+        "failureThreshold": 2,
+    }
+    return spec
+
+
+def pod_spec(account: str, containers: list[dict[str, Any]], volumes: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    """Under its own service account, whose token is never mounted, locked down (``pod_security``)."""
+    return {
+        "serviceAccountName": account,
+        "automountServiceAccountToken": False,
+        "securityContext": pod_security(),
+        "containers": containers,
+        "volumes": volumes,
+        **extra,
+    }
+
+
+def workload(name: str, component: str, config: dict[str, str], pod: dict[str, Any]) -> list[dict[str, Any]]:
+    """Its ServiceAccount and ConfigMap, two replicas rolled one at a time, the Service (port 80) in front
+    of them, and a disruption budget that keeps one serving."""
+    metadata = {"name": name, "labels": labels(name, component)}
+    selector = {"app.kubernetes.io/name": name, "app.kubernetes.io/component": component}
+    return [
+        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": dict(metadata), "automountServiceAccountToken": False},
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {**metadata, "name": f"{name}-config"}, "data": config},
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {**metadata, "annotations": dict(SUPPRESSIONS)},
+            "spec": {
+                "replicas": 2,
+                "revisionHistoryLimit": 5,
+                "selector": {"matchLabels": selector},
+                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
+                "template": {"metadata": {"labels": labels(name, component)}, "spec": pod},
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": dict(metadata),
+            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
+        },
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": dict(metadata),
+            "spec": {"minAvailable": 1, "selector": {"matchLabels": dict(selector)}},
+        },
+    ]
+
+
+def migration_job(name: str, pod: dict[str, Any]) -> dict[str, Any]:
+    """One Job per release applies migrations before the new pods start (not an init container racing
+    across replicas); ``migration_job_name`` carries the version because a Job is immutable."""
+    return {
+        "apiVersion": "batch/v1",
+        "kind": "Job",
+        "metadata": {
+            "name": migration_job_name(name),
+            "labels": labels(name, "migration"),
+            "annotations": dict(JOB_SUPPRESSIONS),
+        },
+        "spec": {
+            "backoffLimit": 3,
+            "activeDeadlineSeconds": 600,
+            "ttlSecondsAfterFinished": 86400,
+            "template": {"metadata": {"labels": labels(name, "migration")}, "spec": pod},
+        },
+    }

@@ -8,28 +8,24 @@ and nothing else. Secrets come from the namespace (deploy/README.md, "The web ap
 
 from typing import Any
 
-from tools.contracts_docs import SERVICES
+from mesh_runtime.registry import service_names
+from tools import manifest_parts
 from tools.manifest_parts import (
     INGRESS_NAMESPACE,
-    JOB_SUPPRESSIONS,
     OIDC_ISSUER,
-    SUPPRESSIONS,
-    VERSION,
     api_egress,
-    container_security,
     dns_egress,
     idp_egress,
     labels,
-    migration_job_name,
-    pod_security,
     postgres_egress,
+    workload,
 )
 
 WEB = "web"
 COMPONENT = "web"  # not "api": the ServiceMonitor and the APIs' spreading select the APIs by it
 HOST = "mentoring.example.edu"  # MESH_WEB_PUBLIC_URL and the IdP's redirect URIs name the same host
 TLS_SECRET = "mentoring-mesh-web-tls"
-APIS = [service.name for service in SERVICES]
+APIS = list(service_names())
 SECRETS = {  # variable: (Secret, key), created in the namespace from the institution's secret store
     "MESH_WEB_OIDC_CLIENT_SECRET": ("web-oidc", "client-secret"),
     "MESH_WEB_SESSION_KEYS": ("web-session", "keys"),
@@ -68,43 +64,17 @@ def _secret_env(secrets: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
 
 
 def container(args: list[str] | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {
-        "name": WEB,
-        "image": f"mentoring-mesh/{WEB}:{VERSION}",
-        "imagePullPolicy": "Always",
-        "envFrom": [{"configMapRef": {"name": f"{WEB}-config"}}],
-        "env": _secret_env(SECRETS | (MIGRATION_SECRETS if args else {})),
-        "securityContext": container_security(),
-        "resources": {"requests": {"cpu": "100m", "memory": "192Mi"}, "limits": {"cpu": "1", "memory": "512Mi"}},
-        "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
-    }
-    if args:
-        spec["args"] = args
-        return spec
-    spec["ports"] = [{"name": "http", "containerPort": 8000}]
-    live = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 3}
-    spec["startupProbe"] = {**live, "periodSeconds": 2, "failureThreshold": 30}
-    spec["livenessProbe"] = {**live, "failureThreshold": 3}
-    spec["readinessProbe"] = {
-        "httpGet": {"path": "/readyz", "port": "http"},
-        "periodSeconds": 5,
-        "timeoutSeconds": 4,
-        "failureThreshold": 2,
-    }
-    # Keep serving while the endpoint is removed, then SIGTERM (the kubelet's own sleep: no binary needed).
-    spec["lifecycle"] = {"preStop": {"sleep": {"seconds": DRAIN_DELAY}}}
+    env = _secret_env(SECRETS | (MIGRATION_SECRETS if args else {}))
+    spec = manifest_parts.container(
+        WEB, env, [{"name": "tmp", "mountPath": "/tmp"}], args, live="/healthz", ready="/readyz", starting=30
+    )
+    if not args:  # keep serving while the endpoint is removed, then SIGTERM (the kubelet's own sleep: no binary needed)
+        spec["lifecycle"] = {"preStop": {"sleep": {"seconds": DRAIN_DELAY}}}
     return spec
 
 
 def pod_spec(containers: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {
-        "serviceAccountName": WEB,
-        "automountServiceAccountToken": False,
-        "securityContext": pod_security(),
-        "containers": containers,
-        "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
-        **extra,
-    }
+    return manifest_parts.pod_spec(WEB, containers, [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}], **extra)
 
 
 def network_policy() -> dict[str, Any]:
@@ -131,20 +101,7 @@ def network_policy() -> dict[str, Any]:
 
 def migration_job() -> dict[str, Any]:
     """`mesh-web migrate` once per release, as the database's owner, before the new pods serve."""
-    return {
-        "apiVersion": "batch/v1",
-        "kind": "Job",
-        "metadata": {"name": migration_job_name(WEB), "labels": labels(WEB, "migration"), "annotations": dict(JOB_SUPPRESSIONS)},
-        "spec": {
-            "backoffLimit": 3,
-            "activeDeadlineSeconds": 600,
-            "ttlSecondsAfterFinished": 86400,
-            "template": {
-                "metadata": {"labels": labels(WEB, "migration")},
-                "spec": pod_spec([container(args=["migrate"])], restartPolicy="Never"),
-            },
-        },
-    }
+    return manifest_parts.migration_job(WEB, pod_spec([container(args=["migrate"])], restartPolicy="Never"))
 
 
 def ingress(annotations: dict[str, str]) -> dict[str, Any]:
@@ -173,37 +130,8 @@ def ingress(annotations: dict[str, str]) -> dict[str, Any]:
 
 
 def web_resources(ingress_annotations: dict[str, str]) -> list[dict[str, Any]]:
-    selector = {"app.kubernetes.io/name": WEB, "app.kubernetes.io/component": COMPONENT}
     return [
-        {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _meta(WEB), "automountServiceAccountToken": False},
-        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(f"{WEB}-config"), "data": config()},
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": _meta(WEB, annotations=dict(SUPPRESSIONS)),
-            "spec": {
-                "replicas": 2,
-                "revisionHistoryLimit": 5,
-                "selector": {"matchLabels": selector},
-                "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}},
-                "template": {
-                    "metadata": {"labels": labels(WEB, COMPONENT)},
-                    "spec": pod_spec([container()], terminationGracePeriodSeconds=30),
-                },
-            },
-        },
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": _meta(WEB),
-            "spec": {"selector": selector, "ports": [{"name": "http", "port": 80, "targetPort": "http"}]},
-        },
-        {
-            "apiVersion": "policy/v1",
-            "kind": "PodDisruptionBudget",
-            "metadata": _meta(WEB),
-            "spec": {"minAvailable": 1, "selector": {"matchLabels": selector}},
-        },
+        *workload(WEB, COMPONENT, config(), pod_spec([container()], terminationGracePeriodSeconds=30)),
         network_policy(),
         migration_job(),
         ingress(ingress_annotations),

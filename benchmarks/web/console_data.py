@@ -24,15 +24,16 @@ from typing import Any
 import asyncpg
 import httpx
 
-from benchmarks.web.stack import expect, program_body
+from benchmarks.web.stack import expect
 from mesh_local.config import LocalConfig
+from mesh_local.demo_program import program_body
 from mesh_local.keycloak import user_token
 from mesh_local.realm import ADMIN
 from mesh_local.steps import as_, eventually
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import MatchingPolicy, score_given
 from tests.support.bulk_candidates import add_candidates
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 INSTITUTION = "northbridge"
 PEOPLE, PAIRS, PREVIEWED = 100_000, 20_000, 10_000

@@ -3,19 +3,17 @@
 import asyncio
 import dataclasses
 import json
-import os
 import re
 import shutil
-import sys
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from mesh_local.cohort import TOPICS, demo_cohort, write_roster
+from mesh_local.cohort import demo_cohort
 from mesh_local.config import REPO_ROOT, SERVICES, LocalConfig
+from mesh_local.demo_program import import_roster, program_body
 from mesh_local.keycloak import user_token
 from mesh_local.realm import ADMIN, cohort_username, demo_email
 from mesh_local.stack import LocalStack
@@ -100,60 +98,10 @@ class Data:
         return Data(**{**raw, "people": [Person(**person) for person in raw["people"]]})
 
 
-def program_body(program_id: str, name: str) -> dict[str, Any]:
-    """As the demo journey's admin creates its program: both campuses, every role, both ways of pairing."""
-    return {
-        "program_id": program_id,
-        "name": name,
-        "setting": "academic",
-        "campuses": ["north", "south"],
-        "matching_mode": "mentor_mentee",
-        "matchmaking": "both",
-        "roles_offered": ["mentor", "mentee", "peer"],
-        "topics": list(TOPICS),
-        "default_cadence": "weekly",
-        "session_minutes": 60,
-        "eligibility": [
-            {
-                "rule_id": "students",
-                "attribute": "affiliation",
-                "operator": "equals",
-                "value": "student",
-                "summary": "students of Northbridge",
-            }
-        ],
-    }
-
-
 async def expect(response: httpx.Response, what: str, *codes: int) -> Any:
     if response.status_code not in (codes or (200,)):
         raise JourneyError(f"{what} failed: {response.status_code} {response.text[:500]}")
     return response.json() if response.content else None
-
-
-async def import_roster(
-    config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]], usernames: list[str]
-) -> None:
-    with tempfile.TemporaryDirectory(prefix="bench-web-roster-") as folder:
-        path = Path(folder) / "roster.csv"
-        write_roster(path, cohort, usernames)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "mesh_roster.cli",
-            "import",
-            str(path),
-            "--program",
-            program_id,
-            "--url",
-            config.service_url("profile"),
-            env=os.environ | {"MESH_TOKEN": admin},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        out, err = await process.communicate()
-    if process.returncode != 0:
-        raise JourneyError(f"the roster import failed ({process.returncode}): {out.decode()} {err.decode()}")
 
 
 async def load_data(config: LocalConfig, people: int) -> Data:

@@ -21,7 +21,7 @@ import httpx
 
 from benchmarks.platform import Platform, ensure_program, person_token
 from mesh_local.steps import eventually
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 RETRIED_STATUSES = (500, 502, 503, 504)
 PATIENCE = 600.0  # seconds a journey waits for the platform to do its part, faults and all

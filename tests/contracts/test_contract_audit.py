@@ -16,8 +16,9 @@ from mentoring_contracts import CATALOG, TOPICS, ParticipantJoined, new_envelope
 from mentoring_contracts.errors import ContractError
 from mentoring_contracts.schemas import schema_file_name
 from mesh_runtime.db import Transaction
+from mesh_runtime.registry import service_definitions
 from tests.integration.kafka_helpers import read_to_end
-from tools.contracts_docs import SCHEMAS, SERVICES
+from tools.contracts_docs import SCHEMAS
 
 pytestmark = pytest.mark.contract_audit
 REQUIRED_HEADERS = {
@@ -62,7 +63,7 @@ async def test_every_published_record_honours_its_contract(endpoints) -> None:
         errors = [e.message for e in validators[event_type].iter_errors(json.loads(record.value))]
         problems.extend(f"{record.topic}@{record.offset} {event_type}: {error}" for error in errors[:3])
     assert problems == []
-    declared = {model.event_type() for service in SERVICES for model in service.publishes}
+    declared = {model.event_type() for service in service_definitions() for model in service.publishes}
     unseen = sorted(declared - seen.keys())
     assert unseen == [], f"no test in this run produced {unseen}: run the whole suite (make test)"
 
@@ -70,15 +71,15 @@ async def test_every_published_record_honours_its_contract(endpoints) -> None:
 def test_every_event_of_the_catalogue_has_a_producer() -> None:
     """The catalogue promises nothing no service emits: every current event type is some service's to
     publish (and the audit above requires each to have been seen on Kafka in the run)."""
-    produced = {model for service in SERVICES for model in service.publishes}
+    produced = {model for service in service_definitions() for model in service.publishes}
     unproduced = sorted(model.event_type() for model in CATALOG if not model.retired and model not in produced)
     assert unproduced == [], f"catalogued events no service emits: {unproduced}"
 
 
 def test_every_consumed_event_has_a_producer() -> None:
     """Retired versions have none (they come from history); every other consumed event has one."""
-    produced = {model for service in SERVICES for model in service.publishes}
-    for service in SERVICES:
+    produced = {model for service in service_definitions() for model in service.publishes}
+    for service in service_definitions():
         orphans = [model.event_type() for model in service.consumes if model not in produced and not model.retired]
         assert orphans == [], f"{service.name} consumes events nobody publishes: {orphans}"
         assert not [model for model in service.publishes if model.retired], f"{service.name} declares a retired event"

@@ -27,7 +27,7 @@ from tests.e2e.after_the_match import (
 )
 from tests.e2e.conftest import ENVIRONMENT
 from tests.integration.kafka_helpers import read_all, read_to_end
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 
 async def test_a_mentoring_journey_flows_through_all_four_services(platform, smtp_inbox, endpoints) -> None:

@@ -13,8 +13,8 @@ import pytest
 from benchmarks.platform import ensure_program, join, person_token, platform
 from mentoring_contracts.topics import MATCHES
 from tests.integration.kafka_helpers import eventually, read_to_end
+from tests.support.factories import mentor_profile, profile
 from tests.support.otlp import OtlpReceiver
-from tests.unit.factories import mentor_profile, profile
 
 
 @pytest.mark.timeout(300)

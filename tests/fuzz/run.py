@@ -33,9 +33,9 @@ import httpx
 from benchmarks.platform import Platform, ensure_program, join, platform
 from mesh_local.config import SERVICES
 from tests.support import infrastructure
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, bearer, local_issuer
 from tests.support.infrastructure import Endpoints
-from tests.unit.factories import mentor_profile, profile
 
 CHECKS = (
     "not_a_server_error",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mentoring_contracts import ParticipantProfile
-from mesh_matching.adapters.candidates_store import stored_form
+from mesh_matching.adapters.postgres.candidates import stored_form
 from mesh_matching.domain.candidate import Candidate, MatchingProfile
 
 FIRST_NAMES = ["Ana", "José", "Zoë", "Ben", "María", "Łukasz", "Chloé", "Ngozi", "Søren", "Ana María", "Yuki", "Omar"]

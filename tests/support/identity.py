@@ -25,9 +25,11 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from mesh_runtime.registry import service_names
+
 INSTITUTION = "test-university"
 CAMPUSES = ("north", "south")
-SERVICES = ("profile", "matching", "scheduling", "notify")
+SERVICES = service_names()
 
 
 def service_secret(service: str) -> str:

@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION, as_
-from tests.unit.factories import profile
 
 OPEN_DOOR = {
     "setting": "academic",
@@ -14,7 +14,7 @@ OPEN_DOOR = {
 
 
 def program_body(program_id: str = "first-year-stem", **overrides: Any) -> dict[str, Any]:
-    """A program that admits every profile tests.unit.factories makes (any role, topic and campus there)."""
+    """A program that admits every profile tests.support.factories makes (any role, topic and campus there)."""
     return {"program_id": program_id, "name": program_id.replace("-", " ").title(), **OPEN_DOOR, **overrides}
 
 
@@ -35,7 +35,7 @@ async def create_programs(client, *program_ids: str, institution: str = INSTITUT
 
 
 def roster_row(line: int, external_id: str, **overrides: Any) -> dict[str, Any]:
-    """A row of a program's roster: a student of tests.unit.factories' profile, on the program's own defaults."""
+    """A row of a program's roster: a student of tests.support.factories' profile, on the program's own defaults."""
     given = profile(**{"affiliation": "student", "email": f"{external_id}@uni.example.edu", **overrides}).model_dump(mode="json")
     del given["program_id"], given["program_setting"]  # the program's, by default
     return {"line": line, "external_id": external_id, "profile": given}

@@ -39,9 +39,7 @@ async def serving(
     definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any
 ) -> AsyncIterator[tuple[FastAPI, str]]:
     """The service over real HTTP on a loopback port, for the services that read it as a peer."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     app = build_service(
         definition, _settings(definition, kafka, database_url, consumers_enabled=False, http_port=port, **settings)
     )
@@ -57,6 +55,13 @@ async def serving(
     finally:
         server.should_exit = True
         await task
+
+
+def free_port() -> int:
+    """A loopback port free now (the OS's pick)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _settings(definition: ServiceDefinition, kafka: str, database_url: str, **settings: Any) -> Any:

@@ -21,10 +21,10 @@ from mesh_runtime.db import Cause
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
 from mesh_scheduling.application.schedule_session import schedule_first_session
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from tests.support.factories import joined, mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.programs import create_programs
 from tests.support.services import running
-from tests.unit.factories import joined, mentor_profile, profile
 
 ELSEWHERE = "other-college"
 
@@ -306,7 +306,7 @@ async def test_notifications_are_read_by_their_recipient_and_admins_only(notify)
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
         [welcome] = await plan_notifications(
-            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data, contact
         )
     assert await statuses(client, "GET", f"/notifications/{welcome.notification_id}", callers("notify", owner)) == CHANGE_RULE
     listed = {

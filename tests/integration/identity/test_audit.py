@@ -9,9 +9,9 @@ import pytest
 
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from tests.integration.identity.test_access import ELSEWHERE, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person, bearer, local_issuer
 from tests.support.services import running
-from tests.unit.factories import mentor_profile, profile
 
 
 @pytest.fixture

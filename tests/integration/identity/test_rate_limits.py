@@ -6,15 +6,15 @@ import uuid
 
 import httpx
 
-from mesh_matching.adapters.candidates_store import PostgresCandidates
+from mesh_matching.adapters.postgres.candidates import PostgresCandidates
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_matching.domain.candidate import Candidate
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person, bearer, local_issuer
 from tests.support.programs import create_programs
 from tests.support.services import running, serving
-from tests.unit.factories import mentor_profile, profile
 
 BUDGET = 20
 

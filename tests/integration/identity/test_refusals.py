@@ -7,14 +7,12 @@ import uuid
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_profile.bootstrap import DEFINITION as PROFILE
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from mesh_runtime.registry import service_definitions
 from tests.support.identity import LocalIssuer, bearer, local_issuer
 from tests.support.services import running
 
-DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
+DEFINITIONS = service_definitions()
 # /calendars/: a private feed whose unguessable URL is the credential (calendar apps send no token)
 PUBLIC = ("/health/", "/metrics", "/docs", "/redoc", "/openapi.json", "/asyncapi.json", "/static-offline-docs", "/calendars/")
 READ_PATH = {

@@ -8,19 +8,17 @@ import uuid
 import pytest
 
 from mentoring_contracts import EventEnvelope, from_kafka
-from mesh_matching.adapters.events import event_handlers as matching_handlers
-from mesh_matching.adapters.profiles import ProfileReads, UnknownParticipant
+from mesh_matching.adapters.peers import ProfileReads, UnknownParticipant
 from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.adapters.events import event_handlers as notify_handlers
-from mesh_notify.adapters.personal_data import contact_from_profile
+from mesh_notify.adapters.peers import NotifyPeers
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.identity.keys import IssuerKeys
 from mesh_runtime.peers import Peer, PeerRefused, PeerUnavailable, ServiceIdentity
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person, local_issuer, service_secret
 from tests.support.programs import create_programs
 from tests.support.services import in_tenant, running, serving
-from tests.unit.factories import mentor_profile, profile
 
 
 async def published(app, event_type: str) -> list[EventEnvelope]:
@@ -69,7 +67,7 @@ async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(pro
     theirs = await join(url, profile(display_name="Tom T.", program_id="arts-peers"), institution="other-college")
     candidate = await ProfileReads(peer).candidate(uuid.UUID(ours))
     assert candidate is not None and candidate.profile.goals == ["finish my thesis"] and candidate.subject
-    contact = await contact_from_profile(peer, uuid.UUID(theirs))  # a platform service serves every institution
+    contact = await NotifyPeers(peer, peer).contact(uuid.UUID(theirs))  # a platform service serves every institution
     assert contact is not None and contact.display_name == "Tom T."
     with pytest.raises(UnknownParticipant):
         await ProfileReads(peer).candidate(uuid.uuid4())
@@ -93,7 +91,7 @@ async def test_a_service_reads_a_profile_in_any_institution_and_nothing_else(pro
         erased = await client.delete(f"/participants/{ours}", headers=as_("profile", "admin"))
     assert erased.status_code == 202
     assert await ProfileReads(peer).candidate(uuid.UUID(ours)) is None
-    assert await contact_from_profile(peer, uuid.UUID(ours)) is None
+    assert await NotifyPeers(peer, peer).contact(uuid.UUID(ours)) is None
 
 
 class CountingPeer(Peer):
@@ -167,7 +165,7 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
         matching_app,
         matching_url,
     ):
-        handle = matching_handlers(matching_app.state.components)
+        handle = MATCHING.consumer_handlers(matching_app.state.components)
         for envelope in joins:  # what matching's consumer does with each record
             async with matching_app.state.components.database.transaction(envelope.institution) as transaction:
                 await handle[type(envelope.data)](transaction, envelope)
@@ -186,7 +184,7 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
             profile_api_url=profile_url,
             matching_api_url=matching_url,
         ) as (notify_app, _):
-            handle = notify_handlers(notify_app.state.components)
+            handle = NOTIFY.consumer_handlers(notify_app.state.components)
             for envelope in [*joins, proposed]:
                 async with notify_app.state.components.database.transaction(envelope.institution) as transaction:
                     await handle[type(envelope.data)](transaction, envelope)

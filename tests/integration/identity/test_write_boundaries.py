@@ -80,12 +80,12 @@ from mesh_notify.domain.notification import Contact
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.db import Cause
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import joined, mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_
 from tests.support.pairs import AGREEMENT, formed_pair
 from tests.support.programs import create_program, roster_row
 from tests.support.services import running
-from tests.unit.factories import joined, mentor_profile, profile
 
 ELSEWHERE = "other-college"
 PROGRAM = "first-year-stem"
@@ -224,7 +224,7 @@ async def seed_notify(app: FastAPI, client: httpx.AsyncClient) -> Seeded:
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
         [welcome] = await plan_notifications(
-            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope.data, contact
         )
     path = f"/participants/{event.participant_id}/notification-preferences"
     mine = await client.put(

@@ -21,8 +21,8 @@ from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLa
 from mesh_runtime.db import ALL_TENANTS, Database
 from mesh_runtime.metrics import ServiceMetrics, record_consumer_lag
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
-from tests.unit.factories import profile
 
 
 def joined_record(

@@ -11,8 +11,8 @@ from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.outbox import OutboxRelay
 from tests.integration.kafka_helpers import eventually, read_all
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
-from tests.unit.factories import profile
 
 TOPIC = ParticipantJoined.topic.name
 

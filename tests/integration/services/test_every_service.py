@@ -6,14 +6,11 @@ import uuid
 
 import pytest
 
-from mesh_matching.bootstrap import DEFINITION as MATCHING
-from mesh_notify.bootstrap import DEFINITION as NOTIFY
-from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.app import ServiceDefinition
-from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
+from mesh_runtime.registry import service_definitions
 from tests.support.services import running
 
-DEFINITIONS = [PROFILE, MATCHING, SCHEDULING, NOTIFY]
+DEFINITIONS = service_definitions()
 
 
 @pytest.fixture(params=DEFINITIONS, ids=lambda d: d.name)

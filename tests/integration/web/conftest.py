@@ -1,8 +1,6 @@
-"""mesh-web's own database per test, made as production makes it: owned by one role, which applies mesh-web's
-migrations (``mesh_web.storage.migrate``, not the services' runtime migrations), and reached by the app as
-another role that owns nothing; a session store over it with a clock the test moves."""
+"""mesh-web's own database per test (``tests.support.databases.create_web_database``), and a session store
+over it with a clock the test moves."""
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,38 +11,10 @@ import pytest
 from mesh_web import storage
 from mesh_web.sessions.sealing import Sealer
 from mesh_web.sessions.store import SessionStore
-from tests.support.databases import (
-    OWNER_PASSWORD,
-    OWNER_ROLE,
-    SERVICE_PASSWORD,
-    SERVICE_ROLE,
-    drop_database,
-    owner_url,
-    with_database,
-)
+from tests.support.databases import create_web_database, drop_database
 
 IDLE, LIFETIME = timedelta(minutes=30), timedelta(hours=2)
 KEY = b"k" * 32
-
-
-async def create_web_database(admin_url: str) -> str:
-    """A new database with mesh-web's migrations; returns the DSN the app uses (the runtime role's)."""
-    name = f"test_web_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin_url)
-    try:
-        for role, password in ((SERVICE_ROLE, SERVICE_PASSWORD), (OWNER_ROLE, OWNER_PASSWORD)):
-            await connection.execute(f"""
-                DO $$ BEGIN
-                    CREATE ROLE {role} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB PASSWORD '{password}';
-                EXCEPTION WHEN duplicate_object THEN NULL;
-                END $$""")
-        await connection.execute(f'CREATE DATABASE "{name}" OWNER {OWNER_ROLE}')
-        await connection.execute(f'GRANT CONNECT, TEMPORARY ON DATABASE "{name}" TO {SERVICE_ROLE}')
-    finally:
-        await connection.close()
-    url = with_database(admin_url, name, SERVICE_ROLE, SERVICE_PASSWORD)
-    await storage.migrate(owner_url(url), url)
-    return url
 
 
 @dataclass

@@ -17,7 +17,7 @@ from mentoring_contracts import (
     new_envelope,
     to_kafka,
 )
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 
 def record_of(event):

@@ -12,7 +12,7 @@ from mentoring_contracts.events import base
 from mentoring_contracts.events.base import AccountSubject, ContractModel, Label, Reason, TimeZoneName
 from mentoring_contracts.events.programs import EligibilityRule
 from mentoring_contracts.events.sessions import Reflection
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 CONTROLS = ["\r", "\n", "\r\n", "\t", "\x00", "\x07", "\x1b", "\x1f", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"]
 MULTI_LINE_REFUSED = ["\x00", "\x07", "\x0b", "\x0c", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"]

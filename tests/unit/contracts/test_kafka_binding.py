@@ -16,7 +16,7 @@ from mentoring_contracts import (
     new_envelope,
     to_kafka,
 )
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 
 def joined() -> ParticipantJoined:

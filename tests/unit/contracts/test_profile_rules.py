@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 
 def test_unknown_time_zone_is_refused() -> None:

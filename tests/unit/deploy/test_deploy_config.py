@@ -6,8 +6,8 @@ from pathlib import Path
 import yaml
 
 from mentoring_contracts import CURRENT_EVENTS, TOPICS, dead_letter_topic, topics_read
+from mesh_runtime.registry import service_definitions
 from mesh_runtime.settings import ServiceSettings
-from tools.contracts_docs import SERVICES
 from tools.kafka_manifests import DEAD_LETTER_OPERATOR, dead_letter_operator
 from tools.kubernetes import ingress, resources
 
@@ -20,7 +20,7 @@ def known_variables(definition) -> set[str]:
 
 def test_compose_sets_only_variables_each_service_reads() -> None:
     compose = yaml.safe_load((ROOT / "deploy/compose/compose.yaml").read_text())
-    for definition in SERVICES:
+    for definition in service_definitions():
         service = compose["services"][definition.name]
         assert service["build"]["args"]["SERVICE"] == definition.name
         unknown = set(service["environment"]) - known_variables(definition)
@@ -30,7 +30,7 @@ def test_compose_sets_only_variables_each_service_reads() -> None:
 
 def test_kubernetes_sets_only_variables_each_service_reads_and_every_required_one() -> None:
     required = {f"MESH_{name.upper()}" for name, field in ServiceSettings.model_fields.items() if field.is_required()}
-    for definition in SERVICES:
+    for definition in service_definitions():
         docs = resources(definition)
         config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
         deployment = next(d for d in docs if d["kind"] == "Deployment")
@@ -41,7 +41,7 @@ def test_kubernetes_sets_only_variables_each_service_reads_and_every_required_on
 
 
 def test_grace_period_covers_the_drain() -> None:
-    for definition in SERVICES:
+    for definition in service_definitions():
         docs = resources(definition)
         config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
         pod = next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
@@ -50,7 +50,7 @@ def test_grace_period_covers_the_drain() -> None:
 
 
 def test_kafka_acls_grant_exactly_what_each_service_reads_and_writes() -> None:
-    for definition in SERVICES:
+    for definition in service_definitions():
         user = next(d for d in resources(definition) if d["kind"] == "KafkaUser")
         topics = {
             (a["resource"]["name"], tuple(a["operations"]))
@@ -82,7 +82,7 @@ def test_m4_each_kafka_user_writes_only_topics_whose_every_event_type_its_servic
         for doc in yaml.safe_load_all(path.read_text())
         if doc and doc.get("kind") == "KafkaUser" and doc["metadata"]["name"] != DEAD_LETTER_OPERATOR
     ]
-    by_user = {f"mesh-{definition.name}": definition for definition in SERVICES}
+    by_user = {f"mesh-{definition.name}": definition for definition in service_definitions()}
     assert sorted(user["metadata"]["name"] for user in users) == sorted(by_user)
     for user in users:
         definition = by_user[user["metadata"]["name"]]
@@ -105,7 +105,7 @@ def test_m4_each_kafka_user_writes_only_topics_whose_every_event_type_its_servic
 def test_dead_letters_are_replayed_by_an_operator_user_that_writes_only_the_topics_they_came_from() -> None:
     acls = dead_letter_operator()["spec"]["authorization"]["acls"]
     topics = {(a["resource"]["name"], op) for a in acls if a["resource"]["type"] == "topic" for op in a["operations"]}
-    consuming = [d for d in SERVICES if d.consumes]
+    consuming = [d for d in service_definitions() if d.consumes]
     assert {name for name, op in topics if op == "Read"} == {f"mentoring.deadletter.{d.name}.v1" for d in consuming}
     assert {name for name, op in topics if op == "Write"} == {m.topic.name for d in consuming for m in d.consumes}
     assert not [a for a in acls if a["resource"]["type"] == "group"]  # it reads without joining any group
@@ -121,7 +121,7 @@ def test_the_ingress_passes_every_api_route_and_never_the_probes_or_metrics() ->
             for p in rules[service]
         )
 
-    for definition in SERVICES:
+    for definition in service_definitions():
         routes = [r.path for router in [*definition.routers, *definition.public_routers] for r in router.routes]
         assert routes and all(passes(definition.name, route) for route in routes), definition.name
         assert passes(definition.name, "/openapi.json") and passes(definition.name, "/asyncapi.json")
@@ -135,10 +135,10 @@ def test_a_service_reading_its_peers_is_given_their_urls_its_secret_and_a_way_th
     from mesh_local.config import LocalConfig
 
     compose = yaml.safe_load((ROOT / "deploy/compose/compose.yaml").read_text())
-    readers = {definition.name: definition.reads_from for definition in SERVICES if definition.reads_from}
+    readers = {definition.name: definition.reads_from for definition in service_definitions() if definition.reads_from}
     assert readers == {"matching": ["profile"], "scheduling": ["profile"], "notify": ["profile", "matching"]}
-    policies = {d.name: next(r for r in resources(d) if r["kind"] == "NetworkPolicy") for d in SERVICES}
-    for definition in SERVICES:
+    policies = {d.name: next(r for r in resources(d) if r["kind"] == "NetworkPolicy") for d in service_definitions()}
+    for definition in service_definitions():
         docs = resources(definition)
         config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
         secrets = {
@@ -169,7 +169,7 @@ def test_l6_scheduling_on_kubernetes_hands_out_feed_urls_over_https_and_refuses_
 
     from mesh_scheduling.settings import SchedulingSettings
 
-    scheduling = next(definition for definition in SERVICES if definition.name == "scheduling")
+    scheduling = next(definition for definition in service_definitions() if definition.name == "scheduling")
     config = next(d for d in resources(scheduling) if d["kind"] == "ConfigMap")["data"]
     assert config["MESH_CALENDAR_BASE_URL"].startswith("https://")
     required = {"database_url": "postgresql://x@h/db", "oidc_issuer": "https://idp.example/realms/r"}

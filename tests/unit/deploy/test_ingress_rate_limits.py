@@ -5,8 +5,8 @@ from pathlib import Path
 
 import yaml
 
+from mesh_runtime.registry import service_definitions
 from mesh_runtime.settings import ServiceSettings
-from tools.contracts_docs import SERVICES
 from tools.kubernetes import ingress, resources
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,6 +35,6 @@ def test_m10_the_generated_ingress_carries_the_limits() -> None:
 
 def test_m10_every_service_takes_the_client_address_the_ingress_forwards() -> None:
     """Else every anonymous request would share the controller pod's address, and one bucket."""
-    for service in SERVICES:
+    for service in service_definitions():
         config = next(d for d in resources(service) if d["kind"] == "ConfigMap")["data"]
         assert config["MESH_HTTP_FORWARDED_ALLOW_IPS"] == "*", service.name

@@ -7,7 +7,7 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from mesh_runtime.metrics import ServiceMetrics
-from tools.contracts_docs import SERVICES
+from mesh_runtime.registry import service_definitions
 from tools.kubernetes import resources
 from tools.observability import ALERTS, expressions
 
@@ -44,7 +44,7 @@ def test_every_expression_reads_metrics_and_labels_the_services_expose() -> None
     series = exposed()
     queries = expressions() + [
         trigger["metadata"]["query"]
-        for definition in SERVICES
+        for definition in service_definitions()
         for doc in resources(definition)
         if doc["kind"] == "ScaledObject"
         for trigger in doc["spec"]["triggers"]

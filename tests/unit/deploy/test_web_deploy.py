@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import SecretStr
 
-from tools.contracts_docs import SERVICES
+from mesh_runtime.registry import service_definitions
 from tools.kubernetes import BASE, RESPONSE_HEADERS, ingress, ingress_annotations, resources, response_headers
 from tools.observability import service_monitor
 from tools.web_manifests import HOST, WEB, web_resources
 
 ROOT = Path(__file__).resolve().parents[3]
-APIS = [service.name for service in SERVICES]
+APIS = [service.name for service in service_definitions()]
 UVICORN = {"FORWARDED_ALLOW_IPS"}  # uvicorn's own (--forwarded-allow-ips), read where the app starts it
 SECRETS = {
     "MESH_WEB_OIDC_CLIENT_SECRET": ("web-oidc", "client-secret"),
@@ -84,7 +84,7 @@ def test_kubernetes_gives_the_web_app_every_setting_it_requires_and_only_setting
 def test_the_web_app_calls_the_four_apis_by_their_services_in_the_cluster() -> None:
     config = one("ConfigMap")["data"]
     for api in APIS:
-        service = next(d for d in resources(next(s for s in SERVICES if s.name == api)) if d["kind"] == "Service")
+        service = next(d for d in resources(next(s for s in service_definitions() if s.name == api)) if d["kind"] == "Service")
         port = service["spec"]["ports"][0]["port"]
         assert config[f"MESH_WEB_{api.upper()}_URL"] == f"http://{service['metadata']['name']}" + (
             "" if port == 80 else f":{port}"
@@ -200,14 +200,14 @@ def test_the_web_apps_network_policy_lets_it_reach_the_four_apis_its_idp_its_dat
         ]
     )
     # PostgreSQL and the IdP exactly as the services reach them (the overlays narrow both the same way)
-    service_egress = next(d for d in resources(SERVICES[0]) if d["kind"] == "NetworkPolicy")["spec"]["egress"]
+    service_egress = next(d for d in resources(service_definitions()[0]) if d["kind"] == "NetworkPolicy")["spec"]["egress"]
     for rule in policy["spec"]["egress"]:
         if "ipBlock" in rule["to"][0]:
             assert rule in service_egress
 
 
 def test_every_api_lets_the_web_app_in() -> None:
-    for definition in SERVICES:
+    for definition in service_definitions():
         policy = next(d for d in resources(definition) if d["kind"] == "NetworkPolicy")
         [rule] = policy["spec"]["ingress"]
         assert {"podSelector": {"matchLabels": {"app.kubernetes.io/name": WEB}}} in rule["from"], definition.name

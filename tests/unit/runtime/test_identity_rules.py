@@ -157,7 +157,7 @@ def test_l5_the_reserved_tenant_is_no_institution_a_feed_url_or_an_event_may_nam
 
     from mentoring_contracts.envelope import new_envelope
     from mesh_runtime.identity.claims import UNASSIGNED, is_institution_id
-    from tests.unit.factories import joined
+    from tests.support.factories import joined
 
     assert is_institution_id("northbridge") and not is_institution_id(UNASSIGNED) and not is_institution_id("*")
     assert new_envelope(joined(), source="/t", institution="northbridge").institution == "northbridge"

@@ -3,8 +3,8 @@
 import pytest
 
 from mesh_local.config import LocalConfig
+from mesh_runtime.registry import service_definitions
 from mesh_runtime.tracing import exporting
-from tools.contracts_docs import SERVICES
 from tools.kubernetes import resources
 
 OTLP = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
@@ -28,7 +28,7 @@ def test_either_standard_variable_turns_export_on(no_otlp: pytest.MonkeyPatch, v
 
 
 def test_no_deployment_configures_an_endpoint_of_its_own() -> None:
-    for definition in SERVICES:
+    for definition in service_definitions():
         config = next(d for d in resources(definition) if d["kind"] == "ConfigMap")["data"]
         assert not set(config) & set(OTLP), definition.name
         assert not set(LocalConfig().service_env(definition.name)) & set(OTLP), definition.name

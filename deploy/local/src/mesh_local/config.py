@@ -4,8 +4,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mesh_runtime.registry import service_names
+
 REPO_ROOT = Path(__file__).resolve().parents[4]
-SERVICES = ("profile", "matching", "scheduling", "notify")
+SERVICES = service_names()  # the installed services, in their fixed order (profile first: port 18001)
 
 
 def _env_int(name: str, default: int) -> int:

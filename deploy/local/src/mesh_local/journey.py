@@ -1,15 +1,11 @@
 """Drives a peer-mentoring journey through the services' HTTP APIs and reports what flowed."""
 
 import asyncio
-import os
-import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,9 +13,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mentoring_contracts import CATALOG, TOPICS
 from mesh_local.after_match import AfterMatch, Cast, after_the_match
-from mesh_local.cohort import TOPICS as COHORT_TOPICS
-from mesh_local.cohort import demo_cohort, write_roster
-from mesh_local.config import LocalConfig
+from mesh_local.cohort import demo_cohort
+from mesh_local.config import SERVICES, LocalConfig
+from mesh_local.demo_program import import_roster, program_body
 from mesh_local.keycloak import user_token
 from mesh_local.realm import ADMIN, COHORT_SIZE, cohort_username, demo_email
 from mesh_local.steps import JourneyError, as_, eventually
@@ -53,7 +49,7 @@ async def run_journey(
     started = time.monotonic()
     report = JourneyReport()
     run = uuid.uuid4().hex[:6]  # a second `make run` starts a new program instead of colliding with the first
-    urls = {name: config.service_url(name) for name in ("profile", "matching", "scheduling", "notify")}
+    urls = {name: config.service_url(name) for name in SERVICES}
     async with httpx.AsyncClient(timeout=10) as http:
         program_id = f"first-year-stem-{run}"
         admin = await asyncio.to_thread(user_token, config, ADMIN)
@@ -62,7 +58,7 @@ async def run_journey(
         usernames = [cohort_username(index) for index in range(cohort_size)]
         for person, username in zip(cohort, usernames, strict=True):
             person["email"] = demo_email(username)  # the address the institution vouches for
-        report.roster = await _import_roster(config, admin, program_id, cohort, usernames)
+        report.roster = await import_roster(config, admin, program_id, cohort, usernames)
         ids, tokens = [], {}
         for person, username in zip(cohort, usernames, strict=True):
             token = await asyncio.to_thread(user_token, config, username)
@@ -151,59 +147,11 @@ def _member_ids(match: dict[str, Any]) -> set[str]:
 
 
 async def _create_program(http: httpx.AsyncClient, url: str, admin: str, program_id: str) -> dict[str, Any]:
-    """The demo program, as Northbridge's admin creates it: both campuses, every role, both ways of pairing."""
-    body = {
-        "program_id": program_id,
-        "name": "First-year STEM peer mentoring",
-        "setting": "academic",
-        "campuses": ["north", "south"],
-        "matching_mode": "mentor_mentee",
-        "matchmaking": "both",
-        "roles_offered": ["mentor", "mentee", "peer"],
-        "topics": list(COHORT_TOPICS),
-        "default_cadence": "weekly",
-        "session_minutes": 60,
-        "eligibility": [
-            {
-                "rule_id": "students",
-                "attribute": "affiliation",
-                "operator": "equals",
-                "value": "student",
-                "summary": "students of Northbridge",
-            }
-        ],
-    }
+    body = program_body(program_id)
     response = await http.post(f"{url}/programs", json=body, headers=as_(admin))
     if response.status_code != 201:
         raise JourneyError(f"creating the program failed: {response.status_code} {response.text}")
     return body
-
-
-async def _import_roster(
-    config: LocalConfig, admin: str, program_id: str, cohort: list[dict[str, Any]], usernames: list[str]
-) -> str:
-    """The cohort as a term-start roster, imported with ``mesh-roster``; returns what it printed."""
-    with tempfile.TemporaryDirectory(prefix="mesh-roster-") as folder:
-        path = Path(folder) / "roster.csv"
-        write_roster(path, cohort, usernames)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "mesh_roster.cli",
-            "import",
-            str(path),
-            "--program",
-            program_id,
-            "--url",
-            config.service_url("profile"),
-            env=os.environ | {"MESH_TOKEN": admin},
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        stdout, stderr = await process.communicate()
-    if process.returncode != 0:
-        raise JourneyError(f"the roster import failed ({process.returncode}): {stdout.decode()} {stderr.decode()}")
-    return stdout.decode().strip()
 
 
 async def count_events(config: LocalConfig) -> Counter[str]:

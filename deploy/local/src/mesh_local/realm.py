@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mesh_local.config import REPO_ROOT, SERVICES
+from mesh_runtime.registry import service_definitions
 
 REALM = "mentoring-mesh"
 REALM_FILE = REPO_ROOT / "deploy" / "local" / "keycloak" / "realm.json"
@@ -33,15 +34,19 @@ DEMO_PASSWORD = "mesh-demo"  # every demo user's password, local only
 COHORT_SIZE = 40
 ADMIN = "nadia"  # Northbridge's admin: creates the demo program and imports its roster
 ROLES = ("participant", "coordinator", "admin", "service")
-# The services that read personal data from another service's API, each as its own client
-# (client credentials, role ``service``): matching and scheduling from profile, notify from both.
-READING_SERVICES = ("matching", "scheduling", "notify")
 
 
 WEB_CLIENT = "mesh-web"
 WEB_SECRET = "web-local-secret"  # local demo only, like the automation secret
 WEB_URL_PLACEHOLDER = "${MESH_WEB_PUBLIC_URL}"  # Keycloak fills it from its environment at import (mesh_local.keycloak)
 LOCALES = ("en", "es")  # the login page follows the app's language (ui_locales)
+
+
+def reading_services() -> list[str]:
+    """The services that read personal data from another service's API (their ``reads_from``), each as
+    its own client (client credentials, role ``service``): matching and scheduling from profile, notify
+    from both. Only writing the realm imports the services for it."""
+    return [definition.name for definition in service_definitions() if definition.reads_from]
 
 
 def web_client(public_url: str, secret: str) -> dict[str, Any]:
@@ -245,7 +250,7 @@ def realm() -> dict[str, Any]:
             "serviceAccountClientId": f"mesh-{service}",
             "realmRoles": ["service"],
         }
-        for service in READING_SERVICES
+        for service in reading_services()
     ]
     service_clients = [
         {
@@ -260,7 +265,7 @@ def realm() -> dict[str, Any]:
             "defaultClientScopes": ["mesh"],
             "fullScopeAllowed": True,
         }
-        for service in READING_SERVICES
+        for service in reading_services()
     ]
     return {
         "realm": REALM,
@@ -343,7 +348,7 @@ def production_example() -> dict[str, Any]:
             "name": f"Mentoring Mesh {service} service",
             "secret": f"${{MESH_{service.upper()}_CLIENT_SECRET}}",
         }
-        for service in READING_SERVICES
+        for service in reading_services()
     ]
     accounts = [
         {
@@ -352,7 +357,7 @@ def production_example() -> dict[str, Any]:
             "serviceAccountClientId": f"mesh-{service}",
             "realmRoles": ["service"],
         }
-        for service in READING_SERVICES
+        for service in reading_services()
     ]
     accounts.append(
         {

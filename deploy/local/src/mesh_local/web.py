@@ -7,7 +7,7 @@ import time
 import httpx
 
 from mesh_local import processes
-from mesh_local.config import LocalConfig
+from mesh_local.config import SERVICES, LocalConfig
 from mesh_local.realm import WEB_SECRET
 
 WEB = "web"
@@ -34,10 +34,7 @@ class LocalWeb:
             "MESH_WEB_SESSION_KEYS": LOCAL_SESSION_KEY,
             "MESH_WEB_DATABASE_URL": c.database_url(WEB),
             "MESH_WEB_DATABASE_MIGRATION_URL": c.database_migration_url(WEB),
-            **{
-                f"MESH_WEB_{service.upper()}_URL": c.service_url(service)
-                for service in ("profile", "matching", "scheduling", "notify")
-            },
+            **{f"MESH_WEB_{service.upper()}_URL": c.service_url(service) for service in SERVICES},
             "MESH_WEB_LOG_FORMAT": "console",
         }
 

@@ -1,4 +1,4 @@
-"""Valid domain inputs for unit tests; each test overrides only what it is about."""
+"""Valid domain inputs for tests; each test overrides only what it is about."""
 
 import uuid
 from datetime import UTC, datetime
