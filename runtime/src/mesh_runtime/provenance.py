@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from mentoring_contracts import TOPICS, EventEnvelope
+from mentoring_contracts import TOPICS, EventEnvelope, ParticipantErasureConfirmed, service_source
 
 
 class NotFromItsOwner(Exception):
@@ -18,7 +18,8 @@ def check_owner(topic: str, envelope: EventEnvelope[Any]) -> None:
 
     The source is only what the producer says; the topic is what the Kafka ACLs vouch for (only its
     writers may write it). Together they refuse a type another service forged, on its own topic or
-    on one it may write (an erasure confirmation found on profile's participants topic)."""
+    on one it may write (an erasure confirmation found on profile's participants topic). Of a topic
+    that several services write, one does not speak for another: a service confirms only its own erasure."""
     own = type(envelope.data).topic
     if topic in _PLAN_TOPICS and topic != own.name:
         raise NotFromItsOwner(
@@ -27,3 +28,6 @@ def check_owner(topic: str, envelope: EventEnvelope[Any]) -> None:
         )
     if envelope.source not in own.sources:
         raise NotFromItsOwner(f"{envelope.type} is published by {', '.join(sorted(own.sources))}, not {envelope.source!r}")
+    confirmed = envelope.data
+    if isinstance(confirmed, ParticipantErasureConfirmed) and envelope.source != service_source(confirmed.service):
+        raise NotFromItsOwner(f"an erasure confirmation for {confirmed.service!r} from {envelope.source!r}")

@@ -6,14 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mentoring_contracts import ParticipantErasureConfirmed, new_envelope, service_source
-from mesh_profile.adapters.events import event_handlers
+from mentoring_contracts import ParticipantErasureConfirmed, service_source
 from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA
-from mesh_profile.bootstrap import DEFINITION
-from tests.support.identity import INSTITUTION, as_, as_person, bearer, local_issuer
-from tests.support.programs import create_programs
-from tests.support.services import running
-from tests.unit.factories import profile
+from tests.support.events import deliver
+from tests.support.factories import profile
+from tests.support.identity import as_, as_person, bearer, local_issuer
 
 ELSEWHERE = "other-college"
 ADMIN_ACCOUNT = str(uuid.uuid4())
@@ -21,10 +18,8 @@ ADMIN = as_("profile", "admin", subject=ADMIN_ACCOUNT)
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_programs(service[1], "first-year-stem", "grad-peers")
-        yield service
+def programs() -> tuple[str, ...]:
+    return ("first-year-stem", "grad-peers")
 
 
 async def _erased(client, program_id: str, campus: str, *, by_admin: bool) -> dict:
@@ -41,13 +36,11 @@ async def _erased(client, program_id: str, campus: str, *, by_admin: bool) -> di
 
 async def _confirm(app, participant_id: str, *services: str) -> None:
     """Each service confirms its own erasure, as its ParticipantErasureConfirmed would."""
-    on_confirmed = event_handlers(app.state.components)[ParticipantErasureConfirmed]
     for service in services:
         confirmed = ParticipantErasureConfirmed(
             participant_id=uuid.UUID(participant_id), service=service, erased=[f"{service} data"], confirmed_at=datetime.now(UTC)
         )
-        async with app.state.components.database.transaction(INSTITUTION) as transaction:
-            await on_confirmed(transaction, new_envelope(confirmed, source=service_source(service), institution=INSTITUTION))
+        await deliver(app, confirmed, source=service_source(service))
 
 
 def _newest_first(erasures: list[dict]) -> list[str]:

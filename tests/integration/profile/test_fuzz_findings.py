@@ -6,17 +6,9 @@ import uuid
 
 import pytest
 
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_, as_person
 from tests.support.programs import create_program, program_body
-from tests.support.services import running
-from tests.unit.factories import profile
-
-
-@pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 @pytest.mark.parametrize("lax", [0, 1, "no", "true", None])

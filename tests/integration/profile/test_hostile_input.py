@@ -4,11 +4,9 @@ the reported 500 (a time zone of a few hundred characters), control characters (
 import pytest
 
 from mentoring_contracts.topics import PARTICIPANTS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_
-from tests.support.programs import create_programs
-from tests.support.services import outbox_types, running
-from tests.unit.factories import profile
+from tests.support.services import outbox_types
 
 PROBLEM = "application/problem+json"
 
@@ -19,10 +17,8 @@ def as_person_with(body: dict) -> dict[str, str]:
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_programs(service[1], "first-year-stem")
-        yield service
+def programs() -> tuple[str, ...]:
+    return ("first-year-stem",)
 
 
 async def test_time_zone_hostile_zones_in_a_profile_put_are_422_problems_not_500s(profile_service) -> None:

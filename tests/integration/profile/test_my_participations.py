@@ -6,24 +6,22 @@ import uuid
 
 import pytest
 
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_, as_person
 from tests.support.programs import create_program, roster_row
-from tests.support.services import running
-from tests.unit.factories import profile
 
 ELSEWHERE = "other-college"
 PATH = "/me/participations"
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        client = service[1]
-        for program_id, name in (("stem", "STEM peers"), ("writing", "Writing circle"), ("rostered", "Rostered")):
-            await create_program(client, program_id, name=name)
-        await create_program(client, "south-only", campuses=["south"])
-        yield service
+async def profile_service(profile_service):
+    """conftest's, with this module's programs."""
+    client = profile_service[1]
+    for program_id, name in (("stem", "STEM peers"), ("writing", "Writing circle"), ("rostered", "Rostered")):
+        await create_program(client, program_id, name=name)
+    await create_program(client, "south-only", campuses=["south"])
+    return profile_service
 
 
 async def mine(client, headers: dict[str, str]) -> list[tuple[str, str]]:

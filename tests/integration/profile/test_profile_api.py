@@ -5,18 +5,15 @@ import uuid
 import pytest
 
 from mentoring_contracts.topics import PARTICIPANTS, PROGRAMS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_, as_person
-from tests.support.programs import create_programs, program_body
-from tests.support.services import outbox_types, running
-from tests.unit.factories import profile
+from tests.support.programs import program_body
+from tests.support.services import outbox_types
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_programs(service[1], "first-year-stem", "workplace-onboarding")
-        yield service
+def programs() -> tuple[str, ...]:
+    return ("first-year-stem", "workplace-onboarding")
 
 
 async def test_joining_stores_the_participant_and_emits_participant_joined(profile_service) -> None:

@@ -3,22 +3,13 @@
 import asyncio
 import uuid
 
-import pytest
-
 from mentoring_contracts.topics import PARTICIPANTS, PROGRAMS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_, as_person
 from tests.support.programs import create_program, program_body
-from tests.support.services import outbox_types, running
-from tests.unit.factories import profile
+from tests.support.services import outbox_types
 
 PROBLEM = "urn:mentoringmesh:problem:"
-
-
-@pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 def coordinator(*campuses: str) -> dict[str, str]:

@@ -7,11 +7,10 @@ import uuid
 import pytest
 
 from mentoring_contracts.topics import PARTICIPANTS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_, as_person
 from tests.support.programs import create_program, program_body
-from tests.support.services import outbox_data, outbox_types, running
-from tests.unit.factories import profile
+from tests.support.services import outbox_data, outbox_types
 
 PROBLEM = "urn:mentoringmesh:problem:"
 QUESTIONS = [
@@ -39,18 +38,18 @@ RULES = [
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_program(
-            service[1],
-            "first-years",
-            custom_attributes=QUESTIONS,
-            eligibility=RULES,
-            campuses=["north"],
-            roles_offered=[],
-            topics=["Calculus II"],
-        )
-        yield service
+async def profile_service(profile_service):
+    """conftest's, with this module's programs."""
+    await create_program(
+        profile_service[1],
+        "first-years",
+        custom_attributes=QUESTIONS,
+        eligibility=RULES,
+        campuses=["north"],
+        roles_offered=[],
+        topics=["Calculus II"],
+    )
+    return profile_service
 
 
 def student(**answers) -> tuple[dict, dict[str, str]]:

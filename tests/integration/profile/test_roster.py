@@ -3,24 +3,23 @@
 import pytest
 
 from mentoring_contracts.topics import PARTICIPANTS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import profile
 from tests.support.identity import as_
 from tests.support.programs import create_program, roster_row
-from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import profile
+from tests.support.services import in_tenant, outbox_types
 
 ADMIN = as_("profile", "admin")
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_program(
-            service[1],
-            "first-years",
-            eligibility=[{"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}],
-        )
-        yield service
+async def profile_service(profile_service):
+    """conftest's, with this module's programs."""
+    await create_program(
+        profile_service[1],
+        "first-years",
+        eligibility=[{"rule_id": "students", "attribute": "affiliation", "operator": "equals", "value": "student"}],
+    )
+    return profile_service
 
 
 row = roster_row

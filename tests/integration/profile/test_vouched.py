@@ -6,21 +6,18 @@ import uuid
 import pytest
 
 from mentoring_contracts.topics import PARTICIPANTS
-from mesh_profile.bootstrap import DEFINITION
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_, as_person
-from tests.support.programs import create_program, create_programs
-from tests.support.services import outbox_data, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.programs import create_program
+from tests.support.services import outbox_data, outbox_types
 
 PROBLEM = "urn:mentoringmesh:problem:"
 STAFF_ONLY = [{"rule_id": "staff-only", "attribute": "affiliation", "operator": "equals", "value": "staff"}]
 
 
 @pytest.fixture
-async def profile_service(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        await create_programs(service[1], "first-year-stem")
-        yield service
+def programs() -> tuple[str, ...]:
+    return ("first-year-stem",)
 
 
 async def test_m7_a_token_without_a_vouched_email_cannot_join_with_anyones_address(profile_service) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from mentoring_contracts import ProgramDefinition
 from mesh_profile.domain.eligibility import violations
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 
 def program(**overrides) -> ProgramDefinition:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from mesh_profile.domain.participant import MentoringAwaitsApproval, join
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 
 def test_joining_creates_the_participant_and_the_event_others_learn_from() -> None:
@@ -50,7 +50,7 @@ def test_a_profile_is_replaced_whole_but_the_program_stays() -> None:
 def test_the_requester_of_an_erasure_is_recognised_by_a_salted_digest_only() -> None:
     import hashlib
 
-    from mesh_profile.application.erase_participant import Erasure, digest
+    from mesh_profile.domain.erasure import Erasure, digest
 
     first, second = digest("42"), digest("42")
     assert first != second  # a salt of its own each time

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from mesh_profile.domain.participant import join
 from mesh_profile.domain.participation import ParticipationState, participations
 from mesh_profile.domain.program import create
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 from tests.unit.profile.test_eligibility import program
 
 NOW = datetime(2026, 12, 4, 9, tzinfo=UTC)

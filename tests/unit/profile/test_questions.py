@@ -6,7 +6,7 @@ import pytest
 from mesh_profile.domain.eligibility import violations
 from mesh_profile.domain.questions import as_the_program_spells_it, asked
 from mesh_profile.domain.vouched import NotVouched, Vouched, kept_facts, self_joined
-from tests.unit.factories import profile
+from tests.support.factories import profile
 from tests.unit.profile.test_eligibility import program
 
 COURSE = {

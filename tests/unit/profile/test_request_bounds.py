@@ -5,9 +5,9 @@ import pytest
 from pydantic import ValidationError
 
 from mentoring_contracts import ParticipantProfile
-from mesh_profile.adapters.http import Claim
-from mesh_profile.adapters.roster_http import Row
-from tests.unit.factories import profile
+from mesh_profile.adapters.http.participants import Claim
+from mesh_profile.adapters.http.roster import Row
+from tests.support.factories import profile
 
 
 @pytest.mark.parametrize(

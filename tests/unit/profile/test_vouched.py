@@ -3,7 +3,7 @@
 import pytest
 
 from mesh_profile.domain.vouched import NotVouched, Vouched, kept_facts, self_joined
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 STUDENT = Vouched.of("student", 1, "Physics")
 

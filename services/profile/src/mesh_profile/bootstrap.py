@@ -2,7 +2,6 @@
 
 from mentoring_contracts import (
     ParticipantErased,
-    ParticipantErasureConfirmed,
     ParticipantJoined,
     ParticipantLeft,
     ParticipantProfileUpdated,
@@ -10,14 +9,11 @@ from mentoring_contracts import (
     ProgramCreated,
     ProgramUpdated,
 )
-from mesh_profile.adapters.erasures_http import router as erasures_router
-from mesh_profile.adapters.events import event_handlers
-from mesh_profile.adapters.http import router
-from mesh_profile.adapters.me_http import router as me_router
-from mesh_profile.adapters.mentoring_http import router as mentoring_router
-from mesh_profile.adapters.programs_http import router as programs_router
-from mesh_profile.adapters.reads_http import router as reads_router
-from mesh_profile.adapters.roster_http import router as roster_router
+from mesh_profile.adapters.events import HANDLERS
+from mesh_profile.adapters.http import ROUTERS
+from mesh_profile.adapters.http.refusals import REFUSALS
+from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
+from mesh_profile.settings import ProfileSettings
 from mesh_runtime.app import ServiceDefinition
 
 DEFINITION = ServiceDefinition(
@@ -26,8 +22,10 @@ DEFINITION = ServiceDefinition(
     description="Institutions run mentoring programs with their own rules; participants join them, keep their profile current, leave, and have their "
     "personal data erased.",
     migrations_package="mesh_profile.migrations",
-    routers=[programs_router, roster_router, router, reads_router, mentoring_router, me_router, erasures_router],
-    handlers=event_handlers,
+    routers=ROUTERS,
+    unit_of_work=PostgresProfileUnitOfWork,
+    handlers=HANDLERS,
+    refusals=REFUSALS,
     publishes=[
         ProgramCreated,
         ProgramUpdated,
@@ -37,5 +35,5 @@ DEFINITION = ServiceDefinition(
         ParticipantLeft,
         ParticipantErased,
     ],
-    consumes=[ParticipantErasureConfirmed],
+    settings_class=ProfileSettings,
 )

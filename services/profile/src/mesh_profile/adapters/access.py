@@ -1,9 +1,12 @@
-"""Where a participant lives and whose they are, for the runtime's access rule. Read inside the
-caller's tenant transaction: row-level security already hides other institutions."""
+"""Where a participant lives and whose they are, for the runtime's access rule, and who a person acting
+as themself is. Read inside the caller's tenant transaction: row-level security already hides other
+institutions."""
 
-from mesh_profile.application.erase_participant import Erasure
+from mesh_profile.domain.erasure import Erasure
 from mesh_profile.domain.participant import Participant
-from mesh_runtime.identity import Tenancy
+from mesh_profile.domain.person import Person
+from mesh_profile.domain.vouched import Vouched
+from mesh_runtime.identity import Principal, Tenancy
 
 
 def participant_tenancy(participant: Participant, erasure: Erasure | None = None, asking: str | None = None) -> Tenancy:
@@ -14,4 +17,13 @@ def participant_tenancy(participant: Participant, erasure: Erasure | None = None
         owners.add(asking)
     return Tenancy(
         participant.institution, frozenset({participant.profile.campus}), participant.profile.program_id, frozenset(owners)
+    )
+
+
+def person_of(principal: Principal) -> Person:
+    """The caller as their institution vouches for them (their token): campuses, verified email, facts."""
+    return Person(
+        frozenset(principal.campuses),
+        principal.email,
+        Vouched.of(principal.affiliation, principal.year_of_study, principal.department),
     )

@@ -1,34 +1,22 @@
-"""Who may be in a program: its rules at join and on every profile change, and its seats per role."""
+"""Who may be in a program: its rules at join and on every profile change, its seats per role, and
+the person's own campus and address (shared by the use cases that admit; not a use case itself)."""
 
 from collections.abc import Iterable
 
 from mentoring_contracts import ParticipantProfile
 from mentoring_contracts.events.participants import Role
+from mesh_profile.application.errors import (
+    CAPACITY,
+    NotEligible,
+    NotYourCampus,
+    NotYourEmail,
+    NoVouchedEmail,
+    ProgramNotFound,
+)
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.eligibility import Violation, violations
-from mesh_profile.domain.participant import ProfileError
+from mesh_profile.domain.person import Person
 from mesh_profile.domain.program import Program
-
-
-class ProgramNotFound(ProfileError):
-    pass
-
-
-class NotEligible(ProfileError):
-    """The profile fails some of the program's rules; each is named."""
-
-    def __init__(self, program_id: str, failed: list[Violation]) -> None:
-        rules = ", ".join(violation.rule_id for violation in failed)
-        super().__init__(f"{len(failed)} of program {program_id!r}'s participation rules refuse this profile: {rules}")
-        self.program_id = program_id
-        self.violations = failed
-
-    @property
-    def only_capacity(self) -> bool:
-        return all(violation.rule_id.startswith(CAPACITY) for violation in self.violations)
-
-
-CAPACITY = "capacity-"
 
 
 def roles_of(profile: ParticipantProfile) -> list[Role]:
@@ -59,5 +47,32 @@ async def admit(
     failed = violations(program.definition, profile)
     full = await uow.seats.take(program.program_id, list(roles_of(profile) if seats_for is None else seats_for))
     if failed or full:
-        raise NotEligible(program.program_id, failed + full_roles(full))
+        raise NotEligible.of(program.program_id, failed + full_roles(full))
     return program
+
+
+def require_own_campus(person: Person, campus: str) -> None:
+    """A person joins, claims and moves only on a campus of their own."""
+    if campus not in person.campuses:
+        raise NotYourCampus(campus)
+
+
+def vouched_email(person: Person) -> str:
+    """The address the institution vouches for: without one, a person could join with anyone's (and the
+    roster would then adopt them as that person)."""
+    if person.email is None:
+        raise NoVouchedEmail(
+            "your institution vouches for no email address of yours (your token carries no "
+            "verified email), so you cannot join with one: ask your institution, or a "
+            "coordinator to add you through the program's roster"
+        )
+    return person.email
+
+
+def require_own_email(person: Person, email: str, stored: str | None = None) -> None:
+    """Mail goes where the institution says the person is: nobody joins with, or changes to, someone
+    else's address. Keeping the address already stored (``stored``) needs no vouching."""
+    if stored is not None and stored.casefold() == email.casefold():
+        return
+    if vouched_email(person).casefold() != email.casefold():
+        raise NotYourEmail(vouched_email(person))

@@ -1,51 +1,21 @@
 """Use cases: a participant's personal data is erased on request; services confirm theirs."""
 
-import hashlib
-import hmac
-import secrets
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErasureConfirmed
 from mesh_profile.application.admission import roles_of
-from mesh_profile.application.change_participation import ParticipantNotFound
+from mesh_profile.application.errors import ParticipantNotFound
 from mesh_profile.application.ports import ProfileUnitOfWork
+from mesh_profile.domain.erasure import Erasure, digest
 from mesh_profile.domain.participant import ParticipantStatus
 
 # Every service that holds personal data, and so must confirm its erasure.
 SERVICES_HOLDING_PERSONAL_DATA = ("profile", "matching", "scheduling", "notify")
 
 
-def digest(subject: str, salt: str | None = None) -> str:
-    """An erased person's account id is not kept; its salted digest (``salt$sha256``) lets them, and only
-    them, follow the erasure. Salted per erasure, so that guessable account ids (numbers, usernames)
-    cannot be recovered by hashing candidates once for every row."""
-    salt = salt if salt is not None else secrets.token_hex(16)
-    return f"{salt}${hashlib.sha256((salt + subject).encode()).hexdigest()}"
-
-
-def _matches(stored: str, subject: str) -> bool:
-    salt, separator, _ = stored.partition("$")
-    expected = digest(subject, salt) if separator else hashlib.sha256(subject.encode()).hexdigest()  # before salting
-    return hmac.compare_digest(stored, expected)
-
-
-@dataclass(frozen=True, slots=True)
-class Erasure:
-    participant_id: UUID
-    requested_at: datetime
-    requested_by: str  # "participant", or the admin's account id
-    requester_digest: str  # salt$sha256(salt + account id)
-    confirmations: dict[str, datetime] = field(default_factory=dict)
-    erased: dict[str, list[str]] = field(default_factory=dict)  # service -> what it erased, in words
-
-    def requested_by_account(self, subject: str) -> bool:
-        return _matches(self.requester_digest, subject)
-
-    @property
-    def complete(self) -> bool:
-        return set(SERVICES_HOLDING_PERSONAL_DATA) <= set(self.confirmations)
+def complete(erasure: Erasure) -> bool:
+    """Every service holding personal data has confirmed its erasure."""
+    return erasure.confirmed_by(SERVICES_HOLDING_PERSONAL_DATA)
 
 
 async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, requested_by: str, by_admin: bool) -> Erasure:
@@ -58,7 +28,7 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
         existing = await uow.participants.erasure(participant_id)
         assert existing is not None, "an erased participant has its erasure record"
         return existing
-    now = datetime.now(UTC)
+    now = uow.clock.now()
     erased, event = participant.erase(now)
     await uow.participants.save(erased)
     if participant.status is ParticipantStatus.ACTIVE:
@@ -79,6 +49,8 @@ async def erase_participant(uow: ProfileUnitOfWork, participant_id: UUID, reques
 
 
 async def confirm_erasure(uow: ProfileUnitOfWork, confirmed: ParticipantErasureConfirmed) -> None:
+    """Records a service's confirmation; one seen twice (or late) keeps the first one given. That the
+    service confirms only its own erasure is the consumer's provenance check."""
     await uow.participants.confirm_erasure(
         confirmed.participant_id, confirmed.service, confirmed.confirmed_at, list(confirmed.erased)
     )

@@ -13,14 +13,14 @@ that is, so a coordinator of one campus can neither rewrite nor discover another
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID, uuid4
 
 from pydantic import ValidationError
 
-from mentoring_contracts import ParticipantProfile
-from mesh_profile.application.admission import ProgramNotFound, full_roles, roles_of
+from mentoring_contracts import Event, ParticipantProfile
+from mesh_profile.application.admission import full_roles, program_of, roles_of
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.eligibility import violations
 from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join, mentors
@@ -51,72 +51,102 @@ async def import_roster(
     uow: ProfileUnitOfWork, program_id: str, rows: Sequence[RosterRow], *, institution: str, may_place: Callable[[str], bool]
 ) -> list[RowResult]:
     """``may_place(campus)``: whether the importing coordinator may place people on that campus."""
-    program = await uow.programs.get_for_share(program_id)
-    if program is None:
-        raise ProgramNotFound(f"no program {program_id!r}")
+    program = await program_of(uow, program_id)
     program.require_open_for_joins()
     results, valid = _validated(program, rows, may_place)  # before the lock: checking needs no turn
     await uow.lock_roster(program_id)  # two imports of one program take turns, batch by batch
-    now = datetime.now(UTC)
-    known = await uow.participants.find_by_external_ids(program_id, [row.external_id for row, _ in valid])
-    by_email = await uow.participants.find_by_emails(program_id, [str(p.email).lower() for _, p in valid])
-    seats = SeatCount(await uow.seats.limited(program_id))
-    joined: list[Participant] = []
-    changed: list[Participant] = []
-    events: list = []
-    for row, profile in valid:
+    batch = RosterBatch(
+        institution,
+        uow.clock.now(),
+        may_place,
+        known=await uow.participants.find_by_external_ids(program_id, [row.external_id for row, _ in valid]),
+        by_email=await uow.participants.find_by_emails(program_id, [str(p.email).lower() for _, p in valid]),
+        seats=SeatCount(await uow.seats.limited(program_id)),
+    )
+    results += [batch.place(row, profile) for row, profile in valid]
+    await uow.seats.change(program_id, batch.seats.changes)
+    await uow.participants.add_many(batch.joined)
+    await uow.participants.save_many(batch.changed)
+    await uow.emit_many(batch.events)
+    return sorted(results, key=lambda result: result.line)
+
+
+@dataclass(slots=True)
+class RosterBatch:
+    """The valid rows of one batch, placed one by one in memory against the participants they name
+    (``known``: by external id; ``by_email``: by lower-cased email, both locked) and the program's
+    seats; what they make is written once at the end (``joined``, ``changed``, ``events``)."""
+
+    institution: str
+    now: datetime
+    may_place: Callable[[str], bool]
+    known: dict[str, Participant]
+    by_email: dict[str, Participant]
+    seats: "SeatCount"
+    joined: list[Participant] = field(default_factory=list)
+    changed: list[Participant] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def place(self, row: RosterRow, profile: ParticipantProfile) -> RowResult:
+        """A new external id joins; a known one (or, once, someone who joined themself with this email)
+        is updated if their profile changed; anyone on a campus the importer may not place people on,
+        or who left or was erased, is not touched, and the row is rejected saying why."""
         result = RowResult(row.line, row.external_id, "rejected")
-        results.append(result)
-        current = known.get(row.external_id)
-        owner = by_email.get(str(profile.email).lower())
-        if current is not None and not may_place(current.profile.campus):
-            result.reasons.append(f"external id {row.external_id!r} is a participant on a campus you do not coordinate")
-            continue
+        current = self.known.get(row.external_id)
+        owner = self.by_email.get(str(profile.email).lower())
+        if current is not None and not self.may_place(current.profile.campus):
+            return _rejected(result, f"external id {row.external_id!r} is a participant on a campus you do not coordinate")
         if owner is not None and owner.participant_id != (current.participant_id if current else None):
-            visible = may_place(owner.profile.campus)
+            visible = self.may_place(owner.profile.campus)
             if current is not None or owner.external_id is not None or not visible:
-                result.reasons.append(
+                return _rejected(
+                    result,
                     f"email {profile.email} belongs to another participant"
-                    + (f" (external id {owner.external_id})" if visible and owner.external_id else "")
+                    + (f" (external id {owner.external_id})" if visible and owner.external_id else ""),
                 )
-                continue
             current = owner  # joined themself before the roster came: the roster recognises them by email
         if current is None:
-            if full := seats.take(roles_of(profile)):
-                result.reasons += [violation.message for violation in full_roles(full)]
-                continue
-            participant, event = join(uuid4(), profile, now, institution=institution, subject=None, external_id=row.external_id)
-            joined.append(_roster_approved(participant, now))
-            events += [event] if event is not None else []
-            result.outcome, result.participant_id = "new", participant.participant_id
-            continue
+            return self._join(result, row, profile)
         result.participant_id = current.participant_id
         if current.status is not ParticipantStatus.ACTIVE:
-            result.reasons.append(
-                f"participant {current.participant_id} has {current.status.value}; a roster does not bring them back"
+            return _rejected(
+                result, f"participant {current.participant_id} has {current.status.value}; a roster does not bring them back"
             )
-            continue
         if current.profile == profile and current.external_id == row.external_id:
             result.outcome = "unchanged"
-            continue
+            return result
+        return self._update(result, current, row, profile)
+
+    def _join(self, result: RowResult, row: RosterRow, profile: ParticipantProfile) -> RowResult:
+        if full := self.seats.take(roles_of(profile)):
+            return _rejected(result, *(violation.message for violation in full_roles(full)))
+        participant, event = join(
+            uuid4(), profile, self.now, institution=self.institution, subject=None, external_id=row.external_id
+        )
+        self.joined.append(_roster_approved(participant, self.now))
+        self.events += [event] if event is not None else []
+        result.outcome, result.participant_id = "new", participant.participant_id
+        return result
+
+    def _update(self, result: RowResult, current: Participant, row: RosterRow, profile: ParticipantProfile) -> RowResult:
         before, after = set(roles_of(current.profile)), set(roles_of(profile))
-        if full := seats.take(sorted(after - before)):
-            result.reasons += [violation.message for violation in full_roles(full)]
-            continue
-        seats.give_back(sorted(before - after))
-        updated, event = current.update(profile, now)
-        changed.append(_roster_approved(_with_external_id(updated, row.external_id), now))
+        if full := self.seats.take(sorted(after - before)):
+            return _rejected(result, *(violation.message for violation in full_roles(full)))
+        self.seats.give_back(sorted(before - after))
+        updated, event = current.update(profile, self.now)
+        self.changed.append(_roster_approved(_with_external_id(updated, row.external_id), self.now))
         if current.profile != profile or current.mentoring_pending:
-            events += [event] if event is not None else []
+            self.events += [event] if event is not None else []
         result.outcome = "updated"
         result.changed = changed_fields(current.profile, profile) + (
             ["external_id"] if current.external_id != row.external_id else []
         )
-    await uow.seats.change(program_id, seats.changes)
-    await uow.participants.add_many(joined)
-    await uow.participants.save_many(changed)
-    await uow.emit_many(events)
-    return sorted(results, key=lambda result: result.line)
+        return result
+
+
+def _rejected(result: RowResult, *reasons: str) -> RowResult:
+    result.reasons += reasons
+    return result
 
 
 class SeatCount:

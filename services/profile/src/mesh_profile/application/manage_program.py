@@ -1,9 +1,7 @@
 """Use cases: an institution's staff create, change and close its programs."""
 
-from datetime import UTC, datetime
-
 from mentoring_contracts import ProgramDefinition
-from mesh_profile.application.admission import ProgramNotFound
+from mesh_profile.application.errors import ProgramNotFound
 from mesh_profile.application.ports import ProfileUnitOfWork
 from mesh_profile.domain.program import Program, create
 
@@ -13,7 +11,7 @@ async def create_program(
 ) -> Program:
     """Stores the program with its seats per limited role and emits ProgramCreated; ids are unique
     across the platform."""
-    program, created = create(program_id, institution, definition, coordinators, datetime.now(UTC))
+    program, created = create(program_id, institution, definition, coordinators, uow.clock.now())
     await uow.programs.add(program)
     await uow.seats.set_limits(program_id, definition)
     await uow.emit(created)
@@ -26,7 +24,7 @@ async def update_program(
     """Replaces the definition and emits ProgramUpdated with all of it. A lowered capacity takes no
     one out: it only stops joins until people leave."""
     program = await load_program(uow, program_id, for_update=True)
-    updated, event = program.update(definition, coordinators, datetime.now(UTC))
+    updated, event = program.update(definition, coordinators, uow.clock.now())
     await uow.programs.save(updated)
     await uow.seats.set_limits(program_id, definition)
     await uow.emit(event)
@@ -37,7 +35,7 @@ async def close_program(uow: ProfileUnitOfWork, program_id: str, reason: str | N
     """Emits ProgramClosed once: joins stop here; matching ends the program's open matches with the
     reason and proposes no more; everything that happened stays readable."""
     program = await load_program(uow, program_id, for_update=True)
-    closed, event = program.close(reason, datetime.now(UTC))
+    closed, event = program.close(reason, uow.clock.now())
     if event is not None:
         await uow.programs.save(closed)
         await uow.emit(event)

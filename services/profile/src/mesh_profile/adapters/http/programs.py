@@ -17,16 +17,14 @@ from mentoring_contracts import ProgramDefinition
 from mentoring_contracts.events.base import AccountSubject, ProgramId, Reason
 from mentoring_contracts.events.participants import Role
 from mentoring_contracts.events.programs import CustomAttribute, RoleCapacity, Term
-from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
-from mesh_profile.adapters.programs_store import PostgresPrograms
-from mesh_profile.adapters.refusals import program_refusals
+from mesh_profile.adapters.http import Uow, queries
 from mesh_profile.application.manage_program import close_program, create_program, load_program, update_program
 from mesh_profile.domain.program import Program, ProgramStatus
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
+from mesh_runtime.dependencies import PrincipalDep, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(prefix="/programs", tags=["programs"])
+router: APIRouter = APIRouter(prefix="/programs", tags=["programs"])
 Coordinators = Annotated[
     list[AccountSubject],
     Field(
@@ -139,15 +137,12 @@ class ProgramView(ProgramDefinition):
     description="Emits ProgramCreated.",
     responses=error_responses(403, 409),
 )
-async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ProgramView:
+async def create(body: NewProgram, uow: Uow, principal: PrincipalDep) -> ProgramView:
     definition = body.definition()
     _require_manager(principal, body.program_id, definition.campuses)
     coordinators = tuple(body.coordinators) or (principal.subject,)
-    async with program_refusals():
-        async with components.database.transaction(principal.institution) as transaction:
-            uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-            program = await create_program(uow, body.program_id, principal.institution, definition, coordinators)
-            await audit.record(transaction, principal, cause, "program.create", f"program/{body.program_id}")
+    program = await create_program(uow, body.program_id, principal.institution, definition, coordinators)
+    await audit.record(uow.transaction, principal, uow.cause, "program.create", f"program/{body.program_id}")
     return ProgramView.of(program, principal)
 
 
@@ -161,7 +156,7 @@ async def create(body: NewProgram, components: ComponentsDep, cause: CauseDep, p
     responses=error_responses(),
 )
 async def listing(
-    components: ComponentsDep,
+    uow: Uow,
     principal: PrincipalDep,
     state: Annotated[Literal["open", "closed"] | None, Query(alias="status")] = None,
     campus: str | None = None,
@@ -169,15 +164,13 @@ async def listing(
     campuses = None if principal.is_admin else set(principal.campuses)
     if campus is not None:
         campuses = {campus} & campuses if campuses is not None else {campus}
-    async with components.database.transaction(principal.institution) as transaction:
-        programs = await PostgresPrograms(transaction.connection).listing(ProgramStatus(state) if state else None, campuses)
+    programs = await queries.programs_listing(uow.connection, ProgramStatus(state) if state else None, campuses)
     return [ProgramView.of(program, principal) for program in programs]
 
 
 @router.get("/{program_id}", summary="A program", responses=error_responses(404))
-async def read(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> ProgramView:
-    async with components.database.transaction(principal.institution) as transaction:
-        program = await PostgresPrograms(transaction.connection).get(program_id)
+async def read(program_id: str, uow: Uow, principal: PrincipalDep) -> ProgramView:
+    program = await uow.programs.get(program_id)
     if program is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id!r}")
     _require_visible(principal, program)
@@ -190,17 +183,13 @@ async def read(program_id: str, components: ComponentsDep, principal: PrincipalD
     description="Emits ProgramUpdated with the whole definition. A closed program cannot change.",
     responses=error_responses(403, 404, 409),
 )
-async def update(
-    program_id: str, body: ProgramSpec, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> ProgramView:
+async def update(program_id: str, body: ProgramSpec, uow: Uow, principal: PrincipalDep) -> ProgramView:
     definition = body.definition()
-    async with program_refusals(), components.database.transaction(principal.institution) as transaction:
-        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-        current = await load_program(uow, program_id, for_update=True)
-        _require_visible(principal, current)
-        _require_manager(principal, program_id, {*current.definition.campuses, *definition.campuses})
-        program = await update_program(uow, program_id, definition, tuple(body.coordinators) or current.coordinators)
-        await audit.record(transaction, principal, cause, "program.update", f"program/{program_id}", version=program.version)
+    current = await load_program(uow, program_id, for_update=True)
+    _require_visible(principal, current)
+    _require_manager(principal, program_id, {*current.definition.campuses, *definition.campuses})
+    program = await update_program(uow, program_id, definition, tuple(body.coordinators) or current.coordinators)
+    await audit.record(uow.transaction, principal, uow.cause, "program.update", f"program/{program_id}", version=program.version)
     return ProgramView.of(program, principal)
 
 
@@ -211,17 +200,13 @@ async def update(
     "matching ends the open matches with the reason and proposes no more; history stays readable.",
     responses=error_responses(403, 404),
 )
-async def close(
-    program_id: str, body: Closing, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> ProgramView:
-    async with program_refusals(), components.database.transaction(principal.institution) as transaction:
-        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-        current = await load_program(uow, program_id, for_update=True)
-        _require_visible(principal, current)
-        _require_manager(principal, program_id, current.definition.campuses)
-        program = await close_program(uow, program_id, body.reason)
-        if current.is_open:
-            await audit.record(transaction, principal, cause, "program.close", f"program/{program_id}")
+async def close(program_id: str, body: Closing, uow: Uow, principal: PrincipalDep) -> ProgramView:
+    current = await load_program(uow, program_id, for_update=True)
+    _require_visible(principal, current)
+    _require_manager(principal, program_id, current.definition.campuses)
+    program = await close_program(uow, program_id, body.reason)
+    if current.is_open:
+        await audit.record(uow.transaction, principal, uow.cause, "program.close", f"program/{program_id}")
     return ProgramView.of(program, principal)
 
 

@@ -1,7 +1,11 @@
-"""The institution's erasures, a page at a time, for its admins: newest first by when each was asked for,
+"""What profile's routes read beyond the use cases' ports: a page of the institution's programs,
+participants in bulk, and the admins' list of erasures.
+
+The admins' list of erasures, a page at a time: newest first by when each was asked for,
 then by participant id (keyset: a page starts after the last one of the page before), all of them or
 only those complete or pending. Each page walks the index of migration 009 and stops at its last row."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -9,7 +13,11 @@ from uuid import UUID
 
 import asyncpg
 
-from mesh_profile.application.erase_participant import Erasure
+from mesh_profile.adapters.postgres.participants import as_erasure, as_participant
+from mesh_profile.adapters.postgres.programs import as_program
+from mesh_profile.domain.erasure import Erasure
+from mesh_profile.domain.participant import Participant
+from mesh_profile.domain.program import Program, ProgramStatus
 from mesh_runtime.index_order import in_index_order
 
 State = Literal["pending", "complete"]
@@ -59,17 +67,28 @@ async def erasures_page(
         """,
         args,
     )
-    return [ListedErasure(_erasure(row), row["program_id"], row["campus"]) for row in rows]
+    return [ListedErasure(as_erasure(row), row["program_id"], row["campus"]) for row in rows]
 
 
-def _erasure(row: asyncpg.Record) -> Erasure:
-    """As PostgresParticipants.erasure reads one: confirmations are service -> {at, erased}."""
-    confirmations = row["confirmations"]
-    return Erasure(
-        row["participant_id"],
-        row["requested_at"],
-        row["requested_by"],
-        row["requester_digest"],
-        {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
-        {service: c["erased"] for service, c in confirmations.items()},
+async def programs_listing(
+    connection: asyncpg.Connection, status: ProgramStatus | None, campuses: Iterable[str] | None
+) -> list[Program]:
+    """The institution's programs (row-level security keeps to it), by id; ``campuses``: only those
+    running on one of them."""
+    rows = await connection.fetch(
+        """
+        SELECT * FROM programs
+        WHERE ($1::text IS NULL OR status = $1)
+          AND ($2::text[] IS NULL OR definition->'campuses' ?| $2::text[])
+        ORDER BY program_id
+        """,
+        status.value if status else None,
+        None if campuses is None else list(campuses),
     )
+    return [as_program(row) for row in rows]
+
+
+async def participants_by_id(connection: asyncpg.Connection, participant_ids: list[UUID]) -> list[Participant]:
+    """Those of ``participant_ids`` the caller's transaction may see; unknown ids are left out."""
+    rows = await connection.fetch("SELECT * FROM participants WHERE participant_id = ANY($1::uuid[])", participant_ids)
+    return [as_participant(row) for row in rows]

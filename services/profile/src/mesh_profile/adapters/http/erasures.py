@@ -11,10 +11,6 @@ to the list it came from (the state filter). One cut, altered, made up, or from 
 refused as a whole (422, ``invalid-cursor``). The check is a digest, not a signature: a cursor only
 says where a page starts, among the rows the caller may see anyway."""
 
-import base64
-import binascii
-import hashlib
-import hmac
 import json
 from datetime import datetime
 from uuid import UUID
@@ -22,14 +18,16 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from mesh_profile.adapters.erasures_store import Place, State, erasures_page
-from mesh_profile.adapters.http import ErasureView
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, Problem, error_responses, require_role
+from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.participants import ErasureView
+from mesh_profile.adapters.http.queries import Place, State, erasures_page
+from mesh_runtime.dependencies import PrincipalDep, Problem, error_responses, require_role
 from mesh_runtime.identity import Role
+from mesh_runtime.keyset import BadCursor, KeysetCursors
 
-router = APIRouter(tags=["erasures"])
+router: APIRouter = APIRouter(tags=["erasures"])
 MAX_CURSOR_LENGTH = 512
-_DOMAIN = b"mesh-profile/erasures/v1"
+CURSORS = KeysetCursors("mesh-profile/erasures/v1", max_length=MAX_CURSOR_LENGTH)  # bound to the state filter
 
 
 class ListedErasure(ErasureView):
@@ -44,10 +42,6 @@ class ErasurePage(BaseModel):
     )
 
 
-class BadCursor(ValueError):
-    pass
-
-
 @router.get(
     "/erasures",
     summary="The institution's erasures, newest first, a page at a time (admins)",
@@ -58,7 +52,7 @@ class BadCursor(ValueError):
     responses=error_responses(403, 422),
 )
 async def erasures(
-    components: ComponentsDep,
+    uow: Uow,
     principal: PrincipalDep,
     state: State | None = None,
     before: str | None = Query(default=None, max_length=MAX_CURSOR_LENGTH, description="`next` of the page before."),
@@ -69,8 +63,7 @@ async def erasures(
         after = place_of(before, state) if before is not None else None
     except BadCursor as error:
         raise Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error), kind="invalid-cursor", title="Invalid cursor") from error
-    async with components.database.transaction(principal.institution) as transaction:
-        page = await erasures_page(transaction.connection, principal.institution, state, after, limit + 1)
+    page = await erasures_page(uow.connection, principal.institution, state, after, limit + 1)
     shown = page[:limit]
     return ErasurePage(
         erasures=[
@@ -82,30 +75,16 @@ async def erasures(
 
 
 def cursor_for(place: Place, state: State | None) -> str:
-    body = _b64(json.dumps([place.requested_at.isoformat(), str(place.participant_id)]).encode())
-    return f"{body}.{_check(body, state)}"
+    return CURSORS.write(json.dumps([place.requested_at.isoformat(), str(place.participant_id)]), state or "all")
 
 
 def place_of(cursor: str, state: State | None) -> Place:
-    body, dot, check = cursor.partition(".")
-    if not dot or not hmac.compare_digest(check, _check(body, state)):
-        raise BadCursor(
-            "the cursor is not one this list gave (altered, cut, or from another state): start again from the first page"
-        )
-    try:
-        requested_at, participant_id = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        place = Place(datetime.fromisoformat(requested_at), UUID(participant_id))
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError, TypeError, ValueError) as error:
-        raise BadCursor("the cursor cannot be read: start again from the first page") from error
+    return CURSORS.read(cursor, state or "all", _place)
+
+
+def _place(text: str) -> Place:
+    requested_at, participant_id = json.loads(text)
+    place = Place(datetime.fromisoformat(requested_at), UUID(participant_id))
     if place.requested_at.tzinfo is None:
-        raise BadCursor("the cursor cannot be read: start again from the first page")
+        raise ValueError("a place's time says its zone")
     return place
-
-
-def _check(body: str, state: State | None) -> str:
-    key = (state or "all").encode()
-    return _b64(hashlib.sha256(_DOMAIN + b"\0" + key + b"\0" + body.encode()).digest()[:12])
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

@@ -10,25 +10,18 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, EmailStr, Field
 
 from mesh_profile.adapters.access import participant_tenancy
-from mesh_profile.adapters.http import MAX_LOOKUP, ParticipantView
-from mesh_profile.adapters.postgres import PostgresParticipants
+from mesh_profile.adapters.http import Uow, queries
+from mesh_profile.adapters.http.participants import ParticipantView
 from mesh_profile.domain.participant import Participant
 from mesh_runtime import audit
-from mesh_runtime.dependencies import (
-    OPEN_TO_SERVICES,
-    CauseDep,
-    ComponentsDep,
-    PrincipalDep,
-    authorize,
-    error_responses,
-    require_role,
-)
+from mesh_runtime.dependencies import OPEN_TO_SERVICES, PrincipalDep, authorize, error_responses, require_role
 from mesh_runtime.identity import Principal, Role
 
-router = APIRouter(prefix="/participants", tags=["participants"])
+router: APIRouter = APIRouter(prefix="/participants", tags=["participants"])
 # The service clients that read whole (published) profiles: matching scores their words. Every other
 # service client reads contact details only.
 PROFILE_READERS = frozenset({"mesh-matching"})
+MAX_LOOKUP = 1000
 
 
 class Lookup(BaseModel):
@@ -73,9 +66,9 @@ class ContactView(BaseModel):
     responses=error_responses(403, 404),
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def get(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ParticipantView:
+async def get(participant_id: UUID, uow: Uow, principal: PrincipalDep) -> ParticipantView:
     _require_profile_reader(principal)
-    participant = await _read_one(components, cause, principal, participant_id, "participants")
+    participant = await _read_one(uow, principal, participant_id, "participants")
     return ParticipantView.of(participant, published=principal.is_service)
 
 
@@ -86,8 +79,8 @@ async def get(participant_id: UUID, components: ComponentsDep, cause: CauseDep, 
     responses=error_responses(403, 404),
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def contact(participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> ContactView:
-    return ContactView.of(await _read_one(components, cause, principal, participant_id, "participants/contact"))
+async def contact(participant_id: UUID, uow: Uow, principal: PrincipalDep) -> ContactView:
+    return ContactView.of(await _read_one(uow, principal, participant_id, "participants/contact"))
 
 
 @router.post(
@@ -98,16 +91,15 @@ async def contact(participant_id: UUID, components: ComponentsDep, cause: CauseD
     responses=error_responses(403),
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def lookup(body: Lookup, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> LookupResult:
+async def lookup(body: Lookup, uow: Uow, principal: PrincipalDep) -> LookupResult:
     require_role(principal, Role.SERVICE, "read participants in bulk")
     _require_profile_reader(principal)
     wanted = list(dict.fromkeys(body.participant_ids))
-    async with components.database.transaction(principal.institution) as transaction:
-        found = await PostgresParticipants(transaction.connection).get_many(wanted)
-        by_institution: dict[str, list[str]] = {}
-        for participant in found:
-            by_institution.setdefault(participant.institution, []).append(str(participant.participant_id))
-        await audit.record_reads(transaction, principal, cause, "participants", by_institution)
+    found = await queries.participants_by_id(uow.connection, wanted)
+    by_institution: dict[str, list[str]] = {}
+    for participant in found:
+        by_institution.setdefault(participant.institution, []).append(str(participant.participant_id))
+    await audit.record_reads(uow.transaction, principal, uow.cause, "participants", by_institution)
     known = {participant.participant_id for participant in found}
     return LookupResult(
         participants=[ParticipantView.of(participant, published=True) for participant in found],
@@ -115,12 +107,14 @@ async def lookup(body: Lookup, components: ComponentsDep, cause: CauseDep, princ
     )
 
 
-async def _read_one(components, cause, principal: Principal, participant_id: UUID, resource: str) -> Participant:
-    async with components.database.transaction(principal.institution) as transaction:
-        participant = await PostgresParticipants(transaction.connection).get(participant_id)
-        authorize(principal, participant and participant_tenancy(participant), f"participant {participant_id}", services_may=True)
-        await audit.record_reads(transaction, principal, cause, resource, {participant.institution: [str(participant_id)]})  # type: ignore[union-attr]
-    return participant  # type: ignore[return-value]
+async def _read_one(uow: Uow, principal: Principal, participant_id: UUID, resource: str) -> Participant:
+    participant = await uow.participants.get(participant_id)
+    authorize(
+        principal, participant_tenancy(participant) if participant else None, f"participant {participant_id}", services_may=True
+    )
+    assert participant is not None  # authorize refused None
+    await audit.record_reads(uow.transaction, principal, uow.cause, resource, {participant.institution: [str(participant_id)]})
+    return participant
 
 
 def _require_profile_reader(principal: Principal) -> None:

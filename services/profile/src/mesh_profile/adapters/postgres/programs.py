@@ -1,6 +1,6 @@
 """Programs, and their seats per limited role, in the profile service's own database."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import asyncpg
 
@@ -38,16 +38,16 @@ class PostgresPrograms:
         row = await self._connection.fetchrow(
             "SELECT * FROM programs WHERE program_id = $1" + (" FOR UPDATE" if for_update else ""), program_id
         )
-        return _program(row) if row else None
+        return as_program(row) if row else None
 
     async def get_many(self, program_ids: Sequence[str]) -> list[Program]:
         rows = await self._connection.fetch("SELECT * FROM programs WHERE program_id = ANY($1::text[])", list(program_ids))
-        return [_program(row) for row in rows]
+        return [as_program(row) for row in rows]
 
     async def get_for_share(self, program_id: str) -> Program | None:
         """Read for a join: a close or change waits until the join commits (and a join waits for them)."""
         row = await self._connection.fetchrow("SELECT * FROM programs WHERE program_id = $1 FOR SHARE", program_id)
-        return _program(row) if row else None
+        return as_program(row) if row else None
 
     async def save(self, program: Program) -> None:
         await self._connection.execute(
@@ -65,21 +65,6 @@ class PostgresPrograms:
             program.closed_reason,
             program.version,
         )
-
-    async def listing(self, status: ProgramStatus | None, campuses: Iterable[str] | None) -> list[Program]:
-        """The institution's programs (row-level security keeps to it), by id; ``campuses``: only those
-        running on one of them."""
-        rows = await self._connection.fetch(
-            """
-            SELECT * FROM programs
-            WHERE ($1::text IS NULL OR status = $1)
-              AND ($2::text[] IS NULL OR definition->'campuses' ?| $2::text[])
-            ORDER BY program_id
-            """,
-            status.value if status else None,
-            None if campuses is None else list(campuses),
-        )
-        return [_program(row) for row in rows]
 
 
 class PostgresSeats:
@@ -159,7 +144,7 @@ class PostgresSeats:
             )
 
 
-def _program(row: asyncpg.Record) -> Program:
+def as_program(row: asyncpg.Record) -> Program:
     return Program(
         row["program_id"],
         row["institution"],

@@ -7,10 +7,8 @@ from uuid import UUID
 import asyncpg
 
 from mentoring_contracts.events.participants import ParticipantProfile
-from mesh_profile.adapters.programs_store import PostgresPrograms, PostgresSeats
-from mesh_profile.application.erase_participant import Erasure
+from mesh_profile.domain.erasure import Erasure
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ParticipantStatus
-from mesh_runtime.db import Cause, Transaction, UnitOfWork
 
 
 class PostgresParticipants:
@@ -51,15 +49,11 @@ class PostgresParticipants:
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
-        return _participant(row) if row else None
-
-    async def get_many(self, participant_ids: list[UUID]) -> list[Participant]:
-        rows = await self._connection.fetch("SELECT * FROM participants WHERE participant_id = ANY($1::uuid[])", participant_ids)
-        return [_participant(row) for row in rows]
+        return as_participant(row) if row else None
 
     async def get_for_update(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1 FOR UPDATE", participant_id)
-        return _participant(row) if row else None
+        return as_participant(row) if row else None
 
     async def save(self, participant: Participant) -> None:
         try:
@@ -100,7 +94,7 @@ class PostgresParticipants:
             program_id,
             list(external_ids),
         )
-        return {row["external_id"]: _participant(row) for row in rows}
+        return {row["external_id"]: as_participant(row) for row in rows}
 
     async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]:
         rows = await self._connection.fetch(
@@ -108,19 +102,19 @@ class PostgresParticipants:
             program_id,
             list(email_keys),
         )
-        return {row["email_key"]: _participant(row) for row in rows}
+        return {row["email_key"]: as_participant(row) for row in rows}
 
     async def find_by_email(self, program_id: str, email_key: str) -> Participant | None:
         row = await self._connection.fetchrow(
             "SELECT * FROM participants WHERE program_id = $1 AND email_key = $2", program_id, email_key
         )
-        return _participant(row) if row else None
+        return as_participant(row) if row else None
 
     async def find_by_subject(self, program_id: str, subject: str) -> Participant | None:
         row = await self._connection.fetchrow(
             "SELECT * FROM participants WHERE program_id = $1 AND subject = $2", program_id, subject
         )
-        return _participant(row) if row else None
+        return as_participant(row) if row else None
 
     async def of_account(self, subject: str, email_key: str | None) -> list[Participant]:
         """Of every program of the institution (row-level security keeps to it): the account's, and the
@@ -134,19 +128,11 @@ class PostgresParticipants:
             subject,
             email_key,
         )
-        return [_participant(row) for row in rows]
+        return [as_participant(row) for row in rows]
 
     async def erasure(self, participant_id: UUID) -> Erasure | None:
         row = await self._connection.fetchrow("SELECT * FROM erasures WHERE participant_id = $1", participant_id)
-        confirmations = row["confirmations"] if row else {}
-        return row and Erasure(
-            row["participant_id"],
-            row["requested_at"],
-            row["requested_by"],
-            row["requester_digest"],
-            {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
-            {service: c["erased"] for service, c in confirmations.items()},
-        )
+        return as_erasure(row) if row else None
 
     async def add_erasure(self, erasure: Erasure) -> None:
         await self._connection.execute(
@@ -177,7 +163,7 @@ class PostgresParticipants:
         )
 
 
-def _participant(row: asyncpg.Record) -> Participant:
+def as_participant(row: asyncpg.Record) -> Participant:
     return Participant(
         row["participant_id"],
         ParticipantProfile.model_validate(row["profile"]),
@@ -194,14 +180,14 @@ def _participant(row: asyncpg.Record) -> Participant:
     )
 
 
-class PostgresProfileUnitOfWork(UnitOfWork):
-    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        super().__init__(transaction, source, cause)
-        self.participants = PostgresParticipants(self.connection)
-        self.programs = PostgresPrograms(self.connection)
-        self.seats = PostgresSeats(self.connection)
-
-    async def lock_roster(self, program_id: str) -> None:
-        await self.connection.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"roster/{self.institution}/{program_id}"
-        )
+def as_erasure(row: asyncpg.Record) -> Erasure:
+    """An erasure as stored: confirmations are service -> {at, erased}."""
+    confirmations = row["confirmations"]
+    return Erasure(
+        row["participant_id"],
+        row["requested_at"],
+        row["requested_by"],
+        row["requester_digest"],
+        {service: datetime.fromisoformat(c["at"]) for service, c in confirmations.items()},
+        {service: c["erased"] for service, c in confirmations.items()},
+    )

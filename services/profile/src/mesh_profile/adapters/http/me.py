@@ -9,14 +9,13 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentoring_contracts.events.participants import Role as ProfileRole
-from mesh_profile.adapters.postgres import PostgresParticipants
-from mesh_profile.adapters.programs_store import PostgresPrograms
+from mesh_profile.adapters.http import Uow
 from mesh_profile.application.my_participations import my_participations
 from mesh_profile.domain.participation import Participation
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, error_responses, require_role
+from mesh_runtime.dependencies import PrincipalDep, error_responses, require_role
 from mesh_runtime.identity import Role
 
-router = APIRouter(prefix="/me", tags=["participants"])
+router: APIRouter = APIRouter(prefix="/me", tags=["participants"])
 
 
 class ParticipationView(BaseModel):
@@ -74,16 +73,9 @@ class MyParticipations(BaseModel):
     "nobody any more and is not listed: follow its erasure by its id.",
     responses=error_responses(403),
 )
-async def participations(components: ComponentsDep, principal: PrincipalDep) -> MyParticipations:
+async def participations(uow: Uow, principal: PrincipalDep) -> MyParticipations:
     require_role(principal, Role.PARTICIPANT, "list their participations (a person lists their own)")
-    async with components.database.transaction(principal.institution) as transaction:
-        found = await my_participations(
-            PostgresParticipants(transaction.connection),
-            PostgresPrograms(transaction.connection),
-            subject=principal.subject,
-            email=principal.email,
-            campuses=principal.campuses,
-        )
+    found = await my_participations(uow, subject=principal.subject, email=principal.email, campuses=principal.campuses)
     return MyParticipations(
         participations=[ParticipationView.of(participation) for participation in found],
         rosters_searched=principal.email is not None,

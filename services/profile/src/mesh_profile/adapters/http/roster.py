@@ -9,15 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from mesh_profile.adapters.postgres import PostgresProfileUnitOfWork
-from mesh_profile.adapters.programs_store import PostgresPrograms
-from mesh_profile.adapters.refusals import program_refusals
+from mesh_profile.adapters.http import Uow
 from mesh_profile.application.import_roster import RosterRow, import_roster
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
+from mesh_runtime.dependencies import PrincipalDep, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(prefix="/programs", tags=["roster"])
+router: APIRouter = APIRouter(prefix="/programs", tags=["roster"])
 MAX_ROWS = 1000
 FieldName = Annotated[str, StringConstraints(max_length=64)]  # a profile's fields have short names
 
@@ -69,37 +67,33 @@ class BatchOutcome(BaseModel):
     "says why. Idempotent: a batch sent twice has the effect of once.",
     responses=error_responses(403, 404, 409),
 )
-async def import_batch(
-    program_id: str, batch: Batch, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> BatchOutcome:
-    async with program_refusals(), components.database.transaction(principal.institution) as transaction:
-        program = await PostgresPrograms(transaction.connection).get(program_id)
-        if program is None or not (principal.is_admin or principal.campuses & set(program.definition.campuses)):
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id!r}")
-        _require_importer(principal, program_id, program.definition.campuses)
-        uow = PostgresProfileUnitOfWork(transaction, components.source, cause)
-        results = await import_roster(
-            uow,
-            program_id,
-            [RosterRow(r.line, r.external_id, r.profile) for r in batch.rows],
-            institution=principal.institution,
-            may_place=lambda campus: principal.is_admin or campus in principal.campuses,
-        )
-        counts = {kind: sum(result.outcome == kind for result in results) for kind in ("new", "updated", "unchanged", "rejected")}
-        await audit.record(
-            transaction,
-            principal,
-            cause,
-            "roster.import",
-            f"program/{program_id}",
-            lines=[batch.rows[0].line, batch.rows[-1].line],
-            **counts,
-            participants=[
-                {"participant_id": str(r.participant_id), "outcome": r.outcome, "fields": r.changed}
-                for r in results
-                if r.outcome in ("new", "updated")
-            ],
-        )
+async def import_batch(program_id: str, batch: Batch, uow: Uow, principal: PrincipalDep) -> BatchOutcome:
+    program = await uow.programs.get(program_id)
+    if program is None or not (principal.is_admin or principal.campuses & set(program.definition.campuses)):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id!r}")
+    _require_importer(principal, program_id, program.definition.campuses)
+    results = await import_roster(
+        uow,
+        program_id,
+        [RosterRow(r.line, r.external_id, r.profile) for r in batch.rows],
+        institution=principal.institution,
+        may_place=lambda campus: principal.is_admin or campus in principal.campuses,
+    )
+    counts = {kind: sum(result.outcome == kind for result in results) for kind in ("new", "updated", "unchanged", "rejected")}
+    await audit.record(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "roster.import",
+        f"program/{program_id}",
+        lines=[batch.rows[0].line, batch.rows[-1].line],
+        **counts,
+        participants=[
+            {"participant_id": str(r.participant_id), "outcome": r.outcome, "fields": r.changed}
+            for r in results
+            if r.outcome in ("new", "updated")
+        ],
+    )
     return BatchOutcome(
         **counts,
         rows=[
