@@ -1,7 +1,7 @@
-"""A real SMTP server (aiosmtpd) per test, holding what it received."""
+"""A real SMTP server (aiosmtpd) per test, holding what it received; notify running on a fresh database."""
 
+import dataclasses
 import email
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,6 +10,11 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 from mesh_local.mailserver import RefusesNoMailDomain
+from mesh_notify.bootstrap import DEFINITION
+from tests.support.services import free_port, running
+
+# For tests that deliver themselves, at the clock's moments: no background delivery or digest racing them.
+WITHOUT_WORKERS = dataclasses.replace(DEFINITION, workers=lambda _: [])
 
 
 class Inbox(RefusesNoMailDomain, Message):
@@ -21,12 +26,6 @@ class Inbox(RefusesNoMailDomain, Message):
 
     def handle_message(self, message) -> None:
         self.messages.append(message)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -45,3 +44,10 @@ def smtp_server():
     inbox = Inbox()
     with serving(inbox) as controller:
         yield controller, inbox
+
+
+@pytest.fixture
+async def notify(endpoints, database_factory):
+    """Notify as it runs, on a database of its own: (app, client)."""
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+        yield service

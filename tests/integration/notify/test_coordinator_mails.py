@@ -17,7 +17,6 @@ from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_matching.domain.candidate import Candidate
-from mesh_notify.adapters.events import event_handlers
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.application.forget_participant import forget_participant
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
@@ -26,9 +25,9 @@ from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
 from tests.integration.matching.test_coordinator_pairs import PROGRAM, definition
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_
 from tests.support.services import in_tenant, running, serving
-from tests.unit.factories import mentor_profile, profile
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ async def know_contacts(notify_app, people: list[Candidate]) -> None:
     """As notify learns them from ParticipantJoined (profile's contact details)."""
     components = notify_app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
+        uow = PostgresNotifyUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components)
         for person in people:
             await uow.contacts.upsert(
                 Contact(
@@ -104,7 +103,7 @@ def consumer(notify_app) -> EventConsumer:
     async def dead_letter(record) -> None:
         dead.append(record)
 
-    return EventConsumer("notify", components.database, event_handlers(components), dead_letter)
+    return EventConsumer("notify", components.database, NOTIFY.consumer_handlers(components), dead_letter)
 
 
 def body(message: email.message.Message) -> str:
@@ -177,7 +176,7 @@ async def test_both_are_mailed_a_coordinators_proposal_and_nudge_once_each_with_
     components = notify.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
         await forget_participant(
-            PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)),
+            PostgresNotifyUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components),
             ParticipantErased(participant_id=mentor.participant_id, erased_at=datetime.now(UTC)),
         )
     contexts = await in_tenant(components.database).fetch(

@@ -12,9 +12,9 @@ from mesh_notify.domain.notification import Contact
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
 from tests.integration.notify.conftest import free_port
+from tests.support.factories import joined, profile
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import joined, profile
 
 
 async def plan_welcome(app) -> uuid.UUID:
@@ -23,7 +23,7 @@ async def plan_welcome(app) -> uuid.UUID:
     contact = Contact(event.participant_id, "Ada L.", "ada.l@uni.example.edu", "Europe/Berlin", campus="north")
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact)
+        await plan_notifications(PostgresNotifyUnitOfWork.of(transaction, Cause.of(envelope), components), event, contact)
     return event.participant_id
 
 
@@ -109,7 +109,7 @@ async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_onc
         typo = Contact(participant, "Ada L.", f"ada.l@{NO_MAIL_DOMAIN}", "Europe/Berlin", campus="north")
         components = app.state.components
         async with components.database.transaction(INSTITUTION) as transaction:
-            await plan_notifications(PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, typo)
+            await plan_notifications(PostgresNotifyUnitOfWork.of(transaction, Cause.of(envelope), components), moved, typo)
 
         async def settled() -> dict | None:
             found = {

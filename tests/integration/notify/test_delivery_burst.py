@@ -20,9 +20,9 @@ from mesh_notify.settings import NotifySettings
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
 from tests.integration.notify.conftest import Inbox, free_port, serving
+from tests.support.factories import joined
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
-from tests.unit.factories import joined
 
 
 class WatchingInbox(Inbox):
@@ -71,7 +71,7 @@ async def test_a_burst_goes_out_through_several_senders_over_kept_connections_ea
                 envelope = new_envelope(event, source="/test", institution=INSTITUTION)
                 contact = Contact(event.participant_id, f"Person {i}", f"p{i}@uni.example.edu", "Europe/Berlin", campus="north")
                 await plan_notifications(
-                    PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, contact
+                    PostgresNotifyUnitOfWork.of(transaction, Cause.of(envelope), components), envelope.data, contact
                 )
         database = in_tenant(components.database)
 

@@ -2,21 +2,20 @@
 for by the coordinator themself, once a local day at their hour, counting events of their campuses only."""
 
 import base64
-import dataclasses
 import json
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from mentoring_contracts import MatchParticipant, MatchProposed, new_envelope
-from mesh_notify.adapters.digests import send_digests
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.adapters.smtp import SmtpMailer
+from mesh_notify.adapters.workers import sweep_digests
 from mesh_notify.application.plan_notifications import plan_notifications
-from mesh_notify.bootstrap import DEFINITION
 from mesh_notify.domain.notification import Contact
 from mesh_runtime.clock import advance
 from mesh_runtime.db import Cause
+from tests.integration.notify.conftest import WITHOUT_WORKERS
 from tests.support.identity import INSTITUTION, as_, as_person
 from tests.support.services import running
 
@@ -52,9 +51,7 @@ async def propose(app, campus: str) -> None:
             )
     envelope = new_envelope(event, source="/matching", institution=INSTITUTION)
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(
-            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)), envelope, now=components.clock.now()
-        )
+        await plan_notifications(PostgresNotifyUnitOfWork.of(transaction, Cause.of(envelope), components), event)
 
 
 async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campuses_only(
@@ -64,8 +61,7 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
     clock_file = tmp_path / "clock-offset"
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "clock_offset_file": clock_file}
     # the test runs the digest itself: no background delivery or digest racing it
-    without_workers = dataclasses.replace(DEFINITION, workers=lambda _: [])
-    async with running(without_workers, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
         components = app.state.components
         # the clock at 07:00 in Berlin tomorrow: the digest, asked for at 08:00, is not due yet
         tomorrow = (datetime.now(BERLIN) + timedelta(days=1)).date()
@@ -100,17 +96,17 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         for campus in ("north", "north", "south"):
             await propose(app, campus)
         mailer = SmtpMailer(components.settings)
-        assert await send_digests(components, mailer) == 0  # 07:00: before their hour
+        assert await sweep_digests(components, mailer) == 0  # 07:00: before their hour
         advance(clock_file, timedelta(hours=1, minutes=5))
-        assert await send_digests(components, mailer) == 1
-        assert await send_digests(components, mailer) == 0  # once a day
+        assert await sweep_digests(components, mailer) == 1
+        assert await sweep_digests(components, mailer) == 0  # once a day
         [digest] = inbox.messages
         assert digest["To"].endswith("<cole@uni.example.edu>") and digest["Subject"].endswith(tomorrow.isoformat())
         body = digest.get_payload(decode=True).decode()
         assert "     2  matches proposed" in body  # two proposals on north, each once; south's not counted
         assert "Ada" not in body and "Ben" not in body  # names nobody
         advance(clock_file, timedelta(days=1))
-        assert await send_digests(components, mailer) == 1  # the next day's
+        assert await sweep_digests(components, mailer) == 1  # the next day's
         assert "     0  matches proposed" in inbox.messages[1].get_payload(decode=True).decode()
         assert (await client.delete("/coordinators/me/digest", headers=north)).status_code == 204
         assert (await client.get("/coordinators/me/digest", headers=north)).status_code == 404
@@ -118,7 +114,7 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
         again = await client.put("/coordinators/me/digest", json={"hour": 8, "time_zone": "Europe/Berlin"}, headers=north)
         assert again.json()["expires_on"] == (tomorrow + timedelta(days=91)).isoformat()
         advance(clock_file, timedelta(days=91))
-        assert await send_digests(components, mailer) == 0
+        assert await sweep_digests(components, mailer) == 0
         assert (await client.get("/coordinators/me/digest", headers=north)).status_code == 404
 
 

@@ -4,7 +4,7 @@ order up to the first notification that fits, under row-level security, however 
 import json
 from datetime import UTC, datetime
 
-from mesh_notify.adapters.postgres import NEXT_DUE, NEXT_DUE_INSTITUTION
+from mesh_notify.adapters.postgres.notifications import NEXT_DUE, NEXT_DUE_INSTITUTION
 from mesh_runtime.db import ALL_TENANTS, Database, create_pool
 from tests.support.databases import as_owner
 from tests.support.identity import INSTITUTION

@@ -15,26 +15,10 @@ from mentoring_contracts import (
     ParticipantErased,
     ParticipantJoinedV1,
     ScorePart,
-    new_envelope,
 )
-from mesh_notify.adapters.events import event_handlers
-from mesh_notify.bootstrap import DEFINITION
-from tests.support.identity import INSTITUTION
-from tests.support.services import in_tenant, running
-from tests.unit.factories import profile
-
-
-@pytest.fixture
-async def notify(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
-
-
-async def handle(app, event) -> None:
-    envelope = new_envelope(event, source="/test", institution=INSTITUTION)
-    handler = event_handlers(app.state.components)[type(event)]
-    async with app.state.components.database.transaction(INSTITUTION) as transaction:
-        await handler(transaction, envelope)
+from tests.support.events import deliver as handle
+from tests.support.factories import profile
+from tests.support.services import in_tenant
 
 
 def proposal(a: uuid.UUID, b: uuid.UUID) -> MatchProposedV1:

@@ -3,25 +3,22 @@ clock: what was sent to them, newest first a page at a time, each read or unread
 all marked read up to the newest one seen; quiet hours hold a mail until their end, and it lists by when
 it went; an erasure keeps when each was read but none of the words."""
 
-import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from mentoring_contracts import AgreementProposed, MatchExpired, ParticipantErased, new_envelope
-from mesh_notify.adapters.events import event_handlers
+from mentoring_contracts import AgreementProposed, MatchExpired, ParticipantErased
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.adapters.smtp import SmtpMailer
-from mesh_notify.application.deliver_notification import Links, deliver_next
-from mesh_notify.bootstrap import DEFINITION
+from mesh_notify.application.deliver_notification import deliver_next
+from mesh_notify.domain.messages import Links
 from mesh_runtime.clock import advance
 from mesh_runtime.db import Cause
+from tests.integration.notify.conftest import WITHOUT_WORKERS
 from tests.integration.notify.test_reminders import BERLIN, Pair, days_ahead_at, handle, scheduled, settings
+from tests.support.events import deliver
+from tests.support.factories import joined
 from tests.support.identity import INSTITUTION, as_person
 from tests.support.services import running
-from tests.unit.factories import joined
-
-# the tests deliver themselves, at the clock's moments: no background delivery racing them for the rows
-WITHOUT_WORKERS = dataclasses.replace(DEFINITION, workers=lambda _: [])
 
 
 async def deliver_due(app) -> int:
@@ -31,8 +28,8 @@ async def deliver_due(app) -> int:
     try:
         while True:
             async with components.database.transaction(INSTITUTION) as transaction:
-                uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-                if await deliver_next(uow, mailer, Links(components.settings.public_base_url), components.clock.now()) is None:
+                uow = PostgresNotifyUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components)
+                if await deliver_next(uow, mailer, Links(components.settings.public_base_url)) is None:
                     return delivered
             delivered += 1
     finally:
@@ -158,13 +155,7 @@ async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_eras
 
         # erased: when each was sent and read stays (statistics), the words and who they were about go
         read_before = {n["notification_id"]: n["read_at"] for n in await listed(status="sent")}
-        erasure = new_envelope(
-            ParticipantErased(participant_id=pair.ada.participant_id, erased_at=datetime.now(UTC)),
-            source="/test",
-            institution=INSTITUTION,
-        )
-        async with app.state.components.database.transaction(INSTITUTION) as transaction:
-            await event_handlers(app.state.components)[ParticipantErased](transaction, erasure)
+        await deliver(app, ParticipantErased(participant_id=pair.ada.participant_id, erased_at=datetime.now(UTC)))
         kept = (
             await client.get("/notifications", params={"recipient_id": str(pair.ada.participant_id), "status": "sent"})
         ).json()

@@ -5,10 +5,11 @@ id nobody has); the unread count answers as the list does; a refusal changes not
 import uuid
 
 from tests.integration.identity.test_access import CHANGE_RULE, callers, statuses
-from tests.integration.notify.test_inbox import WITHOUT_WORKERS, deliver_due
+from tests.integration.notify.conftest import WITHOUT_WORKERS
+from tests.integration.notify.test_inbox import deliver_due
 from tests.integration.notify.test_reminders import Pair, handle, settings
+from tests.support.factories import joined
 from tests.support.services import running
-from tests.unit.factories import joined
 
 MARK_RULE = CHANGE_RULE | {"admin": 403}  # what someone has read is theirs to say
 

@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from mesh_notify.adapters.inbox_store import UNREAD_COUNT, PostgresInbox, in_index_order, page_query
+from mesh_notify.adapters.postgres.inbox import UNREAD_COUNT, PostgresInbox, page_query
 from mesh_notify.domain.inbox import Place
 from mesh_runtime.db import Database, create_pool
+from mesh_runtime.index_order import in_index_order
 from tests.integration.notify.test_due_lookup_cost import _rows_read
 from tests.support.databases import as_owner
 from tests.support.identity import INSTITUTION

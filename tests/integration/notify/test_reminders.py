@@ -2,7 +2,6 @@
 the service's clock: each reminder at its local moment, once, never for a moved or cancelled time,
 and exactly once across a restart between planning and sending."""
 
-import dataclasses
 import email
 import uuid
 from datetime import UTC, datetime, time, timedelta
@@ -14,16 +13,18 @@ import icalendar
 from mentoring_contracts import AgreementProposed, SessionCancelled, SessionRescheduled, SessionScheduled, new_envelope
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.adapters.smtp import SmtpMailer
-from mesh_notify.application.deliver_notification import Links, deliver_next
+from mesh_notify.application.deliver_notification import deliver_next
 from mesh_notify.application.plan_notifications import plan_notifications
 from mesh_notify.bootstrap import DEFINITION
+from mesh_notify.domain.messages import Links
 from mesh_notify.domain.notification import Contact
 from mesh_runtime.clock import Clock, advance
 from mesh_runtime.db import Cause
 from tests.integration.kafka_helpers import eventually
+from tests.integration.notify.conftest import WITHOUT_WORKERS
+from tests.support.factories import joined
 from tests.support.identity import INSTITUTION, as_person
 from tests.support.services import running
-from tests.unit.factories import joined
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -44,12 +45,7 @@ async def handle(app, event, contact: Contact | None = None, envelope=None):
     envelope = envelope or new_envelope(event, source="/scheduling", institution=INSTITUTION)
     components = app.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await plan_notifications(
-            PostgresNotifyUnitOfWork(transaction, components.source, Cause.of(envelope)),
-            envelope,
-            contact,
-            now=components.clock.now(),
-        )
+        await plan_notifications(PostgresNotifyUnitOfWork.of(transaction, Cause.of(envelope), components), envelope.data, contact)
     return envelope
 
 
@@ -296,9 +292,8 @@ async def test_a_reminder_planned_just_before_quiet_hours_still_goes_when_delive
     controller, inbox = smtp_server
     pair = Pair()
     # the test delivers itself, late: no background delivery racing it for the rows
-    without_workers = dataclasses.replace(DEFINITION, workers=lambda _: [])
     async with running(
-        without_workers, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
     ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
@@ -313,8 +308,8 @@ async def test_a_reminder_planned_just_before_quiet_hours_still_goes_when_delive
         links = Links(components.settings.public_base_url)
         while True:
             async with components.database.transaction(INSTITUTION) as transaction:
-                uow = PostgresNotifyUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-                if await deliver_next(uow, mailer, links, components.clock.now()) is None:
+                uow = PostgresNotifyUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components)
+                if await deliver_next(uow, mailer, links) is None:
                     break
         ada = {n["template"]: n["status"] for n in await mails_to(client, pair.ada)}
         assert ada["session_reminder_1h"] == "sent"

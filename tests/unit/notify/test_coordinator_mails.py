@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from mentoring_contracts import MatchArranged, MatchNudged, MatchParticipant, ScorePart
 from mesh_notify.domain.digest import DigestSubscription, digest_text
-from mesh_notify.domain.messages import render
-from mesh_notify.domain.planning import context_of, recipients
+from mesh_notify.domain.mails import context_of, recipients, render
 from mesh_notify.domain.preferences import kind_of
 from tests.unit.notify.test_notify_domain import contact, notification
 

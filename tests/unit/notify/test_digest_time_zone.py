@@ -4,7 +4,7 @@ validation error, never an error of the file system (and the zone list is not wa
 import pytest
 from pydantic import ValidationError
 
-from mesh_notify.adapters.digest_http import DigestRequest
+from mesh_notify.adapters.http.digest import DigestRequest
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from mentoring_contracts import MatchParticipant, MatchProposed, ParticipantJoinedV1, SessionScheduled
-from mesh_notify.domain.messages import render
+from mesh_notify.domain.mails import context_of, recipients, render
 from mesh_notify.domain.notification import MAX_ATTEMPTS, Contact, Notification, NotificationStatus
-from mesh_notify.domain.planning import context_of, recipients
-from tests.unit.factories import joined, profile
+from tests.support.factories import joined, profile
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 

@@ -12,8 +12,7 @@ import pytest
 from mentoring_contracts import AgreementProposed, MatchStalled, SessionCancelled, SessionRescheduled
 from mesh_notify.adapters.invitations import invitation_ics
 from mesh_notify.domain.invitations import invitation_of
-from mesh_notify.domain.messages import render
-from mesh_notify.domain.planning import context_of, recipients
+from mesh_notify.domain.mails import context_of, recipients, render
 from mesh_notify.domain.preferences import Preference, QuietHours, first_allowed, hold_until, kind_of
 from mesh_notify.domain.reminders import reminder_moments
 from tests.unit.notify.test_notify_domain import contact, notification

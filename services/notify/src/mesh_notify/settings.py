@@ -4,6 +4,8 @@ from typing import Self
 
 from pydantic import Field, SecretStr, model_validator
 
+from mesh_notify.domain.messages import Links
+from mesh_runtime.components import Components
 from mesh_runtime.settings import ServiceSettings
 
 
@@ -31,6 +33,18 @@ class NotifySettings(ServiceSettings):
             "and an SMTP connection for its mail."
         ),
     )
+
+    @classmethod
+    def of(cls, components: Components) -> "NotifySettings":
+        """The running notify service's settings."""
+        if not isinstance(settings := components.settings, cls):
+            raise TypeError(f"notify runs with NotifySettings, not {type(settings).__name__}")
+        return settings
+
+    @property
+    def links(self) -> Links:
+        """Where a mail's links point: the public bases of matching's and scheduling's APIs."""
+        return Links(self.public_base_url, self.scheduling_public_base_url)
 
     @model_validator(mode="after")
     def _senders_leave_room_in_the_pool(self) -> Self:

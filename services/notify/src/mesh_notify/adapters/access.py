@@ -15,7 +15,9 @@ _RECIPIENT = """
 
 
 def _tenancy(row: asyncpg.Record | None) -> Tenancy | None:
-    return row and Tenancy(
+    if row is None:
+        return None
+    return Tenancy(
         row["institution"],
         frozenset({row["campus"]} if row["campus"] else ()),
         None,

@@ -1,15 +1,15 @@
 """Use case: deliver the next due notification and record the delivery as an event."""
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from uuid import UUID
 
 import structlog
 
 from mentoring_contracts import NotificationFailed, NotificationSent
 from mesh_notify.application.ports import Mailer, NotifyUnitOfWork, RefusedForGood
-from mesh_notify.domain.messages import render
+from mesh_notify.domain.mails import render
+from mesh_notify.domain.messages import Links
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import first_allowed, hold_until, kind_of
 from mesh_notify.domain.reminders import LEADS
@@ -17,31 +17,21 @@ from mesh_notify.domain.reminders import LEADS
 log = structlog.get_logger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Links:
-    """The public bases of the APIs a mail links to."""
-
-    matching: str
-    scheduling: str | None = None
-
-
-async def deliver_next(
-    uow: NotifyUnitOfWork, mailer: Mailer, links: Links | str, now: datetime | None = None
-) -> Notification | None:
+async def deliver_next(uow: NotifyUnitOfWork, mailer: Mailer, links: Links) -> Notification | None:
     """Returns the notification handled (sent, deferred, cancelled, or with its failed attempt
     recorded), or None when nothing is due. Delivery is at least once: a crash after the server
     accepted the mail but before commit sends it again, with the same Message-ID so clients can
     fold duplicates. The recipient's preferences are read again now: a kind turned off since it
     was planned is not sent, and quiet hours begun since make it wait (a reminder that would wait
     past its session is not sent)."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     notification = await uow.notifications.next_due(now)
     if notification is None:
         return None
     with structlog.contextvars.bound_contextvars(
         correlation_id=str(notification.correlation_id), event_id=str(notification.caused_by_event_id)
     ):
-        return await _deliver(uow, mailer, links if isinstance(links, Links) else Links(links), notification, now)
+        return await _deliver(uow, mailer, links, notification, now)
 
 
 async def _deliver(

@@ -1,17 +1,17 @@
 """Use case: a participant was erased; notify forgets how to reach them and what it would have said."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from uuid import UUID
 
 from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed
 from mesh_notify.application.ports import NotifyUnitOfWork
 
 
-async def forget_participant(uow: NotifyUnitOfWork, erased: ParticipantErased, now: datetime | None = None) -> None:
+async def forget_participant(uow: NotifyUnitOfWork, erased: ParticipantErased) -> None:
     """No further mail to them; their name and address go; their notifications and others' that
-    quote them keep only what counts for statistics. Confirms, whether or not notify held anything."""
-    now = now or datetime.now(UTC)
+    quote them keep only what counts for statistics. Confirms, whether or not notify held anything,
+    at the service's time."""
+    now = uow.clock.now()
     await uow.erasures.remember(erased.participant_id, now)
     erased_what = await _strip(uow, erased.participant_id)
     if await uow.purge_published_mentions(erased.participant_id):

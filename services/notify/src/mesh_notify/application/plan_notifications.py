@@ -1,13 +1,13 @@
 """Use case: an event happened; record who must be told, and when, to deliver it after commit."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from mentoring_contracts import EventEnvelope, SessionCancelled, SessionCompleted, SessionRescheduled, SessionScheduled
+from mentoring_contracts import Event, SessionCancelled, SessionCompleted, SessionRescheduled, SessionScheduled
 from mesh_notify.application.ports import NotifyUnitOfWork
+from mesh_notify.domain.mails import ADDRESS_CHANGED, context_of, recipients
 from mesh_notify.domain.notification import Contact, Notification
-from mesh_notify.domain.planning import context_of, recipients
 from mesh_notify.domain.preferences import hold_until, kind_of
 from mesh_notify.domain.reminders import reminder_moments
 
@@ -15,37 +15,38 @@ NEWEST = 2**31 - 1  # a cancellation without a revision (history) outranks every
 # News that waited longer than this to reach notify (history read by a new subscription, a long
 # outage) is not mailed: told a week late it misleads more than it helps. Reminders still come.
 STALE_AFTER = timedelta(days=7)
+TOLD_AT_THE_NEW_ADDRESS, TOLD_AT_THE_OLD_ADDRESS = (mail.template for mail in ADDRESS_CHANGED)
 
 
 async def plan_notifications(
-    uow: NotifyUnitOfWork,
-    envelope: EventEnvelope[Any],
-    contact: Contact | None = None,
-    details: dict[str, Any] | None = None,
-    now: datetime | None = None,
+    uow: NotifyUnitOfWork, event: Event, contact: Contact | None = None, details: dict[str, Any] | None = None
 ) -> list[Notification]:
-    """``contact``: the participant a profile event is about, as the profile service has them (contacts
-    follow the profile); ``details``: what the messages quote that the event does not carry (a
-    match's reasons), kept with each notification until it is delivered or its people are erased.
+    """``event``: the one the unit of work's cause names; ``contact``: the participant a profile event
+    is about, as the profile service has them (contacts follow the profile); ``details``: what the
+    messages quote that the event does not carry (a match's reasons), kept with each notification
+    until it is delivered or its people are erased.
 
     News that reached notify over a week after it happened is not mailed (reminders still are).
     A changed email address is told at the new one and at the old one (without naming the new). A kind the recipient turned off is not planned; one inside their quiet hours waits for their
     end. A session's scheduling or move also plans its reminders, and a move or cancellation
     cancels the reminders of its earlier time (a completion, all of them); a word on a session older than one already heard
     (a redelivered or late event) plans nothing."""
-    event = envelope.data
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
+    cause = uow.cause
+    assert cause.causation_id and cause.correlation_id, "planned only while an event is handled"
     extra: list[tuple[UUID, str, UUID | None]] = []
     known = None
     if contact is not None:
         known = await uow.contacts.get(contact.participant_id)
         if known is not None and known.email.casefold() != contact.email.casefold():
-            extra.append((contact.participant_id, "email_changed", None))  # told at the new address
-            extra.append((contact.participant_id, "email_changed_away", None))  # and at the old one
+            extra.append((contact.participant_id, TOLD_AT_THE_NEW_ADDRESS, None))
+            extra.append((contact.participant_id, TOLD_AT_THE_OLD_ADDRESS, None))
         await uow.contacts.upsert(contact)
     revision = _revision(event)
-    latest = revision is None or await uow.sessions.advance(
-        event.session_id, revision, cancelled=isinstance(event, SessionCancelled)
+    latest = revision is None or await uow.session_revisions.advance(
+        event.session_id,  # type: ignore[attr-defined]  # a session event: it has a revision
+        revision,
+        cancelled=isinstance(event, SessionCancelled),
     )
     if not latest:
         return []
@@ -53,11 +54,11 @@ async def plan_notifications(
         await uow.notifications.cancel_reminders(event.session_id, revision, "the session moved or was cancelled")
     if isinstance(event, SessionCompleted):  # recorded as done before it was due: nothing to remind of
         await uow.notifications.cancel_reminders(event.session_id, None, "the session was recorded as done")
-    stale = datetime.now(UTC) - envelope.time > STALE_AFTER  # by the machine: how long it waited, not the story's time
+    stale = _waited(uow, now) > STALE_AFTER
     planned = []
     for recipient_id, template, partner_id in [*recipients(event), *extra]:
         context = context_of(event) | (details or {}) | {"partner_id": str(partner_id) if partner_id else None}
-        if template == "email_changed_away" and known is not None:
+        if template == TOLD_AT_THE_OLD_ADDRESS and known is not None:
             context = {"send_to": known.email}  # the old address: the one mail that does not go to the contact's
         moments = [] if stale else [(template, await _first_moment(uow, recipient_id, template, context, now))]
         if isinstance(event, SessionScheduled | SessionRescheduled):
@@ -70,17 +71,24 @@ async def plan_notifications(
                 recipient_id=recipient_id,
                 template=chosen,
                 context=context,
-                caused_by_event_id=envelope.id,
-                correlation_id=envelope.correlationid,
+                caused_by_event_id=cause.causation_id,
+                correlation_id=cause.correlation_id,
                 created_at=now,
                 next_attempt_at=moment,
                 session_id=getattr(event, "session_id", None),
                 session_revision=revision,
-                trace_parent=envelope.traceparent,
+                trace_parent=cause.trace_parent,
             )
             await uow.notifications.add(notification)
             planned.append(notification)
     return planned
+
+
+def _waited(uow: NotifyUnitOfWork, now: datetime) -> timedelta:
+    """How long the event took to reach notify, by the machine's clock: events are stamped by it, so
+    a demo's clock moved weeks ahead does not make today's news stale."""
+    occurred_at = uow.cause.occurred_at
+    return timedelta() if occurred_at is None else now - uow.clock.offset() - occurred_at
 
 
 def _revision(event: object) -> int | None:

@@ -1,8 +1,8 @@
 """What the notify use cases need from the outside world."""
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import Protocol
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 from uuid import UUID
 
 from mentoring_contracts import Event
@@ -70,7 +70,13 @@ class SessionRevisions(Protocol):
 
 
 class Digests(Protocol):
-    async def all_locked(self) -> Sequence[DigestSubscription]: ...
+    async def subscribe(self, subscription: DigestSubscription) -> None: ...
+    async def get(self, subject: str) -> DigestSubscription | None: ...
+    async def unsubscribe(self, subject: str) -> bool: ...
+    async def all_locked(self) -> Sequence[DigestSubscription]:
+        """Every subscription of the unit of work's institution; another replica's are skipped."""
+        ...
+
     async def counts(self, subscription: DigestSubscription, since: datetime, until: datetime) -> tuple[dict[str, int], int]: ...
     async def mark_sent(self, subject: str, day: date) -> None: ...
     async def drop(self, subject: str) -> bool: ...
@@ -81,13 +87,69 @@ class Erasures(Protocol):
     async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]: ...
 
 
+class Cause(Protocol):
+    """Why a unit of work acts (the runtime's ``Cause``): the journey, and the event it handles, if any."""
+
+    @property
+    def correlation_id(self) -> UUID | None: ...
+    @property
+    def causation_id(self) -> UUID | None: ...
+    @property
+    def occurred_at(self) -> datetime | None:
+        """When the causing event happened, by its producer's (the machine's) clock."""
+        ...
+
+    @property
+    def trace_parent(self) -> str | None: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The service's time: the machine's, moved ahead by a demo's offset."""
+        ...
+
+    def offset(self) -> timedelta:
+        """How far ``now`` runs ahead of the machine's clock (a demo's; none in production)."""
+        ...
+
+
+class Peers(Protocol):
+    """What a mail says that its event does not carry, read from the services that own it."""
+
+    async def contact_of(self, event: Event) -> Contact | None:
+        """The participant a profile event is about, as profile has them (None: any other event, or erased)."""
+        ...
+
+    async def details_of(self, event: Event) -> dict[str, Any]:
+        """The words its mails quote (a match's reasons, a coordinator's note or message)."""
+        ...
+
+
 class NotifyUnitOfWork(Protocol):
-    contacts: Contacts
-    erasures: Erasures
-    inbox: Inbox
-    notifications: Notifications
-    preferences: Preferences
-    sessions: SessionRevisions
+    """Read-only members: any store that keeps to its port will do (PostgreSQL's, or a test's)."""
+
+    @property
+    def contacts(self) -> Contacts: ...
+    @property
+    def digests(self) -> Digests: ...
+    @property
+    def erasures(self) -> Erasures: ...
+    @property
+    def inbox(self) -> Inbox: ...
+    @property
+    def notifications(self) -> Notifications: ...
+    @property
+    def preferences(self) -> Preferences: ...
+    @property
+    def session_revisions(self) -> SessionRevisions: ...
+    @property
+    def peers(self) -> Peers: ...
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def cause(self) -> Cause:
+        """Why it acts: an event's handling is caused by the event (``causation_id``) and continues its trace."""
+        ...
 
     async def emit(self, event: Event, *, correlation_id: UUID | None = None, causation_id: UUID | None = None) -> object:
         """Deliveries happen outside any event's handling, so they name their cause explicitly."""

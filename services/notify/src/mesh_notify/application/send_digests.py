@@ -1,22 +1,22 @@
 """Use case: each coordinator who asked for it gets their daily digest, once a local day."""
 
 import hashlib
-from datetime import datetime
 
 import structlog
 
-from mesh_notify.application.ports import Digests, Mailer
+from mesh_notify.application.ports import Mailer, NotifyUnitOfWork
 from mesh_notify.domain.digest import WINDOW, digest_text
 from mesh_notify.domain.messages import Message
 
 log = structlog.get_logger(__name__)
 
 
-async def send_due_digests(digests: Digests, mailer: Mailer, now: datetime) -> int:
-    """Returns how many went out. At least once: a crash after the mail server took one and before
-    it is marked sends it again, with the same Message-ID (one per coordinator and day), so mail
-    clients fold the two. A failed send is tried again at the next look."""
-    sent = 0
+async def send_due_digests(uow: NotifyUnitOfWork, mailer: Mailer) -> int:
+    """Those of the unit of work's institution due by the service's clock; returns how many went out.
+    At least once: a crash after the mail server took one and before it is marked sends it again,
+    with the same Message-ID (one per coordinator and day), so mail clients fold the two. A failed
+    send is tried again at the next look."""
+    digests, now, sent = uow.digests, uow.clock.now(), 0
     for subscription in await digests.all_locked():
         if subscription.expired(now):
             await digests.drop(subscription.subject)

@@ -13,10 +13,6 @@ from uuid import UUID
 from mesh_notify.domain.notification import Notification
 
 
-class NotTheRecipients(Exception):
-    """A notification named as a place in someone's inbox that is not theirs."""
-
-
 @dataclass(frozen=True, slots=True, order=True)
 class Place:
     """Where a notification stands in its recipient's inbox, oldest first."""

@@ -12,28 +12,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-KIND_OF_TEMPLATE = {
-    "welcome": "account",
-    "email_changed": "account",
-    "email_changed_away": "account",
-    "match_proposed": "matches",
-    "match_accepted": "matches",
-    "match_declined": "matches",
-    "match_expired": "matches",
-    "match_ended": "matches",
-    "match_arranged": "matches",
-    "agreement_proposed": "agreements",
-    "agreement_set": "agreements",
-    "session_scheduled": "sessions",
-    "session_rescheduled": "sessions",
-    "session_cancelled": "sessions",
-    "session_completed": "sessions",
-    "session_missed": "sessions",
-    "session_reminder_24h": "reminders",
-    "session_reminder_1h": "reminders",
-    "pair_dormant": "nudges",
-    "pair_nudged": "nudges",
-}
+from mesh_notify.domain.mails import BY_TEMPLATE
+
+KIND_OF_TEMPLATE = {template: mail.kind for template, mail in BY_TEMPLATE.items()}  # each mail says its kind
 KINDS = ("matches", "agreements", "sessions", "reminders", "nudges")  # the kinds a participant may set
 ALWAYS_SENT = frozenset({"account"})
 

@@ -4,16 +4,16 @@ from datetime import time
 from typing import Literal, Self
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from mesh_notify.adapters.access import recipient_tenancy
-from mesh_notify.adapters.postgres import PostgresContacts
-from mesh_notify.adapters.preferences_store import PostgresPreferences
+from mesh_notify.adapters.http import Uow
+from mesh_notify.application.change_preferences import change_preferences
 from mesh_notify.domain.preferences import KINDS, Preference, QuietHours
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 
-router = APIRouter(tags=["notification preferences"])
+router: APIRouter = APIRouter(tags=["notification preferences"])
 Kind = Literal["matches", "agreements", "sessions", "reminders", "nudges"]
 
 
@@ -40,7 +40,7 @@ class PreferenceView(BaseModel):
     quiet_hours: QuietHoursView | None = None
 
 
-class Preferences(BaseModel):
+class PreferencesBody(BaseModel):
     participant_id: UUID
     time_zone: str | None = Field(description="Quiet hours are read in this zone (the participant's profile).")
     preferences: list[PreferenceView] = Field(description="One per kind, each kind once.")
@@ -63,43 +63,36 @@ PATH = "/participants/{participant_id}/notification-preferences"
 
 
 @router.get(PATH, summary="What a participant wants to hear (theirs, and their admins')", responses=error_responses(403, 404))
-async def get_preferences(participant_id: UUID, components: ComponentsDep, principal: PrincipalDep) -> Preferences:
-    async with components.database.transaction(principal.institution) as transaction:
-        authorize(
-            principal,
-            await recipient_tenancy(transaction.connection, participant_id),
-            f"participant {participant_id}",
-            coordinators_may=False,
-        )
-        return await _current(transaction.connection, participant_id)
+async def get_preferences(participant_id: UUID, uow: Uow, principal: PrincipalDep) -> PreferencesBody:
+    tenancy = await recipient_tenancy(uow.connection, participant_id)
+    authorize(principal, tenancy, f"participant {participant_id}", coordinators_may=False)
+    return await _current(uow, participant_id)
 
 
 @router.put(PATH, summary="Set what a participant wants to hear (themself only)", responses=error_responses(403, 404, 422))
-async def set_preferences(
-    participant_id: UUID, change: PreferencesChange, components: ComponentsDep, principal: PrincipalDep
-) -> Preferences:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await recipient_tenancy(transaction.connection, participant_id)
-        authorize(principal, tenancy, f"participant {participant_id}", coordinators_may=False)
-        if principal.subject not in tenancy.owners:  # type: ignore[union-attr]
-            raise HTTPException(403, detail="only the participant sets their own notification preferences")
-        store = PostgresPreferences(transaction.connection)
-        for view in change.preferences:
-            quiet = QuietHours(view.quiet_hours.start, view.quiet_hours.end) if view.quiet_hours else None
-            await store.set(participant_id, Preference(view.kind, view.enabled, quiet))
-        return await _current(transaction.connection, participant_id)
+async def set_preferences(participant_id: UUID, change: PreferencesChange, uow: Uow, principal: PrincipalDep) -> PreferencesBody:
+    tenancy = await recipient_tenancy(uow.connection, participant_id)
+    authorize(principal, tenancy, f"participant {participant_id}", coordinators_may=False)
+    chosen = [
+        Preference(
+            view.kind, view.enabled, QuietHours(view.quiet_hours.start, view.quiet_hours.end) if view.quiet_hours else None
+        )
+        for view in change.preferences
+    ]
+    await change_preferences(uow, participant_id, chosen, principal.subject)
+    return await _current(uow, participant_id)
 
 
-async def _current(connection, participant_id: UUID) -> Preferences:  # type: ignore[no-untyped-def]
-    contact = await PostgresContacts(connection).get(participant_id)
-    stored = await PostgresPreferences(connection).all_of(participant_id)
-    return Preferences(
+async def _current(uow: Uow, participant_id: UUID) -> PreferencesBody:
+    contact = await uow.contacts.get(participant_id)
+    stored = await uow.preferences.all_of(participant_id)
+    return PreferencesBody(
         participant_id=participant_id,
         time_zone=contact.time_zone if contact else None,
         preferences=[
             PreferenceView(
-                kind=p.kind,
-                enabled=p.enabled,  # type: ignore[arg-type]
+                kind=p.kind,  # type: ignore[arg-type]  # a stored kind is one of KINDS
+                enabled=p.enabled,
                 quiet_hours=QuietHoursView(start=p.quiet_hours.start, end=p.quiet_hours.end) if p.quiet_hours else None,
             )
             for p in stored

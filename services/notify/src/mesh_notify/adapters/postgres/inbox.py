@@ -8,9 +8,10 @@ from uuid import UUID
 
 import asyncpg
 
-from mesh_notify.adapters.notification_rows import notification_from_row
+from mesh_notify.adapters.postgres.rows import notification_from_row
 from mesh_notify.domain.inbox import Place
 from mesh_notify.domain.notification import Notification
+from mesh_runtime.index_order import in_index_order
 
 _PLACE = ("n.listed_at", "n.template", "n.notification_id")  # listed_at: sent_at, else created_at (migration 009)
 _UNREAD = "n.status = 'sent' AND n.read_at IS NULL"
@@ -112,16 +113,3 @@ def page_query(
         args.append(limit)
         query += f" LIMIT ${len(args)}"
     return query, args
-
-
-async def in_index_order(connection: asyncpg.Connection, query: str, args: Sequence[object]) -> list[asyncpg.Record]:
-    """Runs a page's query reading the index in its order. The index holds each inbox in page order, so
-    a page reads its rows and stops; but row-level security's tenant check cannot be estimated, so
-    the planner takes any inbox for a handful of rows and would sort all of them instead (a page deep
-    in 10,000 read 5,000). So no sort for this one statement; set back after it (a statement that
-    fails rolls the setting back with its transaction)."""
-    was = await connection.fetchval("SELECT current_setting('enable_sort')")
-    await connection.execute("SELECT set_config('enable_sort', 'off', true)")
-    rows = await connection.fetch(query, *args)
-    await connection.execute("SELECT set_config('enable_sort', $1, true)", was)
-    return rows

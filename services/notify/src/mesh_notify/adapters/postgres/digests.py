@@ -64,6 +64,10 @@ class PostgresDigests:
         )
         return {row["template"]: row["events"] for row in rows}, sum(row["failed"] for row in rows)
 
+    async def institutions(self) -> list[asyncpg.Record]:
+        """Each institution with a subscription, as a row with its ``institution`` (read across all)."""
+        return await self._connection.fetch("SELECT DISTINCT institution FROM coordinator_digests")
+
     async def mark_sent(self, subject: str, day: date) -> None:
         await self._connection.execute("UPDATE coordinator_digests SET last_sent_on = $2 WHERE subject = $1", subject, day)
 

@@ -5,15 +5,12 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-import asyncpg
 from pydantic import BaseModel, Field
 
-from mesh_notify.adapters.postgres import PostgresContacts
-from mesh_notify.application.deliver_notification import Links
-from mesh_notify.domain.messages import Message, render
+from mesh_notify.adapters.postgres.contacts import PostgresContacts
+from mesh_notify.domain.mails import render
+from mesh_notify.domain.messages import Links, Message
 from mesh_notify.domain.notification import Contact, Notification
-from mesh_notify.settings import NotifySettings
-from mesh_runtime.app import Components
 
 Status = Literal["pending", "sent", "failed", "cancelled"]
 
@@ -69,18 +66,15 @@ class NotificationView(BaseModel):
 
 
 async def views(
-    connection: asyncpg.Connection, components: Components, notifications: Sequence[Notification], *, with_body: bool = False
+    contacts: PostgresContacts, links: Links, notifications: Sequence[Notification], *, with_body: bool = False
 ) -> list[NotificationView]:
     """Each with its subject (and its text, ``with_body``), as its recipient's mail said it (their zone,
     their partner's name now)."""
-    settings = components.settings
-    assert isinstance(settings, NotifySettings)
-    links = Links(settings.public_base_url, settings.scheduling_public_base_url)
     named = {n.recipient_id for n in notifications} | {p for n in notifications if (p := _id(n.context.get("partner_id")))}
-    contacts = await PostgresContacts(connection).many(named) if named else {}
+    known = await contacts.many(named) if named else {}
     found = []
     for n in notifications:
-        message = _message(n, contacts, links)
+        message = _message(n, known, links)
         found.append(
             NotificationView.of(
                 n, subject=message.subject if message else None, body=message.body if message and with_body else None

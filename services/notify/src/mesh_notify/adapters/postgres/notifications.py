@@ -1,56 +1,16 @@
-"""Contacts and notifications in the notify service's own PostgreSQL database."""
+"""Notifications in notify's database: planned, due, delivered, and what erasure leaves of them."""
 
-from collections.abc import Iterable
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from mesh_notify.adapters.inbox_store import PostgresInbox
-from mesh_notify.adapters.notification_rows import notification_from_row
-from mesh_notify.adapters.preferences_store import PostgresPreferences, PostgresSessionRevisions
-from mesh_notify.domain.notification import Contact, Notification
-from mesh_runtime.db import Cause, Transaction, UnitOfWork
-from mesh_runtime.erasures import PostgresErasures
+from mesh_notify.adapters.postgres.rows import notification_from_row
+from mesh_notify.domain.notification import Notification
 
-
-class PostgresContacts:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def upsert(self, contact: Contact) -> None:
-        await self._connection.execute(
-            """
-            INSERT INTO contacts (participant_id, display_name, email, time_zone, subject, campus)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (participant_id) DO UPDATE
-            SET display_name = excluded.display_name, email = excluded.email, time_zone = excluded.time_zone,
-                subject = coalesce(excluded.subject, contacts.subject), campus = excluded.campus
-            """,
-            contact.participant_id,
-            contact.display_name,
-            contact.email,
-            contact.time_zone,
-            contact.subject,
-            contact.campus,
-        )
-
-    async def get(self, participant_id: UUID) -> Contact | None:
-        row = await self._connection.fetchrow("SELECT * FROM contacts WHERE participant_id = $1", participant_id)
-        return _contact(row) if row else None
-
-    async def many(self, participant_ids: Iterable[UUID]) -> dict[UUID, Contact]:
-        """Those of them notify knows, by id."""
-        rows = await self._connection.fetch("SELECT * FROM contacts WHERE participant_id = ANY($1)", list(participant_ids))
-        return {row["participant_id"]: _contact(row) for row in rows}
-
-    async def remove(self, participant_id: UUID) -> bool:
-        return await self._connection.execute("DELETE FROM contacts WHERE participant_id = $1", participant_id) == "DELETE 1"
-
-
-def _contact(row: asyncpg.Record) -> Contact:
-    return Contact(row["participant_id"], row["display_name"], row["email"], row["time_zone"], row["subject"], row["campus"])
-
+# What an erased recipient's unsent mail says instead of being sent; any other error (it may quote
+# their address) goes.
+ERASED_UNSENT = "recipient erased: not sent"
 
 # Only a notification whose recipient is known goes. Checked per row (a scalar subquery, never
 # turned into a join): as a join, row-level security's guess of a handful of contacts made the
@@ -97,12 +57,15 @@ class PostgresNotifications:
         status = await self._connection.execute(
             """
             UPDATE notifications SET context = '{}',
-                   last_error = CASE WHEN status = 'pending' THEN 'recipient erased: not sent' END,
+                   last_error = CASE WHEN status = 'pending' OR last_error = $2 THEN $2 END,
                    status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END,
                    next_attempt_at = NULL, updated_at = now()
             WHERE recipient_id = $1
+            -- once is enough: a redelivered erasure finds nothing left to change
+            AND (context <> '{}' OR status = 'pending' OR next_attempt_at IS NOT NULL OR last_error <> $2)
             """,
             participant_id,
+            ERASED_UNSENT,
         )
         return int(status.split()[-1])
 
@@ -114,15 +77,21 @@ class PostgresNotifications:
                 'reflections', CASE WHEN context ? 'reflections' THEN (
                     SELECT coalesce(jsonb_agg(r - 'notes'), '[]') FROM jsonb_array_elements(context->'reflections') r) END))
             WHERE recipient_id <> $1 AND strpos(context::text, $1::text) > 0
+            -- only where words are left to take out: a redelivered erasure changes nothing more
+            AND (context ?| array['reason', 'note', 'message'] OR context->'reasons' <> '[]'::jsonb
+                 OR EXISTS (SELECT 1 FROM jsonb_array_elements(
+                     CASE WHEN jsonb_typeof(context->'reflections') = 'array' THEN context->'reflections' ELSE '[]' END) r
+                     WHERE r ? 'notes'))
             """,
             str(participant_id),
         )
         return int(status.split()[-1])
 
-    async def next_due_institution(self, now: datetime) -> str | None:
-        """Whose is the oldest due notification no sender holds (SKIP LOCKED: senders side by side
-        are told of the next one, never kept spinning on one that is being sent)."""
-        return await self._connection.fetchval(NEXT_DUE_INSTITUTION, now)
+    async def next_due_institution(self, now: datetime) -> list[asyncpg.Record]:
+        """Whose is the oldest due notification no sender holds, as a row with its ``institution``
+        (none when nothing is due). SKIP LOCKED: senders side by side are told of the next one, never
+        kept spinning on one that is being sent."""
+        return await self._connection.fetch(NEXT_DUE_INSTITUTION, now)
 
     async def cancel_reminders(self, session_id: UUID, before_revision: int | None, why: str) -> int:
         """Pending reminders of a session planned for an earlier revision (None: every one)."""
@@ -157,14 +126,3 @@ class PostgresNotifications:
             notification.last_error,
             notification.sent_at,
         )
-
-
-class PostgresNotifyUnitOfWork(UnitOfWork):
-    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        super().__init__(transaction, source, cause)
-        self.erasures = PostgresErasures(self.connection)
-        self.contacts = PostgresContacts(self.connection)
-        self.notifications = PostgresNotifications(self.connection)
-        self.preferences = PostgresPreferences(self.connection)
-        self.sessions = PostgresSessionRevisions(self.connection)
-        self.inbox = PostgresInbox(self.connection)
