@@ -9,9 +9,9 @@ from typing import Any
 
 from mentoring_contracts import ProgressRating, SessionCompleted
 from mesh_matching.application.follow_sessions import follow_session
-from tests.integration.matching.test_programs import in_transaction, join
+from tests.integration.matching.support import in_transaction, join
+from tests.support.factories import profile
 from tests.support.services import in_tenant
-from tests.unit.factories import profile
 
 PROGRAM = "first-year-stem"
 

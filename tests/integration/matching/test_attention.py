@@ -2,41 +2,26 @@
 waiting longest first, people who declined often most first; each list cut at the limit with its
 total, per campus for a coordinator, refused to anyone else."""
 
-import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from mentoring_contracts import ParticipantLeft
 from mesh_matching.application.follow_participants import withdraw_participant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from tests.integration.matching.health_support import PROGRAM, completion, counts_match_the_rows, formed_pair, seen
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_
-from tests.support.services import in_tenant, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.services import in_tenant
 
 NOW = datetime.now(UTC)
 NORTH_ONLY = as_("matching", "coordinator", campuses=("north",))
 SOUTH_ONLY = as_("matching", "coordinator", campuses=("south",))
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
-        ],
-    )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+# The tests run the sweeps themselves: the background ones must not race them.
+SWEPT_BY_HAND = ("dormant-pairs",)
 
 
 async def join_at(app, given, joined_at: datetime) -> uuid.UUID:
@@ -50,7 +35,7 @@ async def gone_quiet(app, pair: dict, found_at: datetime) -> None:
     await in_tenant(app.state.components.database).execute(
         "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(pair["match_id"]), found_at - timedelta(days=40)
     )
-    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, found_at))).found_dormant == 1
+    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=found_at)).found_dormant == 1
 
 
 async def declines_every_proposal(client, person: uuid.UUID, times: int) -> None:

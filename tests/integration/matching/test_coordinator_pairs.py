@@ -10,18 +10,17 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import ParticipantErased, ProgramClosed, ProgramDefinition
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.follow_participants import withdraw
 from mesh_matching.application.follow_programs import close_program, follow_program
 from mesh_matching.application.forget_participant import forget_participant
-from mesh_matching.application.register_candidate import reference_week, register_candidate
+from mesh_matching.application.places import withdraw
+from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
-from mesh_matching.domain.scoring import MatchingPolicy, score_pair
-from mesh_runtime.db import Cause
-from tests.support.identity import INSTITUTION, as_
+from mesh_matching.domain.scoring import MatchingPolicy, reference_week, score_pair
+from tests.integration.matching.support import in_transaction
+from tests.support.factories import mentor_profile, profile
+from tests.support.identity import as_
 from tests.support.services import all_published, in_tenant, outbox_data, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
 
 PROGRAM = "first-year-stem"
 PROBLEM = "urn:mentoringmesh:problem:"
@@ -52,12 +51,6 @@ def definition(**overrides) -> ProgramDefinition:
             **overrides,
         }
     )
-
-
-async def in_transaction(app, use_case):
-    components = app.state.components
-    async with components.database.transaction(INSTITUTION) as transaction:
-        return await use_case(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)))
 
 
 async def join(app, given) -> Candidate:
@@ -190,7 +183,7 @@ async def test_every_hard_refusal_says_its_kind_and_changes_nothing(matching) ->
     body = refused(await propose(client, elsewhere, mentee), "not-an-active-participant")
     assert body["participant_id"] == str(elsewhere.participant_id)
     leaver = await join(app, mentor_profile(display_name="Lee"))
-    await in_transaction(app, lambda uow: withdraw(uow, leaver.participant_id, PROGRAM, "left", now=datetime.now(UTC)))
+    await in_transaction(app, lambda uow: withdraw(uow, leaver.participant_id, PROGRAM, "left", uow.clock.now()))
     refused(await propose(client, leaver, mentee), "not-an-active-participant")
 
     first = await propose(client, mentor, mentee)

@@ -3,14 +3,13 @@ whatever the events' order or redelivery), filters and search by name, keyset pa
 
 import asyncio
 import base64
-import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from mentoring_contracts import ParticipantErased, ParticipantLeft, ProgressRating, SessionCompleted
-from mesh_matching.adapters.directory_cursor import cursor_for, list_key_of
+from mesh_matching.adapters.http.directory import cursor_for, list_key_of
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import decline_match
 from mesh_matching.application.follow_participants import withdraw_participant
@@ -20,31 +19,19 @@ from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.application.self_selection import request_partners
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.db import Cause
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
 from tests.support.databases import as_owner
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_
-from tests.support.services import in_tenant, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.services import in_tenant
 
 NOW = datetime.now(UTC)
 PROGRAM = "first-year-stem"
 LIST = f"/programs/{PROGRAM}/participants"
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
-        ],
-    )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+# The tests run the sweeps themselves: the background ones must not race them.
+SWEPT_BY_HAND = ("dormant-pairs",)
 
 
 async def states(client, *people) -> list[str]:
@@ -86,12 +73,12 @@ async def test_a_whole_life_join_proposed_matched_dormant_ended_left_each_state_
         app, lambda uow: follow_program(uow, PROGRAM, definition(dormant_after_days=10, dormant_grace_days=5), NOW)
     )
     mentor_joined = Candidate(uuid.uuid4(), mentor_profile(mentor_capacity=1, display_name="Ben Mentor"), "ben")
-    await in_transaction(app, lambda uow: register_candidate(uow, mentor_joined, now=NOW))
+    await in_transaction(app, lambda uow: register_candidate(uow, mentor_joined), at=NOW)
     mentor = mentor_joined.participant_id
     assert await states(client, mentor) == ["waiting"]
     mentee = await join(app, profile(display_name="Ada Mentee"))
     assert await states(client, mentor, mentee) == ["proposed", "proposed"]
-    await in_transaction(app, lambda uow: register_candidate(uow, mentor_joined, now=NOW))  # redelivered join
+    await in_transaction(app, lambda uow: register_candidate(uow, mentor_joined), at=NOW)  # redelivered join
     assert await states(client, mentor, mentee) == ["proposed", "proposed"]
 
     match_id = (await client.get(f"/participants/{mentee}/matches")).json()[0]["match_id"]
@@ -102,20 +89,20 @@ async def test_a_whole_life_join_proposed_matched_dormant_ended_left_each_state_
     assert await states(client, mentor, mentee) == ["matched", "matched"]
 
     for _ in range(2):  # a sweep run twice finds it once
-        await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW + timedelta(days=11)))
+        await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=NOW + timedelta(days=11))
         assert await states(client, mentor, mentee) == ["dormant", "dormant"]
     met = completed(match_id, (mentor, mentee), NOW + timedelta(days=11, hours=1))
     for _ in range(2):  # the completion redelivered: revived once, the same state
         await in_transaction(app, lambda uow: follow_session(uow, met))
         assert await states(client, mentor, mentee) == ["matched", "matched"]
-    await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW + timedelta(days=22)))
+    await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=NOW + timedelta(days=22))
     assert await states(client, mentor, mentee) == ["dormant", "dormant"]
-    await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW + timedelta(days=28)))
+    await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=NOW + timedelta(days=28))
     assert await states(client, mentor, mentee) == ["waiting", "waiting"]  # ended: each other never again, nobody else
 
     left = ParticipantLeft(participant_id=mentee, program_id=PROGRAM, left_at=NOW + timedelta(days=29))
     for _ in range(2):
-        await in_transaction(app, lambda uow: withdraw_participant(uow, left, now=NOW + timedelta(days=29)))
+        await in_transaction(app, lambda uow: withdraw_participant(uow, left), at=NOW + timedelta(days=29))
         assert await states(client, mentor, mentee) == ["waiting", "left"]
     assert await derived_everywhere(app)
 
@@ -155,9 +142,9 @@ async def test_the_same_events_in_either_order_leave_the_same_state(matching, or
             await client.post(f"/matches/{match_id}/accept", json={"participant_id": str(who)})
     await in_tenant(app.state.components.database).execute("UPDATE matches SET formed_at = $1", NOW - timedelta(days=20))
     met = completed(matches[meeting], (mentor, meeting), NOW - timedelta(days=1))  # met yesterday, reported late
-    sweep = lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW)
+    sweep = lambda uow: watch_dormant_pairs(uow, PROGRAM)
     for step in [met, sweep] if order == "completion_then_sweep" else [sweep, met]:
-        await in_transaction(app, step if callable(step) else lambda uow, event=step: follow_session(uow, event))
+        await in_transaction(app, step if callable(step) else lambda uow, event=step: follow_session(uow, event), at=NOW)
     # the mentor has one dormant pair and one active one: matched, while any pair of theirs is active
     assert await states(client, mentor, quiet, meeting) == ["matched", "dormant", "matched"]
     assert await derived_everywhere(app)

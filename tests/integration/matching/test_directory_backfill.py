@@ -5,13 +5,13 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from mesh_matching.adapters.candidates_store import stored_form
+from mesh_matching.adapters.postgres.candidates import stored_form
 from mesh_matching.bootstrap import DEFINITION
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from tests.support.databases import SERVICE_ROLE, owner_url
+from tests.support.factories import profile
 from tests.support.services import in_tenant, running
-from tests.unit.factories import profile
 
 NOW = datetime.now(UTC)
 PROGRAM = "first-year-stem"

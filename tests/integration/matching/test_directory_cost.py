@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 
 from mentoring_contracts import ParticipantProfile
-from mesh_matching.adapters.directory_store import COUNTED_UP_TO, SORTED_UP_TO, Filters, Place, directory_page
+from mesh_matching.adapters.http.queries_directory import COUNTED_UP_TO, SORTED_UP_TO, Filters, Place, directory_page
 from mesh_runtime.db import Database, create_pool
 from tests.support.bulk_candidates import add_candidates, fill_name_words
 from tests.support.databases import as_owner, create_database, drop_database
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
-from tests.unit.factories import profile
 
 PEOPLE, PAGE = 100_000, 50
 

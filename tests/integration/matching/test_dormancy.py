@@ -8,24 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ProgressRating, SessionCompleted
-from mesh_matching.adapters.dormancy import sweep_dormant
+from mesh_matching.adapters.workers import sweep_dormant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
 from mesh_matching.application.watch_dormant_pairs import DormancySweep, watch_dormant_pairs
 from mesh_matching.bootstrap import DEFINITION
 from mesh_runtime.clock import advance
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.services import all_published, outbox_data, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
 
 NOW = datetime.now(UTC)
 PROGRAM = "first-year-stem"
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def formed_pair(app, client, mentor) -> dict:
@@ -51,7 +45,7 @@ def completed(match: dict, at: datetime) -> SessionCompleted:
 
 
 async def sweep(app, at: datetime) -> DormancySweep:
-    return await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, at))
+    return await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=at)
 
 
 async def test_a_quiet_pair_is_nudged_then_ended_and_its_places_go_to_others_while_a_pair_that_met_stays(matching) -> None:

@@ -1,12 +1,9 @@
 """Program health on a real database: each figure against the events that produced it, per campus and overall."""
 
 import csv
-import dataclasses
 import io
 import uuid
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from mentoring_contracts import (
     ParticipantErased,
@@ -22,27 +19,15 @@ from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
-from mesh_matching.bootstrap import DEFINITION
 from tests.integration.matching.health_support import counts_match_the_rows
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_
-from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.services import in_tenant, outbox_types
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    # the test runs the dormancy sweep itself: the background one must not race it
-    own_sweep = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
-        ],
-    )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+# The tests run the sweeps themselves: the background ones must not race them.
+SWEPT_BY_HAND = ("dormant-pairs",)
 
 
 async def accept(client, match_id: str, *people) -> None:
@@ -117,7 +102,7 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     await in_tenant(app.state.components.database).execute(
         "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(crossing["match_id"]), NOW - timedelta(days=40)
     )
-    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, "first-year-stem", NOW))).found_dormant == 1
+    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, "first-year-stem"), at=NOW)).found_dormant == 1
 
     report = (await client.get("/programs/first-year-stem/health")).json()
     overall = report["all_campuses"]

@@ -7,15 +7,15 @@ import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from mesh_matching.adapters.candidates_store import stored_form
+from mesh_matching.adapters.postgres.candidates import stored_form
 from mesh_matching.bootstrap import DEFINITION
 from mesh_runtime.db import Database, create_pool
 from mesh_runtime.migrations import apply_migrations, load_migrations
 from tests.integration.matching.health_support import PROGRAM, as_scanned, counts_match_the_rows, scanned, scanned_figures
 from tests.support.databases import SERVICE_ROLE, owner_url
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
-from tests.unit.factories import profile
 
 NOW = datetime.now(UTC)
 M, A, B, C, D, E = (uuid.uuid4() for _ in range(6))

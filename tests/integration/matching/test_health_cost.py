@@ -5,13 +5,13 @@ shows, and the figures (a program's, the institution's) read counts, never a par
 import json
 from datetime import UTC, datetime, time, timedelta
 
-from mesh_matching.adapters.attention_store import DECLINING_PEOPLE, DORMANT_PAIRS, WAITING_LONGEST
-from mesh_matching.adapters.health_store import COUNTS
+from mesh_matching.adapters.http.queries_attention import DECLINING_PEOPLE, DORMANT_PAIRS, WAITING_LONGEST
+from mesh_matching.adapters.http.queries_health import COUNTS
 from mesh_runtime.db import Database, create_pool
 from tests.support.bulk_candidates import add_candidates
 from tests.support.databases import as_owner
+from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
-from tests.unit.factories import profile
 
 PEOPLE, PAIRS, DORMANT, SESSIONS, SOON, PROGRAM = 100_000, 20_000, 2_000, 5_000, 100, "big-program"
 PEOPLES_TABLES = {"candidates", "health_people", "matches", "pair_sessions"}

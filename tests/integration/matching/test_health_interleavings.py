@@ -3,7 +3,6 @@ them, over random interleavings of everything that changes them: joins, profile 
 leaves, erasures, accepts, declines, expiries, ends, rounds, dormancy, and session events delivered
 out of order and more than once."""
 
-import dataclasses
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,6 @@ from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.application.run_round import run_round
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from tests.integration.matching.health_support import (
     PROGRAM,
@@ -31,24 +29,10 @@ from tests.integration.matching.health_support import (
     session,
 )
 from tests.integration.matching.test_intake import POLICY, Pool, random_profile
-from tests.support.services import running
 
 NOW = datetime.now(UTC)
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    # the test sweeps and expires itself: no background sweep may change rows between two reads
-    by_hand = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker
-            for worker in DEFINITION.workers(components)
-            if getattr(worker, "name", None) not in ("dormant-pairs", "proposal-expiry")
-        ],
-    )
-    async with running(by_hand, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+# The tests run the sweeps themselves: the background ones must not race them.
+SWEPT_BY_HAND = ("dormant-pairs", "proposal-expiry")
 
 
 def someone(rng: random.Random):
@@ -142,7 +126,7 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
             await pool.tenant.execute(
                 "UPDATE matches SET formed_at = $2 WHERE match_id = $1", rng.choice(accepted).match_id, NOW - timedelta(days=45)
             )
-            await pool.run(watch_dormant_pairs, PROGRAM, NOW + timedelta(days=rng.choice([0, 0, 20])))
+            await pool.run(watch_dormant_pairs, PROGRAM, at=NOW + timedelta(days=rng.choice([0, 0, 20])))
         elif step == "sessions" and accepted:
             for event in await session_events(pool, rng, rng.choice(accepted)):
                 await pool.run(follow_session, event)

@@ -4,7 +4,6 @@ the counts always what the rows say."""
 
 import asyncio
 import csv
-import dataclasses
 import io
 import random
 import uuid
@@ -15,7 +14,6 @@ import pytest
 from mentoring_contracts import SessionCancelled, SessionScheduled
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.health_weeks import monday_of
 from tests.integration.matching.health_support import (
     PROGRAM,
@@ -28,31 +26,20 @@ from tests.integration.matching.health_support import (
     seen,
     session,
 )
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_
-from tests.support.services import in_tenant, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.services import in_tenant
 
 NOW = datetime.now(UTC)
 MONDAY = monday_of(NOW.date())
+# The tests run the sweeps themselves: the background ones must not race them.
+SWEPT_BY_HAND = ("dormant-pairs",)
 
 
 def at(weeks_ago: int, weekday: int, hour: int = 12) -> datetime:
     """A moment of a past week: its Monday plus ``weekday`` days, at ``hour`` UTC."""
     return datetime.combine(MONDAY - timedelta(weeks=weeks_ago, days=-weekday), time(hour), UTC)
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    # the tests run the dormancy sweep themselves: the background one must not race them
-    own_sweep = dataclasses.replace(
-        DEFINITION,
-        workers=lambda components: [
-            worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
-        ],
-    )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 def term(starts_on: date, ends_on: date, term_id: str = "autumn") -> dict:
@@ -229,7 +216,7 @@ async def test_the_funnel_counts_people_once_at_each_step_and_follows_them_back(
     await in_tenant(app.state.components.database).execute(
         "UPDATE matches SET formed_at = $2 WHERE match_id = $1", uuid.UUID(quiet["match_id"]), NOW - timedelta(days=40)
     )
-    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM, NOW))).found_dormant == 1
+    assert (await in_transaction(app, lambda uow: watch_dormant_pairs(uow, PROGRAM), at=NOW)).found_dormant == 1
 
     report = (await client.get(f"/programs/{PROGRAM}/health")).json()
     funnel = {row["campus"]: row["funnel"] for row in (*report["campuses"], report["all_campuses"])}

@@ -3,15 +3,6 @@ then the jsonb write failed: a 500), and no version is stored."""
 
 import pytest
 
-from mesh_matching.bootstrap import DEFINITION
-from tests.support.services import running
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
-
 
 @pytest.mark.parametrize(
     "body", [b'{"weights":{"goals":Infinity}}', b'{"weights":{"goals":NaN,"interests":1}}', b'{"min_overlap_hours":-Infinity}']

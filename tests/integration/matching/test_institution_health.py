@@ -6,30 +6,20 @@ import io
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.register_candidate import register_candidate
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.db import Cause
 from tests.integration.matching.health_support import PROGRAM, completion, counts_match_the_rows, formed_pair, seen
-from tests.integration.matching.test_programs import definition, in_transaction, join
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_
-from tests.support.services import running
-from tests.unit.factories import mentor_profile, profile
 
 NOW = datetime.now(UTC)
 WRITING = "writing-circle"
 ELSEWHERE = "other-college"
 ADDED = ("joined", "waiting", "proposed", "matched", "active_pairs", "dormant_pairs", "sessions_completed")
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def join_elsewhere(app, given) -> None:

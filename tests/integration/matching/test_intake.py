@@ -17,30 +17,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantLeft, ParticipantProfile
-from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
 from mesh_matching.adapters.kept_in_memory import DECODED
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork, match_from_row
+from mesh_matching.adapters.postgres.candidates import PostgresCandidates, stored_profile
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
-from mesh_matching.application.register_candidate import reference_week, register_candidate
+from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate, MatchingProfile
 from mesh_matching.domain.proposal import rank_partners
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
 from mesh_runtime.db import Cause
+from tests.support.factories import profile
+from tests.support.fakes.matching import FixedClock
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
-from tests.unit.factories import profile
 
 PROGRAM = "first-year-stem"
 POLICY = MatchingPolicy()
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 def random_profile(rng: random.Random) -> ParticipantProfile:
@@ -65,12 +60,14 @@ class Pool:
         self.components = app.state.components
         self.tenant = in_tenant(self.components.database)
 
-    def uow(self, transaction) -> PostgresMatchingUnitOfWork:
-        return PostgresMatchingUnitOfWork(transaction, self.components.source, Cause(institution=INSTITUTION))
+    def uow(self, transaction, at: datetime | None = None) -> PostgresMatchingUnitOfWork:
+        """By the service's clock, or one standing ``at``."""
+        clock = FixedClock(at) if at is not None else self.components.clock
+        return PostgresMatchingUnitOfWork(transaction, self.components.source, Cause(institution=INSTITUTION), clock=clock)
 
-    async def run(self, use_case, *args, **kwargs):
+    async def run(self, use_case, *args, at: datetime | None = None, **kwargs):
         async with self.components.database.transaction(INSTITUTION) as transaction:
-            return await use_case(self.uow(transaction), *args, **kwargs)
+            return await use_case(self.uow(transaction, at), *args, **kwargs)
 
     async def open_candidates(self) -> list[tuple[Candidate, int]]:
         rows = await self.tenant.fetch(
@@ -139,7 +136,7 @@ async def test_a_place_freed_by_a_decline_an_expiry_or_an_end_is_offered_again_a
     if how == "declined":
         await pool.run(decline_match, match.match_id, first.participant_id, None)
     elif how == "expired":
-        await pool.run(expire_proposals, PROGRAM, now=datetime.now(UTC) + timedelta(days=8))
+        await pool.run(expire_proposals, PROGRAM, at=datetime.now(UTC) + timedelta(days=8))
     else:
         for pid in match.participants:
             await pool.run(accept_match, match.match_id, pid)

@@ -8,19 +8,13 @@ import pytest
 
 from mesh_matching.adapters.postgres import PostgresCandidates, PostgresMatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause
+from tests.support.factories import mentor_profile, profile
+from tests.support.fakes.matching import FixedClock
 from tests.support.identity import INSTITUTION
-from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+from tests.support.services import in_tenant, outbox_types
 
 
 async def join(app, p) -> uuid.UUID:
@@ -109,9 +103,9 @@ async def test_lapsed_proposals_expire_and_give_both_places_back(matching) -> No
     components = app.state.components
     later = datetime.now(UTC) + timedelta(days=8)
     async with components.database.transaction(INSTITUTION) as transaction:
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION))
-        assert await expire_proposals(uow, "first-year-stem", now=later) == 1
-        assert await expire_proposals(uow, "first-year-stem", now=later) == 0
+        uow = PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION), clock=FixedClock(later))
+        assert await expire_proposals(uow, "first-year-stem") == 1
+        assert await expire_proposals(uow, "first-year-stem") == 0
     match = (await client.get(f"/matches/{match_id}")).json()
     assert match["status"] == "expired"
     used = await in_tenant(components.database).fetch(

@@ -8,24 +8,17 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import ParticipantErased
-from mesh_matching.adapters.candidates_store import PostgresCandidates
 from mesh_matching.adapters.kept_in_memory import DecodedProfiles
+from mesh_matching.adapters.postgres.candidates import PostgresCandidates
 from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.forgetting import ForgetListener
 from tests.integration.kafka_helpers import eventually
-from tests.integration.matching.test_programs import in_transaction
+from tests.integration.matching.support import in_transaction
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, bearer, local_issuer, service_secret
-from tests.support.services import in_tenant, running
-from tests.unit.factories import mentor_profile, profile
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
+from tests.support.services import in_tenant
 
 
 async def add(app, *candidates: Candidate) -> None:

@@ -5,45 +5,14 @@ way it says (matching's proposals, participants' own requests, or both)."""
 import uuid
 from datetime import UTC, datetime
 
-import pytest
-
-from mentoring_contracts import ProgramClosed, ProgramDefinition
+from mentoring_contracts import ProgramClosed
 from mentoring_contracts.topics import MATCHES
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.follow_programs import close_program, follow_program
-from mesh_matching.application.register_candidate import register_candidate
-from mesh_matching.bootstrap import DEFINITION
-from mesh_matching.domain.candidate import Candidate
-from mesh_runtime.db import Cause
-from tests.support.identity import INSTITUTION
-from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
+from tests.integration.matching.support import definition, in_transaction, join
+from tests.support.factories import mentor_profile, profile
+from tests.support.services import in_tenant, outbox_types
 
 CLOSED = ProgramClosed(program_id="first-year-stem", reason="end of the year", closed_at=datetime.now(UTC))
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
-
-
-async def in_transaction(app, use_case):
-    components = app.state.components
-    async with components.database.transaction(INSTITUTION) as transaction:
-        return await use_case(PostgresMatchingUnitOfWork(transaction, components.source, Cause(institution=INSTITUTION)))
-
-
-async def join(app, given) -> uuid.UUID:
-    newcomer = Candidate(uuid.uuid4(), given)
-    await in_transaction(app, lambda uow: register_candidate(uow, newcomer))
-    return newcomer.participant_id
-
-
-def definition(**overrides) -> ProgramDefinition:
-    return ProgramDefinition.model_validate(
-        {"name": "STEM", "setting": "academic", "campuses": ["north", "south"], "matching_mode": "mentor_mentee", **overrides}
-    )
 
 
 async def open_matches(app) -> int:

@@ -7,30 +7,22 @@ import asyncio
 import threading
 import uuid
 
-import pytest
-
 from benchmarks.matching_rounds import pool as generated_pool
 from mesh_matching.adapters import round_preview_jobs
-from mesh_matching.adapters.candidates_store import PostgresCandidates
-from mesh_matching.adapters.round_previews_store import PostgresRoundPreviews
+from mesh_matching.adapters.peers import peers_of
+from mesh_matching.adapters.postgres.candidates import PostgresCandidates
+from mesh_matching.adapters.postgres.round_previews import PostgresRoundPreviews
 from mesh_matching.application import preview_round
-from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.round_preview import PHASES
 from mesh_matching.domain.scoring import MatchingPolicy
-from tests.integration.matching.test_programs import join
+from tests.integration.matching.support import join
+from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person
-from tests.support.services import in_tenant, outbox_types, running
-from tests.unit.factories import mentor_profile, profile
+from tests.support.services import in_tenant, outbox_types
 
 PROGRAM = "first-year-stem"
 PREVIEWS = f"/programs/{PROGRAM}/round-previews"
-
-
-@pytest.fixture
-async def matching(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
-        yield service
 
 
 async def add(app, *candidates: Candidate) -> None:
@@ -278,7 +270,7 @@ async def test_one_preview_runs_at_a_time_and_one_whose_job_is_gone_reads_interr
 
         release.clear()  # the service stops mid-preview: marked interrupted
         stopped = (await client.post(PREVIEWS, json={})).json()
-        await round_preview_jobs.jobs_of(app.state.components).stop()
+        await peers_of(app.state.components).previews.stop()
         view = (await client.get(f"{PREVIEWS}/{stopped['preview_id']}")).json()
         assert view["status"] == "interrupted" and "stopped" in view["error"]
     finally:

@@ -3,9 +3,9 @@ row is never served from memory, its old decode is dropped, and nothing is kept 
 
 import uuid
 
-from mesh_matching.adapters.candidates_store import stored_form, stored_profile
 from mesh_matching.adapters.kept_in_memory import DecodedProfiles
-from tests.unit.factories import profile
+from mesh_matching.adapters.postgres.candidates import stored_form, stored_profile
+from tests.support.factories import profile
 
 
 class Clock:

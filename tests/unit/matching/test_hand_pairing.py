@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.hand_pairing import RolesDoNotFit, pair_by_hand
 from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, PairScore, broken_rules, score_given, score_pair
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 from tests.unit.matching.strategies import candidates
 from tests.unit.matching.test_pair_scores import policies
 

@@ -5,7 +5,7 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from mesh_matching.adapters.health_http import Figures, Health, health_csv_text
+from mesh_matching.adapters.http.health import Figures, Health, health_csv_text
 
 
 def test_l7_health_csv_neutralises_campus_labels_and_reasons() -> None:

@@ -5,9 +5,9 @@ import re
 from importlib import resources
 
 from mentoring_contracts import ParticipantAttributes, ParticipantProfile
-from mesh_matching.adapters.candidates_store import stored_form, stored_profile
+from mesh_matching.adapters.postgres.candidates import stored_form, stored_profile
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT
-from tests.unit.factories import profile
+from tests.support.factories import profile
 
 PERSONAL = {"affiliation": "staff", "department": "Maths", "year_of_study": 3, "custom_attributes": {"course": "MATH101"}}
 

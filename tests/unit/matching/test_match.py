@@ -9,7 +9,7 @@ from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match, MatchClosed, MatchStatus, NotAParticipant
 from mesh_matching.domain.proposal import rank_partners
 from mesh_matching.domain.scoring import MatchingPolicy
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 

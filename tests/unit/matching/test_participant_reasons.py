@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.reasons import Shared, for_participant, in_full
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 WEEK = datetime(2026, 1, 5, tzinfo=UTC)
 

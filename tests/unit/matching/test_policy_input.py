@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
-from mesh_matching.adapters.policy_http import Policy
+from mesh_matching.adapters.http.policies import Policy
 from mesh_runtime.problems import PROBLEM_JSON, validation_error_as_problem
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.proposal import best_partners, rank_partners
 from mesh_matching.domain.scoring import MatchingPolicy
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 from tests.unit.matching.strategies import candidates
 
 WEEK = datetime(2026, 3, 23, tzinfo=UTC)

@@ -7,7 +7,7 @@ import pytest
 
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, PairScore, score_pair
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 
 WEEK = datetime(2026, 1, 5, tzinfo=UTC)
 POLICY = MatchingPolicy()

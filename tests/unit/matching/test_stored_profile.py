@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 from hypothesis import given, settings
 
-from mesh_matching.adapters.candidates_store import stored_form
 from mesh_matching.adapters.postgres import stored_profile
+from mesh_matching.adapters.postgres.candidates import stored_form
 from mesh_matching.domain.candidate import KEPT, Candidate
 from mesh_matching.domain.scoring import MatchingPolicy, score_pair
 from tests.unit.matching.strategies import candidates

@@ -17,7 +17,7 @@ from mesh_matching.application.suggestions_cache import SUGGESTIONS, Suggestions
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.proposal import LARGE_BLOCK, rank_partners
 from mesh_matching.domain.scoring import MatchingPolicy
-from tests.unit.factories import mentor_profile, profile
+from tests.support.factories import mentor_profile, profile
 from tests.unit.matching.strategies import candidates
 
 WEEK = datetime(2026, 3, 23, tzinfo=UTC)
@@ -52,6 +52,7 @@ class Store:
         self.pool_reads = 0
         self.policies = SimpleNamespace(current=self._policy)
         self.matches = SimpleNamespace(excluded_partners=self._excluded)
+        self.clock = SimpleNamespace(now=lambda: NOW)
 
     async def _get(self, participant_id):
         return self.me if participant_id == self.me.participant_id else None
@@ -90,16 +91,16 @@ def rankings(monkeypatch):
 async def test_m10_asking_again_with_nothing_changed_ranks_nobody_again(rankings) -> None:
     me = versioned(Candidate(uuid.uuid4(), profile(program_id="p")))
     store = Store(me, [versioned(Candidate(uuid.uuid4(), mentor_profile(program_id="p"))) for _ in range(100)])
-    first = await suggest_partners(store, me.participant_id, 5, now=NOW)
-    assert await suggest_partners(store, me.participant_id, 5, now=NOW) == first
+    first = await suggest_partners(store, me.participant_id, 5)
+    assert await suggest_partners(store, me.participant_id, 5) == first
     assert len(rankings) == 1 and store.pool_reads == 1  # asked again: the pool is neither read nor ranked
     store.pool[7] = versioned(store.pool[7])  # a partner's profile changed
-    await suggest_partners(store, me.participant_id, 5, now=NOW)
+    await suggest_partners(store, me.participant_id, 5)
     store.me = versioned(me)  # the asker's own
-    await suggest_partners(store, me.participant_id, 5, now=NOW)
+    await suggest_partners(store, me.participant_id, 5)
     store.pool.pop()  # someone's places filled
-    await suggest_partners(store, me.participant_id, 5, now=NOW)
-    await suggest_partners(store, me.participant_id, 6, now=NOW)  # another limit
+    await suggest_partners(store, me.participant_id, 5)
+    await suggest_partners(store, me.participant_id, 6)  # another limit
     assert len(rankings) == 5
 
 

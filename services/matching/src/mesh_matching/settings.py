@@ -2,6 +2,7 @@
 
 from pydantic import Field
 
+from mesh_runtime.components import Components
 from mesh_runtime.settings import ServiceSettings
 
 
@@ -13,3 +14,10 @@ class MatchingSettings(ServiceSettings):
         description="A dormant pair ends this long after its grace, so that a session recorded "
         "just inside the grace reaches matching first: an end is for good.",
     )
+
+    @classmethod
+    def of(cls, components: Components) -> "MatchingSettings":
+        """The running matching service's settings."""
+        if not isinstance(settings := components.settings, cls):
+            raise TypeError(f"matching runs with MatchingSettings, not {type(settings).__name__}")
+        return settings

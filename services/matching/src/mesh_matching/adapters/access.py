@@ -8,6 +8,7 @@ from uuid import UUID
 import asyncpg
 from fastapi import HTTPException, status
 
+from mesh_matching.application.errors import UnknownProgram
 from mesh_runtime.dependencies import authorize
 from mesh_runtime.identity import Principal, Tenancy
 
@@ -16,7 +17,9 @@ async def participant_tenancy(connection: asyncpg.Connection, participant_id: UU
     row = await connection.fetchrow(
         "SELECT institution, campus, program_id, subject FROM candidates WHERE participant_id = $1", participant_id
     )
-    return row and Tenancy(
+    if row is None:
+        return None
+    return Tenancy(
         row["institution"],
         frozenset({row["campus"]}),
         row["program_id"],
@@ -35,7 +38,9 @@ async def match_tenancy(connection: asyncpg.Connection, match_id: UUID) -> Tenan
         """,
         match_id,
     )
-    return row and Tenancy(
+    if row is None:
+        return None
+    return Tenancy(
         row["institution"],
         frozenset({row["campus_a"], row["campus_b"]}),
         row["program_id"],
@@ -124,3 +129,47 @@ async def require_member(connection: asyncpg.Connection, match_id: UUID, partici
     )
     if not found:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"{participant_id} is not one of the pair {match_id}")
+
+
+async def require_coordinating_both(
+    connection: asyncpg.Connection, principal: Principal, program_id: str, participant_ids: tuple[UUID, UUID]
+) -> Tenancy:
+    """Pairing two people by hand: an admin, or a coordinator of the program on the campus of each of
+    the two; never one of them."""
+    program = await program_tenancy(connection, program_id, principal.institution)
+    if not program.campuses:  # matching has heard of neither the program nor anyone in it
+        raise UnknownProgram(f"no program {program_id}")
+    authorize(principal, program, f"program {program_id}", owners_may=False)
+    for participant_id in dict.fromkeys(participant_ids):
+        person = await participant_tenancy(connection, participant_id)
+        authorize(principal, person, f"participant {participant_id}", owners_may=False)
+        assert person is not None
+        if principal.subject in person.owners:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="you may not propose yourself as one of a pair")
+        if not principal.is_admin and not principal.coordinates(program_id, person.campuses):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"only an admin or a coordinator of program "
+                f"{program_id!r} on campus {', '.join(sorted(person.campuses))} may pair "
+                f"participant {participant_id}",
+            )
+    return program
+
+
+def require_every_campus(principal: Principal, pair: Tenancy, action: str) -> None:
+    """A pair on two campuses is both campuses' coordinators' to act on; one of the pair never acts as staff on it."""
+    if principal.subject in pair.owners:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"one of the pair may not {action}")
+    if principal.is_admin:
+        return
+    if not all(principal.coordinates(pair.program_id or "", {campus}) for campus in pair.campuses):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail=f"only an admin or a coordinator of every campus of the "
+            f"pair ({', '.join(sorted(pair.campuses))}) may {action}",
+        )
+
+
+def staff_role(principal: Principal) -> str:
+    """Who acts on a pair as staff, as events and the audit name them: admin or coordinator."""
+    return "admin" if principal.is_admin else "coordinator"

@@ -1,14 +1,25 @@
-"""A participant as matching needs them, read from the profile service: events carry only the
+"""What matching reads of other services, built once per running service (``ServiceDefinition(peers=
+Peers.of)``, kept on ``components.peers``), and handed to each unit of work (``PostgresMatchingUnitOfWork.of``).
+
+A participant as matching needs them is read from the profile service: events carry only the
 attributes that identify nobody, but scoring compares the free text of profiles, and the account
-says who may answer a match."""
+says who may answer a match. The consumer reads a batch's profiles in one call before its
+transaction (``prefetch``); its handlers then find them on their unit of work (``uow.profiles``).
+
+Besides, the one other thing matching builds once per running service: its round previews' jobs
+(``RoundPreviewJobs``, a worker too), which the route that starts a preview hands its job."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from mentoring_contracts import EventEnvelope, ParticipantJoined, ParticipantProfile, ParticipantProfileUpdated
+from mesh_matching.adapters.round_preview_jobs import RoundPreviewJobs
 from mesh_matching.domain.candidate import Candidate
+from mesh_runtime.components import Components
+from mesh_runtime.consumer import Prefetch
 from mesh_runtime.peers import Peer
 
 LOOKUP_LIMIT = 1000  # profile's POST /participants/lookup takes at most this many ids
@@ -59,3 +70,24 @@ class ProfileReads:
             view.get("subject"),
             datetime.fromisoformat(view["joined_at"]) if view.get("joined_at") else None,
         )
+
+
+@dataclass(frozen=True)
+class Peers:
+    profiles: ProfileReads
+    previews: RoundPreviewJobs
+
+    @classmethod
+    def of(cls, components: Components) -> "Peers":
+        return cls(ProfileReads(components.peer("profile")), RoundPreviewJobs(components))
+
+
+def peers_of(components: Components) -> Peers:
+    """The running service's peers (``Peers.of`` built them at start-up)."""
+    assert isinstance(components.peers, Peers), "matching's ServiceDefinition builds its peers"
+    return components.peers
+
+
+def prefetch(components: Components) -> Prefetch:
+    """The consumer's batch read: the profiles of a batch's joins and updates, in one call to profile."""
+    return peers_of(components).profiles.prefetch

@@ -10,23 +10,23 @@ process that dies leaves its heartbeat to age, and readers see interrupted after
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 from uuid import UUID
 
 import structlog
 
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.adapters.round_previews_store import PostgresRoundPreviews
+from mesh_matching.adapters.postgres.round_previews import PostgresRoundPreviews
+from mesh_matching.application.errors import NotProposing
 from mesh_matching.application.preview_round import Preview, PreviewOrder, plan_preview, read_pool
-from mesh_matching.domain.program import NotProposing
 from mesh_matching.domain.round_preview import HEARTBEAT_SECONDS, UNMATCHED_SHOWN
-from mesh_runtime.app import Components
+from mesh_runtime.components import Components
 from mesh_runtime.db import Cause
 
 log = structlog.get_logger(__name__)
 FLUSH_SECONDS = 0.5
 PLANNING_AT_ONCE = 1
-SHARED_KEY = "round_previews"
 T = TypeVar("T")
 
 
@@ -41,13 +41,13 @@ class Progress:
 
 
 class RoundPreviewJobs:
-    """The service's running previews (a worker: stopping it interrupts them)."""
+    """The service's running previews (a worker: stopping it interrupts them), built once per running
+    service (``peers.Peers``): the route that starts a preview launches its job here."""
 
     def __init__(self, components: Components) -> None:
         self._components = components
         self._tasks: set[asyncio.Task[None]] = set()
         self._planning: asyncio.Semaphore | None = None
-        components.shared[SHARED_KEY] = self
 
     async def start(self) -> None:
         return None
@@ -96,7 +96,7 @@ class RoundPreviewJobs:
 
     async def _plan(self, institution: str, order: PreviewOrder, cause: Cause, progress: Progress) -> Preview:
         async with self._components.database.transaction(institution) as transaction:
-            uow = PostgresMatchingUnitOfWork(transaction, self._components.source, cause)
+            uow = PostgresMatchingUnitOfWork.of(transaction, cause, self._components)
             snapshot = await read_pool(uow, PostgresRoundPreviews(transaction.connection), order, progress)
         return await plan_preview(snapshot, order, progress)
 
@@ -113,7 +113,7 @@ class RoundPreviewJobs:
             if state == written and loop.time() - touched < HEARTBEAT_SECONDS:
                 continue
             try:
-                if not await self._write(institution, lambda store, s=state: store.progress(preview_id, *s)):
+                if not await self._write(institution, partial(_progress, preview_id, state)):
                     return
             except Exception:  # a database blip: the next beat tries again
                 log.warning("round preview heartbeat failed", preview_id=str(preview_id), exc_info=True)
@@ -131,10 +131,8 @@ class RoundPreviewJobs:
             return await change(PostgresRoundPreviews(transaction.connection))
 
 
-def jobs_of(components: Components) -> RoundPreviewJobs:
-    """The service's jobs (a worker of bootstrap's); made here where a service runs without it."""
-    jobs = components.shared.get(SHARED_KEY)
-    return jobs if isinstance(jobs, RoundPreviewJobs) else RoundPreviewJobs(components)
+async def _progress(preview_id: UUID, state: tuple[str, int, int], store: PostgresRoundPreviews) -> bool:
+    return await store.progress(preview_id, *state)
 
 
 async def _stopped(task: asyncio.Task[None]) -> None:
@@ -144,7 +142,7 @@ async def _stopped(task: asyncio.Task[None]) -> None:
 
 
 def report(preview: Preview, order: PreviewOrder) -> dict:
-    """What a coordinator reads of the round, as ``rounds_http.RoundReport`` has it, with the
+    """What a coordinator reads of the round, as ``http.rounds.RoundReport`` has it, with the
     unmatched listed up to ``UNMATCHED_SHOWN`` and counted, and the example pairs (ids, scores,
     parts: their names and reasons are read when shown)."""
     plan, scores = preview.plan, [p.score for p in preview.plan.pairs]

@@ -1,28 +1,21 @@
-"""Use cases: a participant accepts or declines a proposed match."""
+"""Use cases: one of the pair accepts or declines a proposed match, or ends a formed pair."""
 
-from datetime import UTC, datetime
+from typing import Literal
 from uuid import UUID
 
 from mentoring_contracts import MatchAccepted, MatchDeclined, MatchEnded, ParticipantSchedule
-from mesh_matching.application.close_match import close_match
+from mesh_matching.application.errors import CapacityExhausted, MatchNotFound, NotAParticipant, ReasonRequired
+from mesh_matching.application.places import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.domain.match import Match, MatchError, MatchStatus, NotAParticipant
+from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.scoring import MatchingPolicy
 
 
-class MatchNotFound(MatchError):
-    pass
-
-
-class CapacityExhausted(MatchError):
-    """The database refused the place: the pair cannot be formed now."""
-
-
-async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, now: datetime | None = None) -> Match:
+async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID) -> Match:
     """When the second participant accepts, the pair is formed and MatchAccepted carries what
     scheduling needs of both (time zones, availability, meeting modes)."""
     match = await _load(uow, match_id)
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     updated = match.accept(participant_id, now)
     if updated == match:
         return match
@@ -38,12 +31,12 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
             schedules.append(
                 ParticipantSchedule(
                     participant_id=pid,
-                    role=role,  # type: ignore[arg-type]
+                    role=role,  # type: ignore[arg-type]  # roles come from topics, which name only the contract's roles
                     campus=profile.campus,
                     time_zone=profile.time_zone,
                     weekly_availability=profile.weekly_availability,
-                    meeting_modes=profile.meeting_modes,
-                    preferred_cadence=profile.preferred_cadence,
+                    meeting_modes=profile.meeting_modes,  # type: ignore[arg-type]  # kept as the contract validated them
+                    preferred_cadence=profile.preferred_cadence,  # type: ignore[arg-type]  # likewise
                 )
             )
         await uow.emit(
@@ -51,7 +44,7 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
                 match_id=updated.match_id,
                 program_id=updated.program_id,
                 topic_name=updated.topic,
-                kind=updated.kind,  # type: ignore[arg-type]
+                kind=updated.kind,  # type: ignore[arg-type]  # a match's kind is one of the two the contract names
                 participants=schedules,
                 accepted_at=now,
             )
@@ -59,12 +52,10 @@ async def accept_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: 
     return updated
 
 
-async def decline_match(
-    uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None, now: datetime | None = None
-) -> Match:
+async def decline_match(uow: MatchingUnitOfWork, match_id: UUID, participant_id: UUID, reason: str | None) -> Match:
     """Declining frees both participants' capacity; the pair stays excluded from proposals."""
     match = await _load(uow, match_id)
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     updated = match.decline(participant_id, now, reason)
     await close_match(
         uow,
@@ -77,8 +68,48 @@ async def decline_match(
             declined_by=participant_id,
             declined_at=now,
         ),
+        now,
     )
     return updated
+
+
+async def end_match(
+    uow: MatchingUnitOfWork,
+    match_id: UUID,
+    participant_id: UUID,
+    outcome: Literal["completed", "ended_early"],
+    reason: str | None,
+    policy: MatchingPolicy | None = None,
+    *,
+    by_staff: bool = False,
+) -> Match:
+    """One of a formed pair ends it: both places are freed and offered again at once, to anyone but
+    each other (the pair itself is never proposed again). Staff ending it for one of them
+    (``by_staff``: a coordinator of the pair's campuses) end it early, with a reason both partners read."""
+    if by_staff and (not reason or outcome != "ended_early"):
+        raise ReasonRequired("a coordinator ends a pair early, with a reason both partners read")
+    match = await _load(uow, match_id)
+    if participant_id not in match.participants:
+        raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
+    now = uow.clock.now()
+    ended = match.end(now, reason)
+    await close_match(
+        uow,
+        match,
+        ended,
+        MatchEnded(
+            match_id=ended.match_id,
+            program_id=ended.program_id,
+            participant_ids=list(ended.participants),
+            outcome=outcome,
+            ended_by=participant_id,
+            ended_at=now,
+            cause="pair",
+        ),
+        now,
+        policy,
+    )
+    return ended
 
 
 async def _take_places(uow: MatchingUnitOfWork, match: Match) -> None:
@@ -98,38 +129,3 @@ async def _load(uow: MatchingUnitOfWork, match_id: UUID) -> Match:
     if match is None:
         raise MatchNotFound(f"no match {match_id}")
     return match
-
-
-async def end_match(
-    uow: MatchingUnitOfWork,
-    match_id: UUID,
-    participant_id: UUID,
-    outcome: str,
-    reason: str | None,
-    policy: MatchingPolicy | None = None,
-    now: datetime | None = None,
-) -> Match:
-    """One of a formed pair ends it: both places are freed and offered again at once, to anyone but
-    each other (the pair itself is never proposed again)."""
-    match = await _load(uow, match_id)
-    if participant_id not in match.participants:
-        raise NotAParticipant(f"participant {participant_id} is not part of match {match_id}")
-    now = now or datetime.now(UTC)
-    ended = match.end(now, reason)
-    await close_match(
-        uow,
-        match,
-        ended,
-        MatchEnded(
-            match_id=ended.match_id,
-            program_id=ended.program_id,
-            participant_ids=list(ended.participants),
-            outcome=outcome,
-            ended_by=participant_id,
-            ended_at=now,
-            cause="pair",
-        ),
-        policy,
-        now,
-    )  # type: ignore[arg-type]
-    return ended

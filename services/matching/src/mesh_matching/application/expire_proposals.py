@@ -1,16 +1,14 @@
 """Use case: proposals nobody completed in time lapse, and both participants get their place back."""
 
-from datetime import UTC, datetime
-
 from mentoring_contracts import MatchExpired
-from mesh_matching.application.close_match import close_match
+from mesh_matching.application.places import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 
 
-async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: datetime | None = None, limit: int = 500) -> int:
-    """A program's lapsed proposals; returns how many expired. The pair stays excluded from future
-    proposals; both places are offered again at once."""
-    now = now or datetime.now(UTC)
+async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, limit: int = 500) -> int:
+    """A program's proposals lapsed by now (the clock's); returns how many expired. The pair stays
+    excluded from future proposals; both places are offered again at once."""
+    now = uow.clock.now()
     await uow.lock_program(program_id)
     expired = 0
     for match in await uow.matches.open_past_expiry(program_id, now, limit):
@@ -28,7 +26,7 @@ async def expire_proposals(uow: MatchingUnitOfWork, program_id: str, now: dateti
                 accepted_by=sorted(lapsed.accepted_by),
                 expired_at=now,
             ),
-            now=now,
+            now,
         )
         expired += 1
     return expired

@@ -1,9 +1,9 @@
 """Use cases: matching follows profile's programs; a closed program's open matches stop, with its reason."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from mentoring_contracts import MatchEnded, MatchExpired, ProgramClosed, ProgramDefinition
-from mesh_matching.application.close_match import close_match
+from mesh_matching.application.places import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.match import MatchStatus
 
@@ -13,13 +13,13 @@ async def follow_program(uow: MatchingUnitOfWork, program_id: str, definition: P
     await uow.programs.define(program_id, definition, at)
 
 
-async def close_program(uow: MatchingUnitOfWork, closed: ProgramClosed, now: datetime | None = None) -> int:
+async def close_program(uow: MatchingUnitOfWork, closed: ProgramClosed) -> int:
     """Once per program: every proposal lapses (MatchExpired) and every formed pair ends (MatchEnded,
     ended early, by nobody of the pair), each with the program's reason, read through matching's API;
     nothing is proposed in the program again, so no freed place is offered. Returns how many matches stopped.
 
     A join that reaches matching after the close registers the person and proposes nothing."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     await uow.lock_program(closed.program_id)
     if not await uow.programs.close(closed.program_id, closed.reason, closed.closed_at):
         return 0
@@ -46,6 +46,6 @@ async def close_program(uow: MatchingUnitOfWork, closed: ProgramClosed, now: dat
                 ended_at=now,
                 cause="program_closed",
             )
-        await close_match(uow, match, after, event, now=now)
+        await close_match(uow, match, after, event, now)
         stopped += 1
     return stopped

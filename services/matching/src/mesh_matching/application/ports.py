@@ -13,6 +13,21 @@ from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 
+class Clock(Protocol):
+    """The service's time (``mesh_runtime.clock``): the only time a use case reads."""
+
+    def now(self) -> datetime: ...
+
+
+class ProfileViews(Protocol):
+    """What the profile service says of a participant now (their free text, their account)."""
+
+    async def candidate(self, participant_id: UUID) -> Candidate | None:
+        """As matching scores them; None once erased (their ``ParticipantErased`` follows). Raises for
+        a participant profile does not know."""
+        ...
+
+
 class Candidates(Protocol):
     async def add(self, candidate: Candidate) -> bool:
         """False when already known (the same participant joined before)."""
@@ -144,12 +159,29 @@ class DormantPairs(Protocol):
 
 
 class MatchingUnitOfWork(Protocol):
-    candidates: Candidates
-    matches: Matches
-    policies: Policies
-    programs: Programs
-    sessions_seen: SessionsSeen
-    dormant_pairs: DormantPairs
+    """Read-only members: any store that keeps to its port will do (PostgreSQL's, or a test's)."""
+
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def profiles(self) -> ProfileViews: ...
+    @property
+    def candidates(self) -> Candidates: ...
+    @property
+    def matches(self) -> Matches: ...
+    @property
+    def policies(self) -> Policies: ...
+    @property
+    def programs(self) -> Programs: ...
+    @property
+    def sessions_seen(self) -> SessionsSeen: ...
+    @property
+    def dormant_pairs(self) -> DormantPairs: ...
+
+    @property
+    def institution(self) -> str | None:
+        """The tenant it acts in."""
+        ...
 
     async def emit(self, event: Event) -> object: ...
     async def emit_many(self, events: list[Event]) -> None: ...

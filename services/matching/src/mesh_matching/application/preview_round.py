@@ -7,44 +7,47 @@ over) and what a coordinator reads (the round's figures and a few example pairs,
 and parts): never anyone's words, which are read from the candidates when shown."""
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from typing import cast
 from uuid import UUID
 
+from mesh_matching.application.coordinator_ports import PreviewLedger, PreviewPool
+from mesh_matching.application.errors import PreviewRunning
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import reference_week
-from mesh_matching.application.run_round import places_in_round
 from mesh_matching.domain.candidate import Candidate
-from mesh_matching.domain.round_preview import PoolMember, example_pairs, pool_digest
-from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, plan_round
+from mesh_matching.domain.round_preview import PoolMember, PreviewOrder, example_pairs, pool_digest
+from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, places_in_round, plan_round
 from mesh_matching.domain.rounds.solve import Objective
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
 
+__all__ = ["Preview", "PreviewOrder", "begin_preview", "plan_preview", "read_pool"]
 PAGE = 500  # people read (and progress told) at a time
 Progress = Callable[[str, int, int], None]  # (phase, done, total); may be called from the planning thread
 
 
-class PreviewPool(Protocol):
-    async def members(self, program_id: str) -> Sequence[PoolMember]:
-        """Active candidates of the program with room left, in join order."""
-        ...
-
-    async def candidates(self, participant_ids: Sequence[UUID]) -> Sequence[Candidate]:
-        """These candidates as stored, each with the profile version read with it (any order)."""
-        ...
-
-
-@dataclass(frozen=True)
-class PreviewOrder:
-    """What the coordinator asked for, resolved when they asked: the policy and mode to plan under."""
-
-    program_id: str
-    mode: RoundMode
-    objective: Objective
-    policy: MatchingPolicy
-    now: datetime  # the service's clock: overlaps are measured over this week
+async def begin_preview(
+    uow: MatchingUnitOfWork,
+    ledger: PreviewLedger,
+    preview_id: UUID,
+    program_id: str,
+    mode: RoundMode | None,
+    objective: Objective,
+    candidate_policy: MatchingPolicy | None,
+) -> tuple[PreviewOrder, int]:
+    """A preview recorded as running, under the candidate policy if one is given, else the program's
+    current one (its version is returned); the caller runs its job once this is committed. Refused
+    (NotProposing) in a closed program, or one whose participants choose their partners only, and
+    (PreviewRunning) while another preview of the program runs."""
+    (await uow.programs.standing(program_id)).require_rounds()
+    version, current = await uow.policies.current(program_id)
+    policy = candidate_policy or current
+    order = PreviewOrder(program_id, cast(RoundMode, mode or policy.mode), objective, policy, uow.clock.now())
+    assert uow.institution is not None, "a preview is asked for within an institution"
+    running = await ledger.begin(uow.institution, preview_id, order, candidate_policy is not None, version)
+    if running is not None:
+        raise PreviewRunning(f"a preview of {program_id!r} is running; wait for it", preview_id=str(running))
+    return order, version
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Use case: a coordinator (or an admin) proposes two participants of a program as a pair by hand, as a
 dry run (what the pair would be) or for real (a proposal like any other, announced as MatchArranged).
 
-Hard refusals (``HandProposalRefused.kind``), where the platform's own rules would be broken:
+Hard refusals (``errors.HandProposalRefused``, each its own kind), where the platform's own rules would be broken:
 - ``same-person``: one person named twice;
 - ``program-closed``: the program makes no more matches;
 - ``not-an-active-participant``: either is not (or no longer) taking part in this program;
@@ -22,25 +22,26 @@ changes nothing (``HandProposal.replayed``).
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 from uuid import UUID, uuid4
 
 from mentoring_contracts import MatchArranged, MatchParticipant
 from mesh_matching.application.coordinator_ports import HandPairings
+from mesh_matching.application.errors import (
+    AlreadyMatched,
+    NoRoom,
+    NotAnActiveParticipant,
+    PairExcluded,
+    ProgramClosed,
+    RolesDoNotFitByHand,
+    SamePerson,
+)
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import PROPOSAL_LIFETIME, reference_week
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.hand_pairing import HandPair, RolesDoNotFit, pair_by_hand
-from mesh_matching.domain.match import Match, MatchError
+from mesh_matching.domain.match import PROPOSAL_LIFETIME, Match
+from mesh_matching.domain.scoring import reference_week
 
 ONE_AT_A_TIME = ("mentee", "peer")  # roles in which a person has one partner at a time
-
-
-class HandProposalRefused(MatchError):
-    def __init__(self, kind: str, detail: str, **members: object) -> None:
-        super().__init__(detail)
-        self.kind = kind
-        self.members = members
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,23 +63,23 @@ async def propose_by_hand(
     arranged_by: str,
     note: str | None,
     publish: bool,
-    now: datetime,
 ) -> HandProposal:
     """``arranged_by``: coordinator or admin. The caller has checked the two are visible to them."""
+    now = uow.clock.now()
     first_id, second_id = participant_ids
     if first_id == second_id:
-        raise HandProposalRefused("same-person", f"participant {first_id} is named twice: a pair is two people")
+        raise SamePerson(f"participant {first_id} is named twice: a pair is two people")
     if publish:  # places change one transaction at a time per program (as every path that takes one)
         await uow.lock_program(program_id)
     if not (await uow.programs.standing(program_id)).open:
-        raise HandProposalRefused("program-closed", f"program {program_id!r} is closed: it makes no more matches")
+        raise ProgramClosed(f"program {program_id!r} is closed: it makes no more matches")
     people = tuple([await _taking_part(uow, hands, program_id, pid) for pid in participant_ids])
     first, second = people
     policy_version, policy = await uow.policies.current(program_id)
     try:
         hand = pair_by_hand(first, second, policy, reference_week(now))
     except RolesDoNotFit as error:
-        raise HandProposalRefused("roles-do-not-fit", str(error)) from error
+        raise RolesDoNotFitByHand(str(error)) from error
     if await uow.matches.pair_excluded(first_id, second_id):
         before = await hands.between(first_id, second_id)
         latest = before[0] if before else None
@@ -90,8 +91,7 @@ async def propose_by_hand(
             if latest
             else "may not be proposed to each other (an exclusion kept of them)"
         )
-        raise HandProposalRefused(
-            "pair-excluded",
+        raise PairExcluded(
             f"{_name(first)} and {_name(second)} {said}: matching never proposes a pair twice",
             match_id=str(latest.match_id) if latest else None,
             match_status=latest.status if latest else None,
@@ -127,18 +127,18 @@ async def propose_by_hand(
             topic_name=match.topic,
             kind=match.kind,  # type: ignore[arg-type]
             participants=[
-                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]
+                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]  # roles come from topics
                 for pid, role in zip(match.participants, match.roles, strict=True)
             ],
             score=match.score,
             score_parts=list(pair.parts),
             proposed_at=now,
             expires_at=match.expires_at,
-            arranged_by=arranged_by,
+            arranged_by=arranged_by,  # type: ignore[arg-type]  # the route's staff_role: coordinator or admin
             overridden=list(hand.overridden),
             with_note=bool(note),
         )
-    )  # type: ignore[arg-type]
+    )
     return HandProposal(program_id, people, hand, policy_version, match)  # type: ignore[arg-type]
 
 
@@ -146,30 +146,25 @@ async def _taking_part(uow: MatchingUnitOfWork, hands: HandPairings, program_id:
     participation = await hands.participation(participant_id)
     candidate = await uow.candidates.get(participant_id)
     if participation is None or candidate is None or participation.program_id != program_id:
-        raise HandProposalRefused(
-            "not-an-active-participant",
+        raise NotAnActiveParticipant(
             f"participant {participant_id} does not take part in program {program_id!r}",
             participant_id=str(participant_id),
         )
     if not participation.active:
-        raise HandProposalRefused(
-            "not-an-active-participant", f"{_name(candidate)} has left program {program_id!r}", participant_id=str(participant_id)
-        )
+        raise NotAnActiveParticipant(f"{_name(candidate)} has left program {program_id!r}", participant_id=str(participant_id))
     return candidate
 
 
 async def _require_place(hands: HandPairings, person: Candidate, role: str) -> None:
     held = await hands.roles_held(person.participant_id)
     if role in ONE_AT_A_TIME and (taken := [r for r in held if r in ONE_AT_A_TIME]):
-        raise HandProposalRefused(
-            "already-matched",
+        raise AlreadyMatched(
             f"{_name(person)} already has an open match as {taken[0]}: one partner at a time as a mentee or a peer",
             participant_id=str(person.participant_id),
         )
     mentor_places = person.profile.mentor_capacity
     if role == "mentor" and held.count("mentor") >= mentor_places:
-        raise HandProposalRefused(
-            "no-room",
+        raise NoRoom(
             f"{_name(person)} mentors as many as they offered ({mentor_places})",
             participant_id=str(person.participant_id),
         )
@@ -178,9 +173,8 @@ async def _require_place(hands: HandPairings, person: Candidate, role: str) -> N
         raise _no_room(person)
 
 
-def _no_room(person: Candidate) -> HandProposalRefused:
-    return HandProposalRefused(
-        "no-room",
+def _no_room(person: Candidate) -> NoRoom:
+    return NoRoom(
         f"{_name(person)} has no place left: their open matches hold all of them",
         participant_id=str(person.participant_id),
     )

@@ -7,49 +7,24 @@ answers what was published the first time. Two coordinators publishing at once m
 proposals: the program's lock, then the preview's row lock, and the second finds it published."""
 
 from collections import Counter
-from datetime import datetime
-from typing import Protocol
 from uuid import UUID
 
+from mesh_matching.application.coordinator_ports import PreviewLedger
+from mesh_matching.application.errors import CandidatePolicy, PreviewNotFound, PreviewNotReady, PreviewStale
+from mesh_matching.application.places import propose_all
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.preview_round import PreviewPool
-from mesh_matching.application.register_candidate import propose_all, reference_week
-from mesh_matching.domain.match import MatchError
 from mesh_matching.domain.round_preview import PlannedPreview, stale_because
-from mesh_matching.domain.scoring import PairScore, score_pair
-
-
-class PreviewLedger(PreviewPool, Protocol):
-    async def planned_for_update(self, program_id: str, preview_id: UUID) -> PlannedPreview | None:
-        """The program's preview, its row locked until commit."""
-        ...
-
-    async def pool_digest(self, program_id: str) -> str:
-        """``round_preview.pool_digest`` of the program's pool as it is now."""
-        ...
-
-    async def mark_stale(self, preview_id: UUID, reason: str) -> None: ...
-    async def mark_published(self, preview_id: UUID, match_ids: list[UUID], at: datetime) -> None: ...
-
-
-class PreviewNotFound(MatchError):
-    pass
-
-
-class PreviewRefused(MatchError):
-    """``kind``: preview-not-ready, preview-stale or candidate-policy."""
-
-    def __init__(self, kind: str, detail: str) -> None:
-        super().__init__(detail)
-        self.kind = kind
+from mesh_matching.domain.scoring import PairScore, reference_week, score_pair
 
 
 async def publish_preview(
-    uow: MatchingUnitOfWork, ledger: PreviewLedger, program_id: str, preview_id: UUID, now: datetime
+    uow: MatchingUnitOfWork, ledger: PreviewLedger, program_id: str, preview_id: UUID
 ) -> tuple[list[UUID], bool]:
     """The published matches' ids, and whether they were proposed now (False: published before).
-    Raises PreviewNotFound, PreviewRefused, or NotProposing (the program closed, or its participants
-    choose their partners only)."""
+    Raises PreviewNotFound, a PreviewRefused (PreviewStale once marked so: the caller commits that
+    before answering), or NotProposing (the program closed, or its participants choose their
+    partners only)."""
+    now = uow.clock.now()
     await uow.lock_program(program_id)
     preview = await ledger.planned_for_update(program_id, preview_id)
     if preview is None:
@@ -57,18 +32,18 @@ async def publish_preview(
     if preview.status == "published":
         return preview.published_match_ids, False
     if preview.status == "stale":
-        raise PreviewRefused("preview-stale", "the program's pool or policy changed since this preview; preview again")
+        raise PreviewStale("the program's pool or policy changed since this preview; preview again", preview_id=str(preview_id))
     if preview.status != "ready":
-        raise PreviewRefused(
-            "preview-not-ready",
+        raise PreviewNotReady(
             f"the preview is {preview.status}, not ready: "
             + ("wait until it is" if preview.status == "running" else "preview again"),
+            preview_id=str(preview_id),
         )
     if preview.candidate:
-        raise PreviewRefused(
-            "candidate-policy",
+        raise CandidatePolicy(
             "this preview was planned under a candidate policy that is not saved: "
             "save the policy (PUT /programs/{id}/policy), then preview again and publish that",
+            preview_id=str(preview_id),
         )
     (await uow.programs.standing(program_id)).require_rounds()
     version, _ = await uow.policies.current(program_id)
@@ -92,7 +67,7 @@ async def publish_preview(
         reason = "a place was taken since the preview; preview again"  # not under the program's lock: never expected
     if reason is not None:
         await ledger.mark_stale(preview_id, reason)
-        raise PreviewRefused("preview-stale", reason)
+        raise PreviewStale(reason, preview_id=str(preview_id))
     matches = await propose_all(uow, proposals, now) if proposals else []
     match_ids = [match.match_id for match in matches]
     await ledger.mark_published(preview_id, match_ids, now)

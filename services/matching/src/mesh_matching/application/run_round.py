@@ -3,15 +3,14 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from typing import cast
 from uuid import UUID
 
+from mesh_matching.application.places import propose, propose_all
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import propose, propose_all, reference_week
-from mesh_matching.domain.candidate import Candidate
-from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, plan_round
+from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, places_in_round, plan_round
 from mesh_matching.domain.rounds.solve import Objective
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
 
 CAPACITY_CHANGED = "a place was taken while the round ran; run another round"
 
@@ -25,16 +24,6 @@ class RoundOutcome:
     unmatched: dict[UUID, str] = field(default_factory=dict)
 
 
-def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
-    """Mentors offer their remaining mentee places; everyone else takes one partner."""
-    roles = {t.role for t in candidate.profile.topics}
-    if mode == "peer":
-        return min(room, 1) if "peer" in roles else 0
-    if "mentor" in roles:
-        return min(room, candidate.profile.mentor_capacity)
-    return min(room, 1) if "mentee" in roles else 0
-
-
 async def run_round(
     uow: MatchingUnitOfWork,
     program_id: str,
@@ -42,14 +31,13 @@ async def run_round(
     objective: Objective,
     publish: bool,
     policy: MatchingPolicy | None = None,
-    now: datetime | None = None,
 ) -> RoundOutcome:
     """Under the program's current policy unless one is given; refused (NotProposing) in a closed
     program, or one whose participants choose their partners only."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     (await uow.programs.standing(program_id)).require_rounds()
     policy = policy or (await uow.policies.current(program_id))[1]
-    mode = mode or policy.mode  # type: ignore[assignment]
+    mode = cast(RoundMode, mode or policy.mode)  # a policy's mode is one a round takes
     rows = await uow.candidates.round_pool(program_id)
     pool = [candidate for candidate, _ in rows]
     places = [places_in_round(candidate, room, mode) for candidate, room in rows]
@@ -64,8 +52,8 @@ async def run_round(
         pair = score_pair(planned.first, planned.second, policy, week)
         assert isinstance(pair, PairScore), "the round only pairs eligible people"
         scored.append((planned.first, planned.second, pair))
-    places = Counter(pid for first, second, _ in scored for pid in (first.participant_id, second.participant_id))
-    if await uow.candidates.reserve_all(dict(places)):  # the usual case: nobody's room changed meanwhile
+    taken = Counter(pid for first, second, _ in scored for pid in (first.participant_id, second.participant_id))
+    if await uow.candidates.reserve_all(dict(taken)):  # the usual case: nobody's room changed meanwhile
         outcome.proposed.extend(match.match_id for match in await propose_all(uow, scored, now))
         return outcome
     for planned in plan.pairs:  # someone's room changed since the pool was read: pair by pair

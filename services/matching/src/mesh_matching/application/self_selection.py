@@ -8,23 +8,20 @@ both places, which the database refuses past capacity.
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 from uuid import UUID
 
+from mesh_matching.application.errors import NotInPool
+from mesh_matching.application.places import propose
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import propose, reference_week
 from mesh_matching.application.suggestions_cache import SUGGESTIONS
 from mesh_matching.domain.candidate import Candidate
-from mesh_matching.domain.match import Match, MatchError
+from mesh_matching.domain.match import Match
 from mesh_matching.domain.proposal import LARGE_BLOCK, Proposal, best_partners
-from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, score_pair
+from mesh_matching.domain.scoring import Ineligible, MatchingPolicy, reference_week, score_pair
 
 MAX_REQUESTS = 5
-
-
-class NotInPool(MatchError):
-    """The participant is unknown to matching, has left, or has no room left."""
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,6 @@ async def suggest_partners(
     participant_id: UUID,
     limit: int,
     policy: MatchingPolicy | None = None,
-    now: datetime | None = None,
     campuses: frozenset[str] | None = None,
 ) -> list[Proposal]:
     """The best eligible partners with room left, never someone excluded before, best first.
@@ -53,7 +49,7 @@ async def suggest_partners(
     me = await _with_room(uow, participant_id)
     policy_version, policy = (None, policy) if policy else await uow.policies.current(me.program_id)
     excluded = await uow.matches.excluded_partners(participant_id)
-    week = reference_week(now or datetime.now(UTC))
+    week = reference_week(uow.clock.now())
     key = None
     if policy_version is not None and me.version is not None:
         digest = await uow.candidates.open_partners_digest(me, campuses)
@@ -84,12 +80,11 @@ async def request_partners(
     participant_id: UUID,
     partner_ids: list[UUID],
     policy: MatchingPolicy | None = None,
-    now: datetime | None = None,
     campuses: frozenset[str] | None = None,
 ) -> list[RequestOutcome]:
     """Someone on a campus the asker may not see is answered as someone unknown: existence never leaks.
     Refused (NotProposing) in a closed program, or one whose pairs are made in coordinators' rounds only."""
-    now = now or datetime.now(UTC)
+    now = uow.clock.now()
     me = await _with_room(uow, participant_id)
     (await uow.programs.standing(me.program_id)).require_requests()
     policy = policy or (await uow.policies.current(me.program_id))[1]

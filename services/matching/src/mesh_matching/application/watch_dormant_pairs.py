@@ -1,10 +1,10 @@
 """Use case: formed pairs that stopped meeting are nudged, then ended, so their places go to others."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from mentoring_contracts import MatchEnded, MatchStalled
-from mesh_matching.application.close_match import close_match
+from mesh_matching.application.places import close_match
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.dormancy import DORMANT_REASON
 
@@ -15,9 +15,12 @@ class DormancySweep:
     found_dormant: int = 0
     ended: int = 0
 
+    def __add__(self, other: "DormancySweep") -> "DormancySweep":
+        return DormancySweep(self.revived + other.revived, self.found_dormant + other.found_dormant, self.ended + other.ended)
+
 
 async def watch_dormant_pairs(
-    uow: MatchingUnitOfWork, program_id: str, now: datetime, limit: int = 500, margin: timedelta = timedelta()
+    uow: MatchingUnitOfWork, program_id: str, limit: int = 500, margin: timedelta = timedelta()
 ) -> DormancySweep:
     """By the program's rule: dormant pairs with a newer completion are active again; pairs quiet for
     ``after`` days are found dormant (MatchStalled, once per quiet spell: notify nudges both); dormant
@@ -25,6 +28,7 @@ async def watch_dormant_pairs(
     places are freed and both are offered new partners at once (never each other again). The margin
     gives a completion recorded just inside the grace time to reach matching: an end is for good.
     A pair no longer quiet for long enough under a relaxed rule is active again."""
+    now = uow.clock.now()
     await uow.lock_program(program_id)
     rule = await uow.programs.dormancy(program_id)
     revived = await uow.dormant_pairs.revive_program(program_id, rule.quiet_before(now))
@@ -58,7 +62,7 @@ async def watch_dormant_pairs(
                 ended_at=now,
                 cause="dormant",
             ),
-            now=now,
+            now,
         )
         ended += 1
     return DormancySweep(revived, found, ended)

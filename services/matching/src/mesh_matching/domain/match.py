@@ -6,8 +6,10 @@ expired; once declined or expired it stays so; the pair is formed (accepted) whe
 
 import enum
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
+
+PROPOSAL_LIFETIME = timedelta(days=7)  # a proposal not answered by both in this time expires
 
 
 class MatchStatus(enum.StrEnum):

@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from mesh_matching.domain.rounds.plan import RoundMode
+from mesh_matching.domain.rounds.solve import Objective
 from mesh_matching.domain.scoring import MatchingPolicy
 
 Status = Literal["running", "ready", "failed", "published", "stale", "interrupted"]
@@ -29,6 +31,17 @@ STALE_HEARTBEAT_SECONDS = 60.0
 KEPT_PER_PROGRAM = 20  # older previews are pruned
 EXAMPLES_EACH = 5  # best, median and lowest pairs shown
 UNMATCHED_SHOWN = 100  # the unmatched listed with their reason; the count says how many in all
+
+
+@dataclass(frozen=True)
+class PreviewOrder:
+    """What the coordinator asked for, resolved when they asked: the policy and mode to plan under."""
+
+    program_id: str
+    mode: RoundMode
+    objective: Objective
+    policy: MatchingPolicy
+    now: datetime  # the service's clock: overlaps are measured over this week
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ The same inputs always give the same score.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -42,6 +42,12 @@ class MatchingPolicy:
     max_time_zone_gap_hours: float | None = None
     must_match: str | None = None  # one of experiences, goals, challenges, interests: at least one in common
     mode: str = "mentor_mentee"  # the program's round mode: mentor_mentee or peer
+
+
+def reference_week(now: datetime) -> datetime:
+    """Overlap is measured over the week (Monday 00:00 UTC) in which the pair is scored."""
+    monday = (now - timedelta(days=now.weekday())).date()
+    return datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

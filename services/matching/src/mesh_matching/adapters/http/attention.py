@@ -9,16 +9,18 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from mesh_matching.adapters import attention_store as lists
 from mesh_matching.adapters.access import program_tenancy
-from mesh_matching.adapters.health_store import ALL_CAMPUSES, counted_campuses, health_counts
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http import queries_attention as lists
+from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, counted_campuses, health_counts
+from mesh_matching.application.errors import UnknownCampus
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 
-router = APIRouter(tags=["program health"])
+router: APIRouter = APIRouter(tags=["program health"])
 
 
 class Member(BaseModel):
@@ -80,46 +82,42 @@ class Attention(BaseModel):
 )
 async def attention(
     program_id: str,
-    components: ComponentsDep,
-    cause: CauseDep,
+    uow: Uow,
     principal: PrincipalDep,
     campus: Annotated[
         str | None, Query(min_length=1, max_length=200, description="Only this campus (one the caller sees).")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many in each list.")] = 20,
 ) -> Attention:
-    now = components.clock.now()
+    now = uow.clock.now()
     institution = principal.institution
-    async with components.database.transaction(institution) as transaction:
-        connection = transaction.connection
-        program = await program_tenancy(connection, program_id, institution)
-        authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        visible = (
-            program.campuses | await counted_campuses(connection, institution, program_id)
-            if principal.is_admin
-            else program.campuses & principal.campuses
-        )
-        if campus is not None and campus not in visible:
-            raise Problem(
-                status.HTTP_404_NOT_FOUND, f"no campus {campus!r} of program {program_id} that you may see", kind="unknown-campus"
-            )
-        shown = sorted({campus} if campus else visible)
-        whole = principal.is_admin and campus is None  # the program's '*' counts are exactly what is shown
-        dormant = await lists.dormant_pairs(connection, institution, program_id, None if whole else shown, limit)
-        waiting = await lists.waiting_longest(connection, institution, program_id, shown, limit)
-        declining = await lists.declined_often(connection, institution, program_id, shown, limit)
-        counts = await health_counts(connection, institution, [program_id], now)
-        totals = {
-            "dormant_pairs_total": await _dormant_total(connection, institution, program_id, shown, whole, counts),
-            "waiting_longest_total": _total(counts, program_id, shown, whole, "waiting"),
-            "declined_often_total": _total(counts, program_id, shown, whole, "declined_often"),
-        }
-        named = [
-            *(p for pair in dormant for p in (pair["participant_a"], pair["participant_b"])),
-            *(row["participant_id"] for row in (*waiting, *declining)),
-        ]
-        people = await lists.people(connection, named)
-        await audit.record_reads(transaction, principal, cause, "participants", {institution: [str(p) for p in named]})
+    connection = uow.connection
+    program = await program_tenancy(connection, program_id, institution)
+    authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
+    visible = (
+        program.campuses | await counted_campuses(connection, institution, program_id)
+        if principal.is_admin
+        else program.campuses & principal.campuses
+    )
+    if campus is not None and campus not in visible:
+        raise UnknownCampus(f"no campus {campus!r} of program {program_id} that you may see")
+    shown = sorted({campus} if campus else visible)
+    whole = principal.is_admin and campus is None  # the program's '*' counts are exactly what is shown
+    dormant = await lists.dormant_pairs(connection, institution, program_id, None if whole else shown, limit)
+    waiting = await lists.waiting_longest(connection, institution, program_id, shown, limit)
+    declining = await lists.declined_often(connection, institution, program_id, shown, limit)
+    counts = await health_counts(connection, institution, [program_id], now)
+    totals = {
+        "dormant_pairs_total": await _dormant_total(connection, institution, program_id, shown, whole, counts),
+        "waiting_longest_total": _total(counts, program_id, shown, whole, "waiting"),
+        "declined_often_total": _total(counts, program_id, shown, whole, "declined_often"),
+    }
+    named = [
+        *(p for pair in dormant for p in (pair["participant_a"], pair["participant_b"])),
+        *(row["participant_id"] for row in (*waiting, *declining)),
+    ]
+    people = await lists.people(connection, named)
+    await audit.record_reads(uow.transaction, principal, uow.cause, "participants", {institution: [str(p) for p in named]})
 
     def name(participant_id: UUID) -> str | None:
         return people[participant_id]["display_name"] if participant_id in people else None

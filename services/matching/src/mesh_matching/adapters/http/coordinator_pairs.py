@@ -10,34 +10,29 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-import asyncpg
-from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel, Field, StrictBool, TypeAdapter
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field, StrictBool
 
 from mentoring_contracts import ScorePart
 from mentoring_contracts.events.base import trimmed_text
-from mesh_matching.adapters.access import match_tenancy, participant_tenancy, program_tenancy, sees_full_reasons
-from mesh_matching.adapters.hand_store import PostgresHandPairings
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.answer_match import MatchNotFound
-from mesh_matching.application.coordinator_ports import Nudge
-from mesh_matching.application.nudge_pair import NUDGE_INTERVAL, NudgeRefused, nudge_pair
-from mesh_matching.application.propose_by_hand import HandProposal, HandProposalRefused, propose_by_hand
-from mesh_runtime import audit
-from mesh_runtime.app import Components
-from mesh_runtime.db import Cause
-from mesh_runtime.dependencies import (
-    OPEN_TO_SERVICES,
-    CauseDep,
-    ComponentsDep,
-    PrincipalDep,
-    Problem,
-    authorize,
-    error_responses,
+from mesh_matching.adapters.access import (
+    match_tenancy,
+    require_coordinating_both,
+    require_every_campus,
+    sees_full_reasons,
+    staff_role,
 )
-from mesh_runtime.identity import Principal, Tenancy
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.postgres.hand_pairings import PostgresHandPairings
+from mesh_matching.application.coordinator_ports import Nudge
+from mesh_matching.application.errors import NudgeNotFound
+from mesh_matching.application.nudge_pair import NUDGE_INTERVAL, nudge_pair
+from mesh_matching.application.propose_by_hand import HandProposal, propose_by_hand
+from mesh_runtime import audit
+from mesh_runtime.dependencies import OPEN_TO_SERVICES, PrincipalDep, authorize, error_responses
+from mesh_runtime.identity import Principal
 
-router = APIRouter(tags=["coordinators' pairs"])
+router: APIRouter = APIRouter(tags=["coordinators' pairs"])
 Words = trimmed_text(500, multi_line=True)  # a coordinator's note or message to a pair, shown to both
 Role = Literal["mentor", "mentee", "peer"]
 
@@ -123,52 +118,41 @@ class NudgeView(BaseModel):
     responses={201: {"model": HandProposalView, "description": "Proposed."}, **error_responses(403, 404, 409)},
 )
 async def propose(
-    program_id: str,
-    body: HandProposalRequest,
-    response: Response,
-    components: ComponentsDep,
-    cause: CauseDep,
-    principal: PrincipalDep,
+    program_id: str, body: HandProposalRequest, response: Response, uow: Uow, principal: PrincipalDep
 ) -> HandProposalView:
     ids = (body.participant_ids[0], body.participant_ids[1])
-    async with components.database.transaction(principal.institution) as transaction:
-        program = await _require_coordinating(transaction.connection, principal, program_id, ids)
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            proposal = await propose_by_hand(
-                uow,
-                PostgresHandPairings(transaction.connection),
-                program_id,
-                ids,
-                arranged_by=_role(principal),
-                note=body.note,
-                publish=not body.dry_run,
-                now=components.clock.now(),
+    program = await require_coordinating_both(uow.connection, principal, program_id, ids)
+    proposal = await propose_by_hand(
+        uow,
+        PostgresHandPairings(uow.connection),
+        program_id,
+        ids,
+        arranged_by=staff_role(principal),
+        note=body.note,
+        publish=not body.dry_run,
+    )
+    if not proposal.replayed:
+        pair = proposal.hand.pair
+        details = {
+            "program_id": program_id,
+            "participant_ids": [str(pid) for pid in ids],
+            "score": pair.score,
+            "overridden": list(proposal.hand.overridden),
+        }
+        if proposal.match is None:
+            await audit.record(
+                uow.transaction, principal, uow.cause, "match.propose_by_hand.preview", f"program/{program_id}", **details
             )
-        except HandProposalRefused as refused:
-            raise Problem(status.HTTP_409_CONFLICT, str(refused), kind=refused.kind, **_as_json(refused.members)) from refused
-        if not proposal.replayed:
-            pair = proposal.hand.pair
-            details = {
-                "program_id": program_id,
-                "participant_ids": [str(pid) for pid in ids],
-                "score": pair.score,
-                "overridden": list(proposal.hand.overridden),
-            }
-            if proposal.match is None:
-                await audit.record(
-                    transaction, principal, cause, "match.propose_by_hand.preview", f"program/{program_id}", **details
-                )
-            else:
-                await audit.record(
-                    transaction,
-                    principal,
-                    cause,
-                    "match.propose_by_hand",
-                    f"match/{proposal.match.match_id}",
-                    **details,
-                    with_note=bool(body.note),
-                )
+        else:
+            await audit.record(
+                uow.transaction,
+                principal,
+                uow.cause,
+                "match.propose_by_hand",
+                f"match/{proposal.match.match_id}",
+                **details,
+                with_note=bool(body.note),
+            )
     if proposal.match is not None and not proposal.replayed:
         response.status_code = status.HTTP_201_CREATED
     return _proposal_view(proposal, body.dry_run, sees_full_reasons(principal, program))
@@ -182,46 +166,23 @@ async def propose(
     "kind): pair-not-formed, pair-ended, nudged-recently (with `next_allowed_at` and Retry-After).",
     responses=error_responses(403, 404, 409),
 )
-async def nudge(
-    match_id: UUID, body: NudgeRequest, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> NudgeView:
-    message = body.message
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await match_tenancy(transaction.connection, match_id)
-        authorize(principal, tenancy, f"match {match_id}", owners_may=False)
-        _require_every_campus(principal, tenancy, "nudge this pair")  # type: ignore[arg-type]
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            done = await nudge_pair(
-                uow,
-                PostgresHandPairings(transaction.connection),
-                match_id,
-                nudged_by=_role(principal),
-                message=message,
-                now=components.clock.now(),
-            )
-        except MatchNotFound as error:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
-        except NudgeRefused as refused:
-            members = dict(refused.members)
-            wait = members.pop("retry_after_seconds", None)
-            raise Problem(
-                status.HTTP_409_CONFLICT,
-                str(refused),
-                kind=refused.kind,
-                headers={"Retry-After": str(wait)} if wait else None,
-                **_as_json(members),
-            ) from refused
-        await audit.record(
-            transaction,
-            principal,
-            cause,
-            "match.nudge",
-            f"match/{match_id}",
-            nudge_id=str(done.nudge_id),
-            dormant=done.dormant,
-            with_message=bool(message),
-        )
+async def nudge(match_id: UUID, body: NudgeRequest, uow: Uow, principal: PrincipalDep) -> NudgeView:
+    tenancy = await match_tenancy(uow.connection, match_id)
+    authorize(principal, tenancy, f"match {match_id}", owners_may=False)
+    require_every_campus(principal, tenancy, "nudge this pair")  # type: ignore[arg-type]  # authorize refused None
+    done = await nudge_pair(
+        uow, PostgresHandPairings(uow.connection), match_id, nudged_by=staff_role(principal), message=body.message
+    )
+    await audit.record(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "match.nudge",
+        f"match/{match_id}",
+        nudge_id=str(done.nudge_id),
+        dormant=done.dormant,
+        with_message=bool(body.message),
+    )
     return _nudge_view(done)
 
 
@@ -232,8 +193,8 @@ async def nudge(
     responses=error_responses(403, 404),
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def nudges(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> list[NudgeView]:
-    return [_nudge_view(n) for n in await _read_nudges(components, cause, principal, match_id, None)]
+async def nudges(match_id: UUID, uow: Uow, principal: PrincipalDep) -> list[NudgeView]:
+    return [_nudge_view(n) for n in await _read_nudges(uow, principal, match_id, None)]
 
 
 @router.get(
@@ -242,75 +203,26 @@ async def nudges(match_id: UUID, components: ComponentsDep, cause: CauseDep, pri
     responses=error_responses(403, 404),
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def one_nudge(
-    match_id: UUID, nudge_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> NudgeView:
-    found = await _read_nudges(components, cause, principal, match_id, nudge_id)
+async def one_nudge(match_id: UUID, nudge_id: UUID, uow: Uow, principal: PrincipalDep) -> NudgeView:
+    found = await _read_nudges(uow, principal, match_id, nudge_id)
     if not found:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no nudge {nudge_id} of match {match_id}")
+        raise NudgeNotFound(f"no nudge {nudge_id} of match {match_id}")
     return _nudge_view(found[0])
 
 
-async def _read_nudges(
-    components: Components, cause: Cause, principal: Principal, match_id: UUID, nudge_id: UUID | None
-) -> list[Nudge]:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await match_tenancy(transaction.connection, match_id)
-        authorize(principal, tenancy, f"match {match_id}", services_may=True)
-        found = await PostgresHandPairings(transaction.connection).nudges(match_id, nudge_id)
-        if any(n.message for n in found):  # a coordinator's words to the pair may name them
-            await audit.record_reads(transaction, principal, cause, "nudges", {tenancy.institution: [str(match_id)]})  # type: ignore[union-attr]
-    return found
-
-
-async def _require_coordinating(
-    connection: asyncpg.Connection, principal: Principal, program_id: str, participant_ids: tuple[UUID, UUID]
-) -> Tenancy:
-    """An admin, or a coordinator of the program on the campus of each of the two; never one of them."""
-    program = await program_tenancy(connection, program_id, principal.institution)
-    if not program.campuses:  # matching has heard of neither the program nor anyone in it
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no program {program_id}")
-    authorize(principal, program, f"program {program_id}", owners_may=False)
-    for participant_id in dict.fromkeys(participant_ids):
-        person = await participant_tenancy(connection, participant_id)
-        authorize(principal, person, f"participant {participant_id}", owners_may=False)
-        assert person is not None
-        if principal.subject in person.owners:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="you may not propose yourself as one of a pair")
-        if not principal.is_admin and not principal.coordinates(program_id, person.campuses):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"only an admin or a coordinator of program "
-                f"{program_id!r} on campus {', '.join(sorted(person.campuses))} may pair "
-                f"participant {participant_id}",
-            )
-    return program
-
-
-def _require_every_campus(principal: Principal, pair: Tenancy, action: str) -> None:
-    """A pair on two campuses is both campuses' coordinators' to act on; one of the pair never acts as staff on it."""
-    if principal.subject in pair.owners:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"one of the pair may not {action}")
-    if principal.is_admin:
-        return
-    if not all(principal.coordinates(pair.program_id or "", {campus}) for campus in pair.campuses):
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            detail=f"only an admin or a coordinator of every campus of the "
-            f"pair ({', '.join(sorted(pair.campuses))}) may {action}",
+async def _read_nudges(uow: Uow, principal: Principal, match_id: UUID, nudge_id: UUID | None) -> list[Nudge]:
+    tenancy = await match_tenancy(uow.connection, match_id)
+    authorize(principal, tenancy, f"match {match_id}", services_may=True)
+    found = await PostgresHandPairings(uow.connection).nudges(match_id, nudge_id)
+    if any(n.message for n in found):  # a coordinator's words to the pair may name them
+        await audit.record_reads(
+            uow.transaction,
+            principal,
+            uow.cause,
+            "nudges",
+            {tenancy.institution: [str(match_id)]},  # type: ignore[union-attr]  # authorize refused None
         )
-
-
-def _as_json(members: dict[str, object]) -> dict[str, object]:
-    """A refusal's members as the API writes values (times as its other times), those that are set."""
-    return {name: _JSON.dump_python(value, mode="json") for name, value in members.items() if value is not None}
-
-
-_JSON: TypeAdapter[object] = TypeAdapter(object)
-
-
-def _role(principal: Principal) -> str:
-    return "admin" if principal.is_admin else "coordinator"
+    return found
 
 
 def _proposal_view(proposal: HandProposal, dry_run: bool, full_reasons: bool) -> HandProposalView:
@@ -319,14 +231,14 @@ def _proposal_view(proposal: HandProposal, dry_run: bool, full_reasons: bool) ->
         dry_run=dry_run,
         program_id=proposal.program_id,
         topic=pair.topic,
-        kind=pair.kind,  # type: ignore[arg-type]
+        kind=pair.kind,  # type: ignore[arg-type]  # a pair's kind is one of the two
         participants=[
             ProposedMember(
                 participant_id=person.participant_id,
                 display_name=person.profile.display_name,
-                role=role,
+                role=role,  # type: ignore[arg-type]  # roles come from topics, which name only these
                 campus=person.profile.campus,
-            )  # type: ignore[arg-type]
+            )
             for person, role in zip(proposal.people, pair.roles, strict=True)
         ],
         score=pair.score,
@@ -346,9 +258,9 @@ def _nudge_view(nudge: Nudge) -> NudgeView:
         nudge_id=nudge.nudge_id,
         match_id=nudge.match_id,
         program_id=nudge.program_id,
-        nudged_by=nudge.nudged_by,
+        nudged_by=nudge.nudged_by,  # type: ignore[arg-type]  # written as staff_role gives it
         message=nudge.message,
-        dormant=nudge.dormant,  # type: ignore[arg-type]
+        dormant=nudge.dormant,
         nudged_at=nudge.nudged_at,
         next_allowed_at=nudge.nudged_at + NUDGE_INTERVAL,
     )

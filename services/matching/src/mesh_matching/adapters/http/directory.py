@@ -6,16 +6,18 @@ the campuses they coordinate (only those rows; a participant of another campus i
 a participant is refused (403), and anyone of another institution finds nothing (404). Every read
 of names and matches by staff is in the audit trail (``personal_data.read``)."""
 
+import json
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import participant_tenancy, program_tenancy
-from mesh_matching.adapters.directory_cursor import BadCursor, cursor_for, last_shown, list_key_of
-from mesh_matching.adapters.directory_store import (
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.participant_record import ParticipantRecord, ParticipantState, Role, read_record
+from mesh_matching.adapters.http.queries_directory import (
     COUNTED_UP_TO,
     SORTED_UP_TO,
     Filters,
@@ -24,12 +26,17 @@ from mesh_matching.adapters.directory_store import (
     place_of,
     search_words,
 )
-from mesh_matching.adapters.participant_record import ParticipantRecord, ParticipantState, Role, read_record
+from mesh_matching.application.errors import ParticipantNotFound
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
+from mesh_runtime.keyset import BadCursor, KeysetCursors
 
-router = APIRouter(tags=["participants directory"])
+router: APIRouter = APIRouter(tags=["participants directory"])
+# A page's cursor names the last person it showed, by id (never their name: cursors travel in URLs);
+# the next page starts after where that person stands now (``place_of``), so one renamed between two
+# pages moves that place with them. It is bound to the list: the program and the filters.
+CURSORS = KeysetCursors("mesh-matching/participants-directory/v1")
 
 STATES_RULE = (
     "One state each, the first that holds: left (left the program, or erased), proposed (an open "
@@ -75,8 +82,7 @@ class DirectoryPage(BaseModel):
 )
 async def participants(
     program_id: str,
-    components: ComponentsDep,
-    cause: CauseDep,
+    uow: Uow,
     principal: PrincipalDep,
     q: str | None = Query(
         default=None,
@@ -95,28 +101,24 @@ async def participants(
     limit: int = Query(default=50, ge=1, le=100, description="People on a page."),
 ) -> DirectoryPage:
     list_key = list_key_of(program_id, q=q, campus=campus, role=role, state=state)
-    try:
-        shown_last = last_shown(after, list_key) if after is not None else None
-    except BadCursor as error:
-        raise _bad_cursor(str(error)) from error
-    async with components.database.transaction(principal.institution) as transaction:
-        connection = transaction.connection
-        program = await program_tenancy(connection, program_id, principal.institution)
-        # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
-        authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        start = await place_of(connection, program_id, shown_last) if shown_last else None
-        if shown_last and start is None:
-            raise _bad_cursor("the cursor names no one of this program: start again from the first page")
-        filters = Filters(program_id, _campuses(principal, campus), state, role, await search_words(connection, q) if q else ())
-        page = await directory_page(connection, filters, start, limit)
-        figures = await page_figures(connection, [row["participant_id"] for row in page.rows])
-        await audit.record_reads(
-            transaction,
-            principal,
-            cause,
-            "participants",
-            {principal.institution: [str(row["participant_id"]) for row in page.rows]},
-        )
+    shown_last = last_shown(after, list_key) if after is not None else None
+    connection = uow.connection
+    program = await program_tenancy(connection, program_id, principal.institution)
+    # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
+    authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
+    start = await place_of(connection, program_id, shown_last) if shown_last else None
+    if shown_last and start is None:
+        raise BadCursor("the cursor names no one of this program: start again from the first page")
+    filters = Filters(program_id, _campuses(principal, campus), state, role, await search_words(connection, q) if q else ())
+    page = await directory_page(connection, filters, start, limit)
+    figures = await page_figures(connection, [row["participant_id"] for row in page.rows])
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "participants",
+        {principal.institution: [str(row["participant_id"]) for row in page.rows]},
+    )
     listed = [_listed(row, figures[row["participant_id"]]) for row in page.rows]
     return DirectoryPage(
         participants=listed, count=page.count, next=cursor_for(page.rows[-1]["participant_id"], list_key) if page.more else None
@@ -129,32 +131,39 @@ async def participants(
     description="Admins of the institution and the program's coordinators of the participant's campus.",
     responses=error_responses(403, 404),
 )
-async def participant(
-    program_id: str, participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> ParticipantRecord:
-    async with components.database.transaction(principal.institution) as transaction:
-        connection = transaction.connection
-        tenancy = await participant_tenancy(connection, participant_id)
-        if tenancy is not None and tenancy.program_id != program_id:
-            tenancy = None  # in another program: not found in this one
-        authorize(principal, tenancy, f"participant {participant_id} in program {program_id}", owners_may=False)
-        record = await read_record(connection, participant_id)
-        if record is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no participant {participant_id}")
-        people = [str(participant_id), *(str(match.partner.participant_id) for match in record.matches)]
-        await audit.record_reads(transaction, principal, cause, "participants", {principal.institution: people})
-        await audit.record_reads(
-            transaction,
-            principal,
-            cause,
-            "matches",  # their reasons quote people's words
-            {principal.institution: [str(match.match_id) for match in record.matches]},
-        )
+async def participant(program_id: str, participant_id: UUID, uow: Uow, principal: PrincipalDep) -> ParticipantRecord:
+    tenancy = await participant_tenancy(uow.connection, participant_id)
+    if tenancy is not None and tenancy.program_id != program_id:
+        tenancy = None  # in another program: not found in this one
+    authorize(principal, tenancy, f"participant {participant_id} in program {program_id}", owners_may=False)
+    record = await read_record(uow.connection, participant_id)
+    if record is None:
+        raise ParticipantNotFound(f"no participant {participant_id}")
+    people = [str(participant_id), *(str(match.partner.participant_id) for match in record.matches)]
+    await audit.record_reads(uow.transaction, principal, uow.cause, "participants", {principal.institution: people})
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "matches",  # their reasons quote people's words
+        {principal.institution: [str(match.match_id) for match in record.matches]},
+    )
     return record
 
 
-def _bad_cursor(detail: str) -> Problem:
-    return Problem(status.HTTP_422_UNPROCESSABLE_CONTENT, detail, kind="invalid-cursor", title="Invalid cursor")
+def cursor_for(participant_id: UUID, list_key: str) -> str:
+    """``list_key``: what the list is (``list_key_of``)."""
+    return CURSORS.write(str(participant_id), list_key)
+
+
+def last_shown(cursor: str, list_key: str) -> UUID:
+    """Who the page before ended with; refused (``BadCursor``, 422) unless this list gave the cursor."""
+    return CURSORS.read(cursor, list_key, UUID)
+
+
+def list_key_of(program_id: str, **filters: str | None) -> str:
+    """The program and the filters, in a fixed order (the search as typed: another search, another list)."""
+    return json.dumps([program_id, sorted(filters.items())], ensure_ascii=False)
 
 
 def _campuses(principal: Principal, campus: str | None) -> tuple[str, ...] | None:

@@ -4,7 +4,7 @@ Matching holds this read model because it is where the pairs are: it already fol
 and every match, and with scheduling's session events it sees each pair meet. No service reads
 another's database. A coordinator sees the campuses they coordinate, and the program as a whole
 when they coordinate all of its campuses; an admin sees everything. Every figure is read from the
-counts matching keeps as rows change (``health_store``): no read scans the program's people."""
+counts matching keeps as rows change (``http.queries_health``): no read scans the program's people."""
 
 import io
 from datetime import UTC, date, datetime
@@ -14,15 +14,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import covers_program, program_tenancy
-from mesh_matching.adapters.health_figures import Figures, Week, figures_csv, figures_of, weeks_of
-from mesh_matching.adapters.health_store import ALL_CAMPUSES, health_counts, program_terms, weekly_counts
-from mesh_matching.adapters.programs_store import PostgresPrograms
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.health_figures import Figures, Week, figures_csv, figures_of, weeks_of
+from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, health_counts, program_terms, weekly_counts
 from mesh_matching.domain.health_weeks import RECENT_WEEKS, weeks_shown
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 from mesh_runtime.spreadsheet import writer as csv_writer
 
-router = APIRouter(tags=["program health"])
+router: APIRouter = APIRouter(tags=["program health"])
 CSV = {200: {"content": {"text/csv": {}}}, **error_responses(403, 404)}
 __all__ = ["Figures", "Health", "health_csv_text", "router", "weeks_csv_text"]
 
@@ -53,8 +53,8 @@ class Health(BaseModel):
     summary="How a program is doing, per campus and overall, week by week",
     responses=error_responses(403, 404),
 )
-async def health(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Health:
-    return await _health(components, principal, program_id)
+async def health(program_id: str, uow: Uow, principal: PrincipalDep) -> Health:
+    return await _health(uow, principal, program_id)
 
 
 @router.get(
@@ -63,8 +63,8 @@ async def health(program_id: str, components: ComponentsDep, principal: Principa
     response_class=Response,
     responses=CSV,
 )
-async def health_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
-    report = await _health(components, principal, program_id)
+async def health_csv(program_id: str, uow: Uow, principal: PrincipalDep) -> Response:
+    report = await _health(uow, principal, program_id)
     return _csv(health_csv_text(program_id, report), f"{program_id}-health.csv")
 
 
@@ -74,8 +74,8 @@ async def health_csv(program_id: str, components: ComponentsDep, principal: Prin
     response_class=Response,
     responses=CSV,
 )
-async def weeks_csv(program_id: str, components: ComponentsDep, principal: PrincipalDep) -> Response:
-    report = await _health(components, principal, program_id)
+async def weeks_csv(program_id: str, uow: Uow, principal: PrincipalDep) -> Response:
+    report = await _health(uow, principal, program_id)
     return _csv(weeks_csv_text(program_id, report), f"{program_id}-health-weeks.csv")
 
 
@@ -100,17 +100,15 @@ def _csv(text: str, filename: str) -> Response:
     return Response(text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-async def _health(components, principal: Principal, program_id: str) -> Health:
-    now = components.clock.now()
-    async with components.database.transaction(principal.institution) as transaction:
-        connection = transaction.connection
-        program = await program_tenancy(connection, program_id, principal.institution)
-        # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
-        authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
-        counts = await health_counts(connection, principal.institution, [program_id], now)
-        shown = weeks_shown(await program_terms(connection, program_id), now.astimezone(UTC).date())
-        weekly = await weekly_counts(connection, principal.institution, program_id, shown.first_week, shown.last_week)
-        rule = await PostgresPrograms(connection).dormancy(program_id)
+async def _health(uow: Uow, principal: Principal, program_id: str) -> Health:
+    now, connection = uow.clock.now(), uow.connection
+    program = await program_tenancy(connection, program_id, principal.institution)
+    # a program matching knows nothing of in this institution (no definition, nobody joined) does not exist here
+    authorize(principal, program if program.campuses else None, f"program {program_id}", owners_may=False)
+    counts = await health_counts(connection, principal.institution, [program_id], now)
+    shown = weeks_shown(await program_terms(connection, program_id), now.astimezone(UTC).date())
+    weekly = await weekly_counts(connection, principal.institution, program_id, shown.first_week, shown.last_week)
+    rule = await uow.programs.dormancy(program_id)
     visible = program.campuses if principal.is_admin else program.campuses & principal.campuses
     mondays = shown.mondays()
 
@@ -126,10 +124,10 @@ async def _health(components, principal: Principal, program_id: str) -> Health:
         weeks_of=WeeksOf(
             first_week=shown.first_week,
             last_week=shown.last_week,
-            term_id=term and term.term_id,
-            term_name=term and term.name,
-            term_starts_on=term and term.starts_on,
-            term_ends_on=term and term.ends_on,
+            term_id=term.term_id if term else None,
+            term_name=term.name if term else None,
+            term_starts_on=term.starts_on if term else None,
+            term_ends_on=term.ends_on if term else None,
         ),
         campuses=[figures(campus) for campus in sorted(visible)],
         all_campuses=figures(ALL_CAMPUSES) if covers_program(principal, program) else None,

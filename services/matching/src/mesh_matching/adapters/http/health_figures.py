@@ -1,4 +1,4 @@
-"""Health figures as the API shows them, made from the counted measures (``health_store``): the same
+"""Health figures as the API shows them, made from the counted measures (``http.queries_health``): the same
 for one program's campuses, for the institution's programs and campuses, and for the CSVs.
 
 Every measure is a sum, so the figures of several programs are those of their summed measures: the
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
-from mesh_matching.adapters.health_store import ALL_CAMPUSES, RECENT_DAYS, Measures
+from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, RECENT_DAYS, Measures
 from mesh_runtime.spreadsheet import writer as csv_writer
 
 ENDED = "ended:"

@@ -1,7 +1,7 @@
 """The institution's programs' health rolled up, for its admins: each program, each campus across
 programs, and the institution as a whole, as JSON and as CSV.
 
-Read from the counts kept per program and campus (``health_store``), never from the people: its cost
+Read from the counts kept per program and campus (``http.queries_health``), never from the people: its cost
 grows with the programs and campuses, not with the participants. The figures of several programs
 are those of their summed measures, so the institution's equal its programs' together exactly.
 
@@ -12,16 +12,18 @@ would show program totals that are not the programs'."""
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from mesh_matching.adapters.health_figures import Figures, figures_csv, figures_of, summed
-from mesh_matching.adapters.health_store import ALL_CAMPUSES, Measures, health_counts, institution_programs
-from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, Problem, error_responses
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.health_figures import Figures, figures_csv, figures_of, summed
+from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, Measures, health_counts, institution_programs
+from mesh_matching.application.errors import AdminsOnly, UnknownCampus, UnknownProgram
+from mesh_runtime.dependencies import PrincipalDep, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(tags=["program health"])
+router: APIRouter = APIRouter(tags=["program health"])
 Program = Annotated[str | None, Query(min_length=1, max_length=200, description="Only this program.")]
 Campus = Annotated[
     str | None,
@@ -64,9 +66,9 @@ class InstitutionHealth(BaseModel):
     responses=error_responses(403, 404),
 )
 async def institution_health(
-    components: ComponentsDep, principal: PrincipalDep, program: Program = None, campus: Campus = None
+    uow: Uow, principal: PrincipalDep, program: Program = None, campus: Campus = None
 ) -> InstitutionHealth:
-    return await _rolled_up(components, principal, program, campus)
+    return await _rolled_up(uow, principal, program, campus)
 
 
 @router.get(
@@ -75,10 +77,8 @@ async def institution_health(
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}, **error_responses(403, 404)},
 )
-async def institution_health_csv(
-    components: ComponentsDep, principal: PrincipalDep, program: Program = None, campus: Campus = None
-) -> Response:
-    report = await _rolled_up(components, principal, program, campus)
+async def institution_health_csv(uow: Uow, principal: PrincipalDep, program: Program = None, campus: Campus = None) -> Response:
+    report = await _rolled_up(uow, principal, program, campus)
     return Response(
         institution_csv_text(report), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="health.csv"'}
     )
@@ -96,27 +96,24 @@ def institution_csv_text(report: InstitutionHealth) -> str:
     )
 
 
-async def _rolled_up(components, principal: Principal, program: str | None, campus: str | None) -> InstitutionHealth:
+async def _rolled_up(uow: Uow, principal: Principal, program: str | None, campus: str | None) -> InstitutionHealth:
     if not principal.is_admin:
-        raise Problem(
-            status.HTTP_403_FORBIDDEN,
+        raise AdminsOnly(
             "only an admin of the institution reads its health as a whole; "
-            "coordinators read each program's at /programs/{program_id}/health",
-            kind="admins-only",
+            "coordinators read each program's at /programs/{program_id}/health"
         )
-    now = components.clock.now()
-    async with components.database.transaction(principal.institution) as transaction:
-        known = await institution_programs(transaction.connection, principal.institution)
-        if program is not None and program not in known:
-            raise Problem(status.HTTP_404_NOT_FOUND, f"no program {program!r}", kind="unknown-program")
-        shown = [program] if program is not None else list(known)
-        counts = await health_counts(transaction.connection, principal.institution, shown, now)
+    now = uow.clock.now()
+    known = await institution_programs(uow.connection, principal.institution)
+    if program is not None and program not in known:
+        raise UnknownProgram(f"no program {program!r}")
+    shown = [program] if program is not None else list(known)
+    counts = await health_counts(uow.connection, principal.institution, shown, now)
     by_campus: dict[str, list[Measures]] = {}
     for (_, counted_campus), measures in counts.items():
         if counted_campus != ALL_CAMPUSES and campus in (None, counted_campus):
             by_campus.setdefault(counted_campus, []).append(measures)
     if campus is not None and campus not in by_campus:
-        raise Problem(status.HTTP_404_NOT_FOUND, f"no campus {campus!r} in the programs shown", kind="unknown-campus")
+        raise UnknownCampus(f"no campus {campus!r} in the programs shown")
     scope = campus or ALL_CAMPUSES
     programs = [program_id for program_id in shown if campus is None or (program_id, campus) in counts]
     program_measures = {program_id: counts.get((program_id, scope), {}) for program_id in programs}

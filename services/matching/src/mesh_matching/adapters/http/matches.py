@@ -1,11 +1,11 @@
-"""The matching service's HTTP API: read matches, accept or decline them."""
+"""Matches over HTTP: read one, or a participant's; one of the pair accepts, declines or ends one."""
 
 from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
@@ -17,24 +17,15 @@ from mesh_matching.adapters.access import (
     require_member,
     sees_full_reasons,
 )
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.answer_match import MatchNotFound, accept_match, decline_match, end_match
-from mesh_matching.domain.match import MatchClosed, MatchError, NotAParticipant
+from mesh_matching.adapters.http import Uow, queries
+from mesh_matching.adapters.postgres import match_from_row
+from mesh_matching.application.answer_match import accept_match, decline_match, end_match
+from mesh_matching.domain.match import MatchStatus
 from mesh_runtime import audit
-from mesh_runtime.app import Components
-from mesh_runtime.db import Cause
-from mesh_runtime.dependencies import (
-    OPEN_TO_SERVICES,
-    CauseDep,
-    ComponentsDep,
-    PrincipalDep,
-    Problem,
-    authorize,
-    error_responses,
-)
+from mesh_runtime.dependencies import OPEN_TO_SERVICES, PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(tags=["matches"])
+router: APIRouter = APIRouter(tags=["matches"])
 ERRORS = error_responses(403, 404, 409)
 
 
@@ -78,6 +69,35 @@ class MatchView(BaseModel):
         description="The coordinator's note to both, for a pair proposed by hand; none once either of the pair is erased.",
     )
 
+    @classmethod
+    def of(cls, row: asyncpg.Record, full_reasons: bool, names: dict[UUID, str]) -> "MatchView":
+        """A row of ``matches`` as shown: the match as stored (``match_from_row``), with what only a
+        reader sees (the parts, the reasons as this reader may read them, dormancy, the coordinator's note)."""
+        match = match_from_row(row)
+        formed = match.status is MatchStatus.ACCEPTED
+        return cls(
+            match_id=match.match_id,
+            program_id=match.program_id,
+            topic=match.topic,
+            kind=match.kind,  # type: ignore[arg-type]  # a stored kind is one of the two
+            status=match.status.value,
+            participants=[
+                MatchMember(participant_id=pid, role=role, accepted=pid in match.accepted_by, display_name=names.get(pid))
+                for pid, role in zip(match.participants, match.roles, strict=True)
+            ],
+            score=match.score,
+            score_parts=row["score_parts"],
+            reasons=row["reasons"] if full_reasons else row["participant_reasons"],
+            closing_reason=match.closing_reason,
+            proposed_at=match.proposed_at,
+            expires_at=match.expires_at,
+            formed_at=match.formed_at,
+            dormant_since=row["stalled_at"] if formed else None,
+            dormant_ends_at=row["stall_ends_at"] if formed else None,
+            arranged=row["arranged_by"] is not None,
+            note=row["note"],
+        )
+
 
 class Answer(BaseModel):
     participant_id: UUID = Field(description="Who answers: one of the match's two participants.")
@@ -99,70 +119,40 @@ class End(Answer):
     responses=ERRORS,
     openapi_extra=OPEN_TO_SERVICES,
 )
-async def get_match(match_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await match_tenancy(transaction.connection, match_id)
-        authorize(principal, tenancy, f"match {match_id}", services_may=True)
-        row = await transaction.connection.fetchrow("SELECT * FROM matches WHERE match_id = $1", match_id)
-        names = await _names(transaction.connection, [row])
-        await audit.record_reads(
-            transaction,
-            principal,
-            cause,
-            "matches",  # its reasons quote people's words
-            {tenancy.institution: [str(match_id)]},
-        )  # type: ignore[union-attr]
-    return _view(row, sees_full_reasons(principal, tenancy), names)
+async def get_match(match_id: UUID, uow: Uow, principal: PrincipalDep) -> MatchView:
+    return await _shown(uow, principal, match_id)
 
 
 @router.get(
     "/participants/{participant_id}/matches", summary="A participant's matches, newest first", responses=error_responses(403, 404)
 )
-async def participant_matches(
-    participant_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> list[MatchView]:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await participant_tenancy(transaction.connection, participant_id)
-        authorize(principal, tenancy, f"participant {participant_id}")
-        rows = await transaction.connection.fetch(
-            "SELECT * FROM matches WHERE participant_a = $1 OR participant_b = $1 ORDER BY proposed_at DESC",
-            participant_id,
-        )
-        names = await _names(transaction.connection, rows)
-        await audit.record_reads(
-            transaction, principal, cause, "matches", {tenancy.institution: [str(row["match_id"]) for row in rows]}
-        )  # type: ignore[union-attr]
-    return [_view(row, sees_full_reasons(principal, tenancy), names) for row in rows]
+async def participant_matches(participant_id: UUID, uow: Uow, principal: PrincipalDep) -> list[MatchView]:
+    tenancy = await participant_tenancy(uow.connection, participant_id)
+    authorize(principal, tenancy, f"participant {participant_id}")
+    rows = await queries.participant_match_rows(uow.connection, participant_id)
+    names = await queries.shown_names(uow.connection, rows)
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "matches",
+        {tenancy.institution: [str(row["match_id"]) for row in rows]},  # type: ignore[union-attr]  # authorize refused None
+    )
+    return [MatchView.of(row, sees_full_reasons(principal, tenancy), names) for row in rows]
 
 
 @router.post("/matches/{match_id}/accept", summary="Accept a proposed match (one of the pair, for themself)", responses=ERRORS)
-async def accept(
-    match_id: UUID, answer: Answer, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> MatchView:
-    return await _answer(
-        components,
-        cause,
-        principal,
-        match_id,
-        answer,
-        "match.accept",
-        lambda uow: accept_match(uow, match_id, answer.participant_id, components.clock.now()),
-    )
+async def accept(match_id: UUID, answer: Answer, uow: Uow, principal: PrincipalDep) -> MatchView:
+    await _may_answer(uow, principal, match_id, answer.participant_id)
+    await accept_match(uow, match_id, answer.participant_id)
+    return await _answered(uow, principal, match_id, answer.participant_id, "match.accept")
 
 
 @router.post("/matches/{match_id}/decline", summary="Decline a proposed match (one of the pair, for themself)", responses=ERRORS)
-async def decline(
-    match_id: UUID, answer: Decline, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> MatchView:
-    return await _answer(
-        components,
-        cause,
-        principal,
-        match_id,
-        answer,
-        "match.decline",
-        lambda uow: decline_match(uow, match_id, answer.participant_id, answer.reason, components.clock.now()),
-    )
+async def decline(match_id: UUID, answer: Decline, uow: Uow, principal: PrincipalDep) -> MatchView:
+    await _may_answer(uow, principal, match_id, answer.participant_id)
+    await decline_match(uow, match_id, answer.participant_id, answer.reason)
+    return await _answered(uow, principal, match_id, answer.participant_id, "match.decline")
 
 
 @router.post(
@@ -172,100 +162,44 @@ async def decline(
     "campus of the pair, for one of them (``participant_id``), early and with a reason.",
     responses=error_responses(403, 404, 409, 422),
 )
-async def end(match_id: UUID, answer: End, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> MatchView:
-    return await _answer(
-        components,
-        cause,
-        principal,
-        match_id,
-        answer,
-        "match.end",
-        lambda uow: end_match(uow, match_id, answer.participant_id, answer.outcome, answer.reason, now=components.clock.now()),
-        staff_may=True,
-    )
+async def end(match_id: UUID, answer: End, uow: Uow, principal: PrincipalDep) -> MatchView:
+    by_staff = await _may_answer(uow, principal, match_id, answer.participant_id, staff_may=True)
+    await end_match(uow, match_id, answer.participant_id, answer.outcome, answer.reason, by_staff=by_staff)
+    return await _answered(uow, principal, match_id, answer.participant_id, "match.end")
 
 
-async def _answer(
-    components: Components,
-    cause: Cause,
-    principal: Principal,
-    match_id: UUID,
-    answer: Answer,
-    action: str,
-    use_case,
-    staff_may: bool = False,
-) -> MatchView:
+async def _may_answer(uow: Uow, principal: Principal, match_id: UUID, participant_id: UUID, staff_may: bool = False) -> bool:
     """One of the pair answers for themself (an admin of the institution may answer for them); with
-    ``staff_may`` (ending a pair) a coordinator of every campus of the pair may too, giving a reason."""
-    try:
-        async with components.database.transaction(principal.institution) as transaction:
-            pair = await match_tenancy(transaction.connection, match_id)
-            coordinating = staff_may and coordinates_pair(principal, pair)
-            authorize(principal, pair, f"match {match_id}", coordinators_may=coordinating)
-            if coordinating and not principal.is_admin:
-                if not getattr(answer, "reason", None) or getattr(answer, "outcome", None) != "ended_early":
-                    raise Problem(
-                        status.HTTP_422_UNPROCESSABLE_CONTENT,
-                        "a coordinator ends a pair early, with a reason both partners read",
-                        kind="reason-required",
-                    )
-                await require_member(transaction.connection, match_id, answer.participant_id)
-            else:
-                await require_acting_as_themself(transaction.connection, principal, answer.participant_id)
-            await use_case(PostgresMatchingUnitOfWork(transaction, components.source, cause))
-            await audit.record_if_privileged(
-                transaction, principal, cause, action, f"match/{match_id}", participant_id=str(answer.participant_id)
-            )
-    except MatchNotFound as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
-    except NotAParticipant as error:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(error)) from error
-    except (MatchClosed, MatchError) as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
-    return await get_match(match_id, components, cause, principal)
+    ``staff_may`` (ending a pair) a coordinator of every campus of the pair may too, for one of them:
+    then True (the use case holds them to its rule for staff)."""
+    pair = await match_tenancy(uow.connection, match_id)
+    coordinating = staff_may and coordinates_pair(principal, pair)
+    authorize(principal, pair, f"match {match_id}", coordinators_may=coordinating)
+    if coordinating and not principal.is_admin:
+        await require_member(uow.connection, match_id, participant_id)
+        return True
+    await require_acting_as_themself(uow.connection, principal, participant_id)
+    return False
 
 
-async def _names(connection: asyncpg.Connection, rows: list[asyncpg.Record]) -> dict[UUID, str]:
-    """The shown names of the matches' members, in one read (an erased member's placeholder)."""
-    members = list({member for row in rows for member in (row["participant_a"], row["participant_b"])})
-    found = await connection.fetch(
-        "SELECT participant_id, profile->>'display_name' AS name FROM candidates WHERE participant_id = ANY($1::uuid[])", members
+async def _answered(uow: Uow, principal: Principal, match_id: UUID, participant_id: UUID, action: str) -> MatchView:
+    await audit.record_if_privileged(
+        uow.transaction, principal, uow.cause, action, f"match/{match_id}", participant_id=str(participant_id)
     )
-    return {record["participant_id"]: record["name"] for record in found if record["name"]}
+    return await _shown(uow, principal, match_id)
 
 
-def _view(row: asyncpg.Record, full_reasons: bool, names: dict[UUID, str] | None = None) -> MatchView:
-    names = names or {}
-    accepted = set(row["accepted_by"])
-    return MatchView(
-        match_id=row["match_id"],
-        program_id=row["program_id"],
-        topic=row["topic"],
-        kind=row["kind"],
-        status=row["status"],
-        participants=[
-            MatchMember(
-                participant_id=row["participant_a"],
-                role=row["role_a"],
-                accepted=row["participant_a"] in accepted,
-                display_name=names.get(row["participant_a"]),
-            ),
-            MatchMember(
-                participant_id=row["participant_b"],
-                role=row["role_b"],
-                accepted=row["participant_b"] in accepted,
-                display_name=names.get(row["participant_b"]),
-            ),
-        ],
-        score=row["score"],
-        score_parts=row["score_parts"],
-        reasons=row["reasons"] if full_reasons else row["participant_reasons"],
-        closing_reason=row["closing_reason"],
-        proposed_at=row["proposed_at"],
-        expires_at=row["expires_at"],
-        formed_at=row["formed_at"],
-        dormant_since=row["stalled_at"] if row["status"] == "accepted" else None,
-        dormant_ends_at=row["stall_ends_at"] if row["status"] == "accepted" else None,
-        arranged=row["arranged_by"] is not None,
-        note=row["note"],
+async def _shown(uow: Uow, principal: Principal, match_id: UUID) -> MatchView:
+    tenancy = await match_tenancy(uow.connection, match_id)
+    authorize(principal, tenancy, f"match {match_id}", services_may=True)
+    row = await queries.match_row(uow.connection, match_id)
+    assert row is not None, "authorize refused a match not found"
+    names = await queries.shown_names(uow.connection, [row])
+    await audit.record_reads(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "matches",  # its reasons quote people's words
+        {tenancy.institution: [str(match_id)]},  # type: ignore[union-attr]  # authorize refused None
     )
+    return MatchView.of(row, sees_full_reasons(principal, tenancy), names)

@@ -9,8 +9,8 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import TopicRole
-from mesh_matching.adapters.directory_store import participant_matches, participant_record
-from mesh_matching.adapters.match_rows import match_from_row
+from mesh_matching.adapters.http.queries_directory import participant_matches, participant_record
+from mesh_matching.adapters.postgres.matches import match_from_row
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.participant_history import asker_of, history_of
 
@@ -107,7 +107,8 @@ async def read_record(connection: asyncpg.Connection, participant_id: UUID) -> P
         used=row["used"],
         matches=[_entry(match_row, match, dormant.get(match.match_id)) for match_row, match in zip(rows, matches, strict=True)],
         history=[
-            HistoryStep(at=step.at, what=step.what, match_id=step.match_id, by=step.by, detail=step.detail) for step in steps
+            HistoryStep(at=step.at, what=step.what, match_id=step.match_id, by=step.by, detail=step.detail)  # type: ignore[arg-type]  # history_of names only these steps
+            for step in steps
         ],
     )
 
@@ -118,7 +119,7 @@ def _entry(row: asyncpg.Record, match: Match, dormant_since: datetime | None) ->
         match_id=match.match_id,
         state="dormant" if dormant_since else status,
         topic=match.topic,
-        kind=match.kind,
+        kind=match.kind,  # type: ignore[arg-type]  # a stored kind is one of the two
         role=row["own_role"],
         partner=MatchPartner(participant_id=row["partner_id"], display_name=row["partner_name"], role=row["partner_role"]),
         requested_by=asker_of(match),

@@ -8,12 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from mesh_matching.adapters.access import program_tenancy, require_whole_program
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.adapters.http import Uow
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, authorize, error_responses
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 
-router = APIRouter(tags=["policies"])
+router: APIRouter = APIRouter(tags=["policies"])
 Criterion = Literal[
     "experiences", "goals", "challenges", "interests", "languages", "availability", "campus", "meeting_mode", "cadence"
 ]
@@ -26,7 +26,7 @@ class Policy(BaseModel):
     # NaN passes no comparison, so "weights are 0 or more" would let it through to the jsonb write.
     model_config = ConfigDict(allow_inf_nan=False)
 
-    weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT.weights))
+    weights: dict[Criterion, float] = Field(default_factory=lambda: dict(DEFAULT.weights))  # type: ignore[arg-type]  # the default's keys are the criteria
     min_overlap_hours: float = Field(default=DEFAULT.min_overlap_hours, ge=0, le=40)
     full_overlap_hours: float = Field(
         default=DEFAULT.full_overlap_hours, gt=0, le=40, description="Shared hours a week that count as a perfect fit."
@@ -65,15 +65,14 @@ ERRORS = error_responses(403, 404)
 @router.get(
     "/programs/{program_id}/policy", summary="The program's current matching policy (its coordinators, admins)", responses=ERRORS
 )
-async def current(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> VersionedPolicy:
-    async with components.database.transaction(principal.institution) as transaction:
-        authorize(
-            principal,
-            await program_tenancy(transaction.connection, program_id, principal.institution),
-            f"program {program_id}",
-            owners_may=False,
-        )
-        version, policy = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.current(program_id)
+async def current(program_id: str, uow: Uow, principal: PrincipalDep) -> VersionedPolicy:
+    authorize(
+        principal,
+        await program_tenancy(uow.connection, program_id, principal.institution),
+        f"program {program_id}",
+        owners_may=False,
+    )
+    version, policy = await uow.policies.current(program_id)
     return VersionedPolicy(program_id=program_id, version=version, policy=_model(policy))
 
 
@@ -83,33 +82,28 @@ async def current(program_id: str, components: ComponentsDep, cause: CauseDep, p
     description="Coordinators of every campus the program spans, or admins of its institution.",
     responses=ERRORS,
 )
-async def set_policy(
-    program_id: str, body: Policy, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> VersionedPolicy:
-    async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "set its matching policy")
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        version = await uow.policies.set(program_id, MatchingPolicy(**body.model_dump()))
-        await audit.record(
-            transaction,
-            principal,
-            cause,
-            "policy.set",
-            f"program/{program_id}",
-            version=version,
-            policy=body.model_dump(mode="json"),
-        )
+async def set_policy(program_id: str, body: Policy, uow: Uow, principal: PrincipalDep) -> VersionedPolicy:
+    await require_whole_program(uow.connection, principal, program_id, "set its matching policy")
+    version = await uow.policies.set(program_id, MatchingPolicy(**body.model_dump()))
+    await audit.record(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "policy.set",
+        f"program/{program_id}",
+        version=version,
+        policy=body.model_dump(mode="json"),
+    )
     return VersionedPolicy(program_id=program_id, version=version, policy=body)
 
 
 @router.get("/programs/{program_id}/policy/versions", summary="Every version of the program's policy", responses=ERRORS)
-async def versions(program_id: str, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep) -> list[VersionedPolicy]:
-    async with components.database.transaction(principal.institution) as transaction:
-        authorize(
-            principal,
-            await program_tenancy(transaction.connection, program_id, principal.institution),
-            f"program {program_id}",
-            owners_may=False,
-        )
-        history = await PostgresMatchingUnitOfWork(transaction, components.source, cause).policies.history(program_id)
+async def versions(program_id: str, uow: Uow, principal: PrincipalDep) -> list[VersionedPolicy]:
+    authorize(
+        principal,
+        await program_tenancy(uow.connection, program_id, principal.institution),
+        f"program {program_id}",
+        owners_may=False,
+    )
+    history = await uow.policies.history(program_id)
     return [VersionedPolicy(program_id=program_id, version=v, policy=_model(p), set_at=at) for v, p, at in history]

@@ -24,6 +24,8 @@ from uuid import UUID
 
 import asyncpg
 
+from mesh_runtime.index_order import in_index_order
+
 PAGE_COLUMNS = """c.participant_id, c.name_key, c.profile->>'display_name' AS display_name, c.campus, c.roles, c.state,
                   c.joined_at, c.left_at"""
 SORTED_UP_TO = 10_000  # names a search's word may start and still be read from the words' index, then sorted
@@ -78,11 +80,11 @@ async def directory_page(connection: asyncpg.Connection, filters: Filters, after
         rows = await _fetch(connection, _named(filters, narrow, after, limit + 1))
         count = None if after else (await _fetch(connection, _counted(_named(filters, narrow, None, None))))[0][0]
     else:
-        rows = await _in_index_order(connection, _along_index(filters, after, limit + 1))
+        rows = await in_index_order(connection, *_along_index(filters, after, limit + 1))
         count = (
             None
             if after or filters.words
-            else (await _in_index_order(connection, _counted(_along_index(filters, None, None))))[0][0]
+            else (await in_index_order(connection, *_counted(_along_index(filters, None, None))))[0][0]
         )
     return DirectoryRows(list(rows[:limit]), len(rows) > limit, None if count is None or count > COUNTED_UP_TO else count)
 
@@ -257,32 +259,3 @@ def _counted(statement: Statement) -> Statement:
 async def _fetch(connection: asyncpg.Connection, statement: Statement) -> list[asyncpg.Record]:
     query, args = statement
     return await connection.fetch(query, *args)
-
-
-_ALONG_AN_INDEX = (
-    ("enable_sort", "off"),
-    ("enable_seqscan", "off"),
-    ("enable_bitmapscan", "off"),
-    ("max_parallel_workers_per_gather", "0"),
-    ("plan_cache_mode", "force_custom_plan"),
-)
-
-
-async def _in_index_order(connection: asyncpg.Connection, statement: Statement) -> list[asyncpg.Record]:
-    """Runs one statement reading an index in its order, stopping when it has its rows: no sort, no
-    whole-table or bitmap scan, no parallel workers (each would read ahead for a page one reader
-    fills); the settings go back after it (one that fails goes with its transaction)."""
-    names = [name for name, _ in _ALONG_AN_INDEX]
-    was = await connection.fetch("SELECT name, setting FROM pg_settings WHERE name = ANY($1::text[])", names)
-    await connection.execute(
-        "SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
-        names,
-        [setting for _, setting in _ALONG_AN_INDEX],
-    )
-    rows = await _fetch(connection, statement)
-    await connection.execute(
-        "SELECT set_config(name, setting, true) FROM unnest($1::text[], $2::text[]) AS s(name, setting)",
-        [row["name"] for row in was],
-        [row["setting"] for row in was],
-    )
-    return rows

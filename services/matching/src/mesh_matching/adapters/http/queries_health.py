@@ -1,4 +1,4 @@
-"""Program health from counts matching keeps as its rows change (migration 019): a read costs a few
+"""The reads of program health: from counts matching keeps as its rows change (migration 019): a read costs a few
 rows per program and campus, whatever the number of people, pairs and sessions.
 
 Each count is per program and campus (a pair on two campuses counts on both) and for the program's
@@ -11,59 +11,11 @@ from decimal import Decimal
 
 import asyncpg
 
-from mentoring_contracts import SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.domain.health_weeks import TermDates, monday_of
 
 ALL_CAMPUSES = "*"
 RECENT_DAYS = 28  # sessions_per_week: completed on the last 28 days (today included), over 4
 Measures = dict[str, Decimal]
-
-
-class PostgresSessionsSeen:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def scheduled(self, event: SessionScheduled) -> None:
-        await self._connection.execute(
-            """
-            INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (session_id) DO UPDATE SET starts_at = excluded.starts_at
-            """,
-            event.session_id,
-            event.match_id,
-            event.program_id,
-            event.starts_at,
-        )
-
-    async def completed(self, event: SessionCompleted) -> None:
-        # Completion may arrive before the scheduling it followed (another partition); both orders end alike.
-        await self._connection.execute(
-            """
-            INSERT INTO pair_sessions (session_id, match_id, program_id, completed_at, reflections, rating_sum)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (session_id) DO UPDATE SET completed_at = excluded.completed_at,
-                reflections = excluded.reflections, rating_sum = excluded.rating_sum
-            """,
-            event.session_id,
-            event.match_id,
-            event.program_id,
-            event.completed_at,
-            len(event.reflections),
-            sum(reflection.progress_rating for reflection in event.reflections),
-        )
-
-    async def cancelled(self, event: SessionCancelled) -> None:
-        await self._connection.execute(
-            """
-            INSERT INTO pair_sessions (session_id, match_id, program_id, starts_at, cancelled_at) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (session_id) DO UPDATE SET cancelled_at = excluded.cancelled_at
-            """,
-            event.session_id,
-            event.match_id,
-            event.program_id,
-            event.starts_at,
-            event.cancelled_at,
-        )
 
 
 async def health_counts(

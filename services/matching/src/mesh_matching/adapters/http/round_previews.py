@@ -5,32 +5,31 @@ Every route is for the admins of the program's institution and the coordinators 
 spans (``require_whole_program``): a preview names people of all of them."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID, uuid4
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.access import require_whole_program
-from mesh_matching.adapters.policy_http import Policy
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork, PostgresPolicies
-from mesh_matching.adapters.round_preview_jobs import jobs_of
-from mesh_matching.adapters.round_previews_store import PostgresRoundPreviews
-from mesh_matching.adapters.rounds_http import RoundReport, Unmatched
-from mesh_matching.application.preview_round import PreviewOrder
-from mesh_matching.application.publish_round import PreviewNotFound, PreviewRefused, publish_preview
-from mesh_matching.application.register_candidate import reference_week
-from mesh_matching.domain.program import NotProposing
+from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.policies import Policy
+from mesh_matching.adapters.http.rounds import RoundReport, Unmatched
+from mesh_matching.adapters.peers import peers_of
+from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.adapters.postgres.round_previews import PostgresRoundPreviews
+from mesh_matching.application.errors import PreviewNotFound, PreviewStale
+from mesh_matching.application.preview_round import begin_preview
+from mesh_matching.application.publish_round import publish_preview
 from mesh_matching.domain.round_preview import UNMATCHED_SHOWN, Phase, Status, stale_because
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
+from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
 from mesh_runtime import audit
-from mesh_runtime.db import Cause, Transaction
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, error_responses
+from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(tags=["rounds"])
+router: APIRouter = APIRouter(tags=["rounds"])
 
 
 class PreviewRequest(BaseModel):
@@ -68,7 +67,7 @@ class UnmatchedPerson(Unmatched):
 
 
 class PreviewReport(RoundReport):
-    unmatched: list[UnmatchedPerson] = Field(
+    unmatched: list[UnmatchedPerson] = Field(  # type: ignore[assignment]  # each an Unmatched, with a name
         description=f"The first {UNMATCHED_SHOWN} left unmatched, in join order, with the reason."
     )
     unmatched_count: int = Field(description="Everyone left unmatched.")
@@ -101,7 +100,7 @@ class PreviewView(BaseModel):
 ERRORS = error_responses(403, 404, 409)
 
 
-STARTED = {
+STARTED: dict[int | str, dict[str, Any]] = {
     202: {
         "description": "Started: read it at Location.",
         "headers": {
@@ -125,34 +124,16 @@ STARTED = {
 async def start_preview(
     program_id: str, body: PreviewRequest, response: Response, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
 ) -> PreviewView:
+    """Opens its own transaction: the preview's job is launched once its row is committed."""
     preview_id = uuid4()
     async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "preview its rounds")
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            (await uow.programs.standing(program_id)).require_rounds()
-        except NotProposing as error:
-            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
-        version, current = await uow.policies.current(program_id)
-        policy = MatchingPolicy(**body.policy.model_dump()) if body.policy else current
-        order = PreviewOrder(
-            program_id,
-            body.mode or policy.mode,
-            body.objective,
-            policy,  # type: ignore[arg-type]
-            components.clock.now(),
-        )
-        store = PostgresRoundPreviews(transaction.connection)
-        running = await store.begin(principal.institution, preview_id, order, body.policy is not None, version)
-        if running is not None:
-            raise Problem(
-                status.HTTP_409_CONFLICT,
-                f"a preview of {program_id!r} is running; wait for it",
-                kind="preview-running",
-                preview_id=str(running),
-            )
+        uow = PostgresMatchingUnitOfWork.of(transaction, cause, components)
+        await require_whole_program(uow.connection, principal, program_id, "preview its rounds")
+        store = PostgresRoundPreviews(uow.connection)
+        candidate = MatchingPolicy(**body.policy.model_dump()) if body.policy else None
+        order, version = await begin_preview(uow, store, preview_id, program_id, body.mode, body.objective, candidate)
         await audit.record(
-            transaction,
+            uow.transaction,
             principal,
             cause,
             "round.preview",
@@ -165,7 +146,8 @@ async def start_preview(
             candidate_policy=body.policy.model_dump(mode="json") if body.policy else None,
         )
         row = await store.get(program_id, preview_id)
-    jobs_of(components).launch(principal.institution, preview_id, order, cause)  # once its row is committed
+        assert row is not None, "just begun"
+    peers_of(components).previews.launch(principal.institution, preview_id, order, cause)
     response.headers["Location"] = f"/programs/{program_id}/round-previews/{preview_id}"
     return _view(row, row["shown_status"])
 
@@ -178,16 +160,11 @@ async def start_preview(
     "is checked when one preview is read, and when it is published.",
 )
 async def latest_previews(
-    program_id: str,
-    components: ComponentsDep,
-    cause: CauseDep,
-    principal: PrincipalDep,
-    limit: int = Query(default=10, ge=1, le=20),
+    program_id: str, uow: Uow, principal: PrincipalDep, limit: int = Query(default=10, ge=1, le=20)
 ) -> list[PreviewView]:
-    async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "read its round previews")
-        rows = await PostgresRoundPreviews(transaction.connection).latest(program_id, limit)
-        version, _ = await PostgresPolicies(transaction.connection).current(program_id)
+    await require_whole_program(uow.connection, principal, program_id, "read its round previews")
+    rows = await PostgresRoundPreviews(uow.connection).latest(program_id, limit)
+    version, _ = await uow.policies.current(program_id)
     return [
         _view(
             row,
@@ -205,12 +182,9 @@ async def latest_previews(
     summary="A round preview: its progress, then its report with example pairs and their reasons",
     description="A ready preview reads stale once the program's pool or policy changed since (publishing would be refused).",
 )
-async def read_preview(
-    program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> PreviewView:
-    async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "read its round previews")
-        return await _detail(transaction, principal, cause, program_id, preview_id)
+async def read_preview(program_id: str, preview_id: UUID, uow: Uow, principal: PrincipalDep) -> PreviewView:
+    await require_whole_program(uow.connection, principal, program_id, "read its round previews")
+    return await _detail(uow, principal, program_id, preview_id)
 
 
 @router.post(
@@ -224,24 +198,20 @@ async def read_preview(
 async def publish(
     program_id: str, preview_id: UUID, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
 ) -> PreviewView:
-    refused = None
+    """Opens its own transaction: a preview found stale is marked so, and that is committed before
+    the refusal is answered (every other refusal rolls back, as any route's)."""
+    stale: PreviewStale | None = None
     async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "publish its rounds")
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
+        uow = PostgresMatchingUnitOfWork.of(transaction, cause, components)
+        await require_whole_program(uow.connection, principal, program_id, "publish its rounds")
         try:
-            match_ids, proposed_now = await publish_preview(
-                uow, PostgresRoundPreviews(transaction.connection), program_id, preview_id, components.clock.now()
-            )
-        except PreviewNotFound as error:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(error)) from error
-        except NotProposing as error:
-            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
-        except PreviewRefused as error:
-            refused = error  # committed: a preview found stale stays so
+            match_ids, proposed_now = await publish_preview(uow, PostgresRoundPreviews(uow.connection), program_id, preview_id)
+        except PreviewStale as refused:
+            stale = refused
         else:
             if proposed_now:  # publishing again changed nothing
                 await audit.record(
-                    transaction,
+                    uow.transaction,
                     principal,
                     cause,
                     "round.publish",
@@ -249,19 +219,19 @@ async def publish(
                     preview_id=str(preview_id),
                     proposed=len(match_ids),
                 )
-    if refused is not None:
-        raise Problem(status.HTTP_409_CONFLICT, str(refused), kind=refused.kind, preview_id=str(preview_id))
-    return await read_preview(program_id, preview_id, components, cause, principal)
+            return await _detail(uow, principal, program_id, preview_id)
+    assert stale is not None
+    raise stale
 
 
-async def _detail(transaction: Transaction, principal: Principal, cause: Cause, program_id: str, preview_id: UUID) -> PreviewView:
-    store = PostgresRoundPreviews(transaction.connection)
+async def _detail(uow: PostgresMatchingUnitOfWork, principal: Principal, program_id: str, preview_id: UUID) -> PreviewView:
+    store = PostgresRoundPreviews(uow.connection)
     row = await store.get(program_id, preview_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no round preview {preview_id} in program {program_id!r}")
+        raise PreviewNotFound(f"no round preview {preview_id} in program {program_id!r}")
     shown = row["shown_status"]
     if shown == "ready":
-        version, _ = await PostgresPolicies(transaction.connection).current(program_id)
+        version, _ = await uow.policies.current(program_id)
         if stale_because(
             candidate=row["candidate"],
             version_then=row["policy_version"],
@@ -278,9 +248,9 @@ async def _detail(transaction: Transaction, principal: Principal, cause: Cause, 
     people = {c.participant_id: c for c in await store.candidates(sorted(named))}
     # Coordinators reading names and reasons (people's own words) is audited, as reading a match is.
     await audit.record_reads(
-        transaction,
+        uow.transaction,
         principal,
-        cause,
+        uow.cause,
         f"round-previews/{preview_id}",
         {principal.institution: [str(pid) for pid in sorted(named)]},
     )
@@ -324,8 +294,8 @@ def _view(row: asyncpg.Record, shown: str, report: PreviewReport | None = None) 
     return PreviewView(
         preview_id=row["preview_id"],
         program_id=row["program_id"],
-        status=shown,
-        phase=row["phase"],  # type: ignore[arg-type]
+        status=shown,  # type: ignore[arg-type]  # one of the statuses the store shows
+        phase=row["phase"],
         done=row["done"],
         total=row["total"],
         started_at=row["started_at"],

@@ -3,17 +3,16 @@
 from typing import Literal
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictBool
 
 from mesh_matching.adapters.access import require_whole_program
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
+from mesh_matching.adapters.http import Uow
 from mesh_matching.application.run_round import run_round
-from mesh_matching.domain.program import NotProposing
 from mesh_runtime import audit
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, error_responses
+from mesh_runtime.dependencies import PrincipalDep, error_responses
 
-router = APIRouter(tags=["rounds"])
+router: APIRouter = APIRouter(tags=["rounds"])
 
 
 class RoundRequest(BaseModel):
@@ -57,30 +56,21 @@ class RoundReport(BaseModel):
     "(409) in a closed program, or one whose participants choose their partners only.",
     responses=error_responses(403, 404, 409),
 )
-async def round_for_program(
-    program_id: str, request: RoundRequest, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> RoundReport:
-    async with components.database.transaction(principal.institution) as transaction:
-        await require_whole_program(transaction.connection, principal, program_id, "preview or run its rounds")
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            outcome = await run_round(
-                uow, program_id, request.mode, request.objective, not request.dry_run, now=components.clock.now()
-            )
-        except NotProposing as error:
-            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
-        await audit.record(
-            transaction,
-            principal,
-            cause,
-            "round.preview" if request.dry_run else "round.run",
-            f"program/{program_id}",
-            mode=outcome.mode,
-            objective=request.objective,
-            pool_size=outcome.pool_size,
-            pairs=len(outcome.plan.pairs),
-            proposed=len(outcome.proposed),
-        )
+async def round_for_program(program_id: str, request: RoundRequest, uow: Uow, principal: PrincipalDep) -> RoundReport:
+    await require_whole_program(uow.connection, principal, program_id, "preview or run its rounds")
+    outcome = await run_round(uow, program_id, request.mode, request.objective, not request.dry_run)
+    await audit.record(
+        uow.transaction,
+        principal,
+        uow.cause,
+        "round.preview" if request.dry_run else "round.run",
+        f"program/{program_id}",
+        mode=outcome.mode,
+        objective=request.objective,
+        pool_size=outcome.pool_size,
+        pairs=len(outcome.plan.pairs),
+        proposed=len(outcome.proposed),
+    )
     scores = [p.score for p in outcome.plan.pairs]
     return RoundReport(
         program_id=program_id,

@@ -2,17 +2,16 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself, sees_full_reasons
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_matching.application.self_selection import MAX_REQUESTS, NotInPool, request_partners, suggest_partners
-from mesh_matching.domain.program import NotProposing
-from mesh_runtime.dependencies import CauseDep, ComponentsDep, PrincipalDep, Problem, authorize, error_responses
+from mesh_matching.adapters.http import Uow
+from mesh_matching.application.self_selection import MAX_REQUESTS, request_partners, suggest_partners
+from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 
-router = APIRouter(tags=["self-selection"])
+router: APIRouter = APIRouter(tags=["self-selection"])
 
 
 class Suggestion(BaseModel):
@@ -42,20 +41,11 @@ class RequestResult(BaseModel):
     responses=error_responses(403, 404, 409),
 )
 async def suggestions(
-    participant_id: UUID,
-    components: ComponentsDep,
-    cause: CauseDep,
-    principal: PrincipalDep,
-    limit: int = Query(default=5, ge=1, le=20),
+    participant_id: UUID, uow: Uow, principal: PrincipalDep, limit: int = Query(default=5, ge=1, le=20)
 ) -> list[Suggestion]:
-    async with components.database.transaction(principal.institution) as transaction:
-        tenancy = await participant_tenancy(transaction.connection, participant_id)
-        authorize(principal, tenancy, f"participant {participant_id}")
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            ranked = await suggest_partners(uow, participant_id, limit, campuses=_visible(principal))
-        except NotInPool as error:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
+    tenancy = await participant_tenancy(uow.connection, participant_id)
+    authorize(principal, tenancy, f"participant {participant_id}")
+    ranked = await suggest_partners(uow, participant_id, limit, campuses=_visible(principal))
     full = sees_full_reasons(principal, tenancy)
     return [
         Suggestion(
@@ -73,26 +63,15 @@ async def suggestions(
 @router.post(
     "/participants/{participant_id}/requests", summary="Ask several partners at once", responses=error_responses(403, 404, 409)
 )
-async def requests(
-    participant_id: UUID, body: PartnerRequest, components: ComponentsDep, cause: CauseDep, principal: PrincipalDep
-) -> list[RequestResult]:
-    async with components.database.transaction(principal.institution) as transaction:
-        authorize(
-            principal,
-            await participant_tenancy(transaction.connection, participant_id),
-            f"participant {participant_id}",
-            coordinators_may=False,
-        )
-        await require_acting_as_themself(transaction.connection, principal, participant_id)
-        uow = PostgresMatchingUnitOfWork(transaction, components.source, cause)
-        try:
-            outcomes = await request_partners(
-                uow, participant_id, body.partner_ids, now=components.clock.now(), campuses=_visible(principal)
-            )
-        except NotInPool as error:
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=str(error)) from error
-        except NotProposing as error:
-            raise Problem(status.HTTP_409_CONFLICT, str(error), kind="program-not-proposing") from error
+async def requests(participant_id: UUID, body: PartnerRequest, uow: Uow, principal: PrincipalDep) -> list[RequestResult]:
+    authorize(
+        principal,
+        await participant_tenancy(uow.connection, participant_id),
+        f"participant {participant_id}",
+        coordinators_may=False,
+    )
+    await require_acting_as_themself(uow.connection, principal, participant_id)
+    outcomes = await request_partners(uow, participant_id, body.partner_ids, campuses=_visible(principal))
     return [
         RequestResult(partner_id=o.partner_id, match_id=o.match.match_id if o.match else None, refused=o.refused)
         for o in outcomes

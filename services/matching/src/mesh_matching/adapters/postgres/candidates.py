@@ -12,7 +12,7 @@ import asyncpg
 
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
 from mesh_matching.adapters.kept_in_memory import DECODED, DecodedProfiles
-from mesh_matching.adapters.participant_states import refresh_states
+from mesh_matching.adapters.postgres.participant_states import refresh_states
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
 from mesh_runtime.forgetting import announce_forgotten
 

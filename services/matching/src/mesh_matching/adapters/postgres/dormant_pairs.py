@@ -7,8 +7,8 @@ from uuid import UUID
 
 import asyncpg
 
-from mesh_matching.adapters.match_rows import match_from_row
-from mesh_matching.adapters.participant_states import refresh_states
+from mesh_matching.adapters.postgres.matches import match_from_row
+from mesh_matching.adapters.postgres.participant_states import refresh_states
 from mesh_matching.domain.match import Match
 
 _LAST_ACTIVITY = """coalesce((SELECT max(s.completed_at) FROM pair_sessions s WHERE s.match_id = m.match_id),

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import asyncpg
 
-from mesh_matching.adapters.candidates_store import stored_profile
+from mesh_matching.adapters.postgres.candidates import stored_profile
 from mesh_matching.application.preview_round import PreviewOrder
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.round_preview import KEPT_PER_PROGRAM, STALE_HEARTBEAT_SECONDS, PlannedPreview, PoolMember
@@ -137,7 +137,7 @@ class PostgresRoundPreviews:
         row = await self._connection.fetchrow(
             f"SELECT *, {SHOWN} FROM round_previews WHERE preview_id = $1 AND program_id = $2 FOR UPDATE", preview_id, program_id
         )
-        return row and planned(row)
+        return planned(row) if row is not None else None
 
     async def mark_stale(self, preview_id: UUID, reason: str) -> None:
         await self._connection.execute(

@@ -1,214 +1,43 @@
-"""Matches and policies in the matching service's own PostgreSQL database, and its unit of work."""
+"""Matching's unit of work: its stores on one transaction, the service's clock, and what it reads of profile."""
 
-import dataclasses
-from collections.abc import Sequence
-from datetime import datetime
+from typing import Self
 from uuid import UUID
 
-import asyncpg
-
-from mesh_matching.adapters.candidates_store import PostgresCandidates, stored_profile
-from mesh_matching.adapters.dormancy_store import PostgresDormantPairs
-from mesh_matching.adapters.hand_store import PostgresHandPairings
-from mesh_matching.adapters.health_store import PostgresSessionsSeen
-from mesh_matching.adapters.match_rows import match_from_row
-from mesh_matching.adapters.participant_states import refresh_states
-from mesh_matching.adapters.programs_store import PostgresPrograms
-from mesh_matching.domain.match import Match
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore
-from mesh_runtime.db import Cause, Transaction, UnitOfWork
-
-
-class PostgresMatches:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def add(self, match: Match, pair: PairScore) -> None:
-        await self.add_many([(match, pair)])
-
-    async def add_many(self, proposed: Sequence[tuple[Match, PairScore]]) -> None:
-        await self._connection.executemany(
-            """
-            INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
-                                 score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
-                                 campuses, participant_reasons, accepted_at_a, accepted_at_b)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
-                          (SELECT campus FROM candidates WHERE participant_id = $6)], $17, $18, $19)
-            """,
-            [
-                (
-                    match.match_id,
-                    match.program_id,
-                    match.topic,
-                    match.kind,
-                    *match.participants,
-                    *match.roles,
-                    match.score,
-                    [part.model_dump() for part in pair.parts],
-                    list(pair.reasons),
-                    match.status.value,
-                    match.proposed_at,
-                    match.expires_at,
-                    sorted(match.accepted_by),
-                    match.capacity_reserved,
-                    list(pair.participant_reasons),
-                    *_accepted_at(match),
-                )
-                for match, pair in proposed
-            ],
-        )
-        await refresh_states(self._connection, (pid for match, _ in proposed for pid in match.participants))
-
-    async def get_for_update(self, match_id: UUID) -> Match | None:
-        row = await self._connection.fetchrow("SELECT * FROM matches WHERE match_id = $1 FOR UPDATE", match_id)
-        return match_from_row(row) if row else None
-
-    async def save(self, match: Match) -> None:
-        await self._connection.execute(
-            """
-            UPDATE matches SET status = $2, accepted_by = $3, closing_reason = $4, formed_at = $5, updated_at = now(),
-                               accepted_at_a = $6, accepted_at_b = $7, declined_by = $8, closed_at = $9
-            WHERE match_id = $1
-            """,
-            match.match_id,
-            match.status.value,
-            sorted(match.accepted_by),
-            match.closing_reason,
-            match.formed_at,
-            *match.accepted_at,
-            match.declined_by,
-            match.closed_at,
-        )
-        await refresh_states(self._connection, match.participants)
-
-    async def open_past_expiry(self, program_id: str, now: datetime, limit: int) -> Sequence[Match]:
-        rows = await self._connection.fetch(
-            """
-            SELECT * FROM matches WHERE program_id = $3 AND status = 'proposed' AND expires_at <= $1
-            ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED
-            """,
-            now,
-            limit,
-            program_id,
-        )
-        return [match_from_row(row) for row in rows]
-
-    async def open_for(self, participant_id: UUID) -> Sequence[Match]:
-        rows = await self._connection.fetch(
-            """
-            SELECT * FROM matches WHERE (participant_a = $1 OR participant_b = $1) AND status IN ('proposed', 'accepted')
-            ORDER BY proposed_at FOR UPDATE
-            """,
-            participant_id,
-        )
-        return [match_from_row(row) for row in rows]
-
-    async def open_in_program(self, program_id: str) -> Sequence[Match]:
-        rows = await self._connection.fetch(
-            """
-            SELECT * FROM matches WHERE program_id = $1 AND status IN ('proposed', 'accepted')
-            ORDER BY proposed_at FOR UPDATE
-            """,
-            program_id,
-        )
-        return [match_from_row(row) for row in rows]
-
-    async def pair_excluded(self, a: UUID, b: UUID) -> bool:
-        low, high = sorted((a, b))
-        return bool(
-            await self._connection.fetchval(
-                "SELECT true FROM excluded_pairs WHERE participant_low = $1 AND participant_high = $2", low, high
-            )
-        )
-
-    async def exclude_pair(self, a: UUID, b: UUID) -> None:
-        await self.exclude_pairs([(a, b)])
-
-    async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
-        await self._connection.executemany(
-            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs]
-        )
-
-    async def redact_reasons(self, participant_id: UUID) -> int:
-        status = await self._connection.execute(
-            """
-            UPDATE matches SET reasons = '[]', participant_reasons = '[]', closing_reason = NULL
-            WHERE (participant_a = $1 OR participant_b = $1)
-              AND (reasons <> '[]' OR participant_reasons <> '[]' OR closing_reason IS NOT NULL)
-            """,
-            participant_id,
-        )
-        return int(status.split()[-1]) + await PostgresHandPairings(self._connection).forget_words(participant_id)
-
-    async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
-        rows = await self._connection.fetch(
-            """
-            SELECT participant_high AS other FROM excluded_pairs WHERE participant_low = $1
-            UNION ALL SELECT participant_low FROM excluded_pairs WHERE participant_high = $1
-            """,
-            participant_id,
-        )
-        return {row["other"] for row in rows}
-
-    async def program_of(self, match_id: UUID) -> str | None:
-        return await self._connection.fetchval("SELECT program_id FROM matches WHERE match_id = $1", match_id)
-
-    async def excluded_among(self, participant_ids: Sequence[UUID]) -> set[tuple[UUID, UUID]]:
-        rows = await self._connection.fetch(
-            """
-            SELECT participant_low, participant_high FROM excluded_pairs
-            WHERE participant_low = ANY($1::uuid[]) AND participant_high = ANY($1::uuid[])
-            """,
-            list(participant_ids),
-        )
-        return {(row["participant_low"], row["participant_high"]) for row in rows}
+from mesh_matching.adapters.postgres.candidates import PostgresCandidates
+from mesh_matching.adapters.postgres.dormant_pairs import PostgresDormantPairs
+from mesh_matching.adapters.postgres.matches import PostgresMatches
+from mesh_matching.adapters.postgres.policies import PostgresPolicies
+from mesh_matching.adapters.postgres.programs import PostgresPrograms
+from mesh_matching.adapters.postgres.sessions_seen import PostgresSessionsSeen
+from mesh_matching.application.ports import ProfileViews
+from mesh_matching.domain.candidate import Candidate
+from mesh_runtime.clock import Clock
+from mesh_runtime.components import Components
+from mesh_runtime.db import SYSTEM_CLOCK, Cause, Transaction, UnitOfWork
 
 
-def _accepted_at(match: Match) -> tuple[datetime | None, datetime | None]:
-    """When each of a new proposal's pair accepted: whoever it names as accepted already (a request's
-    asker) did so by asking, when it was proposed."""
-    first, second = (
-        at or (match.proposed_at if pid in match.accepted_by else None)
-        for pid, at in zip(match.participants, match.accepted_at, strict=True)
-    )
-    return first, second
+class NoProfileReads:
+    """The profiles of a unit of work made outside a running service (a test's, a benchmark's): none."""
 
-
-class PostgresPolicies:
-    def __init__(self, connection: asyncpg.Connection) -> None:
-        self._connection = connection
-
-    async def current(self, program_id: str) -> tuple[int, MatchingPolicy]:
-        row = await self._connection.fetchrow(
-            "SELECT version, policy FROM program_policies WHERE program_id = $1 ORDER BY version DESC LIMIT 1", program_id
-        )
-        return (row["version"], MatchingPolicy(**row["policy"])) if row else (0, MatchingPolicy())
-
-    async def set(self, program_id: str, policy: MatchingPolicy) -> int:
-        # Serialised per program by the advisory lock: two coordinators never write the same version.
-        await self._connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", program_id)
-        version = await self._connection.fetchval(
-            "SELECT coalesce(max(version), 0) + 1 FROM program_policies WHERE program_id = $1", program_id
-        )
-        await self._connection.execute(
-            "INSERT INTO program_policies (program_id, version, policy) VALUES ($1, $2, $3)",
-            program_id,
-            version,
-            dataclasses.asdict(policy),
-        )
-        return version
-
-    async def history(self, program_id: str) -> Sequence[tuple[int, MatchingPolicy, datetime]]:
-        rows = await self._connection.fetch(
-            "SELECT version, policy, set_at FROM program_policies WHERE program_id = $1 ORDER BY version", program_id
-        )
-        return [(row["version"], MatchingPolicy(**row["policy"]), row["set_at"]) for row in rows]
+    async def candidate(self, participant_id: UUID) -> Candidate | None:
+        raise RuntimeError("this unit of work reads no profiles: it was not made by the running service")
 
 
 class PostgresMatchingUnitOfWork(UnitOfWork):
-    def __init__(self, transaction: Transaction, source: str, cause: Cause) -> None:
-        super().__init__(transaction, source, cause)
+    """``profiles``: the running service's reads of profile (``adapters.peers``); one made on its own
+    (a test's, a benchmark's) reads none."""
+
+    def __init__(
+        self,
+        transaction: Transaction,
+        source: str,
+        cause: Cause,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
+        profiles: ProfileViews | None = None,
+    ) -> None:
+        super().__init__(transaction, source, cause, clock=clock)
+        self.profiles: ProfileViews = profiles or NoProfileReads()
         self.candidates = PostgresCandidates(self.connection)
         self.matches = PostgresMatches(self.connection)
         self.policies = PostgresPolicies(self.connection)
@@ -216,17 +45,13 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.sessions_seen = PostgresSessionsSeen(self.connection)
         self.dormant_pairs = PostgresDormantPairs(self.connection)
 
+    @classmethod
+    def of(cls, transaction: Transaction, cause: Cause, components: Components) -> Self:
+        """The runtime's seam: with the service's clock, and the profile reads its consumer prefetched."""
+        profiles = components.peers.profiles if components.peers is not None else None
+        return cls(transaction, components.source, cause, clock=components.clock, profiles=profiles)
+
     async def lock_program(self, program_id: str) -> None:
         # One program's places change one transaction at a time, on any replica: a join and a freed
         # place committed side by side would each miss the other (both wait, unproposed).
         await self.connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{self.institution}/{program_id}")
-
-
-__all__ = [
-    "PostgresCandidates",
-    "PostgresMatches",
-    "PostgresMatchingUnitOfWork",
-    "PostgresPolicies",
-    "match_from_row",
-    "stored_profile",
-]

@@ -90,3 +90,13 @@ def _excluded_keys(pool: Sequence[Candidate], excluded: set[tuple[UUID, UUID]]) 
 
 
 RoundMode = Mode
+
+
+def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
+    """Mentors offer their remaining mentee places; everyone else takes one partner."""
+    roles = {t.role for t in candidate.profile.topics}
+    if mode == "peer":
+        return min(room, 1) if "peer" in roles else 0
+    if "mentor" in roles:
+        return min(room, candidate.profile.mentor_capacity)
+    return min(room, 1) if "mentee" in roles else 0
