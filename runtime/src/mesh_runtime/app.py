@@ -68,30 +68,27 @@ class ServiceDefinition:
     public_routers: Sequence[APIRouter] = ()
     # The unit of work the runtime builds (``UnitOfWork.of``) for every route, handler and worker.
     unit_of_work: type[UnitOfWork] = UnitOfWork
-    # One table of module-level functions ``(uow, event)``; what the service consumes is derived
-    # from it. (A factory of the consumer's raw handlers is the older form, kept while services move.)
-    handlers: HandlerTable | Callable[[Components], Mapping[type[Event], Handler]] = field(default_factory=dict)
+    # One table of module-level functions ``(uow, event)``; what the service consumes is derived from it.
+    handlers: HandlerTable = field(default_factory=dict)
     # Refusals of the use cases (``application/errors.py``), mapped to status and problem kind once.
     refusals: RefusalTable = field(default_factory=dict)
     # What it reads from peers, built once and kept on ``Components.peers`` for its units of work.
     peers: Callable[[Components], Any] | None = None
     prefetch: Callable[[Components], Prefetch | None] = lambda _: None  # batch reads from peers (consumer.Prefetch)
     publishes: Sequence[type[Event]] = ()
-    consumes: Sequence[type[Event]] = ()
     workers: Callable[[Components], Sequence[Worker]] = lambda _: ()
     reads_from: Sequence[str] = ()  # the services whose APIs it reads personal data from (its peers)
     settings_class: type[ServiceSettings] = ServiceSettings
     version: str = "0.1.0"
-    extra: dict[str, Any] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        if isinstance(self.handlers, Mapping):
-            self.consumes = consumed_events(self.handlers)
+    @property
+    def consumes(self) -> list[type[Event]]:
+        """Every version of every event its handlers take (each retired one goes to its current one's handler)."""
+        return consumed_events(self.handlers)
 
     def consumer_handlers(self, components: Components) -> Mapping[type[Event], Handler]:
-        if isinstance(self.handlers, Mapping):
-            return bind(self.handlers, self.unit_of_work, components)
-        return self.handlers(components)
+        """What its consumer calls: each handler given the batch's transaction and a unit of work on it."""
+        return bind(self.handlers, self.unit_of_work, components)
 
 
 def components_of(request: Request) -> Components:
@@ -169,11 +166,6 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             components.peers = definition.peers(components)
         app.state.components = components
         handlers = definition.consumer_handlers(components) if settings.consumers_enabled else {}
-        if handlers and set(handlers) != set(definition.consumes):
-            raise RuntimeError(
-                f"{definition.name}: handlers {sorted(m.name for m in handlers)} differ from the "
-                f"declared consumes {sorted(m.name for m in definition.consumes)}"
-            )
         consumer = None
         if handlers:
             consumer = EventConsumer(

@@ -26,9 +26,6 @@ class Components:
     # What the service reads from its peers, built once (``ServiceDefinition.peers``) and handed to
     # every unit of work, so a batch's prefetched reads serve its handlers.
     peers: Any = None
-    # Adapters built once per running service and shared by its handlers, prefetch and workers
-    # (matching's batch of profiles read for its consumer's current batch).
-    shared: dict[str, Any] = field(default_factory=dict)
 
     def peer(self, name: str) -> Peer:
         """Another platform service's API, read as this service (``MESH_<NAME>_API_URL``)."""

@@ -1,15 +1,7 @@
-"""Matching's HTTP API: one router per resource. Each route is given a ready unit of work (``Uow``)
-in the caller's institution, committed when it returns; it reads through ``queries*``, and what a
-use case refuses is answered by ``refusals.REFUSALS``."""
+"""Matching's HTTP API: one router per resource. Each route declares ``Uow`` (``dependencies``) to be
+handed its unit of work; it reads through ``queries``; what a use case refuses is answered by
+``refusals.REFUSALS``, once."""
 
-from typing import Annotated
-
-from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
-from mesh_runtime.dependencies import UNIT_OF_WORK
-
-Uow = Annotated[PostgresMatchingUnitOfWork, UNIT_OF_WORK]
-
-# After ``Uow``: each router's module declares its routes with it.
 from mesh_matching.adapters.http import (
     attention,
     coordinator_pairs,

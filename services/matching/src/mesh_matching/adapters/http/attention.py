@@ -13,8 +13,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import program_tenancy
-from mesh_matching.adapters.http import Uow
 from mesh_matching.adapters.http import queries_attention as lists
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, counted_campuses, health_counts
 from mesh_matching.application.errors import UnknownCampus
 from mesh_runtime import audit

@@ -22,7 +22,7 @@ from mesh_matching.adapters.access import (
     sees_full_reasons,
     staff_role,
 )
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.postgres.hand_pairings import PostgresHandPairings
 from mesh_matching.application.coordinator_ports import Nudge
 from mesh_matching.application.errors import NudgeNotFound

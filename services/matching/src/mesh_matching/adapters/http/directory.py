@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import participant_tenancy, program_tenancy
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.http.participant_record import ParticipantRecord, ParticipantState, Role, read_record
 from mesh_matching.adapters.http.queries_directory import (
     COUNTED_UP_TO,

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import covers_program, program_tenancy
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.http.health_figures import Figures, Week, figures_csv, figures_of, weeks_of
 from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, health_counts, program_terms, weekly_counts
 from mesh_matching.domain.health_weeks import RECENT_WEEKS, weeks_shown

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.http.health_figures import Figures, figures_csv, figures_of, summed
 from mesh_matching.adapters.http.queries_health import ALL_CAMPUSES, Measures, health_counts, institution_programs
 from mesh_matching.application.errors import AdminsOnly, UnknownCampus, UnknownProgram

@@ -17,7 +17,8 @@ from mesh_matching.adapters.access import (
     require_member,
     sees_full_reasons,
 )
-from mesh_matching.adapters.http import Uow, queries
+from mesh_matching.adapters.http import queries
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.postgres import match_from_row
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.domain.match import MatchStatus

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from mesh_matching.adapters.access import program_tenancy, require_whole_program
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from mentoring_contracts import ScorePart
 from mesh_matching.adapters.access import require_whole_program
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.adapters.http.policies import Policy
 from mesh_matching.adapters.http.rounds import RoundReport, Unmatched
 from mesh_matching.adapters.peers import peers_of

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictBool
 
 from mesh_matching.adapters.access import require_whole_program
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.application.run_round import run_round
 from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, error_responses

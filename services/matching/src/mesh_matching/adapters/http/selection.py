@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_matching.adapters.access import participant_tenancy, require_acting_as_themself, sees_full_reasons
-from mesh_matching.adapters.http import Uow
+from mesh_matching.adapters.http.dependencies import Uow
 from mesh_matching.application.self_selection import MAX_REQUESTS, request_partners, suggest_partners
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal

@@ -4,7 +4,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from mentoring_contracts.events.base import TimeZoneName
-from mesh_notify.adapters.http import Uow
+from mesh_notify.adapters.http.dependencies import Uow
 from mesh_notify.application.errors import NoDigest
 from mesh_notify.application.subscribe_to_digest import subscribe_to_digest
 from mesh_notify.application.unsubscribe_from_digest import unsubscribe_from_digest

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
-from mesh_notify.adapters.http import LinksDep, Uow
+from mesh_notify.adapters.http.dependencies import LinksDep, Uow
 from mesh_notify.adapters.http.views import NotificationView, views
 from mesh_notify.application.ports import NotifyUnitOfWork
 from mesh_notify.application.read_notifications import mark_all_read, mark_read, mark_unread

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from mesh_notify.adapters.access import notification_tenancy, recipient_tenancy
-from mesh_notify.adapters.http import LinksDep, Uow, queries
+from mesh_notify.adapters.http import queries
+from mesh_notify.adapters.http.dependencies import LinksDep, Uow
 from mesh_notify.adapters.http.views import NotificationView, Status, views
 from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses

@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field, StrictBool, model_validator
 
 from mesh_notify.adapters.access import recipient_tenancy
-from mesh_notify.adapters.http import Uow
+from mesh_notify.adapters.http.dependencies import Uow
 from mesh_notify.application.change_preferences import change_preferences
 from mesh_notify.domain.preferences import KINDS, Preference, QuietHours
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses

@@ -18,7 +18,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
-from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.adapters.http.participants import ErasureView
 from mesh_profile.adapters.http.queries import Place, State, erasures_page
 from mesh_runtime.dependencies import PrincipalDep, Problem, error_responses, require_role

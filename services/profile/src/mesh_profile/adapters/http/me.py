@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from mentoring_contracts.events.participants import Role as ProfileRole
-from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.application.my_participations import my_participations
 from mesh_profile.domain.participation import Participation
 from mesh_runtime.dependencies import PrincipalDep, error_responses, require_role

@@ -6,7 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter
 
 from mesh_profile.adapters.access import participant_tenancy
-from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.adapters.http.participants import ParticipantView
 from mesh_profile.application.change_participation import approve_mentoring
 from mesh_runtime import audit

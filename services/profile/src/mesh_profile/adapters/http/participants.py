@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from mentoring_contracts.events.base import ProgramId
 from mentoring_contracts.events.participants import ParticipantProfile
 from mesh_profile.adapters.access import participant_tenancy, person_of
-from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.adapters.postgres.participants import PostgresParticipants
 from mesh_profile.application.change_participation import claim_profile, leave_program, update_profile
 from mesh_profile.application.erase_participant import SERVICES_HOLDING_PERSONAL_DATA, erase_participant

@@ -17,7 +17,8 @@ from mentoring_contracts import ProgramDefinition
 from mentoring_contracts.events.base import AccountSubject, ProgramId, Reason
 from mentoring_contracts.events.participants import Role
 from mentoring_contracts.events.programs import CustomAttribute, RoleCapacity, Term
-from mesh_profile.adapters.http import Uow, queries
+from mesh_profile.adapters.http import queries
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.application.manage_program import close_program, create_program, load_program, update_program
 from mesh_profile.domain.program import Program, ProgramStatus
 from mesh_runtime import audit

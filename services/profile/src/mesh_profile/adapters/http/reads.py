@@ -10,7 +10,8 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, EmailStr, Field
 
 from mesh_profile.adapters.access import participant_tenancy
-from mesh_profile.adapters.http import Uow, queries
+from mesh_profile.adapters.http import queries
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.adapters.http.participants import ParticipantView
 from mesh_profile.domain.participant import Participant
 from mesh_runtime import audit

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
-from mesh_profile.adapters.http import Uow
+from mesh_profile.adapters.http.dependencies import Uow
 from mesh_profile.application.import_roster import RosterRow, import_roster
 from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, error_responses

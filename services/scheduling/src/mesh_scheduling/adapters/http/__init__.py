@@ -1,16 +1,7 @@
-"""Scheduling's HTTP API: one router per resource. Each route is given a ready unit of work (``Uow``)
-in the caller's institution, committed when it returns; what a use case refuses is answered by
-``refusals.REFUSALS``."""
+"""Scheduling's HTTP API: one router per resource. Each route declares ``Uow`` (``dependencies``) to be
+handed its unit of work; it reads through ``queries``; what a use case refuses is answered by
+``refusals.REFUSALS``, once."""
 
-from typing import Annotated
-
-from mesh_runtime.dependencies import UNIT_OF_WORK
-from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
-
-Uow = Annotated[PostgresSchedulingUnitOfWork, UNIT_OF_WORK]
-
-# After ``Uow``: each router's module declares its routes with it (and annotates its ``router``, which
-# mypy cannot infer through this cycle).
 from mesh_scheduling.adapters.http import agreements, calendar, pair, session_changes, sessions
 
 ROUTERS = [sessions.router, session_changes.router, agreements.router, pair.router, calendar.router]

@@ -14,7 +14,8 @@ from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, Principal, decide
 from mesh_scheduling.adapters.access import pair_tenancy, require_member_as_themself
-from mesh_scheduling.adapters.http import Uow, queries
+from mesh_scheduling.adapters.http import queries
+from mesh_scheduling.adapters.http.dependencies import Uow
 from mesh_scheduling.application.agree import confirm_agreement, propose_agreement
 from mesh_scheduling.domain.agreement import Agreement, Goal, Terms
 

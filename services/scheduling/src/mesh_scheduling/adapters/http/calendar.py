@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 from mesh_runtime.dependencies import ComponentsDep, PrincipalDep, error_responses
 from mesh_runtime.identity.claims import is_institution_id
 from mesh_scheduling.adapters.access import require_own_feed
-from mesh_scheduling.adapters.http import Uow, queries
+from mesh_scheduling.adapters.http import queries
+from mesh_scheduling.adapters.http.dependencies import Uow
 from mesh_scheduling.adapters.ical import feed
 from mesh_scheduling.application.calendar_feed import renew_calendar_feed, revoke_calendar_feed
 from mesh_scheduling.application.errors import NoCalendarFeed

@@ -11,8 +11,8 @@ from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, decide
 from mesh_scheduling.adapters.access import pair_tenancy
-from mesh_scheduling.adapters.http import Uow
 from mesh_scheduling.adapters.http.agreements import AgreementsView, read_agreements
+from mesh_scheduling.adapters.http.dependencies import Uow
 from mesh_scheduling.adapters.http.sessions import SessionView, read_sessions
 
 router: APIRouter = APIRouter(tags=["sessions"])

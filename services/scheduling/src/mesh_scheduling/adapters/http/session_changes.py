@@ -11,7 +11,7 @@ from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Principal
 from mesh_scheduling.adapters.access import require_acting_as_themself, session_tenancy
-from mesh_scheduling.adapters.http import Uow
+from mesh_scheduling.adapters.http.dependencies import Uow
 from mesh_scheduling.adapters.http.sessions import SessionView
 from mesh_scheduling.application.cancel_session import cancel_session
 from mesh_scheduling.application.move_session import confirm_move, move_session

@@ -13,7 +13,8 @@ from mesh_runtime import audit
 from mesh_runtime.dependencies import PrincipalDep, authorize, error_responses
 from mesh_runtime.identity import Decision, Principal, decide
 from mesh_scheduling.adapters.access import own_members, pair_tenancy, require_acting_as_themself, session_tenancy
-from mesh_scheduling.adapters.http import Uow, queries
+from mesh_scheduling.adapters.http import queries
+from mesh_scheduling.adapters.http.dependencies import Uow
 from mesh_scheduling.application.complete_session import complete_session
 from mesh_scheduling.domain.session import Session
 
