@@ -89,7 +89,7 @@ async def read_pool(uow: MatchingUnitOfWork, store: PreviewPool, order: PreviewO
         progress("reading", start + len(page), len(members))
     rooms = {m.participant_id: m.room for m in members}
     places = [places_in_round(candidate, rooms[candidate.participant_id], order.mode) for candidate in pool]
-    digest = pool_digest(PoolMember(c.participant_id, c.version, rooms[c.participant_id]) for c in pool)  # type: ignore[arg-type]
+    digest = pool_digest(PoolMember(c.participant_id, c.version, rooms[c.participant_id]) for c in pool)  # type: ignore[arg-type]  # read from the store: each has its version
     excluded = await uow.matches.excluded_among([c.participant_id for c in pool])
     return PoolSnapshot(pool, places, excluded, digest)
 

@@ -73,8 +73,9 @@ async def propose_by_hand(
         await uow.lock_program(program_id)
     if not (await uow.programs.standing(program_id)).open:
         raise ProgramClosed(f"program {program_id!r} is closed: it makes no more matches")
-    people = tuple([await _taking_part(uow, hands, program_id, pid) for pid in participant_ids])
-    first, second = people
+    first = await _taking_part(uow, hands, program_id, first_id)
+    second = await _taking_part(uow, hands, program_id, second_id)
+    people = (first, second)
     policy_version, policy = await uow.policies.current(program_id)
     try:
         hand = pair_by_hand(first, second, policy, reference_week(now))
@@ -85,7 +86,7 @@ async def propose_by_hand(
         latest = before[0] if before else None
         if publish and latest is not None and latest.status == "proposed" and latest.arranged_by is not None:
             match = await uow.matches.get_for_update(latest.match_id)
-            return HandProposal(program_id, people, hand, policy_version, match, replayed=True)  # type: ignore[arg-type]
+            return HandProposal(program_id, people, hand, policy_version, match, replayed=True)
         said = (
             f"were proposed to each other before ({latest.status}, match {latest.match_id})"
             if latest
@@ -99,7 +100,7 @@ async def propose_by_hand(
     for person, role in zip(people, hand.pair.roles, strict=True):
         await _require_place(hands, person, role)
     if not publish:
-        return HandProposal(program_id, people, hand, policy_version)  # type: ignore[arg-type]
+        return HandProposal(program_id, people, hand, policy_version)
     if not await uow.candidates.reserve(first_id):
         raise _no_room(first)
     if not await uow.candidates.reserve(second_id):
@@ -125,7 +126,7 @@ async def propose_by_hand(
             match_id=match.match_id,
             program_id=program_id,
             topic_name=match.topic,
-            kind=match.kind,  # type: ignore[arg-type]
+            kind=match.kind,  # type: ignore[arg-type]  # a match's kind is one of the two the contract names
             participants=[
                 MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]  # roles come from topics
                 for pid, role in zip(match.participants, match.roles, strict=True)
@@ -139,7 +140,7 @@ async def propose_by_hand(
             with_note=bool(note),
         )
     )
-    return HandProposal(program_id, people, hand, policy_version, match)  # type: ignore[arg-type]
+    return HandProposal(program_id, people, hand, policy_version, match)
 
 
 async def _taking_part(uow: MatchingUnitOfWork, hands: HandPairings, program_id: str, participant_id: UUID) -> Candidate:

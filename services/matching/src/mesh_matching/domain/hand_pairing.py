@@ -101,7 +101,8 @@ def _roles(a: Candidate, b: Candidate, mode: str) -> tuple[str, tuple[str, str],
     fitting = [(topic, roles) for topic, roles in shared if roles in COMPLEMENTARY]
     peers = [topic for topic, roles in fitting if roles == ("peer", "peer")]
     if mode == "peer":
-        topic = (peers or [t for t, _ in shared] or [_first_topic(a, "peer") or _first_topic(a) or _first_topic(b)])[0]
+        named = peers or [t for t, _ in shared]
+        topic = named[0] if named else _first_topic(a, "peer") or _first_topic(a) or _first_topic(b)
         if topic is None:
             raise RolesDoNotFit(f"neither names a topic: {_described(a)}; {_described(b)}")
         return topic, ("peer", "peer"), []
@@ -109,9 +110,10 @@ def _roles(a: Candidate, b: Candidate, mode: str) -> tuple[str, tuple[str, str],
     if mentoring:
         topic, roles = mentoring[0]
         return topic, roles, []
-    a_mentors = _first_topic(a, "mentor") is not None and _first_topic(b, "mentee") is not None
-    b_mentors = _first_topic(b, "mentor") is not None and _first_topic(a, "mentee") is not None
-    if a_mentors:
+    # The topic each could mentor the other in (the mentee's first), if they could.
+    a_mentors_in = _first_topic(b, "mentee") if _first_topic(a, "mentor") is not None else None
+    b_mentors_in = _first_topic(a, "mentee") if _first_topic(b, "mentor") is not None else None
+    if a_mentors_in is not None:
         notes = (
             [
                 Caution(
@@ -120,16 +122,17 @@ def _roles(a: Candidate, b: Candidate, mode: str) -> tuple[str, tuple[str, str],
                     "first, mentors (name them the other way round to swap)",
                 )
             ]
-            if b_mentors
+            if b_mentors_in is not None
             else []
         )
-        return _first_topic(b, "mentee"), ("mentor", "mentee"), notes  # type: ignore[return-value]
-    if b_mentors:
-        return _first_topic(a, "mentee"), ("mentee", "mentor"), []  # type: ignore[return-value]
+        return a_mentors_in, ("mentor", "mentee"), notes
+    if b_mentors_in is not None:
+        return b_mentors_in, ("mentee", "mentor"), []
     if peers:
         return peers[0], ("peer", "peer"), []
-    if _first_topic(a, "peer") is not None and _first_topic(b, "peer") is not None:
-        return _first_topic(a, "peer"), ("peer", "peer"), []  # type: ignore[return-value]
+    a_peer = _first_topic(a, "peer")
+    if a_peer is not None and _first_topic(b, "peer") is not None:
+        return a_peer, ("peer", "peer"), []
     raise RolesDoNotFit(f"neither can mentor the other: {_described(a)}; {_described(b)}")
 
 

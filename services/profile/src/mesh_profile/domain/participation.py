@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
+from mentoring_contracts.events.participants import Role
 from mesh_profile.domain.participant import Participant, ParticipantStatus
 from mesh_profile.domain.program import Program
 
@@ -27,7 +28,7 @@ class Participation:
     program_name: str
     program_open: bool
     state: ParticipationState
-    roles: tuple[str, ...]
+    roles: tuple[Role, ...]
     campus: str
     joined_at: datetime
     left_at: datetime | None

@@ -47,7 +47,7 @@ class HandProposalRequest(BaseModel):
     )
     # Strict, as a round's: a lax 0 or "no" read as false would make a proposal when a preview was meant.
     dry_run: StrictBool = Field(default=True, description="Only show what the pair would be; nothing is proposed.")
-    note: Words | None = Field(default=None, description="Shown to both with the proposal (at most 500 characters).")  # type: ignore[valid-type]
+    note: Words | None = Field(default=None, description="Shown to both with the proposal (at most 500 characters).")  # type: ignore[valid-type]  # an Annotated str made by a function
 
 
 class ProposedMember(BaseModel):
@@ -92,7 +92,7 @@ class HandProposalView(BaseModel):
 
 
 class NudgeRequest(BaseModel):
-    message: Words | None = Field(default=None, description="Mailed to both (at most 500 characters).")  # type: ignore[valid-type]
+    message: Words | None = Field(default=None, description="Mailed to both (at most 500 characters).")  # type: ignore[valid-type]  # an Annotated str made by a function
 
 
 class NudgeView(BaseModel):

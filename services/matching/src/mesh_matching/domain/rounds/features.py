@@ -10,12 +10,14 @@ import gc
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from typing import Generic, TypeVar
 
 import numpy as np
 
 from mentoring_contracts import AvailabilitySlot
 from mentoring_contracts.availability import windows_utc
+from mentoring_contracts.events.participants import Weekday
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import utc_offset_hours
 
@@ -24,6 +26,10 @@ CADENCES = ("weekly", "biweekly", "monthly", "as_needed")
 ROLES = ("mentor", "mentee", "peer")
 IN_PERSON, ONLINE = 1, 2
 WEEK_QUARTERS = 7 * 24 * 4
+
+Value = TypeVar("Value", bound=Hashable)
+# A weekly slot in its owner's zone: (weekday, start, end, time zone).
+ZonedSlot = tuple[Weekday, time, time, str]
 
 
 @dataclass(frozen=True)
@@ -68,21 +74,21 @@ class Features:
         return tuple(a[cols] for a in self.kernel_arrays(mode))
 
 
-class _Coder:
+class _Coder(Generic[Value]):
     """Codes for values in order of first sight, and (row, code) pairs to set as bits. Values come
     a list per row, coded in bulk: a round codes millions of values."""
 
-    def __init__(self, codes: dict[Hashable, int] | None = None) -> None:
-        self.codes = {} if codes is None else codes  # shared: bits of different coders align
+    def __init__(self, codes: dict[Value, int] | None = None) -> None:
+        self.codes: dict[Value, int] = {} if codes is None else codes  # shared: bits of different coders align
         self.rows = np.zeros(0, dtype=np.int64)
         self.columns = np.zeros(0, dtype=np.int64)
 
     def code(
         self,
-        values: list[Hashable],
+        values: list[Value],
         counts: list[int] | np.ndarray | None = None,
-        normal: Callable[[Hashable], Hashable] | None = None,
-    ) -> "_Coder":
+        normal: Callable[[Value], Value] | None = None,
+    ) -> "_Coder[Value]":
         """``values`` of all rows in row order, ``counts[row]`` of them per row (default one each);
         ``normal`` makes values that mean the same equal (applied once per distinct value)."""
         distinct = dict.fromkeys(values)  # each distinct value once, in order of first sight
@@ -92,7 +98,7 @@ class _Coder:
         self.rows = np.arange(len(values)) if counts is None else np.repeat(np.arange(len(counts)), counts)
         return self
 
-    def only(self, keep: np.ndarray) -> "_Coder":
+    def only(self, keep: np.ndarray) -> "_Coder[Value]":
         subset = _Coder(self.codes)
         subset.rows, subset.columns = self.rows[keep], self.columns[keep]
         return subset
@@ -129,15 +135,15 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     topic_lists = [p.topics for p in profiles]
     role_index = {role: index for index, role in enumerate(ROLES)}
     topic_roles = np.fromiter((role_index[t.role] for ts in topic_lists for t in ts), dtype=np.int8)
-    all_topics = _Coder().code(
+    all_topics = _Coder[str]().code(
         [t.topic for ts in topic_lists for t in ts], list(map(len, topic_lists)), lambda topic: topic.strip().casefold()
     )
     topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
     topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
     sets = [_coded_lists([getattr(p, name) for p in profiles]) for name in SET_CRITERIA]
-    zones = _Coder().code([p.time_zone for p in profiles])
+    zones = _Coder[str]().code([p.time_zone for p in profiles])
     slot_lists = [p.weekly_availability for p in profiles]
-    slots = _Coder().code(
+    slots = _Coder[ZonedSlot]().code(
         [(s.weekday, s.start, s.end, p.time_zone) for p, ss in zip(profiles, slot_lists, strict=True) for s in ss],
         list(map(len, slot_lists)),
     )
@@ -147,8 +153,8 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     zone_offsets = np.array([utc_offset_hours(zone, week_start) for zone in zones.codes], dtype=np.float64)
     return Features(
         candidates=candidates,
-        program=_Coder().code([p.program_id for p in profiles]).columns.astype(np.int32),
-        campus=_Coder().code([p.campus for p in profiles], normal=str.casefold).columns.astype(np.int32),
+        program=_Coder[str]().code([p.program_id for p in profiles]).columns.astype(np.int32),
+        campus=_Coder[str]().code([p.campus for p in profiles], normal=str.casefold).columns.astype(np.int32),
         cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
         modes=np.array(
             [
@@ -168,12 +174,12 @@ def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
     )
 
 
-def _coded_lists(per_row: list[list[str]]) -> _Coder:
+def _coded_lists(per_row: list[list[str]]) -> _Coder[str]:
     """Case-folded values, a list per row."""
-    return _Coder().code([value for values in per_row for value in values], list(map(len, per_row)), str.casefold)
+    return _Coder[str]().code([value for values in per_row for value in values], list(map(len, per_row)), str.casefold)
 
 
-def _availability(slots: _Coder, n: int, week_start: datetime) -> np.ndarray:
+def _availability(slots: _Coder[ZonedSlot], n: int, week_start: datetime) -> np.ndarray:
     """Each distinct (slot, zone) is laid on the week once; a person's week is the union of theirs."""
     quarters = np.zeros((len(slots.codes), WEEK_QUARTERS), dtype=bool)
     week_end = week_start + timedelta(days=7)

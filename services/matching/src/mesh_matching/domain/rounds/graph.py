@@ -150,7 +150,8 @@ def _search(
                 progress(done, total)
     if not found:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-    return tuple(np.concatenate([part[i] for part in found]) for i in range(3))
+    all_rows, all_cols, all_scores = (np.concatenate([part[i] for part in found]) for i in range(3))
+    return all_rows, all_cols, all_scores
 
 
 def _blocks(search: PairSearch) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:

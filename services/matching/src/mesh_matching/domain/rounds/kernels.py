@@ -8,6 +8,8 @@ The kernel releases the GIL, so blocks of rows score in parallel threads.
 """
 
 import math
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from numba import njit
@@ -21,12 +23,18 @@ LANGUAGES, AVAILABILITY, CAMPUS, MEETING_MODE, CADENCE = range(4, 9)
 MIN_OVERLAP, FULL_OVERLAP, SAME_CAMPUS, SHARED_LANGUAGE, MAX_ZONE_GAP, MUST_MATCH = range(9, 15)
 
 
-@intrinsic
-def _popcount(typingctx, value):
+def _ctpop(typingctx, value):
+    """An integer's set bits, of the integer's own type (one LLVM instruction)."""
+
     def codegen(context, builder, signature, args):
         return builder.ctpop(args[0])
 
     return value(value), codegen
+
+
+# Compiled code calls an intrinsic without its typing context; numba's stub keeps that argument in
+# the call's signature (and says the call never returns, true only outside compiled code).
+_popcount = cast(Callable[[int], int], intrinsic(_ctpop))
 
 
 @njit(inline="always")

@@ -2,7 +2,7 @@
 compiled kernel of ``rounds.kernels``. The results equal score_pair's (property-tested)."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -39,6 +39,10 @@ class Scorer:
     features: Features
     mode: Mode
     policy: MatchingPolicy
+    # Derived once, in __post_init__: what every block's kernel call reads.
+    _arrays: tuple = field(init=False, repr=False, compare=False)
+    _policy: np.ndarray = field(init=False, repr=False, compare=False)
+    _jaccard: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         largest = int(self.features.set_sizes.max()) if len(self.features) else 0

@@ -125,7 +125,9 @@ def solve_peer(
         shape=(n, len(graph)),
     ).tocsr()
     # Interior point with crossover: several times faster than simplex here, and still a vertex with duals.
-    relaxed = linprog(-weights, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs-ipm")
+    relaxed = linprog(  # type: ignore[call-overload]  # HiGHS takes a sparse A_ub; scipy-stubs allow only dense
+        -weights, A_ub=incidence, b_ub=np.ones(n), bounds=(0, None), method="highs-ipm"
+    )
     if relaxed.status != 0:
         raise RuntimeError(f"peer matching LP failed: {relaxed.message}")
     person_value = np.maximum(-relaxed.ineqlin.marginals, 0.0)  # y_i: y_a + y_b >= weight on every edge
@@ -135,7 +137,7 @@ def solve_peer(
             -weights,
             constraints=LinearConstraint(incidence, 0, 1),
             bounds=Bounds(0, 1),
-            integrality=np.ones(len(graph)),
+            integrality=np.ones(len(graph), dtype=np.uint8),  # what milp converts it to
             options={"time_limit": time_limit},
         )
         if exact.x is not None:

@@ -5,6 +5,7 @@ its cache (about 1 s). Running a round over two people does that at startup inst
 """
 
 from datetime import UTC, datetime, time
+from typing import Literal
 from uuid import UUID
 
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
@@ -24,7 +25,7 @@ def warm_up() -> None:
         raise RuntimeError("the warm-up round did not pair its mentor and mentee")
 
 
-def _person(number: int, role: str) -> Candidate:
+def _person(number: int, role: Literal["mentor", "mentee"]) -> Candidate:
     profile = ParticipantProfile(
         program_id="warm-up",
         program_setting="academic",

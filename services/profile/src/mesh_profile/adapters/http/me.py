@@ -45,7 +45,7 @@ class ParticipationView(BaseModel):
             program_name=participation.program_name,
             program_status="open" if participation.program_open else "closed",
             state=participation.state.value,
-            roles=list(participation.roles),  # type: ignore[arg-type]
+            roles=list(participation.roles),
             campus=participation.campus,
             joined_at=participation.joined_at,
             left_at=participation.left_at,

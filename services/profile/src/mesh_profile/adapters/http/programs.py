@@ -69,17 +69,17 @@ class ProgramSpec(ProgramDefinition):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     coordinators: Coordinators
-    custom_attributes: list[CustomAttributeSpec] = Field(  # type: ignore[assignment]
+    custom_attributes: list[CustomAttributeSpec] = Field(  # type: ignore[assignment]  # list is invariant: each item the stricter spec of the contract's
         default_factory=list, max_length=30, description=ProgramDefinition.model_fields["custom_attributes"].description
     )
-    terms: list[TermSpec] = Field(
+    terms: list[TermSpec] = Field(  # type: ignore[assignment]  # list is invariant: each item the stricter spec of the contract's
         default_factory=list,
-        max_length=50,  # type: ignore[assignment]
+        max_length=50,
         description=ProgramDefinition.model_fields["terms"].description,
     )
-    capacity: list[Capacity] = Field(
+    capacity: list[Capacity] = Field(  # type: ignore[assignment]  # list is invariant: each item the stricter spec of the contract's
         default_factory=list,
-        max_length=3,  # type: ignore[assignment]
+        max_length=3,
         description=ProgramDefinition.model_fields["capacity"].description,
     )
     # Strict: a lax 0 or "no" read as false would publish mentors unapproved (fuzzing sent 0 and it was taken).
