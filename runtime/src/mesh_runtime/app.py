@@ -28,6 +28,7 @@ from mesh_runtime.identity.http import authenticate
 from mesh_runtime.identity.keys import IssuerKeys, KeysUnavailable
 from mesh_runtime.identity.tokens import TokenVerifier
 from mesh_runtime.kafka_security import broker_security, client_options
+from mesh_runtime.keyset import BadCursor
 from mesh_runtime.logging import configure_logging
 from mesh_runtime.metrics import ServiceMetrics, request_timer
 from mesh_runtime.migrations import (
@@ -47,7 +48,7 @@ from mesh_runtime.problems import (
     unstorable_text_as_problem,
     validation_error_as_problem,
 )
-from mesh_runtime.refusals import RefusalTable, install_refusals
+from mesh_runtime.refusals import Refusal, RefusalTable, install_refusals
 from mesh_runtime.security_headers import SecurityHeaders
 from mesh_runtime.settings import ServiceSettings
 from mesh_runtime.strict_json import StrictJsonMiddleware
@@ -55,6 +56,8 @@ from mesh_runtime.tracing import configure_tracing, shutdown_tracing
 
 log = structlog.get_logger(__name__)
 RUNTIME_MIGRATIONS = "mesh_runtime.sql"
+# What the runtime's own helpers refuse, answered the same in every service.
+RUNTIME_REFUSALS: RefusalTable = {BadCursor: Refusal(422, "invalid-cursor", title="Invalid cursor")}
 
 
 @dataclass
@@ -232,7 +235,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
     app.add_exception_handler(RequestValidationError, validation_error_as_problem)
     for unstorable in (asyncpg.UntranslatableCharacterError, asyncpg.CharacterNotInRepertoireError):
         app.add_exception_handler(unstorable, unstorable_text_as_problem)
-    install_refusals(app, definition.refusals)
+    install_refusals(app, {**RUNTIME_REFUSALS, **definition.refusals})
     # Added first, innermost: a body is measured before it is parsed, and either refusal is still
     # timed and carries its correlation id.
     app.add_middleware(StrictJsonMiddleware)

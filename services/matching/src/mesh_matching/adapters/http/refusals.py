@@ -36,7 +36,6 @@ from mesh_matching.application.errors import (
     UnknownCampus,
     UnknownProgram,
 )
-from mesh_runtime.keyset import BadCursor
 from mesh_runtime.refusals import Refusal, RefusalTable
 
 _JSON: TypeAdapter[object] = TypeAdapter(object)
@@ -90,5 +89,4 @@ REFUSALS: RefusalTable = {
     AdminsOnly: Refusal(403, "admins-only"),
     ParticipantNotFound: Refusal(404, "participant-not-found"),
     NudgeNotFound: Refusal(404, "nudge-not-found"),
-    BadCursor: Refusal(422, "invalid-cursor", title="Invalid cursor"),
 }
