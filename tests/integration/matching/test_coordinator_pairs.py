@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import ParticipantErased, ProgramClosed, ProgramDefinition
+from mesh_matching.adapters.events import on_participant_erased
 from mesh_matching.application.follow_programs import close_program, follow_program
-from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.places import withdraw
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION
@@ -360,7 +360,7 @@ async def test_an_erasure_takes_the_coordinators_words_to_the_pair_with_it(match
     )
     nudge = (await client.post(f"/matches/{match_id}/nudge", json={"message": "Ada, Ben: meet!"})).json()
     erased = ParticipantErased(participant_id=mentee.participant_id, erased_at=datetime.now(UTC))
-    await in_transaction(app, lambda uow: forget_participant(uow, erased))
+    await in_transaction(app, lambda uow: on_participant_erased(uow, erased))
     assert (await client.get(f"/matches/{match_id}")).json()["note"] is None
     assert (await client.get(f"/matches/{match_id}/nudges/{nudge['nudge_id']}")).json()["message"] is None
 

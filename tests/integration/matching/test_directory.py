@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantErased, ParticipantLeft, ProgressRating, SessionCompleted
+from mesh_matching.adapters.events import on_participant_erased
 from mesh_matching.adapters.http.directory import cursor_for, list_key_of
 from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.answer_match import decline_match
 from mesh_matching.application.follow_participants import withdraw_participant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
-from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.application.self_selection import request_partners
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
@@ -196,7 +196,7 @@ async def test_filters_and_search_by_name_ignore_case_and_accents(matching) -> N
         ]
     }
     gone = await join(app, profile(display_name="Yusuf Erased", campus="north"))
-    await in_transaction(app, lambda uow: forget_participant(uow, ParticipantErased(participant_id=gone, erased_at=NOW)))
+    await in_transaction(app, lambda uow: on_participant_erased(uow, ParticipantErased(participant_id=gone, erased_at=NOW)))
 
     def names(found):
         return [p["display_name"] for p in found]

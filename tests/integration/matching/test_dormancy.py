@@ -123,7 +123,7 @@ async def test_the_sweep_by_the_clock_ends_only_after_the_margin_and_a_relaxed_r
             worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "dormant-pairs"
         ],
     )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file) as (
+    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(own_sweep), clock_offset_file=clock_file) as (
         app,
         client,
     ):

@@ -14,10 +14,10 @@ from mentoring_contracts import (
     SessionScheduled,
 )
 from mentoring_contracts.topics import MATCHES
+from mesh_matching.adapters.events import on_participant_erased
 from mesh_matching.application.follow_participants import withdraw_participant
 from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.follow_sessions import follow_session
-from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
 from tests.integration.matching.health_support import counts_match_the_rows
 from tests.integration.matching.support import definition, in_transaction, join
@@ -139,7 +139,7 @@ async def test_health_counts_what_the_events_say_per_campus_and_once_overall(mat
     assert (await client.get("/programs/first-year-stem/health", headers=elsewhere)).status_code == 404
 
     # the mentor's data is erased: their pair ends, and the reasons quoting people go (the left pair's too)
-    await in_transaction(app, lambda uow: forget_participant(uow, ParticipantErased(participant_id=mentor, erased_at=NOW)))
+    await in_transaction(app, lambda uow: on_participant_erased(uow, ParticipantErased(participant_id=mentor, erased_at=NOW)))
     erased = (await client.get("/programs/first-year-stem/health")).json()["all_campuses"]
     assert erased["ended_by_reason"] == {"ended by the pair or a coordinator": 2} and erased["active_pairs"] == 0
     assert (erased["joined"], erased["funnel"]["active"], erased["funnel"]["matched"]) == (5, 0, 3)

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantErased, ParticipantLeft, SessionCancelled, SessionScheduled
+from mesh_matching.adapters.events import on_participant_erased
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.follow_sessions import follow_session
-from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.application.run_round import run_round
 from mesh_matching.application.watch_dormant_pairs import watch_dormant_pairs
@@ -104,7 +104,7 @@ async def test_random_interleavings_keep_the_counts_the_rows_say(matching, seed)
                     withdraw_participant, ParticipantLeft(participant_id=gone, program_id=PROGRAM, left_at=NOW), POLICY
                 )
             else:
-                await pool.run(forget_participant, ParticipantErased(participant_id=gone, erased_at=NOW))
+                await pool.run(on_participant_erased, ParticipantErased(participant_id=gone, erased_at=NOW))
         elif step in ("accept", "decline", "expire") and proposed:
             match = rng.choice(proposed)
             if step == "accept":

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from mentoring_contracts import ParticipantErased
+from mesh_matching.adapters.events import on_participant_erased
 from mesh_matching.adapters.kept_in_memory import DecodedProfiles
 from mesh_matching.adapters.postgres.candidates import PostgresCandidates
-from mesh_matching.application.forget_participant import forget_participant
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.forgetting import ForgetListener
@@ -56,7 +56,9 @@ async def test_m1_an_erased_candidate_keeps_no_personal_value_in_any_column(matc
 
     await in_transaction(
         app,
-        lambda uow: forget_participant(uow, ParticipantErased(participant_id=erased.participant_id, erased_at=datetime.now(UTC))),
+        lambda uow: on_participant_erased(
+            uow, ParticipantErased(participant_id=erased.participant_id, erased_at=datetime.now(UTC))
+        ),
     )
 
     rows = await in_tenant(database).fetch("SELECT * FROM candidates WHERE participant_id = $1", erased.participant_id)

@@ -17,8 +17,8 @@ from mesh_matching.application.follow_programs import follow_program
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_matching.domain.candidate import Candidate
+from mesh_notify.adapters.events import on_participant_erased
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
-from mesh_notify.application.forget_participant import forget_participant
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_notify.domain.notification import Contact
 from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome
@@ -35,7 +35,7 @@ async def platform(endpoints, database_factory, smtp_server):
     """Matching over real HTTP with a mentor and a mentee (a program whose pairs nobody makes but its
     coordinators, here), and notify reading it, delivering to a real SMTP server."""
     controller, inbox = smtp_server
-    async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory()) as (matching, url):
+    async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory(MATCHING)) as (matching, url):
         components = matching.state.components
         people = [
             Candidate(uuid.uuid4(), mentor_profile(), subject=f"ben-{uuid.uuid4()}"),
@@ -175,7 +175,7 @@ async def test_both_are_mailed_a_coordinators_proposal_and_nudge_once_each_with_
     # Once the mentor is erased, the mentee's mails keep no coordinator's words about them either.
     components = notify.state.components
     async with components.database.transaction(INSTITUTION) as transaction:
-        await forget_participant(
+        await on_participant_erased(
             PostgresNotifyUnitOfWork.of(transaction, Cause(institution=INSTITUTION), components),
             ParticipantErased(participant_id=mentor.participant_id, erased_at=datetime.now(UTC)),
         )

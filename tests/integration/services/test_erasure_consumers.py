@@ -6,8 +6,6 @@ case, since what must be forgotten arrives on the event."""
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from mentoring_contracts import (
     MatchAcceptedV1,
     MatchParticipant,
@@ -22,6 +20,7 @@ from mesh_matching.bootstrap import DEFINITION as MATCHING
 from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_scheduling.bootstrap import DEFINITION as SCHEDULING
 from tests.integration.services.cases.erasure import ErasureConsumerCases, Pair, Person
+from tests.integration.services.cases.holdings import rows_naming
 from tests.support.factories import mentor_profile, profile
 from tests.support.identity import as_
 from tests.support.pairs import AGREEMENT, WEEKDAYS
@@ -100,22 +99,14 @@ def accepted(pair: Pair) -> MatchAcceptedV1:
     )
 
 
-# Matching remembers no erasure: the anonymised candidate is all it keeps, and a retired v1 event
-# carries the profile itself, so nothing stops one read after the erasure (a dead-letter replay).
-NO_TOMBSTONE = pytest.mark.xfail(
-    strict=True,
-    reason="matching keeps no record of erasures: a ParticipantProfileUpdatedV1 or ParticipantJoinedV1 read after "
-    "the ParticipantErased (follow_profile_update / register_candidate) stores the whole profile again (name, "
-    "email, goals... in candidates.profile and candidate_name_words); a late join also proposes them (MatchProposed)",
-)
-
-
 class TestMatchingForgets(ErasureConsumerCases):
     definition = MATCHING
-    # The candidate stays, anonymised ("Erased participant", its name's search words too), so places
-    # and statistics hold; matches keep the pair's ids, scores and dates, their reasons gone; the pair
-    # is never proposed again; the program's health counts them.
-    keeps_the_id_in = frozenset({"candidates", "candidate_name_words", "matches", "excluded_pairs", "health_people"})
+    # Its tombstone; the candidate stays, anonymised ("Erased participant", its name's search words
+    # too), so places and statistics hold; matches keep the pair's ids, scores and dates, their reasons
+    # gone; the pair is never proposed again; the program's health counts them.
+    keeps_the_id_in = frozenset(
+        {"erased_participants", "candidates", "candidate_name_words", "matches", "excluded_pairs", "health_people"}
+    )
 
     def seeding(self, pair: Pair) -> list:
         return [joined(pair.partner, mentor=True), joined(pair.person)]  # the mentee's join proposes the pair
@@ -123,22 +114,17 @@ class TestMatchingForgets(ErasureConsumerCases):
     def late(self, pair: Pair) -> list:
         return [updated(pair.person), joined(pair.person)]
 
-    @NO_TOMBSTONE
-    async def test_an_event_about_them_read_after_the_erasure_leaves_nothing(self, service) -> None:
-        await super().test_an_event_about_them_read_after_the_erasure_leaves_nothing(service)
-
-    @NO_TOMBSTONE
-    async def test_erasure_before_or_after_the_events_ends_the_same(self, service) -> None:
-        await super().test_erasure_before_or_after_the_events_ends_the_same(service)
-
-    @pytest.mark.xfail(
-        strict=True,
-        reason="a second ParticipantErased anonymises the anonymised candidate again (candidates.anonymise "
-        "matches it and writes a new profile_version, so every replica drops its decode again); its confirmation "
-        "lists 'name and email', 'profile free text', 'account link' as erased once more",
-    )
-    async def test_an_erasure_delivered_again_changes_nothing_more(self, service) -> None:
-        await super().test_an_erasure_delivered_again_changes_nothing_more(service)
+    async def held_of_partner(self, app, pair: Pair) -> dict:
+        """What the partner holds now: rows naming them (but the proposal an erasure after the join
+        closed, and the pair it excluded: history that an erasure first never made), their place and
+        whether they wait."""
+        rows = await rows_naming(app, str(pair.partner.participant_id))
+        state = await in_tenant(app.state.components.database).fetchrow(
+            "SELECT c.active, c.used, h.waiting FROM candidates c JOIN health_people h USING (participant_id) "
+            "WHERE participant_id = $1",
+            pair.partner.participant_id,
+        )
+        return {table: n for table, n in rows.items() if table not in {"matches", "excluded_pairs"}} | dict(state)
 
 
 class TestSchedulingForgets(ErasureConsumerCases):

@@ -10,12 +10,13 @@ from uuid import UUID, uuid4
 
 from mentoring_contracts import Event, ProgramDefinition, SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.application.coordinator_ports import Between, Nudge, Participation
-from mesh_matching.domain.candidate import KEPT, Candidate, MatchingProfile
+from mesh_matching.domain.candidate import ERASED, KEPT, Candidate, MatchingProfile
 from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 from mesh_runtime.db import Cause
+from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
 
 
@@ -114,7 +115,9 @@ class FakeCandidates:
         row = self.rows.get(participant_id)
         if row is None:
             return False
-        kept = row.candidate.profile.model_copy(update={"display_name": "Erased participant", "goals": [], "experiences": []})
+        kept = row.candidate.profile.model_copy(update=ERASED)
+        if (kept, None) == (row.candidate.profile, row.candidate.subject):
+            return False  # anonymised already: nothing written, the version stays
         row.candidate = replace(row.candidate, profile=kept, subject=None, version=uuid4())
         return True
 
@@ -332,6 +335,7 @@ class FakeMatchingUnitOfWork:
     programs: FakePrograms = field(default_factory=FakePrograms)
     sessions_seen: FakeSessionsSeen = field(default_factory=FakeSessionsSeen)
     dormant_pairs: FakeDormantPairs = field(default_factory=FakeDormantPairs)
+    erasures: FakeErasures = field(default_factory=FakeErasures)
     emitted: list[Event] = field(default_factory=list)
     locked: list[str] = field(default_factory=list)
 

@@ -17,6 +17,7 @@ from mesh_notify.domain.messages import Message
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import KINDS, Preference
 from mesh_runtime.db import Cause
+from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
 
 
@@ -229,17 +230,6 @@ class FakeDigests:
 
     async def mark_sent(self, subject: str, day: date) -> None:
         self.by_subject[subject] = replace(self.by_subject[subject], last_sent_on=day)
-
-
-class FakeErasures:
-    def __init__(self) -> None:
-        self.at: dict[UUID, datetime] = {}
-
-    async def remember(self, participant_id: UUID, at: datetime) -> None:
-        self.at.setdefault(participant_id, at)
-
-    async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]:
-        return {pid for pid in participant_ids if pid in self.at}
 
 
 class FakePeers:

@@ -2,7 +2,6 @@
 (what it locks aside), the events it emitted in a list, and a clock the test sets. Use cases and
 event handlers run on it in milliseconds."""
 
-from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -12,6 +11,7 @@ from mesh_runtime.db import Cause
 from mesh_scheduling.domain.agreement import Agreement, AgreementStatus, Goal
 from mesh_scheduling.domain.pair import AgreedTerms, Pair
 from mesh_scheduling.domain.session import Session, SessionStatus
+from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
 
 ERASED = "(erased)"
@@ -175,17 +175,6 @@ class FakeCalendarFeeds:
 
     async def owner(self, token: str) -> UUID | None:
         return next((owner for owner, (held, _) in self.tokens.items() if held == token), None)
-
-
-class FakeErasures:
-    def __init__(self) -> None:
-        self.erased: dict[UUID, datetime] = {}
-
-    async def remember(self, participant_id: UUID, at: datetime) -> None:
-        self.erased.setdefault(participant_id, at)
-
-    async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]:
-        return {participant_id for participant_id in participant_ids if participant_id in self.erased}
 
 
 class FakeProfiles:

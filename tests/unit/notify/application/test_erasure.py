@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed
-from mesh_notify.adapters.events import HANDLERS
-from mesh_notify.application.forget_participant import forget_participant
+from mesh_notify.adapters.events import HANDLERS, on_participant_erased
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import Preference
 from tests.support.fakes.notify import FakeNotifyUnitOfWork, FixedClock
@@ -56,7 +55,7 @@ async def test_each_step_of_an_erasure_and_its_confirmation_by_the_service_clock
 
     await HANDLERS[ParticipantErased](uow.handling(), erasure(ADA))
 
-    assert uow.erasures.at == {ADA.participant_id: NOW}  # when notify forgot, by its own clock
+    assert uow.erasures.erased == {ADA.participant_id: NOW}  # when notify forgot, by its own clock
     assert await uow.contacts.get(ADA.participant_id) is None and await uow.contacts.get(BEN.participant_id) == BEN
     rows = uow.notifications.rows
     assert rows[to_ada_sent.notification_id].status is NotificationStatus.SENT  # what counts stays
@@ -80,13 +79,13 @@ async def test_each_step_of_an_erasure_and_its_confirmation_by_the_service_clock
 
 async def test_an_erasure_of_someone_notify_never_knew_or_told_again_is_confirmed_with_nothing_erased(uow) -> None:
     stranger = Contact(uuid.uuid4(), "Cy", "cy@uni.example.edu", "UTC")
-    await forget_participant(uow.handling(), erasure(stranger))
-    await forget_participant(uow.handling(), erasure(BEN))
+    await on_participant_erased(uow.handling(), erasure(stranger))
+    await on_participant_erased(uow.handling(), erasure(BEN))
     uow.clock.advance(timedelta(hours=1))
-    await forget_participant(uow.handling(), erasure(BEN))  # redelivered
+    await on_participant_erased(uow.handling(), erasure(BEN))  # redelivered
     assert [(e.event.participant_id, e.event.erased) for e in uow.emitted] == [
         (stranger.participant_id, []),
         (BEN.participant_id, ["name and email address"]),
         (BEN.participant_id, []),
     ]
-    assert uow.erasures.at[BEN.participant_id] == NOW  # remembered once, when first told
+    assert uow.erasures.erased[BEN.participant_id] == NOW  # remembered once, when first told

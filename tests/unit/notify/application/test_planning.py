@@ -22,8 +22,7 @@ from mentoring_contracts import (
     SessionRescheduledV1,
     SessionScheduled,
 )
-from mesh_notify.adapters.events import HANDLERS, on_mail_event
-from mesh_notify.application.forget_participant import forget_participant
+from mesh_notify.adapters.events import HANDLERS, on_mail_event, on_participant_erased
 from mesh_notify.domain.mails import context_of, render
 from mesh_notify.domain.notification import Contact, NotificationStatus
 from mesh_notify.domain.preferences import Preference, QuietHours
@@ -247,7 +246,7 @@ async def test_a_retired_move_is_told_as_a_move_and_a_retired_agreement_naming_n
 async def test_an_event_about_someone_erased_before_it_arrived_leaves_nothing_of_them(uow) -> None:
     ada, ben = person("Ada"), person("Ben")
     await known(uow, ada, ben)
-    await forget_participant(uow.handling(), _erased(ada))
+    await on_participant_erased(uow.handling(), _erased(ada))
     event = proposal(ada, ben)
     uow.peers.details[event.match_id] = {"reasons": ["a secret goal of Ada's"]}
     await handle(uow, event)

@@ -5,11 +5,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed, Reflection
-from mesh_scheduling.adapters.events import on_match_accepted
+from mesh_scheduling.adapters.events import on_match_accepted, on_participant_erased
 from mesh_scheduling.application.agree import propose_agreement
 from mesh_scheduling.application.cancel_session import cancel_session
 from mesh_scheduling.application.complete_session import complete_session
-from mesh_scheduling.application.forget_participant import forget_participant
 from mesh_scheduling.domain.agreement import Goal, Terms
 from tests.support.fakes.scheduling import ERASED, FakeSchedulingUnitOfWork
 from tests.unit.scheduling.application.test_series import accepted, formed
@@ -34,7 +33,7 @@ async def test_an_erased_participant_loses_their_words_account_reasons_agreement
     uow.publish_all()
     uow.clock.advance(timedelta(days=30))
 
-    await forget_participant(uow, erased(a))
+    await on_participant_erased(uow, erased(a))
 
     confirmed = uow.emitted[-1]
     assert isinstance(confirmed, ParticipantErasureConfirmed)
@@ -62,12 +61,12 @@ async def test_an_erased_participant_loses_their_words_account_reasons_agreement
 async def test_an_erasure_is_confirmed_even_when_scheduling_held_nothing_of_them() -> None:
     uow = FakeSchedulingUnitOfWork()
     nobody = uuid.uuid4()
-    await forget_participant(uow, erased(nobody))
+    await on_participant_erased(uow, erased(nobody))
     assert len(uow.emitted) == 1
     confirmed = uow.emitted[0]
     assert isinstance(confirmed, ParticipantErasureConfirmed) and confirmed.erased == []
     assert confirmed.confirmed_at == uow.clock.now()  # the service's clock, not the wall clock
-    await forget_participant(uow, erased(nobody))  # delivered again: confirmed again, nothing else
+    await on_participant_erased(uow, erased(nobody))  # delivered again: confirmed again, nothing else
     assert [type(e) for e in uow.emitted] == [ParticipantErasureConfirmed] * 2
 
 
@@ -76,7 +75,7 @@ async def test_a_pair_formed_after_a_members_erasure_arrives_keeps_no_account_of
     event = accepted()
     a, b = (member.participant_id for member in event.participants)
     uow.profiles.subjects = {a: "alice", b: "bob"}  # profile still answered before it erased them
-    await forget_participant(uow, erased(a))
+    await on_participant_erased(uow, erased(a))
     await on_match_accepted(uow, event)  # type: ignore[arg-type]  # the fake stands in for PostgreSQL
     assert uow.pairs.by_match[event.match_id].subjects == (None, "bob")
     assert uow.emitted_types() == ["ParticipantErasureConfirmed", "SessionScheduled"]

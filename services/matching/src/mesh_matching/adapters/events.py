@@ -21,10 +21,11 @@ from mentoring_contracts import (
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
 from mesh_matching.application.follow_programs import close_program, follow_program
 from mesh_matching.application.follow_sessions import follow_session
-from mesh_matching.application.forget_participant import forget_participant
+from mesh_matching.application.forget_participant import ERASURE_STEPS, SERVICE
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
+from mesh_runtime.erasures import confirm_erasure
 from mesh_runtime.handlers import HandlerTable
 
 Joined = ParticipantJoined | ParticipantJoinedV1
@@ -46,7 +47,8 @@ async def on_participant_left(uow: MatchingUnitOfWork, event: ParticipantLeft) -
 
 
 async def on_participant_erased(uow: MatchingUnitOfWork, event: ParticipantErased) -> None:
-    await forget_participant(uow, event)
+    """Matching's erasure steps, remembered, purged and confirmed as every service does."""
+    await confirm_erasure(uow, SERVICE, event.participant_id, ERASURE_STEPS)
 
 
 async def on_program_created(uow: MatchingUnitOfWork, event: ProgramCreated) -> None:

@@ -13,8 +13,11 @@ LEFT_REASON = "participant left the program"
 
 async def follow_profile_update(uow: MatchingUnitOfWork, updated: Candidate, policy: MatchingPolicy | None = None) -> list[Match]:
     """The new profile counts from now on (capacity never below the places held); with more room, or
-    other topics, they may fit someone waiting: those places are filled at once. Returns those proposals."""
+    other topics, they may fit someone waiting: those places are filled at once. Returns those proposals.
+    Someone erased keeps their anonymised profile (an update read after their erasure, as a replay may: ignored)."""
     await uow.lock_program(updated.program_id)
+    if await uow.erasures.erased_among([updated.participant_id]):
+        return []
     await uow.candidates.update_profile(updated)
     policy = policy or (await uow.policies.current(updated.program_id))[1]
     return await fill_places(uow, updated, policy, uow.clock.now())

@@ -1,6 +1,6 @@
 """What the matching use cases need from the outside world."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -66,7 +66,8 @@ class Candidates(Protocol):
         ...
 
     async def anonymise(self, participant_id: UUID) -> bool:
-        """Drops name, email, the free text of the profile and the account link; True if they were held."""
+        """Drops name, email, the free text of the profile and the account link; True if they were held
+        and not anonymised already (then nothing is written)."""
         ...
 
     async def withdraw(self, participant_id: UUID, at: datetime | None = None) -> None:
@@ -158,6 +159,13 @@ class DormantPairs(Protocol):
         ...
 
 
+class Erasures(Protocol):
+    """Who was erased (ids only): an event that would store them again, read after it, is ignored."""
+
+    async def remember(self, participant_id: UUID, at: datetime) -> None: ...
+    async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]: ...
+
+
 class MatchingUnitOfWork(Protocol):
     """Read-only members: any store that keeps to its port will do (PostgreSQL's, or a test's)."""
 
@@ -177,6 +185,8 @@ class MatchingUnitOfWork(Protocol):
     def sessions_seen(self) -> SessionsSeen: ...
     @property
     def dormant_pairs(self) -> DormantPairs: ...
+    @property
+    def erasures(self) -> Erasures: ...
 
     @property
     def institution(self) -> str | None:

@@ -2,10 +2,11 @@
 the unit of work the runtime built for it. Retired versions reach the same handler."""
 
 from mentoring_contracts import MatchAccepted, MatchEnded, ParticipantErased, ParticipantLeft
+from mesh_runtime.erasures import confirm_erasure, strip_erased
 from mesh_runtime.handlers import HandlerTable
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
 from mesh_scheduling.application.end_pair import end_pair
-from mesh_scheduling.application.forget_participant import forget_participant, strip_erased
+from mesh_scheduling.application.forget_participant import ERASURE_STEPS, SERVICE
 from mesh_scheduling.application.revoke_leavers_feed import revoke_leavers_feed
 from mesh_scheduling.application.schedule_session import schedule_first_session
 
@@ -15,7 +16,7 @@ async def on_match_accepted(uow: PostgresSchedulingUnitOfWork, event: MatchAccep
     before this arrived is stripped again."""
     subjects = await uow.profiles.subjects_of(event)
     await schedule_first_session(uow, event, subjects)
-    await strip_erased(uow, [member.participant_id for member in event.participants])
+    await strip_erased(uow, [member.participant_id for member in event.participants], ERASURE_STEPS)
 
 
 async def on_match_ended(uow: PostgresSchedulingUnitOfWork, event: MatchEnded) -> None:
@@ -23,7 +24,8 @@ async def on_match_ended(uow: PostgresSchedulingUnitOfWork, event: MatchEnded) -
 
 
 async def on_participant_erased(uow: PostgresSchedulingUnitOfWork, event: ParticipantErased) -> None:
-    await forget_participant(uow, event)
+    """Scheduling's erasure steps, remembered, purged and confirmed as every service does."""
+    await confirm_erasure(uow, SERVICE, event.participant_id, ERASURE_STEPS)
 
 
 async def on_participant_left(uow: PostgresSchedulingUnitOfWork, event: ParticipantLeft) -> None:

@@ -189,19 +189,22 @@ class PostgresCandidates:
     async def anonymise(self, participant_id: UUID) -> bool:
         """Keeps of the profile only the attributes that identify nobody (``ANONYMOUS``, an
         allow-list: whatever else the row holds goes), with fixed values for the rest; drops the
-        account link. A new version: no replica serves its decode of the row as it was."""
+        account link. A new version: no replica serves its decode of the row as it was. A row
+        anonymised already is not written again (its version stays: no replica drops anything)."""
         erased = await self._connection.fetchval(
             """
-            UPDATE candidates SET subject = NULL, profile_version = gen_random_uuid(),
-                profile = (SELECT jsonb_object_agg(key, value) FROM jsonb_each(profile) WHERE key = ANY($2::text[])) || $3::jsonb
-            WHERE participant_id = $1 RETURNING true
+            UPDATE candidates c SET subject = NULL, profile_version = gen_random_uuid(), profile = kept.profile
+            FROM (SELECT (SELECT jsonb_object_agg(key, value) FROM jsonb_each(profile) WHERE key = ANY($2::text[])) || $3::jsonb
+                  AS profile FROM candidates WHERE participant_id = $1) kept
+            WHERE c.participant_id = $1 AND (c.subject IS NOT NULL OR c.profile <> kept.profile) RETURNING true
             """,
             participant_id,
             list(ANONYMOUS),
             ERASED,
         )
-        self._decoded_profiles.forget(participant_id)  # at once here; other replicas when the erasure commits
-        await announce_forgotten(self._connection, participant_id)
+        if erased:
+            self._decoded_profiles.forget(participant_id)  # at once here; other replicas when the erasure commits
+            await announce_forgotten(self._connection, participant_id)
         return bool(erased)
 
     async def withdraw(self, participant_id: UUID, at: datetime | None = None) -> None:

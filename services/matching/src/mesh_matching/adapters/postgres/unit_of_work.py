@@ -14,6 +14,7 @@ from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.clock import Clock
 from mesh_runtime.components import Components
 from mesh_runtime.db import SYSTEM_CLOCK, Cause, Transaction, UnitOfWork
+from mesh_runtime.erasures import PostgresErasures
 
 
 class NoProfileReads:
@@ -44,6 +45,7 @@ class PostgresMatchingUnitOfWork(UnitOfWork):
         self.programs = PostgresPrograms(self.connection)
         self.sessions_seen = PostgresSessionsSeen(self.connection)
         self.dormant_pairs = PostgresDormantPairs(self.connection)
+        self.erasures = PostgresErasures(self.connection)
 
     @classmethod
     def of(cls, transaction: Transaction, cause: Cause, components: Components) -> Self:
