@@ -62,7 +62,7 @@ CHANGE_RULE = READ_RULE | {"coordinator, same campus": 403}
 
 @pytest.fixture
 async def profile_service(endpoints, database_factory):
-    async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(PROFILE)) as service:
         await create_programs(service[1], "first-year-stem", "stem")
         yield service
 
@@ -109,7 +109,7 @@ async def test_profile_who_reads_who_changes_and_who_may_join_where(profile_serv
 
 @pytest.fixture
 async def matching(endpoints, database_factory):
-    async with running(MATCHING, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(MATCHING, endpoints.kafka_bootstrap, await database_factory(MATCHING)) as service:
         yield service
 
 
@@ -208,7 +208,7 @@ async def test_matching_reads_answers_policies_and_rounds_stay_with_their_people
 
 @pytest.fixture
 async def scheduling(endpoints, database_factory):
-    async with running(SCHEDULING, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(SCHEDULING, endpoints.kafka_bootstrap, await database_factory(SCHEDULING)) as service:
         yield service
 
 
@@ -293,7 +293,7 @@ async def test_scheduling_sessions_are_the_pairs_own(scheduling) -> None:
 
 @pytest.fixture
 async def notify(endpoints, database_factory):
-    async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory(NOTIFY)) as service:
         yield service
 
 

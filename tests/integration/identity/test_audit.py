@@ -16,7 +16,7 @@ from tests.support.services import running
 
 @pytest.fixture
 async def matching(endpoints, database_factory):
-    async with running(MATCHING, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(MATCHING, endpoints.kafka_bootstrap, await database_factory(MATCHING)) as service:
         yield service
 
 

@@ -32,7 +32,7 @@ async def test_m10_rapid_suggestions_from_one_subject_get_429_after_the_budget_a
     endpoints, database_factory
 ) -> None:
     async with running(
-        MATCHING, endpoints.kafka_bootstrap, await database_factory(), rate_limit_per_subject_per_minute=BUDGET
+        MATCHING, endpoints.kafka_bootstrap, await database_factory(MATCHING), rate_limit_per_subject_per_minute=BUDGET
     ) as (app, client):
         asker = Candidate(uuid.uuid4(), profile(), f"sub-{uuid.uuid4().hex[:8]}")
         other = Candidate(uuid.uuid4(), mentor_profile(), f"sub-{uuid.uuid4().hex[:8]}")
@@ -56,7 +56,9 @@ async def test_m10_rapid_suggestions_from_one_subject_get_429_after_the_budget_a
 
 async def test_m10_an_anonymous_address_is_limited_on_the_public_feed_and_for_failed_tokens(endpoints, database_factory) -> None:
     """Over real HTTP from loopback, the proxy uvicorn trusts by default: X-Forwarded-For names the client."""
-    async with serving(SCHEDULING, endpoints.kafka_bootstrap, await database_factory(), rate_limit_per_address_per_minute=5) as (
+    async with serving(
+        SCHEDULING, endpoints.kafka_bootstrap, await database_factory(SCHEDULING), rate_limit_per_address_per_minute=5
+    ) as (
         _,
         url,
     ):
@@ -79,7 +81,9 @@ async def test_m10_an_anonymous_address_is_limited_on_the_public_feed_and_for_fa
 
 
 async def test_m10_the_changes_of_a_profile_that_feed_scoring_have_an_hourly_budget(endpoints, database_factory) -> None:
-    async with running(PROFILE, endpoints.kafka_bootstrap, await database_factory(), rate_limit_profile_changes_per_hour=3) as (
+    async with running(
+        PROFILE, endpoints.kafka_bootstrap, await database_factory(PROFILE), rate_limit_profile_changes_per_hour=3
+    ) as (
         _,
         client,
     ):

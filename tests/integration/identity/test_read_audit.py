@@ -20,7 +20,7 @@ def reads(trail: list[dict]) -> list[tuple[list[str], str, list[str]]]:
 
 @pytest.fixture
 async def scheduling(endpoints, database_factory):
-    async with running(SCHEDULING, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(SCHEDULING, endpoints.kafka_bootstrap, await database_factory(SCHEDULING)) as service:
         yield service
 
 
@@ -44,7 +44,7 @@ async def test_l4_staff_reading_a_pairs_agreement_and_sessions_is_audited_and_th
 
 
 async def test_l4_an_admin_reading_the_mail_sent_to_someone_is_audited(endpoints, database_factory) -> None:
-    async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory()) as (app, client):
+    async with running(NOTIFY, endpoints.kafka_bootstrap, await database_factory(NOTIFY)) as (app, client):
         recipient = await plan_welcome(app)
         admin = as_("notify", "admin")
         [notification] = (await client.get("/notifications", params={"recipient_id": str(recipient)}, headers=admin)).json()

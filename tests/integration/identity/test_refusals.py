@@ -182,7 +182,11 @@ async def test_cached_keys_keep_working_while_the_issuer_is_down_and_unknown_key
     issuer = LocalIssuer()
     try:
         async with running(
-            PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url, oidc_jwks_min_refresh_seconds=0
+            PROFILE,
+            endpoints.kafka_bootstrap,
+            await database_factory(PROFILE),
+            oidc_issuer=issuer.url,
+            oidc_jwks_min_refresh_seconds=0,
         ) as (_, client):
             path = f"/participants/{uuid.uuid4()}"
             good = issuer.token(audience="mesh-profile")
@@ -208,7 +212,11 @@ async def test_a_burst_of_unknown_key_ids_costs_the_issuer_at_most_one_fetch(end
     issuer = LocalIssuer()
     try:
         async with running(
-            PROFILE, endpoints.kafka_bootstrap, await database_factory(), oidc_issuer=issuer.url, oidc_jwks_min_refresh_seconds=60
+            PROFILE,
+            endpoints.kafka_bootstrap,
+            await database_factory(PROFILE),
+            oidc_issuer=issuer.url,
+            oidc_jwks_min_refresh_seconds=60,
         ) as (_, client):
             fetches = issuer.fetches
             for index in range(20):

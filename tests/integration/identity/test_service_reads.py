@@ -41,7 +41,7 @@ def reader(name: str, url: str | None, secret: str | None = None) -> Peer:
 async def profile_served(endpoints, database_factory):
     import httpx
 
-    async with serving(PROFILE, endpoints.kafka_bootstrap, await database_factory()) as served:
+    async with serving(PROFILE, endpoints.kafka_bootstrap, await database_factory(PROFILE)) as served:
         async with httpx.AsyncClient(base_url=served[1]) as client:
             await create_programs(client, "first-year-stem")
             await create_programs(client, "arts-peers", institution="other-college")
@@ -161,7 +161,7 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
     mentee = await join(profile_url, profile(display_name="Ada L.", goals=["pass the final exam"]))
     joins = await published(profile_app, "ParticipantJoined")
     assert len(joins) == 2 and not any(b"Ada L." in e.model_dump_json().encode() for e in joins)
-    async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory(), profile_api_url=profile_url) as (
+    async with serving(MATCHING, endpoints.kafka_bootstrap, await database_factory(MATCHING), profile_api_url=profile_url) as (
         matching_app,
         matching_url,
     ):

@@ -20,5 +20,5 @@ async def matching(request, endpoints, database_factory):
             DEFINITION,
             workers=lambda components: [w for w in DEFINITION.workers(components) if getattr(w, "name", None) not in by_hand],
         )
-    async with running(definition, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(definition, endpoints.kafka_bootstrap, await database_factory(definition)) as service:
         yield service

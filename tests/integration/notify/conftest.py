@@ -49,5 +49,5 @@ def smtp_server():
 @pytest.fixture
 async def notify(endpoints, database_factory):
     """Notify as it runs, on a database of its own: (app, client)."""
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION)) as service:
         yield service

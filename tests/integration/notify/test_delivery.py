@@ -32,7 +32,7 @@ async def test_a_welcome_mail_reaches_the_smtp_server_and_the_delivery_is_an_eve
 ) -> None:
     controller, inbox = smtp_server
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings) as (app, client):
         participant = await plan_welcome(app)
 
         async def sent() -> list:
@@ -56,7 +56,7 @@ async def test_mail_waits_and_retries_while_the_smtp_server_is_down(endpoints, d
         "delivery_poll_interval_seconds": 0.1,
         "smtp_timeout_seconds": 2,
     }
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings) as (app, client):
         participant = await plan_welcome(app)
 
         async def attempted() -> list:
@@ -78,7 +78,7 @@ async def test_giving_up_after_the_last_attempt_is_announced(endpoints, database
         "delivery_poll_interval_seconds": 0.1,
         "smtp_timeout_seconds": 2,
     }
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings) as (app, client):
         participant = await plan_welcome(app)
         # As if every attempt but the last had already failed.
         await in_tenant(app.state.components.database).execute(
@@ -99,7 +99,7 @@ async def test_a_new_address_the_mail_server_refuses_for_good_is_given_up_at_onc
 ) -> None:
     controller, inbox = smtp_server
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "delivery_poll_interval_seconds": 0.1}
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings) as (app, client):
         participant = await plan_welcome(app)
         assert await eventually(lambda: outbox_types(app), timeout=15) == ["NotificationSent"]  # the welcome went out
         moved = ParticipantProfileUpdated(

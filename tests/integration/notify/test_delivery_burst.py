@@ -63,7 +63,7 @@ async def test_a_burst_goes_out_through_several_senders_over_kept_connections_ea
         "delivery_poll_interval_seconds": 0.1,
         "delivery_concurrency": 4,
     }
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, _):
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings) as (app, _):
         components = app.state.components
         async with components.database.transaction(INSTITUTION) as transaction:  # all due at once
             for i in range(burst):

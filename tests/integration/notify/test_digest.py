@@ -61,7 +61,10 @@ async def test_a_coordinator_gets_one_digest_a_day_at_their_hour_of_their_campus
     clock_file = tmp_path / "clock-offset"
     settings = {"smtp_host": "127.0.0.1", "smtp_port": controller.port, "clock_offset_file": clock_file}
     # the test runs the digest itself: no background delivery or digest racing it
-    async with running(WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings) as (app, client):
+    async with running(WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(WITHOUT_WORKERS), **settings) as (
+        app,
+        client,
+    ):
         components = app.state.components
         # the clock at 07:00 in Berlin tomorrow: the digest, asked for at 08:00, is not due yet
         tomorrow = (datetime.now(BERLIN) + timedelta(days=1)).date()

@@ -57,7 +57,7 @@ async def test_an_inbox_pages_newest_first_and_keeps_what_was_read_until_an_eras
     pair = Pair()
     ada = as_person("notify", pair.ada.subject)
     async with running(
-        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(WITHOUT_WORKERS), **settings(tmp_path, controller.port)
     ) as (app, client):
         await joined_pair(app, pair)
         assert await deliver_due(app) == 2  # both welcomes
@@ -182,7 +182,7 @@ async def test_a_mail_due_in_quiet_hours_goes_at_their_end_and_lists_by_when_it_
     pair = Pair()
     ada = as_person("notify", pair.ada.subject)
     async with running(
-        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(WITHOUT_WORKERS), **settings(tmp_path, controller.port)
     ) as (app, client):
         await joined_pair(app, pair)
         assert await deliver_due(app) == 2

@@ -21,7 +21,7 @@ async def test_only_the_recipient_marks_what_they_read_and_the_unread_count_answ
     pair = Pair()
     owner, recipient = pair.ada.subject, str(pair.ada.participant_id)
     async with running(
-        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(WITHOUT_WORKERS), **settings(tmp_path, controller.port)
     ) as (app, client):
         await handle(app, joined(pair.ada.participant_id), pair.ada)
         assert await deliver_due(app) == 1

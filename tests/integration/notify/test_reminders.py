@@ -88,7 +88,7 @@ async def test_reminders_come_at_local_moments_honour_quiet_hours_and_follow_a_m
     controller, inbox = smtp_server
     pair = Pair()
     async with running(
-        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings(tmp_path, controller.port)
     ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
@@ -208,7 +208,7 @@ async def test_a_kind_turned_off_is_not_sent_even_when_already_planned(
     controller, inbox = smtp_server
     pair = Pair()
     async with running(
-        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings(tmp_path, controller.port)
     ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
@@ -261,7 +261,7 @@ async def test_news_that_waited_over_a_week_is_not_mailed_but_its_reminders_stil
     controller, _ = smtp_server
     pair = Pair()
     async with running(
-        DEFINITION, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), **settings(tmp_path, controller.port)
     ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)
@@ -293,7 +293,7 @@ async def test_a_reminder_planned_just_before_quiet_hours_still_goes_when_delive
     pair = Pair()
     # the test delivers itself, late: no background delivery racing it for the rows
     async with running(
-        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(), **settings(tmp_path, controller.port)
+        WITHOUT_WORKERS, endpoints.kafka_bootstrap, await database_factory(WITHOUT_WORKERS), **settings(tmp_path, controller.port)
     ) as (app, client):
         for contact in (pair.ada, pair.ben):
             await handle(app, _joined(contact), contact)

@@ -17,6 +17,6 @@ def programs() -> tuple[str, ...]:
 @pytest.fixture
 async def profile_service(endpoints, database_factory, programs):
     """``(app, client)``: the service, with ``programs`` created by an admin of the institution."""
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION)) as service:
         await create_programs(service[1], *programs)
         yield service

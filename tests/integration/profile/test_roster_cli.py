@@ -23,7 +23,7 @@ HEADER = ["external_id", "email", "display_name", "campus", "topics", "languages
 
 @pytest.fixture
 async def profile_served(endpoints, database_factory):
-    async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as served:
+    async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION)) as served:
         async with httpx.AsyncClient(base_url=served[1]) as client:
             await create_program(
                 client,

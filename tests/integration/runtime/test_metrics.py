@@ -13,7 +13,9 @@ def samples(text: str) -> list[tuple[str, dict[str, str], float]]:
 
 
 async def test_metrics_name_routes_by_template_and_read_the_outbox_and_pool_at_each_scrape(endpoints, database_factory) -> None:
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(), outbox_poll_interval_seconds=3600) as (
+    async with running(
+        DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION), outbox_poll_interval_seconds=3600
+    ) as (
         app,
         client,
     ):

@@ -10,7 +10,7 @@ from tests.support.services import running
 
 @pytest.fixture
 async def scheduling(endpoints, database_factory):
-    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as service:
+    async with running(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION)) as service:
         yield service
 
 
@@ -25,7 +25,7 @@ async def scheduling_on_test_clock(endpoints, database_factory, tmp_path):
             worker for worker in DEFINITION.workers(components) if getattr(worker, "name", None) != "missed-sessions"
         ],
     )
-    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(), clock_offset_file=clock_file) as (
+    async with running(own_sweep, endpoints.kafka_bootstrap, await database_factory(own_sweep), clock_offset_file=clock_file) as (
         app,
         client,
     ):

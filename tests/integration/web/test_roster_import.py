@@ -31,7 +31,7 @@ GOOD = 1200  # three batches of 500 (the last one short), two in flight
 
 @pytest.fixture
 async def profile(endpoints, database_factory):
-    async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory()) as served:
+    async with serving(DEFINITION, endpoints.kafka_bootstrap, await database_factory(DEFINITION)) as served:
         async with httpx.AsyncClient(base_url=served[1]) as client:
             await create_program(
                 client,
