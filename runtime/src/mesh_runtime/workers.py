@@ -30,6 +30,10 @@ class PeriodicWorker:
     def stopping(self) -> bool:
         return self._stopping.is_set()
 
+    async def tick(self) -> object:
+        """One pass of the work, outside the loop (what the loop runs every ``interval``)."""
+        return await self._tick()
+
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=self.name)
 
@@ -41,7 +45,7 @@ class PeriodicWorker:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                await self._tick()
+                await self.tick()
             except Exception:  # a database blip must not end the loop
                 log.exception("periodic work failed; retrying", worker=self.name)
             with contextlib.suppress(TimeoutError):

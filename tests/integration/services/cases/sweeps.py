@@ -104,7 +104,7 @@ class SweepCases:
         """One pass of the worker, as its loop makes it; with the tenants it opened."""
         worker = self.worker(sweeping.app)
         with tenants_opened(sweeping.app.state.components.database) as opened:
-            done = await worker._tick()  # the loop's one pass, without the loop
+            done = await worker.tick()  # the loop's one pass, without the loop
         return done, opened
 
     async def outbox_after(self, app: FastAPI, last: int) -> list[Any]:
