@@ -9,7 +9,7 @@ from mesh_matching.adapters.postgres import PostgresMatchingUnitOfWork
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.db import Cause
-from tests.support.fakes.matching import FixedClock
+from tests.support.fakes.clock import FixedClock
 from tests.support.identity import INSTITUTION
 
 

@@ -30,7 +30,7 @@ from mesh_matching.domain.proposal import rank_partners
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
 from mesh_runtime.db import Cause
 from tests.support.factories import profile
-from tests.support.fakes.matching import FixedClock
+from tests.support.fakes.clock import FixedClock
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, running
 

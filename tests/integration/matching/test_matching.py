@@ -12,7 +12,7 @@ from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.scoring import MatchingPolicy
 from mesh_runtime.db import Cause
 from tests.support.factories import mentor_profile, profile
-from tests.support.fakes.matching import FixedClock
+from tests.support.fakes.clock import FixedClock
 from tests.support.identity import INSTITUTION
 from tests.support.services import in_tenant, outbox_types
 

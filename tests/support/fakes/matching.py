@@ -5,7 +5,7 @@ milliseconds."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from mentoring_contracts import Event, ProgramDefinition, SessionCancelled, SessionCompleted, SessionScheduled
@@ -16,22 +16,9 @@ from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 from mesh_runtime.db import Cause
+from tests.support.fakes.clock import FixedClock
 from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
-
-
-class FixedClock:
-    """The time stands still until the test moves it."""
-
-    def __init__(self, at: datetime = datetime(2026, 3, 2, 9, tzinfo=UTC)) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, by: timedelta) -> datetime:
-        self.at += by
-        return self.at
 
 
 @dataclass

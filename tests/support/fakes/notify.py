@@ -6,7 +6,7 @@ on it in milliseconds."""
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -17,25 +17,9 @@ from mesh_notify.domain.messages import Message
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import KINDS, Preference
 from mesh_runtime.db import Cause
+from tests.support.fakes.clock import FixedClock
 from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
-
-
-class FixedClock:
-    """The time stands still until the test moves it; ``ahead``: a demo's offset over the machine's."""
-
-    def __init__(self, at: datetime = datetime(2026, 3, 2, 9, tzinfo=UTC), ahead: timedelta = timedelta()) -> None:
-        self.at, self.ahead = at, ahead
-
-    def now(self) -> datetime:
-        return self.at
-
-    def offset(self) -> timedelta:
-        return self.ahead
-
-    def advance(self, by: timedelta) -> datetime:
-        self.at += by
-        return self.at
 
 
 class FakeContacts:

@@ -4,7 +4,7 @@ test sets. Use cases and event handlers run on it in milliseconds."""
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import Event, ProgramDefinition
@@ -13,21 +13,8 @@ from mesh_profile.domain.erasure import Erasure
 from mesh_profile.domain.participant import Participant, ParticipantStatus
 from mesh_profile.domain.program import Program
 from mesh_runtime.db import Cause
+from tests.support.fakes.clock import FixedClock
 from tests.support.identity import INSTITUTION
-
-
-class FixedClock:
-    """The time stands still until the test moves it."""
-
-    def __init__(self, at: datetime = datetime(2026, 3, 2, 9, tzinfo=UTC)) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, by: timedelta) -> datetime:
-        self.at += by
-        return self.at
 
 
 class FakeParticipants:

@@ -3,7 +3,7 @@
 event handlers run on it in milliseconds."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import Event, MatchAccepted
@@ -11,24 +11,11 @@ from mesh_runtime.db import Cause
 from mesh_scheduling.domain.agreement import Agreement, AgreementStatus, Goal
 from mesh_scheduling.domain.pair import AgreedTerms, Pair
 from mesh_scheduling.domain.session import Session, SessionStatus
+from tests.support.fakes.clock import FixedClock
 from tests.support.fakes.erasures import FakeErasures
 from tests.support.identity import INSTITUTION
 
 ERASED = "(erased)"
-
-
-class FixedClock:
-    """The time stands still until the test moves it."""
-
-    def __init__(self, at: datetime = datetime(2026, 3, 2, 9, tzinfo=UTC)) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, by: timedelta) -> datetime:
-        self.at += by
-        return self.at
 
 
 class FakePairs:

@@ -14,7 +14,8 @@ from mesh_notify.application.ports import RefusedForGood
 from mesh_notify.domain.messages import Links
 from mesh_notify.domain.notification import MAX_ATTEMPTS, Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import Preference, QuietHours
-from tests.support.fakes.notify import FakeMailer, FakeNotifyUnitOfWork, FixedClock
+from tests.support.fakes.clock import FixedClock
+from tests.support.fakes.notify import FakeMailer, FakeNotifyUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)  # 10:00 in Berlin
 LINKS = Links("http://matching.example", "http://scheduling.example")

@@ -10,7 +10,8 @@ from mesh_notify.application.errors import NoCampus, NoDigest, NoVerifiedEmail
 from mesh_notify.application.send_digests import send_due_digests
 from mesh_notify.application.subscribe_to_digest import subscribe_to_digest
 from mesh_notify.application.unsubscribe_from_digest import unsubscribe_from_digest
-from tests.support.fakes.notify import FakeMailer, FakeNotifyUnitOfWork, FixedClock
+from tests.support.fakes.clock import FixedClock
+from tests.support.fakes.notify import FakeMailer, FakeNotifyUnitOfWork
 
 SEVEN_IN_BERLIN = datetime(2026, 3, 2, 6, tzinfo=UTC)
 NORTH = frozenset({"north"})

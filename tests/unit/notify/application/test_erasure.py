@@ -12,7 +12,8 @@ from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed
 from mesh_notify.adapters.events import HANDLERS, on_participant_erased
 from mesh_notify.domain.notification import Contact, Notification, NotificationStatus
 from mesh_notify.domain.preferences import Preference
-from tests.support.fakes.notify import FakeNotifyUnitOfWork, FixedClock
+from tests.support.fakes.clock import FixedClock
+from tests.support.fakes.notify import FakeNotifyUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ADA = Contact(uuid.uuid4(), "Ada L.", "ada@uni.example.edu", "Europe/Berlin", subject="ada")

@@ -28,7 +28,8 @@ from mesh_notify.domain.notification import Contact, NotificationStatus
 from mesh_notify.domain.preferences import Preference, QuietHours
 from mesh_runtime.handlers import consumed_events
 from tests.support.factories import joined, profile
-from tests.support.fakes.notify import FakeNotifyUnitOfWork, FixedClock
+from tests.support.fakes.clock import FixedClock
+from tests.support.fakes.notify import FakeNotifyUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)  # 10:00 in Berlin
 

@@ -9,7 +9,8 @@ import pytest
 from mesh_notify.application.errors import NotInInbox, NotTheirs, RecipientOnly
 from mesh_notify.application.read_notifications import mark_all_read, mark_read, mark_unread
 from mesh_notify.domain.notification import Contact, Notification
-from tests.support.fakes.notify import FakeNotifyUnitOfWork, FixedClock
+from tests.support.fakes.clock import FixedClock
+from tests.support.fakes.notify import FakeNotifyUnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 ADA = Contact(uuid.uuid4(), "Ada L.", "ada@uni.example.edu", "Europe/Berlin", subject="ada-account")
