@@ -20,7 +20,7 @@ from mesh_runtime.body_limit import BodyLimitMiddleware
 from mesh_runtime.broker import batch_publisher, create_broker, ensure_topics, record_publisher, subscribe
 from mesh_runtime.clock import Clock
 from mesh_runtime.components import Components, Worker
-from mesh_runtime.consumer import EventConsumer, Handler, Prefetch
+from mesh_runtime.consumer import EventConsumer, GroupHandler, Handler, Prefetch
 from mesh_runtime.db import Database, DatabaseUnavailable, UnitOfWork, as_connection, create_pool
 from mesh_runtime.handlers import HandlerTable, bind, consumed_events
 from mesh_runtime.http import correlation_middleware
@@ -89,7 +89,7 @@ class ServiceDefinition:
         """Every version of every event its handlers take (each retired one goes to its current one's handler)."""
         return consumed_events(self.handlers)
 
-    def consumer_handlers(self, components: Components) -> Mapping[type[Event], Handler]:
+    def consumer_handlers(self, components: Components) -> Mapping[type[Event], Handler | GroupHandler]:
         """What its consumer calls: each handler given the batch's transaction and a unit of work on it."""
         return bind(self.handlers, self.unit_of_work, components)
 
@@ -200,6 +200,7 @@ def build_service(definition: ServiceDefinition, settings: ServiceSettings | Non
             poll_interval=settings.outbox_poll_interval_seconds,
         )
         await relay.start()
+        components.database.on_commit_emitted = relay.wake  # in-process: no NOTIFY per commit
         workers = list(definition.workers(components))
         for worker in workers:
             await worker.start()

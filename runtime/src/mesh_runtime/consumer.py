@@ -7,6 +7,11 @@ its type's owners, a handler's non-transient error) goes to the group's dead-let
 the transaction is replayed without it, every other record of the batch is applied. A transient
 failure (database, broker or a peer unreachable) raises ``TransientFailure``: nothing of the batch
 is kept, and the caller seeks back and redelivers the whole batch, which the inbox makes harmless.
+
+Handlers work on sets: the batch's events are cut into runs of consecutive events of one tenant that
+go to one handler (``groups.runs``), so the order of the batch is the order they are applied in. A
+``GroupHandler`` takes a run whole (one query per kind of read, one statement per kind of write); a
+plain ``Handler`` is called once per event of it.
 """
 
 import contextlib
@@ -33,6 +38,7 @@ from mentoring_contracts import (
     topics_read,
 )
 from mesh_runtime.db import Database, Transaction
+from mesh_runtime.groups import runs
 from mesh_runtime.metrics import ServiceMetrics
 from mesh_runtime.provenance import NotFromItsOwner, check_owner
 from mesh_runtime.tracing import SpanKind, continued
@@ -40,6 +46,15 @@ from mesh_runtime.tracing import SpanKind, continued
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Transaction, EventEnvelope[Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupHandler:
+    """Takes a run of consecutive events of one tenant at once, in the batch's order (set-based)."""
+
+    handle: Callable[[Transaction, Sequence[EventEnvelope[Any]]], Awaitable[None]]
+
+
 # Called once per batch before its transaction, with the envelopes the handlers will see: reads
 # from other services for the whole batch in one call (handlers fall back to one read each).
 Prefetch = Callable[[Sequence[EventEnvelope[Any]]], Awaitable[None]]
@@ -90,8 +105,13 @@ class InboundRecord:
 @dataclass(frozen=True, slots=True)
 class _Work:
     index: int  # position in the batch
-    handler: Handler
+    handler: Handler | GroupHandler
     envelope: EventEnvelope[Any]
+
+    @property
+    def tenant(self) -> str:
+        assert self.envelope.institution is not None  # process_batch dead-letters an event without one
+        return self.envelope.institution
 
 
 class _HandlerFailed(Exception):
@@ -106,7 +126,7 @@ class EventConsumer:
 
     group: str
     database: Database
-    handlers: Mapping[type[Event], Handler]
+    handlers: Mapping[type[Event], Handler | GroupHandler]
     publish_dead_letter: PublishRecord
     topics: tuple[str, ...] = field(default=())
     prefetch: Prefetch | None = None
@@ -193,23 +213,27 @@ class EventConsumer:
             log.warning("prefetch failed; the handlers read one by one", exc_info=True)
 
     async def _apply(self, work: list[_Work]) -> dict[int, Outcome]:
-        """All in one transaction, the inbox rows in one statement; the first handler error undoes it all."""
+        """All in one transaction, the inbox rows in one statement, each run of the batch handed to its
+        handler whole; the first handler error undoes it all."""
         outcomes: dict[int, Outcome] = {}
         with _transient_as_failure():
             async with self.database.transaction() as transaction:
                 fresh = await self._first_deliveries(transaction, work)
+                first: list[_Work] = []
                 for item in work:
                     if item.envelope.id not in fresh:
                         outcomes[item.index] = _duplicate(item)
                         continue
                     fresh.discard(item.envelope.id)  # the same event twice in one batch: once
+                    first.append(item)
+                for run in runs(first, key=lambda item: (item.tenant, id(item.handler))):
                     try:
-                        await self._handle(transaction, item)
+                        await self._handle(transaction, run)
                     except _REDELIVERED:
                         raise
                     except Exception as error:  # a handler bug must not block the partition
-                        raise _HandlerFailed(item, error) from error
-                    outcomes[item.index] = Outcome.PROCESSED
+                        raise _HandlerFailed(run[0], error) from error
+                    outcomes |= dict.fromkeys((item.index for item in run), Outcome.PROCESSED)
         log.info("batch processed", events=len(work), applied=sum(o is Outcome.PROCESSED for o in outcomes.values()))
         return outcomes
 
@@ -226,7 +250,7 @@ class EventConsumer:
                             if not await self._first_deliveries(transaction, [item]):
                                 outcomes[item.index] = _duplicate(item)
                                 continue
-                            await self._handle(transaction, item)
+                            await self._handle(transaction, [item])
                             outcomes[item.index] = Outcome.PROCESSED
                     except _REDELIVERED:
                         raise
@@ -234,11 +258,39 @@ class EventConsumer:
                         failed.append((item, error))
         return outcomes, failed
 
-    async def _handle(self, transaction: Transaction, item: _Work) -> None:
-        envelope = item.envelope
-        assert envelope.institution is not None  # process_batch dead-letters an event without one
-        await transaction.act_in(envelope.institution)
-        bound = {"event_id": str(envelope.id), "correlation_id": str(envelope.correlationid), "event_type": envelope.type}
+    async def _handle(self, transaction: Transaction, run: list[_Work]) -> None:
+        """One run: a group handler takes it whole, a plain handler one event at a time."""
+        handler = run[0].handler
+        await transaction.act_in(run[0].tenant)
+        if isinstance(handler, GroupHandler):
+            with self._span(run):
+                started = time.perf_counter()
+                await handler.handle(transaction, [item.envelope for item in run])
+                self._handled(run, time.perf_counter() - started)
+            return
+        for item in run:
+            with self._span([item]):
+                started = time.perf_counter()
+                await handler(transaction, item.envelope)
+                self._handled([item], time.perf_counter() - started)
+
+    @contextlib.contextmanager
+    def _span(self, run: list[_Work]) -> Iterator[None]:
+        """The run's log context and trace span, continuing its first event's trace."""
+        envelope = run[0].envelope
+        bound: dict[str, object] = {
+            "event_id": str(envelope.id),
+            "correlation_id": str(envelope.correlationid),
+            "event_type": envelope.type,
+        }
+        attributes: dict[str, str | int] = {
+            "messaging.system": "kafka",
+            "messaging.consumer.group.name": self.group,
+            "messaging.message.id": str(envelope.id),
+            "cloudevents.event_type": envelope.type,
+        }
+        if len(run) > 1:
+            bound["events"] = attributes["messaging.batch.message_count"] = len(run)
         with (
             structlog.contextvars.bound_contextvars(**bound),
             continued(
@@ -246,18 +298,15 @@ class EventConsumer:
                 envelope.traceparent,
                 envelope.tracestate,
                 kind=SpanKind.CONSUMER,  # named, so the attributes below can only be attributes
-                **{
-                    "messaging.system": "kafka",
-                    "messaging.consumer.group.name": self.group,
-                    "messaging.message.id": str(envelope.id),
-                    "cloudevents.event_type": envelope.type,
-                },
+                **attributes,
             ),
         ):
-            started = time.perf_counter()
-            await item.handler(transaction, envelope)
-            if self.metrics is not None:
-                self.metrics.handled(envelope.type, time.perf_counter() - started)
+            yield
+
+    def _handled(self, run: list[_Work], seconds: float) -> None:
+        if self.metrics is not None:
+            for item in run:
+                self.metrics.handled(item.envelope.type, seconds / len(run))
 
     async def _first_deliveries(self, transaction: Transaction, work: list[_Work]) -> set[UUID]:
         """Writes the inbox rows; returns the ids of the events never processed before."""

@@ -2,11 +2,11 @@
 
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Protocol, Self, cast
 from uuid import UUID
 
 import asyncpg
@@ -65,6 +65,16 @@ class Cause:
 SYSTEM_CLOCK = Clock()
 
 
+class CauseLike(Protocol):
+    """What an event's cause says of the events it makes: a service's use cases name it by their own
+    protocol (they import nothing of the runtime), which this one accepts."""
+
+    @property
+    def correlation_id(self) -> UUID | None: ...
+    @property
+    def causation_id(self) -> UUID | None: ...
+
+
 class UnitOfWork:
     """Base of each service's unit of work: repositories share one transaction; ``emit`` writes
     events to its outbox, caused by the request or event being handled unless told otherwise.
@@ -93,6 +103,18 @@ class UnitOfWork:
     @property
     def cause(self) -> Cause:
         return self._cause
+
+    @contextlib.contextmanager
+    def caused_by(self, cause: Cause) -> Iterator[None]:
+        """Acting for one event of a run (``mesh_runtime.handlers.batched``): what is emitted or
+        recorded meanwhile is caused by it. Never another tenant's: a run is one tenant's."""
+        if cause.institution != self._cause.institution:
+            raise ValueError(f"a run of {self._cause.institution} cannot act for an event of {cause.institution}")
+        before, self._cause = self._cause, cause
+        try:
+            yield
+        finally:
+            self._cause = before
 
     @property
     def institution(self) -> str | None:
@@ -137,6 +159,10 @@ class UnitOfWork:
 
     async def emit_many(self, events: "list[Event]") -> None:
         """Many events of the same cause in one round trip (a round's proposals)."""
+        await self.emit_caused([(event, self._cause) for event in events])
+
+    async def emit_caused(self, events: "Sequence[tuple[Event, CauseLike]]") -> None:
+        """Many events, each caused by its own event (a run handled at once), in one round trip."""
         if self._cause.institution is None:
             raise ContractError("no institution to publish under")
         trace = current_context()
@@ -145,23 +171,28 @@ class UnitOfWork:
                 new_envelope(
                     event,
                     source=self._source,
-                    correlation_id=self._cause.correlation_id,
-                    causation_id=self._cause.causation_id,
+                    correlation_id=cause.correlation_id,
+                    causation_id=cause.causation_id,
                     institution=self._cause.institution,
                     **trace,
                 )
-                for event in events
+                for event, cause in events
             ]
         )
 
 
 class Transaction:
-    """One open database transaction; events emitted here are published only if it commits."""
+    """One open database transaction; events emitted here are published only if it commits.
 
-    def __init__(self, connection: asyncpg.Connection, tenant: str | None = None) -> None:
+    Emitted events wait here and go to the outbox together, in one statement, just before the
+    commit (``flush``): a batch of a hundred handled events is one outbox insert, not a hundred."""
+
+    def __init__(self, connection: asyncpg.Connection, tenant: str | None = None, *, notify: bool = True) -> None:
         self.connection = connection
         self.tenant = tenant
-        self._emitted = 0
+        self._notify = notify  # NOTIFY wakes relays in other processes; this process's is woken after commit
+        self._pending: list[tuple[UUID, str, bytes, dict[str, str], bytes, str]] = []
+        self.emitted = 0
 
     async def act_in(self, tenant: str) -> None:
         """From here on, act in ``tenant`` (a batch of events from several institutions)."""
@@ -172,12 +203,13 @@ class Transaction:
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """A part that can fail alone: on an exception its writes (and events) are undone, the rest stays."""
-        emitted, tenant = self._emitted, self.tenant
+        pending, tenant = len(self._pending), self.tenant
         try:
             async with self.connection.transaction():
                 yield
         except BaseException:
-            self._emitted, self.tenant = emitted, tenant  # its NOTIFY and set_config went with it
+            del self._pending[pending:]  # its events go with its writes
+            self.tenant = tenant  # its set_config went with it
             raise
 
     async def emit(self, envelope: EventEnvelope[Any]) -> None:
@@ -187,8 +219,7 @@ class Transaction:
         await self.emit_many([envelope])
 
     async def emit_many(self, envelopes: list[EventEnvelope[Any]]) -> None:
-        """``emit`` for many, written in one round trip."""
-        rows = []
+        """``emit`` for many: checked now, written with the rest of the transaction's at ``flush``."""
         for envelope in envelopes:
             if envelope.type not in CATALOG or CATALOG.model_for(envelope.type) is not type(envelope.data):
                 raise ContractError(f"{envelope.type} is not an event of the published catalogue")
@@ -197,20 +228,35 @@ class Transaction:
             if envelope.institution is None:
                 raise ContractError(f"{envelope.type}: every event names its institution (ce_institution)")
             record = to_kafka(envelope)
-            rows.append((envelope.id, record.topic, record.key, record.headers, record.value, envelope.type))
+            self._pending.append((envelope.id, record.topic, record.key, record.headers, record.value, envelope.type))
+
+    async def flush(self) -> int:
+        """Writes the events emitted so far to the outbox, in emission order, in one statement; returns
+        how many. The runtime calls it before every commit."""
+        rows, self._pending = self._pending, []
         if not rows:
-            return
-        await self.connection.executemany(
+            return 0
+        ids, topics, keys, headers, values, types = (list(column) for column in zip(*rows, strict=True))
+        await self.connection.execute(
             """
             INSERT INTO mesh_outbox (event_id, topic, key, headers, value, event_type)
-            VALUES ($1, $2, $3, $4, $5, $6)
+            SELECT event_id, topic, key, headers, value, event_type
+            FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::jsonb[], $5::bytea[], $6::text[])
+                WITH ORDINALITY AS emitted (event_id, topic, key, headers, value, event_type, position)
+            ORDER BY position
             """,
-            rows,
+            ids,
+            topics,
+            keys,
+            headers,
+            values,
+            types,
         )
-        if self._emitted == 0:
-            # Delivered by PostgreSQL only on commit: wakes the relay without polling.
+        if self._notify and self.emitted == 0:
+            # Delivered by PostgreSQL only on commit: wakes the relays of other processes without polling.
             await self.connection.execute(f"NOTIFY {OUTBOX_CHANNEL}")
-        self._emitted += len(rows)
+        self.emitted += len(rows)
+        return len(rows)
 
 
 class DatabaseUnavailable(ConnectionError):
@@ -281,6 +327,9 @@ class Database:
     def __init__(self, pool: asyncpg.Pool, acquire_timeout: float = 5.0) -> None:
         self.pool = pool
         self.acquire_timeout = acquire_timeout  # waiting longer for a connection is a hang, not a slow answer
+        # Called after each commit that emitted events: this process's outbox relay, woken at once.
+        # Without one, the commit's NOTIFY wakes whichever relay listens (another process's).
+        self.on_commit_emitted: Callable[[], None] | None = None
 
     @asynccontextmanager
     async def transaction(self, tenant: str | None = None) -> AsyncIterator[Transaction]:
@@ -294,11 +343,14 @@ class Database:
         started = False
         try:
             async with connection.transaction():
-                transaction = Transaction(as_connection(connection))
+                transaction = Transaction(as_connection(connection), notify=self.on_commit_emitted is None)
                 if tenant is not None:
                     await transaction.act_in(tenant)
                 started = True
                 yield transaction
+                await transaction.flush()
+            if transaction.emitted and self.on_commit_emitted is not None:
+                self.on_commit_emitted()
         except Exception as error:
             if not _lost(error, connection, before_work=not started):
                 raise

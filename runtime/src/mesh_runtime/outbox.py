@@ -1,6 +1,8 @@
 """Outbox relay: publishes committed outbox rows to Kafka, in order, then marks them sent.
 
-One relay at a time per service holds a transaction-scoped advisory lock, so several replicas
+A commit in this process wakes its relay directly (``Database.on_commit_emitted``); NOTIFY is left
+to processes that run no relay (a tool, a benchmark) and wakes whichever relay listens. One relay at a
+time per service holds a transaction-scoped advisory lock, so several replicas
 never publish the same rows concurrently or out of order. A row is marked sent only after Kafka
 acknowledged it (idempotent producer, acks=all); a crash in between publishes it again, which
 consumers absorb through their inbox.
@@ -21,6 +23,7 @@ PublishBatch = Callable[[Sequence[KafkaRecord]], Awaitable[None]]
 _RELAY_LOCK_KEY = 7_242_002
 _RETENTION = "7 days"
 _LISTEN_CONNECT_SECONDS = 5
+_CONTENDED_PAUSE = 0.05
 
 
 class OutboxRelay:
@@ -45,6 +48,11 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncpg.Connection | None = None
         self.published = 0
+        self._contended = False
+
+    def wake(self) -> None:
+        """Something committed rows to publish (called in this process, after the commit)."""
+        self._wake.set()
 
     async def start(self) -> None:
         await self._listen()
@@ -92,7 +100,9 @@ class OutboxRelay:
         """Publish one batch; returns how many rows were sent (0 when another relay holds the lock)."""
         async with self._pool.acquire() as connection, connection.transaction():
             if not await connection.fetchval("SELECT pg_try_advisory_xact_lock($1)", _RELAY_LOCK_KEY):
+                self._contended = True  # another replica's relay is publishing: look again shortly
                 return 0
+            self._contended = False
             rows = await connection.fetch(
                 """
                 SELECT id, topic, key, headers, value FROM mesh_outbox
@@ -136,7 +146,9 @@ class OutboxRelay:
                 continue
             if sent == self._batch_size:
                 continue  # more may be waiting
-            await self._sleep(self._poll_interval)
+            # Woken while another replica's relay held the lock: what woke this one may have committed
+            # after that relay read its batch, so look again once it is likely done.
+            await self._sleep(_CONTENDED_PAUSE if self._contended else self._poll_interval)
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):

@@ -71,7 +71,12 @@ def current_context() -> TraceContext:
 
 @contextmanager
 def continued(
-    name: str, traceparent: str | None, tracestate: str | None = None, *, kind: SpanKind = SpanKind.CONSUMER, **attributes: str
+    name: str,
+    traceparent: str | None,
+    tracestate: str | None = None,
+    *,
+    kind: SpanKind = SpanKind.CONSUMER,
+    **attributes: str | int,
 ) -> Iterator[Span]:
     """A span continuing the trace an event (or a stored row) carries; a new trace without one."""
     carrier = {"traceparent": traceparent} if traceparent else {}

@@ -15,6 +15,7 @@ from mesh_notify.bootstrap import DEFINITION as NOTIFY
 from mesh_profile.bootstrap import DEFINITION as PROFILE
 from mesh_runtime.identity.keys import IssuerKeys
 from mesh_runtime.peers import Peer, PeerRefused, PeerUnavailable, ServiceIdentity
+from tests.support.events import deliver_envelope
 from tests.support.factories import mentor_profile, profile
 from tests.support.identity import INSTITUTION, as_, as_person, local_issuer, service_secret
 from tests.support.programs import create_programs
@@ -165,10 +166,8 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
         matching_app,
         matching_url,
     ):
-        handle = MATCHING.consumer_handlers(matching_app.state.components)
         for envelope in joins:  # what matching's consumer does with each record
-            async with matching_app.state.components.database.transaction(envelope.institution) as transaction:
-                await handle[type(envelope.data)](transaction, envelope)
+            await deliver_envelope(matching_app, envelope)
         stored = await in_tenant(matching_app.state.components.database).fetchval(
             "SELECT profile->'goals' FROM candidates WHERE participant_id = $1", uuid.UUID(mentee)
         )
@@ -184,10 +183,8 @@ async def test_from_a_join_to_the_proposal_mail_every_personal_word_is_read_not_
             profile_api_url=profile_url,
             matching_api_url=matching_url,
         ) as (notify_app, _):
-            handle = NOTIFY.consumer_handlers(notify_app.state.components)
             for envelope in [*joins, proposed]:
-                async with notify_app.state.components.database.transaction(envelope.institution) as transaction:
-                    await handle[type(envelope.data)](transaction, envelope)
+                await deliver_envelope(notify_app, envelope)
             tenant = in_tenant(notify_app.state.components.database)
             names = {row["display_name"] for row in await tenant.fetch("SELECT display_name FROM contacts")}
             assert names == {"Ben M.", "Ada L."}

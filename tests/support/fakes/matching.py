@@ -10,6 +10,7 @@ from uuid import UUID, uuid4
 
 from mentoring_contracts import Event, ProgramDefinition, SessionCancelled, SessionCompleted, SessionScheduled
 from mesh_matching.application.coordinator_ports import Between, Nudge, Participation
+from mesh_matching.application.ports import OpenCandidate
 from mesh_matching.domain.candidate import ERASED, KEPT, Candidate, MatchingProfile
 from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match, MatchStatus
@@ -46,6 +47,17 @@ class FakeCandidates:
             return False
         self.rows[candidate.participant_id] = Row(_stored(candidate), candidate.capacity, len(self.rows))
         return True
+
+    async def add_many(self, candidates: Sequence[Candidate]) -> set[UUID]:
+        return {candidate.participant_id for candidate in candidates if await self.add(candidate)}
+
+    async def open_pool(self, program_id: str, slots: Sequence[str]) -> Sequence[OpenCandidate]:
+        wanted = set(slots)
+        return [
+            OpenCandidate(row.candidate, row.room, frozenset(row.candidate.slots()))
+            for row in sorted(self.rows.values(), key=lambda row: row.seq)
+            if row.candidate.program_id == program_id and row.room > 0 and wanted & set(row.candidate.slots())
+        ]
 
     async def get(self, participant_id: UUID) -> Candidate | None:
         row = self.rows.get(participant_id)
@@ -158,6 +170,9 @@ class FakeMatches:
 
     async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
         return {b if a == participant_id else a for a, b in self.excluded if participant_id in (a, b)}
+
+    async def excluded_partners_of(self, participant_ids: Sequence[UUID]) -> dict[UUID, set[UUID]]:
+        return {pid: others for pid in participant_ids if (others := await self.excluded_partners(pid))}
 
     async def open_for(self, participant_id: UUID) -> Sequence[Match]:
         return sorted(
@@ -325,6 +340,7 @@ class FakeMatchingUnitOfWork:
     erasures: FakeErasures = field(default_factory=FakeErasures)
     emitted: list[Event] = field(default_factory=list)
     locked: list[str] = field(default_factory=list)
+    causes: list[Cause] = field(default_factory=list)  # of the events emitted for a run, each its own
 
     @property
     def institution(self) -> str | None:
@@ -342,6 +358,10 @@ class FakeMatchingUnitOfWork:
 
     async def emit_many(self, events: list[Event]) -> None:
         self.emitted.extend(events)
+
+    async def emit_caused(self, events: Sequence[tuple[Event, Cause]]) -> None:
+        self.emitted.extend(event for event, _ in events)
+        self.causes.extend(cause for _, cause in events)
 
     async def purge_published_mentions(self, participant_id: UUID) -> int:
         return 0

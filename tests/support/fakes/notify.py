@@ -4,7 +4,8 @@ them, a mailer that records or refuses, and a clock the test sets. Use cases and
 on it in milliseconds."""
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -281,6 +282,19 @@ class FakeNotifyUnitOfWork:
         self.peers = FakePeers()
         self.emitted: list[Emitted] = []
         self.purged: list[UUID] = []
+
+    @asynccontextmanager
+    async def run_naming(self, participant_ids: Iterable[UUID]) -> AsyncIterator[None]:
+        """Nothing to read ahead or hold back: every store here is in memory."""
+        yield
+
+    @contextmanager
+    def caused_by(self, cause: Cause) -> Iterator[None]:
+        before, self.cause = self.cause, cause
+        try:
+            yield
+        finally:
+            self.cause = before
 
     def handling(self, *, occurred_at: datetime | None = None, trace_parent: str | None = None) -> "FakeNotifyUnitOfWork":
         """As the consumer builds it for a new event: caused by it (its id, its journey, when it happened)."""

@@ -2,6 +2,7 @@
 (what it locks aside), the events it emitted in a list, and a clock the test sets. Use cases and
 event handlers run on it in milliseconds."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
@@ -28,6 +29,13 @@ class FakePairs:
             return False
         self.by_match[pair.match_id] = pair
         return True
+
+    async def add_many(self, pairs: Sequence[Pair]) -> set[UUID]:
+        return {pair.match_id for pair in pairs if await self.add(pair)}
+
+    async def start_series_many(self, starts: Sequence[tuple[UUID, datetime]]) -> None:
+        for match_id, first_start in starts:
+            await self.start_series(match_id, first_start)
 
     async def get(self, match_id: UUID) -> Pair | None:
         return self.by_match.get(match_id)
@@ -71,6 +79,10 @@ class FakeSessions:
 
     async def add(self, session: Session) -> None:
         self.by_id[session.session_id] = session
+
+    async def add_many(self, sessions: Sequence[Session]) -> None:
+        for session in sessions:
+            await self.add(session)
 
     async def get_for_update(self, session_id: UUID) -> Session | None:
         return self.by_id.get(session_id)
@@ -194,6 +206,9 @@ class FakeSchedulingUnitOfWork:
     async def emit(self, event: Event) -> Event:
         self.emitted.append(event)
         return event
+
+    async def emit_caused(self, events: Sequence[tuple[Event, Cause]]) -> None:
+        self.emitted.extend(event for event, _ in events)
 
     def publish_all(self) -> None:
         self.published = list(self.emitted)

@@ -14,9 +14,10 @@ from mentoring_contracts import (
     ParticipantJoinedV1,
     ParticipantProfileUpdatedV1,
 )
-from mesh_matching.adapters.events import on_participant_erased, on_participant_joined, on_profile_updated
+from mesh_matching.adapters.events import on_participant_erased, on_participants_joined, on_profile_updated
 from mesh_matching.application.register_candidate import register_candidate
 from mesh_matching.domain.candidate import Candidate
+from mesh_runtime.handlers import Delivered
 from tests.support.factories import mentor_profile, profile
 from tests.support.fakes.matching import FakeMatchingUnitOfWork
 
@@ -93,7 +94,8 @@ async def test_a_join_or_update_from_history_read_after_the_erasure_stores_nothi
         await on_profile_updated(
             uow, ParticipantProfileUpdatedV1(participant_id=who, profile=profile(), updated_at=datetime.now(UTC))
         )
-        await on_participant_joined(uow, ParticipantJoinedV1(participant_id=who, profile=profile(), joined_at=datetime.now(UTC)))
+        join = ParticipantJoinedV1(participant_id=who, profile=profile(), joined_at=datetime.now(UTC))
+        await on_participants_joined(uow, [Delivered(join, uow.cause)])
 
     assert await uow.candidates.get(known.participant_id) == anonymised
     assert await uow.candidates.get(stranger) is None

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mentoring_contracts import MatchProposed
-from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.application.register_candidate import register_candidate, register_candidates
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import PROPOSAL_LIFETIME
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
@@ -77,5 +77,38 @@ def test_after_every_join_no_two_people_with_room_who_fit_wait_unproposed_and_no
                 both_have_room = rows[a.participant_id].room > 0 and rows[b.participant_id].room > 0
                 excluded = await uow.matches.pair_excluded(a.participant_id, b.participant_id)
                 assert not (fits and both_have_room and not excluded), (a, b)
+
+    asyncio.run(run())
+
+
+def _proposals(uow: FakeMatchingUnitOfWork) -> list[tuple]:
+    """What was proposed, in order, as anyone reading the events sees it (ids aside)."""
+    return [
+        (tuple((p.participant_id, p.role) for p in e.participants), e.topic_name, e.kind, e.score, tuple(e.score_parts))
+        for e in uow.of_type(MatchProposed)
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(candidates(), min_size=1, max_size=16), st.integers(min_value=0, max_value=16), st.booleans())
+def test_a_run_of_joins_proposes_exactly_what_the_joins_one_by_one_would(people, waiting, repeat) -> None:
+    """The consumer hands a batch's joins over as one run: the same proposals, in the same order, the
+    same places left, whoever was waiting before it (and a join heard twice in the run counts once)."""
+
+    async def run() -> None:
+        before, run_of = people[:waiting], people[waiting:] + (people[waiting:][:1] if repeat else [])
+        one_by_one, at_once = FakeMatchingUnitOfWork(), FakeMatchingUnitOfWork()
+        for uow in (one_by_one, at_once):
+            for person in before:
+                await register_candidate(uow, person)
+        waiting_before = len(at_once.emitted)
+        for person in run_of:
+            await register_candidate(one_by_one, person)
+        made = await register_candidates(at_once, [(person, one_by_one.cause) for person in run_of])
+        assert _proposals(at_once) == _proposals(one_by_one)
+        assert [m.match_id for m in made] == [e.match_id for e in at_once.of_type(MatchProposed)][waiting_before:]
+        rooms = lambda uow: {pid: row.room for pid, row in uow.candidates.rows.items()}
+        assert rooms(at_once) == rooms(one_by_one)
+        assert at_once.matches.excluded == one_by_one.matches.excluded
 
     asyncio.run(run())

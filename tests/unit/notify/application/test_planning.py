@@ -22,11 +22,11 @@ from mentoring_contracts import (
     SessionRescheduledV1,
     SessionScheduled,
 )
-from mesh_notify.adapters.events import HANDLERS, on_mail_event, on_participant_erased
+from mesh_notify.adapters.events import HANDLERS, on_mail_events, on_participant_erased
 from mesh_notify.domain.mails import context_of, render
 from mesh_notify.domain.notification import Contact, NotificationStatus
 from mesh_notify.domain.preferences import Preference, QuietHours
-from mesh_runtime.handlers import consumed_events
+from mesh_runtime.handlers import Delivered, consumed_events
 from tests.support.factories import joined, profile
 from tests.support.fakes.clock import FixedClock
 from tests.support.fakes.notify import FakeNotifyUnitOfWork
@@ -51,7 +51,7 @@ async def known(uow: FakeNotifyUnitOfWork, *people: Contact) -> None:
 async def handle(uow: FakeNotifyUnitOfWork, event, **cause) -> list[tuple[str, str, str | None]]:
     """As the consumer does; returns (recipient's name, template, partner's name) of each one planned by it."""
     before = set(uow.notifications.rows)
-    await on_mail_event(uow.handling(**cause), event)
+    await on_mail_events(uow.handling(**cause), [Delivered(event, uow.cause)])  # type: ignore[arg-type]  # the fake stands in
     names = {c.participant_id: c.display_name for c in uow.contacts.by_id.values()}
     return [
         (names.get(n.recipient_id, "?"), n.template, names.get(uuid.UUID(p)) if (p := n.context.get("partner_id")) else None)

@@ -5,7 +5,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from mentoring_contracts import ParticipantErased, ParticipantErasureConfirmed, Reflection
-from mesh_scheduling.adapters.events import on_match_accepted, on_participant_erased
+from mesh_runtime.handlers import Delivered
+from mesh_scheduling.adapters.events import on_matches_accepted, on_participant_erased
 from mesh_scheduling.application.agree import propose_agreement
 from mesh_scheduling.application.cancel_session import cancel_session
 from mesh_scheduling.application.complete_session import complete_session
@@ -76,6 +77,6 @@ async def test_a_pair_formed_after_a_members_erasure_arrives_keeps_no_account_of
     a, b = (member.participant_id for member in event.participants)
     uow.profiles.subjects = {a: "alice", b: "bob"}  # profile still answered before it erased them
     await on_participant_erased(uow, erased(a))
-    await on_match_accepted(uow, event)  # type: ignore[arg-type]  # the fake stands in for PostgreSQL
+    await on_matches_accepted(uow, [Delivered(event, uow.cause)])  # type: ignore[arg-type]  # the fake stands in for PostgreSQL
     assert uow.pairs.by_match[event.match_id].subjects == (None, "bob")
     assert uow.emitted_types() == ["ParticipantErasureConfirmed", "SessionScheduled"]

@@ -2,7 +2,10 @@
 
 Each handler is given a unit of work on the batch's transaction, in the event's institution, and the
 event; a retired version of an event (history from before contracts 2.0) comes to its current
-version's handler (``mesh_runtime.handlers``), which reads both."""
+version's handler (``mesh_runtime.handlers``), which reads both. Joins, the hot path, come as runs
+(``batched``): one unit of work in the run's tenant, each join with its own cause."""
+
+from collections.abc import Sequence
 
 from mentoring_contracts import (
     ParticipantErased,
@@ -23,18 +26,19 @@ from mesh_matching.application.follow_programs import close_program, follow_prog
 from mesh_matching.application.follow_sessions import follow_session
 from mesh_matching.application.forget_participant import ERASURE_STEPS, SERVICE
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.application.register_candidate import register_candidates
 from mesh_matching.domain.candidate import Candidate
 from mesh_runtime.erasures import confirm_erasure
-from mesh_runtime.handlers import HandlerTable
+from mesh_runtime.handlers import Delivered, HandlerTable, batched
 
 Joined = ParticipantJoined | ParticipantJoinedV1
 Updated = ParticipantProfileUpdated | ParticipantProfileUpdatedV1
 
 
-async def on_participant_joined(uow: MatchingUnitOfWork, event: Joined) -> None:
-    if (newcomer := await candidate_of(uow, event)) is not None:
-        await register_candidate(uow, newcomer)
+async def on_participants_joined(uow: MatchingUnitOfWork, joins: Sequence[Delivered[Joined]]) -> None:
+    """A run of joins at once: the profiles were prefetched for the batch (``uow.profiles``)."""
+    newcomers = [(newcomer, join.cause) for join in joins if (newcomer := await candidate_of(uow, join.event)) is not None]
+    await register_candidates(uow, newcomers)
 
 
 async def on_profile_updated(uow: MatchingUnitOfWork, event: Updated) -> None:
@@ -87,7 +91,7 @@ HANDLERS: HandlerTable = {
     SessionScheduled: on_session,
     SessionCompleted: on_session,
     SessionCancelled: on_session,
-    ParticipantJoined: on_participant_joined,
+    ParticipantJoined: batched(on_participants_joined),
     ParticipantProfileUpdated: on_profile_updated,
     ParticipantLeft: on_participant_left,
     ParticipantErased: on_participant_erased,

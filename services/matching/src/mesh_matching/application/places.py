@@ -7,14 +7,14 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from mentoring_contracts import Event, MatchDeclined, MatchEnded, MatchExpired, MatchParticipant, MatchProposed
-from mesh_matching.application.ports import MatchingUnitOfWork
+from mesh_matching.application.ports import MatchingUnitOfWork, PlacesUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import PROPOSAL_LIFETIME, Match, MatchStatus
 from mesh_matching.domain.proposal import best_partners
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week
 
 
-async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: MatchingPolicy, now: datetime) -> list[Match]:
+async def fill_places(uow: PlacesUnitOfWork, person: Candidate, policy: MatchingPolicy, now: datetime) -> list[Match]:
     """Whenever someone may newly fit (they joined, changed their profile, or got a place back), each
     place they have left goes to their best eligible partner with room, never a pair excluded before.
 
@@ -41,7 +41,7 @@ async def fill_places(uow: MatchingUnitOfWork, person: Candidate, policy: Matchi
 
 
 async def propose(
-    uow: MatchingUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime, requested_by: UUID | None = None
+    uow: PlacesUnitOfWork, first: Candidate, second: Candidate, pair: PairScore, now: datetime, requested_by: UUID | None = None
 ) -> Match:
     """Records a proposed match with the score's parts and reasons, and emits MatchProposed (the
     reasons quote both profiles, so they stay here, read through the API); the pair is never
@@ -52,7 +52,7 @@ async def propose(
 
 
 async def propose_all(
-    uow: MatchingUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime, requested_by: UUID | None = None
+    uow: PlacesUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime, requested_by: UUID | None = None
 ) -> list[Match]:
     """``propose`` for many pairs, written together (a round's thousands in a few round trips)."""
     matches = [

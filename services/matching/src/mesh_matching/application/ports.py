@@ -1,6 +1,7 @@
 """What the matching use cases need from the outside world."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
@@ -28,9 +29,39 @@ class ProfileViews(Protocol):
         ...
 
 
+class Cause(Protocol):
+    """Why a unit of work acts (the runtime's ``Cause``): in a run of events, each event's own."""
+
+    @property
+    def correlation_id(self) -> UUID | None: ...
+    @property
+    def causation_id(self) -> UUID | None: ...
+    @property
+    def institution(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCandidate:
+    """A candidate with room left, as a batch of joins reads the pool: ``slots`` None when their keys
+    are not filled in yet (they may fit anyone)."""
+
+    candidate: Candidate
+    room: int
+    slots: frozenset[str] | None
+
+
 class Candidates(Protocol):
     async def add(self, candidate: Candidate) -> bool:
         """False when already known (the same participant joined before)."""
+        ...
+
+    async def add_many(self, candidates: Sequence[Candidate]) -> set[UUID]:
+        """``add`` for many in one statement, in this (their join) order; the ids not known before."""
+        ...
+
+    async def open_pool(self, program_id: str, slots: Sequence[str]) -> Sequence[OpenCandidate]:
+        """Everyone in the program with room left who offers any of these keys, or whose keys are not
+        filled in yet, in join order: what ``open_partners`` reads for many candidates at once."""
         ...
 
     async def get(self, participant_id: UUID) -> Candidate | None: ...
@@ -90,6 +121,10 @@ class Matches(Protocol):
     async def program_of(self, match_id: UUID) -> str | None: ...
     async def excluded_partners(self, participant_id: UUID) -> set[UUID]:
         """Everyone this participant is never to be proposed to again."""
+        ...
+
+    async def excluded_partners_of(self, participant_ids: Sequence[UUID]) -> dict[UUID, set[UUID]]:
+        """``excluded_partners`` of each of many, in one read (those with none are left out)."""
         ...
 
     async def open_for(self, participant_id: UUID) -> Sequence[Match]:
@@ -166,6 +201,40 @@ class Erasures(Protocol):
     async def erased_among(self, participant_ids: Iterable[UUID]) -> set[UUID]: ...
 
 
+class Places(Protocol):
+    """What moving places reads and writes of candidates (``places.fill_places``)."""
+
+    async def room(self, participant_id: UUID) -> int: ...
+    async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]: ...
+    async def reserve(self, participant_id: UUID) -> bool: ...
+    async def release(self, participant_id: UUID) -> None: ...
+
+
+class Proposals(Protocol):
+    """What proposing reads and writes of matches (``places.propose_all``)."""
+
+    async def excluded_partners(self, participant_id: UUID) -> set[UUID]: ...
+    async def add_many(self, proposed: Sequence[tuple[Match, PairScore]]) -> None: ...
+    async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None: ...
+
+
+class Standings(Protocol):
+    async def standing(self, program_id: str) -> ProgramStanding: ...
+
+
+class PlacesUnitOfWork(Protocol):
+    """What filling places needs: matching's unit of work, or a batch's plan of it in memory."""
+
+    @property
+    def candidates(self) -> Places: ...
+    @property
+    def matches(self) -> Proposals: ...
+    @property
+    def programs(self) -> Standings: ...
+
+    async def emit_many(self, events: list[Event]) -> None: ...
+
+
 class MatchingUnitOfWork(Protocol):
     """Read-only members: any store that keeps to its port will do (PostgreSQL's, or a test's)."""
 
@@ -193,8 +262,14 @@ class MatchingUnitOfWork(Protocol):
         """The tenant it acts in."""
         ...
 
+    @property
+    def cause(self) -> Cause:
+        """Why it acts: the request or event handled (a run's: its tenant only)."""
+        ...
+
     async def emit(self, event: Event) -> object: ...
     async def emit_many(self, events: list[Event]) -> None: ...
+    async def emit_caused(self, events: Sequence[tuple[Event, Cause]]) -> None: ...
     async def purge_published_mentions(self, participant_id: UUID) -> int: ...
     async def lock_program(self, program_id: str) -> None:
         """Until commit, no other transaction changes this program's places (on any replica)."""

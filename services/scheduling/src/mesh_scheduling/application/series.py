@@ -29,7 +29,7 @@ async def start_series(uow: SchedulingUnitOfWork, pair: Pair, *, sequence: int, 
     """A series begins at the first shared slot a day ahead (a new pair, or a new agreement with no session to come)."""
     slot = first_common_slot(pair, now + MINIMUM_NOTICE, pair.session_length)
     if slot is None:
-        await _unschedulable(uow, pair)
+        await unschedulable(uow, pair)
         return None
     await uow.pairs.start_series(pair.match_id, slot[0])
     return await add_session(uow, pair, sequence=sequence, occurrence=0, slot=slot)
@@ -54,7 +54,7 @@ async def schedule_next(uow: SchedulingUnitOfWork, pair: Pair | None, after: Ses
     try:
         planned = pair.next_slot(after_occurrence, now)
     except NoSharedTime:
-        await _unschedulable(uow, pair)
+        await unschedulable(uow, pair)
         return None
     if planned is None:
         return None
@@ -65,7 +65,14 @@ async def schedule_next(uow: SchedulingUnitOfWork, pair: Pair | None, after: Ses
 async def add_session(
     uow: SchedulingUnitOfWork, pair: Pair, *, sequence: int, occurrence: int, slot: tuple[datetime, datetime]
 ) -> Session:
-    session = Session(
+    session = new_session(pair, sequence=sequence, occurrence=occurrence, slot=slot)
+    await uow.sessions.add(session)
+    await uow.emit(scheduled(session))
+    return session
+
+
+def new_session(pair: Pair, *, sequence: int, occurrence: int, slot: tuple[datetime, datetime]) -> Session:
+    return Session(
         session_id=uuid4(),
         match_id=pair.match_id,
         program_id=pair.program_id,
@@ -77,22 +84,21 @@ async def add_session(
         cadence=pair.cadence,
         occurrence=occurrence,
     )
-    await uow.sessions.add(session)
-    await uow.emit(
-        SessionScheduled(
-            session_id=session.session_id,
-            match_id=session.match_id,
-            program_id=session.program_id,
-            participant_ids=list(session.participant_ids),
-            sequence=session.sequence,
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            meeting_mode=session.meeting_mode,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
-            cadence=session.cadence,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
-            occurrence=session.occurrence,
-        )
+
+
+def scheduled(session: Session) -> SessionScheduled:
+    return SessionScheduled(
+        session_id=session.session_id,
+        match_id=session.match_id,
+        program_id=session.program_id,
+        participant_ids=list(session.participant_ids),
+        sequence=session.sequence,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        meeting_mode=session.meeting_mode,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+        cadence=session.cadence,  # type: ignore[arg-type]  # a Literal in the contract, a plain str in the domain
+        occurrence=session.occurrence,
     )
-    return session
 
 
 async def record_move(uow: SchedulingUnitOfWork, before: Session, after: Session, by: UUID | None) -> Session:
@@ -129,7 +135,7 @@ def cancelled_event(session: Session, now: datetime) -> SessionCancelled:
     )
 
 
-async def _unschedulable(uow: SchedulingUnitOfWork, pair: Pair) -> None:
+async def unschedulable(uow: SchedulingUnitOfWork, pair: Pair) -> None:
     """Flagged for a coordinator: their availability never overlaps."""
     await uow.pairs.mark_unschedulable(pair.match_id, NO_SHARED_TIME)
     log.warning("pair cannot be scheduled automatically", match_id=str(pair.match_id), reason=NO_SHARED_TIME)

@@ -3,6 +3,7 @@
 A candidate's profile is stored as ``MatchingProfile`` (an allow-list), whatever profile sent."""
 
 import asyncio
+import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from typing import Any, TypeVar
@@ -13,6 +14,7 @@ import asyncpg
 from mentoring_contracts import AvailabilitySlot, ParticipantProfile, TopicRole
 from mesh_matching.adapters.kept_in_memory import DECODED, DecodedProfiles
 from mesh_matching.adapters.postgres.participant_states import refresh_states
+from mesh_matching.application.ports import OpenCandidate
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
 from mesh_runtime.forgetting import announce_forgotten
 
@@ -55,6 +57,48 @@ class PostgresCandidates:
             candidate.joined_at,
         )
         return bool(inserted)
+
+    async def add_many(self, candidates: Sequence[Candidate]) -> set[UUID]:
+        if not candidates:
+            return set()
+        rows = await self._connection.fetch(
+            """
+            INSERT INTO candidates (participant_id, program_id, profile, capacity, subject, slots, joined_at)
+            SELECT participant_id, program_id, profile, capacity, subject,
+                   ARRAY(SELECT jsonb_array_elements_text(slots::jsonb)), coalesce(joined_at, now())
+            FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::int[], $5::text[], $6::text[], $7::timestamptz[])
+                WITH ORDINALITY AS joined (participant_id, program_id, profile, capacity, subject, slots, joined_at, position)
+            ORDER BY position
+            ON CONFLICT (participant_id) DO NOTHING RETURNING participant_id
+            """,
+            [c.participant_id for c in candidates],
+            [c.program_id for c in candidates],
+            [stored_form(c.profile) for c in candidates],
+            [c.capacity for c in candidates],
+            [c.subject for c in candidates],
+            [json.dumps(c.slots()) for c in candidates],  # a list per row: nested arrays would be one 2-D array
+            [c.joined_at for c in candidates],
+        )
+        return {row["participant_id"] for row in rows}
+
+    async def open_pool(self, program_id: str, slots: Sequence[str]) -> Sequence[OpenCandidate]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_id, profile_version, subject, joined_seq, capacity - used AS room, slots FROM candidates
+            WHERE participant_id IN (SELECT participant_id FROM open_slots WHERE slot = ANY($2::text[]))
+            UNION ALL
+            SELECT participant_id, profile_version, subject, joined_seq, capacity - used, slots FROM candidates
+            WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity
+            ORDER BY joined_seq
+            """,
+            program_id,
+            list(slots),
+        )
+        candidates = await self._decoded(rows)
+        return [
+            OpenCandidate(candidate, row["room"], None if row["slots"] is None else frozenset(row["slots"]))
+            for candidate, row in zip(candidates, rows, strict=True)
+        ]
 
     async def get(self, participant_id: UUID) -> Candidate | None:
         row = await self._connection.fetchrow(

@@ -145,6 +145,20 @@ class PostgresMatches:
         )
         return {row["other"] for row in rows}
 
+    async def excluded_partners_of(self, participant_ids: Sequence[UUID]) -> dict[UUID, set[UUID]]:
+        rows = await self._connection.fetch(
+            """
+            SELECT participant_low AS who, participant_high AS other FROM excluded_pairs WHERE participant_low = ANY($1::uuid[])
+            UNION ALL
+            SELECT participant_high, participant_low FROM excluded_pairs WHERE participant_high = ANY($1::uuid[])
+            """,
+            list(participant_ids),
+        )
+        excluded: dict[UUID, set[UUID]] = {}
+        for row in rows:
+            excluded.setdefault(row["who"], set()).add(row["other"])
+        return excluded
+
     async def program_of(self, match_id: UUID) -> str | None:
         return await self._connection.fetchval("SELECT program_id FROM matches WHERE match_id = $1", match_id)
 

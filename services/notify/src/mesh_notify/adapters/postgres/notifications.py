@@ -5,6 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
+from mesh_notify.adapters.postgres.contacts import PostgresContacts
 from mesh_notify.adapters.postgres.rows import notification_from_row
 from mesh_notify.domain.notification import Notification
 
@@ -25,32 +26,50 @@ NEXT_DUE = "SELECT n.*" + _OLDEST_DUE
 
 
 class PostgresNotifications:
-    def __init__(self, connection: asyncpg.Connection) -> None:
+    """During a run of events (``hold``), the notifications planned are kept and written together."""
+
+    def __init__(self, connection: asyncpg.Connection, contacts: PostgresContacts | None = None) -> None:
         self._connection = connection
+        self._contacts = contacts or PostgresContacts(connection)
+        self._held: list[Notification] | None = None
 
     async def add(self, notification: Notification) -> None:
+        """Written at once, or with the run's others when the run ends (``write_held``)."""
+        if self._held is not None:
+            self._held.append(notification)
+            return
+        await self.add_many([notification])
+
+    def hold(self) -> None:
+        self._held = []
+
+    async def write_held(self) -> None:
+        held, self._held = self._held or [], None
+        await self.add_many(held)
+
+    async def add_many(self, notifications: list[Notification]) -> None:
+        """One statement; the campus is the recipient's as notify knows it when written."""
+        if not notifications:
+            return
+        await self._contacts.write_changes()  # the campus is read from contacts
+        columns = zip(*(_columns(n) for n in notifications), strict=True)
         await self._connection.execute(
             """
             INSERT INTO notifications (notification_id, recipient_id, template, context, caused_by_event_id,
                                        correlation_id, status, attempts, next_attempt_at, created_at, campus,
                                        session_id, session_revision, trace_parent)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT campus FROM contacts WHERE participant_id = $2),
-                    $11, $12, $13)
+            SELECT n.notification_id, n.recipient_id, n.template, n.context, n.caused_by_event_id, n.correlation_id,
+                   n.status, n.attempts, n.next_attempt_at, n.created_at,
+                   (SELECT campus FROM contacts WHERE participant_id = n.recipient_id),
+                   n.session_id, n.session_revision, n.trace_parent
+            FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::uuid[], $6::uuid[], $7::text[], $8::int[],
+                        $9::timestamptz[], $10::timestamptz[], $11::uuid[], $12::int[], $13::text[]) WITH ORDINALITY
+                AS n (notification_id, recipient_id, template, context, caused_by_event_id, correlation_id, status, attempts,
+                      next_attempt_at, created_at, session_id, session_revision, trace_parent, position)
+            ORDER BY n.position
             ON CONFLICT (caused_by_event_id, recipient_id, template) DO NOTHING
             """,
-            notification.notification_id,
-            notification.recipient_id,
-            notification.template,
-            notification.context,
-            notification.caused_by_event_id,
-            notification.correlation_id,
-            notification.status.value,
-            notification.attempts,
-            notification.next_attempt_at,
-            notification.created_at,
-            notification.session_id,
-            notification.session_revision,
-            notification.trace_parent,
+            *(list(column) for column in columns),
         )
 
     async def forget_recipient(self, participant_id: UUID) -> int:
@@ -95,6 +114,9 @@ class PostgresNotifications:
 
     async def cancel_reminders(self, session_id: UUID, before_revision: int | None, why: str) -> int:
         """Pending reminders of a session planned for an earlier revision (None: every one)."""
+        if self._held:  # reminders planned earlier in the run are among them
+            await self.write_held()
+            self.hold()
         status = await self._connection.execute(
             """
             UPDATE notifications SET status = 'cancelled', next_attempt_at = NULL, last_error = $3, updated_at = now()
@@ -126,3 +148,21 @@ class PostgresNotifications:
             notification.last_error,
             notification.sent_at,
         )
+
+
+def _columns(n: Notification) -> tuple[object, ...]:
+    return (
+        n.notification_id,
+        n.recipient_id,
+        n.template,
+        n.context,
+        n.caused_by_event_id,
+        n.correlation_id,
+        n.status.value,
+        n.attempts,
+        n.next_attempt_at,
+        n.created_at,
+        n.session_id,
+        n.session_revision,
+        n.trace_parent,
+    )

@@ -1,5 +1,6 @@
 """Participants' notification preferences in notify's database."""
 
+from collections.abc import Iterable
 from uuid import UUID
 
 import asyncpg
@@ -10,8 +11,24 @@ from mesh_notify.domain.preferences import KINDS, Preference, QuietHours
 class PostgresPreferences:
     def __init__(self, connection: asyncpg.Connection) -> None:
         self._connection = connection
+        self._held: dict[UUID, dict[str, Preference]] | None = None
+
+    async def hold(self, participant_ids: Iterable[UUID]) -> None:
+        """For a run of events: everyone's preferences read once (a consumer never changes them)."""
+        wanted = list(set(participant_ids))
+        rows = await self._connection.fetch(
+            "SELECT * FROM notification_preferences WHERE participant_id = ANY($1::uuid[])", wanted
+        )
+        self._held = {pid: {} for pid in wanted}
+        for row in rows:
+            self._held[row["participant_id"]][row["kind"]] = _preference(row)
+
+    def release(self) -> None:
+        self._held = None
 
     async def get(self, participant_id: UUID, kind: str) -> Preference:
+        if self._held is not None and participant_id in self._held:
+            return self._held[participant_id].get(kind) or Preference(kind)
         row = await self._connection.fetchrow(
             "SELECT * FROM notification_preferences WHERE participant_id = $1 AND kind = $2", participant_id, kind
         )

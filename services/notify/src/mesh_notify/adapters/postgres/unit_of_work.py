@@ -1,6 +1,9 @@
 """Notify's unit of work: its stores on one transaction, what it reads from peers, and the service's clock."""
 
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from typing import Self
+from uuid import UUID
 
 from mesh_notify.adapters.peers import NotifyPeers
 from mesh_notify.adapters.postgres.contacts import PostgresContacts
@@ -29,7 +32,7 @@ class PostgresNotifyUnitOfWork(UnitOfWork):
         self.erasures = PostgresErasures(self.connection)
         self.contacts = PostgresContacts(self.connection)
         self.digests = PostgresDigests(self.connection)
-        self.notifications = PostgresNotifications(self.connection)
+        self.notifications = PostgresNotifications(self.connection, self.contacts)
         self.preferences = PostgresPreferences(self.connection)
         self.session_revisions = PostgresSessionRevisions(self.connection)
         self.inbox = PostgresInbox(self.connection)
@@ -38,6 +41,21 @@ class PostgresNotifyUnitOfWork(UnitOfWork):
     @classmethod
     def of(cls, transaction: Transaction, cause: Cause, components: Components) -> Self:
         return cls(transaction, components.source, cause, clock=components.clock, peers=components.peers)
+
+    @asynccontextmanager
+    async def run_naming(self, participant_ids: Iterable[UUID]) -> AsyncIterator[None]:
+        """A run of events naming these people: their contacts and preferences read once, what the
+        run plans written together at its end (contacts first: a notification takes its campus)."""
+        wanted = set(participant_ids)
+        await self.contacts.hold(wanted)
+        await self.preferences.hold(wanted)
+        self.notifications.hold()
+        try:
+            yield
+        finally:
+            self.preferences.release()
+        await self.contacts.write_held()
+        await self.notifications.write_held()
 
     @property
     def peers(self) -> NotifyPeers:

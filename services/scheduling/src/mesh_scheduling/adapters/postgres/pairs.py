@@ -1,7 +1,10 @@
 """A formed pair as scheduling keeps it: its two members (with their accounts), its agreed terms
 and where its series starts."""
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -24,12 +27,35 @@ class PostgresPairs:
             """,
                 pair.match_id,
                 pair.program_id,
-                [
-                    member.model_dump(mode="json") | {"subject": subject}
-                    for member, subject in zip(pair.members, pair.subjects, strict=True)
-                ],
+                _members(pair),
             )
         )
+
+    async def add_many(self, pairs: Sequence[Pair]) -> set[UUID]:
+        if not pairs:
+            return set()
+        rows = await self._connection.fetch(
+            """
+            INSERT INTO pairs (match_id, program_id, members)
+            SELECT match_id, program_id, members::jsonb FROM unnest($1::uuid[], $2::text[], $3::text[]) AS p (match_id, program_id, members)
+            ON CONFLICT (match_id) DO NOTHING RETURNING match_id
+            """,
+            [pair.match_id for pair in pairs],
+            [pair.program_id for pair in pairs],
+            [json.dumps(_members(pair)) for pair in pairs],  # a list per pair: nested arrays would be one 2-D array
+        )
+        return {row["match_id"] for row in rows}
+
+    async def start_series_many(self, starts: Sequence[tuple[UUID, datetime]]) -> None:
+        if starts:
+            await self._connection.execute(
+                """
+                UPDATE pairs p SET series_start = s.first_start
+                FROM unnest($1::uuid[], $2::timestamptz[]) AS s (match_id, first_start) WHERE p.match_id = s.match_id
+                """,
+                [match_id for match_id, _ in starts],
+                [first_start for _, first_start in starts],
+            )
 
     async def get(self, match_id: UUID) -> Pair | None:
         row = await self._connection.fetchrow("SELECT * FROM pairs WHERE match_id = $1", match_id)
@@ -81,3 +107,10 @@ class PostgresPairs:
 
     async def mark_ended(self, match_id: UUID, when: datetime) -> None:
         await self._connection.execute("UPDATE pairs SET ended_at = $2 WHERE match_id = $1", match_id, when)
+
+
+def _members(pair: Pair) -> list[dict[str, Any]]:
+    """Each member's schedule as stored, with their account."""
+    return [
+        member.model_dump(mode="json") | {"subject": subject} for member, subject in zip(pair.members, pair.subjects, strict=True)
+    ]
