@@ -52,6 +52,9 @@ Skipped, with no seeded id in the path (each acts on the caller's own new or own
 - profile ``POST /participants/claim``: the caller takes the roster's profile of their own vouched
   email, only on one of their own campuses (tests/integration/profile/test_roster.py).
 - profile ``POST /participants/lookup``: platform services only; a person is refused (403) by role.
+- profile ``POST /participants/contacts`` and matching ``POST /matches/lookup``: reads, platform services
+  only; a person is refused (403) by role (tests/integration/profile/test_bulk_contacts.py,
+  tests/integration/matching/test_match_lookup.py).
 - notify ``PUT`` and ``DELETE /coordinators/me/digest``: the caller's own digest of their own campuses.
 - notify ``POST /notifications/read``: the recipient is named in the body, not the path; the same
   outsiders (and an id nobody has) are refused there by tests/integration/notify/test_inbox_access.py.

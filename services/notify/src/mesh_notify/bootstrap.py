@@ -4,7 +4,7 @@ from mentoring_contracts import NotificationFailed, NotificationSent, Participan
 from mesh_notify.adapters.events import HANDLERS
 from mesh_notify.adapters.http import ROUTERS
 from mesh_notify.adapters.http.refusals import REFUSALS
-from mesh_notify.adapters.peers import NotifyPeers
+from mesh_notify.adapters.peers import NotifyPeers, prefetch
 from mesh_notify.adapters.postgres import PostgresNotifyUnitOfWork
 from mesh_notify.adapters.workers import workers
 from mesh_notify.settings import NotifySettings
@@ -22,6 +22,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     refusals=REFUSALS,
     peers=NotifyPeers.of,
+    prefetch=prefetch,
     publishes=[NotificationSent, NotificationFailed, ParticipantErasureConfirmed],
     workers=workers,
     reads_from=["profile", "matching"],

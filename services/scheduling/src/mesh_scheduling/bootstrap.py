@@ -14,7 +14,7 @@ from mesh_runtime.app import ServiceDefinition
 from mesh_scheduling.adapters.events import HANDLERS
 from mesh_scheduling.adapters.http import PUBLIC_ROUTERS, ROUTERS
 from mesh_scheduling.adapters.http.refusals import REFUSALS
-from mesh_scheduling.adapters.peers import peers
+from mesh_scheduling.adapters.peers import peers, prefetch
 from mesh_scheduling.adapters.postgres import PostgresSchedulingUnitOfWork
 from mesh_scheduling.adapters.workers import workers
 from mesh_scheduling.settings import SchedulingSettings
@@ -31,6 +31,7 @@ DEFINITION = ServiceDefinition(
     handlers=HANDLERS,
     refusals=REFUSALS,
     peers=peers,
+    prefetch=prefetch,
     publishes=[
         AgreementProposed,
         AgreementSet,

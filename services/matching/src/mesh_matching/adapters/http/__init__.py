@@ -8,6 +8,7 @@ from mesh_matching.adapters.http import (
     directory,
     health,
     institution_health,
+    match_lookup,
     matches,
     policies,
     round_previews,
@@ -16,6 +17,7 @@ from mesh_matching.adapters.http import (
 )
 
 ROUTERS = [
+    match_lookup.router,  # before matches: POST /matches/lookup is no match's id
     matches.router,
     policies.router,
     rounds.router,
