@@ -6,7 +6,7 @@ DEPLOY_CHECK := $(VENV)/python -m tools.kubernetes check && bash deploy/kubernet
 CONTRACTS_CHECK := $(VENV)/python -m tools.contracts_docs check && \
 	cd tools/asyncapi-validate && npm ci --silent --no-audit --no-fund && node validate.mjs ../../contracts/asyncapi.yaml
 
-.PHONY: format help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions bench-web
+.PHONY: format help setup setup-test contracts contracts-check deploy-manifests deploy-check bench-matching bench-auth bench-intake bench-round bench-first-round bench-pipeline bench-import chaos fuzz token realm run up demo stop status test test-unit lint bench-outbox bench-delivery bench-suggestions bench-web
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ bench-suggestions: setup  ## a participant's suggestions at a 10,000-person pool
 
 bench-round: setup  ## a coordinator round over 100,000 people through the API, to the last proposal on Kafka (prints figures)
 	@$(VENV)/python -m benchmarks.round_end_to_end 100000
+
+bench-first-round: setup  ## matching's idle RSS, and its first round and first large join cold (numba cache absent, present) against warm (prints figures)
+	@$(VENV)/python -m benchmarks.first_round
 
 bench-pipeline: setup  ## the platform's pipeline on real Kafka and PostgreSQL: joins/s at 1k-100k, latencies, each service against raw aiokafka, RSS, the 100k round (prints figures)
 	@$(VENV)/python -m benchmarks.pipeline 1000

@@ -15,6 +15,7 @@ from mesh_matching.adapters.postgres.round_previews import PostgresRoundPreviews
 from mesh_matching.application import preview_round
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.round_preview import PHASES
+from mesh_matching.domain.rounds import plan as planning
 from mesh_matching.domain.scoring import MatchingPolicy
 from tests.integration.matching.support import join
 from tests.support.factories import mentor_profile, profile
@@ -256,8 +257,8 @@ async def test_one_preview_runs_at_a_time_and_one_whose_job_is_gone_reads_interr
     app, client = matching
     await a_pool(app)
     release = threading.Event()
-    real = preview_round.plan_round
-    monkeypatch.setattr(preview_round, "plan_round", lambda *args: release.wait(30) and real(*args))
+    real = planning.plan_round  # read by the preview when it plans (imported then: the kernels load on first use)
+    monkeypatch.setattr(planning, "plan_round", lambda *args: release.wait(30) and real(*args))
     try:
         first = (await client.post(PREVIEWS, json={})).json()
         second = await client.post(PREVIEWS, json={"objective": "coverage"})

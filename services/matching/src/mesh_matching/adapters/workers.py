@@ -1,7 +1,8 @@
 """What matching runs beside its routes and consumer: the timed sweeps (lapsed proposals, dormant
 pairs), each on the runtime's per-tenant sweep (``each_tenant``) by the service's clock; the work
-done once at start-up (open-place keys of old candidates, the round kernels compiled); what a
-replica keeps in memory, let go; and the round previews' jobs."""
+done once at start-up (open-place keys of old candidates; the round kernels compiled, only if
+``warm_round_kernels`` asks: by default they load on the first round or large join); what a replica
+keeps in memory, let go; and the round previews' jobs."""
 
 import asyncio
 import time
@@ -18,7 +19,6 @@ from mesh_matching.adapters.postgres.dormant_pairs import programs_with_dormancy
 from mesh_matching.adapters.postgres.matches import programs_with_lapsed_proposals
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.application.watch_dormant_pairs import DormancySweep, watch_dormant_pairs
-from mesh_matching.domain.rounds.warm_up import warm_up
 from mesh_matching.settings import MatchingSettings
 from mesh_runtime.components import Components, Worker
 from mesh_runtime.db import ALL_TENANTS
@@ -28,9 +28,10 @@ log = structlog.get_logger(__name__)
 
 
 def workers(components: Components) -> list[Worker]:
+    warm = [KernelWarmUp()] if MatchingSettings.of(components).warm_round_kernels else []
     return [
         SlotBackfill(components),
-        KernelWarmUp(),
+        *warm,
         expiry_worker(components),
         dormancy_worker(components),
         decoded_profiles_sweep(),
@@ -106,10 +107,13 @@ class SlotBackfill:
 
 
 class KernelWarmUp:
-    """Startup: a worker whose start returns once the round kernels are compiled: the service answers
-    (and reports ready) only then, so no coordinator's round waits for a compiler."""
+    """Startup, when ``warm_round_kernels`` asks: a worker whose start returns once the round kernels
+    are compiled: the service answers (and reports ready) only then, so no coordinator's round waits
+    for a compiler. The price is numpy, numba and scipy held by every idle replica."""
 
     async def start(self) -> None:
+        from mesh_matching.domain.rounds.warm_up import warm_up  # imports the kernels: only when asked
+
         started = time.perf_counter()
         await asyncio.to_thread(warm_up)  # compiling holds no event loop
         log.info("round kernels ready", seconds=round(time.perf_counter() - started, 2))

@@ -9,7 +9,8 @@ and parts): never anyone's words, which are read from the candidates when shown.
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from importlib import import_module
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from mesh_matching.application.coordinator_ports import PreviewLedger, PreviewPool
@@ -17,9 +18,11 @@ from mesh_matching.application.errors import PreviewRunning
 from mesh_matching.application.ports import MatchingUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.round_preview import PoolMember, PreviewOrder, example_pairs, pool_digest
-from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, places_in_round, plan_round
-from mesh_matching.domain.rounds.solve import Objective
+from mesh_matching.domain.rounds.modes import PLANNING, Objective, RoundMode, places_in_round
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
+
+if TYPE_CHECKING:  # the planning (numpy, numba, scipy) loads on the first preview, never with the service
+    from mesh_matching.domain.rounds.plan import RoundPlan
 
 __all__ = ["Preview", "PreviewOrder", "begin_preview", "plan_preview", "read_pool"]
 PAGE = 500  # people read (and progress told) at a time
@@ -68,7 +71,7 @@ class Example:
 
 @dataclass(frozen=True)
 class Preview:
-    plan: RoundPlan
+    plan: "RoundPlan"
     pool_size: int
     digest: str
     examples: list[Example]
@@ -108,6 +111,9 @@ async def plan_preview(snapshot: PoolSnapshot, order: PreviewOrder, progress: Pr
 
     progress("scoring", 0, size)
     week = reference_week(order.now)
+    await asyncio.to_thread(import_module, PLANNING)  # the first preview loads the kernels, off the event loop
+    from mesh_matching.domain.rounds.plan import plan_round
+
     plan = await asyncio.to_thread(
         plan_round, snapshot.pool, snapshot.places, snapshot.excluded, order.mode, order.objective, order.policy, week, told
     )

@@ -1,23 +1,27 @@
 """Use case: a coordinator runs a matching round over a program's unmatched pool, as a dry run
 (a preview) or for real (a MatchProposed per pair)."""
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import cast
+from importlib import import_module
+from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
 from mesh_matching.application.places import propose, propose_all
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.domain.rounds.plan import RoundMode, RoundPlan, places_in_round, plan_round
-from mesh_matching.domain.rounds.solve import Objective
+from mesh_matching.domain.rounds.modes import PLANNING, Objective, RoundMode, places_in_round
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
+
+if TYPE_CHECKING:  # the planning (numpy, numba, scipy) loads on the first round, never with the service
+    from mesh_matching.domain.rounds.plan import RoundPlan
 
 CAPACITY_CHANGED = "a place was taken while the round ran; run another round"
 
 
 @dataclass
 class RoundOutcome:
-    plan: RoundPlan
+    plan: "RoundPlan"
     pool_size: int
     mode: str
     proposed: list[UUID] = field(default_factory=list)
@@ -43,7 +47,10 @@ async def run_round(
     places = [places_in_round(candidate, room, mode) for candidate, room in rows]
     excluded = await uow.matches.excluded_among([c.participant_id for c in pool])
     week = reference_week(now)
-    plan = plan_round(pool, places, excluded, mode, objective, policy, week)
+    await asyncio.to_thread(import_module, PLANNING)  # the first round loads the kernels, off the event loop
+    from mesh_matching.domain.rounds.plan import plan_round
+
+    plan = await asyncio.to_thread(plan_round, pool, places, excluded, mode, objective, policy, week)
     outcome = RoundOutcome(plan, len(pool), mode, unmatched=dict(plan.unmatched))
     if not publish:
         return outcome

@@ -4,11 +4,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
-
 from mesh_matching.domain.candidate import Candidate
-from mesh_matching.domain.rounds.features import build
-from mesh_matching.domain.rounds.pair_scores import Scorer, score_block
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
 
 
@@ -65,9 +61,15 @@ class _KernelRanking:
     direction they fit (the score does not depend on the topic): the newcomer as mentee, as mentor,
     or as a peer. The kernel keeps only each row's best, so the newcomer is the row where the
     pool is the columns (its best ``k``), and each pool member is a row of its own where the
-    newcomer is the only column."""
+    newcomer is the only column. The kernel (numpy, numba) is imported by the first large block, not
+    with the service: that first join pays the load (or, with no numba cache, the compile)."""
 
     def __init__(self, newcomer: Candidate, pool: Sequence[Candidate], policy: MatchingPolicy, week_start: datetime) -> None:
+        import numpy as np
+
+        from mesh_matching.domain.rounds.features import build
+        from mesh_matching.domain.rounds.pair_scores import Scorer, score_block
+
         features = build([newcomer, *pool], week_start)
         self._me, self._others = np.zeros(1, dtype=np.int64), np.arange(1, len(pool) + 1, dtype=np.int64)
         as_mentor = score_block(features, self._others, self._me, "mentor_mentee", policy)[:, 0]

@@ -18,8 +18,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from mesh_matching.domain.rounds.plan import RoundMode
-from mesh_matching.domain.rounds.solve import Objective
+from mesh_matching.domain.rounds.modes import Objective, RoundMode
 from mesh_matching.domain.scoring import MatchingPolicy
 
 Status = Literal["running", "ready", "failed", "published", "stale", "interrupted"]

@@ -3,15 +3,14 @@ compiled kernel of ``rounds.kernels``. The results equal score_pair's (property-
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 
 from mesh_matching.domain.rounds import kernels
 from mesh_matching.domain.rounds.features import SET_CRITERIA, Features
+from mesh_matching.domain.rounds.modes import RoundMode as Mode
 from mesh_matching.domain.scoring import MatchingPolicy
 
-Mode = Literal["mentor_mentee", "peer"]
 NO_EXCLUSIONS = np.zeros(0, dtype=np.int64)
 
 

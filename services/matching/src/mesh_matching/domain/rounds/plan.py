@@ -15,9 +15,8 @@ import numpy as np
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.rounds.features import build
 from mesh_matching.domain.rounds.graph import PairSearch
+from mesh_matching.domain.rounds.modes import Objective, RoundMode
 from mesh_matching.domain.rounds.optimise import RoundProgress, best_round
-from mesh_matching.domain.rounds.pair_scores import Mode
-from mesh_matching.domain.rounds.solve import Objective
 from mesh_matching.domain.scoring import MatchingPolicy
 
 NO_ELIGIBLE_PARTNER = "no eligible partner in the pool"
@@ -53,7 +52,7 @@ def plan_round(
     pool: Sequence[Candidate],
     places: Sequence[int],
     excluded: set[tuple[UUID, UUID]],
-    mode: Mode,
+    mode: RoundMode,
     objective: Objective,
     policy: MatchingPolicy,
     week_start: datetime,
@@ -87,16 +86,3 @@ def _excluded_keys(pool: Sequence[Candidate], excluded: set[tuple[UUID, UUID]]) 
     index = {candidate.participant_id: i for i, candidate in enumerate(pool)}
     pairs = [(index[a], index[b]) for a, b in excluded if a in index and b in index]
     return np.array([min(a, b) * len(pool) + max(a, b) for a, b in pairs], dtype=np.int64)
-
-
-RoundMode = Mode
-
-
-def places_in_round(candidate: Candidate, room: int, mode: RoundMode) -> int:
-    """Mentors offer their remaining mentee places; everyone else takes one partner."""
-    roles = {t.role for t in candidate.profile.topics}
-    if mode == "peer":
-        return min(room, 1) if "peer" in roles else 0
-    if "mentor" in roles:
-        return min(room, candidate.profile.mentor_capacity)
-    return min(room, 1) if "mentee" in roles else 0

@@ -10,7 +10,6 @@ and maximises the score among those matchings.
 """
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -18,9 +17,9 @@ from scipy.sparse import coo_matrix
 
 from mesh_matching.domain.rounds.auction import assign
 from mesh_matching.domain.rounds.graph import PairGraph
+from mesh_matching.domain.rounds.modes import Objective
 from mesh_matching.domain.rounds.potentials import shortest_distances
 
-Objective = Literal["score", "coverage"]
 SCALE = 10_000  # scores carry four decimals
 COVERAGE_BONUS = 100 * SCALE  # worth more than any score: one more person matched always wins
 MARGIN = 0.5 / SCALE  # a pair improves a round only by at least one unit of score

@@ -1,4 +1,6 @@
-"""A round's compiled kernels made ready before the first coordinator asks for one.
+"""A round's compiled kernels made ready before the first coordinator asks for one, when the service
+is asked to (``warm_round_kernels``; by default they load on the first round or large join, so an
+idle replica holds none of numpy, numba and scipy).
 
 numba compiles a kernel on its first call (about 20 s for all of a round's, cold) or loads it from
 its cache (about 1 s). Running a round over two people does that at startup instead.
