@@ -78,6 +78,9 @@ class FakeCandidates:
             if campuses is None or c.profile.campus in campuses
         )
 
+    def shared_features(self) -> None:
+        return None
+
     async def reserve(self, participant_id: UUID) -> bool:
         row = self.rows.get(participant_id)
         if row is None or row.room < 1:

@@ -112,3 +112,25 @@ def test_a_run_of_joins_proposes_exactly_what_the_joins_one_by_one_would(people,
         assert at_once.matches.excluded == one_by_one.matches.excluded
 
     asyncio.run(run())
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(
+    st.lists(candidates(roles=("mentee", "peer")), min_size=60, max_size=90),
+    st.lists(candidates(roles=("mentor", "peer")), min_size=3, max_size=12),
+)
+def test_a_run_into_a_large_pool_ranks_on_arrays_built_once_and_proposes_what_one_by_one_would(waiting, run_of) -> None:
+    """Past ``LARGE_BLOCK`` partners the kernel ranks them; a run builds its arrays once for the whole
+    pool and its newcomers, and still proposes exactly what each join alone (its own arrays) would."""
+
+    async def run() -> None:
+        one_by_one, at_once = FakeMatchingUnitOfWork(), FakeMatchingUnitOfWork()
+        for uow in (one_by_one, at_once):
+            for person in waiting:
+                await register_candidate(uow, person)
+        for person in run_of:
+            await register_candidate(one_by_one, person)
+        await register_candidates(at_once, [(person, one_by_one.cause) for person in run_of])
+        assert _proposals(at_once) == _proposals(one_by_one)
+
+    asyncio.run(run())

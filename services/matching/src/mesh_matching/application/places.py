@@ -28,7 +28,7 @@ async def fill_places(uow: PlacesUnitOfWork, person: Candidate, policy: Matching
     excluded = await uow.matches.excluded_partners(person.participant_id)
     pool = [c for c in await uow.candidates.open_partners(person) if c.participant_id not in excluded]
     proposed: list[Match] = []
-    for proposal in best_partners(person, pool, policy, reference_week(now), places):
+    for proposal in best_partners(person, pool, policy, reference_week(now), places, shared=uow.candidates.shared_features()):
         if not await uow.candidates.reserve(proposal.partner.participant_id):
             continue  # their last place went to someone ranked before
         if not await uow.candidates.reserve(person.participant_id):

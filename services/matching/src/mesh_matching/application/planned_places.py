@@ -7,6 +7,7 @@ written at the end in one statement each (``write``). The program's lock is held
 pool cannot change under the plan: the proposals are those of the joins handled one by one."""
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 from mentoring_contracts import Event
@@ -14,6 +15,7 @@ from mesh_matching.application.ports import Cause, MatchingUnitOfWork, OpenCandi
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
+from mesh_matching.domain.proposal import PoolFeatures
 from mesh_matching.domain.scoring import PairScore
 
 
@@ -31,7 +33,9 @@ class _Open:
 class PoolInMemory:
     """The program's open places (``ports.Places``): who has room, and who offers which key."""
 
-    def __init__(self, pool: Sequence[OpenCandidate]) -> None:
+    def __init__(self, pool: Sequence[OpenCandidate], features: PoolFeatures | None = None) -> None:
+        """``features``: the kernel's arrays for the pool and the run's newcomers, built on first need."""
+        self._features = features
         self._open: dict[UUID, _Open] = {}
         self._by_slot: dict[str, list[_Open]] = {}
         self._fit_anyone: list[_Open] = []
@@ -65,6 +69,9 @@ class PoolInMemory:
             found.setdefault(entry.candidate.participant_id, entry)
         found.pop(candidate.participant_id, None)
         return [entry.candidate for entry in sorted(found.values(), key=lambda e: e.order) if entry.room > 0]
+
+    def shared_features(self) -> PoolFeatures | None:
+        return self._features
 
     async def reserve(self, participant_id: UUID) -> bool:
         entry = self._open.get(participant_id)
@@ -120,11 +127,15 @@ class PlannedPlaces:
         pool: Sequence[OpenCandidate],
         excluded: dict[UUID, set[UUID]],
         emitted: list[tuple[Event, Cause]],
+        newcomers: Sequence[Candidate] = (),
+        week_start: datetime | None = None,
     ) -> None:
         """``emitted``: where the events go, each with its join's cause (shared by a run's programs, so
-        the run emits in the order of its joins)."""
+        the run emits in the order of its joins). ``newcomers`` and ``week_start``: whom the run adds and
+        the week it scores in, for the kernel's arrays of everyone, built once if a large block needs them."""
         self.programs = _Standing(standing)
-        self.candidates = PoolInMemory(pool)
+        everyone = [*(entry.candidate for entry in pool), *newcomers]
+        self.candidates = PoolInMemory(pool, PoolFeatures(everyone, week_start) if week_start is not None else None)
         self.matches = ProposalsInMemory(excluded)
         self.emitted = emitted
         self._cause: Cause | None = None

@@ -11,6 +11,7 @@ from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
+from mesh_matching.domain.proposal import PoolFeatures
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 
@@ -77,6 +78,10 @@ class Candidates(Protocol):
 
     async def reserve(self, participant_id: UUID) -> bool:
         """Take one unit of capacity; False when none is left (enforced by the database)."""
+        ...
+
+    def shared_features(self) -> PoolFeatures | None:
+        """None: a store's joins come one at a time (see ``Places``)."""
         ...
 
     async def reserve_all(self, places: dict[UUID, int]) -> bool:
@@ -208,6 +213,9 @@ class Places(Protocol):
     async def open_partners(self, candidate: Candidate) -> Sequence[Candidate]: ...
     async def reserve(self, participant_id: UUID) -> bool: ...
     async def release(self, participant_id: UUID) -> None: ...
+    def shared_features(self) -> PoolFeatures | None:
+        """The kernel's arrays built once for a run's whole pool (a run's plan); None: each large block builds its own."""
+        ...
 
 
 class Proposals(Protocol):

@@ -12,7 +12,7 @@ from mesh_matching.application.planned_places import PlannedPlaces
 from mesh_matching.application.ports import Cause, MatchingUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import Match
-from mesh_matching.domain.scoring import MatchingPolicy
+from mesh_matching.domain.scoring import MatchingPolicy, reference_week
 
 
 async def register_candidate(uow: MatchingUnitOfWork, newcomer: Candidate, policy: MatchingPolicy | None = None) -> list[Match]:
@@ -38,6 +38,7 @@ async def register_candidates(
     for program_id in sorted(by_program):  # one order everywhere: two replicas never wait on each other
         await uow.lock_program(program_id)
     erased = await uow.erasures.erased_among([newcomer.participant_id for newcomer, _ in joins])
+    now = uow.clock.now()
     emitted: list[tuple[Event, Cause]] = []
     plans: dict[str, tuple[PlannedPlaces, MatchingPolicy]] = {}
     for program_id, program_joins in by_program.items():
@@ -48,6 +49,8 @@ async def register_candidates(
             await uow.candidates.open_pool(program_id, wanted),  # before they are added: each sees only those before
             await uow.matches.excluded_partners_of([newcomer.participant_id for newcomer in newcomers]),
             emitted,
+            newcomers,
+            reference_week(now),
         )
         plans[program_id] = (plan, policy or (await uow.policies.current(program_id))[1])
     first: dict[UUID, Candidate] = {}
@@ -56,7 +59,6 @@ async def register_candidates(
             first.setdefault(newcomer.participant_id, newcomer)
     added = await uow.candidates.add_many(list(first.values()))
     proposed: list[Match] = []
-    now = uow.clock.now()
     for newcomer, cause in joins:  # in the run's order, each in its program's plan
         if newcomer.participant_id not in added:
             continue  # known already (or erased): a join handled before, or a second one in the run

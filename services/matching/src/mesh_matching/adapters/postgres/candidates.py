@@ -163,6 +163,10 @@ class PostgresCandidates:
             )
         return len(rows)
 
+    def shared_features(self) -> None:
+        """One join at a time: its large block builds its own."""
+        return None
+
     async def reserve(self, participant_id: UUID) -> bool:
         # The row lock taken by UPDATE serialises concurrent reservations of one participant.
         reserved = await self._connection.fetchval(
