@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
+import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from mentoring_contracts import (
@@ -17,7 +18,7 @@ from mentoring_contracts import (
     to_kafka,
 )
 from mesh_runtime.broker import create_broker, ensure_topics, record_publisher, subscribe
-from mesh_runtime.consumer import EventConsumer, InboundRecord, Outcome, RetryLater
+from mesh_runtime.consumer import EventConsumer, GroupHandler, InboundRecord, Outcome, RetryLater
 from mesh_runtime.db import ALL_TENANTS, Database
 from mesh_runtime.metrics import ServiceMetrics, record_consumer_lag
 from tests.integration.kafka_helpers import committed_offset, create_topic, eventually, produce, read_all
@@ -54,8 +55,17 @@ def erased_record(source: str, participant_id: uuid.UUID):
     return _as_record(new_envelope(event, source=service_source(source), institution=INSTITUTION))
 
 
+@pytest.fixture(autouse=True, params=["each event", "runs"])
+def handler_form(request):
+    """Every case twice: a handler of single events, and a batched handler given runs (the same effect
+    for each event of its run): what the consumer promises holds for both."""
+    Harness.batched = request.param == "runs"
+
+
 class Harness:
     """A consumer group on its own topic, with a handler that records its effects in PostgreSQL."""
+
+    batched = False
 
     def __init__(self, bootstrap: str, database: Database, topic: str) -> None:
         self.group = f"test-{uuid.uuid4().hex[:8]}"
@@ -78,11 +88,15 @@ class Harness:
                 name,
             )
 
+        async def run_handler(transaction, envelopes) -> None:
+            for envelope in envelopes:
+                await handler(transaction, envelope)
+
         self.metrics = ServiceMetrics(self.group)
         self.consumer = EventConsumer(
             self.group,
             database,
-            {ParticipantJoined: handler},
+            {ParticipantJoined: GroupHandler(run_handler) if self.batched else handler},
             record_publisher(self.broker),
             topics=(topic,),
             metrics=self.metrics,
