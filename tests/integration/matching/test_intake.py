@@ -23,7 +23,7 @@ from mesh_matching.adapters.postgres.candidates import PostgresCandidates, store
 from mesh_matching.application.answer_match import accept_match, decline_match, end_match
 from mesh_matching.application.expire_proposals import expire_proposals
 from mesh_matching.application.follow_participants import follow_profile_update, withdraw_participant
-from mesh_matching.application.register_candidate import register_candidate
+from mesh_matching.application.register_candidate import register_candidate, register_candidates
 from mesh_matching.bootstrap import DEFINITION
 from mesh_matching.domain.candidate import Candidate, MatchingProfile
 from mesh_matching.domain.proposal import rank_partners
@@ -158,7 +158,9 @@ def cohort(rng: random.Random, mentors: int, mentees_per_mentor: int) -> list[Ca
     return people
 
 
-@pytest.mark.parametrize("order", ["as they came", "reversed", "shuffled", "eight at once", "two replicas"])
+@pytest.mark.parametrize(
+    "order", ["as they came", "reversed", "shuffled", "eight at once", "two replicas", "runs of five on two replicas"]
+)
 async def test_the_same_joins_in_any_order_fill_every_place(endpoints, database_factory, order) -> None:
     rng = random.Random(13)
     people = cohort(rng, mentors=8, mentees_per_mentor=3)
@@ -173,7 +175,17 @@ async def test_the_same_joins_in_any_order_fill_every_place(endpoints, database_
         async def join(index: int, person: Candidate) -> None:
             await replicas[index % len(replicas)].run(register_candidate, person, POLICY)
 
-        if order in ("eight at once", "two replicas"):
+        if order.startswith("runs"):  # as two consumers hand over their batches' runs, side by side
+            runs = [people[start : start + 5] for start in range(0, len(people), 5)]
+
+            async def run_of(index: int, run: list[Candidate]) -> None:
+                await replicas[index % 2].run(
+                    register_candidates, [(person, Cause(institution=INSTITUTION)) for person in run], POLICY
+                )
+
+            replicas = [Pool(first[0]), Pool(second[0])]
+            await asyncio.gather(*(run_of(i, run) for i, run in enumerate(runs)))
+        elif order in ("eight at once", "two replicas"):
             gate = asyncio.Semaphore(8)
 
             async def gated(index: int, person: Candidate) -> None:
