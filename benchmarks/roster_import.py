@@ -15,6 +15,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 from benchmarks.platform import ensure_program, platform, until
@@ -95,7 +96,9 @@ async def raw_copy(running, path: Path) -> float:
         )
         for row in rows
     ]
-    async with running.database("profile") as connection:
+    # As the database's owner: profile's own role may not create tables (it owns nothing).
+    connection = await asyncpg.connect(running.config.database_migration_url("profile"))
+    try:
         await connection.execute("CREATE TABLE copy_baseline (LIKE participants INCLUDING ALL)")
         started = time.perf_counter()
         await connection.copy_records_to_table(
@@ -105,6 +108,8 @@ async def raw_copy(running, path: Path) -> float:
         )
         seconds = time.perf_counter() - started
         await connection.execute("DROP TABLE copy_baseline")
+    finally:
+        await connection.close()
     return seconds
 
 

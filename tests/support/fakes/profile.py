@@ -9,6 +9,7 @@ from uuid import UUID
 
 from mentoring_contracts import Event, ProgramDefinition
 from mesh_profile.application.errors import AlreadyJoined, ProgramIdTaken
+from mesh_profile.application.ports import StoredParticipant
 from mesh_profile.domain.erasure import Erasure
 from mesh_profile.domain.participant import Participant, ParticipantStatus
 from mesh_profile.domain.program import Program
@@ -52,11 +53,12 @@ class FakeParticipants:
     async def find_by_subject(self, program_id: str, subject: str) -> Participant | None:
         return next((p for p in self._of(program_id) if p.subject == subject), None)
 
-    async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]:
-        return {p.external_id: p for p in self._of(program_id) if p.external_id is not None and p.external_id in external_ids}
-
-    async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]:
-        return {p.email_key: p for p in self._of(program_id) if p.email_key in email_keys}
+    async def named_by(self, program_id: str, external_ids: Sequence[str], email_keys: Sequence[str]) -> list[StoredParticipant]:
+        return [
+            StoredParticipant.of(p)
+            for p in self._of(program_id)
+            if (p.external_id is not None and p.external_id in external_ids) or p.email_key in email_keys
+        ]
 
     async def of_account(self, subject: str, email_key: str | None) -> list[Participant]:
         return [

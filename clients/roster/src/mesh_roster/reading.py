@@ -183,13 +183,14 @@ def _csv_lines(reader: Any) -> _Numbered:
     ended = reader.line_num
     for cells in reader:
         line, ended = ended + 1, reader.line_num
-        if not any(cell.strip() for cell in cells):
+        joined = "".join(cells)  # the row's text, scanned once for what concerns the whole row
+        if not joined.strip():
             continue  # a blank line
         if len(cells) != len(columns):
             yield line, f"{len(cells)} cells where the header has {len(columns)} columns"
             continue
-        bad = [name for name, cell in zip(columns, cells, strict=True) if _undecodable(cell)]
-        if bad:
+        if _UNDECODABLE.search(joined):  # which cells, only when one is
+            bad = [name for name, cell in zip(columns, cells, strict=True) if _undecodable(cell)]
             yield line, f"not UTF-8 text in {', '.join(bad)} (save the file as UTF-8)"
             continue
         yield line, {name: cell.strip() for name, cell in zip(columns, cells, strict=True) if cell.strip()}
@@ -239,8 +240,12 @@ def _jsonl_records(binary: BinaryIO, longest_line: int | None = None) -> _Number
         yield line, record
 
 
+# Bytes that were not UTF-8, as the surrogate escapes that keep them.
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
 def _undecodable(cell: str) -> bool:
-    return any("\udc80" <= char <= "\udcff" for char in cell)
+    return _UNDECODABLE.search(cell) is not None
 
 
 def _profile(record: dict[str, Any]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from mentoring_contracts import ParticipantJoined, ParticipantProfileUpdated
 from mesh_profile.application.change_participation import leave_program
 from mesh_profile.application.import_roster import RosterBatch, RosterRow, SeatCount, import_roster
 from mesh_profile.application.join_program import join_program
+from mesh_profile.application.ports import StoredParticipant
 from mesh_profile.domain.participant import join
 from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
@@ -87,6 +88,6 @@ def test_a_row_is_placed_against_the_batch_in_memory_taking_a_seat_only_when_one
     assert [p.external_id for p in batch.joined] == ["s2"] and batch.seats.changes == {"mentee": 1}
     assert [event.participant_id for event in batch.events] == [first.participant_id]
     known, _ = join(uuid.uuid4(), profile(email="s4@uni.example.edu"), batch.now, institution=INSTITUTION, subject=None)
-    batch.known["s4"] = known
+    batch.known["s4"] = StoredParticipant.of(known)
     placed = batch.place(row(4, "s4"), known.profile)  # the same profile, but the external id is new to them
     assert placed.outcome == "updated" and placed.changed == ["external_id"] and len(batch.events) == 1

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from mentoring_contracts import Event, ParticipantProfile
 from mesh_profile.application.admission import full_roles, program_of, roles_of
-from mesh_profile.application.ports import ProfileUnitOfWork
+from mesh_profile.application.ports import ProfileUnitOfWork, StoredParticipant
 from mesh_profile.domain.eligibility import violations
 from mesh_profile.domain.participant import Participant, ParticipantStatus, changed_fields, join, mentors
 from mesh_profile.domain.program import Program
@@ -55,12 +55,15 @@ async def import_roster(
     program.require_open_for_joins()
     results, valid = _validated(program, rows, may_place)  # before the lock: checking needs no turn
     await uow.lock_roster(program_id)  # two imports of one program take turns, batch by batch
+    named = await uow.participants.named_by(
+        program_id, [row.external_id for row, _ in valid], [str(profile.email).lower() for _, profile in valid]
+    )
     batch = RosterBatch(
         institution,
         uow.clock.now(),
         may_place,
-        known=await uow.participants.find_by_external_ids(program_id, [row.external_id for row, _ in valid]),
-        by_email=await uow.participants.find_by_emails(program_id, [str(p.email).lower() for _, p in valid]),
+        known={stored.external_id: stored for stored in named if stored.external_id is not None},
+        by_email={stored.email_key: stored for stored in named},
         seats=SeatCount(await uow.seats.limited(program_id)),
     )
     results += [batch.place(row, profile) for row, profile in valid]
@@ -74,14 +77,15 @@ async def import_roster(
 @dataclass(slots=True)
 class RosterBatch:
     """The valid rows of one batch, placed one by one in memory against the participants they name
-    (``known``: by external id; ``by_email``: by lower-cased email, both locked) and the program's
-    seats; what they make is written once at the end (``joined``, ``changed``, ``events``)."""
+    (``known``: by external id; ``by_email``: by lower-cased email, both locked, as stored) and the
+    program's seats; what they make is written once at the end, one statement per kind of row
+    (``joined``, ``changed``), its events with the transaction's outbox rows (``events``)."""
 
     institution: str
     now: datetime
     may_place: Callable[[str], bool]
-    known: dict[str, Participant]
-    by_email: dict[str, Participant]
+    known: dict[str, StoredParticipant]
+    by_email: dict[str, StoredParticipant]
     seats: "SeatCount"
     joined: list[Participant] = field(default_factory=list)
     changed: list[Participant] = field(default_factory=list)
@@ -94,10 +98,10 @@ class RosterBatch:
         result = RowResult(row.line, row.external_id, "rejected")
         current = self.known.get(row.external_id)
         owner = self.by_email.get(str(profile.email).lower())
-        if current is not None and not self.may_place(current.profile.campus):
+        if current is not None and not self.may_place(current.campus):
             return _rejected(result, f"external id {row.external_id!r} is a participant on a campus you do not coordinate")
         if owner is not None and owner.participant_id != (current.participant_id if current else None):
-            visible = self.may_place(owner.profile.campus)
+            visible = self.may_place(owner.campus)
             if current is not None or owner.external_id is not None or not visible:
                 return _rejected(
                     result,
@@ -112,10 +116,10 @@ class RosterBatch:
             return _rejected(
                 result, f"participant {current.participant_id} has {current.status.value}; a roster does not bring them back"
             )
-        if current.profile == profile and current.external_id == row.external_id:
+        if current.external_id == row.external_id and _same_profile(current, profile):
             result.outcome = "unchanged"
             return result
-        return self._update(result, current, row, profile)
+        return self._update(result, current.participant, row, profile)
 
     def _join(self, result: RowResult, row: RosterRow, profile: ParticipantProfile) -> RowResult:
         if full := self.seats.take(roles_of(profile)):
@@ -142,6 +146,13 @@ class RosterBatch:
             ["external_id"] if current.external_id != row.external_id else []
         )
         return result
+
+
+def _same_profile(stored: StoredParticipant, profile: ParticipantProfile) -> bool:
+    """Whether the row's profile is the stored one: at once if it dumps to the stored document (the
+    common case, a roster sent again: no stored profile validated), else as profiles (a document from
+    before a field was added differs as text, not as a profile)."""
+    return stored.document == profile.model_dump(mode="json") or stored.participant.profile == profile
 
 
 def _rejected(result: RowResult, *reasons: str) -> RowResult:

@@ -1,14 +1,15 @@
 """What the use cases need from the outside world."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from mentoring_contracts import Event, ProgramDefinition
 from mentoring_contracts.events.participants import Role
 from mesh_profile.domain.erasure import Erasure
-from mesh_profile.domain.participant import Participant
+from mesh_profile.domain.participant import Participant, ParticipantStatus
 from mesh_profile.domain.program import Program
 
 
@@ -16,6 +17,41 @@ class Clock(Protocol):
     """The service's time: use cases read it here only, never the wall clock."""
 
     def now(self) -> datetime: ...
+
+
+@dataclass(slots=True)
+class StoredParticipant:
+    """A participant as stored, read for a batch: what a roster row is matched and checked against,
+    and the stored profile as its JSON document (a row whose profile dumps to it is unchanged). The
+    participant itself, whose profile is validated again, is built only when a row needs it."""
+
+    participant_id: UUID
+    external_id: str | None
+    email_key: str
+    campus: str
+    status: ParticipantStatus
+    document: dict[str, Any]
+    build: Callable[[], Participant] = field(repr=False)
+    _built: Participant | None = field(default=None, repr=False)
+
+    @property
+    def participant(self) -> Participant:
+        if self._built is None:
+            self._built = self.build()
+        return self._built
+
+    @classmethod
+    def of(cls, participant: Participant) -> "StoredParticipant":
+        return cls(
+            participant.participant_id,
+            participant.external_id,
+            participant.email_key,
+            participant.profile.campus,
+            participant.status,
+            participant.profile.model_dump(mode="json"),
+            lambda: participant,
+            participant,
+        )
 
 
 class Participants(Protocol):
@@ -28,10 +64,19 @@ class Participants(Protocol):
     async def erasure(self, participant_id: UUID) -> Erasure | None: ...
     async def add_erasure(self, erasure: Erasure) -> None: ...
     async def confirm_erasure(self, participant_id: UUID, service: str, at: datetime, erased: list[str]) -> None: ...
-    async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]: ...
-    async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]: ...
-    async def add_many(self, participants: Sequence[Participant]) -> None: ...
-    async def save_many(self, participants: Sequence[Participant]) -> None: ...
+    async def named_by(self, program_id: str, external_ids: Sequence[str], email_keys: Sequence[str]) -> list[StoredParticipant]:
+        """The program's participants with one of these external ids or (lower-cased) emails, locked
+        until commit, each once."""
+        ...
+
+    async def add_many(self, participants: Sequence[Participant]) -> None:
+        """In one statement (a batch's joins)."""
+        ...
+
+    async def save_many(self, participants: Sequence[Participant]) -> None:
+        """In one statement (a batch's changes)."""
+        ...
+
     async def of_account(self, subject: str, email_key: str | None) -> list[Participant]:
         """Of every program of the institution: those bound to the account, and those bound to none
         with this email (``email_key``: lower-cased; None: no such)."""

@@ -1,5 +1,6 @@
 """Participants in the profile service's own PostgreSQL database."""
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
@@ -7,6 +8,8 @@ from uuid import UUID
 import asyncpg
 
 from mentoring_contracts.events.participants import ParticipantProfile
+from mesh_profile.adapters.postgres.staging import through_staging
+from mesh_profile.application.ports import StoredParticipant
 from mesh_profile.domain.erasure import Erasure
 from mesh_profile.domain.participant import AlreadyJoined, Participant, ParticipantStatus
 
@@ -23,29 +26,10 @@ class PostgresParticipants:
             raise AlreadyJoined(participant.profile.program_id, None, what="this email or account") from error
 
     async def add_many(self, participants: Sequence[Participant]) -> None:
-        await self._connection.executemany(
-            """
-            INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
-                                      institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            """,
-            [
-                (
-                    p.participant_id,
-                    p.profile.program_id,
-                    p.email_key,
-                    p.profile.model_dump(mode="json"),
-                    p.joined_at,
-                    p.institution,
-                    p.profile.campus,
-                    p.subject,
-                    p.external_id,
-                    p.mentoring_pending,
-                    p.mentoring_approved_at,
-                )
-                for p in participants
-            ],
-        )
+        if len(participants) == 1:
+            await self._connection.execute(_INSERT_ONE, *_joined(participants[0]))
+        elif participants:
+            await through_staging(self._connection, "staged_joins", _JOINED, map(_joined, participants), _INSERT_STAGED)
 
     async def get(self, participant_id: UUID) -> Participant | None:
         row = await self._connection.fetchrow("SELECT * FROM participants WHERE participant_id = $1", participant_id)
@@ -62,47 +46,35 @@ class PostgresParticipants:
             raise AlreadyJoined(participant.profile.program_id, None) from error
 
     async def save_many(self, participants: Sequence[Participant]) -> None:
-        await self._connection.executemany(
-            """
-            UPDATE participants SET email_key = $2, profile = $3, status = $4, left_at = $5, campus = $6,
-                                    subject = $7, erased_at = $8, left_reason = $9, external_id = $10,
-                                    mentoring_pending = $11, mentoring_approved_at = $12
-            WHERE participant_id = $1
-            """,
-            [
-                (
-                    p.participant_id,
-                    p.email_key,
-                    p.profile.model_dump(mode="json"),
-                    p.status.value,
-                    p.left_at,
-                    p.profile.campus,
-                    p.subject,
-                    p.erased_at,
-                    p.left_reason,
-                    p.external_id,
-                    p.mentoring_pending,
-                    p.mentoring_approved_at,
-                )
-                for p in participants
-            ],
-        )
+        latest = list({p.participant_id: p for p in participants}.values())  # saved twice in a batch: the last stands
+        if len(latest) == 1:
+            await self._connection.execute(_UPDATE_ONE, *_saved(latest[0]))
+        elif latest:
+            await through_staging(self._connection, "staged_changes", _SAVED, map(_saved, latest), _UPDATE_STAGED)
 
-    async def find_by_external_ids(self, program_id: str, external_ids: Sequence[str]) -> dict[str, Participant]:
+    async def named_by(self, program_id: str, external_ids: Sequence[str], email_keys: Sequence[str]) -> list[StoredParticipant]:
         rows = await self._connection.fetch(
-            "SELECT * FROM participants WHERE program_id = $1 AND external_id = ANY($2::text[]) FOR UPDATE",
+            """
+            SELECT * FROM participants
+            WHERE program_id = $1 AND (external_id = ANY($2::text[]) OR email_key = ANY($3::text[]))
+            FOR UPDATE
+            """,
             program_id,
             list(external_ids),
-        )
-        return {row["external_id"]: as_participant(row) for row in rows}
-
-    async def find_by_emails(self, program_id: str, email_keys: Sequence[str]) -> dict[str, Participant]:
-        rows = await self._connection.fetch(
-            "SELECT * FROM participants WHERE program_id = $1 AND email_key = ANY($2::text[]) FOR UPDATE",
-            program_id,
             list(email_keys),
         )
-        return {row["email_key"]: as_participant(row) for row in rows}
+        return [
+            StoredParticipant(
+                row["participant_id"],
+                row["external_id"],
+                row["email_key"],
+                row["campus"],
+                ParticipantStatus(row["status"]),
+                row["profile"],
+                functools.partial(as_participant, row),
+            )
+            for row in rows
+        ]
 
     async def find_by_email(self, program_id: str, email_key: str) -> Participant | None:
         row = await self._connection.fetchrow(
@@ -161,6 +133,99 @@ class PostgresParticipants:
             service,
             {"at": at.isoformat(), "erased": erased},
         )
+
+
+# The columns a join writes, and those a save rewrites (after the key), in the order of ``_joined`` and
+# ``_saved``, typed for their staging tables. The profile travels as JSON text from pydantic's own
+# serialiser (no dict built for asyncpg to dump again).
+_JOINED = (
+    ("participant_id", "uuid"),
+    ("program_id", "text"),
+    ("email_key", "text"),
+    ("profile", "text"),
+    ("joined_at", "timestamptz"),
+    ("institution", "text"),
+    ("campus", "text"),
+    ("subject", "text"),
+    ("external_id", "text"),
+    ("mentoring_pending", "boolean"),
+    ("mentoring_approved_at", "timestamptz"),
+)
+_SAVED = (
+    ("participant_id", "uuid"),
+    ("email_key", "text"),
+    ("profile", "text"),
+    ("status", "text"),
+    ("left_at", "timestamptz"),
+    ("campus", "text"),
+    ("subject", "text"),
+    ("erased_at", "timestamptz"),
+    ("left_reason", "text"),
+    ("external_id", "text"),
+    ("mentoring_pending", "boolean"),
+    ("mentoring_approved_at", "timestamptz"),
+)
+
+
+# The profile arrives as JSON text (typed jsonb, a parameter would be dumped as JSON once more).
+_INSERT_ONE = """
+    INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
+                              institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at)
+    VALUES ($1, $2, $3, $4::text::jsonb, $5, $6, $7, $8, $9, $10, $11)
+"""
+_INSERT_STAGED = """
+    INSERT INTO participants (participant_id, program_id, email_key, profile, joined_at,
+                              institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at)
+    SELECT participant_id, program_id, email_key, profile::jsonb, joined_at,
+           institution, campus, subject, external_id, mentoring_pending, mentoring_approved_at
+    FROM staged_joins
+"""
+_UPDATE_ONE = """
+    UPDATE participants SET email_key = $2, profile = $3::text::jsonb, status = $4, left_at = $5, campus = $6,
+                            subject = $7, erased_at = $8, left_reason = $9, external_id = $10,
+                            mentoring_pending = $11, mentoring_approved_at = $12
+    WHERE participant_id = $1
+"""
+_UPDATE_STAGED = """
+    UPDATE participants SET email_key = s.email_key, profile = s.profile::jsonb, status = s.status, left_at = s.left_at,
+                            campus = s.campus, subject = s.subject, erased_at = s.erased_at, left_reason = s.left_reason,
+                            external_id = s.external_id, mentoring_pending = s.mentoring_pending,
+                            mentoring_approved_at = s.mentoring_approved_at
+    FROM staged_changes s WHERE participants.participant_id = s.participant_id
+"""
+
+
+def _joined(p: Participant) -> tuple:
+    return (
+        p.participant_id,
+        p.profile.program_id,
+        p.email_key,
+        p.profile.model_dump_json(),
+        p.joined_at,
+        p.institution,
+        p.profile.campus,
+        p.subject,
+        p.external_id,
+        p.mentoring_pending,
+        p.mentoring_approved_at,
+    )
+
+
+def _saved(p: Participant) -> tuple:
+    return (
+        p.participant_id,
+        p.email_key,
+        p.profile.model_dump_json(),
+        p.status.value,
+        p.left_at,
+        p.profile.campus,
+        p.subject,
+        p.erased_at,
+        p.left_reason,
+        p.external_id,
+        p.mentoring_pending,
+        p.mentoring_approved_at,
+    )
 
 
 def as_participant(row: asyncpg.Record) -> Participant:
