@@ -3,9 +3,7 @@ of one program, under row-level security and as the service's own role, a first 
 the list read about a page of rows, whatever the filters (state, campuses, role, a search), and a first
 page's count stops at its threshold."""
 
-import json
 from collections.abc import Sequence
-from typing import Any
 
 import pytest
 
@@ -16,6 +14,7 @@ from tests.support.bulk_candidates import add_candidates, fill_name_words
 from tests.support.databases import as_owner, create_database, drop_database
 from tests.support.factories import profile
 from tests.support.identity import INSTITUTION
+from tests.support.plans import Explained
 
 PEOPLE, PAGE = 100_000, 50
 
@@ -64,37 +63,6 @@ async def big_program(endpoints):
 
 def cohort_profile(program_id: str, role: str, topic: str) -> ParticipantProfile:
     return profile(program_id=program_id, topics=[{"topic": topic, "role": role}], mentor_capacity=2 if role == "mentor" else 0)
-
-
-class Explained:
-    """The service's connection, running each statement it is given and then the same under EXPLAIN
-    ANALYZE (with the settings of the moment), keeping how many rows each scan of a table examined."""
-
-    def __init__(self, connection: Any) -> None:
-        self.connection = connection
-        self.examined: dict[str, int] = {}
-
-    async def execute(self, query: str, *args: Any) -> Any:
-        return await self.connection.execute(query, *args)
-
-    async def fetch(self, query: str, *args: Any) -> Any:
-        rows = await self.connection.fetch(query, *args)
-        if "pg_settings" not in query:
-            explained = await self.connection.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", *args)
-            plans = json.loads(explained) if isinstance(explained, str) else explained
-            self._count(plans[0]["Plan"])
-        return rows
-
-    async def fetchval(self, query: str, *args: Any) -> Any:
-        rows = await self.fetch(query, *args)
-        return rows[0][0] if rows else None
-
-    def _count(self, plan: dict) -> None:
-        if relation := plan.get("Relation Name"):
-            rows = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0) + plan.get("Rows Removed by Index Recheck", 0)
-            self.examined[relation] = self.examined.get(relation, 0) + rows * plan.get("Actual Loops", 1)
-        for child in plan.get("Plans", []):
-            self._count(child)
 
 
 async def page_of(database: Database, filters: Filters, after: Place | None = None) -> tuple[Sequence, int | None, dict]:
