@@ -16,7 +16,8 @@ import asyncpg
 import structlog
 
 from mentoring_contracts import KafkaRecord
-from mesh_runtime.db import DATABASE_TROUBLE, OUTBOX_CHANNEL
+from mesh_runtime.db import DATABASE_TROUBLE
+from mesh_runtime.transaction import OUTBOX_CHANNEL
 
 log = structlog.get_logger(__name__)
 PublishBatch = Callable[[Sequence[KafkaRecord]], Awaitable[None]]
