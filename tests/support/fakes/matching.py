@@ -15,6 +15,7 @@ from mesh_matching.domain.candidate import ERASED, KEPT, Candidate, MatchingProf
 from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match, MatchStatus
 from mesh_matching.domain.program import ProgramStanding
+from mesh_matching.domain.rounds.pool import RoundPool
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 from mesh_runtime.db import Cause
 from tests.support.fakes.clock import FixedClock
@@ -95,6 +96,9 @@ class FakeCandidates:
             self.rows[pid].used += n
         return True
 
+    async def reserve_round(self, places: dict[UUID, int]) -> bool:
+        return await self.reserve_all(places)
+
     async def release(self, participant_id: UUID) -> None:
         if (row := self.rows.get(participant_id)) is not None and row.used > 0:
             row.used -= 1
@@ -108,6 +112,10 @@ class FakeCandidates:
     async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
         rows = sorted(self.rows.values(), key=lambda row: row.seq)
         return [(row.candidate, row.room) for row in rows if row.candidate.program_id == program_id and row.room > 0]
+
+    async def round_columns(self, program_id: str) -> tuple[RoundPool, list[int]]:
+        rows = await self.round_pool(program_id)
+        return RoundPool.of([candidate for candidate, _ in rows]), [room for _, room in rows]
 
     async def room(self, participant_id: UUID) -> int:
         row = self.rows.get(participant_id)

@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from mentoring_contracts import ParticipantProfile
 from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.scoring import MatchingPolicy
 
 TOPICS = ("Calculus II", "calculus ii ", "Writing")
 WORDS = ("exam anxiety", "Exam Anxiety", "time", "moving", "chess", "music", "jobs")
@@ -49,3 +50,17 @@ def candidates(draw, roles=("mentor", "mentee", "peer")):
         }
     )
     return Candidate(uuid.uuid4(), profile)
+
+
+@st.composite
+def policies(draw):
+    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])) for name in MatchingPolicy().weights}
+    weights["goals"] = max(weights["goals"], 0.5)  # at least one weight, so a score exists
+    return MatchingPolicy(
+        weights=weights,
+        min_overlap_hours=draw(st.sampled_from([0.25, 1.0, 2.0])),
+        same_campus_required=draw(st.booleans()),
+        shared_language_required=draw(st.booleans()),
+        max_time_zone_gap_hours=draw(st.sampled_from([None, 0.0, 1.0, 5.0])),
+        must_match=draw(st.sampled_from([None, "goals", "interests"])),
+    )

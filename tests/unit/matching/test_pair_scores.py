@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from mesh_matching.domain.rounds.features import build
 from mesh_matching.domain.rounds.pair_scores import score_block
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, score_pair
-from tests.unit.matching.strategies import candidates
+from tests.unit.matching.strategies import candidates, policies
 
 WEEK = datetime(2026, 3, 23, tzinfo=UTC)  # the week Europe changes to summer time
 POLICY = MatchingPolicy()
@@ -33,20 +33,6 @@ def test_vectorized_scores_equal_score_pair_on_a_dense_cohort() -> None:
             assert isinstance(expected, PairScore) and matrix[i, j] == expected.score
             compared += 1
     assert compared > 150
-
-
-@st.composite
-def policies(draw):
-    weights = {name: draw(st.sampled_from([0.0, 0.5, 1.0, 2.0])) for name in MatchingPolicy().weights}
-    weights["goals"] = max(weights["goals"], 0.5)  # at least one weight, so a score exists
-    return MatchingPolicy(
-        weights=weights,
-        min_overlap_hours=draw(st.sampled_from([0.25, 1.0, 2.0])),
-        same_campus_required=draw(st.booleans()),
-        shared_language_required=draw(st.booleans()),
-        max_time_zone_gap_hours=draw(st.sampled_from([None, 0.0, 1.0, 5.0])),
-        must_match=draw(st.sampled_from([None, "goals", "interests"])),
-    )
 
 
 @settings(max_examples=120, deadline=None)

@@ -3,6 +3,8 @@ taken by a proposal (``propose``, ``propose_all``), given back when a match stop
 and all of one person's given back when they leave (``withdraw``). Not a use case: the use cases'
 shared steps, each given the time its use case read from the clock. Each caller holds the program's lock."""
 
+import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID, uuid4
 
@@ -11,7 +13,10 @@ from mesh_matching.application.ports import MatchingUnitOfWork, PlacesUnitOfWork
 from mesh_matching.domain.candidate import Candidate
 from mesh_matching.domain.match import PROPOSAL_LIFETIME, Match, MatchStatus
 from mesh_matching.domain.proposal import best_partners
+from mesh_matching.domain.rounds.pool import Member
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week
+
+EVENTS_OFF_THE_LOOP_FROM = 1_000  # proposals: building their events is then a pass worth overlapping with the writes
 
 
 async def fill_places(uow: PlacesUnitOfWork, person: Candidate, policy: MatchingPolicy, now: datetime) -> list[Match]:
@@ -52,9 +57,10 @@ async def propose(
 
 
 async def propose_all(
-    uow: PlacesUnitOfWork, pairs: list[tuple[Candidate, Candidate, PairScore]], now: datetime, requested_by: UUID | None = None
+    uow: PlacesUnitOfWork, pairs: Sequence[tuple[Member, Member, PairScore]], now: datetime, requested_by: UUID | None = None
 ) -> list[Match]:
-    """``propose`` for many pairs, written together (a round's thousands in a few round trips)."""
+    """``propose`` for many pairs, written together (a round's thousands in a few statements). Past
+    ``EVENTS_OFF_THE_LOOP_FROM`` pairs, their events are built in a thread while the database writes the matches."""
     matches = [
         Match(
             match_id=uuid4(),
@@ -71,28 +77,39 @@ async def propose_all(
         )
         for first, second, pair in pairs
     ]
-    await uow.matches.add_many([(match, pair) for match, (_, _, pair) in zip(matches, pairs, strict=True)])
+    scores = [pair for _, _, pair in pairs]
+    if len(matches) < EVENTS_OFF_THE_LOOP_FROM:
+        await uow.matches.add_many(list(zip(matches, scores, strict=True)))
+        await uow.matches.exclude_pairs([match.participants for match in matches])
+        await uow.emit_many(_proposed(matches, scores, now))
+        return matches
+    writing = asyncio.ensure_future(uow.matches.add_many(list(zip(matches, scores, strict=True))))
+    try:
+        await uow.emit_many(await asyncio.to_thread(_proposed, matches, scores, now))  # written to the outbox at commit
+    finally:
+        await writing  # the connection is free again before anything else, or any error, reaches it
     await uow.matches.exclude_pairs([match.participants for match in matches])
-    await uow.emit_many(
-        [
-            MatchProposed(
-                match_id=match.match_id,
-                program_id=match.program_id,
-                topic_name=match.topic,
-                kind=match.kind,  # type: ignore[arg-type]  # a PairScore's kind is one of the two the contract names
-                participants=[
-                    MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]  # roles come from topics
-                    for pid, role in zip(match.participants, match.roles, strict=True)
-                ],
-                score=match.score,
-                score_parts=list(pair.parts),
-                proposed_at=now,
-                expires_at=match.expires_at,
-            )
-            for match, (_, _, pair) in zip(matches, pairs, strict=True)
-        ]
-    )
     return matches
+
+
+def _proposed(matches: list[Match], scores: list[PairScore], now: datetime) -> list[Event]:
+    return [
+        MatchProposed(
+            match_id=match.match_id,
+            program_id=match.program_id,
+            topic_name=match.topic,
+            kind=match.kind,  # type: ignore[arg-type]  # a PairScore's kind is one of the two the contract names
+            participants=[
+                MatchParticipant(participant_id=pid, role=role)  # type: ignore[arg-type]  # roles come from topics
+                for pid, role in zip(match.participants, match.roles, strict=True)
+            ],
+            score=match.score,
+            score_parts=list(pair.parts),
+            proposed_at=now,
+            expires_at=match.expires_at,
+        )
+        for match, pair in zip(matches, scores, strict=True)
+    ]
 
 
 async def close_match(

@@ -12,6 +12,7 @@ from mesh_matching.domain.dormancy import DormancyRule
 from mesh_matching.domain.match import Match
 from mesh_matching.domain.program import ProgramStanding
 from mesh_matching.domain.proposal import PoolFeatures
+from mesh_matching.domain.rounds.pool import RoundPool
 from mesh_matching.domain.scoring import MatchingPolicy, PairScore
 
 
@@ -88,6 +89,10 @@ class Candidates(Protocol):
         """All these places (participant: how many) at once, or none and False."""
         ...
 
+    async def reserve_round(self, places: dict[UUID, int]) -> bool:
+        """``reserve_all`` for a round about to propose to each of them (their state moves with it)."""
+        ...
+
     async def release(self, participant_id: UUID) -> None: ...
     async def update_profile(self, candidate: Candidate) -> None:
         """New profile and capacity; capacity never drops below the matches already held."""
@@ -95,6 +100,10 @@ class Candidates(Protocol):
 
     async def round_pool(self, program_id: str) -> Sequence[tuple[Candidate, int]]:
         """Active candidates of a program with room left, and how much."""
+        ...
+
+    async def round_columns(self, program_id: str) -> tuple[RoundPool, list[int]]:
+        """``round_pool`` as the round reads it: its columns, and each one's room."""
         ...
 
     async def room(self, participant_id: UUID) -> int:

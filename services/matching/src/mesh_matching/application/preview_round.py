@@ -119,8 +119,8 @@ async def plan_preview(snapshot: PoolSnapshot, order: PreviewOrder, progress: Pr
     )
     examples = []
     for index, rank in example_pairs([planned.score for planned in plan.pairs]):
-        planned = plan.pairs[index]
-        pair = score_pair(planned.first, planned.second, order.policy, week)
+        first, second = (snapshot.pool[at] for at in plan.pairs[index].at)
+        pair = score_pair(first, second, order.policy, week)
         assert isinstance(pair, PairScore), "the round only pairs eligible people"
-        examples.append(Example(planned.first.participant_id, planned.second.participant_id, rank, pair))
+        examples.append(Example(first.participant_id, second.participant_id, rank, pair))
     return Preview(plan, size, snapshot.digest, examples)

@@ -60,7 +60,7 @@ async def publish_preview(
     if (
         reason is None
         and proposals
-        and not await uow.candidates.reserve_all(
+        and not await uow.candidates.reserve_round(
             dict(Counter(pid for first, second, _ in proposals for pid in (first.participant_id, second.participant_id)))
         )
     ):

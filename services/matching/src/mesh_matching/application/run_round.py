@@ -8,10 +8,10 @@ from importlib import import_module
 from typing import TYPE_CHECKING, cast
 from uuid import UUID
 
-from mesh_matching.application.places import propose, propose_all
+from mesh_matching.application.places import propose_all
 from mesh_matching.application.ports import MatchingUnitOfWork
-from mesh_matching.domain.rounds.modes import PLANNING, Objective, RoundMode, places_in_round
-from mesh_matching.domain.scoring import MatchingPolicy, PairScore, reference_week, score_pair
+from mesh_matching.domain.rounds.modes import PLANNING, Objective, RoundMode, places_for
+from mesh_matching.domain.scoring import MatchingPolicy, reference_week
 
 if TYPE_CHECKING:  # the planning (numpy, numba, scipy) loads on the first round, never with the service
     from mesh_matching.domain.rounds.plan import RoundPlan
@@ -42,31 +42,33 @@ async def run_round(
     (await uow.programs.standing(program_id)).require_rounds()
     policy = policy or (await uow.policies.current(program_id))[1]
     mode = cast(RoundMode, mode or policy.mode)  # a policy's mode is one a round takes
-    rows = await uow.candidates.round_pool(program_id)
-    pool = [candidate for candidate, _ in rows]
-    places = [places_in_round(candidate, room, mode) for candidate, room in rows]
-    excluded = await uow.matches.excluded_among([c.participant_id for c in pool])
+    pool, rooms = await uow.candidates.round_columns(program_id)
+    places = [
+        places_for(roles, capacity, room, mode)
+        for roles, capacity, room in zip(pool.roles, pool.mentor_capacities, rooms, strict=True)
+    ]
+    excluded = await uow.matches.excluded_among(pool.participant_ids)
     week = reference_week(now)
     await asyncio.to_thread(import_module, PLANNING)  # the first round loads the kernels, off the event loop
     from mesh_matching.domain.rounds.plan import plan_round
+    from mesh_matching.domain.rounds.planned_scores import planned_scores
 
     plan = await asyncio.to_thread(plan_round, pool, places, excluded, mode, objective, policy, week)
     outcome = RoundOutcome(plan, len(pool), mode, unmatched=dict(plan.unmatched))
     if not publish:
         return outcome
-    scored = []
-    for planned in plan.pairs:
-        pair = score_pair(planned.first, planned.second, policy, week)
-        assert isinstance(pair, PairScore), "the round only pairs eligible people"
-        scored.append((planned.first, planned.second, pair))
-    taken = Counter(pid for first, second, _ in scored for pid in (first.participant_id, second.participant_id))
-    if await uow.candidates.reserve_all(dict(taken)):  # the usual case: nobody's room changed meanwhile
+    taken = Counter(pid for planned in plan.pairs for pid in (planned.first.participant_id, planned.second.participant_id))
+    # The places are taken while the pairs' parts and reasons are read from the round (score_pair's, exactly).
+    reserving = asyncio.ensure_future(uow.candidates.reserve_round(dict(taken)))
+    try:
+        scores = await asyncio.to_thread(planned_scores, plan, policy)
+    finally:
+        reserved = await reserving  # the usual case: nobody's room changed since the pool was read
+    scored = [(planned.first, planned.second, pair) for planned, pair in zip(plan.pairs, scores, strict=True)]
+    if reserved:
         outcome.proposed.extend(match.match_id for match in await propose_all(uow, scored, now))
         return outcome
-    for planned in plan.pairs:  # someone's room changed since the pool was read: pair by pair
-        first, second = planned.first, planned.second
-        pair = score_pair(first, second, policy, week)
-        assert isinstance(pair, PairScore), "the round only pairs eligible people"
+    for first, second, pair in scored:  # someone's room changed since the pool was read: pair by pair
         if not await uow.candidates.reserve(first.participant_id):
             outcome.unmatched[first.participant_id] = outcome.unmatched[second.participant_id] = CAPACITY_CHANGED
             continue
@@ -74,6 +76,6 @@ async def run_round(
             await uow.candidates.release(first.participant_id)
             outcome.unmatched[first.participant_id] = outcome.unmatched[second.participant_id] = CAPACITY_CHANGED
             continue
-        match = await propose(uow, first, second, pair, now)
+        [match] = await propose_all(uow, [(first, second, pair)], now)
         outcome.proposed.append(match.match_id)
     return outcome

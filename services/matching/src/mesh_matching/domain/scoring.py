@@ -7,9 +7,11 @@ where one mentors and the other is mentored (or both are peers), a meeting mode 
 The same inputs always give the same score.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from mentoring_contracts import AvailabilitySlot, ScorePart
@@ -70,6 +72,30 @@ class Ineligible:
     reason: str
 
 
+class Facts(Protocol):
+    """What the parts and reasons read of each of a pair (a profile has it all)."""
+
+    @property
+    def campus(self) -> str: ...
+    @property
+    def preferred_cadence(self) -> str: ...
+    @property
+    def languages(self) -> Sequence[str]: ...
+    @property
+    def meeting_modes(self) -> Sequence[str]: ...
+    @property
+    def experiences(self) -> Sequence[str]: ...
+    @property
+    def goals(self) -> Sequence[str]: ...
+    @property
+    def challenges(self) -> Sequence[str]: ...
+    @property
+    def interests(self) -> Sequence[str]: ...
+
+
+Topic = tuple[str, tuple[str, str]]  # the topic as the first of the pair wrote it, and both roles in it
+
+
 def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: datetime) -> PairScore | Ineligible:
     if a.participant_id == b.participant_id:
         return Ineligible("same person")
@@ -100,6 +126,20 @@ def score_pair(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start: d
         return Ineligible(f"only {overlap:.1f} h of shared weekly availability")
 
     topic_name, roles = topic
+    return _scored(
+        a.profile, b.profile, policy, languages, same_campus, modes, overlap, _topic_reason(topic_name, roles), topic_name, roles
+    )
+
+
+def score_eligible(a: Facts, b: Facts, topic: Topic, overlap: float, policy: MatchingPolicy) -> PairScore:
+    """``score_pair``'s result for a pair it finds eligible, given its topic (``best_topic``) and weekly
+    overlap in hours (a round reads it from its availability bitmaps): the same parts, score and reasons."""
+    same_campus = a.campus.casefold() == b.campus.casefold()
+    modes = set(a.meeting_modes) & set(b.meeting_modes)
+    if not same_campus:
+        modes.discard("in_person")
+    languages = _common(a.languages, b.languages)
+    topic_name, roles = topic
     return _scored(a, b, policy, languages, same_campus, modes, overlap, _topic_reason(topic_name, roles), topic_name, roles)
 
 
@@ -119,8 +159,8 @@ def score_given(
     mine, theirs = a.topic_roles().get(key), b.topic_roles().get(key)
     holds = mine is not None and theirs is not None and (mine.role, theirs.role) == roles and roles in COMPLEMENTARY
     return _scored(
-        a,
-        b,
+        a.profile,
+        b.profile,
         policy,
         languages,
         same_campus,
@@ -163,8 +203,8 @@ def broken_rules(a: Candidate, b: Candidate, policy: MatchingPolicy, week_start:
 
 
 def _scored(
-    a: Candidate,
-    b: Candidate,
+    a: Facts,
+    b: Facts,
     policy: MatchingPolicy,
     languages: list[str],
     same_campus: bool,
@@ -177,7 +217,7 @@ def _scored(
     """The score, its parts and its reasons, once a topic is chosen (score_pair: the gates passed)."""
     values: dict[str, tuple[float, Reason | None]] = {}
     for criterion in SHARED_CRITERIA:
-        mine, theirs = getattr(a.profile, criterion), getattr(b.profile, criterion)
+        mine, theirs = getattr(a, criterion), getattr(b, criterion)
         shared = _common(mine, theirs)
         folded_a, folded_b = {x.casefold() for x in mine}, {x.casefold() for x in theirs}
         union = folded_a | folded_b
@@ -188,25 +228,29 @@ def _scored(
         min(overlap / policy.full_overlap_hours, 1.0),
         f"{overlap:g} h of shared weekly availability",
     )
-    values["campus"] = (1.0 if same_campus else 0.0, f"same campus ({a.profile.campus})" if same_campus else None)
+    values["campus"] = (1.0 if same_campus else 0.0, f"same campus ({a.campus})" if same_campus else None)
     values["meeting_mode"] = (  # no mode at all only where a coordinator proposes the pair anyway
         (1.0, "both can meet in person") if "in_person" in modes else (0.5, "both can meet online") if modes else (0.0, None)
     )
-    same_cadence = a.profile.preferred_cadence == b.profile.preferred_cadence
+    same_cadence = a.preferred_cadence == b.preferred_cadence
     values["cadence"] = (
         1.0 if same_cadence else 0.5,
-        f"both prefer meeting {a.profile.preferred_cadence.replace('_', ' ')}" if same_cadence else None,
+        f"both prefer meeting {a.preferred_cadence.replace('_', ' ')}" if same_cadence else None,
     )
 
     parts = tuple(
-        ScorePart(criterion=name, weight=policy.weights[name], value=round4(value))
-        for name, (value, _) in values.items()
-        if policy.weights.get(name, 0) > 0
+        _part(name, policy.weights[name], round4(value)) for name, (value, _) in values.items() if policy.weights.get(name, 0) > 0
     )
     total_weight = sum(part.weight for part in parts)
     score = sum(part.weight * part.value for part in parts) / total_weight if total_weight else 0.0
     reasons = (*((topic_reason,) if topic_reason else ()), *(reason for _, reason in values.values() if reason))
     return PairScore(topic_name, roles, round4(score), parts, in_full(reasons), overlap, for_participant(reasons))
+
+
+@lru_cache(maxsize=4096)
+def _part(criterion: str, weight: float, value: float) -> ScorePart:
+    """Parts are immutable and take few distinct values: a round's thousands of pairs share them."""
+    return ScorePart(criterion=criterion, weight=weight, value=value)
 
 
 def round4(value: float) -> float:
@@ -237,12 +281,20 @@ def _week_windows(slots: tuple[AvailabilitySlot, ...], time_zone: str, week_star
     return windows_utc(slots, time_zone, week_start, week_start + timedelta(days=7))
 
 
-def _best_topic(a: Candidate, b: Candidate) -> tuple[str, tuple[str, str]] | None:
-    theirs = b.topic_roles()
+def _best_topic(a: Candidate, b: Candidate) -> Topic | None:
+    return best_topic(
+        {key: (t.topic, t.role) for key, t in a.topic_roles().items()},
+        {key: (t.topic, t.role) for key, t in b.topic_roles().items()},
+    )
+
+
+def best_topic(mine: Mapping[str, tuple[str, str]], theirs: Mapping[str, tuple[str, str]]) -> Topic | None:
+    """Of the topics (by key: ``Candidate.topic_roles``, as (topic, role)) where one mentors the other
+    or both are peers, the first by the first one's spelling, then roles."""
     fitting = sorted(
-        (mine.topic, (mine.role, theirs[key].role))
-        for key, mine in a.topic_roles().items()
-        if key in theirs and (mine.role, theirs[key].role) in COMPLEMENTARY
+        (topic, (role, theirs[key][1]))
+        for key, (topic, role) in mine.items()
+        if key in theirs and (role, theirs[key][1]) in COMPLEMENTARY
     )
     return fitting[0] if fitting else None
 
@@ -253,6 +305,6 @@ def _topic_reason(topic: str, roles: tuple[str, str]) -> str:
     return f"{topic}: one mentors, the other is mentored"
 
 
-def _common(a: list[str], b: list[str]) -> list[str]:
+def _common(a: Sequence[str], b: Sequence[str]) -> list[str]:
     theirs = {x.casefold() for x in b}
     return sorted({x for x in a if x.casefold() in theirs}, key=str.casefold)

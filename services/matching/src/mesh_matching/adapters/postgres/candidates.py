@@ -3,6 +3,7 @@
 A candidate's profile is stored as ``MatchingProfile`` (an allow-list), whatever profile sent."""
 
 import asyncio
+import gc
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, time
@@ -16,6 +17,7 @@ from mesh_matching.adapters.kept_in_memory import DECODED, DecodedProfiles
 from mesh_matching.adapters.postgres.participant_states import refresh_states
 from mesh_matching.application.ports import OpenCandidate
 from mesh_matching.domain.candidate import ANONYMOUS, ERASED, KEPT, Candidate, MatchingProfile
+from mesh_matching.domain.rounds.pool import RoundPool
 from mesh_runtime.forgetting import announce_forgotten
 
 # A candidate's open partners: the open places under the keys this one needs (open_slots' primary
@@ -27,6 +29,28 @@ OPEN_PARTNERS = """
     UNION ALL
     SELECT participant_id, profile_version, subject, joined_seq, profile->>'campus' AS campus FROM candidates
     WHERE slots IS NULL AND program_id = $1 AND active AND used < capacity AND participant_id <> $3
+"""
+# A round's pool (``round_columns``) as ``RoundPool``'s columns: each stored profile's fields taken
+# apart by the database, lists as arrays (in their JSON order), the weekly slots' times as times.
+ROUND_COLUMNS = """
+    SELECT c.capacity - c.used AS room, c.participant_id AS participant_ids, p.program_id AS program_ids,
+           p.campus AS campuses, p.preferred_cadence AS cadences, p.time_zone AS time_zones,
+           p.mentor_capacity AS mentor_capacities, p.meeting_modes, p.languages, t.topics, t.roles, p.experiences,
+           p.goals, p.challenges, p.interests, s.weekdays, s.starts, s.ends
+    FROM candidates c
+    CROSS JOIN LATERAL jsonb_to_record(c.profile) AS p (
+        program_id text, campus text, preferred_cadence text, time_zone text, mentor_capacity int, meeting_modes text[],
+        languages text[], experiences text[], goals text[], challenges text[], interests text[])
+    CROSS JOIN LATERAL (
+        SELECT array_agg(topic ORDER BY at) AS topics, array_agg(role ORDER BY at) AS roles
+        FROM ROWS FROM (jsonb_to_recordset(c.profile->'topics') AS (topic text, role text)) WITH ORDINALITY AS x (topic, role, at)
+    ) t
+    CROSS JOIN LATERAL (
+        SELECT array_agg(weekday ORDER BY at) AS weekdays, array_agg(start ORDER BY at) AS starts, array_agg("end" ORDER BY at) AS ends
+        FROM ROWS FROM (jsonb_to_recordset(c.profile->'weekly_availability') AS (weekday text, start time, "end" time))
+            WITH ORDINALITY AS x (weekday, start, "end", at)
+    ) s
+    WHERE c.program_id = $1 AND c.active AND c.used < c.capacity ORDER BY c.joined_seq
 """
 
 
@@ -197,6 +221,30 @@ class PostgresCandidates:
             return False
         return True
 
+    async def reserve_round(self, places: dict[UUID, int]) -> bool:
+        """``reserve_all`` for a round's proposals, each person's directory state set in the same write
+        to what their proposals make it (``mesh_participant_state``: 'proposed', as everyone reserved is
+        active): the rows are written once, not again when the proposals are added."""
+        ids, counts = list(places), list(places.values())
+        try:
+            async with self._connection.transaction():  # a savepoint: all or nothing
+                taken = await self._connection.fetchval(
+                    """
+                    WITH wanted AS (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n),
+                         taken AS (UPDATE candidates c SET used = used + w.n, state = 'proposed' FROM wanted w
+                                   WHERE c.participant_id = w.id AND c.active AND c.used + w.n <= c.capacity
+                                   RETURNING 1)
+                    SELECT count(*) FROM taken
+                    """,
+                    ids,
+                    counts,
+                )
+                if taken != len(ids):
+                    raise _PlacesChanged
+        except _PlacesChanged:
+            return False
+        return True
+
     async def release(self, participant_id: UUID) -> None:
         await self._connection.execute(
             "UPDATE candidates SET used = used - 1 WHERE participant_id = $1 AND used > 0", participant_id
@@ -224,6 +272,23 @@ class PostgresCandidates:
             program_id,
         )
         return [(_candidate(row), row["room"]) for row in rows]
+
+    async def round_columns(self, program_id: str) -> tuple[RoundPool, list[int]]:
+        """``round_pool`` as columns, and each one's room: no profile decoded or built per person."""
+        was_enabled = gc.isenabled()
+        gc.disable()  # a million short-lived values and no cycles: the collector would walk the pool again and again
+        try:
+            statement = await self._connection.prepare(ROUND_COLUMNS)
+            rows = await statement.fetch(program_id)
+            names = [attribute.name for attribute in statement.get_attributes()]
+            columns = dict(zip(names, map(list, zip(*rows, strict=True)) if rows else ([] for _ in names), strict=True))
+        finally:
+            if was_enabled:
+                gc.enable()
+        for name in ("topics", "roles", "weekdays", "starts", "ends"):  # aggregated: none is NULL, not an empty array
+            columns[name] = [[] if values is None else values for values in columns[name]]
+        rooms = columns.pop("room")
+        return RoundPool(**columns), rooms
 
     async def room(self, participant_id: UUID) -> int:
         return (

@@ -1,7 +1,8 @@
 """Matches in matching's PostgreSQL database: one row each in ``matches``, and the pairs never to be
 proposed again in ``excluded_pairs``."""
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -21,38 +22,54 @@ class PostgresMatches:
         await self.add_many([(match, pair)])
 
     async def add_many(self, proposed: Sequence[tuple[Match, PairScore]]) -> None:
-        await self._connection.executemany(
+        """One statement for them all, in order; each of a pair's campus as their candidacy has it."""
+        if not proposed:
+            return
+        matches = [match for match, _ in proposed]
+        parts_json: dict[tuple[int, ...], str] = {}  # a round's pairs share few sets of parts: each written once
+        await self._connection.execute(
             """
             INSERT INTO matches (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
                                  score, score_parts, reasons, status, proposed_at, expires_at, accepted_by, capacity_reserved,
                                  campuses, participant_reasons, accepted_at_a, accepted_at_b)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                    ARRAY[(SELECT campus FROM candidates WHERE participant_id = $5),
-                          (SELECT campus FROM candidates WHERE participant_id = $6)], $17, $18, $19)
+            SELECT m.match_id, m.program_id, m.topic, m.kind, m.participant_a, m.participant_b, m.role_a, m.role_b,
+                   m.score, m.score_parts::jsonb, m.reasons::jsonb, m.status, m.proposed_at, m.expires_at,
+                   ARRAY(SELECT jsonb_array_elements_text(m.accepted_by::jsonb)::uuid), m.capacity_reserved,
+                   ARRAY[(SELECT campus FROM candidates WHERE participant_id = m.participant_a),
+                         (SELECT campus FROM candidates WHERE participant_id = m.participant_b)],
+                   m.participant_reasons::jsonb, m.accepted_at_a, m.accepted_at_b
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::uuid[], $7::text[], $8::text[],
+                        $9::float8[], $10::text[], $11::text[], $12::text[], $13::timestamptz[], $14::timestamptz[],
+                        $15::text[], $16::bool[], $17::text[], $18::timestamptz[], $19::timestamptz[])
+                WITH ORDINALITY AS m (match_id, program_id, topic, kind, participant_a, participant_b, role_a, role_b,
+                                      score, score_parts, reasons, status, proposed_at, expires_at, accepted_by,
+                                      capacity_reserved, participant_reasons, accepted_at_a, accepted_at_b, position)
+            ORDER BY m.position
             """,
-            [
-                (
-                    match.match_id,
-                    match.program_id,
-                    match.topic,
-                    match.kind,
-                    *match.participants,
-                    *match.roles,
-                    match.score,
-                    [part.model_dump() for part in pair.parts],
-                    list(pair.reasons),
-                    match.status.value,
-                    match.proposed_at,
-                    match.expires_at,
-                    sorted(match.accepted_by),
-                    match.capacity_reserved,
-                    list(pair.participant_reasons),
-                    *_accepted_at(match),
-                )
-                for match, pair in proposed
-            ],
+            [match.match_id for match in matches],
+            [match.program_id for match in matches],
+            [match.topic for match in matches],
+            [match.kind for match in matches],
+            [match.participants[0] for match in matches],
+            [match.participants[1] for match in matches],
+            [match.roles[0] for match in matches],
+            [match.roles[1] for match in matches],
+            [match.score for match in matches],
+            [_parts_json(pair, parts_json) for _, pair in proposed],
+            [json.dumps(list(pair.reasons)) for _, pair in proposed],
+            [match.status.value for match in matches],
+            [match.proposed_at for match in matches],
+            [match.expires_at for match in matches],
+            [json.dumps([str(pid) for pid in sorted(match.accepted_by)]) for match in matches],  # nested arrays: one 2-D array
+            [match.capacity_reserved for match in matches],
+            [json.dumps(list(pair.participant_reasons)) for _, pair in proposed],
+            *map(list, zip(*(_accepted_at(match) for match in matches), strict=True)),
         )
-        await refresh_states(self._connection, (pid for match, _ in proposed for pid in match.participants))
+        participants = (pid for match in matches for pid in match.participants)
+        if all(match.status is MatchStatus.PROPOSED for match in matches):
+            await _now_proposed(self._connection, participants)
+        else:
+            await refresh_states(self._connection, participants)
 
     async def get_for_update(self, match_id: UUID) -> Match | None:
         row = await self._connection.fetchrow("SELECT * FROM matches WHERE match_id = $1 FOR UPDATE", match_id)
@@ -120,8 +137,17 @@ class PostgresMatches:
         await self.exclude_pairs([(a, b)])
 
     async def exclude_pairs(self, pairs: Sequence[tuple[UUID, UUID]]) -> None:
-        await self._connection.executemany(
-            "INSERT INTO excluded_pairs VALUES ($1, $2) ON CONFLICT DO NOTHING", [tuple(sorted(pair)) for pair in pairs]
+        if not pairs:
+            return
+        ordered = [sorted(pair) for pair in pairs]
+        await self._connection.execute(
+            """
+            INSERT INTO excluded_pairs (participant_low, participant_high)
+            SELECT low, high FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS pairs (low, high, position) ORDER BY position
+            ON CONFLICT DO NOTHING
+            """,
+            [low for low, _ in ordered],
+            [high for _, high in ordered],
         )
 
     async def redact_reasons(self, participant_id: UUID) -> int:
@@ -171,6 +197,31 @@ class PostgresMatches:
             list(participant_ids),
         )
         return {(row["participant_low"], row["participant_high"]) for row in rows}
+
+
+def _parts_json(pair: PairScore, written: dict[tuple[int, ...], str]) -> str:
+    """The parts as JSON, written once per set of part objects (immutable; shared by the pairs scored alike)."""
+    key = tuple(map(id, pair.parts))  # the parts stay alive with the pairs for the whole statement
+    if (text := written.get(key)) is None:
+        text = written[key] = json.dumps([part.model_dump() for part in pair.parts])
+    return text
+
+
+async def _now_proposed(connection: asyncpg.Connection, participant_ids: Iterable[UUID]) -> None:
+    """``refresh_states`` after new proposals only: each of their people now has an open proposal,
+    so is 'proposed' (``mesh_participant_state``), or 'left' once withdrawn, whatever else they hold.
+    Set from that rule for the whole set at once, not derived person by person."""
+    ids = sorted(set(participant_ids))
+    await connection.execute(
+        "SELECT 1 FROM candidates WHERE participant_id = ANY($1::uuid[]) ORDER BY participant_id FOR UPDATE", ids
+    )
+    await connection.execute(
+        """
+        UPDATE candidates SET state = CASE WHEN active THEN 'proposed' ELSE 'left' END
+        WHERE participant_id = ANY($1::uuid[]) AND state <> CASE WHEN active THEN 'proposed' ELSE 'left' END
+        """,
+        ids,
+    )
 
 
 def _accepted_at(match: Match) -> tuple[datetime | None, datetime | None]:

@@ -19,6 +19,7 @@ from mentoring_contracts import AvailabilitySlot
 from mentoring_contracts.availability import windows_utc
 from mentoring_contracts.events.participants import Weekday
 from mesh_matching.domain.candidate import Candidate
+from mesh_matching.domain.rounds.pool import RoundPool
 from mesh_matching.domain.scoring import utc_offset_hours
 
 SET_CRITERIA = ("experiences", "goals", "challenges", "interests")
@@ -34,7 +35,7 @@ ZonedSlot = tuple[Weekday, time, time, str]
 
 @dataclass(frozen=True)
 class Features:
-    candidates: Sequence[Candidate]
+    pool: RoundPool
     program: np.ndarray  # int32 codes
     campus: np.ndarray  # int32 codes
     cadence: np.ndarray  # int8
@@ -49,7 +50,7 @@ class Features:
     utc_offset: np.ndarray  # float64 hours at the reference week's start
 
     def __len__(self) -> int:
-        return len(self.candidates)
+        return len(self.pool)
 
     def kernel_arrays(self, mode: str) -> tuple:
         """What the scoring kernels read; rows are mentees (or peers), columns mentors (or peers)."""
@@ -111,10 +112,11 @@ class _Coder(Generic[Value]):
         return bits
 
 
-def build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
+def build(pool: Sequence[Candidate] | RoundPool, week_start: datetime) -> Features:
+    """From the pool's columns (``RoundPool``), or from candidates (their columns taken first)."""
     # Millions of short-lived strings and no cycles: the collector would only walk the pool again and again.
     with _collector_paused():
-        return _build(candidates, week_start)
+        return _build(pool if isinstance(pool, RoundPool) else RoundPool.of(pool), week_start)
 
 
 @contextmanager
@@ -128,42 +130,40 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build(candidates: Sequence[Candidate], week_start: datetime) -> Features:
-    n = len(candidates)
-    profiles = [candidate.profile for candidate in candidates]
+def _build(pool: RoundPool, week_start: datetime) -> Features:
+    n = len(pool)
     # Flat lists and counts, not a list per person: a round codes millions of values.
-    topic_lists = [p.topics for p in profiles]
     role_index = {role: index for index, role in enumerate(ROLES)}
-    topic_roles = np.fromiter((role_index[t.role] for ts in topic_lists for t in ts), dtype=np.int8)
+    topic_roles = np.fromiter((role_index[role] for roles in pool.roles for role in roles), dtype=np.int8)
     all_topics = _Coder[str]().code(
-        [t.topic for ts in topic_lists for t in ts], list(map(len, topic_lists)), lambda topic: topic.strip().casefold()
+        [topic for topics in pool.topics for topic in topics], list(map(len, pool.topics)), lambda topic: topic.strip().casefold()
     )
     topic_codes = all_topics.codes  # one vocabulary for all roles: a mentor's and a mentee's topic bits align
     topics = {role: all_topics.only(topic_roles == index) for index, role in enumerate(ROLES)}
-    sets = [_coded_lists([getattr(p, name) for p in profiles]) for name in SET_CRITERIA]
-    zones = _Coder[str]().code([p.time_zone for p in profiles])
-    slot_lists = [p.weekly_availability for p in profiles]
+    sets = [_coded_lists(getattr(pool, name)) for name in SET_CRITERIA]
+    zones = _Coder[str]().code(pool.time_zones)
     slots = _Coder[ZonedSlot]().code(
-        [(s.weekday, s.start, s.end, p.time_zone) for p, ss in zip(profiles, slot_lists, strict=True) for s in ss],
-        list(map(len, slot_lists)),
+        [
+            slot
+            for zone, days, starts, ends in zip(pool.time_zones, pool.weekdays, pool.starts, pool.ends, strict=True)
+            for slot in zip(days, starts, ends, [zone] * len(days), strict=True)
+        ],
+        list(map(len, pool.weekdays)),
     )
     topic_words = max(1, -(-len(topic_codes) // 64))
     set_words = max(max(1, -(-len(c.codes) // 64)) for c in sets)
     set_bits = np.stack([c.bitsets(n, set_words) for c in sets], axis=1)
     zone_offsets = np.array([utc_offset_hours(zone, week_start) for zone in zones.codes], dtype=np.float64)
     return Features(
-        candidates=candidates,
-        program=_Coder[str]().code([p.program_id for p in profiles]).columns.astype(np.int32),
-        campus=_Coder[str]().code([p.campus for p in profiles], normal=str.casefold).columns.astype(np.int32),
-        cadence=np.array([CADENCES.index(p.preferred_cadence) for p in profiles], dtype=np.int8),
+        pool=pool,
+        program=_Coder[str]().code(pool.program_ids).columns.astype(np.int32),
+        campus=_Coder[str]().code(pool.campuses, normal=str.casefold).columns.astype(np.int32),
+        cadence=np.array([CADENCES.index(cadence) for cadence in pool.cadences], dtype=np.int8),
         modes=np.array(
-            [
-                (IN_PERSON if "in_person" in p.meeting_modes else 0) | (ONLINE if "online" in p.meeting_modes else 0)
-                for p in profiles
-            ],
+            [(IN_PERSON if "in_person" in modes else 0) | (ONLINE if "online" in modes else 0) for modes in pool.meeting_modes],
             dtype=np.uint8,
         ),
-        languages=_coded_lists([p.languages for p in profiles]).bitsets(n),
+        languages=_coded_lists(pool.languages).bitsets(n),
         mentor_topics=topics["mentor"].bitsets(n, topic_words),
         mentee_topics=topics["mentee"].bitsets(n, topic_words),
         peer_topics=topics["peer"].bitsets(n, topic_words),
