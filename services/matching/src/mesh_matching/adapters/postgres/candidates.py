@@ -201,37 +201,23 @@ class PostgresCandidates:
 
     async def reserve_all(self, places: dict[UUID, int]) -> bool:
         """Every one of these places at once, or none (False): one statement for a whole round."""
-        ids, counts = list(places), list(places.values())
-        try:
-            async with self._connection.transaction():  # a savepoint: all or nothing
-                taken = await self._connection.fetchval(
-                    """
-                    WITH wanted AS (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n),
-                         taken AS (UPDATE candidates c SET used = used + w.n FROM wanted w
-                                   WHERE c.participant_id = w.id AND c.active AND c.used + w.n <= c.capacity
-                                   RETURNING 1)
-                    SELECT count(*) FROM taken
-                    """,
-                    ids,
-                    counts,
-                )
-                if taken != len(ids):
-                    raise _PlacesChanged
-        except _PlacesChanged:
-            return False
-        return True
+        return await self._reserve(places, "")
 
     async def reserve_round(self, places: dict[UUID, int]) -> bool:
         """``reserve_all`` for a round's proposals, each person's directory state set in the same write
         to what their proposals make it (``mesh_participant_state``: 'proposed', as everyone reserved is
         active): the rows are written once, not again when the proposals are added."""
+        return await self._reserve(places, ", state = 'proposed'")
+
+    async def _reserve(self, places: dict[UUID, int], and_set: str) -> bool:
+        """``and_set``: more of the row to set in the same write (SQL written here, never input)."""
         ids, counts = list(places), list(places.values())
         try:
             async with self._connection.transaction():  # a savepoint: all or nothing
                 taken = await self._connection.fetchval(
-                    """
+                    f"""
                     WITH wanted AS (SELECT unnest($1::uuid[]) AS id, unnest($2::int[]) AS n),
-                         taken AS (UPDATE candidates c SET used = used + w.n, state = 'proposed' FROM wanted w
+                         taken AS (UPDATE candidates c SET used = used + w.n{and_set} FROM wanted w
                                    WHERE c.participant_id = w.id AND c.active AND c.used + w.n <= c.capacity
                                    RETURNING 1)
                     SELECT count(*) FROM taken
